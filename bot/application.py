@@ -1,0 +1,172 @@
+"""The composition root: one factory builds the bot for production, tests, sandbox and benches.
+
+Only the request objects differ between them: production talks HTTP to the Bot API, the
+others talk to the in-process emulator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+import httpx
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.areas import Areas
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotContext
+from bot.i18n import I18n
+from bot.scheduling import start_dispatcher
+from bot.services import Services
+from storage.db import Database, migrate
+from storage import users
+from storage.persistence import SQLitePersistence
+
+log = logging.getLogger(__name__)
+
+# Start-up hooks of features (e.g. a dispatcher job), run by `start_services`.
+StartHook = Callable[["BotApplication"], Awaitable[None]]
+
+
+class BotApplication(Application):
+    """python-telegram-bot's Application that owns the database and flushes state per update."""
+
+    services: Services
+    start_hooks: list[StartHook]
+
+    async def initialize(self) -> None:
+        # The database must be open before PTB loads persisted conversations in initialize().
+        if self.services.db is None:
+            self.services.db = await Database.connect(self.services.settings.database_path)
+            await migrate(self.services.db)
+            await users.ensure_admins(self.services.db, self.services.settings.admin_ids,
+                                      self.services.clock.now())
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()  # flushes persistence first
+        if self.services.db is not None:
+            await self.services.db.close()
+            self.services.db = None
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        # Write conversation states and user_data now rather than on PTB's timer, so a crash
+        # or kill loses nothing that a user has already been answered about.
+        if self.persistence is not None and self.running:
+            await self.update_persistence()
+
+
+def scheduler_configuration(timezone: ZoneInfo) -> dict:
+    # APScheduler silently drops a job more than 1 s late by default; ours must run late
+    # rather than never, and once rather than many times after a pause.
+    return {
+        "timezone": timezone,
+        "job_defaults": {"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    }
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limit: bool = True,
+    register: bool = True,
+) -> BotApplication:
+    """Build the bot. Pass emulator requests for tests and the sandbox; None for live HTTP."""
+    services = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        i18n=I18n(settings.timezone, settings.default_language),
+        areas=Areas.load(),
+    )
+    builder: ApplicationBuilder = (
+        ApplicationBuilder()
+        .application_class(BotApplication)
+        .token(settings.bot_token or "0:OFFLINE")
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(SQLitePersistence(lambda: services.database, settings.persistence_interval))
+        .concurrent_updates(False)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    else:
+        # Connection errors are retried by the transport with its own backoff.
+        builder = builder.request(
+            HTTPXRequest(
+                connection_pool_size=16,
+                read_timeout=15,
+                write_timeout=30,
+                httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3)},
+            )
+        ).get_updates_request(HTTPXRequest(read_timeout=40, connection_pool_size=1))
+    if rate_limit:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.overall_rate, overall_time_period=1,
+                           max_retries=3)
+        )
+    builder = builder.post_init(start_services)
+    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application.services = services
+    application.start_hooks = []
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    # configure() replaces executors: keep PTB's own configuration (its asyncio executor).
+    application.job_queue.scheduler.configure(
+        **{**application.job_queue.scheduler_configuration,
+           **scheduler_configuration(settings.timezone)}
+    )
+    if register:
+        register_handlers(application)
+    return application
+
+
+def register_handlers(application: BotApplication) -> None:
+    """Every journey in the order PTB must try them. Group -1 identifies the person first."""
+    from handlers import approvals, common, errors, menu, start
+
+    # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
+    common.register(application)
+    # 2. Conversations first: while someone is in one, its steps take their input; any
+    #    command or menu button leaves it and is handled again from the top.
+    start.register(application)
+    # 3. Global commands and buttons that work anywhere.
+    menu.register_commands(application)
+    approvals.register(application)
+    # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,
+    #    stale buttons.
+    menu.register_fallbacks(application)
+    # 5. Errors: a short log line and a polite answer; the bot keeps running.
+    errors.register(application)
+
+
+async def start_services(application: Application) -> None:
+    """Start-up work after initialize(): commands menu, feature dispatchers.
+
+    run_polling calls it as post_init; tests and the sandbox call it themselves.
+    """
+    from bot.commands import publish_commands
+
+    app: BotApplication = application  # type: ignore[assignment]
+    try:
+        await publish_commands(app)
+    except Exception as exc:  # cosmetic: never keep the bot from starting
+        log.warning("could not publish the command list: %s", type(exc).__name__)
+    for hook in app.start_hooks:
+        await hook(app)
+    if app.services.settings.dispatcher_interval > 0:
+        await start_dispatcher(app, app.services.settings.dispatcher_interval)

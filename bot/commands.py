@@ -1,0 +1,72 @@
+"""The "/" command menu Telegram shows, per language and per scope.
+
+Everyone sees the public commands; approved staff and administrators get the staff ones in
+their own chat (scope = that chat), so collaborators and parents never see them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.i18n import N_, I18n
+from storage import users
+
+log = logging.getLogger(__name__)
+
+PUBLIC_COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Start or sign up again")),
+    ("menu", N_("Show the menu")),
+    ("report", N_("Report a child who needs help")),
+    ("myreports", N_("My reports and their status")),
+    ("events", N_("Upcoming events and trainings")),
+    ("materials", N_("Communication materials")),
+    ("info", N_("Information for parents")),
+    ("help", N_("How to use the bot")),
+    ("language", N_("Change language")),
+    ("cancel", N_("Cancel what you are doing")),
+    ("stop", N_("Stop announcements and reminders")),
+]
+
+STAFF_COMMANDS: list[tuple[str, str]] = [
+    ("cases", N_("Cases of your district")),
+    ("broadcast", N_("Send an announcement")),
+    ("stats", N_("Statistics")),
+    ("users", N_("People and approvals")),
+]
+
+
+def command_list(i18n: I18n, language: str, staff: bool) -> list[BotCommand]:
+    translate = i18n(language)
+    entries = PUBLIC_COMMANDS + (STAFF_COMMANDS if staff else [])
+    return [BotCommand(name, translate(description)) for name, description in entries]
+
+
+async def publish_commands(application) -> None:
+    """Default commands for every private chat in each language, then staff scopes."""
+    bot: Bot = application.bot
+    i18n: I18n = application.services.i18n
+    scope = BotCommandScopeAllPrivateChats()
+    # Without a language code Telegram uses these for everyone else: Vietnamese first.
+    await bot.set_my_commands(command_list(i18n, "vi", staff=False), scope=scope)
+    for language in ("vi", "en"):
+        await bot.set_my_commands(
+            command_list(i18n, language, staff=False), scope=scope, language_code=language
+        )
+    db = application.services.database
+    for person in await users.listing(db, role="staff", limit=10_000) + await users.admins(db):
+        await publish_for_user(bot, i18n, person)
+
+
+async def publish_for_user(bot: Bot, i18n: I18n, person: users.User) -> None:
+    """Give one person the command list of their role (called when a role changes)."""
+    scope = BotCommandScopeChat(person.telegram_id)
+    try:
+        if person.is_staff:
+            await bot.set_my_commands(command_list(i18n, person.language, staff=True), scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except TelegramError as error:
+        log.info("commands for one chat not set: %s", type(error).__name__)

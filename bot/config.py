@@ -1,0 +1,136 @@
+"""Settings from the environment (and an optional `.env` file; the environment wins).
+
+The variable names are a public contract documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LANGUAGES = ("vi", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A malformed setting; the message names the variable and fits on one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_path: Path = Path("data/bot.sqlite3")
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    default_language: str = "vi"
+    log_level: str = "INFO"
+    data_key: str | None = None
+    data_key_file: Path | None = None
+    # Flood limits: Telegram allows about 30 messages a second overall.
+    overall_rate: float = 30.0
+    # Conversation and persistence tuning.
+    persistence_interval: float = 5.0
+    # How often the dispatcher looks for due reminders, deadlines and sends (0 = never:
+    # tests drive it with a fake clock instead).
+    dispatcher_interval: float = 20.0
+
+    @property
+    def timezone_name(self) -> str:
+        return self.timezone.key
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update(read_env_file(Path(env_file)))
+        values.update(os.environ if environ is None else environ)
+        return cls(
+            bot_token=values.get("BOT_TOKEN") or None,
+            telegram_api_url=_parse_url(values.get("TELEGRAM_API_URL", "https://api.telegram.org")),
+            database_path=Path(values.get("DATABASE_PATH") or "data/bot.sqlite3"),
+            admin_ids=_parse_ids(values.get("ADMIN_IDS", "")),
+            timezone=_parse_timezone(values.get("BOT_TIMEZONE") or "Asia/Ho_Chi_Minh"),
+            default_language=_parse_language(values.get("DEFAULT_LANGUAGE") or "vi"),
+            log_level=_parse_log_level(values.get("LOG_LEVEL") or "INFO"),
+            data_key=values.get("DATA_KEY") or None,
+            data_key_file=Path(values["DATA_KEY_FILE"]) if values.get("DATA_KEY_FILE") else None,
+            overall_rate=_parse_rate(values.get("BROADCAST_RATE") or "30"),
+        )
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; blank lines and # comments are skipped, quotes are stripped."""
+    result: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :]
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[key.strip()] = value
+    return result
+
+
+def _parse_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(
+                f"ADMIN_IDS must be comma-separated Telegram user ids (numbers), got {part!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _parse_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"TELEGRAM_API_URL must start with http:// or https://, got {raw!r}")
+    return url
+
+
+def _parse_timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"BOT_TIMEZONE is not a known time zone: {raw!r}") from None
+
+
+def _parse_language(raw: str) -> str:
+    if raw not in SUPPORTED_LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+    return raw
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return level
+
+
+def _parse_rate(raw: str) -> float:
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise ConfigError(f"BROADCAST_RATE must be a number of messages a second, got {raw!r}") from None
+    if not 0 < rate <= 1000:
+        raise ConfigError("BROADCAST_RATE must be between 1 and 1000 messages a second")
+    return rate

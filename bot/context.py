@@ -1,0 +1,52 @@
+"""The CallbackContext every handler receives, with the bot's services and the current person.
+
+`context.user` and `context.translate` are filled once per update by the identify handler
+(handlers/common.py) before any journey handler runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.i18n import Translator
+from storage.db import Database
+from storage.users import User
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    user: User | None
+    _translate: Translator | None
+
+    def __init__(self, application, chat_id=None, user_id=None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.user = None
+        self._translate = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.services  # type: ignore[attr-defined]
+
+    @property
+    def db(self) -> Database:
+        return self.services.database
+
+    @property
+    def now(self):
+        return self.services.clock.now()
+
+    @property
+    def translate(self) -> Translator:
+        """The translator of the person in this update (Vietnamese before we know them)."""
+        if self._translate is None:
+            language = self.user.language if self.user else None
+            self._translate = self.services.i18n(language)
+        return self._translate
+
+    def set_user(self, user: User | None) -> None:
+        self.user = user
+        self._translate = None

@@ -1,0 +1,34 @@
+"""The emergency answer: hotline 111 first, police 113 and ambulance 115 for immediate danger.
+
+Numbers come from `content/hotlines.json` so staff can correct them without a release.
+"""
+
+from __future__ import annotations
+
+from bot.content import load_json, localized
+from bot.i18n import Html, Translator
+
+
+def hotline_text(_: Translator) -> str:
+    data = load_json("hotlines.json")
+    language = _.language
+    child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
+    return _(
+        "☎️ <b>Call {child_number}</b> — {child_name}, {child_hours}.\n"
+        "🚨 If a child is in danger right now: call <b>{police_number}</b> ({police_name}) "
+        "or <b>{ambulance_number}</b> ({ambulance_name}).\n"
+        "You can also tell the ward's child-protection officer or the ward People's Committee.",
+        child_number=Html(child["number"]),
+        child_name=localized(child["name"], language),
+        child_hours=localized(child["hours"], language),
+        police_number=Html(police["number"]),
+        police_name=localized(police["name"], language),
+        ambulance_number=Html(ambulance["number"]),
+        ambulance_name=localized(ambulance["name"], language),
+    )
+
+
+def hotline_footer(_: Translator) -> str:
+    """One line to end information messages with."""
+    number = load_json("hotlines.json")["child_protection"]["number"]
+    return _("☎️ Hotline {number}: free, 24/7.", number=Html(number))

@@ -1,0 +1,85 @@
+"""The one keyboard builder: inline keyboards from (label, callback data) pairs, reply menus."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot import callbacks
+
+MAX_PER_ROW = 8
+PAGE_SIZE = 5
+
+Button = tuple[str, str]  # (visible label, callback data)
+
+
+def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """Build an inline keyboard; every callback data goes through the one scheme's limits."""
+    keyboard = []
+    for row in rows:
+        if not row:
+            continue
+        if len(row) > MAX_PER_ROW:
+            raise ValueError("Telegram shows at most 8 buttons in a row")
+        for _label, data in row:
+            if len(data.encode()) > callbacks.MAX_BYTES:
+                raise callbacks.CallbackDataError(data)
+        keyboard.append([InlineKeyboardButton(label, callback_data=data) for label, data in row])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def url_button_row(label: str, url: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(label, url=url)]
+
+
+def columns(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:
+    """Lay buttons out `width` to a row, in order."""
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
+def pager(
+    namespace: str, action: str, page: int, has_next: bool, previous_label: str, next_label: str,
+    *args: object,
+) -> list[Button]:
+    """‹ Previous / Next › buttons for page `page` (0-based); empty when there is one page."""
+    row: list[Button] = []
+    if page > 0:
+        row.append((previous_label, callbacks.encode(namespace, action, *args, page - 1)))
+    if has_next:
+        row.append((next_label, callbacks.encode(namespace, action, *args, page + 1)))
+    return row
+
+
+def reply(
+    rows: Sequence[Sequence[str]], one_time: bool = False, placeholder: str | None = None
+) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label) for label in row] for row in rows],
+        resize_keyboard=True,
+        one_time_keyboard=one_time,
+        input_field_placeholder=placeholder,
+        is_persistent=not one_time,
+    )
+
+
+def request_contact(label: str, cancel_label: str) -> ReplyKeyboardMarkup:
+    """A one-time keyboard with Telegram's share-my-phone-number button."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label, request_contact=True)], [KeyboardButton(cancel_label)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def request_location(label: str, skip_label: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label, request_location=True)], [KeyboardButton(skip_label)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

@@ -1,0 +1,125 @@
+"""The persistent reply-keyboard menu of each role, and the filter that recognises its buttons.
+
+A button press arrives as plain text in the user's language. `MenuButton` matches the label
+in any supported language, with or without its emoji and diacritics, so "bao cao tre can ho
+tro" typed by hand works as well as the button.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, ReplyKeyboardMarkup
+from telegram.ext.filters import MessageFilter
+
+from bot import keyboards
+from bot.i18n import N_, I18n, Translator
+from bot.text import contains_phrase, fold
+
+# key → label (an English msgid; Vietnamese in the catalogue)
+ITEMS: dict[str, str] = {
+    "report": N_("📝 Report a child in need"),
+    "events": N_("📅 Events"),
+    "materials": N_("📚 Materials"),
+    "my_reports": N_("🗂 My reports"),
+    "hotline": N_("☎️ Hotline 111"),
+    "cases": N_("📁 Cases"),
+    "broadcast": N_("📣 Send announcement"),
+    "stats": N_("📊 Statistics"),
+    "parents_info": N_("ℹ️ Information for parents"),
+    "ask": N_("💬 Ask a question"),
+}
+
+LAYOUTS: dict[str, list[list[str]]] = {
+    "collaborator": [["report"], ["events", "materials"], ["my_reports", "hotline"]],
+    "staff": [["report"], ["cases", "broadcast"], ["events", "materials"],
+              ["my_reports", "stats"], ["hotline"]],
+    "public": [["parents_info"], ["ask", "materials"], ["events", "hotline"]],
+}
+
+# Typed words that lead to a journey, accent-insensitive; longer phrases are tried first.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "my_reports": ("bao cao cua toi", "my reports", "ho so cua toi"),
+    "report": ("bao cao", "to giac", "report", "tre can ho tro", "can giup tre"),
+    "materials": ("tai lieu", "to roi", "ap phich", "materials", "poster"),
+    "events": ("su kien", "tap huan", "hoat dong", "events", "training"),
+    "hotline": ("111", "113", "duong day nong", "khan cap", "hotline", "emergency"),
+    "help": ("giup", "huong dan", "tro giup", "help"),
+    "parents_info": ("thong tin", "phu huynh", "information", "info"),
+    "ask": ("dat cau hoi", "hoi can bo", "ask a question"),
+}
+KEYWORD_TEXT_LIMIT = 80
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def label_key(text: str) -> str:
+    """Fold a label or typed text to a comparable key: no emoji, accents or case."""
+    return fold(_NOT_WORD.sub(" ", text))
+
+
+def keyboard(role: str, translate: Translator) -> ReplyKeyboardMarkup:
+    layout = LAYOUTS.get(role, LAYOUTS["public"])
+    return keyboards.reply([[translate(ITEMS[key]) for key in row] for row in layout])
+
+
+class MenuButton(MessageFilter):
+    """Matches the text of one menu button (`key`), or of any menu button when key is None."""
+
+    def __init__(self, i18n: I18n, key: str | None = None) -> None:
+        self._keys = [key] if key else list(ITEMS)
+        self._labels = {
+            label_key(i18n(language)(ITEMS[k])): k
+            for k in self._keys
+            for language in ("vi", "en")
+        }
+        super().__init__(name=f"MenuButton({key or '*'})")
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and label_key(message.text) in self._labels
+
+    def key_of(self, text: str) -> str | None:
+        return self._labels.get(label_key(text))
+
+
+def keyword_intent(text: str) -> str | None:
+    """The journey a short typed message asks for ("bao cao" → report), or None."""
+    if not text or len(text) > KEYWORD_TEXT_LIMIT:
+        return None
+    phrases = sorted(
+        ((phrase, key) for key, words in KEYWORDS.items() for phrase in words),
+        key=lambda item: -len(item[0]),
+    )
+    for phrase, key in phrases:
+        if contains_phrase(text, phrase):
+            return key
+    return None
+
+
+class Intent(MessageFilter):
+    """A menu button or typed keywords asking for journey `key` (entry points only)."""
+
+    def __init__(self, i18n: I18n, key: str) -> None:
+        self.key = key
+        self._button = MenuButton(i18n, key) if key in ITEMS else None
+        super().__init__(name=f"Intent({key})")
+
+    def filter(self, message: Message) -> bool:
+        if not message.text or message.text.startswith("/"):
+            return False
+        if self._button is not None and self._button.filter(message):
+            return True
+        return keyword_intent(message.text) == self.key
+
+
+class AnyIntent(MessageFilter):
+    """Any menu button or keyword intent (for the router of last resort)."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self._buttons = MenuButton(i18n)
+        super().__init__(name="AnyIntent")
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and (
+            self._buttons.filter(message) or keyword_intent(message.text) is not None
+        )

@@ -1,0 +1,51 @@
+"""Sending one message to one person outside a reply: notifications to staff, reporters.
+
+Mass sending goes through the delivery engine instead; this is for a handful of messages.
+Failures are classified the same way everywhere (see `classify`).
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+from telegram import Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.context import BotContext
+from storage import users
+
+log = logging.getLogger(__name__)
+
+
+class SendOutcome(Enum):
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # blocked the bot, deactivated, or chat not found
+    FAILED = "failed"  # worth retrying later
+
+
+def classify(error: Exception) -> SendOutcome:
+    """Forbidden (blocked/deactivated) and 'chat not found' are final; the rest may pass."""
+    if isinstance(error, Forbidden):
+        return SendOutcome.UNREACHABLE
+    if isinstance(error, BadRequest) and "chat not found" in str(error).lower():
+        return SendOutcome.UNREACHABLE
+    return SendOutcome.FAILED
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """RetryAfter.retry_after is an int or, with PTB_TIMEDELTA=true, a timedelta."""
+    value = error.retry_after
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+
+
+async def notify(context: BotContext, chat_id: int, text: str, **kwargs) -> Message | None:
+    """Send, mark the person unreachable if they blocked the bot; never raise on delivery."""
+    try:
+        return await context.bot.send_message(chat_id, text, **kwargs)
+    except (Forbidden, BadRequest, TimedOut, RetryAfter, NetworkError) as error:
+        outcome = classify(error)
+        log.info("notify %s: %s (%s)", outcome.value, type(error).__name__, chat_id)
+        if outcome is SendOutcome.UNREACHABLE:
+            await users.set_reachable(context.db, chat_id, False, context.now)
+        return None

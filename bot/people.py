@@ -1,0 +1,179 @@
+"""Rules about people: sign-up, approval, promotion, moves and deactivation.
+
+Plain functions over the repositories, so they are tested without Telegram. Every change is
+written to the audit log together with the change, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.areas import Areas
+from storage import audit, users
+from storage.db import Database
+from storage.users import User
+
+NAME_MIN, NAME_MAX = 2, 64
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+APPLICABLE_ROLES = ("collaborator", "staff")
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this (role, district or state)."""
+
+
+class NotApplicable(Exception):
+    """The target is not in a state where this applies (e.g. already decided)."""
+
+
+def clean_name(text: str) -> str | None:
+    """A display name as typed: trimmed, 2–64 characters, not only digits or symbols."""
+    name = " ".join(text.split())
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        return None
+    if not any(ch.isalpha() for ch in name):
+        return None
+    return name
+
+
+def valid_deep_link(payload: str | None) -> str | None:
+    """A /start payload as Telegram allows it (64 of A-Z a-z 0-9 _ -), else None."""
+    if payload and DEEP_LINK.match(payload):
+        return payload
+    return None
+
+
+def can_decide(approver: User, applicant: User) -> bool:
+    """Administrators approve anyone; approved staff approve collaborators of their district."""
+    if approver.telegram_id == applicant.telegram_id:
+        return False
+    if approver.is_admin:
+        return True
+    return (
+        approver.is_staff
+        and applicant.requested_role == "collaborator"
+        and approver.district is not None
+        and approver.district == applicant.district
+    )
+
+
+async def apply(
+    db: Database, user_id: int, role: str, name: str, district: str, ward: str | None,
+    phone: str | None, now: dt.datetime,
+) -> None:
+    if role not in APPLICABLE_ROLES:
+        raise ValueError(role)
+    async with db.transaction():
+        await users.update(
+            db, user_id, now, display_name=name, requested_role=role, status="pending",
+            role="public", district=district, ward=ward, phone=phone, onboarded=1,
+        )
+        await audit.record(db, user_id, "apply", "user", user_id, now, role=role, district=district)
+
+
+async def become_public(db: Database, user_id: int, now: dt.datetime) -> None:
+    async with db.transaction():
+        await users.update(db, user_id, now, role="public", requested_role=None, status="active",
+                           onboarded=1)
+        await audit.record(db, user_id, "onboard_public", "user", user_id, now)
+
+
+@dataclass(frozen=True)
+class Decision:
+    applicant: User
+    approved: bool
+
+
+async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime) -> Decision:
+    applicant = await users.get(db, applicant_id)
+    if applicant is None or not applicant.is_pending or applicant.requested_role is None:
+        raise NotApplicable(applicant_id)
+    if not can_decide(approver, applicant):
+        raise PermissionDenied(applicant_id)
+    async with db.transaction():
+        if approve:
+            await users.update(db, applicant_id, now, role=applicant.requested_role,
+                               requested_role=None, status="active")
+        else:
+            await users.update(db, applicant_id, now, requested_role=None, status="active",
+                               role="public")
+        await audit.record(db, approver.telegram_id, "approve" if approve else "reject", "user",
+                           applicant_id, now, role=applicant.requested_role)
+    updated = await users.get(db, applicant_id)
+    assert updated is not None
+    return Decision(updated, approve)
+
+
+async def approvers_for(db: Database, applicant: User) -> list[User]:
+    """Who is asked to decide: administrators, plus district staff for collaborators."""
+    found = {person.telegram_id: person for person in await users.admins(db)}
+    if applicant.requested_role == "collaborator" and applicant.district:
+        for person in await users.staff_of_district(db, applicant.district):
+            found.setdefault(person.telegram_id, person)
+    found.pop(applicant.telegram_id, None)
+    return list(found.values())
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("administrators only")
+
+
+async def promote(db: Database, actor: User, target_id: int, role: str, now: dt.datetime) -> User:
+    _require_admin(actor)
+    if role not in users.ROLES:
+        raise ValueError(role)
+    target = await users.get(db, target_id)
+    if target is None:
+        raise NotApplicable(target_id)
+    if target_id == actor.telegram_id and role != "admin":
+        raise PermissionDenied("administrators cannot demote themselves")
+    async with db.transaction():
+        await users.update(db, target_id, now, role=role, status="active", requested_role=None)
+        await audit.record(db, actor.telegram_id, "promote", "user", target_id, now,
+                           old_role=target.role, role=role)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def move(
+    db: Database, areas: Areas, actor: User, target_id: int, district: str, ward: str | None,
+    now: dt.datetime,
+) -> User:
+    _require_admin(actor)
+    if areas.district(district) is None:
+        raise ValueError(district)
+    if ward is not None and (areas.ward(ward) is None or areas.ward(ward).district != district):
+        raise ValueError(ward)
+    target = await users.get(db, target_id)
+    if target is None:
+        raise NotApplicable(target_id)
+    async with db.transaction():
+        await users.update(db, target_id, now, district=district, ward=ward)
+        await audit.record(db, actor.telegram_id, "move", "user", target_id, now,
+                           old_district=target.district, district=district, ward=ward)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def deactivate(db: Database, actor: User, target_id: int, now: dt.datetime) -> User:
+    _require_admin(actor)
+    if target_id == actor.telegram_id:
+        raise PermissionDenied("administrators cannot deactivate themselves")
+    target = await users.get(db, target_id)
+    if target is None:
+        raise NotApplicable(target_id)
+    async with db.transaction():
+        await users.update(db, target_id, now, status="deactivated")
+        await audit.record(db, actor.telegram_id, "deactivate", "user", target_id, now,
+                           role=target.role)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def set_subscription(db: Database, user_id: int, subscribed: bool, now: dt.datetime) -> None:
+    """/stop and /start: announcements and reminders together."""
+    async with db.transaction():
+        await users.update(db, user_id, now, subscribed_announcements=int(subscribed),
+                           subscribed_reminders=int(subscribed))
+        await audit.record(db, user_id, "subscribe" if subscribed else "unsubscribe", "user",
+                           user_id, now)

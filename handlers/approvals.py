@@ -1,0 +1,211 @@
+"""Approving sign-ups, and the administrators' commands for people.
+
+/pending, /users [role] [district], /promote ID ROLE, /move ID DISTRICT [WARD],
+/deactivate ID. Every button and command re-checks the actor's role and district.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, keyboards, menu, people
+from bot.commands import publish_for_user
+from bot.context import BotContext
+from bot.i18n import N_, Translator
+from bot.messaging import notify
+from storage import users
+from storage.users import User
+
+log = logging.getLogger(__name__)
+NS = "apv"
+
+ROLE_LABELS = {
+    "public": N_("parent / public"),
+    "collaborator": N_("collaborator"),
+    "staff": N_("staff member"),
+    "admin": N_("administrator"),
+}
+STATUS_LABELS = {
+    "active": N_("active"),
+    "pending": N_("waiting for approval"),
+    "rejected": N_("rejected"),
+    "deactivated": N_("deactivated"),
+}
+
+
+def describe(person: User, translate: Translator, areas) -> str:
+    _ = translate
+    role = person.requested_role if person.is_pending and person.requested_role else person.role
+    return _(
+        "<b>{name}</b> (id {id}) — {role}, {status}\n{place}",
+        name=person.display_name or "—",
+        id=person.telegram_id,
+        role=_(ROLE_LABELS[role]),
+        status=_(STATUS_LABELS[person.status]),
+        place=areas.place(person.ward, _.language) if person.ward
+        else areas.district_name(person.district, _.language),
+    )
+
+
+def _decision_keyboard(translate: Translator, applicant_id: int):
+    _ = translate
+    return keyboards.inline([[
+        (_("✅ Approve"), callbacks.encode(NS, "yes", applicant_id)),
+        (_("❌ Reject"), callbacks.encode(NS, "no", applicant_id)),
+    ]])
+
+
+async def ask_approvers(context: BotContext, applicant: User) -> None:
+    """Send the Approve / Reject message to every administrator and eligible staff member."""
+    i18n, areas = context.services.i18n, context.services.areas
+    for approver in await people.approvers_for(context.db, applicant):
+        _ = i18n(approver.language)
+        await notify(
+            context, approver.telegram_id,
+            _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
+            reply_markup=_decision_keyboard(_, applicant.telegram_id),
+        )
+
+
+async def on_decision(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    applicant_id = data.int_arg(0) if data else None
+    if applicant_id is None or data.action not in ("yes", "no"):
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    approve = data.action == "yes"
+    try:
+        decision = await people.decide(context.db, context.user, applicant_id, approve, context.now)
+    except people.PermissionDenied:
+        await query.answer(_("Only administrators, or staff of the same district, can decide "
+                             "on this sign-up."), show_alert=True)
+        return
+    except people.NotApplicable:
+        await query.answer(_("This sign-up was already decided."), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer()
+    applicant = decision.applicant
+    outcome = _("✅ Approved") if approve else _("❌ Rejected")
+    await query.edit_message_text(
+        describe(applicant, _, context.services.areas) + "\n\n"
+        + _("{outcome} by {name}.", outcome=outcome, name=context.user.display_name)
+    )
+    theirs = context.services.i18n(applicant.language)
+    if approve:
+        text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
+    else:
+        text = N_("Your sign-up was not approved. You can still use the information for "
+                  "parents, materials and the hotline. Questions? Contact the programme staff.")
+    await notify(context, applicant.telegram_id, theirs(text),
+                 reply_markup=menu.keyboard(applicant.menu_role, theirs))
+    await publish_for_user(context.bot, context.services.i18n, applicant)
+
+
+async def pending_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    user = context.user
+    if not user.is_staff:
+        await update.message.reply_text(_("This command is for staff."))
+        return
+    waiting = await users.pending(context.db, None if user.is_admin else user.district)
+    waiting = [p for p in waiting if people.can_decide(user, p)]
+    if not waiting:
+        await update.message.reply_text(_("No sign-ups are waiting."))
+        return
+    for person in waiting[:20]:
+        await update.message.reply_text(
+            describe(person, _, context.services.areas),
+            reply_markup=_decision_keyboard(_, person.telegram_id),
+        )
+
+
+async def users_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    user = context.user
+    if not user.is_staff:
+        await update.message.reply_text(_("This command is for staff."))
+        return
+    role = next((a for a in context.args if a in users.ROLES), None)
+    district = next((a.upper() for a in context.args if context.services.areas.district(a.upper())),
+                    None)
+    if not user.is_admin:
+        district = user.district  # staff see their own district only
+    people_found = await users.listing(context.db, role=role, district=district, limit=50)
+    if not people_found:
+        await update.message.reply_text(_("Nobody matches."))
+        return
+    lines = [describe(p, _, context.services.areas) for p in people_found]
+    await update.message.reply_text("\n\n".join(lines)[:4000])
+
+
+def _target_id(context: BotContext) -> int | None:
+    if not context.args or not context.args[0].isdigit():
+        return None
+    return int(context.args[0])
+
+
+async def promote_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    role = context.args[1] if len(context.args) > 1 else None
+    if target is None or role not in users.ROLES:
+        await update.message.reply_text(
+            _("Usage: /promote ID ROLE — ROLE is one of: public, collaborator, staff, admin.")
+        )
+        return
+    await _admin_change(update, context, people.promote(context.db, context.user, target, role,
+                                                        context.now))
+
+
+async def move_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    district = context.args[1].upper() if len(context.args) > 1 else None
+    ward = context.args[2].upper() if len(context.args) > 2 else None
+    if target is None or district is None:
+        await update.message.reply_text(_("Usage: /move ID DISTRICT [WARD], e.g. /move 123 Q8 Q8-P05"))
+        return
+    await _admin_change(update, context, people.move(
+        context.db, context.services.areas, context.user, target, district, ward, context.now))
+
+
+async def deactivate_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    if target is None:
+        await update.message.reply_text(_("Usage: /deactivate ID"))
+        return
+    await _admin_change(update, context, people.deactivate(context.db, context.user, target,
+                                                           context.now))
+
+
+async def _admin_change(update: Update, context: BotContext, change) -> None:
+    _ = context.translate
+    try:
+        person = await change
+    except people.PermissionDenied:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    except people.NotApplicable:
+        await update.message.reply_text(_("No such person. They must have started the bot first."))
+        return
+    except ValueError:
+        await update.message.reply_text(_("Unknown district or ward code."))
+        return
+    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
+    await publish_for_user(context.bot, context.services.i18n, person)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
+    application.add_handler(CommandHandler("pending", pending_command))
+    application.add_handler(CommandHandler("users", users_command))
+    application.add_handler(CommandHandler("promote", promote_command))
+    application.add_handler(CommandHandler("move", move_command))
+    application.add_handler(CommandHandler("deactivate", deactivate_command))

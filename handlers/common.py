@@ -1,0 +1,112 @@
+"""What every update goes through first, and the pieces every conversation shares.
+
+- `identify` (group -1) loads or creates the person, picks their language and notes that
+  they can be reached again.
+- `leave_handlers` are every conversation's fallbacks: any command or menu button ends the
+  conversation and the same update is handled again from the top, so "/events" or the
+  Events button in the middle of a report does what it says (the report draft is kept).
+- `free_text` is the filter for typed answers inside conversations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import (
+    Application,
+    ChatMemberHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.menu import MenuButton
+from storage import audit, users
+
+LAST_SEEN_RESOLUTION = dt.timedelta(hours=1)
+LEFT_CONVERSATION = "left_conversation"
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    person = update.effective_user
+    if person is None or person.is_bot:
+        return
+    services = context.services
+    now = services.clock.now()
+    user = await users.get(context.db, person.id)
+    is_admin_id = person.id in services.settings.admin_ids
+    if user is None:
+        user = await users.touch(
+            context.db, person.id, person.full_name, services.i18n.guess_language(person.language_code),
+            now, make_admin=is_admin_id,
+        )
+        if is_admin_id:
+            await audit.record(context.db, None, "admin_from_config", "user", person.id, now)
+    elif not user.reachable or (is_admin_id and not user.is_admin) or _stale(user, context):
+        # Writing someone's last-seen time on every update would cost a write per message.
+        user = await users.touch(
+            context.db, person.id, person.full_name, user.language, now, make_admin=is_admin_id
+        )
+    context.set_user(user)
+
+
+def _stale(user: users.User, context: BotContext) -> bool:
+    seen = context.user_data.get("_seen") if context.user_data is not None else None
+    now = context.now
+    if seen and now - dt.datetime.fromisoformat(seen) < LAST_SEEN_RESOLUTION:
+        return False
+    if context.user_data is not None:
+        context.user_data["_seen"] = now.isoformat()
+    return True
+
+
+async def on_membership(update: Update, context: BotContext) -> None:
+    """A private chat's member update with status 'kicked' means the person blocked the bot."""
+    change: ChatMemberUpdated = update.my_chat_member
+    if change.chat.type != ChatType.PRIVATE:
+        return
+    if await users.get(context.db, change.chat.id) is None:
+        return
+    blocked = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    await users.set_reachable(context.db, change.chat.id, not blocked, context.now)
+
+
+def free_text(context_i18n) -> filters.BaseFilter:
+    """Typed text that is neither a command nor a menu button."""
+    return filters.TEXT & ~filters.COMMAND & ~MenuButton(context_i18n)
+
+
+def leave_filter(i18n) -> filters.BaseFilter:
+    return filters.COMMAND | MenuButton(i18n)
+
+
+async def leave_and_redispatch(update: Update, context: BotContext) -> int:
+    """End the conversation and hand the same update to the whole bot again."""
+    if context.user_data is not None:
+        context.user_data[LEFT_CONVERSATION] = True
+    await context.application.update_queue.put(update)
+    return ConversationHandler.END
+
+
+def leave_handlers(i18n) -> list:
+    return [MessageHandler(leave_filter(i18n), leave_and_redispatch)]
+
+
+def pop_left_conversation(context: BotContext) -> bool:
+    """True once after a conversation was left by a command (for /cancel's answer)."""
+    if context.user_data is None:
+        return False
+    return bool(context.user_data.pop(LEFT_CONVERSATION, False))
+
+
+def register(application: Application) -> None:
+    # Group -2 and -1: both run for every update, before any journey (group 0).
+    application.add_handler(
+        ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-2
+    )
+    application.add_handler(TypeHandler(Update, identify), group=-1)
+

@@ -1,0 +1,107 @@
+"""python-telegram-bot persistence on the bot's own SQLite database.
+
+Conversation states, user_data and chat_data survive a restart. The application flushes
+after every update (see bot.application), so a crash loses at most the update in hand;
+drafts worth more than that are written by the handlers themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+
+from storage.db import Database
+
+ConversationDict = dict[tuple[int | str, ...], object]
+
+
+class SQLitePersistence(BasePersistence[dict, dict, dict]):
+    def __init__(self, database: Callable[[], Database], update_interval: float = 60) -> None:
+        # bot_data holds no state of ours (services live on the application object).
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=update_interval,
+        )
+        self._database = database
+
+    @property
+    def db(self) -> Database:
+        return self._database()
+
+    # -- loading ---------------------------------------------------------------------------
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        return {row["user_id"]: json.loads(row["data"]) for row in rows}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        return {row["chat_id"]: json.loads(row["data"]) for row in rows}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        rows = await self.db.fetchall(
+            "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
+        )
+        return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
+
+    # -- writing ---------------------------------------------------------------------------
+    async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
+        encoded_key = json.dumps(list(key))
+        if new_state is None:
+            await self.db.execute(
+                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
+            )
+            return
+        await self.db.execute(
+            "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
+            " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+            (name, encoded_key, json.dumps(new_state)),
+        )
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        await self.db.execute(
+            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+            (user_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        await self.db.execute(
+            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data",
+            (chat_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    async def update_bot_data(self, data: dict) -> None:
+        return None
+
+    async def update_callback_data(self, data: object) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self.db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        return None
+
+    async def flush(self) -> None:
+        # Every write above is committed when made; nothing is buffered.
+        return None
+

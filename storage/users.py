@@ -1,0 +1,222 @@
+"""People who talk to the bot: role, district, language and subscription state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from storage.db import Database
+from storage.timeutil import to_db
+
+ROLES = ("public", "collaborator", "staff", "admin")
+STAFF_ROLES = ("staff", "admin")
+
+
+@dataclass(frozen=True)
+class User:
+    telegram_id: int
+    display_name: str
+    role: str
+    requested_role: str | None
+    status: str
+    language: str
+    district: str | None
+    ward: str | None
+    phone: str | None
+    subscribed_announcements: bool
+    subscribed_reminders: bool
+    reachable: bool
+    source: str | None
+    onboarded: bool
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and self.is_active
+
+    @property
+    def is_staff(self) -> bool:
+        """Approved staff or administrators: may see cases of their district."""
+        return self.role in STAFF_ROLES and self.is_active
+
+    @property
+    def is_collaborator(self) -> bool:
+        return self.role == "collaborator" and self.is_active
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
+    @property
+    def menu_role(self) -> str:
+        """Which menu the person sees: pending and deactivated people get the public one."""
+        if not self.is_active:
+            return "public"
+        return "staff" if self.role in STAFF_ROLES else self.role
+
+    def can_act_in_district(self, district: str | None) -> bool:
+        """Least privilege: administrators everywhere, staff only in their own district."""
+        if self.is_admin:
+            return True
+        return self.is_staff and district is not None and self.district == district
+
+
+_COLUMNS = (
+    "telegram_id, display_name, role, requested_role, status, language, district, ward, phone,"
+    " subscribed_announcements, subscribed_reminders, reachable, source, onboarded"
+)
+
+
+def _user(row) -> User:
+    return User(
+        telegram_id=row["telegram_id"],
+        display_name=row["display_name"],
+        role=row["role"],
+        requested_role=row["requested_role"],
+        status=row["status"],
+        language=row["language"],
+        district=row["district"],
+        ward=row["ward"],
+        phone=row["phone"],
+        subscribed_announcements=bool(row["subscribed_announcements"]),
+        subscribed_reminders=bool(row["subscribed_reminders"]),
+        reachable=bool(row["reachable"]),
+        source=row["source"],
+        onboarded=bool(row["onboarded"]),
+    )
+
+
+async def get(db: Database, telegram_id: int) -> User | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,))
+    return None if row is None else _user(row)
+
+
+async def touch(
+    db: Database,
+    telegram_id: int,
+    display_name: str,
+    language: str,
+    now: dt.datetime,
+    make_admin: bool = False,
+) -> User:
+    """Create the person on first contact, else note they were seen and are reachable again.
+
+    One statement, so it is cheap enough to run on every update.
+    """
+    stamp = to_db(now)
+    role = "admin" if make_admin else "public"
+    await db.execute(
+        "INSERT INTO users (telegram_id, display_name, role, language, created_at, updated_at,"
+        " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (telegram_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
+        " reachable = 1,"
+        " role = CASE WHEN ? THEN 'admin' ELSE users.role END,"
+        " status = CASE WHEN ? THEN 'active' ELSE users.status END",
+        (telegram_id, display_name[:128], role, language, stamp, stamp, stamp, make_admin, make_admin),
+    )
+    user = await get(db, telegram_id)
+    assert user is not None
+    return user
+
+
+async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetime) -> None:
+    """Administrators from ADMIN_IDS exist and are active from the first start."""
+    stamp = to_db(now)
+    for telegram_id in sorted(admin_ids):
+        await db.execute(
+            "INSERT INTO users (telegram_id, role, status, onboarded, created_at, updated_at)"
+            " VALUES (?, 'admin', 'active', 1, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET"
+            " role = 'admin', status = 'active', onboarded = 1"
+            " WHERE users.role != 'admin' OR users.status != 'active'",
+            (telegram_id, stamp, stamp),
+        )
+
+
+async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: object) -> None:
+    allowed = {
+        "display_name", "role", "requested_role", "status", "language", "district", "ward",
+        "phone", "subscribed_announcements", "subscribed_reminders", "reachable", "source",
+        "onboarded",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown user fields: {sorted(unknown)}")
+    if not fields:
+        return
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    await db.execute(
+        f"UPDATE users SET {assignments}, updated_at = ? WHERE telegram_id = ?",
+        (*fields.values(), to_db(now), telegram_id),
+    )
+
+
+async def set_reachable(db: Database, telegram_id: int, reachable: bool, now: dt.datetime) -> None:
+    await update(db, telegram_id, now, reachable=int(reachable))
+
+
+async def set_source_if_empty(db: Database, telegram_id: int, source: str) -> bool:
+    """Attribute a first contact to a deep link; later links never overwrite the first."""
+    changed = await db.execute(
+        "UPDATE users SET source = ? WHERE telegram_id = ? AND source IS NULL", (source, telegram_id)
+    )
+    return changed > 0
+
+
+async def staff_of_district(db: Database, district: str) -> list[User]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM users WHERE role = 'staff' AND status = 'active'"
+        " AND district = ? ORDER BY telegram_id",
+        (district,),
+    )
+    return [_user(row) for row in rows]
+
+
+async def admins(db: Database) -> list[User]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM users WHERE role = 'admin' AND status = 'active'"
+        " ORDER BY telegram_id"
+    )
+    return [_user(row) for row in rows]
+
+
+async def pending(db: Database, district: str | None = None) -> list[User]:
+    if district is None:
+        rows = await db.fetchall(
+            f"SELECT {_COLUMNS} FROM users WHERE status = 'pending' ORDER BY created_at"
+        )
+    else:
+        rows = await db.fetchall(
+            f"SELECT {_COLUMNS} FROM users WHERE status = 'pending' AND district = ?"
+            " ORDER BY created_at",
+            (district,),
+        )
+    return [_user(row) for row in rows]
+
+
+async def listing(
+    db: Database, role: str | None = None, district: str | None = None, limit: int = 50, offset: int = 0
+) -> list[User]:
+    clauses, params = [], []
+    if role:
+        clauses.append("role = ?")
+        params.append(role)
+    if district:
+        clauses.append("district = ?")
+        params.append(district)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM users {where} ORDER BY role, district, telegram_id"
+        " LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    return [_user(row) for row in rows]
+
+
+async def iterate_ids(db: Database, where: str, params: tuple = ()) -> AsyncIterator[int]:
+    """Stream ids for audiences; `where` is built by the caller from fixed fragments."""
+    async for row in db.iterate(f"SELECT telegram_id FROM users WHERE {where} ORDER BY telegram_id", params):
+        yield row[0]

@@ -1,0 +1,190 @@
+"""The catalogues: Vietnamese complete and faithful to the source, formatting in HCMC time."""
+
+import ast
+import datetime as dt
+import re
+import string
+import unicodedata
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import I18n, Html
+from bot.text import contains_phrase, fold
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+METHOD_MAP = [("bot/**.py", "python"), ("handlers/**.py", "python"), ("storage/**.py", "python")]
+
+
+def source_msgids() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalog(language: str):
+    with (ROOT / "locales" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def tags(text: str) -> list[str]:
+    return sorted(re.findall(r"</?[a-z]+", text))
+
+
+def test_every_source_message_has_a_vietnamese_translation():
+    vi = catalog("vi")
+    missing = [m for m in source_msgids() if not (vi.get(m) and vi.get(m).string)]
+    assert not missing, f"run `make i18n` and translate: {missing[:5]}"
+    fuzzy = [m.id for m in vi if m.id and m.fuzzy]
+    assert not fuzzy, f"fuzzy entries are not compiled: {fuzzy[:5]}"
+
+
+def test_translations_keep_placeholders_and_markup():
+    for message in catalog("vi"):
+        if not message.id or not message.string:
+            continue
+        assert placeholders(message.string) == placeholders(message.id), message.id
+        assert tags(message.string) == tags(message.id), message.id
+
+
+def test_vietnamese_is_composed_and_not_left_in_english():
+    for message in catalog("vi"):
+        if not message.id:
+            continue
+        text = message.string
+        assert unicodedata.normalize("NFC", text) == text, f"not NFC: {text!r}"
+        words = re.findall(r"[^\W\d_]+", re.sub(r"\{[^}]*\}|<[^>]*>|/\w+", "", text))
+        if len(words) >= 3:
+            assert any(not w.isascii() for w in words), f"no Vietnamese letters in: {text!r}"
+
+
+def test_key_phrases_have_correct_diacritics():
+    i18n = I18n(dt.UTC, "vi")
+    _ = i18n("vi")
+    assert _("📝 Report a child in need") == "📝 Báo cáo trẻ cần hỗ trợ"
+    assert _("☎️ Hotline 111") == "☎️ Đường dây nóng 111"
+    assert _("📁 Cases") == "📁 Hồ sơ"
+    assert _("🗂 My reports") == "🗂 Báo cáo của tôi"
+    assert "Quận 8" in _(
+        "👋 Hello! I am the child protection bot of District 8 and Binh Chanh.\n"
+        "• Report a child who needs help, and follow the case.\n"
+        "• Events, reminders and communication materials.\n"
+        "• Information for parents — and hotline 111, free, 24/7.\n\n"
+        "Who are you?"
+    )
+
+
+def test_user_values_are_escaped_but_markup_is_kept():
+    _ = I18n(dt.UTC, "vi")("vi")
+    assert _("Area: {place}", place="<b>x</b> & y") == "Địa bàn: &lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert _("Area: {place}", place=Html("<b>x</b>")) == "Địa bàn: <b>x</b>"
+
+
+def test_dates_and_numbers_in_ho_chi_minh_city_time():
+    from zoneinfo import ZoneInfo
+
+    i18n = I18n(ZoneInfo("Asia/Ho_Chi_Minh"), "vi")
+    moment = dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)  # 08:00 in HCMC
+    vi, en = i18n("vi"), i18n("en")
+    assert vi.datetime(moment) == "Thứ Ba, 01/06/2021 08:00"
+    assert en.datetime(moment) == "Tuesday, 01/06/2021 08:00"
+    assert vi.long_date(moment) == "Thứ Ba, 1 tháng 6, 2021"
+    assert vi.number(1234567.5) == "1.234.567,5"
+    assert en.number(1234567.5) == "1,234,567.5"
+    with pytest.raises(ValueError):
+        vi.datetime(dt.datetime(2021, 6, 1, 8, 0))
+
+
+def test_language_guess_from_telegram():
+    i18n = I18n(dt.UTC, "vi")
+    assert i18n.guess_language("en-US") == "en"
+    assert i18n.guess_language("vi") == "vi"
+    assert i18n.guess_language("fr") == "vi"
+    assert i18n.guess_language(None) == "vi"
+
+
+def test_accent_insensitive_folding():
+    assert fold("Báo Cáo") == fold("bao cao") == "bao cao"
+    assert fold("Đường dây nóng") == "duong day nong"
+    assert contains_phrase("Tôi muốn BÁO CÁO một trường hợp", "bao cao")
+    assert not contains_phrase("baocao", "bao cao")
+    decomposed = unicodedata.normalize("NFD", "Sự kiện")
+    assert fold(decomposed) == "su kien"
+
+
+# -- no user-facing string bypasses gettext -----------------------------------------------------
+
+ALLOWED_CALLS = {
+    "_",
+    "N_",
+    "debug",
+    "info",
+    "warning",
+    "error",
+    "exception",
+    "Regex",
+    "compile",
+    "encode",
+    "pattern",
+    "match",
+    "search",
+    "execute",
+    "fetchone",
+    "fetchall",
+    "fetchvalue",
+    "ValueError",
+    "RuntimeError",
+    "record",
+    "getLogger",
+}
+
+
+def _user_facing_literals(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value
+        if not re.search(r"[A-Za-zÀ-ỹ]{2,}\s+[A-Za-zÀ-ỹ]{2,}", text):
+            continue  # identifiers, callback data, single words
+        parent = parents.get(node)
+        if isinstance(parent, ast.Expr):
+            continue  # docstring
+        allowed, current = False, node
+        while current in parents:
+            current = parents[current]
+            if isinstance(current, ast.Call):
+                func = current.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in ALLOWED_CALLS:
+                    allowed = True
+                    break
+        if not allowed:
+            found.append((node.lineno, text))
+    return found
+
+
+def test_handlers_send_no_string_outside_gettext():
+    offenders = {}
+    for path in sorted((ROOT / "handlers").glob("*.py")):
+        literals = [
+            (line, text)
+            for line, text in _user_facing_literals(path)
+            # Language names are shown in their own language, never translated.
+            if not text.startswith(("Chọn ngôn ngữ / Choose",)) and not text.endswith("Tiếng Việt")
+        ]
+        if literals:
+            offenders[path.name] = literals
+    assert not offenders, f"wrap these in _() or N_(): {offenders}"
