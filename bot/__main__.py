@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,11 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    configure_logging(settings.log_level)
     if command == "sandbox":
+        # The chat is the output; only problems are logged unless LOG_LEVEL asks for more.
+        configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING")
         from bot.sandbox import run_sandbox
 
         return run_sandbox(settings, args.db, fresh=args.fresh)
+    configure_logging(settings.log_level)
     if command == "emulator":
         from bot.emulator.http import run_emulator_cli
 

@@ -7,6 +7,7 @@ others talk to the in-process emulator.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.areas import Areas
 from bot.clock import Clock, SystemClock
@@ -23,11 +25,17 @@ from bot.context import BotContext
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
 from bot.services import Services
-from storage.db import Database, migrate
 from storage import users
+from storage.db import Database, migrate
 from storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
+
+# Our conversations mix message steps and button steps on purpose (per_message=False), which
+# PTB warns about at construction; this is that one warning, not all of PTB's.
+warnings.filterwarnings(
+    "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
+)
 
 # Start-up hooks of features (e.g. a dispatcher job), run by `start_services`.
 StartHook = Callable[["BotApplication"], Awaitable[None]]

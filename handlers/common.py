@@ -46,6 +46,8 @@ async def identify(update: Update, context: BotContext) -> None:
         )
         if is_admin_id:
             await audit.record(context.db, None, "admin_from_config", "user", person.id, now)
+    elif update.my_chat_member is not None:
+        pass  # a membership change is not the person writing to us: reachability is set above
     elif not user.reachable or (is_admin_id and not user.is_admin) or _stale(user, context):
         # Writing someone's last-seen time on every update would cost a write per message.
         user = await users.touch(

@@ -26,6 +26,9 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
             update_interval=update_interval,
         )
         self._database = database
+        # PTB hands over user_data/chat_data of every person in every update, changed or not;
+        # remembering what is already stored saves a write per update.
+        self._stored: dict[tuple[str, int], str] = {}
 
     @property
     def db(self) -> Database:
@@ -34,10 +37,12 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
     # -- loading ---------------------------------------------------------------------------
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        self._stored.update({("user", row["user_id"]): row["data"] for row in rows})
         return {row["user_id"]: json.loads(row["data"]) for row in rows}
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        self._stored.update({("chat", row["chat_id"]): row["data"] for row in rows})
         return {row["chat_id"]: json.loads(row["data"]) for row in rows}
 
     async def get_bot_data(self) -> dict[Any, Any]:
@@ -67,18 +72,23 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         )
 
     async def update_user_data(self, user_id: int, data: dict) -> None:
-        await self.db.execute(
-            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-            (user_id, json.dumps(data, ensure_ascii=False)),
-        )
+        await self._write("user", user_id, data)
 
     async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        await self._write("chat", chat_id, data)
+
+    async def _write(self, kind: str, key: int, data: dict) -> None:
+        encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        if self._stored.get((kind, key), "{}") == encoded:
+            return
+        table, column = ("ptb_user_data", "user_id") if kind == "user" else ("ptb_chat_data",
+                                                                           "chat_id")
         await self.db.execute(
-            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
-            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data",
-            (chat_id, json.dumps(data, ensure_ascii=False)),
+            f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
+            f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
+            (key, encoded),
         )
+        self._stored[(kind, key)] = encoded
 
     async def update_bot_data(self, data: dict) -> None:
         return None
@@ -87,9 +97,11 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         return None
 
     async def drop_user_data(self, user_id: int) -> None:
+        self._stored.pop(("user", user_id), None)
         await self.db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
     async def drop_chat_data(self, chat_id: int) -> None:
+        self._stored.pop(("chat", chat_id), None)
         await self.db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
 
     async def refresh_user_data(self, user_id: int, user_data: dict) -> None:

@@ -114,6 +114,9 @@ async def touch(
         " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (telegram_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
         " reachable = 1,"
+        # Administrators from ADMIN_IDS are created before we know their name.
+        " display_name = CASE WHEN users.display_name = '' THEN excluded.display_name"
+        " ELSE users.display_name END,"
         " role = CASE WHEN ? THEN 'admin' ELSE users.role END,"
         " status = CASE WHEN ? THEN 'active' ELSE users.status END",
         (telegram_id, display_name[:128], role, language, stamp, stamp, stamp, make_admin, make_admin),

@@ -1,0 +1,161 @@
+"""The emulator over loopback HTTP, driven by PTB's own HTTPXRequest (the real wire format)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.clock import FakeClock
+from bot.emulator import BotAPIServer
+from bot.emulator.http import serve
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
+)
+TOKEN = "123:ABC"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def server() -> BotAPIServer:
+    return BotAPIServer(FakeClock())
+
+
+@pytest_asyncio.fixture
+async def front(server: BotAPIServer):
+    front, _port = await serve(server)
+    yield front
+    await front.stop()
+
+
+def _bot(front, **request_kwargs) -> Bot:
+    kwargs = {}
+    if request_kwargs:
+        kwargs["request"] = HTTPXRequest(**request_kwargs)
+    return Bot(
+        TOKEN,
+        base_url=f"{front.base_url}/bot",
+        base_file_url=f"{front.base_url}/file/bot",
+        **kwargs,
+    )
+
+
+@pytest.mark.asyncio
+async def test_real_client_round_trips(front, server: BotAPIServer):
+    user = server.create_user("Lan")
+    async with _bot(front) as bot:
+        me = await bot.get_me()
+        assert (me.id, me.username) == (7000000001, "bvte_test_bot")
+
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Báo cáo", callback_data="r:1")]])
+        sent = await bot.send_message(
+            user.id, "<b>Chào</b> Lan", parse_mode="HTML", reply_markup=keyboard
+        )
+        assert sent.text == "Chào Lan" and sent.entities[0].type == "bold"
+        record = server.message(user.id, sent.message_id)
+        assert record.inline_keyboard == [[{"text": "Báo cáo", "callback_data": "r:1"}]]
+
+        payload = b"%PDF-1.4\r\n\x00\xff binary \r\n--boundary-ish\n"
+        document = await bot.send_document(user.id, payload, filename="báo cáo.pdf", caption="Tệp")
+        assert document.document.file_name == "báo cáo.pdf"
+        assert server.file_bytes(document.document.file_id) == payload
+        downloaded = await (await bot.get_file(document.document.file_id)).download_as_bytearray()
+        assert bytes(downloaded) == payload
+
+        with pytest.raises(BadRequest, match="(?i)chat not found"):
+            await bot.send_message(999, "x")
+        with pytest.raises(BadRequest, match="(?i)method not found"):
+            await bot.do_api_request("sendTelepathy")
+        server.faults.add("sendMessage", kind="retry_after", retry_after=2)
+        with pytest.raises(RetryAfter):
+            await bot.send_message(user.id, "x")
+    assert server.uploads == 1
+    assert server.unknown_methods_called == {"sendTelepathy"}
+
+
+@pytest.mark.asyncio
+async def test_admin_injected_message_reaches_long_poll(front, server: BotAPIServer):
+    async with _bot(front) as bot, httpx.AsyncClient(base_url=front.base_url) as admin:
+        started = time.perf_counter()
+        poll = asyncio.create_task(bot.get_updates(timeout=5))
+        await asyncio.sleep(0.02)
+        answer = await admin.post(
+            "/_emulator/user_message",
+            json={"user_id": 555, "first_name": "Minh", "language_code": "en", "text": "/start"},
+        )
+        assert answer.json()["ok"]
+        [update] = await poll
+        assert time.perf_counter() - started < 2  # woken by the update, not by the timeout
+        assert update.message.text == "/start"
+        assert update.message.from_user.language_code == "en"
+        assert update.message.entities[0].type == "bot_command"
+
+        sent = await bot.send_message(
+            555,
+            "hi",
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]]),
+        )
+        answer = await admin.post(
+            "/_emulator/callback",
+            json={"user_id": 555, "message_id": sent.message_id, "data": "go"},
+        )
+        assert answer.json()["result"]["callback_query"]["data"] == "go"
+        updates = await bot.get_updates(offset=update.update_id + 1, timeout=0)
+        assert [u.callback_query.data for u in updates] == ["go"]
+
+        transcript = (await admin.get("/_emulator/transcript", params={"chat_id": 555})).json()
+        assert [m["text"] for m in transcript["result"]] == ["/start", "hi"]
+        bad = await admin.post(
+            "/_emulator/callback", json={"user_id": 555, "message_id": 1, "data": "nope"}
+        )
+        assert bad.status_code == 400
+
+
+@pytest.mark.asyncio
+async def test_timeout_fault_over_http(front, server: BotAPIServer):
+    user = server.create_user()
+    server.faults.add("sendMessage", kind="timeout", hang=1.0)
+    async with _bot(front, read_timeout=0.1) as bot:
+        with pytest.raises(TimedOut):
+            await bot.send_message(user.id, "x")
+        assert (await bot.send_message(user.id, "next")).text == "next"
+
+
+def test_cli_journals_sends_and_stops_on_sigterm(tmp_path: Path):
+    journal = tmp_path / "sends.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.emulator.http", "--port", "0", "--journal", str(journal)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        assert url.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=url) as client:
+            client.post("/_emulator/user_message", json={"user_id": 7, "text": "hi"})
+            answer = client.post(
+                f"/bot{TOKEN}/sendMessage", data={"chat_id": "7", "text": "Xin chào"}
+            ).json()
+        assert answer["ok"]
+        lines = [json.loads(line) for line in journal.read_text().splitlines()]
+        assert lines == [
+            {"method": "sendMessage", "chat_id": 7, "message_id": 2, "text": "Xin chào"}
+        ]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=5) == 0
