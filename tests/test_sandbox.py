@@ -1,0 +1,57 @@
+"""The sandbox in scripted mode, as a newcomer or CI runs it: a real process, stdin piped."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.emulator.records import MessageRecord
+from bot.sandbox import persona_id, render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_sandbox(script: str, tmp_path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("LOG_LEVEL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sb.sqlite3"), *extra],
+        input=script, capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
+    )
+
+
+def test_scripted_sign_up_and_approval(tmp_path):
+    script = "\n".join([
+        "/start", "#1", "Nguyễn Văn Minh", "#1", "#5", "!sticker", "#2",
+        "/as admin", "#1", "/as Lan", "#5", "/quit", "this line is never read",
+    ]) + "\n"
+    result = run_sandbox(script, tmp_path, "--fresh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "ngoại tuyến" in out and "offline" in out  # the bilingual banner
+    assert "[#1 🤝 Cộng tác viên]" in out  # inline buttons are numbered
+    assert "⌨ [#1 📱 Chia sẻ số điện thoại] [#2 Bỏ qua]" in out  # reply keyboard too
+    assert "Bạn vui lòng bấm “Chia sẻ số điện thoại” hoặc “Bỏ qua”." in out  # the sticker
+    assert "[→ Admin] 🆕 Có đăng ký mới cần duyệt" in out  # other personas' messages
+    assert "✎ " in out  # edits are shown as updates
+    assert "Đăng ký của bạn đã được duyệt" in out
+    assert "Gọi 111" in out
+    assert "never read" not in out
+    assert "Traceback" not in result.stderr
+
+
+def test_database_survives_between_runs_and_fresh_starts_over(tmp_path):
+    run_sandbox("/start\n#3\n", tmp_path, "--fresh")
+    again = run_sandbox("/start\n", tmp_path)
+    assert "Chào mừng Lan quay lại" in again.stdout
+    fresh = run_sandbox("/start\n", tmp_path, "--fresh")
+    assert "Bạn là ai?" in fresh.stdout
+
+
+def test_rendering_of_formatting_and_files():
+    message = MessageRecord(message_id=1, chat_id=1, from_bot=True, date=None, sender_id=1,
+                            text="Gọi 111 & 113", raw_text="<b>Gọi 111</b> &amp; 113",
+                            parse_mode="HTML", document={"file_name": "to-roi.pdf"})
+    assert render(message, colour=False) == "[file: to-roi.pdf]\nGọi 111 & 113"
+    assert render(message, colour=True).startswith("[file: to-roi.pdf]\n\x1b[1mGọi 111\x1b[0m")
+    assert persona_id("Lan") == persona_id("lan") != persona_id("Hoa")
