@@ -1,8 +1,12 @@
 """`python -m bot`: the live bot, and the offline tools.
 
     python -m bot                 live bot, long polling (needs BOT_TOKEN)
+    python -m bot --webhook       live bot behind a webhook (needs WEBHOOK_URL, WEBHOOK_SECRET)
     python -m bot sandbox         offline terminal chat with the real bot on the emulator
+    python -m bot import-events FILE   import a calendar file (content/calendar.json)
     python -m bot emulator        the Bot API emulator over HTTP on loopback
+    python -m bot backup PATH     consistent copy of the live database
+    python -m bot check           integrity, schema version and row counts
 """
 
 from __future__ import annotations
@@ -23,8 +27,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Child-protection Telegram bot (District 8 and Binh Chanh, HCMC).",
     )
+    parser.add_argument("--webhook", action="store_true",
+                        help="receive updates through a webhook instead of long polling")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the live bot with long polling (the default)")
+    sub.add_parser("run", help="run the live bot (long polling unless --webhook)")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database to PATH")
+    backup.add_argument("path")
+    sub.add_parser("check", help="verify the database: integrity, schema version, row counts")
+    import_events = sub.add_parser("import-events", help="import a calendar file (.json/.csv)")
+    import_events.add_argument("file", help="e.g. content/calendar.json")
     sandbox = sub.add_parser("sandbox", help="chat with the real bot offline, in the terminal")
     sandbox.add_argument("--db", default="data/sandbox.sqlite3", help="SQLite file of the sandbox")
     sandbox.add_argument("--fresh", action="store_true", help="start from an empty database")
@@ -65,10 +76,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.emulator.http import run_emulator_cli
 
         return run_emulator_cli(args.port, args.journal) or 0
-    return run_live(settings)
+    if command == "backup":
+        return run_backup(settings, args.path)
+    if command == "check":
+        return run_check(settings)
+    if command == "import-events":
+        from bot.events.cli import run_import
+
+        return run_import(settings, args.file)
+    return run_live(settings, webhook=args.webhook)
 
 
-def run_live(settings: Settings) -> int:
+def run_backup(settings: Settings, path: str) -> int:
+    from pathlib import Path
+
+    from bot.operations import backup
+
+    try:
+        target = backup(settings.database_path, Path(path))
+    except (FileNotFoundError, RuntimeError) as error:
+        print(f"backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backup written: {target}")
+    return 0
+
+
+def run_check(settings: Settings) -> int:
+    from bot.operations import check
+
+    try:
+        report = check(settings.database_path)
+    except FileNotFoundError:
+        print(f"no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    print(f"database: {settings.database_path}")
+    print(f"integrity: {report.integrity}")
+    print(f"schema version: {report.schema_version}")
+    for table, count in report.row_counts.items():
+        print(f"  {table:<28} {count:>10}")
+    return 0 if report.ok else 1
+
+
+def run_live(settings: Settings, webhook: bool = False) -> int:
     if not settings.bot_token:
         print(
             "BOT_TOKEN is not set: put your bot's token in the environment or .env, "
@@ -76,12 +125,36 @@ def run_live(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    from bot.crypto import KEY_HELP, has_live_key
+
+    if not has_live_key(settings):
+        print(f"DATA_KEY is not set: live mode needs the key that encrypts reports; {KEY_HELP}",
+              file=sys.stderr)
+        return EXIT_CONFIG
     from bot.application import build_application
 
+    if webhook and not (settings.webhook_url and settings.webhook_secret):
+        print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+        return EXIT_CONFIG
     application = build_application(settings)
-    logging.getLogger(__name__).info("starting long polling (pending updates are kept)")
+    log = logging.getLogger(__name__)
     # Pending updates are never dropped: people may have written while the bot was down.
-    application.run_polling(drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES)
+    # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
+    # delivery engine stop after the current message, persistence is flushed, the database closed.
+    if webhook:
+        log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+    else:
+        log.info("starting long polling (pending updates are kept)")
+        application.run_polling(drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

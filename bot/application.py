@@ -145,16 +145,46 @@ def build_application(
 
 def register_handlers(application: BotApplication) -> None:
     """Every journey in the order PTB must try them. Group -1 identifies the person first."""
+    from bot import retention
     from handlers import approvals, common, errors, menu, start
+    from handlers import materials, materials_admin, print_requests
+    from handlers import info as parents_info
+    from handlers import questions, ward_contacts
+    from handlers import cases, myreports, report
+    from handlers import awareness, broadcast
+    from handlers import events, events_admin
+    from handlers import stats
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
     # 2. Conversations first: while someone is in one, its steps take their input; any
     #    command or menu button leaves it and is handled again from the top.
     start.register(application)
+    # Before conversations whose entry points take any photo or text (materials_admin): a
+    # report in progress must receive its own photos and answers.
+    cases.register_conversation(application)  # staff typing a note/referral (before report)
+    report.register(application)  # /report conversation; "Delete my messages"
+    broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
+    awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
+    questions.register(application)  # ask staff / reply on a ticket
+    ward_contacts.register(application)  # staff: /wardcontact
+    print_requests.register(application)  # ask for printed copies; reject with a reason
+    events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
+    materials_admin.register(application)  # staff send a file to add a material; edit
+    materials.register(application)  # /materials menu: typed text searches
     # 3. Global commands and buttons that work anywhere.
     menu.register_commands(application)
     approvals.register(application)
+    print_requests.register_commands(application)  # /printqueue, /myrequests
+    materials_admin.register_commands(application)  # hide/reorder/poster, /materialstats
+    parents_info.register(application)  # /info, topic buttons; typed FAQ just before section 4
+    cases.register(application)  # /cases, case buttons, /bind, legal-clock reminders
+    myreports.register(application)  # /myreports
+    broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
+    stats.register(application)  # /stats, /export and their period buttons (staff)
+    events.register(application)  # /events, Join / Not going, .ics; reminders tick
+    # Daily data retention (no handlers: a dispatcher tick).
+    retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,
     #    stale buttons.
     menu.register_fallbacks(application)

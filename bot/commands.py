@@ -24,6 +24,8 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
     ("events", N_("Upcoming events and trainings")),
     ("materials", N_("Communication materials")),
     ("info", N_("Information for parents")),
+    ("ask", N_("Ask the staff a question")),
+    ("myquestions", N_("My questions and answers")),
     ("help", N_("How to use the bot")),
     ("language", N_("Change language")),
     ("cancel", N_("Cancel what you are doing")),
@@ -33,8 +35,14 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
 STAFF_COMMANDS: list[tuple[str, str]] = [
     ("cases", N_("Cases of your district")),
     ("broadcast", N_("Send an announcement")),
+    ("broadcasts", N_("Past announcements and their figures")),
+    ("awareness", N_("Weekly awareness messages for parents")),
+    ("printqueue", N_("Requests for printed materials")),
+    ("materialstats", N_("Materials and posters: figures")),
     ("stats", N_("Statistics")),
+    ("export", N_("Statistics workbook and chart")),
     ("users", N_("People and approvals")),
+    ("wardcontact", N_("Ward child-protection contacts")),
 ]
 
 

@@ -6,6 +6,7 @@ The variable names are a public contract documented in the README.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,15 @@ class Settings:
     # How often the dispatcher looks for due reminders, deadlines and sends (0 = never:
     # tests drive it with a fake clock instead).
     dispatcher_interval: float = 20.0
+    # Retention: personal data of closed cases, and untouched report drafts.
+    retention_years: int = 5
+    draft_retention_days: int = 30
+    # Webhook mode (python -m bot --webhook).
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
 
     @property
     def timezone_name(self) -> str:
@@ -64,6 +74,14 @@ class Settings:
             data_key=values.get("DATA_KEY") or None,
             data_key_file=Path(values["DATA_KEY_FILE"]) if values.get("DATA_KEY_FILE") else None,
             overall_rate=_parse_rate(values.get("BROADCAST_RATE") or "30"),
+            retention_years=_parse_positive_int("RETENTION_YEARS", values.get("RETENTION_YEARS") or "5"),
+            draft_retention_days=_parse_positive_int("DRAFT_RETENTION_DAYS",
+                                                     values.get("DRAFT_RETENTION_DAYS") or "30"),
+            webhook_url=values.get("WEBHOOK_URL") or None,
+            webhook_secret=_parse_secret(values.get("WEBHOOK_SECRET") or None),
+            webhook_listen=values.get("WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=_parse_port(values.get("WEBHOOK_PORT") or "8443"),
+            webhook_path=(values.get("WEBHOOK_PATH") or "telegram").strip("/"),
         )
 
 
@@ -124,6 +142,25 @@ def _parse_log_level(raw: str) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return level
+
+
+def _parse_secret(raw: str | None) -> str | None:
+    # Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - as secret_token.
+    if raw is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+        raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return raw
+
+
+def _parse_positive_int(name: str, raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
+def _parse_port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"WEBHOOK_PORT must be a port number, got {raw!r}")
+    return int(raw)
 
 
 def _parse_rate(raw: str) -> float:

@@ -6,6 +6,8 @@ import signal
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from bot.emulator.http import HTTPFront
 from bot.emulator.server import BotAPIServer
 
@@ -34,7 +36,7 @@ async def test_live_bot_answers_start_and_stops_cleanly_on_sigterm(tmp_path):
             "BOT_TOKEN": "123456:TEST-TOKEN",
             "TELEGRAM_API_URL": f"http://127.0.0.1:{front.port}",
             "DATABASE_PATH": str(tmp_path / "live.sqlite3"),
-            "DATA_KEY_FILE": str(tmp_path / "data.key"),
+            "DATA_KEY": Fernet.generate_key().decode(),
             "PYTHONPATH": str(ROOT),
         }
         process = await asyncio.create_subprocess_exec(

@@ -204,8 +204,10 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
     ("typed", "expected"),
     [("111", "Gọi 111"), ("duong day nong", "Gọi 111"), ("Đường dây nóng", "Gọi 111"),
      ("giup", "Dành cho"), ("giúp tôi với", "Dành cho"), ("HƯỚNG DẪN", "Dành cho"),
-     ("bao cao", "sắp ra mắt"), ("báo cáo", "sắp ra mắt"), ("tai lieu", "sắp ra mắt"),
-     ("sự kiện", "sắp ra mắt"), ("xin chào bot", "chưa hiểu")],
+     ("bao cao", "Trước hết"), ("báo cáo", "Trước hết"), ("BAO CAO", "Trước hết"),
+     ("tai lieu", "Tài liệu truyền thông"), ("tài liệu", "Tài liệu truyền thông"),
+     ("sự kiện", "📅"), ("su kien", "📅"), ("thong tin", "Thông tin cho phụ huynh"),
+     ("xin chào bot", "chưa hiểu")],
 )
 async def test_keyword_routing_with_and_without_diacritics(tg, typed, expected):
     mai = tg.user("Mai")
@@ -272,3 +274,14 @@ async def test_blocked_user_is_marked_unreachable_and_back_when_writing(tg):
     await mai.unblock()
     await mai.send("/menu")
     assert (await users.get(tg.db, mai.id)).reachable
+
+
+async def test_command_menu_per_language_and_staff_scope(tg):
+    scope = {"type": "all_private_chats"}
+    vi = {c["command"]: c["description"] for c in tg.server.my_commands(scope, "vi")}
+    en = {c["command"]: c["description"] for c in tg.server.my_commands(scope, "en")}
+    assert vi["report"] == "Báo cáo trẻ cần hỗ trợ"
+    assert en["report"] == "Report a child who needs help"
+    assert "cases" not in vi and "broadcast" not in en  # staff commands are not public
+    admin_scope = {"type": "chat", "chat_id": tg.admin.id}
+    assert "cases" in [c["command"] for c in tg.server.my_commands(admin_scope)]

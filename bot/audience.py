@@ -1,0 +1,139 @@
+"""Who receives a mass message: roles, districts, wards, language — as SQL, counted in SQL.
+
+An `Audience` is plain data (stored as JSON with a delivery and resolved into recipient rows
+only when sending starts, so a broadcast scheduled for next week reaches the people who are
+subscribed next week). `where(audience, kind)` builds the WHERE clause from fixed fragments
+and parameters only; `count` gives the exact number the sender is shown.
+
+Rules:
+- Only active people; only people the bot can reach (`reachable`); only people who did not
+  opt out with /stop — except for urgent staff notices, which are a separate, explicit kind.
+- Staff can reach only their own district (`limit_for`); administrators everyone.
+- Parents and the public are role "public". "staff" includes administrators.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+from bot.people import PermissionDenied
+from storage.db import Database
+from storage.users import User
+
+ROLES = ("public", "collaborator", "staff")
+LANGUAGES = ("vi", "en")
+
+# Which subscription flag a kind of delivery respects (None: not an opt-out kind).
+SUBSCRIPTION = {
+    "broadcast": "subscribed_announcements",
+    "awareness": "subscribed_announcements",
+    "reminder": "subscribed_reminders",
+    "urgent": None,
+}
+
+# Hook for the events feature: SQL selecting the telegram_ids registered for event `?`.
+# Set by the events module when it exists (e.g. "SELECT telegram_id FROM registrations
+# WHERE event_id = ?"); until then an audience with an event cannot be built.
+EVENT_REGISTRANTS_SQL: str | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    roles: frozenset[str] = field(default_factory=lambda: frozenset({"public"}))
+    districts: frozenset[str] = frozenset()  # empty: every district (and people with none)
+    wards: frozenset[str] = frozenset()  # empty: every ward of the chosen districts
+    language: str | None = None  # None: every language
+    event_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.roles or not set(self.roles) <= set(ROLES):
+            raise ValueError(f"roles must be a non-empty subset of {ROLES}")
+        if self.language is not None and self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}")
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "roles": sorted(self.roles),
+                "districts": sorted(self.districts),
+                "wards": sorted(self.wards),
+                "language": self.language,
+                "event_id": self.event_id,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Audience:
+        data = json.loads(text)
+        return cls(
+            roles=frozenset(data.get("roles") or ("public",)),
+            districts=frozenset(data.get("districts") or ()),
+            wards=frozenset(data.get("wards") or ()),
+            language=data.get("language"),
+            event_id=data.get("event_id"),
+        )
+
+    def with_changes(self, **changes: object) -> Audience:
+        return replace(self, **changes)
+
+
+def limit_for(actor: User, audience: Audience) -> Audience:
+    """The audience the actor may reach: staff are confined to their own district.
+
+    Raises PermissionDenied for people who may not broadcast at all, or when a staff member
+    names another district.
+    """
+    if actor.is_admin:
+        return audience
+    if not actor.is_staff or not actor.district:
+        raise PermissionDenied("only staff and administrators can send announcements")
+    if audience.districts and audience.districts != {actor.district}:
+        raise PermissionDenied("staff can reach only their own district")
+    return audience.with_changes(districts=frozenset({actor.district}))
+
+
+def scope_district(actor: User) -> str | None:
+    """The district a sender is limited to (None for administrators)."""
+    return None if actor.is_admin else actor.district
+
+
+def where(audience: Audience, kind: str = "broadcast") -> tuple[str, list[object]]:
+    """WHERE clause over `users` selecting the audience for a delivery of `kind`."""
+    if kind not in SUBSCRIPTION:
+        raise ValueError(f"unknown delivery kind {kind!r}")
+    clauses = ["status = 'active'", "reachable = 1"]
+    params: list[object] = []
+    flag = SUBSCRIPTION[kind]
+    if flag is not None:
+        clauses.append(f"{flag} = 1")
+    roles = set(audience.roles)
+    if "staff" in roles:
+        roles.add("admin")
+    clauses.append(f"role IN ({', '.join('?' for _ in roles)})")
+    params.extend(sorted(roles))
+    if "public" in audience.roles:
+        # Parents who stopped half-way through onboarding never chose to hear from us.
+        clauses.append("(role != 'public' OR onboarded = 1)")
+    if audience.districts:
+        clauses.append(f"district IN ({', '.join('?' for _ in audience.districts)})")
+        params.extend(sorted(audience.districts))
+    if audience.wards:
+        clauses.append(f"ward IN ({', '.join('?' for _ in audience.wards)})")
+        params.extend(sorted(audience.wards))
+    if audience.language:
+        clauses.append("language = ?")
+        params.append(audience.language)
+    if audience.event_id is not None:
+        if EVENT_REGISTRANTS_SQL is None:
+            raise ValueError("event audiences need the events feature")
+        clauses.append(f"telegram_id IN ({EVENT_REGISTRANTS_SQL})")
+        params.append(audience.event_id)
+    return " AND ".join(clauses), params
+
+
+async def count(db: Database, audience: Audience, kind: str = "broadcast") -> int:
+    """The exact number of people a delivery of `kind` to `audience` would reach now."""
+    clause, params = where(audience, kind)
+    return int(await db.fetchvalue(f"SELECT count(*) FROM users WHERE {clause}", params))

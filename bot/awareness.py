@@ -1,0 +1,103 @@
+"""Weekly awareness messages for subscribed parents, through the delivery engine.
+
+The sequence is the shipped list (content/awareness.json, append only) followed by messages
+staff add in the bot (/awareness). Each parent has a place in it: every week, at the day and
+time set in the data file, each subscribed parent gets their next message (so a parent who
+joins later starts from the first one). Parents who opted out (/stop) or blocked the bot are
+not queued, and the engine checks again at send time. A week is planned once (a row per slot),
+within a day after its time: a bot that was down over the weekend still sends on Monday, a
+bot down for a week does not send two weeks at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from telegram.ext import Application
+
+from bot import delivery, scheduling
+from bot.audience import Audience, where
+from bot.content import load_json
+from bot.delivery import Content
+from bot.hotline import hotline_footer
+from bot.i18n import N_, I18n
+from storage import awareness as store
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+LATE_WINDOW = dt.timedelta(days=1)
+PARENTS = Audience(roles=frozenset({"public"}))
+STOP_HINT = N_("<i>Send /stop if you no longer want these messages.</i>")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    weekday: int  # 0 = Monday
+    time: dt.time
+
+    @classmethod
+    def from_data(cls, data: dict) -> Schedule:
+        weekday = WEEKDAYS.index(str(data["weekday"]).lower())
+        hours, minutes = (int(part) for part in str(data["time"]).split(":"))
+        return cls(weekday, dt.time(hours, minutes))
+
+    def last_slot(self, now: dt.datetime, timezone) -> dt.datetime:
+        """The latest weekly moment at or before `now` (aware UTC)."""
+        local = now.astimezone(timezone)
+        day = local.date() - dt.timedelta(days=(local.weekday() - self.weekday) % 7)
+        slot = dt.datetime.combine(day, self.time, tzinfo=timezone)
+        if slot > local:
+            slot -= dt.timedelta(days=7)
+        return slot.astimezone(dt.UTC)
+
+    def next_slot(self, now: dt.datetime, timezone) -> dt.datetime:
+        return self.last_slot(now, timezone) + dt.timedelta(days=7)
+
+
+def shipped() -> list[dict]:
+    return load_json("awareness.json")["messages"]
+
+
+def schedule() -> Schedule:
+    return Schedule.from_data(load_json("awareness.json")["schedule"])
+
+
+async def sequence(db) -> list[dict[str, str]]:
+    """Every message in order: {'vi': …, 'en': …} (English may be missing)."""
+    messages = [{"vi": m["vi"], **({"en": m["en"]} if m.get("en") else {})} for m in shipped()]
+    for added in await store.added_messages(db):
+        messages.append({"vi": added.text_vi, **({"en": added.text_en} if added.text_en else {})})
+    return messages
+
+
+def content_of(message: dict[str, str], i18n: I18n) -> Content:
+    """The message with the hotline and how to stop, in each language it has."""
+    texts = {}
+    for language, text in message.items():
+        _ = i18n(language)
+        texts[language] = f"{text}\n\n{hotline_footer(_)}\n{_(STOP_HINT)}"
+    return Content(texts=texts)
+
+
+async def plan(application: Application, now: dt.datetime) -> list[int]:
+    """Queue this week's messages if the slot has come (and was not planned yet)."""
+    services = application.services
+    slot = schedule().last_slot(now, services.settings.timezone)
+    if now - slot > LATE_WINDOW:
+        return []
+    db = services.database
+    messages = await sequence(db)
+    clause, params = where(PARENTS, "awareness")
+    return await store.plan_week(
+        db, slot.strftime("%Y-%m-%dT%H:%MZ"), clause, params, len(messages),
+        lambda index: content_of(messages[index], services.i18n).to_json(), now)
+
+
+async def _tick(application: Application, now: dt.datetime) -> None:
+    if await plan(application, now):
+        delivery.kick(application)
+
+
+def register(application: Application) -> None:
+    delivery.install(application)
+    scheduling.add_tick(application, "awareness", _tick)

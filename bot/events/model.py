@@ -1,0 +1,144 @@
+"""What an event is, and who it is for.
+
+Rules kept here as plain functions (tested without Telegram):
+- `visible_to(event, user)`: which upcoming events a person sees in /events.
+- `reminder_roles(event)`: which roles get the reminders besides the registered people.
+  Trainings for named groups (teachers, business owners, police) are announced to whoever
+  may come, but only the people who registered are reminded: the bot does not know who the
+  teachers are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bot.i18n import N_
+from storage.users import User
+
+KINDS: dict[str, str] = {
+    "holiday": N_("Holiday"),
+    "club": N_("Children's club activity"),
+    "training": N_("Training"),
+    "campaign": N_("Communication campaign"),
+}
+KIND_ICONS = {"holiday": "🎈", "club": "🧒", "training": "🎓", "campaign": "📣"}
+
+# Audience groups: the first four map to roles of the bot; the others are named groups.
+AUDIENCES: dict[str, str] = {
+    "everyone": N_("everyone"),
+    "collaborators": N_("collaborators"),
+    "staff": N_("staff"),
+    "parents": N_("parents"),
+    "teachers": N_("teachers"),
+    "business": N_("business owners"),
+    "police": N_("police"),
+}
+NAMED_GROUPS = frozenset({"teachers", "business", "police"})
+
+# Which audience groups a role sees in /events. Staff see everything of their area.
+_ROLE_SEES: dict[str, frozenset[str]] = {
+    "public": frozenset({"everyone", "parents"}) | NAMED_GROUPS,
+    "collaborator": frozenset({"everyone", "collaborators", "parents"}),
+}
+# Which roles are reminded because they belong to the audience (not only when registered).
+_AUDIENCE_ROLES: dict[str, tuple[str, ...]] = {
+    "everyone": ("public", "collaborator", "staff"),
+    "collaborators": ("collaborator",),
+    "staff": ("staff",),
+    "parents": ("public",),
+}
+
+DEFAULT_REMINDERS = (7 * 24 * 60, 24 * 60, 2 * 60)  # minutes before: 7 days, 1 day, 2 hours
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    title: str
+    description: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    all_day: bool
+    place: str
+    district: str | None
+    ward: str | None
+    audience: frozenset[str]
+    capacity: int | None
+    registration_deadline: dt.datetime | None
+    recurrence: str
+    reminder_offsets: tuple[int, ...]
+    countdown_days: tuple[int, ...]
+    status: str
+    sequence: int
+    import_key: str | None = None
+    follows_id: int | None = None
+    created_by: int | None = None
+    updated_at: dt.datetime | None = field(default=None, compare=False)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_training(self) -> bool:
+        return self.kind == "training"
+
+    @property
+    def takes_registrations(self) -> bool:
+        """Holidays and campaigns are for knowing; activities and trainings for coming."""
+        return self.kind in ("club", "training")
+
+    def registration_open(self, now: dt.datetime) -> bool:
+        if not self.is_active or not self.takes_registrations or now >= self.starts_at:
+            return False
+        return self.registration_deadline is None or now < self.registration_deadline
+
+    def has_started(self, now: dt.datetime) -> bool:
+        return now >= self.starts_at
+
+    def has_ended(self, now: dt.datetime) -> bool:
+        return now >= self.ends_at
+
+
+def in_scope(event: Event, user: User) -> bool:
+    """Programme-wide events reach everyone; a district's, its people; a ward's, its ward.
+
+    People who never gave a district (most parents) see every district's events: the
+    programme covers two districts only, and they may live in either.
+    """
+    if event.district is None or user.is_admin:
+        return True
+    if user.district is None:
+        return True
+    if user.district != event.district:
+        return False
+    if event.ward is None or user.is_staff or user.ward is None:
+        return True
+    return user.ward == event.ward
+
+
+def visible_to(event: Event, user: User) -> bool:
+    if not in_scope(event, user):
+        return False
+    if user.is_staff:
+        return True
+    role = user.role if user.is_active else "public"
+    return bool(event.audience & _ROLE_SEES.get(role, _ROLE_SEES["public"]))
+
+
+def reminder_roles(event: Event) -> frozenset[str]:
+    """Roles reminded as part of the audience (registered people are reminded anyway)."""
+    roles: set[str] = set()
+    for group in event.audience:
+        roles.update(_AUDIENCE_ROLES.get(group, ()))
+    return frozenset(roles)
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True))
+
+
+def format_offsets(offsets: tuple[int, ...] | list[int]) -> str:
+    return ",".join(str(value) for value in sorted(set(offsets), reverse=True))

@@ -1,0 +1,90 @@
+"""What a material is: topics, audiences and the validation of what staff type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.text import normalize
+
+# code → label (English msgid). Order is the order of the buttons.
+TOPICS: dict[str, str] = {
+    "rights": N_("Children's rights"),
+    "abuse": N_("Preventing abuse and violence"),
+    "signs": N_("Signs of abuse and how to report"),
+    "online": N_("Online safety"),
+    "parenting": N_("Positive parenting"),
+    "hotline": N_("Hotline 111"),
+    "action_month": N_("Action Month for Children"),
+}
+
+AUDIENCES: dict[str, str] = {
+    "parents": N_("Parents"),
+    "children": N_("Children"),
+    "teachers": N_("Teachers"),
+    "business": N_("Business owners"),
+    "police": N_("Police"),
+    "collaborators": N_("Collaborators"),
+}
+
+TITLE_MAX = 120
+SUMMARY_MAX = 600
+# Telegram captions hold 1,024 characters; a material's text message stays well under 4,096.
+BODY_MAX = 3500
+
+
+@dataclass(frozen=True)
+class Material:
+    id: int
+    slug: str | None
+    title: str
+    title_en: str
+    summary: str
+    summary_en: str
+    topic: str
+    audiences: tuple[str, ...]
+    language: str
+    body: str
+    file_kind: str | None
+    file_name: str | None
+    file_mime: str | None
+    file_source: str | None
+    file_id: str | None
+    file_key: str | None
+    hidden: bool
+    position: int
+
+    @property
+    def has_file(self) -> bool:
+        return self.file_kind is not None
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
+
+    def summary_in(self, language: str) -> str:
+        return self.summary_en if language == "en" and self.summary_en else self.summary
+
+    def is_for(self, audience: str | None) -> bool:
+        return audience is None or audience in self.audiences
+
+
+def clean_title(text: str | None) -> str | None:
+    title = normalize(text or "")
+    if not 3 <= len(title) <= TITLE_MAX or not any(ch.isalpha() for ch in title):
+        return None
+    return title
+
+
+def clean_summary(text: str | None) -> str | None:
+    summary = normalize(text or "")
+    if not 5 <= len(summary) <= SUMMARY_MAX:
+        return None
+    return summary
+
+
+def parse_audiences(codes: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Known audience codes in catalogue order, without duplicates."""
+    if isinstance(codes, str):
+        codes = [code.strip() for code in codes.split(",")]
+    wanted = set(codes)
+    return tuple(code for code in AUDIENCES if code in wanted)

@@ -1,0 +1,153 @@
+"""Print requests: who may ask, what a valid request is, and how it moves.
+
+requested → approved → printed → delivered, or → rejected (with a reason) before printing.
+Every change is audited in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.areas import Areas
+from bot.people import NotApplicable, PermissionDenied
+from bot.text import normalize
+from storage import audit, print_requests
+from storage.db import Database
+from storage.print_requests import PrintRequest
+from storage.users import User
+
+QUANTITY_MIN, QUANTITY_MAX = 1, 1000
+PLACE_MIN, PLACE_MAX = 5, 200
+REASON_MIN, REASON_MAX = 3, 300
+WANTED_WITHIN = dt.timedelta(days=365)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "requested": ("approved", "rejected"),
+    "approved": ("printed", "rejected"),
+    "printed": ("delivered",),
+    "delivered": (),
+    "rejected": (),
+}
+_QUANTITY = re.compile(
+    r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:bản|ban|tờ|to|cuốn|cuon|copies|copy|pcs)?\s*$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?\s*$")
+
+__all__ = ["NotApplicable", "PermissionDenied"]
+
+
+def may_request(user: User) -> bool:
+    return user.is_collaborator or user.is_staff
+
+
+def parse_quantity(text: str | None) -> int | None:
+    """'200', '1.000', '1,000', '50 bản' → copies, within 1–1,000; else None."""
+    match = _QUANTITY.match(normalize(text or ""))
+    if not match:
+        return None
+    value = int(re.sub(r"[.,]", "", match.group(1)))
+    return value if QUANTITY_MIN <= value <= QUANTITY_MAX else None
+
+
+class DateError(ValueError):
+    """Why a wanted-by date was refused: 'format', 'past' or 'far'."""
+
+
+def parse_wanted_by(text: str | None, today: dt.date) -> dt.date:
+    """'15/6', '15/06/2021', '15-6-21' (day first, as in Vietnam); from tomorrow to a year."""
+    match = _DATE.match(text or "")
+    if not match:
+        raise DateError("format")
+    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    if year is None:
+        candidates = [today.year, today.year + 1]
+    else:
+        candidates = [int(year) + 2000 if len(year) == 2 else int(year)]
+    for candidate in candidates:
+        try:
+            wanted = dt.date(candidate, month, day)
+        except ValueError:
+            raise DateError("format") from None
+        if wanted > today or year is not None:
+            break
+    return check_wanted_by(wanted, today)
+
+
+def check_wanted_by(wanted: dt.date, today: dt.date) -> dt.date:
+    if wanted <= today:
+        raise DateError("past")
+    if wanted > today + WANTED_WITHIN:
+        raise DateError("far")
+    return wanted
+
+
+def clean_place(text: str | None) -> str | None:
+    place = normalize(text or "")
+    return place if PLACE_MIN <= len(place) <= PLACE_MAX else None
+
+
+def clean_reason(text: str | None) -> str | None:
+    reason = normalize(text or "")
+    return reason if REASON_MIN <= len(reason) <= REASON_MAX else None
+
+
+def wards_for(user: User, areas: Areas, district: str | None = None):
+    """Wards someone may order for: their own district's (administrators: the one chosen)."""
+    code = district if user.is_admin and district else user.district
+    return areas.wards(code) if code else []
+
+
+async def submit(
+    db: Database, areas: Areas, requester: User, material_id: int, quantity: int, ward_code: str,
+    place: str, wanted_by: dt.date, now: dt.datetime,
+) -> int:
+    if not may_request(requester):
+        raise PermissionDenied("collaborators and staff only")
+    ward = areas.ward(ward_code)
+    if ward is None:
+        raise NotApplicable(ward_code)
+    if not requester.is_admin and ward.district != requester.district:
+        raise PermissionDenied("a ward of one's own district only")
+    if not QUANTITY_MIN <= quantity <= QUANTITY_MAX:
+        raise NotApplicable(quantity)
+    async with db.transaction():
+        request_id = await print_requests.create(
+            db, material_id, requester.telegram_id, quantity, ward.district, ward.code, place,
+            wanted_by, now,
+        )
+        await audit.record(db, requester.telegram_id, "print_request", "print_request",
+                           request_id, now, material_id=material_id, quantity=quantity,
+                           ward=ward.code)
+    return request_id
+
+
+def can_handle(actor: User, request: PrintRequest) -> bool:
+    return actor.can_act_in_district(request.district)
+
+
+async def advance(
+    db: Database, actor: User, request_id: int, status: str, now: dt.datetime,
+    reason: str | None = None,
+) -> PrintRequest:
+    """Move a request to `status`; raises PermissionDenied or NotApplicable, changes nothing."""
+    request = await print_requests.get(db, request_id)
+    if request is None:
+        raise NotApplicable(request_id)
+    if not can_handle(actor, request):
+        raise PermissionDenied(request_id)
+    if status not in TRANSITIONS.get(request.status, ()):
+        raise NotApplicable(request.status)
+    if status == "rejected" and not reason:
+        raise ValueError("a rejection needs a reason")
+    async with db.transaction():
+        moved = await print_requests.set_status(
+            db, request_id, request.status, status, actor.telegram_id, now, reason
+        )
+        if not moved:
+            raise NotApplicable(request_id)
+        await audit.record(db, actor.telegram_id, f"print_{status}", "print_request", request_id,
+                           now, old_status=request.status, status=status)
+    updated = await print_requests.get(db, request_id)
+    assert updated is not None
+    return updated

@@ -1,0 +1,78 @@
+"""Search over the catalogue: accent- and case-insensitive, title matches first.
+
+The catalogue is small (tens to a few hundred materials), so ranking runs in Python over
+the visible rows rather than in SQL; that keeps Vietnamese folding in one place (bot.text.fold).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.materials.catalogue import Material
+from bot.text import fold
+
+_HTML_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+QUERY_MIN = 2
+QUERY_MAX = 100
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def clean_query(text: str | None) -> str | None:
+    """The query as typed, or None if it has no word of at least two letters."""
+    query = (text or "").strip()[:QUERY_MAX]
+    return query if any(len(word) >= QUERY_MIN for word in words(query)) else None
+
+
+def _haystack(text: str) -> str:
+    return " " + " ".join(words(_HTML_TAG.sub(" ", text))) + " "
+
+
+def _score(field: str, phrase: str, tokens: list[str]) -> int:
+    """3 = the whole phrase as words, 2 = the phrase starts a word ("bao" → "bạo lực"),
+    1 = every word starts a word somewhere ("luc bao" → "bạo lực"); 0 = no match.
+
+    Matching word starts, not any substring, keeps "em" from matching "thêm" or "kem"."""
+    if f" {phrase} " in field:
+        return 3
+    if f" {phrase}" in field:
+        return 2
+    if all(f" {token}" in field for token in tokens):
+        return 1
+    return 0
+
+
+def rank(materials: Iterable[Material], query: str) -> list[Material]:
+    """Materials matching every word of `query`; title matches first, then summary, then body.
+
+    Within a level, closer matches (whole phrase, word starts) come first, then catalogue order.
+    """
+    tokens = [token for token in words(query) if token]
+    if not tokens:
+        return []
+    phrase = " ".join(tokens)
+    scored = []
+    for index, material in enumerate(materials):
+        titles = _haystack(f"{material.title} {material.title_en}")
+        summaries = _haystack(f"{material.summary} {material.summary_en}")
+        body = _haystack(material.body)
+        title_score = _score(titles, phrase, tokens)
+        if title_score:
+            key = (0, -title_score)
+        else:
+            summary_score = _score(summaries, phrase, tokens)
+            if summary_score:
+                key = (1, -summary_score)
+            else:
+                everything = titles + summaries + body
+                body_score = _score(everything, phrase, tokens)
+                if not body_score:
+                    continue
+                key = (2, -body_score)
+        scored.append((key, index, material))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [material for _key, _index, material in scored]

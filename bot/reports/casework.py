@@ -1,0 +1,237 @@
+"""Submitting a report and every staff action on a case.
+
+Plain async functions over the repositories: each one re-checks who acts (role and district),
+that the move applies to the case's current step, and writes the change and its audit entry in
+one transaction. Handlers only translate the exceptions into polite answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.areas import Areas
+from bot.people import NotApplicable, PermissionDenied
+from bot.reports import clocks, lifecycle
+from bot.reports.draft import Draft
+from bot.reports.rules import CaseRules
+from storage import audit, cases, report_drafts
+from storage.cases import Case, CaseSummary
+from storage.db import Database
+from storage.users import User
+
+__all__ = ["NotApplicable", "PermissionDenied", "RateLimited", "Submitted"]
+
+
+class RateLimited(Exception):
+    """Too many reports from one person in the last hour."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case_id: int
+    code: str
+
+
+async def reports_left(db: Database, reporter_id: int, now: dt.datetime, rules: CaseRules) -> int:
+    sent = await cases.count_by_reporter_since(db, reporter_id, now - dt.timedelta(hours=1))
+    return max(0, rules.reports_per_hour - sent)
+
+
+def new_case_from(draft: Draft, reporter: User, areas: Areas) -> cases.NewCase:
+    district = areas.district(draft.district)
+    if district is None or not draft.is_complete():
+        raise NotApplicable("draft incomplete")
+    return cases.NewCase(
+        prefix=district.case_prefix,
+        district=district.code,
+        ward=draft.ward,
+        reporter_id=reporter.telegram_id,
+        reporter_role=reporter.role if reporter.is_active else "public",
+        urgent=bool(draft.urgent),
+        child_age=draft.age,
+        age_estimated=draft.age_estimated,
+        child_sex=draft.sex or "unknown",
+        children=draft.children,
+        situations=tuple(draft.situations),
+        description=draft.description or "",
+        child_name=draft.child_name,
+        place_detail=draft.place_detail,
+        location=draft.location,
+        photos=tuple(draft.photos),
+        caregiver=draft.caregiver,
+        actions=draft.actions,
+        contact_consent=bool(draft.contact_consent),
+        reporter_name=draft.reporter_name,
+        reporter_phone=draft.reporter_phone,
+        reporter_messages=tuple(draft.message_ids),
+    )
+
+
+async def submit(
+    db: Database, cipher, areas: Areas, reporter: User, draft: Draft, now: dt.datetime,
+    rules: CaseRules, timezone: ZoneInfo,
+) -> Submitted:
+    """Open a case from a finished draft: code, clocks, audit, draft removed — all or nothing."""
+    if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
+        raise RateLimited(reporter.telegram_id)
+    new = new_case_from(draft, reporter, areas)
+    year = now.astimezone(timezone).year
+    async with db.transaction():
+        code = await cases.next_code(db, new.prefix, year)
+        case_id = await cases.insert(db, cipher, new, code, now)
+        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
+            await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
+                                     deadline.remind_at)
+        await report_drafts.delete(db, reporter.telegram_id)
+        await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
+                           code=code, district=new.district, urgent=new.urgent)
+    return Submitted(case_id, code)
+
+
+# -- access ---------------------------------------------------------------------------------
+def check_access(actor: User | None, district: str) -> None:
+    """Only staff of the case's district and administrators; re-checked on every button."""
+    if actor is None or not actor.can_act_in_district(district):
+        raise PermissionDenied(district)
+
+
+async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime,
+               what: str = "detail") -> Case:
+    """The full case, for staff of its district; the view itself is audited."""
+    case = await cases.get(db, cipher, case_id, now)
+    if case is None:
+        raise NotApplicable(case_id)
+    check_access(actor, case.district)
+    await audit.record(db, actor.telegram_id, "case_view", "case", case_id, now,
+                       code=case.code, what=what)
+    return case
+
+
+async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime) -> CaseSummary:
+    case = await cases.summary(db, case_id, now)
+    if case is None:
+        raise NotApplicable(case_id)
+    check_access(actor, case.district)
+    return case
+
+
+# -- moves ----------------------------------------------------------------------------------
+async def move(db: Database, cipher, actor: User, case_id: int, action: str, now: dt.datetime,
+               risk: str | None = None) -> CaseSummary:
+    """accept / assess (with risk) / verified / plan_ready / to_review / replan."""
+    case = await _summary_for(db, actor, case_id, now)
+    try:
+        new_state = lifecycle.target(case.status, action)
+    except lifecycle.InvalidMove:
+        raise NotApplicable(case.status) from None
+    fields: dict[str, object] = {"status": new_state}
+    if action == "assess":
+        if risk not in lifecycle.RISKS:
+            raise ValueError(risk)
+        fields["risk"] = risk
+    if action == "accept" and case.assignee_id is None:
+        fields["assignee_id"] = actor.telegram_id
+    async with db.transaction():
+        if not await cases.move_status(db, case_id, case.status, now, **fields):
+            raise NotApplicable("changed meanwhile")
+        met = lifecycle.CLOCK_MET_BY.get(action)
+        if met:
+            await cases.meet_deadlines(db, case_id, (met,), now)
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
+                             action=action, to=new_state, risk=risk)
+        await audit.record(db, actor.telegram_id, f"case_{action}", "case", case_id, now,
+                           code=case.code, old=case.status, new=new_state, risk=risk)
+    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+
+
+async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
+                service: str | None = None) -> CaseSummary:
+    """Close with an outcome; 'referred' names the service it was referred to."""
+    case = await _summary_for(db, actor, case_id, now)
+    if not lifecycle.can_close(case.status, outcome):
+        raise NotApplicable(case.status)
+    if outcome == "referred" and not service:
+        raise ValueError("a referral needs the service's name")
+    async with db.transaction():
+        if not await cases.move_status(db, case_id, case.status, now, status="closed",
+                                       outcome=outcome, closed_at=now):
+            raise NotApplicable("changed meanwhile")
+        await cases.meet_deadlines(db, case_id, ("assessment", "plan"), now)
+        if service:
+            await cases.add_note(db, cipher, case_id, actor.telegram_id, "referral", service, now)
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
+                             action="close", to="closed", outcome=outcome)
+        await audit.record(db, actor.telegram_id, "case_close", "case", case_id, now,
+                           code=case.code, old=case.status, outcome=outcome)
+    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+
+
+async def add_note(db: Database, cipher, actor: User, case_id: int, kind: str, text: str,
+                   now: dt.datetime) -> CaseSummary:
+    """A note or a referral (the service and what was asked of it)."""
+    if kind not in ("note", "referral"):
+        raise ValueError(kind)
+    case = await _summary_for(db, actor, case_id, now)
+    if not lifecycle.is_open(case.status):
+        raise NotApplicable(case.status)
+    async with db.transaction():
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, kind, text, now)
+        await audit.record(db, actor.telegram_id, f"case_{kind}", "case", case_id, now,
+                           code=case.code)
+    return case
+
+
+def can_be_assigned(person: User, district: str) -> bool:
+    return person.is_staff and (person.is_admin or person.district == district)
+
+
+async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
+                 now: dt.datetime) -> CaseSummary:
+    case = await _summary_for(db, actor, case_id, now)
+    if not lifecycle.is_open(case.status):
+        raise NotApplicable(case.status)
+    if assignee is None or not can_be_assigned(assignee, case.district):
+        raise NotApplicable("assignee")
+    async with db.transaction():
+        await cases.update(db, case_id, now, assignee_id=assignee.telegram_id)
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "assign", None, now,
+                             assignee=assignee.telegram_id)
+        await audit.record(db, actor.telegram_id, "case_assign", "case", case_id, now,
+                           code=case.code, assignee=assignee.telegram_id,
+                           old=case.assignee_id)
+    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+
+
+async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str | None,
+                     risk: str | None, urgent_only: bool, limit: int,
+                     offset: int) -> list[CaseSummary]:
+    """Staff see their district, administrators every district; the listing is audited."""
+    if not actor.is_staff:
+        raise PermissionDenied("staff only")
+    district = None if actor.is_admin else actor.district
+    if district is None and not actor.is_admin:
+        raise PermissionDenied("no district")
+    found = await cases.listing(db, now, district, status=status, risk=risk,
+                                urgent_only=urgent_only, limit=limit, offset=offset)
+    await audit.record(db, actor.telegram_id, "case_list", "case", None, now,
+                       district=district, status=status, risk=risk, urgent=urgent_only,
+                       offset=offset, shown=[c.code for c in found])
+    return found
+
+
+async def forget_reporter_messages(db: Database, reporter: User, case_id: int,
+                                   now: dt.datetime, rules: CaseRules) -> tuple[int, ...]:
+    """The reporter's message ids to delete (once, within Telegram's 48 hours)."""
+    case = await cases.get_reporter_messages(db, case_id)
+    if case is None or case[0] != reporter.telegram_id:
+        raise PermissionDenied(case_id)
+    reporter_id, received_at, message_ids = case
+    if now - received_at > rules.delete_window:
+        raise NotApplicable("too late")
+    async with db.transaction():
+        await cases.update(db, case_id, now, reporter_messages=None)
+        await audit.record(db, reporter.telegram_id, "case_reporter_messages_deleted", "case",
+                           case_id, now, count=len(message_ids))
+    return message_ids

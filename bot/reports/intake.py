@@ -1,0 +1,127 @@
+"""What a reporter may type at each step of the report, checked in plain functions.
+
+Each parser returns the clean value or raises `InvalidAnswer` with a reason code; the handler
+turns the reason into a clear Vietnamese message and keeps the person on the step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import fold, normalize
+
+CHILD_AGE_LIMIT = 16  # Law on Children 2016, Article 1: a child is under 16
+MINOR_AGE_LIMIT = 18  # 16–17 year-olds are minors: accepted and flagged
+NAME_MAX_CHARS = 30
+NAME_MAX_WORDS = 2
+
+
+class InvalidAnswer(ValueError):
+    def __init__(self, reason: str, **details: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Age:
+    years: int | None  # None: the reporter does not know
+    estimated: bool
+
+    @property
+    def is_minor_not_child(self) -> bool:
+        """16 or 17: a minor, not a 'trẻ em' under the Law on Children; staff see a flag."""
+        return self.years is not None and CHILD_AGE_LIMIT <= self.years < MINOR_AGE_LIMIT
+
+
+_UNKNOWN = {"khong ro", "khong biet", "chua ro", "khong ro tuoi", "unknown", "dont know",
+            "don't know", "not sure", "?"}
+_ESTIMATE_WORDS = r"khoang|tam|chung|gan|hon|duoi|tren|co le|about|around|approx|approximately|~"
+_UNIT_YEARS = r"tuoi|t|years? old|years?|yrs?|yo|y"
+_UNIT_MONTHS = r"thang|months?"
+_AGE = re.compile(
+    rf"^(?P<est>(?:{_ESTIMATE_WORDS})\.?\s*)?"
+    r"(?P<low>\d{1,3})"
+    r"(?:\s*(?:-|–|den|toi|to|or|hoac)\s*(?P<high>\d{1,3}))?"
+    rf"\s*(?:(?P<months>{_UNIT_MONTHS})|(?:{_UNIT_YEARS}))?\.?$"
+)
+
+
+def parse_age(text: str) -> Age:
+    """'10', '10 tuổi', 'khoảng 10', '10-12', '6 tháng', 'không rõ' → Age.
+
+    Reasons: 'format' (not an age), 'implausible' (200), 'adult' (18 and over).
+    """
+    folded = fold(text).strip()
+    if folded in _UNKNOWN:
+        return Age(None, True)
+    match = _AGE.match(folded)
+    if match is None:
+        raise InvalidAnswer("format")
+    low = int(match["low"])
+    high = int(match["high"]) if match["high"] else None
+    estimated = bool(match["est"]) or high is not None
+    if match["months"]:
+        years_low, years_high = low // 12, (high // 12 if high is not None else None)
+    else:
+        years_low, years_high = low, high
+    if years_high is not None:
+        if years_high < years_low or years_high - years_low > 5:
+            raise InvalidAnswer("format")
+        years = (years_low + years_high) // 2
+    else:
+        years = years_low
+    top = years_high if years_high is not None else years
+    if top > 120:
+        raise InvalidAnswer("implausible", age=top)
+    if years >= MINOR_AGE_LIMIT:
+        raise InvalidAnswer("adult", age=years)
+    return Age(years, estimated)
+
+
+_INITIALS_OR_NAME = re.compile(r"^[^\W\d_][^\W\d_.'’\-]*\.?(?:[.'’\-][^\W\d_]+\.?)*$")
+
+
+def clean_child_name(text: str) -> str:
+    """A first name or initials only ('An', 'T.N.', 'Bé Na'): at most two words.
+
+    Reasons: 'too_long' (a full name or a sentence), 'format' (digits, symbols).
+    """
+    name = normalize(text)
+    if not name:
+        raise InvalidAnswer("format")
+    words = name.split(" ")
+    if len(words) > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS:
+        raise InvalidAnswer("too_long", max_words=NAME_MAX_WORDS)
+    if not all(_INITIALS_OR_NAME.match(word) for word in words):
+        raise InvalidAnswer("format")
+    return name
+
+
+def clean_text(text: str, max_chars: int, min_chars: int = 1) -> str:
+    """Free text with its line breaks kept; NFC, trimmed. Reasons: 'too_long', 'too_short'."""
+    lines = [normalize(line) for line in text.replace("\r", "").split("\n")]
+    cleaned = "\n".join(lines).strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
+    if len(cleaned) > max_chars:
+        raise InvalidAnswer("too_long", limit=max_chars, length=len(cleaned))
+    if len(cleaned) < min_chars:
+        raise InvalidAnswer("too_short", minimum=min_chars)
+    return cleaned
+
+
+def parse_children_count(text: str, maximum: int) -> int:
+    """How many children (siblings reported together): 1 … maximum. Reason: 'format'."""
+    match = re.fullmatch(r"(\d{1,3})(?:\s*(?:tre|em|chau|be|children|kids?))?", fold(text))
+    if match is None:
+        raise InvalidAnswer("format", maximum=maximum)
+    count = int(match[1])
+    if not 1 <= count <= maximum:
+        raise InvalidAnswer("format", maximum=maximum)
+    return count
+
+
+def own_contact(contact_user_id: int | None, sender_id: int) -> bool:
+    """Only the reporter's own number counts as consent to be called back."""
+    return contact_user_id == sender_id

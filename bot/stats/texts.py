@@ -1,0 +1,151 @@
+"""The /stats message: every figure of a period in one Telegram message (HTML, ≤ 4096 chars)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from bot.areas import Areas
+from bot.i18n import Html, Translator
+from bot.stats import labels
+from bot.stats.figures import Durations, Statistics
+from bot.text import truncate
+
+MESSAGE_LIMIT = 4096
+TOP_WARDS = 6
+TOP_GROUPS = 6
+TOP_SOURCES = 5
+LABEL_LIMIT = 48
+
+
+def number(value: float, _: Translator, digits: int = 1) -> str:
+    """'1.234' or '3,5' the Vietnamese way (babel), rounded to `digits` decimals."""
+    return _.number(round(value, digits))
+
+
+def hours_text(hours: float | None, _: Translator) -> str:
+    """A duration for people: minutes under an hour, hours under two days, else days."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return _("{count} min", count=_.number(round(hours * 60)))
+    if hours < 48:
+        return _("{count} h", count=number(hours, _))
+    return _("{count} days", count=number(hours / 24, _))
+
+
+def share_text(part: int, whole: int, _: Translator) -> str:
+    return "—" if not whole else f"{number(100 * part / whole, _)}%"
+
+
+def durations_text(durations: Durations, _: Translator, questions: bool = False) -> str:
+    if not durations.count:
+        return _("none yet")
+    values = dict(median=hours_text(durations.median_hours, _),
+                  p90=hours_text(durations.p90_hours, _), count=_.number(durations.count))
+    if questions:
+        return _("median {median}, 90% within {p90} ({count} questions)", **values)
+    return _("median {median}, 90% within {p90} ({count} cases)", **values)
+
+
+def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = None) -> Html:
+    """'Phường 1 2 · Phường 4 1' from plain labels (escaped here, once)."""
+    items = list(items)
+    shown = items if limit is None else items[:limit]
+    # A colon, because many labels end in a number themselves ("Quận 8: 3").
+    text = " · ".join(f"{html.escape(truncate(label, LABEL_LIMIT), quote=False)}: "
+                      f"{_.number(count)}" for label, count in shown)
+    if limit is not None and len(items) > limit:
+        text += " · " + _("{count} more", count=_.number(len(items) - limit))
+    return Html(text or "—")
+
+
+def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
+    """The figures of one period as the /stats answer."""
+    lang = _.language
+    p = labels.plain(_)  # labels go through _pairs, which escapes them once
+    reports, cases = figures.reports, figures.cases
+    parts = [_(
+        "📊 <b>Statistics, {period}</b>\n{scope} · as of {when}",
+        period=labels.period_label(figures.period, _),
+        scope=labels.scope_label(figures.district, areas, _),
+        when=_.short_datetime(figures.generated_at),
+    )]
+
+    lines = [_("Received: <b>{count}</b> (urgent: {urgent})",
+               count=_.number(reports.received), urgent=_.number(reports.urgent))]
+    if figures.district is None:
+        lines.append(_("By district: {list}", list=_pairs(
+            ((areas.district_name(code, lang), n) for code, n in reports.by_district.items()),
+            _)))
+    lines.append(_("By ward: {list}", list=_pairs(
+        ((areas.place(code, lang) if figures.district is None else areas.ward_name(code, lang),
+          n) for code, n in reports.by_ward.items()), _, TOP_WARDS)))
+    lines.append(_("By group: {list}", list=_pairs(
+        ((labels.group_label(code, p), n) for code, n in reports.by_group.items()), _,
+        TOP_GROUPS)))
+    lines.append(_("By risk: {list}", list=_pairs(
+        ((labels.risk_label(risk, p), n) for risk, n in reports.by_risk.items()), _)))
+    lines.append(_("Time to acceptance: {durations}",
+                   durations=durations_text(reports.to_acceptance, _)))
+    lines.append(_("Time to closure: {durations}",
+                   durations=durations_text(reports.to_closure, _)))
+    parts.append(_("📝 <b>Reports</b>") + "\n" + "\n".join(lines))
+
+    lines = [
+        _("Open at the end of the period: <b>{count}</b>", count=_.number(cases.open_at_end)),
+        _("Referred to a service: {count}", count=_.number(cases.referred)),
+        _("Closed: {count} ({list})", count=_.number(cases.closed), list=_pairs(
+            ((labels.outcome_label(o, p), n) for o, n in cases.closed_by_outcome.items()), _)),
+        _("Legal clocks missed: {missed} of {due} ({cases} cases); overdue now: {now}",
+          missed=_.number(cases.clocks_missed),
+          due=_.number(sum(clock.deadlines for clock in cases.clocks)),
+          cases=_.number(cases.overdue_cases), now=_.number(cases.overdue_now)),
+    ]
+    parts.append(_("📁 <b>Cases</b>") + "\n" + "\n".join(lines))
+
+    people = figures.collaborators
+    events = figures.events
+    materials = figures.materials
+    broadcasts = figures.broadcasts
+    questions = figures.questions
+    lines = [
+        _("Active collaborators: <b>{active}</b> of {approved} (reported {reported}, "
+          "registered for events {registered}, new {joined})",
+          active=_.number(people.active), approved=_.number(people.approved),
+          reported=_.number(people.reported), registered=_.number(people.registered_for_events),
+          joined=_.number(people.joined)),
+        _("Events: {held} (cancelled {cancelled}); going {going}, waiting list {waiting}",
+          held=_.number(events.held), cancelled=_.number(events.cancelled),
+          going=_.number(events.going), waiting=_.number(events.waiting)),
+        _("Materials handed out: {count}", count=_.number(materials.delivered)),
+        _("Print requests: {list}", list=_pairs(
+            ((labels.labelled(labels.PRINT_STATUSES, status, p), n)
+             for status, (n, _copies) in materials.print_by_status.items()), _)),
+        _("Announcements: {count}, reached {reached} of {recipients}, unreachable {share}",
+          count=_.number(broadcasts.broadcasts), reached=_.number(broadcasts.reached),
+          recipients=_.number(broadcasts.recipients),
+          share=share_text(broadcasts.unreachable, broadcasts.recipients, _)),
+        _("Parents' questions: {count}, answered {answered}; first answer {durations}",
+          count=_.number(questions.asked), answered=_.number(questions.answered),
+          durations=durations_text(questions.to_answer, _, questions=True)),
+        _("New users: {count} ({list})", count=_.number(figures.new_users), list=_pairs(
+            ((labels.source_label(row.source, row.poster_material, row.poster_ward, areas, p),
+              row.total) for row in figures.sources), _, TOP_SOURCES)),
+    ]
+    parts.append(_("🤝 <b>Network and communication</b>") + "\n" + "\n".join(lines))
+    parts.append(_("The full tables and a chart: /export {period}",
+                   period=Html(export_argument(figures))))
+    return truncate("\n\n".join(parts), MESSAGE_LIMIT)
+
+
+def export_argument(figures: Statistics) -> str:
+    """What to type after /export for the same period (a form `period.parse` reads back)."""
+    period = figures.period
+    if period.kind == "month":
+        return f"{period.start.month}/{period.start.year}"
+    if period.kind == "quarter":
+        return f"Q{period.quarter} {period.start.year}"
+    if period.kind == "year":
+        return str(period.start.year)
+    return f"{period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}"

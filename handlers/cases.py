@@ -1,0 +1,755 @@
+"""Cases for staff: new-case alerts, /cases with filters, the detail view and its actions,
+notes and referrals, /bind for a district's staff group, and the legal clocks' reminders.
+
+Every button re-checks on the server that the presser is staff of the case's district or an
+administrator (bot/reports/casework.py); stale or forged buttons change nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, keyboards, menu, scheduling
+from bot.context import BotContext
+from bot.crypto import cipher_for
+from bot.i18n import N_, Html, Translator
+from bot.messaging import notify
+from bot.reports import casework, lifecycle, routing
+from bot.reports.rules import case_rules, situation
+from bot.text import truncate
+from handlers.approvals import ROLE_LABELS
+from handlers.common import free_text, leave_handlers
+from storage import audit, users
+from storage import cases as case_store
+from storage.cases import Case, CaseSummary
+
+log = logging.getLogger(__name__)
+
+NS = "cas"
+INPUT_NS = "cin"
+TEXT = 0
+PRIVATE = filters.ChatType.PRIVATE
+NOTE_MAX_CHARS = 1000
+DETAIL_LIMIT = 4000
+
+SEX_SHORT = {"male": N_("boy"), "female": N_("girl"), "unknown": N_("sex not known")}
+DEADLINE_NAMES = {"assessment": N_("initial assessment (12 hours)"),
+                  "plan": N_("support plan (5 working days)")}
+ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
+DETAILS = N_("📄 Details")
+RISK_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟢"}
+STATUS_FILTERS = ("open", *lifecycle.STATES)
+RISK_FILTERS = ("any", *lifecycle.RISKS)
+
+
+# -- texts ------------------------------------------------------------------------------------
+def age_text(case: CaseSummary, _: Translator) -> str:
+    if case.child_age is None:
+        return _("age not known")
+    if case.age_estimated:
+        text = _("about {age} years old", age=case.child_age)
+    else:
+        text = _("{age} years old", age=case.child_age)
+    if case.child_age >= 16:
+        text += " " + _("(a minor of 16–17, not a child under the Law on Children)")
+    return text
+
+
+def groups_text(case: CaseSummary, _: Translator) -> str:
+    return "; ".join(s.label(_.language) for code in case.situations
+                     if (s := situation(code)) is not None) or "—"
+
+
+def status_text(case: CaseSummary, _: Translator) -> str:
+    text = _(lifecycle.STATE_LABELS[case.status])
+    if case.status == "closed" and case.outcome:
+        text += " — " + _(lifecycle.OUTCOME_LABELS[case.outcome])
+    return text
+
+
+def alert_text(case: CaseSummary, _: Translator, areas) -> str:
+    """What a staff group sees of a new case: never the child's name or the story."""
+    urgency = (_("🚨 <b>URGENT</b>: the initial assessment is due within 12 hours.")
+               if case.urgent else _("Not urgent: a support plan within 5 working days."))
+    return _(
+        "🆕 <b>New report {code}</b>\n{urgency}\n📍 {place}\n📋 {groups}\n👧 {age}, {sex}"
+        "{children}\n🕒 Received {received}",
+        code=case.code, urgency=Html(urgency), place=areas.place(case.ward, _.language),
+        groups=groups_text(case, _), age=age_text(case, _), sex=_(SEX_SHORT[case.child_sex]),
+        children=(", " + _("{count} children", count=case.children)) if case.children > 1 else "",
+        received=_.short_datetime(case.received_at),
+    )
+
+
+def alert_keyboard(case: CaseSummary, _: Translator, accepted: bool = False):
+    row = [] if accepted else [(_("✅ Accept"), callbacks.encode(NS, "acc", case.id))]
+    row.append((_("📄 Details"), callbacks.encode(NS, "v", case.id)))
+    return keyboards.inline([row])
+
+
+async def _person_name(context_db, user_id: int | None) -> str:
+    if user_id is None:
+        return "—"
+    person = await users.get(context_db, user_id)
+    return person.display_name if person and person.display_name else str(user_id)
+
+
+async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
+    areas = context.services.areas
+    place = areas.place(case.ward, _.language)
+    if case.place_detail:
+        place += " — " + case.place_detail
+    if case.location:
+        place += f" (🗺 {case.location[0]:.5f}, {case.location[1]:.5f})"
+    child = ", ".join([case.child_name or _("no name given"), age_text(case, _),
+                       _(SEX_SHORT[case.child_sex])])
+    if case.children > 1:
+        child += ", " + _("{count} children", count=case.children)
+    if case.contact_consent:
+        reporter = _("{name}, {phone} (agreed to be called)", name=case.reporter_name or "—",
+                     phone=case.reporter_phone or "—")
+    else:
+        reporter = _("anonymous")
+    clocks = []
+    for deadline in await case_store.deadlines(context.db, case.id):
+        name = _(DEADLINE_NAMES[deadline["kind"]])
+        if deadline["met_at"]:
+            state = _("done {when}", when=_.short_datetime(deadline["met_at"]))
+        elif deadline["due_at"] <= context.now:
+            state = _("⚠️ OVERDUE since {when}", when=_.short_datetime(deadline["due_at"]))
+        else:
+            state = _("due {when}", when=_.short_datetime(deadline["due_at"]))
+        clocks.append(f"• {name}: {state}")
+    risk = (f"{RISK_ICONS[case.risk]} " + _(lifecycle.RISK_LABELS[case.risk])) if case.risk \
+        else _("not assessed yet")
+
+    assignee = await _person_name(context.db, case.assignee_id)
+
+    def build(description: str) -> str:
+        return _(
+            "📁 <b>{code}</b> — {status}\n{urgency} · Risk: {risk}\n📍 {place}\n👧 {child}\n"
+            "📋 {groups}\n📝 {description}\n📷 Photos: {photos}\n👪 Cared for by: {caregiver}\n"
+            "✅ Already done: {actions}\n☎️ Reporter ({role}): {reporter}\n"
+            "🕒 Received {received}\n👤 Assigned to: {assignee}\n⏰ Legal clocks:\n{clocks}",
+            code=case.code, status=status_text(case, _),
+            urgency=_("🚨 Urgent") if case.urgent else _("Not urgent"), risk=risk,
+            place=place, child=child, groups=groups_text(case, _), description=description,
+            photos=case.photo_count, caregiver=case.caregiver or "—",
+            actions=case.actions or "—", role=_(ROLE_LABELS.get(case.reporter_role, ROLE_LABELS["public"])),
+            reporter=reporter,
+            received=_.short_datetime(case.received_at),
+            assignee=assignee,
+            clocks="\n".join(clocks) or "—",
+        )
+
+    text = build(case.description)
+    if len(text) > DETAIL_LIMIT:  # the longest description still fits one message
+        text = build(truncate(case.description, len(case.description) - (len(text) - DETAIL_LIMIT)))
+    return text
+
+
+def detail_keyboard(case: CaseSummary, _: Translator):
+    rows: list[list[tuple[str, str]]] = []
+    if case.status == "received":
+        rows.append([(_("✅ Accept"), callbacks.encode(NS, "acc", case.id))])
+    elif case.status == "assessment":
+        rows.append([(RISK_ICONS[r] + " " + _("Risk: {level}", level=_(lifecycle.RISK_LABELS[r])),
+                      callbacks.encode(NS, "rsk", case.id, r)) for r in lifecycle.RISKS])
+    for action in lifecycle.moves_from(case.status):
+        if action in lifecycle.MOVE_LABELS:
+            rows.append([(_(lifecycle.MOVE_LABELS[action]),
+                          callbacks.encode(NS, "go", case.id, action))])
+    if lifecycle.is_open(case.status):
+        rows.append([(_("📝 Add a note"), callbacks.encode(INPUT_NS, "note", case.id)),
+                     (_("🔗 Referral"), callbacks.encode(INPUT_NS, "ref", case.id))])
+        rows.append([(_("👤 Assign"), callbacks.encode(NS, "asg", case.id)),
+                     (_("🏁 Close…"), callbacks.encode(NS, "cls", case.id))])
+    rows.append([(_("🕓 History"), callbacks.encode(NS, "hist", case.id)),
+                 (_("📷 Photos"), callbacks.encode(NS, "ph", case.id))])
+    rows.append([(_("‹ Cases"), callbacks.encode(NS, "ls", "open", "any", 0, 0))])
+    return keyboards.inline(rows)
+
+
+# -- new cases --------------------------------------------------------------------------------
+async def announce_new_case(context: BotContext, case_id: int) -> None:
+    """Alert the district's staff group, or its staff and the administrators privately."""
+    case = await case_store.summary(context.db, case_id, context.now)
+    if case is None:
+        return
+    i18n, areas = context.services.i18n, context.services.areas
+    recipients = await routing.alert_recipients(context.db, case.district)
+    if recipients.group_chat_id is not None:
+        _ = i18n(None)
+        sent = await notify(context, recipients.group_chat_id, alert_text(case, _, areas),
+                            reply_markup=alert_keyboard(case, _), protect_content=True)
+        if sent is not None:
+            return
+        log.warning("staff group of %s unreachable; alerting staff privately", case.district)
+        recipients = routing.Recipients(people=await routing.district_people(context.db,
+                                                                             case.district))
+    for person in recipients.people:
+        _ = i18n(person.language)
+        await notify(context, person.telegram_id, alert_text(case, _, areas),
+                     reply_markup=alert_keyboard(case, _), protect_content=True)
+
+
+async def _tell_reporter(context: BotContext, case: CaseSummary) -> None:
+    """Status only: the reporter never sees staff notes or the assessment."""
+    reporter = await users.get(context.db, case.reporter_id)
+    if reporter is None:
+        return
+    theirs = context.services.i18n(reporter.language)
+    if case.status == "closed":
+        text = N_("Your report {code} was closed by the district staff. Thank you for caring "
+                  "for this child.")
+    else:
+        text = N_("Your report {code} was accepted by the district staff, who are now "
+                  "handling it. Thank you!")
+    await notify(context, reporter.telegram_id, theirs(text, code=case.code))
+
+
+# -- listing ----------------------------------------------------------------------------------
+async def cases_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    if not context.user.is_staff:
+        await update.message.reply_text(_("This command is for staff."))
+        return
+    text, markup = await _list_view(context, "open", "any", False, 0)
+    await update.message.reply_text(text, reply_markup=markup, protect_content=True)
+
+
+def _cycle(options: tuple[str, ...], current: str) -> str:
+    return options[(options.index(current) + 1) % len(options)] if current in options \
+        else options[0]
+
+
+async def _list_view(context: BotContext, status: str, risk: str, urgent: bool, page: int):
+    _ = context.translate
+    rules = case_rules()
+    size = rules.cases_page_size
+    found = await casework.list_cases(
+        context.db, context.user, context.now, status=status,
+        risk=None if risk == "any" else risk, urgent_only=urgent, limit=size + 1,
+        offset=page * size)
+    has_next = len(found) > size
+    found = found[:size]
+    areas = context.services.areas
+    filters_row = [
+        (_("Status: {status}", status=_("open") if status == "open"
+           else _(lifecycle.STATE_LABELS[status])),
+         callbacks.encode(NS, "ls", _cycle(STATUS_FILTERS, status), risk, int(urgent), 0)),
+    ]
+    risk_row = [
+        (_("Risk: {level}", level=_("any") if risk == "any" else _(lifecycle.RISK_LABELS[risk])),
+         callbacks.encode(NS, "ls", status, _cycle(RISK_FILTERS, risk), int(urgent), 0)),
+        (_("🚨 Urgent only") if not urgent else _("🚨 Urgent only ✓"),
+         callbacks.encode(NS, "ls", status, risk, int(not urgent), 0)),
+    ]
+    rows = [filters_row, risk_row]
+    for case in found:
+        marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
+        label = f"{marks}{case.code} · {areas.ward_name(case.ward, _.language)} · " \
+                f"{_(lifecycle.STATE_LABELS[case.status])}"
+        rows.append([(label.strip(), callbacks.encode(NS, "v", case.id))])
+    pager = keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
+                            status, risk, int(urgent))
+    rows.append(pager)
+    scope = _("all districts") if context.user.is_admin \
+        else areas.district_name(context.user.district, _.language)
+    if found:
+        text = _("📁 <b>Cases — {scope}</b>, page {page}. Overdue (⏰) first, then urgent (🚨). "
+                 "Tap a case to open it.", scope=scope, page=page + 1)
+    else:
+        text = _("📁 <b>Cases — {scope}</b>: no case matches these filters.", scope=scope)
+    return text, keyboards.inline(rows)
+
+
+# -- buttons ----------------------------------------------------------------------------------
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    if data is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    handler = _ACTIONS.get(data.action)
+    if handler is None:
+        await query.answer(_("This button is no longer active. Please use /menu."),
+                           show_alert=True)
+        return
+    try:
+        await handler(update, context, data)
+    except casework.PermissionDenied:
+        await _deny(query, _)
+    except casework.NotApplicable:
+        await _answer_once(query, _("This case has moved on meanwhile; here is where it is "
+                                    "now."), show_alert=True)
+        await _refresh(update, context, data.int_arg(0))
+
+
+async def _deny(query, _: Translator) -> None:
+    await _answer_once(query, _("Sorry, only staff of this case's district and administrators "
+                                "can open or change it."), show_alert=True)
+
+
+async def _answer_once(query, text: str | None = None, show_alert: bool = False) -> None:
+    with contextlib.suppress(TelegramError):  # already answered in this round
+        await query.answer(text, show_alert=show_alert)
+
+
+def _in_private(query) -> bool:
+    return query.message is not None and query.message.chat.type == ChatType.PRIVATE
+
+
+async def _show_detail(update: Update, context: BotContext, case_id: int, what: str = "detail",
+                       edit: bool = True) -> None:
+    """The detail view: edited in place in a private chat, sent privately from a group."""
+    query = update.callback_query
+    _ = context.translate
+    case = await casework.view(context.db, cipher_for(context.services), context.user, case_id,
+                               context.now, what=what)
+    text = await detail_text(context, case, _)
+    markup = detail_keyboard(case, _)
+    if _in_private(query) and edit:
+        await query.edit_message_text(text, reply_markup=markup)
+        return
+    sent = await notify(context, context.user.telegram_id, text, reply_markup=markup,
+                        protect_content=True)
+    if sent is None:
+        await _answer_once(query, _("Please start a private chat with the bot first, then tap "
+                                    "again."), show_alert=True)
+
+
+async def _refresh(update: Update, context: BotContext, case_id: int | None) -> None:
+    if case_id is None or not _in_private(update.callback_query):
+        return
+    with contextlib.suppress(casework.PermissionDenied, casework.NotApplicable, TelegramError):
+        await _show_detail(update, context, case_id, what="refresh")
+
+
+async def _act_list(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    status = data.arg(0) if data.arg(0) in STATUS_FILTERS else "open"
+    risk = data.arg(1) if data.arg(1) in RISK_FILTERS else "any"
+    urgent = data.arg(2) == "1"
+    page = data.int_arg(3) or 0
+    text, markup = await _list_view(context, status, risk, urgent, page)
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def _act_view(update: Update, context: BotContext, data) -> None:
+    case_id = data.int_arg(0)
+    if case_id is None:
+        raise casework.NotApplicable(None)
+    await _show_detail(update, context, case_id)
+    await _answer_once(update.callback_query)
+
+
+async def _act_accept(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    case = await casework.move(context.db, cipher_for(context.services), context.user,
+                               data.int_arg(0) or 0, "accept", context.now)
+    await query.answer(_("Accepted: the case is assigned to you."))
+    await _tell_reporter(context, case)
+    if _in_private(query) and query.message.text and query.message.text.startswith("📁"):
+        await _show_detail(update, context, case.id, what="after_accept")
+        return
+    # An alert (group or private): say who accepted and keep the Details button.
+    theirs = context.services.i18n(None) if not _in_private(query) else _
+    accepted = N_("✅ Accepted by {name}.")
+    text = alert_text(case, theirs, context.services.areas) + "\n\n" + theirs(
+        accepted, name=context.user.display_name or str(context.user.telegram_id))
+    await query.edit_message_text(text, reply_markup=alert_keyboard(case, theirs, accepted=True))
+
+
+async def _act_risk(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    risk = data.arg(1)
+    if risk not in lifecycle.RISKS:
+        raise casework.NotApplicable(risk)
+    case = await casework.move(context.db, cipher_for(context.services), context.user,
+                               data.int_arg(0) or 0, "assess", context.now, risk=risk)
+    await query.answer(_("Initial assessment recorded."))
+    await _show_detail(update, context, case.id, what="after_change")
+
+
+async def _act_go(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    action = data.arg(1)
+    if action not in lifecycle.MOVE_LABELS:
+        raise casework.NotApplicable(action)
+    case = await casework.move(context.db, cipher_for(context.services), context.user,
+                               data.int_arg(0) or 0, action, context.now)
+    await query.answer(_("Done: {status}.", status=_(lifecycle.STATE_LABELS[case.status])))
+    await _show_detail(update, context, case.id, what="after_change")
+
+
+async def _act_close_menu(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    case = await _checked_summary(context, data.int_arg(0))
+    rows = []
+    for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ()):
+        target = (callbacks.encode(INPUT_NS, "refclose", case.id) if outcome == "referred"
+                  else callbacks.encode(NS, "out", case.id, outcome))
+        rows.append([(_(lifecycle.OUTCOME_LABELS[outcome]), target)])
+    rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
+    await query.answer()
+    await query.edit_message_reply_markup(keyboards.inline(rows))
+
+
+async def _act_outcome(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    outcome = data.arg(1)
+    if outcome not in lifecycle.OUTCOMES or outcome == "referred":
+        raise casework.NotApplicable(outcome)
+    case = await casework.close(context.db, cipher_for(context.services), context.user,
+                                data.int_arg(0) or 0, outcome, context.now)
+    await query.answer(_("The case is closed."))
+    await _tell_reporter(context, case)
+    await _show_detail(update, context, case.id, what="after_change")
+
+
+async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    case = await _checked_summary(context, data.int_arg(0))
+    colleagues = [p for p in await routing.district_people(context.db, case.district)
+                  if casework.can_be_assigned(p, case.district)]
+    rows = [[(("✓ " if p.telegram_id == case.assignee_id else "") + (p.display_name
+              or str(p.telegram_id)), callbacks.encode(NS, "to", case.id, p.telegram_id))]
+            for p in colleagues[:30]]
+    rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
+    await query.answer()
+    await query.edit_message_reply_markup(keyboards.inline(rows))
+
+
+async def _act_assign(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    assignee_id = data.int_arg(1)
+    assignee = await users.get(context.db, assignee_id) if assignee_id else None
+    case = await casework.assign(context.db, cipher_for(context.services), context.user,
+                                 data.int_arg(0) or 0, assignee, context.now)
+    await query.answer(_("Assigned."))
+    if assignee is not None and assignee.telegram_id != context.user.telegram_id:
+        theirs = context.services.i18n(assignee.language)
+        await notify(context, assignee.telegram_id,
+                     theirs(ASSIGNED_TO_YOU, code=case.code),
+                     reply_markup=keyboards.inline([[(theirs(DETAILS),
+                                                      callbacks.encode(NS, "v", case.id))]]))
+    await _show_detail(update, context, case.id, what="after_change")
+
+
+async def _act_history(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    case = await casework.view(context.db, cipher_for(context.services), context.user,
+                               data.int_arg(0) or 0, context.now, what="history")
+    lines = [_("🕓 <b>History of {code}</b>", code=case.code)]
+    for note in await case_store.notes(context.db, cipher_for(context.services), case.id):
+        who = await _person_name(context.db, note.author_id)
+        when = _.short_datetime(note.created_at)
+        if note.kind == "status":
+            what = _(lifecycle.STATE_LABELS.get(note.detail.get("to"), "")) or "—"
+            if note.detail.get("risk"):
+                what += " · " + _("risk {level}", level=_(lifecycle.RISK_LABELS[note.detail["risk"]]))
+            if note.detail.get("outcome"):
+                what += " · " + _(lifecycle.OUTCOME_LABELS[note.detail["outcome"]])
+        elif note.kind == "assign":
+            what = _("assigned to {name}",
+                     name=await _person_name(context.db, note.detail.get("assignee")))
+        elif note.kind == "referral":
+            what = _("🔗 referral: {text}", text=note.body or "")
+        else:
+            what = _("📝 {text}", text=note.body or "")
+        lines.append(f"• {when} — {who}: {what}")
+    if len(lines) == 1:
+        lines.append(_("Nothing yet."))
+    text = truncate("\n".join(lines), DETAIL_LIMIT)
+    await query.answer()
+    await notify(context, query.from_user.id, text, protect_content=True,
+                 reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]))
+
+
+async def _act_photos(update: Update, context: BotContext, data) -> None:
+    query = update.callback_query
+    _ = context.translate
+    case = await casework.view(context.db, cipher_for(context.services), context.user,
+                               data.int_arg(0) or 0, context.now, what="photos")
+    if not case.photos:
+        await query.answer(_("This report has no photos."), show_alert=True)
+        return
+    await query.answer()
+    for file_id in case.photos:
+        try:
+            await context.bot.send_photo(query.from_user.id, file_id, caption=case.code,
+                                         protect_content=True)
+        except TelegramError as error:
+            log.info("case photo not sent: %s", type(error).__name__)
+
+
+async def _checked_summary(context: BotContext, case_id: int | None) -> CaseSummary:
+    case = await case_store.summary(context.db, case_id or 0, context.now)
+    if case is None:
+        raise casework.NotApplicable(case_id)
+    casework.check_access(context.user, case.district)
+    return case
+
+
+_ACTIONS = {
+    "ls": _act_list,
+    "v": _act_view,
+    "acc": _act_accept,
+    "rsk": _act_risk,
+    "go": _act_go,
+    "cls": _act_close_menu,
+    "out": _act_outcome,
+    "asg": _act_assign_menu,
+    "to": _act_assign,
+    "hist": _act_history,
+    "ph": _act_photos,
+}
+
+
+# -- notes, referrals and closing as referred: one typed answer ------------------------------
+INPUT_PROMPTS = {
+    "note": N_("📝 Type the note for {code} (up to {limit} characters)."),
+    "ref": N_("🔗 Type the service the case is referred to, and what was asked of it "
+              "(up to {limit} characters)."),
+    "refclose": N_("🏁 To close {code} as referred, type the name of the service it was "
+                   "referred to."),
+}
+
+
+async def start_input(update: Update, context: BotContext) -> int | None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    if data is None or data.action not in INPUT_PROMPTS or data.int_arg(0) is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return ConversationHandler.END
+    if not _in_private(query):
+        await query.answer(_("Please open the case in your private chat with the bot."),
+                           show_alert=True)
+        return ConversationHandler.END
+    try:
+        case = await _checked_summary(context, data.int_arg(0))
+    except casework.PermissionDenied:
+        await _deny(query, _)
+        return ConversationHandler.END
+    except casework.NotApplicable:
+        await query.answer(_("This button is no longer active. Please use /menu."),
+                           show_alert=True)
+        return ConversationHandler.END
+    if not lifecycle.is_open(case.status) or (
+            data.action == "refclose" and not lifecycle.can_close(case.status, "referred")):
+        await query.answer(_("This case has moved on meanwhile; here is where it is now."),
+                           show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["case_input"] = {"kind": data.action, "case": case.id}
+    await query.message.reply_text(
+        _(INPUT_PROMPTS[data.action], code=case.code, limit=NOTE_MAX_CHARS),
+        reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]),
+    )
+    return TEXT
+
+
+async def receive_input(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    pending = context.user_data.get("case_input") or {}
+    text = (update.message.text or "").strip()
+    if not text:
+        return TEXT
+    if len(text) > NOTE_MAX_CHARS:
+        await update.message.reply_text(_(
+            "That is {length} characters; the limit is {limit}. Please shorten it and send it "
+            "again.", length=len(text), limit=NOTE_MAX_CHARS))
+        return TEXT
+    cipher = cipher_for(context.services)
+    case_id, kind = pending.get("case"), pending.get("kind")
+    try:
+        if kind == "refclose":
+            case = await casework.close(context.db, cipher, context.user, case_id, "referred",
+                                        context.now, service=text)
+            await _tell_reporter(context, case)
+            done = _("The case {code} is closed as referred.", code=case.code)
+        elif kind in ("note", "ref"):
+            case = await casework.add_note(context.db, cipher, context.user, case_id,
+                                           "note" if kind == "note" else "referral", text,
+                                           context.now)
+            done = _("Saved to {code}.", code=case.code)
+        else:
+            return ConversationHandler.END
+    except casework.PermissionDenied:
+        done = _("Sorry, only staff of this case's district and administrators can open or "
+                 "change it.")
+    except casework.NotApplicable:
+        done = _("This case has moved on meanwhile; nothing was saved.")
+    context.user_data.pop("case_input", None)
+    await update.message.reply_text(done, reply_markup=keyboards.inline(
+        [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
+    return ConversationHandler.END
+
+
+async def cancel_input(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    await query.answer()
+    context.user_data.pop("case_input", None)
+    await query.edit_message_text(_("Cancelled. Nothing was saved."))
+    return ConversationHandler.END
+
+
+async def input_hint(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    await update.effective_message.reply_text(_("Please type the text, or tap Cancel."))
+    return TEXT
+
+
+# -- /bind: a district's staff group ----------------------------------------------------------
+async def bind_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    chat = update.effective_chat
+    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await update.message.reply_text(_("Send /bind DISTRICT inside the staff group chat."))
+        return
+    if not context.user.is_admin:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    areas = context.services.areas
+    code = context.args[0].upper() if context.args else ""
+    district = areas.district(code)
+    if district is None:
+        codes = ", ".join(d.code for d in areas.districts())
+        await update.message.reply_text(_("Usage: /bind DISTRICT, one of: {codes}", codes=codes))
+        return
+    async with context.db.transaction():
+        await case_store.bind_group(context.db, district.code, chat.id, context.user.telegram_id,
+                                    context.now)
+        await audit.record(context.db, context.user.telegram_id, "group_bind", "chat", chat.id,
+                           context.now, district=district.code)
+    await update.message.reply_text(_(
+        "✅ This group now receives the new cases of {district}. Alerts show no child's name; "
+        "details open only in a private chat, for staff of the district.",
+        district=district.name(_.language)))
+
+
+async def unbind_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    if not context.user.is_admin:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    async with context.db.transaction():
+        district = await case_store.unbind_group(context.db, update.effective_chat.id)
+        if district is not None:
+            await audit.record(context.db, context.user.telegram_id, "group_unbind", "chat",
+                               update.effective_chat.id, context.now, district=district)
+    if district is None:
+        await update.message.reply_text(_("This chat is not bound to a district."))
+        return
+    await update.message.reply_text(_("This group no longer receives new cases. Staff of the "
+                                      "district are alerted privately instead."))
+
+
+# -- legal clocks -----------------------------------------------------------------------------
+class _TickContext:
+    """What messaging.notify needs, outside an update."""
+
+    def __init__(self, application: Application, now: dt.datetime) -> None:
+        self.bot = application.bot
+        self.db = application.services.database
+        self.now = now
+
+
+async def check_deadlines(application: Application, now: dt.datetime) -> None:
+    """Remind before a deadline (assignee first); tell administrators once when it passed."""
+    db = application.services.database
+    i18n = application.services.i18n
+    context = _TickContext(application, now)
+    for due in await case_store.reminders_due(db, now):
+        if not await case_store.mark_reminded(db, due.id, now):
+            continue
+        recipients = await routing.reminder_recipients(db, due)
+        targets = ([(recipients.group_chat_id, None)] if recipients.group_chat_id is not None
+                   else [(p.telegram_id, p.language) for p in recipients.people])
+        for chat_id, language in targets:
+            _ = i18n(language)
+            await notify(context, chat_id, _(
+                "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
+                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                reply_markup=keyboards.inline([[(_("📄 Details"),
+                                                 callbacks.encode(NS, "v", due.case_id))]]),
+                protect_content=True)
+        await audit.record(db, None, "case_reminder", "case", due.case_id, now, code=due.code,
+                           kind=due.kind)
+    for due in await case_store.overdue_unannounced(db, now):
+        if not await case_store.mark_overdue_sent(db, due.id, now):
+            continue
+        for admin in await users.admins(db):
+            _ = i18n(admin.language)
+            await notify(context, admin.telegram_id, _(
+                "⚠️ Case {code} ({district}): the {deadline} deadline passed on {when}.",
+                code=due.code, district=application.services.areas.district_name(
+                    due.district, _.language),
+                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                reply_markup=keyboards.inline([[(_("📄 Details"),
+                                                 callbacks.encode(NS, "v", due.case_id))]]),
+                protect_content=True)
+        await audit.record(db, None, "case_overdue", "case", due.case_id, now, code=due.code,
+                           kind=due.kind)
+
+
+def build_input_conversation(application: Application) -> ConversationHandler:
+    i18n = application.services.i18n
+    return ConversationHandler(
+        name="case_input",
+        persistent=True,
+        entry_points=[CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):")],
+        states={
+            TEXT: [
+                MessageHandler(free_text(i18n), receive_input),
+                CallbackQueryHandler(cancel_input, pattern=rf"^{INPUT_NS}:cancel"),
+                CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):"),
+                MessageHandler(~filters.COMMAND & ~menu.MenuButton(i18n), input_hint),
+            ],
+        },
+        fallbacks=leave_handlers(i18n),
+    )
+
+
+def register_conversation(application: Application) -> None:
+    """Before the report conversation: a note being typed takes the text first."""
+    application.add_handler(build_input_conversation(application))
+
+
+def register(application: Application) -> None:
+    i18n = application.services.i18n
+    application.add_handler(CommandHandler("cases", cases_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "cases"), cases_command))
+    application.add_handler(CommandHandler("bind", bind_command))
+    application.add_handler(CommandHandler("unbind", unbind_command,
+                                           filters=filters.ChatType.GROUPS))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))
+    scheduling.add_tick(application, "case_deadlines", check_deadlines)

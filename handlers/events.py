@@ -1,0 +1,220 @@
+"""/events for everyone: upcoming events relevant to the person, Join / Not going, .ics.
+
+/events or the 📅 button → list (nearest first, 5 a page) → an event's card →
+  ✅ Join / 📝 Register (trainings) · 🙅 Not going · 📅 Add to calendar (.ics) · ‹ List
+Staff also see the event's figures and management buttons (handlers/events_admin.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot import audience, callbacks, delivery, keyboards, menu, scheduling
+from bot.context import BotContext
+from bot.events import dispatch, ics, service, texts
+from bot.events.model import Event, visible_to
+from bot.i18n import Translator
+from bot.messaging import notify
+from bot.people import NotApplicable
+from handlers import events_admin
+from storage import events as store
+from storage import users
+
+log = logging.getLogger(__name__)
+
+NS = "ev"
+PAGE_SIZE = 5
+TITLE_IN_BUTTON = 28
+
+
+async def relevant_events(context: BotContext) -> list[Event]:
+    upcoming = await store.upcoming(context.db, context.now)
+    return [event for event in upcoming if visible_to(event, context.user)]
+
+
+async def events_command(update: Update, context: BotContext) -> None:
+    text, markup = await _list_view(context, 0)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def _list_view(context: BotContext, page: int):
+    _ = context.translate
+    found = await relevant_events(context)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    states = await store.user_states(context.db, context.user.telegram_id,
+                                     [event.id for event in shown])
+    rows: list[list[tuple[str, str]]] = []
+    if not shown:
+        lines = [_("📅 No upcoming events for you right now. We will remind you when there are.")]
+    else:
+        lines = [_("📅 <b>Upcoming events</b> (page {page}/{pages})", page=page + 1, pages=pages)]
+        for number, event in enumerate(shown, start=page * PAGE_SIZE + 1):
+            lines.append("")
+            lines.append(texts.list_line(_, number, event, states.get(event.id)))
+            rows.append([(f"{number}. {_short(event.title)}",
+                          callbacks.encode(NS, "o", event.id, page))])
+        lines.append("")
+        lines.append(_("Tap an event to see details and register."))
+    rows.append(keyboards.pager(NS, "p", page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
+    if context.user.is_staff:
+        rows.append([(_("➕ New event"), callbacks.encode(events_admin.NS, "new"))])
+    return "\n".join(lines), keyboards.inline(rows) if any(rows) else None
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TITLE_IN_BUTTON else title[: TITLE_IN_BUTTON - 1] + "…"
+
+
+async def _card_view(context: BotContext, event: Event, page: int):
+    _ = context.translate
+    user = context.user
+    registration = await store.registration(context.db, event.id, user.telegram_id)
+    state = registration.state if registration else None
+    manager = events_admin.may_manage(user, event)
+    counts = await store.counts(context.db, event.id) if (manager or event.capacity) else None
+    position = (await service.waiting_position(context.db, event.id, user.telegram_id)
+                if state == "waiting" else None)
+    text = texts.card(_, event, context.services.areas, context.now, state, counts, position,
+                      figures=manager)
+    rows = _registration_buttons(_, event, state, context)
+    rows.append([(_("📅 Add to my calendar (.ics)"), callbacks.encode(NS, "i", event.id))])
+    if manager:
+        rows.extend(events_admin.manage_buttons(_, event))
+    rows.append([(_("‹ Back to the list"), callbacks.encode(NS, "p", page))])
+    return text, keyboards.inline(rows)
+
+
+def _registration_buttons(_: Translator, event: Event, state: str | None, context: BotContext):
+    if not event.registration_open(context.now):
+        return []
+    join_label = _("📝 Register") if event.is_training else _("✅ Join")
+    join = (join_label, callbacks.encode(NS, "j", event.id))
+    decline = (_("🙅 Not going"), callbacks.encode(NS, "n", event.id))
+    if state in ("going", "waiting"):
+        return [[decline]]
+    if state == "declined":
+        return [[join]]
+    return [[join, decline]]
+
+
+async def _event_for(update: Update, context: BotContext) -> tuple[Event | None, int]:
+    """The event a button names, if it still exists and the person may see it."""
+    data = callbacks.decode(update.callback_query.data)
+    event_id = data.int_arg(0) if data else None
+    page = (data.int_arg(1) or 0) if data else 0
+    event = await store.get(context.db, event_id) if event_id is not None else None
+    if event is None or not (visible_to(event, context.user)
+                             or events_admin.may_manage(context.user, event)):
+        return None, page
+    return event, page
+
+
+async def _gone(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    await update.callback_query.answer(
+        _("This event is no longer available. Open /events again."), show_alert=True
+    )
+
+
+async def on_page(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    await query.answer()
+    text, markup = await _list_view(context, (data.int_arg(0) or 0) if data else 0)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def on_open(update: Update, context: BotContext) -> None:
+    event, page = await _event_for(update, context)
+    if event is None:
+        await _gone(update, context)
+        return
+    await update.callback_query.answer()
+    text, markup = await _card_view(context, event, page)
+    await update.callback_query.edit_message_text(text, reply_markup=markup)
+
+
+async def on_join(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    query = update.callback_query
+    event, page = await _event_for(update, context)
+    if event is None:
+        await _gone(update, context)
+        return
+    try:
+        state = await service.join(context.db, context.user, event.id, context.now)
+    except NotApplicable:
+        await query.answer(_("Registration for this event is closed."), show_alert=True)
+        return
+    await query.answer(_("You are registered. See you there!") if state == "going" else
+                       _("The event is full: you are on the waiting list. We will tell you "
+                         "as soon as a place frees up."), show_alert=state == "waiting")
+    await _refresh(update, context, event.id, page)
+
+
+async def on_decline(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    query = update.callback_query
+    event, page = await _event_for(update, context)
+    if event is None:
+        await _gone(update, context)
+        return
+    try:
+        promoted = await service.decline(context.db, context.user, event.id, context.now)
+    except NotApplicable:
+        await query.answer(_("This event has already started."), show_alert=True)
+        return
+    await query.answer(_("Noted: you are not going. You will get no reminders for it."))
+    await _refresh(update, context, event.id, page)
+    await tell_promoted(context, event.id, promoted)
+
+
+async def tell_promoted(context: BotContext, event_id: int, promoted: list[int]) -> None:
+    """A place freed up: each promoted person hears it at once, in their language."""
+    event = await store.get(context.db, event_id)
+    for telegram_id in promoted:
+        person = await users.get(context.db, telegram_id)
+        their = context.services.i18n(person.language if person else None)
+        await notify(context, telegram_id, texts.promoted(their, event))
+
+
+async def _refresh(update: Update, context: BotContext, event_id: int, page: int) -> None:
+    event = await store.get(context.db, event_id)
+    text, markup = await _card_view(context, event, page)
+    await update.callback_query.edit_message_text(text, reply_markup=markup)
+
+
+async def on_ics(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    query = update.callback_query
+    event, _page = await _event_for(update, context)
+    if event is None:
+        await _gone(update, context)
+        return
+    await query.answer()
+    data = ics.calendar([event], context.services.settings.timezone, context.now,
+                        name=event.title)
+    await query.message.reply_document(
+        InputFile(data, filename=ics.file_name(event)),
+        caption=_("Open this file to add “{title}” to your phone's calendar.", title=event.title),
+    )
+
+
+def register(application: Application) -> None:
+    i18n = application.services.i18n
+    # Reminders go out through the one delivery engine; broadcasts may target registrants.
+    delivery.install(application)
+    scheduling.add_tick(application, "events", dispatch.tick)
+    audience.EVENT_REGISTRANTS_SQL = store.REGISTRANTS_SQL
+    application.add_handler(CommandHandler("events", events_command))
+    application.add_handler(MessageHandler(menu.Intent(i18n, "events"), events_command))
+    application.add_handler(CallbackQueryHandler(on_page, pattern=rf"^{NS}:p:"))
+    application.add_handler(CallbackQueryHandler(on_open, pattern=rf"^{NS}:o:"))
+    application.add_handler(CallbackQueryHandler(on_join, pattern=rf"^{NS}:j:"))
+    application.add_handler(CallbackQueryHandler(on_decline, pattern=rf"^{NS}:n:"))
+    application.add_handler(CallbackQueryHandler(on_ics, pattern=rf"^{NS}:i:"))

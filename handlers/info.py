@@ -1,0 +1,303 @@
+"""Information for parents: /info and the menu button, answers to typed questions (FAQ),
+"Was this helpful?" votes, and the ward's child-protection contact.
+
+Typed text that matches an entry's keywords gets that entry; text that suggests a child in
+danger gets the hotlines first. Both run after every conversation and journey, just before
+the router of last resort, so "bao cao" and the menu buttons keep their journeys.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext.filters import MessageFilter
+
+from bot import callbacks, info, keyboards, menu
+from bot.context import BotContext
+from bot.hotline import hotline_footer, hotline_text
+from bot.i18n import N_, Translator
+from storage import questions as store
+from storage import users, ward_contacts
+
+log = logging.getLogger(__name__)
+NS = "info"
+PRIVATE = filters.ChatType.PRIVATE
+
+# Topics of the communication materials (issue 7), shown when a reader asks for materials.
+MATERIAL_TOPICS = {
+    "rights": N_("Children's rights"),
+    "prevention": N_("Preventing abuse and violence"),
+    "signs_reporting": N_("Signs of abuse and how to report"),
+    "online_safety": N_("Online safety"),
+    "parenting": N_("Positive parenting"),
+    "hotline": N_("Hotline 111"),
+    "action_month": N_("Action Month for Children"),
+}
+# A materials feature may register `async fn(update, context, topic) -> bool` here to show
+# its own list for a topic; without it the reader is pointed to /materials.
+MATERIALS_HOOK = "materials.show_topic"
+
+
+def catalogue(context: BotContext) -> info.Catalogue:
+    return info.load(context.translate.language)
+
+
+DANGER_WORDS = "info.danger_words"
+
+
+def danger_words(context: BotContext) -> info.DangerWords:
+    extras = context.services.extras
+    if DANGER_WORDS not in extras:
+        extras[DANGER_WORDS] = info.DangerWords.load()
+    return extras[DANGER_WORDS]  # type: ignore[return-value]
+
+
+def danger_message(_: Translator) -> str:
+    """What anyone who writes about a child in danger sees at once."""
+    return (
+        _("⚠️ What you wrote may mean a child is in danger. Please act now:")
+        + "\n\n" + hotline_text(_) + "\n\n"
+        + _("To pass the details to the district's child-protection staff, tap /report. "
+            "You do not have to give your name.")
+    )
+
+
+# -- the menu of topics ---------------------------------------------------------------------------
+
+def menu_keyboard(context: BotContext):
+    _ = context.translate
+    topics = [(entry.title, callbacks.encode(NS, "show", entry.id))
+              for entry in catalogue(context).entries]
+    rows = keyboards.columns(topics, 2)
+    rows.append([(_("📍 Ward contact"), callbacks.encode(NS, "ward"))])
+    rows.append([(_("💬 Ask a question"), callbacks.encode("qst", "new"))])
+    return keyboards.inline(rows)
+
+
+def menu_text(_: Translator) -> str:
+    return _("ℹ️ <b>Information for parents</b>\nShort answers: what abuse is, the signs, "
+             "what to do and whom to call. Choose a topic:")
+
+
+async def info_command(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(menu_text(context.translate),
+                                              reply_markup=menu_keyboard(context))
+
+
+async def back_to_menu(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_text(menu_text(context.translate), reply_markup=menu_keyboard(context))
+
+
+# -- one entry ------------------------------------------------------------------------------------
+
+def entry_keyboard(context: BotContext, entry: info.Entry, with_votes: bool = True):
+    _ = context.translate
+    entries = catalogue(context)
+    rows = []
+    related = [entries.get(entry_id) for entry_id in entry.related]
+    rows += keyboards.columns(
+        [(other.title, callbacks.encode(NS, "show", other.id)) for other in related if other], 2
+    )
+    if entry.id == "call":
+        rows.append([(_("📍 Ward contact"), callbacks.encode(NS, "ward"))])
+    if entry.materials_topic:
+        rows.append([(_("📚 Materials on this topic"),
+                      callbacks.encode(NS, "mat", entry.materials_topic))])
+    if with_votes:
+        rows.append([(_("👍 Helpful"), callbacks.encode(NS, "vote", entry.id, 1)),
+                     (_("👎 Not helpful"), callbacks.encode(NS, "vote", entry.id, 0))])
+    rows.append([(_("‹ All topics"), callbacks.encode(NS, "menu"))])
+    return keyboards.inline(rows)
+
+
+async def send_entry(message: Message, context: BotContext, entry: info.Entry) -> None:
+    await message.reply_text(info.render(entry, context.translate),
+                             reply_markup=entry_keyboard(context, entry))
+
+
+async def show_entry(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    entry = catalogue(context).get(data.arg(0) if data else None)
+    if entry is None:
+        _ = context.translate
+        await query.answer(_("This topic is no longer available."), show_alert=True)
+        return
+    await query.answer()
+    await store.count_view(context.db, entry.id, "menu")
+    await query.edit_message_text(info.render(entry, context.translate),
+                                  reply_markup=entry_keyboard(context, entry))
+
+
+async def vote(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    entry = catalogue(context).get(data.arg(0) if data else None)
+    helpful = data.arg(1) if data else None
+    if entry is None or helpful not in ("0", "1"):
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await store.vote(context.db, context.user.telegram_id, entry.id, helpful == "1", context.now)
+    yes, _no = await store.votes(context.db, entry.id)
+    if helpful == "1":
+        await query.answer(_("Thank you! People who found this helpful: {count}.",
+                             count=_.number(yes)))
+    else:
+        await query.answer(_("Thank you. You can ask staff directly with “💬 Ask a question”."))
+    await query.edit_message_reply_markup(entry_keyboard(context, entry, with_votes=False))
+
+
+async def materials_for_topic(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    topic = data.arg(0) if data else None
+    if topic not in MATERIAL_TOPICS:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    hook = context.services.extras.get(MATERIALS_HOOK)
+    if hook is not None and await hook(update, context, topic):  # type: ignore[operator]
+        return
+    await query.message.reply_text(
+        _("📚 Posters, leaflets and handbooks on “{topic}”: send /materials and choose this "
+          "topic.", topic=_(MATERIAL_TOPICS[topic]))
+    )
+
+
+# -- typed questions ------------------------------------------------------------------------------
+
+class FaqOrDanger(MessageFilter):
+    """Free text that matches an information entry or contains a danger word."""
+
+    def __init__(self, words: info.DangerWords) -> None:
+        self._words = words
+        super().__init__(name="FaqOrDanger")
+
+    def filter(self, message: Message) -> bool:
+        text = message.text or ""
+        return bool(text) and (info.match(text) is not None
+                               or self._words.found_in(text) is not None)
+
+
+async def answer_typed_question(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    text = update.message.text
+    entry = catalogue(context).get(info.match(text))
+    if danger_words(context).alarms(text, answered_by_entry=entry is not None):
+        await update.message.reply_text(
+            danger_message(_),
+            reply_markup=keyboards.inline([[(_("💬 Ask a question"),
+                                             callbacks.encode("qst", "new"))]]),
+        )
+    if entry is not None:
+        await store.count_view(context.db, entry.id, "faq")
+        await send_entry(update.message, context, entry)
+
+
+# -- the ward's contact ---------------------------------------------------------------------------
+
+def _district_buttons(context: BotContext) -> list:
+    language = context.translate.language
+    return [[(d.name(language), callbacks.encode(NS, "wd", d.code))]
+            for d in context.services.areas.districts()]
+
+
+async def ward_start(update: Update, context: BotContext) -> None:
+    """Show the contact of the person's own ward, or let them pick their ward."""
+    query = update.callback_query
+    await query.answer()
+    _ = context.translate
+    ward = context.services.areas.ward(context.user.ward)
+    if ward is not None:
+        await _show_ward_contact(query.message, context, ward.code)
+        return
+    await query.message.reply_text(_("Which district do you live in?"),
+                                   reply_markup=keyboards.inline(_district_buttons(context)))
+
+
+async def ward_change(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    _ = context.translate
+    await query.edit_message_text(_("Which district do you live in?"),
+                                  reply_markup=keyboards.inline(_district_buttons(context)))
+
+
+async def ward_district(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    district = context.services.areas.district(data.arg(0) if data else None)
+    if district is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    language = _.language
+    wards = [(w.name(language), callbacks.encode(NS, "wc", w.code))
+             for w in context.services.areas.wards(district.code)]
+    await query.edit_message_text(
+        _("{district}: which ward or commune?", district=district.name(language)),
+        reply_markup=keyboards.inline(keyboards.columns(wards, 3)),
+    )
+
+
+async def ward_chosen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    ward = context.services.areas.ward(data.arg(0) if data else None)
+    if ward is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    await query.answer()
+    user = context.user
+    # Remember a parent's ward: their questions then go to the right district's staff.
+    # Staff and applicants keep the area they signed up with.
+    if user.role == "public" and user.is_active and user.ward != ward.code:
+        await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
+                           district=ward.district)
+    await query.edit_message_reply_markup(None)
+    await _show_ward_contact(query.message, context, ward.code)
+
+
+async def _show_ward_contact(message: Message, context: BotContext, ward_code: str) -> None:
+    _ = context.translate
+    place = context.services.areas.place(ward_code, _.language)
+    contact = await ward_contacts.get(context.db, ward_code)
+    if contact is None:
+        text = _("📍 <b>{place}</b>\nNo child-protection contact has been recorded for this "
+                 "ward yet. Please go to the ward People's Committee, or call 111 (free, 24/7).",
+                 place=place)
+    else:
+        text = _("📍 <b>{place}</b> — child-protection contact\n👤 {name}\n📞 {phone}\n🕐 {hours}",
+                 place=place, name=contact.name, phone=contact.phone, hours=contact.hours)
+    text += "\n\n" + hotline_footer(_)
+    await message.reply_text(text, reply_markup=keyboards.inline([
+        [(_("🔄 Another ward"), callbacks.encode(NS, "wchange"))],
+        [(_("‹ All topics"), callbacks.encode(NS, "menu"))],
+    ]))
+
+
+def register(application: Application) -> None:
+    """Section 3: /info, the menu button, the topic buttons and typed questions."""
+    i18n = application.services.i18n
+    words = application.services.extras[DANGER_WORDS] = info.DangerWords.load()
+    application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"),
+                                           info_command))
+    for action, callback in (("menu", back_to_menu), ("show", show_entry), ("vote", vote),
+                             ("mat", materials_for_topic), ("ward", ward_start),
+                             ("wchange", ward_change), ("wd", ward_district),
+                             ("wc", ward_chosen)):
+        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{NS}:{action}(:|$)"))
+    application.add_handler(MessageHandler(
+        PRIVATE & filters.TEXT & ~filters.COMMAND & ~menu.AnyIntent(i18n)
+        & FaqOrDanger(words),
+        answer_typed_question,
+    ))

@@ -1,0 +1,555 @@
+"""Questions to staff: the parent asks (text, optionally a photo), staff answer with a Reply
+button, the parent can write back on the same ticket.
+
+    ask:   [district, if unknown] → question (text / photo) → anonymous or share contact → sent
+    reply: Reply button on a ticket → the answer text → delivered to the other side
+
+Staff never see the asker's name or username; only a contact the asker chose to share.
+Everything that changes a ticket goes through bot/questions.py (rules and audit).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, keyboards, menu, scheduling
+from bot import questions as rules
+from bot.context import BotContext
+from bot.hotline import hotline_footer
+from bot.i18n import N_, Translator
+from bot.messaging import notify
+from handlers.common import free_text, leave_handlers
+from handlers.info import danger_message, danger_words
+from storage import questions as store
+from storage import users
+from storage.questions import Question
+from storage.users import User
+
+log = logging.getLogger(__name__)
+NS = "qst"
+PRIVATE = filters.ChatType.PRIVATE
+DISTRICT, QUESTION, CONTACT, REPLY = range(4)
+DRAFT = "question_draft"
+REPLYING = "question_reply"
+
+# Sent in the other person's language (translated where it is sent).
+ANSWER_HEADING = N_("💬 <b>Answer to your question {code}</b>")
+QUOTED = N_("“{text}”")
+REPLY_BUTTON = N_("↩️ Reply")
+CLOSE_THANKS = N_("✅ Close, thank you")
+CLOSED_BY_STAFF = N_("Your question {code} was closed by the staff. You can ask a new "
+                     "question at any time.")
+
+STATE_LABELS = {
+    "open": N_("waiting for staff"),
+    "answered": N_("answered"),
+    "closed": N_("closed"),
+}
+
+
+# -- asking ---------------------------------------------------------------------------------------
+
+async def ask_start(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    if update.callback_query:
+        await update.callback_query.answer()
+    message = update.effective_message
+    user = context.user
+    try:
+        await rules.check_can_ask(context.db, user.telegram_id)
+    except rules.Blocked:
+        await message.reply_text(_("Sorry, you can no longer send questions here. If a child "
+                                   "needs help, call 111 (free, 24/7)."))
+        return ConversationHandler.END
+    except rules.TooManyOpen:
+        await message.reply_text(
+            _("You already have {count} questions waiting. Please wait for the answers, or "
+              "close one you no longer need: /myquestions.", count=rules.MAX_OPEN_PER_USER))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {"district": user.district, "ward": user.ward}
+    if user.district is None:
+        language = _.language
+        rows = [[(d.name(language), callbacks.encode(NS, "d", d.code))]
+                for d in context.services.areas.districts()]
+        rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
+        await message.reply_text(
+            _("💬 Your question goes to the child-protection staff. Which district do you "
+              "live in?"),
+            reply_markup=keyboards.inline(rows))
+        return DISTRICT
+    await _ask_for_question(message, _)
+    return QUESTION
+
+
+async def _ask_for_question(message: Message, _: Translator) -> None:
+    await message.reply_text(
+        _("💬 Write your question in one message. You may add one photo (with your question as "
+          "its caption).\nStaff will not see your name or username.\n\n"
+          "If a child is in danger right now, do not wait: call 111 or 113.")
+    )
+
+
+async def choose_district(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    code = data.arg(0) if data else None
+    district = context.services.areas.district(code)
+    if district is None and code != "none":
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return DISTRICT
+    await query.answer()
+    context.user_data.setdefault(DRAFT, {})["district"] = district.code if district else None
+    await query.edit_message_reply_markup(None)
+    await _ask_for_question(query.message, _)
+    return QUESTION
+
+
+async def question_text(update: Update, context: BotContext) -> int:
+    return await _take_question(update, context, update.message.text, None)
+
+
+async def question_photo(update: Update, context: BotContext) -> int:
+    photo = update.message.photo[-1].file_id
+    caption = update.message.caption
+    if not caption:
+        context.user_data.setdefault(DRAFT, {})["photo"] = photo
+        _ = context.translate
+        await update.message.reply_text(_("📷 Photo received. Now write your question in words."))
+        return QUESTION
+    return await _take_question(update, context, caption, photo)
+
+
+async def _take_question(update: Update, context: BotContext, raw: str, photo: str | None) -> int:
+    _ = context.translate
+    text = rules.clean_text(raw)
+    if text is None:
+        await update.message.reply_text(
+            _("Please write your question in words, up to {max} characters.",
+              max=context.translate.number(rules.TEXT_MAX)))
+        return QUESTION
+    draft = context.user_data.setdefault(DRAFT, {})
+    draft["text"] = text
+    if photo:
+        draft["photo"] = photo
+    draft["danger"] = danger_words(context).found_in(text) is not None
+    if draft["danger"]:
+        await update.message.reply_text(danger_message(_))
+    await update.message.reply_text(
+        _("Staff will see your question without your name or username. Would you like them "
+          "to be able to call you back?"),
+        reply_markup=keyboards.inline([
+            [(_("🙈 Stay anonymous"), callbacks.encode(NS, "anon"))],
+            [(_("📱 Share my phone number"), callbacks.encode(NS, "share"))],
+        ]),
+    )
+    return CONTACT
+
+
+async def stay_anonymous(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _submit(query.message, context, None, None)
+
+
+async def offer_contact(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    _ = context.translate
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(
+        _("Tap the button below to share your number, or “Stay anonymous”."),
+        reply_markup=keyboards.request_contact(_("📱 Share my phone number"),
+                                               _("🙈 Stay anonymous")),
+    )
+    return CONTACT
+
+
+async def contact_shared(update: Update, context: BotContext) -> int:
+    contact = update.message.contact
+    _ = context.translate
+    if contact.user_id != update.effective_user.id:
+        await update.message.reply_text(
+            _("Please share your own number with the button below, or tap “Stay anonymous”."))
+        return CONTACT
+    name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+    return await _submit(update.message, context, name or None, contact.phone_number)
+
+
+async def typed_anonymous(update: Update, context: BotContext) -> int:
+    return await _submit(update.message, context, None, None)
+
+
+async def _submit(
+    message: Message, context: BotContext, contact_name: str | None, phone: str | None
+) -> int:
+    _ = context.translate
+    draft = context.user_data.pop(DRAFT, None) or {}
+    if "text" not in draft:
+        await message.reply_text(_("Something was missing. Please start again."),
+                                 reply_markup=menu.keyboard(context.user.menu_role, _))
+        return ConversationHandler.END
+    try:
+        question = await rules.open_question(
+            context.db, context.user, draft.get("district"), draft.get("ward"), draft["text"],
+            draft.get("photo"), bool(draft.get("danger")), contact_name, phone, context.now,
+        )
+    except (rules.Blocked, rules.TooManyOpen):
+        await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
+                                 reply_markup=menu.keyboard(context.user.menu_role, _))
+        return ConversationHandler.END
+    district = context.services.areas.district_name(question.district, _.language)
+    where = (_("the staff of {district}", district=district) if question.district
+             else _("the programme staff"))
+    await message.reply_text(
+        _("✅ Your question <b>{code}</b> was sent to {where}. The answer will come here, "
+          "usually within one working day. You can write back on the same question.",
+          code=rules.code(question.id), where=where)
+        + "\n\n" + hotline_footer(_),
+        reply_markup=menu.keyboard(context.user.menu_role, _),
+    )
+    await _alert_staff(context, question, await rules.recipients(context.db, question),
+                       N_("❓ <b>New question {code}</b> · {place}"))
+    return ConversationHandler.END
+
+
+# -- what staff see -------------------------------------------------------------------------------
+
+def _staff_keyboard(_: Translator, question_id: int):
+    return keyboards.inline([
+        [(_("✍️ Reply"), callbacks.encode(NS, "reply", question_id)),
+         (_("✅ Close"), callbacks.encode(NS, "close", question_id))],
+        [(_("🚫 Mark as spam"), callbacks.encode(NS, "spam", question_id))],
+    ])
+
+
+def staff_text(_: Translator, context: BotContext, question: Question, heading: str,
+               text: str) -> str:
+    """A ticket as staff see it: never the asker's name or username, only a shared contact."""
+    areas = context.services.areas
+    place = (areas.place(question.ward, _.language) if question.ward
+             else areas.district_name(question.district, _.language)
+             if question.district else _("district unknown"))
+    lines = [_(heading, code=rules.code(question.id), place=place)]
+    if question.danger:
+        lines.append(_("⚠️ May concern a child in danger: the asker was shown the hotlines."))
+    lines.append("")
+    lines.append(_(QUOTED, text=text))
+    lines.append("")
+    if question.contact_shared:
+        lines.append(_("👤 The asker shared a contact: {name}, {phone}",
+                       name=question.contact_name or "—", phone=question.contact_phone or "—"))
+    else:
+        lines.append(_("👤 Anonymous asker"))
+    return "\n".join(lines)
+
+
+async def _alert_staff(
+    context, question: Question, people: list[User], heading: str, text: str | None = None,
+) -> int:
+    """Send the ticket to each person in their language, with the staff buttons."""
+    i18n = context.services.i18n
+    first = (await store.messages(context.db, question.id))[0]
+    body = text if text is not None else first.text
+    sent = 0
+    for person in people:
+        _ = i18n(person.language)
+        delivered = await notify(context, person.telegram_id,
+                                 staff_text(_, context, question, heading, body),
+                                 reply_markup=_staff_keyboard(_, question.id),
+                                 protect_content=True)
+        if delivered and first.photo_file_id and text is None:
+            await context.bot.send_photo(person.telegram_id, first.photo_file_id,
+                                         caption=rules.code(question.id), protect_content=True)
+        sent += delivered is not None
+    return sent
+
+
+# -- replying (staff and asker) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Side:
+    question: Question
+    as_staff: bool
+
+
+async def _side(context: BotContext, question_id: int | None) -> _Side | str:
+    """Which side the presser is on for this ticket, or the reason they may not reply."""
+    _ = context.translate
+    if question_id is None:
+        return _("This button is not valid.")
+    user = context.user
+    question = await store.get(context.db, question_id)
+    if question is None:
+        return _("This button is not valid.")
+    if question.is_closed:
+        return _("This question is closed.")
+    if question.asker_id == user.telegram_id:
+        return _Side(question, as_staff=False)
+    if rules.can_handle(user, question):
+        return _Side(question, as_staff=True)
+    return _("Only staff of the question's district can answer it.")
+
+
+async def reply_start(update: Update, context: BotContext) -> int | None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    side = await _side(context, data.int_arg(0) if data else None)
+    if isinstance(side, str):
+        await query.answer(side, show_alert=True)
+        return None  # stay wherever they were
+    await query.answer()
+    context.user_data[REPLYING] = {"id": side.question.id, "staff": side.as_staff}
+    code = rules.code(side.question.id)
+    prompt = (_("✍️ Write your answer to question {code} in one message. /cancel to stop.",
+                code=code) if side.as_staff
+              else _("✍️ Write your message about question {code}. /cancel to stop.", code=code))
+    await query.message.reply_text(prompt)
+    return REPLY
+
+
+async def reply_text(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    text = rules.clean_text(update.message.text)
+    if text is None:
+        await update.message.reply_text(
+            _("Please write your message in words, up to {max} characters.",
+              max=_.number(rules.TEXT_MAX)))
+        return REPLY
+    replying = context.user_data.pop(REPLYING, None) or {}
+    question_id = replying.get("id")
+    try:
+        if replying.get("staff"):
+            question = await rules.answer(context.db, context.user, question_id, text, context.now)
+            await _deliver_answer(context, question, text)
+            await update.message.reply_text(
+                _("✅ Your answer to {code} was sent. The asker can write back.",
+                  code=rules.code(question.id)))
+        else:
+            question = await rules.follow_up(context.db, context.user, question_id, text,
+                                             context.now)
+            await _deliver_follow_up(context, question, text)
+            await update.message.reply_text(
+                _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
+    except (rules.PermissionDenied, rules.NotApplicable):
+        await update.message.reply_text(_("This question is closed or no longer yours to "
+                                          "answer. Nothing was sent."))
+    return ConversationHandler.END
+
+
+async def _deliver_answer(context: BotContext, question: Question, text: str) -> None:
+    asker = await users.get(context.db, question.asker_id)
+    if asker is None:
+        return
+    theirs = context.services.i18n(asker.language)
+    code = rules.code(question.id)
+    await notify(
+        context, asker.telegram_id,
+        theirs(ANSWER_HEADING, code=code) + "\n\n" + theirs(QUOTED, text=text) + "\n\n"
+        + hotline_footer(theirs),
+        reply_markup=keyboards.inline([
+            [(theirs(REPLY_BUTTON), callbacks.encode(NS, "reply", question.id))],
+            [(theirs(CLOSE_THANKS), callbacks.encode(NS, "close", question.id))],
+        ]),
+    )
+
+
+async def _deliver_follow_up(context: BotContext, question: Question, text: str) -> None:
+    person = await rules.last_staff_member(context.db, question)
+    people = [person] if person else await rules.recipients(context.db, question)
+    await _alert_staff(context, question, people,
+                       N_("↩️ <b>The asker of {code} wrote again</b> · {place}"), text)
+
+
+# -- buttons that act at once ---------------------------------------------------------------------
+
+async def close_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    question_id = data.int_arg(0) if data else None
+    try:
+        question = await rules.close(context.db, context.user, question_id or 0, context.now)
+    except rules.PermissionDenied:
+        await query.answer(_("Only staff of the question's district can do this."),
+                           show_alert=True)
+        return
+    except rules.NotApplicable:
+        await query.answer(_("This question is already closed."), show_alert=True)
+        return
+    await query.answer(_("Closed."))
+    await query.edit_message_reply_markup(None)
+    code = rules.code(question.id)
+    if question.asker_id == context.user.telegram_id:
+        await query.message.reply_text(_("✅ Question {code} is closed. Thank you!", code=code))
+        return
+    await query.message.reply_text(_("✅ Question {code} closed.", code=code))
+    asker = await users.get(context.db, question.asker_id)
+    if asker is not None:
+        theirs = context.services.i18n(asker.language)
+        await notify(context, asker.telegram_id, theirs(CLOSED_BY_STAFF, code=code))
+
+
+async def spam_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    question_id = data.int_arg(0) if data else None
+    undo = data is not None and data.action == "unspam"
+    try:
+        if undo:
+            question = await rules.unmark_spam(context.db, context.user, question_id or 0,
+                                               context.now)
+        else:
+            question = await rules.mark_spam(context.db, context.user, question_id or 0,
+                                             context.now)
+    except rules.PermissionDenied:
+        await query.answer(_("Only staff of the question's district can do this."),
+                           show_alert=True)
+        return
+    except rules.NotApplicable:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    code = rules.code(question.id)
+    if undo:
+        await query.answer(_("Undone: the asker can send questions again."))
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer(_("Marked as spam."))
+    await query.edit_message_reply_markup(keyboards.inline([
+        [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", question.id))],
+    ]))
+    await query.message.reply_text(
+        _("🚫 Question {code} was closed and its asker can no longer send questions.", code=code))
+
+
+async def my_questions(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    mine = await store.of_asker(context.db, context.user.telegram_id)
+    if not mine:
+        await update.message.reply_text(_("You have not asked any questions yet."))
+        return
+    lines = [_("<b>Your questions</b>")]
+    buttons = []
+    for question in mine:
+        lines.append(_("{code} · {date} · {state}", code=rules.code(question.id),
+                       date=_.date(question.created_at), state=_(STATE_LABELS[question.state])))
+        if not question.is_closed:
+            buttons.append((_("✅ Close {code}", code=rules.code(question.id)),
+                            callbacks.encode(NS, "close", question.id)))
+    await update.message.reply_text(
+        "\n".join(lines), reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
+        if buttons else None)
+
+
+# -- escalation -----------------------------------------------------------------------------------
+
+@dataclass
+class _TickContext:
+    """What notify() needs, outside an update (the escalation tick)."""
+
+    bot: object
+    db: object
+    now: object
+    services: object
+
+
+async def escalate(application: Application, now) -> None:
+    db = application.services.database
+    due = await rules.escalate_due(db, now)
+    if not due:
+        return
+    context = _TickContext(application.bot, db, now, application.services)
+    admins = await users.admins(db)
+    for question in due:
+        sent = await _alert_staff(
+            context, question, admins,
+            N_("⏰ <b>Question {code}</b> has waited more than 24 hours for an answer · {place}"))
+        log.info("question %s escalated to %d administrators", question.id, sent)
+
+
+# -- wiring ---------------------------------------------------------------------------------------
+
+def _hint(state: int):
+    async def answer(update: Update, context: BotContext) -> None:
+        _ = context.translate
+        hints = {
+            DISTRICT: _("Please choose your district with the buttons above."),
+            QUESTION: _("Please write your question as text (you may add one photo)."),
+            CONTACT: _("Please tap “Stay anonymous” or “Share my phone number”."),
+            REPLY: _("Please write your message as text, or /cancel."),
+        }
+        await update.effective_message.reply_text(hints[state])
+
+    return answer
+
+
+def build_conversation(application: Application) -> ConversationHandler:
+    i18n = application.services.i18n
+    text = free_text(i18n)
+    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    anonymous = filters.Regex(r"(?i)^\s*(🙈\s*)?(stay anonymous|ẩn danh|giữ ẩn danh|"
+                              r"an danh)\s*$") | filters.Regex(r"^\s*🙈")
+    start_over = [
+        CallbackQueryHandler(ask_start, pattern=rf"^{NS}:new$"),
+        CallbackQueryHandler(reply_start, pattern=rf"^{NS}:reply:"),
+    ]
+    return ConversationHandler(
+        name="questions",
+        persistent=True,
+        entry_points=[
+            CommandHandler("ask", ask_start, filters=PRIVATE),
+            MessageHandler(PRIVATE & menu.Intent(i18n, "ask"), ask_start),
+            *start_over,
+        ],
+        states={
+            DISTRICT: [
+                CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
+                *start_over,
+                MessageHandler(anything_else, _hint(DISTRICT)),
+            ],
+            QUESTION: [
+                MessageHandler(text, question_text),
+                MessageHandler(filters.PHOTO, question_photo),
+                *start_over,
+                MessageHandler(anything_else, _hint(QUESTION)),
+            ],
+            CONTACT: [
+                CallbackQueryHandler(stay_anonymous, pattern=rf"^{NS}:anon$"),
+                CallbackQueryHandler(offer_contact, pattern=rf"^{NS}:share$"),
+                MessageHandler(filters.CONTACT, contact_shared),
+                MessageHandler(filters.TEXT & anonymous, typed_anonymous),
+                *start_over,
+                MessageHandler(anything_else, _hint(CONTACT)),
+            ],
+            REPLY: [
+                MessageHandler(text, reply_text),
+                *start_over,
+                MessageHandler(anything_else, _hint(REPLY)),
+            ],
+        },
+        fallbacks=leave_handlers(i18n),
+    )
+
+
+def register(application: Application) -> None:
+    """Section 2: the ask / reply conversation. Section-3 buttons are added here too, after
+    it, because they only act on tickets."""
+    application.add_handler(build_conversation(application))
+    application.add_handler(CommandHandler("myquestions", my_questions, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(close_button, pattern=rf"^{NS}:close:"))
+    application.add_handler(CallbackQueryHandler(spam_button, pattern=rf"^{NS}:(un)?spam:"))
+    scheduling.add_tick(application, "question_escalation", escalate)

@@ -1,0 +1,927 @@
+"""/report: a child at risk, reported step by step on the official intake form (Mẫu số 01).
+
+safety → district → ward → place → location → name → age → sex → count → situation →
+description → photos → caregiver → actions → contact → review → send
+
+The draft (encrypted) is saved in SQLite after every step and holds the current step, so a
+person who leaves, or a restart, continues exactly where they were; /report offers to continue
+or discard it. The emergency answer (hotlines) is one tap away at every step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.ext.filters import MessageFilter
+
+from bot import callbacks, keyboards, menu
+from bot.context import BotContext
+from bot.crypto import cipher_for
+from bot.hotline import hotline_text
+from bot.i18n import N_, Html, I18n, Translator
+from bot.reports import casework
+from bot.reports.draft import SECTIONS, SEXES, Draft
+from bot.reports.intake import (
+    InvalidAnswer,
+    clean_child_name,
+    clean_text,
+    own_contact,
+    parse_age,
+    parse_children_count,
+)
+from bot.reports.rules import case_rules, situation, situations
+from bot.text import normalize, truncate
+from handlers import cases as case_handlers
+from handlers.common import free_text, leave_handlers
+from storage import report_drafts
+
+log = logging.getLogger(__name__)
+
+NS = "rep"
+DELETE_NS = "rpd"
+ACTIVE, RESUME, CONFIRM_CANCEL = range(3)
+PRIVATE = filters.ChatType.PRIVATE
+SUMMARY_LIMIT = 4000
+
+# Reply-keyboard labels of the two steps that need Telegram's location and contact buttons.
+SEND_LOCATION = N_("📍 Send the location")
+SHARE_PHONE = N_("📱 Share my phone number")
+STAY_ANONYMOUS = N_("🙈 Stay anonymous")
+SKIP = N_("Skip")
+BACK = N_("‹ Back")
+EMERGENCY = N_("🆘 Emergency")
+
+SEX_LABELS = {"male": N_("Boy (nam)"), "female": N_("Girl (nữ)"), "unknown": N_("Not known")}
+SECTION_LABELS = {
+    "urgency": N_("🚨 Urgency"),
+    "place": N_("📍 Place"),
+    "child": N_("👧 The child"),
+    "situation": N_("📋 Situation"),
+    "story": N_("📝 What happened"),
+    "contact": N_("☎️ Contact"),
+}
+
+
+class ReplyLabel(MessageFilter):
+    """Text equal to one of our reply-keyboard labels, in any language."""
+
+    def __init__(self, i18n: I18n, *labels: str) -> None:
+        self._texts = {normalize(i18n(lang)(label)) for label in labels for lang in ("vi", "en")}
+        super().__init__(name="ReplyLabel")
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and normalize(message.text) in self._texts
+
+
+def _is_label(text: str, label: str, _: Translator) -> bool:
+    return normalize(text) in {normalize(_(label)), normalize(label)}
+
+
+# -- drafts -----------------------------------------------------------------------------------
+def _cache(context: BotContext) -> dict[int, str]:
+    """Drafts written by this process, by person: SQLite stays the source of truth (it is
+    written on every step), the cache only saves reading it back on the next update."""
+    return context.services.extras.setdefault("report_drafts", {})
+
+
+async def _load(context: BotContext) -> Draft | None:
+    user_id = context.user.telegram_id
+    cached = _cache(context).get(user_id)
+    if cached is None:
+        stored = await report_drafts.load(context.db, cipher_for(context.services), user_id)
+        if stored is None:
+            return None
+        cached = _cache(context)[user_id] = stored.data
+    return Draft.from_json(cached)  # a fresh copy: unsaved changes never leak into the cache
+
+
+async def _save(context: BotContext, draft: Draft) -> None:
+    data = draft.to_json()
+    await report_drafts.save(context.db, cipher_for(context.services), context.user.telegram_id,
+                             data, context.now)
+    _cache(context)[context.user.telegram_id] = data
+    context.user_data["report_draft_saved"] = True
+
+
+def _forget(context: BotContext) -> None:
+    _cache(context).pop(context.user.telegram_id, None)
+    context.user_data.pop("report_draft_saved", None)
+
+
+async def _discard(context: BotContext) -> None:
+    await report_drafts.delete(context.db, context.user.telegram_id)
+    _forget(context)
+
+
+# -- entry ------------------------------------------------------------------------------------
+async def entry(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    rules = case_rules()
+    if await casework.reports_left(context.db, context.user.telegram_id, context.now, rules) <= 0:
+        await update.message.reply_text(_(
+            "You have sent {count} reports in the last hour, the most the bot accepts. "
+            "Please try again later. If a child is in danger now, call 111 or 113.",
+            count=rules.reports_per_hour))
+        return ConversationHandler.END
+    stored = await report_drafts.load(context.db, cipher_for(context.services),
+                                      context.user.telegram_id)
+    if stored is not None:
+        await update.message.reply_text(
+            _("You have an unfinished report (last changed {when}). Continue it, or discard it "
+              "and start again?", when=_.short_datetime(stored.updated_at)),
+            reply_markup=keyboards.inline([
+                [(_("▶️ Continue"), callbacks.encode(NS, "resume", "go"))],
+                [(_("🗑 Discard and start again"), callbacks.encode(NS, "resume", "new"))],
+            ]),
+        )
+        return RESUME
+    await _ask(update, context, Draft())
+    return ACTIVE
+
+
+async def on_resume(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    draft = await _load(context)
+    if data is None or data.action != "resume":
+        return RESUME
+    if data.arg(0) == "new" or draft is None:
+        await _discard(context)
+        draft = Draft()
+        await query.edit_message_text(_("The old draft was discarded. Let us start again."))
+    else:
+        await query.edit_message_text(_("Let us continue where you stopped."))
+    await _ask(update, context, draft)
+    return ACTIVE
+
+
+# -- asking each step -------------------------------------------------------------------------
+def _nav_row(_: Translator, step: str, back: bool = True) -> list[tuple[str, str]]:
+    row = [(_(BACK), callbacks.encode(NS, "back", step))] if back else []
+    row.append((_(EMERGENCY), callbacks.encode(NS, "sos", step)))
+    return row
+
+
+def _pick(step: str, value: object) -> str:
+    return callbacks.encode(NS, "pick", step, value)
+
+
+def _situation_keyboard(_: Translator, draft: Draft):
+    rows = []
+    for item in situations():
+        mark = "✅ " if item.code in draft.situations else "▫️ "
+        rows.append([(mark + item.label(_.language),
+                      callbacks.encode(NS, "tog", "situation", item.code))])
+    rows.append([(_("Done ✔️"), callbacks.encode(NS, "done", "situation"))])
+    rows.append(_nav_row(_, "situation"))
+    return keyboards.inline(rows)
+
+
+def _reply_keyboard(rows: list[list[KeyboardButton]]) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool = True) -> None:
+    """Ask the draft's current step. After a tap on the previous question, that message
+    becomes the new question (fewer messages on small phones); otherwise a new one is sent and
+    the tapped message loses its buttons."""
+    _ = context.translate
+    chat = update.effective_chat
+    step = draft.step
+    rules = case_rules()
+    areas = context.services.areas
+    language = _.language
+    skip_row = [(_(SKIP), _pick(step, "skip"))]
+    if step == "safety":
+        text = _("📝 <b>Report a child who needs help</b>\nA few short questions (about 3 "
+                 "minutes). Your draft is saved after every step: you can stop and continue "
+                 "later with /report.") + "\n\n" + _(
+            "⚠️ First: is the child in danger <b>right now</b>, for example being hurt, lost, or "
+            "alone without anyone to help?")
+        markup = keyboards.inline([
+            [(_("🚨 Yes, in danger now"), _pick(step, "yes"))],
+            [(_("No, not right now"), _pick(step, "no"))],
+            _nav_row(_, step, back=False),
+        ])
+    elif step == "district":
+        rows = []
+        own = areas.ward(context.user.ward)
+        if own is not None and context.user.is_active and context.user.role != "public":
+            rows.append([(_("📍 {place} — confirm", place=areas.place(own.code, language)),
+                          _pick(step, "own"))])
+        rows += [[(d.name(language), _pick(step, d.code))] for d in areas.districts()]
+        rows.append(_nav_row(_, step))
+        text = _("Where is the child? Choose the district.")
+        markup = keyboards.inline(rows)
+    elif step == "ward":
+        wards = [(w.name(language), _pick(step, w.code)) for w in areas.wards(draft.district)]
+        text = _("{district}: which ward or commune?",
+                 district=areas.district_name(draft.district, language))
+        markup = keyboards.inline(keyboards.columns(wards, 3) + [_nav_row(_, step)])
+    elif step == "place":
+        text = _("Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
+                 "A house number is not needed.")
+        markup = keyboards.inline([skip_row, _nav_row(_, step)])
+    elif step == "location":
+        text = _("If you are near the place, you may send its location on the map (optional).")
+        markup = _reply_keyboard([
+            [KeyboardButton(_(SEND_LOCATION), request_location=True)],
+            [KeyboardButton(_(SKIP)), KeyboardButton(_(BACK))],
+            [KeyboardButton(_(EMERGENCY))],
+        ])
+    elif step == "name":
+        text = _("The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
+                 "to protect the child's privacy. Optional: you may tap Skip.")
+        markup = keyboards.inline([skip_row, _nav_row(_, step)])
+    elif step == "age":
+        text = _("How old is the child? Type the age in years or an estimate, for example "
+                 "“10”, “10 tuổi” or “khoảng 10”.")
+        markup = keyboards.inline([[(_("Not known"), _pick(step, "unknown"))],
+                                   _nav_row(_, step)])
+    elif step == "sex":
+        text = _("The child is:")
+        markup = keyboards.inline(
+            [[(_(SEX_LABELS[sex]), _pick(step, sex)) for sex in SEXES], _nav_row(_, step)])
+    elif step == "count":
+        text = _("How many children are in this situation (for example siblings)? Tap a "
+                 "number or type it.")
+        markup = keyboards.inline([[(str(n), _pick(step, n)) for n in range(1, 6)],
+                                   _nav_row(_, step)])
+    elif step == "situation":
+        text = _("What is the child's situation? Tick everything that applies, then tap Done.")
+        markup = _situation_keyboard(_, draft)
+    elif step == "description":
+        text = _("What happened, and how is the child now? Write what you saw or heard, in up to "
+                 "{limit} characters. Do not put yourself at risk to find out more.",
+                 limit=rules.description_max_chars)
+        markup = keyboards.inline([_nav_row(_, step)])
+    elif step == "photos":
+        text = _("You may send up to {count} photos (of an injury or of the place, for example). "
+                 "Only district staff will see them. Tap Done when finished, or Skip.",
+                 count=rules.max_photos)
+        label = _("Done ✔️") if draft.photos else _(SKIP)
+        markup = keyboards.inline([[(label, _pick(step, "done"))], _nav_row(_, step)])
+    elif step == "caregiver":
+        text = _("Who takes care of the child now (parents, grandparents, relatives, "
+                 "neighbours, nobody…)?")
+        markup = keyboards.inline([[(_("Not known"), _pick(step, "skip"))], _nav_row(_, step)])
+    elif step == "actions":
+        text = _("Has anything been done already (called 111, told the ward, took the child to "
+                 "a clinic…)? Type it, or tap “Nothing yet”.")
+        markup = keyboards.inline([[(_("Nothing yet"), _pick(step, "skip"))],
+                                   _nav_row(_, step)])
+    elif step == "contact":
+        text = _("May district staff call you back about this report? If yes, tap “Share my "
+                 "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
+                 "or number.")
+        markup = _reply_keyboard([
+            [KeyboardButton(_(SHARE_PHONE), request_contact=True)],
+            [KeyboardButton(_(STAY_ANONYMOUS))],
+            [KeyboardButton(_(BACK)), KeyboardButton(_(EMERGENCY))],
+        ])
+    else:  # review
+        await _show_review(update, context, draft)
+        return
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        if (in_place and query.message.message_id == draft.prompt_id
+                and isinstance(markup, InlineKeyboardMarkup)):
+            with contextlib.suppress(BadRequest):  # e.g. unchanged: fall back to a new message
+                await query.edit_message_text(text, reply_markup=markup)
+                await _save(context, draft)
+                return
+        await _close_buttons(query)
+    message = await chat.send_message(text, reply_markup=markup)
+    draft.prompt_id = message.message_id
+    await _save(context, draft)  # one write per step: the answer and where we are
+
+
+def review_text(draft: Draft, _: Translator, areas, description_limit: int | None = None) -> str:
+    language = _.language
+    yes, no = _("yes"), _("no")
+    place = areas.place(draft.ward, language)
+    if draft.place_detail:
+        place = f"{place} — {draft.place_detail}"
+    age = _("age not known") if draft.age is None else (
+        _("about {age} years old", age=draft.age) if draft.age_estimated
+        else _("{age} years old", age=draft.age))
+    child = ", ".join(filter(None, [draft.child_name or _("no name given"), age,
+                                    _(SEX_LABELS.get(draft.sex or "unknown"))]))
+    if draft.children > 1:
+        child += ", " + _("{count} children", count=draft.children)
+    groups = "; ".join(s.label(language) for code in draft.situations
+                       if (s := situation(code)) is not None) or "—"
+    description = draft.description or "—"
+    if description_limit is not None:
+        description = truncate(description, description_limit)
+    if draft.contact_consent:
+        contact = _("{name}, {phone} (staff may call you)", name=draft.reporter_name or "—",
+                    phone=draft.reporter_phone or "—")
+    else:
+        contact = _("anonymous")
+    return _(
+        "<b>Please check your report</b>\n"
+        "🚨 Child in danger now: {urgent}\n"
+        "📍 Place: {place}{location}\n"
+        "👧 Child: {child}\n"
+        "📋 Situation: {groups}\n"
+        "📝 What happened: {description}\n"
+        "📷 Photos: {photos}\n"
+        "👪 Cared for by: {caregiver}\n"
+        "✅ Already done: {actions}\n"
+        "☎️ Contact: {contact}",
+        urgent=yes if draft.urgent else no,
+        place=place,
+        location=Html(" 🗺") if draft.location else "",
+        child=child,
+        groups=groups,
+        description=description,
+        photos=len(draft.photos),
+        caregiver=draft.caregiver or "—",
+        actions=draft.actions or "—",
+        contact=contact,
+    )
+
+
+def _review_keyboard(_: Translator):
+    return keyboards.inline([
+        [(_("✅ Send"), callbacks.encode(NS, "send", "review"))],
+        [(_("✏️ Edit a section"), callbacks.encode(NS, "edit", "review"))],
+        [(_("✖️ Cancel the report"), callbacks.encode(NS, "cancel", "review"))],
+        _nav_row(_, "review", back=False),
+    ])
+
+
+async def _show_review(update: Update, context: BotContext, draft: Draft) -> None:
+    _ = context.translate
+    missing = draft.missing()
+    if missing:  # a resumed or edited draft with a gap: ask the first missing step
+        draft.step = missing[0]
+        await _ask(update, context, draft)
+        return
+    if update.callback_query is not None:
+        await _close_buttons(update.callback_query)
+    text = review_text(draft, _, context.services.areas)
+    if len(text) > SUMMARY_LIMIT:
+        text = review_text(draft, _, context.services.areas, description_limit=800)
+    message = await update.effective_chat.send_message(text, reply_markup=_review_keyboard(_))
+    draft.remember_message(message.message_id)
+    draft.prompt_id = message.message_id
+    await _save(context, draft)
+
+
+async def _close_prompt(update: Update, context: BotContext, draft: Draft) -> None:
+    """A typed answer: take the buttons off the question it answered (a tap does it itself)."""
+    if update.callback_query is None and draft.prompt_id is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(update.effective_chat.id,
+                                                        draft.prompt_id, reply_markup=None)
+        draft.prompt_id = None
+
+
+async def _next(update: Update, context: BotContext, draft: Draft, done: str,
+                in_place: bool = True) -> int:
+    await _close_prompt(update, context, draft)
+    draft.step = draft.advance(done)
+    await _ask(update, context, draft, in_place=in_place)
+    return ACTIVE
+
+
+# -- answers ----------------------------------------------------------------------------------
+def _error_text(step: str, error: InvalidAnswer, _: Translator) -> str:
+    reason = error.reason
+    if step == "age":
+        if reason == "implausible":
+            return _("{age} is not a possible age. Please type the child's age in years, for "
+                     "example “10” or “khoảng 10”.", age=error.details["age"])
+        if reason == "adult":
+            return _("{age} years old is an adult, not a child. This report is for children "
+                     "under 18. For an adult in danger, call 113.", age=error.details["age"])
+        return _("Please type the age as a number, for example “10”, “10 tuổi” or “khoảng 10”, "
+                 "or tap “Not known”.")
+    if step == "name":
+        if reason == "too_long":
+            return _("Please type only the first name or initials, at most two words, to "
+                     "protect the child. Or tap Skip.")
+        return _("Please type a first name or initials using letters, or tap Skip.")
+    if step == "count":
+        return _("Please type a number of children from 1 to {maximum}.",
+                 maximum=error.details.get("maximum", case_rules().max_children))
+    if reason == "too_long":
+        return _("That is {length} characters; the limit is {limit}. Please shorten it and "
+                 "send it again.", length=error.details["length"], limit=error.details["limit"])
+    if reason == "too_short":
+        return _("Please write a little more: at least {minimum} characters.",
+                 minimum=error.details["minimum"])
+    return _("Please answer the question above.")
+
+
+def _apply_text(draft: Draft, step: str, text: str) -> bool:
+    """Store a typed answer for `step`; False when the step does not take typed text."""
+    rules = case_rules()
+    if step == "place":
+        draft.place_detail = clean_text(text, rules.place_detail_max_chars)
+    elif step == "name":
+        draft.child_name = clean_child_name(text)
+    elif step == "age":
+        age = parse_age(text)
+        draft.age, draft.age_estimated, draft.age_asked = age.years, age.estimated, True
+    elif step == "count":
+        draft.children = parse_children_count(text, rules.max_children)
+    elif step == "description":
+        draft.description = clean_text(text, rules.description_max_chars, min_chars=10)
+    elif step == "caregiver":
+        draft.caregiver = clean_text(text, rules.text_max_chars)
+    elif step == "actions":
+        draft.actions = clean_text(text, rules.text_max_chars)
+    else:
+        return False
+    return True
+
+
+async def on_text(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    step = draft.step
+    text = update.message.text
+    if step in ("location", "contact"):
+        return await _on_reply_label(update, context, draft, text)
+    try:
+        accepted = _apply_text(draft, step, text)
+    except InvalidAnswer as error:
+        await update.message.reply_text(_error_text(step, error, _))
+        return ACTIVE
+    if not accepted:
+        await _hint(update, context, draft)
+        return ACTIVE
+    draft.remember_message(update.message.message_id)
+    if step == "age" and draft.age is not None and draft.age >= 16:
+        await update.message.reply_text(_(
+            "Noted: at {age} the young person is a minor but not a “child” under the Law on "
+            "Children (under 16). Staff will still receive your report.", age=draft.age))
+    return await _next(update, context, draft, step)
+
+
+async def _on_reply_label(update: Update, context: BotContext, draft: Draft, text: str) -> int:
+    """Skip / Back / Emergency / Stay anonymous typed or tapped on a reply keyboard."""
+    _ = context.translate
+    step = draft.step
+    if _is_label(text, EMERGENCY, _):
+        return await _emergency(update, context, draft)
+    if _is_label(text, BACK, _):
+        await _restore_menu(update, context, _("‹ Back"))
+        await _close_prompt(update, context, draft)
+        draft.step = draft.back(step)
+        await _ask(update, context, draft)
+        return ACTIVE
+    if step == "location" and _is_label(text, SKIP, _):
+        draft.location = None
+        await _restore_menu(update, context, _("Skipped."))
+        return await _next(update, context, draft, step)
+    if step == "contact" and _is_label(text, STAY_ANONYMOUS, _):
+        draft.contact_consent, draft.reporter_name, draft.reporter_phone = False, None, None
+        await _restore_menu(update, context, _("You stay anonymous: staff will not see your "
+                                               "name or number."))
+        return await _next(update, context, draft, step)
+    await _hint(update, context, draft)
+    return ACTIVE
+
+
+async def _restore_menu(update: Update, context: BotContext, text: str) -> Message:
+    """A short acknowledgement that also brings the menu keyboard back."""
+    _ = context.translate
+    return await update.effective_chat.send_message(
+        text, reply_markup=menu.keyboard(context.user.menu_role, _))
+
+
+async def on_location(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    if draft.step not in ("location", "place"):
+        await _hint(update, context, draft)
+        return ACTIVE
+    where = update.message.location
+    draft.location = (round(where.latitude, 6), round(where.longitude, 6))
+    draft.remember_message(update.message.message_id)
+    await _restore_menu(update, context, _("✓ Location saved."))
+    return await _next(update, context, draft, "location")
+
+
+async def on_contact(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    if draft.step != "contact":
+        await _hint(update, context, draft)
+        return ACTIVE
+    contact = update.message.contact
+    if not own_contact(contact.user_id, update.effective_user.id):
+        await update.message.reply_text(_("Please share your own number with the button below, "
+                                          "or tap “Stay anonymous”."))
+        return ACTIVE
+    name = normalize(" ".join(filter(None, [contact.first_name, contact.last_name])))
+    draft.contact_consent = True
+    draft.reporter_name = name or context.user.display_name or None
+    draft.reporter_phone = contact.phone_number
+    draft.remember_message(update.message.message_id)
+    thanks = await _restore_menu(update, context, _("✓ Thank you. Staff may call you on {phone}.",
+                                                    phone=contact.phone_number))
+    draft.remember_message(thanks.message_id)
+    return await _next(update, context, draft, "contact")
+
+
+async def on_photo(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    rules = case_rules()
+    if draft.step not in ("photos", "description"):
+        await _hint(update, context, draft)
+        return ACTIVE
+    if draft.step == "description":
+        await update.message.reply_text(_("Please first describe what happened in words; you can "
+                                          "send photos at the next step."))
+        return ACTIVE
+    if len(draft.photos) >= rules.max_photos:
+        await update.message.reply_text(_("That is already {count} photos, the most a report "
+                                          "keeps. Tap Done.", count=rules.max_photos))
+        return ACTIVE
+    # Only Telegram's file id is kept: the photo itself never leaves Telegram.
+    draft.photos.append(update.message.photo[-1].file_id)
+    draft.remember_message(update.message.message_id)
+    await _save(context, draft)
+    await update.message.reply_text(
+        _("📷 Photo {number} of at most {count} saved. Send another, or tap Done.",
+          number=len(draft.photos), count=rules.max_photos),
+        reply_markup=keyboards.inline([[(_("Done ✔️"), _pick("photos", "done"))],
+                                       _nav_row(_, "photos")]),
+    )
+    return ACTIVE
+
+
+# -- buttons ----------------------------------------------------------------------------------
+async def on_button(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    draft = await _load(context)
+    if draft is None:
+        await query.answer()
+        return await _lost(update, context)
+    step = data.arg(0) if data else None
+    if data is None or step != draft.step:
+        await query.answer(_("This button belongs to an earlier question. Please answer the "
+                             "latest one."), show_alert=True)
+        return ACTIVE
+    action, value = data.action, data.arg(1)
+    if action == "sos":
+        await query.answer()
+        return await _emergency(update, context, draft)
+    if action == "back":
+        await query.answer()
+        draft.step = draft.back(step)
+        await _ask(update, context, draft)
+        return ACTIVE
+    if action == "tog" and step == "situation":
+        await query.answer()
+        if situation(value or "") is None:
+            return ACTIVE
+        if value in draft.situations:
+            draft.situations.remove(value)
+        else:
+            draft.situations.append(value)
+        await _save(context, draft)
+        await query.edit_message_reply_markup(_situation_keyboard(_, draft))
+        return ACTIVE
+    if action == "done" and step == "situation":
+        if not draft.situations:
+            await query.answer(_("Please tick at least one situation, or “Other”."),
+                               show_alert=True)
+            return ACTIVE
+        await query.answer()
+        return await _next(update, context, draft, step)
+    if step == "review" and action in ("send", "edit", "cancel", "section"):
+        return await _review_action(update, context, draft, action, value)
+    if action == "pick":
+        return await _pick_answer(update, context, draft, step, value)
+    await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
+    return ACTIVE
+
+
+async def _close_buttons(query) -> None:
+    """Remove the buttons of an answered question, so old taps cannot confuse the draft."""
+    with contextlib.suppress(TelegramError):  # already removed, or too old to edit
+        await query.edit_message_reply_markup(None)
+
+
+async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: str,
+                       value: str | None) -> int:
+    query = update.callback_query
+    _ = context.translate
+    areas = context.services.areas
+    if step == "safety" and value in ("yes", "no"):
+        await query.answer()
+        draft.urgent = value == "yes"
+        if not draft.urgent:
+            return await _next(update, context, draft, step)
+        await query.message.reply_text(hotline_text(_))
+        await query.message.reply_text(_(
+            "Your report will be marked <b>urgent</b>: district staff must act within 12 "
+            "hours. If you can, call now; then let us continue."))
+        return await _next(update, context, draft, step, in_place=False)
+    if step == "district":
+        own = areas.ward(context.user.ward)
+        if value == "own" and own is not None:
+            await query.answer()
+            draft.district, draft.ward = own.district, own.code
+            # One tap confirms the ward too: continue after the ward step.
+            return await _next(update, context, draft, "ward")
+        district = areas.district(value)
+        if district is not None:
+            await query.answer()
+            if draft.district != district.code:
+                draft.ward = None
+            draft.district = district.code
+            return await _next(update, context, draft, step)
+    if step == "ward":
+        ward = areas.ward(value)
+        if ward is not None and ward.district == draft.district:
+            await query.answer()
+            draft.ward = ward.code
+            return await _next(update, context, draft, step)
+    if step in ("place", "name") and value == "skip":
+        await query.answer()
+        if step == "place":
+            draft.place_detail = None
+        else:
+            draft.child_name = None
+        return await _next(update, context, draft, step)
+    if step == "age" and value == "unknown":
+        await query.answer()
+        draft.age, draft.age_estimated, draft.age_asked = None, True, True
+        return await _next(update, context, draft, step)
+    if step == "sex" and value in SEXES:
+        await query.answer()
+        draft.sex = value
+        return await _next(update, context, draft, step)
+    if step == "count" and value and value.isdigit() and 1 <= int(value) <= 5:
+        await query.answer()
+        draft.children = int(value)
+        return await _next(update, context, draft, step)
+    if step == "photos" and value == "done":
+        await query.answer()
+        return await _next(update, context, draft, step)
+    if step in ("caregiver", "actions") and value == "skip":
+        await query.answer()
+        setattr(draft, step, None)
+        return await _next(update, context, draft, step)
+    await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
+    return ACTIVE
+
+
+async def _review_action(update: Update, context: BotContext, draft: Draft, action: str,
+                         value: str | None) -> int:
+    query = update.callback_query
+    _ = context.translate
+    if action == "edit":
+        await query.answer()
+        rows = [[(_(SECTION_LABELS[s]), callbacks.encode(NS, "section", "review", s))]
+                for s in SECTIONS]
+        rows.append([(_("‹ Back to the summary"), callbacks.encode(NS, "section", "review",
+                                                                   "none"))])
+        await query.edit_message_reply_markup(keyboards.inline(rows))
+        return ACTIVE
+    if action == "section":
+        await query.answer()
+        if value not in SECTIONS:
+            await query.edit_message_reply_markup(_review_keyboard(_))
+            return ACTIVE
+        await _close_buttons(query)
+        draft.step = draft.start_edit(value)
+        await _ask(update, context, draft, in_place=False)
+        return ACTIVE
+    if action == "cancel":
+        await query.answer()
+        await query.message.reply_text(
+            _("Discard this report? Nothing will be sent."),
+            reply_markup=keyboards.inline([
+                [(_("🗑 Yes, discard it"), callbacks.encode(NS, "discard", "yes"))],
+                [(_("‹ No, keep it"), callbacks.encode(NS, "discard", "no"))],
+            ]),
+        )
+        return CONFIRM_CANCEL
+    return await _send(update, context, draft)
+
+
+async def on_confirm_cancel(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    await _close_buttons(query)
+    if data is not None and data.action == "discard" and data.arg(0) == "yes":
+        await _discard(context)
+        await query.message.reply_text(_("The report was discarded. Nothing was sent."),
+                                       reply_markup=menu.keyboard(context.user.menu_role, _))
+        return ConversationHandler.END
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    await _ask(update, context, draft)
+    return ACTIVE
+
+
+async def _send(update: Update, context: BotContext, draft: Draft) -> int:
+    query = update.callback_query
+    _ = context.translate
+    rules = case_rules()
+    try:
+        submitted = await casework.submit(
+            context.db, cipher_for(context.services), context.services.areas, context.user,
+            draft, context.now, rules, context.services.settings.timezone)
+    except casework.RateLimited:
+        await query.answer(_("You have sent {count} reports in the last hour. Please try again "
+                             "later; your draft is kept.", count=rules.reports_per_hour),
+                           show_alert=True)
+        return ACTIVE
+    except casework.NotApplicable:
+        await query.answer()
+        await _show_review(update, context, draft)
+        return ACTIVE
+    _forget(context)  # submit() removed the stored draft in the case's transaction
+    await query.answer()
+    await _close_buttons(query)
+    log.info("case %s created", submitted.code)
+    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
+                  if draft.urgent else
+                  _("Staff will assess it and make a support plan within 5 working days."))
+    # The menu keyboard came back at the contact step, so this message can carry the button.
+    await query.message.reply_text(
+        _("🙏 Thank you! Your report was sent to the district's child-protection staff.\n"
+          "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
+          "and when it is closed; /myreports shows its status.",
+          code=submitted.code, next_steps=next_steps) + "\n\n" + _(
+            "If others use this phone, you can remove the messages with details from this chat "
+            "(possible for 48 hours)."),
+        reply_markup=keyboards.inline([[(_("🧹 Delete my messages"),
+                                         callbacks.encode(DELETE_NS, "del", submitted.case_id))]]),
+    )
+    await case_handlers.announce_new_case(context, submitted.case_id)
+    return ConversationHandler.END
+
+
+# -- emergency, hints, lost drafts ------------------------------------------------------------
+async def _emergency(update: Update, context: BotContext, draft: Draft) -> int:
+    _ = context.translate
+    chat = update.effective_chat
+    await chat.send_message(hotline_text(_))
+    if not draft.urgent:
+        draft.urgent = True
+        await chat.send_message(_("Your report is now marked <b>urgent</b>. When it is safe, "
+                                  "continue below."))
+    await _ask(update, context, draft, in_place=False)
+    return ACTIVE
+
+
+async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
+    """What the current step expects, when something else arrived (a sticker, a photo…)."""
+    _ = context.translate
+    hints = {
+        "safety": _("Please tap “Yes, in danger now” or “No, not right now” above."),
+        "district": _("Please choose the district with the buttons above."),
+        "ward": _("Please choose the ward or commune with the buttons above."),
+        "place": _("Please type the neighbourhood or a landmark as text, or tap Skip."),
+        "location": _("Please tap “Send the location” or “Skip” on the keyboard below."),
+        "name": _("Please type a first name or initials as text, or tap Skip."),
+        "age": _("Please type the child's age as a number, for example “10” or “khoảng 10”."),
+        "sex": _("Please choose with the buttons above: boy, girl or not known."),
+        "count": _("Please type the number of children, for example “2”."),
+        "situation": _("Please tick the situations with the buttons above, then tap Done."),
+        "description": _("Please describe what happened as text (up to {limit} characters).",
+                         limit=case_rules().description_max_chars),
+        "photos": _("Please send a photo, or tap Done."),
+        "caregiver": _("Please type who takes care of the child, or tap “Not known”."),
+        "actions": _("Please type what has been done, or tap “Nothing yet”."),
+        "contact": _("Please tap “Share my phone number” or “Stay anonymous” on the keyboard "
+                     "below."),
+        "review": _("Please check the summary and tap Send, Edit a section or Cancel."),
+    }
+    await update.effective_message.reply_text(hints[draft.step])
+
+
+async def hint(update: Update, context: BotContext) -> int:
+    draft = await _load(context)
+    if draft is None:
+        return await _lost(update, context)
+    await _hint(update, context, draft)
+    return ACTIVE
+
+
+async def _lost(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    _forget(context)
+    await update.effective_chat.send_message(
+        _("This report is no longer open. Send /report to start a new one."),
+        reply_markup=menu.keyboard(context.user.menu_role, _))
+    return ConversationHandler.END
+
+
+# -- after sending: "Delete my messages" ------------------------------------------------------
+async def on_delete_messages(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    case_id = data.int_arg(0) if data else None
+    if case_id is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    try:
+        message_ids = await casework.forget_reporter_messages(
+            context.db, context.user, case_id, context.now, case_rules())
+    except casework.PermissionDenied:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    except casework.NotApplicable:
+        await query.answer(_("Telegram allows deleting messages only within 48 hours."),
+                           show_alert=True)
+        return
+    await query.answer()
+    chat_id = query.message.chat.id
+    for start in range(0, len(message_ids), 100):  # deleteMessages takes at most 100 ids
+        try:
+            await context.bot.delete_messages(chat_id, list(message_ids[start:start + 100]))
+        except TelegramError as error:
+            log.info("could not delete report messages: %s", type(error).__name__)
+    await query.edit_message_text(_("🧹 Done: the messages with details were removed from this "
+                                    "chat. Your report is safe with the district staff."))
+
+
+def build_conversation(application: Application) -> ConversationHandler:
+    i18n = application.services.i18n
+    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    step_handlers = [
+        CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)),
+        MessageHandler(filters.PHOTO, on_photo),
+        MessageHandler(filters.LOCATION, on_location),
+        MessageHandler(filters.CONTACT, on_contact),
+        MessageHandler(free_text(i18n), on_text),
+        MessageHandler(anything_else, hint),
+    ]
+    return ConversationHandler(
+        name="report",
+        persistent=True,
+        entry_points=[
+            CommandHandler("report", entry, filters=PRIVATE),
+            MessageHandler(PRIVATE & menu.Intent(i18n, "report"), entry),
+        ],
+        states={
+            ACTIVE: step_handlers,
+            RESUME: [
+                CallbackQueryHandler(on_resume, pattern=rf"^{NS}:resume:"),
+                MessageHandler(anything_else, _resume_hint),
+            ],
+            CONFIRM_CANCEL: [
+                CallbackQueryHandler(on_confirm_cancel, pattern=rf"^{NS}:discard:"),
+                *step_handlers,
+            ],
+        },
+        fallbacks=leave_handlers(i18n),
+    )
+
+
+async def _resume_hint(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    await update.effective_message.reply_text(
+        _("Please choose “Continue” or “Discard and start again” above."))
+    return RESUME
+
+
+def register(application: Application) -> None:
+    application.add_handler(build_conversation(application))
+    application.add_handler(
+        CallbackQueryHandler(on_delete_messages, pattern=callbacks.pattern(DELETE_NS)))

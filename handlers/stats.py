@@ -1,0 +1,242 @@
+"""/stats and /export for staff: the figures of a period, and the review workbook with its chart.
+
+/stats [period] [district] answers with the figures and buttons for common periods (and, for
+administrators, the district); /export [period] [district] sends the .xlsx workbook and the
+PNG chart as documents. District staff see their own district only, administrators any or
+all; every command and button re-checks that on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks, keyboards, menu
+from bot.context import BotContext
+from bot.i18n import N_, Translator
+from bot.people import PermissionDenied
+from bot.stats import access, chart, figures, labels, period, texts, workbook
+from bot.stats.period import Period, PeriodError
+from storage import audit
+
+log = logging.getLogger(__name__)
+
+NS = "sta"
+PRIVATE = filters.ChatType.PRIVATE
+EXPORT_LANGUAGE = "vi"  # the review pack is for the district coordination boards
+NOT_MODIFIED = re.compile(r"not modified", re.IGNORECASE)  # Telegram: same text and buttons
+
+QUICK_PERIODS = (
+    (("this_month", N_("This month")), ("last_month", N_("Last month"))),
+    (("this_quarter", N_("This quarter")), ("last_quarter", N_("Last quarter"))),
+    (("this_year", N_("This year")),),
+)
+_QUICK = {
+    "this_month": period.this_month,
+    "last_month": period.last_month,
+    "this_quarter": period.this_quarter,
+    "last_quarter": period.last_quarter,
+    "this_year": lambda today: period.year(today.year),
+}
+PERIOD_ERRORS = {
+    "order": N_("The first date must come before the second."),
+    "too_long": N_("A period can be at most five years long."),
+    "date": N_("That date does not exist in the calendar."),
+    "year": N_("Please give a year between 2000 and 2100."),
+}
+
+
+# -- reading the request ---------------------------------------------------------------------
+def _today(context: BotContext):
+    return context.now.astimezone(context.services.settings.timezone).date()
+
+
+def split_district(words: list[str], context: BotContext) -> tuple[str, str | None]:
+    """'Q1 2021 BC' → ('Q1 2021', 'BC'): a district code (or 'all') may end the arguments."""
+    if words:
+        last = words[-1].upper()
+        if last == access.ALL.upper() or context.services.areas.district(last) is not None:
+            return " ".join(words[:-1]), (access.ALL if last == access.ALL.upper() else last)
+    return " ".join(words), None
+
+
+def period_help(_: Translator, reason: str | None = None) -> str:
+    text = _("I could not read that period. Write, for example:\n"
+             "/stats tháng này\n/stats tháng 5/2021\n/stats Q1 2021\n"
+             "/stats 01/04/2021-30/06/2021\nor choose below.")
+    if reason in PERIOD_ERRORS:
+        text = _(PERIOD_ERRORS[reason]) + "\n\n" + text
+    return text
+
+
+def _denied_text(context: BotContext) -> str:
+    _ = context.translate
+    if context.user is None or not context.user.is_staff:
+        return _("Statistics are for programme staff.")
+    if context.user.district is None and not context.user.is_admin:
+        return _("Your account has no district yet; please ask an administrator.")
+    return _("Sorry, you can only see the figures of your own district.")
+
+
+# -- the keyboard ----------------------------------------------------------------------------
+def stats_keyboard(context: BotContext, shown: Period, scope: str):
+    _ = context.translate
+    today = _today(context)
+    rows = []
+    for row in QUICK_PERIODS:
+        buttons = []
+        for key, label in row:
+            candidate = _QUICK[key](today)
+            mark = "✓ " if candidate == shown else ""
+            buttons.append((mark + _(label), callbacks.encode(NS, "p", candidate.token, scope)))
+        rows.append(buttons)
+    if context.user.is_admin:
+        choices = [(access.ALL, _("All districts"))] + [
+            (d.code, d.name(_.language)) for d in context.services.areas.districts()]
+        rows.append([(("✓ " if code == scope else "") + name,
+                      callbacks.encode(NS, "p", shown.token, code)) for code, name in choices])
+    rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])
+    return keyboards.inline(rows)
+
+
+def _scope_code(district: str | None) -> str:
+    return access.ALL if district is None else district
+
+
+# -- /stats ----------------------------------------------------------------------------------
+async def stats_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    text, requested = split_district(list(context.args or []), context)
+    try:
+        district = access.scope_for(context.user, requested)
+    except PermissionDenied:
+        await update.message.reply_text(_denied_text(context))
+        return
+    try:
+        shown = period.parse(text, _today(context))
+    except PeriodError as error:
+        await update.message.reply_text(
+            period_help(_, str(error)),
+            reply_markup=stats_keyboard(context, period.this_month(_today(context)),
+                                        _scope_code(district)))
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    found = await _collect(context, shown, district)
+    await update.message.reply_text(
+        texts.stats_text(found, context.services.areas, _),
+        reply_markup=stats_keyboard(context, shown, _scope_code(district)))
+
+
+async def stats_button(update: Update, context: BotContext) -> None:
+    """The menu button: this month's figures."""
+    context.args = []
+    await stats_command(update, context)
+
+
+async def _collect(context: BotContext, shown: Period, district: str | None):
+    return await figures.collect(context.db, shown, district, context.now,
+                                 context.services.settings.timezone)
+
+
+# -- buttons ---------------------------------------------------------------------------------
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    shown = period.from_token(data.arg(0)) if data else None
+    if data is None or data.action not in ("p", "x") or shown is None:
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return
+    try:
+        district = access.scope_for(context.user, data.arg(1))
+    except PermissionDenied:
+        await query.answer(_denied_text(context), show_alert=True)
+        return
+    if data.action == "x":
+        await query.answer(_("Preparing the workbook…"))
+        await _start_export(update, context, shown, district)
+        return
+    await query.answer()
+    found = await _collect(context, shown, district)
+    try:
+        await query.edit_message_text(
+            texts.stats_text(found, context.services.areas, _),
+            reply_markup=stats_keyboard(context, shown, _scope_code(district)))
+    except BadRequest as error:
+        if not NOT_MODIFIED.search(str(error)):  # pressing the period already shown
+            raise
+
+
+# -- /export ---------------------------------------------------------------------------------
+async def export_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    text, requested = split_district(list(context.args or []), context)
+    try:
+        district = access.scope_for(context.user, requested)
+    except PermissionDenied:
+        await update.message.reply_text(_denied_text(context))
+        return
+    try:
+        shown = period.parse(text, _today(context))
+    except PeriodError as error:
+        await update.message.reply_text(period_help(_, str(error)).replace("/stats", "/export"))
+        return
+    await _start_export(update, context, shown, district)
+
+
+async def _start_export(update: Update, context: BotContext, shown: Period,
+                        district: str | None) -> None:
+    """Say it is coming, then build and send in the background: drawing the chart takes a
+    moment and must not hold up everyone else's updates."""
+    _ = context.translate
+    chat_id = update.effective_chat.id
+    await context.bot.send_message(chat_id, _(
+        "⏳ Preparing the workbook and chart for {period}, {scope}…",
+        period=labels.period_label(shown, _),
+        scope=labels.scope_label(district, context.services.areas, _)))
+    context.application.create_task(_export(context, chat_id, shown, district), update=update)
+
+
+def file_stem(shown: Period, district: str | None) -> str:
+    """'thong-ke_Q8_q20211': ASCII, so every phone saves it under the same name."""
+    return f"thong-ke_{district or 'tat-ca'}_{shown.token}"
+
+
+async def _export(context: BotContext, chat_id: int, shown: Period, district: str | None) -> None:
+    _ = context.translate
+    actor = context.user
+    found = await _collect(context, shown, district)
+    areas = context.services.areas
+    sheet_language = context.services.i18n(EXPORT_LANGUAGE)
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+    book = await asyncio.to_thread(workbook.build, found, areas, sheet_language)
+    picture = await asyncio.to_thread(chart.render, found, areas, sheet_language)
+    await audit.record(context.db, actor.telegram_id, "stats_export", "stats", None, context.now,
+                       period=shown.token, district=district, cases=len(found.cases.rows))
+    stem = file_stem(shown, district)
+    caption = _("📊 Statistics, {period}, {scope}: {reports} reports, {cases} cases.",
+                period=labels.period_label(shown, _),
+                scope=labels.scope_label(district, areas, _),
+                reports=_.number(found.reports.received),
+                cases=_.number(len(found.cases.rows)))
+    try:
+        await context.bot.send_document(chat_id, InputFile(book, filename=f"{stem}.xlsx"),
+                                        caption=caption)
+        await context.bot.send_document(chat_id, InputFile(picture, filename=f"{stem}.png"),
+                                        caption=_("Reports received per month by district."))
+    except TelegramError as error:
+        log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
+
+
+def register(application: Application) -> None:
+    i18n = application.services.i18n
+    application.add_handler(CommandHandler("stats", stats_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "stats"), stats_button))
+    application.add_handler(CommandHandler("export", export_command, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))

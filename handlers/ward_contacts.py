@@ -1,0 +1,194 @@
+"""Staff keep the child-protection contact of each ward: /wardcontact.
+
+/wardcontact → [district, administrators only] → ward → the contact in three lines
+(name, phone, hours) or Remove. Parents see it from /info → Ward contact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, keyboards, menu
+from bot.context import BotContext
+from handlers.common import free_text, leave_handlers
+from storage import audit, ward_contacts
+
+NS = "wct"
+PRIVATE = filters.ChatType.PRIVATE
+PICK, TEXT = range(2)
+EDITING = "ward_contact_editing"
+NAME_MAX, HOURS_MAX = 80, 120
+PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{6,18}[0-9]$")
+
+
+def parse_contact(text: str) -> tuple[str, str, str] | None:
+    """Three non-empty lines: name, phone (8–15 digits), opening hours."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if len(lines) != 3:
+        return None
+    name, phone, hours = lines
+    digits = re.sub(r"\D", "", phone)
+    if not (2 <= len(name) <= NAME_MAX and PHONE.match(phone) and 8 <= len(digits) <= 15
+            and 2 <= len(hours) <= HOURS_MAX):
+        return None
+    return name, phone, hours
+
+
+async def start(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    user = context.user
+    if not user.is_staff:
+        await update.message.reply_text(_("This command is for staff."))
+        return ConversationHandler.END
+    areas = context.services.areas
+    if user.is_admin or user.district is None:
+        rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
+                for d in areas.districts()]
+        await update.message.reply_text(_("Ward contacts: which district?"),
+                                        reply_markup=keyboards.inline(rows))
+        return PICK
+    await _show_wards(update.message.reply_text, context, user.district)
+    return PICK
+
+
+async def _show_wards(send, context: BotContext, district: str) -> None:
+    _ = context.translate
+    areas = context.services.areas
+    have = await ward_contacts.wards_with_contact(context.db)
+    buttons = [(("✓ " if w.code in have else "") + w.name(_.language),
+                callbacks.encode(NS, "w", w.code)) for w in areas.wards(district)]
+    await send(_("{district}: choose a ward or commune (✓ = contact recorded).",
+                 district=areas.district_name(district, _.language)),
+               reply_markup=keyboards.inline(keyboards.columns(buttons, 3)))
+
+
+async def choose_district(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    district = context.services.areas.district(data.arg(0) if data else None)
+    if district is None or not context.user.can_act_in_district(district.code):
+        await query.answer(_("This button is not valid."), show_alert=True)
+        return PICK
+    await query.answer()
+    await _show_wards(query.edit_message_text, context, district.code)
+    return PICK
+
+
+async def choose_ward(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    ward = context.services.areas.ward(data.arg(0) if data else None)
+    if ward is None or not context.user.can_act_in_district(ward.district):
+        await query.answer(_("You can only change contacts of your own district."),
+                           show_alert=True)
+        return PICK
+    await query.answer()
+    context.user_data[EDITING] = ward.code
+    place = context.services.areas.place(ward.code, _.language)
+    current = await ward_contacts.get(context.db, ward.code)
+    now_text = (_("Now: {name}, {phone}, {hours}.", name=current.name, phone=current.phone,
+                  hours=current.hours) if current else _("No contact recorded yet."))
+    rows = [[(_("🗑 Remove the contact"), callbacks.encode(NS, "del", ward.code))]] if current \
+        else []
+    await query.edit_message_text(
+        _("📍 <b>{place}</b>\n{now}\n\nSend the contact in three lines:\nname\nphone\nopening "
+          "hours\n\nFor example:\nNguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00",
+          place=place, now=now_text),
+        reply_markup=keyboards.inline(rows) if rows else None,
+    )
+    return TEXT
+
+
+async def save(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    parsed = parse_contact(update.message.text)
+    ward_code = context.user_data.get(EDITING)
+    ward = context.services.areas.ward(ward_code)
+    if ward is None or not context.user.can_act_in_district(ward.district):
+        await update.message.reply_text(_("Something was missing. Please start again with "
+                                          "/wardcontact."))
+        return ConversationHandler.END
+    if parsed is None:
+        await update.message.reply_text(
+            _("Please send exactly three lines: the name, a phone number (8 to 15 digits) and "
+              "the opening hours."))
+        return TEXT
+    name, phone, hours = parsed
+    async with context.db.transaction():
+        await ward_contacts.put(context.db, ward.code, name, phone, hours,
+                                context.user.telegram_id, context.now)
+        await audit.record(context.db, context.user.telegram_id, "ward_contact_set", "ward",
+                           ward.code, context.now)
+    context.user_data.pop(EDITING, None)
+    await update.message.reply_text(
+        _("✅ Saved. Parents who choose {place} now see this contact.",
+          place=context.services.areas.place(ward.code, _.language)),
+        reply_markup=menu.keyboard(context.user.menu_role, _))
+    return ConversationHandler.END
+
+
+async def remove(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    ward = context.services.areas.ward(data.arg(0) if data else None)
+    if ward is None or not context.user.can_act_in_district(ward.district):
+        await query.answer(_("You can only change contacts of your own district."),
+                           show_alert=True)
+        return TEXT
+    async with context.db.transaction():
+        removed = await ward_contacts.delete(context.db, ward.code)
+        if removed:
+            await audit.record(context.db, context.user.telegram_id, "ward_contact_delete",
+                               "ward", ward.code, context.now)
+    await query.answer(_("Removed.") if removed else _("There was no contact to remove."))
+    await query.edit_message_reply_markup(None)
+    context.user_data.pop(EDITING, None)
+    return ConversationHandler.END
+
+
+def _hint(state: int):
+    async def answer(update: Update, context: BotContext) -> None:
+        _ = context.translate
+        hints = {
+            PICK: _("Please choose with the buttons above, or /cancel."),
+            TEXT: _("Please send the contact as three lines of text, or /cancel."),
+        }
+        await update.effective_message.reply_text(hints[state])
+
+    return answer
+
+
+def register(application: Application) -> None:
+    i18n = application.services.i18n
+    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    application.add_handler(ConversationHandler(
+        name="ward_contacts",
+        persistent=True,
+        entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
+        states={
+            PICK: [
+                CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
+                CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:w:"),
+                MessageHandler(anything_else, _hint(PICK)),
+            ],
+            TEXT: [
+                MessageHandler(free_text(i18n), save),
+                CallbackQueryHandler(remove, pattern=rf"^{NS}:del:"),
+                MessageHandler(anything_else, _hint(TEXT)),
+            ],
+        },
+        fallbacks=leave_handlers(i18n),
+    ))

@@ -1,0 +1,333 @@
+"""/broadcast end to end on the emulator: compose, audience and counts, district limits,
+preview, send now or later, progress with pause/resume/cancel, /broadcasts."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from bot import delivery
+from bot.audience import Audience, count, limit_for
+from bot.delivery.limiter import ClockTimer
+from bot.people import PermissionDenied
+from handlers.broadcast import parse_when
+from storage import delivery as store
+from storage import users
+from tests.test_delivery_engine import person, received
+
+
+async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
+    member = tg.user(name)
+    await member.send("/start")
+    await users.update(tg.db, member.id, tg.clock.now(), role=role, district=district,
+                       onboarded=1)
+    return member
+
+
+async def seed(tg):
+    """Parents in Q8 (two wards) and BC, a collaborator and staff in Q8, an English parent."""
+    return {
+        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="Q8-P01") for i in range(3)],
+        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="Q8-P02")],
+        "q8_en": [await person(tg, "Anna", district="Q8", ward="Q8-P02", language="en")],
+        "q8_off": [await person(tg, "Tắt", district="Q8", ward="Q8-P01", subscribed=False)],
+        "bc": [await person(tg, f"BC {i}", district="BC", ward="BC-TT") for i in range(2)],
+        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="Q8-P01")],
+    }
+
+
+async def compose(member, text="Mời phụ huynh dự <b>tập huấn</b> thứ Bảy"):
+    await member.send("/broadcast")
+    assert "Thông báo mới" in member.last_text
+    await member.send(text)
+    assert "bản tiếng Anh" in member.last_text
+
+
+async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_report(tg):
+    people = await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan)
+    await lan.press("Bỏ qua ›")
+    # Parents of Q8 only, opted-out excluded: 3 + 1 + 1.
+    assert "Số người nhận hiện tại: 5" in lan.last_text
+    assert "Tất cả quận/huyện" not in lan.buttons  # no district choice for staff
+    await lan.press("▫️ Cộng tác viên")
+    assert "Số người nhận hiện tại: 6" in lan.last_text
+    await lan.press("Tiếp tục ›")
+    preview = [m for m in lan.bot_messages if "tập huấn" in (m.content or "")][-1]
+    assert "Thông báo sẽ gửi tới <b>6</b> người" in lan.last.raw_text
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    reached = people["q8_p1"] + people["q8_p2"] + people["q8_en"] + people["ctv"]
+    for chat_id in reached:
+        copies = [m for m in tg.server.chats[chat_id].messages.values() if m.from_bot]
+        assert len(copies) == 1
+        # The preview is exactly what recipients got: same text, same formatting.
+        assert (copies[0].text, copies[0].entities) == (preview.text, preview.entities)
+    for chat_id in people["bc"] + people["q8_off"]:
+        assert received(tg, chat_id) == []
+    report = lan.last_text
+    assert "Đã gửi: 6" in report and "Lỗi: 0" in report
+    progress_message = [m for m in lan.bot_messages if "Đã gửi 6/6 · 0 lỗi" in (m.content or "")]
+    assert progress_message and "đã xong" in progress_message[0].content
+    row = (await store.history(tg.db, "Q8", all_districts=False))[0]
+    assert (row.district, row.created_by, row.sent_count) == ("Q8", lan.id, 6)
+
+
+async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg):
+    await seed(tg)
+    admin = tg.admin
+    await admin.send("/start")
+    await users.update(tg.db, admin.id, tg.clock.now(), onboarded=1)
+    await compose(admin)
+    await admin.press("Bỏ qua ›")
+    assert "Số người nhận hiện tại: 7" in admin.last_text  # every subscribed parent
+    await admin.press("▫️ Huyện Bình Chánh")
+    assert "Số người nhận hiện tại: 2" in admin.last_text
+    await admin.press("✅ Huyện Bình Chánh")
+    await admin.press("▫️ Quận 8")
+    assert "Số người nhận hiện tại: 5" in admin.last_text
+    await admin.press("🏘 Phường/xã: tất cả")
+    await admin.press("▫️ Phường 2")
+    await admin.press("‹ Xong")
+    assert "Số người nhận hiện tại: 2" in admin.last_text
+    await admin.press("🌐 Ngôn ngữ: mọi ngôn ngữ")
+    assert "Số người nhận hiện tại: 1" in admin.last_text  # Vietnamese only
+    await admin.press("🌐 Ngôn ngữ: chỉ tiếng Việt")
+    assert "Số người nhận hiện tại: 1" in admin.last_text  # English only: Anna
+
+
+async def test_english_version_goes_to_english_speakers(tg):
+    people = await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Họp phụ huynh")
+    await lan.send("Parents' meeting")
+    await lan.press("Tiếp tục ›")
+    assert any("Bản tiếng Anh" in (m.content or "") for m in lan.bot_messages)
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    assert received(tg, people["q8_en"][0]) == ["Parents' meeting"]
+    assert received(tg, people["q8_p2"][0]) == ["Họp phụ huynh"]
+
+
+async def test_photo_with_caption_is_previewed_and_sent_as_a_photo(tg):
+    people = await seed(tg)
+    lan = await staff_member(tg)
+    await lan.send("/broadcast")
+    await lan.send_photo(caption="Lịch sinh hoạt CLB")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    assert any(m.photo and m.caption == "Lịch sinh hoạt CLB" for m in lan.bot_messages)
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    sent = list(tg.server.chats[people["q8_p1"][0]].messages.values())
+    assert len(sent) == 1 and sent[0].photo and sent[0].caption == "Lịch sinh hoạt CLB"
+
+
+async def test_staff_are_confined_to_their_district(tg):
+    await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan)
+    await lan.press("Bỏ qua ›")
+    before = lan.last_text
+    await lan.press_data("bcc:dist:BC")  # forged: only administrators choose districts
+    assert "Số người nhận hiện tại: 5" in lan.last_text or lan.last_text == before
+    staff = await users.get(tg.db, lan.id)
+    with pytest.raises(PermissionDenied):
+        limit_for(staff, Audience(districts=frozenset({"BC"})))
+    limited = limit_for(staff, Audience())
+    assert limited.districts == {"Q8"}
+    assert await count(tg.db, limited) == 5
+    parent = await users.get(tg.db, (await seed_one_parent(tg)))
+    with pytest.raises(PermissionDenied):
+        limit_for(parent, Audience())
+
+
+async def seed_one_parent(tg):
+    return await person(tg, "Một phụ huynh")
+
+
+async def test_people_who_are_not_staff_cannot_broadcast(tg):
+    mai = tg.user("Mai")
+    await mai.send("/start")
+    await mai.press("👪 Phụ huynh hoặc người dân")
+    await mai.send("/broadcast")
+    assert "Chỉ cán bộ chương trình" in mai.last_text
+    await mai.send("Xin chào mọi người")
+    assert not await store.history(tg.db, None, all_districts=True)
+
+
+async def test_unexpected_input_gets_a_hint_and_stays_on_the_step(tg):
+    lan = await staff_member(tg)
+    await lan.send("/broadcast")
+    await lan.send_sticker()
+    assert "nhãn dán" in lan.last_text
+    await lan.send("Nội dung")
+    await lan.send_sticker()
+    assert "tiếng Anh" in lan.last_text
+    await lan.press("Bỏ qua ›")
+    await lan.send("chữ lung tung")
+    assert "Tiếp tục" in lan.last_text
+
+
+async def test_nobody_in_the_audience_cannot_continue(tg):
+    lan = await staff_member(tg, district="BC")
+    await compose(lan)
+    await lan.press("Bỏ qua ›")
+    assert "Số người nhận hiện tại: 0" in lan.last_text
+    answer = await lan.press("Tiếp tục ›")
+    assert answer["show_alert"] and "Chưa có ai" in answer["text"]
+    await lan.press("✖ Hủy")
+    assert "Chưa có gì được gửi" in lan.last_text
+
+
+def test_parse_when_reads_local_times():
+    from zoneinfo import ZoneInfo
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)
+    assert parse_when("01/06 08:00", now, hcm) == dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)
+    assert parse_when("1/6/2021 8h30", now, hcm) == dt.datetime(2021, 6, 1, 1, 30, tzinfo=dt.UTC)
+    assert parse_when("01/01 08:00", now, hcm).year == 2022  # past this year: next year
+    assert parse_when("31/02 08:00", now, hcm) is None
+    assert parse_when("ngày mai", now, hcm) is None
+
+
+async def test_send_later_is_persisted_and_sent_at_its_time(tg):
+    people = await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Ngày 1/6 vui chơi")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    await lan.send("mai nhé")
+    assert "chưa đọc được" in lan.last_text
+    await lan.send("24/05 08:00")
+    assert "đã qua" in lan.last_text or "90 ngày" in lan.last_text
+    await lan.send("01/06 08:00")
+    assert "đã hẹn gửi lúc Thứ Ba, 01/06/2021 08:00" in lan.last_text
+    await tg.restart()  # kept in SQLite, not in the job queue
+    await tg.tick(days=6)
+    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == []
+    await tg.tick(hours=23, minutes=1)  # 08:01 on June 1
+    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == ["Ngày 1/6 vui chơi"]
+    assert "Đã gửi: 5" in lan.last_text
+
+
+class GatedTimer(ClockTimer):
+    """A fake timer that stops the engine after `open_for` waits until the test lets it go."""
+
+    def __init__(self, clock, open_for: int) -> None:
+        super().__init__(clock)
+        self.open_for = open_for
+        self.waits = 0
+        self.held = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        self.waits += 1
+        if self.waits >= self.open_for and not self.gate.is_set():
+            self.held.set()
+            await self.gate.wait()
+
+
+def gate_engine(tg, open_for):
+    engine = delivery.engine_of(tg.app)
+    timer = GatedTimer(tg.clock, open_for)
+    engine.timer = engine.limiter.timer = timer
+    engine.max_in_flight = 1
+    return timer
+
+
+async def start_sending(tg, lan, parents=30):
+    ids = [await person(tg, f"P{i}", district="Q8") for i in range(parents)]
+    await compose(lan, "Tin dài")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    return ids
+
+
+async def test_pause_resume_and_cancel_from_the_progress_message(tg):
+    lan = await staff_member(tg)
+    ids = await start_sending(tg, lan)
+    timer = gate_engine(tg, open_for=10)
+    await lan.press("✅ Gửi ngay")
+    await asyncio.wait_for(timer.held.wait(), 5)
+    await lan.press("⏸ Tạm dừng")
+    assert "tạm dừng" in lan.last_text.lower() or any(
+        "đang tạm dừng" in (m.content or "") for m in lan.bot_messages)
+    timer.gate.set()
+    await tg.settle()
+    sent_at_pause = sum(len(received(tg, c)) for c in ids)
+    assert 0 < sent_at_pause < len(ids)
+    await tg.tick(minutes=5)  # the dispatcher does not resume a paused send
+    assert sum(len(received(tg, c)) for c in ids) == sent_at_pause
+    progress_message = [m for m in lan.bot_messages if "đang tạm dừng" in (m.content or "")][0]
+    assert "▶️ Tiếp tục gửi" in progress_message.buttons
+    await lan.press("▶️ Tiếp tục gửi")
+    await tg.settle()
+    assert all(received(tg, c) == ["Tin dài"] for c in ids)  # everyone exactly once
+    assert "Đã gửi: 30" in lan.last_text
+
+
+async def test_cancel_stops_for_good_and_reports(tg):
+    lan = await staff_member(tg)
+    ids = await start_sending(tg, lan)
+    timer = gate_engine(tg, open_for=5)
+    await lan.press("✅ Gửi ngay")
+    await asyncio.wait_for(timer.held.wait(), 5)
+    await lan.press("✖ Hủy")
+    timer.gate.set()
+    await tg.settle()
+    await tg.tick(minutes=5)
+    sent = sum(len(received(tg, c)) for c in ids)
+    assert 0 < sent < len(ids)
+    row = (await store.history(tg.db, "Q8", all_districts=False))[0]
+    assert row.state == "cancelled"
+    assert "đã hủy" in lan.last_text and "Chưa gửi:" in lan.last_text
+
+
+async def test_controls_are_checked_on_the_server(tg):
+    lan = await staff_member(tg)
+    await start_sending(tg, lan, parents=3)
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    delivery_id = (await store.history(tg.db, "Q8", all_districts=False))[0].id
+    other = await staff_member(tg, "Cán bộ BC", district="BC")
+    answer = await other.press_data(f"bc:cancel:{delivery_id}")
+    assert answer["show_alert"] and "người gửi" in answer["text"]
+    answer = await lan.press_data("bc:cancel:99999")
+    assert answer["show_alert"]
+    answer = await lan.press_data(f"bc:cancel:{delivery_id}")  # already finished
+    assert answer["show_alert"] and "kết thúc" in answer["text"]
+
+
+async def test_history_lists_figures_and_cancels_a_scheduled_one(tg):
+    await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Gửi ngay")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    await lan.send("30/05 09:00")
+    await lan.send("/broadcasts")
+    text = lan.last_text
+    assert "Đã gửi 5/5 · 0 lỗi · 0 không liên lạc được" in text
+    assert "đã hẹn giờ" in text
+    scheduled_id = max(r.id for r in await store.history(tg.db, "Q8", all_districts=False))
+    await lan.press(f"✖ Hủy #{scheduled_id}")
+    assert (await store.get(tg.db, scheduled_id)).state == "cancelled"
+    await tg.tick(days=6)
+    assert (await store.get(tg.db, scheduled_id)).sent_count == 0
+    collaborator = tg.user("CTV")
+    await collaborator.send("/start")
+    await collaborator.send("/broadcasts")
+    assert "Chỉ cán bộ" in collaborator.last_text

@@ -1,0 +1,247 @@
+"""Questions to staff: the whole ticket round trip with the asker kept anonymous, routing,
+danger words, escalation after 24 hours, spam limits and forged buttons."""
+
+from __future__ import annotations
+
+from bot import questions as rules
+from storage import audit, users
+from storage import questions as store
+from tests.test_parents_info import make_parent, make_staff
+
+ASK = "💬 Đặt câu hỏi"
+ANONYMOUS = "🙈 Giữ ẩn danh"
+QUESTION = "Con tôi 7 tuổi dạo này hay sợ hãi khi đến nhà người quen, tôi nên hỏi con thế nào?"
+
+
+def staff_texts(person) -> str:
+    return "\n".join((m.content or "") for m in person.transcript)
+
+
+async def ask(parent, text=QUESTION, anonymous=True):
+    await parent.press(ASK)
+    await parent.send(text)
+    if anonymous:
+        await parent.press(ANONYMOUS)
+
+
+async def test_round_trip_keeps_the_asker_anonymous(tg):
+    duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be", last_name="Trần")
+    await duong.send("/start")
+    await duong.press("👪 Phụ huynh hoặc người dân")
+    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="Q8-P05")
+    mai = await make_staff(tg, "Mai", "Q8")
+    tam = await make_staff(tg, "Tâm", "BC")
+
+    await duong.press(ASK)
+    assert "không thấy tên" in duong.last_text
+    await duong.send(QUESTION)
+    assert "ẩn danh" in duong.last_text.lower() or ANONYMOUS in duong.buttons
+    await duong.press(ANONYMOUS)
+    assert "H0001" in duong.last_text and "Quận 8" in duong.last_text
+    assert "🗂" not in duong.reply_buttons[0]  # the parent's menu is back
+    assert (await store.get(tg.db, 1)).state == "open"
+
+    # Only staff of the parent's district receive it, protected from forwarding.
+    alert = mai.last
+    assert "H0001" in alert.content and "hay sợ hãi" in alert.content
+    assert "Phường 5, Quận 8" in alert.content and "ẩn danh" in alert.content
+    assert alert.protect_content
+    assert not [m for m in tam.bot_messages if "H0001" in (m.content or "")]
+
+    await mai.press("✍️ Trả lời")
+    await mai.send("Chị nên trò chuyện nhẹ nhàng, không ép con kể. Chị có thể gọi 111 để được "
+                   "tư vấn miễn phí.")
+    assert "đã được gửi" in mai.last_text
+    assert "Trả lời câu hỏi H0001" in duong.last_text and "trò chuyện nhẹ nhàng" in duong.last_text
+    assert "Mai" not in duong.last_text
+    assert (await store.get(tg.db, 1)).state == "answered"
+
+    await duong.press("↩️ Trả lời")
+    await duong.send("Cảm ơn chị, nếu con vẫn sợ thì tôi có nên đưa con đi khám không?")
+    assert (await store.get(tg.db, 1)).state == "open"
+    assert "H0001" in mai.last_text and "đưa con đi khám" in mai.last_text
+    await mai.press("✍️ Trả lời")
+    await mai.send("Có chị nhé, và báo cho cán bộ phường nếu thấy dấu hiệu bất thường.")
+    await duong.press("✅ Đóng câu hỏi, cảm ơn")
+    assert (await store.get(tg.db, 1)).state == "closed"
+
+    # A reply on a closed ticket is refused politely.
+    answer = await mai.press("✍️ Trả lời")
+    assert answer["show_alert"]
+
+    transcript = staff_texts(mai)
+    for secret in ("Thuỳ", "Dương", "Trần", "duong_me_be", str(duong.id)):
+        assert secret not in transcript
+    actions = [(e.actor_id, e.action) for e in await audit.entries(tg.db, "question", 1)]
+    assert actions == [
+        (duong.id, "question_open"), (mai.id, "question_answer"),
+        (duong.id, "question_follow_up"), (mai.id, "question_answer"),
+        (duong.id, "question_close"),
+    ]
+    assert len(await store.messages(tg.db, 1)) == 4
+
+
+async def test_unknown_district_goes_to_programme_staff_and_admins(tg):
+    lan = await make_parent(tg)
+    programme = await make_staff(tg, "Điều phối", None)
+    district_staff = await make_staff(tg, "Mai", "Q8")
+    await lan.press(ASK)
+    await lan.press("Tôi không chắc")
+    await lan.send("Làm sao để biết con có bị bắt nạt ở trường không ạ?")
+    await lan.press(ANONYMOUS)
+    assert "cán bộ chương trình" in lan.last_text
+    assert "H0001" in tg.admin.last_text and "khu vực chưa rõ" in tg.admin.last_text
+    assert "H0001" in programme.last_text
+    assert not [m for m in district_staff.bot_messages if "H0001" in (m.content or "")]
+    # District staff may not answer a ticket of unknown district; programme staff may.
+    assert (await district_staff.press_data("qst:reply:1"))["show_alert"]
+    await programme.press("✍️ Trả lời")
+    await programme.send("Chị để ý xem con có vết bầm hay sợ đi học không nhé.")
+    assert "vết bầm" in lan.last_text
+
+
+async def test_shared_contact_and_photo_reach_staff(tg):
+    lan = tg.user("Lan", language="vi", phone="+84909000111")
+    await lan.send("/start")
+    await lan.press("👪 Phụ huynh hoặc người dân")
+    await users.update(tg.db, lan.id, tg.clock.now(), district="BC", ward=None)
+    tam = await make_staff(tg, "Tâm", "BC")
+    await lan.press(ASK)
+    await lan.send_photo(caption=None)
+    assert "Đã nhận ảnh" in lan.last_text
+    await lan.send_sticker()
+    assert "viết câu hỏi" in lan.last_text  # a sticker is not a question: stay on the step
+    await lan.send("Tờ rơi này nói về quyền trẻ em, tôi có thể xin thêm ở đâu?")
+    await lan.press("📱 Chia sẻ số điện thoại")
+    await lan.press("📱 Chia sẻ số điện thoại")  # the reply-keyboard contact button
+    assert "H0001" in lan.last_text
+    question = await store.get(tg.db, 1)
+    assert question.contact_shared and question.contact_phone == "+84909000111"
+    texts = staff_texts(tam)
+    assert "+84909000111" in texts and "chia sẻ liên hệ" in texts
+    assert any(m.photo and m.protect_content for m in tam.bot_messages)
+
+
+async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    mai = await make_staff(tg, "Mai", "Q8")
+    await lan.press(ASK)
+    await lan.send("Bé nhà bên cạnh bị bố dượng đánh hằng đêm, cháu còn nói muốn tự tử")
+    danger = [m.content for m in lan.bot_messages if "113" in (m.content or "")]
+    assert danger and "/report" in danger[-1] and "111" in danger[-1]
+    await lan.press(ANONYMOUS)
+    assert (await store.get(tg.db, 1)).danger
+    assert "⚠️" in mai.last_text
+
+
+async def test_unanswered_ticket_is_escalated_to_admins_once(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await make_staff(tg, "Mai", "Q8")
+    await ask(lan)
+    await ask(lan, "Câu hỏi thứ hai: trẻ 15 tuổi có được đi làm thêm buổi tối không?")
+    # The second one gets an answer before the deadline: it is not escalated.
+    other_staff = await make_staff(tg, "Hùng", "Q8")
+    await other_staff.press_data("qst:reply:2")
+    await other_staff.send("Trẻ dưới 16 tuổi chỉ được làm công việc nhẹ, theo quy định.")
+
+    def escalations():
+        return [m for m in tg.admin.bot_messages if "24 giờ" in (m.content or "")]
+
+    await tg.tick(hours=23)
+    assert escalations() == []
+    await tg.tick(hours=2)
+    assert len(escalations()) == 1 and "H0001" in escalations()[0].content
+    assert "✍️ Trả lời" in escalations()[0].buttons
+    await tg.tick(hours=25)
+    assert len(escalations()) == 1
+    assert [e.action for e in await audit.entries(tg.db, "question", 1)][-1] == "question_escalate"
+    # Still nothing personal in what administrators see.
+    assert "Lan" not in "\n".join(m.content or "" for m in escalations())
+
+
+async def test_at_most_five_open_questions(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await make_staff(tg, "Mai", "Q8")
+    for number in range(rules.MAX_OPEN_PER_USER):
+        await ask(lan, f"Câu hỏi số {number + 1} về quyền trẻ em của con tôi")
+    await lan.press(ASK)
+    assert "5 câu hỏi" in lan.last_text and "/myquestions" in lan.last_text
+    await lan.send("/myquestions")
+    assert "H0005" in lan.last_text and "đang chờ cán bộ" in lan.last_text
+    await lan.press("✅ Đóng H0003")
+    await ask(lan, "Câu hỏi mới sau khi đóng một câu cũ")
+    assert "H0006" in lan.last_text
+
+
+async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    mai = await make_staff(tg, "Mai", "Q8")
+    await ask(lan, "mua hàng giá rẻ tại đây nhé các bạn ơi")
+    await mai.press("🚫 Đánh dấu spam")
+    assert "không thể gửi câu hỏi" in mai.last_text
+    assert (await store.get(tg.db, 1)).state == "closed"
+    await lan.press(ASK)
+    assert "không thể gửi câu hỏi" in lan.last_text
+    assert await store.count_unclosed(tg.db, lan.id) == 0
+    await mai.press("↩️ Bỏ đánh dấu spam")
+    await ask(lan, "Xin lỗi, tôi muốn hỏi về tập huấn cho phụ huynh")
+    assert "H0002" in lan.last_text
+    assert [e.action for e in await audit.entries(tg.db, "question", 1)] == [
+        "question_open", "question_spam", "question_unspam"]
+
+
+async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await make_staff(tg, "Mai", "Q8")
+    tam = await make_staff(tg, "Tâm", "BC")
+    hoa = await make_parent(tg, "Hoa", district="Q8", ward="Q8-P02")
+    await ask(lan)
+    await tam.send("/menu")
+    for data in ("qst:reply:1", "qst:close:1", "qst:spam:1", "qst:unspam:1"):
+        answer = await tam.press_data(data)
+        assert answer["show_alert"], data
+    for data in ("qst:reply:1", "qst:close:1", "qst:reply:abc", "qst:reply:999"):
+        answer = await hoa.press_data(data)
+        assert answer["show_alert"], data
+    assert (await store.get(tg.db, 1)).state == "open"
+    assert not await store.is_blocked(tg.db, lan.id)
+    assert len(await store.messages(tg.db, 1)) == 1
+    assert [e.action for e in await audit.entries(tg.db, "question", 1)] == ["question_open"]
+
+
+async def test_wrong_input_at_each_step_keeps_the_step(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await lan.press(ASK)
+    await lan.send("?!")
+    assert "bằng chữ" in lan.last_text
+    await lan.send("x" * 2001)
+    assert "2.000" in lan.last_text
+    await lan.send("Trẻ em có quyền được vui chơi không?")
+    await lan.send_sticker()
+    assert "Giữ ẩn danh" in lan.last_text
+    await lan.send("/cancel")
+    assert "Đã hủy" in lan.last_text
+    assert await store.count_unclosed(tg.db, lan.id) == 0
+
+
+async def test_question_survives_a_restart_midway(tg):
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await make_staff(tg, "Mai", "Q8")
+    await lan.press(ASK)
+    await lan.send("Con tôi bị bạn lớp trên bắt nạt, tôi nên làm gì?")
+    await tg.restart()
+    await lan.press(ANONYMOUS)
+    assert "H0001" in lan.last_text
+
+
+async def test_english_speaker_asks_in_english(tg):
+    john = await make_parent(tg, "John", language="en", district="Q8", ward="Q8-P01")
+    mai = await make_staff(tg, "Mai", "Q8")
+    await john.press("💬 Ask a question")
+    assert "will not see your name" in john.last_text
+    await john.send("How do I talk to my daughter about online safety?")
+    await john.press("🙈 Stay anonymous")
+    assert "H0001" in john.last_text
+    await mai.press("✍️ Trả lời")
+    await mai.send("Hãy đọc mục An toàn trên mạng trong /info nhé.")
+    assert "Answer to your question H0001" in john.last_text

@@ -1,0 +1,358 @@
+"""/report end to end on the emulator: collaborator and parent paths, the emergency answer,
+wrong inputs at each step, back / edit / cancel, drafts across a restart, limits, privacy."""
+
+from bot.reports.rules import case_rules
+from storage import audit
+from tests.reports_support import (
+    DESCRIPTION,
+    SITUATION_VIOLENCE,
+    answer_until_review,
+    file_report,
+    person,
+    vi,
+)
+
+
+async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
+    _ = vi(tg)
+    staff = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    assert "ngay lúc này" in lan.last_text
+    await lan.press("🚨 Có, đang nguy hiểm")
+    texts = [m.content for m in lan.bot_messages[-3:]]
+    assert any("111" in t and "113" in t for t in texts), texts  # hotlines at once
+    assert any("khẩn cấp" in t for t in texts)
+    # The collaborator's own ward is one tap away.
+    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    assert "Khu phố/ấp" in lan.last_text
+    await lan.send("Khu phố 3, gần chợ Rạch Ông")
+    await lan.press(_("📍 Send the location"))  # Telegram's location button
+    assert "Đã lưu vị trí" in lan.bot_messages[-2].content
+    await lan.send("Bé Na")
+    await lan.send("10 tuổi")
+    await lan.press("Nữ")
+    await lan.press("2")
+    await lan.press("▫️ " + SITUATION_VIOLENCE)
+    assert "✅ " + SITUATION_VIOLENCE in lan.buttons  # toggles show a tick
+    await lan.press("▫️ Có nguy cơ bị xâm hại, bạo lực, bóc lột, bỏ rơi")
+    await lan.press("Xong ✔️")
+    assert "2000 ký tự" in lan.last_text.replace(".", "")
+    await lan.send(DESCRIPTION)
+    await lan.send_photo(b"\xff\xd8\xff\xe0bruise")
+    assert "Đã lưu ảnh 1" in lan.last_text
+    await lan.press("Xong ✔️")
+    await lan.send("Bà ngoại, 70 tuổi")
+    await lan.send("Đã báo công an phường")
+    await lan.press("📱 Chia sẻ số điện thoại")
+    summary = lan.last_text
+    for expected in ("Phường 5, Quận 8 — Khu phố 3", "Bé Na", "10 tuổi", "2 trẻ", DESCRIPTION,
+                     "Ảnh: 1", "Bà ngoại", "+849", "Trẻ đang gặp nguy hiểm: có"):
+        assert expected in summary, expected
+    assert lan.buttons[:3] == ["✅ Gửi", "✏️ Sửa một phần", "✖️ Hủy báo cáo"]
+    await lan.press("✅ Gửi")
+    thanks = lan.last_text
+    assert "Mã hồ sơ: Q8-2021-0001" in thanks and "12 giờ" in thanks and "48 giờ" in thanks
+    assert "🧹 Xóa tin nhắn của tôi" in lan.buttons
+    assert "📝 Báo cáo trẻ cần hỗ trợ" in lan.reply_buttons  # the menu is back
+
+    alert = staff.last
+    assert "Q8-2021-0001" in alert.content and "KHẨN CẤP" in alert.content
+    assert "Phường 5" in alert.content and "10 tuổi" in alert.content
+    assert "Bé Na" not in alert.content and DESCRIPTION not in alert.content
+    assert alert.protect_content
+    assert staff.buttons == ["✅ Tiếp nhận", "📄 Chi tiết"]
+    row = await tg.db.fetchone("SELECT * FROM cases")
+    assert row["urgent"] == 1 and row["children"] == 2 and row["child_age"] == 10
+    assert row["situations"] == "i,risk" and row["contact_consent"] == 1
+    assert [e.action for e in await audit.entries(tg.db, "case")] == ["case_create"]
+
+
+async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
+    await person(tg, "Minh", role="staff", ward=None)
+    parent = await person(tg, "Hoa", role="public", district=None, ward=None)
+    await parent.send("/report")
+    await parent.press("Không, hiện chưa")
+    assert not any("xác nhận" in b for b in parent.buttons)  # no own ward for a parent
+    await parent.press("Huyện Bình Chánh")
+    assert "Huyện Bình Chánh: " in parent.last_text
+    await parent.press("‹ Quay lại")  # back to the districts
+    await parent.press("Quận 8")
+    await parent.press("Phường 7")
+    await parent.press("Bỏ qua")
+    await parent.press("Bỏ qua")
+    await parent.press("Bỏ qua")  # no name
+    await parent.press("Không rõ")  # age not known
+    await parent.press("Không rõ")  # sex not known
+    await parent.press("1")
+    await parent.press("▫️ Trường hợp khác")
+    await parent.press("Xong ✔️")
+    await parent.send("Có một em nhỏ hay ngồi một mình ở bến xe đến khuya.")
+    await parent.press("Bỏ qua")
+    await parent.press("Không rõ")
+    await parent.press("Chưa làm gì")
+    await parent.press("🙈 Giữ ẩn danh")
+    summary = parent.last_text
+    assert "Phường 7, Quận 8" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
+    await parent.press("✅ Gửi")
+    row = await tg.db.fetchone("SELECT * FROM cases")
+    assert row["code"] == "Q8-2021-0001" and row["ward"] == "Q8-P07"
+    assert row["reporter_role"] == "public" and row["contact_consent"] == 0
+    assert row["reporter_name_enc"] is None and row["reporter_phone_enc"] is None
+    assert row["child_age"] is None and row["child_sex"] == "unknown"
+
+
+async def test_the_emergency_button_answers_at_every_step_and_marks_urgent(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.send("Hẻm 12")
+    # The location step uses a reply keyboard: the emergency button is there too.
+    await lan.press("🆘 Khẩn cấp")
+    texts = [m.content for m in lan.bot_messages[-4:]]
+    assert any("111" in t for t in texts) and any("khẩn cấp" in t for t in texts)
+    await lan.press("Bỏ qua")
+    await lan.press("🆘 Khẩn cấp")  # inline at the name step
+    assert "Chỉ tên gọi" in lan.last_text  # the question is asked again below the hotlines
+    await lan.send("An")
+    row = await tg.db.fetchvalue("SELECT count(*) FROM report_drafts")
+    assert row == 1
+    await lan.send("9")
+    await lan.press("Nam")
+    await lan.press("1")
+    await lan.press("▫️ " + SITUATION_VIOLENCE)
+    await lan.press("Xong ✔️")
+    await lan.send(DESCRIPTION)
+    await lan.press("Bỏ qua")
+    await lan.press("Không rõ")
+    await lan.press("Chưa làm gì")
+    await lan.press("🙈 Giữ ẩn danh")
+    assert "Trẻ đang gặp nguy hiểm: có" in lan.last_text
+    await lan.press("✅ Gửi")
+    assert await tg.db.fetchvalue("SELECT urgent FROM cases") == 1
+    assert await tg.db.fetchvalue("SELECT count(*) FROM case_deadlines") == 2
+
+
+async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.send("có")  # text where a button is due
+    assert "Có, đang nguy hiểm" in lan.last_text
+    await lan.send_sticker()
+    assert "Có, đang nguy hiểm" in lan.last_text
+    await lan.press("Không, hiện chưa")
+    await lan.send("Phường 5")
+    assert "chọn quận/huyện" in lan.last_text.lower() or "quận" in lan.last_text
+    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.send_sticker()
+    assert "khu phố" in lan.last_text.lower()
+    await lan.send("x" * 201)
+    assert "201 ký tự" in lan.last_text and "200" in lan.last_text
+    await lan.press("Bỏ qua")
+    await lan.send("xin chào")  # text at the location step
+    assert "Gửi vị trí" in lan.last_text
+    await lan.press("Bỏ qua")
+    await lan.send("Nguyễn Thị Bé Na")
+    assert "tối đa hai chữ" in lan.last_text
+    await lan.send("Na")
+    await lan.send_sticker()
+    assert "tuổi" in lan.last_text
+    await lan.send("200")
+    assert "200 không phải là số tuổi hợp lý" in lan.last_text
+    await lan.send("30")
+    assert "người lớn" in lan.last_text
+    await lan.send("mười tuổi")
+    assert "Không rõ" in lan.last_text
+    await lan.send("16")
+    assert "chưa thành niên" in lan.bot_messages[-2].content  # accepted, flagged
+    await lan.send("con gái")
+    assert "nam, nữ hoặc không rõ" in lan.last_text
+    await lan.press("Nữ")
+    await lan.send("50")
+    assert "từ 1 đến 20" in lan.last_text
+    await lan.send("3")
+    answer = await lan.press("Xong ✔️")  # nothing ticked
+    assert answer["show_alert"] and "ít nhất một" in answer["text"]
+    await lan.press("▫️ Trường hợp khác")
+    await lan.press("Xong ✔️")
+    await lan.send_photo()
+    assert "kể sự việc bằng chữ" in lan.last_text
+    await lan.send("ngắn")
+    assert "ít nhất 10 ký tự" in lan.last_text
+    await lan.send("a" * 2001)
+    assert "2001 ký tự" in lan.last_text and "2000" in lan.last_text
+    await lan.send("Em ở một mình cả ngày, không ai chăm sóc.")
+    await lan.send("chữ thay vì ảnh")
+    assert "gửi ảnh" in lan.last_text.lower()
+    await lan.press("Bỏ qua")
+    await lan.send_sticker()
+    assert "Không rõ" in lan.last_text
+    await lan.press("Không rõ")
+    await lan.press("Chưa làm gì")
+    someone_else = {"phone_number": "+84911111111", "first_name": "Hàng xóm", "user_id": 123}
+    await lan._act(tg.server.user_message(lan.user, None, contact=someone_else))
+    assert "số của chính bạn" in lan.last_text
+    await lan.send_sticker()
+    assert "Giữ ẩn danh" in lan.last_text
+    stale = await lan.press_data("rep:pick:age:unknown")  # a forged button of another step
+    assert stale["show_alert"]
+    await lan.press("🙈 Giữ ẩn danh")
+    await lan.send("gửi đi")
+    assert "Gửi, Sửa một phần hoặc Hủy" in lan.last_text
+    row = await tg.db.fetchone("SELECT count(*) FROM cases")
+    assert row[0] == 0  # nothing sent without the Send button
+
+
+async def test_back_edit_a_section_and_cancel(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("‹ Quay lại")
+    assert "ngay lúc này" in lan.last_text  # back to the safety question
+    await lan.press("🚨 Có, đang nguy hiểm")
+    await lan.press("‹ Quay lại")
+    assert "ngay lúc này" in lan.last_text
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("‹ Quay lại")  # place → ward picker
+    assert "Quận 8: " in lan.last_text
+    await lan.press("Phường 6")
+    await lan.press("Bỏ qua")
+    await lan.press("‹ Quay lại")  # reply keyboard Back at the location step
+    assert "Khu phố/ấp" in lan.last_text
+    await lan.press("Bỏ qua")
+    await lan.press("Bỏ qua")
+    await lan.send("Na")
+    await lan.send("8")
+    await lan.press("Nữ")
+    await lan.press("1")
+    await lan.press("▫️ Trường hợp khác")
+    await lan.press("Xong ✔️")
+    await lan.send(DESCRIPTION)
+    await lan.press("Bỏ qua")
+    await lan.press("Không rõ")
+    await lan.press("Chưa làm gì")
+    await lan.press("🙈 Giữ ẩn danh")
+    assert "Phường 6, Quận 8" in lan.last_text
+    # Edit the child section: its steps, then straight back to the summary.
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("👧 Thông tin trẻ")
+    await lan.send("Mai")
+    await lan.send("khoảng 12")
+    await lan.press("Nữ")
+    await lan.press("1")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text
+    assert "Mai, khoảng 12 tuổi" in lan.last_text
+    # Edit the story and go back from its first step: the summary again, unchanged.
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("📝 Sự việc")
+    await lan.press("‹ Quay lại")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text and DESCRIPTION in lan.last_text
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("‹ Quay lại bản tóm tắt")
+    assert "✅ Gửi" in lan.buttons
+    # Cancel asks first; "keep it" returns to the summary; "discard" removes the draft.
+    await lan.press("✖️ Hủy báo cáo")
+    await lan.press("‹ Không, giữ lại")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text
+    await lan.press("✖️ Hủy báo cáo")
+    await lan.press("🗑 Có, hủy báo cáo")
+    assert "Đã hủy báo cáo" in lan.last_text
+    assert await tg.db.fetchvalue("SELECT count(*) FROM report_drafts") == 0
+    assert await tg.db.fetchvalue("SELECT count(*) FROM cases") == 0
+
+
+async def test_a_draft_survives_leaving_and_a_restart(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.send("Khu phố 4")
+    await lan.press("Bỏ qua")
+    await lan.send("Tí")
+    await lan.send("/events")  # leaves the report; the draft is kept
+    await lan.send("/cancel")
+    await tg.restart()
+    await lan.send("/report")
+    assert "đang làm dở" in lan.last_text
+    await lan.press("▶️ Tiếp tục")
+    assert "Trẻ bao nhiêu tuổi" in lan.last_text  # exactly where it stopped
+    await lan.send("11")
+    await tg.restart()  # restart in the middle, without leaving
+    await lan.send_sticker()
+    assert "Nam, nữ hoặc không rõ".lower() in lan.last_text.lower()
+    await lan.press("Nam")
+    await lan.press("1")
+    await lan.press("▫️ Trường hợp khác")
+    await lan.press("Xong ✔️")
+    await lan.send(DESCRIPTION)
+    await lan.press("Bỏ qua")
+    await lan.press("Không rõ")
+    await lan.press("Chưa làm gì")
+    await lan.press("🙈 Giữ ẩn danh")
+    assert "Khu phố 4" in lan.last_text and "Tí, 11 tuổi" in lan.last_text
+    # Discarding instead starts afresh.
+    await lan.send("/report")
+    await lan.press("🗑 Bỏ bản nháp, làm lại")
+    assert "ngay lúc này" in lan.last_text
+    assert await tg.db.fetchvalue("SELECT count(*) FROM report_drafts") == 1
+
+
+async def test_reports_are_limited_per_hour(tg):
+    lan = await person(tg, "Lan")
+    limit = case_rules().reports_per_hour
+    for index in range(limit):
+        await file_report(tg, lan, description=f"Sự việc số {index}: em bị bỏ đói nhiều ngày.")
+    await lan.send("/report")
+    assert f"{limit} báo cáo trong một giờ qua" in lan.last_text
+    assert await tg.db.fetchvalue("SELECT count(*) FROM report_drafts") == 0
+    tg.clock.advance(hours=1, minutes=1)
+    await lan.send("/report")
+    assert "ngay lúc này" in lan.last_text
+    codes = await tg.db.fetchall("SELECT code FROM cases ORDER BY id")
+    assert [r[0] for r in codes] == [f"Q8-2021-{n:04d}" for n in range(1, limit + 1)]
+
+
+async def test_delete_my_messages_and_my_reports(tg):
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan, share_phone=True)
+    details = [m for m in lan.transcript if not m.from_bot and m.content and
+               (DESCRIPTION in m.content or m.content == "Bé Na")]
+    assert details
+    await lan.press("✅ Gửi")
+    await lan.send("/myreports")
+    assert "Q8-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
+    await lan.press("🧹 Xóa tin nhắn của tôi")
+    assert all(m.deleted for m in details)
+    summary = [m for m in lan.transcript if m.from_bot and m.content
+               and "Bạn kiểm tra lại báo cáo" in m.content]
+    assert summary and all(m.deleted for m in summary)
+    assert any("Xong: các tin nhắn" in m.content for m in lan.bot_messages if m.content)
+    assert "case_reporter_messages_deleted" in [e.action for e in await audit.entries(tg.db)]
+    # Someone else forging the button on their own chat deletes nothing and is told so.
+    other = await person(tg, "Khách", role="public")
+    await other.send("/myreports")
+    forged = await other.press_data("rpd:del:1")
+    assert forged["show_alert"] and "không hợp lệ" in forged["text"].lower()
+
+
+async def test_delete_is_refused_after_48_hours(tg):
+    lan = await person(tg, "Lan")
+    await file_report(tg, lan)
+    tg.clock.advance(hours=49)
+    answer = await lan.press("🧹 Xóa tin nhắn của tôi")
+    assert answer["show_alert"] and "48 giờ" in answer["text"]
+
+
+async def test_sensitive_fields_are_encrypted_at_rest(tg, settings):
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan, share_phone=True, name="Bé Na")
+    draft_bytes = settings.database_path.read_bytes()
+    await lan.press("✅ Gửi")
+    await tg.stop()
+    raw = b"".join(p.read_bytes() for p in settings.database_path.parent.glob("bot.sqlite3*"))
+    for secret in (DESCRIPTION, "Bé Na", "+84900000002"):
+        assert secret.encode() not in raw, secret
+        assert secret.encode() not in draft_bytes, secret
+    await tg.start()
