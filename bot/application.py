@@ -152,7 +152,7 @@ def register_handlers(application: BotApplication) -> None:
     from handlers import questions, ward_contacts
     from handlers import cases, myreports, report
     from handlers import awareness, broadcast
-    from handlers import events, events_admin
+    from handlers import events, events_admin, events_attendance
     from handlers import stats
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
@@ -183,6 +183,7 @@ def register_handlers(application: BotApplication) -> None:
     broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
     stats.register(application)  # /stats, /export and their period buttons (staff)
     events.register(application)  # /events, Join / Not going, .ics; reminders tick
+    events_attendance.register(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,

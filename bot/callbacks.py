@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+# Larger numbers overflow SQLite's 64-bit INTEGER when bound as a parameter.
+MAX_ID = 2**63 - 1
 _PART = re.compile(r"^[A-Za-z0-9_.\-]*$")
 
 
@@ -27,8 +29,12 @@ class CallbackData:
         return self.args[index] if index < len(self.args) else default
 
     def int_arg(self, index: int) -> int | None:
+        """A non-negative id that fits SQLite's INTEGER; None for anything else (forged)."""
         value = self.arg(index)
-        return int(value) if value is not None and value.isdigit() else None
+        if value is None or not value.isdigit():
+            return None
+        number = int(value)
+        return number if number <= MAX_ID else None
 
 
 def encode(namespace: str, action: str, *args: object) -> str:

@@ -41,6 +41,7 @@ STAFF_COMMANDS: list[tuple[str, str]] = [
     ("materialstats", N_("Materials and posters: figures")),
     ("stats", N_("Statistics")),
     ("export", N_("Statistics workbook and chart")),
+    ("attendance", N_("Take attendance at an event")),
     ("users", N_("People and approvals")),
     ("wardcontact", N_("Ward child-protection contacts")),
 ]

@@ -63,14 +63,14 @@ async def check_can_ask(db: Database, user_id: int) -> None:
 
 
 async def open_question(
-    db: Database, asker: User, district: str | None, ward: str | None, text: str,
+    db: Database, cipher, asker: User, district: str | None, ward: str | None, text: str,
     photo_file_id: str | None, danger: bool, contact_name: str | None,
     contact_phone: str | None, now: dt.datetime,
 ) -> Question:
     await check_can_ask(db, asker.telegram_id)
     async with db.transaction():
         question_id = await store.create(
-            db, asker.telegram_id, district, ward, text, photo_file_id, danger, contact_name,
+            db, cipher, asker.telegram_id, district, ward, text, photo_file_id, danger, contact_name,
             contact_phone, now,
         )
         await audit.record(db, asker.telegram_id, "question_open", "question", question_id, now,
@@ -137,10 +137,11 @@ async def check_asker_reply(db: Database, asker: User, question_id: int) -> Ques
     return question
 
 
-async def answer(db: Database, staff: User, question_id: int, text: str, now: dt.datetime) -> Question:
+async def answer(db: Database, cipher, staff: User, question_id: int, text: str,
+                 now: dt.datetime) -> Question:
     question = await check_staff_reply(db, staff, question_id)
     async with db.transaction():
-        await store.add_message(db, question_id, "staff", staff.telegram_id, text, None, now)
+        await store.add_message(db, cipher, question_id, "staff", staff.telegram_id, text, None, now)
         await store.set_answered(db, question_id)
         await audit.record(db, staff.telegram_id, "question_answer", "question", question_id, now,
                            old_state=question.state)
@@ -148,12 +149,12 @@ async def answer(db: Database, staff: User, question_id: int, text: str, now: dt
 
 
 async def follow_up(
-    db: Database, asker: User, question_id: int, text: str, now: dt.datetime
+    db: Database, cipher, asker: User, question_id: int, text: str, now: dt.datetime
 ) -> Question:
     """The asker writes again on the same ticket: it waits for staff again."""
     await check_asker_reply(db, asker, question_id)
     async with db.transaction():
-        await store.add_message(db, question_id, "asker", None, text, None, now)
+        await store.add_message(db, cipher, question_id, "asker", None, text, None, now)
         await store.set_waiting(db, question_id, now)
         await audit.record(db, asker.telegram_id, "question_follow_up", "question", question_id,
                            now)

@@ -34,3 +34,29 @@ def contains_phrase(haystack: str, phrase: str) -> bool:
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     return text if len(text) <= limit else text[: max(0, limit - len(ellipsis))] + ellipsis
+
+
+def join_within(parts: list[str], limit: int, separator: str = "\n", newest_last: bool = False,
+                more: str = "…") -> str:
+    """Join whole parts up to `limit` characters, never cutting one (an HTML tag or entity
+    cut in half makes Telegram refuse the message). With `newest_last`, the first part (a
+    heading) and the latest parts are kept and the oldest are left out."""
+    if len(separator.join(parts)) <= limit:
+        return separator.join(parts)
+    budget = limit - len(more) - len(separator)
+    if newest_last and parts:
+        head, kept = parts[0], []
+        budget -= len(head) + len(separator)
+        for part in reversed(parts[1:]):
+            if len(part) + len(separator) > budget:
+                break
+            kept.insert(0, part)
+            budget -= len(part) + len(separator)
+        return separator.join([head, more, *kept])
+    kept = []
+    for part in parts:
+        if len(part) + len(separator) > budget:
+            break
+        kept.append(part)
+        budget -= len(part) + len(separator)
+    return separator.join([*kept, more])

@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, keyboards, menu, people
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.messaging import notify
-from storage import users
+from bot.text import join_within
+from storage import audit, users
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ async def pending_command(update: Update, context: BotContext) -> None:
         return
     waiting = await users.pending(context.db, None if user.is_admin else user.district)
     waiting = [p for p in waiting if people.can_decide(user, p)]
+    await audit.record(context.db, user.telegram_id, "view_pending", "user", None, context.now,
+                       shown=len(waiting[:20]))
     if not waiting:
         await update.message.reply_text(_("No sign-ups are waiting."))
         return
@@ -137,17 +140,22 @@ async def users_command(update: Update, context: BotContext) -> None:
     if not user.is_admin:
         district = user.district  # staff see their own district only
     people_found = await users.listing(context.db, role=role, district=district, limit=50)
+    await audit.record(context.db, user.telegram_id, "view_people", "user", None, context.now,
+                       role=role, district=district, shown=len(people_found))
     if not people_found:
         await update.message.reply_text(_("Nobody matches."))
         return
     lines = [describe(p, _, context.services.areas) for p in people_found]
-    await update.message.reply_text("\n\n".join(lines)[:4000])
+    # Whole entries only: a cut "<b>" tag or "&amp;" makes Telegram refuse the message.
+    await update.message.reply_text(join_within(lines, 4000, "\n\n"))
 
 
 def _target_id(context: BotContext) -> int | None:
-    if not context.args or not context.args[0].isdigit():
+    # ASCII digits only ("²".isdigit() is True but int() refuses it), within SQLite's range.
+    if not context.args or not (context.args[0].isascii() and context.args[0].isdigit()):
         return None
-    return int(context.args[0])
+    number = int(context.args[0])
+    return number if number <= callbacks.MAX_ID else None
 
 
 async def promote_command(update: Update, context: BotContext) -> None:
@@ -204,8 +212,10 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
-    application.add_handler(CommandHandler("pending", pending_command))
-    application.add_handler(CommandHandler("users", users_command))
+    # Lists of people (names, places) only in a private chat, never into a group.
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("pending", pending_command, filters=private))
+    application.add_handler(CommandHandler("users", users_command, filters=private))
     application.add_handler(CommandHandler("promote", promote_command))
     application.add_handler(CommandHandler("move", move_command))
     application.add_handler(CommandHandler("deactivate", deactivate_command))

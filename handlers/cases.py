@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -30,7 +31,7 @@ from bot.i18n import N_, Html, Translator
 from bot.messaging import notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
-from bot.text import truncate
+from bot.text import join_within, truncate
 from handlers.approvals import ROLE_LABELS
 from handlers.common import free_text, leave_handlers
 from storage import audit, users
@@ -150,7 +151,7 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
             place=place, child=child, groups=groups_text(case, _), description=description,
             photos=case.photo_count, caregiver=case.caregiver or "—",
             actions=case.actions or "—", role=_(ROLE_LABELS.get(case.reporter_role, ROLE_LABELS["public"])),
-            reporter=reporter,
+            reporter=Html(reporter),  # already escaped by _() above
             received=_.short_datetime(case.received_at),
             assignee=assignee,
             clocks="\n".join(clocks) or "—",
@@ -344,13 +345,21 @@ async def _refresh(update: Update, context: BotContext, case_id: int | None) -> 
 async def _act_list(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
+    if not _in_private(query):  # a forged list button on a group alert: no list in the group
+        await query.answer(_("Please open the case in your private chat with the bot."),
+                           show_alert=True)
+        return
     status = data.arg(0) if data.arg(0) in STATUS_FILTERS else "open"
     risk = data.arg(1) if data.arg(1) in RISK_FILTERS else "any"
     urgent = data.arg(2) == "1"
     page = data.int_arg(3) or 0
     text, markup = await _list_view(context, status, risk, urgent, page)
     await query.answer()
-    await query.edit_message_text(text, reply_markup=markup)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:  # a double tap (or a forged page) asks for the same view
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def _act_view(update: Update, context: BotContext, data) -> None:
@@ -483,10 +492,12 @@ async def _act_history(update: Update, context: BotContext, data) -> None:
             what = _("🔗 referral: {text}", text=note.body or "")
         else:
             what = _("📝 {text}", text=note.body or "")
-        lines.append(f"• {when} — {who}: {what}")
+        # `who` is a display name people type themselves: escape it like any user text.
+        lines.append(f"• {when} — {html.escape(who, quote=False)}: {what}")
     if len(lines) == 1:
         lines.append(_("Nothing yet."))
-    text = truncate("\n".join(lines), DETAIL_LIMIT)
+    # Whole lines only, the latest kept: cutting one could split an HTML entity.
+    text = join_within(lines, DETAIL_LIMIT, newest_last=True)
     await query.answer()
     await notify(context, query.from_user.id, text, protect_content=True,
                  reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]))

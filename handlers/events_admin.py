@@ -5,7 +5,8 @@
   district (administrators; staff get their own) → audience (several) → places (club and
   training) → description → summary → Save
 On an event's card (handlers/events.py): ✏️ Edit (title, time, place, places, description),
-❌ Cancel event (confirmed), 📋 Registrations (.csv).
+❌ Cancel event (confirmed), 📋 Registrations (.csv), ✅ Take attendance
+(handlers/events_attendance.py).
 An administrator who sends a .json or .csv calendar file to the bot imports it.
 """
 
@@ -30,7 +31,9 @@ from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import Translator
 from bot.people import NotApplicable, PermissionDenied
+from handlers import events_attendance
 from handlers.common import free_text, leave_handlers
+from storage import attendance as attendance_store
 from storage import audit
 from storage import events as store
 from storage import reminders as reminder_store
@@ -56,6 +59,8 @@ def may_manage(user, event: Event) -> bool:
 
 def manage_buttons(_: Translator, event: Event) -> list[list[tuple[str, str]]]:
     rows = [[(_("📋 Registrations (.csv)"), callbacks.encode(NS, "csv", event.id))]]
+    if event.is_active and event.takes_registrations:
+        rows.insert(0, [events_attendance.open_button(_, event)])
     if event.is_active:
         rows.append([(_("✏️ Edit"), callbacks.encode(NS, "edit", event.id)),
                      (_("❌ Cancel event"), callbacks.encode(NS, "cancel", event.id))])
@@ -538,19 +543,21 @@ async def export_csv(update: Update, context: BotContext) -> None:
     data = export.registrations_csv(rows, context.services.areas, _)
     await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
                        "event", event.id, context.now, rows=len(rows))
-    await query.message.reply_document(
-        InputFile(data, filename=export.file_name(event.id)),
-        caption=_("{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",
-                  title=event.title, going=counts.going, waiting=counts.waiting,
-                  declined=counts.declined),
-    )
+    caption = _("{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",
+                title=event.title, going=counts.going, waiting=counts.waiting,
+                declined=counts.declined)
+    if event.has_started(context.now):
+        caption += " · " + _("attended: {count}", count=await attendance_store.count(
+            context.db, event.id))
+    await query.message.reply_document(InputFile(data, filename=export.file_name(event.id)),
+                                       caption=caption)
 
 
 # -- import (administrators) -----------------------------------------------------------------------
 async def import_document(update: Update, context: BotContext) -> None:
     _ = context.translate
     document = update.message.document
-    if not context.user.is_admin:  # an administrator of ADMIN_IDS who was deactivated
+    if not context.user.is_admin:
         await update.message.reply_text(
             _("Only administrators can import a calendar file. To add an event, use /newevent."))
         return
@@ -650,8 +657,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(confirm_cancel, pattern=rf"^{NS}:cancelok:"))
     application.add_handler(CallbackQueryHandler(keep, pattern=rf"^{NS}:keep:"))
     application.add_handler(CallbackQueryHandler(export_csv, pattern=rf"^{NS}:csv:"))
-    # Only for the administrators of ADMIN_IDS, so any other file still reaches the
-    # materials upload (handlers/materials_admin.py, registered after this).
-    admins = filters.User(user_id=application.services.settings.admin_ids, allow_empty=False)
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & IMPORT_FILE & admins,
+    # A calendar is a .json or .csv file (never a material, which the materials upload
+    # registered after this takes); import_document checks the sender is an administrator.
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & IMPORT_FILE,
                                            import_document))

@@ -28,10 +28,11 @@ from bot import callbacks, keyboards, menu
 from bot.context import BotContext
 from bot.hotline import hotline_footer
 from bot.i18n import Html, Translator
-from bot.materials import files, printing, search, starter
+from bot.materials import deeplink, files, printing, search, starter
 from bot.materials.catalogue import AUDIENCES, TOPICS, Material
 from bot.text import truncate
 from handlers.common import free_text, leave_and_redispatch, leave_handlers
+from handlers.start import START_LINK_HOOKS
 from storage import materials
 
 log = logging.getLogger(__name__)
@@ -329,8 +330,20 @@ async def install_starter_set(application) -> None:
         log.info("installed %d starter materials", len(added))
 
 
+async def show_poster_material(update: Update, context: BotContext, payload: str) -> None:
+    """/start from a poster's QR code: show the material the poster is about."""
+    code = deeplink.decode(payload)
+    if code is None:
+        return
+    material = await materials.get(context.db, code.material_id)
+    if material is None or material.hidden:
+        return
+    await deliver(context, update.effective_chat.id, material)
+
+
 def register(application: Application) -> None:
     """Section 2 (the menu conversation) and its buttons, which work from any message."""
     application.start_hooks.append(install_starter_set)
+    application.services.extras.setdefault(START_LINK_HOOKS, []).append(show_poster_material)
     application.add_handler(build_conversation(application))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))

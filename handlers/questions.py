@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu, scheduling
 from bot import questions as rules
 from bot.context import BotContext
+from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
 from bot.messaging import notify
@@ -124,7 +125,8 @@ async def question_photo(update: Update, context: BotContext) -> int:
     photo = update.message.photo[-1].file_id
     caption = update.message.caption
     if not caption:
-        context.user_data.setdefault(DRAFT, {})["photo"] = photo
+        context.user_data.setdefault(DRAFT, {})["photo_enc"] = \
+            cipher_for(context.services).encrypt(photo)
         _ = context.translate
         await update.message.reply_text(_("📷 Photo received. Now write your question in words."))
         return QUESTION
@@ -140,9 +142,11 @@ async def _take_question(update: Update, context: BotContext, raw: str, photo: s
               max=context.translate.number(rules.TEXT_MAX)))
         return QUESTION
     draft = context.user_data.setdefault(DRAFT, {})
-    draft["text"] = text
+    # user_data is persisted in SQLite: the question waits there encrypted, like a report draft.
+    cipher = cipher_for(context.services)
+    draft["text_enc"] = cipher.encrypt(text)
     if photo:
-        draft["photo"] = photo
+        draft["photo_enc"] = cipher.encrypt(photo)
     draft["danger"] = danger_words(context).found_in(text) is not None
     if draft["danger"]:
         await update.message.reply_text(danger_message(_))
@@ -197,14 +201,17 @@ async def _submit(
 ) -> int:
     _ = context.translate
     draft = context.user_data.pop(DRAFT, None) or {}
-    if "text" not in draft:
+    cipher = cipher_for(context.services)
+    text = cipher.decrypt(draft["text_enc"]) if "text_enc" in draft else draft.get("text")
+    photo = cipher.decrypt(draft["photo_enc"]) if "photo_enc" in draft else draft.get("photo")
+    if text is None:
         await message.reply_text(_("Something was missing. Please start again."),
                                  reply_markup=menu.keyboard(context.user.menu_role, _))
         return ConversationHandler.END
     try:
         question = await rules.open_question(
-            context.db, context.user, draft.get("district"), draft.get("ward"), draft["text"],
-            draft.get("photo"), bool(draft.get("danger")), contact_name, phone, context.now,
+            context.db, cipher, context.user, draft.get("district"), draft.get("ward"), text,
+            photo, bool(draft.get("danger")), contact_name, phone, context.now,
         )
     except (rules.Blocked, rules.TooManyOpen):
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
@@ -261,7 +268,9 @@ async def _alert_staff(
 ) -> int:
     """Send the ticket to each person in their language, with the staff buttons."""
     i18n = context.services.i18n
-    first = (await store.messages(context.db, question.id))[0]
+    cipher = cipher_for(context.services)
+    question = await store.get(context.db, question.id, cipher) or question  # with the contact
+    first = (await store.messages(context.db, question.id, cipher))[0]
     body = text if text is not None else first.text
     sent = 0
     for person in people:
@@ -333,14 +342,15 @@ async def reply_text(update: Update, context: BotContext) -> int:
     question_id = replying.get("id")
     try:
         if replying.get("staff"):
-            question = await rules.answer(context.db, context.user, question_id, text, context.now)
+            question = await rules.answer(context.db, cipher_for(context.services), context.user,
+                                          question_id, text, context.now)
             await _deliver_answer(context, question, text)
             await update.message.reply_text(
                 _("✅ Your answer to {code} was sent. The asker can write back.",
                   code=rules.code(question.id)))
         else:
-            question = await rules.follow_up(context.db, context.user, question_id, text,
-                                             context.now)
+            question = await rules.follow_up(context.db, cipher_for(context.services),
+                                             context.user, question_id, text, context.now)
             await _deliver_follow_up(context, question, text)
             await update.message.reply_text(
                 _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
@@ -481,6 +491,14 @@ async def escalate(application: Application, now) -> None:
         log.info("question %s escalated to %d administrators", question.id, sent)
 
 
+async def seal_legacy_questions(application: Application) -> None:
+    """Encrypt the questions stored in plain text before encryption at rest existed."""
+    sealed = await store.seal_legacy(application.services.database,
+                                     cipher_for(application.services))
+    if sealed:
+        log.info("encrypted %d question rows stored before encryption", sealed)
+
+
 # -- wiring ---------------------------------------------------------------------------------------
 
 def _hint(state: int):
@@ -549,6 +567,7 @@ def register(application: Application) -> None:
     """Section 2: the ask / reply conversation. Section-3 buttons are added here too, after
     it, because they only act on tickets."""
     application.add_handler(build_conversation(application))
+    application.start_hooks.append(seal_legacy_questions)
     application.add_handler(CommandHandler("myquestions", my_questions, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(close_button, pattern=rf"^{NS}:close:"))
     application.add_handler(CallbackQueryHandler(spam_button, pattern=rf"^{NS}:(un)?spam:"))

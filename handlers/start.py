@@ -25,6 +25,8 @@ from storage import users
 
 ROLE, NAME, DISTRICT, WARD, PHONE = range(5)
 NS = "onb"
+# services.extras key: async functions (update, context, payload) run for /start <payload>.
+START_LINK_HOOKS = "start_link_hooks"
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -34,6 +36,9 @@ async def start(update: Update, context: BotContext) -> int:
     payload = people.valid_deep_link(context.args[0] if context.args else None)
     if payload:
         await users.set_source_if_empty(context.db, user.telegram_id, payload)
+        # A feature that made the link (a poster's material, say) shows what it points to.
+        for show in context.services.extras.get(START_LINK_HOOKS, []):
+            await show(update, context, payload)
     if not (user.subscribed_announcements and user.subscribed_reminders):
         await people.set_subscription(context.db, user.telegram_id, True, context.now)
         await update.message.reply_text(_("You will receive announcements and reminders again."))

@@ -48,6 +48,9 @@ class Database:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted or overwritten rows (erased case details, sealed questions) are zeroed on
+        # disk instead of lingering in free pages.
+        await conn.execute("PRAGMA secure_delete=ON")
         return cls(conn, path)
 
     async def close(self) -> None:

@@ -229,7 +229,9 @@ async def registration_rows(db: Database, event_id: int) -> list:
     """Registrations with the person's details, for the staff's CSV (going, then waiting)."""
     return await db.fetchall(
         "SELECT r.state, r.joined_at, u.telegram_id, u.display_name, u.role, u.district,"
-        " u.ward, u.phone FROM event_registrations r JOIN users u USING (telegram_id)"
+        " u.ward, u.phone, EXISTS (SELECT 1 FROM event_attendance a WHERE a.event_id ="
+        " r.event_id AND a.telegram_id = r.telegram_id) AS attended"
+        " FROM event_registrations r JOIN users u USING (telegram_id)"
         " WHERE r.event_id = ? ORDER BY CASE r.state WHEN 'going' THEN 0"
         " WHEN 'waiting' THEN 1 ELSE 2 END, r.turn",
         (event_id,),

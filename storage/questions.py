@@ -1,4 +1,9 @@
-"""Questions from parents (tickets), their messages, spam blocks, and information counters."""
+"""Questions from parents (tickets), their messages, spam blocks, and information counters.
+
+A question's texts, photo and shared contact are encrypted with the cipher passed in
+(bot/crypto.FieldCipher), like a case's details. Reads without a cipher return the ticket's
+state only: those fields come back as None.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ class Question:
     state: str
     danger: bool
     contact_shared: bool
-    contact_name: str | None
+    contact_name: str | None  # None when read without the cipher
     contact_phone: str | None
     created_at: dt.datetime
     waiting_since: dt.datetime | None
@@ -37,18 +42,25 @@ class QuestionMessage:
     question_id: int
     author: str
     staff_id: int | None
-    text: str
+    text: str | None  # None when read without the cipher
     photo_file_id: str | None
     created_at: dt.datetime
 
 
 _COLUMNS = (
     "id, asker_id, district, ward, state, danger, contact_shared, contact_name, contact_phone,"
-    " created_at, waiting_since, escalated_at"
+    " created_at, waiting_since, escalated_at, sealed"
 )
 
 
-def _question(row) -> Question:
+def _open(cipher, row, column: str) -> str | None:
+    """A sensitive column in clear: decrypted if sealed, None if no cipher was given."""
+    if not row["sealed"]:
+        return row[column]  # written before encryption (until sealed at start-up)
+    return cipher.decrypt(row[column]) if cipher is not None else None
+
+
+def _question(row, cipher=None) -> Question:
     return Question(
         id=row["id"],
         asker_id=row["asker_id"],
@@ -57,8 +69,8 @@ def _question(row) -> Question:
         state=row["state"],
         danger=bool(row["danger"]),
         contact_shared=bool(row["contact_shared"]),
-        contact_name=row["contact_name"],
-        contact_phone=row["contact_phone"],
+        contact_name=_open(cipher, row, "contact_name"),
+        contact_phone=_open(cipher, row, "contact_phone"),
         created_at=from_db(row["created_at"]),
         waiting_since=from_db(row["waiting_since"]),
         escalated_at=from_db(row["escalated_at"]),
@@ -66,7 +78,7 @@ def _question(row) -> Question:
 
 
 async def create(
-    db: Database, asker_id: int, district: str | None, ward: str | None, text: str,
+    db: Database, cipher, asker_id: int, district: str | None, ward: str | None, text: str,
     photo_file_id: str | None, danger: bool, contact_name: str | None, contact_phone: str | None,
     now: dt.datetime,
 ) -> int:
@@ -75,42 +87,65 @@ async def create(
     shared = contact_phone is not None
     question_id = await db.execute(
         "INSERT INTO questions (asker_id, district, ward, state, danger, contact_shared,"
-        " contact_name, contact_phone, created_at, waiting_since)"
-        " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
-        (asker_id, district, ward, int(danger), int(shared), contact_name if shared else None,
-         contact_phone, stamp, stamp),
+        " contact_name, contact_phone, created_at, waiting_since, sealed)"
+        " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, 1)",
+        (asker_id, district, ward, int(danger), int(shared),
+         cipher.encrypt(contact_name if shared else None), cipher.encrypt(contact_phone),
+         stamp, stamp),
     )
-    await add_message(db, question_id, "asker", None, text, photo_file_id, now)
+    await add_message(db, cipher, question_id, "asker", None, text, photo_file_id, now)
     return question_id
 
 
 async def add_message(
-    db: Database, question_id: int, author: str, staff_id: int | None, text: str,
+    db: Database, cipher, question_id: int, author: str, staff_id: int | None, text: str,
     photo_file_id: str | None, now: dt.datetime,
 ) -> int:
     return await db.execute(
         "INSERT INTO question_messages (question_id, author, staff_id, text, photo_file_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (question_id, author, staff_id, text, photo_file_id, to_db(now)),
+        " created_at, sealed) VALUES (?, ?, ?, ?, ?, ?, 1)",
+        (question_id, author, staff_id, cipher.encrypt(text), cipher.encrypt(photo_file_id),
+         to_db(now)),
     )
 
 
-async def get(db: Database, question_id: int) -> Question | None:
+async def get(db: Database, question_id: int, cipher=None) -> Question | None:
     row = await db.fetchone(f"SELECT {_COLUMNS} FROM questions WHERE id = ?", (question_id,))
-    return None if row is None else _question(row)
+    return None if row is None else _question(row, cipher)
 
 
-async def messages(db: Database, question_id: int) -> list[QuestionMessage]:
+async def messages(db: Database, question_id: int, cipher=None) -> list[QuestionMessage]:
     rows = await db.fetchall(
-        "SELECT id, question_id, author, staff_id, text, photo_file_id, created_at"
+        "SELECT id, question_id, author, staff_id, text, photo_file_id, created_at, sealed"
         " FROM question_messages WHERE question_id = ? ORDER BY id",
         (question_id,),
     )
     return [
         QuestionMessage(row["id"], row["question_id"], row["author"], row["staff_id"],
-                        row["text"], row["photo_file_id"], from_db(row["created_at"]))
+                        _open(cipher, row, "text"), _open(cipher, row, "photo_file_id"),
+                        from_db(row["created_at"]))
         for row in rows
     ]
+
+
+async def seal_legacy(db: Database, cipher) -> int:
+    """Encrypt the rows written in plain text before encryption; returns how many."""
+    sealed = 0
+    async with db.transaction():
+        for row in await db.fetchall("SELECT id, contact_name, contact_phone FROM questions"
+                                     " WHERE sealed = 0"):
+            sealed += await db.execute(
+                "UPDATE questions SET contact_name = ?, contact_phone = ?, sealed = 1"
+                " WHERE id = ? AND sealed = 0",
+                (cipher.encrypt(row["contact_name"]), cipher.encrypt(row["contact_phone"]),
+                 row["id"]))
+        for row in await db.fetchall("SELECT id, text, photo_file_id FROM question_messages"
+                                     " WHERE sealed = 0"):
+            sealed += await db.execute(
+                "UPDATE question_messages SET text = ?, photo_file_id = ?, sealed = 1"
+                " WHERE id = ? AND sealed = 0",
+                (cipher.encrypt(row["text"]), cipher.encrypt(row["photo_file_id"]), row["id"]))
+    return sealed
 
 
 async def set_answered(db: Database, question_id: int) -> None:

@@ -166,13 +166,21 @@ class EventRow:
     going: int
     waiting: int
     declined: int
+    attended: int = 0  # registered people marked present (migration 0010)
 
 
 async def events(db: Database, start: dt.datetime, end: dt.datetime,
                  district: str | None) -> list[EventRow]:
-    """Events starting in the period with their registrations. For one district: its own
-    events and the programme-wide ones, counting only that district's people at the latter."""
-    params: list[object] = []
+    """Events starting in the period with their registrations and attendance. For one district:
+    its own events and the programme-wide ones, counting only that district's people at the
+    latter."""
+    # People marked present, scoped like the registrations (a subquery: no double counting).
+    params: list[object] = [district, district]
+    attended = (
+        "(SELECT count(*) FROM event_attendance a LEFT JOIN users au"
+        " ON au.telegram_id = a.telegram_id WHERE a.event_id = e.id"
+        " AND (? IS NULL OR e.district IS NOT NULL OR au.district = ?)) AS attended"
+    )
     person_scope = ""
     if district is not None:
         person_scope = " AND (e.district IS NOT NULL OR r.person_district = ?)"
@@ -186,7 +194,7 @@ async def events(db: Database, start: dt.datetime, end: dt.datetime,
         "SELECT e.id, e.title, e.kind, e.starts_at, e.district, e.ward, e.capacity, e.status,"
         " coalesce(sum(r.state = 'going'), 0) AS going,"
         " coalesce(sum(r.state = 'waiting'), 0) AS waiting,"
-        " coalesce(sum(r.state = 'declined'), 0) AS declined"
+        f" coalesce(sum(r.state = 'declined'), 0) AS declined, {attended}"
         " FROM events e LEFT JOIN (SELECT x.event_id, x.state, u.district AS person_district"
         "   FROM event_registrations x LEFT JOIN users u ON u.telegram_id = x.telegram_id) r"
         f" ON r.event_id = e.id{person_scope}"
@@ -197,7 +205,7 @@ async def events(db: Database, start: dt.datetime, end: dt.datetime,
     return [
         EventRow(row["id"], row["title"], row["kind"], from_db(row["starts_at"]),
                  row["district"], row["ward"], row["capacity"], row["status"], row["going"],
-                 row["waiting"], row["declined"])
+                 row["waiting"], row["declined"], row["attended"])
         for row in rows
     ]
 

@@ -159,6 +159,18 @@ async def seed(tg) -> None:
         await db.execute(
             "INSERT INTO event_registrations (event_id, telegram_id, state, joined_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?)", (event_id, person, state, joined, joined))
+    # Attendance marked by staff 101: at the training 204 (a place) and 302 (came from the
+    # waiting list), not 301; at the programme-wide club both 203 (BC) and 202 (Q8).
+    # All districts: training 2, club 2 → 4. Q8 only: training 2, club 1 (202) → 3.
+    for event_id, person, marked in (
+        (1, 204, "2021-03-15T01:30:00Z"),
+        (1, 302, "2021-03-15T01:31:00Z"),
+        (2, 203, "2021-02-20T02:00:00Z"),
+        (2, 202, "2021-02-20T02:01:00Z"),
+    ):
+        await db.execute(
+            "INSERT INTO event_attendance (event_id, telegram_id, marked_by, marked_at)"
+            " VALUES (?, ?, 101, ?)", (event_id, person, marked))
 
     # Materials, deliveries, a poster, print requests.
     for material_id, title, topic in ((M1, "Quyền trẻ em", "rights"),

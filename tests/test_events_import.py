@@ -104,6 +104,13 @@ async def test_a_staff_members_csv_is_not_taken_as_a_calendar(tg):
     await staff.send_document("lich.json", rows(GOOD))
     assert await store.upcoming(tg.db, tg.clock.now()) == []
     assert not any("Đã nhập lịch" in text for text in received(staff))
+    assert any("quản trị viên" in text for text in received(staff))  # told why, politely
+
+
+async def test_an_administrator_promoted_in_the_bot_can_import_by_upload(tg):
+    chief = await person(tg, "Anh Tâm", role="admin", district="Q8")  # not in ADMIN_IDS
+    await chief.send_document("lich.json", rows(GOOD))
+    assert [e.title for e in await store.upcoming(tg.db, tg.clock.now())] == ["Sinh hoạt CLB"]
 
 
 async def test_importing_again_updates_and_tells_registered_people(tg):

@@ -97,15 +97,15 @@ async def test_waiting_list_and_promotion_with_a_message(tg):
         await user.send("/events")
         await user.press("1. Tập huấn giáo viên")
     answer = await an.press("📝 Đăng ký")
-    assert answer["text"] == "Đã đăng ký. Hẹn gặp anh/chị!"
-    assert "✅ Anh/chị đã đăng ký." in an.last_text and "1/1" in an.last_text
+    assert answer["text"] == "Đã đăng ký. Hẹn gặp bạn!"
+    assert "✅ Bạn đã đăng ký." in an.last_text and "1/1" in an.last_text
     answer = await binh.press("📝 Đăng ký")
     assert "danh sách chờ" in answer["text"] and answer["show_alert"]
     await chi.press("📝 Đăng ký")
     assert "xếp thứ 2" in chi.last_text
     assert await store.counts(tg.db, event_id) == store.Counts(going=1, waiting=2)
     await an.press("🙅 Không tham gia")
-    assert "Anh/chị đã báo không tham gia." in an.last_text
+    assert "Bạn đã báo không tham gia." in an.last_text
     [message] = received(binh, "Đã có chỗ trống")
     assert "Tập huấn giáo viên" in message
     assert received(chi, "Đã có chỗ trống") == []
@@ -223,12 +223,12 @@ async def test_staff_move_and_cancel_from_the_card(tg):
     assert "Thứ Tư, 02/06/2021, 14:00 – 16:00" in notice
     await staff.send("/events")
     await staff.press("1. Sinh hoạt CLB")
-    await staff.press("❌ Huỷ sự kiện")
+    await staff.press("❌ Hủy sự kiện")
     assert "1 người đã đăng ký" in staff.last_text
-    await staff.press("❌ Đồng ý huỷ")
-    assert "Đã huỷ" in staff.last_text
+    await staff.press("❌ Đồng ý hủy")
+    assert "Đã hủy" in staff.last_text
     await tg.tick()
-    assert len(received(lan, "Đã huỷ")) == 1
+    assert len(received(lan, "Đã hủy")) == 1
     assert not (await store.get(tg.db, event_id)).is_active
     assert await reminder_store.for_event(tg.db, event_id, "pending") == []
     await lan.send("/events")

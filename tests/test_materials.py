@@ -335,6 +335,18 @@ async def test_first_contacts_through_a_poster_are_attributed(tg):
     assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường 1, Quận 8 ({other_code}): 1" in text
 
 
+async def test_a_newcomer_from_a_poster_sees_its_material_then_the_welcome(tg):
+    hotline = await by_slug(tg, "hotline-111")
+    newcomer = tg.user("Dung")
+    await newcomer.send(f"/start {deeplink.encode(hotline.id, 'Q8-P05')}")
+    texts = [m.content or "" for m in newcomer.bot_messages]
+    shown = next(i for i, t in enumerate(texts) if hotline.title_in("vi") in t)
+    welcome = next(i for i, t in enumerate(texts) if "Bạn là ai?" in t)
+    assert shown < welcome
+    counts = {c.material_id: c.deliveries for c in await materials.delivery_counts(tg.db)}
+    assert counts[hotline.id] == 1
+
+
 async def test_material_stats_are_for_staff_only(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materialstats")

@@ -101,7 +101,7 @@ async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
     await hoa.send("/materials tổng đài 111")
     await hoa.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
     await hoa.press("🔳 Áp phích QR cho phường, xã")
-    assert "sẽ dán ở phường, xã nào?" in hoa.last_text
+    assert "sẽ dán ở phường/xã nào?" in hoa.last_text
     assert "Tân Túc" not in hoa.buttons  # own district only
     await hoa.press("Phường 8")
     sent = hoa.last

@@ -118,7 +118,7 @@ async def test_parents_cannot_ask_for_copies(tg):
     assert "🖨 Yêu cầu in tài liệu" not in lan.buttons
     hotline = next(m for m in await materials.listing(tg.db) if m.slug == "hotline-111")
     answer = await lan.press_data(f"prq:new:{hotline.id}")
-    assert answer["show_alert"] and "Cộng tác viên và cán bộ" in answer["text"]
+    assert answer["show_alert"] and "Chỉ cộng tác viên và cán bộ" in answer["text"]
     assert await print_requests.of_requester(tg.db, lan.id) == []
 
 
@@ -133,7 +133,7 @@ async def test_bad_answers_keep_the_step(tg):
     await lan.send_sticker()
     assert "từ 1 đến 1.000" in lan.last_text
     await lan.send("50 bản")
-    assert "Cho phường, xã nào?" in lan.last_text
+    assert "Cho phường/xã nào?" in lan.last_text
     assert lan.buttons[0] == "Phường 5"  # their own ward first
     assert "Tân Túc" not in lan.buttons  # only their district
     await lan.press_data("prq:ward:BC-TANTUC")  # forged: another district's commune

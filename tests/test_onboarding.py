@@ -262,6 +262,10 @@ async def test_pending_list_for_admin(tg):
     await sign_up(lan, COLLABORATOR)
     await tg.admin.send("/pending")
     assert "Nguyễn Thị Lan" in tg.admin.last_text
+    await tg.admin.send("/users collaborator")
+    views = [(e.actor_id, e.action, e.detail.get("shown")) for e in await audit.entries(tg.db)
+             if e.action.startswith("view_")]
+    assert views == [(tg.admin.id, "view_pending", 1), (tg.admin.id, "view_people", 0)]
     await tg.admin.press("✅ Duyệt")
     assert (await users.get(tg.db, lan.id)).is_collaborator
 

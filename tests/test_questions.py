@@ -4,6 +4,7 @@ danger words, escalation after 24 hours, spam limits and forged buttons."""
 from __future__ import annotations
 
 from bot import questions as rules
+from bot.crypto import cipher_for
 from storage import audit, users
 from storage import questions as store
 from tests.test_parents_info import make_parent, make_staff
@@ -115,7 +116,7 @@ async def test_shared_contact_and_photo_reach_staff(tg):
     await lan.press("📱 Chia sẻ số điện thoại")
     await lan.press("📱 Chia sẻ số điện thoại")  # the reply-keyboard contact button
     assert "H0001" in lan.last_text
-    question = await store.get(tg.db, 1)
+    question = await store.get(tg.db, 1, cipher_for(tg.app.services))  # stored encrypted
     assert question.contact_shared and question.contact_phone == "+84909000111"
     texts = staff_texts(tam)
     assert "+84909000111" in texts and "chia sẻ liên hệ" in texts
@@ -177,13 +178,13 @@ async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
     lan = await make_parent(tg, district="Q8", ward="Q8-P01")
     mai = await make_staff(tg, "Mai", "Q8")
     await ask(lan, "mua hàng giá rẻ tại đây nhé các bạn ơi")
-    await mai.press("🚫 Đánh dấu spam")
+    await mai.press("🚫 Đánh dấu tin rác")
     assert "không thể gửi câu hỏi" in mai.last_text
     assert (await store.get(tg.db, 1)).state == "closed"
     await lan.press(ASK)
     assert "không thể gửi câu hỏi" in lan.last_text
     assert await store.count_unclosed(tg.db, lan.id) == 0
-    await mai.press("↩️ Bỏ đánh dấu spam")
+    await mai.press("↩️ Bỏ đánh dấu tin rác")
     await ask(lan, "Xin lỗi, tôi muốn hỏi về tập huấn cho phụ huynh")
     assert "H0002" in lan.last_text
     assert [e.action for e in await audit.entries(tg.db, "question", 1)] == [

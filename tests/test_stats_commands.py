@@ -34,14 +34,18 @@ async def test_district_staff_see_their_district_in_vietnamese(tg):
     assert "Theo quận/huyện" not in text  # one district only
     assert "Tân Túc" not in text and "Bình Chánh" not in text
     # Medians and 90th percentiles, numbers the Vietnamese way (decimal comma).
-    assert "Thời gian đến khi tiếp nhận: trung vị 4 giờ, 90% trong vòng 8,8 giờ (3 ca)" in text
-    assert "Thời gian đến khi đóng ca: trung vị 30 ngày, 90% trong vòng 30,8 ngày (3 ca)" in text
+    assert "Thời gian đến khi tiếp nhận: trung vị 4 giờ, 90% trong vòng 8,8 giờ (3 hồ sơ)" in text
+    assert "Thời gian đến khi đóng hồ sơ: trung vị 30 ngày, 90% trong vòng 30,8 ngày (3 hồ sơ)" in text
     assert "Còn mở cuối kỳ: 1" in text
-    assert "Trễ hạn luật định: 2/4 mốc (2 ca); đang quá hạn: 1" in text
+    assert "Trễ hạn luật định: 2/4 mốc (2 hồ sơ); đang quá hạn: 1" in text
     assert "Cộng tác viên tích cực: 3/3" in text
+    # Events of Q8 and the programme-wide club (its Q8 people only), with attendance.
+    assert "Sự kiện: 2 (hủy 0); tham gia 3, danh sách chờ 1, có mặt 3" in text
+    assert "• Sinh hoạt CLB trẻ em (20/02): tham gia 1, chờ 0, có mặt 1" in text
+    assert "• Tập huấn quyền trẻ em cho giáo viên (15/03): tham gia 2, chờ 1, có mặt 2" in text
     assert "Thông báo: 1, đến được 7/10 người, không liên lạc được 20%" in text
     assert "trả lời đầu tiên trung vị 13,5 giờ, 90% trong vòng 21,9 giờ (2 câu hỏi)" in text
-    assert "/export Q1 2021" in text
+    assert "/export Q1 2021 Q8" in text
     assert CHILD_NAME not in text and REPORTER_PHONE not in text
     # Staff get period buttons but no district switch.
     assert "✓ Quý trước" in hoa.buttons
@@ -103,6 +107,9 @@ async def test_administrators_see_all_and_can_narrow_to_a_district(tg):
     assert "Đã nhận: 4 (khẩn cấp: 2)" in text
     assert "Theo quận/huyện: Quận 8: 3 · Huyện Bình Chánh: 1" in text
     assert "Thông báo: 2, đến được 10/14 người, không liên lạc được 14,3%" in text
+    assert "Sự kiện: 2 (hủy 1); tham gia 4, danh sách chờ 1, có mặt 4" in text
+    assert "• Sinh hoạt CLB trẻ em (20/02): tham gia 2, chờ 0, có mặt 2" in text
+    assert "Truyền thông phòng chống xâm hại" not in text  # cancelled: not listed
     assert "✓ Tất cả quận/huyện" in admin.buttons
     await admin.press("Huyện Bình Chánh")
     assert "Huyện Bình Chánh · số liệu lúc" in admin.last_text
@@ -132,12 +139,12 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
     documents = [m for m in hoa.bot_messages if m.document]
     assert [m.document["file_name"] for m in documents] == [
         "thong-ke_Q8_q20211.xlsx", "thong-ke_Q8_q20211.png"]
-    assert documents[0].caption == "📊 Thống kê quý 1/2021, Quận 8: 3 báo cáo, 4 ca."
+    assert documents[0].caption == "📊 Thống kê quý 1/2021, Quận 8: 3 báo cáo, 4 hồ sơ."
     assert any("Đang chuẩn bị bảng tính và biểu đồ quý 1/2021, Quận 8" in (m.text or "")
                for m in hoa.bot_messages)
 
     book = load_workbook(io.BytesIO(tg.server.file_bytes(documents[0].document["file_id"])))
-    codes = [row[0] for row in book["Danh sách ca"].iter_rows(min_row=2, values_only=True)]
+    codes = [row[0] for row in book["Danh sách hồ sơ"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["Q8-2020-0009", "Q8-2021-0001", "Q8-2021-0002", "Q8-2021-0003"]
     summary = {row[0]: row[1] for row in book["Tóm tắt"].iter_rows(values_only=True)}
     assert summary["Phạm vi"] == "Quận 8"

@@ -82,6 +82,9 @@ async def test_network_figures_for_all_districts(tg):
     assert [(row.id, row.going, row.waiting, row.declined) for row in events.rows] == [
         (3, 0, 0, 0), (2, 2, 0, 0), (1, 2, 1, 1)]
     assert (events.held, events.cancelled, events.going, events.waiting) == (2, 1, 4, 1)
+    # Attendance: training 204 + 302 (from the waiting list), club 203 + 202.
+    assert [(row.id, row.attended) for row in events.rows] == [(3, 0), (2, 2), (1, 2)]
+    assert events.attended == 4
     materials = found.materials
     assert [(row.title, row.deliveries, row.files, row.people) for row in materials.rows] == [
         ("Quyền trẻ em", 3, 2, 2), ("Đường dây nóng 111", 1, 0, 1)]
@@ -120,6 +123,9 @@ async def test_one_district_sees_only_its_own(tg):
     # The district's own training, and the programme-wide club counting Q8 people only.
     assert [(row.id, row.going, row.waiting) for row in found.events.rows] == [
         (2, 1, 0), (1, 2, 1)]
+    # At the programme-wide club only 202 is of Q8 (203 is of BC); the training is Q8's own.
+    assert [(row.id, row.attended) for row in found.events.rows] == [(2, 1), (1, 2)]
+    assert found.events.attended == 3
     assert [(row.title, row.deliveries) for row in found.materials.rows] == [
         ("Quyền trẻ em", 2)]
     assert found.materials.print_by_status == {"delivered": (1, 100), "requested": (1, 50)}
@@ -139,7 +145,7 @@ async def test_empty_period_has_zeros_not_errors(tg):
     assert list(empty.reports.by_month) == [(2020, 1), (2020, 2), (2020, 3)]
     book = load_workbook(io.BytesIO(workbook.build(empty, tg.app.services.areas,
                                                    tg.app.services.i18n("vi"))))
-    assert book["Danh sách ca"].max_row == 1  # headers only
+    assert book["Danh sách hồ sơ"].max_row == 1  # headers only
     assert chart.render(empty, tg.app.services.areas, tg.app.services.i18n("vi")).startswith(
         b"\x89PNG")
 
@@ -152,7 +158,7 @@ async def test_workbook_cells_read_back(tg):
     found = await q1(tg)
     data = workbook.build(found, tg.app.services.areas, tg.app.services.i18n("vi"))
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Tóm tắt", "Báo cáo", "Danh sách ca", "Cộng tác viên", "Sự kiện",
+    assert book.sheetnames == ["Tóm tắt", "Báo cáo", "Danh sách hồ sơ", "Cộng tác viên", "Sự kiện",
                                "Tài liệu", "Yêu cầu in", "Thông báo", "Câu hỏi",
                                "Người dùng mới"]
     for sheet in book.worksheets:
@@ -167,11 +173,11 @@ async def test_workbook_cells_read_back(tg):
     assert summary["Thời gian từ báo cáo đến khi tiếp nhận: trung vị (giờ)"] == 4
     assert summary["Thời gian từ báo cáo đến khi tiếp nhận: phân vị 90 (giờ)"] == \
         pytest.approx(8.8)
-    assert summary["Thời gian từ báo cáo đến khi đóng ca: trung vị (giờ)"] == 720
-    assert summary["Ca còn mở cuối kỳ"] == 2
-    assert summary["Ca đã chuyển gửi dịch vụ"] == 2
-    assert summary["Ca đã đóng"] == 3
-    assert summary["Ca quá hạn hiện nay"] == 1
+    assert summary["Thời gian từ báo cáo đến khi đóng hồ sơ: trung vị (giờ)"] == 720
+    assert summary["Hồ sơ còn mở cuối kỳ"] == 2
+    assert summary["Hồ sơ đã chuyển gửi dịch vụ"] == 2
+    assert summary["Hồ sơ đã đóng"] == 3
+    assert summary["Hồ sơ đang quá hạn"] == 1
     assert summary["Cộng tác viên tích cực"] == 4
     assert summary["Tỉ lệ không liên lạc được"] == pytest.approx(2 / 14)
     assert summary["Người dùng mới"] == 5
@@ -185,10 +191,10 @@ async def test_workbook_cells_read_back(tg):
     assert ["Mức khẩn cấp", "Khẩn cấp", 2] in reports
     assert ["Tháng", "03/2021 — Huyện Bình Chánh", 1] in reports
 
-    case_rows = _rows(book["Danh sách ca"])
+    case_rows = _rows(book["Danh sách hồ sơ"])
     header = case_rows[0]
     first = dict(zip(header, case_rows[2], strict=True))
-    assert first["Mã ca"] == "Q8-2021-0001"
+    assert first["Mã hồ sơ"] == "Q8-2021-0001"
     assert first["Phường/xã"] == "Phường 1"
     assert first["Ngày nhận"] == dt.datetime(2021, 1, 5, 8, 0)  # local time
     assert first["Nhóm trẻ em"] == "l) Bị xâm hại tình dục; i) Tổn hại nghiêm trọng do bạo lực"
@@ -196,9 +202,9 @@ async def test_workbook_cells_read_back(tg):
     assert first["Mức nguy cơ"] == "cao"
     assert first["Kết quả"] == "Chuyển gửi dịch vụ"
     assert first["Số giờ đến khi tiếp nhận"] == 2
-    assert first["Số giờ đến khi đóng ca"] == 720
+    assert first["Số giờ đến khi đóng hồ sơ"] == 720
     assert first["Trễ hạn trong kỳ"] == "có"
-    assert book["Danh sách ca"].cell(row=3, column=header.index("Ngày nhận") + 1).number_format == \
+    assert book["Danh sách hồ sơ"].cell(row=3, column=header.index("Ngày nhận") + 1).number_format == \
         workbook.DATETIME_FORMAT
 
     events = _rows(book["Sự kiện"])
@@ -206,6 +212,10 @@ async def test_workbook_cells_read_back(tg):
     assert training["Sự kiện"] == "Tập huấn quyền trẻ em cho giáo viên"
     assert (training["Tham gia"], training["Danh sách chờ"], training["Không tham gia"]) == \
         (2, 1, 1)
+    assert training["Có mặt"] == 2
+    club = dict(zip(events[0], events[2], strict=True))
+    assert (club["Sự kiện"], club["Có mặt"]) == ("Sinh hoạt CLB trẻ em", 2)
+    assert summary["Lượt có mặt tại sự kiện"] == 4
     broadcasts = _rows(book["Thông báo"])
     first_send = dict(zip(broadcasts[0], broadcasts[1], strict=True))
     assert (first_send["Số người nhận"], first_send["Đã nhận"],

@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from storage.timeutil import from_db
 
 HEADERS = ("STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã", "Số điện thoại",
-           "Trạng thái", "Thời điểm đăng ký", "Telegram ID")
+           "Trạng thái", "Có mặt", "Thời điểm đăng ký", "Telegram ID")
 STATES = {"going": "Đã đăng ký", "waiting": "Danh sách chờ", "declined": "Không tham gia"}
 ROLES = {"public": "Phụ huynh/người dân", "collaborator": "Cộng tác viên",
          "staff": "Cán bộ", "admin": "Quản trị"}
@@ -52,6 +52,7 @@ def registrations_csv(rows: Iterable, areas: Areas, translate: Translator) -> by
             areas.ward_name(row["ward"], "vi") if row["ward"] else "",
             _phone(row["phone"]),
             STATES.get(row["state"], row["state"]),
+            "Có" if row["attended"] else "",
             translate.short_datetime(joined) if joined else "",
             row["telegram_id"],
         ])

@@ -102,6 +102,10 @@ class EventFigures:
     def waiting(self) -> int:
         return sum(row.waiting for row in self.rows if row.status == "active")
 
+    @property
+    def attended(self) -> int:
+        return sum(row.attended for row in self.rows if row.status == "active")
+
 
 @dataclass(frozen=True)
 class MaterialFigures:

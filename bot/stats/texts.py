@@ -15,6 +15,7 @@ MESSAGE_LIMIT = 4096
 TOP_WARDS = 6
 TOP_GROUPS = 6
 TOP_SOURCES = 5
+TOP_EVENTS = 5  # events listed one by one; the workbook has them all
 LABEL_LIMIT = 48
 
 
@@ -58,6 +59,22 @@ def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = 
     if limit is not None and len(items) > limit:
         text += " · " + _("{count} more", count=_.number(len(items) - limit))
     return Html(text or "—")
+
+
+def event_lines(figures: Statistics, _: Translator) -> list[str]:
+    """One line per event held in the period (the first TOP_EVENTS): its registrations and
+    how many of the registered came."""
+    held = [row for row in figures.events.rows if row.status == "active"]
+    lines = [
+        _("• {title} ({day}): going {going}, waiting {waiting}, attended {attended}",
+          title=truncate(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
+          going=_.number(row.going), waiting=_.number(row.waiting),
+          attended=_.number(row.attended))
+        for row in held[:TOP_EVENTS]
+    ]
+    if len(held) > TOP_EVENTS:
+        lines.append("• " + _("{count} more", count=_.number(len(held) - TOP_EVENTS)))
+    return lines
 
 
 def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
@@ -115,9 +132,12 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
           active=_.number(people.active), approved=_.number(people.approved),
           reported=_.number(people.reported), registered=_.number(people.registered_for_events),
           joined=_.number(people.joined)),
-        _("Events: {held} (cancelled {cancelled}); going {going}, waiting list {waiting}",
+        _("Events: {held} (cancelled {cancelled}); going {going}, waiting list {waiting}, "
+          "attended {attended}",
           held=_.number(events.held), cancelled=_.number(events.cancelled),
-          going=_.number(events.going), waiting=_.number(events.waiting)),
+          going=_.number(events.going), waiting=_.number(events.waiting),
+          attended=_.number(events.attended)),
+        *event_lines(figures, _),
         _("Materials handed out: {count}", count=_.number(materials.delivered)),
         _("Print requests: {list}", list=_pairs(
             ((labels.labelled(labels.PRINT_STATUSES, status, p), n)
@@ -140,12 +160,14 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
 
 
 def export_argument(figures: Statistics) -> str:
-    """What to type after /export for the same period (a form `period.parse` reads back)."""
+    """What to type after /export for the same figures (forms `period.parse` reads back)."""
     period = figures.period
     if period.kind == "month":
-        return f"{period.start.month}/{period.start.year}"
-    if period.kind == "quarter":
-        return f"Q{period.quarter} {period.start.year}"
-    if period.kind == "year":
-        return str(period.start.year)
-    return f"{period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}"
+        text = f"{period.start.month}/{period.start.year}"
+    elif period.kind == "quarter":
+        text = f"Q{period.quarter} {period.start.year}"
+    elif period.kind == "year":
+        text = str(period.start.year)
+    else:
+        text = f"{period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}"
+    return text if figures.district is None else f"{text} {figures.district}"

@@ -132,6 +132,8 @@ def summary_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
     add(_("Approved collaborators"), people.approved)
     add(_("Events"), figures.events.held, _("events that started in the period"))
     add(_("Event registrations (going)"), figures.events.going)
+    add(_("Event attendance"), figures.events.attended,
+        _("registered people marked present by staff"))
     add(_("Materials handed out"), figures.materials.delivered)
     add(_("Print requests"), len(figures.materials.print_rows))
     add(_("Announcements sent"), figures.broadcasts.broadcasts,
@@ -209,14 +211,14 @@ def events_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["events"]), [
         _("Event"), _("Kind"), _("Starts"), _("District"), _("Ward or commune"), _("Capacity"),
-        _("State"), _("Going"), _("Waiting list"), _("Not going"),
+        _("State"), _("Going"), _("Waiting list"), _("Not going"), _("Attended"),
     ], formats={2: DATETIME_FORMAT})
     for row in figures.events.rows:
         table.rows.append([
             row.title, labels.event_kind_label(row.kind, _), cells.local(row.starts_at),
             cells.district(row.district), cells.ward(row.ward), row.capacity,
             labels.labelled(labels.EVENT_STATES, row.status, _), row.going, row.waiting,
-            row.declined,
+            row.declined, row.attended,
         ])
     return table
 
