@@ -146,14 +146,28 @@ def build_application(
 def register_handlers(application: BotApplication) -> None:
     """Every journey in the order PTB must try them. Group -1 identifies the person first."""
     from bot import retention
-    from handlers import approvals, common, errors, menu, start
-    from handlers import materials, materials_admin, print_requests
+    from handlers import (
+        approvals,
+        awareness,
+        broadcast,
+        cases,
+        common,
+        errors,
+        events,
+        events_admin,
+        events_attendance,
+        materials,
+        materials_admin,
+        menu,
+        myreports,
+        print_requests,
+        questions,
+        report,
+        start,
+        stats,
+        ward_contacts,
+    )
     from handlers import info as parents_info
-    from handlers import questions, ward_contacts
-    from handlers import cases, myreports, report
-    from handlers import awareness, broadcast
-    from handlers import events, events_admin, events_attendance
-    from handlers import stats
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)

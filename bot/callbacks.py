@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text import whole_number
+
 MAX_BYTES = 64
 # Larger numbers overflow SQLite's 64-bit INTEGER when bound as a parameter.
 MAX_ID = 2**63 - 1
@@ -30,11 +32,7 @@ class CallbackData:
 
     def int_arg(self, index: int) -> int | None:
         """A non-negative id that fits SQLite's INTEGER; None for anything else (forged)."""
-        value = self.arg(index)
-        if value is None or not value.isdigit():
-            return None
-        number = int(value)
-        return number if number <= MAX_ID else None
+        return whole_number(self.arg(index), MAX_ID)
 
 
 def encode(namespace: str, action: str, *args: object) -> str:

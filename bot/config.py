@@ -109,7 +109,7 @@ def _parse_ids(raw: str) -> frozenset[int]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        if not (part.lstrip("-").isascii() and part.lstrip("-").isdigit()):
             raise ConfigError(
                 f"ADMIN_IDS must be comma-separated Telegram user ids (numbers), got {part!r}"
             )
@@ -152,13 +152,13 @@ def _parse_secret(raw: str | None) -> str | None:
 
 
 def _parse_positive_int(name: str, raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {raw!r}")
     return int(raw)
 
 
 def _parse_port(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
         raise ConfigError(f"WEBHOOK_PORT must be a port number, got {raw!r}")
     return int(raw)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.people import NotApplicable, PermissionDenied
-from bot.text import normalize
+from bot.text import normalize, whole_number
 from storage import audit, users
 from storage import questions as store
 from storage.db import Database
@@ -41,7 +41,7 @@ def parse_code(text: str) -> int | None:
     cleaned = text.strip().lstrip("#").upper()
     if cleaned.startswith("H"):
         cleaned = cleaned[1:]
-    return int(cleaned) if cleaned.isdigit() else None
+    return whole_number(cleaned)
 
 
 def clean_text(text: str | None) -> str | None:

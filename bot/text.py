@@ -60,3 +60,17 @@ def join_within(parts: list[str], limit: int, separator: str = "\n", newest_last
         kept.append(part)
         budget -= len(part) + len(separator)
     return separator.join([*kept, more])
+
+
+def whole_number(text: str | None, maximum: int = 2**63 - 1) -> int | None:
+    """A typed whole number of ASCII digits within range, else None.
+
+    str.isdigit() alone accepts "²" or "٣", which int() then refuses or reads unexpectedly.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= maximum else None

@@ -16,7 +16,7 @@ from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.messaging import notify
-from bot.text import join_within
+from bot.text import join_within, whole_number
 from storage import audit, users
 from storage.users import User
 
@@ -151,11 +151,7 @@ async def users_command(update: Update, context: BotContext) -> None:
 
 
 def _target_id(context: BotContext) -> int | None:
-    # ASCII digits only ("²".isdigit() is True but int() refuses it), within SQLite's range.
-    if not context.args or not (context.args[0].isascii() and context.args[0].isdigit()):
-        return None
-    number = int(context.args[0])
-    return number if number <= callbacks.MAX_ID else None
+    return whole_number(context.args[0], callbacks.MAX_ID) if context.args else None
 
 
 async def promote_command(update: Update, context: BotContext) -> None:

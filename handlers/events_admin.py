@@ -31,6 +31,7 @@ from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import Translator
 from bot.people import NotApplicable, PermissionDenied
+from bot.text import whole_number
 from handlers import events_attendance
 from handlers.common import free_text, leave_handlers
 from storage import attendance as attendance_store
@@ -243,8 +244,8 @@ async def enter_capacity(update: Update, context: BotContext) -> int:
     text = update.message.text.strip()
     if SKIP.check_update(update):
         capacity = None
-    elif text.isdigit() and 1 <= int(text) <= service.CAPACITY_MAX:
-        capacity = int(text)
+    elif 1 <= (whole_number(text) or 0) <= service.CAPACITY_MAX:
+        capacity = whole_number(text)
     else:
         await update.message.reply_text(
             _("Please type a whole number of places (1 to {max}), or “skip”.",
@@ -408,8 +409,8 @@ async def enter_value(update: Update, context: BotContext) -> int:
     if field == "capacity":
         if SKIP.check_update(update):
             changes = {"capacity": None}
-        elif text.isdigit() and 1 <= int(text) <= service.CAPACITY_MAX:
-            changes = {"capacity": int(text)}
+        elif 1 <= (whole_number(text) or 0) <= service.CAPACITY_MAX:
+            changes = {"capacity": whole_number(text)}
         else:
             await update.message.reply_text(
                 _("Please type a whole number of places (1 to {max}), or “skip”.",

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import I18n, Html
+from bot.i18n import Html, I18n
 from bot.text import contains_phrase, fold
 
 ROOT = Path(__file__).resolve().parent.parent

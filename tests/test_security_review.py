@@ -176,3 +176,12 @@ async def test_people_lists_are_never_posted_into_a_group(tg):
     assert not any("Hoa" in (m.content or "") for m in group.bot_messages)
     await minh.send("/pending")
     assert "Cộng tác viên Hoa" in minh.last_text  # privately it works
+
+
+def test_typed_numbers_accept_ascii_digits_only():
+    from bot.text import whole_number
+
+    assert whole_number(" 42 ") == 42
+    for bad in ("²", "٣", "-1", "1.5", "", None, "9" * 30):
+        assert whole_number(bad) is None
+    assert whole_number("1001", maximum=1000) is None

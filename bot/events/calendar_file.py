@@ -30,7 +30,7 @@ from bot.areas import Areas
 from bot.events import dates, service
 from bot.events.model import AUDIENCES, DEFAULT_REMINDERS
 from bot.i18n import N_, I18n, Translator
-from bot.text import fold
+from bot.text import fold, whole_number
 from storage import audit
 from storage import events as store
 from storage.db import Database
@@ -280,9 +280,10 @@ def _capacity(value: object) -> int | None:
     text = _text(value)
     if not text:
         return None
-    if not text.isdigit():
+    number = whole_number(text)
+    if number is None:
         raise _RowProblem("capacity")
-    return int(text)
+    return number
 
 
 def next_june1(now: dt.datetime, timezone: ZoneInfo) -> dt.date:
