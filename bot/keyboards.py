@@ -34,10 +34,6 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(keyboard)
 
 
-def url_button_row(label: str, url: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(label, url=url)]
-
-
 def columns(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:
     """Lay buttons out `width` to a row, in order."""
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
@@ -68,18 +64,19 @@ def reply(
     )
 
 
-def request_contact(label: str, cancel_label: str) -> ReplyKeyboardMarkup:
-    """A one-time keyboard with Telegram's share-my-phone-number button."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(label, request_contact=True)], [KeyboardButton(cancel_label)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+def request_contact(label: str, *rows: Sequence[str]) -> ReplyKeyboardMarkup:
+    """A one-time keyboard with Telegram's share-my-phone-number button, then `rows`."""
+    return _one_time(KeyboardButton(label, request_contact=True), rows)
 
 
-def request_location(label: str, skip_label: str) -> ReplyKeyboardMarkup:
+def request_location(label: str, *rows: Sequence[str]) -> ReplyKeyboardMarkup:
+    """A one-time keyboard with Telegram's send-my-location button, then `rows`."""
+    return _one_time(KeyboardButton(label, request_location=True), rows)
+
+
+def _one_time(first: KeyboardButton, rows: Sequence[Sequence[str]]) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(label, request_location=True)], [KeyboardButton(skip_label)]],
+        [[first], *([KeyboardButton(label) for label in row] for row in rows)],
         resize_keyboard=True,
         one_time_keyboard=True,
     )

@@ -14,7 +14,7 @@ from telegram.ext.filters import MessageFilter
 
 from bot import keyboards
 from bot.i18n import N_, I18n, Translator
-from bot.text import contains_phrase, fold
+from bot.text import fold, phrase_pattern
 
 # key → label (an English msgid; Vietnamese in the catalogue)
 ITEMS: dict[str, str] = {
@@ -82,16 +82,23 @@ class MenuButton(MessageFilter):
         return self._labels.get(label_key(text))
 
 
+# Built once: every Intent filter asks on every text message.
+_KEYWORD_PATTERNS = [
+    (phrase_pattern(phrase), key)
+    for phrase, key in sorted(
+        ((phrase, key) for key, words in KEYWORDS.items() for phrase in words),
+        key=lambda item: -len(item[0]),
+    )
+]
+
+
 def keyword_intent(text: str) -> str | None:
     """The journey a short typed message asks for ("bao cao" → report), or None."""
     if not text or len(text) > KEYWORD_TEXT_LIMIT:
         return None
-    phrases = sorted(
-        ((phrase, key) for key, words in KEYWORDS.items() for phrase in words),
-        key=lambda item: -len(item[0]),
-    )
-    for phrase, key in phrases:
-        if contains_phrase(text, phrase):
+    folded = fold(text)
+    for pattern, key in _KEYWORD_PATTERNS:
+        if pattern.search(folded):
             return key
     return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
-from telegram import Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
@@ -49,3 +49,14 @@ async def notify(context: BotContext, chat_id: int, text: str, **kwargs) -> Mess
         if outcome is SendOutcome.UNREACHABLE:
             await users.set_reachable(context.db, chat_id, False, context.now)
         return None
+
+
+async def edit_quietly(query: CallbackQuery, text: str,
+                       markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the pressed message in place; asking for the screen already shown (a double tap)
+    is not an error. Telegram then answers 'message is not modified'."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

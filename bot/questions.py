@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.people import NotApplicable, PermissionDenied
-from bot.text import normalize, whole_number
+from bot.text import normalize
 from storage import audit, users
 from storage import questions as store
 from storage.db import Database
@@ -35,13 +35,6 @@ class TooManyOpen(Exception):
 def code(question_id: int) -> str:
     """The ticket number people see, e.g. H0012 (a hashtag staff can search for)."""
     return f"H{question_id:04d}"
-
-
-def parse_code(text: str) -> int | None:
-    cleaned = text.strip().lstrip("#").upper()
-    if cleaned.startswith("H"):
-        cleaned = cleaned[1:]
-    return whole_number(cleaned)
 
 
 def clean_text(text: str | None) -> str | None:

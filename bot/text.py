@@ -23,13 +23,16 @@ def fold(text: str) -> str:
     return normalize(stripped.replace("đ", "d").replace("Đ", "d"))
 
 
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """Matches the folded `phrase` as whole words inside folded text."""
+    return re.compile(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)")
+
+
 def contains_phrase(haystack: str, phrase: str) -> bool:
     """Whole-word, accent-insensitive phrase match ('bao cao' in 'toi muon bao cao ngay')."""
-    folded_phrase = fold(phrase)
-    if not folded_phrase:
+    if not fold(phrase):
         return False
-    pattern = r"(?<!\w)" + re.escape(folded_phrase) + r"(?!\w)"
-    return re.search(pattern, fold(haystack)) is not None
+    return phrase_pattern(phrase).search(fold(haystack)) is not None
 
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:

@@ -14,7 +14,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -28,7 +28,7 @@ from bot import callbacks, keyboards, menu, scheduling
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
-from bot.messaging import notify
+from bot.messaging import edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
@@ -355,11 +355,7 @@ async def _act_list(update: Update, context: BotContext, data) -> None:
     page = data.int_arg(3) or 0
     text, markup = await _list_view(context, status, risk, urgent, page)
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:  # a double tap (or a forged page) asks for the same view
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_quietly(query, text, markup)  # a double tap or a forged page: same view
 
 
 async def _act_view(update: Update, context: BotContext, data) -> None:

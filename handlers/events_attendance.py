@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, keyboards
@@ -20,6 +19,7 @@ from bot.context import BotContext
 from bot.events import attendance, texts
 from bot.events.model import Event
 from bot.i18n import Translator
+from bot.messaging import edit_quietly
 from bot.people import NotApplicable, PermissionDenied
 from storage import attendance as store
 from storage import events as events_store
@@ -80,11 +80,7 @@ async def _roster_view(context: BotContext, event: Event, page: int):
 
 async def _show(update: Update, context: BotContext, event: Event, page: int) -> None:
     text, markup = await _roster_view(context, event, page)
-    try:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:  # a double tap asks for the same view
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_quietly(update.callback_query, text, markup)
 
 
 async def _refuse(update: Update, context: BotContext, event: Event | None,

@@ -14,7 +14,6 @@ import logging
 import math
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -30,6 +29,7 @@ from bot.hotline import hotline_footer
 from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
 from bot.materials.catalogue import AUDIENCES, TOPICS, Material
+from bot.messaging import edit_quietly
 from bot.text import truncate
 from handlers.common import free_text, leave_and_redispatch, leave_handlers
 from handlers.start import START_LINK_HOOKS
@@ -260,16 +260,16 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == "home":
         await query.answer()
         text, markup = _home(context)
-        await _replace(query, text, markup)
+        await edit_quietly(query, text, markup)
     elif action == "aud" and (data.arg(0) in AUDIENCES or data.arg(0) == ALL):
         await query.answer()
         text, markup = await _topics(context, data.arg(0))
-        await _replace(query, text, markup)
+        await edit_quietly(query, text, markup)
     elif (action == "top" and (data.arg(0) in AUDIENCES or data.arg(0) == ALL)
           and (data.arg(1) in TOPICS or data.arg(1) == ALL) and data.int_arg(2) is not None):
         await query.answer()
         text, markup = await _listing(context, data.arg(0), data.arg(1), data.int_arg(2))
-        await _replace(query, text, markup)
+        await edit_quietly(query, text, markup)
     elif action == "sp" and data.int_arg(0) is not None:
         last = context.user_data.get(QUERY_KEY)
         if not last:
@@ -277,7 +277,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         text, markup = await _search_page(context, last, data.int_arg(0))
-        await _replace(query, text, markup)
+        await edit_quietly(query, text, markup)
     elif action == "open" and data.int_arg(0) is not None:
         material = await materials.get(context.db, data.int_arg(0))
         if material is None or (material.hidden and not context.user.is_staff):
@@ -288,19 +288,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     else:
         await query.answer(_("This button is no longer active. Please use /menu."),
                            show_alert=True)
-
-
-async def _replace(query, text: str, markup) -> None:
-    """Edit the menu message in place; an unchanged screen (double tap) is not an error."""
-    await edit_quietly(query, text, markup)
-
-
-async def edit_quietly(query, text: str, markup) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
 
 
 def build_conversation(application: Application) -> ConversationHandler:

@@ -23,9 +23,8 @@ from bot import callbacks, keyboards, menu
 from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.materials import printing
-from bot.messaging import notify
+from bot.messaging import edit_quietly, notify
 from handlers.common import free_text, leave_handlers
-from handlers.materials import edit_quietly
 from storage import materials, print_requests, users
 from storage.print_requests import PrintRequest
 

@@ -176,7 +176,7 @@ async def offer_contact(update: Update, context: BotContext) -> int:
     await query.message.reply_text(
         _("Tap the button below to share your number, or “Stay anonymous”."),
         reply_markup=keyboards.request_contact(_("📱 Share my phone number"),
-                                               _("🙈 Stay anonymous")),
+                                               [_("🙈 Stay anonymous")]),
     )
     return CONTACT
 

@@ -15,9 +15,7 @@ import logging
 
 from telegram import (
     InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
@@ -196,10 +194,6 @@ def _situation_keyboard(_: Translator, draft: Draft):
     return keyboards.inline(rows)
 
 
-def _reply_keyboard(rows: list[list[KeyboardButton]]) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
-
-
 async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool = True) -> None:
     """Ask the draft's current step. After a tap on the previous question, that message
     becomes the new question (fewer messages on small phones); otherwise a new one is sent and
@@ -243,11 +237,8 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
         markup = keyboards.inline([skip_row, _nav_row(_, step)])
     elif step == "location":
         text = _("If you are near the place, you may send its location on the map (optional).")
-        markup = _reply_keyboard([
-            [KeyboardButton(_(SEND_LOCATION), request_location=True)],
-            [KeyboardButton(_(SKIP)), KeyboardButton(_(BACK))],
-            [KeyboardButton(_(EMERGENCY))],
-        ])
+        markup = keyboards.request_location(_(SEND_LOCATION), [_(SKIP), _(BACK)],
+                                            [_(EMERGENCY)])
     elif step == "name":
         text = _("The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
                  "to protect the child's privacy. Optional: you may tap Skip.")
@@ -293,11 +284,8 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
         text = _("May district staff call you back about this report? If yes, tap “Share my "
                  "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
                  "or number.")
-        markup = _reply_keyboard([
-            [KeyboardButton(_(SHARE_PHONE), request_contact=True)],
-            [KeyboardButton(_(STAY_ANONYMOUS))],
-            [KeyboardButton(_(BACK)), KeyboardButton(_(EMERGENCY))],
-        ])
+        markup = keyboards.request_contact(_(SHARE_PHONE), [_(STAY_ANONYMOUS)],
+                                           [_(BACK), _(EMERGENCY)])
     else:  # review
         await _show_review(update, context, draft)
         return

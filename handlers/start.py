@@ -18,7 +18,6 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
-from bot.i18n import N_
 from handlers import approvals
 from handlers.common import free_text, leave_handlers
 from storage import users
@@ -106,7 +105,7 @@ async def choose_role(update: Update, context: BotContext) -> int:
         return ROLE
     context.user_data["signup"] = {"role": role}
     await query.edit_message_text(
-        _("You chose: {role}.", role=_(ROLE_NAMES[role]))
+        _("You chose: {role}.", role=_(approvals.ROLE_LABELS[role]))
     )
     await query.message.reply_text(_("What is your full name? (as your colleagues know you)"))
     return NAME
@@ -188,7 +187,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
     await query.message.reply_text(
         _("Would you share your phone number, so district staff can call you back? "
           "It is optional."),
-        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), _("Skip")),
+        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
     )
     return PHONE
 
@@ -223,7 +222,7 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         _("Thank you, {name}! Your sign-up as {role} was sent for approval. "
           "We will tell you here as soon as it is decided.\n"
           "Meanwhile you can use the information for parents, materials and the hotline.",
-          name=applicant.display_name, role=_(ROLE_NAMES[signup["role"]])),
+          name=applicant.display_name, role=_(approvals.ROLE_LABELS[signup["role"]])),
         reply_markup=menu.keyboard("public", _),
     )
     await approvals.ask_approvers(context, applicant)
@@ -246,12 +245,6 @@ def _hint(state: int):
         await update.effective_message.reply_text(hints[state])
 
     return answer
-
-
-ROLE_NAMES = {
-    "collaborator": N_("collaborator"),
-    "staff": N_("staff member"),
-}
 
 
 def build_conversation(application: Application) -> ConversationHandler:

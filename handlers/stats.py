@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 
 from telegram import InputFile, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
 from bot.i18n import N_, Translator
+from bot.messaging import edit_quietly
 from bot.people import PermissionDenied
 from bot.stats import access, chart, figures, labels, period, texts, workbook
 from bot.stats.period import Period, PeriodError
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 NS = "sta"
 PRIVATE = filters.ChatType.PRIVATE
 EXPORT_LANGUAGE = "vi"  # the review pack is for the district coordination boards
-NOT_MODIFIED = re.compile(r"not modified", re.IGNORECASE)  # Telegram: same text and buttons
 
 QUICK_PERIODS = (
     (("this_month", N_("This month")), ("last_month", N_("Last month"))),
@@ -110,14 +109,23 @@ def _scope_code(district: str | None) -> str:
 
 
 # -- /stats ----------------------------------------------------------------------------------
-async def stats_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
+async def _typed_scope(update: Update, context: BotContext) -> tuple[str, str | None] | None:
+    """The period text typed after the command and the district it may show (None = all);
+    None after saying so when the person may not see the district they asked for."""
     text, requested = split_district(list(context.args or []), context)
     try:
-        district = access.scope_for(context.user, requested)
+        return text, access.scope_for(context.user, requested)
     except PermissionDenied:
         await update.message.reply_text(_denied_text(context))
+        return None
+
+
+async def stats_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    typed = await _typed_scope(update, context)
+    if typed is None:
         return
+    text, district = typed
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
@@ -164,24 +172,17 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     found = await _collect(context, shown, district)
-    try:
-        await query.edit_message_text(
-            texts.stats_text(found, context.services.areas, _),
-            reply_markup=stats_keyboard(context, shown, _scope_code(district)))
-    except BadRequest as error:
-        if not NOT_MODIFIED.search(str(error)):  # pressing the period already shown
-            raise
+    await edit_quietly(query, texts.stats_text(found, context.services.areas, _),
+                       stats_keyboard(context, shown, _scope_code(district)))
 
 
 # -- /export ---------------------------------------------------------------------------------
 async def export_command(update: Update, context: BotContext) -> None:
     _ = context.translate
-    text, requested = split_district(list(context.args or []), context)
-    try:
-        district = access.scope_for(context.user, requested)
-    except PermissionDenied:
-        await update.message.reply_text(_denied_text(context))
+    typed = await _typed_scope(update, context)
+    if typed is None:
         return
+    text, district = typed
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:

@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks, keyboards, menu
+from bot.areas import Ward
 from bot.context import BotContext
 from handlers.common import free_text, leave_handlers
 from storage import audit, ward_contacts
@@ -85,14 +86,23 @@ async def choose_district(update: Update, context: BotContext) -> int:
     return PICK
 
 
-async def choose_ward(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+async def _ward_pressed(query, context: BotContext) -> Ward | None:
+    """The ward a button names if the presser may change its contact; else a polite alert."""
     _ = context.translate
     data = callbacks.decode(query.data)
     ward = context.services.areas.ward(data.arg(0) if data else None)
     if ward is None or not context.user.can_act_in_district(ward.district):
         await query.answer(_("You can only change contacts of your own district."),
                            show_alert=True)
+        return None
+    return ward
+
+
+async def choose_ward(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    ward = await _ward_pressed(query, context)
+    if ward is None:
         return PICK
     await query.answer()
     context.user_data[EDITING] = ward.code
@@ -142,11 +152,8 @@ async def save(update: Update, context: BotContext) -> int:
 async def remove(update: Update, context: BotContext) -> int:
     query = update.callback_query
     _ = context.translate
-    data = callbacks.decode(query.data)
-    ward = context.services.areas.ward(data.arg(0) if data else None)
-    if ward is None or not context.user.can_act_in_district(ward.district):
-        await query.answer(_("You can only change contacts of your own district."),
-                           show_alert=True)
+    ward = await _ward_pressed(query, context)
+    if ward is None:
         return TEXT
     async with context.db.transaction():
         removed = await ward_contacts.delete(context.db, ward.code)

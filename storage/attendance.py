@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from storage.db import Database
 from storage.timeutil import to_db
 
-# Registrations that may be marked as attended.
-LISTED_STATES = ("going", "waiting")
-
 _ROSTER_WHERE = (
     "r.event_id = ? AND (r.state IN ('going', 'waiting') OR a.telegram_id IS NOT NULL)"
 )

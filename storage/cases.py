@@ -418,11 +418,6 @@ async def group_of_district(db: Database, district: str) -> int | None:
                                (district,))
 
 
-async def district_of_group(db: Database, chat_id: int) -> str | None:
-    return await db.fetchvalue("SELECT district FROM district_groups WHERE chat_id = ?",
-                               (chat_id,))
-
-
 async def get_reporter_messages(
     db: Database, case_id: int,
 ) -> tuple[int, dt.datetime, tuple[int, ...]] | None:

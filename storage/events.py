@@ -274,19 +274,3 @@ async def reminder_audience(
         params,
     )
     return [row[0] for row in rows]
-
-
-async def deliverable(db: Database, ids: list[int]) -> list[int]:
-    """Of these people, those active, reachable and subscribed to reminders."""
-    if not ids:
-        return []
-    found: list[int] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = await db.fetchall(
-            f"SELECT telegram_id FROM users WHERE telegram_id IN ({', '.join('?' for _ in chunk)})"
-            " AND status = 'active' AND reachable = 1 AND subscribed_reminders = 1",
-            chunk,
-        )
-        found.extend(row[0] for row in rows)
-    return sorted(found)

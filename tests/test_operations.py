@@ -3,7 +3,6 @@
 import asyncio
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -19,8 +18,7 @@ from cryptography.fernet import Fernet
 from bot.emulator.http import HTTPFront
 from bot.emulator.server import BotAPIServer
 from bot.operations import backup, check
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.process_support import ROOT, bot_env, start_bot, stop_bot, wait_for
 
 
 def _free_port() -> int:
@@ -41,37 +39,17 @@ def _post(url: str, body: dict, secret: str | None) -> int:
         return error.code
 
 
-async def _wait_for(predicate, seconds: float) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return predicate()
-
-
 async def test_webhook_checks_the_secret_on_every_request(tmp_path):
     server = BotAPIServer()
     port = _free_port()
     async with HTTPFront(server) as front:
         lan = server.create_user("Lan", language_code="vi")
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in ("ADMIN_IDS", "LOG_LEVEL")},
-            "BOT_TOKEN": "123456:TEST-TOKEN",
-            "TELEGRAM_API_URL": f"http://127.0.0.1:{front.port}",
-            "DATABASE_PATH": str(tmp_path / "hook.sqlite3"),
-            "DATA_KEY": Fernet.generate_key().decode(),
-            "WEBHOOK_URL": "https://bot.example.org/telegram",
-            "WEBHOOK_SECRET": "s3cret-token_1",
-            "WEBHOOK_PORT": str(port),
-            "PYTHONPATH": str(ROOT),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--webhook", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        env = bot_env(front.port, tmp_path / "hook.sqlite3",
+                      WEBHOOK_URL="https://bot.example.org/telegram",
+                      WEBHOOK_SECRET="s3cret-token_1", WEBHOOK_PORT=str(port))
+        process = await start_bot(tmp_path, env, "--webhook")
         try:
-            assert await _wait_for(lambda: bool(server.webhook_url), 20), "no setWebhook"
+            assert await wait_for(lambda: bool(server.webhook_url), 20), "no setWebhook"
             assert server.webhook_url == "https://bot.example.org/telegram"
             url = f"http://127.0.0.1:{port}/telegram"
             update = server.user_message(lan, None, "/start")
@@ -83,15 +61,13 @@ async def test_webhook_checks_the_secret_on_every_request(tmp_path):
             assert not any(m.from_bot for m in chat.messages.values())
             accepted = await asyncio.to_thread(_post, url, update, "s3cret-token_1")
             assert accepted == 200
-            assert await _wait_for(
+            assert await wait_for(
                 lambda: any(m.from_bot and "Xin chào" in (m.text or "")
                             for m in chat.messages.values()), 20)
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            _out, err = await asyncio.wait_for(process.communicate(), 20)
-        assert process.returncode == 0, err.decode()[-2000:]
-        assert "s3cret-token_1" not in err.decode() and "TEST-TOKEN" not in err.decode()
+            log = await stop_bot(process)
+        assert process.returncode == 0, log[-2000:]
+        assert "s3cret-token_1" not in log and "TEST-TOKEN" not in log
 
 
 def test_webhook_mode_without_secret_is_refused(tmp_path):

@@ -13,6 +13,18 @@ from tests.reports_support import (
 )
 
 
+async def _other_situation_to_review(reporter, description: str) -> None:
+    """From the situation step to the summary: “other”, the story, then Skip (photos), Not
+    known (caregiver), Nothing yet, Stay anonymous."""
+    await reporter.press("▫️ Trường hợp khác")
+    await reporter.press("Xong ✔️")
+    await reporter.send(description)
+    await reporter.press("Bỏ qua")
+    await reporter.press("Không rõ")
+    await reporter.press("Chưa làm gì")
+    await reporter.press("🙈 Giữ ẩn danh")
+
+
 async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
     _ = vi(tg)
     staff = await person(tg, "Minh", role="staff", ward=None)
@@ -85,13 +97,7 @@ async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
     await parent.press("Không rõ")  # age not known
     await parent.press("Không rõ")  # sex not known
     await parent.press("1")
-    await parent.press("▫️ Trường hợp khác")
-    await parent.press("Xong ✔️")
-    await parent.send("Có một em nhỏ hay ngồi một mình ở bến xe đến khuya.")
-    await parent.press("Bỏ qua")
-    await parent.press("Không rõ")
-    await parent.press("Chưa làm gì")
-    await parent.press("🙈 Giữ ẩn danh")
+    await _other_situation_to_review(parent, "Có một em nhỏ hay ngồi một mình ở bến xe đến khuya.")
     summary = parent.last_text
     assert "Phường 7, Quận 8" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
     await parent.press("✅ Gửi")
@@ -227,13 +233,7 @@ async def test_back_edit_a_section_and_cancel(tg):
     await lan.send("8")
     await lan.press("Nữ")
     await lan.press("1")
-    await lan.press("▫️ Trường hợp khác")
-    await lan.press("Xong ✔️")
-    await lan.send(DESCRIPTION)
-    await lan.press("Bỏ qua")
-    await lan.press("Không rõ")
-    await lan.press("Chưa làm gì")
-    await lan.press("🙈 Giữ ẩn danh")
+    await _other_situation_to_review(lan, DESCRIPTION)
     assert "Phường 6, Quận 8" in lan.last_text
     # Edit the child section: its steps, then straight back to the summary.
     await lan.press("✏️ Sửa một phần")
@@ -284,13 +284,7 @@ async def test_a_draft_survives_leaving_and_a_restart(tg):
     assert "Nam, nữ hoặc không rõ".lower() in lan.last_text.lower()
     await lan.press("Nam")
     await lan.press("1")
-    await lan.press("▫️ Trường hợp khác")
-    await lan.press("Xong ✔️")
-    await lan.send(DESCRIPTION)
-    await lan.press("Bỏ qua")
-    await lan.press("Không rõ")
-    await lan.press("Chưa làm gì")
-    await lan.press("🙈 Giữ ẩn danh")
+    await _other_situation_to_review(lan, DESCRIPTION)
     assert "Khu phố 4" in lan.last_text and "Tí, 11 tuổi" in lan.last_text
     # Discarding instead starts afresh.
     await lan.send("/report")

@@ -32,11 +32,6 @@ class Planned:
     due_at: dt.datetime  # aware UTC
 
 
-def in_quiet_hours(moment: dt.datetime, timezone: ZoneInfo) -> bool:
-    local = moment.astimezone(timezone).time()
-    return local >= QUIET_FROM or local < QUIET_UNTIL
-
-
 def out_of_quiet_hours(moment: dt.datetime, timezone: ZoneInfo) -> dt.datetime:
     """The same instant, or 07:00 local when it falls between 21:00 and 07:00."""
     local = moment.astimezone(timezone)

@@ -29,8 +29,6 @@ AUDIENCES: dict[str, str] = {
 
 TITLE_MAX = 120
 SUMMARY_MAX = 600
-# Telegram captions hold 1,024 characters; a material's text message stays well under 4,096.
-BODY_MAX = 3500
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""Helpers of the tests that run the real bot (`python -m bot`) as a process against the
+emulator served over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-TOKEN"
+
+
+async def wait_for(predicate, seconds: float, interval: float = 0.05) -> bool:
+    """A real process answers in real time: poll briefly instead of sleeping a fixed time."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(interval)
+    return predicate()
+
+
+def bot_env(api_port: int, database: Path, **settings: str) -> dict[str, str]:
+    """The environment of a bot talking to the emulator on `api_port`, with a fresh data key;
+    the developer's own ADMIN_IDS and LOG_LEVEL are left out."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("ADMIN_IDS", "LOG_LEVEL")},
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{api_port}",
+        "DATABASE_PATH": str(database),
+        "DATA_KEY": Fernet.generate_key().decode(),
+        "PYTHONPATH": str(ROOT),
+        **settings,
+    }
+
+
+async def start_bot(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM (if still running), wait for the exit; returns what it wrote to stderr."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    _out, err = await asyncio.wait_for(process.communicate(), 20)
+    return err.decode()
