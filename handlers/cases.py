@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling
+from bot import callbacks, keyboards, menu, scheduling, staff_copies
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
@@ -34,8 +34,9 @@ from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
 from handlers.approvals import ROLE_LABELS
 from handlers.common import free_text, leave_handlers
-from storage import audit, users
+from storage import alert_copies, audit, users
 from storage import cases as case_store
+from storage.alert_copies import AlertCopy
 from storage.cases import Case, CaseSummary
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,52 @@ def alert_keyboard(case: CaseSummary, _: Translator, accepted: bool = False):
     row = [] if accepted else [(_("✅ Accept"), callbacks.encode(NS, "acc", case.id))]
     row.append((_("📄 Details"), callbacks.encode(NS, "v", case.id)))
     return keyboards.inline([row])
+
+
+# What every copy of a case's alert says once someone took the case.
+ALERT_ACCEPTED = N_("✅ Accepted · in charge: {name}")
+ALERT_ASSIGNED = N_("👤 Assigned to {name}, not accepted yet")
+ALERT_CLOSED = N_("🏁 Closed — {outcome}")
+
+
+async def alert_state_line(db, case: CaseSummary, _: Translator) -> str | None:
+    """Who took the case, or that it is closed; None while it still waits for someone."""
+    if case.status == "closed":
+        outcome = lifecycle.OUTCOME_LABELS.get(case.outcome or "", lifecycle.STATE_LABELS["closed"])
+        return _(ALERT_CLOSED, outcome=_(outcome))
+    if case.assignee_id is None:
+        return None
+    name = await _person_name(db, case.assignee_id)
+    line = ALERT_ASSIGNED if case.status == "received" else ALERT_ACCEPTED
+    return _(line, name=name)
+
+
+async def alert_copy(db, case: CaseSummary, _: Translator, areas):
+    """One staff copy of the alert as it should look now: the same non-identifying summary,
+    then who took the case (or that it is closed) and only the Details button."""
+    text = alert_text(case, _, areas)
+    line = await alert_state_line(db, case, _)
+    if line is None:
+        return text, alert_keyboard(case, _)
+    return text + "\n\n" + line, alert_keyboard(case, _, accepted=True)
+
+
+async def sync_alerts(context: BotContext, case: CaseSummary, query=None) -> None:
+    """Bring every copy of the case's alert up to date after an accept, assignment or
+    closing. The pressed message is included when it is an alert (it may predate the
+    recording of copies); copies that cannot be edited any more are skipped."""
+    i18n, areas = context.services.i18n, context.services.areas
+
+    async def render(copy: AlertCopy):
+        return await alert_copy(context.db, case, i18n(copy.language), areas)
+
+    extra = []
+    if query is not None and query.message is not None and not _is_detail_view(query):
+        language = context.translate.language if _in_private(query) else None
+        extra.append(AlertCopy("case", case.id, query.message.chat.id,
+                               query.message.message_id, language, "new", None))
+    await staff_copies.sync(context.bot, context.db, "case", case.id, render, context.now,
+                            extra=extra, final=case.status == "closed")
 
 
 async def _person_name(context_db, user_id: int | None) -> str:
@@ -198,14 +245,17 @@ async def announce_new_case(context: BotContext, case_id: int) -> None:
         sent = await notify(context, recipients.group_chat_id, alert_text(case, _, areas),
                             reply_markup=alert_keyboard(case, _), protect_content=True)
         if sent is not None:
+            await staff_copies.remember(context.db, "case", case.id, sent, None, context.now)
             return
         log.warning("staff group of %s unreachable; alerting staff privately", case.district)
         recipients = routing.Recipients(people=await routing.district_people(context.db,
                                                                              case.district))
     for person in recipients.people:
         _ = i18n(person.language)
-        await notify(context, person.telegram_id, alert_text(case, _, areas),
-                     reply_markup=alert_keyboard(case, _), protect_content=True)
+        sent = await notify(context, person.telegram_id, alert_text(case, _, areas),
+                            reply_markup=alert_keyboard(case, _), protect_content=True)
+        # Recorded in the language it was written in, so later edits read the same.
+        await staff_copies.remember(context.db, "case", case.id, sent, _.language, context.now)
 
 
 async def _tell_reporter(context: BotContext, case: CaseSummary) -> None:
@@ -316,6 +366,12 @@ def _in_private(query) -> bool:
     return query.message is not None and query.message.chat.type == ChatType.PRIVATE
 
 
+def _is_detail_view(query) -> bool:
+    """The full case view (private, starts with 📁), as opposed to an alert copy."""
+    return _in_private(query) and bool(query.message.text) \
+        and query.message.text.startswith("📁")
+
+
 async def _show_detail(update: Update, context: BotContext, case_id: int, what: str = "detail",
                        edit: bool = True) -> None:
     """The detail view: edited in place in a private chat, sent privately from a group."""
@@ -327,6 +383,9 @@ async def _show_detail(update: Update, context: BotContext, case_id: int, what: 
     markup = detail_keyboard(case, _)
     if _in_private(query) and edit:
         await query.edit_message_text(text, reply_markup=markup)
+        # An alert copy opened in place is now this person's case view: later updates of
+        # the alert must not turn it back into the summary.
+        await alert_copies.forget(context.db, query.message.chat.id, query.message.message_id)
         return
     sent = await notify(context, context.user.telegram_id, text, reply_markup=markup,
                         protect_content=True)
@@ -369,19 +428,42 @@ async def _act_view(update: Update, context: BotContext, data) -> None:
 async def _act_accept(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
-    case = await casework.move(context.db, cipher_for(context.services), context.user,
-                               data.int_arg(0) or 0, "accept", context.now)
+    try:
+        case = await casework.move(context.db, cipher_for(context.services), context.user,
+                                   data.int_arg(0) or 0, "accept", context.now)
+    except casework.NotApplicable:
+        if _is_detail_view(query):
+            raise  # the detail view is refreshed by on_button
+        await _stale_alert(update, context, data.int_arg(0))
+        return
     await query.answer(_("Accepted: the case is assigned to you."))
     await _tell_reporter(context, case)
-    if _in_private(query) and query.message.text and query.message.text.startswith("📁"):
+    # Every copy of the alert (this one too, if pressed there) now shows who took the case.
+    await sync_alerts(context, case, query)
+    if _is_detail_view(query):
         await _show_detail(update, context, case.id, what="after_accept")
+
+
+async def _stale_alert(update: Update, context: BotContext, case_id: int | None) -> None:
+    """Accept pressed on a copy that had not caught up: say who has the case, change
+    nothing, and bring that copy up to date."""
+    query = update.callback_query
+    _ = context.translate
+    case = await _checked_summary(context, case_id)  # PermissionDenied for outsiders
+    if case.status == "closed":
+        text = _("This case is already closed. Nothing was changed.")
+    elif case.status == "received":  # changed and changed back meanwhile: try again
+        text = _("This case has moved on meanwhile; here is where it is now.")
+    else:
+        text = _("This case was already accepted; {name} is in charge. Nothing was changed.",
+                 name=await _person_name(context.db, case.assignee_id))
+    await _answer_once(query, text, show_alert=True)
+    if query.message is None:  # too old for Telegram to say which message it was
         return
-    # An alert (group or private): say who accepted and keep the Details button.
-    theirs = context.services.i18n(None) if not _in_private(query) else _
-    accepted = N_("✅ Accepted by {name}.")
-    text = alert_text(case, theirs, context.services.areas) + "\n\n" + theirs(
-        accepted, name=context.user.display_name or str(context.user.telegram_id))
-    await query.edit_message_text(text, reply_markup=alert_keyboard(case, theirs, accepted=True))
+    theirs = context.services.i18n(_.language if _in_private(query) else None)
+    copy_text, markup = await alert_copy(context.db, case, theirs, context.services.areas)
+    await staff_copies.edit_copy(context.bot, query.message.chat.id, query.message.message_id,
+                                 copy_text, markup)
 
 
 async def _act_risk(update: Update, context: BotContext, data) -> None:
@@ -432,6 +514,7 @@ async def _act_outcome(update: Update, context: BotContext, data) -> None:
                                 data.int_arg(0) or 0, outcome, context.now)
     await query.answer(_("The case is closed."))
     await _tell_reporter(context, case)
+    await sync_alerts(context, case)
     await _show_detail(update, context, case.id, what="after_change")
 
 
@@ -463,6 +546,7 @@ async def _act_assign(update: Update, context: BotContext, data) -> None:
                      theirs(ASSIGNED_TO_YOU, code=case.code),
                      reply_markup=keyboards.inline([[(theirs(DETAILS),
                                                       callbacks.encode(NS, "v", case.id))]]))
+    await sync_alerts(context, case)
     await _show_detail(update, context, case.id, what="after_change")
 
 
@@ -601,6 +685,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
             case = await casework.close(context.db, cipher, context.user, case_id, "referred",
                                         context.now, service=text)
             await _tell_reporter(context, case)
+            await sync_alerts(context, case)
             done = _("The case {code} is closed as referred.", code=case.code)
         elif kind in ("note", "ref"):
             case = await casework.add_note(context.db, cipher, context.user, case_id,

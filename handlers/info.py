@@ -17,7 +17,8 @@ from telegram.ext.filters import MessageFilter
 from bot import callbacks, info, keyboards, menu
 from bot.context import BotContext
 from bot.hotline import hotline_footer, hotline_text
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.materials.catalogue import TOPICS
 from storage import questions as store
 from storage import users, ward_contacts
 
@@ -25,18 +26,11 @@ log = logging.getLogger(__name__)
 NS = "info"
 PRIVATE = filters.ChatType.PRIVATE
 
-# Topics of the communication materials (issue 7), shown when a reader asks for materials.
-MATERIAL_TOPICS = {
-    "rights": N_("Children's rights"),
-    "prevention": N_("Preventing abuse and violence"),
-    "signs_reporting": N_("Signs of abuse and how to report"),
-    "online_safety": N_("Online safety"),
-    "parenting": N_("Positive parenting"),
-    "hotline": N_("Hotline 111"),
-    "action_month": N_("Action Month for Children"),
-}
-# A materials feature may register `async fn(update, context, topic) -> bool` here to show
-# its own list for a topic; without it the reader is pointed to /materials.
+# Topics of the communication materials (issue 7): an entry's `materials_topic` in
+# content/info/*.json is one of these codes.
+MATERIAL_TOPICS = TOPICS
+# handlers/materials.py registers `async fn(update, context, topic) -> bool` here to show the
+# materials of a topic; without it the reader is pointed to /materials.
 MATERIALS_HOOK = "materials.show_topic"
 
 

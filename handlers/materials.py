@@ -28,10 +28,11 @@ from bot.context import BotContext
 from bot.hotline import hotline_footer
 from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
-from bot.materials.catalogue import AUDIENCES, TOPICS, Material
+from bot.materials.catalogue import AUDIENCES, TOPICS, Material, audience_for
 from bot.messaging import edit_quietly
 from bot.text import truncate
 from handlers.common import free_text, leave_and_redispatch, leave_handlers
+from handlers.info import MATERIALS_HOOK
 from handlers.start import START_LINK_HOOKS
 from storage import materials
 
@@ -124,6 +125,21 @@ async def _listing(context: BotContext, audience: str, topic: str, page: int):
     text = _("{who} · {what} — page {page} of {pages}. Tap a material to open it.",
              who=who, what=what, page=page + 1, pages=pages)
     return text, keyboards.inline(rows)
+
+
+async def show_topic(update: Update, context: BotContext, topic: str) -> bool:
+    """The materials of one topic, for the reader's audience (by role), sent below the
+    message that asked for them; every audience when there is none for theirs yet."""
+    if topic not in TOPICS:
+        return False
+    audience = audience_for(context.user.role if context.user.is_active else None) or ALL
+    if audience != ALL and not await materials.listing(
+            context.db, audience=audience, topic=topic, include_hidden=_visible(context)):
+        audience = ALL
+    _note_seen(context)
+    text, markup = await _listing(context, audience, topic, 0)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+    return True
 
 
 def material_text(material: Material, _: Translator) -> str:
@@ -331,6 +347,7 @@ async def show_poster_material(update: Update, context: BotContext, payload: str
 def register(application: Application) -> None:
     """Section 2 (the menu conversation) and its buttons, which work from any message."""
     application.start_hooks.append(install_starter_set)
+    application.services.extras[MATERIALS_HOOK] = show_topic  # info → materials of a topic
     application.services.extras.setdefault(START_LINK_HOOKS, []).append(show_poster_material)
     application.add_handler(build_conversation(application))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))

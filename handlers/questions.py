@@ -10,10 +10,12 @@ Everything that changes a ticket goes through bot/questions.py (rules and audit)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -23,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling
+from bot import callbacks, keyboards, menu, scheduling, staff_copies
 from bot import questions as rules
 from bot.context import BotContext
 from bot.crypto import cipher_for
@@ -32,9 +34,10 @@ from bot.i18n import N_, Translator
 from bot.messaging import notify
 from handlers.common import free_text, leave_handlers
 from handlers.info import danger_message, danger_words
+from storage import alert_copies, users
 from storage import questions as store
-from storage import users
-from storage.questions import Question
+from storage.alert_copies import AlertCopy
+from storage.questions import Question, QuestionMessage
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,21 @@ REPLY_BUTTON = N_("↩️ Reply")
 CLOSE_THANKS = N_("✅ Close, thank you")
 CLOSED_BY_STAFF = N_("Your question {code} was closed by the staff. You can ask a new "
                      "question at any time.")
+
+# The three kinds of staff copy of a ticket, and the heading each one starts with.
+HEADINGS = {
+    "new": N_("❓ <b>New question {code}</b> · {place}"),
+    "follow_up": N_("↩️ <b>The asker of {code} wrote again</b> · {place}"),
+    "escalated": N_("⏰ <b>Question {code}</b> has waited more than 24 hours for an answer "
+                    "· {place}"),
+}
+# What every staff copy says once someone acted on the ticket (names of staff only: the
+# asker is never named).
+TICKET_ANSWERED = N_("✍️ Answered by {name}")
+TICKET_WAITING_AGAIN = N_("↩️ Waiting for staff again; last answer by {name}")
+TICKET_CLOSED_BY_ASKER = N_("✅ Closed by the asker")
+TICKET_CLOSED_BY = N_("✅ Closed by {name}")
+TICKET_SPAM = N_("🚫 Marked as spam by {name}")
 
 STATE_LABELS = {
     "open": N_("waiting for staff"),
@@ -227,8 +245,7 @@ async def _submit(
         + "\n\n" + hotline_footer(_),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
-    await _alert_staff(context, question, await rules.recipients(context.db, question),
-                       N_("❓ <b>New question {code}</b> · {place}"))
+    await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
     return ConversationHandler.END
 
 
@@ -263,27 +280,131 @@ def staff_text(_: Translator, context: BotContext, question: Question, heading: 
     return "\n".join(lines)
 
 
-async def _alert_staff(
-    context, question: Question, people: list[User], heading: str, text: str | None = None,
-) -> int:
-    """Send the ticket to each person in their language, with the staff buttons."""
-    i18n = context.services.i18n
+@dataclass(frozen=True)
+class _Ticket:
+    """A ticket as its staff copies show it: decrypted messages and how it ended."""
+
+    question: Question
+    messages: dict[int, QuestionMessage]
+    closed_by: int | None
+    spam_by: int | None
+
+    @property
+    def first(self) -> QuestionMessage:
+        return self.messages[min(self.messages)]
+
+    def quoted(self, message_id: int | None) -> QuestionMessage:
+        return self.messages.get(message_id or 0) or self.first
+
+
+async def _load_ticket(context, question_id: int) -> _Ticket | None:
     cipher = cipher_for(context.services)
-    question = await store.get(context.db, question.id, cipher) or question  # with the contact
-    first = (await store.messages(context.db, question.id, cipher))[0]
-    body = text if text is not None else first.text
+    question = await store.get(context.db, question_id, cipher)  # with the shared contact
+    messages = {m.id: m for m in await store.messages(context.db, question_id, cipher)}
+    if question is None or not messages:
+        return None
+    closed_by, spam_by = await store.closing(context.db, question_id)
+    return _Ticket(question, messages, closed_by, spam_by)
+
+
+async def _state_line(context, ticket: _Ticket, _: Translator) -> str | None:
+    """Who answered, closed or marked the ticket as spam; None while nobody acted yet."""
+    question = ticket.question
+    if question.is_closed:
+        if ticket.spam_by is not None:
+            return _(TICKET_SPAM, name=await _staff_name(context, ticket.spam_by))
+        if ticket.closed_by == question.asker_id:
+            return _(TICKET_CLOSED_BY_ASKER)
+        return _(TICKET_CLOSED_BY, name=await _staff_name(context, ticket.closed_by))
+    answerer = next((m.staff_id for m in reversed(ticket.messages.values())
+                     if m.author == "staff"), None)
+    if answerer is None:
+        return None
+    line = TICKET_ANSWERED if question.state == "answered" else TICKET_WAITING_AGAIN
+    return _(line, name=await _staff_name(context, answerer))
+
+
+async def _staff_name(context, staff_id: int | None) -> str:
+    person = await users.get(context.db, staff_id) if staff_id is not None else None
+    return (person.display_name if person and person.display_name else None) or "—"
+
+
+def _copy_keyboard(_: Translator, ticket: _Ticket):
+    """Open or answered: reply, close, spam. Marked as spam: only undo. Closed: nothing."""
+    if not ticket.question.is_closed:
+        return _staff_keyboard(_, ticket.question.id)
+    if ticket.spam_by is not None:
+        return keyboards.inline([
+            [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", ticket.question.id))]])
+    return None
+
+
+async def _copy_view(context, ticket: _Ticket, _: Translator, variant: str,
+                     quoted_id: int | None):
+    text = staff_text(_, context, ticket.question, HEADINGS.get(variant, HEADINGS["new"]),
+                      ticket.quoted(quoted_id).text or "")
+    line = await _state_line(context, ticket, _)
+    if line is not None:
+        text += "\n\n" + line
+    return text, _copy_keyboard(_, ticket)
+
+
+async def _alert_staff(
+    context, question: Question, people: list[User], variant: str,
+    quoted_id: int | None = None,
+) -> int:
+    """Send the ticket to each person in their language, with the staff buttons; every copy
+    is recorded so that it can follow what happens to the ticket."""
+    i18n = context.services.i18n
+    ticket = await _load_ticket(context, question.id)
+    if ticket is None:
+        return 0
+    first = ticket.first
     sent = 0
     for person in people:
         _ = i18n(person.language)
-        delivered = await notify(context, person.telegram_id,
-                                 staff_text(_, context, question, heading, body),
-                                 reply_markup=_staff_keyboard(_, question.id),
+        text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
+        delivered = await notify(context, person.telegram_id, text, reply_markup=markup,
                                  protect_content=True)
-        if delivered and first.photo_file_id and text is None:
+        await staff_copies.remember(context.db, "question", question.id, delivered,
+                                    _.language, context.now, variant=variant,
+                                    quoted_id=ticket.quoted(quoted_id).id)
+        if delivered and first.photo_file_id and variant != "follow_up":
             await context.bot.send_photo(person.telegram_id, first.photo_file_id,
                                          caption=rules.code(question.id), protect_content=True)
         sent += delivered is not None
     return sent
+
+
+async def sync_ticket(context, question_id: int) -> None:
+    """Bring every staff copy of the ticket up to date after an answer, a message from the
+    asker, closing or spam marking. Copies that cannot be edited any more are skipped."""
+    ticket = await _load_ticket(context, question_id)
+    if ticket is None:
+        return
+    i18n = context.services.i18n
+
+    async def render(copy: AlertCopy):
+        return await _copy_view(context, ticket, i18n(copy.language), copy.variant,
+                                copy.quoted_id)
+
+    # Closed (and not marked as spam, which can still be undone): nothing will change again.
+    final = ticket.question.is_closed and ticket.spam_by is None
+    await staff_copies.sync(context.bot, context.db, "question", question_id, render,
+                            context.now, final=final)
+
+
+async def _is_recorded_copy(context: BotContext, query) -> bool:
+    message = query.message
+    return message is not None and await alert_copies.find(
+        context.db, message.chat.id, message.message_id) is not None
+
+
+async def _clear_buttons(query, markup=None) -> None:
+    """The pressed message when it is not a recorded staff copy (the asker's, or one sent
+    before copies were recorded)."""
+    with contextlib.suppress(TelegramError):  # 'not modified' or gone: nothing to fix
+        await query.edit_message_reply_markup(markup)
 
 
 # -- replying (staff and asker) -------------------------------------------------------------------
@@ -345,13 +466,15 @@ async def reply_text(update: Update, context: BotContext) -> int:
             question = await rules.answer(context.db, cipher_for(context.services), context.user,
                                           question_id, text, context.now)
             await _deliver_answer(context, question, text)
+            await sync_ticket(context, question.id)
             await update.message.reply_text(
                 _("✅ Your answer to {code} was sent. The asker can write back.",
                   code=rules.code(question.id)))
         else:
             question = await rules.follow_up(context.db, cipher_for(context.services),
                                              context.user, question_id, text, context.now)
-            await _deliver_follow_up(context, question, text)
+            await sync_ticket(context, question.id)  # the copies sent so far
+            await _deliver_follow_up(context, question)
             await update.message.reply_text(
                 _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
     except (rules.PermissionDenied, rules.NotApplicable):
@@ -377,11 +500,11 @@ async def _deliver_answer(context: BotContext, question: Question, text: str) ->
     )
 
 
-async def _deliver_follow_up(context: BotContext, question: Question, text: str) -> None:
+async def _deliver_follow_up(context: BotContext, question: Question) -> None:
     person = await rules.last_staff_member(context.db, question)
     people = [person] if person else await rules.recipients(context.db, question)
-    await _alert_staff(context, question, people,
-                       N_("↩️ <b>The asker of {code} wrote again</b> · {place}"), text)
+    latest = (await store.messages(context.db, question.id))[-1]
+    await _alert_staff(context, question, people, "follow_up", quoted_id=latest.id)
 
 
 # -- buttons that act at once ---------------------------------------------------------------------
@@ -401,7 +524,9 @@ async def close_button(update: Update, context: BotContext) -> None:
         await query.answer(_("This question is already closed."), show_alert=True)
         return
     await query.answer(_("Closed."))
-    await query.edit_message_reply_markup(None)
+    if not await _is_recorded_copy(context, query):
+        await _clear_buttons(query)
+    await sync_ticket(context, question.id)  # every staff copy shows who closed it
     code = rules.code(question.id)
     if question.asker_id == context.user.telegram_id:
         await query.message.reply_text(_("✅ Question {code} is closed. Thank you!", code=code))
@@ -434,14 +559,19 @@ async def spam_button(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     code = rules.code(question.id)
+    recorded = await _is_recorded_copy(context, query)
     if undo:
         await query.answer(_("Undone: the asker can send questions again."))
-        await query.edit_message_reply_markup(None)
+        if not recorded:
+            await _clear_buttons(query)
+        await sync_ticket(context, question.id)
         return
     await query.answer(_("Marked as spam."))
-    await query.edit_message_reply_markup(keyboards.inline([
-        [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", question.id))],
-    ]))
+    if not recorded:
+        await _clear_buttons(query, keyboards.inline([
+            [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", question.id))],
+        ]))
+    await sync_ticket(context, question.id)
     await query.message.reply_text(
         _("🚫 Question {code} was closed and its asker can no longer send questions.", code=code))
 
@@ -485,9 +615,7 @@ async def escalate(application: Application, now) -> None:
     context = _TickContext(application.bot, db, now, application.services)
     admins = await users.admins(db)
     for question in due:
-        sent = await _alert_staff(
-            context, question, admins,
-            N_("⏰ <b>Question {code}</b> has waited more than 24 hours for an answer · {place}"))
+        sent = await _alert_staff(context, question, admins, "escalated")
         log.info("question %s escalated to %d administrators", question.id, sent)
 
 

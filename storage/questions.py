@@ -172,6 +172,17 @@ async def close(db: Database, question_id: int, actor_id: int, now: dt.datetime)
     return changed > 0
 
 
+async def closing(db: Database, question_id: int) -> tuple[int | None, int | None]:
+    """Who closed the ticket, and who marked its asker as spam from it (while still marked):
+    what the staff copies of the ticket say about how it ended."""
+    row = await db.fetchone(
+        "SELECT q.closed_by, b.blocked_by FROM questions q LEFT JOIN question_blocks b"
+        " ON b.question_id = q.id AND b.user_id = q.asker_id WHERE q.id = ?",
+        (question_id,),
+    )
+    return (None, None) if row is None else (row["closed_by"], row["blocked_by"])
+
+
 async def count_unclosed(db: Database, asker_id: int) -> int:
     return int(await db.fetchvalue(
         "SELECT count(*) FROM questions WHERE asker_id = ? AND state != 'closed'", (asker_id,)

@@ -2,7 +2,7 @@
 assignment, permissions on every button, the staff group, /cases and the audit trail."""
 
 from storage import audit
-from tests.reports_support import DESCRIPTION, file_report, person, quick_case
+from tests.reports_support import DESCRIPTION, case_id, file_report, person, quick_case
 
 
 async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
@@ -140,11 +140,13 @@ async def test_a_stale_accept_after_a_colleague_answers_politely(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
     thu = await person(tg, "Thu", role="staff", ward=None)
     lan = await person(tg, "Lan")
-    await file_report(tg, lan)
+    code = await file_report(tg, lan)
     await minh.press("✅ Tiếp nhận")
-    assert "Minh đã tiếp nhận" in minh.last_text
-    answer = await thu.press("✅ Tiếp nhận")
-    assert answer["show_alert"] and "người khác cập nhật" in answer["text"]
+    assert "Đã nhận · phụ trách: Minh" in minh.last_text
+    # Thu's copy caught up; an Accept pressed on it before it did is answered politely.
+    assert "Đã nhận · phụ trách: Minh" in thu.last_text and thu.buttons == ["📄 Chi tiết"]
+    answer = await thu.press_data(f"cas:acc:{await case_id(tg, code)}")
+    assert answer["show_alert"] and "Minh đang phụ trách" in answer["text"]
     assert await tg.db.fetchvalue("SELECT assignee_id FROM cases") == minh.id
     accepted = [e for e in await audit.entries(tg.db, "case") if e.action == "case_accept"]
     assert len(accepted) == 1
@@ -172,7 +174,7 @@ async def test_staff_group_binding_and_alerts(tg):
     assert DESCRIPTION in minh.last_text and minh.last.protect_content
     assert DESCRIPTION not in group.last_text
     await group.press(minh, "✅ Tiếp nhận")
-    assert "Minh đã tiếp nhận" in group.last_text and group.buttons == ["📄 Chi tiết"]
+    assert "Đã nhận · phụ trách: Minh" in group.last_text and group.buttons == ["📄 Chi tiết"]
     binds = [e for e in await audit.entries(tg.db, "chat") if e.action == "group_bind"]
     assert binds and binds[0].actor_id == tg.admin.id and binds[0].detail == {"district": "Q8"}
     await group.send(tg.admin, "/unbind")

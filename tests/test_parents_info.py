@@ -135,7 +135,9 @@ async def test_info_menu_in_english(tg):
     await john.press("🔍 Warning signs by age")
     assert "Under 6" in john.last_text and "Hotline 111: free, 24/7." in john.last_text
     await john.press("📚 Materials on this topic")
-    assert "/materials" in john.last_text and "Signs of abuse and how to report" in john.last_text
+    # The materials of that topic, for parents (John has not chosen a role), in English.
+    assert "Parents · Signs of abuse and how to report" in john.last_text
+    assert any("Recognising the signs of abuse" in label for label in john.buttons)
 
 
 async def test_every_entry_is_accepted_by_telegram(tg):

@@ -66,8 +66,11 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     await duong.press("✅ Đóng câu hỏi, cảm ơn")
     assert (await store.get(tg.db, 1)).state == "closed"
 
-    # A reply on a closed ticket is refused politely.
-    answer = await mai.press("✍️ Trả lời")
+    # Mai's copies now say the asker closed it; a Reply pressed on a stale copy is refused.
+    copies = [m for m in mai.bot_messages if "H0001" in (m.content or "") and "“" in m.content]
+    assert len(copies) == 2 and all("Người hỏi đã đóng câu hỏi" in m.content for m in copies)
+    assert not any(m.inline_keyboard for m in copies)
+    answer = await mai.press_data("qst:reply:1")
     assert answer["show_alert"]
 
     transcript = staff_texts(mai)

@@ -27,6 +27,22 @@ AUDIENCES: dict[str, str] = {
     "collaborators": N_("Collaborators"),
 }
 
+# Who a person most likely reads for, by role, when they come to materials from elsewhere
+# (e.g. "📚 Materials on this topic" under an information answer). None = every audience.
+AUDIENCE_BY_ROLE: dict[str, str | None] = {
+    "public": "parents",
+    "collaborator": "collaborators",
+    "staff": None,
+    "admin": None,
+}
+
+
+def audience_for(role: str | None) -> str | None:
+    """Parents for the public (and anyone not yet approved), collaborators for
+    collaborators, every audience for staff."""
+    return AUDIENCE_BY_ROLE.get(role or "public", "parents")
+
+
 TITLE_MAX = 120
 SUMMARY_MAX = 600
 
