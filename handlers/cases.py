@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu, scheduling, staff_copies
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
 from bot.messaging import edit_quietly, notify
@@ -815,7 +816,7 @@ async def check_deadlines(application: Application, now: dt.datetime) -> None:
 
 def build_input_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="case_input",
         persistent=True,
         entry_points=[CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):")],

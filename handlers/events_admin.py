@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from bot import callbacks, delivery, keyboards, menu
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import Translator
@@ -618,7 +619,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     def step(state: int, *handlers) -> list:
         return [*handlers, MessageHandler(anything_else, _hint(state))]
 
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="events_admin",
         persistent=True,
         entry_points=[

@@ -25,6 +25,7 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.hotline import hotline_footer
 from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
@@ -308,7 +309,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="materials",
         persistent=True,
         entry_points=[

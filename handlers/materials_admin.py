@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.materials import deeplink, files
 from bot.materials.catalogue import (
     AUDIENCES,
@@ -484,7 +485,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
     other = ~filters.COMMAND & ~menu.MenuButton(i18n)
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="materials_admin",
         persistent=True,
         entry_points=[

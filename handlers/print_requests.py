@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.i18n import N_, Translator
 from bot.materials import printing
 from bot.messaging import edit_quietly, notify
@@ -475,7 +476,7 @@ def build_conversations(application: Application) -> list[ConversationHandler]:
     i18n = application.services.i18n
     text = free_text(i18n)
     other = ~filters.COMMAND & ~menu.MenuButton(i18n)
-    asking = ConversationHandler(
+    asking = ExclusiveConversation(
         name="print_request",
         persistent=True,
         entry_points=[CallbackQueryHandler(start_request, pattern=rf"^{NS}:new:")],
@@ -494,7 +495,7 @@ def build_conversations(application: Application) -> list[ConversationHandler]:
         },
         fallbacks=leave_handlers(i18n),
     )
-    rejecting = ConversationHandler(
+    rejecting = ExclusiveConversation(
         name="print_reject",
         persistent=True,
         entry_points=[CallbackQueryHandler(start_reject, pattern=rf"^{NS}:rej:")],

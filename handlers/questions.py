@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu, scheduling, staff_copies
 from bot import questions as rules
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
@@ -653,7 +654,7 @@ def build_conversation(application: Application) -> ConversationHandler:
         CallbackQueryHandler(ask_start, pattern=rf"^{NS}:new$"),
         CallbackQueryHandler(reply_start, pattern=rf"^{NS}:reply:"),
     ]
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="questions",
         persistent=True,
         entry_points=[

@@ -31,6 +31,7 @@ from telegram.ext.filters import MessageFilter
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_text
 from bot.i18n import N_, Html, I18n, Translator
@@ -880,7 +881,7 @@ def build_conversation(application: Application) -> ConversationHandler:
         MessageHandler(free_text(i18n), on_text),
         MessageHandler(anything_else, hint),
     ]
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="report",
         persistent=True,
         entry_points=[

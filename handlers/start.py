@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from handlers import approvals
 from handlers.common import free_text, leave_handlers
 from storage import users
@@ -252,7 +253,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     text = free_text(i18n)
     anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
     skip = filters.Regex(r"(?i)^\s*(skip|bỏ qua|bo qua)\s*$")
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="onboarding",
         persistent=True,
         entry_points=[CommandHandler("start", start)],

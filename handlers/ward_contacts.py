@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu
 from bot.areas import Ward
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from handlers.common import free_text, leave_handlers
 from storage import audit, ward_contacts
 
@@ -181,7 +182,7 @@ def _hint(state: int):
 def register(application: Application) -> None:
     i18n = application.services.i18n
     anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
-    application.add_handler(ConversationHandler(
+    application.add_handler(ExclusiveConversation(
         name="ward_contacts",
         persistent=True,
         entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],

@@ -1,0 +1,30 @@
+"""Conversations that never overlap: entering one ends any other the person was in.
+
+python-telegram-bot lets a person be in two conversations at once: while in conversation A,
+a button that is an entry point of conversation B starts B, and A keeps its state (closed
+upstream as expected behaviour). Then the next typed answer goes to whichever conversation
+is registered first — a reply to a parent's question could land in a half-written report.
+Commands and menu buttons already leave a conversation (handlers.common.leave_handlers); this
+covers the rest, in one place. Drafts that matter are in SQLite, so nothing is lost: the
+person continues later where they left off (/report offers the saved draft).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import ConversationHandler
+
+
+class ExclusiveConversation(ConversationHandler):
+    """A ConversationHandler that ends the person's other conversations when entered."""
+
+    async def handle_update(self, update, application, check_result, context) -> Any:
+        current_state, key, _handler, _result = check_result
+        if current_state is None:  # a fresh entry, not a step
+            for handlers in application.handlers.values():
+                for other in handlers:
+                    if other is not self and isinstance(other, ConversationHandler):
+                        # PTB's own way to end a state; persisted with the next flush.
+                        other._update_state(ConversationHandler.END, key)
+        return await super().handle_update(update, application, check_result, context)
