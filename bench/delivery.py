@@ -55,6 +55,7 @@ async def _seed(db, server: BotAPIServer, count: int) -> None:
     for number in range(count):
         user_id = first + number
         server.create_user("P", user_id=user_id, language_code="vi")
+        server.chats[user_id].to_dict()  # the emulator caches this per chat: not ours to count
         rows.append((user_id, "P", "vi", stamp, stamp))
     await db.executemany(
         "INSERT INTO users (telegram_id, display_name, language, onboarded, created_at,"

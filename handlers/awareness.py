@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot import awareness, callbacks, keyboards, menu
 from bot.audience import count
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.delivery import send_content
 from bot.delivery.content import TEXT_LIMIT
 from handlers.common import free_text, leave_handlers
@@ -134,7 +135,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
     anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="awareness_add",
         persistent=True,
         entry_points=[CallbackQueryHandler(start_adding, pattern=rf"^{NS}:add$")],

@@ -27,6 +27,7 @@ from bot import audience as audiences
 from bot import callbacks, delivery, keyboards, menu
 from bot.audience import Audience
 from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
 from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
 from bot.i18n import N_, Translator
@@ -539,7 +540,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     def button(*actions: str):
         return rf"^{NS}:({'|'.join(actions)})(:|$)"
 
-    return ConversationHandler(
+    return ExclusiveConversation(
         name="broadcast",
         persistent=True,
         entry_points=[
