@@ -21,6 +21,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench.support import TimedServer
 from bot import delivery
 from bot.application import build_application
 from bot.audience import Audience
@@ -34,17 +35,6 @@ from storage import delivery as store
 SIZES = (10_000, 100_000)
 LIMITED_SIZE = 3_000
 TEXT = "Thông báo: tập huấn bảo vệ trẻ em lúc 8 giờ sáng thứ Bảy tại UBND phường."
-
-
-class TimedServer(BotAPIServer):
-    cpu = 0.0
-
-    async def handle(self, method, params=None, files=None):
-        started = time.process_time()
-        try:
-            return await super().handle(method, params, files)
-        finally:
-            self.cpu += time.process_time() - started
 
 
 async def _seed(db, server: BotAPIServer, count: int) -> None:

@@ -10,16 +10,27 @@ Rules:
   opt out with /stop — except for urgent staff notices, which are a separate, explicit kind.
 - Staff can reach only their own district (`limit_for`); administrators everyone.
 - Parents and the public are role "public". "staff" includes administrators.
+- `event_id` narrows the audience to the people registered for that event ("going", and the
+  waiting list too with `event_waiting`); the query is storage.events.registrants_query.
+  Staff may address events of their district and programme-wide ones
+  (bot.events.addressing); for an event of their own district the event replaces their
+  district limit, since most parents give no district and others cannot see the event.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
+from bot.events.addressing import within_district
 from bot.people import PermissionDenied
 from storage.db import Database
+from storage.events import registrants_query
 from storage.users import User
+
+if TYPE_CHECKING:
+    from bot.events.model import Event
 
 ROLES = ("public", "collaborator", "staff")
 LANGUAGES = ("vi", "en")
@@ -32,21 +43,18 @@ SUBSCRIPTION = {
     "urgent": None,
 }
 
-# Hook for the events feature: SQL selecting the telegram_ids registered for event `?`.
-# Set by the events module when it exists (e.g. "SELECT telegram_id FROM registrations
-# WHERE event_id = ?"); until then an audience with an event cannot be built.
-EVENT_REGISTRANTS_SQL: str | None = None
-
-
 @dataclass(frozen=True)
 class Audience:
     roles: frozenset[str] = field(default_factory=lambda: frozenset({"public"}))
     districts: frozenset[str] = frozenset()  # empty: every district (and people with none)
     wards: frozenset[str] = frozenset()  # empty: every ward of the chosen districts
     language: str | None = None  # None: every language
-    event_id: int | None = None
+    event_id: int | None = None  # only people registered for this event
+    event_waiting: bool = False  # …counting its waiting list too
 
     def __post_init__(self) -> None:
+        if self.event_id is None and self.event_waiting:
+            object.__setattr__(self, "event_waiting", False)  # meaningless without an event
         if not self.roles or not set(self.roles) <= set(ROLES):
             raise ValueError(f"roles must be a non-empty subset of {ROLES}")
         if self.language is not None and self.language not in LANGUAGES:
@@ -60,6 +68,7 @@ class Audience:
                 "wards": sorted(self.wards),
                 "language": self.language,
                 "event_id": self.event_id,
+                "event_waiting": self.event_waiting,
             },
             sort_keys=True,
         )
@@ -73,24 +82,34 @@ class Audience:
             wards=frozenset(data.get("wards") or ()),
             language=data.get("language"),
             event_id=data.get("event_id"),
+            event_waiting=bool(data.get("event_waiting")),
         )
 
     def with_changes(self, **changes: object) -> Audience:
         return replace(self, **changes)
 
 
-def limit_for(actor: User, audience: Audience) -> Audience:
+def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Audience:
     """The audience the actor may reach: staff are confined to their own district.
 
-    Raises PermissionDenied for people who may not broadcast at all, or when a staff member
-    names another district.
+    An audience with `event_id` needs that `event` (loaded by the caller). Raises
+    PermissionDenied for people who may not broadcast at all, when a staff member names
+    another district, or an event of another district.
     """
+    if audience.event_id is not None:
+        if event is None or event.id != audience.event_id:
+            raise ValueError("limit_for needs the event of an event audience")
+        if not within_district(actor, event):
+            raise PermissionDenied("this event is outside the sender's district")
     if actor.is_admin:
         return audience
     if not actor.is_staff or not actor.district:
         raise PermissionDenied("only staff and administrators can send announcements")
     if audience.districts and audience.districts != {actor.district}:
         raise PermissionDenied("staff can reach only their own district")
+    if audience.event_id is not None and event.district == actor.district:
+        # Everyone registered for the staff's own event is theirs to reach.
+        return audience.with_changes(districts=frozenset())
     return audience.with_changes(districts=frozenset({actor.district}))
 
 
@@ -126,10 +145,10 @@ def where(audience: Audience, kind: str = "broadcast") -> tuple[str, list[object
         clauses.append("language = ?")
         params.append(audience.language)
     if audience.event_id is not None:
-        if EVENT_REGISTRANTS_SQL is None:
-            raise ValueError("event audiences need the events feature")
-        clauses.append(f"telegram_id IN ({EVENT_REGISTRANTS_SQL})")
-        params.append(audience.event_id)
+        registrants, registrant_params = registrants_query(audience.event_id,
+                                                           audience.event_waiting)
+        clauses.append(f"telegram_id IN ({registrants})")
+        params.extend(registrant_params)
     return " AND ".join(clauses), params
 
 

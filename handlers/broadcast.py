@@ -4,12 +4,15 @@ Pause / Resume / Cancel buttons on the progress message work anywhere (namespace
 
 /broadcast → COMPOSE (text, or photo/document with caption) → ENGLISH (text or Skip)
            → AUDIENCE (toggles, live count) → CONFIRM (preview) ─ Send now → queued
-                                                              └ Send later → WHEN → scheduled
+               ├ WARDS                                        └ Send later → WHEN → scheduled
+               └ EVENTS: "only people registered for an event" (pages of the events the
+                 sender may address; chosen again → cleared; waiting list optional)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from telegram import Update
@@ -30,12 +33,16 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
 from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
-from bot.i18n import N_, Translator
+from bot.events import addressing
+from bot.events.model import KIND_ICONS, Event
+from bot.i18n import N_, Html, Translator
 from bot.people import PermissionDenied
+from bot.text import join_within
 from handlers.common import free_text, leave_handlers
 from storage import delivery as store
+from storage import events as event_store
 
-COMPOSE, ENGLISH, AUDIENCE, WARDS, CONFIRM, WHEN = range(6)
+COMPOSE, ENGLISH, AUDIENCE, WARDS, CONFIRM, WHEN, EVENTS = range(7)
 NS = "bcc"  # the conversation's buttons; "bc" (progress.NS) are the global controls
 DRAFT = "broadcast_draft"
 PRIVATE = filters.ChatType.PRIVATE
@@ -73,7 +80,29 @@ def _audience(draft: dict) -> Audience:
         districts=frozenset(draft.get("districts") or []),
         wards=frozenset(draft.get("wards") or []),
         language=draft.get("language"),
+        event_id=draft.get("event_id"),
+        event_waiting=bool(draft.get("event_waiting")),
     )
+
+
+async def _chosen_event(context: BotContext, draft: dict) -> Event | None:
+    """The draft's event if the sender may still address it (re-checked every time)."""
+    return await addressing.find(context.db, context.user, draft.get("event_id"), context.now)
+
+
+async def _reach(context: BotContext, draft: dict) -> tuple[Audience, Event | None]:
+    """The audience as it will be stored, within the sender's limits, and its event.
+    PermissionDenied when the sender may not reach it (any more)."""
+    chosen = _audience(draft)
+    event = await _chosen_event(context, draft)
+    if chosen.event_id is not None and event is None:
+        raise PermissionDenied("the event can no longer be addressed")
+    return audiences.limit_for(context.user, chosen, event), event
+
+
+def _drop_event(draft: dict) -> None:
+    draft.pop("event_id", None)
+    draft.pop("event_waiting", None)
 
 
 def _kind(draft: dict) -> str:
@@ -165,25 +194,48 @@ async def skip_english(update: Update, context: BotContext) -> int:
 
 # -- audience --------------------------------------------------------------------------------
 
-def audience_summary(_: Translator, context: BotContext, audience: Audience) -> str:
+def audience_summary(
+    _: Translator, context: BotContext, audience: Audience, event: Event | None = None
+) -> Html:
+    """'Parents · District 8 · all wards · all languages', plus the event's line if any.
+    An event of a staff member's own district stands for the place (no district line)."""
     areas = context.services.areas
     roles = ", ".join(_(ROLE_LABELS[r]) for r in audiences.ROLES if r in audience.roles)
-    if audience.districts:
-        places = ", ".join(areas.district_name(code, _.language)
-                           for code in sorted(audience.districts))
-    else:
-        places = _("all districts")
-    if audience.wards:
-        places += " · " + ", ".join(areas.ward_name(code, _.language)
-                                    for code in sorted(audience.wards))
-    else:
-        places += " · " + _("all wards")
-    return f"{roles} · {places} · {_(LANGUAGE_LABELS[audience.language])}"
+    parts = [roles]
+    wards = ", ".join(areas.ward_name(code, _.language) for code in sorted(audience.wards))
+    if audience.districts or audience.event_id is None:
+        if audience.districts:
+            places = ", ".join(areas.district_name(code, _.language)
+                               for code in sorted(audience.districts))
+        else:
+            places = _("all districts")
+        parts.append(places + " · " + (wards or _("all wards")))
+    elif wards:
+        parts.append(wards)
+    parts.append(_(LANGUAGE_LABELS[audience.language]))
+    text = html.escape(" · ".join(parts), quote=False)
+    if audience.event_id is not None:
+        text += "\n" + event_line(_, audience, event)  # escaped by the translator
+    return Html(text)
+
+
+def event_line(_: Translator, audience: Audience, event: Event | None) -> str:
+    if event is None:  # deleted since (history only)
+        return _("📅 Registered for event #{number}", number=audience.event_id)
+    if audience.event_waiting:
+        return _("📅 Registered for “{title}” ({when}), waiting list included",
+                 title=event.title, when=_.short_datetime(event.starts_at))
+    return _("📅 Registered for “{title}” ({when})", title=event.title,
+             when=_.short_datetime(event.starts_at))
 
 
 async def _count(context: BotContext, draft: dict) -> int:
-    reach = audiences.limit_for(context.user, _audience(draft))
+    reach, _event = await _reach(context, draft)
     return await audiences.count(context.db, reach, _kind(draft))
+
+
+def _short(title: str, limit: int = 30) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def _mark(on: bool, label: str) -> str:
@@ -194,8 +246,14 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
     _ = context.translate
     draft = _draft(context)
     user = context.user
+    notes: list[str] = []
+    event = await _chosen_event(context, draft)
+    if draft.get("event_id") is not None and event is None:
+        _drop_event(draft)  # cancelled, out of reach or long past since it was chosen
+        notes.append(_("The event you chose can no longer be used, so I removed it."))
     chosen = _audience(draft)
-    count = await _count(context, draft)
+    reach, event = await _reach(context, draft)
+    count = await audiences.count(context.db, reach, _kind(draft))
     rows: list[list[tuple[str, str]]] = []
     if not draft.get("urgent"):
         rows.append([(_mark(role in chosen.roles, _(ROLE_LABELS[role])),
@@ -212,12 +270,23 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
         rows.append([(label, callbacks.encode(NS, "wards"))])
     rows.append([(_("🌐 Language: {language}", language=_(LANGUAGE_LABELS[chosen.language])),
                   callbacks.encode(NS, "lang"))])
+    if event is None:
+        rows.append([(_("📅 Only people registered for an event"),
+                      callbacks.encode(NS, "evs", 0))])
+    else:
+        rows.append([(_mark(True, f"📅 {_short(event.title)}"), callbacks.encode(NS, "evoff"))])
+        rows.append([(_mark(chosen.event_waiting, _("⏳ Include the waiting list")),
+                      callbacks.encode(NS, "evw"))])
     rows.append([(_mark(bool(draft.get("urgent")), _("🚨 Urgent notice to staff")),
                   callbacks.encode(NS, "urgent"))])
     rows.append([(_("Continue ›"), callbacks.encode(NS, "next")),
                  (_("✖ Cancel"), callbacks.encode(NS, "abort"))])
-    lines = [_("<b>Who should receive it?</b>"), audience_summary(_, context, chosen),
+    lines = [*notes, _("<b>Who should receive it?</b>"),
+             audience_summary(_, context, reach, event),
              _("Recipients now: <b>{count}</b>", count=_.number(count))]
+    if event is not None:
+        lines.append(_("Only people registered for this event receive it. Tap the event "
+                       "again to remove this choice."))
     if draft.get("urgent"):
         lines.append(_("Urgent notices go to staff only, also to those who turned "
                        "announcements off. Use them for real emergencies."))
@@ -263,6 +332,93 @@ async def audience_button(update: Update, context: BotContext) -> int:
             draft["roles"] = ["staff"]
     elif action == "wards":
         return await _show_wards(update, context)
+    elif action == "evoff":
+        _drop_event(draft)
+    elif action == "evw" and draft.get("event_id") is not None:
+        draft["event_waiting"] = not draft.get("event_waiting")
+    await _show_audience(update, context, edit=True)
+    return AUDIENCE
+
+
+# -- "only people registered for an event" --------------------------------------------------
+
+async def _still_sender(update: Update, context: BotContext) -> bool:
+    """Role re-checked on every press: someone demoted mid-way can no longer choose."""
+    user = context.user
+    if user is not None and user.is_staff and (user.is_admin or user.district):
+        return True
+    _ = context.translate
+    await update.callback_query.answer(_("Only staff can send announcements."),
+                                       show_alert=True)
+    return False
+
+
+async def show_events(update: Update, context: BotContext) -> int:
+    """A page of the events the sender may address, with how many are registered."""
+    query = update.callback_query
+    if not await _still_sender(update, context):
+        return ConversationHandler.END
+    await query.answer()
+    data = callbacks.decode(query.data)
+    page = (data.int_arg(0) if data else None) or 0
+    return await _show_event_page(update, context, page)
+
+
+async def _show_event_page(update: Update, context: BotContext, page: int) -> int:
+    _ = context.translate
+    user = context.user
+    found, has_next = await addressing.choices(context.db, user, context.now, page,
+                                               keyboards.PAGE_SIZE)
+    if not found and page > 0:  # the list shrank since: back to the first page
+        page = 0
+        found, has_next = await addressing.choices(context.db, user, context.now, page,
+                                                   keyboards.PAGE_SIZE)
+    rows: list[list[tuple[str, str]]] = []
+    for event in found:
+        going = (await event_store.counts(context.db, event.id)).going
+        day = _.local(event.starts_at).strftime("%d/%m")
+        label = f"{KIND_ICONS.get(event.kind, '📅')} {day} · {_short(event.title)} ({going})"
+        rows.append([(label, callbacks.encode(NS, "ev", event.id))])
+    rows.append(keyboards.pager(NS, "evs", page, has_next, _("‹ Previous"), _("Next ›")))
+    rows.append([(_("‹ Back"), callbacks.encode(NS, "evback"))])
+    lines = [_("<b>Only people registered for an event</b>")]
+    if found:
+        lines.append(_("Choose the event: upcoming ones and those of the past 7 days. The "
+                       "number is how many people have a place."))
+    else:
+        lines.append(_("There is no upcoming event (or one of the past 7 days) with "
+                       "registrations that you can choose."))
+    if not user.is_admin:
+        lines.append(_("You see the events of your district and programme-wide ones."))
+    await update.callback_query.edit_message_text("\n".join(lines),
+                                                  reply_markup=keyboards.inline(rows))
+    return EVENTS
+
+
+async def choose_event(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    _ = context.translate
+    if not await _still_sender(update, context):
+        return ConversationHandler.END
+    data = callbacks.decode(query.data)
+    event = await addressing.find(context.db, context.user, data.int_arg(0) if data else None,
+                                  context.now)
+    if event is None:  # forged, another district's, cancelled or long past: change nothing
+        await query.answer(_("You cannot choose this event: it is outside your district, "
+                             "cancelled, or ended more than 7 days ago."), show_alert=True)
+        return EVENTS
+    await query.answer()
+    draft = _draft(context)
+    draft.update(event_id=event.id, event_waiting=False)
+    if not draft.get("urgent"):
+        # Registration is what matters now: whoever registered, parent or collaborator.
+        draft["roles"] = list(audiences.ROLES)
+    await _show_audience(update, context, edit=True)
+    return AUDIENCE
+
+
+async def events_back(update: Update, context: BotContext) -> int:
+    await update.callback_query.answer()
     await _show_audience(update, context, edit=True)
     return AUDIENCE
 
@@ -312,7 +468,13 @@ async def show_preview(update: Update, context: BotContext) -> int:
     query = update.callback_query
     _ = context.translate
     draft = _draft(context)
-    count = await _count(context, draft)
+    try:
+        count = await _count(context, draft)
+    except PermissionDenied:  # the event was cancelled or moved out of reach meanwhile
+        await query.answer(_("The event you chose can no longer be used. Please choose the "
+                             "audience again."), show_alert=True)
+        await _show_audience(update, context, edit=True)
+        return AUDIENCE
     if count == 0:
         await query.answer(
             _("Nobody matches this audience yet. Please choose other people or places."),
@@ -334,9 +496,10 @@ async def show_preview(update: Update, context: BotContext) -> int:
 async def _ask_confirmation(update: Update, context: BotContext, count: int) -> None:
     _ = context.translate
     draft = _draft(context)
+    reach, event = await _reach(context, draft)
     kind_line = _("🚨 Urgent notice to staff") if draft.get("urgent") else ""
     text = _("It will go to <b>{count}</b> people: {audience}.\nSend it?",
-             count=_.number(count), audience=audience_summary(_, context, _audience(draft)))
+             count=_.number(count), audience=audience_summary(_, context, reach, event))
     if kind_line:
         text = f"{kind_line}\n{text}"
     await update.effective_chat.send_message(text, reply_markup=keyboards.inline([
@@ -357,7 +520,7 @@ async def _enqueue(update: Update, context: BotContext, when: dt.datetime) -> in
     user = context.user
     draft = _draft(context)
     try:
-        reach = audiences.limit_for(user, _audience(draft))
+        reach, _event = await _reach(context, draft)  # re-checked: the event may be gone
     except PermissionDenied:
         return None
     return await delivery.enqueue(
@@ -465,6 +628,7 @@ def _hint(state: int):
             AUDIENCE: _("Please choose the recipients with the buttons above, then tap "
                         "Continue."),
             WARDS: _("Please choose wards with the buttons above, then tap Done."),
+            EVENTS: _("Please choose an event with the buttons above, or tap Back."),
             CONFIRM: _("Please tap Send now, Send later, Change audience or Cancel above."),
             WHEN: _("Please type the date and time, for example 01/06 08:00."),
         }
@@ -522,13 +686,24 @@ async def history(update: Update, context: BotContext) -> None:
                   store.Counts(row.total, row.total - row.sent_count - row.failed_count
                                - row.blocked_count - row.skipped_count, row.sent_count,
                                row.failed_count, row.blocked_count, row.skipped_count))
-        lines.append(progress.history_line(_, row, counts))
+        entry = progress.history_line(_, row, counts)
+        if row.audience:
+            entry += "\n" + await _history_audience(context, Audience.from_json(row.audience))
+        lines.append(entry)
         if row.is_open and delivery.may_control(user, row):
             buttons.append((_("✖ Cancel #{number}", number=row.id),
                             callbacks.encode(progress.NS, "cancel", row.id)))
     await update.effective_message.reply_text(
-        "\n\n".join(lines), reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
+        join_within(lines, TEXT_LIMIT, "\n\n"),  # audiences with wards and events are long
+        reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
         if buttons else None)
+
+
+async def _history_audience(context: BotContext, audience: Audience) -> str:
+    _ = context.translate
+    event = (await event_store.get(context.db, audience.event_id)
+             if audience.event_id is not None else None)
+    return _("To: {audience}", audience=audience_summary(_, context, audience, event))
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -561,9 +736,16 @@ def build_conversation(application: Application) -> ConversationHandler:
             AUDIENCE: [
                 CallbackQueryHandler(show_preview, pattern=button("next")),
                 CallbackQueryHandler(abort, pattern=button("abort")),
-                CallbackQueryHandler(audience_button,
-                                     pattern=button("role", "dist", "lang", "urgent", "wards")),
+                CallbackQueryHandler(show_events, pattern=button("evs")),
+                CallbackQueryHandler(audience_button, pattern=button(
+                    "role", "dist", "lang", "urgent", "wards", "evoff", "evw")),
                 MessageHandler(anything_else, _hint(AUDIENCE)),
+            ],
+            EVENTS: [
+                CallbackQueryHandler(show_events, pattern=button("evs")),
+                CallbackQueryHandler(choose_event, pattern=button("ev")),
+                CallbackQueryHandler(events_back, pattern=button("evback")),
+                MessageHandler(anything_else, _hint(EVENTS)),
             ],
             WARDS: [
                 CallbackQueryHandler(ward_button, pattern=button("ward", "wardsdone")),

@@ -12,7 +12,7 @@ import logging
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import audience, callbacks, delivery, keyboards, menu, scheduling
+from bot import callbacks, delivery, keyboards, menu, scheduling
 from bot.context import BotContext
 from bot.events import dispatch, ics, service, texts
 from bot.events.model import Event, visible_to
@@ -207,10 +207,9 @@ async def on_ics(update: Update, context: BotContext) -> None:
 
 def register(application: Application) -> None:
     i18n = application.services.i18n
-    # Reminders go out through the one delivery engine; broadcasts may target registrants.
+    # Reminders go out through the one delivery engine.
     delivery.install(application)
     scheduling.add_tick(application, "events", dispatch.tick)
-    audience.EVENT_REGISTRANTS_SQL = store.REGISTRANTS_SQL
     application.add_handler(CommandHandler("events", events_command))
     application.add_handler(MessageHandler(menu.Intent(i18n, "events"), events_command))
     application.add_handler(CallbackQueryHandler(on_page, pattern=rf"^{NS}:p:"))

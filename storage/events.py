@@ -150,9 +150,34 @@ async def network_by_district(db: Database) -> dict[str | None, list[int]]:
     return grouped
 
 
-# For bot.audience: a broadcast to the people registered (with a place) for event `?`.
-REGISTRANTS_SQL = ("SELECT telegram_id FROM event_registrations WHERE event_id = ?"
-                   " AND state = 'going'")
+# Registration states a broadcast "to the people registered for an event" may address.
+REGISTRANT_STATES = ("going",)
+REGISTRANT_STATES_WITH_WAITING = ("going", "waiting")
+
+
+def registrants_query(event_id: int, include_waiting: bool = False) -> tuple[str, list[object]]:
+    """SQL selecting the telegram_ids registered for an event (with a place, and optionally
+    the waiting list), and its parameters. The one definition bot.audience builds on."""
+    states = REGISTRANT_STATES_WITH_WAITING if include_waiting else REGISTRANT_STATES
+    sql = ("SELECT telegram_id FROM event_registrations WHERE event_id = ?"
+           f" AND state IN ({', '.join('?' for _ in states)})")
+    return sql, [event_id, *states]
+
+
+async def addressable(
+    db: Database, since: dt.datetime, now: dt.datetime, district: str | None,
+    kinds: tuple[str, ...], limit: int, offset: int = 0,
+) -> list[Event]:
+    """Active events of `kinds` not ended yet or started since `since`, of a district and
+    programme-wide ones (every district's when `district` is None), soonest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM events WHERE status = 'active'"
+        f" AND kind IN ({', '.join('?' for _ in kinds)}) AND (ends_at > ? OR starts_at >= ?)"
+        " AND (? IS NULL OR district IS NULL OR district = ?)"
+        " ORDER BY starts_at, id LIMIT ? OFFSET ?",
+        (*kinds, to_db(now), to_db(since), district, district, limit, offset),
+    )
+    return [_event(row) for row in rows]
 
 
 # -- registrations ------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             }
             first = await _start_bot(env, tmp_path)
             try:
-                started = await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, 30)
+                started = await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, 60)
                 assert started, "the broadcast did not start"
             finally:
                 first.send_signal(signal.SIGKILL)
@@ -130,7 +130,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             try:
                 finished = await _wait_for(lambda: _query(
                     db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
-                ) == [("done",)], 30)
+                ) == [("done",)], 60)
                 assert finished, "the restarted bot did not finish the broadcast"
                 reported = await _wait_for(lambda: any(
                     "Đã gửi: 300" in (m.text or "") for m in server.chats[ADMIN].messages.values()
@@ -138,7 +138,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
                 assert reported, "no final report for the sender"
             finally:
                 second.send_signal(signal.SIGTERM)
-                _out, err = await asyncio.wait_for(second.communicate(), 30)
+                _out, err = await asyncio.wait_for(second.communicate(), 60)
             assert second.returncode == 0, err.decode()[-2000:]
 
     copies = _copies(journal_path, chats)

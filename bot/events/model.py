@@ -49,6 +49,9 @@ _AUDIENCE_ROLES: dict[str, tuple[str, ...]] = {
     "parents": ("public",),
 }
 
+# Kinds people register for (holidays and campaigns are for knowing, not coming).
+REGISTRATION_KINDS = ("club", "training")
+
 DEFAULT_REMINDERS = (7 * 24 * 60, 24 * 60, 2 * 60)  # minutes before: 7 days, 1 day, 2 hours
 
 
@@ -88,7 +91,7 @@ class Event:
     @property
     def takes_registrations(self) -> bool:
         """Holidays and campaigns are for knowing; activities and trainings for coming."""
-        return self.kind in ("club", "training")
+        return self.kind in REGISTRATION_KINDS
 
     def registration_open(self, now: dt.datetime) -> bool:
         if not self.is_active or not self.takes_registrations or now >= self.starts_at:
