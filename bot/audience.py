@@ -19,11 +19,12 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.events.addressing import within_district
+from bot.events import addressing
 from bot.people import PermissionDenied
 from storage.db import Database
 from storage.events import registrants_query
@@ -99,7 +100,7 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
     if audience.event_id is not None:
         if event is None or event.id != audience.event_id:
             raise ValueError("limit_for needs the event of an event audience")
-        if not within_district(actor, event):
+        if not addressing.within_district(actor, event):
             raise PermissionDenied("this event is outside the sender's district")
     if actor.is_admin:
         return audience
@@ -111,6 +112,17 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
         # Everyone registered for the staff's own event is theirs to reach.
         return audience.with_changes(districts=frozenset())
     return audience.with_changes(districts=frozenset({actor.district}))
+
+
+async def reach(
+    db: Database, actor: User, audience: Audience, now: dt.datetime
+) -> tuple[Audience, Event | None]:
+    """`limit_for` with the audience's event loaded and re-checked (it may have been
+    cancelled or moved out of the sender's reach since it was chosen)."""
+    event = await addressing.find(db, actor, audience.event_id, now)
+    if audience.event_id is not None and event is None:
+        raise PermissionDenied("the event can no longer be addressed")
+    return limit_for(actor, audience, event), event
 
 
 def scope_district(actor: User) -> str | None:

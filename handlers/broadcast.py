@@ -93,11 +93,7 @@ async def _chosen_event(context: BotContext, draft: dict) -> Event | None:
 async def _reach(context: BotContext, draft: dict) -> tuple[Audience, Event | None]:
     """The audience as it will be stored, within the sender's limits, and its event.
     PermissionDenied when the sender may not reach it (any more)."""
-    chosen = _audience(draft)
-    event = await _chosen_event(context, draft)
-    if chosen.event_id is not None and event is None:
-        raise PermissionDenied("the event can no longer be addressed")
-    return audiences.limit_for(context.user, chosen, event), event
+    return await audiences.reach(context.db, context.user, _audience(draft), context.now)
 
 
 def _drop_event(draft: dict) -> None:

@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
             message.flags.discard("fuzzy")
             filled += 1
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=True, omit_header=False,
+            write_po(handle, catalog, width=76, sort_output=True, omit_header=False,
                      include_previous=False, no_location=True)
     print(f"filled {filled}; unknown msgids: {len(unknown)}")
     for msgid in unknown:
