@@ -22,7 +22,8 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import send_content
 from bot.delivery.content import TEXT_LIMIT
-from handlers.common import free_text, leave_handlers
+from bot.i18n import N_
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import audit
 from storage import awareness as store
 
@@ -121,30 +122,26 @@ async def _save(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        text = (_("Please send the message as text.") if state == ADD_VI
-                else _("Please send the English text, or tap Skip."))
-        await update.effective_message.reply_text(text)
-
-    return answer
+_hint = step_hints({
+    ADD_VI: N_("Please send the message as text."),
+    ADD_EN: N_("Please send the English text, or tap Skip."),
+})
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     return ExclusiveConversation(
         name="awareness_add",
         persistent=True,
         entry_points=[CallbackQueryHandler(start_adding, pattern=rf"^{NS}:add$")],
         states={
             ADD_VI: [MessageHandler(text, enter_vietnamese),
-                     MessageHandler(anything_else, _hint(ADD_VI))],
+                     MessageHandler(other, _hint(ADD_VI))],
             ADD_EN: [MessageHandler(text, enter_english),
                      CallbackQueryHandler(skip_english, pattern=rf"^{NS}:skipen$"),
-                     MessageHandler(anything_else, _hint(ADD_EN))],
+                     MessageHandler(other, _hint(ADD_EN))],
         },
         fallbacks=leave_handlers(i18n),
     )

@@ -38,7 +38,7 @@ from bot.events.model import KIND_ICONS, Event
 from bot.i18n import N_, Html, Translator
 from bot.people import PermissionDenied
 from bot.text import join_within
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import delivery as store
 from storage import events as event_store
 
@@ -614,23 +614,17 @@ async def abort(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            COMPOSE: _("Please send the announcement as a text, a photo or a document. "
-                       "Stickers, voice messages and videos cannot be sent to everyone."),
-            ENGLISH: _("Please send the English text, or tap Skip."),
-            AUDIENCE: _("Please choose the recipients with the buttons above, then tap "
-                        "Continue."),
-            WARDS: _("Please choose wards with the buttons above, then tap Done."),
-            EVENTS: _("Please choose an event with the buttons above, or tap Back."),
-            CONFIRM: _("Please tap Send now, Send later, Change audience or Cancel above."),
-            WHEN: _("Please type the date and time, for example 01/06 08:00."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    COMPOSE: N_("Please send the announcement as a text, a photo or a document. "
+                "Stickers, voice messages and videos cannot be sent to everyone."),
+    ENGLISH: N_("Please send the English text, or tap Skip."),
+    AUDIENCE: N_("Please choose the recipients with the buttons above, then tap "
+                 "Continue."),
+    WARDS: N_("Please choose wards with the buttons above, then tap Done."),
+    EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
+    CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
+    WHEN: N_("Please type the date and time, for example 01/06 08:00."),
+})
 
 
 # -- global: progress controls and history ---------------------------------------------------
@@ -705,7 +699,7 @@ async def _history_audience(context: BotContext, audience: Audience) -> str:
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     media = filters.PHOTO | filters.Document.ALL
 
     def button(*actions: str):
@@ -722,12 +716,12 @@ def build_conversation(application: Application) -> ConversationHandler:
             COMPOSE: [
                 MessageHandler(text, compose_text),
                 MessageHandler(media, compose_media),
-                MessageHandler(anything_else, _hint(COMPOSE)),
+                MessageHandler(other, _hint(COMPOSE)),
             ],
             ENGLISH: [
                 MessageHandler(text, english_text),
                 CallbackQueryHandler(skip_english, pattern=button("skipen")),
-                MessageHandler(anything_else, _hint(ENGLISH)),
+                MessageHandler(other, _hint(ENGLISH)),
             ],
             AUDIENCE: [
                 CallbackQueryHandler(show_preview, pattern=button("next")),
@@ -735,28 +729,28 @@ def build_conversation(application: Application) -> ConversationHandler:
                 CallbackQueryHandler(show_events, pattern=button("evs")),
                 CallbackQueryHandler(audience_button, pattern=button(
                     "role", "dist", "lang", "urgent", "wards", "evoff", "evw")),
-                MessageHandler(anything_else, _hint(AUDIENCE)),
+                MessageHandler(other, _hint(AUDIENCE)),
             ],
             EVENTS: [
                 CallbackQueryHandler(show_events, pattern=button("evs")),
                 CallbackQueryHandler(choose_event, pattern=button("ev")),
                 CallbackQueryHandler(events_back, pattern=button("evback")),
-                MessageHandler(anything_else, _hint(EVENTS)),
+                MessageHandler(other, _hint(EVENTS)),
             ],
             WARDS: [
                 CallbackQueryHandler(ward_button, pattern=button("ward", "wardsdone")),
-                MessageHandler(anything_else, _hint(WARDS)),
+                MessageHandler(other, _hint(WARDS)),
             ],
             CONFIRM: [
                 CallbackQueryHandler(send_now, pattern=button("now")),
                 CallbackQueryHandler(ask_when, pattern=button("later")),
                 CallbackQueryHandler(change_audience, pattern=button("edit")),
                 CallbackQueryHandler(abort, pattern=button("abort")),
-                MessageHandler(anything_else, _hint(CONFIRM)),
+                MessageHandler(other, _hint(CONFIRM)),
             ],
             WHEN: [
                 MessageHandler(text, enter_when),
-                MessageHandler(anything_else, _hint(WHEN)),
+                MessageHandler(other, _hint(WHEN)),
             ],
         },
         fallbacks=leave_handlers(i18n),

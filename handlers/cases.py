@@ -34,7 +34,7 @@ from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
 from handlers.approvals import ROLE_LABELS
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers
 from storage import alert_copies, audit, users
 from storage import cases as case_store
 from storage.alert_copies import AlertCopy
@@ -825,7 +825,7 @@ def build_input_conversation(application: Application) -> ConversationHandler:
                 MessageHandler(free_text(i18n), receive_input),
                 CallbackQueryHandler(cancel_input, pattern=rf"^{INPUT_NS}:cancel"),
                 CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):"),
-                MessageHandler(~filters.COMMAND & ~menu.MenuButton(i18n), input_hint),
+                MessageHandler(anything_else(i18n), input_hint),
             ],
         },
         fallbacks=leave_handlers(i18n),

@@ -5,12 +5,15 @@
 - `leave_handlers` are every conversation's fallbacks: any command or menu button ends the
   conversation and the same update is handled again from the top, so "/events" or the
   Events button in the middle of a report does what it says (the report draft is kept).
-- `free_text` is the filter for typed answers inside conversations.
+- `free_text` is the filter for typed answers inside conversations; `anything_else` and
+  `step_hints` answer whatever else arrives at a step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -80,6 +83,37 @@ async def on_membership(update: Update, context: BotContext) -> None:
 def free_text(context_i18n) -> filters.BaseFilter:
     """Typed text that is neither a command nor a menu button."""
     return filters.TEXT & ~filters.COMMAND & ~MenuButton(context_i18n)
+
+
+def anything_else(i18n) -> filters.BaseFilter:
+    """Any other message at a step (a sticker, a photo, text where a button is due).
+
+    Commands and menu buttons are left out: `leave_handlers` take those and leave the
+    conversation."""
+    return ~filters.COMMAND & ~MenuButton(i18n)
+
+
+StepHint = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def step_hints(hints: Mapping[object, str]) -> Callable[[object], StepHint]:
+    """`hint(state)` → the answer to `anything_else` at that step: say what the step needs.
+
+    One helper for every conversation, so each module only lists its texts and all of them
+    answer the same way: a reply in the person's language, and None, so the conversation
+    stays on the step. `hints` maps a state to its message marked with `N_` at module level
+    (extracted for translation there, translated here when it is sent).
+    """
+
+    def hint(state: object) -> StepHint:
+        message = hints[state]  # a state without a hint fails when the bot is built, not later
+
+        async def answer(update: Update, context: BotContext) -> None:
+            await update.effective_message.reply_text(context.translate(message))
+
+        return answer
+
+    return hint
 
 
 def leave_filter(i18n) -> filters.BaseFilter:

@@ -30,11 +30,11 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.people import NotApplicable, PermissionDenied
 from bot.text import whole_number
 from handlers import events_attendance
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import attendance as attendance_store
 from storage import audit
 from storage import events as store
@@ -587,37 +587,31 @@ def _truncate(text: str, limit: int = 4000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            TITLE: _("Please type the event's title."),
-            KIND: _("Please choose the kind with the buttons above."),
-            START: _("Please type the start, for example: 8h30 1/6."),
-            END: _("Please type the end, for example: 11h."),
-            PLACE: _("Please type the place, or “skip”."),
-            DISTRICT: _("Please choose the area with the buttons above."),
-            AUDIENCE: _("Please tap the groups above, then “Done”."),
-            CAPACITY: _("Please type a number of places, or “skip”."),
-            DESCRIPTION: _("Please type a short description, or “skip”."),
-            CONFIRM: _("Please tap “Save” or “Discard” above."),
-            EDIT_FIELD: _("Please choose what to change with the buttons above."),
-            EDIT_VALUE: _("Please type the new value."),
-            EDIT_START: _("Please type the new start, for example: 8h30 1/6."),
-            EDIT_END: _("Please type the new end, for example: 11h."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    TITLE: N_("Please type the event's title."),
+    KIND: N_("Please choose the kind with the buttons above."),
+    START: N_("Please type the start, for example: 8h30 1/6."),
+    END: N_("Please type the end, for example: 11h."),
+    PLACE: N_("Please type the place, or “skip”."),
+    DISTRICT: N_("Please choose the area with the buttons above."),
+    AUDIENCE: N_("Please tap the groups above, then “Done”."),
+    CAPACITY: N_("Please type a number of places, or “skip”."),
+    DESCRIPTION: N_("Please type a short description, or “skip”."),
+    CONFIRM: N_("Please tap “Save” or “Discard” above."),
+    EDIT_FIELD: N_("Please choose what to change with the buttons above."),
+    EDIT_VALUE: N_("Please type the new value."),
+    EDIT_START: N_("Please type the new start, for example: 8h30 1/6."),
+    EDIT_END: N_("Please type the new end, for example: 11h."),
+})
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
 
     def step(state: int, *handlers) -> list:
-        return [*handlers, MessageHandler(anything_else, _hint(state))]
+        return [*handlers, MessageHandler(other, _hint(state))]
 
     return ExclusiveConversation(
         name="events_admin",

@@ -32,7 +32,7 @@ from bot.materials import deeplink, files, printing, search, starter
 from bot.materials.catalogue import AUDIENCES, TOPICS, Material, audience_for
 from bot.messaging import edit_quietly
 from bot.text import truncate
-from handlers.common import free_text, leave_and_redispatch, leave_handlers
+from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
 from handlers.info import MATERIALS_HOOK
 from handlers.start import START_LINK_HOOKS
 from storage import materials
@@ -319,7 +319,7 @@ def build_conversation(application: Application) -> ConversationHandler:
         states={
             SEARCH: [
                 MessageHandler(free_text(i18n), typed_search),
-                MessageHandler(~filters.COMMAND & ~menu.MenuButton(i18n), search_hint),
+                MessageHandler(anything_else(i18n), search_hint),
             ],
         },
         fallbacks=leave_handlers(i18n),

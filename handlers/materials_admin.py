@@ -22,9 +22,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu
+from bot import callbacks, keyboards
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.i18n import N_
 from bot.materials import deeplink, files
 from bot.materials.catalogue import (
     AUDIENCES,
@@ -37,7 +38,7 @@ from bot.materials.catalogue import (
 )
 from bot.text import truncate
 from handlers import menu as menu_handlers
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.materials import material_keyboard, material_text
 from storage import audit, materials, print_requests
 from storage.db import Database
@@ -466,25 +467,19 @@ async def stats_command(update: Update, context: BotContext) -> None:
 
 # -- wiring -------------------------------------------------------------------------------------
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            TITLE: _("Please type the title as text."),
-            TOPIC: _("Please choose the topic with the buttons above."),
-            AUDIENCE: _("Please tap the audiences above, then “Done”."),
-            SUMMARY: _("Please type the summary as text."),
-            FIELD: _("Please choose what to change with the buttons above."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    TITLE: N_("Please type the title as text."),
+    TOPIC: N_("Please choose the topic with the buttons above."),
+    AUDIENCE: N_("Please tap the audiences above, then “Done”."),
+    SUMMARY: N_("Please type the summary as text."),
+    FIELD: N_("Please choose what to change with the buttons above."),
+})
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    other = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     return ExclusiveConversation(
         name="materials_admin",
         persistent=True,

@@ -19,13 +19,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu
+from bot import callbacks, keyboards
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_, Translator
 from bot.materials import printing
 from bot.messaging import edit_quietly, notify
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import materials, print_requests, users
 from storage.print_requests import PrintRequest
 
@@ -455,27 +455,21 @@ async def my_requests_command(update: Update, context: BotContext) -> None:
 
 # -- wiring -------------------------------------------------------------------------------------
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            QUANTITY: _("Please type a number of copies from 1 to 1,000, e.g. 200."),
-            DISTRICT: _("Please choose the district with the buttons above."),
-            WARD: _("Please choose the ward or commune with the buttons above."),
-            PLACE: _("Please type where the copies should be delivered."),
-            WHEN: _("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),
-            CONFIRM: _("Please tap “Send request” or “Cancel” above."),
-            REASON: _("Please type the reason as text."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    QUANTITY: N_("Please type a number of copies from 1 to 1,000, e.g. 200."),
+    DISTRICT: N_("Please choose the district with the buttons above."),
+    WARD: N_("Please choose the ward or commune with the buttons above."),
+    PLACE: N_("Please type where the copies should be delivered."),
+    WHEN: N_("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),
+    CONFIRM: N_("Please tap “Send request” or “Cancel” above."),
+    REASON: N_("Please type the reason as text."),
+})
 
 
 def build_conversations(application: Application) -> list[ConversationHandler]:
     i18n = application.services.i18n
     text = free_text(i18n)
-    other = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     asking = ExclusiveConversation(
         name="print_request",
         persistent=True,

@@ -33,7 +33,7 @@ from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
 from bot.messaging import notify
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
 from storage import questions as store
@@ -630,24 +630,18 @@ async def seal_legacy_questions(application: Application) -> None:
 
 # -- wiring ---------------------------------------------------------------------------------------
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            DISTRICT: _("Please choose your district with the buttons above."),
-            QUESTION: _("Please write your question as text (you may add one photo)."),
-            CONTACT: _("Please tap “Stay anonymous” or “Share my phone number”."),
-            REPLY: _("Please write your message as text, or /cancel."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    DISTRICT: N_("Please choose your district with the buttons above."),
+    QUESTION: N_("Please write your question as text (you may add one photo)."),
+    CONTACT: N_("Please tap “Stay anonymous” or “Share my phone number”."),
+    REPLY: N_("Please write your message as text, or /cancel."),
+})
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     anonymous = filters.Regex(r"(?i)^\s*(🙈\s*)?(stay anonymous|ẩn danh|giữ ẩn danh|"
                               r"an danh)\s*$") | filters.Regex(r"^\s*🙈")
     start_over = [
@@ -666,13 +660,13 @@ def build_conversation(application: Application) -> ConversationHandler:
             DISTRICT: [
                 CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
                 *start_over,
-                MessageHandler(anything_else, _hint(DISTRICT)),
+                MessageHandler(other, _hint(DISTRICT)),
             ],
             QUESTION: [
                 MessageHandler(text, question_text),
                 MessageHandler(filters.PHOTO, question_photo),
                 *start_over,
-                MessageHandler(anything_else, _hint(QUESTION)),
+                MessageHandler(other, _hint(QUESTION)),
             ],
             CONTACT: [
                 CallbackQueryHandler(stay_anonymous, pattern=rf"^{NS}:anon$"),
@@ -680,12 +674,12 @@ def build_conversation(application: Application) -> ConversationHandler:
                 MessageHandler(filters.CONTACT, contact_shared),
                 MessageHandler(filters.TEXT & anonymous, typed_anonymous),
                 *start_over,
-                MessageHandler(anything_else, _hint(CONTACT)),
+                MessageHandler(other, _hint(CONTACT)),
             ],
             REPLY: [
                 MessageHandler(text, reply_text),
                 *start_over,
-                MessageHandler(anything_else, _hint(REPLY)),
+                MessageHandler(other, _hint(REPLY)),
             ],
         },
         fallbacks=leave_handlers(i18n),

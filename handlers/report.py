@@ -48,7 +48,7 @@ from bot.reports.intake import (
 from bot.reports.rules import case_rules, situation, situations
 from bot.text import normalize, truncate
 from handlers import cases as case_handlers
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers
 from storage import report_drafts
 
 log = logging.getLogger(__name__)
@@ -872,14 +872,14 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     step_handlers = [
         CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)),
         MessageHandler(filters.PHOTO, on_photo),
         MessageHandler(filters.LOCATION, on_location),
         MessageHandler(filters.CONTACT, on_contact),
         MessageHandler(free_text(i18n), on_text),
-        MessageHandler(anything_else, hint),
+        MessageHandler(other, hint),
     ]
     return ExclusiveConversation(
         name="report",
@@ -892,7 +892,7 @@ def build_conversation(application: Application) -> ConversationHandler:
             ACTIVE: step_handlers,
             RESUME: [
                 CallbackQueryHandler(on_resume, pattern=rf"^{NS}:resume:"),
-                MessageHandler(anything_else, _resume_hint),
+                MessageHandler(other, _resume_hint),
             ],
             CONFIRM_CANCEL: [
                 CallbackQueryHandler(on_confirm_cancel, pattern=rf"^{NS}:discard:"),

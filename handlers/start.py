@@ -19,8 +19,9 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.i18n import N_
 from handlers import approvals
-from handlers.common import free_text, leave_handlers
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import users
 
 ROLE, NAME, DISTRICT, WARD, PHONE = range(5)
@@ -230,28 +231,19 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
     return ConversationHandler.END
 
 
-def _hint(state: int):
-    """The answer to anything unexpected at a step (a sticker, a photo, text where a button
-    is due): say what the step needs and stay on it."""
-
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            ROLE: _("Please choose one of the buttons above."),
-            NAME: _("Please type your name as text."),
-            DISTRICT: _("Please choose your district with the buttons above."),
-            WARD: _("Please choose your ward or commune with the buttons above."),
-            PHONE: _("Please tap “Share my phone number” or “Skip”."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    ROLE: N_("Please choose one of the buttons above."),
+    NAME: N_("Please type your name as text."),
+    DISTRICT: N_("Please choose your district with the buttons above."),
+    WARD: N_("Please choose your ward or commune with the buttons above."),
+    PHONE: N_("Please tap “Share my phone number” or “Skip”."),
+})
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     skip = filters.Regex(r"(?i)^\s*(skip|bỏ qua|bo qua)\s*$")
     return ExclusiveConversation(
         name="onboarding",
@@ -261,25 +253,25 @@ def build_conversation(application: Application) -> ConversationHandler:
             ROLE: [
                 CallbackQueryHandler(choose_role, pattern=rf"^{NS}:role:"),
                 CallbackQueryHandler(switch_language, pattern=rf"^{NS}:lang:"),
-                MessageHandler(anything_else, _hint(ROLE)),
+                MessageHandler(other, _hint(ROLE)),
             ],
             NAME: [
                 MessageHandler(text, enter_name),
-                MessageHandler(anything_else, _hint(NAME)),
+                MessageHandler(other, _hint(NAME)),
             ],
             DISTRICT: [
                 CallbackQueryHandler(choose_district, pattern=rf"^{NS}:district:"),
-                MessageHandler(anything_else, _hint(DISTRICT)),
+                MessageHandler(other, _hint(DISTRICT)),
             ],
             WARD: [
                 CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:ward:"),
                 CallbackQueryHandler(back_to_district, pattern=rf"^{NS}:back"),
-                MessageHandler(anything_else, _hint(WARD)),
+                MessageHandler(other, _hint(WARD)),
             ],
             PHONE: [
                 MessageHandler(filters.CONTACT, share_phone),
                 MessageHandler(text & skip, skip_phone),
-                MessageHandler(anything_else, _hint(PHONE)),
+                MessageHandler(other, _hint(PHONE)),
             ],
         },
         fallbacks=leave_handlers(i18n),

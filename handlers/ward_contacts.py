@@ -22,7 +22,8 @@ from bot import callbacks, keyboards, menu
 from bot.areas import Ward
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from handlers.common import free_text, leave_handlers
+from bot.i18n import N_
+from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import audit, ward_contacts
 
 NS = "wct"
@@ -167,21 +168,15 @@ async def remove(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def _hint(state: int):
-    async def answer(update: Update, context: BotContext) -> None:
-        _ = context.translate
-        hints = {
-            PICK: _("Please choose with the buttons above, or /cancel."),
-            TEXT: _("Please send the contact as three lines of text, or /cancel."),
-        }
-        await update.effective_message.reply_text(hints[state])
-
-    return answer
+_hint = step_hints({
+    PICK: N_("Please choose with the buttons above, or /cancel."),
+    TEXT: N_("Please send the contact as three lines of text, or /cancel."),
+})
 
 
 def register(application: Application) -> None:
     i18n = application.services.i18n
-    anything_else = ~filters.COMMAND & ~menu.MenuButton(i18n)
+    other = anything_else(i18n)
     application.add_handler(ExclusiveConversation(
         name="ward_contacts",
         persistent=True,
@@ -190,12 +185,12 @@ def register(application: Application) -> None:
             PICK: [
                 CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
                 CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:w:"),
-                MessageHandler(anything_else, _hint(PICK)),
+                MessageHandler(other, _hint(PICK)),
             ],
             TEXT: [
                 MessageHandler(free_text(i18n), save),
                 CallbackQueryHandler(remove, pattern=rf"^{NS}:del:"),
-                MessageHandler(anything_else, _hint(TEXT)),
+                MessageHandler(other, _hint(TEXT)),
             ],
         },
         fallbacks=leave_handlers(i18n),
