@@ -131,7 +131,7 @@ class Sandbox:
             return True
         if line in ("/quit", "/exit"):
             return False
-        if line.startswith("/as"):
+        if line == "/as" or line.startswith("/as "):  # not /ask, the bot's own command
             name = line[3:].strip() or DEFAULT_PERSONA
             self.current = name
             self.print(f"👤 {self.me.user.first_name} (id {self.me.id})")

@@ -99,17 +99,32 @@ async def ask_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data[DRAFT] = {"district": user.district, "ward": user.ward}
     if user.district is None:
-        language = _.language
-        rows = [[(d.name(language), callbacks.encode(NS, "d", d.code))]
-                for d in context.services.areas.districts()]
-        rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
         await message.reply_text(
             _("💬 Your question goes to the child-protection staff. Which district do you "
               "live in?"),
-            reply_markup=keyboards.inline(rows))
+            reply_markup=_district_keyboard(context))
         return DISTRICT
     await _ask_for_question(message, _)
     return QUESTION
+
+
+def _district_keyboard(context: BotContext):
+    _ = context.translate
+    rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
+            for d in context.services.areas.districts()]
+    rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
+    return keyboards.inline(rows)
+
+
+async def early_question(update: Update, context: BotContext) -> int:
+    """The question typed before the district was chosen: keep it (and react at once to
+    danger words), then ask for the district again."""
+    _ = context.translate
+    if await _store_question(update, context, update.message.text, None):
+        await update.message.reply_text(
+            _("Thank you, your question is kept. Which district do you live in?"),
+            reply_markup=_district_keyboard(context))
+    return DISTRICT
 
 
 async def _ask_for_question(message: Message, _: Translator) -> None:
@@ -130,8 +145,12 @@ async def choose_district(update: Update, context: BotContext) -> int:
         await query.answer(_("This button is not valid."), show_alert=True)
         return DISTRICT
     await query.answer()
-    context.user_data.setdefault(DRAFT, {})["district"] = district.code if district else None
+    draft = context.user_data.setdefault(DRAFT, {})
+    draft["district"] = district.code if district else None
     await query.edit_message_reply_markup(None)
+    if draft.get("text_enc"):  # typed before the district: straight to the contact choice
+        await _ask_contact(query.message, _)
+        return CONTACT
     await _ask_for_question(query.message, _)
     return QUESTION
 
@@ -153,13 +172,23 @@ async def question_photo(update: Update, context: BotContext) -> int:
 
 
 async def _take_question(update: Update, context: BotContext, raw: str, photo: str | None) -> int:
+    if not await _store_question(update, context, raw, photo):
+        return QUESTION
+    await _ask_contact(update.message, context.translate)
+    return CONTACT
+
+
+async def _store_question(update: Update, context: BotContext, raw: str,
+                          photo: str | None) -> bool:
+    """Keep the question in the draft; danger words get the hotlines at once. False if the
+    text is not usable (the person was told why)."""
     _ = context.translate
     text = rules.clean_text(raw)
     if text is None:
         await update.message.reply_text(
             _("Please write your question in words, up to {max} characters.",
               max=context.translate.number(rules.TEXT_MAX)))
-        return QUESTION
+        return False
     draft = context.user_data.setdefault(DRAFT, {})
     # user_data is persisted in SQLite: the question waits there encrypted, like a report draft.
     cipher = cipher_for(context.services)
@@ -169,7 +198,11 @@ async def _take_question(update: Update, context: BotContext, raw: str, photo: s
     draft["danger"] = danger_words(context).found_in(text) is not None
     if draft["danger"]:
         await update.message.reply_text(danger_message(_))
-    await update.message.reply_text(
+    return True
+
+
+async def _ask_contact(message: Message, _: Translator) -> None:
+    await message.reply_text(
         _("Staff will see your question without your name or username. Would you like them "
           "to be able to call you back?"),
         reply_markup=keyboards.inline([
@@ -177,7 +210,6 @@ async def _take_question(update: Update, context: BotContext, raw: str, photo: s
             [(_("📱 Share my phone number"), callbacks.encode(NS, "share"))],
         ]),
     )
-    return CONTACT
 
 
 async def stay_anonymous(update: Update, context: BotContext) -> int:
@@ -659,6 +691,7 @@ def build_conversation(application: Application) -> ConversationHandler:
         states={
             DISTRICT: [
                 CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
+                MessageHandler(text, early_question),
                 *start_over,
                 MessageHandler(other, _hint(DISTRICT)),
             ],

@@ -249,3 +249,21 @@ async def test_english_speaker_asks_in_english(tg):
     await mai.press("✍️ Trả lời")
     await mai.send("Hãy đọc mục An toàn trên mạng trong /info nhé.")
     assert "Answer to your question H0001" in john.last_text
+
+
+async def test_question_typed_before_the_district_is_kept_and_danger_answered_at_once(tg):
+    parent = tg.user("Ngọc")
+    await parent.send("/start")
+    await parent.press("👪 Phụ huynh hoặc người dân")
+    await parent.press(ASK)  # no district known yet: the bot asks for it first
+    await parent.send("Con tôi bị bạn đánh ở trường thì làm sao?")
+    texts = [m.content or "" for m in parent.bot_messages[-2:]]
+    assert "111" in texts[0] and "113" in texts[0]  # the danger answer comes at once
+    assert "quận/huyện" in texts[1]
+    await parent.press("Quận 8")  # straight on to the contact choice: nothing typed twice
+    assert ANONYMOUS in parent.buttons
+    await parent.press(ANONYMOUS)
+    question = await store.get(tg.db, 1, cipher_for(tg.app.services))
+    assert question.district == "Q8" and question.danger
+    [first] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
+    assert first.text == "Con tôi bị bạn đánh ở trường thì làm sao?"

@@ -40,6 +40,12 @@ def test_scripted_sign_up_and_approval(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_bot_commands_that_start_like_sandbox_ones_reach_the_bot(tmp_path):
+    result = run_sandbox("/start\n#3\n/ask\n", tmp_path, "--fresh")
+    assert "👤" not in result.stdout.split("› /ask", 1)[1]  # no persona switch to "k"
+    assert "câu hỏi" in result.stdout.split("› /ask", 1)[1]
+
+
 def test_database_survives_between_runs_and_fresh_starts_over(tmp_path):
     run_sandbox("/start\n#3\n", tmp_path, "--fresh")
     again = run_sandbox("/start\n", tmp_path)
