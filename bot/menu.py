@@ -34,7 +34,8 @@ LAYOUTS: dict[str, list[list[str]]] = {
     "collaborator": [["report"], ["events", "materials"], ["my_reports", "hotline"]],
     "staff": [["report"], ["cases", "broadcast"], ["events", "materials"],
               ["my_reports", "stats"], ["hotline"]],
-    "public": [["parents_info"], ["ask", "materials"], ["events", "hotline"]],
+    # Parents and neighbours report too (Decree 56: anyone who learns of abuse must report).
+    "public": [["parents_info"], ["report", "ask"], ["materials", "events"], ["hotline"]],
 }
 
 # Typed words that lead to a journey, accent-insensitive; longer phrases are tried first.

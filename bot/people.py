@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.areas import Areas
+from bot.text import fold
 from storage import audit, users
 from storage.db import Database
 from storage.users import User
@@ -36,6 +37,21 @@ def clean_name(text: str) -> str | None:
     if not any(ch.isalpha() for ch in name):
         return None
     return name
+
+
+# The first question typed instead of tapped, compared without accents or punctuation.
+_TYPED_ROLES = {
+    "public": ("phu huynh", "nguoi dan", "bo me", "parent", "public"),
+    "collaborator": ("cong tac vien", "ctv", "collaborator"),
+    "staff": ("can bo", "can bo du an", "staff"),
+}
+
+
+def typed_role(text: str) -> str | None:
+    """"phu huynh", "Tôi là cộng tác viên" → the role; None for anything else."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
+    key = re.sub(r"^(?:toi la|minh la|la|i am|i m)\s+", "", key)
+    return next((role for role, words in _TYPED_ROLES.items() if key in words), None)
 
 
 def valid_deep_link(payload: str | None) -> str | None:

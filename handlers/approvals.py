@@ -204,6 +204,16 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         return
     await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
     await publish_for_user(context.bot, context.services.i18n, person)
+    if person.telegram_id != context.user.telegram_id:
+        # The person hears of the change with the menu of their role as it is now.
+        theirs = context.services.i18n(person.language)
+        text = N_("Your account was updated: {role}, {place}. Your menu is below.")
+        await notify(context, person.telegram_id,
+                     theirs(text, role=theirs(ROLE_LABELS[person.role]),
+                            place=context.services.areas.place(person.ward, theirs.language)
+                            if person.ward else context.services.areas.district_name(
+                                person.district, theirs.language)),
+                     reply_markup=menu.keyboard(person.menu_role, theirs))
 
 
 def register(application: Application) -> None:

@@ -33,7 +33,7 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
 from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
-from bot.events import addressing
+from bot.events import addressing, dates
 from bot.events.model import KIND_ICONS, Event
 from bot.i18n import N_, Html, Translator
 from bot.people import PermissionDenied
@@ -561,7 +561,7 @@ def parse_when(text: str, now: dt.datetime, timezone) -> dt.datetime | None:
     Without a year: this year, or next year if that day has passed."""
     match = WHEN_PATTERN.match(text or "")
     if not match:
-        return None
+        return _spoken_when(text, now, timezone)
     day, month, year, hour, minute = match.groups()
     local_now = now.astimezone(timezone)
     try:
@@ -572,6 +572,19 @@ def parse_when(text: str, now: dt.datetime, timezone) -> dt.datetime | None:
     except ValueError:
         return None
     return moment.astimezone(dt.UTC)
+
+
+def _spoken_when(text: str | None, now: dt.datetime, timezone) -> dt.datetime | None:
+    """Times as staff type them for events too: "mai 8h", "8h30 28/5", "thứ 7 8 giờ sáng".
+    A day without a time is unreadable here: a broadcast needs its hour."""
+    today = dates.local_today(now, timezone)
+    try:
+        moment = dates.parse(text or "", today)
+    except dates.DateError:
+        return None
+    if moment.time is None:
+        return None
+    return dates.combine(moment.date or today, moment.time, timezone)
 
 
 async def enter_when(update: Update, context: BotContext) -> int:

@@ -46,7 +46,8 @@ NS = "cas"
 INPUT_NS = "cin"
 TEXT = 0
 PRIVATE = filters.ChatType.PRIVATE
-NOTE_MAX_CHARS = 1000
+# As long as a report description: a field visit can take a long note (fits one message).
+NOTE_MAX_CHARS = 2000
 DETAIL_LIMIT = 4000
 
 SEX_SHORT = {"male": N_("boy"), "female": N_("girl"), "unknown": N_("sex not known")}

@@ -89,7 +89,7 @@ async def enter_title(update: Update, context: BotContext) -> int:
     title = " ".join(update.message.text.split())
     if not 3 <= len(title) <= service.TITLE_MAX:
         await update.message.reply_text(
-            _("Please type a title of 3 to {max} characters.", max=service.TITLE_MAX))
+            _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
         return TITLE
     context.user_data[DRAFT]["title"] = title
     buttons = [(f"{KIND_ICONS[key]} {_(name)}", callbacks.encode(NS, "kind", key))
@@ -420,7 +420,7 @@ async def enter_value(update: Update, context: BotContext) -> int:
     elif field == "title":
         if not 3 <= len(text) <= service.TITLE_MAX:
             await update.message.reply_text(
-                _("Please type a title of 3 to {max} characters.", max=service.TITLE_MAX))
+                _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
             return EDIT_VALUE
         changes = {"title": " ".join(text.split())}
     elif field in ("place", "description"):

@@ -34,6 +34,7 @@ from bot.materials.catalogue import (
     TOPICS,
     clean_summary,
     clean_title,
+    is_material_file,
     parse_audiences,
 )
 from bot.text import truncate
@@ -63,6 +64,12 @@ async def receive_file(update: Update, context: BotContext) -> int:
     _ = context.translate
     if message.document is not None:
         file = message.document
+        if not is_material_file(file.file_name, file.mime_type):
+            await message.reply_text(_(
+                "This kind of file cannot become a material: parents could not open it on "
+                "their phones. Please send a PDF, Word or PowerPoint file, a picture, audio "
+                "or video."))
+            return ConversationHandler.END
         draft = {"file_kind": "document", "file_id": file.file_id,
                  "file_name": file.file_name or "tai-lieu", "file_mime": file.mime_type,
                  "file_size": file.file_size or 0}

@@ -45,6 +45,8 @@ def help_text(role: str, _: Translator) -> str:
         "public": _(
             "<b>For parents and everyone</b>\n"
             "• /info — what abuse is, warning signs, what to do and whom to call.\n"
+            "• /report — tell the district's child-protection staff about a child who needs "
+            "help; you do not have to give your name.\n"
             "• Ask a question — staff answer you here, anonymously.\n"
             "• /materials and /events."
         ),

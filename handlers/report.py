@@ -41,14 +41,17 @@ from bot.reports.intake import (
     InvalidAnswer,
     clean_child_name,
     clean_text,
+    match_area,
     own_contact,
     parse_age,
     parse_children_count,
+    parse_yes_no,
 )
 from bot.reports.rules import case_rules, situation, situations
 from bot.text import normalize, truncate
 from handlers import cases as case_handlers
 from handlers.common import anything_else, free_text, leave_handlers
+from handlers.info import danger_words
 from storage import report_drafts
 
 log = logging.getLogger(__name__)
@@ -229,7 +232,7 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
         markup = keyboards.inline(rows)
     elif step == "ward":
         wards = [(w.name(language), _pick(step, w.code)) for w in areas.wards(draft.district)]
-        text = _("{district}: which ward or commune?",
+        text = _("{district}: in which ward or commune is the child?",
                  district=areas.district_name(draft.district, language))
         markup = keyboards.inline(keyboards.columns(wards, 3) + [_nav_row(_, step)])
     elif step == "place":
@@ -459,17 +462,55 @@ async def on_text(update: Update, context: BotContext) -> int:
     try:
         accepted = _apply_text(draft, step, text)
     except InvalidAnswer as error:
+        if danger_words(context).found_in(text) is not None:
+            return await _emergency(update, context, draft)  # "bị đánh" typed as an age
         await update.message.reply_text(_error_text(step, error, _))
         return ACTIVE
     if not accepted:
-        await _hint(update, context, draft)
-        return ACTIVE
+        return await _unexpected_text(update, context, draft, text)
     draft.remember_message(update.message.message_id)
     if step == "age" and draft.age is not None and draft.age >= 16:
         await update.message.reply_text(_(
             "Noted: at {age} the young person is a minor but not a “child” under the Law on "
             "Children (under 16). Staff will still receive your report.", age=draft.age))
     return await _next(update, context, draft, step)
+
+
+async def _unexpected_text(update: Update, context: BotContext, draft: Draft, text: str) -> int:
+    """Text at a step that waits for a tap: a typed "no" at the first question is taken, a
+    typed "yes" or danger words at any such step get the hotlines, not only the hint."""
+    danger = danger_words(context).found_in(text) is not None
+    if draft.step == "safety":
+        typed = parse_yes_no(text)
+        if typed is False:
+            return await _answer_safety(update, context, draft, False)
+        if danger or typed is True:
+            # The hotlines at once; marking the report urgent stays a deliberate tap.
+            await update.message.reply_text(hotline_text(context.translate))
+            await _hint(update, context, draft)
+            return ACTIVE
+    if danger:
+        return await _emergency(update, context, draft)
+    if draft.step in ("district", "ward") and _typed_area(context, draft, text):
+        return await _next(update, context, draft, draft.step)
+    await _hint(update, context, draft)
+    return ACTIVE
+
+
+def _typed_area(context: BotContext, draft: Draft, text: str) -> bool:
+    """A district or ward ("quan 8", "phuong 5") typed instead of tapped: stored when it names one area."""
+    areas = context.services.areas
+    options = areas.districts() if draft.step == "district" else areas.wards(draft.district)
+    code = match_area(text, {a.code: [a.name("vi"), a.name("en")] for a in options})
+    if code is None:
+        return False
+    if draft.step == "district":
+        if draft.district != code:
+            draft.ward = None
+        draft.district = code
+    else:
+        draft.ward = code
+    return True
 
 
 async def _on_reply_label(update: Update, context: BotContext, draft: Draft, text: str) -> int:
@@ -493,8 +534,7 @@ async def _on_reply_label(update: Update, context: BotContext, draft: Draft, tex
         await _restore_menu(update, context, _("You stay anonymous: staff will not see your "
                                                "name or number."))
         return await _next(update, context, draft, step)
-    await _hint(update, context, draft)
-    return ACTIVE
+    return await _unexpected_text(update, context, draft, text)
 
 
 async def _restore_menu(update: Update, context: BotContext, text: str) -> Message:
@@ -635,14 +675,7 @@ async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: 
     areas = context.services.areas
     if step == "safety" and value in ("yes", "no"):
         await query.answer()
-        draft.urgent = value == "yes"
-        if not draft.urgent:
-            return await _next(update, context, draft, step)
-        await query.message.reply_text(hotline_text(_))
-        await query.message.reply_text(_(
-            "Your report will be marked <b>urgent</b>: district staff must act within 12 "
-            "hours. If you can, call now; then let us continue."))
-        return await _next(update, context, draft, step, in_place=False)
+        return await _answer_safety(update, context, draft, value == "yes")
     if step == "district":
         own = areas.ward(context.user.ward)
         if value == "own" and own is not None:
@@ -691,6 +724,20 @@ async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: 
         return await _next(update, context, draft, step)
     await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
     return ACTIVE
+
+
+async def _answer_safety(update: Update, context: BotContext, draft: Draft, urgent: bool) -> int:
+    """The first question, tapped or typed: in danger now → the hotlines at once."""
+    _ = context.translate
+    draft.urgent = urgent
+    if not urgent:
+        return await _next(update, context, draft, "safety")
+    chat = update.effective_chat
+    await chat.send_message(hotline_text(_))
+    await chat.send_message(_(
+        "Your report will be marked <b>urgent</b>: district staff must act within 12 "
+        "hours. If you can, call now; then let us continue."))
+    return await _next(update, context, draft, "safety", in_place=False)
 
 
 async def _review_action(update: Update, context: BotContext, draft: Draft, action: str,

@@ -22,6 +22,7 @@ from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
 from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.info import danger_message, danger_words
 from storage import users
 
 ROLE, NAME, DISTRICT, WARD, PHONE = range(5)
@@ -91,30 +92,60 @@ async def switch_language(update: Update, context: BotContext) -> int:
 async def choose_role(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    _ = context.translate
     data = callbacks.decode(query.data)
-    role = data.arg(0) if data else None
+    return await _take_role(update, context, data.arg(0) if data else None)
+
+
+async def _take_role(update: Update, context: BotContext, role: str | None) -> int:
+    """The role, tapped (the question becomes the answer) or typed (a new message)."""
+    _ = context.translate
+    query = update.callback_query
+    chat = update.effective_chat
+
+    async def answered(text: str) -> None:
+        if query is not None:
+            await query.edit_message_text(text)
+        else:
+            await chat.send_message(text)
+
     if role == "public":
         await people.become_public(context.db, context.user.telegram_id, context.now)
-        await query.edit_message_text(_("Thank you! You are all set."))
-        await query.message.reply_text(
+        await answered(_("Thank you! You are all set."))
+        await chat.send_message(
             _("Use the menu below: information for parents, materials, events and the hotline."),
             reply_markup=menu.keyboard("public", _),
         )
         return ConversationHandler.END
     if role not in people.APPLICABLE_ROLES:
-        await query.message.reply_text(_("That button is no longer valid. Please choose again."))
+        await chat.send_message(_("That button is no longer valid. Please choose again."))
         return ROLE
     context.user_data["signup"] = {"role": role}
-    await query.edit_message_text(
-        _("You chose: {role}.", role=_(approvals.ROLE_LABELS[role]))
-    )
-    await query.message.reply_text(_("What is your full name? (as your colleagues know you)"))
+    await answered(_("You chose: {role}.", role=_(approvals.ROLE_LABELS[role])))
+    await chat.send_message(_("What is your full name? (as your colleagues know you)"))
     return NAME
+
+
+async def role_typed(update: Update, context: BotContext) -> int | None:
+    """At the first question: danger words get the hotlines at once; a typed role is taken."""
+    _ = context.translate
+    text = update.message.text or ""
+    if danger_words(context).found_in(text) is not None:
+        await update.message.reply_text(danger_message(_))
+        await update.message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+        return None
+    role = people.typed_role(text)
+    if role is None:
+        return await _hint(ROLE)(update, context)
+    return await _take_role(update, context, role)
 
 
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
+    if danger_words(context).found_in(update.message.text) is not None:
+        await update.message.reply_text(danger_message(_))
+        await update.message.reply_text(_("What is your full name? (as your colleagues know "
+                                          "you)"))
+        return NAME
     name = people.clean_name(update.message.text)
     if name is None:
         await update.message.reply_text(
@@ -253,6 +284,7 @@ def build_conversation(application: Application) -> ConversationHandler:
             ROLE: [
                 CallbackQueryHandler(choose_role, pattern=rf"^{NS}:role:"),
                 CallbackQueryHandler(switch_language, pattern=rf"^{NS}:lang:"),
+                MessageHandler(text, role_typed),
                 MessageHandler(other, _hint(ROLE)),
             ],
             NAME: [

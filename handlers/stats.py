@@ -57,11 +57,18 @@ def _today(context: BotContext):
 
 
 def split_district(words: list[str], context: BotContext) -> tuple[str, str | None]:
-    """'Q1 2021 BC' → ('Q1 2021', 'BC'): a district code (or 'all') may end the arguments."""
-    if words:
-        last = words[-1].upper()
-        if last == access.ALL.upper() or context.services.areas.district(last) is not None:
-            return " ".join(words[:-1]), (access.ALL if last == access.ALL.upper() else last)
+    """'Q1 2021 BC' → ('Q1 2021', 'BC'): a district code (or 'all') may end the arguments,
+    or begin them, as people also type it ('BC quý 1')."""
+    def district_code(word: str) -> str | None:
+        word = word.upper()
+        if word == access.ALL.upper():
+            return access.ALL
+        return word if context.services.areas.district(word) is not None else None
+
+    if words and (code := district_code(words[-1])) is not None:
+        return " ".join(words[:-1]), code
+    if len(words) > 1 and (code := district_code(words[0])) is not None:
+        return " ".join(words[1:]), code
     return " ".join(words), None
 
 

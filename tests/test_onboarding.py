@@ -241,6 +241,7 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
     await sign_up(lan, COLLABORATOR)
     await tg.admin.send(f"/promote {lan.id} staff")
     assert "Xong" in tg.admin.last_text
+    assert "cán bộ" in lan.last_text and "📁 Hồ sơ" in lan.reply_buttons  # told, with the menu
     await tg.admin.send(f"/move {lan.id} BC BC-DAPHUOC")
     await tg.admin.send(f"/move {lan.id} XX")
     assert "không đúng" in tg.admin.last_text

@@ -46,6 +46,23 @@ def audience_for(role: str | None) -> str | None:
 TITLE_MAX = 120
 SUMMARY_MAX = 600
 
+# Files people can open on a cheap phone without installing anything: documents, slides,
+# images, audio and video. Programs, installers and archives are never handed to parents.
+MATERIAL_EXTENSIONS = frozenset({
+    "pdf", "doc", "docx", "odt", "rtf", "txt", "ppt", "pptx", "odp", "xls", "xlsx", "ods",
+    "csv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "m4a", "ogg", "wav", "mp4", "3gp",
+})
+MATERIAL_MIME_PREFIXES = ("image/", "audio/", "video/", "application/pdf", "text/plain")
+
+
+def is_material_file(file_name: str | None, mime: str | None) -> bool:
+    """True for a file that can become a material: by its extension, or by its type when
+    the name has none."""
+    name = (file_name or "").strip().lower()
+    if "." in name:
+        return name.rsplit(".", 1)[1] in MATERIAL_EXTENSIONS
+    return (mime or "").lower().startswith(MATERIAL_MIME_PREFIXES)
+
 
 @dataclass(frozen=True)
 class Material:

@@ -146,6 +146,9 @@ _QUARTER_NUM = r"([1-4]|iv|iii|ii|i)"
 _QUARTER_FIRST = re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUM}\s*(?:[/.-]|\s|nam)\s*(\d{{4}})$")
 _QUARTER_LAST = re.compile(rf"^(\d{{4}})\s*[/.-]?\s*{_QUARTER_WORD}\s*{_QUARTER_NUM}$")
 _MONTH = re.compile(r"^(?:thang|month)?\s*(\d{1,2})\s*(?:[/.-]|\s|nam)\s*(\d{4})$")
+# Without a year ("quý 1", "tháng 5"): the latest one that has begun.
+_QUARTER_ALONE = re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUM}$")
+_MONTH_ALONE = re.compile(r"^(?:thang|month)\s*(\d{1,2})$")
 _YEAR = re.compile(r"^(?:nam|year)?\s*(\d{4})$")
 _DATE = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _RANGE = re.compile(rf"^(?:tu\s+|from\s+)?{_DATE}\s*(?:-|–|—|den|toi|to|until)\s*{_DATE}$")
@@ -173,6 +176,13 @@ def parse(text: str | None, today: dt.date) -> Period:
         return date_range(day, day)
     if match := _MONTH.match(key):
         return month(int(match.group(2)), int(match.group(1)))
+    if match := _QUARTER_ALONE.match(key):
+        number = _quarter_number(match.group(1))
+        started = number <= (today.month - 1) // 3 + 1
+        return quarter(today.year if started else today.year - 1, number)
+    if match := _MONTH_ALONE.match(key):
+        number = int(match.group(1))
+        return month(today.year if number <= today.month else today.year - 1, number)
     if match := _YEAR.match(key):
         return year(int(match.group(1)))
     raise PeriodError("unknown")
