@@ -62,7 +62,7 @@ def test_one_day():
 
 
 @pytest.mark.parametrize("text, reason", [
-    ("hôm qua", "unknown"),
+    ("mùa mưa", "unknown"),
     ("Q5 2021", "unknown"),
     ("tháng 13/2021", "month"),
     ("31/02/2021", "date"),
@@ -100,3 +100,14 @@ def test_tokens_round_trip_and_stay_short(shown: Period):
                                    "r20210630-20210401", "y1800", "m2021051"])
 def test_forged_tokens_are_refused(token):
     assert period.from_token(token) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tuần này", (dt.date(2021, 5, 24), dt.date(2021, 5, 30))),  # TODAY is a Tuesday
+    ("tuan truoc", (dt.date(2021, 5, 17), dt.date(2021, 5, 23))),
+    ("Hôm nay", (dt.date(2021, 5, 25), dt.date(2021, 5, 25))),
+    ("hom qua", (dt.date(2021, 5, 24), dt.date(2021, 5, 24))),
+    ("last week", (dt.date(2021, 5, 17), dt.date(2021, 5, 23))),
+])
+def test_weeks_and_days(text, expected):
+    assert days(text) == (*expected, "range")

@@ -3,6 +3,8 @@
 Understood, in Vietnamese or English, with or without diacritics ("thang nay" = "tháng này"):
 - nothing, "this month" / "tháng này", "last month" / "tháng trước"
 - "this quarter" / "quý này", "last quarter" / "quý trước", "this year" / "năm nay"
+- "this week" / "tuần này", "last week" / "tuần trước" (Monday to Sunday), "today" / "hôm nay",
+  "yesterday" / "hôm qua"
 - a month: "tháng 5/2021", "5/2021", "05-2021", "tháng 5 2021"
 - a quarter: "Q1 2021", "quý 1 2021", "quý I/2021", "2021 Q1"
 - a year: "2021", "năm 2021"
@@ -120,6 +122,23 @@ def last_quarter(today: dt.date) -> Period:
     return quarter(today.year - 1, 4) if current == 1 else quarter(today.year, current - 1)
 
 
+def this_week(today: dt.date) -> Period:
+    """Monday to Sunday, the Vietnamese working week."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return date_range(monday, monday + dt.timedelta(days=6))
+
+
+def last_week(today: dt.date) -> Period:
+    return this_week(today - dt.timedelta(days=7))
+
+
+def _day(offset: int):
+    def period(today: dt.date) -> Period:
+        day = today + dt.timedelta(days=offset)
+        return date_range(day, day)
+    return period
+
+
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
 
@@ -139,6 +158,9 @@ _RELATIVE = {
     "last year": lambda today: year(today.year - 1),
     "nam truoc": lambda today: year(today.year - 1),
     "nam ngoai": lambda today: year(today.year - 1),
+    "this week": this_week, "tuan nay": this_week, "week": this_week,
+    "last week": last_week, "tuan truoc": last_week, "previous week": last_week,
+    "today": _day(0), "hom nay": _day(0), "yesterday": _day(-1), "hom qua": _day(-1),
 }
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER_WORD = r"(?:q|quy|quarter)"
