@@ -60,3 +60,13 @@ async def edit_quietly(query: CallbackQuery, text: str,
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+async def edit_markup_quietly(bot, chat_id: int, message_id: int,
+                              markup: InlineKeyboardMarkup | None = None) -> None:
+    """Change (by default: remove) the buttons of an earlier message; a message that is gone,
+    too old or unchanged is left as it is — tidying up never fails the action it follows."""
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
+    except (BadRequest, Forbidden) as error:
+        log.debug("buttons of an old message left as they were: %s", type(error).__name__)

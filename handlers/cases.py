@@ -29,7 +29,7 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
-from bot.messaging import edit_quietly, notify
+from bot.messaging import edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
@@ -661,11 +661,13 @@ async def start_input(update: Update, context: BotContext) -> int | None:
                            show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data["case_input"] = {"kind": data.action, "case": case.id}
-    await query.message.reply_text(
+    prompt = await query.message.reply_text(
         _(INPUT_PROMPTS[data.action], code=case.code, limit=NOTE_MAX_CHARS),
         reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]),
     )
+    # Remember the prompt, so its Cancel button goes away once the text is saved.
+    context.user_data["case_input"] = {"kind": data.action, "case": case.id,
+                                       "prompt": prompt.message_id}
     return TEXT
 
 
@@ -702,6 +704,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
     context.user_data.pop("case_input", None)
+    if pending.get("prompt"):
+        await edit_markup_quietly(context.bot, update.effective_chat.id, pending["prompt"])
     await update.message.reply_text(done, reply_markup=keyboards.inline(
         [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
     return ConversationHandler.END

@@ -27,6 +27,8 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     assert "gõ nội dung" in minh.last_text
     await minh.send("Đã đến nhà, gặp bà ngoại; trẻ đang ở nhà bà.")
     assert "Đã lưu vào hồ sơ " + code in minh.last_text
+    # The prompt's Cancel went away with the saved note.
+    assert not [m for m in minh.bot_messages if "✖️ Hủy" in m.buttons]
     await minh.press("📄 Mở hồ sơ")
     await minh.press("✅ Đã xác minh → lập kế hoạch")
     assert "Kế hoạch hỗ trợ, can thiệp" in minh.last_text
