@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -217,9 +216,3 @@ async def listing(
         (*params, limit, offset),
     )
     return [_user(row) for row in rows]
-
-
-async def iterate_ids(db: Database, where: str, params: tuple = ()) -> AsyncIterator[int]:
-    """Stream ids for audiences; `where` is built by the caller from fixed fragments."""
-    async for row in db.iterate(f"SELECT telegram_id FROM users WHERE {where} ORDER BY telegram_id", params):
-        yield row[0]
