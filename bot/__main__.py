@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="chat with the real bot offline, in the terminal")
     sandbox.add_argument("--db", default="data/sandbox.sqlite3", help="SQLite file of the sandbox")
     sandbox.add_argument("--fresh", action="store_true", help="start from an empty database")
+    sandbox.add_argument("--web", metavar="HOST:PORT", default=None,
+                         help="also serve the staff dashboard, e.g. 127.0.0.1:8090")
     emulator = sub.add_parser("emulator", help="serve the Bot API emulator over HTTP on loopback")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--journal", default=None, help="append every accepted send to FILE")
@@ -68,9 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "sandbox":
         # The chat is the output; only problems are logged unless LOG_LEVEL asks for more.
         configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING")
+        from bot.config import parse_listen
         from bot.sandbox import run_sandbox
 
-        return run_sandbox(settings, args.db, fresh=args.fresh)
+        try:
+            web = parse_listen("--web", args.web) if args.web else None
+        except ConfigError as error:
+            print(f"configuration error: {error}", file=sys.stderr)
+            return EXIT_CONFIG
+        return run_sandbox(settings, args.db, fresh=args.fresh, web=web)
     configure_logging(settings.log_level)
     if command == "emulator":
         from bot.emulator.http import run_emulator_cli
@@ -141,7 +149,16 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     # Pending updates are never dropped: people may have written while the bot was down.
     # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
     # delivery engine stop after the current message, persistence is flushed, the database closed.
-    if webhook:
+    if webhook and settings.webapp_url:
+        # The dashboard and Telegram's updates on one server (ours, not PTB's).
+        import asyncio
+
+        from bot.webapp.server import run_webhook
+
+        log.info("starting webhook and dashboard on %s:%s", settings.webhook_listen,
+                 settings.webhook_port)
+        asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
+    elif webhook:
         log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -57,6 +57,9 @@ class BotApplication(Application):
         await super().initialize()
 
     async def shutdown(self) -> None:
+        dashboard = self.services.extras.pop("webapp", None)
+        if dashboard is not None:  # no more web requests once the database closes
+            await dashboard.stop()  # type: ignore[attr-defined]
         await super().shutdown()  # flushes persistence first
         if self.services.db is not None:
             await self.services.db.close()
@@ -221,5 +224,11 @@ async def start_services(application: Application) -> None:
         log.warning("could not publish the command list: %s", type(exc).__name__)
     for hook in app.start_hooks:
         await hook(app)
+    settings = app.services.settings
+    if settings.webapp_url and "webapp" not in app.services.extras:
+        # The staff dashboard; its web stack is imported only when it is enabled.
+        from bot.webapp.server import start_dashboard
+
+        await start_dashboard(app, *settings.webapp_listen)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)

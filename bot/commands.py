@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import TelegramError
 
 from bot.i18n import N_, I18n
@@ -65,17 +73,30 @@ async def publish_commands(application) -> None:
             command_list(i18n, language, staff=False), scope=scope, language_code=language
         )
     db = application.services.database
+    webapp_url = application.services.settings.webapp_url
     for person in await users.listing(db, role="staff", limit=10_000) + await users.admins(db):
-        await publish_for_user(bot, i18n, person)
+        await publish_for_user(bot, i18n, person, webapp_url)
 
 
-async def publish_for_user(bot: Bot, i18n: I18n, person: users.User) -> None:
-    """Give one person the command list of their role (called when a role changes)."""
+# The label of the chat's menu button that opens the dashboard (short: it sits by the input).
+DASHBOARD_MENU_LABEL = N_("📋 Cases")
+
+
+async def publish_for_user(bot: Bot, i18n: I18n, person: users.User,
+                           webapp_url: str | None = None) -> None:
+    """Give one person the command list of their role (called when a role changes), and to
+    staff the menu button that opens the dashboard; anyone else keeps Telegram's default."""
     scope = BotCommandScopeChat(person.telegram_id)
     try:
         if person.is_staff:
             await bot.set_my_commands(command_list(i18n, person.language, staff=True), scope=scope)
         else:
             await bot.delete_my_commands(scope=scope)
+        if webapp_url and person.is_staff:
+            label = i18n(person.language)(DASHBOARD_MENU_LABEL)
+            await bot.set_chat_menu_button(person.telegram_id,
+                                           MenuButtonWebApp(label, WebAppInfo(webapp_url)))
+        elif webapp_url:
+            await bot.set_chat_menu_button(person.telegram_id, MenuButtonDefault())
     except TelegramError as error:
         log.info("commands for one chat not set: %s", type(error).__name__)

@@ -47,6 +47,14 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_path: str = "telegram"
+    # The staff dashboard (a Telegram Mini App). WEBAPP_URL is the public HTTPS address of
+    # /app/ that Telegram opens; it is served by this process: on the webhook's server in
+    # webhook mode, else on WEBAPP_LISTEN. None = no dashboard (and no web server at all).
+    webapp_url: str | None = None
+    webapp_listen: tuple[str, int] = ("127.0.0.1", 8080)
+    # How old a Mini App's sign-in (initData auth_date) may be: it is signed once, when
+    # Telegram opens the dashboard, and carried by every request while it stays open.
+    webapp_auth_max_age: int = 86_400
 
     @property
     def timezone_name(self) -> str:
@@ -82,6 +90,11 @@ class Settings:
             webhook_listen=values.get("WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=_parse_port(values.get("WEBHOOK_PORT") or "8443"),
             webhook_path=(values.get("WEBHOOK_PATH") or "telegram").strip("/"),
+            webapp_url=_parse_webapp_url(values.get("WEBAPP_URL") or None),
+            webapp_listen=parse_listen("WEBAPP_LISTEN",
+                                       values.get("WEBAPP_LISTEN") or "127.0.0.1:8080"),
+            webapp_auth_max_age=_parse_positive_int(
+                "WEBAPP_AUTH_MAX_AGE", values.get("WEBAPP_AUTH_MAX_AGE") or "86400"),
         )
 
 
@@ -155,6 +168,28 @@ def _parse_positive_int(name: str, raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {raw!r}")
     return int(raw)
+
+
+def _parse_webapp_url(raw: str | None) -> str | None:
+    """Telegram opens Mini Apps over HTTPS only; plain http is for a browser on this machine."""
+    if raw is None:
+        return None
+    url = raw.strip()
+    loopback = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/", url + "/")
+    if not (url.startswith("https://") or loopback):
+        raise ConfigError("WEBAPP_URL must be an https:// address (Telegram opens Mini Apps "
+                          f"over HTTPS only), got {raw!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def parse_listen(name: str, raw: str) -> tuple[str, int]:
+    """'HOST:PORT' (e.g. 127.0.0.1:8080, [::1]:8080) → (host, port)."""
+    host, sep, port = raw.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not (port.isascii() and port.isdigit()) \
+            or not 0 < int(port) < 65536:
+        raise ConfigError(f"{name} must be HOST:PORT, e.g. 127.0.0.1:8080, got {raw!r}")
+    return host, int(port)
 
 
 def _parse_port(raw: str) -> int:

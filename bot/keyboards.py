@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
+    WebAppInfo,
 )
 
 from bot import callbacks
@@ -16,7 +18,25 @@ from bot import callbacks
 MAX_PER_ROW = 8
 PAGE_SIZE = 5
 
-Button = tuple[str, str]  # (visible label, callback data)
+
+@dataclass(frozen=True)
+class WebApp:
+    """A button that opens a Mini App (the staff dashboard) at an HTTPS `url`."""
+
+    label: str
+    url: str
+
+
+Button = tuple[str, str] | WebApp  # (visible label, callback data), or a Mini App
+
+
+def _inline_button(button: Button) -> InlineKeyboardButton:
+    if isinstance(button, WebApp):
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
+    label, data = button
+    if len(data.encode()) > callbacks.MAX_BYTES:
+        raise callbacks.CallbackDataError(data)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -27,10 +47,7 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
             continue
         if len(row) > MAX_PER_ROW:
             raise ValueError("Telegram shows at most 8 buttons in a row")
-        for _label, data in row:
-            if len(data.encode()) > callbacks.MAX_BYTES:
-                raise callbacks.CallbackDataError(data)
-        keyboard.append([InlineKeyboardButton(label, callback_data=data) for label, data in row])
+        keyboard.append([_inline_button(button) for button in row])
     return InlineKeyboardMarkup(keyboard)
 
 

@@ -34,6 +34,9 @@ Sandbox — offline: you are chatting with the real bot; nothing reaches Telegra
 Telegram; press buttons with #number (e.g. #2). Switch persona: /as NAME (/as admin is an
 administrator). Try: !sticker !photo !contact !location. Quit: /quit."""
 
+WEB_BANNER = """🌐 Bảng hồ sơ cho cán bộ (dashboard): /web in ra đường link của người đang dùng — mở nó trong
+trình duyệt. Staff dashboard: /web prints the current persona's link; open it in a browser."""
+
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -75,6 +78,27 @@ class Sandbox:
     current: str = DEFAULT_PERSONA
     _seen: dict[tuple[int, int], int] = field(default_factory=dict)
     _numbered: list[str] = field(default_factory=list)
+    web_url: str | None = None  # the dashboard, when started with --web
+
+    def web_link(self) -> str:
+        """The dashboard as Telegram would open it for the current persona: initData signed
+        with the sandbox's own token, in the page address as Telegram passes it."""
+        from urllib.parse import quote
+
+        from bot.webapp import initdata
+
+        me = self.me.user
+        signed = initdata.sign(self.kit.application.bot.token,
+                               {"id": me.id, "first_name": me.first_name,
+                                "language_code": me.language_code or "vi"},
+                               self.kit.application.services.clock.now())
+        return f"{self.web_url}#tgWebAppData={quote(signed, safe='')}&tgWebAppVersion=8.0"
+
+    def print_web_link(self) -> None:
+        if self.web_url is None:
+            self.print("⚠️  Chạy lại với --web HOST:PORT / start the sandbox with --web HOST:PORT")
+            return
+        self.print(f"🌐 {self.me.user.first_name}: {self.web_link()}")
 
     def persona(self, name: str) -> TestUser:
         key = name.lower()
@@ -137,12 +161,18 @@ class Sandbox:
             self.print(f"👤 {self.me.user.first_name} (id {self.me.id})")
             self._show_buttons()
             return True
+        if line == "/web":
+            self.print_web_link()
+            return True
         me = self.me
         try:
             if re.fullmatch(r"#\d+", line):
                 index = int(line[1:]) - 1
                 if not 0 <= index < len(self._numbered):
                     self.print("⚠️  Không có nút này / no such button")
+                    return True
+                if me.is_web_app_button(self._numbered[index]):
+                    self.print_web_link()  # Telegram would open the dashboard here
                     return True
                 await me.press(self._numbered[index])
             elif line == "!sticker":
@@ -165,7 +195,7 @@ class Sandbox:
         return True
 
 
-async def _run(settings: Settings, interactive: bool) -> int:
+async def _run(settings: Settings, interactive: bool, web: bool = False) -> int:
     server = BotAPIServer()
     application = build_application(settings, request=EmulatorRequest(server), rate_limit=False)
     await application.initialize()
@@ -174,6 +204,9 @@ async def _run(settings: Settings, interactive: bool) -> int:
     sandbox = Sandbox(Testkit(server, application), colour=interactive and sys.stdout.isatty())
     sandbox.persona("admin")
     sandbox.print(BANNER)
+    if web:
+        sandbox.web_url = settings.webapp_url
+        sandbox.print(WEB_BANNER)
     sandbox.print(f"👤 {sandbox.me.user.first_name} (id {sandbox.me.id})")
     loop = asyncio.get_running_loop()
     try:
@@ -195,7 +228,8 @@ async def _run(settings: Settings, interactive: bool) -> int:
     return 0
 
 
-def run_sandbox(settings: Settings, database: str, fresh: bool = False) -> int:
+def run_sandbox(settings: Settings, database: str, fresh: bool = False,
+                web: tuple[str, int] | None = None) -> int:
     path = Path(database)
     if fresh:
         for suffix in ("", "-wal", "-shm"):
@@ -206,4 +240,9 @@ def run_sandbox(settings: Settings, database: str, fresh: bool = False) -> int:
         admin_ids=settings.admin_ids | {SANDBOX_ADMIN_ID},
         data_key_file=settings.data_key_file or path.with_suffix(".key"),
     )
-    return asyncio.run(_run(settings, interactive=sys.stdin.isatty()))
+    if web is not None:
+        host, port = web
+        shown = f"[{host}]" if ":" in host else host
+        settings = settings.with_overrides(webapp_url=f"http://{shown}:{port}/app/",
+                                           webapp_listen=web)
+    return asyncio.run(_run(settings, interactive=sys.stdin.isatty(), web=web is not None))

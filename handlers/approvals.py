@@ -105,7 +105,8 @@ async def on_decision(update: Update, context: BotContext) -> None:
                   "parents, materials and the hotline. Questions? Contact the programme staff.")
     await notify(context, applicant.telegram_id, theirs(text),
                  reply_markup=menu.keyboard(applicant.menu_role, theirs))
-    await publish_for_user(context.bot, context.services.i18n, applicant)
+    await publish_for_user(context.bot, context.services.i18n, applicant,
+                           context.services.settings.webapp_url)
 
 
 async def pending_command(update: Update, context: BotContext) -> None:
@@ -203,7 +204,8 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         await update.message.reply_text(_("Unknown district or ward code."))
         return
     await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
-    await publish_for_user(context.bot, context.services.i18n, person)
+    await publish_for_user(context.bot, context.services.i18n, person,
+                           context.services.settings.webapp_url)
     if person.telegram_id != context.user.telegram_id:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)

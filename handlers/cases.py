@@ -38,7 +38,7 @@ from handlers.common import anything_else, free_text, leave_handlers
 from storage import alert_copies, audit, users
 from storage import cases as case_store
 from storage.alert_copies import AlertCopy
-from storage.cases import Case, CaseSummary
+from storage.cases import Case, CaseSummary, Note
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ DEADLINE_NAMES = {"assessment": N_("initial assessment (12 hours)"),
 ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
 DETAILS = N_("📄 Details")
 RISK_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟢"}
+OPEN_DASHBOARD = N_("📋 Open the case dashboard")
 STATUS_FILTERS = ("open", *lifecycle.STATES)
 RISK_FILTERS = ("any", *lifecycle.RISKS)
 
@@ -313,6 +314,8 @@ async def _list_view(context: BotContext, status: str, risk: str, urgent: bool, 
          callbacks.encode(NS, "ls", status, risk, int(not urgent), 0)),
     ]
     rows = [filters_row, risk_row]
+    if context.services.settings.webapp_url:  # the same cases, with filters and clocks
+        rows.insert(0, [keyboards.WebApp(_(OPEN_DASHBOARD), context.services.settings.webapp_url)])
     for case in found:
         marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
         label = f"{marks}{case.code} · {areas.ward_name(case.ward, _.language)} · " \
@@ -561,19 +564,7 @@ async def _act_history(update: Update, context: BotContext, data) -> None:
     for note in await case_store.notes(context.db, cipher_for(context.services), case.id):
         who = await _person_name(context.db, note.author_id)
         when = _.short_datetime(note.created_at)
-        if note.kind == "status":
-            what = _(lifecycle.STATE_LABELS.get(note.detail.get("to"), "")) or "—"
-            if note.detail.get("risk"):
-                what += " · " + _("risk {level}", level=_(lifecycle.RISK_LABELS[note.detail["risk"]]))
-            if note.detail.get("outcome"):
-                what += " · " + _(lifecycle.OUTCOME_LABELS[note.detail["outcome"]])
-        elif note.kind == "assign":
-            what = _("assigned to {name}",
-                     name=await _person_name(context.db, note.detail.get("assignee")))
-        elif note.kind == "referral":
-            what = _("🔗 referral: {text}", text=note.body or "")
-        else:
-            what = _("📝 {text}", text=note.body or "")
+        what = await history_entry(context.db, note, _)
         # `who` is a display name people type themselves: escape it like any user text.
         lines.append(f"• {when} — {html.escape(who, quote=False)}: {what}")
     if len(lines) == 1:
@@ -583,6 +574,22 @@ async def _act_history(update: Update, context: BotContext, data) -> None:
     await query.answer()
     await notify(context, query.from_user.id, text, protect_content=True,
                  reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]))
+
+
+async def history_entry(db, note: Note, _: Translator) -> str:
+    """What one line of a case's history says (the chat's 🕓 History and the dashboard)."""
+    if note.kind == "status":
+        what = _(lifecycle.STATE_LABELS.get(note.detail.get("to"), "")) or "—"
+        if note.detail.get("risk"):
+            what += " · " + _("risk {level}", level=_(lifecycle.RISK_LABELS[note.detail["risk"]]))
+        if note.detail.get("outcome"):
+            what += " · " + _(lifecycle.OUTCOME_LABELS[note.detail["outcome"]])
+        return what
+    if note.kind == "assign":
+        return _("assigned to {name}", name=await _person_name(db, note.detail.get("assignee")))
+    if note.kind == "referral":
+        return _("🔗 referral: {text}", text=note.body or "")
+    return _("📝 {text}", text=note.body or "")
 
 
 async def _act_photos(update: Update, context: BotContext, data) -> None:

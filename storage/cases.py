@@ -224,17 +224,36 @@ async def summary(db: Database, case_id: int, now: dt.datetime) -> CaseSummary |
 async def listing(
     db: Database, now: dt.datetime, district: str | None, status: str | None = None,
     risk: str | None = None, urgent_only: bool = False, limit: int = 6, offset: int = 0,
+    *, ward: str | None = None, assignee_id: int | None = None, overdue_only: bool = False,
+    code_contains: str | None = None,
 ) -> list[CaseSummary]:
-    """Cases for /cases: open ones by default, overdue first, then urgent, then oldest.
+    """Cases for /cases and the dashboard: open ones by default, overdue first, then urgent,
+    then oldest.
 
-    `district` None means every district (administrators); `status` 'open' or a state.
+    `district` None means every district (administrators); `status` 'open', 'all' or a state;
+    `code_contains` matches part of a case code, case-insensitively.
     """
     clauses, params = [], [to_db(now)]
     if district is not None:
         clauses.append("c.district = ?")
         params.append(district)
+    if ward is not None:
+        clauses.append("c.ward = ?")
+        params.append(ward)
+    if assignee_id is not None:
+        clauses.append("c.assignee_id = ?")
+        params.append(assignee_id)
+    if overdue_only:
+        clauses.append(_OVERDUE)
+        params.append(to_db(now))
+    if code_contains:
+        escaped = code_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("c.code LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
     if status in (None, "open"):
         clauses.append("c.status != 'closed'")
+    elif status == "all":
+        pass
     else:
         clauses.append("c.status = ?")
         params.append(status)
@@ -345,6 +364,20 @@ async def deadlines(db: Database, case_id: int) -> list[dict]:
     )
     stamps = ("due_at", "remind_at", "reminded_at", "overdue_sent_at", "met_at")
     return [{"kind": row["kind"], **{key: from_db(row[key]) for key in stamps}} for row in rows]
+
+
+async def next_deadlines(db: Database, case_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
+    """For each case, its earliest legal clock not met yet: case id → (kind, due at)."""
+    if not case_ids:
+        return {}
+    marks = ", ".join("?" for _ in case_ids)
+    rows = await db.fetchall(
+        f"SELECT case_id, kind, due_at FROM case_deadlines WHERE met_at IS NULL"
+        f" AND case_id IN ({marks}) ORDER BY due_at DESC",
+        tuple(case_ids),
+    )
+    # Latest first, so the earliest of each case is written last and kept.
+    return {row["case_id"]: (row["kind"], from_db(row["due_at"])) for row in rows}
 
 
 _DUE = (

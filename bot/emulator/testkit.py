@@ -205,6 +205,19 @@ class _ChatView:
                         return message, button
         return None
 
+    def is_web_app_button(self, label: str) -> bool:
+        """A button that opens a Mini App (inline or menu keyboard) rather than answering."""
+        found = self._button_message(label)
+        button = found[1] if found is not None else self._reply_button(label)
+        return bool(button and "web_app" in button)
+
+    def web_app_url(self, label: str) -> str:
+        found = self._button_message(label)
+        button = found[1] if found is not None else self._reply_button(label)
+        if not button or "web_app" not in button:
+            raise AssertionError(f"no Mini App button {label!r} in chat {self.chat.id}")
+        return button["web_app"]["url"]
+
     def _reply_button(self, label: str) -> dict | None:
         for row in self.chat.reply_keyboard or ():
             for button in row:

@@ -206,18 +206,37 @@ async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User
 
 async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str | None,
                      risk: str | None, urgent_only: bool, limit: int,
-                     offset: int) -> list[CaseSummary]:
-    """Staff see their district, administrators every district; the listing is audited."""
+                     offset: int, district: str | None = None, ward: str | None = None,
+                     mine: bool = False, overdue_only: bool = False,
+                     code_contains: str | None = None, areas: Areas | None = None,
+                     ) -> list[CaseSummary]:
+    """Staff see their district, administrators every district (or the one they choose);
+    a ward narrows it further. Asking for an area outside one's own is refused, not
+    silently emptied. The listing is audited."""
     if not actor.is_staff:
         raise PermissionDenied("staff only")
-    district = None if actor.is_admin else actor.district
-    if district is None and not actor.is_admin:
-        raise PermissionDenied("no district")
+    if ward is not None:
+        unit = areas.ward(ward) if areas is not None else None
+        if unit is None:
+            raise ValueError(ward)
+        check_access(actor, unit.district)
+    if district is not None:
+        check_access(actor, district)
+    else:
+        district = None if actor.is_admin else actor.district
+        if district is None and not actor.is_admin:
+            raise PermissionDenied("no district")
     found = await cases.listing(db, now, district, status=status, risk=risk,
-                                urgent_only=urgent_only, limit=limit, offset=offset)
+                                urgent_only=urgent_only, limit=limit, offset=offset, ward=ward,
+                                assignee_id=actor.telegram_id if mine else None,
+                                overdue_only=overdue_only, code_contains=code_contains)
     await audit.record(db, actor.telegram_id, "case_list", "case", None, now,
                        district=district, status=status, risk=risk, urgent=urgent_only,
-                       offset=offset, shown=[c.code for c in found])
+                       offset=offset, shown=[c.code for c in found],
+                       **{key: value for key, value in (
+                           ("ward", ward), ("mine", mine or None),
+                           ("overdue", overdue_only or None), ("search", code_contains))
+                          if value is not None})
     return found
 
 

@@ -1,0 +1,189 @@
+"""The dashboard's API (issue 20): Telegram's initData sign-in, the same role and area rules as
+the chat for every request, the list's filters and clocks, actions through the case rules,
+the chat side told, the audit trail, and figures equal to /stats."""
+
+import datetime as dt
+import sys
+
+import pytest
+
+from bot.stats import figures, period
+from bot.webapp import initdata
+from storage import audit
+from tests.reports_support import person, quick_case
+from tests.webapp_support import DASHBOARD_URL, Api, sign_for, webapp_settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return webapp_settings(tmp_path)
+
+
+async def _entries(tg, action: str) -> list:
+    return [entry for entry in await audit.entries(tg.db) if entry.action == action]
+
+
+# -- initData, exactly as Telegram specifies ---------------------------------------------------
+def test_initdata_round_trip_and_every_refusal():
+    now = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)
+    token = "123456:ABC-secret"
+    good = initdata.sign(token, {"id": 42, "first_name": "Minh", "language_code": "vi"}, now)
+    day = dt.timedelta(days=1)
+    signed = initdata.validate(good, token, now, day)
+    assert (signed.telegram_id, signed.first_name, signed.auth_date) == (42, "Minh", now)
+    refusals = {
+        "missing": (None, token, now),
+        "another bot's token": (good, "999:OTHER", now),
+        "expired": (good, token, now + day + dt.timedelta(seconds=1)),
+        "from the future": (good, token, now - dt.timedelta(hours=1)),
+        "a changed field": (good.replace("Minh", "Mai"), token, now),
+        "no hash": ("&".join(p for p in good.split("&") if not p.startswith("hash=")),
+                    token, now),
+        "a field twice": (good + "&auth_date=1", token, now),
+    }
+    for reason, (data, key, when) in refusals.items():
+        with pytest.raises(initdata.InvalidInitData):
+            initdata.validate(data, key, when, day)
+            pytest.fail(reason)
+
+
+# -- who may use it ----------------------------------------------------------------------------
+async def test_refuses_missing_forged_expired_and_non_staff(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")  # a collaborator
+    assert (await Api(tg, None).get("session"))[0] == 401
+    assert (await Api(tg, "query_id=x&user=%7B%22id%22%3A1%7D&hash=00").get("session"))[0] == 401
+    forged = sign_for(tg, minh, token="42:NOT-THE-BOT")
+    assert (await Api(tg, forged).get("cases"))[0] == 401
+    expired = sign_for(tg, minh, age=dt.timedelta(seconds=86_401))
+    assert (await Api(tg, expired).get("cases"))[0] == 401
+    status, body = await Api(tg, sign_for(tg, lan)).get("cases")
+    assert status == 403 and body == {"error": "forbidden"}
+    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id]
+    status, body = await Api(tg, sign_for(tg, minh)).get("session")
+    assert status == 200 and body["person"]["scope"] == "Quận 8"
+    assert body["strings"]["title"] == "Bảng hồ sơ"  # from the Vietnamese catalogue
+    assert {u["value"] for u in body["filters"]["unit"]} >= {"Q8-P05"}
+    assert all(u["value"].startswith("Q8") for u in body["filters"]["unit"])
+
+
+async def test_a_case_outside_the_persons_area_is_refused_everywhere(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    hoa = await person(tg, "Hoa", role="staff", district="BC", ward=None)
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)
+    api = Api(tg, sign_for(tg, hoa))
+    assert (await api.get(f"cases/{case}"))[0] == 403
+    assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 403
+    assert (await api.get("cases", unit="Q8-P05"))[0] == 403  # another district's ward
+    status, body = await api.get("cases")
+    assert status == 200 and body["cases"] == []
+    assert (await api.get("figures", district="Q8"))[0] == 403
+    assert len(await _entries(tg, "webapp_denied")) == 4
+    # Nothing changed, nothing seen.
+    assert (await Api(tg, sign_for(tg, minh)).get(f"cases/{case}"))[1]["status"] == "received"
+    assert [e.actor_id for e in await _entries(tg, "case_view")] == [minh.id]
+
+
+# -- the list ----------------------------------------------------------------------------------
+async def test_list_filters_search_and_clock_colours(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    urgent = await quick_case(tg, lan, urgent=True)
+    calm = await quick_case(tg, lan, ward="Q8-P01")
+    api = Api(tg, sign_for(tg, minh))
+    status, body = await api.get("cases")
+    assert status == 200
+    rows = {row["id"]: row for row in body["cases"]}
+    assert rows[urgent]["clock"]["colour"] == "ok" and rows[urgent]["urgent"]
+    assert rows[urgent]["clock"]["text"] == "còn 12 giờ"
+    assert rows[calm]["clock"]["kind"] == "plan" and rows[calm]["clock"]["colour"] == "ok"
+    assert [row["id"] for row in body["cases"]][0] == urgent  # urgent first
+    code = rows[calm]["code"]
+    assert [r["id"] for r in (await api.get("cases", q=code[-4:].lower()))[1]["cases"]] == [calm]
+    assert [r["id"] for r in (await api.get("cases", unit="Q8-P01"))[1]["cases"]] == [calm]
+    assert (await api.get("cases", mine="1"))[1]["cases"] == []
+    await tg.tick(hours=11)  # one hour before the 12-hour assessment
+    soon = (await api.get("cases"))[1]["cases"][0]
+    assert soon["id"] == urgent and soon["clock"]["colour"] == "soon"
+    await tg.tick(hours=2)
+    overdue = (await api.get("cases", overdue="1"))[1]["cases"]
+    assert [r["id"] for r in overdue] == [urgent] and overdue[0]["clock"]["colour"] == "overdue"
+    assert (await api.get("cases", status="nonsense"))[0] == 400
+    listing = (await _entries(tg, "case_list"))[-1]
+    assert listing.detail["overdue"] is True and listing.detail["shown"] == [rows[urgent]["code"]]
+
+
+# -- a case and its actions --------------------------------------------------------------------
+async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    thu = await person(tg, "Thu", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan, urgent=True)
+    api = Api(tg, sign_for(tg, minh))
+    page = (await api.get(f"cases/{case}"))[1]
+    assert page["child"].startswith("Tí") and [a["key"] for a in page["actions"]] == [
+        "accept", "note", "referral", "assign", "close"]
+    assert (await _entries(tg, "case_view"))[-1].detail["what"] == "webapp"
+    status, body = await api.post(f"cases/{case}/actions/accept", {})
+    assert status == 200 and body["case"]["status"] == "assessment"
+    assert body["message"] == "Đã tiếp nhận: hồ sơ được giao cho bạn."
+    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text  # the reporter is told
+    # The same move twice: the case rules say it has moved on.
+    assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 409
+    assert (await api.post(f"cases/{case}/actions/assess", {"risk": "extreme"}))[0] == 400
+    status, body = await api.post(f"cases/{case}/actions/assess", {"risk": "high"})
+    assert status == 200 and body["case"]["risk"] == "high"
+    assert body["case"]["clocks"][0]["colour"] == "done"
+    assert (await api.post(f"cases/{case}/actions/note", {"text": "x" * 2001}))[0] == 400
+    await api.post(f"cases/{case}/actions/note", {"text": "Đã gặp bà ngoại <b>"})
+    status, body = await api.post(f"cases/{case}/actions/assign", {"assignee": str(thu.id)})
+    assert status == 200 and body["case"]["assignee"] == "Thu"
+    assert "phân công phụ trách hồ sơ" in thu.last_text
+    assert body["case"]["notes"][0]["text"] == "Đã gặp bà ngoại <b>"  # plain text, as typed
+    # Closing as referred needs the service's name, like the chat.
+    close = {"outcome": "referred", "service": ""}
+    assert (await api.post(f"cases/{case}/actions/close", close))[0] == 400  # not offered yet
+    status, body = await api.post(f"cases/{case}/actions/close", {"outcome": "duplicate"})
+    assert status == 200 and body["case"]["status"] == "closed"
+    assert "đóng hồ sơ" in lan.last_text
+    assert body["case"]["actions"] == []
+    actions = [e.action for e in await audit.entries(tg.db) if e.entity == "case"]
+    assert {"case_accept", "case_assess", "case_note", "case_assign", "case_close"} <= set(actions)
+
+
+async def test_figures_are_the_numbers_of_stats(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await quick_case(tg, lan, urgent=True)
+    await quick_case(tg, lan)
+    status, body = await Api(tg, sign_for(tg, minh)).get("figures", period="this_month")
+    assert status == 200
+    today = tg.clock.now().astimezone(tg.settings.timezone).date()
+    expected = await figures.collect(tg.db, period.this_month(today), "Q8", tg.clock.now(),
+                                     tg.settings.timezone)
+    totals = {item["label"]: item["value"] for item in body["totals"]}
+    assert totals["Báo cáo nhận được"] == expected.reports.received == 2
+    assert totals["Khẩn cấp"] == expected.reports.urgent == 1
+    assert body["by_month"]["months"][0]["counts"] == [2]
+    assert (await Api(tg, sign_for(tg, minh)).get("figures", period="forever"))[0] == 400
+
+
+async def test_chat_offers_the_dashboard_to_staff_only(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    await minh.send("/cases")
+    assert minh.web_app_url("📋 Mở bảng hồ sơ") == DASHBOARD_URL
+    await tg.admin.send("/start")
+    await tg.admin.send(f"/promote {minh.id} staff")  # publishes commands and the menu button
+    menu = tg.server.chats[minh.id].menu_button
+    assert menu["type"] == "web_app" and menu["web_app"]["url"] == DASHBOARD_URL
+
+
+def test_importing_the_application_does_not_load_the_web_stack():
+    import subprocess
+
+    code = ("import sys, bot.application, handlers.cases; "
+            "print('aiohttp' in sys.modules, 'bot.webapp.server' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]
