@@ -1,0 +1,205 @@
+"""The dashboard in a real browser (issue 20): headless Chromium (Debian's package) driven by
+Playwright, as a staff member: open, filter, search, open a case, act on it, and see the chat
+side reflect it; Telegram's bridge (ready, back button, theme); offline from the last load;
+and refusal of missing, forged and expired sign-ins and of a case outside the person's area.
+
+Skipped only where Chromium or Playwright is genuinely not installed; CI installs both and
+fails rather than skips. DASHBOARD_SCREENSHOTS=DIR saves the README's screenshots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.reports_support import case_id, file_report, person, quick_case
+from tests.webapp_support import base_url, sign_for, webapp_settings
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = os.environ.get("DASHBOARD_SCREENSHOTS")
+# Telegram passes this bridge to the page in its apps; here it records what the page says.
+BRIDGE = """
+window.__events = [];
+window.TelegramWebviewProxy = {postEvent: (type, data) => window.__events.push([type, JSON.parse(data)])};
+"""
+
+try:
+    from playwright.async_api import async_playwright, expect
+except ImportError:  # pragma: no cover - CI installs it
+    async_playwright = None
+
+if async_playwright is None or shutil.which(CHROMIUM) is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install chromium and playwright for the browser tests")
+    pytest.skip("needs Debian's chromium and the playwright package", allow_module_level=True)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return webapp_settings(tmp_path)
+
+
+@pytest.fixture
+async def browser():
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=CHROMIUM,
+                                                args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+def address(tg, init_data: str, theme: dict | None = None) -> str:
+    url = base_url(tg) + "#tgWebAppData=" + quote(init_data, safe="") + "&tgWebAppVersion=8.0"
+    if theme:
+        url += "&tgWebAppThemeParams=" + quote(json.dumps(theme), safe="")
+    return url
+
+
+async def _phone(browser):
+    context = await browser.new_context(viewport={"width": 390, "height": 800},
+                                        device_scale_factor=2 if SCREENSHOTS else 1)
+    await context.add_init_script(BRIDGE)
+    return context, await context.new_page()
+
+
+async def _shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=False)
+
+
+async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, browser):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    urgent_code = await file_report(tg, lan, urgent=True)  # alerts Minh, as in real life
+    urgent_id = await case_id(tg, urgent_code)
+    calm_id = await quick_case(tg, lan, ward="Q8-P01")
+    await quick_case(tg, lan, ward="Q8-P02")
+    await quick_case(tg, lan, ward=tg.app.services.areas.wards("BC")[0].code)
+    codes = dict(await tg.db.fetchall("SELECT id, code FROM cases"))
+    await tg.tick(hours=11)  # the urgent case's 12-hour clock is about to run out
+    context, page = await _phone(browser)
+    await page.goto(address(tg, sign_for(tg, minh), theme={"bg_color": "#fffaf0"}))
+
+    # Open: the area's open cases, overdue and urgent first, with their clocks.
+    rows = page.locator("button.case")
+    await rows.first.wait_for()
+    assert await rows.count() == 3  # Bình Chánh's case is not Minh's to see
+    assert await rows.first.get_attribute("data-code") == codes[urgent_id]
+    assert "soon" in await rows.first.get_attribute("class")
+    assert await page.locator("#title").inner_text() == "Bảng hồ sơ — Quận 8"
+    assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == \
+        "rgb(255, 250, 240)"  # Telegram's theme colour
+    assert ["web_app_ready", {}] in await page.evaluate("window.__events")
+    await _shot(page, "dashboard-cases.png")
+
+    # Filter by ward, then search by code.
+    await page.select_option("select[name=unit]", "Q8-P01")
+    await expect(rows).to_have_count(1)
+    assert await rows.first.get_attribute("data-code") == codes[calm_id]
+    await page.select_option("select[name=unit]", "")
+    await page.fill("input[name=q]", codes[urgent_id][-4:])
+    await expect(rows).to_have_count(1)
+    await expect(rows.first).to_have_attribute("data-code", codes[urgent_id])
+
+    # Open the case: its details, clocks and the chat's actions; Telegram's back button shows.
+    await rows.first.click()
+    article = page.locator("article.casepage")
+    await article.wait_for()
+    assert await article.get_attribute("data-code") == codes[urgent_id]
+    assert "Tiếp nhận" in await page.locator("h2.code").inner_text()
+    assert "Bé Na" in await article.inner_text()
+    assert ["web_app_setup_back_button", {"is_visible": True}] in \
+        await page.evaluate("window.__events")
+
+    # Act: accept, then a note through its form.
+    await page.click("button[data-action=accept]")
+    await expect(page.locator("h2.code")).to_contain_text("Đánh giá ban đầu")
+    assert await page.locator("#notice").inner_text() == "Đã tiếp nhận: hồ sơ được giao cho bạn."
+    await page.click("button[data-action=note]")
+    await page.fill("form[data-action=note] textarea", "Đã gọi cho tổ trưởng khu phố <i>")
+    await page.click("form[data-action=note] button[type=submit]")
+    await expect(article).to_contain_text("tổ trưởng khu phố <i>")
+    await page.click("button[data-action=assess]")
+    await page.select_option("form[data-action=assess] select", "high")
+    await _shot(page, "dashboard-case.png")
+    await page.click("form[data-action=assess] button[type=submit]")
+    await expect(page.locator("h2.code")).to_contain_text("Xác minh")
+
+    # The chat side: the reporter is told, the staff alert shows who took the case, and the
+    # chat's own case view shows the note written in the browser.
+    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text
+    alert = next(m for m in minh.bot_messages if codes[urgent_id] in (m.content or "")
+                 and "Báo cáo mới" in (m.content or ""))
+    assert "✅ Đã nhận · phụ trách: Minh" in alert.content
+    await minh.send("/cases")
+    await minh.press(next(label for label in minh.buttons if codes[urgent_id] in label))
+    assert "Xác minh, đánh giá nhu cầu" in minh.last_text and "🔴 cao" in minh.last_text
+    await minh.press("🕓 Quá trình")
+    assert "Đã gọi cho tổ trưởng khu phố &lt;i&gt;" in minh.last.raw_text
+
+    # Telegram's back button returns to the list, which keeps its filters.
+    await page.evaluate("Telegram.WebView.receiveEvent('back_button_pressed')")
+    await rows.first.wait_for()
+    assert await page.input_value("input[name=q]") == codes[urgent_id][-4:]
+    await context.close()
+
+
+async def test_offline_the_last_list_is_shown_and_case_details_are_not_kept(tg, browser):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await quick_case(tg, lan)
+    context, page = await _phone(browser)
+    await page.goto(address(tg, sign_for(tg, minh)))
+    await page.locator("button.case").first.wait_for()
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    await context.set_offline(True)
+    await page.reload()  # the shell from the service worker, the list from the last load
+    await page.locator("button.case").first.wait_for()
+    assert (await page.locator("#notice").inner_text()).startswith("Đang ngoại tuyến")
+    await page.locator("button.case").first.click()
+    await expect(page.locator("#notice")).to_contain_text("không bao giờ được lưu")
+    stored = await page.evaluate("JSON.stringify(localStorage)")
+    assert "Tí" not in stored and "Bé" not in stored  # no child's name on the phone
+    await context.close()
+
+
+async def test_refusals_missing_forged_expired_and_out_of_area(tg, browser):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    hoa = await person(tg, "Hoa", role="staff", district="BC", ward=None)
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)
+    context, page = await _phone(browser)
+    refusals = {
+        "missing": base_url(tg),
+        "forged": address(tg, sign_for(tg, minh, token="1:FORGED")),
+        "expired": address(tg, sign_for(tg, minh, age=dt.timedelta(days=2))),
+    }
+    for name, url in refusals.items():
+        await page.evaluate("sessionStorage.clear()") if name != "missing" else None
+        await page.goto(url)
+        await expect(page.locator("main")).to_contain_text("Telegram")
+        assert await page.locator("button.case").count() == 0, name
+        assert "mở bảng hồ sơ từ bot" in await page.locator("main").inner_text(), name
+    # Hoa (Bình Chánh) signs in properly but cannot reach a case of Quận 8, by any way.
+    await page.evaluate("sessionStorage.clear()")
+    await page.goto(address(tg, sign_for(tg, hoa)))
+    await page.locator("#tabs").wait_for()
+    assert await page.locator("button.case").count() == 0
+    statuses = await page.evaluate("""async ([id, auth]) => {
+        const headers = {Authorization: 'tma ' + auth, 'Content-Type': 'application/json'};
+        const view = await fetch('api/cases/' + id, {headers});
+        const act = await fetch('api/cases/' + id + '/actions/accept', {method: 'POST', headers, body: '{}'});
+        return [view.status, act.status];
+    }""", [case, sign_for(tg, hoa)])
+    assert statuses == [403, 403]
+    assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case,)) == "received"
+    await context.close()
