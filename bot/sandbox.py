@@ -207,6 +207,7 @@ async def _run(settings: Settings, interactive: bool, web: bool = False) -> int:
     if web:
         sandbox.web_url = settings.webapp_url
         sandbox.print(WEB_BANNER)
+        sandbox.print_web_link()
     sandbox.print(f"👤 {sandbox.me.user.first_name} (id {sandbox.me.id})")
     loop = asyncio.get_running_loop()
     try:

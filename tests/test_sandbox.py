@@ -61,3 +61,59 @@ def test_rendering_of_formatting_and_files():
     assert render(message, colour=False) == "[file: to-roi.pdf]\nGọi 111 & 113"
     assert render(message, colour=True).startswith("[file: to-roi.pdf]\n\x1b[1mGọi 111\x1b[0m")
     assert persona_id("Lan") == persona_id("lan") != persona_id("Hoa")
+
+
+def test_web_serves_the_dashboard_signed_for_the_current_persona(tmp_path):
+    """--web HOST:PORT: /web and the dashboard button print a link signed with the sandbox's
+    token, and that link signs a trainer in while the chat goes on in the terminal."""
+    import json
+    import socket
+    import threading
+    import urllib.error
+    import urllib.request
+    from urllib.parse import parse_qs, urlsplit
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("LOG_LEVEL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sb.sqlite3"), "--fresh",
+         "--web", f"127.0.0.1:{port}"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path, env=env)
+    try:
+        process.stdin.write("/as admin\n/cases\n#1\n")
+        process.stdin.flush()
+        watchdog = threading.Timer(60, process.kill)  # never hang the suite
+        watchdog.start()
+        seen = []
+        while not seen or not seen[-1].startswith("🌐 Admin: "):
+            line = process.stdout.readline()
+            assert line, "".join(seen) + process.stderr.read()
+            seen.append(line)
+        watchdog.cancel()
+        assert any("[#1 📋 Mở bảng hồ sơ]" in line for line in seen)  # the /cases button
+        url = urlsplit(seen[-1].split(": ", 1)[1].strip())
+        assert url.netloc == f"127.0.0.1:{port}" and url.path == "/app/"
+        init_data = parse_qs(url.fragment)["tgWebAppData"][0]
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/app/api/session",
+                                         headers={"Authorization": f"tma {init_data}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            session = json.loads(response.read())
+        assert session["person"]["admin"] and session["strings"]["title"] == "Bảng hồ sơ"
+        forged = urllib.request.Request(f"http://127.0.0.1:{port}/app/api/session",
+                                        headers={"Authorization": "tma " + init_data[:-2]})
+        try:
+            urllib.request.urlopen(forged, timeout=10)
+            raise AssertionError("a forged sign-in was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 401
+        process.stdin.write("/quit\n")
+        process.stdin.flush()
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

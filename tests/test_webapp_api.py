@@ -187,3 +187,33 @@ def test_importing_the_application_does_not_load_the_web_stack():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+async def test_webhook_mode_serves_telegram_and_the_dashboard_on_one_server(tg):
+    """In webhook mode (python -m bot --webhook with WEBAPP_URL), Telegram's updates arrive on
+    the dashboard's server: checked against the secret, then handled like any update."""
+    import aiohttp
+
+    from bot.webapp.server import WebServer
+
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    server = WebServer(tg.app, "127.0.0.1", 0, webhook_path="telegram", webhook_secret="s3cret")
+    port = await server.start()
+    try:
+        update = tg.server.user_message(minh.user, None, "/cases")
+        tg.server.drain_updates()  # delivered by the webhook below, not by the test kit
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/telegram"
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            async with session.post(url, json=update, headers=wrong) as response:
+                assert response.status == 403
+            right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            async with session.post(url, json=update, headers=right) as response:
+                assert response.status == 200
+            async with session.get(f"http://127.0.0.1:{port}/app/") as response:
+                assert response.status == 200 and "app.js" in await response.text()
+                assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+        await tg.settle()
+        assert "Hồ sơ — Quận 8" in minh.last_text
+    finally:
+        await server.stop()
