@@ -217,3 +217,21 @@ async def test_webhook_mode_serves_telegram_and_the_dashboard_on_one_server(tg):
         assert "Hồ sơ — Quận 8" in minh.last_text
     finally:
         await server.stop()
+
+
+def test_the_page_ships_with_the_project_small_and_without_a_cdn():
+    """Everything the page loads is in bot/webapp/static and served by the bot: under 150 KB
+    compressed in all, and no address outside it (the SVG namespace is a name, not a fetch)."""
+    import gzip
+    import re
+
+    from bot.webapp.server import ASSETS, STATIC
+
+    files = sorted(STATIC.iterdir())
+    assert {f.name for f in files} == {*ASSETS, "index.html"}
+    compressed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    assert compressed < 150 * 1024
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        outside = set(re.findall(r"https?://[^\s\"'`)]+", text)) - {"http://www.w3.org/2000/svg"}
+        assert not outside, (path.name, outside)

@@ -217,10 +217,11 @@
     notice(result.offline || "");
     state.cases = state.page === 0 ? result.data.cases : state.cases.concat(result.data.cases);
     const list = el("ul", {class: "cases"}, state.cases.map(caseRow));
-    results.replaceChildren(
-      state.cases.length ? list : el("p", {class: "empty"}, t("no_cases")),
-      result.data.has_next ? el("button", {type: "button", class: "more secondary",
-        onclick: () => { state.page += 1; showList(false); }}, t("more")) : null);
+    results.replaceChildren(state.cases.length ? list : el("p", {class: "empty"}, t("no_cases")));
+    if (result.data.has_next) {
+      results.append(el("button", {type: "button", class: "more secondary",
+        onclick: () => { state.page += 1; showList(false); }}, t("more")));
+    }
   }
 
   // -- a case ------------------------------------------------------------------------------------
@@ -334,12 +335,13 @@
     const months = data.months, series = data.series;
     const top = Math.max(1, ...months.flatMap((month) => month.counts));
     const width = 320, height = 160, base = 140, slot = width / Math.max(1, months.length);
-    const bar = (slot * 0.8) / Math.max(1, series.length);
+    const bar = Math.min(36, (slot * 0.8) / Math.max(1, series.length));
+    const inset = (slot - bar * series.length) / 2;
     const chart = svg("svg", {class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": t("by_month")});
     months.forEach((month, m) => {
       month.counts.forEach((count, s) => {
         const h = (count / top) * (base - 16);
-        const x = m * slot + slot * 0.1 + s * bar;
+        const x = m * slot + inset + s * bar;
         chart.append(svg("rect", {x, y: base - h, width: Math.max(1, bar - 1), height: h, fill: COLOURS[s % COLOURS.length]},
           svg("title", {}, `${series[s].label} ${month.label}: ${count}`)));
         if (count) chart.append(svg("text", {x: x + bar / 2, y: base - h - 2, "text-anchor": "middle"}, count));
