@@ -163,7 +163,7 @@ async def test_figures_are_the_numbers_of_stats(tg):
     expected = await figures.collect(tg.db, period.this_month(today), "Q8", tg.clock.now(),
                                      tg.settings.timezone)
     totals = {item["label"]: item["value"] for item in body["totals"]}
-    assert totals["Báo cáo nhận được"] == expected.reports.received == 2
+    assert totals["Số báo cáo nhận được"] == expected.reports.received == 2
     assert totals["Khẩn cấp"] == expected.reports.urgent == 1
     assert body["by_month"]["months"][0]["counts"] == [2]
     assert (await Api(tg, sign_for(tg, minh)).get("figures", period="forever"))[0] == 400

@@ -154,7 +154,7 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     # The area's figures: the numbers of /stats, with the monthly chart.
     await page.click("button[data-tab=figures]")
     totals = page.locator(".total")
-    await expect(totals.first).to_contain_text("Báo cáo nhận được")
+    await expect(totals.first).to_contain_text("Số báo cáo nhận được")
     assert await totals.first.locator("b").inner_text() == "3"  # Quận 8's three reports
     assert await page.locator("svg.chart rect").count() == 1  # one month, one district
     await _shot(page, "dashboard-figures.png")
