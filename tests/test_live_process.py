@@ -1,5 +1,7 @@
 """`python -m bot` itself, as a process, against the emulator served over loopback HTTP."""
 
+import datetime as dt
+
 from bot.emulator.http import HTTPFront
 from bot.emulator.server import BotAPIServer
 from tests.process_support import TOKEN, bot_env, start_bot, stop_bot, wait_for
@@ -24,3 +26,48 @@ async def test_live_bot_answers_start_and_stops_cleanly_on_sigterm(tmp_path):
         assert process.returncode == 0, log[-2000:]
         assert TOKEN not in log  # the token is never logged
         assert "Xin chào" not in log  # nor what people read
+
+
+async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
+    """`python -m bot --webhook` with WEBAPP_URL: Telegram's updates and /app/ on one server
+    (ours), the webhook registered with its secret, a clean stop on SIGTERM."""
+    import socket
+
+    import aiohttp
+
+    from bot.webapp import initdata
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = BotAPIServer()
+    async with HTTPFront(server) as front:
+        lan = server.create_user("Lan", language_code="vi")
+        env = bot_env(front.port, tmp_path / "live.sqlite3",
+                      WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret", WEBHOOK_LISTEN="127.0.0.1",
+                      WEBHOOK_PORT=str(port), WEBHOOK_PATH="hook",
+                      WEBAPP_URL="https://bot.example.org/app/")
+        process = await start_bot(tmp_path, env, "--webhook")
+        try:
+            assert await wait_for(lambda: server.webhook_url == "https://bot.example.org/hook", 20)
+            update = server.user_message(lan, None, "/start")
+            server.drain_updates()  # delivered through the webhook, not getUpdates
+            base = f"http://127.0.0.1:{port}"
+            async with aiohttp.ClientSession() as session:
+                async with session.post(f"{base}/hook", json=update, headers={
+                        "X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as response:
+                    assert response.status == 200
+                async with session.get(f"{base}/app/") as response:
+                    assert response.status == 200
+                signed = initdata.sign(TOKEN, {"id": lan.id, "first_name": "Lan"},
+                                       dt.datetime.now(dt.UTC))
+                async with session.get(f"{base}/app/api/session",
+                                       headers={"Authorization": f"tma {signed}"}) as response:
+                    assert response.status == 403  # Lan is not staff
+            chat = server.chats[lan.id]
+            assert await wait_for(lambda: any(m.from_bot and "Xin chào" in (m.text or "")
+                                              for m in chat.messages.values()), 20)
+        finally:
+            log = await stop_bot(process)
+        assert process.returncode == 0, log[-2000:]
+        assert TOKEN not in log
