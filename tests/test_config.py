@@ -49,6 +49,10 @@ def test_values_are_parsed():
         ("LOG_LEVEL", "LOUD"),
         ("TELEGRAM_API_URL", "ftp://x"),
         ("BROADCAST_RATE", "fast"),
+        ("WEBAPP_URL", "http://bot.example.org/app/"),  # Telegram opens HTTPS only
+        ("WEBAPP_LISTEN", "8080"),
+        ("WEBAPP_LISTEN", "127.0.0.1:99999"),
+        ("WEBAPP_AUTH_MAX_AGE", "0"),
     ],
 )
 def test_malformed_values_name_the_variable(name, value):
@@ -104,3 +108,14 @@ def test_help_lists_subcommands(project_cwd):
     assert result.returncode == 0
     for command in ("run", "sandbox", "emulator"):
         assert command in result.stdout
+
+
+def test_dashboard_settings():
+    assert Settings.from_env({}, env_file=None).webapp_url is None  # off unless asked for
+    settings = Settings.from_env({"WEBAPP_URL": "https://bot.example.org/app",
+                                  "WEBAPP_LISTEN": "[::1]:8090", "WEBAPP_AUTH_MAX_AGE": "3600"},
+                                 env_file=None)
+    assert settings.webapp_url == "https://bot.example.org/app/"
+    assert settings.webapp_listen == ("::1", 8090) and settings.webapp_auth_max_age == 3600
+    local = Settings.from_env({"WEBAPP_URL": "http://127.0.0.1:8090/app/"}, env_file=None)
+    assert local.webapp_url == "http://127.0.0.1:8090/app/"

@@ -235,3 +235,23 @@ def test_the_page_ships_with_the_project_small_and_without_a_cdn():
         text = path.read_text(encoding="utf-8")
         outside = set(re.findall(r"https?://[^\s\"'`)]+", text)) - {"http://www.w3.org/2000/svg"}
         assert not outside, (path.name, outside)
+
+
+async def test_administrators_see_every_district_and_english_speakers_read_english(tg):
+    from storage import users
+
+    lan = await person(tg, "Lan")
+    await quick_case(tg, lan)
+    await quick_case(tg, lan, ward=tg.app.services.areas.wards("BC")[0].code)
+    await tg.admin.send("/start")
+    await users.update(tg.db, tg.admin.id, tg.clock.now(), language="en")
+    api = Api(tg, sign_for(tg, tg.admin, language="en"))
+    session = (await api.get("session"))[1]
+    assert session["strings"]["title"] == "Case dashboard" and session["language"] == "en"
+    assert session["person"]["scope"] == "all districts"
+    assert {"Q8", "BC"} <= {unit["value"] for unit in session["filters"]["unit"]}
+    assert len((await api.get("cases"))[1]["cases"]) == 2
+    only_bc = (await api.get("cases", unit="BC"))[1]["cases"]
+    assert [row["code"][:2] for row in only_bc] == ["BC"]
+    assert (await api.get("figures", district="BC"))[1]["totals"][0]["value"] == 1
+    assert (await api.get("figures"))[1]["scope"] == "all districts"
