@@ -104,6 +104,12 @@ def settings(tmp_path) -> Settings:
 
 @pytest.fixture
 async def tg(settings, clock):
+    async for harness in running_harness(settings, clock):
+        yield harness
+
+
+async def running_harness(settings, clock):
+    """The body of the `tg` fixture, for modules that need it on another event-loop scope."""
     server = BotAPIServer(clock=clock)
     harness = BotHarness(server, settings, clock)
     await harness.start()

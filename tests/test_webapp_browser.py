@@ -17,7 +17,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import pytest_asyncio
 
+from tests.conftest import running_harness
 from tests.reports_support import case_id, file_report, person, quick_case
 from tests.webapp_support import base_url, sign_for, webapp_settings
 
@@ -40,12 +42,23 @@ if async_playwright is None or shutil.which(CHROMIUM) is None:
     pytest.skip("needs Debian's chromium and the playwright package", allow_module_level=True)
 
 
+# One Chromium for the module (starting it is the slow part), so the tests and the bot run on
+# the module's event loop; each test still has its own bot, database and browser context.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
 @pytest.fixture
 def settings(tmp_path):
     return webapp_settings(tmp_path)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
+async def tg(settings, clock):
+    async for harness in running_harness(settings, clock):
+        yield harness
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser():
     async with async_playwright() as driver:
         launched = await driver.chromium.launch(executable_path=CHROMIUM,
