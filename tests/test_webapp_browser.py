@@ -80,7 +80,14 @@ async def _phone(browser):
     context = await browser.new_context(viewport={"width": 390, "height": 800},
                                         device_scale_factor=2 if SCREENSHOTS else 1)
     await context.add_init_script(BRIDGE)
-    return context, await context.new_page()
+    page = await context.new_page()
+    # Anything the page's Content-Security-Policy blocked, or a script error, fails the test.
+    page.problems = []
+    page.on("console", lambda message: message.type == "error"
+            and "Failed to load resource" not in message.text
+            and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    return context, page
 
 
 async def _shot(page, name: str) -> None:
@@ -171,6 +178,10 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     assert await totals.first.locator("b").inner_text() == "3"  # Quận 8's three reports
     assert await page.locator("svg.chart rect").count() == 1  # one month, one district
     await _shot(page, "dashboard-figures.png")
+    widths = await page.evaluate(
+        "[...document.querySelectorAll('.bars .fill')].map(bar => bar.style.width)")
+    assert widths and all(width.endswith("%") for width in widths)
+    assert page.problems == []
     await context.close()
 
 
