@@ -9,7 +9,7 @@ import pytest
 
 from bot.stats import figures, period
 from bot.webapp import initdata
-from storage import audit
+from storage import audit, users
 from tests.reports_support import person, quick_case
 from tests.webapp_support import DASHBOARD_URL, Api, sign_for, webapp_settings
 
@@ -59,12 +59,15 @@ async def test_refuses_missing_forged_expired_and_non_staff(tg):
     assert (await Api(tg, expired).get("cases"))[0] == 401
     status, body = await Api(tg, sign_for(tg, lan)).get("cases")
     assert status == 403 and body == {"error": "forbidden"}
-    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id]
+    gone = await person(tg, "Gone", role="staff", ward=None)
+    await users.update(tg.db, gone.id, tg.clock.now(), status="deactivated")
+    assert (await Api(tg, sign_for(tg, gone)).get("cases"))[0] == 403  # as in the chat
     status, body = await Api(tg, sign_for(tg, minh)).get("session")
     assert status == 200 and body["person"]["scope"] == "Quận 8"
     assert body["strings"]["title"] == "Bảng hồ sơ"  # from the Vietnamese catalogue
     assert {u["value"] for u in body["filters"]["unit"]} >= {"Q8-P05"}
     assert all(u["value"].startswith("Q8") for u in body["filters"]["unit"])
+    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id, gone.id]
 
 
 async def test_a_case_outside_the_persons_area_is_refused_everywhere(tg):
@@ -238,8 +241,6 @@ def test_the_page_ships_with_the_project_small_and_without_a_cdn():
 
 
 async def test_administrators_see_every_district_and_english_speakers_read_english(tg):
-    from storage import users
-
     lan = await person(tg, "Lan")
     await quick_case(tg, lan)
     await quick_case(tg, lan, ward=tg.app.services.areas.wards("BC")[0].code)
