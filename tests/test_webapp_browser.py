@@ -58,15 +58,30 @@ async def tg(settings, clock):
         yield harness
 
 
+# The clock-shifted CI pass moves the real clock with libfaketime (LD_PRELOAD), which is for our
+# code; Playwright's driver and Chromium do not run under it (they stall), so they start
+# without it. The bot's own clock is the injected fake one either way.
+FAKE_CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser():
-    async with async_playwright() as driver:
-        launched = await driver.chromium.launch(executable_path=CHROMIUM,
-                                                args=["--no-sandbox", "--disable-gpu"])
+    saved = {name: os.environ.pop(name) for name in FAKE_CLOCK_VARIABLES if name in os.environ}
+    try:
+        driver_context = async_playwright()
+        driver = await driver_context.__aenter__()
+    finally:
+        os.environ.update(saved)
+    try:
+        launched = await driver.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"],
+            env={k: v for k, v in os.environ.items() if k not in FAKE_CLOCK_VARIABLES})
         try:
             yield launched
         finally:
             await launched.close()
+    finally:
+        await driver_context.__aexit__(None, None, None)
 
 
 def address(tg, init_data: str, theme: dict | None = None) -> str:
