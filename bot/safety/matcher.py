@@ -41,12 +41,14 @@ _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
 
 
+@lru_cache(maxsize=65536)
 def _split_tone(syllable: str) -> tuple[str, str | None]:
     """('đập' → 'đâp', dot below): the syllable without its tone mark, and the mark."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -82,19 +84,24 @@ class _Token:
 
 
 def _agrees(form: str, syllable: _Syllable, need_accent: bool) -> bool:
-    """Whether a typed syllable agrees with a pattern syllable on every mark typed."""
-    if not _is_accented(form):
-        if need_accent and _is_accented(syllable.text):
-            return False
-        return form == syllable.folded
     if fold(form) != syllable.folded:
         return False
+    return _agrees_marks(form, syllable.text, need_accent)
+
+
+@lru_cache(maxsize=65536)
+def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
+    """Whether a typed syllable agrees with a pattern syllable (same letters) on every mark
+    typed."""
+    if not _is_accented(form):
+        return not (need_accent and _is_accented(pattern))
     bare, tone = _split_tone(form)
-    if tone is not None and tone != syllable.tone:
+    pattern_bare, pattern_tone = _split_tone(pattern)
+    if tone is not None and tone != pattern_tone:
         return False
-    if len(bare) != len(syllable.bare):
+    if len(bare) != len(pattern_bare):
         return False
-    return all(a == b or a == fold(b) for a, b in zip(bare, syllable.bare, strict=True))
+    return all(a == b or a == fold(b) for a, b in zip(bare, pattern_bare, strict=True))
 
 
 @dataclass(frozen=True)
@@ -137,11 +144,28 @@ def _term(text: str, need_accent: bool = False) -> _Term:
     return _Term(syllables, need_accent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Element:
     kind: str  # "terms" | "gap" | "not_next" | "not_before"
     terms: tuple[_Term, ...] = ()
     gap: int = 0
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[_Term]] = {}
+        for term in self.terms:
+            key = "#" if term.any_number else term.syllables[0].folded
+            index.setdefault(key, []).append(term)
+        object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
+
+    def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
+        """The terms that can start at `index`: those whose first syllable has its letters."""
+        if index >= len(tokens):
+            return []
+        by_first = self._by_first  # type: ignore[attr-defined]
+        found: list[_Term] = list(by_first.get("#", ()))
+        for form in tokens[index].forms:
+            found.extend(by_first.get(fold(form), ()))
+        return found
 
 
 @dataclass(frozen=True)
@@ -173,15 +197,16 @@ class Rule:
                     return end
             return None
         if element.kind == "not_next":
-            if any(term.match_at(tokens, position) is not None for term in element.terms):
+            if any(term.match_at(tokens, position) is not None
+                   for term in element.candidates(tokens, position)):
                 return None
             return self._match(tokens, element_index + 1, position, first)
         if element.kind == "not_before":
             if position > 0 and any(term.match_at(tokens, position - 1) is not None
-                                    for term in element.terms):
+                                    for term in element.candidates(tokens, position - 1)):
                 return None
             return self._match(tokens, element_index + 1, position, first)
-        for term in element.terms:
+        for term in element.candidates(tokens, position):
             after = term.match_at(tokens, position)
             if after is not None:
                 end = self._match(tokens, element_index + 1, after)
@@ -208,12 +233,14 @@ class Matcher:
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
         self.categories: dict[str, dict] = data["categories"]
-        self._ignore = tuple(_term(phrase) for phrase in data.get("ignore", ()))
+        self._ignore = _Element("terms", tuple(_term(p) for p in data.get("ignore", ())))
         informational = data.get("informational", {})
-        self._frames = tuple(_term(p) for p in informational.get("frames", ()))
-        self._referents = tuple(_term(p) for p in informational.get("referents", ()))
-        self._generic = tuple(_term(p) for p in informational.get("generic", ()))
-        self._resolved = {category: tuple(_term(p) for p in phrases)
+        self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
+        self._referents = _Element("terms", tuple(_term(p)
+                                                  for p in informational.get("referents", ())))
+        self._generic = _Element("terms", tuple(_term(p)
+                                                for p in informational.get("generic", ())))
+        self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
                           for category, phrases in data.get("resolved", {}).items()}
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(data["rules"]))
 
@@ -295,12 +322,12 @@ class Matcher:
         return found
 
     def _without_everyday_phrases(self, tokens: list[_Token],
-                                  phrases: tuple[_Term, ...] | None = None) -> list[_Token]:
+                                  phrases: _Element | None = None) -> list[_Token]:
         phrases = self._ignore if phrases is None else phrases
         kept = list(tokens)
         index = 0
         while index < len(kept):
-            end = next((after for term in phrases
+            end = next((after for term in phrases.candidates(kept, index)
                         if (after := term.match_at(kept, index)) is not None), None)
             if end is None:
                 index += 1
@@ -311,9 +338,9 @@ class Matcher:
         return kept
 
     @staticmethod
-    def _contains(terms: tuple[_Term, ...], tokens: list[_Token]) -> bool:
+    def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
         return any(term.match_at(tokens, i) is not None
-                   for i in range(len(tokens)) for term in terms)
+                   for i in range(len(tokens)) for term in phrases.candidates(tokens, i))
 
     def check(self, text: str) -> Verdict | None:
         """The first rule that recognises danger in `text`, or None for everyday text."""
