@@ -163,6 +163,7 @@ def register_handlers(application: BotApplication) -> None:
         print_requests,
         questions,
         report,
+        safety,
         start,
         stats,
         ward_contacts,
@@ -188,6 +189,7 @@ def register_handlers(application: BotApplication) -> None:
     materials.register(application)  # /materials menu: typed text searches
     # 3. Global commands and buttons that work anywhere.
     menu.register_commands(application)
+    safety.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)
     print_requests.register_commands(application)  # /printqueue, /myrequests
     materials_admin.register_commands(application)  # hide/reorder/poster, /materialstats

@@ -32,3 +32,31 @@ def hotline_footer(_: Translator) -> str:
     """One line to end information messages with."""
     number = load_json("hotlines.json")["child_protection"]["number"]
     return _("☎️ Hotline {number}: free, 24/7.", number=Html(number))
+
+
+def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
+    """The short emergency answer (a few lines: it must fit a small phone screen unscrolled).
+    Danger happening now puts police and ambulance first; otherwise the child hotline."""
+    data = load_json("hotlines.json")
+    language = _.language
+    child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
+    numbers = dict(
+        child_number=Html(child["number"]), child_hours=localized(child["hours"], language),
+        police_number=Html(police["number"]), police_name=localized(police["name"], language),
+        ambulance_number=Html(ambulance["number"]),
+        ambulance_name=localized(ambulance["name"], language),
+    )
+    if now:
+        text = _("🚨 Danger right now: call <b>{police_number}</b> ({police_name}) or "
+                 "<b>{ambulance_number}</b> ({ambulance_name}).\n"
+                 "☎️ Then <b>{child_number}</b>, the child protection hotline ({child_hours}).",
+                 **numbers)
+    else:
+        text = _("⚠️ A child may be in danger. Call <b>{child_number}</b>, the child protection "
+                 "hotline ({child_hours}).\n"
+                 "🚨 Happening right now: <b>{police_number}</b> ({police_name}) or "
+                 "<b>{ambulance_number}</b> ({ambulance_name}).", **numbers)
+    if tip:
+        text += "\n" + _("Tap “📨 Pass it to staff now” and I send what you wrote; "
+                         "no name needed.")
+    return text

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.content import CONTENT_DIR, load_json
 from bot.hotline import hotline_footer
 from bot.i18n import Translator
-from bot.text import fold, normalize
+from bot.text import fold
 
 LANGUAGES = ("vi", "en")
 INFO_DIR = CONTENT_DIR / "info"
@@ -106,47 +106,6 @@ def match(text: str, directory: Path = INFO_DIR) -> str | None:
         if best is None or score > best:
             best, best_id = score, entry_id
     return best_id
-
-
-# -- danger words ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DangerWords:
-    phrases: tuple[str, ...]
-    ignore: tuple[str, ...]
-    informational: tuple[str, ...] = ()
-
-    @classmethod
-    def load(cls, name: str = "danger_keywords.json") -> DangerWords:
-        data = load_json(name)
-        return cls(tuple(data["phrases"]), tuple(data.get("ignore", ())),
-                   tuple(data.get("informational", ())))
-
-    def alarms(self, text: str, answered_by_entry: bool) -> bool:
-        """Whether typed text should get the hotlines first. A question about the topic
-        ("dấu hiệu bạo hành") that an entry answers does not; "bị đánh", "tự tử" always do."""
-        phrase = self.found_in(text)
-        if phrase is None:
-            return False
-        return not (answered_by_entry and fold(phrase) in {fold(p) for p in self.informational})
-
-    def found_in(self, text: str) -> str | None:
-        """The danger phrase in `text`, if any, after removing harmless phrases such as
-        "đánh giá" (to assess) that contain a danger word.
-
-        Text typed with diacritics is matched with diacritics ("từ từ", slowly, is not
-        "tự tử", suicide); text typed without them is matched without.
-        """
-        lowered = normalize((text or "").lower())
-        accented = fold(lowered) != lowered
-        key = (lambda phrase: normalize(phrase.lower())) if accented else fold
-        haystack = lowered if accented else fold(lowered)
-        for harmless in sorted(self.ignore, key=lambda p: -len(p)):
-            haystack = _whole(key(harmless)).sub(" ", haystack)
-        for phrase in sorted(self.phrases, key=lambda p: -len(p)):
-            if _whole(key(phrase)).search(haystack):
-                return phrase
-        return None
 
 
 def _whole(phrase: str) -> re.Pattern:

@@ -14,11 +14,12 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 from telegram.ext.filters import MessageFilter
 
-from bot import callbacks, info, keyboards, menu
+from bot import callbacks, info, keyboards, menu, safety
 from bot.context import BotContext
-from bot.hotline import hotline_footer, hotline_text
+from bot.hotline import emergency_text, hotline_footer
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
+from handlers.safety import WHAT_TO_DO_ENTRY, answer_danger
 from storage import questions as store
 from storage import users, ward_contacts
 
@@ -41,21 +42,17 @@ def catalogue(context: BotContext) -> info.Catalogue:
 DANGER_WORDS = "info.danger_words"
 
 
-def danger_words(context: BotContext) -> info.DangerWords:
+def danger_words(context: BotContext) -> safety.Matcher:
+    """The danger matcher (bot/safety, patterns in content/safety_patterns.json)."""
     extras = context.services.extras
     if DANGER_WORDS not in extras:
-        extras[DANGER_WORDS] = info.DangerWords.load()
+        extras[DANGER_WORDS] = safety.load()
     return extras[DANGER_WORDS]  # type: ignore[return-value]
 
 
-def danger_message(_: Translator) -> str:
-    """What anyone who writes about a child in danger sees at once."""
-    return (
-        _("⚠️ What you wrote may mean a child is in danger. Please act now:")
-        + "\n\n" + hotline_text(_) + "\n\n"
-        + _("To pass the details to the district's child-protection staff, tap /report. "
-            "You do not have to give your name.")
-    )
+def danger_message(_: Translator, now: bool = False) -> str:
+    """The numbers, where what was typed already goes to staff (a question, a report)."""
+    return emergency_text(_, now=now, tip=False)
 
 
 # -- the menu of topics ---------------------------------------------------------------------------
@@ -169,7 +166,7 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
 class FaqOrDanger(MessageFilter):
     """Free text that matches an information entry or contains a danger word."""
 
-    def __init__(self, words: info.DangerWords) -> None:
+    def __init__(self, words: safety.Matcher) -> None:
         self._words = words
         super().__init__(name="FaqOrDanger")
 
@@ -183,12 +180,10 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
     _ = context.translate
     text = update.message.text
     entry = catalogue(context).get(info.match(text))
-    if danger_words(context).alarms(text, answered_by_entry=entry is not None):
-        await update.message.reply_text(
-            danger_message(_),
-            reply_markup=keyboards.inline([[(_("💬 Ask a question"),
-                                             callbacks.encode("qst", "new"))]]),
-        )
+    verdict = danger_words(context).check(text)
+    if verdict is not None:
+        await answer_danger(update.message, context, text, verdict,
+                            entry_id=None if entry is not None else WHAT_TO_DO_ENTRY)
     if entry is not None:
         await store.count_view(context.db, entry.id, "faq")
         await send_entry(update.message, context, entry)
@@ -281,7 +276,7 @@ async def _show_ward_contact(message: Message, context: BotContext, ward_code: s
 def register(application: Application) -> None:
     """Section 3: /info, the menu button, the topic buttons and typed questions."""
     i18n = application.services.i18n
-    words = application.services.extras[DANGER_WORDS] = info.DangerWords.load()
+    words = application.services.extras[DANGER_WORDS] = safety.load()
     application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"),
                                            info_command))

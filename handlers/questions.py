@@ -195,9 +195,10 @@ async def _store_question(update: Update, context: BotContext, raw: str,
     draft["text_enc"] = cipher.encrypt(text)
     if photo:
         draft["photo_enc"] = cipher.encrypt(photo)
-    draft["danger"] = danger_words(context).found_in(text) is not None
-    if draft["danger"]:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(text)
+    draft["danger"] = verdict is not None
+    if verdict is not None:  # the question itself reaches staff, flagged: the numbers now
+        await update.message.reply_text(danger_message(_, now=verdict.now))
     return True
 
 

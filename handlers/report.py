@@ -50,6 +50,7 @@ from bot.reports.intake import (
 from bot.reports.rules import case_rules, situation, situations
 from bot.text import normalize, truncate
 from handlers import cases as case_handlers
+from handlers import safety as safety_handlers
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.info import danger_words
 from storage import report_drafts
@@ -477,18 +478,15 @@ async def on_text(update: Update, context: BotContext) -> int:
 
 
 async def _unexpected_text(update: Update, context: BotContext, draft: Draft, text: str) -> int:
-    """Text at a step that waits for a tap: a typed "no" at the first question is taken, a
-    typed "yes" or danger words at any such step get the hotlines, not only the hint."""
+    """Text at a step that waits for a tap: a typed "yes"/"no" at the first question is taken,
+    danger words at any such step get the emergency path, not only the hint."""
     danger = danger_words(context).found_in(text) is not None
     if draft.step == "safety":
         typed = parse_yes_no(text)
         if typed is False:
             return await _answer_safety(update, context, draft, False)
-        if danger or typed is True:
-            # The hotlines at once; marking the report urgent stays a deliberate tap.
-            await update.message.reply_text(hotline_text(context.translate))
-            await _hint(update, context, draft)
-            return ACTIVE
+        if danger or typed is True:  # "có", "dạ có", "ừ", or the danger itself typed
+            return await _answer_safety(update, context, draft, True)
     if danger:
         return await _emergency(update, context, draft)
     if draft.step in ("district", "ward") and _typed_area(context, draft, text):
@@ -619,18 +617,21 @@ async def on_button(update: Update, context: BotContext) -> int:
     _ = context.translate
     data = callbacks.decode(query.data)
     draft = await _load(context)
+    sos = data is not None and data.action == "sos"
     if draft is None:
         await query.answer()
+        if sos:  # an old 🆘 always works, even after the report was sent
+            await update.effective_chat.send_message(hotline_text(_))
         return await _lost(update, context)
+    if sos:  # 🆘 from any step, also under an earlier question
+        await query.answer()
+        return await _emergency(update, context, draft)
     step = data.arg(0) if data else None
     if data is None or step != draft.step:
         await query.answer(_("This button belongs to an earlier question. Please answer the "
                              "latest one."), show_alert=True)
         return ACTIVE
     action, value = data.action, data.arg(1)
-    if action == "sos":
-        await query.answer()
-        return await _emergency(update, context, draft)
     if action == "back":
         await query.answer()
         draft.step = draft.back(step)
@@ -734,9 +735,10 @@ async def _answer_safety(update: Update, context: BotContext, draft: Draft, urge
         return await _next(update, context, draft, "safety")
     chat = update.effective_chat
     await chat.send_message(hotline_text(_))
+    await _alert_staff_now(context, draft)
     await chat.send_message(_(
-        "Your report will be marked <b>urgent</b>: district staff must act within 12 "
-        "hours. If you can, call now; then let us continue."))
+        "🚨 Staff have been alerted now. Your report is marked <b>urgent</b>: staff must act "
+        "within 12 hours. If you can, call now; then let us continue."))
     return await _next(update, context, draft, "safety", in_place=False)
 
 
@@ -836,12 +838,25 @@ async def _emergency(update: Update, context: BotContext, draft: Draft) -> int:
     _ = context.translate
     chat = update.effective_chat
     await chat.send_message(hotline_text(_))
-    if not draft.urgent:
-        draft.urgent = True
-        await chat.send_message(_("Your report is now marked <b>urgent</b>. When it is safe, "
-                                  "continue below."))
+    draft.urgent = True
+    if not draft.emergency_alerted:
+        await _alert_staff_now(context, draft)
+        await chat.send_message(_("🚨 Staff have been alerted now. Your report is marked "
+                                  "<b>urgent</b>. When it is safe, continue below."))
     await _ask(update, context, draft, in_place=False)
     return ACTIVE
+
+
+async def _alert_staff_now(context: BotContext, draft: Draft) -> None:
+    """A child in danger now: the area's staff hear at once, with what is known so far (the
+    place if given; the reporter's number only if they agreed). Once per report."""
+    if draft.emergency_alerted:
+        return
+    contact = draft.reporter_phone if draft.contact_consent else None
+    await safety_handlers.alert_emergency(context, draft.district, draft.ward, contact,
+                                          route_to=context.user.district)
+    draft.emergency_alerted = True
+    await _save(context, draft)
 
 
 async def _hint(update: Update, context: BotContext, draft: Draft) -> None:

@@ -22,7 +22,8 @@ from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
 from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from handlers.info import danger_message, danger_words
+from handlers.info import danger_words
+from handlers.safety import answer_danger
 from storage import users
 
 ROLE, NAME, DISTRICT, WARD, PHONE = range(5)
@@ -129,8 +130,9 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     """At the first question: danger words get the hotlines at once; a typed role is taken."""
     _ = context.translate
     text = update.message.text or ""
-    if danger_words(context).found_in(text) is not None:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(text)
+    if verdict is not None:
+        await answer_danger(update.message, context, text, verdict)
         await update.message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
         return None
     role = people.typed_role(text)
@@ -141,8 +143,9 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
 
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
-    if danger_words(context).found_in(update.message.text) is not None:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(update.message.text)
+    if verdict is not None:
+        await answer_danger(update.message, context, update.message.text, verdict)
         await update.message.reply_text(_("What is your full name? (as your colleagues know "
                                           "you)"))
         return NAME

@@ -429,3 +429,12 @@ async def get_reporter_messages(
         return None
     return (row["reporter_id"], from_db(row["received_at"]),
             tuple(json.loads(row["reporter_messages"] or "[]")))
+
+
+async def set_place(db: Database, case_id: int, district: str, ward: str,
+                    now: dt.datetime) -> int:
+    """Give a quick tip filed without a place its district (and ward, if known)."""
+    return await db.execute(
+        "UPDATE cases SET district = ?, ward = ?, updated_at = ? WHERE id = ? AND district = ''",
+        (district, ward, to_db(now), case_id),
+    )

@@ -55,11 +55,11 @@ async def test_typed_yes_no_at_the_safety_question(tg):
     assert "Trẻ đang ở đâu" in lan.last_text
     hoa = await person(tg, "Hoa", role="public", district=None, ward=None)
     await hoa.send("/report")
-    await hoa.send("có")  # the hotlines at once; urgent is confirmed with the button
-    assert _has_hotlines([hoa.bot_messages[-2].content])
-    assert "Có, đang nguy hiểm" in hoa.last_text
-    await hoa.press("🚨 Có, đang nguy hiểm")
+    await hoa.send("có")  # understood as the tap: the hotlines at once, marked urgent
+    assert any(_has_hotlines([m.content]) for m in hoa.bot_messages[-3:])
     assert "Trẻ đang ở đâu" in hoa.last_text
+    for typed in ("co", "dạ có", "ừ", "Có ạ"):
+        assert parse_yes_no(typed) is True, typed
     assert parse_yes_no("Ko.") is False and parse_yes_no("dạ có") is True
     assert parse_yes_no("quận 8") is None
 
@@ -67,9 +67,10 @@ async def test_typed_yes_no_at_the_safety_question(tg):
 async def test_danger_words_at_the_safety_question_get_the_hotlines(tg):
     lan = await person(tg, "Lan", role="public", district=None, ward=None)
     await lan.send("/report")
-    await lan.send("muốn tự tử")
-    assert _has_hotlines([lan.bot_messages[-2].content])
-    assert "Có, đang nguy hiểm" in lan.last_text  # tap to go on
+    await lan.send("muốn tự tử")  # the danger itself typed: the emergency path at once
+    assert any(_has_hotlines([m.content]) for m in lan.bot_messages[-3:])
+    assert "khẩn cấp" in lan.bot_messages[-2].content
+    assert "Trẻ đang ở đâu" in lan.last_text
 
 
 async def test_danger_words_at_a_button_step_of_the_report_get_the_hotlines(tg):

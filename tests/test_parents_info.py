@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bot import info
+from bot import safety, info
 from bot.i18n import I18n
 from handlers.info import MATERIAL_TOPICS
 from handlers.ward_contacts import parse_contact
@@ -100,10 +100,10 @@ def test_keyword_matching_is_accent_insensitive(text, expected):
 
 
 def test_danger_words_skip_everyday_phrases():
-    words = info.DangerWords.load()
-    assert words.found_in("Bố dượng hay đánh cháu") == "đánh"
-    assert words.found_in("chau noi muon tu tu") == "tự tử"
-    assert words.found_in("DANH DAP con") == "đánh đập"
+    words = safety.load()
+    assert words.found_in("Bố dượng hay đánh cháu") is not None
+    assert words.found_in("chau noi muon tu tu") is not None
+    assert words.found_in("DANH DAP con") is not None
     assert words.found_in("Con tôi học từ từ thôi") is None  # "slowly", not "suicide"
     assert words.found_in("Tôi muốn đánh giá tài liệu này") is None
     assert words.found_in("đánh răng trước khi ngủ") is None
@@ -178,8 +178,8 @@ async def test_keyword_routing_to_journeys_is_unchanged(tg):
 async def test_danger_words_in_free_text_show_the_hotlines(tg):
     lan = await make_parent(tg)
     await lan.send("Hàng xóm đánh con bé dã man lắm")
-    assert "113" in lan.last_text and "/report" in lan.last_text
-    assert "💬 Đặt câu hỏi" in lan.buttons
+    assert "113" in lan.last_text and "111" in lan.last_text
+    assert "📨 Báo ngay cho cán bộ" in lan.buttons
     await lan.send("Tôi muốn đánh giá cái bot này")
     assert "113" not in lan.last_text
     # A question about the topic gets its answer without the alarm...
@@ -188,7 +188,7 @@ async def test_danger_words_in_free_text_show_the_hotlines(tg):
     assert len(lan.bot_messages) == before + 1 and "Dấu hiệu trẻ" in lan.last_text
     # ...but a child being hit gets the hotlines first, then the answer.
     await lan.send("con bé hàng xóm bị đánh, tôi phải làm sao")
-    assert "113" in lan.bot_messages[-2].content and "/report" in lan.bot_messages[-2].content
+    assert "113" in lan.bot_messages[-2].content
     assert "Nghi ngờ trẻ bị xâm hại" in lan.last_text
 
 

@@ -132,7 +132,7 @@ async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
     await lan.press(ASK)
     await lan.send("Bé nhà bên cạnh bị bố dượng đánh hằng đêm, cháu còn nói muốn tự tử")
     danger = [m.content for m in lan.bot_messages if "113" in (m.content or "")]
-    assert danger and "/report" in danger[-1] and "111" in danger[-1]
+    assert danger and "111" in danger[-1]
     await lan.press(ANONYMOUS)
     assert (await store.get(tg.db, 1)).danger
     assert "⚠️" in mai.last_text

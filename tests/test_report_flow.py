@@ -143,7 +143,7 @@ async def test_the_emergency_button_answers_at_every_step_and_marks_urgent(tg):
 async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")
-    await lan.send("có")  # text where a button is due
+    await lan.send("để mình xem đã")  # text where a button is due
     assert "Có, đang nguy hiểm" in lan.last_text
     await lan.send_sticker()
     assert "Có, đang nguy hiểm" in lan.last_text

@@ -71,6 +71,8 @@ class Draft:
     message_ids: list[int] = field(default_factory=list)
     # The latest question with inline buttons, closed once it is answered by typing.
     prompt_id: int | None = None
+    # Staff were alerted at once that the child is in danger now (🚨 / 🆘), before sending.
+    emergency_alerted: bool = False
 
     def to_json(self) -> str:
         # Shallow on purpose: every field is a plain value, a list or a tuple of plain values.

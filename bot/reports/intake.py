@@ -127,8 +127,10 @@ def own_contact(contact_user_id: int | None, sender_id: int) -> bool:
     return contact_user_id == sender_id
 
 
-_YES = {"co", "co a", "da co", "co nguy hiem", "dang nguy hiem", "co dang nguy hiem", "phai",
-        "dung", "yes", "y", "yes in danger now"}
+_YES = {"co", "co a", "da co", "da co a", "co nguy hiem", "dang nguy hiem", "co dang nguy hiem",
+        "co dang", "co chu", "phai", "dung", "dung roi", "u", "uh", "um", "uk", "uhm", "vang",
+        "da vang", "da phai", "co ak", "co ah", "yes", "y", "yeah", "yep", "yes in danger now",
+        "co dang nguy hiem ngay", "nguy hiem"}
 _NO = {"khong", "khong a", "da khong", "ko", "k", "hk", "kg", "khong co", "chua", "hien chua",
        "khong hien chua", "no", "n", "not now", "no not right now"}
 
