@@ -140,6 +140,11 @@ async def not_understood(update: Update, context: BotContext) -> None:
     if context.user and not context.user.onboarded:
         await update.effective_message.reply_text(_("Welcome! Please send /start to begin."))
         return
+    from handlers.questions import offer_ways_forward  # the questions slice owns the tickets
+
+    if update.message is not None and update.message.text and \
+            await offer_ways_forward(update, context):
+        return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand. Please choose from the menu below, or type a few words "
           "such as “báo cáo”, “tài liệu”, “sự kiện” or “111”."),

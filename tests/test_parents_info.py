@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bot import safety, info
+from bot import info, safety
 from bot.i18n import I18n
 from handlers.info import MATERIAL_TOPICS
 from handlers.ward_contacts import parse_contact

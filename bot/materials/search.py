@@ -76,3 +76,17 @@ def rank(materials: Iterable[Material], query: str) -> list[Material]:
         scored.append((key, index, material))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [material for _key, _index, material in scored]
+
+
+def closest(materials: Iterable[Material], text: str, limit: int = 2,
+            minimum: int = 3) -> list[Material]:
+    """Materials closest to a whole message (not every word must match), best first."""
+    from bot.info import closeness, content_words
+
+    query = content_words(text)
+    if not query:
+        return []
+    scored = [(closeness(query, f"{m.title} {m.title_en}", f"{m.summary} {m.summary_en}",
+                         m.body), index, m) for index, m in enumerate(materials)]
+    return [m for score, _i, m in sorted(scored, key=lambda s: (-s[0], s[1]))
+            if score >= minimum][:limit]
