@@ -8,9 +8,10 @@ share a contact. Every staff action is audited in the same transaction as the ch
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.people import NotApplicable, PermissionDenied
-from bot.text import normalize
+from bot.text import fold, normalize
 from storage import audit, users
 from storage import questions as store
 from storage.db import Database
@@ -211,3 +212,16 @@ async def escalate_due(db: Database, now: dt.datetime) -> list[Question]:
                                district=question.district)
         escalated.append(question)
     return escalated
+
+
+# Thanks, greetings, "ok" (folded): never a question, and never a replacement for one.
+SMALL_TALK = frozenset({
+    "cam on", "cam on nhieu", "cam on a", "cam on chi", "cam on anh", "thanks", "thank you",
+    "ok", "oke", "okie", "okay", "vang", "da", "da vang", "u", "hello", "hi", "chao",
+    "xin chao", "chao ban", "alo", "uh", "um", "dc", "duoc", "duoc roi", "ok a", "vang a", "da a",
+})
+
+
+def is_small_talk(text: str | None) -> bool:
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
+    return key in SMALL_TALK or not key

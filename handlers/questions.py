@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from dataclasses import dataclass
 
 from telegram import Message, Update
@@ -35,7 +34,7 @@ from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
 from bot.materials import search as material_search
 from bot.messaging import notify
-from bot.text import fold, truncate
+from bot.text import truncate
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
@@ -125,7 +124,7 @@ async def early_question(update: Update, context: BotContext) -> int:
     danger words), then ask for the district again."""
     _ = context.translate
     kept = _kept_question(context)
-    if kept is not None and is_small_talk(update.message.text):
+    if kept is not None and rules.is_small_talk(update.message.text):
         await update.message.reply_text(
             _("Your question is kept: “{text}”. Which district do you live in?",
               text=truncate(kept, 300)), reply_markup=_district_keyboard(context))
@@ -147,7 +146,7 @@ async def more_text_at_contact(update: Update, context: BotContext) -> int:
     words are added to it, and the person sees exactly what will be sent."""
     _ = context.translate
     text = update.message.text
-    if not is_small_talk(text) and not await _store_question(update, context, text, None,
+    if not rules.is_small_talk(text) and not await _store_question(update, context, text, None,
                                                              append=True):
         return CONTACT
     await _ask_contact(update.message, _, _kept_question(context))
@@ -576,18 +575,6 @@ async def _deliver_follow_up(context: BotContext, question: Question) -> None:
 # -- no dead end: what nothing else understood ---------------------------------------------------
 
 PENDING = "unanswered_text"
-GREETINGS = frozenset({"cam on", "cam on nhieu", "cam on a", "cam on chi", "cam on anh", "thanks",
-                       "thank you", "ok", "oke", "okie", "okay", "vang", "da", "da vang", "u",
-                       "hello", "hi", "chao", "xin chao", "chao ban", "alo", "uh", "um", "dc",
-                       "duoc", "duoc roi", "ok a", "vang a", "da a"})
-
-
-def is_small_talk(text: str) -> bool:
-    """Thanks, greetings, "ok": never a question, and never a replacement for one."""
-    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
-    return key in GREETINGS or not key
-
-
 async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     """Typed text nothing understood: the closest topics and materials, and one tap to send
     exactly this text to staff (or to add it to the person's open question). False when the
@@ -595,7 +582,7 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     _ = context.translate
     raw = update.message.text if update.message else None
     text = rules.clean_text(raw)
-    if text is None or is_small_talk(text):
+    if text is None or rules.is_small_talk(text):
         return False
     context.user_data[PENDING] = cipher_for(context.services).encrypt(text)
     entries = info.closest(text, _.language)
