@@ -33,7 +33,7 @@ from bot import callbacks, keyboards, menu
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
-from bot.hotline import hotline_text
+from bot.hotline import emergency_text
 from bot.i18n import N_, Html, I18n, Translator
 from bot.reports import casework
 from bot.reports.draft import SECTIONS, SEXES, Draft
@@ -621,7 +621,7 @@ async def on_button(update: Update, context: BotContext) -> int:
     if draft is None:
         await query.answer()
         if sos:  # an old 🆘 always works, even after the report was sent
-            await update.effective_chat.send_message(hotline_text(_))
+            await update.effective_chat.send_message(emergency_text(_, now=True, tip=False))
         return await _lost(update, context)
     if sos:  # 🆘 from any step, also under an earlier question
         await query.answer()
@@ -734,7 +734,7 @@ async def _answer_safety(update: Update, context: BotContext, draft: Draft, urge
     if not urgent:
         return await _next(update, context, draft, "safety")
     chat = update.effective_chat
-    await chat.send_message(hotline_text(_))
+    await chat.send_message(emergency_text(_, now=True, tip=False))
     await _alert_staff_now(context, draft)
     await chat.send_message(_(
         "🚨 Staff have been alerted now. Your report is marked <b>urgent</b>: staff must act "
@@ -837,7 +837,7 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
 async def _emergency(update: Update, context: BotContext, draft: Draft) -> int:
     _ = context.translate
     chat = update.effective_chat
-    await chat.send_message(hotline_text(_))
+    await chat.send_message(emergency_text(_, now=True, tip=False))
     draft.urgent = True
     if not draft.emergency_alerted:
         await _alert_staff_now(context, draft)
