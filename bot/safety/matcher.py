@@ -99,9 +99,9 @@ def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
     pattern_bare, pattern_tone = _split_tone(pattern)
     if tone is not None and tone != pattern_tone:
         return False
-    if len(bare) != len(pattern_bare):
-        return False
-    return all(a == b or a == fold(b) for a, b in zip(bare, pattern_bare, strict=True))
+    # Vowel marks typed must be the pattern's ("cáu" is not "cấu"); only a "d" typed for "đ"
+    # is forgiven, and a missing tone ("đâp" for "đập").
+    return bare == pattern_bare or bare == pattern_bare.replace("đ", "d")
 
 
 @dataclass(frozen=True)
