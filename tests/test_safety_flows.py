@@ -170,3 +170,5 @@ async def test_an_old_sos_button_always_works(tg):
     assert "113" in lan.last_text
     answer = await lan.press_data("sos:num")
     assert "113" in lan.last_text and not (answer or {}).get("show_alert")
+    await lan.send("🆘 Khẩn cấp")  # the old reply-keyboard button of the location step
+    assert "113" in lan.last_text
