@@ -21,7 +21,8 @@ from bot.safety.matcher import Matcher, load
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "tests" / "data"
 SPLITS = {"dev": "safety_corpus_dev.tsv", "holdout": "safety_corpus_holdout.tsv",
-          "fresh": "safety_corpus_fresh.tsv", "fresh2": "safety_corpus_fresh2.tsv"}
+          "fresh": "safety_corpus_fresh.tsv", "fresh2": "safety_corpus_fresh2.tsv",
+          "fresh3": "safety_corpus_fresh3.tsv"}
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99
 FALSE_ALARM_LIMIT = 0.02
@@ -103,12 +104,12 @@ def format_report(report: Report, show_misses: bool = False) -> str:
                      f"{danger.rate():.1%}   false alarms {calm.alarmed}/{calm.total} = "
                      f"{calm.rate():.1%}")
     lines.append("")
-    lines.append("danger: recall by category (dev · holdout · fresh · fresh2 · all)")
+    lines.append("danger: recall by category (dev · holdout · fresh · fresh2 · fresh3 · all)")
     for category in report.categories("danger"):
         parts = [report.tally(s, "danger", category) for s in (*SPLITS, "all")]
         lines.append(f"  {category:14} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
                      + f"  = {parts[-1].rate():.1%}")
-    lines.append("calm: false alarms by category (dev · holdout · fresh · fresh2 · all)")
+    lines.append("calm: false alarms by category (dev · holdout · fresh · fresh2 · fresh3 · all)")
     for category in report.categories("calm"):
         parts = [report.tally(s, "calm", category) for s in (*SPLITS, "all")]
         lines.append(f"  {category:16} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)

@@ -121,6 +121,11 @@ class _Term:
             if position >= len(tokens):
                 return None
             token = tokens[position]
+            if syllable.text == "#":  # any number ("# ngày": "3 ngày")
+                if not token.digit:
+                    return None
+                position += 1
+                continue
             # A name ("anh Danh") is not a lone danger syllable, but may be part of a longer
             # phrase ("Trung Quoc").
             if token.name_like and len(self.syllables) == 1:
@@ -138,7 +143,8 @@ def _term(text: str, need_accent: bool = False) -> _Term:
         need_accent, text = True, text[1:].strip()
     if text == "#":
         return _Term((), False, any_number=True)
-    syllables = tuple(_Syllable.of(part) for part in _WORD.findall(text.lower()))
+    syllables = tuple(_Syllable("#", "#", "#", None) if part == "#" else _Syllable.of(part)
+                      for part in re.findall(r"#|\d+|[^\W\d_]+", text.lower()))
     if not syllables:
         raise ValueError(f"empty safety pattern term: {text!r}")
     return _Term(syllables, need_accent)
@@ -153,7 +159,8 @@ class _Element:
     def __post_init__(self) -> None:
         index: dict[str, list[_Term]] = {}
         for term in self.terms:
-            key = "#" if term.any_number else term.syllables[0].folded
+            key = "#" if term.any_number or term.syllables[0].text == "#" \
+                else term.syllables[0].folded
             index.setdefault(key, []).append(term)
         object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
 
