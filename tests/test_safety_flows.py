@@ -172,3 +172,17 @@ async def test_an_old_sos_button_always_works(tg):
     assert "113" in lan.last_text and not (answer or {}).get("show_alert")
     await lan.send("🆘 Khẩn cấp")  # the old reply-keyboard button of the location step
     assert "113" in lan.last_text
+
+
+async def test_the_reporters_number_reaches_staff_only_with_consent(tg):
+    from tests.reports_support import answer_until_review
+
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan, share_phone=True)
+    await lan.press(SOS)  # at the review, after agreeing to be called back
+    assert lan.user.phone in mai.last_text and "Phường 5" in mai.last_text
+    hoa = await person(tg, "Hoa")
+    await answer_until_review(tg, hoa, share_phone=False)
+    await hoa.press(SOS)
+    assert hoa.user.phone not in mai.last_text and "ẩn danh" in mai.last_text
