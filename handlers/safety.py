@@ -97,16 +97,13 @@ async def on_tip(update: Update, context: BotContext) -> None:
     pending["code"], pending["case_id"] = submitted.code, submitted.case_id
     log.info("quick tip %s created", submitted.code)
     await case_handlers.announce_new_case(context, submitted.case_id)
-    with_place = own_ward is not None
     sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.",
              code=submitted.code)
-    if with_place:
-        await query.edit_message_reply_markup(danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
-        await query.message.reply_text(sent + "\n" + _("Place: {place}.",
-                                                       place=areas.place(own_ward.code,
-                                                                         _.language)))
-        return
     await query.edit_message_reply_markup(danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
+    if own_ward is not None:
+        await query.message.reply_text(
+            sent + "\n" + _("Place: {place}.", place=areas.place(own_ward.code, _.language)))
+        return
     rows = [[(d.name(_.language), callbacks.encode(NS, "place", submitted.case_id, d.code))]
             for d in areas.districts()]
     rows.append([(_("Skip"), callbacks.encode(NS, "place", submitted.case_id, "none"))])
