@@ -186,3 +186,17 @@ async def test_the_reporters_number_reaches_staff_only_with_consent(tg):
     await answer_until_review(tg, hoa, share_phone=False)
     await hoa.press(SOS)
     assert hoa.user.phone not in mai.last_text and "ẩn danh" in mai.last_text
+
+
+async def test_staff_can_open_and_accept_a_tip_without_a_place(tg):
+    _ = vi(tg)
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("em bị ba đánh hoài, em sợ lắm")
+    await lan.press(TIP)
+    await lan.press("Bỏ qua")
+    (case,) = await _cases(tg)
+    admin = tg.admin
+    await admin.press(_("📄 Details"))
+    assert case["code"] in admin.last_text and "em bị ba đánh hoài" in admin.last_text
+    await admin.send("/cases")
+    assert any(case["code"] in label for label in admin.buttons)
