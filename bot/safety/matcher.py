@@ -164,6 +164,10 @@ class _Element:
             index.setdefault(key, []).append(term)
         object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
 
+    @property
+    def first_keys(self) -> frozenset[str]:
+        return frozenset(self._by_first)  # type: ignore[attr-defined]
+
     def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
@@ -182,6 +186,12 @@ class Rule:
     topic: bool  # a question about the topic may use it without raising the alarm
     now: bool  # danger happening right now: police 113 and ambulance 115 first
     elements: tuple[_Element, ...]
+
+    def could_match(self, keys: set[str]) -> bool:
+        """A quick necessary condition: every part has a phrase whose first syllable is in
+        the text (`keys`: the folded syllables of the text, and "#" if it has a number)."""
+        return all(element.kind != "terms" or not keys.isdisjoint(element.first_keys)
+                   for element in self.elements)
 
     def search(self, tokens: list[_Token]) -> tuple[int, int] | None:
         for start in range(len(tokens)):
@@ -354,8 +364,13 @@ class Matcher:
         if not text or not text.strip():
             return None
         tokens = self._without_everyday_phrases(self.tokens(text))
+        keys = {fold(form) for token in tokens for form in token.forms}
+        if any(token.digit for token in tokens):
+            keys.add("#")
         informational: bool | None = None
         for rule in self.rules:
+            if not rule.could_match(keys):
+                continue
             found = rule.search(tokens)
             if found is None:
                 continue
