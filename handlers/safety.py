@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.hotline import emergency_text
 from bot.i18n import Translator
-from bot.messaging import notify
+from bot.messaging import edit_quietly, notify
 from bot.reports import casework, routing
 from bot.reports.rules import case_rules
 from bot.safety import Verdict
@@ -50,6 +50,7 @@ def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> Non
         "text_enc": cipher_for(context.services).encrypt(text),
         "category": verdict.category if verdict else None,
         "urgent": tip_rules.is_urgent(verdict),
+        "now": bool(verdict and verdict.now),
     }
 
 
@@ -99,7 +100,9 @@ async def on_tip(update: Update, context: BotContext) -> None:
     await case_handlers.announce_new_case(context, submitted.case_id)
     sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.",
              code=submitted.code)
-    await query.edit_message_reply_markup(danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
+    # The numbers stay on screen; the line about the tip button goes with the button.
+    await edit_quietly(query, emergency_text(_, now=bool(pending.get("now")), tip=False),
+                       danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
     if own_ward is not None:
         await query.message.reply_text(
             sent + "\n" + _("Place: {place}.", place=areas.place(own_ward.code, _.language)))

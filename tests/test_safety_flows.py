@@ -51,6 +51,7 @@ async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_ar
     answer = await lan.press_data("sos:tip")  # a second tap does not open a second case
     assert len(await _cases(tg)) == 1 and case["code"] in answer["text"]
     assert TIP not in _emergency(lan).buttons  # the tip button is gone once used
+    assert "111" in _emergency(lan).content and TIP not in _emergency(lan).content
 
 
 async def _staff_user(tg, who):
