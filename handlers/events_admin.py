@@ -53,7 +53,7 @@ IMPORT_FILE = filters.Document.FileExtension("json") | filters.Document.FileExte
 
 def may_manage(user, event: Event) -> bool:
     try:
-        service.check_may_manage(user, event.district)
+        service.check_may_manage(user, event.district, event.ward)
     except PermissionDenied:
         return False
     return True
@@ -158,7 +158,7 @@ async def enter_place(update: Update, context: BotContext) -> int:
         language = _.language
         buttons = [[(_("🌐 Whole programme"), callbacks.encode(NS, "district", "ALL"))]] + [
             [(d.name(language), callbacks.encode(NS, "district", d.code))]
-            for d in context.services.areas.districts()
+            for d in context.services.areas.groups()
         ]
         await update.message.reply_text(_("Which area is it for?"),
                                         reply_markup=keyboards.inline(buttons))
@@ -173,13 +173,13 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    if code != "ALL" and context.services.areas.district(code) is None:
+    if code != "ALL" and context.services.areas.group(code) is None:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
     await query.edit_message_text(_("Area: {area}", area=(
         _("whole programme (District 8 and Binh Chanh)") if code == "ALL"
-        else context.services.areas.district_name(code, _.language))))
+        else context.services.areas.group_name(code, _.language))))
     return await _ask_audience(update, context)
 
 

@@ -111,7 +111,7 @@ async def ask_start(update: Update, context: BotContext) -> int:
 def _district_keyboard(context: BotContext):
     _ = context.translate
     rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
-            for d in context.services.areas.districts()]
+            for d in context.services.areas.groups()]
     rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
     return keyboards.inline(rows)
 
@@ -140,7 +140,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     _ = context.translate
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    district = context.services.areas.district(code)
+    district = context.services.areas.group(code)
     if district is None and code != "none":
         await query.answer(_("This button is not valid."), show_alert=True)
         return DISTRICT
@@ -268,7 +268,7 @@ async def _submit(
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
                                  reply_markup=menu.keyboard(context.user.menu_role, _))
         return ConversationHandler.END
-    district = context.services.areas.district_name(question.district, _.language)
+    district = context.services.areas.group_name(question.district, _.language)
     where = (_("the staff of {district}", district=district) if question.district
              else _("the programme staff"))
     await message.reply_text(
@@ -297,7 +297,7 @@ def staff_text(_: Translator, context: BotContext, question: Question, heading: 
     """A ticket as staff see it: never the asker's name or username, only a shared contact."""
     areas = context.services.areas
     place = (areas.place(question.ward, _.language) if question.ward
-             else areas.district_name(question.district, _.language)
+             else areas.group_name(question.district, _.language)
              if question.district else _("district unknown"))
     lines = [_(heading, code=rules.code(question.id), place=place)]
     if question.danger:

@@ -63,7 +63,7 @@ def split_district(words: list[str], context: BotContext) -> tuple[str, str | No
         word = word.upper()
         if word == access.ALL.upper():
             return access.ALL
-        return word if context.services.areas.district(word) is not None else None
+        return word if context.services.areas.group(word) is not None else None
 
     if words and (code := district_code(words[-1])) is not None:
         return " ".join(words[:-1]), code
@@ -104,7 +104,7 @@ def stats_keyboard(context: BotContext, shown: Period, scope: str):
         rows.append(buttons)
     if context.user.is_admin:
         choices = [(access.ALL, _("All districts"))] + [
-            (d.code, d.name(_.language)) for d in context.services.areas.districts()]
+            (d.code, d.name(_.language)) for d in context.services.areas.groups()]
         rows.append([(("✓ " if code == scope else "") + name,
                       callbacks.encode(NS, "p", shown.token, code)) for code, name in choices])
     rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])

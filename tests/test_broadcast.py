@@ -22,19 +22,19 @@ async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
     member = tg.user(name)
     await member.send("/start")
     await users.update(tg.db, member.id, tg.clock.now(), role=role, district=district,
-                       onboarded=1)
+                       onboarded=1, scope=(district if role == "staff" else None))
     return member
 
 
 async def seed(tg):
     """Parents in Q8 (two wards) and BC, a collaborator and staff in Q8, an English parent."""
     return {
-        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="Q8-P01") for i in range(3)],
-        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="Q8-P02")],
-        "q8_en": [await person(tg, "Anna", district="Q8", ward="Q8-P02", language="en")],
-        "q8_off": [await person(tg, "Tắt", district="Q8", ward="Q8-P01", subscribed=False)],
-        "bc": [await person(tg, f"BC {i}", district="BC", ward="BC-TT") for i in range(2)],
-        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="Q8-P01")],
+        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="27427") for i in range(3)],
+        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="27424")],
+        "q8_en": [await person(tg, "Anna", district="Q8", ward="27424", language="en")],
+        "q8_off": [await person(tg, "Tắt", district="Q8", ward="27427", subscribed=False)],
+        "bc": [await person(tg, f"BC {i}", district="BC", ward="27595") for i in range(2)],
+        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="27427")],
     }
 
 

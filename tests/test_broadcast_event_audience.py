@@ -54,13 +54,13 @@ async def world(tg):
     people = {
         "parent1": await person(tg, "Mẹ Hoa"),  # parents give no district when signing up
         "parent2": await person(tg, "Ba Minh"),
-        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="Q8-P01"),
+        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="27427"),
         "stopped": await person(tg, "Đã tắt", subscribed=False),
         "waiting": await person(tg, "Chờ chỗ"),
-        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="Q8-P01"),
-        "bc1": await person(tg, "BC một", district="BC", ward="BC-TT"),
-        "bc2": await person(tg, "BC hai", district="BC", ward="BC-TT"),
-        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="Q8-P02"),
+        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="27427"),
+        "bc1": await person(tg, "BC một", district="BC", ward="27595"),
+        "bc2": await person(tg, "BC hai", district="BC", ward="27595"),
+        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="27424"),
     }
     for name in ("parent1", "stopped", "ctv"):
         assert await join(tg, people[name], ids["q8"]) == "going"

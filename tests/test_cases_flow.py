@@ -190,20 +190,20 @@ async def test_cases_list_overdue_first_with_filters_and_pages(tg):
     old_urgent = await quick_case(tg, lan, urgent=True)
     tg.clock.advance(hours=13)  # its 12-hour clock has passed
     for index in range(7):
-        await quick_case(tg, lan, ward="Q8-P06" if index % 2 else "Q8-P05")
-    other = await person(tg, "Bình", role="collaborator", district="BC", ward="BC-TANTUC")
-    await quick_case(tg, other, ward="BC-TANTUC")
+        await quick_case(tg, lan, ward="27424" if index % 2 else "27418")
+    other = await person(tg, "Bình", role="collaborator", district="BC", ward="27595")
+    await quick_case(tg, other, ward="27595")
     await minh.send("/cases")
     assert minh.last.protect_content
-    case_buttons = [b for b in minh.buttons if "Q8-2021-" in b]
-    assert len(case_buttons) == 6 and case_buttons[0].startswith("⏰🚨Q8-2021-0001")
+    case_buttons = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(case_buttons) == 6 and case_buttons[0].startswith("⏰🚨TE-2021-0001")
     assert not any("BC-" in b for b in minh.buttons)
     await minh.press("Sau ›")
-    page_two = [b for b in minh.buttons if "Q8-2021-" in b]
+    page_two = [b for b in minh.buttons if "TE-2021-" in b]
     assert len(page_two) == 2 and "trang 2" in minh.last_text
     await minh.press("‹ Trước")
     await minh.press("🚨 Chỉ hồ sơ khẩn cấp")
-    assert [b for b in minh.buttons if "Q8-2021-" in b] == [case_buttons[0]]
+    assert [b for b in minh.buttons if "TE-2021-" in b] == [case_buttons[0]]
     await minh.press("🚨 Chỉ hồ sơ khẩn cấp ✓")
     await minh.press("Trạng thái: đang mở")  # cycles to "received"
     assert "Trạng thái: Tiếp nhận" in minh.buttons

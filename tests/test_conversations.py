@@ -8,7 +8,7 @@ ANONYMOUS = "🙈 Giữ ẩn danh"
 
 
 async def test_reply_button_in_the_middle_of_a_report_leaves_the_report(tg):
-    parent = await make_parent(tg, "Hạnh", district="Q8", ward="Q8-P03")
+    parent = await make_parent(tg, "Hạnh", district="Q8", ward="27427")
     minh = await make_staff(tg, "Minh", "Q8")
     await parent.press(ASK)
     await parent.send("Hàng xóm hay để con nhỏ ở nhà một mình cả ngày, tôi nên làm gì?")

@@ -65,7 +65,7 @@ async def test_collaborator_signs_up_and_is_approved_by_admin(tg):
     assert "ℹ️ Thông tin cho phụ huynh" in lan.reply_buttons
     pending = await users.get(tg.db, lan.id)
     assert (pending.status, pending.requested_role, pending.district, pending.ward, pending.phone) \
-        == ("pending", "collaborator", "Q8", "Q8-P05", "0901234567")
+        == ("pending", "collaborator", "Q8", "27418", "0901234567")
 
     assert "Có đăng ký mới cần duyệt" in tg.admin.last_text
     assert "Phường 5, Quận 8" in tg.admin.last_text
@@ -157,7 +157,7 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
     assert "của chính mình" in lan.last_text
     await lan.press("Bỏ qua")
     user = await users.get(tg.db, lan.id)
-    assert (user.district, user.ward, user.phone) == ("BC", "BC-DAPHUOC", None)
+    assert (user.district, user.ward, user.phone) == ("BC", "27628", None)
 
 
 @pytest.mark.parametrize("steps", [0, 1, 2, 3, 4])
@@ -247,7 +247,7 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
     assert "không đúng" in tg.admin.last_text
     await tg.admin.send(f"/deactivate {lan.id}")
     user = await users.get(tg.db, lan.id)
-    assert (user.role, user.district, user.ward, user.status) == ("staff", "BC", "BC-DAPHUOC",
+    assert (user.role, user.district, user.ward, user.status) == ("staff", "BC", "27628",
                                                                   "deactivated")
     assert user.menu_role == "public"
     actions = [e.action for e in await audit.entries(tg.db, "user", lan.id)]

@@ -34,7 +34,7 @@ async def make_staff(tg, name, district):
     person = tg.user(name)
     await person.send("/menu")
     await users.update(tg.db, person.id, tg.clock.now(), role="staff", status="active",
-                       district=district, onboarded=1)
+                       district=district, scope=district, onboarded=1)
     return person
 
 
@@ -227,8 +227,8 @@ async def test_staff_keep_ward_contacts_and_parents_see_them(tg):
     assert "ba dòng" in staff.last_text  # wrong shape: stays on the step
     await staff.send("Nguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00")
     assert "Đã lưu" in staff.last_text
-    assert (await ward_contacts.get(tg.db, "Q8-P05")).phone == "0909 123 456"
-    assert [e.action for e in await audit.entries(tg.db, "ward", "Q8-P05")] == ["ward_contact_set"]
+    assert (await ward_contacts.get(tg.db, "27418")).phone == "0909 123 456"
+    assert [e.action for e in await audit.entries(tg.db, "ward", "27418")] == ["ward_contact_set"]
 
     lan = await make_parent(tg)
     await lan.send("/info")
@@ -236,7 +236,7 @@ async def test_staff_keep_ward_contacts_and_parents_see_them(tg):
     await lan.press("Quận 8")
     await lan.press("Phường 5")
     assert "Nguyễn Thị Hoa" in lan.last_text and "0909 123 456" in lan.last_text
-    assert (await users.get(tg.db, lan.id)).ward == "Q8-P05"  # remembered for questions
+    assert (await users.get(tg.db, lan.id)).ward == "27418"  # remembered for questions
     await lan.send("/info")
     await lan.press("📍 Liên hệ phường, xã")  # now shown at once
     assert "Nguyễn Thị Hoa" in lan.last_text
@@ -254,4 +254,4 @@ async def test_staff_cannot_change_another_districts_contacts(tg):
     parent = await make_parent(tg)
     await parent.send("/wardcontact")
     assert "dành cho cán bộ" in parent.last_text
-    assert await ward_contacts.get(tg.db, "Q8-P05") is None
+    assert await ward_contacts.get(tg.db, "27418") is None

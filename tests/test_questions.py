@@ -29,7 +29,7 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be", last_name="Trần")
     await duong.send("/start")
     await duong.press("👪 Phụ huynh hoặc người dân")
-    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="Q8-P05")
+    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="27418")
     mai = await make_staff(tg, "Mai", "Q8")
     tam = await make_staff(tg, "Tâm", "BC")
 
@@ -127,7 +127,7 @@ async def test_shared_contact_and_photo_reach_staff(tg):
 
 
 async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send("Bé nhà bên cạnh bị bố dượng đánh hằng đêm, cháu còn nói muốn tự tử")
@@ -139,7 +139,7 @@ async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
 
 
 async def test_unanswered_ticket_is_escalated_to_admins_once(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     await ask(lan)
     await ask(lan, "Câu hỏi thứ hai: trẻ 15 tuổi có được đi làm thêm buổi tối không?")
@@ -164,7 +164,7 @@ async def test_unanswered_ticket_is_escalated_to_admins_once(tg):
 
 
 async def test_at_most_five_open_questions(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     for number in range(rules.MAX_OPEN_PER_USER):
         await ask(lan, f"Câu hỏi số {number + 1} về quyền trẻ em của con tôi")
@@ -178,7 +178,7 @@ async def test_at_most_five_open_questions(tg):
 
 
 async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await ask(lan, "mua hàng giá rẻ tại đây nhé các bạn ơi")
     await mai.press("🚫 Đánh dấu tin rác")
@@ -195,10 +195,10 @@ async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
 
 
 async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     tam = await make_staff(tg, "Tâm", "BC")
-    hoa = await make_parent(tg, "Hoa", district="Q8", ward="Q8-P02")
+    hoa = await make_parent(tg, "Hoa", district="Q8", ward="27424")
     await ask(lan)
     await tam.send("/menu")
     for data in ("qst:reply:1", "qst:close:1", "qst:spam:1", "qst:unspam:1"):
@@ -214,7 +214,7 @@ async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
 
 
 async def test_wrong_input_at_each_step_keeps_the_step(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await lan.press(ASK)
     await lan.send("?!")
     assert "bằng chữ" in lan.last_text
@@ -229,7 +229,7 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
 
 
 async def test_question_survives_a_restart_midway(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send("Con tôi bị bạn lớp trên bắt nạt, tôi nên làm gì?")
@@ -239,7 +239,7 @@ async def test_question_survives_a_restart_midway(tg):
 
 
 async def test_english_speaker_asks_in_english(tg):
-    john = await make_parent(tg, "John", language="en", district="Q8", ward="Q8-P01")
+    john = await make_parent(tg, "John", language="en", district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await john.press("💬 Ask a question")
     assert "will not see your name" in john.last_text

@@ -64,12 +64,12 @@ async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
     assert lan.buttons[:3] == ["✅ Gửi", "✏️ Sửa một phần", "✖️ Hủy báo cáo"]
     await lan.press("✅ Gửi")
     thanks = lan.last_text
-    assert "Mã hồ sơ: Q8-2021-0001" in thanks and "12 giờ" in thanks and "48 giờ" in thanks
+    assert "Mã hồ sơ: TE-2021-0001" in thanks and "12 giờ" in thanks and "48 giờ" in thanks
     assert "🧹 Xóa tin nhắn của tôi" in lan.buttons
     assert "📝 Báo cáo trẻ cần hỗ trợ" in lan.reply_buttons  # the menu is back
 
     alert = staff.last
-    assert "Q8-2021-0001" in alert.content and "KHẨN CẤP" in alert.content
+    assert "TE-2021-0001" in alert.content and "KHẨN CẤP" in alert.content
     assert "Phường 5" in alert.content and "10 tuổi" in alert.content
     assert "Bé Na" not in alert.content and DESCRIPTION not in alert.content
     assert alert.protect_content
@@ -102,7 +102,7 @@ async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
     assert "Phường 7, Quận 8" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
     await parent.press("✅ Gửi")
     row = await tg.db.fetchone("SELECT * FROM cases")
-    assert row["code"] == "Q8-2021-0001" and row["ward"] == "Q8-P07"
+    assert row["code"] == "TE-2021-0001" and row["ward"] == "27424"
     assert row["reporter_role"] == "public" and row["contact_consent"] == 0
     assert row["reporter_name_enc"] is None and row["reporter_phone_enc"] is None
     assert row["child_age"] is None and row["child_sex"] == "unknown"
@@ -305,7 +305,7 @@ async def test_reports_are_limited_per_hour(tg):
     await lan.send("/report")
     assert "ngay lúc này" in lan.last_text
     codes = await tg.db.fetchall("SELECT code FROM cases ORDER BY id")
-    assert [r[0] for r in codes] == [f"Q8-2021-{n:04d}" for n in range(1, limit + 1)]
+    assert [r[0] for r in codes] == [f"TE-2021-{n:04d}" for n in range(1, limit + 1)]
 
 
 async def test_delete_my_messages_and_my_reports(tg):
@@ -316,7 +316,7 @@ async def test_delete_my_messages_and_my_reports(tg):
     assert details
     await lan.press("✅ Gửi")
     await lan.send("/myreports")
-    assert "Q8-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
+    assert "TE-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
     await lan.press("🧹 Xóa tin nhắn của tôi")
     assert all(m.deleted for m in details)
     summary = [m for m in lan.transcript if m.from_bot and m.content

@@ -39,7 +39,7 @@ async def test_closed_cases_past_retention_are_erased_once_a_day(tg):
     assert cipher.decrypt(row["description_enc"]) == ""
     assert row["personal_data_erased_at"] is not None
     assert (row["code"], row["ward"], row["status"], row["situations"]) == (
-        "Q8-2016-0001", "Q8-P05", "closed", '["i"]')  # statistics keep what they need
+        "Q8-2016-0001", "27418", "closed", '["i"]')  # statistics keep what they need
     assert await tg.db.fetchvalue("SELECT body_enc FROM case_notes WHERE case_id = ?", (old,)) is None
     for kept in (recent, still_open):
         row = await tg.db.fetchone("SELECT * FROM cases WHERE id = ?", (kept,))

@@ -97,7 +97,7 @@ async def test_accept_updates_every_other_copy_and_survives_deleted_and_blocked_
     # Details on an updated copy is still checked when pressed.
     await thu.press(DETAILS)
     assert DESCRIPTION in thu.last_text and thu.last.protect_content
-    await users.update(tg.db, thu.id, tg.clock.now(), district="BC")
+    await users.update(tg.db, thu.id, tg.clock.now(), district="BC", scope="BC")
     await thu.send("/menu")
     answer = await thu.press_data(f"cas:v:{case}")
     assert answer["show_alert"] and "chỉ cán bộ" in answer["text"]
@@ -167,7 +167,7 @@ async def test_ticket_copies_follow_answers_follow_ups_and_closing(tg):
     duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be")
     await duong.send("/start")
     await duong.press("👪 Phụ huynh hoặc người dân")
-    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="Q8-P05")
+    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="27418")
     mai = await make_staff(tg, "Mai", "Q8")
     hung = await make_staff(tg, "Hùng", "Q8")
     tam = await make_staff(tg, "Tâm", "Q8")
@@ -223,7 +223,7 @@ async def test_ticket_copies_follow_answers_follow_ups_and_closing(tg):
 
 
 async def test_spam_marking_and_undo_reach_every_copy(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     hung = await make_staff(tg, "Hùng", "Q8")
     await lan.press(ASK)
@@ -247,7 +247,7 @@ async def test_spam_marking_and_undo_reach_every_copy(tg):
 
 
 async def test_asker_closing_shows_on_staff_copies_without_a_name(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send(QUESTION)

@@ -18,6 +18,7 @@ async def person(tg, name: str, role: str, district: str | None, user_id: int):
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, "vi", now)
     await users.update(tg.db, user.id, now, role=role, district=district, onboarded=1,
+                       scope=(district if role == "staff" else None), 
                        status="active")
     return user
 
@@ -145,7 +146,7 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
 
     book = load_workbook(io.BytesIO(tg.server.file_bytes(documents[0].document["file_id"])))
     codes = [row[0] for row in book["Danh sách hồ sơ"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["Q8-2020-0009", "Q8-2021-0001", "Q8-2021-0002", "Q8-2021-0003"]
+    assert codes == ["TE-2020-0009", "TE-2021-0001", "TE-2021-0002", "TE-2021-0003"]
     summary = {row[0]: row[1] for row in book["Tóm tắt"].iter_rows(values_only=True)}
     assert summary["Phạm vi"] == "Quận 8"
     assert summary["Số báo cáo nhận được"] == 3

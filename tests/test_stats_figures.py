@@ -46,7 +46,7 @@ async def test_report_and_case_figures_for_all_districts(tg):
     assert reports.received == 4
     assert reports.urgent == 2
     assert reports.by_district == {"Q8": 3, "BC": 1}
-    assert reports.by_ward == {"Q8-P01": 2, "BC-TANTUC": 1, "Q8-P04": 1}
+    assert reports.by_ward == {"27427": 2, "27595": 1, "27424": 1}
     assert reports.by_group == {"l": 2, "b": 1, "i": 1, "risk": 1}
     assert reports.by_risk == {"": 1, "high": 1, "low": 1, "medium": 1}
     assert reports.by_month == {(2021, 1): {"Q8": 1}, (2021, 2): {"Q8": 1},
@@ -70,7 +70,7 @@ async def test_report_and_case_figures_for_all_districts(tg):
     assert cases.overdue_cases == 2  # cases 1 (plan met late) and 2 (plan never met)
     assert cases.overdue_now == 1  # case 2, on 25 May
     assert [row.code for row in cases.rows] == [
-        "Q8-2020-0009", "Q8-2021-0001", "Q8-2021-0002", "Q8-2021-0003", "BC-2021-0001"]
+        "TE-2020-0009", "TE-2021-0001", "TE-2021-0002", "TE-2021-0003", "BC-2021-0001"]
 
 
 async def test_network_figures_for_all_districts(tg):
@@ -105,7 +105,7 @@ async def test_network_figures_for_all_districts(tg):
     assert [(row.source, row.public, row.collaborators, row.staff) for row in found.sources] == [
         (None, 1, 2, 0), ("fb", 1, 0, 0), (POSTER, 1, 0, 0)]
     assert found.sources[2].poster_material == "Quyền trẻ em"
-    assert found.sources[2].poster_ward == "Q8-P01"
+    assert found.sources[2].poster_ward == "27427"
     assert found.new_users == 5
 
 
@@ -113,7 +113,7 @@ async def test_one_district_sees_only_its_own(tg):
     found = await q1(tg, "Q8")
     assert found.reports.received == 3
     assert found.reports.by_district == {"Q8": 3}
-    assert found.reports.by_ward == {"Q8-P01": 2, "Q8-P04": 1}
+    assert found.reports.by_ward == {"27427": 2, "27424": 1}
     assert found.cases.open_at_end == 1
     assert found.cases.referred == 2
     assert {row.district for row in found.cases.rows} == {"Q8"}
@@ -194,7 +194,7 @@ async def test_workbook_cells_read_back(tg):
     case_rows = _rows(book["Danh sách hồ sơ"])
     header = case_rows[0]
     first = dict(zip(header, case_rows[2], strict=True))
-    assert first["Mã hồ sơ"] == "Q8-2021-0001"
+    assert first["Mã hồ sơ"] == "TE-2021-0001"
     assert first["Phường/xã"] == "Phường 1"
     assert first["Ngày nhận"] == dt.datetime(2021, 1, 5, 8, 0)  # local time
     assert first["Nhóm trẻ em"] == "l) Bị xâm hại tình dục; i) Tổn hại nghiêm trọng do bạo lực"

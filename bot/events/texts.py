@@ -49,7 +49,7 @@ def scope(_: Translator, event: Event, areas: Areas) -> str:
     if event.ward:
         return areas.place(event.ward, _.language)
     if event.district:
-        return areas.district_name(event.district, _.language)
+        return areas.group_name(event.district, _.language)
     return _("whole programme (District 8 and Binh Chanh)")
 
 

@@ -25,7 +25,7 @@ def _districts(figures: Statistics, areas: Areas) -> list[str]:
     reports (an old code keeps its bars)."""
     if figures.district is not None:
         return [figures.district]
-    codes = [district.code for district in areas.districts()]
+    codes = [district.code for district in areas.groups()]
     for month in figures.reports.by_month.values():
         codes += [code for code in month if code not in codes]
     return codes
@@ -48,7 +48,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     for index, code in enumerate(districts):
         counts = [figures.reports.by_month[month].get(code, 0) for month in months]
         offsets = [x - 0.4 + width * (index + 0.5) for x in positions]
-        bars = axes.bar(offsets, counts, width, label=areas.district_name(code, _.language),
+        bars = axes.bar(offsets, counts, width, label=areas.group_name(code, _.language),
                         color=COLOURS[index % len(COLOURS)])
         axes.bar_label(bars, labels=[str(n) if n else "" for n in counts], fontsize=9,
                        padding=2, fontfamily=FONT)

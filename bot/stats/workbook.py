@@ -67,11 +67,11 @@ class _Cells:
         return None if moment is None else self._.local(moment).replace(tzinfo=None)
 
     def district(self, code: str | None) -> str:
-        return self.areas.district_name(code, self._.language) if code else self._(
+        return self.areas.group_name(code, self._.language) if code else self._(
             "whole programme")
 
     def ward(self, code: str | None) -> str:
-        return self.areas.ward_name(code, self._.language) if code else ""
+        return self.areas.unit_name(code, self._.language) if code else ""
 
     def yes(self, flag: bool) -> str:
         return self._("yes") if flag else self._("no")
@@ -155,7 +155,7 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
     lang = _.language
     table = Table(_(SHEETS["reports"]), [_("Breakdown"), _("Item"), _("Number of reports")])
     rows = table.rows
-    rows += [[_("District"), areas.district_name(code, lang), n]
+    rows += [[_("District"), areas.group_name(code, lang), n]
              for code, n in reports.by_district.items()]
     rows += [[_("Ward or commune"), areas.place(code, lang), n]
              for code, n in reports.by_ward.items()]
@@ -167,7 +167,7 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
              for risk, n in reports.by_risk.items()]
     for (year, month), districts in reports.by_month.items():
         for code, n in sorted(districts.items()):
-            rows.append([_("Month"), f"{month:02d}/{year} — {areas.district_name(code, lang)}",
+            rows.append([_("Month"), f"{month:02d}/{year} — {areas.group_name(code, lang)}",
                          n])
     return table
 
