@@ -541,7 +541,7 @@ async def send_now(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, context.now)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await query.edit_message_text(_("You can reach people of your district only."))
+        await query.edit_message_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await query.edit_message_text(
         _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
@@ -612,7 +612,7 @@ async def enter_when(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, when)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await update.message.reply_text(_("You can reach people of your district only."))
+        await update.message.reply_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await update.message.reply_text(
         _("🕒 Announcement #{number} is scheduled for {when}. The recipients are counted then, "

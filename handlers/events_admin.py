@@ -178,7 +178,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
     await query.edit_message_text(_("Area: {area}", area=(
-        _("whole programme (District 8 and Binh Chanh)") if code == "ALL"
+        _("whole programme (the former District 8 and Binh Chanh areas)") if code == "ALL"
         else context.services.areas.group_name(code, _.language))))
     return await _ask_audience(update, context)
 
@@ -309,7 +309,7 @@ async def save(update: Update, context: BotContext) -> int:
         event_id = await service.create(context.db, context.user, draft, context.now,
                                         settings.timezone, context.services.areas)
     except PermissionDenied:
-        await query.message.reply_text(_("You can create events only for your own district."))
+        await query.message.reply_text(_("You can create events only for your own wards and communes."))
         return ConversationHandler.END
     except ValueError:
         await query.message.reply_text(_("The start has passed in the meantime. Please "
@@ -353,7 +353,7 @@ async def _managed_event(update: Update, context: BotContext) -> Event | None:
     if event is None or not may_manage(context.user, event):
         _ = context.translate
         await update.callback_query.answer(
-            _("You cannot change this event (it is not in your district or no longer exists)."),
+            _("You cannot change this event (it is outside your area or no longer exists)."),
             show_alert=True)
         return None
     return event

@@ -282,7 +282,7 @@ async def send_request(update: Update, context: BotContext) -> int:
     await query.answer()
     request = await print_requests.get(context.db, request_id)
     await query.edit_message_text(
-        _("📨 Request #{id} sent. District staff will look at it; I will tell you here at "
+        _("📨 Request #{id} sent. The staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
     await _tell_staff(context, request)

@@ -18,7 +18,7 @@ async def person(tg, name: str, role: str, district: str | None, user_id: int):
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, "vi", now)
     await users.update(tg.db, user.id, now, role=role, district=district, onboarded=1,
-                       scope=(district if role == "staff" else None), 
+                       scope=(district if role == "staff" else None),
                        status="active")
     return user
 

@@ -50,7 +50,7 @@ def scope(_: Translator, event: Event, areas: Areas) -> str:
         return areas.place(event.ward, _.language)
     if event.district:
         return areas.group_name(event.district, _.language)
-    return _("whole programme (District 8 and Binh Chanh)")
+    return _("whole programme (the former District 8 and Binh Chanh areas)")
 
 
 def audience(_: Translator, event: Event) -> str:

@@ -61,7 +61,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     axes.set_ylim(bottom=0, top=max(1, _highest(figures)) * 1.15)
     axes.set_ylabel(_("Reports received"), fontfamily=FONT)
     axes.set_title(
-        _("Reports received per month by district, {period}",
+        _("Reports received per month by area, {period}",
           period=labels.period_label(figures.period, _)),
         fontfamily=FONT, fontsize=12, fontweight="bold",
     )
@@ -71,7 +71,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     # Beside the plot, so it never covers a bar.
     legend = axes.legend(prop={"family": FONT}, frameon=False, loc="upper left",
                          bbox_to_anchor=(1.01, 1.0))
-    legend.set_title(_("District"), prop={"family": FONT})
+    legend.set_title(_("Programme area"), prop={"family": FONT})
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

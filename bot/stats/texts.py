@@ -92,7 +92,7 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     lines = [_("Received: <b>{count}</b> (urgent: {urgent})",
                count=_.number(reports.received), urgent=_.number(reports.urgent))]
     if figures.district is None:
-        lines.append(_("By district: {list}", list=_pairs(
+        lines.append(_("By area: {list}", list=_pairs(
             ((areas.group_name(code, lang), n) for code, n in reports.by_district.items()),
             _)))
     lines.append(_("By ward: {list}", list=_pairs(
