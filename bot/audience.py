@@ -123,8 +123,13 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
         return audience.with_changes(districts=frozenset(), wards=frozenset())
     if audience.wards:
         return audience.with_changes(districts=frozenset())
-    units = frozenset(named) if named else covered
-    return audience.with_changes(districts=frozenset(), wards=units)
+    if audience.districts:
+        return audience
+    # A scope of whole programme groups reads as those groups; anything else as its units.
+    whole = frozenset(group.code for group in areas.groups() if set(group.units) <= covered)
+    if {code for group in whole for code in areas.group(group).units} == covered:
+        return audience.with_changes(districts=whole)
+    return audience.with_changes(wards=covered)
 
 
 async def reach(

@@ -228,8 +228,9 @@ async def unit_typed(update: Update, context: BotContext) -> int:
             "I could not find that ward or commune. Please choose it with the buttons above, "
             "type it another way (for example “phường 4 quận 8”), or send the location."))
         return UNIT
-    await _offer(update, context, match.units, places.match_text(context.services.areas,
-                                                                 match, _))
+    heading = places.match_text(context.services.areas, match, _) \
+        if match.old is not None or match.unit is None else None
+    await _offer(update, context, match.units, heading)
     return UNIT
 
 
@@ -254,7 +255,7 @@ async def _offer(update: Update, context: BotContext, units: tuple[str, ...],
     encode = lambda code: callbacks.encode(NS, "unit", code)  # noqa: E731
     lines = []
     if len(units) == 1:
-        lines.append(_("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
+        lines.append(heading or _("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
         if not areas.in_programme(units[0]):
             lines.append(places.outside_text(areas, units[0], _))
         rows = [[(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)),

@@ -332,7 +332,7 @@ async def test_first_contacts_through_a_poster_are_attributed(tg):
     await hoa.send("/materialstats")
     text = hoa.last_text
     assert "Số người đến qua áp phích" in text
-    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường 5, Quận 8 ({code}): 2" in text
+    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường Chánh Hưng ({code}): 2" in text
     assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường 1, Quận 8 ({other_code}): 1" in text
 
 

@@ -28,7 +28,7 @@ def _decode(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
 
 
-def _sample_poster(place="Phường 5, Quận 8") -> poster.PosterText:
+def _sample_poster(place="Phường Chánh Hưng") -> poster.PosterText:
     return poster.PosterText(
         organisation="Hội Bảo trợ trẻ em TP.HCM", banner="Bảo vệ trẻ em",
         headline="Thấy trẻ bị bạo lực, xâm hại? Gọi ngay 111", link=LINK,

@@ -49,7 +49,7 @@ async def test_request_goes_through_every_step_and_the_requester_hears_each(tg):
     assert f"Đã gửi yêu cầu #{request.id}" in lan.last_text
     # District staff are told, with the buttons of the next step.
     assert "Có yêu cầu in tài liệu mới" in hoa.last_text
-    assert "200 bản · Phường 5, Quận 8" in hoa.last_text
+    assert "200 bản · Phường Chánh Hưng" in hoa.last_text
     assert hoa.buttons == ["✅ Duyệt", "❌ Từ chối"]
 
     await hoa.press_data(f"prq:mv:{request.id}:approved")

@@ -45,7 +45,7 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     # Only staff of the parent's district receive it, protected from forwarding.
     alert = mai.last
     assert "H0001" in alert.content and "hay sợ hãi" in alert.content
-    assert "Phường 5, Quận 8" in alert.content and "ẩn danh" in alert.content
+    assert "Phường Chánh Hưng" in alert.content and "ẩn danh" in alert.content
     assert alert.protect_content
     assert not [m for m in tam.bot_messages if "H0001" in (m.content or "")]
 

@@ -28,7 +28,7 @@ async def test_two_hundred_reporters_submit_at_once(tg):
     # Every step is taken by all 200 at the same time, so their updates interleave.
     await _step(people, lambda i, p: p.send("/report"))
     await _step(people, lambda i, p: p.press("Không, hiện chưa"))
-    await _step(people, lambda i, p: p.press("📍 Phường 5, Quận 8 — xác nhận"))
+    await _step(people, lambda i, p: p.press("📍 Phường Chánh Hưng — xác nhận"))
     await _step(people, lambda i, p: p.send(f"Khu phố {i}"))
     await _step(people, lambda i, p: p.press("Bỏ qua"))
     await _step(people, lambda i, p: p.press("Bỏ qua"))

@@ -13,7 +13,7 @@ async def _case(tg, code, status, closed_at, name="Bé Na", description="Bị đ
     return await tg.db.execute(
         "INSERT INTO cases (code, district, ward, reporter_id, reporter_role, child_sex,"
         " situations, child_name_enc, description_enc, reporter_phone_enc, status, outcome,"
-        " received_at, updated_at, closed_at) VALUES (?, 'Q8', 'Q8-P05', 1, 'collaborator',"
+        " received_at, updated_at, closed_at) VALUES (?, 'Q8', '27418', 1, 'collaborator',"
         " 'female', '[\"i\"]', ?, ?, ?, ?, ?, ?, ?, ?)",
         (code, cipher.encrypt(name), cipher.encrypt(description), cipher.encrypt("0901234567"),
          status, "resolved" if status == "closed" else None, now, now,

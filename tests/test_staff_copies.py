@@ -69,7 +69,7 @@ async def test_accept_updates_every_other_copy_and_survives_deleted_and_blocked_
         assert "Đã nhận · phụ trách: Minh" in copy.content, someone
         assert copy.buttons == [DETAILS]
         # Still the non-identifying summary: code, place, groups, age; no name, no story.
-        assert "Phường 5, Quận 8" in copy.content and "khoảng 10 tuổi" in copy.content
+        assert "Phường Chánh Hưng" in copy.content and "khoảng 10 tuổi" in copy.content
         assert "Bé Na" not in copy.content and DESCRIPTION not in copy.content
         assert copy.protect_content
     assert not [m for m in ha.bot_messages if code in (m.content or "")]  # stays deleted
