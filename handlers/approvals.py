@@ -56,7 +56,8 @@ def describe(person: User, translate: Translator, areas) -> str:
 def place_of(person: User, translate: Translator, areas) -> str:
     if person.ward:
         return areas.place(person.ward, translate.language)
-    return translate("ward/commune not given")
+    _ = translate
+    return _("ward/commune not given")
 
 
 def _decision_keyboard(translate: Translator, applicant_id: int):

@@ -21,7 +21,7 @@ QUESTION_TEXT = "Con tôi bị bạn bắt nạt ở trường, tôi nên làm g
 PRINT_PLACE = "Nhà văn hóa khu phố 3"
 # Ids above the shipped starter materials.
 M1, M2 = 901, 902
-POSTER = f"m{M1}wQ8-P01"
+POSTER = f"m{M1}w27427"
 
 
 def utc(text: str) -> dt.datetime:
@@ -180,7 +180,7 @@ async def seed(tg) -> None:
             " VALUES (?, ?, ?, 'parents', '2020-12-01T00:00:00Z', '2020-12-01T00:00:00Z')",
             (material_id, title, topic))
     await db.execute("INSERT INTO posters (code, material_id, ward, created_at)"
-                     " VALUES (?, ?, 'Q8-P01', '2020-12-01T00:00:00Z')", (POSTER, M1))
+                     " VALUES (?, ?, '27427', '2020-12-01T00:00:00Z')", (POSTER, M1))
     for material_id, person, kind, when in (
         (M1, 301, "file", "2021-01-16T02:00:00Z"),
         (M1, 301, "text", "2021-01-17T02:00:00Z"),

@@ -152,9 +152,9 @@ async def test_staff_figures_and_csv_read_back(tg):
     raw = tg.server.files[document.document["file_id"]].data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã",
+    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã",
                            "Số điện thoại", "Trạng thái"]
-    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Quận 8", "Phường 5",
+    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Khu vực Quận 8 cũ", "Phường Chánh Hưng",
                             "84901234567", "Đã đăng ký"]
     assert rows[2][1] == "Nguyễn Thị Mai" and rows[2][6] == "Danh sách chờ"
     assert "Đã đăng ký: 1 · chờ: 1" in document.content

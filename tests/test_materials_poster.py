@@ -102,8 +102,8 @@ async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
     await hoa.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
     await hoa.press("🔳 Áp phích QR cho phường, xã")
     assert "sẽ dán ở phường/xã nào?" in hoa.last_text
-    assert "Tân Túc" not in hoa.buttons  # own district only
-    await hoa.press("Phường 8")
+    assert "Xã Tân Nhựt" not in hoa.buttons  # own units only
+    await hoa.press("Phường Chánh Hưng")
     sent = hoa.last
     hotline = next(m for m in await materials.listing(tg.db) if m.slug == "hotline-111")
     code = deeplink.encode(hotline.id, "27418")
@@ -115,10 +115,10 @@ async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
                                                                      "ward": "27418"}
     # The same poster, rendered as a picture, scans to the same link.
     image = poster.render(poster_text(hotline, deeplink.link("bvte_test_bot", code),
-                                      "Phường 8, Quận 8"))
+                                      "Phường Chánh Hưng"))
     assert _decode(image) == [f"https://t.me/bvte_test_bot?start={code}"]
     # A forged button for another district's commune is refused.
-    answer = await hoa.press_data(f"mad:qw:{hotline.id}:BC-TANTUC")
+    answer = await hoa.press_data(f"mad:qw:{hotline.id}:27595")
     assert answer["show_alert"]
 
 

@@ -27,7 +27,7 @@ async def open_hotline(user):
     await user.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
 
 
-async def ask_for_copies(tg, requester, quantity="200", ward="Phường 5"):
+async def ask_for_copies(tg, requester, quantity="200", ward="Phường Chánh Hưng"):
     await open_hotline(requester)
     await requester.press("🖨 Yêu cầu in tài liệu")
     assert "Bạn cần bao nhiêu bản?" in requester.last_text
@@ -135,11 +135,11 @@ async def test_bad_answers_keep_the_step(tg):
     assert "từ 1 đến 1.000" in lan.last_text
     await lan.send("50 bản")
     assert "Cho phường/xã nào?" in lan.last_text
-    assert lan.buttons[0] == "Phường 5"  # their own ward first
-    assert "Tân Túc" not in lan.buttons  # only their district
-    await lan.press_data("prq:ward:BC-TANTUC")  # forged: another district's commune
+    assert lan.buttons[0] == "Phường Chánh Hưng"  # their own ward first
+    assert "Xã Tân Nhựt" not in lan.buttons  # only their programme area
+    await lan.press_data("prq:ward:27595")  # forged: a commune of the other area
     assert "Nút này không còn hiệu lực" in lan.last_text
-    await lan.press("Phường 8")
+    await lan.press("Phường Phú Định")
     await lan.send("ab")
     assert "từ 5 đến 200 ký tự" in lan.last_text
     await lan.send("Trường tiểu học Phường 8")

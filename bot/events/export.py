@@ -16,7 +16,7 @@ from bot.areas import Areas
 from bot.i18n import Translator
 from storage.timeutil import from_db
 
-HEADERS = ("STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã", "Số điện thoại",
+HEADERS = ("STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã", "Số điện thoại",
            "Trạng thái", "Có mặt", "Thời điểm đăng ký", "Telegram ID")
 STATES = {"going": "Đã đăng ký", "waiting": "Danh sách chờ", "declined": "Không tham gia"}
 ROLES = {"public": "Phụ huynh/người dân", "collaborator": "Cộng tác viên",
