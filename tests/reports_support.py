@@ -37,7 +37,9 @@ async def answer_until_review(tg, reporter, *, urgent: bool = False, own_ward: b
     await reporter.send("/report")
     await reporter.press(_("🚨 Yes, in danger now") if urgent else _("No, not right now"))
     if own_ward:
-        await reporter.press(_("📍 {place} — confirm", place="Phường Chánh Hưng"))
+        own = (await users.get(tg.db, reporter.id)).ward
+        place = tg.app.services.areas.unit_name(own, "vi")
+        await reporter.press(_("📍 {place} — confirm", place=place))
     else:
         await reporter.press(ward_label)
     await reporter.press(_("Skip"))  # place detail
