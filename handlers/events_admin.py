@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, delivery, keyboards, menu
+from bot import callbacks, delivery, keyboards, menu, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.events import calendar_file, dates, export, service, texts
@@ -163,7 +163,12 @@ async def enter_place(update: Update, context: BotContext) -> int:
         await update.message.reply_text(_("Which area is it for?"),
                                         reply_markup=keyboards.inline(buttons))
         return DISTRICT
-    context.user_data[DRAFT]["district"] = context.user.district
+    # Staff: an event of their programme area, or of their one unit if that is all they cover.
+    units = scope.units_of(context.user) or frozenset()
+    group = scope.home_group(context.user)
+    context.user_data[DRAFT]["district"] = group
+    if group is not None and not scope.can_act_in_group(context.user, group) and len(units) == 1:
+        context.user_data[DRAFT]["ward"] = next(iter(units))
     return await _ask_audience(update, context)
 
 
@@ -280,13 +285,13 @@ def _draft_from(data: dict) -> service.Draft:
         starts_at=dt.datetime.fromisoformat(data["starts_at"]),
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
         audience=frozenset(data["audience"]), description=data.get("description", ""),
-        place=data.get("place", ""), district=data.get("district"),
+        place=data.get("place", ""), district=data.get("district"), ward=data.get("ward"),
         capacity=data.get("capacity"),
     )
 
 
 def _preview(draft: service.Draft) -> Event:
-    return Event(id=0, sequence=0, status="active", registration_deadline=None, ward=None,
+    return Event(id=0, sequence=0, status="active", registration_deadline=None, ward=draft.ward,
                  all_day=False, recurrence="none", countdown_days=(),
                  reminder_offsets=draft.reminder_offsets, title=draft.title,
                  description=draft.description, kind=draft.kind, starts_at=draft.starts_at,

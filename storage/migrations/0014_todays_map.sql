@@ -101,3 +101,17 @@ UPDATE OR IGNORE ward_contacts SET ward = (SELECT unit FROM old_unit_map WHERE o
 DELETE FROM ward_contacts WHERE ward IN (SELECT old FROM old_unit_map);
 
 DROP TABLE old_unit_map;
+
+-- Installed starter materials still naming the abolished district offices get today's
+-- wording (only these exact phrases, so staff's own edits stay as they are).
+UPDATE materials SET body = replace(body,
+    '• Phòng Lao động – Thương binh và Xã hội quận/huyện.',
+    '• Sở Y tế TP.HCM (phụ trách công tác bảo vệ trẻ em của thành phố).')
+    WHERE slug IS NOT NULL;
+UPDATE materials SET body = replace(body,
+    'trong bot để cán bộ quận/huyện tiếp nhận.', 'trong bot để cán bộ phường, xã tiếp nhận.')
+    WHERE slug IS NOT NULL;
+UPDATE materials SET body = replace(body,
+    'Cần tư vấn thêm: liên hệ Phòng Lao động – Thương binh và Xã hội quận/huyện.',
+    'Cần tư vấn thêm: liên hệ cán bộ bảo vệ trẻ em của UBND phường, xã nơi cơ sở hoạt động.')
+    WHERE slug IS NOT NULL;
