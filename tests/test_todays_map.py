@@ -247,6 +247,11 @@ async def test_a_database_of_the_old_map_migrates_to_today_s_units(tmp_path):
                          " VALUES ('Q8-P08', 'Hoa', '0909', '7:30', ?), ('Q8-P09', 'Mai', '0908',"
                          " '8:00', ?), ('Q8-P05', 'Lan', '0907', '8:00', ?)", (now, now, now))
 
+        await db.execute(
+            "INSERT INTO materials (slug, title, topic, audiences, body, created_at, updated_at)"
+            " VALUES ('report-signs', 't', 'signs', 'parents', ?, ?, ?)",
+            ("Báo cho:\n• Phòng Lao động – Thương binh và Xã hội quận/huyện.\nHết.", now, now))
+
         assert await migrate(db) == [version for version, _, _ in available_migrations()
                                      if version > 13]
 
@@ -272,6 +277,8 @@ async def test_a_database_of_the_old_map_migrates_to_today_s_units(tmp_path):
         contacts = [tuple(row) for row in await db.fetchall(
             "SELECT ward, name FROM ward_contacts ORDER BY ward")]
         assert contacts == [(CHANH_HUNG, "Hoa")]  # one per unit; split wards' need re-entry
+        assert await db.fetchvalue("SELECT body FROM materials") == (
+            "Báo cho:\n• Sở Y tế TP.HCM (phụ trách công tác bảo vệ trẻ em của thành phố).\nHết.")
         # The staff of the Q8 area still cover the split case, and see it beside its twin.
         areas = Areas.load()
         staff = users.User(1, "x", "staff", None, "active", "vi", "Q8", None, None, "Q8", None,
