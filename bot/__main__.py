@@ -25,7 +25,7 @@ EXIT_CONFIG = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Child-protection Telegram bot (District 8 and Binh Chanh, HCMC).",
+        description="Child-protection Telegram bot (the former District 8 and Binh Chanh areas, HCMC).",
     )
     parser.add_argument("--webhook", action="store_true",
                         help="receive updates through a webhook instead of long polling")

@@ -160,6 +160,7 @@ def register_handlers(application: BotApplication) -> None:
         materials_admin,
         menu,
         myreports,
+        places,
         print_requests,
         questions,
         report,
@@ -175,6 +176,7 @@ def register_handlers(application: BotApplication) -> None:
     # 2. Conversations first: while someone is in one, its steps take their input; any
     #    command or menu button leaves it and is handled again from the top.
     start.register(application)
+    places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials_admin): a
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)

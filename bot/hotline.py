@@ -13,11 +13,16 @@ def hotline_text(_: Translator) -> str:
     data = load_json("hotlines.json")
     language = _.language
     child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
+    rescue = data["fire_rescue"]
     return _(
         "☎️ <b>Call {child_number}</b> — {child_name}, {child_hours}.\n"
         "🚨 If a child is in danger right now: call <b>{police_number}</b> ({police_name}) "
-        "or <b>{ambulance_number}</b> ({ambulance_name}).\n"
-        "You can also tell the ward's child-protection officer or the ward People's Committee.",
+        "or <b>{ambulance_number}</b> ({ambulance_name}); <b>{rescue_number}</b> "
+        "({rescue_name}).\n"
+        "You can also tell the child-protection officer or the People's Committee of the ward "
+        "or commune.",
+        rescue_number=Html(rescue["number"]),
+        rescue_name=localized(rescue["name"], language),
         child_number=Html(child["number"]),
         child_name=localized(child["name"], language),
         child_hours=localized(child["hours"], language),

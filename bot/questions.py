@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot import scope
 from bot.people import NotApplicable, PermissionDenied
 from bot.text import fold, normalize
 from storage import audit, users
@@ -75,27 +76,30 @@ async def open_question(
 
 
 def can_handle(staff: User, question: Question) -> bool:
-    """Administrators everywhere; staff of the question's district; programme staff (no
-    district) for questions whose district is unknown."""
+    """Administrators everywhere; staff covering the question's unit (or its whole group);
+    programme-wide staff for questions whose place is unknown."""
     if staff.is_admin:
         return True
     if not staff.is_staff:
         return False
-    if question.district is None:
-        return staff.district is None
-    return staff.can_act_in_district(question.district)
+    if question.ward:
+        return scope.can_act_in_unit(staff, question.ward)
+    if question.district:
+        return scope.can_act_in_group(staff, question.district)
+    return scope.is_programme_wide(staff)
 
 
 async def recipients(db: Database, question: Question) -> list[User]:
-    """Who is told about a new question: the district's staff; programme staff and
-    administrators when the district is unknown or has no staff yet."""
-    if question.district:
-        district_staff = await users.staff_of_district(db, question.district)
-        if district_staff:
-            return district_staff
+    """Who is told about a new question: the staff who can handle it; programme-wide staff
+    and administrators when its place is unknown or nobody covers it yet."""
+    staff = await users.active_staff(db)
+    if question.ward or question.district:
+        local = [person for person in staff if can_handle(person, question)]
+        if local:
+            return local
     found = {person.telegram_id: person for person in await users.admins(db)}
-    for person in await users.listing(db, role="staff", limit=500):
-        if person.is_active and person.district is None:
+    for person in staff:
+        if scope.is_programme_wide(person):
             found.setdefault(person.telegram_id, person)
     found.pop(question.asker_id, None)
     return list(found.values())

@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot import audience as audiences
-from bot import callbacks, delivery, keyboards, menu
+from bot import callbacks, delivery, keyboards, menu, scope
 from bot.audience import Audience
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
@@ -107,7 +107,7 @@ def _kind(draft: dict) -> str:
 
 async def _allowed(update: Update, context: BotContext) -> bool:
     if context.user is not None and context.user.is_staff and (
-        context.user.is_admin or context.user.district
+        context.user.is_admin or scope.units_of(context.user)
     ):
         return True
     _ = context.translate
@@ -124,10 +124,9 @@ async def start(update: Update, context: BotContext) -> int:
     if not await _allowed(update, context):
         return ConversationHandler.END
     _ = context.translate
-    user = context.user
     context.user_data[DRAFT] = {
         "roles": ["public"],
-        "districts": [] if user.is_admin else [user.district],
+        "districts": [],  # staff are confined to their units by audience.limit_for
     }
     await update.effective_message.reply_text(
         _("📣 <b>New announcement</b>\nSend me the message in Vietnamese: a text (bold, italic "
@@ -193,21 +192,20 @@ async def skip_english(update: Update, context: BotContext) -> int:
 def audience_summary(
     _: Translator, context: BotContext, audience: Audience, event: Event | None = None
 ) -> Html:
-    """'Parents · District 8 · all wards · all languages', plus the event's line if any.
-    An event of a staff member's own district stands for the place (no district line)."""
+    """'Parents · Khu vực Quận 8 cũ · all wards · all languages', plus the event's line if
+    any. An event of a staff member's own units stands for the place (no place line)."""
     areas = context.services.areas
     roles = ", ".join(_(ROLE_LABELS[r]) for r in audiences.ROLES if r in audience.roles)
     parts = [roles]
-    wards = ", ".join(areas.ward_name(code, _.language) for code in sorted(audience.wards))
-    if audience.districts or audience.event_id is None:
-        if audience.districts:
-            places = ", ".join(areas.district_name(code, _.language)
-                               for code in sorted(audience.districts))
-        else:
-            places = _("all districts")
+    wards = ", ".join(areas.unit_name(code, _.language) for code in sorted(audience.wards))
+    if audience.districts:
+        places = ", ".join(areas.group_name(code, _.language)
+                           for code in sorted(audience.districts))
         parts.append(places + " · " + (wards or _("all wards")))
     elif wards:
         parts.append(wards)
+    elif audience.event_id is None:
+        parts.append(_("the whole programme"))
     parts.append(_(LANGUAGE_LABELS[audience.language]))
     text = html.escape(" · ".join(parts), quote=False)
     if audience.event_id is not None:
@@ -255,12 +253,12 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
         rows.append([(_mark(role in chosen.roles, _(ROLE_LABELS[role])),
                       callbacks.encode(NS, "role", role)) for role in audiences.ROLES])
     if user.is_admin:
-        districts = context.services.areas.districts()
-        rows.append([(_mark(not chosen.districts, _("All districts")),
+        districts = context.services.areas.groups()
+        rows.append([(_mark(not chosen.districts, _("Whole programme")),
                       callbacks.encode(NS, "dist", "all"))]
                     + [(_mark(d.code in chosen.districts, d.name(_.language)),
                         callbacks.encode(NS, "dist", d.code)) for d in districts])
-    if len(chosen.districts) == 1:
+    if len(chosen.districts) == 1 or not user.is_admin:
         label = _("🏘 Wards: all") if not chosen.wards else _(
             "🏘 Wards: {count} chosen", count=len(chosen.wards))
         rows.append([(label, callbacks.encode(NS, "wards"))])
@@ -287,7 +285,7 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
         lines.append(_("Urgent notices go to staff only, also to those who turned "
                        "announcements off. Use them for real emergencies."))
     if not user.is_admin:
-        lines.append(_("You can reach people of your district only."))
+        lines.append(_("You can reach people of your own wards and communes only."))
     text = "\n".join(lines)
     markup = keyboards.inline(rows)
     if edit and update.callback_query is not None:
@@ -316,7 +314,7 @@ async def audience_button(update: Update, context: BotContext) -> int:
         areas = context.services.areas
         if value == "all":
             draft["districts"] = []
-        elif areas.district(value) is not None:
+        elif areas.group(value) is not None:
             districts = set(draft.get("districts") or []) ^ {value}
             draft["districts"] = sorted(districts)
         draft["wards"] = []
@@ -341,7 +339,7 @@ async def audience_button(update: Update, context: BotContext) -> int:
 async def _still_sender(update: Update, context: BotContext) -> bool:
     """Role re-checked on every press: someone demoted mid-way can no longer choose."""
     user = context.user
-    if user is not None and user.is_staff and (user.is_admin or user.district):
+    if user is not None and user.is_staff and (user.is_admin or scope.units_of(user)):
         return True
     _ = context.translate
     await update.callback_query.answer(_("Only staff can send announcements."),
@@ -385,7 +383,7 @@ async def _show_event_page(update: Update, context: BotContext, page: int) -> in
         lines.append(_("There is no upcoming event (or one of the past 7 days) with "
                        "registrations that you can choose."))
     if not user.is_admin:
-        lines.append(_("You see the events of your district and programme-wide ones."))
+        lines.append(_("You see the events of your wards and communes and programme-wide ones."))
     await update.callback_query.edit_message_text("\n".join(lines),
                                                   reply_markup=keyboards.inline(rows))
     return EVENTS
@@ -400,7 +398,7 @@ async def choose_event(update: Update, context: BotContext) -> int:
     event = await addressing.find(context.db, context.user, data.int_arg(0) if data else None,
                                   context.now)
     if event is None:  # forged, another district's, cancelled or long past: change nothing
-        await query.answer(_("You cannot choose this event: it is outside your district, "
+        await query.answer(_("You cannot choose this event: it is outside your wards and communes, "
                              "cancelled, or ended more than 7 days ago."), show_alert=True)
         return EVENTS
     await query.answer()
@@ -422,12 +420,11 @@ async def events_back(update: Update, context: BotContext) -> int:
 async def _show_wards(update: Update, context: BotContext) -> int:
     _ = context.translate
     draft = _draft(context)
-    districts = draft.get("districts") or []
-    if len(districts) != 1:
+    wards = _offered_wards(context, draft)
+    if not wards:
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     chosen = set(draft.get("wards") or [])
-    wards = context.services.areas.wards(districts[0])
     buttons = [(_mark(w.code in chosen, w.name(_.language)), callbacks.encode(NS, "ward", w.code))
                for w in wards]
     rows = keyboards.columns(buttons, 3)
@@ -449,13 +446,21 @@ async def ward_button(update: Update, context: BotContext) -> int:
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     code = data.arg(0)
-    districts = draft.get("districts") or []
-    ward = context.services.areas.ward(code)
     if code == "all":
         draft["wards"] = []
-    elif ward is not None and len(districts) == 1 and ward.district == districts[0]:
+    elif code in {ward.code for ward in _offered_wards(context, draft)}:
         draft["wards"] = sorted(set(draft.get("wards") or []) ^ {code})
     return await _show_wards(update, context)
+
+
+def _offered_wards(context: BotContext, draft: dict) -> list:
+    """Administrators: the units of the one chosen group; staff: the units of their scope."""
+    areas = context.services.areas
+    districts = draft.get("districts") or []
+    if context.user.is_admin:
+        return areas.units_in(districts[0]) if len(districts) == 1 else []
+    return [unit for unit in areas.programme_units()
+            if scope.can_act_in_unit(context.user, unit.code, areas)]
 
 
 # -- preview and confirmation ----------------------------------------------------------------
@@ -536,7 +541,7 @@ async def send_now(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, context.now)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await query.edit_message_text(_("You can reach people of your district only."))
+        await query.edit_message_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await query.edit_message_text(
         _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
@@ -607,7 +612,7 @@ async def enter_when(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, when)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await update.message.reply_text(_("You can reach people of your district only."))
+        await update.message.reply_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await update.message.reply_text(
         _("🕒 Announcement #{number} is scheduled for {when}. The recipients are counted then, "
@@ -678,7 +683,7 @@ async def history(update: Update, context: BotContext) -> None:
     if user is None or not user.is_staff:
         await update.effective_message.reply_text(_("Only staff can see past announcements."))
         return
-    rows = await store.history(context.db, user.district, all_districts=user.is_admin)
+    rows = await store.history(context.db, scope.home_group(user), all_districts=user.is_admin)
     if not rows:
         await update.effective_message.reply_text(
             _("No announcements yet. /broadcast sends the first one."))

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, delivery, keyboards, menu
+from bot import callbacks, delivery, keyboards, menu, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.events import calendar_file, dates, export, service, texts
@@ -53,7 +53,7 @@ IMPORT_FILE = filters.Document.FileExtension("json") | filters.Document.FileExte
 
 def may_manage(user, event: Event) -> bool:
     try:
-        service.check_may_manage(user, event.district)
+        service.check_may_manage(user, event.district, event.ward)
     except PermissionDenied:
         return False
     return True
@@ -158,12 +158,17 @@ async def enter_place(update: Update, context: BotContext) -> int:
         language = _.language
         buttons = [[(_("🌐 Whole programme"), callbacks.encode(NS, "district", "ALL"))]] + [
             [(d.name(language), callbacks.encode(NS, "district", d.code))]
-            for d in context.services.areas.districts()
+            for d in context.services.areas.groups()
         ]
         await update.message.reply_text(_("Which area is it for?"),
                                         reply_markup=keyboards.inline(buttons))
         return DISTRICT
-    context.user_data[DRAFT]["district"] = context.user.district
+    # Staff: an event of their programme area, or of their one unit if that is all they cover.
+    units = scope.units_of(context.user) or frozenset()
+    group = scope.home_group(context.user)
+    context.user_data[DRAFT]["district"] = group
+    if group is not None and not scope.can_act_in_group(context.user, group) and len(units) == 1:
+        context.user_data[DRAFT]["ward"] = next(iter(units))
     return await _ask_audience(update, context)
 
 
@@ -173,13 +178,13 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    if code != "ALL" and context.services.areas.district(code) is None:
+    if code != "ALL" and context.services.areas.group(code) is None:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
     await query.edit_message_text(_("Area: {area}", area=(
-        _("whole programme (District 8 and Binh Chanh)") if code == "ALL"
-        else context.services.areas.district_name(code, _.language))))
+        _("whole programme (the former District 8 and Binh Chanh areas)") if code == "ALL"
+        else context.services.areas.group_name(code, _.language))))
     return await _ask_audience(update, context)
 
 
@@ -280,13 +285,13 @@ def _draft_from(data: dict) -> service.Draft:
         starts_at=dt.datetime.fromisoformat(data["starts_at"]),
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
         audience=frozenset(data["audience"]), description=data.get("description", ""),
-        place=data.get("place", ""), district=data.get("district"),
+        place=data.get("place", ""), district=data.get("district"), ward=data.get("ward"),
         capacity=data.get("capacity"),
     )
 
 
 def _preview(draft: service.Draft) -> Event:
-    return Event(id=0, sequence=0, status="active", registration_deadline=None, ward=None,
+    return Event(id=0, sequence=0, status="active", registration_deadline=None, ward=draft.ward,
                  all_day=False, recurrence="none", countdown_days=(),
                  reminder_offsets=draft.reminder_offsets, title=draft.title,
                  description=draft.description, kind=draft.kind, starts_at=draft.starts_at,
@@ -309,7 +314,7 @@ async def save(update: Update, context: BotContext) -> int:
         event_id = await service.create(context.db, context.user, draft, context.now,
                                         settings.timezone, context.services.areas)
     except PermissionDenied:
-        await query.message.reply_text(_("You can create events only for your own district."))
+        await query.message.reply_text(_("You can create events only for your own wards and communes."))
         return ConversationHandler.END
     except ValueError:
         await query.message.reply_text(_("The start has passed in the meantime. Please "
@@ -353,7 +358,7 @@ async def _managed_event(update: Update, context: BotContext) -> Event | None:
     if event is None or not may_manage(context.user, event):
         _ = context.translate
         await update.callback_query.answer(
-            _("You cannot change this event (it is not in your district or no longer exists)."),
+            _("You cannot change this event (it is outside your area or no longer exists)."),
             show_alert=True)
         return None
     return event

@@ -88,7 +88,7 @@ async def _refuse(update: Update, context: BotContext, event: Event | None,
     """A polite alert for a press that changes nothing (stale, forged or not allowed)."""
     _ = context.translate
     if isinstance(error, PermissionDenied):
-        text = _("You cannot take attendance at this event: only staff of its district can.")
+        text = _("You cannot take attendance at this event: only the staff of its ward, commune or area can.")
     elif isinstance(error, attendance.NotStarted) and event is not None:
         text = _("Attendance opens when the event starts: {when}.",
                  when=texts.moment(_, event.starts_at))

@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.hotline import emergency_text, hotline_footer
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
+from handlers import places
 from handlers.safety import WHAT_TO_DO_ENTRY, answer_danger
 from storage import questions as store
 from storage import users, ward_contacts
@@ -191,10 +192,15 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
 
 # -- the ward's contact ---------------------------------------------------------------------------
 
-def _district_buttons(context: BotContext) -> list:
-    language = context.translate.language
-    return [[(d.name(language), callbacks.encode(NS, "wd", d.code))]
-            for d in context.services.areas.districts()]
+def _unit_buttons(context: BotContext) -> list:
+    return places.unit_rows(context.services.areas, context.translate,
+                            lambda code: callbacks.encode(NS, "wc", code))
+
+
+def _unit_question(context: BotContext) -> str:
+    _ = context.translate
+    return _("Which ward or commune do you live in?") + "\n\n" + places.units_text(
+        context.services.areas, _)
 
 
 async def ward_start(update: Update, context: BotContext) -> None:
@@ -202,55 +208,55 @@ async def ward_start(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    ward = context.services.areas.ward(context.user.ward)
+    ward = context.services.areas.unit(context.user.ward)
     if ward is not None:
         await _show_ward_contact(query.message, context, ward.code)
         return
-    await query.message.reply_text(_("Which district do you live in?"),
-                                   reply_markup=keyboards.inline(_district_buttons(context)))
+    await query.message.reply_text(_unit_question(context),
+                                   reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_change(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_text(_("Which district do you live in?"),
-                                  reply_markup=keyboards.inline(_district_buttons(context)))
+    await query.edit_message_text(_unit_question(context),
+                                  reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_district(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
-    district = context.services.areas.district(data.arg(0) if data else None)
-    if district is None:
+    if context.services.areas.group(data.arg(0) if data else None) is None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
-    await query.answer()
-    language = _.language
-    wards = [(w.name(language), callbacks.encode(NS, "wc", w.code))
-             for w in context.services.areas.wards(district.code)]
-    await query.edit_message_text(
-        _("{district}: which ward or commune?", district=district.name(language)),
-        reply_markup=keyboards.inline(keyboards.columns(wards, 3)),
-    )
+    await query.answer()  # a button of the old two-step picker: today's question instead
+    await query.edit_message_text(_unit_question(context),
+                                  reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
-    ward = context.services.areas.ward(data.arg(0) if data else None)
+    if data is not None and data.arg(0) == places.OTHER:
+        await query.answer()
+        await query.edit_message_text(_(
+            "Please go to the People's Committee (UBND) of the ward or commune where you live: "
+            "it has a child-protection officer. In an emergency call 111 (free, 24/7) or 113."))
+        return
+    ward = context.services.areas.unit(data.arg(0) if data else None)
     if ward is None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()
     user = context.user
-    # Remember a parent's ward: their questions then go to the right district's staff.
+    # Remember a parent's ward: their questions then go to the right unit's staff.
     # Staff and applicants keep the area they signed up with.
     if user.role == "public" and user.is_active and user.ward != ward.code:
         await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
-                           district=ward.district)
+                           district=ward.group, ward_confirm=None)
     await query.edit_message_reply_markup(None)
     await _show_ward_contact(query.message, context, ward.code)
 

@@ -36,7 +36,7 @@ def help_text(role: str, _: Translator) -> str:
         ),
         "staff": _(
             "<b>For staff</b>\n"
-            "• /cases — cases of your district, overdue first.\n"
+            "• /cases — cases of your wards and communes, overdue first.\n"
             "• /broadcast — send an announcement.\n"
             "• /pending — sign-ups waiting for approval; /users — people.\n"
             "• /stats — figures for the quarterly review.\n"
@@ -45,7 +45,7 @@ def help_text(role: str, _: Translator) -> str:
         "public": _(
             "<b>For parents and everyone</b>\n"
             "• /info — what abuse is, warning signs, what to do and whom to call.\n"
-            "• /report — tell the district's child-protection staff about a child who needs "
+            "• /report — tell the child-protection staff of the ward or commune about a child who needs "
             "help; you do not have to give your name.\n"
             "• Ask a question — staff answer you here, anonymously.\n"
             "• /materials and /events."

@@ -29,7 +29,7 @@ async def my_reports(update: Update, context: BotContext) -> None:
         status = _(lifecycle.REPORTER_STATUS.get(case.status, lifecycle.REPORTER_STATUS_DEFAULT))
         lines.append(_("• <b>{code}</b>, {date}, {place}: {status}", code=case.code,
                        date=_.short_datetime(case.received_at),
-                       place=areas.ward_name(case.ward, _.language), status=status))
+                       place=areas.unit_name(case.ward, _.language), status=status))
     lines.append(_("Staff handle each report confidentially; you are told when it is accepted "
                    "and when it is closed."))
     await update.message.reply_text("\n".join(lines))

@@ -1,7 +1,7 @@
-"""Printed copies: collaborators and staff ask; district staff approve, print and deliver.
+"""Printed copies: collaborators and staff ask; the units' staff approve, print and deliver.
 
 🖨 on a material → how many → ward → delivery place → wanted by → confirm → sent to staff.
-/printqueue (staff): open requests of the district with the next step's buttons.
+/printqueue (staff): open requests of their units with the next step's buttons.
 /myrequests: one's own requests. The requester hears about every step.
 """
 
@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_, Translator
@@ -121,17 +121,17 @@ async def enter_quantity(update: Update, context: BotContext) -> int:
         return QUANTITY
     context.user_data.setdefault(DRAFT, {})["quantity"] = quantity
     user = context.user
-    if user.is_admin and not user.district:
-        await update.message.reply_text(_("For which district?"),
+    if user.is_admin:
+        await update.message.reply_text(_("For which area of the programme?"),
                                         reply_markup=_district_keyboard(context))
         return DISTRICT
-    return await _ask_ward(update, context, user.district)
+    return await _ask_ward(update, context, None)
 
 
 def _district_keyboard(context: BotContext):
     language = context.translate.language
     return keyboards.inline([[(d.name(language), callbacks.encode(NS, "dist", d.code))]
-                             for d in context.services.areas.districts()])
+                             for d in context.services.areas.groups()])
 
 
 async def choose_district(update: Update, context: BotContext) -> int:
@@ -139,7 +139,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     data = callbacks.decode(query.data)
-    district = context.services.areas.district(data.arg(0) if data else None)
+    district = context.services.areas.group(data.arg(0) if data else None)
     if district is None or not context.user.is_admin:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
@@ -151,7 +151,7 @@ async def _ask_ward(update: Update, context: BotContext, district: str | None) -
     wards = printing.wards_for(context.user, context.services.areas, district)
     if not wards:
         await update.effective_message.reply_text(
-            _("Your account has no district yet, so I cannot take a print request. "
+            _("Your account has no ward or commune of the programme yet, so I cannot take a print request. "
               "Please ask the programme staff.")
         )
         context.user_data.pop(DRAFT, None)
@@ -282,7 +282,7 @@ async def send_request(update: Update, context: BotContext) -> int:
     await query.answer()
     request = await print_requests.get(context.db, request_id)
     await query.edit_message_text(
-        _("📨 Request #{id} sent. District staff will look at it; I will tell you here at "
+        _("📨 Request #{id} sent. The staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
     await _tell_staff(context, request)
@@ -299,8 +299,8 @@ async def drop_request(update: Update, context: BotContext) -> int:
 
 
 async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
-    """District staff get the new request with its buttons; administrators if there are none."""
-    people = await users.staff_of_district(context.db, request.district)
+    """The unit's staff get the new request with its buttons; administrators if there are none."""
+    people = scope.staff_covering(await users.active_staff(context.db), request.ward)
     if not people:
         people = await users.admins(context.db)
     areas = context.services.areas
@@ -329,7 +329,7 @@ async def move(update: Update, context: BotContext) -> None:
         request = await printing.advance(context.db, context.user, request_id, status,
                                          context.now)
     except printing.PermissionDenied:
-        await query.answer(_("Only staff of the district can handle this request."),
+        await query.answer(_("Only the staff of this ward or commune can handle this request."),
                            show_alert=True)
         return
     except printing.NotApplicable:
@@ -368,7 +368,7 @@ async def start_reject(update: Update, context: BotContext) -> int:
     request_id = data.int_arg(0) if data else None
     request = await print_requests.get(context.db, request_id) if request_id else None
     if request is None or not printing.can_handle(context.user, request):
-        await query.answer(_("Only staff of the district can handle this request."),
+        await query.answer(_("Only the staff of this ward or commune can handle this request."),
                            show_alert=True)
         return ConversationHandler.END
     if "rejected" not in printing.TRANSITIONS[request.status]:
@@ -415,7 +415,7 @@ async def queue_command(update: Update, context: BotContext) -> None:
     if not user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
-    found = await print_requests.queue(context.db, None if user.is_admin else user.district,
+    found = await print_requests.queue(context.db, scope.units_of(user),
                                        limit=QUEUE_LIMIT + 1)
     if not found:
         await update.message.reply_text(_("No print requests are waiting."))
@@ -457,7 +457,7 @@ async def my_requests_command(update: Update, context: BotContext) -> None:
 
 _hint = step_hints({
     QUANTITY: N_("Please type a number of copies from 1 to 1,000, e.g. 200."),
-    DISTRICT: N_("Please choose the district with the buttons above."),
+    DISTRICT: N_("Please choose the area with the buttons above."),
     WARD: N_("Please choose the ward or commune with the buttons above."),
     PLACE: N_("Please type where the copies should be delivered."),
     WHEN: N_("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),

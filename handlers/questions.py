@@ -35,6 +35,7 @@ from bot.i18n import N_, Translator
 from bot.materials import search as material_search
 from bot.messaging import notify
 from bot.text import truncate
+from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
@@ -103,8 +104,8 @@ async def ask_start(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT] = {"district": user.district, "ward": user.ward}
     if user.district is None:
         await message.reply_text(
-            _("💬 Your question goes to the child-protection staff. Which district do you "
-              "live in?"),
+            _("💬 Your question goes to the child-protection staff. Which ward or commune do "
+              "you live in?") + "\n\n" + places.units_text(context.services.areas, _),
             reply_markup=_district_keyboard(context))
         return DISTRICT
     await _ask_for_question(message, _)
@@ -113,8 +114,8 @@ async def ask_start(update: Update, context: BotContext) -> int:
 
 def _district_keyboard(context: BotContext):
     _ = context.translate
-    rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
-            for d in context.services.areas.districts()]
+    rows = places.unit_rows(context.services.areas, _, lambda code: callbacks.encode(NS, "d", code),
+                            other=False)
     rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
     return keyboards.inline(rows)
 
@@ -126,12 +127,12 @@ async def early_question(update: Update, context: BotContext) -> int:
     kept = _kept_question(context)
     if kept is not None and rules.is_small_talk(update.message.text):
         await update.message.reply_text(
-            _("Your question is kept: “{text}”. Which district do you live in?",
+            _("Your question is kept: “{text}”. Which ward or commune do you live in?",
               text=truncate(kept, 300)), reply_markup=_district_keyboard(context))
         return DISTRICT
     if await _store_question(update, context, update.message.text, None, append=True):
         await update.message.reply_text(
-            _("Thank you, your question is kept. Which district do you live in?"),
+            _("Thank you, your question is kept. Which ward or commune do you live in?"),
             reply_markup=_district_keyboard(context))
     return DISTRICT
 
@@ -166,13 +167,16 @@ async def choose_district(update: Update, context: BotContext) -> int:
     _ = context.translate
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    district = context.services.areas.district(code)
-    if district is None and code != "none":
+    areas = context.services.areas
+    unit = areas.unit(code)
+    district = areas.group(code)  # a programme area: a button from before today's map
+    if unit is None and district is None and code != "none":
         await query.answer(_("This button is not valid."), show_alert=True)
         return DISTRICT
     await query.answer()
     draft = context.user_data.setdefault(DRAFT, {})
-    draft["district"] = district.code if district else None
+    draft["district"] = unit.group if unit else district.code if district else None
+    draft["ward"] = unit.code if unit else None
     await query.edit_message_reply_markup(None)
     if draft.get("text_enc"):  # typed before the district: straight to the contact choice
         await _ask_contact(query.message, _, _kept_question(context))
@@ -300,7 +304,7 @@ async def _submit(
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
                                  reply_markup=menu.keyboard(context.user.menu_role, _))
         return ConversationHandler.END
-    district = context.services.areas.district_name(question.district, _.language)
+    district = context.services.areas.group_name(question.district, _.language)
     where = (_("the staff of {district}", district=district) if question.district
              else _("the programme staff"))
     await message.reply_text(
@@ -329,8 +333,8 @@ def staff_text(_: Translator, context: BotContext, question: Question, heading: 
     """A ticket as staff see it: never the asker's name or username, only a shared contact."""
     areas = context.services.areas
     place = (areas.place(question.ward, _.language) if question.ward
-             else areas.district_name(question.district, _.language)
-             if question.district else _("district unknown"))
+             else areas.group_name(question.district, _.language)
+             if question.district else _("place unknown"))
     lines = [_(heading, code=rules.code(question.id), place=place)]
     if question.danger:
         lines.append(_("⚠️ May concern a child in danger: the asker was shown the hotlines."))
@@ -495,7 +499,7 @@ async def _side(context: BotContext, question_id: int | None) -> _Side | str:
         return _Side(question, as_staff=False)
     if rules.can_handle(user, question):
         return _Side(question, as_staff=True)
-    return _("Only staff of the question's district can answer it.")
+    return _("Only the staff of the question's ward or commune can answer it.")
 
 
 async def reply_start(update: Update, context: BotContext) -> int | None:
@@ -672,7 +676,7 @@ async def close_button(update: Update, context: BotContext) -> None:
     try:
         question = await rules.close(context.db, context.user, question_id or 0, context.now)
     except rules.PermissionDenied:
-        await query.answer(_("Only staff of the question's district can do this."),
+        await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
     except rules.NotApplicable:
@@ -707,7 +711,7 @@ async def spam_button(update: Update, context: BotContext) -> None:
             question = await rules.mark_spam(context.db, context.user, question_id or 0,
                                              context.now)
     except rules.PermissionDenied:
-        await query.answer(_("Only staff of the question's district can do this."),
+        await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
     except rules.NotApplicable:
@@ -785,7 +789,7 @@ async def seal_legacy_questions(application: Application) -> None:
 # -- wiring ---------------------------------------------------------------------------------------
 
 _hint = step_hints({
-    DISTRICT: N_("Please choose your district with the buttons above."),
+    DISTRICT: N_("Please choose your ward or commune with the buttons above."),
     QUESTION: N_("Please write your question as text (you may add one photo)."),
     CONTACT: N_("Please tap “Stay anonymous” or “Share my phone number”."),
     REPLY: N_("Please write your message as text, or /cancel."),

@@ -27,6 +27,7 @@ from bot.reports.rules import case_rules
 from bot.safety import Verdict
 from bot.safety import tips as tip_rules
 from handlers import cases as case_handlers
+from handlers import places
 
 log = logging.getLogger(__name__)
 NS = "sos"
@@ -83,11 +84,11 @@ async def on_tip(update: Update, context: BotContext) -> None:
     user = context.user
     text = cipher_for(context.services).decrypt(pending["text_enc"])
     areas = context.services.areas
-    own_ward = areas.ward(user.ward)
+    own = areas.unit(user.ward)
     try:
         submitted = await tip_rules.submit_tip(
             context.db, cipher_for(context.services), areas, user, text, pending.get("category"),
-            None, own_ward.code if own_ward else None, context.now, case_rules(),
+            own.code if own else None, context.now, case_rules(),
             context.services.settings.timezone, urgent=bool(pending.get("urgent", True)))
     except casework.RateLimited:
         await query.answer(_("You have sent many reports in the last hour. Please call 111 "
@@ -103,13 +104,14 @@ async def on_tip(update: Update, context: BotContext) -> None:
     # The numbers stay on screen; the line about the tip button goes with the button.
     await edit_quietly(query, emergency_text(_, now=bool(pending.get("now")), tip=False),
                        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
-    if own_ward is not None:
+    if own is not None:
         await query.message.reply_text(
-            sent + "\n" + _("Place: {place}.", place=areas.place(own_ward.code, _.language)))
+            sent + "\n" + _("Place: {place}.", place=areas.place(own.code, _.language)))
         return
-    rows = [[(d.name(_.language), callbacks.encode(NS, "place", submitted.case_id, d.code))]
-            for d in areas.districts()]
-    rows.append([(_("Skip"), callbacks.encode(NS, "place", submitted.case_id, "none"))])
+    rows = places.unit_rows(areas, _, lambda code: callbacks.encode(NS, "place",
+                                                                    submitted.case_id, code),
+                            other=False)
+    rows.append([(_("Skip"), callbacks.encode(NS, "place", submitted.case_id, places.OTHER))])
     await query.message.reply_text(
         sent + "\n" + _("Where is the child? One tap helps the right staff go there."),
         reply_markup=keyboards.inline(rows))
@@ -123,16 +125,14 @@ async def on_place(update: Update, context: BotContext) -> None:
     code = data.arg(1) if data else None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if case_id is None or code in (None, "none"):
-        await query.message.reply_text(_("Thank you. The programme staff have it."))
-        return
-    placed = await tip_rules.place_tip(context.db, context.services.areas, context.user,
-                                       case_id, code, context.now)
+    areas = context.services.areas
+    placed = (case_id is not None and code not in (None, places.OTHER)
+              and await tip_rules.place_tip(context.db, areas, context.user, case_id, code,
+                                            context.now))
     if placed:
         await case_handlers.announce_new_case(context, case_id)
-        await query.message.reply_text(_("Thank you. The staff of {district} have it now.",
-                                         district=context.services.areas.district_name(
-                                             code, _.language)))
+        await query.message.reply_text(_("Thank you. The staff of {place} have it now.",
+                                         place=areas.unit_name(code, _.language)))
     else:
         await query.message.reply_text(_("Thank you. The programme staff have it."))
 
@@ -153,16 +153,10 @@ def register(application: Application) -> None:
 
 # -- the report's emergency path -----------------------------------------------------------------
 
-def emergency_alert_text(_: Translator, areas, district: str | None, ward: str | None,
-                         contact: str | None) -> str:
+def emergency_alert_text(_: Translator, areas, ward: str | None, contact: str | None) -> str:
     """What staff see at once when a reporter says a child is in danger now: where, and how
     to reach the reporter only if they agreed; never the child's name or the story."""
-    if ward:
-        place = areas.place(ward, _.language)
-    elif district:
-        place = areas.district_name(district, _.language)
-    else:
-        place = _("not given yet")
+    place = areas.place(ward, _.language) if ward else _("not given yet")
     lines = [_("🚨 <b>A child may be in danger right now</b>"),
              _("A report is being written; the full report follows when it is sent."),
              _("📍 Place: {place}", place=place)]
@@ -174,27 +168,26 @@ def emergency_alert_text(_: Translator, areas, district: str | None, ward: str |
     return "\n".join(lines)
 
 
-async def alert_emergency(context: BotContext, district: str | None, ward: str | None,
-                          contact: str | None, route_to: str | None = None) -> int:
-    """Alert the area's staff (its group, or its staff and the administrators) at once,
-    through the one notification path. `route_to` is the district to alert when the place
-    is not given yet (the reporter's own). Returns how many messages went out."""
+async def alert_emergency(context: BotContext, ward: str | None, contact: str | None,
+                          route_to: str | None = None) -> int:
+    """Alert the staff of the ward/commune (its group, or the staff covering it and the
+    administrators) at once, through the one notification path. `route_to` is the unit to
+    alert while the place is not given yet (the reporter's own). Returns messages sent."""
     i18n, areas = context.services.i18n, context.services.areas
-    route_to = district or route_to or ""
-    recipients = await routing.alert_recipients(context.db, route_to)
-    sent = 0
+    unit = ward or route_to or None
+    recipients = await routing.alert_recipients(context.db, unit, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
         if await notify(context, recipients.group_chat_id,
-                        emergency_alert_text(_, areas, district, ward, contact),
+                        emergency_alert_text(_, areas, ward, contact),
                         protect_content=True) is not None:
             return 1
-        recipients = routing.Recipients(
-            people=await routing.district_people(context.db, route_to))
+        recipients = routing.Recipients(people=await routing.unit_people(context.db, unit))
+    sent = 0
     for person in recipients.people:
         _ = i18n(person.language)
         delivered = await notify(context, person.telegram_id,
-                                 emergency_alert_text(_, areas, district, ward, contact),
+                                 emergency_alert_text(_, areas, ward, contact),
                                  protect_content=True)
         sent += delivered is not None
     return sent

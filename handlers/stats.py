@@ -63,7 +63,7 @@ def split_district(words: list[str], context: BotContext) -> tuple[str, str | No
         word = word.upper()
         if word == access.ALL.upper():
             return access.ALL
-        return word if context.services.areas.district(word) is not None else None
+        return word if context.services.areas.group(word) is not None else None
 
     if words and (code := district_code(words[-1])) is not None:
         return " ".join(words[:-1]), code
@@ -86,8 +86,8 @@ def _denied_text(context: BotContext) -> str:
     if context.user is None or not context.user.is_staff:
         return _("Statistics are for programme staff.")
     if context.user.district is None and not context.user.is_admin:
-        return _("Your account has no district yet; please ask an administrator.")
-    return _("Sorry, you can only see the figures of your own district.")
+        return _("Your account covers no ward or commune yet; please ask an administrator.")
+    return _("Sorry, you can only see the figures of your own area.")
 
 
 # -- the keyboard ----------------------------------------------------------------------------
@@ -103,8 +103,8 @@ def stats_keyboard(context: BotContext, shown: Period, scope: str):
             buttons.append((mark + _(label), callbacks.encode(NS, "p", candidate.token, scope)))
         rows.append(buttons)
     if context.user.is_admin:
-        choices = [(access.ALL, _("All districts"))] + [
-            (d.code, d.name(_.language)) for d in context.services.areas.districts()]
+        choices = [(access.ALL, _("Whole programme"))] + [
+            (d.code, d.name(_.language)) for d in context.services.areas.groups()]
         rows.append([(("✓ " if code == scope else "") + name,
                       callbacks.encode(NS, "p", shown.token, code)) for code, name in choices])
     rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])
@@ -237,7 +237,7 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
         await context.bot.send_document(chat_id, InputFile(book, filename=f"{stem}.xlsx"),
                                         caption=caption)
         await context.bot.send_document(chat_id, InputFile(picture, filename=f"{stem}.png"),
-                                        caption=_("Reports received per month by district."))
+                                        caption=_("Reports received per month by area."))
     except TelegramError as error:
         log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
 

@@ -22,19 +22,19 @@ async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
     member = tg.user(name)
     await member.send("/start")
     await users.update(tg.db, member.id, tg.clock.now(), role=role, district=district,
-                       onboarded=1)
+                       onboarded=1, scope=(district if role == "staff" else None))
     return member
 
 
 async def seed(tg):
     """Parents in Q8 (two wards) and BC, a collaborator and staff in Q8, an English parent."""
     return {
-        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="Q8-P01") for i in range(3)],
-        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="Q8-P02")],
-        "q8_en": [await person(tg, "Anna", district="Q8", ward="Q8-P02", language="en")],
-        "q8_off": [await person(tg, "Tắt", district="Q8", ward="Q8-P01", subscribed=False)],
-        "bc": [await person(tg, f"BC {i}", district="BC", ward="BC-TT") for i in range(2)],
-        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="Q8-P01")],
+        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="27427") for i in range(3)],
+        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="27424")],
+        "q8_en": [await person(tg, "Anna", district="Q8", ward="27424", language="en")],
+        "q8_off": [await person(tg, "Tắt", district="Q8", ward="27427", subscribed=False)],
+        "bc": [await person(tg, f"BC {i}", district="BC", ward="27595") for i in range(2)],
+        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="27427")],
     }
 
 
@@ -52,7 +52,7 @@ async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_r
     await lan.press("Bỏ qua ›")
     # Parents of Q8 only, opted-out excluded: 3 + 1 + 1.
     assert "Số người nhận hiện tại: 5" in lan.last_text
-    assert "Tất cả quận/huyện" not in lan.buttons  # no district choice for staff
+    assert "Toàn chương trình" not in lan.buttons  # no district choice for staff
     await lan.press("▫️ Cộng tác viên")
     assert "Số người nhận hiện tại: 6" in lan.last_text
     await lan.press("Tiếp tục ›")
@@ -84,13 +84,13 @@ async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg
     await compose(admin)
     await admin.press("Bỏ qua ›")
     assert "Số người nhận hiện tại: 7" in admin.last_text  # every subscribed parent
-    await admin.press("▫️ Huyện Bình Chánh")
+    await admin.press("▫️ Khu vực Bình Chánh cũ")
     assert "Số người nhận hiện tại: 2" in admin.last_text
-    await admin.press("✅ Huyện Bình Chánh")
-    await admin.press("▫️ Quận 8")
+    await admin.press("✅ Khu vực Bình Chánh cũ")
+    await admin.press("▫️ Khu vực Quận 8 cũ")
     assert "Số người nhận hiện tại: 5" in admin.last_text
     await admin.press("🏘 Phường/xã: tất cả")
-    await admin.press("▫️ Phường 2")
+    await admin.press("▫️ Phường Bình Đông")
     await admin.press("‹ Xong")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("🌐 Ngôn ngữ: mọi ngôn ngữ")

@@ -54,13 +54,13 @@ async def world(tg):
     people = {
         "parent1": await person(tg, "Mẹ Hoa"),  # parents give no district when signing up
         "parent2": await person(tg, "Ba Minh"),
-        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="Q8-P01"),
+        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="27427"),
         "stopped": await person(tg, "Đã tắt", subscribed=False),
         "waiting": await person(tg, "Chờ chỗ"),
-        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="Q8-P01"),
-        "bc1": await person(tg, "BC một", district="BC", ward="BC-TT"),
-        "bc2": await person(tg, "BC hai", district="BC", ward="BC-TT"),
-        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="Q8-P02"),
+        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="27427"),
+        "bc1": await person(tg, "BC một", district="BC", ward="27595"),
+        "bc2": await person(tg, "BC hai", district="BC", ward="27595"),
+        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="27424"),
     }
     for name in ("parent1", "stopped", "ctv"):
         assert await join(tg, people[name], ids["q8"]) == "going"
@@ -97,12 +97,12 @@ async def test_q8_staff_reach_exactly_the_people_registered_for_their_event(tg):
     # Upcoming and recent events of Q8 and programme-wide ones; not BC's, not last month's.
     assert offered == ["🧒 22/05 · Sinh hoạt tuần trước (1)", "🧒 01/06 · CLB Q8 & bạn bè (3)",
                        "🧒 01/06 · Diễn đàn trẻ em 1/6 (3)"]
-    assert "quận/huyện mình" in lan.last_text
+    assert "phường, xã mình phụ trách" in lan.last_text
     await lan.press("🧒 01/06 · CLB Q8 & bạn bè (3)")
     # Mẹ Hoa and the collaborator; the parent who turned announcements off is left out.
     assert "Số người nhận hiện tại: 2" in lan.last_text
     assert "📅 Đã đăng ký “CLB Q8 &amp; bạn bè” (01/06/2021 08:30)" in lan.last.raw_text
-    assert "Quận 8" not in lan.last_text.split("\n")[1]  # the event stands for the place
+    assert "Khu vực Quận 8 cũ" not in lan.last_text.split("\n")[1]  # the event stands for the place
     assert "✅ 📅 CLB Q8 & bạn bè" in lan.buttons
     await lan.press("▫️ ⏳ Gồm cả danh sách chờ")
     assert "Số người nhận hiện tại: 3" in lan.last_text  # + the waiting list (Chờ chỗ)
@@ -131,7 +131,7 @@ async def test_staff_reach_only_their_district_of_a_programme_wide_event(tg):
     await lan.press("🧒 01/06 · Diễn đàn trẻ em 1/6 (3)")
     # BC một and Mẹ Hoa (no district) registered too, but Q8 staff reach Q8 people only.
     assert "Số người nhận hiện tại: 1" in lan.last_text
-    assert "Quận 8" in lan.last_text
+    assert "Khu vực Quận 8 cũ" in lan.last_text
     await lan.press("Tiếp tục ›")
     await lan.press("✅ Gửi ngay")
     await tg.settle()
@@ -173,7 +173,7 @@ async def test_administrators_pick_any_event_and_pressing_again_clears_it(tg):
     assert "Số người nhận hiện tại: 7" in before  # every subscribed parent, no event
     await admin.press(CHOOSE)
     assert "🎓 01/06 · Tập huấn BC (2)" in event_buttons(admin)
-    assert "quận/huyện mình" not in admin.last_text
+    assert "phường, xã mình phụ trách" not in admin.last_text
     await admin.press("🎓 01/06 · Tập huấn BC (2)")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("✅ 📅 Tập huấn BC")  # pressing again clears the choice
@@ -231,17 +231,17 @@ async def test_history_names_the_event_and_stays_within_one_message(tg):
     admin = tg.admin
     await admin.send("/start")
     event_id = await make_event(tg, title="Tập huấn " + "kỹ năng bảo vệ trẻ em " * 5)
-    wards = frozenset(ward.code for ward in tg.app.services.areas.wards("Q8"))
+    wards = frozenset(ward.code for ward in tg.app.services.areas.units_in("Q8"))
     audience = Audience(roles=frozenset({"public", "collaborator", "staff"}),
                         districts=frozenset({"Q8"}), wards=wards, event_id=event_id,
                         event_waiting=True)
-    for _ in range(10):
+    for _ in range(15):
         await delivery.enqueue(tg.db, kind="broadcast", content=Content(texts={"vi": "Hẹn gặp"}),
                                now=tg.clock.now(), audience=audience,
                                scheduled_at=tg.clock.now() + dt.timedelta(days=2),
                                created_by=admin.id, district=None, report_chat_id=admin.id)
     await admin.send("/broadcasts")
     shown = admin.last.raw_text
-    # Ten such entries would pass 4096 characters: whole entries are left out, none cut.
-    assert len(shown) <= 4096 and 3 <= shown.count("gồm cả danh sách chờ") < 10
-    assert "Phường 16" in shown and "“Tập huấn kỹ năng bảo vệ trẻ em" in shown
+    # Fifteen such entries would pass 4096 characters: whole entries are left out, none cut.
+    assert len(shown) <= 4096 and 3 <= shown.count("gồm cả danh sách chờ") < 15
+    assert "Phường Phú Định" in shown and "“Tập huấn kỹ năng bảo vệ trẻ em" in shown

@@ -29,6 +29,7 @@ async def person(tg, name="Phụ huynh", *, role="public", district=None, ward=N
     now = tg.clock.now()
     await users.touch(tg.db, user_id, name, language, now)
     await users.update(tg.db, user_id, now, role=role, district=district, ward=ward,
+                       scope=(district if role == "staff" else None),
                        onboarded=1, subscribed_announcements=int(subscribed),
                        subscribed_reminders=int(subscribed))
     return user_id

@@ -137,8 +137,8 @@ async def test_who_may_take_attendance(tg):
     assert TITLE not in bc_staff.last_text
     for data in (f"evt:o:{event_id}:0", f"evt:m:{event_id}:{lan.id}:0"):
         answer = await bc_staff.press_data(data)
-        assert answer == {"text": "Bạn không điểm danh được sự kiện này: chỉ cán bộ của "
-                                  "quận/huyện tổ chức mới điểm danh được.", "show_alert": True}
+        assert answer == {"text": "Bạn không điểm danh được sự kiện này: chỉ cán bộ phụ "
+                                  "trách phường, xã hoặc khu vực tổ chức mới điểm danh được.", "show_alert": True}
     # A collaborator registered for the event sees no button and cannot mark themselves.
     await lan.send("/events")
     await lan.press(f"1. {TITLE}")

@@ -136,7 +136,7 @@ async def test_forged_and_foreign_buttons_change_nothing(tg):
 
 async def test_staff_figures_and_csv_read_back(tg):
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
-    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="27418")
     await users.update(tg.db, lan.id, tg.clock.now(), phone="84901234567",
                        display_name="=HYPERLINK(\"x\")")
     mai = await person(tg, "Nguyễn Thị Mai", role="collaborator", district="Q8")
@@ -152,9 +152,9 @@ async def test_staff_figures_and_csv_read_back(tg):
     raw = tg.server.files[document.document["file_id"]].data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã",
+    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã",
                            "Số điện thoại", "Trạng thái"]
-    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Quận 8", "Phường 5",
+    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Khu vực Quận 8 cũ", "Phường Chánh Hưng",
                             "84901234567", "Đã đăng ký"]
     assert rows[2][1] == "Nguyễn Thị Mai" and rows[2][6] == "Danh sách chờ"
     assert "Đã đăng ký: 1 · chờ: 1" in document.content

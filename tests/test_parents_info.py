@@ -30,11 +30,11 @@ async def make_parent(tg, name="Lan", language="vi", **fields):
     return person
 
 
-async def make_staff(tg, name, district):
+async def make_staff(tg, name, district, scope=None):
     person = tg.user(name)
     await person.send("/menu")
     await users.update(tg.db, person.id, tg.clock.now(), role="staff", status="active",
-                       district=district, onboarded=1)
+                       district=district, scope=scope or district, onboarded=1)
     return person
 
 
@@ -221,37 +221,35 @@ def test_ward_contact_needs_three_valid_lines():
 async def test_staff_keep_ward_contacts_and_parents_see_them(tg):
     staff = await make_staff(tg, "Chị Mai", "Q8")
     await staff.send("/wardcontact")
-    await staff.press("Phường 5")
+    await staff.press("Phường Chánh Hưng")
     assert "Chưa có liên hệ" in staff.last_text
     await staff.send("chị Hoa")
     assert "ba dòng" in staff.last_text  # wrong shape: stays on the step
     await staff.send("Nguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00")
     assert "Đã lưu" in staff.last_text
-    assert (await ward_contacts.get(tg.db, "Q8-P05")).phone == "0909 123 456"
-    assert [e.action for e in await audit.entries(tg.db, "ward", "Q8-P05")] == ["ward_contact_set"]
+    assert (await ward_contacts.get(tg.db, "27418")).phone == "0909 123 456"
+    assert [e.action for e in await audit.entries(tg.db, "ward", "27418")] == ["ward_contact_set"]
 
     lan = await make_parent(tg)
     await lan.send("/info")
     await lan.press("📍 Liên hệ phường, xã")
-    await lan.press("Quận 8")
-    await lan.press("Phường 5")
+    await lan.press("Phường Chánh Hưng")
     assert "Nguyễn Thị Hoa" in lan.last_text and "0909 123 456" in lan.last_text
-    assert (await users.get(tg.db, lan.id)).ward == "Q8-P05"  # remembered for questions
+    assert (await users.get(tg.db, lan.id)).ward == "27418"  # remembered for questions
     await lan.send("/info")
     await lan.press("📍 Liên hệ phường, xã")  # now shown at once
     assert "Nguyễn Thị Hoa" in lan.last_text
     await lan.press("🔄 Phường, xã khác")
-    await lan.press("Quận 8")
-    await lan.press("Phường 6")
+    await lan.press("Phường Bình Đông")
     assert "Chưa có liên hệ" in lan.last_text and "111" in lan.last_text
 
 
 async def test_staff_cannot_change_another_districts_contacts(tg):
     staff = await make_staff(tg, "Anh Tâm", "BC")
     await staff.send("/wardcontact")
-    answer = await staff.press_data("wct:w:Q8-P05")
+    answer = await staff.press_data("wct:w:27418")
     assert answer["show_alert"]
     parent = await make_parent(tg)
     await parent.send("/wardcontact")
     assert "dành cho cán bộ" in parent.last_text
-    assert await ward_contacts.get(tg.db, "Q8-P05") is None
+    assert await ward_contacts.get(tg.db, "27418") is None

@@ -29,7 +29,7 @@ def _bot_texts(who, last: int = 4) -> list[str]:
 
 async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_area(tg):
     mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
-    lan = await person(tg, "Lan", role="public", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
     text = "bé nhà bên bị xâm hại tình dục"
     await lan.send(text)
     answer = _emergency(lan)
@@ -40,9 +40,9 @@ async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_ar
 
     await lan.press(TIP)
     (case,) = await _cases(tg)
-    assert case["district"] == "Q8" and case["ward"] == "Q8-P05" and case["urgent"]
+    assert case["district"] == "Q8" and case["ward"] == "27418" and case["urgent"]
     assert case["code"] in lan.last_text and "ẩn danh" in lan.last_text
-    assert "Phường 5" in lan.last_text  # the known place: nothing more to ask
+    assert "Phường Chánh Hưng" in lan.last_text  # the known place: nothing more to ask
     assert case["code"] in mai.last_text  # the area's staff alerted at once
     full = await casework.view(tg.db, cipher_for(tg.app.services),
                                await _staff_user(tg, mai), case["id"], tg.clock.now())
@@ -67,15 +67,15 @@ async def test_a_tip_without_a_known_place_asks_it_in_one_tap_and_moves_to_that_
     assert TIP in _emergency(lan).buttons and "🤝 Nên làm gì" in _emergency(lan).buttons
     await lan.press(TIP)
     (case,) = await _cases(tg)
-    assert case["district"] == "" and case["code"].startswith("TIN-")  # a case at once
+    assert case["ward"] == "" and case["district"] == ""  # a case at once, place unknown
     assert tg.admin.bot_messages and case["code"] in tg.admin.last_text  # programme staff know
     assert "Trẻ ở khu vực nào" in lan.last_text and "Bỏ qua" in lan.buttons
-    await lan.press("Quận 8")
+    await lan.press("Phường Phú Định")
     (case,) = await _cases(tg)
-    assert case["district"] == "Q8"
+    assert case["district"] == "Q8" and case["ward"] == "27427"
     assert case["code"] in mai.last_text
     assert not an.bot_messages or case["code"] not in an.last_text
-    assert "Quận 8" in lan.last_text
+    assert "Phường Phú Định" in lan.last_text
 
 
 async def test_a_tip_can_skip_the_place(tg):
@@ -84,11 +84,11 @@ async def test_a_tip_can_skip_the_place(tg):
     await lan.press(TIP)
     await lan.press("Bỏ qua")
     (case,) = await _cases(tg)
-    assert case["district"] == "" and "Cán bộ chương trình" in lan.last_text
+    assert case["ward"] == "" and "Cán bộ chương trình" in lan.last_text
 
 
 async def test_everyday_words_get_no_alarm(tg):
-    lan = await person(tg, "Lan", role="public", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
     for text in ("nhắc con đánh răng", "cho em xin danh sach lop", "dap an bai 3",
                  "con thích đạp xe", "Hiep Phuoc co sinh hoat he ko"):
         await lan.send(text)
@@ -109,7 +109,7 @@ def test_the_emergency_answer_fits_a_small_phone_screen(tg):
 
 
 async def test_danger_now_puts_police_and_ambulance_first(tg):
-    lan = await person(tg, "Lan", role="public", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
     await lan.send("bé đang bất tỉnh, chảy máu nhiều")
     text = _emergency(lan).content
     assert text.index("113") < text.index("111")
@@ -138,10 +138,9 @@ async def test_sos_later_in_the_report_alerts_with_the_place_given(tg):
     lan = await person(tg, "Lan", role="public", district=None, ward=None)
     await lan.send("/report")
     await lan.press("Không, hiện chưa")
-    await lan.press("Quận 8")
-    await lan.press("Phường 5")
+    await lan.press("Phường Bình Đông")
     await lan.press(SOS)
-    assert "Phường 5" in mai.last_text and "nguy hiểm" in mai.last_text
+    assert "Phường Bình Đông" in mai.last_text and "nguy hiểm" in mai.last_text
     assert "Bỏ qua" in lan.buttons  # the place question again, to continue
 
 
@@ -160,7 +159,7 @@ async def test_an_old_sos_button_always_works(tg):
     first = next(m for m in reversed(lan.bot_messages) if m.inline_keyboard)
     old = next(d for d in first.callback_data() if d.startswith("rep:sos:"))
     await lan.press("Không, hiện chưa")
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
     # The 🆘 of the first question, still on the person's screen: it works, not "expired".
     answer = await lan._callback(lan.user, first.message_id, old, forge=True)
     assert not (answer or {}).get("show_alert")
@@ -182,7 +181,7 @@ async def test_the_reporters_number_reaches_staff_only_with_consent(tg):
     lan = await person(tg, "Lan")
     await answer_until_review(tg, lan, share_phone=True)
     await lan.press(SOS)  # at the review, after agreeing to be called back
-    assert lan.user.phone in mai.last_text and "Phường 5" in mai.last_text
+    assert lan.user.phone in mai.last_text and "Phường Chánh Hưng" in mai.last_text
     hoa = await person(tg, "Hoa")
     await answer_until_review(tg, hoa, share_phone=False)
     await hoa.press(SOS)

@@ -18,6 +18,7 @@ async def person(tg, name: str, role: str, district: str | None, user_id: int):
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, "vi", now)
     await users.update(tg.db, user.id, now, role=role, district=district, onboarded=1,
+                       scope=(district if role == "staff" else None),
                        status="active")
     return user
 
@@ -28,11 +29,11 @@ async def test_district_staff_see_their_district_in_vietnamese(tg):
     await hoa.send("/stats Q1 2021")
     text = hoa.last_text
     assert "Thống kê quý 1/2021" in text
-    assert "Quận 8 · số liệu lúc 25/05/2021 09:00" in text
+    assert "Khu vực Quận 8 cũ · số liệu lúc 25/05/2021 09:00" in text
     assert "Đã nhận: 3 (khẩn cấp: 1)" in text
-    assert "Theo phường/xã: Phường 1: 2 · Phường 4: 1" in text
-    assert "Theo quận/huyện" not in text  # one district only
-    assert "Tân Túc" not in text and "Bình Chánh" not in text
+    assert "Theo phường/xã: Phường Phú Định: 2 · Phường Bình Đông: 1" in text
+    assert "Theo khu vực" not in text  # one area only
+    assert "Tân Nhựt" not in text and "Bình Chánh" not in text
     # Medians and 90th percentiles, numbers the Vietnamese way (decimal comma).
     assert "Thời gian đến khi tiếp nhận: trung vị 4 giờ, 90% trong vòng 8,8 giờ (3 hồ sơ)" in text
     assert "Thời gian đến khi đóng hồ sơ: trung vị 30 ngày, 90% trong vòng 30,8 ngày (3 hồ sơ)" in text
@@ -61,14 +62,14 @@ async def test_district_staff_cannot_see_another_district(tg):
     await seed(tg)
     hoa = await person(tg, "Hoa", "staff", "Q8", 7001)
     await hoa.send("/stats Q1 2021 BC")
-    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình."
+    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của khu vực mình phụ trách."
     await hoa.send("/export Q1 2021 all")
-    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình."
+    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của khu vực mình phụ trách."
     await hoa.send("/stats Q1 2021")
     before = hoa.last_text
     for forged in ("sta:p:q20211:BC", "sta:x:q20211:all", "sta:p:q20211:all"):
         answer = await hoa.press_data(forged)
-        assert answer == {"text": "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình.",
+        assert answer == {"text": "Xin lỗi, bạn chỉ xem được số liệu của khu vực mình phụ trách.",
                           "show_alert": True}
     answer = await hoa.press_data("sta:p:q20219:Q8")
     assert answer == {"text": "Nút này không hợp lệ.", "show_alert": True}
@@ -103,16 +104,16 @@ async def test_administrators_see_all_and_can_narrow_to_a_district(tg):
     await admin.send("/start")
     await admin.send("/stats quý 1 2021")
     text = admin.last_text
-    assert "tất cả quận/huyện" in text
+    assert "toàn chương trình" in text
     assert "Đã nhận: 4 (khẩn cấp: 2)" in text
-    assert "Theo quận/huyện: Quận 8: 3 · Huyện Bình Chánh: 1" in text
+    assert "Theo khu vực: Khu vực Quận 8 cũ: 3 · Khu vực Bình Chánh cũ: 1" in text
     assert "Thông báo: 2, đến được 10/14 người, không liên lạc được 14,3%" in text
     assert "Sự kiện: 2 (hủy 1); tham gia 4, danh sách chờ 1, có mặt 4" in text
     assert "• Sinh hoạt CLB trẻ em (20/02): tham gia 2, chờ 0, có mặt 2" in text
     assert "Truyền thông phòng chống xâm hại" not in text  # cancelled: not listed
-    assert "✓ Tất cả quận/huyện" in admin.buttons
-    await admin.press("Huyện Bình Chánh")
-    assert "Huyện Bình Chánh · số liệu lúc" in admin.last_text
+    assert "✓ Toàn chương trình" in admin.buttons
+    await admin.press("Khu vực Bình Chánh cũ")
+    assert "Khu vực Bình Chánh cũ · số liệu lúc" in admin.last_text
     assert "Đã nhận: 1 (khẩn cấp: 1)" in admin.last_text
 
 
@@ -139,15 +140,15 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
     documents = [m for m in hoa.bot_messages if m.document]
     assert [m.document["file_name"] for m in documents] == [
         "thong-ke_Q8_q20211.xlsx", "thong-ke_Q8_q20211.png"]
-    assert documents[0].caption == "📊 Thống kê quý 1/2021, Quận 8: 3 báo cáo, 4 hồ sơ."
-    assert any("Đang chuẩn bị bảng tính và biểu đồ quý 1/2021, Quận 8" in (m.text or "")
+    assert documents[0].caption == "📊 Thống kê quý 1/2021, Khu vực Quận 8 cũ: 3 báo cáo, 4 hồ sơ."
+    assert any("Đang chuẩn bị bảng tính và biểu đồ quý 1/2021, Khu vực Quận 8 cũ" in (m.text or "")
                for m in hoa.bot_messages)
 
     book = load_workbook(io.BytesIO(tg.server.file_bytes(documents[0].document["file_id"])))
     codes = [row[0] for row in book["Danh sách hồ sơ"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["Q8-2020-0009", "Q8-2021-0001", "Q8-2021-0002", "Q8-2021-0003"]
+    assert codes == ["TE-2020-0009", "TE-2021-0001", "TE-2021-0002", "TE-2021-0003"]
     summary = {row[0]: row[1] for row in book["Tóm tắt"].iter_rows(values_only=True)}
-    assert summary["Phạm vi"] == "Quận 8"
+    assert summary["Phạm vi"] == "Khu vực Quận 8 cũ"
     assert summary["Số báo cáo nhận được"] == 3
     width, height = png_size(tg.server.file_bytes(documents[1].document["file_id"]))
     assert width > 600 and height > 300
@@ -163,7 +164,7 @@ async def test_export_button_under_the_figures(tg):
     admin = tg.admin
     await admin.send("/start")
     await admin.send("/stats Q1 2021 Q8")
-    assert "Quận 8 · số liệu lúc" in admin.last_text
+    assert "Khu vực Quận 8 cũ · số liệu lúc" in admin.last_text
     answer = await admin.press("📥 Bảng tính và biểu đồ")
     assert answer == {"text": "Đang chuẩn bị bảng tính…", "show_alert": False}
     await tg.settle()

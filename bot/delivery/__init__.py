@@ -143,13 +143,15 @@ async def _tick(application: Application, now: dt.datetime) -> None:
 
 
 def may_control(actor: User, delivery: Delivery) -> bool:
-    """Administrators control every delivery; staff their own and their district's."""
+    """Administrators control every delivery; staff their own and their programme area's."""
     if actor.is_admin:
         return True
     if not actor.is_staff:
         return False
+    from bot import scope  # bot.scope needs the map; the delivery engine loads without it
+
     return delivery.created_by == actor.telegram_id or (
-        delivery.district is not None and delivery.district == actor.district
+        delivery.district is not None and delivery.district == scope.home_group(actor)
     )
 
 

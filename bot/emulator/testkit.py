@@ -25,7 +25,7 @@ from bot.emulator.records import ChatState, MessageRecord, UserState
 from bot.emulator.server import BotAPIServer
 
 _LOGGER = logging.getLogger(__name__)
-DEFAULT_LOCATION = (10.7626, 106.6602)  # District 8, Ho Chi Minh City
+DEFAULT_LOCATION = (10.7423, 106.6767)  # Phường Chánh Hưng (former District 8), HCMC
 
 
 def _same_label(a: str, b: str) -> bool:

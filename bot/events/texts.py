@@ -49,8 +49,8 @@ def scope(_: Translator, event: Event, areas: Areas) -> str:
     if event.ward:
         return areas.place(event.ward, _.language)
     if event.district:
-        return areas.district_name(event.district, _.language)
-    return _("whole programme (District 8 and Binh Chanh)")
+        return areas.group_name(event.district, _.language)
+    return _("whole programme (the former District 8 and Binh Chanh areas)")
 
 
 def audience(_: Translator, event: Event) -> str:

@@ -1,7 +1,7 @@
 """A quick tip: what someone typed about a child in danger becomes a case at once.
 
 The person taps "pass it to staff now" under the emergency answer; the typed text is the
-case's description, the place is the person's own ward if the bot knows it, or the district
+case's description, the place is the person's own ward/commune if the bot knows it, or the one
 they tap (or none: then the programme's administrators get it). The tip is anonymous: no name
 or number is kept. Like a report, it gets the Decree's clocks and an audit entry, in one
 transaction.
@@ -21,8 +21,6 @@ from storage import audit, cases
 from storage.db import Database
 from storage.users import User
 
-# Case code prefix of a tip whose place nobody knows (routed to the administrators).
-UNKNOWN_PLACE_PREFIX = "TIN"
 # The Article 10 group (or "at risk" / "other") a tip of each category is filed under.
 SITUATION_OF = {
     "violence": "i",
@@ -44,19 +42,18 @@ def is_urgent(verdict: Verdict | None) -> bool:
 
 async def submit_tip(
     db: Database, cipher, areas: Areas, reporter: User, text: str, category: str | None,
-    district_code: str | None, ward_code: str | None, now: dt.datetime, rules: CaseRules,
-    timezone: ZoneInfo, urgent: bool,
+    ward_code: str | None, now: dt.datetime, rules: CaseRules, timezone: ZoneInfo,
+    urgent: bool,
 ) -> Submitted:
     """Open a case from a typed disclosure. Raises casework.RateLimited like a report."""
     if await casework.reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise casework.RateLimited(reporter.telegram_id)
-    ward = areas.ward(ward_code)
-    district = areas.district(ward.district if ward else district_code)
-    description = text[: rules.description_max_chars]
+    unit = areas.unit(ward_code)
     new = cases.NewCase(
-        prefix=district.case_prefix if district else UNKNOWN_PLACE_PREFIX,
-        district=district.code if district else "",
-        ward=ward.code if ward else "",
+        prefix=areas.case_prefix,
+        district=areas.group_of(unit.code) or "" if unit else "",
+        ward=unit.code if unit else "",
+        reported_place=unit.code if unit else None,
         reporter_id=reporter.telegram_id,
         reporter_role=reporter.role if reporter.is_active else "public",
         urgent=urgent,
@@ -65,7 +62,7 @@ async def submit_tip(
         child_sex="unknown",
         children=1,
         situations=(SITUATION_OF.get(category or "", "risk"),),
-        description=description,
+        description=text[: rules.description_max_chars],
     )
     year = now.astimezone(timezone).year
     async with db.transaction():
@@ -75,23 +72,24 @@ async def submit_tip(
             await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
                                      deadline.remind_at)
         await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
-                           code=code, district=new.district, urgent=new.urgent,
+                           code=code, ward=new.ward, urgent=new.urgent,
                            source="quick_tip", category=category)
     return Submitted(case_id, code)
 
 
 async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
-                    district_code: str, now: dt.datetime) -> bool:
-    """The district of a tip sent without a place, chosen by its sender (once)."""
-    district = areas.district(district_code)
-    if district is None:
+                    unit_code: str, now: dt.datetime) -> bool:
+    """The ward/commune of a tip sent without a place, chosen by its sender (once)."""
+    unit = areas.unit(unit_code)
+    if unit is None:
         return False
     owner = await cases.get_reporter_messages(db, case_id)
     if owner is None or owner[0] != reporter.telegram_id:
         return False
     async with db.transaction():
-        changed = await cases.set_place(db, case_id, district.code, "", now)
+        changed = await cases.set_place(db, case_id, areas.group_of(unit.code) or "",
+                                        unit.code, now)
         if changed:
             await audit.record(db, reporter.telegram_id, "case_place", "case", case_id, now,
-                               district=district.code, source="quick_tip")
+                               ward=unit.code, source="quick_tip")
     return bool(changed)

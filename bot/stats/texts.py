@@ -92,11 +92,11 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     lines = [_("Received: <b>{count}</b> (urgent: {urgent})",
                count=_.number(reports.received), urgent=_.number(reports.urgent))]
     if figures.district is None:
-        lines.append(_("By district: {list}", list=_pairs(
-            ((areas.district_name(code, lang), n) for code, n in reports.by_district.items()),
+        lines.append(_("By area: {list}", list=_pairs(
+            ((areas.group_name(code, lang), n) for code, n in reports.by_district.items()),
             _)))
     lines.append(_("By ward: {list}", list=_pairs(
-        ((areas.place(code, lang) if figures.district is None else areas.ward_name(code, lang),
+        ((areas.place(code, lang) if figures.district is None else areas.unit_name(code, lang),
           n) for code, n in reports.by_ward.items()), _, TOP_WARDS)))
     lines.append(_("By group: {list}", list=_pairs(
         ((labels.group_label(code, p), n) for code, n in reports.by_group.items()), _,
