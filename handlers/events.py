@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 NS = "ev"
 PAGE_SIZE = 5
-TITLE_IN_BUTTON = 28
 
 
 async def relevant_events(context: BotContext) -> list[Event]:
@@ -56,7 +55,7 @@ async def _list_view(context: BotContext, page: int):
         for number, event in enumerate(shown, start=page * PAGE_SIZE + 1):
             lines.append("")
             lines.append(texts.list_line(_, number, event, states.get(event.id)))
-            rows.append([(f"{number}. {_short(event.title)}",
+            rows.append([(f"{number}. {texts.button_label(_, event)}",
                           callbacks.encode(NS, "o", event.id, page))])
         lines.append("")
         lines.append(_("Tap an event to see details and register."))
@@ -64,10 +63,6 @@ async def _list_view(context: BotContext, page: int):
     if context.user.is_staff:
         rows.append([(_("➕ New event"), callbacks.encode(events_admin.NS, "new"))])
     return "\n".join(lines), keyboards.inline(rows) if any(rows) else None
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= TITLE_IN_BUTTON else title[: TITLE_IN_BUTTON - 1] + "…"
 
 
 async def _card_view(context: BotContext, event: Event, page: int):

@@ -8,6 +8,7 @@ import html
 from bot.areas import Areas
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
+from bot.text import shorten
 from storage.events import Counts
 
 DATE_ERRORS = {
@@ -56,6 +57,13 @@ def scope(_: Translator, event: Event, areas: Areas) -> str:
 def audience(_: Translator, event: Event) -> str:
     groups = [key for key in AUDIENCES if key in event.audience]
     return ", ".join(_(AUDIENCES[key]) for key in groups)
+
+
+def button_label(_: Translator, event: Event, limit: int = 40) -> str:
+    """'01/06 · Tập huấn quyền trẻ em cho…': the day first, so two trainings with similar
+    titles can be told apart, and the title cut between words."""
+    day = _.local(event.starts_at).strftime("%d/%m")
+    return f"{day} · {shorten(event.title, max(12, limit - len(day) - 3))}"
 
 
 def kind(_: Translator, event: Event) -> str:

@@ -9,7 +9,7 @@ from bot.areas import Areas
 from bot.i18n import Html, Translator
 from bot.stats import labels
 from bot.stats.figures import Durations, Statistics
-from bot.text import truncate
+from bot.text import shorten, truncate
 
 MESSAGE_LIMIT = 4096
 TOP_WARDS = 6
@@ -54,7 +54,7 @@ def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = 
     items = list(items)
     shown = items if limit is None else items[:limit]
     # A colon, because many labels end in a number themselves ("Quận 8: 3").
-    text = " · ".join(f"{html.escape(truncate(label, LABEL_LIMIT), quote=False)}: "
+    text = " · ".join(f"{html.escape(shorten(label, LABEL_LIMIT), quote=False)}: "
                       f"{_.number(count)}" for label, count in shown)
     if limit is not None and len(items) > limit:
         text += " · " + _("{count} more", count=_.number(len(items) - limit))
@@ -67,7 +67,7 @@ def event_lines(figures: Statistics, _: Translator) -> list[str]:
     held = [row for row in figures.events.rows if row.status == "active"]
     lines = [
         _("• {title} ({day}): going {going}, waiting {waiting}, attended {attended}",
-          title=truncate(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
+          title=shorten(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
           going=_.number(row.going), waiting=_.number(row.waiting),
           attended=_.number(row.attended))
         for row in held[:TOP_EVENTS]
