@@ -34,3 +34,18 @@ class FakeClock:
 
     def set(self, when: dt.datetime) -> None:
         self._now = when.astimezone(dt.UTC)
+
+
+class OffsetClock:
+    """The system time moved forward on request (the sandbox's `/clock +1d`): time still
+    runs, so scheduled work keeps its pace, but reminders and deadlines can be shown."""
+
+    def __init__(self, offset: dt.timedelta = dt.timedelta()) -> None:
+        self.offset = offset
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.offset += dt.timedelta(**delta)
+        return self.now()
