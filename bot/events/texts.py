@@ -59,10 +59,13 @@ def audience(_: Translator, event: Event) -> str:
     return ", ".join(_(AUDIENCES[key]) for key in groups)
 
 
-def button_label(_: Translator, event: Event, limit: int = 40) -> str:
+def button_label(_: Translator, event: Event, limit: int = 40, with_time: bool = False) -> str:
     """'01/06 · Tập huấn quyền trẻ em cho…': the day first, so two trainings with similar
-    titles can be told apart, and the title cut between words."""
+    titles can be told apart, and the title cut between words (`with_time`: sessions of
+    one day, as attendance lists them)."""
     day = _.local(event.starts_at).strftime("%d/%m")
+    if with_time:
+        day = f"{day} {_.time(event.starts_at)}"
     return f"{day} · {shorten(event.title, max(12, limit - len(day) - 3))}"
 
 
@@ -100,6 +103,9 @@ def card(
     if event.registration_deadline and event.takes_registrations:
         lines.append(_("Register before: {deadline}",
                        deadline=moment(_, event.registration_deadline)))
+    if event.example:
+        lines.append(_("✏️ An example from the yearly plan: edit it to fit, or cancel it.")
+                     if figures else _("🗓 Planned: the time and place may still change."))
     if event.description:
         lines.append("")
         lines.append(_escape(event.description))
