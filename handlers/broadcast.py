@@ -625,8 +625,7 @@ async def enter_when(update: Update, context: BotContext) -> int:
         # The one date parser of the bot: what /newevent reads, a broadcast reads too.
         when = dates.parse_start(update.message.text, now, context.services.settings.timezone)
     except dates.DateError as error:
-        await update.message.reply_text(
-            _(event_texts.DATE_ERRORS.get(error.code, event_texts.DATE_ERRORS["unreadable"])))
+        await update.message.reply_text(event_texts.date_error(_, error.code))
         return WHEN
     if when <= now + dt.timedelta(minutes=1):
         await update.message.reply_text(

@@ -195,13 +195,31 @@ async def test_staff_create_an_event_step_by_step(tg):
     await staff.send("không giới hạn")
     assert "số nguyên" in staff.last_text
     await staff.send("30")
+    # The registration deadline: a choice, or a typed day and time.
+    assert "Hạn đăng ký đến khi nào?" in staff.last_text and "17h 31/05" in staff.last_text
+    await staff.send("8h 2/6")
+    assert "trước giờ bắt đầu" in staff.last_text
+    await staff.send("17h 30/5")
+    assert "Hạn đăng ký: <b>Chủ Nhật, 30/05/2021, 17:00</b>" in staff.last.raw_text
+    # The reminders: the usual three ticked; one added, one removed.
+    assert staff.buttons[:5] == ["✅ Trước 7 ngày", "▫️ Trước 3 ngày", "✅ Trước 1 ngày",
+                                 "✅ Trước 2 giờ", "▫️ Trước 1 giờ"]
+    await staff.press("✅ Trước 7 ngày")
+    await staff.press("▫️ Trước 3 ngày")
+    await staff.press("Xong ›")
+    assert any("Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ." == m.content
+               for m in staff.bot_messages)
     await staff.send("bỏ qua")
     assert "Hè vui an toàn" in staff.last_text and "Quận 8" in staff.last_text
+    assert "Hạn đăng ký: Chủ Nhật, 30/05/2021, 17:00" in staff.last_text
     await staff.press("✅ Lưu")
-    assert "Đã lưu" in staff.last_text and "Thứ Hai, 31/05/2021, 08:30" in staff.last_text
+    assert "Đã lưu" in staff.last_text and "Thứ Bảy, 29/05/2021, 08:30" in staff.last_text
+    assert "Thứ Hai, 31/05/2021, 08:30" in staff.last_text
     [event] = await store.upcoming(tg.db, tg.clock.now())
     assert (event.title, event.district, event.capacity, event.place) == (
         "Hè vui an toàn", "Q8", 30, "Nhà văn hoá Phường 5")
+    assert event.registration_deadline == local(2021, 5, 30, 17, 0)
+    assert event.reminder_offsets == (3 * 1440, 1440, 120)
     assert event.audience == {"parents", "collaborators"}
     assert event.starts_at == local(2021, 6, 1, 8, 30)
 
