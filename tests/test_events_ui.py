@@ -207,7 +207,7 @@ async def test_staff_create_an_event_step_by_step(tg):
     await staff.press("✅ Trước 7 ngày")
     await staff.press("▫️ Trước 3 ngày")
     await staff.press("Xong ›")
-    assert any("Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ." == m.content
+    assert any(m.content == "Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ."
                for m in staff.bot_messages)
     await staff.send("bỏ qua")
     assert "Hè vui an toàn" in staff.last_text and "Quận 8" in staff.last_text
