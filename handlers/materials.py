@@ -206,6 +206,9 @@ async def deliver(context: BotContext, chat_id: int, material: Material) -> None
 async def materials_command(update: Update, context: BotContext) -> int:
     _note_seen(context)
     query = " ".join(context.args or [])
+    if not query and update.message.text and not update.message.text.startswith("/"):
+        # Typed anywhere: "tìm tài liệu bạo lực" is a search, not just the menu.
+        query = search.typed_query(update.message.text) or ""
     if query:
         await _search_and_answer(update, context, query)
         return SEARCH
@@ -220,7 +223,8 @@ async def typed_search(update: Update, context: BotContext) -> int | None:
     if not seen or context.now - dt.datetime.fromisoformat(seen) > SEARCH_MODE_FOR:
         return await leave_and_redispatch(update, context)
     _note_seen(context)
-    await _search_and_answer(update, context, update.message.text)
+    text = update.message.text
+    await _search_and_answer(update, context, search.typed_query(text) or text)
     return SEARCH
 
 
