@@ -15,7 +15,7 @@ from bot import callbacks, keyboards, menu, people, staff_copies
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from bot.messaging import notify
+from bot.messaging import edit_markup_quietly, notify
 from bot.text import join_within, whole_number
 from storage import audit, users
 from storage.alert_copies import AlertCopy
@@ -106,7 +106,7 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await edit_markup_quietly(context.bot, query.message.chat.id, query.message.message_id)
         return
     await query.answer()
     applicant = decision.applicant
