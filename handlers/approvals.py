@@ -60,6 +60,11 @@ def _decision_keyboard(translate: Translator, applicant_id: int):
     ]])
 
 
+APPROVED = N_("✅ Approved")
+REJECTED = N_("❌ Rejected")
+DECIDED_BY = N_("{outcome} by {name}.")
+
+
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
@@ -113,8 +118,8 @@ async def on_decision(update: Update, context: BotContext) -> None:
     decider = context.user.display_name
 
     def outcome_line(theirs: Translator) -> str:
-        outcome = theirs("✅ Approved") if approve else theirs("❌ Rejected")
-        return theirs("{outcome} by {name}.", outcome=outcome, name=decider)
+        outcome = theirs(APPROVED if approve else REJECTED)
+        return theirs(DECIDED_BY, outcome=outcome, name=decider)
 
     await _sync_decided(context, applicant, outcome_line, query.message)
     theirs = context.services.i18n(applicant.language)

@@ -215,7 +215,7 @@ async def test_an_event_cancelled_after_it_was_chosen_is_not_used(tg):
     await service.cancel(tg.db, None, ids["q8"], tg.clock.now())
     answer = await lan.press("Tiếp tục ›")
     assert answer["show_alert"] and "không còn dùng được" in answer["text"]
-    assert "không còn dùng được nữa nên mình đã bỏ ra" in lan.last_text
+    assert "không còn dùng được nữa nên bot đã bỏ ra" in lan.last_text
     # Back to the district's people of every role (the event had chosen them all).
     assert CHOOSE in lan.buttons and "Số người nhận hiện tại: 4" in lan.last_text
 

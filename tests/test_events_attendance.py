@@ -137,7 +137,7 @@ async def test_who_may_take_attendance(tg):
     assert TITLE not in bc_staff.last_text
     for data in (f"evt:o:{event_id}:0", f"evt:m:{event_id}:{lan.id}:0"):
         answer = await bc_staff.press_data(data)
-        assert answer == {"text": "Bạn không điểm danh được sự kiện này: chỉ cán bộ của "
+        assert answer == {"text": "Anh/chị không điểm danh được sự kiện này: chỉ cán bộ của "
                                   "quận/huyện tổ chức mới điểm danh được.", "show_alert": True}
     # A collaborator registered for the event sees no button and cannot mark themselves.
     await lan.send("/events")
@@ -200,7 +200,7 @@ async def test_a_long_roster_has_pages_and_attendance_after_the_end(tg):
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
     tg.clock.advance(days=2)  # the training has ended: no longer in /events
     await staff.send("/attendance")
-    assert "Bạn chọn sự kiện (30 ngày qua)" in staff.last_text
+    assert "Anh/chị chọn sự kiện (30 ngày qua)" in staff.last_text
     await staff.press("25/05 14:00 · Tập huấn CTV")
     assert "Trang 1/2" in staff.last_text and "Có mặt: 0/12 người đăng ký" in staff.last_text
     page_one = [label for label in staff.buttons if label.startswith("▫️")]

@@ -62,14 +62,14 @@ async def test_district_staff_cannot_see_another_district(tg):
     await seed(tg)
     hoa = await person(tg, "Hoa", "staff", "Q8", 7001)
     await hoa.send("/stats Q1 2021 BC")
-    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình."
+    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách."
     await hoa.send("/export Q1 2021 all")
-    assert hoa.last_text == "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình."
+    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách."
     await hoa.send("/stats Q1 2021")
     before = hoa.last_text
     for forged in ("sta:p:q20211:BC", "sta:x:q20211:all", "sta:p:q20211:all"):
         answer = await hoa.press_data(forged)
-        assert answer == {"text": "Xin lỗi, bạn chỉ xem được số liệu của quận/huyện mình.",
+        assert answer == {"text": "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách.",
                           "show_alert": True}
     answer = await hoa.press_data("sta:p:q20219:Q8")
     assert answer == {"text": "Nút này không hợp lệ.", "show_alert": True}
@@ -124,7 +124,7 @@ async def test_menu_button_and_a_period_that_cannot_be_read(tg):
     await hoa.press("📊 Thống kê")
     assert "Thống kê tháng 5/2021" in hoa.last_text
     await hoa.send("/stats mùa mưa")
-    assert hoa.last_text.startswith("Mình chưa hiểu kỳ thống kê này.")
+    assert hoa.last_text.startswith("Bot chưa hiểu kỳ thống kê này.")
     assert "Quý trước" in hoa.buttons  # and the common periods to choose from
     await hoa.send("/stats 30/06/2021-01/04/2021")
     assert hoa.last_text.startswith("Ngày bắt đầu phải trước ngày kết thúc.")
