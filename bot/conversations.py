@@ -15,7 +15,6 @@ from typing import Any
 
 from telegram.ext import ConversationHandler
 
-
 # The conversation handling the person's latest update (so /cancel can say what it left).
 IN_HAND = "conversation_in_hand"
 

@@ -151,8 +151,8 @@ async def test_who_may_take_attendance(tg):
     # Forged or stale data: a person not on the roster, a missing event, garbage.
     await q8_staff.send("/events")
     answer = await q8_staff.press_data(f"evt:m:{event_id}:{tam.id}:0")  # said "Not going"
-    assert answer == {"text": "Người này không có trong danh sách đăng ký. Bạn mở lại danh "
-                              "sách nhé.", "show_alert": True}
+    assert answer == {"text": "Người này không có trong danh sách đăng ký. Anh/chị vui lòng "
+                              "mở lại danh sách.", "show_alert": True}
     answer = await q8_staff.press_data(f"evt:m:{event_id}:{bc_staff.id}:0")  # not registered
     assert answer["show_alert"] is True
     for forged in ("evt:m:999:1:0", f"evt:m:{event_id}:x:0", f"evt:m:{event_id}",
