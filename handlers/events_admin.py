@@ -122,8 +122,8 @@ async def choose_kind(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT]["kind"] = kind
     await query.edit_message_text(_("Kind: {kind}", kind=_(KINDS[kind])))
     await query.message.reply_text(
-        _("When does it start? Type the date and time, for example: <b>8h30 1/6</b>, "
-          "<b>01/06/2021 8:00</b> or <b>thứ 7 này 8h</b>."))
+        _("When does it start? Type the date and time, for example: <b>8h30 1/6</b> or "
+          "<b>1/6 8:00</b>."))
     return START
 
 

@@ -68,7 +68,7 @@ def _home(context: BotContext) -> tuple[str, object]:
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("📚 All materials"), callbacks.encode(NS, "aud", ALL))])
     text = _("📚 <b>Communication materials</b>\nWho is it for?\n\n"
-             "Or type a few words to search, e.g. “bạo lực”, “111”, “trên mạng”.")
+             "Or type a few words to search, e.g. “abuse”, “111”, “online”.")
     if context.user.is_staff:
         text += "\n\n" + _("Staff: send me a PDF or a picture to add a material. "
                            "/printqueue — print requests, /materialstats — figures.")
@@ -233,7 +233,7 @@ async def _search_and_answer(update: Update, context: BotContext, text: str) -> 
     query = search.clean_query(text)
     if query is None:
         await update.message.reply_text(
-            _("Please type at least one word of two letters or more, e.g. “bạo lực”.")
+            _("Please type at least one word of two letters or more.")
         )
         return
     context.user_data[QUERY_KEY] = query
@@ -254,8 +254,8 @@ async def _search_page(context: BotContext, query: str, page: int):
     rows = [[(_material_label(m, _.language), callbacks.encode(NS, "open", m.id))] for m in shown]
     rows.append(keyboards.pager(NS, "sp", page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
     rows.append([(_("📚 Browse materials"), callbacks.encode(NS, "home"))])
-    text = _("🔍 {count} result(s) for “{query}” — page {page} of {pages}:",
-             count=len(found), query=query, page=page + 1, pages=pages)
+    text = _("🔍 Results for “{query}”: {count} — page {page} of {pages}:",
+             count=_.number(len(found)), query=query, page=page + 1, pages=pages)
     return text, keyboards.inline(rows)
 
 

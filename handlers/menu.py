@@ -143,7 +143,7 @@ async def not_understood(update: Update, context: BotContext) -> None:
         return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand. Please choose from the menu below, or type a few words "
-          "such as “báo cáo”, “tài liệu”, “sự kiện” or “111”."),
+          "such as “report”, “materials”, “events” or “111”."),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
 

@@ -264,7 +264,7 @@ async def enter_date(update: Update, context: BotContext) -> int:
         elif reason == "far":
             text = _("Please choose a date within the next 12 months.")
         else:
-            text = _("Please type the date as day/month, e.g. 15/06 or 15/06/2021.")
+            text = _("Please type the date as day/month, e.g. 15/06.")
         await update.message.reply_text(text)
         return WHEN
     return await _confirm(update, context, wanted)
@@ -505,7 +505,7 @@ _hint = step_hints({
     DISTRICT: N_("Please choose the district with the buttons above."),
     WARD: N_("Please choose the ward or commune with the buttons above."),
     PLACE: N_("Please type where the copies should be delivered."),
-    WHEN: N_("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),
+    WHEN: N_("Please type the date as day/month, e.g. 15/06."),
     CONFIRM: N_("Please tap “Send request” or “Cancel” above."),
     REASON: N_("Please type the reason as text."),
 })

@@ -190,3 +190,21 @@ def test_durations_read_as_plain_sentences():
                           "answer") == "No question was answered yet."
     assert clocks_text(0, 3, 0, 0, vi) == "Đúng hạn cả 3 thời hạn luật định."
     assert clocks_text(0, 0, 0, 0, en) == "No legal time limit fell due in this period."
+
+
+async def test_period_examples_follow_today_and_english_has_no_vietnamese(tg):
+    import datetime as dt
+
+    tg.clock.set(dt.datetime(2027, 8, 10, 3, 0, tzinfo=dt.UTC))
+    hoa = await person(tg, "Hoa", "staff", "Q8", 7001)
+    await hoa.send("/stats mùa mưa")
+    assert "/stats tháng 8/2027" in hoa.last_text and "/stats quý 3 2027" in hoa.last_text
+    assert "/stats 01/07/2027-30/09/2027" in hoa.last_text and "2021" not in hoa.last_text
+    await users.update(tg.db, hoa.id, tg.clock.now(), language="en")
+    await hoa.send("/stats rainy season")
+    assert "/stats this month" in hoa.last_text and "/stats Q3 2027" in hoa.last_text
+    assert "tháng" not in hoa.last_text
+    await hoa.send("/materials")
+    assert "“abuse”" in hoa.last_text and "bạo lực" not in hoa.last_text
+    await hoa.send("/materials 111")
+    assert "Results for “111”:" in hoa.last_text and "result(s)" not in hoa.last_text

@@ -13,8 +13,7 @@ from storage.events import Counts
 
 DATE_ERRORS = {
     "empty": N_("Please type a date and time, for example: 8h30 1/6."),
-    "unreadable": N_("I could not read that date. Please type it like: 1/6 8:30, "
-                     "8h30 1/6 or 01/06/2021 8:00."),
+    "unreadable": N_("I could not read that date. Please type it like: 1/6 8:30 or 8h30 1/6."),
     "bad_date": N_("That day does not exist. Please check the day and the month "
                    "(day/month, for example 1/6)."),
     "bad_time": N_("That time does not exist. Please type hours 0–23 and minutes 0–59, "
