@@ -315,7 +315,7 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
                         callbacks.encode(NS, "dist", d.code)) for d in districts])
     if len(chosen.districts) == 1:
         label = _("🏘 Wards: all") if not chosen.wards else _(
-            "🏘 Wards: {count} chosen", count=len(chosen.wards))
+            "🏘 Wards: {count} chosen", count=_.number(len(chosen.wards)))
         rows.append([(label, callbacks.encode(NS, "wards"))])
     rows.append([(_("🌐 Language: {language}", language=_(LANGUAGE_LABELS[chosen.language])),
                   callbacks.encode(NS, "lang"))])

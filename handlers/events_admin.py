@@ -100,7 +100,7 @@ async def enter_title(update: Update, context: BotContext) -> int:
     title = " ".join(update.message.text.split())
     if not 3 <= len(title) <= service.TITLE_MAX:
         await update.message.reply_text(
-            _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
+            _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
         return TITLE
     context.user_data[DRAFT]["title"] = title
     buttons = [(f"{KIND_ICONS[key]} {_(name)}", callbacks.encode(NS, "kind", key))
@@ -162,7 +162,7 @@ async def enter_place(update: Update, context: BotContext) -> int:
     place = "" if SKIP.check_update(update) else " ".join(update.message.text.split())
     if len(place) > service.PLACE_MAX:
         await update.message.reply_text(
-            _("Please keep the place under {max} characters.", max=service.PLACE_MAX))
+            _("Please keep the place under {max} characters.", max=_.number(service.PLACE_MAX)))
         return PLACE
     context.user_data[DRAFT]["place"] = place
     if context.user.is_admin:
@@ -391,7 +391,7 @@ async def enter_description(update: Update, context: BotContext) -> int:
     description = "" if SKIP.check_update(update) else update.message.text.strip()
     if len(description) > service.DESCRIPTION_MAX:
         await update.message.reply_text(
-            _("Please keep the description under {max} characters.", max=service.DESCRIPTION_MAX))
+            _("Please keep the description under {max} characters.", max=_.number(service.DESCRIPTION_MAX)))
         return DESCRIPTION
     context.user_data[DRAFT]["description"] = description
     draft = _draft_from(context.user_data[DRAFT])
@@ -556,7 +556,7 @@ async def enter_value(update: Update, context: BotContext) -> int:
     elif field == "title":
         if not 3 <= len(text) <= service.TITLE_MAX:
             await update.message.reply_text(
-                _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
+                _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
             return EDIT_VALUE
         changes = {"title": " ".join(text.split())}
     elif field in ("place", "description"):

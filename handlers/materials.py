@@ -88,7 +88,7 @@ async def _topics(context: BotContext, audience: str) -> tuple[str, object]:
     ]
     rows = [[button] for button in buttons]
     if found:
-        rows.append([(_("All topics ({count})", count=len(found)),
+        rows.append([(_("All topics ({count})", count=_.number(len(found))),
                       callbacks.encode(NS, "top", audience, ALL, 0))])
     rows.append([(_("‹ Back"), callbacks.encode(NS, "home"))])
     who = _("All materials") if audience == ALL else _(AUDIENCES[audience])

@@ -487,7 +487,7 @@ def error_lines(_: Translator, errors: list[RowError], limit: int = 30) -> list[
         lines.append(_("Row {row}: {problem}", row=error.row, problem=message) if error.row
                      else message)
     if len(errors) > limit:
-        lines.append(_("… and {count} more errors.", count=len(errors) - limit))
+        lines.append(_("… and {count} more errors.", count=_.number(len(errors) - limit)))
     return lines
 
 

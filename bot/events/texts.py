@@ -95,10 +95,11 @@ def card(
     lines.append(_("👥 For: {audience}", audience=audience(_, event)))
     if event.capacity is not None:
         taken = counts.going if counts else 0
-        lines.append(_("🎟 Places: {taken}/{capacity}", taken=taken, capacity=event.capacity))
+        lines.append(_("🎟 Places: {taken}/{capacity}", taken=_.number(taken),
+                       capacity=_.number(event.capacity)))
     if figures and counts is not None and (counts.waiting or counts.declined):
         lines.append(_("Waiting list: {waiting} · not going: {declined}",
-                       waiting=counts.waiting, declined=counts.declined))
+                       waiting=_.number(counts.waiting), declined=_.number(counts.declined)))
     if event.registration_deadline and event.takes_registrations:
         lines.append(_("Register before: {deadline}",
                        deadline=moment(_, event.registration_deadline)))
@@ -112,7 +113,8 @@ def card(
         lines.append("")
         text = _(STATE_NAMES[state])
         if state == "waiting" and position:
-            text += " " + _("Your place in the queue: {position}.", position=position)
+            text += " " + _("Your place in the queue: {position}.",
+                                  position=_.number(position))
         lines.append(text)
     elif event.takes_registrations and event.is_active and not event.registration_open(now) \
             and not event.has_started(now):
@@ -134,7 +136,7 @@ def countdown_to(_: Translator, start: dt.datetime, now: dt.datetime) -> str:
         return _("in 1 hour") if hours == 1 else _("in {count} hours", count=hours)
     if days == 1:
         return _("tomorrow")
-    return _("in {count} days", count=days)
+    return _("in {count} days", count=_.number(days))
 
 
 def reminder(_: Translator, event: Event, areas: Areas, now: dt.datetime) -> str:
