@@ -31,7 +31,7 @@ from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
 from bot.materials.catalogue import AUDIENCES, TOPICS, Material, audience_for
 from bot.messaging import edit_quietly
-from bot.text import truncate
+from bot.text import shorten, truncate
 from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
 from handlers.info import MATERIALS_HOOK
 from handlers.start import START_LINK_HOOKS
@@ -99,7 +99,7 @@ async def _topics(context: BotContext, audience: str) -> tuple[str, object]:
 
 def _material_label(material: Material, language: str) -> str:
     prefix = "🙈 " if material.hidden else ("📄 " if material.has_file else "📝 ")
-    return prefix + truncate(material.title_in(language), 60)
+    return prefix + shorten(material.title_in(language), 60)
 
 
 def _page(items: list, page: int) -> tuple[list, int, int]:
