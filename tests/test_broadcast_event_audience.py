@@ -98,7 +98,7 @@ async def test_q8_staff_reach_exactly_the_people_registered_for_their_event(tg):
     # Upcoming and recent events of Q8 and programme-wide ones; not BC's, not last month's.
     assert offered == ["🧒 22/05 · Sinh hoạt tuần trước (1)", "🧒 01/06 · CLB Q8 & bạn bè (3)",
                        "🧒 01/06 · Diễn đàn trẻ em 1/6 (3)"]
-    assert "quận/huyện mình" in lan.last_text
+    assert "quận/huyện anh/chị phụ trách" in lan.last_text
     await lan.press("🧒 01/06 · CLB Q8 & bạn bè (3)")
     # Mẹ Hoa and the collaborator; the parent who turned announcements off is left out.
     assert "Số người nhận hiện tại: 2" in lan.last_text
@@ -175,7 +175,7 @@ async def test_administrators_pick_any_event_and_pressing_again_clears_it(tg):
     assert "Số người nhận hiện tại: 8" in before
     await admin.press(CHOOSE)
     assert "🎓 01/06 · Tập huấn BC (2)" in event_buttons(admin)
-    assert "quận/huyện mình" not in admin.last_text
+    assert "quận/huyện anh/chị phụ trách" not in admin.last_text
     await admin.press("🎓 01/06 · Tập huấn BC (2)")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("✅ 📅 01/06 · Tập huấn BC")  # pressing again clears the choice

@@ -45,7 +45,7 @@ async def test_stats_district_may_come_first_and_periods_need_no_year(tg):
     await staff.send("/stats quy 3")
     assert "Thống kê quý 3/2020" in staff.last_text
     await staff.send("/stats BC quy 1")  # still their own district only
-    assert "chỉ xem được số liệu của quận/huyện mình" in staff.last_text
+    assert "chỉ xem được số liệu của quận/huyện anh/chị phụ trách" in staff.last_text
 
 
 async def test_a_too_long_event_name_is_called_an_event_name(tg):

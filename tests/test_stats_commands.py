@@ -62,14 +62,14 @@ async def test_district_staff_cannot_see_another_district(tg):
     await seed(tg)
     hoa = await person(tg, "Hoa", "staff", "Q8", 7001)
     await hoa.send("/stats Q1 2021 BC")
-    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách."
+    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện anh/chị phụ trách."
     await hoa.send("/export Q1 2021 all")
-    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách."
+    assert hoa.last_text == "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện anh/chị phụ trách."
     await hoa.send("/stats Q1 2021")
     before = hoa.last_text
     for forged in ("sta:p:q20211:BC", "sta:x:q20211:all", "sta:p:q20211:all"):
         answer = await hoa.press_data(forged)
-        assert answer == {"text": "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện mình phụ trách.",
+        assert answer == {"text": "Xin lỗi, anh/chị chỉ xem được số liệu của quận/huyện anh/chị phụ trách.",
                           "show_alert": True}
     answer = await hoa.press_data("sta:p:q20219:Q8")
     assert answer == {"text": "Nút này không hợp lệ.", "show_alert": True}
