@@ -5,9 +5,9 @@ Rules kept here as plain functions (tested without Telegram):
   named groups (teachers, business owners, police) are not in a parent's everyday list: the
   event's audience decides; the public find them on request (`named_groups=True`).
 - `reminder_roles(event)`: which roles get the reminders besides the registered people.
-  Trainings for named groups (teachers, business owners, police) are announced to whoever
-  may come, but only the people who registered are reminded: the bot does not know who the
-  teachers are.
+  Trainings for named groups (teachers, business owners, police) are found on request by
+  whoever may come, and only the people who registered are reminded: the bot does not know
+  who the teachers are.
 """
 
 from __future__ import annotations
