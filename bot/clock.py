@@ -16,6 +16,31 @@ class SystemClock:
         return dt.datetime.now(dt.UTC)
 
 
+class ShiftedClock:
+    """Real time, moving at real speed, but starting from a chosen instant.
+
+    For tests that need the real job queue (time really passes) yet must not depend on the
+    hour the suite happens to run at: quiet hours, working days and year ends stay fixed."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._offset = start.astimezone(dt.UTC) - dt.datetime.now(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self._offset
+
+    @property
+    def offset(self) -> dt.timedelta:
+        """How far this clock is ahead of (or behind) the system time."""
+        return self._offset
+
+    def advance(self, **delta: float) -> dt.datetime:
+        """Move forward (the sandbox's `/clock +1d`); time keeps running from there."""
+        self._offset += dt.timedelta(**delta)
+        return self.now()
+
+
 class FakeClock:
     """A clock for tests: starts at a fixed instant and moves only when told."""
 
@@ -34,18 +59,3 @@ class FakeClock:
 
     def set(self, when: dt.datetime) -> None:
         self._now = when.astimezone(dt.UTC)
-
-
-class OffsetClock:
-    """The system time moved forward on request (the sandbox's `/clock +1d`): time still
-    runs, so scheduled work keeps its pace, but reminders and deadlines can be shown."""
-
-    def __init__(self, offset: dt.timedelta = dt.timedelta()) -> None:
-        self.offset = offset
-
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.offset += dt.timedelta(**delta)
-        return self.now()

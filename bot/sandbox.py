@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.application import build_application, start_services
-from bot.clock import OffsetClock
+from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.emulator import snapshot
 from bot.emulator.records import MessageRecord
@@ -104,7 +104,8 @@ class Sandbox:
     kit: Testkit
     colour: bool
     out: object = sys.stdout
-    clock: OffsetClock = field(default_factory=OffsetClock)  # or a tests' FakeClock
+    # Real time that /clock moves forward (tests pass their FakeClock).
+    clock: ShiftedClock = field(default_factory=lambda: ShiftedClock(dt.datetime.now(dt.UTC)))
     history: Path | None = None  # where the chat history is kept between runs
     personas: dict[str, TestUser] = field(default_factory=dict)
     current: str = DEFAULT_PERSONA
@@ -265,12 +266,14 @@ def history_path(database: Path) -> Path:
 
 
 async def _run(settings: Settings, interactive: bool) -> int:
-    clock = OffsetClock()
-    server = BotAPIServer(clock=clock)
+    server = BotAPIServer()
     history = history_path(settings.database_path)
     state = snapshot.restore(server, history)
     restored = state is not None
-    clock.offset = dt.timedelta(seconds=float((state or {}).get("clock_offset", 0)))
+    # The sandbox clock is where /clock left it in the last run.
+    offset = dt.timedelta(seconds=float((state or {}).get("clock_offset", 0)))
+    clock = ShiftedClock(dt.datetime.now(dt.UTC) + offset)
+    server.clock = clock
     application = build_application(settings, request=EmulatorRequest(server), clock=clock,
                                     rate_limit=False)
     await application.initialize()
