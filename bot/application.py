@@ -22,6 +22,7 @@ from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
+from bot.events import calendar_file
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
 from bot.services import Services
@@ -54,6 +55,10 @@ class BotApplication(Application):
             await migrate(self.services.db)
             await users.ensure_admins(self.services.db, self.services.settings.admin_ids,
                                       self.services.clock.now())
+            if self.services.settings.seed_calendar:
+                await calendar_file.seed_once(self.services.db, self.services.clock.now(),
+                                              self.services.settings.timezone,
+                                              self.services.areas)
         await super().initialize()
 
     async def shutdown(self) -> None:

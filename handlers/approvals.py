@@ -11,13 +11,14 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, keyboards, menu, people, scope
+from bot import callbacks, keyboards, menu, people, scope, staff_copies
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from bot.messaging import notify
+from bot.messaging import edit_markup_quietly, notify
 from bot.text import join_within, whole_number
 from storage import audit, users
+from storage.alert_copies import AlertCopy
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -68,16 +69,38 @@ def _decision_keyboard(translate: Translator, applicant_id: int):
     ]])
 
 
+APPROVED = N_("✅ Approved")
+REJECTED = N_("❌ Rejected")
+DECIDED_BY = N_("{outcome} by {name}.")
+
+
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
     for approver in await people.approvers_for(context.db, applicant):
         _ = i18n(approver.language)
-        await notify(
+        sent = await notify(
             context, approver.telegram_id,
             _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
             reply_markup=_decision_keyboard(_, applicant.telegram_id),
         )
+        # Every approver's copy is edited once someone decides (staff_copies).
+        await staff_copies.remember(context.db, "signup", applicant.telegram_id, sent,
+                                    approver.language, context.now)
+
+
+async def _sync_decided(context: BotContext, applicant: User, outcome_line, pressed) -> None:
+    """Every copy of the sign-up now says how it was decided, with no buttons left."""
+    areas = context.services.areas
+
+    async def render(copy: AlertCopy):
+        theirs = context.services.i18n(copy.language)
+        return describe(applicant, theirs, areas) + "\n\n" + outcome_line(theirs), None
+
+    extra = [AlertCopy("signup", applicant.telegram_id, pressed.chat.id, pressed.message_id,
+                       context.translate.language, "new", None)]
+    await staff_copies.sync(context.bot, context.db, "signup", applicant.telegram_id, render,
+                            context.now, extra=extra, final=True)
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
@@ -97,15 +120,17 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await edit_markup_quietly(context.bot, query.message.chat.id, query.message.message_id)
         return
     await query.answer()
     applicant = decision.applicant
-    outcome = _("✅ Approved") if approve else _("❌ Rejected")
-    await query.edit_message_text(
-        describe(applicant, _, context.services.areas) + "\n\n"
-        + _("{outcome} by {name}.", outcome=outcome, name=context.user.display_name)
-    )
+    decider = context.user.display_name
+
+    def outcome_line(theirs: Translator) -> str:
+        outcome = theirs(APPROVED if approve else REJECTED)
+        return theirs(DECIDED_BY, outcome=outcome, name=decider)
+
+    await _sync_decided(context, applicant, outcome_line, query.message)
     theirs = context.services.i18n(applicant.language)
     if approve:
         text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
@@ -131,10 +156,12 @@ async def pending_command(update: Update, context: BotContext) -> None:
         await update.message.reply_text(_("No sign-ups are waiting."))
         return
     for person in waiting[:20]:
-        await update.message.reply_text(
+        sent = await update.message.reply_text(
             describe(person, _, context.services.areas),
             reply_markup=_decision_keyboard(_, person.telegram_id),
         )
+        await staff_copies.remember(context.db, "signup", person.telegram_id, sent,
+                                    _.language, context.now, variant="pending")
 
 
 async def users_command(update: Update, context: BotContext) -> None:

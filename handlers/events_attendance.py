@@ -156,7 +156,7 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             _("No event to take attendance at: none of your events started in the last "
               "{days} days. Attendance opens when an event starts.", days=attendance.RECENT_DAYS))
         return
-    rows = [[(f"{_.short_datetime(event.starts_at)} · {event.title}"[:60],
+    rows = [[(texts.button_label(_, event, 48, with_time=True),
               callbacks.encode(NS, "o", event.id, 0))] for event in found]
     await update.message.reply_text(
         _("✅ <b>Take attendance</b>\nChoose an event (the last {days} days):",

@@ -37,7 +37,7 @@ from bot.materials.catalogue import (
     is_material_file,
     parse_audiences,
 )
-from bot.text import truncate
+from bot.text import shorten
 from handlers import menu as menu_handlers
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.materials import material_keyboard, material_text
@@ -425,7 +425,7 @@ async def _poster(query, context: BotContext, material, ward_code: str | None) -
         query.message.chat.id, pdf, filename=f"ap-phich-{code}.pdf",
         caption=_("🔳 A4 poster: “{title}” · {place}\nThe QR code opens {link}. People who "
                   "start the bot with it are counted in /materialstats.",
-                  title=truncate(material.title, 200), place=areas.place(ward.code, _.language),
+                  title=shorten(material.title, 200), place=areas.place(ward.code, _.language),
                   link=deeplink.link(username, code)),
     )
 
@@ -443,7 +443,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     lines = [_("📊 <b>Materials delivered</b> (times · files · people):")]
     for row in counts[:STATS_ROWS]:
         lines.append(_("• {title}: {deliveries} · {files} · {people}",
-                       title=truncate(row.title, 60), deliveries=_.number(row.deliveries),
+                       title=shorten(row.title, 60), deliveries=_.number(row.deliveries),
                        files=_.number(row.files), people=_.number(row.people)))
     titles = {row.material_id: row.title for row in counts}
     lines.append("")
@@ -455,7 +455,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     for source, code in sources[:STATS_ROWS]:
         where = areas.place(code.ward, _.language) if code.ward else _("no ward")
         lines.append(_("• {title} · {place} ({code}): {people}",
-                       title=truncate(titles.get(code.material_id, "—"), 50), place=where,
+                       title=shorten(titles.get(code.material_id, "—"), 50), place=where,
                        code=source.source, people=_.number(source.people)))
     status_counts = await print_requests.counts_by_status(context.db, scope.units_of(user))
     if status_counts:

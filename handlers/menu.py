@@ -76,7 +76,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     left = pop_left_conversation(context)
     text = _("Cancelled. Nothing was sent.") if left else _("There is nothing to cancel.")
-    if left and context.user_data.get("report_draft_saved"):
+    # Only a report has a draft to talk about; /cancel in a question or a sign-up does not.
+    if left == "report" and context.user_data.get("report_draft_saved"):
         text = _("Stopped. Your draft is saved: /report lets you continue it.")
     await update.effective_message.reply_text(
         text + "\n" + _("Choose what you need:"),
@@ -147,7 +148,7 @@ async def not_understood(update: Update, context: BotContext) -> None:
         return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand. Please choose from the menu below, or type a few words "
-          "such as “báo cáo”, “tài liệu”, “sự kiện” or “111”."),
+          "such as “report”, “materials”, “events” or “111”."),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
 

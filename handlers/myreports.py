@@ -24,7 +24,7 @@ async def my_reports(update: Update, context: BotContext) -> None:
             reply_markup=menu.keyboard(context.user.menu_role, _))
         return
     areas = context.services.areas
-    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=len(found))]
+    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=_.number(len(found)))]
     for case in found:
         status = _(lifecycle.REPORTER_STATUS.get(case.status, lifecycle.REPORTER_STATUS_DEFAULT))
         lines.append(_("• <b>{code}</b>, {date}, {place}: {status}", code=case.code,

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from telegram import Update
 from telegram.ext import (
@@ -19,15 +20,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, scope
+from bot import callbacks, keyboards, scope, staff_copies
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Html, Translator
 from bot.materials import printing
-from bot.messaging import edit_quietly, notify
+from bot.messaging import notify
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import materials, print_requests, users
+from storage.alert_copies import AlertCopy
 from storage.print_requests import PrintRequest
+from storage.users import User
 
 NS = "prq"
 QUANTITY, DISTRICT, WARD, PLACE, WHEN, CONFIRM, REASON = range(7)
@@ -63,7 +66,21 @@ def _today(context: BotContext) -> dt.date:
     return context.translate.local(context.now).date()
 
 
-def describe(request: PrintRequest, _: Translator, areas) -> str:
+def requester_line(_: Translator, requester: User | None) -> str:
+    """Who asked and how to reach them: a tap on the name opens their Telegram chat."""
+    if requester is None:
+        return _("Requested by: (no longer a user)")
+    name = f'<a href="tg://user?id={requester.telegram_id}">' \
+           f'{html.escape(requester.display_name or "—", quote=False)}</a>'
+    if requester.phone:
+        return _("Requested by: {name} · ☎️ {phone}", name=Html(name), phone=requester.phone)
+    return _("Requested by: {name} (no phone shared: tap the name to write to them)",
+             name=Html(name))
+
+
+def describe(request: PrintRequest, _: Translator, areas,
+             requester: User | None = None) -> str:
+    """The request; for staff (`requester` given) also who asked and how to reach them."""
     text = _(
         "<b>#{id}</b> · {title}\n{quantity} copies · {ward}\nDeliver to: {place}\n"
         "Wanted by: {date}\nStatus: {status}",
@@ -73,7 +90,32 @@ def describe(request: PrintRequest, _: Translator, areas) -> str:
     )
     if request.status == "rejected" and request.reason:
         text += "\n" + _("Reason: {reason}", reason=request.reason)
+    if requester is not None:
+        text += "\n" + requester_line(_, requester)
     return text
+
+
+async def staff_view(context: BotContext, request: PrintRequest, _: Translator,
+                     heading: str = "") -> tuple[str, object]:
+    """What staff see of a request (each copy the same): details, requester, buttons."""
+    requester = await users.get(context.db, request.requester_id)
+    body = describe(request, _, context.services.areas, requester) if requester else \
+        describe(request, _, context.services.areas) + "\n" + requester_line(_, None)
+    return (f"{heading}\n{body}" if heading else body), staff_keyboard(request, _)
+
+
+async def sync_copies(context: BotContext, request_id: int, extra: list[AlertCopy] = ()) -> None:
+    """Every staff copy of the request (the alert, /printqueue lists) shows its new state;
+    buttons that no longer apply go."""
+    request = await print_requests.get(context.db, request_id)
+    if request is None:
+        return
+
+    async def render(copy: AlertCopy):
+        return await staff_view(context, request, context.services.i18n(copy.language))
+
+    await staff_copies.sync(context.bot, context.db, "print", request.id, render, context.now,
+                            extra=extra, final=not printing.TRANSITIONS[request.status])
 
 
 def staff_keyboard(request: PrintRequest, _: Translator):
@@ -222,7 +264,7 @@ async def enter_date(update: Update, context: BotContext) -> int:
         elif reason == "far":
             text = _("Please choose a date within the next 12 months.")
         else:
-            text = _("Please type the date as day/month, e.g. 15/06 or 15/06/2021.")
+            text = _("Please type the date as day/month, e.g. 15/06.")
         await update.message.reply_text(text)
         return WHEN
     return await _confirm(update, context, wanted)
@@ -303,15 +345,15 @@ async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
     people = scope.staff_covering(await users.active_staff(context.db), request.ward)
     if not people:
         people = await users.admins(context.db)
-    areas = context.services.areas
     for person in people:
         if person.telegram_id == request.requester_id:
             continue
         theirs = context.services.i18n(person.language)
-        await notify(context, person.telegram_id,
-                     theirs(NEW_REQUEST) + "\n" +
-                     describe(request, theirs, areas),
-                     reply_markup=staff_keyboard(request, theirs))
+        text, markup = await staff_view(context, request, theirs)
+        sent = await notify(context, person.telegram_id, theirs(NEW_REQUEST) + "\n" + text,
+                            reply_markup=markup)
+        await staff_copies.remember(context.db, "print", request.id, sent, person.language,
+                                    context.now)
 
 
 # -- staff: moving a request on ---------------------------------------------------------------------
@@ -342,12 +384,10 @@ async def move(update: Update, context: BotContext) -> None:
 
 
 async def _refresh(query, context: BotContext, request_id: int) -> None:
-    request = await print_requests.get(context.db, request_id)
-    if request is None:
-        return
-    _ = context.translate
-    await edit_quietly(query, describe(request, _, context.services.areas),
-                       staff_keyboard(request, _))
+    """The pressed message and every other staff copy of the request."""
+    pressed = AlertCopy("print", request_id, query.message.chat.id, query.message.message_id,
+                        context.translate.language, "new", None)
+    await sync_copies(context, request_id, extra=[pressed])
 
 
 async def _tell_requester(context: BotContext, request: PrintRequest) -> None:
@@ -403,6 +443,9 @@ async def enter_reason(update: Update, context: BotContext) -> int:
     await update.message.reply_text(
         _("Request #{id} was not approved; the requester was told why.", id=request.id)
     )
+    pressed = [AlertCopy("print", request.id, int(pending["chat"]), int(pending["message"]),
+                         _.language, "new", None)] if pending.get("message") else []
+    await sync_copies(context, request.id, extra=pressed)
     await _tell_requester(context, request)
     return ConversationHandler.END
 
@@ -424,8 +467,10 @@ async def queue_command(update: Update, context: BotContext) -> None:
         _("🖨 Open print requests, the soonest wanted first:")
     )
     for request in found[:QUEUE_LIMIT]:
-        await update.message.reply_text(describe(request, _, context.services.areas),
-                                        reply_markup=staff_keyboard(request, _))
+        text, markup = await staff_view(context, request, _)
+        sent = await update.message.reply_text(text, reply_markup=markup)
+        await staff_copies.remember(context.db, "print", request.id, sent, _.language,
+                                    context.now, variant="queue")
     if len(found) > QUEUE_LIMIT:
         await update.message.reply_text(
             _("Only the first {count} are shown; handle these to see the next ones.",
@@ -460,7 +505,7 @@ _hint = step_hints({
     DISTRICT: N_("Please choose the area with the buttons above."),
     WARD: N_("Please choose the ward or commune with the buttons above."),
     PLACE: N_("Please type where the copies should be delivered."),
-    WHEN: N_("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),
+    WHEN: N_("Please type the date as day/month, e.g. 15/06."),
     CONFIRM: N_("Please tap “Send request” or “Cancel” above."),
     REASON: N_("Please type the reason as text."),
 })

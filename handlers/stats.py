@@ -9,6 +9,7 @@ all; every command and button re-checks that on the server.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from telegram import InputFile, Update
@@ -72,10 +73,18 @@ def split_district(words: list[str], context: BotContext) -> tuple[str, str | No
     return " ".join(words), None
 
 
-def period_help(_: Translator, reason: str | None = None) -> str:
+def period_help(_: Translator, reason: str | None = None, today: dt.date | None = None) -> str:
+    """Examples from today's date: never a year long past."""
+    today = today or dt.date.today()
+    quarter = (today.month - 1) // 3 + 1
+    first = dt.date(today.year, 3 * quarter - 2, 1)
+    last = (dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+            - dt.timedelta(days=1))
     text = _("I could not read that period. Write, for example:\n"
-             "/stats tháng này\n/stats tháng 5/2021\n/stats Q1 2021\n"
-             "/stats 01/04/2021-30/06/2021\nor choose below.")
+             "/stats this month\n/stats {month}\n/stats Q{quarter} {year}\n"
+             "/stats {first}-{last}\nor choose below.",
+             month=f"{today.month}/{today.year}", quarter=quarter, year=today.year,
+             first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
     if reason in PERIOD_ERRORS:
         text = _(PERIOD_ERRORS[reason]) + "\n\n" + text
     return text
@@ -137,7 +146,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
         await update.message.reply_text(
-            period_help(_, str(error)),
+            period_help(_, str(error), _today(context)),
             reply_markup=stats_keyboard(context, period.this_month(_today(context)),
                                         _scope_code(district)))
         return
@@ -193,7 +202,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
-        await update.message.reply_text(period_help(_, str(error)).replace("/stats", "/export"))
+        await update.message.reply_text(
+            period_help(_, str(error), _today(context)).replace("/stats", "/export"))
         return
     await _start_export(update, context, shown, district)
 

@@ -39,7 +39,7 @@ async def test_browse_by_audience_then_topic_then_open(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materials")
     assert "Tài liệu truyền thông" in lan.last_text
-    assert {"Cha mẹ", "Trẻ em", "Giáo viên", "Chủ doanh nghiệp", "Công an",
+    assert {"Phụ huynh", "Trẻ em", "Giáo viên", "Chủ doanh nghiệp", "Công an",
             "Cộng tác viên"} <= set(lan.buttons)
     await lan.press("Trẻ em")
     assert "Trẻ em: chọn chủ đề." in lan.last_text
@@ -214,9 +214,9 @@ async def test_staff_add_a_material_by_sending_a_file(tg):
     await hoa.press("Phòng, chống xâm hại và bạo lực")
     answer = await hoa.press("Xong")  # nobody ticked yet
     assert answer["show_alert"] and "ít nhất một đối tượng" in answer["text"]
-    await hoa.press("▫️ Cha mẹ")
+    await hoa.press("▫️ Phụ huynh")
     await hoa.press("▫️ Giáo viên")
-    assert "✅ Cha mẹ" in hoa.buttons and "✅ Giáo viên" in hoa.buttons
+    assert "✅ Phụ huynh" in hoa.buttons and "✅ Giáo viên" in hoa.buttons
     await hoa.press("✅ Giáo viên")  # untick
     await hoa.press("Xong")
     await hoa.send("Tờ rơi gấp ba cho phụ huynh, in hai mặt.")
@@ -352,3 +352,16 @@ async def test_material_stats_are_for_staff_only(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materialstats")
     assert "dành cho cán bộ" in lan.last_text
+
+
+async def test_a_search_typed_anywhere_is_understood(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("tìm tài liệu bạo lực")  # not in the materials menu: typed from anywhere
+    assert "kết quả cho “bạo lực”" in lan.last_text
+    assert "📝 Xâm hại trẻ em là gì?" in lan.buttons
+    await lan.send("Có tài liệu về kỷ luật tích cực không?")
+    assert lan.buttons[0] == "📝 Kỷ luật tích cực: dạy con không cần đòn roi"
+    await lan.send("tài liệu")  # only the materials named: the menu
+    assert "Tài liệu truyền thông" in lan.last_text
+    assert search.typed_query("cho tôi xin tờ rơi 111") == "111"
+    assert search.typed_query("find materials about online safety") == "online safety"

@@ -169,3 +169,27 @@ def test_quantity_and_date_rules():
         with pytest.raises(printing.DateError) as error:
             printing.parse_wanted_by(text, TODAY)
         assert str(error.value) == reason
+
+
+async def test_staff_see_who_asked_and_every_copy_follows_the_request(tg):
+    hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
+    minh = await person(tg, "Minh", "staff", "Q8", "Q8-P01")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    await users.update(tg.db, lan.id, tg.clock.now(), phone="0909123456")
+    request = await ask_for_copies(tg, lan)
+    alert = hoa.last  # the first alert Hoa got, with its buttons
+    assert "Người yêu cầu: Lan · ☎️ 0909123456" in alert.text
+    assert f'href="tg://user?id={lan.id}"' in alert.raw_text
+    await hoa.send("/printqueue")
+    listed = hoa.last
+    assert "Người yêu cầu: Lan" in listed.text and listed.buttons == ["✅ Duyệt", "❌ Từ chối"]
+    # Minh approves from his own alert: Hoa's alert and her queue copy are brought up to date.
+    await minh.press("✅ Duyệt")
+    for copy in (hoa.chat.messages[alert.message_id], hoa.chat.messages[listed.message_id]):
+        assert "đã duyệt" in copy.text and "✅ Duyệt" not in copy.buttons
+        assert "🖨 Đã in xong" in copy.buttons
+    await minh.press("❌ Từ chối")
+    await minh.send("Đã có đủ tờ rơi từ đợt trước.")
+    for copy in (hoa.chat.messages[alert.message_id], hoa.chat.messages[listed.message_id]):
+        assert "không được duyệt" in copy.text and not copy.inline_keyboard
+    assert (await print_requests.get(tg.db, request.id)).status == "rejected"

@@ -95,8 +95,13 @@ async def test_district_staff_approve_collaborators_of_their_district_only(tg):
     assert "chưa được duyệt" in lan.last_text
     rejected = await users.get(tg.db, lan.id)
     assert (rejected.role, rejected.status) == ("public", "active")
-    # Deciding again on the old message is refused politely.
-    answer = await tg.admin.press("✅ Duyệt")
+    # The administrator's copy of the same sign-up is brought up to date, buttons gone.
+    admin_copy = next(m for m in tg.admin.bot_messages if "Nguyễn Thị Lan" in (m.text or ""))
+    assert "❌ Đã từ chối (người xử lý: Trần Văn Hùng)." in admin_copy.text
+    assert "chờ duyệt" not in admin_copy.text
+    assert not admin_copy.inline_keyboard
+    # Deciding again with an old button is refused politely.
+    answer = await tg.admin.press_data(f"apv:yes:{lan.id}")
     assert "đã được xử lý" in answer["text"]
     assert (await users.get(tg.db, lan.id)).role == "public"
 

@@ -276,6 +276,9 @@ async def test_a_draft_survives_leaving_and_a_restart(tg):
     await lan.send("Tí")
     await lan.send("/events")  # leaves the report; the draft is kept
     await lan.send("/cancel")
+    await lan.send("/ask")  # a question is not a report: its /cancel says nothing of drafts
+    await lan.send("/cancel")
+    assert "Đã hủy" in lan.last_text and "nháp" not in lan.last_text
     await tg.restart()
     await lan.send("/report")
     assert "đang làm dở" in lan.last_text

@@ -266,7 +266,7 @@ async def test_info_button_opens_the_materials_of_that_topic_for_parents(tg):
     await lan.send("/info")
     await lan.press("🔍 Dấu hiệu theo lứa tuổi")
     await lan.press("📚 Tài liệu về chủ đề này")
-    assert "Cha mẹ · Dấu hiệu xâm hại và cách báo tin" in lan.last_text
+    assert "Phụ huynh · Dấu hiệu xâm hại và cách báo tin" in lan.last_text
     labels = lan.buttons
     assert any("Nhận biết dấu hiệu trẻ bị xâm hại" in label for label in labels)
     assert any("Nghi ngờ trẻ bị xâm hại" in label for label in labels)

@@ -55,6 +55,7 @@ class Draft:
     reminder_offsets: tuple[int, ...] = DEFAULT_REMINDERS
     countdown_days: tuple[int, ...] = ()
     import_key: str | None = None
+    example: bool = False  # an example of the seeded calendar (not compared on re-import)
 
     def fields(self) -> dict[str, object]:
         return {
@@ -128,7 +129,7 @@ async def create(
 
     async def write() -> int:
         event_id = await store.create(db, now, actor_id, import_key=draft.import_key,
-                                      **draft.fields())
+                                      example=draft.example, **draft.fields())
         event = await store.get(db, event_id)
         await reminder_store.replace_pending(db, event_id, event.starts_at,
                                              planning.plan(event, now, timezone), now)
@@ -164,6 +165,8 @@ async def update(
         before = await _manageable(db, actor, event_id)
         if not before.is_active:
             raise NotApplicable("the event is cancelled")
+        if before.example and actor is not None:
+            changes["example"] = False  # staff adapted the example: it is theirs now
         draft = Draft(**{**_draft_fields(before), **changes})
         check_may_manage(actor, draft.district, draft.ward)
         found = [code for code in problems(draft, now, areas)
