@@ -44,6 +44,7 @@ test: setup lint
 # timed waits hang otherwise) and scripts/faketime_monotonic_fix.c works around libfaketime's
 # monotonic sleeps and waits. LD_PRELOAD reaches the bot processes the tests start, too.
 SHIFTED_START ?= 2026-12-31 16:50:00
+PYTEST_ARGS ?=
 FAKETIME_LIB = $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
 SLEEP_FIX := $(VENV)/faketime_monotonic_fix.so
 
@@ -53,7 +54,7 @@ $(SLEEP_FIX): scripts/faketime_monotonic_fix.c $(STAMP)
 test-shifted: setup $(SLEEP_FIX)
 	@test -n "$(FAKETIME_LIB)" || { echo "libfaketime missing: apt-get install faketime"; exit 2; }
 	LD_PRELOAD="$(abspath $(SLEEP_FIX)) $(FAKETIME_LIB)" FAKETIME='@$(SHIFTED_START)' \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC $(BIN)/python -m pytest -q
+		FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 run: setup
 	$(BIN)/python -m bot
