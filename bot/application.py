@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -22,6 +22,8 @@ from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
+from bot.delivery.lanes import BUDGET, BudgetRateLimiter
+from bot.delivery.limiter import SendBudget, timer_for
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
 from bot.services import Services
@@ -123,11 +125,12 @@ def build_application(
                 httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3)},
             )
         ).get_updates_request(HTTPXRequest(read_timeout=40, connection_pool_size=1))
+    # One budget of Telegram's rate for replies and mass sending, replies first
+    # (bot/delivery/limiter.py). Tests leave the reply lane off unless they test it.
+    budget = SendBudget(timer_for(services.clock), settings.overall_rate)
+    services.extras[BUDGET] = budget
     if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.overall_rate, overall_time_period=1,
-                           max_retries=3)
-        )
+        builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=3))
     builder = builder.post_init(start_services)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.services = services

@@ -18,8 +18,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -53,6 +51,12 @@ def _load_catalog(language: str, locales_dir: Path) -> NullTranslations:
             return Translations(handle, domain=DOMAIN)
     if not po_path.exists():
         return NullTranslations()
+    # A development fallback (`make compile` writes the .mo): babel's catalogue tools are
+    # slow to import, so they stay off the normal start path.
+    log.warning("compiling %s in memory: run `make compile`", po_path)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     buffer = io.BytesIO()

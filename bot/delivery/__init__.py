@@ -66,6 +66,7 @@ from bot import scheduling
 from bot.audience import Audience
 from bot.delivery.content import Content, send_content
 from bot.delivery.engine import DeliveryEngine
+from bot.delivery.lanes import budget_of
 from bot.delivery.limiter import timer_for
 from storage import audit
 from storage import delivery as store
@@ -122,8 +123,9 @@ def install(application: Application) -> DeliveryEngine:
     services = application.services
     engine = services.extras.get(_EXTRA)
     if engine is None:
-        engine = DeliveryEngine(application, timer_for(services.clock),
-                                services.settings.overall_rate)
+        budget = budget_of(application)  # shared with replies: wait on the same timer
+        timer = budget.timer if budget is not None else timer_for(services.clock)
+        engine = DeliveryEngine(application, timer, services.settings.overall_rate)
         services.extras[_EXTRA] = engine
         scheduling.add_tick(application, "delivery", _tick)
     return engine
