@@ -71,6 +71,13 @@ class BotApplication(Application):
         if self.persistence is not None and self.running:
             await self.update_persistence()
 
+    async def update_persistence(self) -> None:
+        # PTB hands each changed item to the persistence separately; it commits them together
+        # (one transaction) — after every update, on PTB's timer and at stop alike.
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.commit()
+
 
 def scheduler_configuration(timezone: ZoneInfo) -> dict:
     # APScheduler silently drops a job more than 1 s late by default; ours must run late

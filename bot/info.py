@@ -139,14 +139,35 @@ class DangerWords:
         """
         lowered = normalize((text or "").lower())
         accented = fold(lowered) != lowered
-        key = (lambda phrase: normalize(phrase.lower())) if accented else fold
         haystack = lowered if accented else fold(lowered)
-        for harmless in sorted(self.ignore, key=lambda p: -len(p)):
-            haystack = _whole(key(harmless)).sub(" ", haystack)
-        for phrase in sorted(self.phrases, key=lambda p: -len(p)):
-            if _whole(key(phrase)).search(haystack):
+        ignore, phrases, anything = _danger_patterns(self, accented)
+        for harmless in ignore:
+            haystack = harmless.sub(" ", haystack)
+        if anything is None or not anything.search(haystack):
+            return None  # the usual case (a name, an answer): one search instead of dozens
+        for phrase, pattern in phrases:
+            if pattern.search(haystack):
                 return phrase
         return None
+
+
+_DANGER_PATTERNS: dict[tuple[int, bool], tuple] = {}
+
+
+def _danger_patterns(words: DangerWords, accented: bool) -> tuple:
+    """The compiled patterns of a word list, built once (this runs on every typed message)."""
+    cache_key = (id(words), accented)
+    cached = _DANGER_PATTERNS.get(cache_key)
+    if cached is not None and cached[0] is words:
+        return cached[1]
+    key = (lambda phrase: normalize(phrase.lower())) if accented else fold
+    ignore = tuple(_whole(key(p)) for p in sorted(words.ignore, key=lambda p: -len(p)))
+    ordered = sorted(words.phrases, key=lambda p: -len(p))
+    phrases = tuple((p, _whole(key(p))) for p in ordered)
+    anything = (re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in phrases))
+                if phrases else None)
+    _DANGER_PATTERNS[cache_key] = (words, (ignore, phrases, anything))
+    return ignore, phrases, anything
 
 
 def _whole(phrase: str) -> re.Pattern:
