@@ -65,7 +65,14 @@ class BotApplication(Application):
             self.services.db = None
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        budget = self.services.extras.get(BUDGET)
+        if budget is not None:
+            budget.update_started()  # mass sending waits while a person is being answered
+        try:
+            await super().process_update(update)
+        finally:
+            if budget is not None:
+                budget.update_finished()
         # Write conversation states and user_data now rather than on PTB's timer, so a crash
         # or kill loses nothing that a user has already been answered about.
         if self.persistence is not None and self.running:

@@ -32,6 +32,11 @@ SAFETY_MARGIN = 0.03  # windows 3% longer than Telegram's, for network jitter
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message a second in one private chat
 GROUP_PER_MINUTE = 20  # Telegram: about 20 messages a minute in one group
 REPLY_RESERVE = 1  # slots of every window that mass sending leaves free for replies
+# While a person's update is being handled, mass sending starts nothing new (the process's
+# event loop, database thread and connections go to the reply first) — for at most this long,
+# so a slow handler (an export) never stalls a broadcast.
+MAX_BULK_HOLD = 0.25
+BULK_HOLD_POLL = 0.005
 
 
 class Timer(Protocol):
@@ -135,6 +140,8 @@ class SendBudget:
                         if per_chat_interval else None)
         self._next_bulk = 0.0
         self._paused_until = 0.0
+        self._handling = 0  # updates from people being handled right now
+        self._handling_since = 0.0
         # Chats the engine booked and has not sent to yet: that request passes the lane unheld.
         self._booked: dict[int | str, float] = {}
         self.pauses = 0
@@ -158,6 +165,8 @@ class SendBudget:
         now = self.timer.monotonic()
         wait = max(self._paused_until - now, self._next_bulk - now,
                    self._window_wait(self.bulk_limit, now))
+        if self._handling and now - self._handling_since < MAX_BULK_HOLD:
+            wait = max(wait, BULK_HOLD_POLL)
         if per_chat and chat_id is not None:
             wait = max(wait, self._chat_wait(chat_id, now))
         return max(0.0, wait)
@@ -174,6 +183,15 @@ class SendBudget:
             self.replies += 1
         if per_chat and chat_id is not None and self._private is not None:
             (self._groups if _is_group(chat_id) else self._private).add(chat_id, now)
+
+    def update_started(self) -> None:
+        """A person's update is being handled: their reply goes before new mass sends."""
+        if not self._handling:
+            self._handling_since = self.timer.monotonic()
+        self._handling += 1
+
+    def update_finished(self) -> None:
+        self._handling = max(0, self._handling - 1)
 
     def book(self, chat_id: int | str) -> None:
         self.take(chat_id, bulk=True)
