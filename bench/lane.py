@@ -148,9 +148,6 @@ async def _run(recipients: int, messages: int) -> dict:
         seconds = time.perf_counter() - started
         await asyncio.sleep(2.0)  # the final report and the last edits
         errors = bot.stderr().count("Traceback")
-        import os
-        if os.environ.get("BENCH_VERBOSE"):
-            print("\n".join(l for l in bot.stderr().splitlines() if "HELD" in l or "REPLY" in l))
     finally:
         await bot.stop()
     return {"quiet": quiet, "during": during, "seconds": seconds,

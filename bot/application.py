@@ -240,3 +240,4 @@ async def start_services(application: Application) -> None:
         await hook(app)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
+
