@@ -12,6 +12,7 @@ BENCHMARKS = {
     "lane": "bench.lane",  # reply latency during a 3,000-recipient broadcast at 30/s (~4 min)
     "updates": "bench.updates",  # in process: updates/s through the whole stack
     "delivery": "bench.delivery",  # --limited: 3,000 recipients at 30/s (~100 s)
+    "storage": "bench.storage",  # SQLite writes/s through storage.db
 }
 # `make bench`: the comparison, the priority lane, and the broadcast with the limit off.
 DEFAULT = ("compare", "lane", "delivery")
