@@ -43,3 +43,10 @@ def test_heavy_libraries_still_load_where_they_are_used():
     assert poster.qr_matrix("https://t.me/bvte_test_bot")[0][0] is True  # a finder pattern
     assert poster.font("regular", 20).size == 20
     assert callable(workbook.build)
+
+
+def test_the_http_emulator_can_enforce_telegrams_flood_limits():
+    from bot.__main__ import _parser
+
+    assert _parser().parse_args(["emulator", "--flood-limits"]).flood_limits is True
+    assert _parser().parse_args(["emulator"]).flood_limits is False
