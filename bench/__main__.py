@@ -13,6 +13,7 @@ BENCHMARKS = {
     "updates": "bench.updates",  # in process: updates/s through the whole stack
     "delivery": "bench.delivery",  # --limited: 3,000 recipients at 30/s (~100 s)
     "storage": "bench.storage",  # SQLite writes/s through storage.db
+    "emulator": "bench.emulator",  # the fake Telegram's own cost (sends, long-poll wake-up)
 }
 # `make bench`: the comparison, the priority lane, and the broadcast with the limit off.
 DEFAULT = ("compare", "lane", "delivery")
