@@ -20,9 +20,10 @@ ConversationDict = dict[tuple[int | str, ...], object]
 
 class SQLitePersistence(BasePersistence[dict, dict, dict]):
     def __init__(self, database: Callable[[], Database], update_interval: float = 60) -> None:
-        # bot_data holds no state of ours (services live on the application object).
+        # bot_data holds no state of ours (services live on the application object), and no
+        # handler uses chat_data: not persisting it saves a copy and a comparison per update.
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._database = database
