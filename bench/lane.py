@@ -5,8 +5,9 @@
 
 The bot runs as `python -m bot` (production rate limiter: the shared budget, 30/s) against
 the emulator served over loopback HTTP with Telegram's flood limits on (`python -m bot
-emulator --flood-limits` does the same standalone). People who are not in the audience write
-about once a second (/start, /help, /report and a report step, in turn); the latency is from
+emulator --flood-limits` does the same standalone). Collaborators (not in the audience) write
+about once a second (/start, /help, /report and a report step, in turn; a second group does
+the same journeys during the broadcast, so both runs are alike); the latency is from
 the moment their message is queued to the bot's first message back in their chat. First with
 no broadcast, then while an administrator's broadcast (composed and sent through the bot's
 own /broadcast, so the sender's chat gets its reply and the progress message) goes to every
@@ -26,12 +27,13 @@ ADMIN = 900_000_001
 FIRST_PARENT = 200_000_000
 FIRST_PERSON = 500_000_000
 PEOPLE = 20
-TURN = ("/start", "/help", "/report", "Có một em bé ở chợ bị bỏ đói mấy ngày nay")
+TURN = ("/start", "/help", "/report", "Em bé ở gần chợ Bình Điền, khoảng 8 tuổi")
 TEXT = "Thông báo: tập huấn bảo vệ trẻ em lúc 8 giờ sáng thứ Bảy tại UBND phường."
 
 
 async def _seed(path, count: int) -> None:
-    """Parents straight into SQLite before the bot starts (onboarding is not measured)."""
+    """Parents, and the collaborators who write, straight into SQLite before the bot starts
+    (onboarding is not measured)."""
     db = await Database.connect(path)
     try:
         await migrate(db)
@@ -40,6 +42,11 @@ async def _seed(path, count: int) -> None:
             "INSERT INTO users (telegram_id, display_name, language, onboarded, created_at,"
             " updated_at) VALUES (?, 'P', 'vi', 1, ?, ?)",
             [(FIRST_PARENT + n, stamp, stamp) for n in range(count)])
+        await db.executemany(
+            "INSERT INTO users (telegram_id, display_name, role, status, district, ward,"
+            " language, onboarded, created_at, updated_at)"
+            " VALUES (?, 'CTV', 'collaborator', 'active', 'Q8', 'Q8-P01', 'vi', 1, ?, ?)",
+            [(FIRST_PERSON + n, stamp, stamp) for n in range(2 * PEOPLE)])
     finally:
         await db.close()
 
@@ -64,12 +71,14 @@ class Driver:
         if FIRST_PARENT <= chat_id < FIRST_PERSON:
             self.sent_to_parents += 1
 
-    async def people_write(self, messages: int, interval: float = 1.0) -> list[float]:
-        """`messages` messages about one a second; returns their latencies (seconds)."""
+    async def people_write(self, messages: int, group: int, interval: float = 1.0
+                           ) -> list[float]:
+        """`messages` messages about one a second from one group of people (the same
+        journeys in both runs); returns their latencies (seconds)."""
         self.latencies = []
         start = time.perf_counter()
         for number in range(messages):
-            person = FIRST_PERSON + number % PEOPLE
+            person = FIRST_PERSON + group * PEOPLE + number % PEOPLE
             text = TURN[(number // PEOPLE) % len(TURN)]
             await asyncio.sleep(max(0.0, start + number * interval - time.perf_counter()))
             self.waiting[person] = time.perf_counter()
@@ -121,15 +130,15 @@ async def _run(recipients: int, messages: int) -> dict:
     server.create_user("Admin", user_id=ADMIN, language_code="vi")
     for n in range(recipients):
         server.create_user("P", user_id=FIRST_PARENT + n, language_code="vi")
-    for n in range(PEOPLE):
-        server.create_user(f"Người {n}", user_id=FIRST_PERSON + n, language_code="vi")
+    for n in range(2 * PEOPLE):
+        server.create_user(f"CTV {n}", user_id=FIRST_PERSON + n, language_code="vi")
     bot = LiveBot("bot", server, ADMIN_IDS=str(ADMIN))
     await _seed(bot.database, recipients)
     driver = Driver(server)
     try:
         await bot.start()
         await asyncio.sleep(1.0)
-        quiet = await driver.people_write(messages)
+        quiet = await driver.people_write(messages, group=0)
         await driver.admin(text="/start")
         await asyncio.sleep(1.1)
         await driver.admin(text="/broadcast", expect="Thông báo mới")
@@ -140,7 +149,7 @@ async def _run(recipients: int, messages: int) -> dict:
         started = time.perf_counter()
         before_429 = server.flood_429_count
         await driver.admin(press="✅ Gửi ngay")
-        during = await driver.people_write(messages)
+        during = await driver.people_write(messages, group=1)
         while driver.sent_to_parents < recipients:
             if time.perf_counter() - started > recipients / 10 + 60:
                 raise TimeoutError("the broadcast did not finish")
