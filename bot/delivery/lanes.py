@@ -58,6 +58,7 @@ def budget_of(application) -> SendBudget | None:
 class BudgetRateLimiter(BaseRateLimiter[None]):
     def __init__(self, budget: SendBudget, max_retries: int = 3) -> None:
         self.budget = budget
+        budget.lane_attached = True  # the engine's bookings are claimed here
         self.max_retries = max_retries
         self.held_replies = 0  # replies that had to wait at all (for the benches)
 

@@ -144,6 +144,7 @@ class SendBudget:
         self._handling_since = 0.0
         # Chats the engine booked and has not sent to yet: that request passes the lane unheld.
         self._booked: dict[int | str, float] = {}
+        self.lane_attached = False
         self.pauses = 0
         self.replies = 0
         self.bulk = 0
@@ -195,7 +196,8 @@ class SendBudget:
 
     def book(self, chat_id: int | str) -> None:
         self.take(chat_id, bulk=True)
-        self._booked[chat_id] = self.timer.monotonic()
+        if self.lane_attached:  # someone will claim it (bot.delivery.lanes)
+            self._booked[chat_id] = self.timer.monotonic()
 
     def claim_booking(self, chat_id: int | str | None) -> bool:
         """True once for a send booked by `book` (so the lane does not count it twice)."""
