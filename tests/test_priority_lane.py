@@ -96,7 +96,6 @@ async def test_replies_during_a_broadcast_go_at_once_and_nothing_gets_a_429(lane
     await admin.press("Tiếp tục ›")
     held_before = limiter.held_replies
     await admin.press("✅ Gửi ngay")  # the reply and the progress message: the sender's chat
-    replies: list[dt.timedelta] = []
     asked = 0
     while engine.running and asked < len(people):
         before = budget_of(lane.app).bulk
@@ -104,20 +103,18 @@ async def test_replies_during_a_broadcast_go_at_once_and_nothing_gets_a_429(lane
             await asyncio.sleep(0.001)
         person_ = people[asked]
         asked += 1
-        written = lane.clock.now()
         await person_.send("/start")
-        assert person_.bot_messages, "the bot answered"
-        replies.append(person_.bot_messages[0].date - written)
+        assert len(person_.bot_messages) == 1, "the bot answered, once"
     while engine.running:
         await engine.task
     await lane.settle()
     assert asked >= 4, "people wrote while the broadcast was sending"
     assert lane.server.flood_429_count == 0  # replies, broadcast and the sender's chat
     assert all(received(lane, chat_id) == ["Tập huấn thứ Bảy"] for chat_id in parents)
-    # Nobody's reply waited for the budget: none was held behind the broadcast. (The clock
-    # still moves while a reply is handled: the engine's own waits advance it meanwhile.)
+    # Nobody's reply waited for the budget: none was held behind the broadcast. (How far the
+    # fake clock moves while a reply is handled depends on how often the engine polls
+    # meanwhile, i.e. on the machine: not asserted.)
     assert limiter.held_replies == held_before
-    assert max(replies) < dt.timedelta(seconds=0.25)
     # The sender's own chat: the progress message came a second after the reply to "Send".
     admin_sends = [m.date for m in lane.server.chats[admin.id].messages.values() if m.from_bot]
     gaps = [b - a for a, b in zip(admin_sends, admin_sends[1:], strict=False)]
