@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -22,6 +22,8 @@ from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
+from bot.delivery.lanes import BUDGET, BudgetRateLimiter
+from bot.delivery.limiter import SendBudget, timer_for
 from bot.events import calendar_file
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
@@ -68,11 +70,25 @@ class BotApplication(Application):
             self.services.db = None
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        budget = self.services.extras.get(BUDGET)
+        if budget is not None:
+            budget.update_started()  # mass sending waits while a person is being answered
+        try:
+            await super().process_update(update)
+        finally:
+            if budget is not None:
+                budget.update_finished()
         # Write conversation states and user_data now rather than on PTB's timer, so a crash
         # or kill loses nothing that a user has already been answered about.
         if self.persistence is not None and self.running:
             await self.update_persistence()
+
+    async def update_persistence(self) -> None:
+        # PTB hands each changed item to the persistence separately; it commits them together
+        # (one transaction) — after every update, on PTB's timer and at stop alike.
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.commit()
 
 
 def scheduler_configuration(timezone: ZoneInfo) -> dict:
@@ -128,11 +144,12 @@ def build_application(
                 httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3)},
             )
         ).get_updates_request(HTTPXRequest(read_timeout=40, connection_pool_size=1))
+    # One budget of Telegram's rate for replies and mass sending, replies first
+    # (bot/delivery/limiter.py). Tests leave the reply lane off unless they test it.
+    budget = SendBudget(timer_for(services.clock), settings.overall_rate)
+    services.extras[BUDGET] = budget
     if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.overall_rate, overall_time_period=1,
-                           max_retries=3)
-        )
+        builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=3))
     builder = builder.post_init(start_services)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.services = services
@@ -232,3 +249,4 @@ async def start_services(application: Application) -> None:
         await hook(app)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
+

@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot import callbacks, delivery, keyboards, menu, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from bot.events import calendar_file, dates, export, service, texts
+from bot.events import dates, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
 from bot.people import NotApplicable, PermissionDenied
@@ -683,6 +683,8 @@ async def export_csv(update: Update, context: BotContext) -> None:
     await query.answer()
     rows = await store.registration_rows(context.db, event.id)
     counts = await store.counts(context.db, event.id)
+    from bot.events import export  # on first use: few processes ever export
+
     data = export.registrations_csv(rows, context.services.areas, _)
     await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
                        "event", event.id, context.now, rows=len(rows))
@@ -704,6 +706,8 @@ async def import_document(update: Update, context: BotContext) -> None:
         await update.message.reply_text(
             _("Only administrators can import a calendar file. To add an event, use /newevent."))
         return
+    from bot.events import calendar_file  # on first use: imports are rare
+
     if document.file_size and document.file_size > calendar_file.MAX_BYTES:
         await update.message.reply_text(_(calendar_file.PROBLEMS["too_big"],
                                           max_rows=calendar_file.MAX_ROWS))

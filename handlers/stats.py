@@ -22,11 +22,19 @@ from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.messaging import edit_quietly
 from bot.people import PermissionDenied
-from bot.stats import access, chart, figures, labels, period, texts, workbook
+from bot.stats import access, labels, period
 from bot.stats.period import Period, PeriodError
 from storage import audit
 
 log = logging.getLogger(__name__)
+
+
+# The figures, their texts, the workbook and the chart (and their SQL) are imported on first
+# use: most processes never draw a chart, and a small process starts faster.
+def _texts():
+    from bot.stats import texts
+
+    return texts
 
 NS = "sta"
 PRIVATE = filters.ChatType.PRIVATE
@@ -153,7 +161,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     found = await _collect(context, shown, district)
     await update.message.reply_text(
-        texts.stats_text(found, context.services.areas, _),
+        _texts().stats_text(found, context.services.areas, _),
         reply_markup=stats_keyboard(context, shown, _scope_code(district)))
 
 
@@ -164,6 +172,8 @@ async def stats_button(update: Update, context: BotContext) -> None:
 
 
 async def _collect(context: BotContext, shown: Period, district: str | None):
+    from bot.stats import figures
+
     return await figures.collect(context.db, shown, district, context.now,
                                  context.services.settings.timezone)
 
@@ -188,7 +198,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     found = await _collect(context, shown, district)
-    await edit_quietly(query, texts.stats_text(found, context.services.areas, _),
+    await edit_quietly(query, _texts().stats_text(found, context.services.areas, _),
                        stats_keyboard(context, shown, _scope_code(district)))
 
 
@@ -233,6 +243,8 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
     areas = context.services.areas
     sheet_language = context.services.i18n(EXPORT_LANGUAGE)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+    from bot.stats import chart, workbook
+
     book = await asyncio.to_thread(workbook.build, found, areas, sheet_language)
     picture = await asyncio.to_thread(chart.render, found, areas, sheet_language)
     await audit.record(context.db, actor.telegram_id, "stats_export", "stats", None, context.now,

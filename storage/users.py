@@ -107,11 +107,11 @@ async def touch(
 ) -> User:
     """Create the person on first contact, else note they were seen and are reachable again.
 
-    One statement, so it is cheap enough to run on every update.
+    One statement (RETURNING the row), so it is cheap enough to run on every update.
     """
     stamp = to_db(now)
     role = "admin" if make_admin else "public"
-    await db.execute(
+    row = await db.execute_returning(
         "INSERT INTO users (telegram_id, display_name, role, language, created_at, updated_at,"
         " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (telegram_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
@@ -120,12 +120,12 @@ async def touch(
         " display_name = CASE WHEN users.display_name = '' THEN excluded.display_name"
         " ELSE users.display_name END,"
         " role = CASE WHEN ? THEN 'admin' ELSE users.role END,"
-        " status = CASE WHEN ? THEN 'active' ELSE users.status END",
+        " status = CASE WHEN ? THEN 'active' ELSE users.status END"
+        f" RETURNING {_COLUMNS}",
         (telegram_id, display_name[:128], role, language, stamp, stamp, stamp, make_admin, make_admin),
     )
-    user = await get(db, telegram_id)
-    assert user is not None
-    return user
+    assert row is not None
+    return _user(row)
 
 
 async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetime) -> None:

@@ -39,7 +39,7 @@ def _sample_poster(place="Phường Chánh Hưng") -> poster.PosterText:
 
 
 def test_every_vietnamese_letter_has_a_glyph_in_every_weight():
-    for weight in poster.FONT_FILES:
+    for weight in poster.FONT_NAMES:
         letters = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
         assert poster.missing_glyphs(letters, weight) == set(), weight
         assert poster.missing_glyphs("Bảo vệ trẻ em", weight) == set()

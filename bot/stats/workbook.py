@@ -12,10 +12,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from bot.areas import Areas
 from bot.i18n import N_, Translator
 from bot.stats import labels
@@ -26,8 +22,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HOURS_FORMAT = "0.0"
 PERCENT_FORMAT = "0.0%"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_COLOUR, HEADER_BACKGROUND = "FFFFFF", "1F4E79"
 # Sheet titles (Excel allows 31 characters and no []:*?/\).
 SHEETS = {
     "summary": N_("Summary"),
@@ -325,10 +320,15 @@ def _width(value: object) -> int:
 
 
 def _write(sheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True, color=HEADER_COLOUR)
+    header_fill = PatternFill("solid", fgColor=HEADER_BACKGROUND)
     sheet.append(table.headers)
     for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell.font = header_font
+        cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in table.rows:
         sheet.append(row)
@@ -348,6 +348,9 @@ def _write(sheet, table: Table) -> None:
 
 def build(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     """The workbook's bytes."""
+    # openpyxl (and numpy, which it pulls in) is imported on first export, not at start.
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for table in tables(figures, areas, translate):
