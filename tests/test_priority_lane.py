@@ -110,7 +110,9 @@ async def test_replies_during_a_broadcast_go_at_once_and_nothing_gets_a_429(lane
     await lane.settle()
     assert asked >= 4, "people wrote while the broadcast was sending"
     assert lane.server.flood_429_count == 0  # replies, broadcast and the sender's chat
-    assert all(received(lane, chat_id) == ["Tập huấn thứ Bảy"] for chat_id in parents)
+    # Recipients see who wrote (the sender line) above the text.
+    assert all(received(lane, chat_id) == ["📣 Từ: Ban quản lý dự án\n\nTập huấn thứ Bảy"]
+               for chat_id in parents)
     # Nobody's reply waited for the budget: none was held behind the broadcast. (How far the
     # fake clock moves while a reply is handled depends on how often the engine polls
     # meanwhile, i.e. on the machine: not asserted.)

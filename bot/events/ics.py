@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 from bot.events.model import Event
+
+if TYPE_CHECKING:  # icalendar is ~80 modules: loaded with the first calendar file, not at start
+    import icalendar
 
 PRODID = "-//Hoi Bao tro tre em TP.HCM//bvte-bot//VI"
 UID_DOMAIN = "bvte-bot.invalid"
@@ -24,6 +26,8 @@ UID_DOMAIN = "bvte-bot.invalid"
 
 def _vevent(event: Event, timezone: ZoneInfo, now: dt.datetime,
             description: str) -> icalendar.Event:
+    import icalendar
+
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@{UID_DOMAIN}")
     item.add("dtstamp", now.astimezone(dt.UTC))
@@ -53,6 +57,8 @@ def calendar(
     descriptions: dict[int, str] | None = None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event, as UTF-8 bytes with CRLF line endings."""
+    import icalendar
+
     document = icalendar.Calendar()
     document.add("version", "2.0")
     document.add("prodid", PRODID)
