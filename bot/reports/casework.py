@@ -80,16 +80,25 @@ async def submit(
     if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise RateLimited(reporter.telegram_id)
     new = new_case_from(draft, reporter, areas)
-    year = now.astimezone(timezone).year
     async with db.transaction():
-        code = await cases.next_code(db, new.prefix, year)
-        case_id = await cases.insert(db, cipher, new, code, now)
-        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
-            await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                     deadline.remind_at)
+        submitted = await open_case(db, cipher, reporter, new, now, rules, timezone)
         await report_drafts.delete(db, reporter.telegram_id)
-        await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
-                           code=code, ward=new.ward, urgent=new.urgent)
+    return submitted
+
+
+async def open_case(
+    db: Database, cipher, reporter: User, new: cases.NewCase, now: dt.datetime,
+    rules: CaseRules, timezone: ZoneInfo, **audit_details: object,
+) -> Submitted:
+    """Number a new case, start its legal clocks and audit it; inside the caller's
+    transaction, so a report or a quick tip becomes a case whole or not at all."""
+    code = await cases.next_code(db, new.prefix, now.astimezone(timezone).year)
+    case_id = await cases.insert(db, cipher, new, code, now)
+    for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
+        await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
+                                 deadline.remind_at)
+    await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
+                       code=code, ward=new.ward, urgent=new.urgent, **audit_details)
     return Submitted(case_id, code)
 
 

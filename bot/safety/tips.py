@@ -13,7 +13,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.areas import Areas
-from bot.reports import casework, clocks
+from bot.reports import casework
 from bot.reports.casework import Submitted
 from bot.reports.rules import CaseRules
 from bot.safety.matcher import Verdict
@@ -64,17 +64,9 @@ async def submit_tip(
         situations=(SITUATION_OF.get(category or "", "risk"),),
         description=text[: rules.description_max_chars],
     )
-    year = now.astimezone(timezone).year
     async with db.transaction():
-        code = await cases.next_code(db, new.prefix, year)
-        case_id = await cases.insert(db, cipher, new, code, now)
-        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
-            await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                     deadline.remind_at)
-        await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
-                           code=code, ward=new.ward, urgent=new.urgent,
-                           source="quick_tip", category=category)
-    return Submitted(case_id, code)
+        return await casework.open_case(db, cipher, reporter, new, now, rules, timezone,
+                                        source="quick_tip", category=category)
 
 
 async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
