@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.hotline import emergency_text
 from bot.i18n import Translator
-from bot.messaging import edit_quietly, notify
+from bot.messaging import edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, routing
 from bot.reports.rules import case_rules
 from bot.safety import Verdict
@@ -124,7 +124,8 @@ async def on_place(update: Update, context: BotContext) -> None:
     case_id = data.int_arg(0) if data else None
     code = data.arg(1) if data else None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    # A double tap on a place button must not fail the second press.
+    await edit_markup_quietly(context.bot, query.message.chat_id, query.message.message_id)
     areas = context.services.areas
     placed = (case_id is not None and code not in (None, places.OTHER)
               and await tip_rules.place_tip(context.db, areas, context.user, case_id, code,
