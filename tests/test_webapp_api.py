@@ -1,5 +1,5 @@
-"""The dashboard's API (issue 20): Telegram's initData sign-in, the same role and area rules as
-the chat for every request, the list's filters and clocks, actions through the case rules,
+"""The dashboard's API (issue 20): Telegram's initData sign-in, the same role and scope rules as
+the chat for every request (bot/scope.py, today's units), the list's filters and clocks, actions through the case rules,
 the chat side told, the audit trail, and figures equal to /stats."""
 
 import datetime as dt
@@ -10,8 +10,24 @@ import pytest
 from bot.stats import figures, period
 from bot.webapp import initdata
 from storage import audit, users
-from tests.reports_support import person, quick_case
-from tests.webapp_support import DASHBOARD_URL, Api, sign_for, webapp_settings
+from tests.reports_support import person
+from tests.webapp_support import (
+    AREAS,
+    BINH_CHANH,
+    BINH_DONG,
+    BINH_HUNG,
+    CHANH_HUNG,
+    CITY,
+    DASHBOARD_URL,
+    PHU_DINH,
+    RURAL,
+    SPLIT_OLD,
+    Api,
+    reported_case,
+    sign_for,
+    staff,
+    webapp_settings,
+)
 
 
 @pytest.fixture
@@ -48,8 +64,8 @@ def test_initdata_round_trip_and_every_refusal():
 
 
 # -- who may use it ----------------------------------------------------------------------------
-async def test_refuses_missing_forged_expired_and_non_staff(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
+async def test_refuses_missing_forged_expired_and_anyone_the_chat_refuses(tg):
+    minh = await staff(tg, "Minh", CITY)
     lan = await person(tg, "Lan")  # a collaborator
     assert (await Api(tg, None).get("session"))[0] == 401
     assert (await Api(tg, "query_id=x&user=%7B%22id%22%3A1%7D&hash=00").get("session"))[0] == 401
@@ -59,41 +75,102 @@ async def test_refuses_missing_forged_expired_and_non_staff(tg):
     assert (await Api(tg, expired).get("cases"))[0] == 401
     status, body = await Api(tg, sign_for(tg, lan)).get("cases")
     assert status == 403 and body == {"error": "forbidden"}
-    gone = await person(tg, "Gone", role="staff", ward=None)
+    gone = await staff(tg, "Gone", CITY)
     await users.update(tg.db, gone.id, tg.clock.now(), status="deactivated")
     assert (await Api(tg, sign_for(tg, gone)).get("cases"))[0] == 403  # as in the chat
+    nowhere = await staff(tg, "Chưa giao", None)  # staff whose scope covers no unit yet
+    assert (await Api(tg, sign_for(tg, nowhere)).get("session"))[0] == 403
+    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id, gone.id,
+                                                                          nowhere.id]
+
+
+async def test_the_unit_filter_lists_the_persons_units_by_today_s_names(tg):
+    minh = await staff(tg, "Minh", CITY)
     status, body = await Api(tg, sign_for(tg, minh)).get("session")
-    assert status == 200 and body["person"]["scope"] == "Quận 8"
-    assert body["strings"]["title"] == "Bảng hồ sơ"  # from the Vietnamese catalogue
-    assert {u["value"] for u in body["filters"]["unit"]} >= {"Q8-P05"}
-    assert all(u["value"].startswith("Q8") for u in body["filters"]["unit"])
-    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id, gone.id]
+    assert status == 200 and body["strings"]["title"] == "Bảng hồ sơ"  # the vi catalogue
+    assert body["person"]["scope"] == AREAS.group_name(CITY, "vi")  # as /cases says it
+    assert body["filters"]["unit"] == [{"label": AREAS.group_name(CITY, "vi"), "options": [
+        {"value": CHANH_HUNG, "label": "Phường Chánh Hưng"},
+        {"value": PHU_DINH, "label": "Phường Phú Định"},
+        {"value": BINH_DONG, "label": "Phường Bình Đông"}]}]
+    assert body["figures"] is True and body["groups"] == []  # their own group's figures
+    # Two units of different groups: exactly those two, each under its group.
+    hoa = await staff(tg, "Hoa", f"{BINH_DONG} {BINH_HUNG}")
+    body = (await Api(tg, sign_for(tg, hoa)).get("session"))[1]
+    assert [[o["value"] for o in g["options"]] for g in body["filters"]["unit"]] == [
+        [BINH_DONG], [BINH_HUNG]]
+    assert body["person"]["scope"] == "Phường Bình Đông, Xã Bình Hưng"
+    assert body["figures"] is False  # /stats refuses a scope across groups too
+    assert (await Api(tg, sign_for(tg, hoa)).get("figures"))[0] == 403
 
 
-async def test_a_case_outside_the_persons_area_is_refused_everywhere(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
-    hoa = await person(tg, "Hoa", role="staff", district="BC", ward=None)
+async def test_a_case_outside_the_persons_scope_is_refused_everywhere_and_audited(tg):
+    minh = await staff(tg, "Minh", CITY)
+    hoa = await staff(tg, "Hoa", BINH_HUNG)
     lan = await person(tg, "Lan")
-    case = await quick_case(tg, lan)
+    case = await reported_case(tg, lan, CHANH_HUNG)
     api = Api(tg, sign_for(tg, hoa))
     assert (await api.get(f"cases/{case}"))[0] == 403
-    assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 403
-    assert (await api.get("cases", unit="Q8-P05"))[0] == 403  # another district's ward
+    for key, fields in (("accept", {}), ("note", {"text": "x"}), ("close", {"outcome": "duplicate"})):
+        assert (await api.post(f"cases/{case}/actions/{key}", fields))[0] == 403
+    assert (await api.get("cases", unit=CHANH_HUNG))[0] == 403  # a unit outside the scope
+    assert (await api.get("cases", unit="none"))[0] == 403  # no known unit: administrators
     status, body = await api.get("cases")
     assert status == 200 and body["cases"] == []
-    assert (await api.get("figures", district="Q8"))[0] == 403
-    assert len(await _entries(tg, "webapp_denied")) == 4
+    assert (await api.get("figures", group=CITY))[0] == 403
+    refused = await _entries(tg, "webapp_denied")
+    assert len(refused) == 7 and {e.actor_id for e in refused} == {hoa.id}
+    assert [e.entity_id for e in refused[:4]] == [str(case)] * 4  # the case they tried to reach
     # Nothing changed, nothing seen.
     assert (await Api(tg, sign_for(tg, minh)).get(f"cases/{case}"))[1]["status"] == "received"
     assert [e.actor_id for e in await _entries(tg, "case_view")] == [minh.id]
 
 
+async def test_a_case_reported_in_a_split_old_unit_is_for_staff_of_either_successor(tg):
+    """As in the chat (casework.check_access, scope.covers_any): an old commune split in two
+    leaves its case to the staff of both of today's units, and the unit filter finds it."""
+    tam = await staff(tg, "Tâm", BINH_CHANH)
+    hoa = await staff(tg, "Hoa", BINH_HUNG)
+    lan = await person(tg, "Lan")
+    case = await reported_case(tg, lan, BINH_DONG, reported_place=SPLIT_OLD)
+    api = Api(tg, sign_for(tg, tam))
+    assert [r["id"] for r in (await api.get("cases"))[1]["cases"]] == [case]
+    assert [r["id"] for r in (await api.get("cases", unit=BINH_CHANH))[1]["cases"]] == [case]
+    page = (await api.get(f"cases/{case}"))[1]
+    assert "Phường Bình Đông" in page["place"] and "Xã Bình Chánh" in page["place"]
+    assert "An Phú Tây" in page["place"]  # the place as reported
+    assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 200
+    assert (await Api(tg, sign_for(tg, hoa)).get(f"cases/{case}"))[0] == 403
+
+
+async def test_administrators_see_every_case_and_those_of_no_known_unit(tg):
+    lan = await person(tg, "Lan")
+    city = await reported_case(tg, lan, CHANH_HUNG)
+    rural = await reported_case(tg, lan, BINH_HUNG)
+    unknown = await reported_case(tg, lan, "")
+    await tg.admin.send("/start")
+    api = Api(tg, sign_for(tg, tg.admin))
+    session = (await api.get("session"))[1]
+    assert session["person"]["scope"] == "tất cả phường, xã"
+    groups = [g for g in session["filters"]["unit"] if "options" in g]
+    assert [len(g["options"]) for g in groups] == [3, 7]  # the ten units of today's map
+    assert session["filters"]["unit"][-1] == {"value": "none", "label": "chưa rõ phường, xã"}
+    assert {r["id"] for r in (await api.get("cases"))[1]["cases"]} == {city, rural, unknown}
+    assert [r["id"] for r in (await api.get("cases", unit="none"))[1]["cases"]] == [unknown]
+    assert [r["id"] for r in (await api.get("cases", unit=BINH_HUNG))[1]["cases"]] == [rural]
+    assert (await api.get("cases", unit="99999"))[0] == 400  # not a unit at all
+    assert [g["value"] for g in session["groups"]] == ["all", CITY, RURAL]
+    assert (await api.get("figures", group=RURAL))[1]["totals"][0]["value"] == 1
+    assert (await api.get("figures"))[1]["totals"][0]["value"] == 3
+    assert (await api.get("figures", group="XX"))[0] == 400
+
+
 # -- the list ----------------------------------------------------------------------------------
 async def test_list_filters_search_and_clock_colours(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
+    minh = await staff(tg, "Minh", CITY)
     lan = await person(tg, "Lan")
-    urgent = await quick_case(tg, lan, urgent=True)
-    calm = await quick_case(tg, lan, ward="Q8-P01")
+    urgent = await reported_case(tg, lan, CHANH_HUNG, urgent=True)
+    calm = await reported_case(tg, lan, PHU_DINH)
     api = Api(tg, sign_for(tg, minh))
     status, body = await api.get("cases")
     assert status == 200
@@ -101,10 +178,11 @@ async def test_list_filters_search_and_clock_colours(tg):
     assert rows[urgent]["clock"]["colour"] == "ok" and rows[urgent]["urgent"]
     assert rows[urgent]["clock"]["text"] == "còn 12 giờ"
     assert rows[calm]["clock"]["kind"] == "plan" and rows[calm]["clock"]["colour"] == "ok"
+    assert rows[calm]["place"] == "Phường Phú Định"
     assert [row["id"] for row in body["cases"]][0] == urgent  # urgent first
     code = rows[calm]["code"]
     assert [r["id"] for r in (await api.get("cases", q=code[-4:].lower()))[1]["cases"]] == [calm]
-    assert [r["id"] for r in (await api.get("cases", unit="Q8-P01"))[1]["cases"]] == [calm]
+    assert [r["id"] for r in (await api.get("cases", unit=PHU_DINH))[1]["cases"]] == [calm]
     assert (await api.get("cases", mine="1"))[1]["cases"] == []
     await tg.tick(hours=11)  # one hour before the 12-hour assessment
     soon = (await api.get("cases"))[1]["cases"][0]
@@ -115,14 +193,16 @@ async def test_list_filters_search_and_clock_colours(tg):
     assert (await api.get("cases", status="nonsense"))[0] == 400
     listing = (await _entries(tg, "case_list"))[-1]
     assert listing.detail["overdue"] is True and listing.detail["shown"] == [rows[urgent]["code"]]
+    assert listing.detail["scope"] == CITY
 
 
 # -- a case and its actions --------------------------------------------------------------------
 async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
-    thu = await person(tg, "Thu", role="staff", ward=None)
+    minh = await staff(tg, "Minh", CITY)
+    thu = await staff(tg, "Thu", CHANH_HUNG)
+    await staff(tg, "Hoa", BINH_HUNG)  # not offered: the case is not in her scope
     lan = await person(tg, "Lan")
-    case = await quick_case(tg, lan, urgent=True)
+    case = await reported_case(tg, lan, CHANH_HUNG, urgent=True)
     api = Api(tg, sign_for(tg, minh))
     page = (await api.get(f"cases/{case}"))[1]
     assert page["child"].startswith("Tí") and [a["key"] for a in page["actions"]] == [
@@ -130,8 +210,8 @@ async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
     assert (await _entries(tg, "case_view"))[-1].detail["what"] == "webapp"
     status, body = await api.post(f"cases/{case}/actions/accept", {})
     assert status == 200 and body["case"]["status"] == "assessment"
-    assert body["message"] == "Đã tiếp nhận: hồ sơ được giao cho bạn."
-    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text  # the reporter is told
+    assert body["message"] == "Đã tiếp nhận: hồ sơ được giao cho anh/chị."
+    assert "đã được cán bộ tiếp nhận" in lan.last_text  # the reporter is told
     # The same move twice: the case rules say it has moved on.
     assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 409
     assert (await api.post(f"cases/{case}/actions/assess", {"risk": "extreme"}))[0] == 400
@@ -140,6 +220,9 @@ async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
     assert body["case"]["clocks"][0]["colour"] == "done"
     assert (await api.post(f"cases/{case}/actions/note", {"text": "x" * 2001}))[0] == 400
     await api.post(f"cases/{case}/actions/note", {"text": "Đã gặp bà ngoại <b>"})
+    assign = next(a for a in page["actions"] if a["key"] == "assign")
+    offered = {c["label"] for c in assign["fields"][0]["choices"]}
+    assert {"Minh", "Thu"} <= offered and "Hoa" not in offered
     status, body = await api.post(f"cases/{case}/actions/assign", {"assignee": str(thu.id)})
     assert status == 200 and body["case"]["assignee"] == "Thu"
     assert "phân công phụ trách hồ sơ" in thu.last_text
@@ -155,25 +238,38 @@ async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
     assert {"case_accept", "case_assess", "case_note", "case_assign", "case_close"} <= set(actions)
 
 
-async def test_figures_are_the_numbers_of_stats(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
+async def test_figures_are_the_numbers_and_sentences_of_stats(tg):
+    minh = await staff(tg, "Minh", CITY)
     lan = await person(tg, "Lan")
-    await quick_case(tg, lan, urgent=True)
-    await quick_case(tg, lan)
-    status, body = await Api(tg, sign_for(tg, minh)).get("figures", period="this_month")
+    first = await reported_case(tg, lan, CHANH_HUNG, urgent=True)
+    await reported_case(tg, lan, PHU_DINH)
+    await reported_case(tg, lan, BINH_HUNG)  # another group's: not in Minh's figures
+    api = Api(tg, sign_for(tg, minh))
+    await tg.tick(hours=2)
+    assert (await api.post(f"cases/{first}/actions/accept", {}))[0] == 200
+    status, body = await api.get("figures", period="this_month")
     assert status == 200
     today = tg.clock.now().astimezone(tg.settings.timezone).date()
-    expected = await figures.collect(tg.db, period.this_month(today), "Q8", tg.clock.now(),
+    expected = await figures.collect(tg.db, period.this_month(today), CITY, tg.clock.now(),
                                      tg.settings.timezone)
     totals = {item["label"]: item["value"] for item in body["totals"]}
     assert totals["Số báo cáo nhận được"] == expected.reports.received == 2
     assert totals["Khẩn cấp"] == expected.reports.urgent == 1
     assert body["by_month"]["months"][0]["counts"] == [2]
-    assert (await Api(tg, sign_for(tg, minh)).get("figures", period="forever"))[0] == 400
+    assert body["scope"] == AREAS.group_name(CITY, "vi") and body["by_area"] == []
+    assert {item["label"] for item in body["by_ward"]} == {"Phường Chánh Hưng", "Phường Phú Định"}
+    # The chat's /stats says the same, in the same sentences.
+    await minh.send("/stats")
+    chat = minh.last_text
+    assert "Đã nhận: 2 (khẩn cấp: 1)" in chat and body["scope"] in chat
+    assert "Thường tiếp nhận trong 2 giờ (1 hồ sơ)." in body["sentences"]
+    for sentence in body["sentences"]:
+        assert sentence in chat
+    assert (await api.get("figures", period="forever"))[0] == 400
 
 
 async def test_chat_offers_the_dashboard_to_staff_only(tg):
-    minh = await person(tg, "Minh", role="staff", ward=None)
+    minh = await staff(tg, "Minh", CITY)
     await minh.send("/cases")
     assert minh.web_app_url("📋 Mở bảng hồ sơ") == DASHBOARD_URL
     await tg.admin.send("/start")
@@ -199,7 +295,7 @@ async def test_webhook_mode_serves_telegram_and_the_dashboard_on_one_server(tg):
 
     from bot.webapp.server import WebServer
 
-    minh = await person(tg, "Minh", role="staff", ward=None)
+    minh = await staff(tg, "Minh", CITY)
     server = WebServer(tg.app, "127.0.0.1", 0, webhook_path="telegram", webhook_secret="s3cret")
     port = await server.start()
     try:
@@ -217,7 +313,7 @@ async def test_webhook_mode_serves_telegram_and_the_dashboard_on_one_server(tg):
                 assert response.status == 200 and "app.js" in await response.text()
                 assert "frame-ancestors" in response.headers["Content-Security-Policy"]
         await tg.settle()
-        assert "Hồ sơ — Quận 8" in minh.last_text
+        assert f"Hồ sơ — {AREAS.group_name(CITY, 'vi')}" in minh.last_text
     finally:
         await server.stop()
 
@@ -240,19 +336,16 @@ def test_the_page_ships_with_the_project_small_and_without_a_cdn():
         assert not outside, (path.name, outside)
 
 
-async def test_administrators_see_every_district_and_english_speakers_read_english(tg):
+async def test_english_speakers_read_english_from_the_same_catalogues(tg):
     lan = await person(tg, "Lan")
-    await quick_case(tg, lan)
-    await quick_case(tg, lan, ward=tg.app.services.areas.wards("BC")[0].code)
+    await reported_case(tg, lan, CHANH_HUNG)
     await tg.admin.send("/start")
     await users.update(tg.db, tg.admin.id, tg.clock.now(), language="en")
     api = Api(tg, sign_for(tg, tg.admin, language="en"))
     session = (await api.get("session"))[1]
     assert session["strings"]["title"] == "Case dashboard" and session["language"] == "en"
-    assert session["person"]["scope"] == "all districts"
-    assert {"Q8", "BC"} <= {unit["value"] for unit in session["filters"]["unit"]}
-    assert len((await api.get("cases"))[1]["cases"]) == 2
-    only_bc = (await api.get("cases", unit="BC"))[1]["cases"]
-    assert [row["code"][:2] for row in only_bc] == ["BC"]
-    assert (await api.get("figures", district="BC"))[1]["totals"][0]["value"] == 1
-    assert (await api.get("figures"))[1]["scope"] == "all districts"
+    assert session["person"]["scope"] == "all wards and communes"
+    assert session["filters"]["unit"][0]["options"][0] == {"value": CHANH_HUNG,
+                                                           "label": "Chanh Hung Ward"}
+    assert (await api.get("cases"))[1]["cases"][0]["place"] == "Chanh Hung Ward"
+    assert (await api.get("figures"))[1]["scope"] == "the whole programme"

@@ -1,7 +1,8 @@
 """The dashboard in a real browser (issue 20): headless Chromium (Debian's package) driven by
 Playwright, as a staff member: open, filter, search, open a case, act on it, and see the chat
 side reflect it; Telegram's bridge (ready, back button, theme); offline from the last load;
-and refusal of missing, forged and expired sign-ins and of a case outside the person's area.
+and refusal of missing, forged and expired sign-ins and of a case outside the person's scope
+(bot/scope.py: today's wards and communes).
 
 Skipped only where Chromium or Playwright is genuinely not installed; CI installs both and
 fails rather than skips. DASHBOARD_SCREENSHOTS=DIR saves the README's screenshots.
@@ -19,9 +20,22 @@ from urllib.parse import quote
 import pytest
 import pytest_asyncio
 
+from storage import audit
 from tests.conftest import running_harness
-from tests.reports_support import case_id, file_report, person, quick_case
-from tests.webapp_support import base_url, sign_for, webapp_settings
+from tests.reports_support import case_id, file_report, person
+from tests.webapp_support import (
+    AREAS,
+    BINH_DONG,
+    BINH_HUNG,
+    CHANH_HUNG,
+    CITY,
+    PHU_DINH,
+    base_url,
+    reported_case,
+    sign_for,
+    staff,
+    webapp_settings,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("DASHBOARD_SCREENSHOTS")
@@ -112,13 +126,13 @@ async def _shot(page, name: str) -> None:
 
 
 async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, browser):
-    minh = await person(tg, "Minh", role="staff", ward=None)
-    lan = await person(tg, "Lan")
+    minh = await staff(tg, "Minh", CITY)  # the three wards of the city's programme area
+    lan = await person(tg, "Lan")  # a collaborator of Phường Chánh Hưng
     urgent_code = await file_report(tg, lan, urgent=True)  # alerts Minh, as in real life
     urgent_id = await case_id(tg, urgent_code)
-    calm_id = await quick_case(tg, lan, ward="Q8-P01")
-    await quick_case(tg, lan, ward="Q8-P02")
-    await quick_case(tg, lan, ward=tg.app.services.areas.wards("BC")[0].code)
+    calm_id = await reported_case(tg, lan, PHU_DINH)
+    await reported_case(tg, lan, BINH_DONG)
+    await reported_case(tg, lan, BINH_HUNG)  # a commune outside Minh's scope
     codes = dict(await tg.db.fetchall("SELECT id, code FROM cases"))
     await tg.tick(hours=11)  # the urgent case's 12-hour clock is about to run out
     context, page = await _phone(browser)
@@ -127,17 +141,21 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     # Open: the area's open cases, overdue and urgent first, with their clocks.
     rows = page.locator("button.case")
     await rows.first.wait_for()
-    assert await rows.count() == 3  # Bình Chánh's case is not Minh's to see
+    assert await rows.count() == 3  # Xã Bình Hưng's case is not Minh's to see
     assert await rows.first.get_attribute("data-code") == codes[urgent_id]
     assert "soon" in await rows.first.get_attribute("class")
-    assert await page.locator("#title").inner_text() == "Bảng hồ sơ — Quận 8"
+    assert await page.locator("#title").inner_text() == \
+        "Bảng hồ sơ — " + AREAS.group_name(CITY, "vi")
+    # The unit filter: Minh's wards by today's names, under their programme area.
+    assert await page.locator("select[name=unit] optgroup option").all_inner_texts() == [
+        "Phường Chánh Hưng", "Phường Phú Định", "Phường Bình Đông"]
     assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == \
         "rgb(255, 250, 240)"  # Telegram's theme colour
     assert ["web_app_ready", {}] in await page.evaluate("window.__events")
     await _shot(page, "dashboard-cases.png")
 
     # Filter by ward, then search by code.
-    await page.select_option("select[name=unit]", "Q8-P01")
+    await page.select_option("select[name=unit]", PHU_DINH)
     await expect(rows).to_have_count(1)
     assert await rows.first.get_attribute("data-code") == codes[calm_id]
     await page.select_option("select[name=unit]", "")
@@ -158,7 +176,7 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     # Act: accept, then a note through its form.
     await page.click("button[data-action=accept]")
     await expect(page.locator("h2.code")).to_contain_text("Đánh giá ban đầu")
-    assert await page.locator("#notice").inner_text() == "Đã tiếp nhận: hồ sơ được giao cho bạn."
+    assert await page.locator("#notice").inner_text() == "Đã tiếp nhận: hồ sơ được giao cho anh/chị."
     await page.click("button[data-action=note]")
     await page.fill("form[data-action=note] textarea", "Đã gọi cho tổ trưởng khu phố <i>")
     await page.click("form[data-action=note] button[type=submit]")
@@ -171,7 +189,7 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
 
     # The chat side: the reporter is told, the staff alert shows who took the case, and the
     # chat's own case view shows the note written in the browser.
-    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text
+    assert "đã được cán bộ tiếp nhận" in lan.last_text
     alert = next(m for m in minh.bot_messages if codes[urgent_id] in (m.content or "")
                  and "Báo cáo mới" in (m.content or ""))
     assert "✅ Đã nhận · phụ trách: Minh" in alert.content
@@ -190,8 +208,9 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     await page.click("button[data-tab=figures]")
     totals = page.locator(".total")
     await expect(totals.first).to_contain_text("Số báo cáo nhận được")
-    assert await totals.first.locator("b").inner_text() == "3"  # Quận 8's three reports
-    assert await page.locator("svg.chart rect").count() == 1  # one month, one district
+    assert await totals.first.locator("b").inner_text() == "3"  # the three wards' reports
+    assert await page.locator("svg.chart rect").count() == 1  # one month, one programme area
+    await expect(page.locator("ul.sentences")).to_contain_text("Thường tiếp nhận trong")
     await _shot(page, "dashboard-figures.png")
     widths = await page.evaluate(
         "[...document.querySelectorAll('.bars .fill')].map(bar => bar.style.width)")
@@ -201,9 +220,9 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
 
 
 async def test_offline_the_last_list_is_shown_and_case_details_are_not_kept(tg, browser):
-    minh = await person(tg, "Minh", role="staff", ward=None)
+    minh = await staff(tg, "Minh", CITY)
     lan = await person(tg, "Lan")
-    await quick_case(tg, lan)
+    await reported_case(tg, lan, CHANH_HUNG)
     context, page = await _phone(browser)
     await page.goto(address(tg, sign_for(tg, minh)))
     await page.locator("button.case").first.wait_for()
@@ -219,34 +238,49 @@ async def test_offline_the_last_list_is_shown_and_case_details_are_not_kept(tg, 
     await context.close()
 
 
-async def test_refusals_missing_forged_expired_and_out_of_area(tg, browser):
-    minh = await person(tg, "Minh", role="staff", ward=None)
-    hoa = await person(tg, "Hoa", role="staff", district="BC", ward=None)
+async def test_refusals_missing_forged_expired_and_out_of_scope(tg, browser):
+    minh = await staff(tg, "Minh", CITY)
+    hoa = await staff(tg, "Hoa", BINH_HUNG)
     lan = await person(tg, "Lan")
-    case = await quick_case(tg, lan)
+    case = await reported_case(tg, lan, CHANH_HUNG)
     context, page = await _phone(browser)
+    signed_in = []  # what the server answered the page's sign-in, load by load
+    page.on("response", lambda response: response.url.endswith("/api/session")
+            and signed_in.append(response.status))
     refusals = {
         "missing": base_url(tg),
         "forged": address(tg, sign_for(tg, minh, token="1:FORGED")),
         "expired": address(tg, sign_for(tg, minh, age=dt.timedelta(days=2))),
     }
     for name, url in refusals.items():
-        await page.evaluate("sessionStorage.clear()") if name != "missing" else None
+        # A fresh load each time (only the address's #fragment differs between them), and no
+        # sign-in kept from the load before.
+        await page.goto("about:blank")
         await page.goto(url)
-        await expect(page.locator("main")).to_contain_text("Telegram")
+        await page.evaluate("sessionStorage.clear()")
+        await expect(page.locator("main")).to_contain_text("mở bảng hồ sơ từ bot")
         assert await page.locator("button.case").count() == 0, name
-        assert "mở bảng hồ sơ từ bot" in await page.locator("main").inner_text(), name
-    # Hoa (Bình Chánh) signs in properly but cannot reach a case of Quận 8, by any way.
-    await page.evaluate("sessionStorage.clear()")
+        assert await page.locator("#tabs").is_hidden(), name
+    assert signed_in == [401, 401, 401]
+    # Hoa (Xã Bình Hưng) signs in properly but cannot reach a case of Phường Chánh Hưng, by
+    # any way: not in her list, not by its address, not by an action, not by the unit filter.
+    await page.goto("about:blank")
     await page.goto(address(tg, sign_for(tg, hoa)))
     await page.locator("#tabs").wait_for()
+    await expect(page.locator("#view")).to_contain_text("Không có hồ sơ nào")
     assert await page.locator("button.case").count() == 0
-    statuses = await page.evaluate("""async ([id, auth]) => {
+    assert await page.locator("select[name=unit] option").all_inner_texts() == [
+        "Tất cả phường, xã", "Xã Bình Hưng"]
+    statuses = await page.evaluate("""async ([id, auth, unit]) => {
         const headers = {Authorization: 'tma ' + auth, 'Content-Type': 'application/json'};
         const view = await fetch('api/cases/' + id, {headers});
         const act = await fetch('api/cases/' + id + '/actions/accept', {method: 'POST', headers, body: '{}'});
-        return [view.status, act.status];
-    }""", [case, sign_for(tg, hoa)])
-    assert statuses == [403, 403]
+        const list = await fetch('api/cases?unit=' + unit, {headers});
+        return [view.status, act.status, list.status];
+    }""", [case, sign_for(tg, hoa), CHANH_HUNG])
+    assert statuses == [403, 403, 403]
     assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case,)) == "received"
+    refused = [e for e in await audit.entries(tg.db) if e.action == "webapp_denied"]
+    assert [(e.actor_id, e.entity_id) for e in refused] == [(hoa.id, str(case))] * 2 + [
+        (hoa.id, None)]
     await context.close()

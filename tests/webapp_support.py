@@ -1,5 +1,6 @@
 """Helpers for the dashboard tests (issue 20): settings with the web app on a free port,
-signed initData, and a small HTTP client for the API."""
+staff with a scope of today's units, cases reported in a place, signed initData, and a small
+HTTP client for the API."""
 
 from __future__ import annotations
 
@@ -7,10 +8,22 @@ import datetime as dt
 
 import aiohttp
 
+from bot.areas import Areas
 from bot.webapp import initdata
+from storage import users
 from tests.conftest import make_settings
+from tests.reports_support import person
 
 DASHBOARD_URL = "https://dash.example.org/app/"
+
+# Today's units (content/units.json) and the two programme groups they lie in.
+CHANH_HUNG, PHU_DINH, BINH_DONG = "27418", "27427", "27424"
+BINH_HUNG, BINH_CHANH = "27619", "27637"
+AREAS = Areas.load()
+CITY = AREAS.group_of(CHANH_HUNG)  # the three wards
+RURAL = AREAS.group_of(BINH_HUNG)  # the seven communes
+# An old commune split between both groups: its old cases may lie in Bình Đông or Bình Chánh.
+SPLIT_OLD = AREAS.find("an phu tay").old.id
 
 
 def webapp_settings(tmp_path, **overrides):
@@ -20,6 +33,36 @@ def webapp_settings(tmp_path, **overrides):
 
 def base_url(tg) -> str:
     return f"http://127.0.0.1:{tg.app.services.extras['webapp'].port}/app/"
+
+
+async def staff(tg, name: str, scope: str | None, *, user_id: int | None = None):
+    """Approved staff whose scope is `scope` (unit codes, a group's code, or `all`); their
+    home group is that of the scope's units when they share one."""
+    covered = AREAS.scope_units(scope)
+    groups = {AREAS.group_of(unit) for unit in covered}
+    home = next(iter(groups)) if len(groups) == 1 else None
+    # (name, role, programme group, ward, id, scope)
+    return await person(tg, name, "staff", home, None, user_id, scope)
+
+
+async def reported_case(tg, reporter, ward: str, *, reported_place: str | None = None,
+                        urgent: bool = False) -> int:
+    """A case from a finished draft of the unit `ward` ('' when not known), reported as
+    `reported_place` (an old unit's id) when given: through casework.submit, as the chat."""
+    from bot.crypto import cipher_for
+    from bot.reports import casework
+    from bot.reports.draft import Draft
+    from bot.reports.rules import case_rules
+
+    draft = Draft(step="review", urgent=urgent, ward=ward, reported_place=reported_place,
+                  age_asked=True, age=9, sex="male", situations=["k"],
+                  description="Bé hay bị đánh, ở nhà một mình.", contact_consent=False,
+                  child_name="Tí")
+    user = await users.get(tg.db, reporter.id)
+    submitted = await casework.submit(tg.db, cipher_for(tg.app.services), tg.app.services.areas,
+                                      user, draft, tg.clock.now(), case_rules(),
+                                      tg.settings.timezone)
+    return submitted.case_id
 
 
 def sign_for(tg, person, *, age: dt.timedelta = dt.timedelta(0), token: str | None = None,

@@ -1,7 +1,7 @@
 """What staff can do to a case from the dashboard: one table, one entry per action.
 
 Each entry is a thin call into the case rules the chat uses (bot/reports/casework.py): they
-re-check role, district and the case's step, and write the change with its audit entry in
+re-check role, scope (bot/scope.py: the case's unit) and the case's step, and write the change with its audit entry in
 one transaction. An entry only names the action, says when it applies, lists the fields it
 asks for, and tells the chat side afterwards (reporter, alert copies, assignee), exactly as
 the chat's buttons do. A new case action (emergency measures, a plan and its approval,
@@ -101,8 +101,8 @@ async def _outcomes(db: Database, case: CaseSummary, _: Translator) -> list[tupl
 
 async def _colleagues(db: Database, case: CaseSummary, _: Translator) -> list[tuple[str, str]]:
     return [(str(person.telegram_id), person.display_name or str(person.telegram_id))
-            for person in await routing.district_people(db, case.district)
-            if casework.can_be_assigned(person, case.district)]
+            for person in await routing.unit_people(db, case.ward or None)
+            if casework.can_be_assigned(person, case)]
 
 
 # -- chat side effects (as the chat's buttons do) ---------------------------------------------

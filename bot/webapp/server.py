@@ -5,7 +5,7 @@
     /app/api/cases        the case list (filters: status, unit, risk, mine, overdue, q, page)
     /app/api/cases/ID     one case (audited)
     /app/api/cases/ID/actions/KEY   carry out an action (POST, JSON fields)
-    /app/api/figures      the area's figures (period, district)
+    /app/api/figures      the area's figures (period, group: a programme group or all)
     /WEBHOOK_PATH         Telegram's updates, in webhook mode (same server)
 
 Every API request must carry `Authorization: tma <initData>`, checked against the bot's token
@@ -52,7 +52,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-USER_KEY = web.AppKey("dashboard_person", object)
+USER_KEY = web.RequestKey("dashboard_person", object)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -199,7 +199,7 @@ class WebServer:
     async def _figures(self, request: web.Request) -> web.StreamResponse:
         return _json(await self.dashboard.figures(request[USER_KEY],
                                                   request.query.get("period"),
-                                                  request.query.get("district")))
+                                                  request.query.get("group")))
 
     # -- Telegram's webhook (webhook mode) --------------------------------------------------------
     async def _webhook(self, request: web.Request) -> web.StreamResponse:

@@ -1,8 +1,8 @@
 """The dashboard's rules: who may see what, the case list, a case page, actions and figures.
 
 Plain typed methods over the same case rules and permission checks as the chat
-(bot/reports/casework.py: staff of the case's area or administrators; bot/stats/access.py for
-figures), returning JSON-ready dictionaries in the person's language. Every refusal raises
+(bot/reports/casework.py and bot/scope.py: staff whose scope covers the case's unit, or
+administrators; bot/stats/access.py for figures), returning JSON-ready dictionaries in the person's language. Every refusal raises
 PermissionDenied (403) or NotApplicable (409); the web layer only maps them.
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
 
+from bot import scope
 from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
 from bot.people import NotApplicable, PermissionDenied
@@ -44,6 +45,8 @@ PERIOD_LABELS = {
     "this_quarter": N_("This quarter"), "last_quarter": N_("Last quarter"),
     "this_year": N_("This year"),
 }
+# The unit filter's value for cases of no known unit (administrators only).
+NO_UNIT_FILTER = "none"
 CLOCK_NAMES = {"assessment": N_("initial assessment (12 hours)"),
                "plan": N_("support plan (5 working days)")}
 
@@ -53,7 +56,7 @@ class CaseQuery:
     """The list's filters, as the page sends them (already checked by `from_params`)."""
 
     status: str = "open"
-    unit: str | None = None  # a district or ward code
+    unit: str | None = None  # a unit code, or casework.NO_UNIT
     risk: str | None = None
     mine: bool = False
     overdue: bool = False
@@ -70,7 +73,10 @@ class CaseQuery:
         if status not in STATUS_FILTERS or (risk is not None and risk not in lifecycle.RISKS) \
                 or not (page.isascii() and page.isdigit()) or int(page) > 10_000:
             raise InvalidInput("filters")
-        return cls(status=status, unit=params.get("unit") or None, risk=risk,
+        unit = params.get("unit") or None
+        if unit == NO_UNIT_FILTER:
+            unit = casework.NO_UNIT
+        return cls(status=status, unit=unit, risk=risk,
                    mine=params.get("mine") == "1", overdue=params.get("overdue") == "1",
                    search=search or None, page=int(page))
 
@@ -102,8 +108,8 @@ class Dashboard:
         person = await users.get(self.db, telegram_id)
         if person is None or not person.is_staff:
             raise PermissionDenied("staff only")
-        if not person.is_admin and person.district is None:
-            raise PermissionDenied("no district")
+        if not person.is_admin and not scope.units_of(person, self.services.areas):
+            raise PermissionDenied("no units")  # as /cases: a scope that covers nothing
         return person
 
     async def refused(self, telegram_id: int | None, what: str, target: object = None) -> None:
@@ -114,22 +120,13 @@ class Dashboard:
     # -- the session ----------------------------------------------------------------------------
     async def session(self, person: User) -> dict:
         _ = self.translate(person)
+        lang = _.language
         areas = self.services.areas
-        units = []
-        districts = areas.districts() if person.is_admin else [areas.district(person.district)]
-        for district in districts:
-            if district is None:
-                continue
-            if person.is_admin:
-                units.append({"value": district.code, "label": district.name(_.language)})
-            units += [{"value": ward.code, "label": ward.name(_.language),
-                       "indent": person.is_admin} for ward in areas.wards(district.code)]
-        scope = _("all districts") if person.is_admin \
-            else areas.district_name(person.district, _.language)
+        figures_scope = self._figures_scope(person)
         return {
             "person": {"id": person.telegram_id, "name": person.display_name,
-                       "admin": person.is_admin, "scope": scope},
-            "language": _.language,
+                       "admin": person.is_admin, "scope": self._scope_label(person, _)},
+            "language": lang,
             "strings": ui_strings(_),
             "filters": {
                 "status": [{"value": "open", "label": _("open")},
@@ -138,30 +135,62 @@ class Dashboard:
                            {"value": "all", "label": _("all")}],
                 "risk": [{"value": r, "label": _(lifecycle.RISK_LABELS[r])}
                          for r in lifecycle.RISKS],
-                "unit": units,
+                "unit": self._unit_choices(person, _),
             },
             "periods": [{"value": key, "label": _(label)} for key, label in PERIOD_LABELS.items()],
-            "districts": ([{"value": d.code, "label": d.name(_.language)}
-                           for d in areas.districts()] if person.is_admin else []),
+            "figures": figures_scope is not False,
+            # Administrators and programme-wide staff choose a programme group (as in /stats).
+            "groups": ([{"value": access.ALL, "label": _("Whole programme")}]
+                       + [{"value": g.code, "label": g.name(lang)} for g in areas.groups()]
+                       if figures_scope is None else []),
         }
+
+    def _scope_label(self, person: User, _: Translator) -> str:
+        """As the chat's case list says it: the person's units, groups or whole area."""
+        if person.is_admin:
+            return _("all wards and communes")
+        return self.services.areas.scope_label(person.scope, _.language)
+
+    def _unit_choices(self, person: User, _: Translator) -> list[dict]:
+        """The units the person covers (bot/scope.py), today's names, group by group; for
+        administrators every programme unit and the cases of no known unit."""
+        areas = self.services.areas
+        covered = scope.units_of(person, areas)
+        choices: list[dict] = []
+        for group in areas.groups():
+            units = [{"value": unit.code, "label": unit.name(_.language)}
+                     for unit in areas.units_in(group.code)
+                     if covered is None or unit.code in covered]
+            if units:
+                choices.append({"label": group.name(_.language), "options": units})
+        if covered is not None:  # a scope may name a unit outside the programme's groups
+            listed = {unit.code for group in areas.groups() for unit in areas.units_in(group.code)}
+            outside = sorted(covered - listed, key=lambda code: areas.unit_name(code, "vi"))
+            choices += [{"value": code, "label": areas.unit_name(code, _.language)}
+                        for code in outside]
+        else:
+            choices.append({"value": NO_UNIT_FILTER, "label": _("ward/commune not known")})
+        return choices
+
+    @staticmethod
+    def _figures_scope(person: User) -> str | None | bool:
+        """The group /stats shows the person (None: all, with a choice), False: none."""
+        try:
+            return access.scope_for(person)
+        except PermissionDenied:
+            return False
 
     # -- the list -------------------------------------------------------------------------------
     async def cases(self, person: User, query: CaseQuery) -> dict:
         _ = self.translate(person)
-        areas = self.services.areas
-        district = ward = None
-        if query.unit is not None:
-            if areas.district(query.unit) is not None:
-                district = query.unit
-            elif areas.ward(query.unit) is not None:
-                ward = query.unit
-            else:
-                raise InvalidInput("unit")
-        found = await casework.list_cases(
-            self.db, person, self.now, status=query.status, risk=query.risk, urgent_only=False,
-            limit=PAGE_SIZE + 1, offset=query.page * PAGE_SIZE, district=district, ward=ward,
-            mine=query.mine, overdue_only=query.overdue, code_contains=query.search,
-            areas=areas)
+        try:
+            found = await casework.list_cases(
+                self.db, person, self.now, status=query.status, risk=query.risk,
+                urgent_only=False, limit=PAGE_SIZE + 1, offset=query.page * PAGE_SIZE,
+                unit=query.unit, mine=query.mine, overdue_only=query.overdue,
+                code_contains=query.search)
+        except ValueError:
+            raise InvalidInput("unit") from None
         shown = found[:PAGE_SIZE]
         clocks = await case_store.next_deadlines(self.db, [c.id for c in shown
                                                            if lifecycle.is_open(c.status)])
@@ -175,8 +204,8 @@ class Dashboard:
         areas = self.services.areas
         return {
             "id": case.id, "code": case.code,
-            "place": areas.place(case.ward, _.language) if person.is_admin
-            else areas.ward_name(case.ward, _.language),
+            "place": areas.place(case.ward, _.language) if case.ward
+            else _("ward/commune not known"),
             "status": case.status, "status_label": _(lifecycle.STATE_LABELS[case.status]),
             "risk": case.risk,
             "risk_label": _(lifecycle.RISK_LABELS[case.risk]) if case.risk else None,
@@ -207,13 +236,13 @@ class Dashboard:
     # -- a case ---------------------------------------------------------------------------------
     async def case_page(self, person: User, case_id: int, what: str = "webapp") -> dict:
         """The whole case for staff of its area; the view is audited as in the chat."""
-        from handlers.cases import age_text, groups_text, history_entry, status_text
+        from handlers.cases import age_text, case_place, groups_text, history_entry, status_text
 
         _ = self.translate(person)
         areas = self.services.areas
         cipher = cipher_for(self.services)
         case = await casework.view(self.db, cipher, person, case_id, self.now, what=what)
-        place = areas.place(case.ward, _.language)
+        place = case_place(case, _, areas)
         if case.place_detail:
             place += " — " + case.place_detail
         child = ", ".join([case.child_name or _("no name given"), age_text(case, _)])
@@ -273,7 +302,7 @@ class Dashboard:
         case = await case_store.summary(self.db, case_id, self.now)
         if case is None:
             raise NotApplicable(case_id)
-        casework.check_access(person, case.district)
+        casework.check_access(person, case)
         if not action.applies(case):
             raise NotApplicable(case.status)
         values = await actions.clean_values(self.db, action, case, raw, _)
@@ -285,28 +314,33 @@ class Dashboard:
                 "case": await self.case_page(person, case_id, what="after_change")}
 
     # -- figures --------------------------------------------------------------------------------
-    async def figures(self, person: User, period_key: str | None, district: str | None) -> dict:
-        """The same figures as /stats (bot/stats), for the same scope rules."""
+    async def figures(self, person: User, period_key: str | None, group: str | None) -> dict:
+        """The same figures as /stats (bot/stats), for the same scope rules: staff their
+        programme group, administrators and programme-wide staff any group or all."""
         _ = self.translate(person)
         areas = self.services.areas
-        scope = access.scope_for(person, district or None)
+        if group and group != access.ALL and areas.group(group) is None:
+            raise InvalidInput("group")
+        shown_scope = access.scope_for(person, group or None)
         today = self.now.astimezone(self.services.settings.timezone).date()
         make = PERIODS.get(period_key or "this_month")
         if make is None:
             raise InvalidInput("period")
         shown = make(today)
-        found = await figures.collect(self.db, shown, scope, self.now,
+        found = await figures.collect(self.db, shown, shown_scope, self.now,
                                       self.services.settings.timezone)
         await audit.record(self.db, person.telegram_id, "stats_view", "stats", None, self.now,
-                           period=shown.token, district=scope, via="webapp")
+                           period=shown.token, group=shown_scope, via="webapp")
         reports, cases = found.reports, found.cases
         lang = _.language
-        district_codes = [scope] if scope else list(dict.fromkeys(
-            [d.code for d in areas.districts()]
+        # The chart's series: the programme groups (or the one shown), then any other code
+        # the period's reports carry ('' outside the programme's area, named '—' as in /stats).
+        series = [shown_scope] if shown_scope else list(dict.fromkeys(
+            [g.code for g in areas.groups()]
             + [code for month in reports.by_month.values() for code in month]))
         return {
             "period": labels.period_label(shown, _),
-            "scope": labels.scope_label(scope, areas, _),
+            "scope": labels.scope_label(shown_scope, areas, _),
             "as_of": _.short_datetime(found.generated_at),
             "totals": [
                 {"label": _("Reports received"), "value": reports.received},
@@ -317,26 +351,32 @@ class Dashboard:
                 {"label": _("Overdue now"), "value": cases.overdue_now},
                 {"label": _("Clocks missed"), "value": cases.clocks_missed},
             ],
-            "durations": [
-                {"label": _("Time to acceptance"),
-                 "value": texts.durations_text(reports.to_acceptance, _)},
-                {"label": _("Time to closure"),
-                 "value": texts.durations_text(reports.to_closure, _)},
+            # The /stats sentences, word for word.
+            "sentences": [
+                texts.durations_text(reports.to_acceptance, _, "acceptance"),
+                texts.durations_text(reports.to_closure, _, "closure"),
+                texts.clocks_text(cases.clocks_missed,
+                                  sum(clock.deadlines for clock in cases.clocks),
+                                  cases.overdue_cases, cases.overdue_now, _),
             ],
             "by_month": {
-                "series": [{"code": code, "label": areas.district_name(code, lang)}
-                           for code in district_codes],
+                "series": [{"code": code, "label": areas.group_name(code, lang)}
+                           for code in series],
                 "months": [{"label": f"{month:02d}/{year}",
                             "counts": [reports.by_month[(year, month)].get(code, 0)
-                                       for code in district_codes]}
+                                       for code in series]}
                            for year, month in reports.by_month],
             },
+            "by_area": ([{"label": areas.group_name(code, lang), "value": n}
+                         for code, n in reports.by_district.items()]
+                        if shown_scope is None else []),
             "by_group": [{"label": labels.group_label(code, _), "value": n}
                          for code, n in reports.by_group.items()],
             "by_risk": [{"label": labels.risk_label(risk, _), "value": n}
                         for risk, n in reports.by_risk.items()],
-            "by_ward": [{"label": areas.place(code, lang) if scope is None
-                         else areas.ward_name(code, lang), "value": n}
+            # As /stats names them: any place for the whole programme, else today's units.
+            "by_ward": [{"label": areas.place(code, lang) if shown_scope is None
+                         else areas.unit_name(code, lang), "value": n}
                         for code, n in reports.by_ward.items()],
             "by_outcome": [{"label": labels.outcome_label(o, _), "value": n}
                            for o, n in cases.closed_by_outcome.items()],

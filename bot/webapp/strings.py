@@ -16,7 +16,7 @@ UI: dict[str, str] = {
     "search": N_("Search by code"),
     "status": N_("Status"),
     "unit": N_("Ward / commune"),
-    "all_units": N_("All my area"),
+    "all_units": N_("All wards and communes"),
     "risk": N_("Risk"),
     "any_risk": N_("any"),
     "mine": N_("Mine"),
@@ -29,7 +29,7 @@ UI: dict[str, str] = {
     "offline_case": N_("You are offline. Case details are never kept on the phone; "
                        "please open the case again when you are back online."),
     "error": N_("Something went wrong. Please try again."),
-    "denied": N_("Sorry, only staff of this case's district and administrators can open or "
+    "denied": N_("Sorry, only the staff covering this case and administrators can open or "
                  "change it."),
     "signin": N_("Please open the dashboard from the bot in Telegram."),
     "moved_on": N_("This case has moved on meanwhile; here is where it is now."),
@@ -59,8 +59,8 @@ UI: dict[str, str] = {
     "confirm": N_("Are you sure? This cannot be undone from here."),
     "choose": N_("Choose…"),
     "period": N_("Period"),
-    "district": N_("District"),
-    "all_districts": N_("All districts"),
+    "group": N_("Programme area"),
+    "by_area": N_("By area"),
     "by_month": N_("Reports received per month"),
     "by_group": N_("By group"),
     "by_risk": N_("By risk"),

@@ -124,7 +124,7 @@
   const state = {
     language: "vi", session: null, tab: "cases", caseId: null,
     filters: {status: "open", unit: "", risk: "", mine: false, overdue: false, q: ""},
-    page: 0, cases: [], figures: {period: "this_month", district: ""},
+    page: 0, cases: [], figures: {period: "this_month", group: ""},
   };
   function setBack(visible) {
     postEvent("web_app_setup_back_button", {is_visible: visible});
@@ -157,12 +157,12 @@
     if (f.q) params.set("q", f.q);
     return params.toString();
   }
+  // Choices may come in groups ({label, options}: the units of one programme area).
   function select(name, options, value, onchange, first) {
-    const node = el("select", {name, "aria-label": t(name), onchange},
+    const option = (item) => el("option", {value: item.value, selected: item.value === value}, item.label);
+    return el("select", {name, "aria-label": t(name), onchange},
       first ? el("option", {value: ""}, first) : null,
-      options.map((option) => el("option", {value: option.value, selected: option.value === value},
-        (option.indent ? "· " : "") + option.label)));
-    return node;
+      options.map((item) => item.options ? el("optgroup", {label: item.label}, item.options.map(option)) : option(item)));
   }
   function filtersForm() {
     const f = state.filters;
@@ -364,11 +364,11 @@
   async function showFigures() {
     const f = state.figures;
     const params = new URLSearchParams({period: f.period});
-    if (f.district) params.set("district", f.district);
+    if (f.group) params.set("group", f.group);
     const controls = el("form", {class: "filters", onsubmit: (event) => event.preventDefault()},
       select("period", state.session.periods, f.period, (event) => { f.period = event.target.value; showFigures(); }),
-      state.session.districts.length ? select("district", state.session.districts, f.district,
-        (event) => { f.district = event.target.value; showFigures(); }, t("all_districts")) : null);
+      state.session.groups.length ? select("group", state.session.groups, f.group,
+        (event) => { f.group = event.target.value; showFigures(); }) : null);
     $("#view").replaceChildren(controls, el("p", {class: "hint"}, t("loading")));
     let result;
     try { result = await load("figures:" + params, "figures?" + params); } catch (error) { notice(explain(error), true); return; }
@@ -378,8 +378,9 @@
     $("#view").replaceChildren(controls,
       el("p", {class: "hint"}, data.period + " · " + data.scope + " · " + t("as_of", {when: data.as_of})),
       el("div", {class: "totals"}, data.totals.map((item) => el("div", {class: "total"}, el("b", {}, number(item.value)), item.label))),
-      el("dl", {}, data.durations.map((item) => [el("dt", {}, item.label), el("dd", {}, item.value)])),
+      el("ul", {class: "sentences"}, data.sentences.map((text) => el("li", {}, text))),
       section(t("by_month"), ...monthChart(data.by_month)),
+      data.by_area.length ? section(t("by_area"), bars(data.by_area)) : null,
       section(t("by_group"), bars(data.by_group)),
       section(t("by_risk"), bars(data.by_risk)),
       section(t("by_ward"), bars(data.by_ward)),
@@ -410,7 +411,11 @@
     document.documentElement.lang = state.language;
     document.title = t("title");
     $("#title").textContent = t("title") + " — " + result.data.person.scope;
-    for (const button of document.querySelectorAll(".tab")) button.textContent = t("tab_" + button.dataset.tab);
+    for (const button of document.querySelectorAll(".tab")) {
+      button.textContent = t("tab_" + button.dataset.tab);
+      // Figures only for those /stats answers (staff of one programme area, administrators).
+      if (button.dataset.tab === "figures") button.hidden = !result.data.figures;
+    }
     $("#tabs").hidden = false;
     showTab("cases");
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => { /* offline copy is optional */ });
