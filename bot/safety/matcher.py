@@ -61,6 +61,35 @@ def _is_accented(syllable: str) -> bool:
     return fold(syllable) != syllable
 
 
+# Teen and SMS letter swaps, undone before matching: "jết" → "giết", "wa" → "qua", "fải" →
+# "phải", "zìa" → "vìa"/"dìa", "kon" → "con", "mìnk" → "mình", "cứuuu" → "cứu".
+_LETTER_SWAPS = (
+    (re.compile(r"^j"), ("gi",)),
+    (re.compile(r"^w"), ("qu",)),
+    (re.compile(r"^f"), ("ph",)),
+    (re.compile(r"^dz"), ("d", "gi")),
+    (re.compile(r"^z"), ("v", "d", "gi")),
+    (re.compile(r"^k(?=[aăâoôơuư])"), ("c",)),
+    (re.compile(r"nk$"), ("nh",)),
+    (re.compile(r"(?<=[iê])k$"), ("ch", "t")),
+)
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@lru_cache(maxsize=65536)
+def typed_variants(word: str) -> tuple[str, ...]:
+    """What a syllable typed the teen or SMS way may stand for (without the word itself)."""
+    variants: list[str] = []
+    collapsed = _REPEATS.sub(r"\1", word)
+    if collapsed != word:
+        variants.append(collapsed)
+    for pattern, replacements in _LETTER_SWAPS:
+        if pattern.search(collapsed):
+            variants.extend(pattern.sub(replacement, collapsed, count=1)
+                            for replacement in replacements)
+    return tuple(dict.fromkeys(v for v in variants if v != word))
+
+
 @dataclass(frozen=True)
 class _Syllable:
     text: str
@@ -168,6 +197,18 @@ class _Element:
     def first_keys(self) -> frozenset[str]:
         return frozenset(self._by_first)  # type: ignore[attr-defined]
 
+    def ends_at(self, tokens: list[_Token], index: int) -> bool:
+        """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
+        for start in range(max(0, index - self.longest), index):
+            for term in self.candidates(tokens, start):
+                if term.match_at(tokens, start) == index:
+                    return True
+        return False
+
+    @property
+    def longest(self) -> int:
+        return max((len(term.syllables) or 1 for term in self.terms), default=1)
+
     def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
@@ -219,8 +260,7 @@ class Rule:
                 return None
             return self._match(tokens, element_index + 1, position, first)
         if element.kind == "not_before":
-            if position > 0 and any(term.match_at(tokens, position - 1) is not None
-                                    for term in element.candidates(tokens, position - 1)):
+            if element.ends_at(tokens, position):
                 return None
             return self._match(tokens, element_index + 1, position, first)
         for term in element.candidates(tokens, position):
@@ -257,9 +297,46 @@ class Matcher:
                                                   for p in informational.get("referents", ())))
         self._generic = _Element("terms", tuple(_term(p)
                                                 for p in informational.get("generic", ())))
+        # "nếu nghi ngờ…", "khi thấy…": a question about what to do, even when it names a
+        # neighbour; only the writer's own harm ("em bị") still counts as a disclosure.
+        self._hypothetical = _Element("terms", tuple(
+            _term(p) for p in informational.get("hypothetical", ())))
+        self._first_person = _Element("terms", tuple(
+            _term(p) for p in informational.get("first_person", ())))
+        # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
+        fiction = data.get("fiction", {})
+        self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
+        self._fiction_words = _Element("terms", tuple(_term(p, True)
+                                                      for p in fiction.get("words", ())))
+        self._fiction_window = int(fiction.get("window", 8))
         self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
                           for category, phrases in data.get("resolved", {}).items()}
-        self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(data["rules"]))
+        raw_rules = [*data["rules"], *self._from_templates(data)]
+        self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
+        self._now_rules = tuple(rule for rule in self.rules if rule.now)
+
+    @staticmethod
+    def _from_templates(data: dict) -> list[dict]:
+        """Each template ("bị" + {$verbs}) applied to each class of harm that has the groups
+        it names (violence, sexual, confinement…): one way of speaking, every kind of harm."""
+        rules = []
+        for template in data.get("templates", ()):
+            for name, harm in data.get("classes", {}).items():
+                wanted = set(re.findall(r"\{=?\$(\w+)\}", " ".join(template["match"])))
+                if template.get("for") and name not in template["for"]:
+                    continue
+                if not wanted <= set(harm):
+                    continue
+                match = [re.sub(r"\{(=?)\$(\w+)\}",
+                                lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
+                                part) for part in template["match"]]
+                rule = {"id": f"{template['id']}:{name}", "category": harm["category"],
+                        "match": match}
+                for key in ("topic", "now"):
+                    if key in template:
+                        rule[key] = template[key]
+                rules.append(rule)
+        return rules
 
     # -- reading the data ---------------------------------------------------------------------
     def _expand(self, spec: str) -> list[str]:
@@ -268,10 +345,17 @@ class Matcher:
             part = part.strip()
             if part.startswith("{") and part.endswith("}"):
                 name = part[1:-1]
+                # "{=group}": the group, its one-syllable words only with their accents.
+                strict = name.startswith("=")
+                name = name.lstrip("=")
                 if name not in self._groups:
                     raise ValueError(f"unknown safety pattern group {name!r}")
                 for item in self._groups[name]:
-                    phrases.extend(self._expand(item))
+                    for phrase in self._expand(item):
+                        if strict and not phrase.startswith("=") \
+                                and len(_WORD.findall(phrase)) == 1 and phrase != "#":
+                            phrase = "=" + phrase
+                        phrases.append(phrase)
             elif part:
                 phrases.append(part)
         return phrases
@@ -335,6 +419,8 @@ class Matcher:
                     found.append(_Token((part,), False, False, match.start(), match.end()))
                 continue
             forms = (lower, spelled[0]) if spelled else (lower,)
+            if not name_like and not spelled and len(lower) > 1:
+                forms = tuple(dict.fromkeys((*forms, *typed_variants(lower))))
             found.append(_Token(forms, name_like, False, match.start(), match.end()))
         return found
 
@@ -354,6 +440,24 @@ class Matcher:
             index += 1
         return kept
 
+    def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
+        """Masks the killing words of games and films when one is named just before."""
+        if not self._fiction_cues.terms:
+            return tokens
+        cues = [index for index in range(len(tokens))
+                if any(term.match_at(tokens, index) is not None
+                       for term in self._fiction_cues.candidates(tokens, index))]
+        if not cues:
+            return tokens
+        kept = list(tokens)
+        for index in range(len(kept)):
+            if not any(0 < index - cue <= self._fiction_window for cue in cues):
+                continue
+            if any(term.match_at(kept, index) == index + 1
+                   for term in self._fiction_words.candidates(kept, index)):
+                kept[index] = _Token(("\u2205",), True, False, kept[index].start, kept[index].end)
+        return kept
+
     @staticmethod
     def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
         return any(term.match_at(tokens, i) is not None
@@ -363,7 +467,7 @@ class Matcher:
         """The first rule that recognises danger in `text`, or None for everyday text."""
         if not text or not text.strip():
             return None
-        tokens = self._without_everyday_phrases(self.tokens(text))
+        tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
         keys = {fold(form) for token in tokens for form in token.forms}
         if any(token.digit for token in tokens):
             keys.add("#")
@@ -381,15 +485,27 @@ class Matcher:
             verdict = Verdict(rule.category, rule.id,
                               text[tokens[start].start:tokens[end - 1].end], rule.now)
             if not rule.topic:
-                return verdict
+                return self._with_now(verdict, tokens, keys)
             if informational is None:
                 # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
                 specific = self._without_everyday_phrases(tokens, self._generic)
-                informational = (self._contains(self._frames, tokens)
-                                 and not self._contains(self._referents, specific))
+                informational = (
+                    (self._contains(self._frames, tokens)
+                     and not self._contains(self._referents, specific))
+                    or (self._contains(self._hypothetical, tokens)
+                        and not self._contains(self._first_person, specific)))
             if not informational:
-                return verdict
+                return self._with_now(verdict, tokens, keys)
         return None
+
+    def _with_now(self, verdict: Verdict, tokens: list[_Token], keys: set[str]) -> Verdict:
+        """Abuse that is happening right now ("ba đang đánh em") puts 113 first too."""
+        if verdict.now:
+            return verdict
+        for rule in self._now_rules:
+            if rule.could_match(keys) and rule.search(tokens) is not None:
+                return Verdict(verdict.category, verdict.rule, verdict.words, True)
+        return verdict
 
     def found_in(self, text: str) -> str | None:
         """The words that look like danger, or None (the older interface of the callers)."""
