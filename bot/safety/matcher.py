@@ -284,8 +284,10 @@ class Verdict:
 
 class Matcher:
     def __init__(self, data: dict) -> None:
+        # "ko": "không" (one word), "bme": "bố mẹ" (two), "wa": "quá|qua" (either).
         self._spellings = {unicodedata.normalize("NFC", key.lower()):
-                           tuple(_WORD.findall(value.lower()))
+                           tuple(_WORD.findall(value.lower())) if "|" not in value
+                           else (tuple(_WORD.findall(value.lower().replace("|", " "))), )
                            for key, value in data.get("spellings", {}).items()}
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
@@ -306,8 +308,7 @@ class Matcher:
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
         fiction = data.get("fiction", {})
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
-        self._fiction_words = _Element("terms", tuple(_term(p, True)
-                                                      for p in fiction.get("words", ())))
+        self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
         self._fiction_window = int(fiction.get("window", 8))
         self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
                           for category, phrases in data.get("resolved", {}).items()}
@@ -322,12 +323,12 @@ class Matcher:
         rules = []
         for template in data.get("templates", ()):
             for name, harm in data.get("classes", {}).items():
-                wanted = set(re.findall(r"\{=?\$(\w+)\}", " ".join(template["match"])))
+                wanted = set(re.findall(r"\{[=~]?\$(\w+)\}", " ".join(template["match"])))
                 if template.get("for") and name not in template["for"]:
                     continue
                 if not wanted <= set(harm):
                     continue
-                match = [re.sub(r"\{(=?)\$(\w+)\}",
+                match = [re.sub(r"\{([=~]?)\$(\w+)\}",
                                 lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
                                 part) for part in template["match"]]
                 rule = {"id": f"{template['id']}:{name}", "category": harm["category"],
@@ -345,9 +346,11 @@ class Matcher:
             part = part.strip()
             if part.startswith("{") and part.endswith("}"):
                 name = part[1:-1]
-                # "{=group}": the group, its one-syllable words only with their accents.
-                strict = name.startswith("=")
-                name = name.lstrip("=")
+                # "{=group}": the group, its one-syllable words only with their accents;
+                # "{~group}": the group, every word also without accents (for rules whose other
+                # parts already make the meaning plain: "bi co giao tat vao mat").
+                strict, loose = name.startswith("="), name.startswith("~")
+                name = name.lstrip("=~")
                 if name not in self._groups:
                     raise ValueError(f"unknown safety pattern group {name!r}")
                 for item in self._groups[name]:
@@ -355,6 +358,8 @@ class Matcher:
                         if strict and not phrase.startswith("=") \
                                 and len(_WORD.findall(phrase)) == 1 and phrase != "#":
                             phrase = "=" + phrase
+                        if loose:
+                            phrase = phrase.lstrip("=")
                         phrases.append(phrase)
             elif part:
                 phrases.append(part)
@@ -418,7 +423,10 @@ class Matcher:
                 for part in spelled:
                     found.append(_Token((part,), False, False, match.start(), match.end()))
                 continue
-            forms = (lower, spelled[0]) if spelled else (lower,)
+            if spelled and isinstance(spelled[0], tuple):  # alternatives
+                forms = (lower, *spelled[0])
+            else:
+                forms = (lower, spelled[0]) if spelled else (lower,)
             if not name_like and not spelled and len(lower) > 1:
                 forms = tuple(dict.fromkeys((*forms, *typed_variants(lower))))
             found.append(_Token(forms, name_like, False, match.start(), match.end()))
