@@ -199,6 +199,8 @@ class _Element:
 
     def ends_at(self, tokens: list[_Token], index: int) -> bool:
         """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
+        if index <= 0:
+            return False
         for start in range(max(0, index - self.longest), index):
             for term in self.candidates(tokens, start):
                 if term.match_at(tokens, start) == index:
@@ -260,7 +262,7 @@ class Rule:
                 return None
             return self._match(tokens, element_index + 1, position, first)
         if element.kind == "not_before":
-            if element.ends_at(tokens, position):
+            if any(element.ends_at(tokens, position - back) for back in range(element.gap + 1)):
                 return None
             return self._match(tokens, element_index + 1, position, first)
         for term in element.candidates(tokens, position):
@@ -377,8 +379,13 @@ class Matcher:
             if part.startswith("~"):
                 elements.append(_Element("gap", gap=int(part[1:])))
             elif part.startswith("!<"):
+                # "!<3{negation}": none of these ends in the 3 words before ("chưa từng bị ai
+                # đánh"); "!<{animals}": not the word right before.
+                reach = re.match(r"!<(\d*)", part)
                 elements.append(_Element("not_before", tuple(_term(p)
-                                                             for p in self._expand(part[2:]))))
+                                                             for p in self._expand(
+                                                                 part[reach.end():])),
+                                         gap=int(reach.group(1) or 0)))
             elif part.startswith("!"):
                 elements.append(_Element("not_next", tuple(_term(p)
                                                            for p in self._expand(part[1:]))))
