@@ -236,7 +236,22 @@ class Rule:
         return all(element.kind != "terms" or not keys.isdisjoint(element.first_keys)
                    for element in self.elements)
 
-    def search(self, tokens: list[_Token]) -> tuple[int, int] | None:
+    def search(self, tokens: list[_Token],
+               found_anywhere: dict[int, bool] | None = None) -> tuple[int, int] | None:
+        # Every part must occur somewhere before the costly search (long messages);
+        # `found_anywhere` remembers it per part across the rules of one check.
+        found_anywhere = {} if found_anywhere is None else found_anywhere
+        for element in self.elements:
+            if element.kind != "terms":
+                continue
+            key = id(element)
+            if key not in found_anywhere:
+                found_anywhere[key] = any(
+                    term.match_at(tokens, index) is not None
+                    for index in range(len(tokens))
+                    for term in element.candidates(tokens, index))
+            if not found_anywhere[key]:
+                return None
         for start in range(len(tokens)):
             end = self._match(tokens, 0, start, first=True)
             if end is not None:
@@ -487,10 +502,11 @@ class Matcher:
         if any(token.digit for token in tokens):
             keys.add("#")
         informational: bool | None = None
+        found_anywhere: dict[int, bool] = {}
         for rule in self.rules:
             if not rule.could_match(keys):
                 continue
-            found = rule.search(tokens)
+            found = rule.search(tokens, found_anywhere)
             if found is None:
                 continue
             resolved = self._resolved.get(rule.category)
