@@ -483,9 +483,13 @@ class Matcher:
         for index in range(len(kept)):
             if not any(0 < index - cue <= self._fiction_window for cue in cues):
                 continue
-            if any(term.match_at(kept, index) == index + 1
-                   for term in self._fiction_words.candidates(kept, index)):
-                kept[index] = _Token(("\u2205",), True, False, kept[index].start, kept[index].end)
+            for term in self._fiction_words.candidates(kept, index):
+                end = term.match_at(kept, index)
+                if end is not None:
+                    for masked in range(index, end):
+                        kept[masked] = _Token(("\u2205",), True, False, kept[masked].start,
+                                              kept[masked].end)
+                    break
         return kept
 
     @staticmethod
