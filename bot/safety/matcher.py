@@ -4,7 +4,9 @@ The rules live in `content/safety_patterns.json`, so staff can edit them without
 This module only knows how to read and apply them:
 
 - Text is split into syllables. Each syllable keeps what the person typed and, for SMS and
-  teen spellings ("ko", "hok", "e", "bme", "j"), the word it stands for.
+  teen spellings ("ko", "hok", "hông", "e", "bme", "j", "wa"), the words it may stand for;
+  teen letter swaps are undone too ("jết" → "giết", "wá" → "quá", "fải" → "phải",
+  "zìa" → "vìa", "mìnk" → "mình", "cứuuu" → "cứu").
 - A typed syllable matches a pattern syllable when they agree on everything the person did
   type: "dap" matches "đập" (no accents typed), "đập" matches "đập", but "đáp" (another tone)
   does not. So half-accented typing ("thằng bé bi đập") is understood, and "đáp án" is not
@@ -17,10 +19,17 @@ This module only knows how to read and apply them:
 - Everyday phrases that share syllables with danger words ("đánh răng", "danh sách",
   "đạp xe") are removed before matching.
 - Rules are sequences: a passive "bị" + a harm verb, a person + a harm verb + a child word,
-  a first-person wish to die… with small gaps allowed between the parts.
+  a first-person wish to die… with small gaps allowed between the parts. The general ones
+  are templates written once and applied to every class of harm (violence, sexual,
+  confinement, deprivation, taking away, exploitation), so a verb added to a class is known
+  to every way of speaking of it. A negation in the three words before a harm verb ("chưa
+  từng bị ai đánh") and a game or film just before ("game… bị giết hoài") cancel it.
 - A question *about* a topic ("dấu hiệu trẻ bị xâm hại là gì") is informational and does not
   raise the alarm; a disclosure never is: as soon as the text points at a real child or at
-  the writer ("bé nhà bên", "con tôi", "em bị", "hôm qua"), it raises it. Rules marked
+  the writer ("bé nhà bên", "con tôi", "em bị", "hôm qua"), it raises it. A hypothetical
+  question or news ("nếu nghi ngờ hàng xóm…", "đọc báo thấy…") is informational unless the
+  writer speaks of their own harm. Abuse found together with a sign that it is happening
+  now ("đang", "cứu") is marked `now`. Rules marked
   `topic: false` (first-person self-harm, danger happening now, a missing child) always do.
 """
 
