@@ -54,6 +54,10 @@ class BotApplication(Application):
             await migrate(self.services.db)
             await users.ensure_admins(self.services.db, self.services.settings.admin_ids,
                                       self.services.clock.now())
+        from bot import delivery
+
+        # A committed outbox message wakes the delivery engine at once (bot/outbox.py).
+        self.services.db.wake_outbox = lambda: delivery.kick(self)
         await super().initialize()
 
     async def shutdown(self) -> None:

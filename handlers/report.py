@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.ext.filters import MessageFilter
 
-from bot import callbacks, keyboards, menu
+from bot import callbacks, keyboards, menu, outbox
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
@@ -620,6 +620,11 @@ async def on_button(update: Update, context: BotContext) -> int:
     data = callbacks.decode(query.data)
     draft = await _load(context)
     if draft is None:
+        if data is not None and data.action == "send" and query.message is not None:
+            earlier = await casework.already_submitted(context.db, context.user.telegram_id,
+                                                       query.message.message_id)
+            if earlier is not None:
+                return await _already_sent(update, context, earlier)
         await query.answer()
         return await _lost(update, context)
     step = data.arg(0) if data else None
@@ -796,10 +801,26 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
     query = update.callback_query
     _ = context.translate
     rules = case_rules()
+    cipher = cipher_for(context.services)
+    thanks: list[int | None] = []
+
+    async def on_created(case_id: int, code: str) -> None:
+        # In the case's transaction: staff's alerts and the reporter's confirmation are
+        # committed with the case, and sent by the delivery engine even after a crash.
+        await case_handlers.queue_new_case_alert(context.db, cipher, context.services,
+                                                 case_id, context.now)
+        thanks.append(await outbox.enqueue(
+            context.db, cipher, context.user.telegram_id,
+            _thanks_text(_, code, bool(draft.urgent)), now=context.now,
+            markup=_thanks_keyboard(_, case_id), dedupe_key=f"case:{case_id}:thanks",
+            held_for_reply=True))
+
     try:
         submitted = await casework.submit(
-            context.db, cipher_for(context.services), context.services.areas, context.user,
-            draft, context.now, rules, context.services.settings.timezone)
+            context.db, cipher, context.services.areas, context.user, draft, context.now,
+            rules, context.services.settings.timezone,
+            source_message_id=query.message.message_id if query.message else None,
+            on_created=on_created)
     except casework.RateLimited:
         await query.answer(_("You have sent {count} reports in the last hour. Please try again "
                              "later; your draft is kept.", count=rules.reports_per_hour),
@@ -810,25 +831,66 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
         await _show_review(update, context, draft)
         return ACTIVE
     _forget(context)  # submit() removed the stored draft in the case's transaction
+    if not submitted.first:
+        return await _already_sent(update, context, submitted)
     await query.answer()
     await _close_buttons(query)
-    log.info("case %s created", submitted.code)
-    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
-                  if draft.urgent else
-                  _("Staff will assess it and make a support plan within 5 working days."))
-    # The menu keyboard came back at the contact step, so this message can carry the button.
-    await query.message.reply_text(
-        _("🙏 Thank you! Your report was sent to the district's child-protection staff.\n"
-          "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
-          "and when it is closed; /myreports shows its status.",
-          code=submitted.code, next_steps=next_steps) + "\n\n" + _(
-            "If others use this phone, you can remove the messages with details from this chat "
-            "(possible for 48 hours)."),
-        reply_markup=keyboards.inline([[(_("🧹 Delete my messages"),
-                                         callbacks.encode(DELETE_NS, "del", submitted.case_id))]]),
-    )
-    await case_handlers.announce_new_case(context, submitted.case_id)
+    # The confirmation with the case code: now, as the answer to the press; if the process
+    # dies first, the outbox sends it after the restart.
+    await outbox.send_now(context.application, thanks[0] if thanks else None)
+    log.info("case %s created", submitted.case_id)
     return ConversationHandler.END
+
+
+def _thanks_text(_: Translator, code: str, urgent: bool) -> str:
+    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
+                  if urgent else
+                  _("Staff will assess it and make a support plan within 5 working days."))
+    return _(
+        "🙏 Thank you! Your report was sent to the district's child-protection staff.\n"
+        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
+        "and when it is closed; /myreports shows its status.",
+        code=code, next_steps=next_steps) + "\n\n" + _(
+        "If others use this phone, you can remove the messages with details from this chat "
+        "(possible for 48 hours).")
+
+
+def _thanks_keyboard(_: Translator, case_id: int):
+    return keyboards.inline([[(_("🧹 Delete my messages"),
+                               callbacks.encode(DELETE_NS, "del", case_id))]])
+
+
+async def _already_sent(update: Update, context: BotContext, submitted) -> int:
+    """Send pressed again on a summary that is already a case (a double press, or a press
+    after a restart): the case code, never a second case or "no longer open"."""
+    query = update.callback_query
+    _ = context.translate
+    await _answer_once(query, _("This report was already sent: case code {code}.",
+                                code=submitted.code), show_alert=True)
+    await _close_buttons(query)
+    return ConversationHandler.END
+
+
+async def _answer_once(query, text: str | None = None, show_alert: bool = False) -> None:
+    with contextlib.suppress(TelegramError):  # already answered in this round
+        await query.answer(text, show_alert=show_alert)
+
+
+async def on_stale_send(update: Update, context: BotContext) -> None:
+    """Send on an old summary outside the conversation (it ended, or the bot restarted after
+    the case was created): say which case it became."""
+    query = update.callback_query
+    _ = context.translate
+    earlier = None
+    if query.message is not None:
+        earlier = await casework.already_submitted(context.db, context.user.telegram_id,
+                                                   query.message.message_id)
+    if earlier is None:
+        await _answer_once(query, _("This report is no longer open. Send /report to start a "
+                                    "new one."), show_alert=True)
+        await _close_buttons(query)
+        return
+    await _already_sent(update, context, earlier)
 
 
 # -- emergency, hints, lost drafts ------------------------------------------------------------
@@ -961,3 +1023,4 @@ def register(application: Application) -> None:
     application.add_handler(build_conversation(application))
     application.add_handler(
         CallbackQueryHandler(on_delete_messages, pattern=callbacks.pattern(DELETE_NS)))
+    application.add_handler(CallbackQueryHandler(on_stale_send, pattern=rf"^{NS}:send:"))

@@ -73,8 +73,9 @@ class Limiter:
         self.overall_rate = overall_rate
         self._spacing = 0.0 if not overall_rate else (1.0 + margin) / overall_rate
         self._per_chat = 0.0 if not per_chat_interval else per_chat_interval * (1.0 + margin)
-        self._next_slot = 0.0
-        self._paused_until = 0.0
+        # -inf, not 0: a test clock set back before the limiter's origin must not wait.
+        self._next_slot = float("-inf")
+        self._paused_until = float("-inf")
         # Chats sent to within the last second, oldest first: bounded by rate × 1 s.
         self._recent: deque[tuple[float, int]] = deque()
         self._last_by_chat: dict[int, float] = {}

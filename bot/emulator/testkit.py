@@ -111,6 +111,14 @@ class Testkit:
             if not self.server.pending_updates and queue.empty():
                 return count
 
+    async def outbox_sent(self, timeout: float = 2.0) -> None:
+        """Wait (briefly) for the delivery engine to send what the last updates queued."""
+        engine = [t for t in asyncio.all_tasks()
+                  if t.get_name() == "delivery-engine" and not t.done()]
+        if engine:
+            await asyncio.wait(engine, timeout=timeout)
+            await self.drain()
+
     async def settle(self, timeout: float = 2.0) -> None:
         """Run until idle: queued updates processed and the application's tasks finished."""
         loop = asyncio.get_running_loop()
@@ -214,6 +222,9 @@ class _ChatView:
 
     async def _act(self, update: dict) -> dict:
         await self.kit.drain()
+        # As a person waits for the bot: notifications leave through the outbox (the delivery
+        # engine's background task) right after the change that caused them.
+        await self.kit.outbox_sent()
         return update
 
     async def _press(self, user: UserState, label: str) -> dict | None:
