@@ -30,7 +30,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from storage import outbox as store
 from storage.db import Database
@@ -58,8 +58,9 @@ class Message:
     id: int
     chat_id: int
     text: str
-    markup: InlineKeyboardMarkup | None
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
     protect: bool
+    photo: str | None  # a Telegram file_id: sent as a photo with `text` as its caption
     copy: CopyOf | None
     instead: str | None
     instead_args: dict
@@ -82,9 +83,9 @@ def fallback(name: str | None) -> Fallback | None:
 
 async def enqueue(
     db: Database, cipher, chat_id: int, text: str, *, now: dt.datetime,
-    markup: InlineKeyboardMarkup | None = None, protect: bool = False,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None, protect: bool = False,
     copy: CopyOf | None = None, instead: str | None = None, instead_args: dict | None = None,
-    dedupe_key: str | None = None, held_for_reply: bool = False,
+    dedupe_key: str | None = None, held_for_reply: bool = False, photo: str | None = None,
 ) -> int | None:
     """Queue `text` (HTML, already in the recipient's language) for `chat_id`, in the
     caller's transaction. Returns the outbox id, or None if `dedupe_key` was queued before.
@@ -92,8 +93,8 @@ async def enqueue(
     `held_for_reply`: the handler sends it itself right after the commit (`send_now`, the
     person's answer should not queue behind alerts); the engine sends it only if that did not
     happen within REPLY_HOLD (the process died in between)."""
-    payload = {"text": text, "protect": bool(protect),
-               "markup": markup.to_dict() if markup is not None else None}
+    payload = {"text": text, "protect": bool(protect), "photo": photo,
+               "markup": _markup_json(markup)}
     after: dict[str, object] = {}
     if copy is not None:
         after["copy"] = asdict(copy)
@@ -109,14 +110,28 @@ async def enqueue(
     return row_id
 
 
+def _markup_json(markup) -> dict | None:
+    if markup is None:
+        return None
+    kind = "reply" if isinstance(markup, ReplyKeyboardMarkup) else "inline"
+    return {"kind": kind, "data": markup.to_dict()}
+
+
+def _markup_from(data: dict | None, bot):
+    if not data:
+        return None
+    cls = ReplyKeyboardMarkup if data.get("kind") == "reply" else InlineKeyboardMarkup
+    return cls.de_json(data["data"], bot)
+
+
 def read(row: store.OutboxRow, cipher, bot) -> Message:
     payload = json.loads(cipher.decrypt(row.payload_enc))
     after = json.loads(row.after_send) if row.after_send else {}
     markup = payload.get("markup")
     return Message(
         id=row.id, chat_id=row.chat_id, text=payload["text"],
-        markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
-        protect=bool(payload.get("protect")),
+        markup=_markup_from(markup, bot),
+        protect=bool(payload.get("protect")), photo=payload.get("photo"),
         copy=CopyOf(**after["copy"]) if after.get("copy") else None,
         instead=after.get("instead"), instead_args=dict(after.get("args") or {}),
         attempts=row.attempts,

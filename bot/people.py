@@ -102,7 +102,10 @@ class Decision:
     approved: bool
 
 
-async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime) -> Decision:
+async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime,
+                 then=None) -> Decision:
+    """Approve or reject a sign-up; `then(decision)` queues who must hear of it (bot/outbox.py)
+    in the same transaction."""
     applicant = await users.get(db, applicant_id)
     if applicant is None or not applicant.is_pending or applicant.requested_role is None:
         raise NotApplicable(applicant_id)
@@ -117,9 +120,12 @@ async def decide(db: Database, approver: User, applicant_id: int, approve: bool,
                                role="public")
         await audit.record(db, approver.telegram_id, "approve" if approve else "reject", "user",
                            applicant_id, now, role=applicant.requested_role)
-    updated = await users.get(db, applicant_id)
-    assert updated is not None
-    return Decision(updated, approve)
+        updated = await users.get(db, applicant_id)
+        assert updated is not None
+        decision = Decision(updated, approve)
+        if then is not None:
+            await then(decision)
+    return decision
 
 
 async def approvers_for(db: Database, applicant: User) -> list[User]:

@@ -11,11 +11,11 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, keyboards, menu, people
+from bot import callbacks, keyboards, menu, outbox, people
 from bot.commands import publish_for_user
 from bot.context import BotContext
+from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
-from bot.messaging import notify
 from bot.text import join_within, whole_number
 from storage import audit, users
 from storage.users import User
@@ -62,13 +62,14 @@ def _decision_keyboard(translate: Translator, applicant_id: int):
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
-    for approver in await people.approvers_for(context.db, applicant):
-        _ = i18n(approver.language)
-        await notify(
-            context, approver.telegram_id,
-            _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
-            reply_markup=_decision_keyboard(_, applicant.telegram_id),
-        )
+    async with context.db.atomic():  # all approvers or none; sent by the outbox
+        for approver in await people.approvers_for(context.db, applicant):
+            _ = i18n(approver.language)
+            await outbox.enqueue(
+                context.db, cipher_for(context.services), approver.telegram_id,
+                _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
+                now=context.now, markup=_decision_keyboard(_, applicant.telegram_id),
+            )
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
@@ -80,8 +81,23 @@ async def on_decision(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     approve = data.action == "yes"
+
+    async def tell_applicant(decision) -> None:
+        applicant = decision.applicant
+        theirs = context.services.i18n(applicant.language)
+        if approve:
+            text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
+        else:
+            text = N_("Your sign-up was not approved. You can still use the information for "
+                      "parents, materials and the hotline. Questions? Contact the programme "
+                      "staff.")
+        await outbox.enqueue(context.db, cipher_for(context.services), applicant.telegram_id,
+                             theirs(text), now=context.now,
+                             markup=menu.keyboard(applicant.menu_role, theirs))
+
     try:
-        decision = await people.decide(context.db, context.user, applicant_id, approve, context.now)
+        decision = await people.decide(context.db, context.user, applicant_id, approve,
+                                       context.now, then=tell_applicant)
     except people.PermissionDenied:
         await query.answer(_("Only administrators, or staff of the same district, can decide "
                              "on this sign-up."), show_alert=True)
@@ -97,14 +113,6 @@ async def on_decision(update: Update, context: BotContext) -> None:
         describe(applicant, _, context.services.areas) + "\n\n"
         + _("{outcome} by {name}.", outcome=outcome, name=context.user.display_name)
     )
-    theirs = context.services.i18n(applicant.language)
-    if approve:
-        text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
-    else:
-        text = N_("Your sign-up was not approved. You can still use the information for "
-                  "parents, materials and the hotline. Questions? Contact the programme staff.")
-    await notify(context, applicant.telegram_id, theirs(text),
-                 reply_markup=menu.keyboard(applicant.menu_role, theirs))
     await publish_for_user(context.bot, context.services.i18n, applicant)
 
 
@@ -208,12 +216,13 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
         text = N_("Your account was updated: {role}, {place}. Your menu is below.")
-        await notify(context, person.telegram_id,
-                     theirs(text, role=theirs(ROLE_LABELS[person.role]),
-                            place=context.services.areas.place(person.ward, theirs.language)
-                            if person.ward else context.services.areas.district_name(
-                                person.district, theirs.language)),
-                     reply_markup=menu.keyboard(person.menu_role, theirs))
+        await outbox.enqueue(
+            context.db, cipher_for(context.services), person.telegram_id,
+            theirs(text, role=theirs(ROLE_LABELS[person.role]),
+                   place=context.services.areas.place(person.ward, theirs.language)
+                   if person.ward else context.services.areas.district_name(
+                       person.district, theirs.language)),
+            now=context.now, markup=menu.keyboard(person.menu_role, theirs))
 
 
 def register(application: Application) -> None:

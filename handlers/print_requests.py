@@ -19,12 +19,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, outbox
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
 from bot.materials import printing
-from bot.messaging import edit_quietly, notify
+from bot.messaging import edit_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import materials, print_requests, users
 from storage.print_requests import PrintRequest
@@ -304,14 +305,14 @@ async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
     if not people:
         people = await users.admins(context.db)
     areas = context.services.areas
-    for person in people:
-        if person.telegram_id == request.requester_id:
-            continue
-        theirs = context.services.i18n(person.language)
-        await notify(context, person.telegram_id,
-                     theirs(NEW_REQUEST) + "\n" +
-                     describe(request, theirs, areas),
-                     reply_markup=staff_keyboard(request, theirs))
+    async with context.db.atomic():  # everyone or nobody; sent by the outbox
+        for person in people:
+            if person.telegram_id == request.requester_id:
+                continue
+            theirs = context.services.i18n(person.language)
+            await outbox.enqueue(context.db, cipher_for(context.services), person.telegram_id,
+                                 theirs(NEW_REQUEST) + "\n" + describe(request, theirs, areas),
+                                 now=context.now, markup=staff_keyboard(request, theirs))
 
 
 # -- staff: moving a request on ---------------------------------------------------------------------
@@ -355,10 +356,10 @@ async def _tell_requester(context: BotContext, request: PrintRequest) -> None:
     if requester is None:
         return
     theirs = context.services.i18n(requester.language)
-    await notify(context, requester.telegram_id, theirs(
+    await outbox.enqueue(context.db, cipher_for(context.services), requester.telegram_id, theirs(
         STATUS_NEWS[request.status], id=request.id, quantity=theirs.number(request.quantity),
         title=request.material_title, place=request.place, reason=request.reason or "—",
-    ))
+    ), now=context.now)
 
 
 async def start_reject(update: Update, context: BotContext) -> int:

@@ -25,14 +25,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling, staff_copies
+from bot import callbacks, keyboards, menu, outbox, scheduling, staff_copies
 from bot import questions as rules
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
-from bot.messaging import notify
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
@@ -263,6 +262,7 @@ async def _submit(
         question = await rules.open_question(
             context.db, cipher, context.user, draft.get("district"), draft.get("ward"), text,
             photo, bool(draft.get("danger")), contact_name, phone, context.now,
+            then=_alert_recipients(context),
         )
     except (rules.Blocked, rules.TooManyOpen):
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
@@ -278,8 +278,15 @@ async def _submit(
         + "\n\n" + hotline_footer(_),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
-    await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
     return ConversationHandler.END
+
+
+def _alert_recipients(context):
+    """The new ticket's copies to its staff, queued in the transaction that opens it."""
+    async def then(question: Question) -> None:
+        await _alert_staff(context, question, await rules.recipients(context.db, question),
+                           "new")
+    return then
 
 
 # -- what staff see -------------------------------------------------------------------------------
@@ -386,27 +393,29 @@ async def _alert_staff(
     context, question: Question, people: list[User], variant: str,
     quoted_id: int | None = None,
 ) -> int:
-    """Send the ticket to each person in their language, with the staff buttons; every copy
-    is recorded so that it can follow what happens to the ticket."""
+    """Queue the ticket for each person in their language, with the staff buttons (in the
+    caller's transaction, or one of its own); every copy is recorded when it is sent, so it
+    can follow what happens to the ticket."""
     i18n = context.services.i18n
-    ticket = await _load_ticket(context, question.id)
-    if ticket is None:
-        return 0
-    first = ticket.first
-    sent = 0
-    for person in people:
-        _ = i18n(person.language)
-        text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
-        delivered = await notify(context, person.telegram_id, text, reply_markup=markup,
-                                 protect_content=True)
-        await staff_copies.remember(context.db, "question", question.id, delivered,
-                                    _.language, context.now, variant=variant,
-                                    quoted_id=ticket.quoted(quoted_id).id)
-        if delivered and first.photo_file_id and variant != "follow_up":
-            await context.bot.send_photo(person.telegram_id, first.photo_file_id,
-                                         caption=rules.code(question.id), protect_content=True)
-        sent += delivered is not None
-    return sent
+    cipher = cipher_for(context.services)
+    async with context.db.atomic():
+        ticket = await _load_ticket(context, question.id)
+        if ticket is None:
+            return 0
+        first = ticket.first
+        quoted = ticket.quoted(quoted_id).id
+        for person in people:
+            _ = i18n(person.language)
+            text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
+            await outbox.enqueue(
+                context.db, cipher, person.telegram_id, text, now=context.now, markup=markup,
+                protect=True, copy=outbox.CopyOf("question", question.id, _.language,
+                                                 variant=variant, quoted_id=quoted))
+            if first.photo_file_id and variant != "follow_up":
+                await outbox.enqueue(context.db, cipher, person.telegram_id,
+                                     rules.code(question.id), now=context.now, protect=True,
+                                     photo=first.photo_file_id)
+    return len(people)
 
 
 async def sync_ticket(context, question_id: int) -> None:
@@ -496,18 +505,23 @@ async def reply_text(update: Update, context: BotContext) -> int:
     question_id = replying.get("id")
     try:
         if replying.get("staff"):
+            async def deliver(question: Question) -> None:
+                await _deliver_answer(context, question, text)
+
             question = await rules.answer(context.db, cipher_for(context.services), context.user,
-                                          question_id, text, context.now)
-            await _deliver_answer(context, question, text)
+                                          question_id, text, context.now, then=deliver)
             await sync_ticket(context, question.id)
             await update.message.reply_text(
                 _("✅ Your answer to {code} was sent. The asker can write back.",
                   code=rules.code(question.id)))
         else:
+            async def deliver(question: Question) -> None:
+                await _deliver_follow_up(context, question)
+
             question = await rules.follow_up(context.db, cipher_for(context.services),
-                                             context.user, question_id, text, context.now)
+                                             context.user, question_id, text, context.now,
+                                             then=deliver)
             await sync_ticket(context, question.id)  # the copies sent so far
-            await _deliver_follow_up(context, question)
             await update.message.reply_text(
                 _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
     except (rules.PermissionDenied, rules.NotApplicable):
@@ -522,11 +536,11 @@ async def _deliver_answer(context: BotContext, question: Question, text: str) ->
         return
     theirs = context.services.i18n(asker.language)
     code = rules.code(question.id)
-    await notify(
-        context, asker.telegram_id,
+    await outbox.enqueue(
+        context.db, cipher_for(context.services), asker.telegram_id,
         theirs(ANSWER_HEADING, code=code) + "\n\n" + theirs(QUOTED, text=text) + "\n\n"
-        + hotline_footer(theirs),
-        reply_markup=keyboards.inline([
+        + hotline_footer(theirs), now=context.now,
+        markup=keyboards.inline([
             [(theirs(REPLY_BUTTON), callbacks.encode(NS, "reply", question.id))],
             [(theirs(CLOSE_THANKS), callbacks.encode(NS, "close", question.id))],
         ]),
@@ -547,8 +561,19 @@ async def close_button(update: Update, context: BotContext) -> None:
     _ = context.translate
     data = callbacks.decode(query.data)
     question_id = data.int_arg(0) if data else None
+    async def tell_asker(question: Question) -> None:
+        if question.asker_id == context.user.telegram_id:
+            return
+        asker = await users.get(context.db, question.asker_id)
+        if asker is not None:
+            theirs = context.services.i18n(asker.language)
+            await outbox.enqueue(context.db, cipher_for(context.services), asker.telegram_id,
+                                 theirs(CLOSED_BY_STAFF, code=rules.code(question.id)),
+                                 now=context.now)
+
     try:
-        question = await rules.close(context.db, context.user, question_id or 0, context.now)
+        question = await rules.close(context.db, context.user, question_id or 0, context.now,
+                                     then=tell_asker)
     except rules.PermissionDenied:
         await query.answer(_("Only staff of the question's district can do this."),
                            show_alert=True)
@@ -565,10 +590,6 @@ async def close_button(update: Update, context: BotContext) -> None:
         await query.message.reply_text(_("✅ Question {code} is closed. Thank you!", code=code))
         return
     await query.message.reply_text(_("✅ Question {code} closed.", code=code))
-    asker = await users.get(context.db, question.asker_id)
-    if asker is not None:
-        theirs = context.services.i18n(asker.language)
-        await notify(context, asker.telegram_id, theirs(CLOSED_BY_STAFF, code=code))
 
 
 async def spam_button(update: Update, context: BotContext) -> None:
@@ -632,7 +653,7 @@ async def my_questions(update: Update, context: BotContext) -> None:
 
 @dataclass
 class _TickContext:
-    """What notify() needs, outside an update (the escalation tick)."""
+    """What _alert_staff needs, outside an update (the escalation tick)."""
 
     bot: object
     db: object
@@ -642,14 +663,13 @@ class _TickContext:
 
 async def escalate(application: Application, now) -> None:
     db = application.services.database
-    due = await rules.escalate_due(db, now)
-    if not due:
-        return
     context = _TickContext(application.bot, db, now, application.services)
-    admins = await users.admins(db)
-    for question in due:
-        sent = await _alert_staff(context, question, admins, "escalated")
+
+    async def alert_admins(question: Question) -> None:
+        sent = await _alert_staff(context, question, await users.admins(db), "escalated")
         log.info("question %s escalated to %d administrators", question.id, sent)
+
+    await rules.escalate_due(db, now, then=alert_admins)
 
 
 async def seal_legacy_questions(application: Application) -> None:

@@ -106,9 +106,14 @@ class OutboxSender:
             await store.mark_final(db, row.id, "failed", attempt, "unreadable")
             return False
         try:
-            sent = await engine.bot.send_message(
-                message.chat_id, message.text, reply_markup=message.markup,
-                protect_content=message.protect or None)
+            if message.photo:
+                sent = await engine.bot.send_photo(
+                    message.chat_id, message.photo, caption=message.text or None,
+                    reply_markup=message.markup, protect_content=message.protect or None)
+            else:
+                sent = await engine.bot.send_message(
+                    message.chat_id, message.text, reply_markup=message.markup,
+                    protect_content=message.protect or None)
         except RetryAfter as error:  # everyone waits; this message stays first in line
             engine.limiter.pause_all(retry_after_seconds(error))
             log.info("outbox %s: 429, pausing", row.id)
