@@ -16,6 +16,7 @@ from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.text import join_within, whole_number
 from storage import audit, users
 from storage.users import User
@@ -104,12 +105,12 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await edit_buttons_quietly(query, None)
         return
     await query.answer()
     applicant = decision.applicant
     outcome = _("✅ Approved") if approve else _("❌ Rejected")
-    await query.edit_message_text(
+    await edit_quietly(query,
         describe(applicant, _, context.services.areas) + "\n\n"
         + _("{outcome} by {name}.", outcome=outcome, name=context.user.display_name)
     )

@@ -36,6 +36,7 @@ from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
 from bot.events import addressing, dates
 from bot.events.model import KIND_ICONS, Event
 from bot.i18n import N_, Html, Translator
+from bot.messaging import edit_quietly
 from bot.people import PermissionDenied
 from bot.text import join_within
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
@@ -292,7 +293,7 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
     markup = keyboards.inline(rows)
     if edit and update.callback_query is not None:
         try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            await edit_quietly(update.callback_query, text, reply_markup=markup)
             return
         except TelegramError:
             pass  # e.g. the message was a photo: send a fresh one
@@ -386,7 +387,7 @@ async def _show_event_page(update: Update, context: BotContext, page: int) -> in
                        "registrations that you can choose."))
     if not user.is_admin:
         lines.append(_("You see the events of your district and programme-wide ones."))
-    await update.callback_query.edit_message_text("\n".join(lines),
+    await edit_quietly(update.callback_query, "\n".join(lines),
                                                   reply_markup=keyboards.inline(rows))
     return EVENTS
 
@@ -433,7 +434,7 @@ async def _show_wards(update: Update, context: BotContext) -> int:
     rows = keyboards.columns(buttons, 3)
     rows.append([(_mark(not chosen, _("All wards")), callbacks.encode(NS, "ward", "all")),
                  (_("‹ Done"), callbacks.encode(NS, "wardsdone"))])
-    await update.callback_query.edit_message_text(
+    await edit_quietly(update.callback_query,
         _("Choose one or more wards (or all):"), reply_markup=keyboards.inline(rows))
     return WARDS
 
@@ -479,7 +480,7 @@ async def show_preview(update: Update, context: BotContext) -> int:
     await query.answer()
     content = _content(draft)
     chat_id = update.effective_chat.id
-    await query.edit_message_text(_("Preview — exactly what recipients will see:"))
+    await edit_quietly(query, _("Preview — exactly what recipients will see:"))
     # The same function the engine uses: what staff see here is what people get.
     await delivery.send_content(context.bot, chat_id, content, "vi")
     if "en" in content.languages:
@@ -531,14 +532,14 @@ async def send_now(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     if not context.user.is_staff:
-        await query.edit_message_text(_("Only staff can send announcements."))
+        await edit_quietly(query, _("Only staff can send announcements."))
         return ConversationHandler.END
     delivery_id = await _enqueue(update, context, context.now)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await query.edit_message_text(_("You can reach people of your district only."))
+        await edit_quietly(query, _("You can reach people of your district only."))
         return ConversationHandler.END
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
           "or cancel it there.", number=delivery_id))
     delivery.kick(context.application)
@@ -550,7 +551,7 @@ async def ask_when(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     example = context.services.i18n(_.language).local(context.now + dt.timedelta(days=1))
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("When should it go out? Type the date and time in Ho Chi Minh City time, for example "
           "<code>{example}</code>.", example=example.strftime("%d/%m %H:%M")))
     return WHEN
@@ -623,7 +624,7 @@ async def abort(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     context.user_data.pop(DRAFT, None)
-    await query.edit_message_text(_("Cancelled. Nothing was sent."))
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 

@@ -29,7 +29,7 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
-from bot.messaging import edit_markup_quietly, edit_quietly, notify
+from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
@@ -425,7 +425,7 @@ async def _show_detail(update: Update, context: BotContext, case_id: int, what: 
     text = await detail_text(context, case, _)
     markup = detail_keyboard(case, _)
     if _in_private(query) and edit:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_quietly(query, text, reply_markup=markup)
         # An alert copy opened in place is now this person's case view: later updates of
         # the alert must not turn it back into the summary.
         await alert_copies.forget(context.db, query.message.chat.id, query.message.message_id)
@@ -544,7 +544,7 @@ async def _act_close_menu(update: Update, context: BotContext, data) -> None:
         rows.append([(_(lifecycle.OUTCOME_LABELS[outcome]), target)])
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_outcome(update: Update, context: BotContext, data) -> None:
@@ -572,7 +572,7 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
             for p in colleagues[:30]]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_assign(update: Update, context: BotContext, data) -> None:
@@ -761,7 +761,7 @@ async def cancel_input(update: Update, context: BotContext) -> int:
     _ = context.translate
     await query.answer()
     context.user_data.pop("case_input", None)
-    await query.edit_message_text(_("Cancelled. Nothing was saved."))
+    await edit_quietly(query, _("Cancelled. Nothing was saved."))
     return ConversationHandler.END
 
 

@@ -18,6 +18,7 @@ from bot.crypto import cipher_for
 from bot.events import dispatch, ics, service, texts
 from bot.events.model import Event, visible_to
 from bot.i18n import Translator
+from bot.messaging import edit_quietly
 from bot.people import NotApplicable
 from handlers import events_admin
 from storage import events as store
@@ -126,7 +127,7 @@ async def on_page(update: Update, context: BotContext) -> None:
     data = callbacks.decode(query.data)
     await query.answer()
     text, markup = await _list_view(context, (data.int_arg(0) or 0) if data else 0)
-    await query.edit_message_text(text, reply_markup=markup)
+    await edit_quietly(query, text, reply_markup=markup)
 
 
 async def on_open(update: Update, context: BotContext) -> None:
@@ -136,7 +137,7 @@ async def on_open(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     text, markup = await _card_view(context, event, page)
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await edit_quietly(update.callback_query, text, reply_markup=markup)
 
 
 async def on_join(update: Update, context: BotContext) -> None:
@@ -188,7 +189,7 @@ async def tell_promoted(context: BotContext, event_id: int, promoted: list[int])
 async def _refresh(update: Update, context: BotContext, event_id: int, page: int) -> None:
     event = await store.get(context.db, event_id)
     text, markup = await _card_view(context, event, page)
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await edit_quietly(update.callback_query, text, reply_markup=markup)
 
 
 async def on_ics(update: Update, context: BotContext) -> None:

@@ -31,6 +31,7 @@ from bot.conversations import ExclusiveConversation
 from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.people import NotApplicable, PermissionDenied
 from bot.text import whole_number
 from handlers import events_attendance
@@ -109,7 +110,7 @@ async def choose_kind(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return KIND
     context.user_data[DRAFT]["kind"] = kind
-    await query.edit_message_text(_("Kind: {kind}", kind=_(KINDS[kind])))
+    await edit_quietly(query, _("Kind: {kind}", kind=_(KINDS[kind])))
     await query.message.reply_text(
         _("When does it start? Type the date and time, for example: <b>8h30 1/6</b>, "
           "<b>01/06/2021 8:00</b> or <b>thứ 7 này 8h</b>."))
@@ -177,7 +178,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
-    await query.edit_message_text(_("Area: {area}", area=(
+    await edit_quietly(query, _("Area: {area}", area=(
         _("whole programme (District 8 and Binh Chanh)") if code == "ALL"
         else context.services.areas.district_name(code, _.language))))
     return await _ask_audience(update, context)
@@ -214,7 +215,7 @@ async def toggle_audience(update: Update, context: BotContext) -> int:
         chosen.remove(key)
     else:
         chosen.append(key)
-    await query.edit_message_reply_markup(reply_markup=_audience_keyboard(_, chosen))
+    await edit_buttons_quietly(query, _audience_keyboard(_, chosen))
     return AUDIENCE
 
 
@@ -226,7 +227,7 @@ async def audience_done(update: Update, context: BotContext) -> int:
         await query.answer(_("Please choose at least one group."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await query.edit_message_text(_("For: {audience}", audience=", ".join(
+    await edit_quietly(query, _("For: {audience}", audience=", ".join(
         _(AUDIENCES[key]) for key in AUDIENCES if key in draft["audience"])))
     if draft["kind"] in ("club", "training"):
         await query.message.reply_text(
@@ -315,7 +316,7 @@ async def save(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("The start has passed in the meantime. Please "
                                          "start again with /newevent."))
         return ConversationHandler.END
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons_quietly(query, None)
     await query.message.reply_text(
         _("✅ Saved. People will see it in /events.") + "\n" + await reminder_summary(
             context, event_id),
@@ -336,7 +337,7 @@ async def discard(update: Update, context: BotContext) -> int:
     _ = context.translate
     await update.callback_query.answer()
     context.user_data.pop(DRAFT, None)
-    await update.callback_query.edit_message_text(_("Discarded. Nothing was saved."))
+    await edit_quietly(update.callback_query, _("Discarded. Nothing was saved."))
     return ConversationHandler.END
 
 
@@ -522,7 +523,7 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
                                             context.now)
     if queued:
         delivery.kick(context.application)
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("❌ “{title}” is cancelled. Its reminders are stopped.", title=event.title)
         + (" " + _("Registered people are being told.") if queued else ""))
 
@@ -530,7 +531,7 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
 async def keep(update: Update, context: BotContext) -> None:
     _ = context.translate
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(_("Nothing changed."))
+    await edit_quietly(update.callback_query, _("Nothing changed."))
 
 
 async def export_csv(update: Update, context: BotContext) -> None:

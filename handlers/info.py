@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.hotline import hotline_footer, hotline_text
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from storage import questions as store
 from storage import users, ward_contacts
 
@@ -83,7 +84,7 @@ async def info_command(update: Update, context: BotContext) -> None:
 async def back_to_menu(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_text(menu_text(context.translate), reply_markup=menu_keyboard(context))
+    await edit_quietly(query, menu_text(context.translate), reply_markup=menu_keyboard(context))
 
 
 # -- one entry ------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ async def show_entry(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await store.count_view(context.db, entry.id, "menu")
-    await query.edit_message_text(info.render(entry, context.translate),
+    await edit_quietly(query, info.render(entry, context.translate),
                                   reply_markup=entry_keyboard(context, entry))
 
 
@@ -143,7 +144,7 @@ async def vote(update: Update, context: BotContext) -> None:
                              count=_.number(yes)))
     else:
         await query.answer(_("Thank you. You can ask staff directly with “💬 Ask a question”."))
-    await query.edit_message_reply_markup(entry_keyboard(context, entry, with_votes=False))
+    await edit_buttons_quietly(query, entry_keyboard(context, entry, with_votes=False))
 
 
 async def materials_for_topic(update: Update, context: BotContext) -> None:
@@ -219,7 +220,7 @@ async def ward_change(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_text(_("Which district do you live in?"),
+    await edit_quietly(query, _("Which district do you live in?"),
                                   reply_markup=keyboards.inline(_district_buttons(context)))
 
 
@@ -235,7 +236,7 @@ async def ward_district(update: Update, context: BotContext) -> None:
     language = _.language
     wards = [(w.name(language), callbacks.encode(NS, "wc", w.code))
              for w in context.services.areas.wards(district.code)]
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("{district}: which ward or commune?", district=district.name(language)),
         reply_markup=keyboards.inline(keyboards.columns(wards, 3)),
     )
@@ -256,7 +257,7 @@ async def ward_chosen(update: Update, context: BotContext) -> None:
     if user.role == "public" and user.is_active and user.ward != ward.code:
         await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
                            district=ward.district)
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     await _show_ward_contact(query.message, context, ward.code)
 
 

@@ -25,7 +25,7 @@ from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
 from bot.materials import printing
-from bot.messaging import edit_quietly
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import materials, print_requests, users
 from storage.print_requests import PrintRequest
@@ -181,7 +181,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return WARD
     draft["ward"] = code
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("Area: {place}", place=context.services.areas.place(code, _.language))
     )
     await query.message.reply_text(
@@ -238,7 +238,7 @@ async def choose_date(update: Update, context: BotContext) -> int:
         _ = context.translate
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return WHEN
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     return await _confirm(update, context, _today(context) + dt.timedelta(days=days))
 
 
@@ -282,7 +282,7 @@ async def send_request(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     request = await print_requests.get(context.db, request_id)
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("📨 Request #{id} sent. District staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
@@ -295,7 +295,7 @@ async def drop_request(update: Update, context: BotContext) -> int:
     await query.answer()
     context.user_data.pop(DRAFT, None)
     _ = context.translate
-    await query.edit_message_text(_("Cancelled. Nothing was sent."))
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 

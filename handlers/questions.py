@@ -32,6 +32,7 @@ from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
+from bot.messaging import edit_buttons_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
@@ -146,7 +147,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     draft = context.user_data.setdefault(DRAFT, {})
     draft["district"] = district.code if district else None
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     if draft.get("text_enc"):  # typed before the district: straight to the contact choice
         await _ask_contact(query.message, _)
         return CONTACT
@@ -214,7 +215,7 @@ async def _ask_contact(message: Message, _: Translator) -> None:
 async def stay_anonymous(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     return await _submit(query.message, context, None, None)
 
 
@@ -222,7 +223,7 @@ async def offer_contact(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     await query.message.reply_text(
         _("Tap the button below to share your number, or “Stay anonymous”."),
         reply_markup=keyboards.request_contact(_("📱 Share my phone number"),
@@ -446,7 +447,7 @@ async def _clear_buttons(query, markup=None) -> None:
     """The pressed message when it is not a recorded staff copy (the asker's, or one sent
     before copies were recorded)."""
     with contextlib.suppress(TelegramError):  # 'not modified' or gone: nothing to fix
-        await query.edit_message_reply_markup(markup)
+        await edit_buttons_quietly(query, markup)
 
 
 # -- replying (staff and asker) -------------------------------------------------------------------

@@ -18,7 +18,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -35,6 +35,7 @@ from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_text
 from bot.i18n import N_, Html, I18n, Translator
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.reports import casework
 from bot.reports.draft import SECTIONS, SEXES, Draft
 from bot.reports.intake import (
@@ -169,9 +170,9 @@ async def on_resume(update: Update, context: BotContext) -> int:
     if data.arg(0) == "new" or draft is None:
         await _discard(context)
         draft = Draft()
-        await query.edit_message_text(_("The old draft was discarded. Let us start again."))
+        await edit_quietly(query, _("The old draft was discarded. Let us start again."))
     else:
-        await query.edit_message_text(_("Let us continue where you stopped."))
+        await edit_quietly(query, _("Let us continue where you stopped."))
     await _ask(update, context, draft)
     return ACTIVE
 
@@ -293,18 +294,23 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
     else:  # review
         await _show_review(update, context, draft)
         return
+    # Save, then ask: the answer and the new step are committed before the question goes
+    # out, so a crash in between never files the next answer under the previous step.
+    draft.shown = False
+    await _save(context, draft)
     query = update.callback_query
     if query is not None and query.message is not None:
         if (in_place and query.message.message_id == draft.prompt_id
-                and isinstance(markup, InlineKeyboardMarkup)):
-            with contextlib.suppress(BadRequest):  # e.g. unchanged: fall back to a new message
-                await query.edit_message_text(text, reply_markup=markup)
-                await _save(context, draft)
-                return
+                and isinstance(markup, InlineKeyboardMarkup)
+                and await edit_quietly(query, text, markup, fail_quietly=True)):
+            draft.shown = True
+            await _save(context, draft)
+            return
         await _close_buttons(query)
     message = await chat.send_message(text, reply_markup=markup)
     draft.prompt_id = message.message_id
-    await _save(context, draft)  # one write per step: the answer and where we are
+    draft.shown = True
+    await _save(context, draft)  # the question is out: answers now belong to this step
 
 
 def review_text(draft: Draft, _: Translator, areas, description_limit: int | None = None) -> str:
@@ -375,9 +381,12 @@ async def _show_review(update: Update, context: BotContext, draft: Draft) -> Non
     text = review_text(draft, _, context.services.areas)
     if len(text) > SUMMARY_LIMIT:
         text = review_text(draft, _, context.services.areas, description_limit=800)
+    draft.shown = False
+    await _save(context, draft)  # save, then ask (see _ask)
     message = await update.effective_chat.send_message(text, reply_markup=_review_keyboard(_))
     draft.remember_message(message.message_id)
     draft.prompt_id = message.message_id
+    draft.shown = True
     await _save(context, draft)
 
 
@@ -396,6 +405,16 @@ async def _next(update: Update, context: BotContext, draft: Draft, done: str,
     draft.step = draft.advance(done)
     await _ask(update, context, draft, in_place=in_place)
     return ACTIVE
+
+
+async def _not_asked_yet(update: Update, context: BotContext, draft: Draft) -> bool:
+    """The draft moved to a step whose question never went out (the bot stopped in
+    between): ask it now rather than take this message as its answer."""
+    if draft.shown:
+        return False
+    draft.remember_message(update.effective_message.message_id)
+    await _ask(update, context, draft, in_place=False)
+    return True
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -455,6 +474,8 @@ async def on_text(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     step = draft.step
     text = update.message.text
     if step in ("location", "contact"):
@@ -549,6 +570,8 @@ async def on_location(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     if draft.step not in ("location", "place"):
         await _hint(update, context, draft)
         return ACTIVE
@@ -564,6 +587,8 @@ async def on_contact(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     if draft.step != "contact":
         await _hint(update, context, draft)
         return ACTIVE
@@ -588,6 +613,8 @@ async def on_photo(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     rules = case_rules()
     if draft.step not in ("photos", "description"):
         await _hint(update, context, draft)
@@ -628,6 +655,13 @@ async def on_button(update: Update, context: BotContext) -> int:
         await query.answer()
         return await _lost(update, context)
     step = data.arg(0) if data else None
+    if not draft.shown:
+        if data is not None and step == draft.step:
+            draft.shown = True  # a tap on its buttons: the question did reach the person
+        else:
+            await _answer_once(query)
+            await _ask(update, context, draft, in_place=False)
+            return ACTIVE
     if data is None or step != draft.step:
         await query.answer(_("This button belongs to an earlier question. Please answer the "
                              "latest one."), show_alert=True)
@@ -650,7 +684,7 @@ async def on_button(update: Update, context: BotContext) -> int:
         else:
             draft.situations.append(value)
         await _save(context, draft)
-        await query.edit_message_reply_markup(_situation_keyboard(_, draft))
+        await edit_buttons_quietly(query, _situation_keyboard(_, draft))
         return ACTIVE
     if action == "done" and step == "situation":
         if not draft.situations:
@@ -670,7 +704,7 @@ async def on_button(update: Update, context: BotContext) -> int:
 async def _close_buttons(query) -> None:
     """Remove the buttons of an answered question, so old taps cannot confuse the draft."""
     with contextlib.suppress(TelegramError):  # already removed, or too old to edit
-        await query.edit_message_reply_markup(None)
+        await edit_buttons_quietly(query, None)
 
 
 async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: str,
@@ -755,12 +789,12 @@ async def _review_action(update: Update, context: BotContext, draft: Draft, acti
                 for s in SECTIONS]
         rows.append([(_("‹ Back to the summary"), callbacks.encode(NS, "section", "review",
                                                                    "none"))])
-        await query.edit_message_reply_markup(keyboards.inline(rows))
+        await edit_buttons_quietly(query, keyboards.inline(rows))
         return ACTIVE
     if action == "section":
         await query.answer()
         if value not in SECTIONS:
-            await query.edit_message_reply_markup(_review_keyboard(_))
+            await edit_buttons_quietly(query, _review_keyboard(_))
             return ACTIVE
         await _close_buttons(query)
         draft.step = draft.start_edit(value)
@@ -975,7 +1009,7 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
             await context.bot.delete_messages(chat_id, list(message_ids[start:start + 100]))
         except TelegramError as error:
             log.info("could not delete report messages: %s", type(error).__name__)
-    await query.edit_message_text(_("🧹 Done: the messages with details were removed from this "
+    await edit_quietly(query, _("🧹 Done: the messages with details were removed from this "
                                     "chat. Your report is safe with the district staff."))
 
 

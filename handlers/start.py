@@ -20,6 +20,7 @@ from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
+from bot.messaging import edit_quietly
 from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
@@ -85,7 +86,7 @@ async def switch_language(update: Update, context: BotContext) -> int:
         await users.update(context.db, context.user.telegram_id, context.now, language=language)
         context.set_user(await users.get(context.db, context.user.telegram_id))
     _ = context.translate
-    await query.edit_message_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+    await edit_quietly(query, _("Who are you?"), reply_markup=_role_keyboard(context))
     return ROLE
 
 
@@ -104,7 +105,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
 
     async def answered(text: str) -> None:
         if query is not None:
-            await query.edit_message_text(text)
+            await edit_quietly(query, text)
         else:
             await chat.send_message(text)
 
@@ -183,7 +184,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     wards = [(w.name(language), callbacks.encode(NS, "ward", w.code))
              for w in areas.wards(district.code)]
     rows = keyboards.columns(wards, 3) + [[(_("‹ Back"), callbacks.encode(NS, "back"))]]
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("{district}: which ward or commune?", district=district.name(language)),
         reply_markup=keyboards.inline(rows),
     )
@@ -197,7 +198,7 @@ async def back_to_district(update: Update, context: BotContext) -> int:
     language = _.language
     buttons = [(d.name(language), callbacks.encode(NS, "district", d.code))
                for d in context.services.areas.districts()]
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("Which district do you work in?"), reply_markup=keyboards.inline([[b] for b in buttons])
     )
     return DISTRICT
@@ -214,7 +215,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return WARD
     signup["ward"] = ward.code
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("Area: {place}", place=context.services.areas.place(ward.code, _.language))
     )
     await query.message.reply_text(
