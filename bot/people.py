@@ -77,15 +77,19 @@ def can_decide(approver: User, applicant: User) -> bool:
 
 async def apply(
     db: Database, user_id: int, role: str, name: str, district: str, ward: str | None,
-    phone: str | None, now: dt.datetime,
+    phone: str | None, now: dt.datetime, cipher=None,
 ) -> None:
     if role not in APPLICABLE_ROLES:
         raise ValueError(role)
     async with db.transaction():
         await users.update(
             db, user_id, now, display_name=name, requested_role=role, status="pending",
-            role="public", district=district, ward=ward, phone=phone, onboarded=1,
+            role="public", district=district, ward=ward, onboarded=1,
         )
+        if phone is not None:
+            if cipher is None:
+                raise ValueError("a phone is stored encrypted: give the cipher")
+            await users.set_phone(db, cipher, user_id, phone, now)
         await audit.record(db, user_id, "apply", "user", user_id, now, role=role, district=district)
 
 

@@ -100,6 +100,8 @@ async def on_decision(update: Update, context: BotContext) -> None:
         decision = await people.decide(context.db, context.user, applicant_id, approve,
                                        context.now, then=tell_applicant)
     except people.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, data.action, "user",
+                            applicant_id, context.now)
         await query.answer(_("Only administrators, or staff of the same district, can decide "
                              "on this sign-up."), show_alert=True)
         return
@@ -203,6 +205,9 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     try:
         person = await change
     except people.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id,
+                            (update.message.text or "").split(" ", 1)[0][:32], "user", None,
+                            context.now)
         await update.message.reply_text(_("Only administrators can do this."))
         return
     except people.NotApplicable:

@@ -32,7 +32,7 @@ from bot.audience import Audience
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
-from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
+from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT, text_problem
 from bot.events import addressing, dates
 from bot.events.model import KIND_ICONS, Event
 from bot.i18n import N_, Html, Translator
@@ -137,8 +137,25 @@ async def start(update: Update, context: BotContext) -> int:
     return COMPOSE
 
 
+async def _refuse_text(update: Update, context: BotContext, problem: str, limit: int) -> None:
+    _ = context.translate
+    if problem == "empty":
+        await update.message.reply_text(_(
+            "This message looks empty: it has only spaces or invisible characters. Please "
+            "send the text people should read."))
+    else:
+        await update.message.reply_text(_(
+            "That is too long: {length} characters, at most {limit} here. Please shorten it.",
+            length=_.number(len(update.message.text or update.message.caption or "")),
+            limit=_.number(limit)))
+
+
 async def compose_text(update: Update, context: BotContext) -> int:
     message = update.message
+    problem = text_problem(message.text, TEXT_LIMIT)
+    if problem is not None:
+        await _refuse_text(update, context, problem, TEXT_LIMIT)
+        return COMPOSE
     draft = _draft(context)
     draft.update(media=None, file_id=None, vi=message.text_html)
     return await _ask_english(update, context)
@@ -146,6 +163,10 @@ async def compose_text(update: Update, context: BotContext) -> int:
 
 async def compose_media(update: Update, context: BotContext) -> int:
     message = update.message
+    problem = text_problem(message.caption, CAPTION_LIMIT, required=False)
+    if problem is not None:
+        await _refuse_text(update, context, problem, CAPTION_LIMIT)
+        return COMPOSE
     draft = _draft(context)
     if message.photo:
         draft.update(media="photo", file_id=message.photo[-1].file_id)
@@ -171,10 +192,9 @@ async def english_text(update: Update, context: BotContext) -> int:
     _ = context.translate
     draft = _draft(context)
     limit = CAPTION_LIMIT if draft.get("media") else TEXT_LIMIT
-    if len(update.message.text) > limit:
-        await update.message.reply_text(
-            _("That is too long: at most {limit} characters here. Please shorten it.",
-              limit=limit))
+    problem = text_problem(update.message.text, limit)
+    if problem is not None:
+        await _refuse_text(update, context, problem, limit)
         return ENGLISH
     draft["en"] = update.message.text_html
     await _show_audience(update, context)

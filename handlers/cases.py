@@ -388,6 +388,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         await handler(update, context, data)
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                            "case", data.int_arg(0), context.now)
         await _deny(query, _)
     except casework.NotApplicable:
         await _answer_once(query, _("This case has moved on meanwhile; here is where it is "
@@ -694,6 +696,8 @@ async def start_input(update: Update, context: BotContext) -> int | None:
     try:
         case = await _checked_summary(context, data.int_arg(0))
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                            "case", data.int_arg(0), context.now)
         await _deny(query, _)
         return ConversationHandler.END
     except casework.NotApplicable:
@@ -744,6 +748,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
         else:
             return ConversationHandler.END
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
+                            case_id, context.now)
         done = _("Sorry, only staff of this case's district and administrators can open or "
                  "change it.")
     except casework.NotApplicable:

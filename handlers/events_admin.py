@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import callbacks, delivery, keyboards, menu
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.events import calendar_file, dates, export, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
@@ -543,7 +544,8 @@ async def export_csv(update: Update, context: BotContext) -> None:
     await query.answer()
     rows = await store.registration_rows(context.db, event.id)
     counts = await store.counts(context.db, event.id)
-    data = export.registrations_csv(rows, context.services.areas, _)
+    data = export.registrations_csv(rows, context.services.areas, _,
+                                    cipher_for(context.services))
     await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
                        "event", event.id, context.now, rows=len(rows))
     caption = _("{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",

@@ -27,7 +27,7 @@ from bot.i18n import N_, Translator
 from bot.materials import printing
 from bot.messaging import edit_buttons_quietly, edit_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from storage import materials, print_requests, users
+from storage import audit, materials, print_requests, users
 from storage.print_requests import PrintRequest
 
 NS = "prq"
@@ -330,6 +330,8 @@ async def move(update: Update, context: BotContext) -> None:
         request = await printing.advance(context.db, context.user, request_id, status,
                                          context.now)
     except printing.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"print_{status}",
+                            "print_request", request_id, context.now)
         await query.answer(_("Only staff of the district can handle this request."),
                            show_alert=True)
         return

@@ -35,7 +35,7 @@ from bot.i18n import N_, Translator
 from bot.messaging import edit_buttons_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
-from storage import alert_copies, users
+from storage import alert_copies, audit, users
 from storage import questions as store
 from storage.alert_copies import AlertCopy
 from storage.questions import Question, QuestionMessage
@@ -525,7 +525,10 @@ async def reply_text(update: Update, context: BotContext) -> int:
             await sync_ticket(context, question.id)  # the copies sent so far
             await update.message.reply_text(
                 _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
-    except (rules.PermissionDenied, rules.NotApplicable):
+    except (rules.PermissionDenied, rules.NotApplicable) as refusal:
+        if isinstance(refusal, rules.PermissionDenied):
+            await audit.refused(context.db, context.user.telegram_id, "question_reply",
+                                "question", question_id, context.now)
         await update.message.reply_text(_("This question is closed or no longer yours to "
                                           "answer. Nothing was sent."))
     return ConversationHandler.END
@@ -576,6 +579,8 @@ async def close_button(update: Update, context: BotContext) -> None:
         question = await rules.close(context.db, context.user, question_id or 0, context.now,
                                      then=tell_asker)
     except rules.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
+                            "question", question_id, context.now)
         await query.answer(_("Only staff of the question's district can do this."),
                            show_alert=True)
         return
@@ -607,6 +612,8 @@ async def spam_button(update: Update, context: BotContext) -> None:
             question = await rules.mark_spam(context.db, context.user, question_id or 0,
                                              context.now)
     except rules.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
+                            "question", question_id, context.now)
         await query.answer(_("Only staff of the question's district can do this."),
                            show_alert=True)
         return
@@ -679,6 +686,10 @@ async def seal_legacy_questions(application: Application) -> None:
                                      cipher_for(application.services))
     if sealed:
         log.info("encrypted %d question rows stored before encryption", sealed)
+    phones = await users.seal_phones(application.services.database,
+                                     cipher_for(application.services))
+    if phones:
+        log.info("encrypted %d people's phones stored before encryption", phones)
 
 
 # -- wiring ---------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ from bot.text import normalize, truncate
 from handlers import cases as case_handlers
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.info import danger_words
-from storage import report_drafts
+from storage import audit, report_drafts
 
 log = logging.getLogger(__name__)
 
@@ -407,6 +407,15 @@ async def _next(update: Update, context: BotContext, draft: Draft, done: str,
     return ACTIVE
 
 
+async def _note_incoming(context: BotContext, draft: Draft, update: Update) -> None:
+    """Every message the person sends in the report, accepted or refused (a name the bot did
+    not take, text typed at a button step), is remembered for "Delete my messages"."""
+    message = update.effective_message
+    if message is not None and message.message_id not in draft.message_ids:
+        draft.remember_message(message.message_id)
+        await _save(context, draft)
+
+
 async def _not_asked_yet(update: Update, context: BotContext, draft: Draft) -> bool:
     """The draft moved to a step whose question never went out (the bot stopped in
     between): ask it now rather than take this message as its answer."""
@@ -474,6 +483,7 @@ async def on_text(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     if await _not_asked_yet(update, context, draft):
         return ACTIVE
     step = draft.step
@@ -570,6 +580,7 @@ async def on_location(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     if await _not_asked_yet(update, context, draft):
         return ACTIVE
     if draft.step not in ("location", "place"):
@@ -587,6 +598,7 @@ async def on_contact(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     if await _not_asked_yet(update, context, draft):
         return ACTIVE
     if draft.step != "contact":
@@ -613,6 +625,7 @@ async def on_photo(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     if await _not_asked_yet(update, context, draft):
         return ACTIVE
     rules = case_rules()
@@ -970,6 +983,7 @@ async def hint(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     await _hint(update, context, draft)
     return ACTIVE
 
@@ -996,6 +1010,8 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
         message_ids = await casework.forget_reporter_messages(
             context.db, context.user, case_id, context.now, case_rules())
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, "delete_reporter_messages",
+                            "case", case_id, context.now)
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     except casework.NotApplicable:

@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.i18n import N_
 from bot.messaging import edit_quietly
 from handlers import approvals
@@ -249,7 +250,7 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         return ConversationHandler.END
     user_id = context.user.telegram_id
     await people.apply(context.db, user_id, signup["role"], signup["name"], signup["district"],
-                       signup["ward"], phone, context.now)
+                       signup["ward"], phone, context.now, cipher=cipher_for(context.services))
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(

@@ -30,3 +30,10 @@ CREATE INDEX cases_source ON cases (reporter_id, source_message_id);
 
 -- When a person was deactivated, so their phone can be erased after the retention period.
 ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+
+-- People's phones are encrypted at rest (DATA_KEY) from now on; rows written before are
+-- encrypted at the next start (storage.users.seal_phones), then marked here.
+ALTER TABLE users ADD COLUMN phone_sealed INTEGER NOT NULL DEFAULT 0;
+
+-- Retention of questions: when their texts and the asker's contact were erased.
+ALTER TABLE questions ADD COLUMN personal_data_erased_at TEXT;
