@@ -73,6 +73,14 @@ async def waiting_chats(db: Database, now: dt.datetime) -> set[int]:
     return {row[0] for row in rows}
 
 
+async def release_held(db: Database, created_before: dt.datetime) -> int:
+    """Replies held for a handler of a process that is gone (queued before this one started,
+    never tried: attempts 0) are due now."""
+    return await db.execute(
+        "UPDATE outbox SET next_attempt_at = NULL WHERE state = 'pending' AND attempts = 0"
+        " AND next_attempt_at IS NOT NULL AND created_at < ?", (to_db(created_before),))
+
+
 async def next_retry_at(db: Database) -> dt.datetime | None:
     return from_db(await db.fetchvalue(
         "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"))

@@ -37,6 +37,8 @@ SLEEP_CHUNK = 0.5
 class OutboxSender:
     def __init__(self, engine) -> None:
         self.engine = engine
+        self._started = False
+        self._started_at = engine.now()  # the engine is built when the process starts
 
     @property
     def db(self):
@@ -45,6 +47,11 @@ class OutboxSender:
     async def round(self) -> tuple[bool, float | None]:
         """Send what is due; returns (sent anything, seconds until more is due)."""
         engine, db = self.engine, self.db
+        if not self._started:
+            # A new process: replies held for handlers of the previous one (killed after the
+            # commit, before its own send) go out at once.
+            self._started = True
+            await store.release_held(db, self._started_at)
         now = engine.now()
         # Under the transaction lock: a handler's transaction still open (rows it may yet
         # roll back) finishes before we read.

@@ -1,0 +1,14 @@
+"""The crash test in small (issue 14; the full one is `python -m bench crash`, 30 random
+SIGKILLs): a real bot process killed while a report is sent and its alerts are pending."""
+
+from bench.crash import Kill, run_kills
+
+
+async def test_sigkill_while_alerts_are_pending_loses_nothing():
+    # One kill keeps the suite quick: right after Send, with the case being committed and
+    # its 13 alerts in the outbox; the bench covers every step of the flow.
+    totals = await run_kills([Kill(at=17, delay=0.05, during_alerts=True)])
+    assert totals.trials == 1, totals.notes
+    assert (totals.reports_lost, totals.alerts_lost, totals.answers_misfiled) == (0, 0, 0), \
+        totals.notes
+    assert totals.over_allowance == 0, totals.notes
