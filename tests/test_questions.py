@@ -210,7 +210,11 @@ async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
     assert (await store.get(tg.db, 1)).state == "open"
     assert not await store.is_blocked(tg.db, lan.id)
     assert len(await store.messages(tg.db, 1)) == 1
-    assert [e.action for e in await audit.entries(tg.db, "question", 1)] == ["question_open"]
+    entries = await audit.entries(tg.db, "question", 1)
+    assert [e.action for e in entries if e.action != "refused"] == ["question_open"]
+    # Every refused attempt is audited: who, what, which ticket (issue 14).
+    assert {(e.actor_id, e.detail["attempted"]) for e in entries if e.action == "refused"} \
+        >= {(tam.id, "question_close"), (tam.id, "question_spam")}
 
 
 async def test_wrong_input_at_each_step_keeps_the_step(tg):
