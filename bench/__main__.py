@@ -10,7 +10,8 @@ import sys
 BENCHMARKS = {
     "updates": "bench.updates",
     "delivery": "bench.delivery",  # --limited: 3,000 recipients at 30/s (~100 s)
-    "crash": "bench.crash",  # --trials=30: SIGKILL a live bot at random points (~5 min)
+    "emulator": "bench.emulator",  # the fake Telegram's own cost (sends, long-poll wake-up)
+    "crash": "bench.crash",  # --trials=30: SIGKILL a live bot at random points (~10 min)
 }
 
 

@@ -46,7 +46,7 @@ async def test_two_hundred_reporters_submit_at_once(tg):
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     # The 200 alerts leave through the outbox at one message a second into the group (fake
     # time): let the engine finish.
-    await tg.settle(timeout=60)
+    await tg.settle()
 
     rows = await tg.db.fetchall("SELECT id, code, reporter_id, child_age FROM cases")
     assert len(rows) == REPORTERS
