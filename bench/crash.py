@@ -54,6 +54,7 @@ class Totals:
     over_allowance: int = 0
     answers_misfiled: int = 0
     notes: list[str] = field(default_factory=list)
+    logs: list[str] = field(default_factory=list)  # the bots' logs, if asked for
 
     def ok(self) -> bool:
         return not (self.reports_lost or self.alerts_lost or self.answers_misfiled
@@ -189,7 +190,8 @@ def random_kill(rng: random.Random) -> Kill:
     return Kill(rng.randrange(last + 1), rng.uniform(0.0, 0.35))
 
 
-async def trial(number: int, kill: Kill, workdir: Path, totals: Totals) -> None:
+async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
+                log_level: str | None = None) -> None:
     server = BotAPIServer()
     async with HTTPFront(server) as front:
         admin = server.create_user("Quản trị", user_id=ADMIN_ID)
@@ -197,7 +199,8 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals) -> None:
         reporter = server.create_user("Lan", phone=PHONE)
         database = workdir / f"trial{number}.sqlite3"
         await _prepare(database, [s.id for s in staff], reporter.id)
-        env = bot_env(front.port, database, ADMIN_IDS=str(ADMIN_ID))
+        env = bot_env(front.port, database, ADMIN_IDS=str(ADMIN_ID),
+                      **({"LOG_LEVEL": log_level} if log_level else {}))
         log = workdir / f"trial{number}.log"
         person = LiveUser(server, reporter)
         steps = report_steps(NAME, DESCRIPTION, PLACE)
@@ -239,6 +242,8 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals) -> None:
         finally:
             if process.returncode is None:
                 await stop_bot(process)
+        if log_level:
+            totals.logs.append(log.read_text(encoding="utf-8", errors="replace"))
         code = told_code(person, server)
         with sqlite3.connect(database) as connection:
             rows = connection.execute(
@@ -282,12 +287,13 @@ def _quiet_disconnects(loop, context) -> None:
     loop.default_exception_handler(context)
 
 
-async def run_kills(kills: list[Kill]) -> Totals:
+async def run_kills(kills: list[Kill], log_level: str | None = None) -> Totals:
+    """`log_level` (e.g. "DEBUG"): run the bots at that level and keep their logs."""
     asyncio.get_running_loop().set_exception_handler(_quiet_disconnects)
     totals = Totals()
     with TemporaryDirectory(prefix="bvte-crash-") as directory:
         for number, kill in enumerate(kills):
-            await trial(number, kill, Path(directory), totals)
+            await trial(number, kill, Path(directory), totals, log_level)
     return totals
 
 
