@@ -1,7 +1,11 @@
-"""Sending one message to one person outside a reply: notifications to staff, reporters.
+"""Direct sends and edits inside an update: `notify` (a reply to the person who acted, e.g.
+a case view sent privately from a group), and THE edit helpers (`edit_quietly`,
+`edit_buttons_quietly`: "message is not modified" is success).
 
-Mass sending goes through the delivery engine instead; this is for a handful of messages.
-Failures are classified the same way everywhere (see `classify`).
+A notification that must reach someone else (an alert, a status update) is NOT sent here: it
+goes through the transactional outbox (`bot.outbox.enqueue`, in the change's transaction).
+Mass sending goes through the delivery engine. Failures are classified the same way
+everywhere (see `classify`).
 """
 
 from __future__ import annotations

@@ -172,8 +172,17 @@ async def question_photo(update: Update, context: BotContext) -> int:
 
 
 async def _take_question(update: Update, context: BotContext, raw: str, photo: str | None) -> int:
+    draft = context.user_data.get(DRAFT) or {}
+    if draft.get("asked") == "contact" and "text_enc" in draft:
+        # The question was saved and the contact step begun, but the bot stopped before its
+        # state was stored: this message is not a new question. Ask the contact step again.
+        await _ask_contact(update.message, context.translate)
+        return CONTACT
     if not await _store_question(update, context, raw, photo):
         return QUESTION
+    # Save, then ask: the question is in SQLite before the next step goes out.
+    context.user_data[DRAFT]["asked"] = "contact"
+    await context.application.update_persistence()
     await _ask_contact(update.message, context.translate)
     return CONTACT
 

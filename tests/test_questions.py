@@ -271,3 +271,21 @@ async def test_question_typed_before_the_district_is_kept_and_danger_answered_at
     assert question.district == "Q8" and question.danger
     [first] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
     assert first.text == "Con tôi bị bạn đánh ở trường thì làm sao?"
+
+
+async def test_a_message_after_a_crash_before_the_contact_step_was_stored_is_not_a_new_question(tg):
+    """Save, then ask: the question is stored before the contact step goes out; if the bot
+    stopped before the conversation's new state was stored, the next message does not
+    replace the question — the contact step is asked again."""
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await lan.press(ASK)
+    await lan.send(QUESTION)
+    assert ANONYMOUS in lan.buttons
+    # As if killed before PTB stored the new state: the conversation is back at the question.
+    await tg.db.execute("UPDATE ptb_conversations SET state = '1' WHERE name = 'questions'")
+    await tg.restart()
+    await lan.send("🙈 Giữ ẩn danh")
+    assert ANONYMOUS in lan.buttons  # the contact step again, the question kept
+    await lan.press(ANONYMOUS)
+    [message] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
+    assert message.text == QUESTION
