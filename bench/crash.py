@@ -42,7 +42,7 @@ PLACE = "Hẻm 77 Bến Phú Định"
 STAFF = 12
 ADMIN_ID = 900_000_001
 IN_FLIGHT_ALLOWANCE = 3  # max_in_flight at 30 messages a second
-CODE = re.compile(r"Q8-\d{4}-\d{4}")
+CODE = re.compile(r"\b[A-Z]{1,4}-\d{4}-\d{4}\b")  # TE-2026-0001
 
 
 @dataclass
@@ -95,13 +95,14 @@ QUESTIONS = [
               "{limit} characters. Do not put yourself at risk to find out more."),
      ("send", DESCRIPTION)),
     (_snippet("You may send up to {count} photos (of an injury or of the place, for "
-              "example). Only district staff will see them. Tap Done when finished, or Skip."),
+              "example). Only the programme's staff will see them. Tap Done when finished, "
+              "or Skip."),
      ("press", vi("Skip"))),
     (_snippet("Who takes care of the child now (parents, grandparents, relatives, "
               "neighbours, nobody…)?"), ("press", vi("Not known"))),
     (_snippet("Has anything been done already (called 111, told the ward, took the child to "
               "a clinic…)? Type it, or tap “Nothing yet”."), ("press", vi("Nothing yet"))),
-    (_snippet("May district staff call you back about this report? If yes, tap “Share my "
+    (_snippet("May the staff call you back about this report? If yes, tap “Share my "
               "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
               "or number."), ("contact", "")),
     (_snippet("The child is:"), ("press", vi("Girl (nữ)"))),
@@ -109,8 +110,7 @@ QUESTIONS = [
 BUTTONS = [  # questions recognised by a button they show
     (vi("▶️ Continue"), ("press", vi("▶️ Continue"))),
     (vi("No, not right now"), ("press", vi("No, not right now"))),
-    ("Quận 8", ("press", "Quận 8")),
-    ("Phường 5", ("press", "Phường 5")),
+    ("Phường Chánh Hưng", ("press", "Phường Chánh Hưng")),
     ("✅ " + SITUATION_VIOLENCE, ("press", vi("Done ✔️"))),
     ("▫️ " + SITUATION_VIOLENCE, ("press", "▫️ " + SITUATION_VIOLENCE)),
     (vi("✅ Send"), ("press", vi("✅ Send"))),
@@ -155,8 +155,8 @@ async def _prepare(path: Path, staff_ids: list[int], reporter_id: int) -> None:
         now = dt.datetime.now(dt.UTC)
         for index, staff_id in enumerate(staff_ids):
             await users.touch(db, staff_id, f"Cán bộ {index}", "vi", now)
-            await users.update(db, staff_id, now, role="staff", district="Q8", onboarded=1,
-                               status="active")
+            await users.update(db, staff_id, now, role="staff", district="Q8", scope="Q8",
+                               onboarded=1, status="active")
         await users.touch(db, reporter_id, "Lan", "vi", now)
         await users.update(db, reporter_id, now, onboarded=1, status="active")
     finally:
@@ -205,6 +205,8 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
         person = LiveUser(server, reporter)
         steps = report_steps(NAME, DESCRIPTION, PLACE)
         kill_at, delay, during_alerts = kill.at, kill.delay, kill.during_alerts
+        if not 0 <= kill_at < len(steps):
+            raise ValueError(f"no step {kill_at}: the report has {len(steps)} steps")
         process = await start_bot(workdir, env, log_file=log)
         try:
             # The bot is up once it answers someone (start-up takes a moment on a busy box).

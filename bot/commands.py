@@ -33,7 +33,7 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
 ]
 
 STAFF_COMMANDS: list[tuple[str, str]] = [
-    ("cases", N_("Cases of your district")),
+    ("cases", N_("Cases of your wards and communes")),
     ("broadcast", N_("Send an announcement")),
     ("broadcasts", N_("Past announcements and their figures")),
     ("awareness", N_("Weekly awareness messages for parents")),

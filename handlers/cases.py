@@ -1,7 +1,7 @@
 """Cases for staff: new-case alerts, /cases with filters, the detail view and its actions,
-notes and referrals, /bind for a district's staff group, and the legal clocks' reminders.
+notes and referrals, /bind for the staff group of a unit or programme area, and the legal clocks' reminders.
 
-Every button re-checks on the server that the presser is staff of the case's district or an
+Every button re-checks on the server that the presser is staff covering the case's unit or an
 administrator (bot/reports/casework.py); stale or forged buttons change nothing.
 """
 
@@ -92,7 +92,7 @@ def alert_text(case: CaseSummary, _: Translator, areas) -> str:
     return _(
         "🆕 <b>New report {code}</b>\n{urgency}\n📍 {place}\n📋 {groups}\n👧 {age}, {sex}"
         "{children}\n🕒 Received {received}",
-        code=case.code, urgency=Html(urgency), place=areas.place(case.ward, _.language),
+        code=case.code, urgency=Html(urgency), place=case_place(case, _, areas),
         groups=groups_text(case, _), age=age_text(case, _), sex=_(SEX_SHORT[case.child_sex]),
         children=(", " + _("{count} children", count=case.children)) if case.children > 1 else "",
         received=_.short_datetime(case.received_at),
@@ -158,9 +158,28 @@ async def _person_name(context_db, user_id: int | None) -> str:
     return person.display_name if person and person.display_name else str(user_id)
 
 
+def case_place(case: CaseSummary, _: Translator, areas) -> str:
+    """Today's unit, the other candidates of a split old unit, and the place as reported."""
+    language = _.language
+    if not case.ward:
+        place = _("ward/commune not known")
+    elif areas.in_programme(case.ward):
+        place = areas.unit_name(case.ward, language)
+    else:
+        place = _("{unit} (outside the programme)", unit=areas.place(case.ward, language))
+    others = [code for code in casework.case_units(case, areas) if code != case.ward]
+    if others:
+        place = _("{unit} or {others}", unit=place,
+                  others=", ".join(areas.unit_name(code, language) for code in others))
+    if case.reported_place and case.reported_place != case.ward:
+        place = _("{unit} (reported as {old})", unit=place,
+                  old=areas.place(case.reported_place, language))
+    return place
+
+
 async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
     areas = context.services.areas
-    place = areas.place(case.ward, _.language)
+    place = case_place(case, _, areas)
     if case.place_detail:
         place += " — " + case.place_detail
     if case.location:
@@ -236,11 +255,14 @@ def detail_keyboard(case: CaseSummary, _: Translator):
 
 # -- new cases --------------------------------------------------------------------------------
 async def announce_new_case(context: BotContext, case_id: int) -> None:
-    """Alert the district's staff group, or its staff and the administrators privately.
+    """Alert the staff group of the case's unit (or programme group), or the staff covering
+    the unit and the administrators privately.
 
     Outbox-backed: inside the caller's transaction the alerts are committed with its change;
     outside one they are queued in a transaction of their own. Either way the delivery
-    engine sends them (and records every copy) right after the commit."""
+    engine sends them (and records every copy) right after the commit. Each chat is alerted
+    about a case once: announcing it again (a quick tip that got its place) reaches only
+    those who have not heard of it yet."""
     async with context.db.atomic():
         await queue_new_case_alert(context.db, cipher_for(context.services), context.services,
                                    case_id, context.now)
@@ -252,16 +274,21 @@ async def queue_new_case_alert(db, cipher, services, case_id: int, now: dt.datet
     if case is None:
         return
     i18n, areas = services.i18n, services.areas
-    recipients = await routing.alert_recipients(db, case.district)
+    recipients = await routing.alert_recipients(db, case.ward or None, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
         await outbox.enqueue(db, cipher, recipients.group_chat_id, alert_text(case, _, areas),
                              now=now, markup=alert_keyboard(case, _), protect=True,
                              copy=outbox.CopyOf("case", case.id, None),
                              instead=ALERT_PRIVATELY, instead_args={"case_id": case.id},
-                             dedupe_key=f"case:{case.id}:alert:group")
+                             dedupe_key=_alert_key(case.id, recipients.group_chat_id))
         return
     await _queue_private_alerts(db, cipher, services, case, recipients.people, now)
+
+
+def _alert_key(case_id: int, chat_id: int) -> str:
+    """One new-case alert per chat and case, however often the case is announced."""
+    return f"case:{case_id}:alert:{chat_id}"
 
 
 async def _queue_private_alerts(db, cipher, services, case: CaseSummary, people,
@@ -273,19 +300,20 @@ async def _queue_private_alerts(db, cipher, services, case: CaseSummary, people,
         await outbox.enqueue(db, cipher, person.telegram_id, alert_text(case, _, areas),
                              now=now, markup=alert_keyboard(case, _), protect=True,
                              copy=outbox.CopyOf("case", case.id, _.language),
-                             dedupe_key=f"case:{case.id}:alert:{person.telegram_id}")
+                             dedupe_key=_alert_key(case.id, person.telegram_id))
 
 
 ALERT_PRIVATELY = "case_alert_privately"
 
 
 async def _alert_privately(db, cipher, application, message, now: dt.datetime) -> None:
-    """The district's staff group cannot be reached: its staff hear privately instead."""
+    """The unit's staff group cannot be reached: the staff covering the unit and the
+    administrators hear privately instead."""
     case = await case_store.summary(db, message.instead_args.get("case_id", 0), now)
     if case is None:
         return
-    log.warning("staff group of %s unreachable; alerting staff privately", case.district)
-    people = await routing.district_people(db, case.district)
+    log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
+    people = await routing.unit_people(db, case.ward or None)
     await _queue_private_alerts(db, cipher, application.services, case, people, now)
 
 
@@ -300,10 +328,10 @@ async def queue_reporter_update(db, cipher, services, case: CaseSummary,
         return
     theirs = services.i18n(reporter.language)
     if case.status == "closed":
-        text = N_("Your report {code} was closed by the district staff. Thank you for caring "
+        text = N_("Your report {code} was closed by the staff. Thank you for caring "
                   "for this child.")
     else:
-        text = N_("Your report {code} was accepted by the district staff, who are now "
+        text = N_("Your report {code} was accepted by the staff, who are now "
                   "handling it. Thank you!")
     await outbox.enqueue(db, cipher, reporter.telegram_id, theirs(text, code=case.code), now=now)
 
@@ -356,14 +384,14 @@ async def _list_view(context: BotContext, status: str, risk: str, urgent: bool, 
     rows = [filters_row, risk_row]
     for case in found:
         marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
-        label = f"{marks}{case.code} · {areas.ward_name(case.ward, _.language)} · " \
+        label = f"{marks}{case.code} · {areas.place(case.ward, _.language)} · " \
                 f"{_(lifecycle.STATE_LABELS[case.status])}"
         rows.append([(label.strip(), callbacks.encode(NS, "v", case.id))])
     pager = keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
                             status, risk, int(urgent))
     rows.append(pager)
-    scope = _("all districts") if context.user.is_admin \
-        else areas.district_name(context.user.district, _.language)
+    scope = _("all wards and communes") if context.user.is_admin \
+        else areas.scope_label(context.user.scope, _.language)
     if found:
         text = _("📁 <b>Cases — {scope}</b>, page {page}. Overdue (⏰) first, then urgent (🚨). "
                  "Tap a case to open it.", scope=scope, page=page + 1)
@@ -398,7 +426,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _deny(query, _: Translator) -> None:
-    await _answer_once(query, _("Sorry, only staff of this case's district and administrators "
+    await _answer_once(query, _("Sorry, only the staff covering this case and administrators "
                                 "can open or change it."), show_alert=True)
 
 
@@ -567,8 +595,8 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     case = await _checked_summary(context, data.int_arg(0))
-    colleagues = [p for p in await routing.district_people(context.db, case.district)
-                  if casework.can_be_assigned(p, case.district)]
+    colleagues = [p for p in await routing.unit_people(context.db, case.ward or None)
+                  if casework.can_be_assigned(p, case)]
     rows = [[(("✓ " if p.telegram_id == case.assignee_id else "") + (p.display_name
               or str(p.telegram_id)), callbacks.encode(NS, "to", case.id, p.telegram_id))]
             for p in colleagues[:30]]
@@ -653,7 +681,7 @@ async def _checked_summary(context: BotContext, case_id: int | None) -> CaseSumm
     case = await case_store.summary(context.db, case_id or 0, context.now)
     if case is None:
         raise casework.NotApplicable(case_id)
-    casework.check_access(context.user, case.district)
+    casework.check_access(context.user, case)
     return case
 
 
@@ -750,7 +778,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
     except casework.PermissionDenied:
         await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
                             case_id, context.now)
-        done = _("Sorry, only staff of this case's district and administrators can open or "
+        done = _("Sorry, only the staff covering this case and administrators can open or "
                  "change it.")
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
@@ -777,32 +805,44 @@ async def input_hint(update: Update, context: BotContext) -> int:
     return TEXT
 
 
-# -- /bind: a district's staff group ----------------------------------------------------------
+# -- /bind: the staff group of a unit or of a programme area ----------------------------------
 async def bind_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     chat = update.effective_chat
+    areas = context.services.areas
+    usage = _("Usage: /bind AREA — a programme area ({groups}) or a ward/commune (its code or "
+              "name, e.g. /bind 27418 or /bind Chánh Hưng), sent inside the staff group chat.",
+              groups=", ".join(group.code for group in areas.groups()))
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-        await update.message.reply_text(_("Send /bind DISTRICT inside the staff group chat."))
+        await update.message.reply_text(usage)
         return
     if not context.user.is_admin:
         await update.message.reply_text(_("Only administrators can do this."))
         return
-    areas = context.services.areas
-    code = context.args[0].upper() if context.args else ""
-    district = areas.district(code)
-    if district is None:
-        codes = ", ".join(d.code for d in areas.districts())
-        await update.message.reply_text(_("Usage: /bind DISTRICT, one of: {codes}", codes=codes))
+    target, name = _bind_target(areas, " ".join(context.args or []), _.language)
+    if target is None:
+        await update.message.reply_text(usage)
         return
     async with context.db.transaction():
-        await case_store.bind_group(context.db, district.code, chat.id, context.user.telegram_id,
+        await case_store.bind_group(context.db, target, chat.id, context.user.telegram_id,
                                     context.now)
         await audit.record(context.db, context.user.telegram_id, "group_bind", "chat", chat.id,
-                           context.now, district=district.code)
+                           context.now, target=target)
     await update.message.reply_text(_(
-        "✅ This group now receives the new cases of {district}. Alerts show no child's name; "
-        "details open only in a private chat, for staff of the district.",
-        district=district.name(_.language)))
+        "✅ This group now receives the new cases of {area}. Alerts show no child's name; "
+        "details open only in a private chat, for the staff who cover them.", area=name))
+
+
+def _bind_target(areas, typed: str, language: str) -> tuple[str | None, str]:
+    """A programme group's code, a unit's code, or a unit of the programme typed by name."""
+    typed = typed.strip()
+    if areas.group(typed.upper()) is not None:
+        return typed.upper(), areas.group_name(typed.upper(), language)
+    unit = typed if areas.in_programme(typed) else None
+    if unit is None and typed:
+        match = areas.find(typed)
+        unit = match.unit if match is not None and areas.in_programme(match.unit) else None
+    return (unit, areas.unit_name(unit, language)) if unit else (None, "")
 
 
 async def unbind_command(update: Update, context: BotContext) -> None:
@@ -811,15 +851,15 @@ async def unbind_command(update: Update, context: BotContext) -> None:
         await update.message.reply_text(_("Only administrators can do this."))
         return
     async with context.db.transaction():
-        district = await case_store.unbind_group(context.db, update.effective_chat.id)
-        if district is not None:
+        target = await case_store.unbind_group(context.db, update.effective_chat.id)
+        if target is not None:
             await audit.record(context.db, context.user.telegram_id, "group_unbind", "chat",
-                               update.effective_chat.id, context.now, district=district)
-    if district is None:
-        await update.message.reply_text(_("This chat is not bound to a district."))
+                               update.effective_chat.id, context.now, target=target)
+    if target is None:
+        await update.message.reply_text(_("This chat is not bound to a ward, commune or area."))
         return
-    await update.message.reply_text(_("This group no longer receives new cases. Staff of the "
-                                      "district are alerted privately instead."))
+    await update.message.reply_text(_("This group no longer receives new cases. The staff who "
+                                      "cover them are alerted privately instead."))
 
 
 # -- legal clocks -----------------------------------------------------------------------------
@@ -853,9 +893,9 @@ async def check_deadlines(application: Application, now: dt.datetime) -> None:
             for admin in await users.admins(db):
                 _ = i18n(admin.language)
                 await outbox.enqueue(db, cipher, admin.telegram_id, _(
-                    "⚠️ Case {code} ({district}): the {deadline} deadline passed on {when}.",
-                    code=due.code, district=application.services.areas.district_name(
-                        due.district, _.language),
+                    "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
+                    code=due.code, place=application.services.areas.place(
+                        due.ward, _.language) if due.ward else "—",
                     deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
                     now=now, protect=True,
                     markup=keyboards.inline([[(_("📄 Details"),

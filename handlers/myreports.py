@@ -24,12 +24,12 @@ async def my_reports(update: Update, context: BotContext) -> None:
             reply_markup=menu.keyboard(context.user.menu_role, _))
         return
     areas = context.services.areas
-    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=len(found))]
+    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=_.number(len(found)))]
     for case in found:
         status = _(lifecycle.REPORTER_STATUS.get(case.status, lifecycle.REPORTER_STATUS_DEFAULT))
         lines.append(_("• <b>{code}</b>, {date}, {place}: {status}", code=case.code,
                        date=_.short_datetime(case.received_at),
-                       place=areas.ward_name(case.ward, _.language), status=status))
+                       place=areas.unit_name(case.ward, _.language), status=status))
     lines.append(_("Staff handle each report confidentially; you are told when it is accepted "
                    "and when it is closed."))
     await update.message.reply_text("\n".join(lines))

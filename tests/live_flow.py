@@ -91,8 +91,7 @@ def report_steps(name: str, description: str, place: str) -> list[tuple[str, str
     return [
         ("send", "/report"),
         ("press", vi("No, not right now")),
-        ("press", "Quận 8"),
-        ("press", "Phường 5"),
+        ("press", "Phường Chánh Hưng"),  # today's ward, one tap
         ("send", place),
         ("press", vi("Skip")),  # location, on the reply keyboard
         ("send", name),

@@ -102,7 +102,7 @@ async def test_concurrent_submits_of_one_draft_create_one_case(tg):
     lan = await person(tg, "Lan")
     areas = tg.app.services.areas
     cipher = cipher_for(tg.app.services)
-    draft = Draft(step="review", urgent=False, district="Q8", ward="Q8-P05", age_asked=True, age=9,
+    draft = Draft(step="review", urgent=False, ward="27418", age_asked=True, age=9,
                   sex="male", situations=["k"], description="Một mô tả đủ dài để gửi.",
                   contact_consent=False)
     await report_drafts.save(tg.db, cipher, lan.id, draft.to_json(), tg.clock.now())
@@ -135,7 +135,7 @@ async def test_an_answer_after_a_crash_before_the_question_is_not_misfiled(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")
     await lan.press(vi(tg)("No, not right now"))
-    await lan.press(vi(tg)("📍 {place} — confirm", place="Phường 5, Quận 8"))
+    await lan.press(vi(tg)("📍 {place} — confirm", place="Phường Chánh Hưng"))
     await lan.send("Hẻm 77")  # place: saved, the location question follows
     cipher = cipher_for(tg.app.services)
     stored = await report_drafts.load(tg.db, cipher, lan.id)

@@ -32,6 +32,7 @@ MAX_ATTEMPTS = 6  # notifications matter more than a broadcast: up to ~5 minutes
 RETRY_BASE_SECONDS = 5.0
 NO_CHAT = 0  # never a Telegram chat: asking the limiter about it gives the overall wait
 SLEEP_CHUNK = 0.5
+RECHECK_SECONDS = 30.0
 
 
 class OutboxSender:
@@ -94,7 +95,9 @@ class OutboxSender:
         finally:
             if tasks:  # graceful: what is in flight is sent and recorded before we return
                 await asyncio.gather(*tasks)
-        return handled > 0, soonest
+        # A chat's own window (a group: 20 a minute) can be longer than the engine's idle
+        # horizon: report at most RECHECK_SECONDS, so the engine waits and looks again.
+        return handled > 0, None if soonest is None else min(soonest, RECHECK_SECONDS)
 
     async def send_now(self, row_id: int) -> bool:
         """A reply held for its handler: sent now, outside the pace of the queue."""

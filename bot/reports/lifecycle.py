@@ -26,10 +26,10 @@ STATE_LABELS = {
 
 # What a reporter sees: status only, no details.
 REPORTER_STATUS = {
-    "received": N_("sent, waiting for district staff"),
+    "received": N_("sent, waiting for the staff"),
     "closed": N_("closed"),
 }
-REPORTER_STATUS_DEFAULT = N_("being handled by district staff")
+REPORTER_STATUS_DEFAULT = N_("being handled by the staff")
 
 RISKS = ("high", "medium", "low")
 RISK_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
