@@ -148,3 +148,68 @@ async def test_an_answer_after_a_crash_before_the_question_is_not_misfiled(tg):
     stored = Draft.from_json((await report_drafts.load(tg.db, cipher, lan.id)).data)
     assert stored.child_name is None and stored.step == "name" and stored.shown
     assert "tên" in lan.last_text.lower()  # the name question, asked now
+
+
+# -- what main added since: quick tips and the report's emergency alert ----------------------
+
+TIP = "📨 Báo ngay cho cán bộ"
+
+
+def _about(who, code: str) -> list[str]:
+    return [m.content for m in who.bot_messages if m.content and code in m.content]
+
+
+async def test_a_tip_without_a_place_alerts_each_administrator_once(tg):
+    """The tip reaches the administrators at once; when its sender then taps the place, the
+    staff of that ward hear of it too, and the administrators are not alerted again."""
+    second_admin = await person(tg, "Hà", role="admin", district=None, ward=None)
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("e hok muon song nua")
+    await lan.press(TIP)
+    code = await tg.db.fetchvalue("SELECT code FROM cases")
+    assert len(_about(tg.admin, code)) == 1 and len(_about(second_admin, code)) == 1
+    assert not _about(mai, code)  # no place yet: not hers
+    await lan.press("Phường Phú Định")
+    assert await tg.db.fetchvalue("SELECT ward FROM cases") == "27427"
+    assert len(_about(mai, code)) == 1  # now the ward's staff have it
+    for admin in (tg.admin, second_admin):
+        assert len(_about(admin, code)) == 1  # exactly one alert each
+    assert "Phường Phú Định" in lan.last_text
+
+
+async def test_a_tip_pressed_again_after_a_restart_gives_its_code_not_a_second_case(tg):
+    """The case was committed but the process died before the person's data said so: the
+    same button gives back the case code."""
+    await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("bé nhà bên bị xâm hại tình dục")
+    pending = dict(tg.app.user_data[lan.id]["safety_tip"])  # as persisted before the press
+    answer_id = next(m for m in reversed(lan.bot_messages) if TIP in m.buttons).message_id
+    await lan.press(TIP)
+    code = await tg.db.fetchvalue("SELECT code FROM cases")
+    tg.app.user_data[lan.id]["safety_tip"] = pending  # the state a kill would have left
+    # The same button again, on the same answer (its old keyboard, still on the phone).
+    answer = await lan._callback(lan.user, answer_id, "sos:tip", forge=True)
+    assert await tg.db.fetchvalue("SELECT count(*) FROM cases") == 1
+    assert code in answer["text"]
+
+
+async def test_an_emergency_alert_reaches_the_staff_privately_when_their_group_is_gone(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    group = tg.group("Cán bộ Q8", members=[tg.admin, mai])
+    await group.send(tg.admin, "/bind Q8")
+    await group.remove_bot(tg.admin)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("🚨 Có, đang nguy hiểm")
+    await tg.settle()
+    assert "nguy hiểm ngay lúc này" in mai.last_text
+    assert any("nguy hiểm ngay lúc này" in t for t in _about_text(tg.admin))
+    # One alert each, committed with the report's mark "staff alerted".
+    assert await tg.db.fetchvalue(
+        "SELECT count(*) FROM outbox WHERE state = 'sent' AND chat_id = ?", (mai.id,)) == 1
+
+
+def _about_text(who) -> list[str]:
+    return [m.content for m in who.bot_messages if m.content]

@@ -112,13 +112,26 @@ class Testkit:
                 return count
 
     async def outbox_sent(self, timeout: float = 120.0) -> None:
-        """Wait for the delivery engine to send what the last updates queued (the timeout
-        only turns a hang into a failure)."""
-        engine = [t for t in asyncio.all_tasks()
-                  if t.get_name() == "delivery-engine" and not t.done()]
-        if engine:
-            await asyncio.wait(engine, timeout=timeout)
-            await self.drain()
+        """Wait until the delivery engine has sent what the last updates queued: no outbox
+        message is due any more (or the engine stopped). A broadcast that keeps the engine
+        busy, paused or sleeping is not waited for. The timeout only turns a hang into a
+        failure."""
+        from storage import outbox as store
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        services = self.application.services
+        while True:
+            engine = [t for t in asyncio.all_tasks()
+                      if t.get_name() == "delivery-engine" and not t.done()]
+            if not engine or services.database is None:
+                return
+            if not await store.due(services.database, services.clock.now(), 1):
+                break
+            if loop.time() > deadline:
+                raise TimeoutError(f"outbox messages still due after {timeout:.0f} s")
+            await asyncio.wait(engine, timeout=0.01)
+        await self.drain()
 
     async def settle(self, timeout: float = 120.0) -> None:
         """Run until idle: queued updates processed and the application's tasks finished.
