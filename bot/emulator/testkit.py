@@ -120,11 +120,11 @@ class Testkit:
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        services = self.application.services
+        services = getattr(self.application, "services", None)  # a bare PTB app: no outbox
         while True:
             engine = [t for t in asyncio.all_tasks()
                       if t.get_name() == "delivery-engine" and not t.done()]
-            if not engine or services.database is None:
+            if not engine or services is None or services.database is None:
                 return
             if not await store.due(services.database, services.clock.now(), 1):
                 break
