@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.content import CONTENT_DIR, load_json
@@ -108,8 +108,7 @@ class _Syllable:
 
     @classmethod
     def of(cls, text: str) -> _Syllable:
-        bare, tone = _split_tone(text)
-        return cls(text, fold(text), bare, tone)
+        return _syllable(text)
 
 
 @dataclass(frozen=True)
@@ -181,6 +180,15 @@ class _Term:
         return position
 
 
+@cache
+def _syllable(text: str) -> _Syllable:
+    # Verb classes are written once and expanded into many rules: the same syllables and
+    # phrases come back thousands of times while the patterns load (frozen, so shared).
+    bare, tone = _split_tone(text)
+    return _Syllable(text, fold(text), bare, tone)
+
+
+@cache
 def _term(text: str, need_accent: bool = False) -> _Term:
     text = text.strip()
     if text.startswith("="):
