@@ -24,12 +24,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling, staff_copies
+from bot import callbacks, keyboards, menu, outbox, scheduling, staff_copies
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
-from bot.messaging import edit_markup_quietly, edit_quietly, notify
+from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
@@ -257,43 +257,92 @@ def detail_keyboard(case: CaseSummary, _: Translator):
 # -- new cases --------------------------------------------------------------------------------
 async def announce_new_case(context: BotContext, case_id: int) -> None:
     """Alert the staff group of the case's unit (or programme group), or the staff covering
-    the unit and the administrators privately."""
-    case = await case_store.summary(context.db, case_id, context.now)
+    the unit and the administrators privately.
+
+    Outbox-backed: inside the caller's transaction the alerts are committed with its change;
+    outside one they are queued in a transaction of their own. Either way the delivery
+    engine sends them (and records every copy) right after the commit. Each chat is alerted
+    about a case once: announcing it again (a quick tip that got its place) reaches only
+    those who have not heard of it yet."""
+    async with context.db.atomic():
+        await queue_new_case_alert(context.db, cipher_for(context.services), context.services,
+                                   case_id, context.now)
+
+
+async def queue_new_case_alert(db, cipher, services, case_id: int, now: dt.datetime) -> None:
+    """The new-case alerts, queued in the current transaction (see `announce_new_case`)."""
+    case = await case_store.summary(db, case_id, now)
     if case is None:
         return
-    i18n, areas = context.services.i18n, context.services.areas
-    recipients = await routing.alert_recipients(context.db, case.ward or None, areas)
+    i18n, areas = services.i18n, services.areas
+    recipients = await routing.alert_recipients(db, case.ward or None, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
-        sent = await notify(context, recipients.group_chat_id, alert_text(case, _, areas),
-                            reply_markup=alert_keyboard(case, _), protect_content=True)
-        if sent is not None:
-            await staff_copies.remember(context.db, "case", case.id, sent, None, context.now)
-            return
-        log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
-        recipients = routing.Recipients(people=await routing.unit_people(context.db,
-                                                                         case.ward or None))
-    for person in recipients.people:
+        await outbox.enqueue(db, cipher, recipients.group_chat_id, alert_text(case, _, areas),
+                             now=now, markup=alert_keyboard(case, _), protect=True,
+                             copy=outbox.CopyOf("case", case.id, None),
+                             instead=ALERT_PRIVATELY, instead_args={"case_id": case.id},
+                             dedupe_key=_alert_key(case.id, recipients.group_chat_id))
+        return
+    await _queue_private_alerts(db, cipher, services, case, recipients.people, now)
+
+
+def _alert_key(case_id: int, chat_id: int) -> str:
+    """One new-case alert per chat and case, however often the case is announced."""
+    return f"case:{case_id}:alert:{chat_id}"
+
+
+async def _queue_private_alerts(db, cipher, services, case: CaseSummary, people,
+                                now: dt.datetime) -> None:
+    i18n, areas = services.i18n, services.areas
+    for person in people:
         _ = i18n(person.language)
-        sent = await notify(context, person.telegram_id, alert_text(case, _, areas),
-                            reply_markup=alert_keyboard(case, _), protect_content=True)
         # Recorded in the language it was written in, so later edits read the same.
-        await staff_copies.remember(context.db, "case", case.id, sent, _.language, context.now)
+        await outbox.enqueue(db, cipher, person.telegram_id, alert_text(case, _, areas),
+                             now=now, markup=alert_keyboard(case, _), protect=True,
+                             copy=outbox.CopyOf("case", case.id, _.language),
+                             dedupe_key=_alert_key(case.id, person.telegram_id))
 
 
-async def _tell_reporter(context: BotContext, case: CaseSummary) -> None:
+ALERT_PRIVATELY = "case_alert_privately"
+
+
+async def _alert_privately(db, cipher, application, message, now: dt.datetime) -> None:
+    """The unit's staff group cannot be reached: the staff covering the unit and the
+    administrators hear privately instead."""
+    case = await case_store.summary(db, message.instead_args.get("case_id", 0), now)
+    if case is None:
+        return
+    log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
+    people = await routing.unit_people(db, case.ward or None)
+    await _queue_private_alerts(db, cipher, application.services, case, people, now)
+
+
+outbox.on_unreachable(ALERT_PRIVATELY, _alert_privately)
+
+
+async def queue_reporter_update(db, cipher, services, case: CaseSummary,
+                                now: dt.datetime) -> None:
     """Status only: the reporter never sees staff notes or the assessment."""
-    reporter = await users.get(context.db, case.reporter_id)
+    reporter = await users.get(db, case.reporter_id)
     if reporter is None:
         return
-    theirs = context.services.i18n(reporter.language)
+    theirs = services.i18n(reporter.language)
     if case.status == "closed":
         text = N_("Your report {code} was closed by the staff. Thank you for caring "
                   "for this child.")
     else:
         text = N_("Your report {code} was accepted by the staff, who are now "
                   "handling it. Thank you!")
-    await notify(context, reporter.telegram_id, theirs(text, code=case.code))
+    await outbox.enqueue(db, cipher, reporter.telegram_id, theirs(text, code=case.code), now=now)
+
+
+def _tell_reporter(context: BotContext):
+    """What `casework.move`/`close` run in their transaction: the reporter's status update."""
+    async def then(case: CaseSummary) -> None:
+        await queue_reporter_update(context.db, cipher_for(context.services), context.services,
+                                    case, context.now)
+    return then
 
 
 # -- listing ----------------------------------------------------------------------------------
@@ -370,6 +419,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         await handler(update, context, data)
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                            "case", data.int_arg(0), context.now)
         await _deny(query, _)
     except casework.NotApplicable:
         await _answer_once(query, _("This case has moved on meanwhile; here is where it is "
@@ -407,7 +458,7 @@ async def _show_detail(update: Update, context: BotContext, case_id: int, what: 
     text = await detail_text(context, case, _)
     markup = detail_keyboard(case, _)
     if _in_private(query) and edit:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_quietly(query, text, reply_markup=markup)
         # An alert copy opened in place is now this person's case view: later updates of
         # the alert must not turn it back into the summary.
         await alert_copies.forget(context.db, query.message.chat.id, query.message.message_id)
@@ -455,14 +506,14 @@ async def _act_accept(update: Update, context: BotContext, data) -> None:
     _ = context.translate
     try:
         case = await casework.move(context.db, cipher_for(context.services), context.user,
-                                   data.int_arg(0) or 0, "accept", context.now)
+                                   data.int_arg(0) or 0, "accept", context.now,
+                                   then=_tell_reporter(context))
     except casework.NotApplicable:
         if _is_detail_view(query):
             raise  # the detail view is refreshed by on_button
         await _stale_alert(update, context, data.int_arg(0))
         return
     await query.answer(_("Accepted: the case is assigned to you."))
-    await _tell_reporter(context, case)
     # Every copy of the alert (this one too, if pressed there) now shows who took the case.
     await sync_alerts(context, case, query)
     if _is_detail_view(query):
@@ -526,7 +577,7 @@ async def _act_close_menu(update: Update, context: BotContext, data) -> None:
         rows.append([(_(lifecycle.OUTCOME_LABELS[outcome]), target)])
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_outcome(update: Update, context: BotContext, data) -> None:
@@ -536,9 +587,9 @@ async def _act_outcome(update: Update, context: BotContext, data) -> None:
     if outcome not in lifecycle.OUTCOMES or outcome == "referred":
         raise casework.NotApplicable(outcome)
     case = await casework.close(context.db, cipher_for(context.services), context.user,
-                                data.int_arg(0) or 0, outcome, context.now)
+                                data.int_arg(0) or 0, outcome, context.now,
+                                then=_tell_reporter(context))
     await query.answer(_("The case is closed."))
-    await _tell_reporter(context, case)
     await sync_alerts(context, case)
     await _show_detail(update, context, case.id, what="after_change")
 
@@ -554,7 +605,7 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
             for p in colleagues[:30]]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_assign(update: Update, context: BotContext, data) -> None:
@@ -562,15 +613,19 @@ async def _act_assign(update: Update, context: BotContext, data) -> None:
     _ = context.translate
     assignee_id = data.int_arg(1)
     assignee = await users.get(context.db, assignee_id) if assignee_id else None
-    case = await casework.assign(context.db, cipher_for(context.services), context.user,
-                                 data.int_arg(0) or 0, assignee, context.now)
-    await query.answer(_("Assigned."))
-    if assignee is not None and assignee.telegram_id != context.user.telegram_id:
+    async def tell_assignee(case: CaseSummary) -> None:
+        if assignee is None or assignee.telegram_id == context.user.telegram_id:
+            return
         theirs = context.services.i18n(assignee.language)
-        await notify(context, assignee.telegram_id,
-                     theirs(ASSIGNED_TO_YOU, code=case.code),
-                     reply_markup=keyboards.inline([[(theirs(DETAILS),
-                                                      callbacks.encode(NS, "v", case.id))]]))
+        await outbox.enqueue(
+            context.db, cipher_for(context.services), assignee.telegram_id,
+            theirs(ASSIGNED_TO_YOU, code=case.code), now=context.now,
+            markup=keyboards.inline([[(theirs(DETAILS), callbacks.encode(NS, "v", case.id))]]))
+
+    case = await casework.assign(context.db, cipher_for(context.services), context.user,
+                                 data.int_arg(0) or 0, assignee, context.now,
+                                 then=tell_assignee)
+    await query.answer(_("Assigned."))
     await sync_alerts(context, case)
     await _show_detail(update, context, case.id, what="after_change")
 
@@ -676,6 +731,8 @@ async def start_input(update: Update, context: BotContext) -> int | None:
     try:
         case = await _checked_summary(context, data.int_arg(0))
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                            "case", data.int_arg(0), context.now)
         await _deny(query, _)
         return ConversationHandler.END
     except casework.NotApplicable:
@@ -714,8 +771,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
     try:
         if kind == "refclose":
             case = await casework.close(context.db, cipher, context.user, case_id, "referred",
-                                        context.now, service=text)
-            await _tell_reporter(context, case)
+                                        context.now, service=text,
+                                        then=_tell_reporter(context))
             await sync_alerts(context, case)
             done = _("The case {code} is closed as referred.", code=case.code)
         elif kind in ("note", "ref"):
@@ -726,6 +783,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
         else:
             return ConversationHandler.END
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
+                            case_id, context.now)
         done = _("Sorry, only the staff covering this case and administrators can open or "
                  "change it.")
     except casework.NotApplicable:
@@ -743,7 +802,7 @@ async def cancel_input(update: Update, context: BotContext) -> int:
     _ = context.translate
     await query.answer()
     context.user_data.pop("case_input", None)
-    await query.edit_message_text(_("Cancelled. Nothing was saved."))
+    await edit_quietly(query, _("Cancelled. Nothing was saved."))
     return ConversationHandler.END
 
 
@@ -811,51 +870,45 @@ async def unbind_command(update: Update, context: BotContext) -> None:
 
 
 # -- legal clocks -----------------------------------------------------------------------------
-class _TickContext:
-    """What messaging.notify needs, outside an update."""
-
-    def __init__(self, application: Application, now: dt.datetime) -> None:
-        self.bot = application.bot
-        self.db = application.services.database
-        self.now = now
-
-
 async def check_deadlines(application: Application, now: dt.datetime) -> None:
-    """Remind before a deadline (assignee first); tell administrators once when it passed."""
+    """Remind before a deadline (assignee first); tell administrators once when it passed.
+    Each reminder is marked sent and queued in one transaction: never lost, never twice."""
     db = application.services.database
     i18n = application.services.i18n
-    context = _TickContext(application, now)
+    cipher = cipher_for(application.services)
     for due in await case_store.reminders_due(db, now):
-        if not await case_store.mark_reminded(db, due.id, now):
-            continue
-        recipients = await routing.reminder_recipients(db, due)
-        targets = ([(recipients.group_chat_id, None)] if recipients.group_chat_id is not None
-                   else [(p.telegram_id, p.language) for p in recipients.people])
-        for chat_id, language in targets:
-            _ = i18n(language)
-            await notify(context, chat_id, _(
-                "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
-                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                reply_markup=keyboards.inline([[(_("📄 Details"),
-                                                 callbacks.encode(NS, "v", due.case_id))]]),
-                protect_content=True)
-        await audit.record(db, None, "case_reminder", "case", due.case_id, now, code=due.code,
-                           kind=due.kind)
+        async with db.transaction():
+            if not await case_store.mark_reminded(db, due.id, now):
+                continue
+            recipients = await routing.reminder_recipients(db, due)
+            targets = ([(recipients.group_chat_id, None)] if recipients.group_chat_id is not None
+                       else [(p.telegram_id, p.language) for p in recipients.people])
+            for chat_id, language in targets:
+                _ = i18n(language)
+                await outbox.enqueue(db, cipher, chat_id, _(
+                    "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
+                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                    now=now, protect=True,
+                    markup=keyboards.inline([[(_("📄 Details"),
+                                               callbacks.encode(NS, "v", due.case_id))]]))
+            await audit.record(db, None, "case_reminder", "case", due.case_id, now,
+                               code=due.code, kind=due.kind)
     for due in await case_store.overdue_unannounced(db, now):
-        if not await case_store.mark_overdue_sent(db, due.id, now):
-            continue
-        for admin in await users.admins(db):
-            _ = i18n(admin.language)
-            await notify(context, admin.telegram_id, _(
-                "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
-                code=due.code, place=application.services.areas.place(
-                    due.ward, _.language) if due.ward else "—",
-                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                reply_markup=keyboards.inline([[(_("📄 Details"),
-                                                 callbacks.encode(NS, "v", due.case_id))]]),
-                protect_content=True)
-        await audit.record(db, None, "case_overdue", "case", due.case_id, now, code=due.code,
-                           kind=due.kind)
+        async with db.transaction():
+            if not await case_store.mark_overdue_sent(db, due.id, now):
+                continue
+            for admin in await users.admins(db):
+                _ = i18n(admin.language)
+                await outbox.enqueue(db, cipher, admin.telegram_id, _(
+                    "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
+                    code=due.code, place=application.services.areas.place(
+                        due.ward, _.language) if due.ward else "—",
+                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                    now=now, protect=True,
+                    markup=keyboards.inline([[(_("📄 Details"),
+                                               callbacks.encode(NS, "v", due.case_id))]]))
+            await audit.record(db, None, "case_overdue", "case", due.case_id, now,
+                               code=due.code, kind=due.kind)
 
 
 def build_input_conversation(application: Application) -> ConversationHandler:

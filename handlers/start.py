@@ -23,7 +23,9 @@ from telegram.ext import (
 from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.i18n import N_
+from bot.messaging import edit_quietly
 from handlers import approvals, places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_words
@@ -92,7 +94,7 @@ async def switch_language(update: Update, context: BotContext) -> int:
         await users.update(context.db, context.user.telegram_id, context.now, language=language)
         context.set_user(await users.get(context.db, context.user.telegram_id))
     _ = context.translate
-    await query.edit_message_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+    await edit_quietly(query, _("Who are you?"), reply_markup=_role_keyboard(context))
     return ROLE
 
 
@@ -111,7 +113,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
 
     async def answered(text: str) -> None:
         if query is not None:
-            await query.edit_message_text(text)
+            await edit_quietly(query, text)
         else:
             await chat.send_message(text)
 
@@ -197,8 +199,8 @@ async def choose_unit(update: Update, context: BotContext) -> int:
         return UNIT
     ward = None if value == places.OTHER else value
     context.user_data.setdefault("signup", {})["ward"] = ward
-    await query.edit_message_text(_("Area: {place}", place=areas.unit_name(ward, _.language))
-                                  if ward else _("Area: elsewhere / not sure"))
+    await edit_quietly(query, _("Area: {place}", place=areas.unit_name(ward, _.language))
+                       if ward else _("Area: elsewhere / not sure"))
     return await _ask_phone(update, context)
 
 
@@ -214,7 +216,7 @@ async def _ask_phone(update: Update, context: BotContext) -> int:
 async def back_to_units(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_text(_unit_question(context), reply_markup=_unit_keyboard(context))
+    await edit_quietly(query, _unit_question(context), reply_markup=_unit_keyboard(context))
     return UNIT
 
 
@@ -296,7 +298,8 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         return ConversationHandler.END
     user_id = context.user.telegram_id
     await people.apply(context.db, context.services.areas, user_id, signup["role"],
-                       signup["name"], signup["ward"], phone, context.now)
+                       signup["name"], signup["ward"], phone, context.now,
+                       cipher=cipher_for(context.services))
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(

@@ -10,7 +10,7 @@ import aiohttp
 
 from bot.areas import Areas
 from bot.webapp import initdata
-from storage import users
+from storage import report_drafts, users
 from tests.conftest import make_settings
 from tests.reports_support import person
 
@@ -59,9 +59,11 @@ async def reported_case(tg, reporter, ward: str, *, reported_place: str | None =
                   description="Bé hay bị đánh, ở nhà một mình.", contact_consent=False,
                   child_name="Tí")
     user = await users.get(tg.db, reporter.id)
-    submitted = await casework.submit(tg.db, cipher_for(tg.app.services), tg.app.services.areas,
-                                      user, draft, tg.clock.now(), case_rules(),
-                                      tg.settings.timezone)
+    cipher = cipher_for(tg.app.services)
+    # As in the conversation: the draft is stored, and submitting takes it.
+    await report_drafts.save(tg.db, cipher, reporter.id, draft.to_json(), tg.clock.now())
+    submitted = await casework.submit(tg.db, cipher, tg.app.services.areas, user, draft,
+                                      tg.clock.now(), case_rules(), tg.settings.timezone)
     return submitted.case_id
 
 

@@ -15,9 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, outbox
 from bot.i18n import N_, Translator
-from bot.messaging import notify
 from bot.reports import casework, lifecycle, routing
 from storage import users
 from storage.cases import CaseSummary
@@ -106,21 +105,31 @@ async def _colleagues(db: Database, case: CaseSummary, _: Translator) -> list[tu
 
 
 # -- chat side effects (as the chat's buttons do) ---------------------------------------------
-async def _tell_and_sync(run: Run, case: CaseSummary) -> None:
-    from handlers.cases import _tell_reporter, sync_alerts
+# Who must hear of a change is queued in the outbox in the change's own transaction (the case
+# rules' `then`), with the chat's own texts; the alert copies are edited afterwards.
+def _tell_reporter(run: Run):
+    from handlers.cases import _tell_reporter as queue_for_reporter
 
-    await _tell_reporter(run.chat, case)
-    await sync_alerts(run.chat, case)
+    return queue_for_reporter(run.chat)
 
 
-async def _tell_assignee(run: Run, case: CaseSummary, assignee: User) -> None:
-    from handlers.cases import ASSIGNED_TO_YOU, DETAILS, NS, sync_alerts
+def _tell_assignee(run: Run, assignee: User | None):
+    from handlers.cases import ASSIGNED_TO_YOU, DETAILS, NS
 
-    if assignee.telegram_id != run.actor.telegram_id:
+    async def then(case: CaseSummary) -> None:
+        if assignee is None or assignee.telegram_id == run.actor.telegram_id:
+            return
         theirs = run.chat.services.i18n(assignee.language)  # type: ignore[attr-defined]
-        await notify(run.chat, assignee.telegram_id, theirs(ASSIGNED_TO_YOU, code=case.code),
-                     reply_markup=keyboards.inline([[(theirs(DETAILS),
-                                                      callbacks.encode(NS, "v", case.id))]]))
+        await outbox.enqueue(
+            run.db, run.cipher, assignee.telegram_id, theirs(ASSIGNED_TO_YOU, code=case.code),
+            now=run.now,
+            markup=keyboards.inline([[(theirs(DETAILS), callbacks.encode(NS, "v", case.id))]]))
+    return then
+
+
+async def _sync_alerts(run: Run, case: CaseSummary) -> None:
+    from handlers.cases import sync_alerts
+
     await sync_alerts(run.chat, case)
 
 
@@ -134,8 +143,9 @@ def _is_open(case: CaseSummary) -> bool:
 
 
 async def _accept(run: Run) -> CaseSummary:
-    case = await casework.move(run.db, run.cipher, run.actor, run.case.id, "accept", run.now)
-    await _tell_and_sync(run, case)
+    case = await casework.move(run.db, run.cipher, run.actor, run.case.id, "accept", run.now,
+                               then=_tell_reporter(run))
+    await _sync_alerts(run, case)
     return case
 
 
@@ -159,9 +169,9 @@ def _note(kind: str) -> Callable[[Run], Awaitable[CaseSummary]]:
 
 async def _assign(run: Run) -> CaseSummary:
     assignee = await users.get(run.db, int(run.values["assignee"]))
-    case = await casework.assign(run.db, run.cipher, run.actor, run.case.id, assignee, run.now)
-    if assignee is not None:
-        await _tell_assignee(run, case, assignee)
+    case = await casework.assign(run.db, run.cipher, run.actor, run.case.id, assignee, run.now,
+                                 then=_tell_assignee(run, assignee))
+    await _sync_alerts(run, case)
     return case
 
 
@@ -169,8 +179,8 @@ async def _close(run: Run) -> CaseSummary:
     outcome = run.values["outcome"]
     case = await casework.close(run.db, run.cipher, run.actor, run.case.id, outcome, run.now,
                                 service=run.values.get("service") if outcome == "referred"
-                                else None)
-    await _tell_and_sync(run, case)
+                                else None, then=_tell_reporter(run))
+    await _sync_alerts(run, case)
     return case
 
 
