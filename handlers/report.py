@@ -48,7 +48,7 @@ from bot.reports.intake import (
     parse_yes_no,
 )
 from bot.reports.rules import case_rules, situation, situations
-from bot.text import normalize, truncate
+from bot.text import fold, normalize, truncate
 from handlers import cases as case_handlers
 from handlers import places
 from handlers import safety as safety_handlers
@@ -69,6 +69,9 @@ SEND_LOCATION = N_("📍 Send the location")
 SHARE_PHONE = N_("📱 Share my phone number")
 STAY_ANONYMOUS = N_("🙈 Stay anonymous")
 SKIP = N_("Skip")
+# Text steps that may be skipped, and the draft field a skip leaves empty.
+SKIPPABLE_TEXT = {"place": "place_detail", "name": "child_name", "caregiver": "caregiver",
+                  "actions": "actions"}
 BACK = N_("‹ Back")
 EMERGENCY = N_("🆘 Emergency")
 
@@ -95,7 +98,8 @@ class ReplyLabel(MessageFilter):
 
 
 def _is_label(text: str, label: str, _: Translator) -> bool:
-    return normalize(text) in {normalize(_(label)), normalize(label)}
+    # Accent-insensitive: "bo qua" typed on a phone is "Bỏ qua".
+    return fold(text) in {fold(_(label)), fold(label)}
 
 
 # -- drafts -----------------------------------------------------------------------------------
@@ -510,6 +514,12 @@ async def on_text(update: Update, context: BotContext) -> int:
     text = update.message.text
     if step in ("location", "contact"):
         return await _on_reply_label(update, context, draft, text)
+    if step in SKIPPABLE_TEXT and _is_label(text, SKIP, _):
+        # "Bỏ qua" typed, or tapped on the location step's reply keyboard still on screen
+        # (after a restart, say): a skip, never the child's name or the place.
+        setattr(draft, SKIPPABLE_TEXT[step], None)
+        await _restore_menu(update, context, _("Skipped."))
+        return await _next(update, context, draft, step)
     try:
         accepted = _apply_text(draft, step, text)
     except InvalidAnswer as error:
