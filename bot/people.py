@@ -77,14 +77,16 @@ def can_decide(approver: User, applicant: User) -> bool:
 
 async def apply(
     db: Database, user_id: int, role: str, name: str, district: str, ward: str | None,
-    phone: str | None, now: dt.datetime,
+    phone: str | None, now: dt.datetime, username: str | None = None,
 ) -> None:
+    """The registered name, and the phone and username the approver checks it against."""
     if role not in APPLICABLE_ROLES:
         raise ValueError(role)
     async with db.transaction():
         await users.update(
             db, user_id, now, display_name=name, requested_role=role, status="pending",
             role="public", district=district, ward=ward, phone=phone, onboarded=1,
+            username=username,
         )
         await audit.record(db, user_id, "apply", "user", user_id, now, role=role, district=district)
 
@@ -183,6 +185,21 @@ async def deactivate(db: Database, actor: User, target_id: int, now: dt.datetime
         await users.update(db, target_id, now, status="deactivated")
         await audit.record(db, actor.telegram_id, "deactivate", "user", target_id, now,
                            role=target.role)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def set_plan_approver(db: Database, actor: User, target_id: int, approves: bool,
+                            now: dt.datetime) -> User:
+    """Mark a staff member as holding the approving role for support plans (the commune
+    chairperson or their delegate) in their area."""
+    _require_admin(actor)
+    target = await users.get(db, target_id)
+    if target is None or not target.is_staff:
+        raise NotApplicable(target_id)
+    async with db.transaction():
+        await users.update(db, target_id, now, approves_plans=int(approves))
+        await audit.record(db, actor.telegram_id, "plan_approver", "user", target_id, now,
+                           approves=approves)
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 

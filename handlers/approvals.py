@@ -1,7 +1,8 @@
 """Approving sign-ups, and the administrators' commands for people.
 
 /pending, /users [role] [district], /promote ID ROLE, /move ID DISTRICT [WARD],
-/deactivate ID. Every button and command re-checks the actor's role and district.
+/deactivate ID, /planapprover ID on|off, /invite ROLE UNIT (a one-time sign-up link and its
+QR code). Every button and command re-checks the actor's role and district.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, keyboards, menu, people
+from bot import callbacks, invites, keyboards, menu, people
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
@@ -37,10 +38,20 @@ STATUS_LABELS = {
 }
 
 
+def contact_line(person: User, translate: Translator) -> str:
+    """What an approver checks a sign-up against: the phone and the Telegram username."""
+    _ = translate
+    return _("☎️ {phone} · Telegram: {username}",
+             phone=person.phone or _("no phone shared"),
+             username=f"@{person.username}" if person.username else _("no username"))
+
+
 def describe(person: User, translate: Translator, areas) -> str:
+    """The registered name (never the Telegram name), role, state and place; for staff and
+    collaborators also the phone and username, so an approver can check who it is."""
     _ = translate
     role = person.requested_role if person.is_pending and person.requested_role else person.role
-    return _(
+    text = _(
         "<b>{name}</b> (id {id}) — {role}, {status}\n{place}",
         name=person.display_name or "—",
         id=person.telegram_id,
@@ -49,6 +60,11 @@ def describe(person: User, translate: Translator, areas) -> str:
         place=areas.place(person.ward, _.language) if person.ward
         else areas.district_name(person.district, _.language),
     )
+    if role in ("collaborator", "staff", "admin"):
+        text += "\n" + contact_line(person, _)
+    if person.approves_plans and person.is_staff:
+        text += "\n" + _("📋 Approves support plans")
+    return text
 
 
 def _decision_keyboard(translate: Translator, applicant_id: int):
@@ -216,6 +232,58 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
                      reply_markup=menu.keyboard(person.menu_role, theirs))
 
 
+async def plan_approver_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    switch = context.args[1].lower() if len(context.args) > 1 else None
+    if target is None or switch not in ("on", "off"):
+        await update.message.reply_text(_("Usage: /planapprover ID on|off — staff who approve "
+                                          "support plans for their area (the commune "
+                                          "chairperson or their delegate)."))
+        return
+    try:
+        person = await people.set_plan_approver(context.db, context.user, target, switch == "on",
+                                                context.now)
+    except people.PermissionDenied:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    except people.NotApplicable:
+        await update.message.reply_text(_("No such staff member."))
+        return
+    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
+
+
+async def invite_command(update: Update, context: BotContext) -> None:
+    """/invite ROLE UNIT: a one-time link and QR code that signs a person up, pre-approved."""
+    _ = context.translate
+    role = context.args[0].lower() if context.args else None
+    unit = context.args[1] if len(context.args) > 1 else None
+    if not context.user.is_admin:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    if role not in invites.ROLES or unit is None:
+        await update.message.reply_text(_("Usage: /invite ROLE UNIT — ROLE is collaborator or "
+                                          "staff; UNIT a ward code (e.g. Q8-P05) or, for staff, "
+                                          "a district (Q8)."))
+        return
+    try:
+        made = await invites.create(context.db, context.services.areas, context.user, role,
+                                    unit, context.now)
+    except ValueError:
+        await update.message.reply_text(_("Unknown district or ward code."))
+        return
+    url = invites.link(context.bot.username, made.payload)
+    areas = context.services.areas
+    ward = areas.ward(unit.upper())
+    place = areas.place(ward.code, _.language) if ward else areas.district_name(unit.upper(),
+                                                                                 _.language)
+    await context.bot.send_photo(
+        update.effective_chat.id, invites.qr_png(url), protect_content=True,
+        caption=_("🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
+                  "with no approval, until {until}.\n{link}", role=_(ROLE_LABELS[role]),
+                  place=place, until=_.short_datetime(made.expires_at), link=url))
+
+
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
     # Lists of people (names, places) only in a private chat, never into a group.
@@ -225,3 +293,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("promote", promote_command))
     application.add_handler(CommandHandler("move", move_command))
     application.add_handler(CommandHandler("deactivate", deactivate_command))
+    application.add_handler(CommandHandler("planapprover", plan_approver_command))
+    # An invite is as good as an approval: only in a private chat with an administrator.
+    application.add_handler(CommandHandler("invite", invite_command, filters=private))

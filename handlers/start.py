@@ -16,10 +16,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, people
+from bot import callbacks, invites, keyboards, menu, people
+from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
+from bot.messaging import notify
 from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
@@ -36,6 +38,9 @@ async def start(update: Update, context: BotContext) -> int:
     user = context.user
     assert user is not None
     payload = people.valid_deep_link(context.args[0] if context.args else None)
+    token = invites.token_of(payload)
+    if token is not None:
+        return await _start_invite(update, context, token)
     if payload:
         await users.set_source_if_empty(context.db, user.telegram_id, payload)
         # A feature that made the link (a poster's material, say) shows what it points to.
@@ -139,6 +144,41 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     return await _take_role(update, context, role)
 
 
+async def _start_invite(update: Update, context: BotContext, token: str) -> int:
+    """A one-time invite from a training: name and phone, then active at once."""
+    _ = context.translate
+    user = context.user
+    if user.is_staff or user.is_collaborator:
+        await update.message.reply_text(_("You are already signed up as {role}. This invite "
+                                          "was not used; it can go to someone else.",
+                                          role=_(approvals.ROLE_LABELS[user.role])),
+                                        reply_markup=menu.keyboard(user.menu_role, _))
+        return ConversationHandler.END
+    try:
+        invite = await invites.look_up(context.db, token, context.now)
+    except people.NotApplicable:
+        await update.message.reply_text(_("This invite link was already used or has expired. "
+                                          "Please ask the trainer for a new one, or sign up "
+                                          "with /start."))
+        return ConversationHandler.END
+    context.user_data["signup"] = {"invite": token, "role": invite.role}
+    place = context.services.areas.place(invite.ward, _.language) if invite.ward \
+        else context.services.areas.district_name(invite.district, _.language)
+    await update.message.reply_text(_(
+        "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
+        "approval.\nWhat is your full name? (as your colleagues know you)",
+        role=_(approvals.ROLE_LABELS[invite.role]), place=place))
+    return NAME
+
+
+async def _ask_phone(message, _) -> None:
+    await message.reply_text(
+        _("Would you share your phone number, so district staff can call you back? "
+          "It is optional."),
+        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
+    )
+
+
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
     if danger_words(context).found_in(update.message.text) is not None:
@@ -153,7 +193,11 @@ async def enter_name(update: Update, context: BotContext) -> int:
               max=people.NAME_MAX)
         )
         return NAME
-    context.user_data.setdefault("signup", {})["name"] = name
+    signup = context.user_data.setdefault("signup", {})
+    signup["name"] = name
+    if signup.get("invite"):  # the invite already says where
+        await _ask_phone(update.message, _)
+        return PHONE
     await _ask_district(update, context)
     return DISTRICT
 
@@ -217,11 +261,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
     await query.edit_message_text(
         _("Area: {place}", place=context.services.areas.place(ward.code, _.language))
     )
-    await query.message.reply_text(
-        _("Would you share your phone number, so district staff can call you back? "
-          "It is optional."),
-        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
-    )
+    await _ask_phone(query.message, _)
     return PHONE
 
 
@@ -243,12 +283,15 @@ async def skip_phone(update: Update, context: BotContext) -> int:
 async def _finish_signup(update: Update, context: BotContext, phone: str | None) -> int:
     _ = context.translate
     signup = context.user_data.pop("signup", {})
+    if signup.get("invite") and "name" in signup:
+        return await _finish_invite(update, context, signup, phone)
     if not {"role", "name", "district", "ward"} <= signup.keys():
         await update.message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
     user_id = context.user.telegram_id
     await people.apply(context.db, user_id, signup["role"], signup["name"], signup["district"],
-                       signup["ward"], phone, context.now)
+                       signup["ward"], phone, context.now,
+                       username=update.effective_user.username)
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(
@@ -259,6 +302,38 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         reply_markup=menu.keyboard("public", _),
     )
     await approvals.ask_approvers(context, applicant)
+    return ConversationHandler.END
+
+
+async def _finish_invite(update: Update, context: BotContext, signup: dict,
+                         phone: str | None) -> int:
+    _ = context.translate
+    try:
+        person, invite = await invites.redeem(context.db, signup["invite"],
+                                              context.user.telegram_id, signup["name"], phone,
+                                              update.effective_user.username, context.now)
+    except people.NotApplicable:
+        await update.message.reply_text(_("This invite link was already used or has expired. "
+                                          "Please ask the trainer for a new one, or sign up "
+                                          "with /start."), reply_markup=menu.keyboard("public", _))
+        return ConversationHandler.END
+    context.set_user(person)
+    areas = context.services.areas
+    place = areas.place(person.ward, _.language) if person.ward \
+        else areas.district_name(person.district, _.language)
+    await update.message.reply_text(
+        _("🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
+          "is below.", name=person.display_name, role=_(approvals.ROLE_LABELS[person.role]),
+          place=place),
+        reply_markup=menu.keyboard(person.menu_role, _))
+    await publish_for_user(context.bot, context.services.i18n, person)
+    inviter = await users.get(context.db, invite.created_by)
+    if inviter is not None:
+        theirs = context.services.i18n(inviter.language)
+        await notify(context, inviter.telegram_id, theirs(
+            "✅ {name} signed up with your invite as {role} ({place}).\n{contact}",
+            name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
+            place=place, contact=approvals.contact_line(person, theirs)))
     return ConversationHandler.END
 
 

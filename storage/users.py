@@ -28,6 +28,8 @@ class User:
     reachable: bool
     source: str | None
     onboarded: bool
+    username: str | None = None
+    approves_plans: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -66,7 +68,8 @@ class User:
 
 _COLUMNS = (
     "telegram_id, display_name, role, requested_role, status, language, district, ward, phone,"
-    " subscribed_announcements, subscribed_reminders, reachable, source, onboarded"
+    " subscribed_announcements, subscribed_reminders, reachable, source, onboarded, username,"
+    " approves_plans"
 )
 
 
@@ -86,6 +89,8 @@ def _user(row) -> User:
         reachable=bool(row["reachable"]),
         source=row["source"],
         onboarded=bool(row["onboarded"]),
+        username=row["username"],
+        approves_plans=bool(row["approves_plans"]),
     )
 
 
@@ -142,7 +147,7 @@ async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: obj
     allowed = {
         "display_name", "role", "requested_role", "status", "language", "district", "ward",
         "phone", "subscribed_announcements", "subscribed_reminders", "reachable", "source",
-        "onboarded",
+        "onboarded", "username", "approves_plans",
     }
     unknown = set(fields) - allowed
     if unknown:

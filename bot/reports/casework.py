@@ -7,6 +7,7 @@ one transaction. Handlers only translate the exceptions into polite answers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from bot.people import NotApplicable, PermissionDenied
 from bot.reports import clocks, lifecycle
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules
-from storage import audit, cases, report_drafts
+from storage import audit, calendar_days, cases, report_drafts
 from storage.cases import Case, CaseSummary
 from storage.db import Database
 from storage.users import User
@@ -32,6 +33,13 @@ class RateLimited(Exception):
 class Submitted:
     case_id: int
     code: str
+
+
+async def work_calendar(db: Database) -> clocks.WorkCalendar:
+    """The shipped calendar with the days staff added (/holidays) on top."""
+    added = [clocks.CalendarDay(day, kind, name, provisional)
+             for day, kind, name, provisional in await calendar_days.all_days(db)]
+    return clocks.shipped_calendar().with_days(added)
 
 
 async def reports_left(db: Database, reporter_id: int, now: dt.datetime, rules: CaseRules) -> int:
@@ -71,19 +79,20 @@ def new_case_from(draft: Draft, reporter: User, areas: Areas) -> cases.NewCase:
 
 async def submit(
     db: Database, cipher, areas: Areas, reporter: User, draft: Draft, now: dt.datetime,
-    rules: CaseRules, timezone: ZoneInfo,
+    rules: CaseRules, timezone: ZoneInfo, calendar: clocks.WorkCalendar | None = None,
 ) -> Submitted:
     """Open a case from a finished draft: code, clocks, audit, draft removed — all or nothing."""
     if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise RateLimited(reporter.telegram_id)
     new = new_case_from(draft, reporter, areas)
     year = now.astimezone(timezone).year
+    calendar = calendar or await work_calendar(db)
     async with db.transaction():
         code = await cases.next_code(db, new.prefix, year)
         case_id = await cases.insert(db, cipher, new, code, now)
-        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
+        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
             await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                     deadline.remind_at)
+                                     deadline.remind_at, deadline.started_by)
         await report_drafts.delete(db, reporter.telegram_id)
         await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
                            code=code, district=new.district, urgent=new.urgent)
@@ -119,8 +128,11 @@ async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime
 
 # -- moves ----------------------------------------------------------------------------------
 async def move(db: Database, cipher, actor: User, case_id: int, action: str, now: dt.datetime,
-               risk: str | None = None) -> CaseSummary:
-    """accept / assess (with risk) / verified / plan_ready / to_review / replan."""
+               risk: str | None = None, *, within_transaction: bool = False,
+               body: str | None = None) -> CaseSummary:
+    """accept / assess (with risk) / verified / plan_approved / to_review / replan.
+
+    `within_transaction`: the caller (bot/cases/service.py) holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
     try:
         new_state = lifecycle.target(case.status, action)
@@ -133,13 +145,13 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
         fields["risk"] = risk
     if action == "accept" and case.assignee_id is None:
         fields["assignee_id"] = actor.telegram_id
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         if not await cases.move_status(db, case_id, case.status, now, **fields):
             raise NotApplicable("changed meanwhile")
         met = lifecycle.CLOCK_MET_BY.get(action)
         if met:
             await cases.meet_deadlines(db, case_id, (met,), now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", body, now,
                              action=action, to=new_state, risk=risk)
         await audit.record(db, actor.telegram_id, f"case_{action}", "case", case_id, now,
                            code=case.code, old=case.status, new=new_state, risk=risk)
@@ -147,8 +159,9 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
 
 
 async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
-                service: str | None = None) -> CaseSummary:
-    """Close with an outcome; 'referred' names the service it was referred to."""
+                service: str | None = None, note: str | None = None) -> CaseSummary:
+    """Close with an outcome and a closing note; 'referred' names the service it was
+    referred to."""
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.can_close(case.status, outcome):
         raise NotApplicable(case.status)
@@ -158,11 +171,12 @@ async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, n
         if not await cases.move_status(db, case_id, case.status, now, status="closed",
                                        outcome=outcome, closed_at=now):
             raise NotApplicable("changed meanwhile")
-        await cases.meet_deadlines(db, case_id, ("assessment", "plan"), now)
+        await cases.meet_deadlines(db, case_id, ("emergency", "plan"), now)
         if service:
             await cases.add_note(db, cipher, case_id, actor.telegram_id, "referral", service, now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
-                             action="close", to="closed", outcome=outcome)
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status",
+                             None if note == service else note, now,
+                             action="close", to="closed", outcome=outcome, old=case.status)
         await audit.record(db, actor.telegram_id, "case_close", "case", case_id, now,
                            code=case.code, old=case.status, outcome=outcome)
     return await cases.summary(db, case_id, now)  # type: ignore[return-value]

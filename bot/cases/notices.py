@@ -1,0 +1,193 @@
+"""Who hears about a case change, and the legal clocks' warnings and escalations.
+
+The one place where case work sends messages, all through `messaging.notify` (so the outbox of
+issue 14 replaces one call). The reporter hears each step in plain words and never the details;
+staff hear what they must act on, with a button to the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot import callbacks, keyboards
+from bot.cases.service import Change, can_approve_plan
+from bot.i18n import N_
+from bot.messaging import notify
+from bot.reports import routing
+from storage import audit, users
+from storage import cases as case_store
+from storage.users import User
+
+log = logging.getLogger(__name__)
+
+CASE_NS = "cas"
+PLAN_NS = "cpl"
+DETAILS = N_("📄 Details")
+DEADLINE_NAMES = {"emergency": N_("emergency intervention (12 hours)"),
+                  "plan": N_("support plan approval (5 working days)")}
+ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
+
+# What the reporter is told at each step: plain words, nothing of the case's content.
+REPORTER_STEPS = {
+    "accepted": N_("Your report {code} was accepted by the district staff, who are now "
+                   "handling it. Thank you!"),
+    "verified": N_("Update on your report {code}: staff have checked the information and are "
+                   "preparing a plan to support the child."),
+    "plan_approved": N_("Update on your report {code}: a support plan for the child was "
+                        "approved and is being carried out."),
+    "to_review": N_("Update on your report {code}: staff are reviewing how the support for "
+                    "the child is going."),
+    "replan": N_("Update on your report {code}: staff are preparing a new support plan for "
+                 "the child."),
+    "closed": N_("Your report {code} was closed by the district staff. Thank you for caring "
+                 "for this child."),
+    "reopened": N_("Update on your report {code}: staff reopened it and are handling it "
+                   "again."),
+}
+ADD_MORE_HINT = N_("If you learn something new, add it from /myreports.")
+
+
+def _details_button(_, case_id: int):
+    return keyboards.inline([[(_(DETAILS), callbacks.encode(CASE_NS, "v", case_id))]])
+
+
+def _plan_button(_, case_id: int):
+    return keyboards.inline([[(_("📋 Open the plan"), callbacks.encode(PLAN_NS, "v", case_id))]])
+
+
+async def in_charge(db, district: str, assignee_id: int | None) -> list[User]:
+    """The staff member in charge if they still work in the area, else the area's staff and
+    the administrators."""
+    if assignee_id is not None:
+        assignee = await users.get(db, assignee_id)
+        if assignee is not None and assignee.can_act_in_district(district):
+            return [assignee]
+    return await routing.district_people(db, district)
+
+
+async def publish(context, change: Change) -> None:
+    """Tell everyone who must hear of `change`."""
+    case = change.case
+    i18n = context.services.i18n
+    step = REPORTER_STEPS.get(change.event)
+    if step is not None:
+        reporter = await users.get(context.db, case.reporter_id)
+        if reporter is not None and reporter.telegram_id != change.actor_id:
+            theirs = i18n(reporter.language)
+            text = theirs(step, code=case.code)
+            if change.event not in ("closed",):
+                text += "\n" + theirs(ADD_MORE_HINT)
+            await notify(context, reporter.telegram_id, text)
+    if change.event == "plan_submitted":
+        for person in await routing.district_people(context.db, case.district):
+            if person.telegram_id == change.actor_id or not can_approve_plan(person, case.district):
+                continue
+            _ = i18n(person.language)
+            await notify(context, person.telegram_id, _(
+                "📋 The support plan for case {code} waits for your approval.", code=case.code),
+                reply_markup=_plan_button(_, case.id), protect_content=True)
+    elif change.event in ("plan_approved", "plan_returned"):
+        told = {change.actor_id}
+        for person_id in (change.detail.get("submitted_by"), case.assignee_id):
+            if person_id is None or person_id in told:
+                continue
+            told.add(person_id)
+            person = await users.get(context.db, person_id)
+            if person is None:
+                continue
+            _ = i18n(person.language)
+            text = (_("✅ The support plan for case {code} was approved; it is now in effect.",
+                      code=case.code) if change.event == "plan_approved" else
+                    _("↩️ The support plan for case {code} was sent back; please see the "
+                      "reason and submit it again.", code=case.code))
+            await notify(context, person.telegram_id, text, reply_markup=_plan_button(_, case.id),
+                         protect_content=True)
+    elif change.event == "reporter_info":
+        for person in await in_charge(context.db, case.district, case.assignee_id):
+            _ = i18n(person.language)
+            what = _("a photo") if change.detail.get("photo") else _("new information")
+            text = _("📨 The reporter of case {code} added {what}. Open the case to read it.",
+                     code=case.code, what=what)
+            if change.detail.get("danger"):
+                text = _("🚨 It may say the child is in danger now.") + "\n" + text
+            await notify(context, person.telegram_id, text,
+                         reply_markup=_details_button(_, case.id), protect_content=True)
+    elif change.event == "assigned" and case.assignee_id not in (None, change.actor_id):
+        assignee = await users.get(context.db, case.assignee_id)
+        if assignee is not None:
+            _ = i18n(assignee.language)
+            await notify(context, assignee.telegram_id, _(ASSIGNED_TO_YOU, code=case.code),
+                         reply_markup=_details_button(_, case.id))
+
+
+# -- the legal clocks -------------------------------------------------------------------------
+class TickContext:
+    """What messaging.notify needs, outside an update."""
+
+    def __init__(self, application, now: dt.datetime) -> None:
+        self.bot = application.bot
+        self.db = application.services.database
+        self.services = application.services
+        self.now = now
+
+
+async def _area_targets(db, due) -> list[tuple[int, str | None]]:
+    """The person in charge, and the area's staff (their group if one is bound, else each
+    of them and the administrators), each once."""
+    targets: dict[int, str | None] = {}
+    if due.assignee_id is not None:
+        assignee = await users.get(db, due.assignee_id)
+        if assignee is not None and assignee.can_act_in_district(due.district):
+            targets[assignee.telegram_id] = assignee.language
+    recipients = await routing.alert_recipients(db, due.district)
+    if recipients.group_chat_id is not None:
+        targets.setdefault(recipients.group_chat_id, None)
+    for person in recipients.people:
+        targets.setdefault(person.telegram_id, person.language)
+    return list(targets.items())
+
+
+async def check_deadlines(application, now: dt.datetime) -> None:
+    """From the durable tick: warn the person in charge and the area's staff before a clock
+    is due; when it passed unmet, escalate to the administrators (and tell the person in
+    charge). Each once, claimed in SQLite before sending, and audited."""
+    db = application.services.database
+    i18n = application.services.i18n
+    areas = application.services.areas
+    context = TickContext(application, now)
+    for due in await case_store.reminders_due(db, now):
+        if not await case_store.mark_reminded(db, due.id, now):
+            continue
+        targets = await _area_targets(db, due)
+        for chat_id, language in targets:
+            _ = i18n(language)
+            await notify(context, chat_id, _(
+                "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
+                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                reply_markup=_details_button(_, due.case_id), protect_content=True)
+        await audit.record(db, None, "case_reminder", "case", due.case_id, now, code=due.code,
+                           kind=due.kind, recipients=len(targets))
+    for due in await case_store.overdue_unannounced(db, now):
+        if not await case_store.mark_overdue_sent(db, due.id, now):
+            continue
+        told: set[int] = set()
+        for admin in await users.admins(db):
+            told.add(admin.telegram_id)
+            _ = i18n(admin.language)
+            await notify(context, admin.telegram_id, _(
+                "⚠️ Case {code} ({district}): the {deadline} deadline passed on {when}.",
+                code=due.code, district=areas.district_name(due.district, _.language),
+                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                reply_markup=_details_button(_, due.case_id), protect_content=True)
+        if due.assignee_id is not None and due.assignee_id not in told:
+            assignee = await users.get(db, due.assignee_id)
+            if assignee is not None and assignee.can_act_in_district(due.district):
+                _ = i18n(assignee.language)
+                await notify(context, assignee.telegram_id, _(
+                    "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "
+                    "administrators were told.", code=due.code,
+                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+                    reply_markup=_details_button(_, due.case_id), protect_content=True)
+        await audit.record(db, None, "case_overdue", "case", due.case_id, now, code=due.code,
+                           kind=due.kind)
