@@ -305,6 +305,9 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
     return ConversationHandler.END
 
 
+INVITE_USED = N_("✅ {name} signed up with your invite as {role} ({place}).\n{contact}")
+
+
 async def _finish_invite(update: Update, context: BotContext, signup: dict,
                          phone: str | None) -> int:
     _ = context.translate
@@ -331,7 +334,7 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
     if inviter is not None:
         theirs = context.services.i18n(inviter.language)
         await notify(context, inviter.telegram_id, theirs(
-            "✅ {name} signed up with your invite as {role} ({place}).\n{contact}",
+            INVITE_USED,
             name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
             place=place, contact=approvals.contact_line(person, theirs)))
     return ConversationHandler.END
