@@ -150,7 +150,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         messages = {
             "incomplete": _("A plan needs goals and at least one action before it is "
                             "submitted."),
-            "too many services": _("That is the most services one plan can list."),
+            "too_many_services": _("That is the most services one plan can list."),
         }
         await _answer(query, messages.get(str(error), _("This cannot be saved as it is.")))
 

@@ -400,7 +400,7 @@ async def _act_unit(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     if not context.user.is_staff:
-        raise casework.PermissionDenied("staff only")
+        raise casework.PermissionDenied("staff_only")
     scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
     page = data.int_arg(1) or 0
     areas = context.services.areas

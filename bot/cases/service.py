@@ -322,7 +322,7 @@ class CaseService:
         if code in plan.services:
             chosen = tuple(s for s in plan.services if s != code)
         elif len(plan.services) >= MAX_SERVICES:
-            raise ValueError("too many services")
+            raise ValueError("too_many_services")
         else:
             chosen = (*plan.services, code)
         return await self._save(actor, case, plan, now, "services", services=chosen)
