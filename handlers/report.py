@@ -819,8 +819,8 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
     # The menu keyboard came back at the contact step, so this message can carry the button.
     await query.message.reply_text(
         _("🙏 Thank you! Your report was sent to the district's child-protection staff.\n"
-          "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
-          "and when it is closed; /myreports shows its status.",
+          "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
+          "/myreports shows its status and lets you add what you learn later.",
           code=submitted.code, next_steps=next_steps) + "\n\n" + _(
             "If others use this phone, you can remove the messages with details from this chat "
             "(possible for 48 hours)."),
