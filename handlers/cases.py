@@ -298,7 +298,9 @@ async def after_change(context: BotContext, change: Change, query=None) -> None:
     """Tell who must hear of it; bring the alert copies up to date when who has the case
     or whether it is open changed."""
     await notices.publish(context, change)
-    if change.event in ("accepted", "assigned", "closed", "reopened"):
+    # Who has it, whether it is open, and whether it became urgent show on every alert copy.
+    if change.event in ("accepted", "assigned", "closed", "reopened") \
+            or change.detail.get("emergency_started"):
         await sync_alerts(context, change.case, query)
 
 

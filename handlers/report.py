@@ -574,7 +574,9 @@ async def on_contact(update: Update, context: BotContext) -> int:
         return ACTIVE
     name = normalize(" ".join(filter(None, [contact.first_name, contact.last_name])))
     draft.contact_consent = True
-    draft.reporter_name = name or context.user.display_name or None
+    # Staff know collaborators by the name they registered, not their Telegram name.
+    registered = context.user.display_name if context.user.role != "public" else None
+    draft.reporter_name = registered or name or context.user.display_name or None
     draft.reporter_phone = contact.phone_number
     draft.remember_message(update.message.message_id)
     thanks = await _restore_menu(update, context, _("✓ Thank you. Staff may call you on {phone}.",

@@ -455,3 +455,12 @@ async def test_invite_link_signs_up_once_preapproved_and_signups_show_phone_and_
     assert "invite_create" in actions and actions.count("invite_redeem") == 1
     stored = await tg.db.fetchvalue("SELECT token_hash FROM invites")
     assert payload.removeprefix("inv_") not in stored  # only a hash is kept
+
+
+async def test_staff_see_the_reporters_registered_name_not_their_telegram_name(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lanlan")  # the Telegram name
+    await users.update(tg.db, lan.id, tg.clock.now(), display_name="Trần Thị Lan")
+    await file_report(tg, lan, share_phone=True)
+    await minh.press("📄 Chi tiết")
+    assert "Trần Thị Lan" in minh.last_text and "Lanlan" not in minh.last_text
