@@ -6,16 +6,25 @@ STAMP := $(VENV)/.setup-stamp
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: setup test lint run sandbox i18n compile bench clean
+.PHONY: setup lock test test-shifted lint run sandbox i18n compile bench clean
 
 setup: $(STAMP) $(COMPILED)
 
-# Reinstall only when the project's dependencies change.
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements.lock, checked by hash (pip, setuptools and wheel too);
+# then the project itself, editable, built with those locked tools and nothing downloaded.
+# Reinstall only when the lock or the project's metadata change.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/check_lock.py requirements.lock
 	touch $(STAMP)
+
+# Resolve pyproject.toml's ranges (and the install tools) into exact versions with hashes,
+# for every platform and Python 3.11. Run after changing a dependency; commit the result.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml requirements/tools.in --extra dev --generate-hashes \
+		--universal --python-version 3.11 --quiet -o requirements.lock
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
@@ -27,6 +36,13 @@ lint: setup
 
 test: setup lint
 	$(BIN)/python -m pytest -q
+
+# The whole suite again with the real clock moved (libfaketime, Debian's `faketime`) into quiet
+# hours just before a new year: 23:50 on 31 December in Ho Chi Minh City, so the run crosses
+# midnight and the year. No test may depend on the hour or the date; CI runs this after `test`.
+SHIFTED_START ?= 2026-12-31 16:50:00
+test-shifted: setup
+	FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC faketime '@$(SHIFTED_START)' $(BIN)/python -m pytest -q
 
 run: setup
 	$(BIN)/python -m bot

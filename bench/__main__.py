@@ -10,6 +10,7 @@ import sys
 BENCHMARKS = {
     "updates": "bench.updates",
     "delivery": "bench.delivery",  # --limited: 3,000 recipients at 30/s (~100 s)
+    "emulator": "bench.emulator",  # the fake Telegram's own cost (sends, long-poll wake-up)
 }
 
 

@@ -16,6 +16,21 @@ class SystemClock:
         return dt.datetime.now(dt.UTC)
 
 
+class ShiftedClock:
+    """Real time, moving at real speed, but starting from a chosen instant.
+
+    For tests that need the real job queue (time really passes) yet must not depend on the
+    hour the suite happens to run at: quiet hours, working days and year ends stay fixed."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._offset = start.astimezone(dt.UTC) - dt.datetime.now(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self._offset
+
+
 class FakeClock:
     """A clock for tests: starts at a fixed instant and moves only when told."""
 

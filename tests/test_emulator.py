@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 
 import pytest
 import pytest_asyncio
@@ -530,18 +529,20 @@ async def test_unknown_method_is_bad_request_and_recorded(app, server: BotAPISer
 @pytest.mark.asyncio
 async def test_get_updates_long_poll(server: BotAPIServer):
     user = server.create_user()
-    started = time.perf_counter()
     assert await server.handle("getUpdates", {"timeout": 0}) == (200, {"ok": True, "result": []})
-    assert time.perf_counter() - started < 0.1
 
-    async def later():
-        await asyncio.sleep(0.01)
-        server.user_message(user, text="hello")
-
-    task = asyncio.create_task(later())
-    status, body = await server.handle("getUpdates", {"timeout": 5})
-    await task
-    assert time.perf_counter() - started < 1
+    # A long poll with an hour's timeout: it can only finish because the update woke it.
+    poll = asyncio.create_task(server.handle("getUpdates", {"timeout": 3600}))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not poll.done()  # waiting, as Telegram does
+    server.user_message(user, text="hello")
+    for _ in range(20):
+        if poll.done():
+            break
+        await asyncio.sleep(0)
+    assert poll.done()
+    status, body = poll.result()
     [update] = body["result"]
     assert update["message"]["text"] == "hello"
     server.user_message(user, text="second")
@@ -620,15 +621,13 @@ async def test_commands_menu_copy_forward_and_actions(app, server: BotAPIServer)
 
 @pytest.mark.asyncio
 async def test_without_transcripts_sends_stay_cheap(clock: FakeClock):
+    # How cheap they are is measured in `python -m bench emulator`; here only what is kept.
     server = BotAPIServer(clock, keep_transcripts=False)
     chat_id = server.create_user().id
-    started = time.perf_counter()
-    for i in range(5000):
+    for i in range(500):
         status, _ = await server.handle("sendMessage", {"chat_id": chat_id, "text": f"m{i}"})
         assert status == 200
-    elapsed = time.perf_counter() - started
-    assert len(server.sent_log) == 5000 and server.transcript(chat_id) == []
-    assert elapsed < 2.0, elapsed  # ~0.05 ms each here; a regression to O(n) would show
+    assert len(server.sent_log) == 500 and server.transcript(chat_id) == []
     status, _ = await server.handle(
         "editMessageText", {"chat_id": chat_id, "message_id": 10, "text": "edited"}
     )

@@ -9,7 +9,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from bot import delivery
-from bot.clock import SystemClock
+from bot.clock import ShiftedClock
 from bot.delivery import Content
 from bot.emulator.server import BotAPIServer
 from bot.events import reminders as planning
@@ -213,15 +213,18 @@ async def test_june_first_countdown_lists_each_district_activities(tg):
 async def test_the_real_job_queue_sends_a_reminder_a_second_away(tmp_path):
     from tests.conftest import make_settings
 
-    clock = SystemClock()
+    # Real time passes (the real job queue runs), but from 10:00 on a working day, so the
+    # reminder is never moved by quiet hours whatever the hour the suite runs at.
+    clock = ShiftedClock(local(2026, 3, 10, 10, 0))
     settings = make_settings(tmp_path, dispatcher_interval=0.2)
     harness = BotHarness(BotAPIServer(clock=clock), settings, clock)
     await harness.start()
     try:
         lan = await person(harness, "Lan", role="collaborator", district="Q8")
         now = clock.now()
+        # No default reminders: the test plans exactly one, a second or two away.
         event_id = await make_event(harness, title="Họp khẩn cộng tác viên",
-                                    start=now + dt.timedelta(hours=3))
+                                    start=now + dt.timedelta(hours=3), reminder_offsets=())
         # Stored times have whole seconds: the next whole second at least 1 s away.
         due = (now + dt.timedelta(seconds=2)).replace(microsecond=0)
         event = await store.get(harness.db, event_id)
