@@ -464,3 +464,29 @@ async def test_staff_see_the_reporters_registered_name_not_their_telegram_name(t
     await file_report(tg, lan, share_phone=True)
     await minh.press("📄 Chi tiết")
     assert "Trần Thị Lan" in minh.last_text and "Lanlan" not in minh.last_text
+
+
+async def test_the_migration_renames_the_12_hour_clock_and_keeps_its_state(tmp_path, monkeypatch):
+    from storage import db as db_module
+
+    database = await db_module.Database.connect(tmp_path / "old.sqlite3")
+    every = db_module.available_migrations()
+    monkeypatch.setattr(db_module, "available_migrations",
+                        lambda: [m for m in every if m[0] < 15])
+    await db_module.migrate(database)
+    await database.execute(
+        "INSERT INTO cases (id, code, district, ward, reporter_id, reporter_role, urgent,"
+        " child_sex, situations, description_enc, received_at, updated_at) VALUES"
+        " (1, 'Q8-2025-0001', 'Q8', 'Q8-P05', 7, 'collaborator', 1, 'unknown', 'k', 'x',"
+        " '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z')")
+    for kind, met in (("assessment", "2025-03-01T05:00:00Z"), ("plan", None)):
+        await database.execute(
+            "INSERT INTO case_deadlines (case_id, kind, due_at, remind_at, met_at)"
+            " VALUES (1, ?, '2025-03-01T14:00:00Z', '2025-03-01T11:00:00Z', ?)", (kind, met))
+    monkeypatch.setattr(db_module, "available_migrations", lambda: every)
+    assert await db_module.migrate(database) == [15]
+    rows = await database.fetchall(
+        "SELECT kind, started_by, met_at FROM case_deadlines ORDER BY kind")
+    assert [tuple(r) for r in rows] == [("emergency", "reporter", "2025-03-01T05:00:00Z"),
+                                        ("plan", "receipt", None)]
+    await database.close()

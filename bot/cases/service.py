@@ -159,8 +159,17 @@ class CaseService:
         return await casework.view(self.db, self.cipher, actor, case_id, now, what=what)
 
     async def plan(self, actor: User, case_id: int, now: dt.datetime) -> Plan | None:
-        await self.summary(actor, case_id, now)
-        return await case_plans.current(self.db, self.cipher, case_id)
+        """The current plan; a case at the planning step always has one (cases that reached
+        it before plans had content get an empty draft the first time it is opened)."""
+        case = await self.summary(actor, case_id, now)
+        plan = await case_plans.current(self.db, self.cipher, case_id)
+        if plan is None and case.status == "planning":
+            async with self.db.transaction():
+                await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now)
+                await audit.record(self.db, actor.telegram_id, "case_plan_draft", "case",
+                                   case_id, now, code=case.code)
+            plan = await case_plans.current(self.db, self.cipher, case_id)
+        return plan
 
     async def emergency(self, actor: User, case_id: int,
                         now: dt.datetime) -> EmergencyDecision | None:
@@ -270,7 +279,7 @@ class CaseService:
     async def _editable_plan(self, actor: User, case_id: int, now: dt.datetime
                              ) -> tuple[CaseSummary, Plan]:
         case = await self.summary(actor, case_id, now)
-        plan = await case_plans.current(self.db, self.cipher, case_id)
+        plan = await self.plan(actor, case_id, now)
         if case.status != "planning" or plan is None or not plan.editable:
             raise NotApplicable("plan not editable")
         return case, plan
