@@ -32,6 +32,8 @@ ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
 REPORTER_STEPS = {
     "accepted": N_("Your report {code} was accepted by the district staff, who are now "
                    "handling it. Thank you!"),
+    "emergency_applied": N_("Update on your report {code}: staff have acted to keep the "
+                            "child safe."),
     "verified": N_("Update on your report {code}: staff have checked the information and are "
                    "preparing a plan to support the child."),
     "plan_approved": N_("Update on your report {code}: a support plan for the child was "

@@ -104,7 +104,7 @@ def code_pattern(typed: str, prefixes: list[str]) -> str | None:
     year: int | None = None
     number: int | None = None
     if len(numbers) >= 2:
-        year_text, number_text = numbers[0], numbers[-1]
+        year_text, number_text = numbers[-2], numbers[-1]
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         number = int(number_text)
     elif len(numbers) == 1:
