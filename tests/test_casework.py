@@ -493,3 +493,25 @@ async def test_the_migration_renames_the_12_hour_clock_and_keeps_its_state(tmp_p
     assert [tuple(r) for r in rows] == [("emergency", "reporter", "2025-03-01T05:00:00Z"),
                                         ("plan", "receipt", None)]
     await database.close()
+
+
+async def test_plan_and_reporter_buttons_refuse_outsiders_and_say_so_in_the_audit(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    outsider = await person(tg, "Bình", role="staff", district="BC", ward=None)
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)
+    await _to_planning(tg, minh, case)
+    await outsider.send("/cases")
+    for data in (f"cpl:v:{case}", f"cpl:svc:{case}", f"cpl:tog:{case}:hotline-111",
+                 f"cpl:sub:{case}", f"cpl:ok:{case}", f"cpl:rmi:{case}:0", f"cpi:goals:{case}",
+                 f"cin:emg:{case}", f"cin:reo:{case}", f"cas:clsok:{case}:duplicate",
+                 f"mrp:add:{case}"):
+        answer = await outsider.press_data(data)
+        assert answer["show_alert"], data
+    await outsider.send("Mục tiêu giả mạo")  # not taken as the plan's goals
+    plan = await CaseService.of(tg.app.services).plan(await users.get(tg.db, minh.id), case,
+                                                      tg.clock.now())
+    assert plan.goals is None and plan.services == () and plan.status == "draft"
+    refused = [e for e in await audit.entries(tg.db, "case")
+               if e.action in ("case_refused", "case_reporter_refused")]
+    assert len(refused) >= 8 and all(e.actor_id == outsider.id for e in refused)

@@ -148,14 +148,21 @@ class CaseService:
         return await casework.work_calendar(self.db)
 
     async def summary(self, actor: User, case_id: int, now: dt.datetime) -> CaseSummary:
+        """The case if the actor may act on it; a refused attempt is audited."""
         case = await cases.summary(self.db, case_id, now)
         if case is None:
             raise NotApplicable(case_id)
-        casework.check_access(actor, case.district)
+        try:
+            casework.check_access(actor, case.district)
+        except PermissionDenied:
+            await audit.record(self.db, actor.telegram_id if actor else None, "case_refused",
+                               "case", case_id, now, code=case.code)
+            raise
         return case
 
     async def view(self, actor: User, case_id: int, now: dt.datetime,
                    what: str = "detail") -> Case:
+        await self.summary(actor, case_id, now)  # refusals audited there
         return await casework.view(self.db, self.cipher, actor, case_id, now, what=what)
 
     async def plan(self, actor: User, case_id: int, now: dt.datetime) -> Plan | None:
