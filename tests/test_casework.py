@@ -515,3 +515,19 @@ async def test_plan_and_reporter_buttons_refuse_outsiders_and_say_so_in_the_audi
     refused = [e for e in await audit.entries(tg.db, "case")
                if e.action in ("case_refused", "case_reporter_refused")]
     assert len(refused) >= 8 and all(e.actor_id == outsider.id for e in refused)
+
+
+def test_the_services_directory_is_complete_and_fits_buttons():
+    from bot import callbacks
+    from bot.cases.service import service_categories, services_directory
+
+    entries = services_directory()
+    categories = service_categories()
+    assert {e.category for e in entries} <= set(categories)
+    assert sum(e.category == "people_committee" for e in entries) == 10  # the ten units
+    assert len({e.code for e in entries}) == len(entries)
+    for entry in entries:
+        callbacks.encode("cpl", "tog", callbacks.MAX_ID, entry.code)  # ≤ 64 bytes
+    hotlines = {e.phone: e for e in entries if e.category == "hotline"}
+    assert hotlines["111"].confirmed and "1800 90 69" not in hotlines  # unconfirmed: not shown
+    assert "trả cước" in hotlines["1900 54 55 59"].notes["vi"]  # a 1900 number is not free

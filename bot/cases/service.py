@@ -27,7 +27,7 @@ from storage.cases import Case, CaseSummary
 from storage.db import Database
 from storage.users import User
 
-__all__ = ["CaseService", "Change", "NotApplicable", "PermissionDenied", "Service"]
+__all__ = ["CaseService", "Change", "NotApplicable", "PermissionDenied", "ServiceEntry"]
 
 GOALS_MAX = 1000
 ACTION_MAX = 300
@@ -37,7 +37,7 @@ LIST_SCOPES = ("open", "mine", "overdue", "all", "closed")
 
 
 @dataclass(frozen=True)
-class Service:
+class ServiceEntry:
     """An entry of the directory of services (content/services.json)."""
 
     code: str
@@ -51,9 +51,9 @@ class Service:
         return localized(self.names, language)
 
 
-def services_directory() -> tuple[Service, ...]:
+def services_directory() -> tuple[ServiceEntry, ...]:
     data = load_json("services.json")
-    return tuple(Service(e["code"], e["category"], e["name"], bool(e["confirmed"]), e.get("phone"),
+    return tuple(ServiceEntry(e["code"], e["category"], e["name"], bool(e["confirmed"]), e.get("phone"),
                          e.get("note")) for e in data["services"])
 
 
@@ -61,7 +61,7 @@ def service_categories() -> dict[str, dict[str, str]]:
     return load_json("services.json")["categories"]
 
 
-def find_service(code: str) -> Service | None:
+def find_service(code: str) -> ServiceEntry | None:
     return next((s for s in services_directory() if s.code == code), None)
 
 
