@@ -135,7 +135,7 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
     await seed(tg)
     hoa = await person(tg, "Hoa", "staff", "Q8", 7001)
     await hoa.send("/export Q1 2021")
-    await tg.settle(timeout=30)
+    await tg.settle()
     documents = [m for m in hoa.bot_messages if m.document]
     assert [m.document["file_name"] for m in documents] == [
         "thong-ke_Q8_q20211.xlsx", "thong-ke_Q8_q20211.png"]
@@ -166,6 +166,6 @@ async def test_export_button_under_the_figures(tg):
     assert "Quận 8 · số liệu lúc" in admin.last_text
     answer = await admin.press("📥 Bảng tính và biểu đồ")
     assert answer == {"text": "Đang chuẩn bị bảng tính…", "show_alert": False}
-    await tg.settle(timeout=30)
+    await tg.settle()
     names = [m.document["file_name"] for m in admin.bot_messages if m.document]
     assert names == ["thong-ke_Q8_q20211.xlsx", "thong-ke_Q8_q20211.png"]

@@ -111,8 +111,11 @@ class Testkit:
             if not self.server.pending_updates and queue.empty():
                 return count
 
-    async def settle(self, timeout: float = 2.0) -> None:
-        """Run until idle: queued updates processed and the application's tasks finished."""
+    async def settle(self, timeout: float = 120.0) -> None:
+        """Run until idle: queued updates processed and the application's tasks finished.
+
+        Waits as long as the work takes, so a slow or busy machine changes nothing; the
+        timeout only turns a hang into a clear failure instead of returning half done."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         current = asyncio.current_task()
@@ -127,7 +130,8 @@ class Testkit:
             ]
             remaining = deadline - loop.time()
             if remaining <= 0:
-                return
+                names = sorted(t.get_name() for t in pending)
+                raise TimeoutError(f"the bot was still busy after {timeout:.0f} s: {names}")
             if pending:
                 await asyncio.wait(pending, timeout=remaining)
             elif self._jobs_due():
