@@ -41,19 +41,20 @@ test: setup lint
 # hours just before a new year: 23:50 on 31 December in Ho Chi Minh City, so the run crosses
 # midnight and the year. No test may depend on the hour or the date; CI runs this after `test`.
 # FAKETIME '@…' starts the clock there at real speed; the monotonic clock stays real (Python's
-# timed waits hang otherwise) and scripts/faketime_sleep_fix.c works around libfaketime's
-# broken monotonic sleeps. LD_PRELOAD reaches the bot processes the tests start, too.
+# timed waits hang otherwise) and scripts/faketime_monotonic_fix.c works around libfaketime's
+# monotonic sleeps and waits. LD_PRELOAD reaches the bot processes the tests start, too.
 SHIFTED_START ?= 2026-12-31 16:50:00
-FAKETIME_LIB = $(firstword $(wildcard /usr/lib/*/faketime/libfaketimeMT.so.1))
-SLEEP_FIX := $(VENV)/faketime_sleep_fix.so
+PYTEST_ARGS ?=
+FAKETIME_LIB = $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
+SLEEP_FIX := $(VENV)/faketime_monotonic_fix.so
 
-$(SLEEP_FIX): scripts/faketime_sleep_fix.c $(STAMP)
+$(SLEEP_FIX): scripts/faketime_monotonic_fix.c $(STAMP)
 	cc -O2 -shared -fPIC -o $@ $< -ldl
 
 test-shifted: setup $(SLEEP_FIX)
 	@test -n "$(FAKETIME_LIB)" || { echo "libfaketime missing: apt-get install faketime"; exit 2; }
 	LD_PRELOAD="$(abspath $(SLEEP_FIX)) $(FAKETIME_LIB)" FAKETIME='@$(SHIFTED_START)' \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC $(BIN)/python -m pytest -q
+		FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 run: setup
 	$(BIN)/python -m bot

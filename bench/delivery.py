@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = argv or []
     if "--limited" in argv:
         print(f"Delivery with the limits on — {LIMITED_SIZE:,} recipients, 30/s, emulator flood "
-              "control on, AIORateLimiter on (production settings)")
+              "control on, the shared send budget on (production settings)")
         row = asyncio.run(_run(LIMITED_SIZE, limited=True, trace=False))
         print(f"  {row['sent']:,} sent in {row['seconds']:.1f} s = {row['per_second']:.2f}/s, "
               f"429 answers from the emulator: {row['http_429']}, state {row['state']}")

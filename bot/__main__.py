@@ -5,6 +5,7 @@
     python -m bot sandbox         offline terminal chat with the real bot on the emulator
     python -m bot import-events FILE   import a calendar file (content/calendar.json)
     python -m bot emulator        the Bot API emulator over HTTP on loopback
+                                  (--flood-limits: 429s as Telegram would answer them)
     python -m bot backup PATH     consistent copy of the live database
     python -m bot check           integrity, schema version and row counts
 """
@@ -25,7 +26,7 @@ EXIT_CONFIG = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Child-protection Telegram bot (District 8 and Binh Chanh, HCMC).",
+        description="Child-protection Telegram bot (the former District 8 and Binh Chanh areas, HCMC).",
     )
     parser.add_argument("--webhook", action="store_true",
                         help="receive updates through a webhook instead of long polling")
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     emulator = sub.add_parser("emulator", help="serve the Bot API emulator over HTTP on loopback")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--journal", default=None, help="append every accepted send to FILE")
+    emulator.add_argument("--flood-limits", action="store_true",
+                          help="answer 429 as Telegram would: 30/s overall, 1/s per private "
+                               "chat, 20/min per group")
     return parser
 
 
@@ -75,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "emulator":
         from bot.emulator.http import run_emulator_cli
 
-        return run_emulator_cli(args.port, args.journal) or 0
+        return run_emulator_cli(args.port, args.journal, flood_limits=args.flood_limits) or 0
     if command == "backup":
         return run_backup(settings, args.path)
     if command == "check":

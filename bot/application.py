@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -22,6 +22,9 @@ from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
+from bot.delivery.lanes import BUDGET, BudgetRateLimiter
+from bot.delivery.limiter import SendBudget, timer_for
+from bot.events import calendar_file
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
 from bot.services import Services
@@ -54,6 +57,10 @@ class BotApplication(Application):
             await migrate(self.services.db)
             await users.ensure_admins(self.services.db, self.services.settings.admin_ids,
                                       self.services.clock.now())
+            if self.services.settings.seed_calendar:
+                await calendar_file.seed_once(self.services.db, self.services.clock.now(),
+                                              self.services.settings.timezone,
+                                              self.services.areas)
         await super().initialize()
 
     async def shutdown(self) -> None:
@@ -63,11 +70,25 @@ class BotApplication(Application):
             self.services.db = None
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        budget = self.services.extras.get(BUDGET)
+        if budget is not None:
+            budget.update_started()  # mass sending waits while a person is being answered
+        try:
+            await super().process_update(update)
+        finally:
+            if budget is not None:
+                budget.update_finished()
         # Write conversation states and user_data now rather than on PTB's timer, so a crash
         # or kill loses nothing that a user has already been answered about.
         if self.persistence is not None and self.running:
             await self.update_persistence()
+
+    async def update_persistence(self) -> None:
+        # PTB hands each changed item to the persistence separately; it commits them together
+        # (one transaction) — after every update, on PTB's timer and at stop alike.
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.commit()
 
 
 def scheduler_configuration(timezone: ZoneInfo) -> dict:
@@ -123,11 +144,12 @@ def build_application(
                 httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3)},
             )
         ).get_updates_request(HTTPXRequest(read_timeout=40, connection_pool_size=1))
+    # One budget of Telegram's rate for replies and mass sending, replies first
+    # (bot/delivery/limiter.py). Tests leave the reply lane off unless they test it.
+    budget = SendBudget(timer_for(services.clock), settings.overall_rate)
+    services.extras[BUDGET] = budget
     if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.overall_rate, overall_time_period=1,
-                           max_retries=3)
-        )
+        builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=3))
     builder = builder.post_init(start_services)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.services = services
@@ -161,9 +183,11 @@ def register_handlers(application: BotApplication) -> None:
         materials_admin,
         menu,
         myreports,
+        places,
         print_requests,
         questions,
         report,
+        safety,
         start,
         stats,
         ward_contacts,
@@ -175,6 +199,7 @@ def register_handlers(application: BotApplication) -> None:
     # 2. Conversations first: while someone is in one, its steps take their input; any
     #    command or menu button leaves it and is handled again from the top.
     start.register(application)
+    places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials_admin): a
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)
@@ -191,6 +216,7 @@ def register_handlers(application: BotApplication) -> None:
     materials.register(application)  # /materials menu: typed text searches
     # 3. Global commands and buttons that work anywhere.
     menu.register_commands(application)
+    safety.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)
     print_requests.register_commands(application)  # /printqueue, /myrequests
     materials_admin.register_commands(application)  # hide/reorder/poster, /materialstats
@@ -226,3 +252,4 @@ async def start_services(application: Application) -> None:
         await hook(app)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
+

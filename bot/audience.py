@@ -1,4 +1,4 @@
-"""Who receives a mass message: roles, districts, wards, language — as SQL, counted in SQL.
+"""Who receives a mass message: roles, programme groups, units, language — as SQL, counted in SQL.
 
 An `Audience` is plain data (stored as JSON with a delivery and resolved into recipient rows
 only when sending starts, so a broadcast scheduled for next week reaches the people who are
@@ -8,13 +8,15 @@ and parameters only; `count` gives the exact number the sender is shown.
 Rules:
 - Only active people; only people the bot can reach (`reachable`); only people who did not
   opt out with /stop — except for urgent staff notices, which are a separate, explicit kind.
-- Staff can reach only their own district (`limit_for`); administrators everyone.
+- Staff can reach only the units of their scope (`limit_for`); administrators everyone.
+  `districts` are programme group codes (users.district holds the group of their unit),
+  `wards` official unit codes.
 - Parents and the public are role "public". "staff" includes administrators.
 - `event_id` narrows the audience to the people registered for that event ("going", and the
   waiting list too with `event_waiting`); the query is storage.events.registrants_query.
-  Staff may address events of their district and programme-wide ones
-  (bot.events.addressing); for an event of their own district the event replaces their
-  district limit, since most parents give no district and others cannot see the event.
+  Staff may address events of their units and programme-wide ones
+  (bot.events.addressing); for an event of their own units the event replaces their
+  scope limit, since most parents give no place and others cannot see the event.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from bot import scope
+from bot.areas import Areas
 from bot.events import addressing
 from bot.people import PermissionDenied
 from storage.db import Database
@@ -47,8 +51,8 @@ SUBSCRIPTION = {
 @dataclass(frozen=True)
 class Audience:
     roles: frozenset[str] = field(default_factory=lambda: frozenset({"public"}))
-    districts: frozenset[str] = frozenset()  # empty: every district (and people with none)
-    wards: frozenset[str] = frozenset()  # empty: every ward of the chosen districts
+    districts: frozenset[str] = frozenset()  # programme groups; empty: all (and no place)
+    wards: frozenset[str] = frozenset()  # units; empty: every unit of the chosen groups
     language: str | None = None  # None: every language
     event_id: int | None = None  # only people registered for this event
     event_waiting: bool = False  # …counting its waiting list too
@@ -91,27 +95,41 @@ class Audience:
 
 
 def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Audience:
-    """The audience the actor may reach: staff are confined to their own district.
+    """The audience the actor may reach: staff are confined to the units of their scope.
 
     An audience with `event_id` needs that `event` (loaded by the caller). Raises
     PermissionDenied for people who may not broadcast at all, when a staff member names
-    another district, or an event of another district.
+    a group or unit outside their scope, or an event outside it.
     """
     if audience.event_id is not None:
         if event is None or event.id != audience.event_id:
             raise ValueError("limit_for needs the event of an event audience")
         if not addressing.within_district(actor, event):
-            raise PermissionDenied("this event is outside the sender's district")
+            raise PermissionDenied("this event is outside the sender's scope")
     if actor.is_admin:
         return audience
-    if not actor.is_staff or not actor.district:
+    covered = scope.units_of(actor)
+    if not actor.is_staff or not covered:
         raise PermissionDenied("only staff and administrators can send announcements")
-    if audience.districts and audience.districts != {actor.district}:
-        raise PermissionDenied("staff can reach only their own district")
-    if audience.event_id is not None and event.district == actor.district:
+    areas = Areas.load()
+    named = set(audience.wards) | {code for group in audience.districts
+                                   for code in (areas.group(group).units
+                                                if areas.group(group) else ("?",))}
+    if not named <= covered:
+        raise PermissionDenied("staff can reach only the units of their scope")
+    if audience.event_id is not None and event.district is not None \
+            and addressing.within_district(actor, event):
         # Everyone registered for the staff's own event is theirs to reach.
+        return audience.with_changes(districts=frozenset(), wards=frozenset())
+    if audience.wards:
         return audience.with_changes(districts=frozenset())
-    return audience.with_changes(districts=frozenset({actor.district}))
+    if audience.districts:
+        return audience
+    # A scope of whole programme groups reads as those groups; anything else as its units.
+    whole = frozenset(group.code for group in areas.groups() if set(group.units) <= covered)
+    if {code for group in whole for code in areas.group(group).units} == covered:
+        return audience.with_changes(districts=whole)
+    return audience.with_changes(wards=covered)
 
 
 async def reach(
@@ -126,8 +144,9 @@ async def reach(
 
 
 def scope_district(actor: User) -> str | None:
-    """The district a sender is limited to (None for administrators)."""
-    return None if actor.is_admin else actor.district
+    """The programme group a sender is limited to, for the delivery's record and statistics
+    (None for administrators and for scopes spanning several groups)."""
+    return None if actor.is_admin else scope.home_group(actor)
 
 
 def where(audience: Audience, kind: str = "broadcast") -> tuple[str, list[object]]:

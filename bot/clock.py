@@ -30,6 +30,16 @@ class ShiftedClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC) + self._offset
 
+    @property
+    def offset(self) -> dt.timedelta:
+        """How far this clock is ahead of (or behind) the system time."""
+        return self._offset
+
+    def advance(self, **delta: float) -> dt.datetime:
+        """Move forward (the sandbox's `/clock +1d`); time keeps running from there."""
+        self._offset += dt.timedelta(**delta)
+        return self.now()
+
 
 class FakeClock:
     """A clock for tests: starts at a fixed instant and moves only when told."""

@@ -41,6 +41,9 @@ class Settings:
     # Retention: personal data of closed cases, and untouched report drafts.
     retention_years: int = 5
     draft_retention_days: int = 30
+    # The programme's yearly calendar (content/calendar.json) is written at the first start;
+    # tests that build their own events turn it off.
+    seed_calendar: bool = True
     # Webhook mode (python -m bot --webhook).
     webhook_url: str | None = None
     webhook_secret: str | None = None

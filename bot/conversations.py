@@ -15,12 +15,17 @@ from typing import Any
 
 from telegram.ext import ConversationHandler
 
+# The conversation handling the person's latest update (so /cancel can say what it left).
+IN_HAND = "conversation_in_hand"
+
 
 class ExclusiveConversation(ConversationHandler):
     """A ConversationHandler that ends the person's other conversations when entered."""
 
     async def handle_update(self, update, application, check_result, context) -> Any:
         current_state, key, _handler, _result = check_result
+        if context.user_data is not None:
+            context.user_data[IN_HAND] = self.name
         if current_state is None:  # a fresh entry, not a step
             for handlers in application.handlers.values():
                 for other in handlers:

@@ -13,11 +13,16 @@ def hotline_text(_: Translator) -> str:
     data = load_json("hotlines.json")
     language = _.language
     child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
+    rescue = data["fire_rescue"]
     return _(
         "☎️ <b>Call {child_number}</b> — {child_name}, {child_hours}.\n"
         "🚨 If a child is in danger right now: call <b>{police_number}</b> ({police_name}) "
-        "or <b>{ambulance_number}</b> ({ambulance_name}).\n"
-        "You can also tell the ward's child-protection officer or the ward People's Committee.",
+        "or <b>{ambulance_number}</b> ({ambulance_name}); <b>{rescue_number}</b> "
+        "({rescue_name}).\n"
+        "You can also tell the child-protection officer or the People's Committee of the ward "
+        "or commune.",
+        rescue_number=Html(rescue["number"]),
+        rescue_name=localized(rescue["name"], language),
         child_number=Html(child["number"]),
         child_name=localized(child["name"], language),
         child_hours=localized(child["hours"], language),
@@ -32,3 +37,31 @@ def hotline_footer(_: Translator) -> str:
     """One line to end information messages with."""
     number = load_json("hotlines.json")["child_protection"]["number"]
     return _("☎️ Hotline {number}: free, 24/7.", number=Html(number))
+
+
+def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
+    """The short emergency answer (a few lines: it must fit a small phone screen unscrolled).
+    Danger happening now puts police and ambulance first; otherwise the child hotline."""
+    data = load_json("hotlines.json")
+    language = _.language
+    child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
+    numbers = dict(
+        child_number=Html(child["number"]), child_hours=localized(child["hours"], language),
+        police_number=Html(police["number"]), police_name=localized(police["name"], language),
+        ambulance_number=Html(ambulance["number"]),
+        ambulance_name=localized(ambulance["name"], language),
+    )
+    if now:
+        text = _("🚨 Danger right now: call <b>{police_number}</b> ({police_name}) or "
+                 "<b>{ambulance_number}</b> ({ambulance_name}).\n"
+                 "☎️ Then <b>{child_number}</b>, the child protection hotline ({child_hours}).",
+                 **numbers)
+    else:
+        text = _("⚠️ A child may be in danger. Call <b>{child_number}</b>, the child protection "
+                 "hotline ({child_hours}).\n"
+                 "🚨 Happening right now: <b>{police_number}</b> ({police_name}) or "
+                 "<b>{ambulance_number}</b> ({ambulance_name}).", **numbers)
+    if tip:
+        text += "\n" + _("Tap “📨 Pass it to staff now” and I send what you wrote; "
+                         "no name needed.")
+    return text

@@ -14,16 +14,15 @@ import datetime as dt
 import html
 import io
 import logging
+from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
-
 from bot.config import SUPPORTED_LANGUAGES
+
+# Catalogues are read with the standard library's gettext (the .mo format babel compiles);
+# babel's formatting functions and its locale data are imported at the first date or number
+# formatted, not at start.
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +49,21 @@ def _load_catalog(language: str, locales_dir: Path) -> NullTranslations:
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as handle:
-            return Translations(handle, domain=DOMAIN)
+            return GNUTranslations(handle)
     if not po_path.exists():
         return NullTranslations()
+    # A development fallback (`make compile` writes the .mo): babel's catalogue tools are
+    # slow to import, so they stay off the normal start path.
+    log.warning("compiling %s in memory: run `make compile`", po_path)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return GNUTranslations(buffer)
 
 
 class Translator:
@@ -88,28 +93,40 @@ class Translator:
 
     def datetime(self, moment: dt.datetime) -> str:
         """'Thứ Ba, 01/06/2021 08:00' in Vietnamese, 'Tuesday, 01/06/2021 08:00' in English."""
+        from babel.dates import format_datetime
+
         return format_datetime(
             self.local(moment), "EEEE, dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language
         )
 
     def date(self, day: dt.date | dt.datetime) -> str:
+        from babel.dates import format_date
+
         if isinstance(day, dt.datetime):
             day = self.local(day).date()
         return format_date(day, "EEEE, dd/MM/yyyy", locale=self.language)
 
     def long_date(self, day: dt.date | dt.datetime) -> str:
         """'Thứ Ba, 1 tháng 6, 2021' — babel's full format."""
+        from babel.dates import format_date
+
         if isinstance(day, dt.datetime):
             day = self.local(day).date()
         return format_date(day, "full", locale=self.language)
 
     def short_datetime(self, moment: dt.datetime) -> str:
+        from babel.dates import format_datetime
+
         return format_datetime(self.local(moment), "dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language)
 
     def time(self, moment: dt.datetime) -> str:
+        from babel.dates import format_time
+
         return format_time(self.local(moment), "HH:mm", tzinfo=self.timezone, locale=self.language)
 
     def number(self, value: float) -> str:
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=self.language)
 
 
@@ -133,7 +150,7 @@ class I18n:
         }
         # A missing catalogue loads silently as empty: refuse to run half in English.
         vi_catalog = self._translators["vi"]._catalog
-        if not isinstance(vi_catalog, Translations) or len(vi_catalog._catalog) < 10:
+        if not isinstance(vi_catalog, GNUTranslations) or len(vi_catalog._catalog) < 10:
             raise CatalogError(f"the Vietnamese catalogue did not load from {locales_dir}")
 
     def __call__(self, language: str | None) -> Translator:

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.content import CONTENT_DIR, load_json
 from bot.hotline import hotline_footer
 from bot.i18n import Translator
-from bot.text import fold, normalize
+from bot.text import fold
 
 LANGUAGES = ("vi", "en")
 INFO_DIR = CONTENT_DIR / "info"
@@ -108,47 +108,6 @@ def match(text: str, directory: Path = INFO_DIR) -> str | None:
     return best_id
 
 
-# -- danger words ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DangerWords:
-    phrases: tuple[str, ...]
-    ignore: tuple[str, ...]
-    informational: tuple[str, ...] = ()
-
-    @classmethod
-    def load(cls, name: str = "danger_keywords.json") -> DangerWords:
-        data = load_json(name)
-        return cls(tuple(data["phrases"]), tuple(data.get("ignore", ())),
-                   tuple(data.get("informational", ())))
-
-    def alarms(self, text: str, answered_by_entry: bool) -> bool:
-        """Whether typed text should get the hotlines first. A question about the topic
-        ("dấu hiệu bạo hành") that an entry answers does not; "bị đánh", "tự tử" always do."""
-        phrase = self.found_in(text)
-        if phrase is None:
-            return False
-        return not (answered_by_entry and fold(phrase) in {fold(p) for p in self.informational})
-
-    def found_in(self, text: str) -> str | None:
-        """The danger phrase in `text`, if any, after removing harmless phrases such as
-        "đánh giá" (to assess) that contain a danger word.
-
-        Text typed with diacritics is matched with diacritics ("từ từ", slowly, is not
-        "tự tử", suicide); text typed without them is matched without.
-        """
-        lowered = normalize((text or "").lower())
-        accented = fold(lowered) != lowered
-        key = (lambda phrase: normalize(phrase.lower())) if accented else fold
-        haystack = lowered if accented else fold(lowered)
-        for harmless in sorted(self.ignore, key=lambda p: -len(p)):
-            haystack = _whole(key(harmless)).sub(" ", haystack)
-        for phrase in sorted(self.phrases, key=lambda p: -len(p)):
-            if _whole(key(phrase)).search(haystack):
-                return phrase
-        return None
-
-
 def _whole(phrase: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
 
@@ -182,3 +141,44 @@ def markup_problems(body: str) -> list[str]:
         if body.count(f"<{name}>") != body.count(f"</{name}>"):
             problems.append(f"<{name}> not closed")
     return problems
+
+
+# -- the closest topics, for text nothing else understood ----------------------------------------
+
+# Folded Vietnamese and English words too common to say what a message is about.
+_COMMON = frozenset(
+    ["a", "ah", "ak", "anh", "ba", "bai", "ban", "be", "bi", "biet", "bo", "cac", "cai", "cam", "can", "cho", "chi", "chua", "co", "con", "cua", "cung", "da", "dang", "de", "den", "di", "do", "duoc", "e", "em", "gi", "gio", "giup", "hay", "hoi", "hon", "khi", "khong", "la", "lam", "len", "luc", "ma", "may", "minh", "moi", "mot", "muon", "nao", "nay", "nen", "neu", "nghe", "nhe", "nhieu", "nhu", "nhung", "no", "nua", "o", "oi", "ong", "phai", "qua", "ra", "rat", "roi", "sao", "se", "tai", "the", "thi", "thoi", "toi", "tren", "tu", "va", "vao", "ve", "voi", "vui", "xin", "an", "ko", "k", "j", "z", "hok", "hong", "the", "a", "an", "and", "are", "be", "can", "do", "for", "from", "have", "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "our", "so", "that", "the", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "with", "you", "your"]
+)
+_WORDS = re.compile(r"\w+")
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in _WORDS.findall(fold(text or "")) if len(w) > 1 and w not in _COMMON]
+
+
+def closeness(query: list[str], title: str, keywords: str, body: str) -> int:
+    """How close a text is to a topic: its words (and pairs of words) in the title and keywords
+    count three times, in the body once. Accent-insensitive."""
+    def field(text: str) -> str:
+        return " " + " ".join(_WORDS.findall(fold(_ANY_TAG.sub(" ", text)))) + " "
+
+    heads, rest = field(title + " " + keywords), field(body)
+    score = 0
+    for word in set(query):
+        score += 3 * (f" {word} " in heads) + (f" {word} " in rest)
+    for pair in {f"{a} {b}" for a, b in zip(query, query[1:], strict=False)}:
+        score += 3 * (f" {pair} " in heads) + 2 * (f" {pair} " in rest)
+    return score
+
+
+def closest(text: str, language: str, limit: int = 3, minimum: int = 3,
+            directory: Path = INFO_DIR) -> list[Entry]:
+    """The entries closest to a message nothing else understood, best first."""
+    query = content_words(text)
+    if not query:
+        return []
+    entries = load(language, directory).entries
+    scored = [(closeness(query, e.title, " ".join(e.keywords), e.body), index, e)
+              for index, e in enumerate(entries)]
+    return [e for score, _i, e in sorted(scored, key=lambda s: (-s[0], s[1]))
+            if score >= minimum][:limit]

@@ -43,27 +43,54 @@ class NewInvite:
     expires_at: dt.datetime
 
 
-async def create(db: Database, areas: Areas, actor: User, role: str, unit: str,
-                 now: dt.datetime) -> NewInvite:
-    """`unit` is a ward code (Q8-P05) or, for staff of a whole district, its code (Q8)."""
+@dataclass(frozen=True)
+class Target:
+    """Where an invite signs a person up: their unit (None for a whole area) and, for staff,
+    what they cover (a unit, a programme area's code, or `all`)."""
+
+    ward: str | None
+    scope: str | None
+
+
+def target_of(areas: Areas, role: str, typed: str) -> Target | None:
+    """A unit typed as its code or name, today's or old ("27418", "Chánh Hưng", "p4 q8");
+    for staff also a programme area's code or `all`. None when it means no single place."""
+    typed = " ".join(typed.split())
+    unit = typed if areas.unit(typed) else None
+    if unit is None and typed:
+        match = areas.find(typed)
+        unit = match.unit if match is not None else None
+    if unit is not None:
+        return Target(unit, unit if role == "staff" else None)
+    if role == "staff":
+        tokens = areas.parse_scope(typed)
+        if tokens is not None and len(tokens.split()) == 1 and not areas.unit(tokens):
+            return Target(None, tokens)
+    return None
+
+
+def place_label(areas: Areas, ward: str | None, scope: str | None, language: str) -> str:
+    return areas.unit_name(ward, language) if ward else areas.scope_label(scope, language)
+
+
+async def create(db: Database, areas: Areas, actor: User, role: str, typed: str,
+                 now: dt.datetime) -> tuple[NewInvite, Target]:
+    """An invite for a role and a place (see `target_of`); administrators only."""
     if not actor.is_admin:
         raise PermissionDenied("administrators only")
     if role not in ROLES:
         raise ValueError("role")
-    ward = areas.ward(unit.upper())
-    district = ward.district if ward else (areas.district(unit.upper()).code
-                                           if areas.district(unit.upper()) else None)
-    if district is None:
+    target = target_of(areas, role, typed)
+    if target is None:
         raise ValueError("unit")
     token = secrets.token_urlsafe(16)
     expires = now + dt.timedelta(days=VALID_DAYS)
     async with db.transaction():
-        invite_id = await invites.create(db, _hash(token), role, district,
-                                         ward.code if ward else None, actor.telegram_id, now,
-                                         expires)
+        invite_id = await invites.create(db, _hash(token), role, target.ward, target.scope,
+                                         actor.telegram_id, now, expires)
         await audit.record(db, actor.telegram_id, "invite_create", "invite", invite_id, now,
-                           role=role, district=district, ward=ward.code if ward else None)
-    return NewInvite(PREFIX + token, expires)
+                           role=role, ward=target.ward, scope=target.scope)
+    return NewInvite(PREFIX + token, expires), target
 
 
 async def look_up(db: Database, token: str, now: dt.datetime) -> Invite:
@@ -73,19 +100,23 @@ async def look_up(db: Database, token: str, now: dt.datetime) -> Invite:
     return invite
 
 
-async def redeem(db: Database, token: str, user_id: int, name: str, phone: str | None,
-                 username: str | None, now: dt.datetime) -> tuple[User, Invite]:
+async def redeem(db: Database, areas: Areas, token: str, user_id: int, name: str,
+                 phone: str | None, username: str | None,
+                 now: dt.datetime) -> tuple[User, Invite]:
     """Sign the person up, active at once, in the invite's role and unit (once)."""
     invite = await look_up(db, token, now)
     async with db.transaction():
         if not await invites.use(db, invite.id, user_id, now):
             raise NotApplicable("invite used meanwhile")
         await users.update(db, user_id, now, display_name=name, role=invite.role,
-                           requested_role=None, status="active", district=invite.district,
-                           ward=invite.ward, phone=phone, username=username, onboarded=1)
+                           requested_role=None, status="active",
+                           district=areas.group_of(invite.ward), ward=invite.ward,
+                           ward_confirm=None,
+                           scope=invite.scope if invite.role == "staff" else None,
+                           phone=phone, username=username, onboarded=1)
         await audit.record(db, user_id, "invite_redeem", "user", user_id, now,
-                           invite=invite.id, role=invite.role, district=invite.district,
-                           by=invite.created_by)
+                           invite=invite.id, role=invite.role, ward=invite.ward,
+                           scope=invite.scope, by=invite.created_by)
     person = await users.get(db, user_id)
     assert person is not None
     return person, invite

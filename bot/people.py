@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import scope
 from bot.areas import Areas
 from bot.text import fold
 from storage import audit, users
@@ -22,7 +23,7 @@ APPLICABLE_ROLES = ("collaborator", "staff")
 
 
 class PermissionDenied(Exception):
-    """The actor may not do this (role, district or state)."""
+    """The actor may not do this (role, scope or state)."""
 
 
 class NotApplicable(Exception):
@@ -62,7 +63,7 @@ def valid_deep_link(payload: str | None) -> str | None:
 
 
 def can_decide(approver: User, applicant: User) -> bool:
-    """Administrators approve anyone; approved staff approve collaborators of their district."""
+    """Administrators approve anyone; approved staff approve collaborators of their units."""
     if approver.telegram_id == applicant.telegram_id:
         return False
     if approver.is_admin:
@@ -70,25 +71,38 @@ def can_decide(approver: User, applicant: User) -> bool:
     return (
         approver.is_staff
         and applicant.requested_role == "collaborator"
-        and approver.district is not None
-        and approver.district == applicant.district
+        and scope.can_act_in_unit(approver, applicant.ward)
     )
 
 
 async def apply(
-    db: Database, user_id: int, role: str, name: str, district: str, ward: str | None,
+    db: Database, areas: Areas, user_id: int, role: str, name: str, ward: str | None,
     phone: str | None, now: dt.datetime, username: str | None = None,
 ) -> None:
-    """The registered name, and the phone and username the approver checks it against."""
+    """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure".
+    Keeps the registered name, and the phone and username the approver checks it against."""
     if role not in APPLICABLE_ROLES:
         raise ValueError(role)
+    if ward is not None and areas.unit(ward) is None:
+        raise ValueError(ward)
     async with db.transaction():
         await users.update(
             db, user_id, now, display_name=name, requested_role=role, status="pending",
-            role="public", district=district, ward=ward, phone=phone, onboarded=1,
-            username=username,
+            role="public", district=areas.group_of(ward), ward=ward, ward_confirm=None,
+            phone=phone, onboarded=1, username=username,
         )
-        await audit.record(db, user_id, "apply", "user", user_id, now, role=role, district=district)
+        await audit.record(db, user_id, "apply", "user", user_id, now, role=role, ward=ward)
+
+
+async def confirm_unit(db: Database, areas: Areas, user_id: int, ward: str | None,
+                       now: dt.datetime) -> None:
+    """The person's answer to "which unit are you in now?" after their old unit was split."""
+    if ward is not None and areas.unit(ward) is None:
+        raise ValueError(ward)
+    async with db.transaction():
+        await users.update(db, user_id, now, district=areas.group_of(ward), ward=ward,
+                           ward_confirm=None)
+        await audit.record(db, user_id, "confirm_unit", "user", user_id, now, ward=ward)
 
 
 async def become_public(db: Database, user_id: int, now: dt.datetime) -> None:
@@ -113,7 +127,8 @@ async def decide(db: Database, approver: User, applicant_id: int, approve: bool,
     async with db.transaction():
         if approve:
             await users.update(db, applicant_id, now, role=applicant.requested_role,
-                               requested_role=None, status="active")
+                               requested_role=None, status="active",
+                               scope=_first_scope(applicant, applicant.requested_role))
         else:
             await users.update(db, applicant_id, now, requested_role=None, status="active",
                                role="public")
@@ -125,13 +140,20 @@ async def decide(db: Database, approver: User, applicant_id: int, approve: bool,
 
 
 async def approvers_for(db: Database, applicant: User) -> list[User]:
-    """Who is asked to decide: administrators, plus district staff for collaborators."""
+    """Who is asked to decide: administrators, plus the staff covering a collaborator's unit."""
     found = {person.telegram_id: person for person in await users.admins(db)}
-    if applicant.requested_role == "collaborator" and applicant.district:
-        for person in await users.staff_of_district(db, applicant.district):
+    if applicant.requested_role == "collaborator" and applicant.ward:
+        for person in scope.staff_covering(await users.active_staff(db), applicant.ward):
             found.setdefault(person.telegram_id, person)
     found.pop(applicant.telegram_id, None)
     return list(found.values())
+
+
+def _first_scope(person: User, role: str) -> str | None:
+    """New staff cover their own unit until an administrator widens it with /scope."""
+    if role == "staff" and not person.scope:
+        return person.ward
+    return person.scope
 
 
 def _require_admin(actor: User) -> None:
@@ -149,28 +171,46 @@ async def promote(db: Database, actor: User, target_id: int, role: str, now: dt.
     if target_id == actor.telegram_id and role != "admin":
         raise PermissionDenied("administrators cannot demote themselves")
     async with db.transaction():
-        await users.update(db, target_id, now, role=role, status="active", requested_role=None)
+        await users.update(db, target_id, now, role=role, status="active", requested_role=None,
+                           scope=_first_scope(target, role))
         await audit.record(db, actor.telegram_id, "promote", "user", target_id, now,
                            old_role=target.role, role=role)
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
 async def move(
-    db: Database, areas: Areas, actor: User, target_id: int, district: str, ward: str | None,
-    now: dt.datetime,
+    db: Database, areas: Areas, actor: User, target_id: int, ward: str, now: dt.datetime,
 ) -> User:
+    """An administrator sets the person's unit (today's official code)."""
     _require_admin(actor)
-    if areas.district(district) is None:
-        raise ValueError(district)
-    if ward is not None and (areas.ward(ward) is None or areas.ward(ward).district != district):
+    if areas.unit(ward) is None:
         raise ValueError(ward)
     target = await users.get(db, target_id)
     if target is None:
         raise NotApplicable(target_id)
     async with db.transaction():
-        await users.update(db, target_id, now, district=district, ward=ward)
+        await users.update(db, target_id, now, district=areas.group_of(ward), ward=ward,
+                           ward_confirm=None)
         await audit.record(db, actor.telegram_id, "move", "user", target_id, now,
-                           old_district=target.district, district=district, ward=ward)
+                           old_ward=target.ward, ward=ward)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def set_scope(
+    db: Database, areas: Areas, actor: User, target_id: int, tokens: str, now: dt.datetime,
+) -> User:
+    """An administrator sets what a staff member covers: units, programme groups or `all`."""
+    _require_admin(actor)
+    parsed = areas.parse_scope(tokens)
+    if parsed is None:
+        raise ValueError(tokens)
+    target = await users.get(db, target_id)
+    if target is None:
+        raise NotApplicable(target_id)
+    async with db.transaction():
+        await users.update(db, target_id, now, scope=parsed)
+        await audit.record(db, actor.telegram_id, "scope", "user", target_id, now,
+                           old_scope=target.scope, scope=parsed)
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 

@@ -8,9 +8,11 @@ share a contact. Every staff action is audited in the same transaction as the ch
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from bot import scope
 from bot.people import NotApplicable, PermissionDenied
-from bot.text import normalize
+from bot.text import fold, normalize
 from storage import audit, users
 from storage import questions as store
 from storage.db import Database
@@ -74,27 +76,30 @@ async def open_question(
 
 
 def can_handle(staff: User, question: Question) -> bool:
-    """Administrators everywhere; staff of the question's district; programme staff (no
-    district) for questions whose district is unknown."""
+    """Administrators everywhere; staff covering the question's unit (or its whole group);
+    programme-wide staff for questions whose place is unknown."""
     if staff.is_admin:
         return True
     if not staff.is_staff:
         return False
-    if question.district is None:
-        return staff.district is None
-    return staff.can_act_in_district(question.district)
+    if question.ward:
+        return scope.can_act_in_unit(staff, question.ward)
+    if question.district:
+        return scope.can_act_in_group(staff, question.district)
+    return scope.is_programme_wide(staff)
 
 
 async def recipients(db: Database, question: Question) -> list[User]:
-    """Who is told about a new question: the district's staff; programme staff and
-    administrators when the district is unknown or has no staff yet."""
-    if question.district:
-        district_staff = await users.staff_of_district(db, question.district)
-        if district_staff:
-            return district_staff
+    """Who is told about a new question: the staff who can handle it; programme-wide staff
+    and administrators when its place is unknown or nobody covers it yet."""
+    staff = await users.active_staff(db)
+    if question.ward or question.district:
+        local = [person for person in staff if can_handle(person, question)]
+        if local:
+            return local
     found = {person.telegram_id: person for person in await users.admins(db)}
-    for person in await users.listing(db, role="staff", limit=500):
-        if person.is_active and person.district is None:
+    for person in staff:
+        if scope.is_programme_wide(person):
             found.setdefault(person.telegram_id, person)
     found.pop(question.asker_id, None)
     return list(found.values())
@@ -211,3 +216,16 @@ async def escalate_due(db: Database, now: dt.datetime) -> list[Question]:
                                district=question.district)
         escalated.append(question)
     return escalated
+
+
+# Thanks, greetings, "ok" (folded): never a question, and never a replacement for one.
+SMALL_TALK = frozenset({
+    "cam on", "cam on nhieu", "cam on a", "cam on chi", "cam on anh", "thanks", "thank you",
+    "ok", "oke", "okie", "okay", "vang", "da", "da vang", "u", "hello", "hi", "chao",
+    "xin chao", "chao ban", "alo", "uh", "um", "dc", "duoc", "duoc roi", "ok a", "vang a", "da a",
+})
+
+
+def is_small_talk(text: str | None) -> bool:
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
+    return key in SMALL_TALK or not key

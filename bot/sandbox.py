@@ -4,11 +4,19 @@ The production application runs on the in-process Bot API emulator with a real S
 and the real job queue. Interactive on a terminal; scripted when stdin is a pipe:
 
     printf '/start\\n#1\\n' | python -m bot sandbox --fresh
+
+Commands of the sandbox itself (everything else goes to the bot): `#N` presses the N-th button
+shown last, `#M.K` the K-th button of message ✉M (an older one), `/as NAME` switches persona,
+`/clock` shows the sandbox time and `/clock +1d` (+2h, +30m, +1w, or combined: +1d2h) moves it
+forward and runs the reminders and deadlines now due, `!sticker` `!photo` `!contact`
+`!location` send such a message, `/quit` leaves. The chat history is kept beside the database
+(`sandbox.history.json`), so old buttons still work after a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import re
 import sys
@@ -17,24 +25,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.application import build_application, start_services
+from bot.clock import ShiftedClock
 from bot.config import Settings
+from bot.emulator import snapshot
 from bot.emulator.records import MessageRecord
 from bot.emulator.request import EmulatorRequest
 from bot.emulator.server import BotAPIServer
 from bot.emulator.testkit import Testkit, TestUser
+from bot.scheduling import run_ticks
 
 SANDBOX_ADMIN_ID = 1_000_001
 DEFAULT_PERSONA = "Lan"
 
 BANNER = """\
 🧪 Hộp thử (sandbox) — ngoại tuyến: bạn đang trò chuyện với bot thật, nhưng không có gì được
-gửi lên Telegram. Gõ tin nhắn như trong Telegram; bấm nút bằng #số (ví dụ #2). Đổi người dùng:
-/as TÊN (ví dụ /as Hoa, /as admin). Gửi thử: !sticker !photo !contact !location. Thoát: /quit.
+gửi lên Telegram. Gõ tin nhắn như trong Telegram; bấm nút bằng #số (ví dụ #2), nút của một
+tin nhắn cũ ✉12 bằng #12.3. Đổi người dùng: /as TÊN (ví dụ /as Hoa, /as admin). Dời giờ:
+/clock +1d (+2h, +30m, +1w). Gửi thử: !sticker !photo !contact !location. Thoát: /quit.
 Sandbox — offline: you are chatting with the real bot; nothing reaches Telegram. Type as in
-Telegram; press buttons with #number (e.g. #2). Switch persona: /as NAME (/as admin is an
-administrator). Try: !sticker !photo !contact !location. Quit: /quit."""
+Telegram; press buttons with #number (e.g. #2), a button of an older message ✉12 with #12.3.
+Switch persona: /as NAME (/as admin is an administrator). Move time: /clock +1d (+2h, +30m,
++1w). Try: !sticker !photo !contact !location. Quit: /quit."""
 
 _TAGS = re.compile(r"<[^>]+>")
+_STEP = re.compile(r"(\d+)\s*([wdhm])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+MAX_CLOCK_STEP = dt.timedelta(days=400)
+
+
+def clock_step(text: str) -> dt.timedelta | None:
+    """'+1d', '+2h30m', '+1w' → a forward step; None if unreadable (or not forward)."""
+    text = text.strip().lower()
+    if not text.startswith("+"):
+        return None
+    rest = text[1:].replace(" ", "")
+    steps = _STEP.findall(rest)
+    if not steps or "".join(n + u for n, u in steps) != rest:
+        return None
+    step = sum((dt.timedelta(**{_UNITS[unit]: int(n)}) for n, unit in steps), dt.timedelta())
+    return step if dt.timedelta() < step <= MAX_CLOCK_STEP else None
 
 
 def persona_id(name: str) -> int:
@@ -66,15 +95,22 @@ def render(message: MessageRecord, colour: bool) -> str:
     return "\n".join(parts)
 
 
+# What "#N" presses: an inline button of one message, or a reply-keyboard button.
+Target = tuple[str, int, int, str]  # ("inline", message_id, position, label) | ("reply", 0, 0, label)
+
+
 @dataclass
 class Sandbox:
     kit: Testkit
     colour: bool
     out: object = sys.stdout
+    # Real time that /clock moves forward (tests pass their FakeClock).
+    clock: ShiftedClock = field(default_factory=lambda: ShiftedClock(dt.datetime.now(dt.UTC)))
+    history: Path | None = None  # where the chat history is kept between runs
     personas: dict[str, TestUser] = field(default_factory=dict)
     current: str = DEFAULT_PERSONA
     _seen: dict[tuple[int, int], int] = field(default_factory=dict)
-    _numbered: list[str] = field(default_factory=list)
+    _numbered: list[Target] = field(default_factory=list)
 
     def persona(self, name: str) -> TestUser:
         key = name.lower()
@@ -90,6 +126,19 @@ class Sandbox:
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
+
+    def mark_all_seen(self) -> None:
+        """After a restart: the restored history is not printed again."""
+        for chat in self.kit.server.chats.values():
+            for message in chat.messages.values():
+                if message.from_bot:
+                    self._seen[(chat.id, message.message_id)] = (
+                        -1 if message.deleted else message.edit_count)
+
+    def save(self) -> None:
+        if self.history is not None:
+            snapshot.save(self.kit.server, self.history,
+                          {"clock_offset": self.clock.offset.total_seconds()})
 
     def show_new(self) -> None:
         """Print every bot message that appeared or changed since last time, in any chat."""
@@ -112,17 +161,57 @@ class Sandbox:
                 mark = "" if first_time else "✎ "
                 body = render(message, self.colour).replace("\n", "\n   ")
                 self.print(f"🤖 {where}{mark}{body}")
+                if (chat.id == self.me.chat_id and message.inline_keyboard
+                        and message.message_id != self.me.keyboard_message_id()):
+                    # An older message's buttons (edited, say) stay pressable as #M.K.
+                    self.print("   " + " ".join(
+                        f"[#{message.message_id}.{i} {label}]"
+                        for i, label in enumerate(message.buttons, 1)))
         self._show_buttons()
 
     def _show_buttons(self) -> None:
         me = self.me
         inline, reply = me.buttons, me.reply_buttons
-        self._numbered = list(inline) + list(reply)
+        message_id = me.keyboard_message_id()
+        self._numbered = [("inline", message_id or 0, i, label)
+                          for i, label in enumerate(inline, 1)]
+        self._numbered += [("reply", 0, 0, label) for label in reply]
         if inline:
-            self.print("   " + " ".join(f"[#{i} {label}]" for i, label in enumerate(inline, 1)))
+            self.print("   " + " ".join(f"[#{i} {label}]" for i, label in enumerate(inline, 1))
+                       + f"  ✉{message_id}")
         if reply:
             start = len(inline) + 1
             self.print("   ⌨ " + " ".join(f"[#{i} {label}]" for i, label in enumerate(reply, start)))
+
+    def _show_answer(self, answer: dict | None) -> None:
+        """What Telegram shows after a press: a toast at the top, or an alert with OK."""
+        if not answer or not answer.get("text"):
+            return
+        if answer.get("show_alert"):
+            self.print(f"🔔 ┃ {answer['text']} ┃ [OK]")
+        else:
+            self.print(f"💬 {answer['text']}")
+
+    async def _press(self, target: Target) -> None:
+        kind, message_id, position, label = target
+        if kind == "reply":
+            await self.me.press_reply(label)
+        else:
+            self._show_answer(await self.me.press_at(message_id, position))
+
+    async def _move_clock(self, line: str) -> None:
+        argument = line[len("/clock"):].strip()
+        if argument:
+            step = clock_step(argument)
+            if step is None:
+                self.print("⚠️  /clock +1d · +2h · +30m · +1w (chỉ tiến / forward only)")
+                return
+            self.clock.advance(seconds=step.total_seconds())
+            await run_ticks(self.kit.application)  # reminders and deadlines now due
+            await self.kit.settle()
+        shown = self.kit.application.services.i18n("vi").datetime(self.clock.now())
+        self.print(f"🕒 {shown} (giờ hộp thử / sandbox time)")
+        self.show_new()
 
     async def handle(self, line: str) -> bool:
         """One input line; False means quit."""
@@ -137,6 +226,10 @@ class Sandbox:
             self.print(f"👤 {self.me.user.first_name} (id {self.me.id})")
             self._show_buttons()
             return True
+        if line == "/clock" or line.startswith("/clock "):
+            await self._move_clock(line)
+            self.save()
+            return True
         me = self.me
         try:
             if re.fullmatch(r"#\d+", line):
@@ -144,7 +237,9 @@ class Sandbox:
                 if not 0 <= index < len(self._numbered):
                     self.print("⚠️  Không có nút này / no such button")
                     return True
-                await me.press(self._numbered[index])
+                await self._press(self._numbered[index])
+            elif match := re.fullmatch(r"#(\d+)\.(\d+)", line):
+                self._show_answer(await me.press_at(int(match[1]), int(match[2])))
             elif line == "!sticker":
                 await me.send_sticker()
             elif line == "!photo":
@@ -162,19 +257,39 @@ class Sandbox:
             self.print(f"⚠️  lỗi / error: {type(self.kit.errors[-1]).__name__}")
             self.kit.errors.clear()
         self.show_new()
+        self.save()
         return True
+
+
+def history_path(database: Path) -> Path:
+    return database.with_name(database.stem + ".history.json")
 
 
 async def _run(settings: Settings, interactive: bool) -> int:
     server = BotAPIServer()
-    application = build_application(settings, request=EmulatorRequest(server), rate_limit=False)
+    history = history_path(settings.database_path)
+    state = snapshot.restore(server, history)
+    restored = state is not None
+    # The sandbox clock is where /clock left it in the last run.
+    offset = dt.timedelta(seconds=float((state or {}).get("clock_offset", 0)))
+    clock = ShiftedClock(dt.datetime.now(dt.UTC) + offset)
+    server.clock = clock
+    application = build_application(settings, request=EmulatorRequest(server), clock=clock,
+                                    rate_limit=False)
     await application.initialize()
     await start_services(application)
     await application.start()
-    sandbox = Sandbox(Testkit(server, application), colour=interactive and sys.stdout.isatty())
+    sandbox = Sandbox(Testkit(server, application), colour=interactive and sys.stdout.isatty(),
+                      clock=clock, history=history)
     sandbox.persona("admin")
     sandbox.print(BANNER)
+    if restored:
+        sandbox.mark_all_seen()
+        sandbox.print("↺ Lịch sử trò chuyện được giữ từ lần trước / chat history restored "
+                      "(--fresh: start over)")
     sandbox.print(f"👤 {sandbox.me.user.first_name} (id {sandbox.me.id})")
+    if restored:
+        sandbox._show_buttons()
     loop = asyncio.get_running_loop()
     try:
         while True:
@@ -190,6 +305,7 @@ async def _run(settings: Settings, interactive: bool) -> int:
     except (EOFError, KeyboardInterrupt):
         pass
     finally:
+        sandbox.save()
         await application.stop()
         await application.shutdown()
     return 0
@@ -200,6 +316,7 @@ def run_sandbox(settings: Settings, database: str, fresh: bool = False) -> int:
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        history_path(path).unlink(missing_ok=True)
     settings = settings.with_overrides(
         bot_token=None,
         database_path=path,

@@ -39,6 +39,23 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     return text if len(text) <= limit else text[: max(0, limit - len(ellipsis))] + ellipsis
 
 
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """At most `limit` characters, cut between words ("Tập huấn quyền trẻ em…"), never
+    leaving a fragment of a word; a single word longer than the limit is cut as a last
+    resort."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = max(1, limit - len(ellipsis))
+    cut = text[: room + 1]
+    if cut[-1:].isspace() or len(cut) <= room:
+        kept = cut.rstrip()
+    else:
+        space = cut.rfind(" ")
+        kept = cut[:space] if space > 0 else text[:room]
+    return kept.rstrip(" ,;:-–·") + ellipsis
+
+
 def join_within(parts: list[str], limit: int, separator: str = "\n", newest_last: bool = False,
                 more: str = "…") -> str:
     """Join whole parts up to `limit` characters, never cutting one (an HTML tag or entity

@@ -1,8 +1,8 @@
 """Approving sign-ups, and the administrators' commands for people.
 
-/pending, /users [role] [district], /promote ID ROLE, /move ID DISTRICT [WARD],
+/pending, /users [role] [group], /promote ID ROLE, /move ID UNIT, /scope ID UNITS…,
 /deactivate ID, /planapprover ID on|off, /invite ROLE UNIT (a one-time sign-up link and its
-QR code). Every button and command re-checks the actor's role and district.
+QR code). Every button and command re-checks the actor's role and scope.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, invites, keyboards, menu, people
+from bot import callbacks, invites, keyboards, menu, people, scope, staff_copies
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from bot.messaging import notify
+from bot.messaging import edit_markup_quietly, notify
 from bot.text import join_within, whole_number
 from storage import audit, users
+from storage.alert_copies import AlertCopy
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,22 @@ def describe(person: User, translate: Translator, areas) -> str:
         id=person.telegram_id,
         role=_(ROLE_LABELS[role]),
         status=_(STATUS_LABELS[person.status]),
-        place=areas.place(person.ward, _.language) if person.ward
-        else areas.district_name(person.district, _.language),
+        place=place_of(person, _, areas),
     )
     if role in ("collaborator", "staff", "admin"):
         text += "\n" + contact_line(person, _)
+    if person.is_staff and not person.is_admin:
+        text += "\n" + _("Covers: {scope}", scope=areas.scope_label(person.scope, _.language))
     if person.approves_plans and person.is_staff:
         text += "\n" + _("📋 Approves support plans")
     return text
+
+
+def place_of(person: User, translate: Translator, areas) -> str:
+    if person.ward:
+        return areas.place(person.ward, translate.language)
+    _ = translate
+    return _("ward/commune not given")
 
 
 def _decision_keyboard(translate: Translator, applicant_id: int):
@@ -75,16 +84,38 @@ def _decision_keyboard(translate: Translator, applicant_id: int):
     ]])
 
 
+APPROVED = N_("✅ Approved")
+REJECTED = N_("❌ Rejected")
+DECIDED_BY = N_("{outcome} by {name}.")
+
+
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
     for approver in await people.approvers_for(context.db, applicant):
         _ = i18n(approver.language)
-        await notify(
+        sent = await notify(
             context, approver.telegram_id,
             _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
             reply_markup=_decision_keyboard(_, applicant.telegram_id),
         )
+        # Every approver's copy is edited once someone decides (staff_copies).
+        await staff_copies.remember(context.db, "signup", applicant.telegram_id, sent,
+                                    approver.language, context.now)
+
+
+async def _sync_decided(context: BotContext, applicant: User, outcome_line, pressed) -> None:
+    """Every copy of the sign-up now says how it was decided, with no buttons left."""
+    areas = context.services.areas
+
+    async def render(copy: AlertCopy):
+        theirs = context.services.i18n(copy.language)
+        return describe(applicant, theirs, areas) + "\n\n" + outcome_line(theirs), None
+
+    extra = [AlertCopy("signup", applicant.telegram_id, pressed.chat.id, pressed.message_id,
+                       context.translate.language, "new", None)]
+    await staff_copies.sync(context.bot, context.db, "signup", applicant.telegram_id, render,
+                            context.now, extra=extra, final=True)
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
@@ -99,20 +130,22 @@ async def on_decision(update: Update, context: BotContext) -> None:
     try:
         decision = await people.decide(context.db, context.user, applicant_id, approve, context.now)
     except people.PermissionDenied:
-        await query.answer(_("Only administrators, or staff of the same district, can decide "
+        await query.answer(_("Only administrators, or staff of the same ward or commune, can decide "
                              "on this sign-up."), show_alert=True)
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await edit_markup_quietly(context.bot, query.message.chat.id, query.message.message_id)
         return
     await query.answer()
     applicant = decision.applicant
-    outcome = _("✅ Approved") if approve else _("❌ Rejected")
-    await query.edit_message_text(
-        describe(applicant, _, context.services.areas) + "\n\n"
-        + _("{outcome} by {name}.", outcome=outcome, name=context.user.display_name)
-    )
+    decider = context.user.display_name
+
+    def outcome_line(theirs: Translator) -> str:
+        outcome = theirs(APPROVED if approve else REJECTED)
+        return theirs(DECIDED_BY, outcome=outcome, name=decider)
+
+    await _sync_decided(context, applicant, outcome_line, query.message)
     theirs = context.services.i18n(applicant.language)
     if approve:
         text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
@@ -130,7 +163,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
     if not user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
-    waiting = await users.pending(context.db, None if user.is_admin else user.district)
+    waiting = await users.pending(context.db, scope.units_of(user))
     waiting = [p for p in waiting if people.can_decide(user, p)]
     await audit.record(context.db, user.telegram_id, "view_pending", "user", None, context.now,
                        shown=len(waiting[:20]))
@@ -138,10 +171,12 @@ async def pending_command(update: Update, context: BotContext) -> None:
         await update.message.reply_text(_("No sign-ups are waiting."))
         return
     for person in waiting[:20]:
-        await update.message.reply_text(
+        sent = await update.message.reply_text(
             describe(person, _, context.services.areas),
             reply_markup=_decision_keyboard(_, person.telegram_id),
         )
+        await staff_copies.remember(context.db, "signup", person.telegram_id, sent,
+                                    _.language, context.now, variant="pending")
 
 
 async def users_command(update: Update, context: BotContext) -> None:
@@ -150,14 +185,16 @@ async def users_command(update: Update, context: BotContext) -> None:
     if not user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
+    areas = context.services.areas
     role = next((a for a in context.args if a in users.ROLES), None)
-    district = next((a.upper() for a in context.args if context.services.areas.district(a.upper())),
-                    None)
-    if not user.is_admin:
-        district = user.district  # staff see their own district only
-    people_found = await users.listing(context.db, role=role, district=district, limit=50)
+    group = next((a.upper() for a in context.args if areas.group(a.upper())), None)
+    wards = areas.scope_units(group) if group else None
+    covered = scope.units_of(user)
+    if covered is not None:  # staff see the people of their own units only
+        wards = covered & wards if wards is not None else covered
+    people_found = await users.listing(context.db, role=role, wards=wards, limit=50)
     await audit.record(context.db, user.telegram_id, "view_people", "user", None, context.now,
-                       role=role, district=district, shown=len(people_found))
+                       role=role, group=group, shown=len(people_found))
     if not people_found:
         await update.message.reply_text(_("Nobody matches."))
         return
@@ -186,13 +223,32 @@ async def promote_command(update: Update, context: BotContext) -> None:
 async def move_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
-    district = context.args[1].upper() if len(context.args) > 1 else None
-    ward = context.args[2].upper() if len(context.args) > 2 else None
-    if target is None or district is None:
-        await update.message.reply_text(_("Usage: /move ID DISTRICT [WARD], e.g. /move 123 Q8 Q8-P05"))
+    areas = context.services.areas
+    typed = " ".join(context.args[1:])
+    ward = typed if areas.unit(typed) else None
+    if ward is None and typed:
+        match = areas.find(typed)  # a name, today's or old: "Chánh Hưng", "p4 q8"
+        ward = match.unit if match is not None else None
+    if target is None or not typed:
+        await update.message.reply_text(_("Usage: /move ID UNIT — the ward or commune's code or "
+                                          "name, e.g. /move 123 27418 or /move 123 Chánh Hưng"))
         return
     await _admin_change(update, context, people.move(
-        context.db, context.services.areas, context.user, target, district, ward, context.now))
+        context.db, areas, context.user, target, ward or typed, context.now))
+
+
+async def scope_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    if target is None or len(context.args) < 2:
+        codes = ", ".join(group.code for group in context.services.areas.groups())
+        await update.message.reply_text(_(
+            "Usage: /scope ID UNITS — what a staff member covers: unit codes (27418), programme "
+            "areas ({codes}) or “all”, e.g. /scope 123 27418 27424", codes=codes))
+        return
+    await _admin_change(update, context, people.set_scope(
+        context.db, context.services.areas, context.user, target, " ".join(context.args[1:]),
+        context.now))
 
 
 async def deactivate_command(update: Update, context: BotContext) -> None:
@@ -216,7 +272,7 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         await update.message.reply_text(_("No such person. They must have started the bot first."))
         return
     except ValueError:
-        await update.message.reply_text(_("Unknown district or ward code."))
+        await update.message.reply_text(_("Unknown ward, commune or programme area."))
         return
     await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
     await publish_for_user(context.bot, context.services.i18n, person)
@@ -226,9 +282,7 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         text = N_("Your account was updated: {role}, {place}. Your menu is below.")
         await notify(context, person.telegram_id,
                      theirs(text, role=theirs(ROLE_LABELS[person.role]),
-                            place=context.services.areas.place(person.ward, theirs.language)
-                            if person.ward else context.services.areas.district_name(
-                                person.district, theirs.language)),
+                            place=place_of(person, theirs, context.services.areas)),
                      reply_markup=menu.keyboard(person.menu_role, theirs))
 
 
@@ -257,26 +311,28 @@ async def invite_command(update: Update, context: BotContext) -> None:
     """/invite ROLE UNIT: a one-time link and QR code that signs a person up, pre-approved."""
     _ = context.translate
     role = context.args[0].lower() if context.args else None
-    unit = context.args[1] if len(context.args) > 1 else None
+    typed = " ".join(context.args[1:])
     if not context.user.is_admin:
         await update.message.reply_text(_("Only administrators can do this."))
         return
-    if role not in invites.ROLES or unit is None:
-        await update.message.reply_text(_("Usage: /invite ROLE UNIT — ROLE is collaborator or "
-                                          "staff; UNIT a ward code (e.g. Q8-P05) or, for staff, "
-                                          "a district (Q8)."))
+    if role not in invites.ROLES or not typed:
+        codes = ", ".join(group.code for group in context.services.areas.groups())
+        await update.message.reply_text(_(
+            "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
+            "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
+            "area ({codes}) or “all”.", codes=codes))
         return
+    areas = context.services.areas
     try:
-        made = await invites.create(context.db, context.services.areas, context.user, role,
-                                    unit, context.now)
+        made, target = await invites.create(context.db, areas, context.user, role, typed,
+                                            context.now)
     except ValueError:
-        await update.message.reply_text(_("Unknown district or ward code."))
+        await update.message.reply_text(_(
+            "I do not know that place as one ward or commune. Please type its code or its "
+            "name, e.g. 27418 or Chánh Hưng."))
         return
     url = invites.link(context.bot.username, made.payload)
-    areas = context.services.areas
-    ward = areas.ward(unit.upper())
-    place = areas.place(ward.code, _.language) if ward else areas.district_name(unit.upper(),
-                                                                                 _.language)
+    place = invites.place_label(areas, target.ward, target.scope, _.language)
     await context.bot.send_photo(
         update.effective_chat.id, invites.qr_png(url), protect_content=True,
         caption=_("🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
@@ -292,6 +348,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("users", users_command, filters=private))
     application.add_handler(CommandHandler("promote", promote_command))
     application.add_handler(CommandHandler("move", move_command))
+    application.add_handler(CommandHandler("scope", scope_command))
     application.add_handler(CommandHandler("deactivate", deactivate_command))
     application.add_handler(CommandHandler("planapprover", plan_approver_command))
     # An invite is as good as an approval: only in a private chat with an administrator.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -27,15 +26,17 @@ from telegram.ext import (
 )
 
 from bot import audience as audiences
-from bot import callbacks, delivery, keyboards, menu
+from bot import callbacks, delivery, keyboards, menu, scope
 from bot.audience import Audience
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
 from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
 from bot.events import addressing, dates
+from bot.events import texts as event_texts
 from bot.events.model import KIND_ICONS, Event
 from bot.i18n import N_, Html, Translator
+from bot.messaging import edit_quietly
 from bot.people import PermissionDenied
 from bot.text import join_within
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
@@ -47,12 +48,9 @@ NS = "bcc"  # the conversation's buttons; "bc" (progress.NS) are the global cont
 DRAFT = "broadcast_draft"
 PRIVATE = filters.ChatType.PRIVATE
 MAX_AHEAD = dt.timedelta(days=90)
-WHEN_PATTERN = re.compile(
-    r"^\s*(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?\s+(\d{1,2})\s*[:hg]\s*(\d{2})\s*$", re.I
-)
 
 ROLE_LABELS = {
-    "public": N_("Parents"),
+    "public": N_("Parents and public"),
     "collaborator": N_("Collaborators"),
     "staff": N_("Staff"),
 }
@@ -67,10 +65,30 @@ def _draft(context: BotContext) -> dict:
     return context.user_data.setdefault(DRAFT, {})
 
 
-def _content(draft: dict) -> Content:
-    texts = {"vi": draft.get("vi") or ""}
+def sender_line(_: Translator, context: BotContext) -> str:
+    """'📣 Từ: Ban quản lý dự án' above every announcement, so people know who writes."""
+    user = context.user
+    if user.is_admin or not user.scope:
+        return _("📣 From: the programme's management board")
+    return _("📣 From: the staff of {place}",
+             place=context.services.areas.scope_label(user.scope, _.language))
+
+
+def _with_sender(context: BotContext, language: str, body: str) -> str:
+    head = html.escape(sender_line(context.services.i18n(language), context), quote=False)
+    return f"{head}\n\n{body}" if body else head
+
+
+def _room(context: BotContext, draft: dict) -> int:
+    """Characters left for the message once the sender line is added."""
+    limit = CAPTION_LIMIT if draft.get("media") else TEXT_LIMIT
+    return limit - len(_with_sender(context, "vi", ""))
+
+
+def _content(context: BotContext, draft: dict) -> Content:
+    texts = {"vi": _with_sender(context, "vi", draft.get("vi") or "")}
     if draft.get("en"):
-        texts["en"] = draft["en"]
+        texts["en"] = _with_sender(context, "en", draft["en"])
     return Content(texts=texts, media=draft.get("media"), file_id=draft.get("file_id"))
 
 
@@ -107,7 +125,7 @@ def _kind(draft: dict) -> str:
 
 async def _allowed(update: Update, context: BotContext) -> bool:
     if context.user is not None and context.user.is_staff and (
-        context.user.is_admin or context.user.district
+        context.user.is_admin or scope.units_of(context.user)
     ):
         return True
     _ = context.translate
@@ -124,11 +142,10 @@ async def start(update: Update, context: BotContext) -> int:
     if not await _allowed(update, context):
         return ConversationHandler.END
     _ = context.translate
-    user = context.user
-    context.user_data[DRAFT] = {
-        "roles": ["public"],
-        "districts": [] if user.is_admin else [user.district],
+    draft = context.user_data[DRAFT] = {
+        "districts": [],  # staff are confined to their units by audience.limit_for
     }
+    draft["roles"] = await _default_roles(context, draft)
     await update.effective_message.reply_text(
         _("📣 <b>New announcement</b>\nSend me the message in Vietnamese: a text (bold, italic "
           "and links are kept), or a photo or document with a caption.\n/cancel to stop.")
@@ -136,10 +153,34 @@ async def start(update: Update, context: BotContext) -> int:
     return COMPOSE
 
 
+async def _default_roles(context: BotContext, draft: dict) -> list[str]:
+    """Parents and collaborators who can be reached; staff only when nobody else can be;
+    never a default that reaches nobody while someone could be reached."""
+    counts = await _role_counts(context, draft)
+    people = [role for role in ("public", "collaborator") if counts[role]]
+    if people:
+        return people
+    return ["staff"] if counts["staff"] else ["public"]
+
+
+async def _too_long(update: Update, context: BotContext, draft: dict, text: str) -> bool:
+    room = _room(context, draft)
+    if len(text) <= room:
+        return False
+    _ = context.translate
+    await update.message.reply_text(
+        _("That is too long: at most {limit} characters here. Please shorten it.",
+          limit=_.number(room)))
+    return True
+
+
 async def compose_text(update: Update, context: BotContext) -> int:
     message = update.message
     draft = _draft(context)
-    draft.update(media=None, file_id=None, vi=message.text_html)
+    draft.update(media=None, file_id=None)
+    if await _too_long(update, context, draft, message.text):
+        return COMPOSE
+    draft["vi"] = message.text_html
     return await _ask_english(update, context)
 
 
@@ -150,6 +191,8 @@ async def compose_media(update: Update, context: BotContext) -> int:
         draft.update(media="photo", file_id=message.photo[-1].file_id)
     else:
         draft.update(media="document", file_id=message.document.file_id)
+    if await _too_long(update, context, draft, message.caption or ""):
+        return COMPOSE
     draft["vi"] = message.caption_html or ""
     return await _ask_english(update, context)
 
@@ -157,23 +200,18 @@ async def compose_media(update: Update, context: BotContext) -> int:
 async def _ask_english(update: Update, context: BotContext) -> int:
     _ = context.translate
     draft = _draft(context)
-    limit = CAPTION_LIMIT if draft.get("media") else TEXT_LIMIT
     await update.message.reply_text(
         _("Got it. Would you add an English version for people who use the bot in English? "
-          "Send the English text (at most {limit} characters), or tap Skip.", limit=limit),
+          "Send the English text (at most {limit} characters), or tap Skip.",
+          limit=_.number(_room(context, draft))),
         reply_markup=keyboards.inline([[(_("Skip ›"), callbacks.encode(NS, "skipen"))]]),
     )
     return ENGLISH
 
 
 async def english_text(update: Update, context: BotContext) -> int:
-    _ = context.translate
     draft = _draft(context)
-    limit = CAPTION_LIMIT if draft.get("media") else TEXT_LIMIT
-    if len(update.message.text) > limit:
-        await update.message.reply_text(
-            _("That is too long: at most {limit} characters here. Please shorten it.",
-              limit=limit))
+    if await _too_long(update, context, draft, update.message.text):
         return ENGLISH
     draft["en"] = update.message.text_html
     await _show_audience(update, context)
@@ -193,21 +231,20 @@ async def skip_english(update: Update, context: BotContext) -> int:
 def audience_summary(
     _: Translator, context: BotContext, audience: Audience, event: Event | None = None
 ) -> Html:
-    """'Parents · District 8 · all wards · all languages', plus the event's line if any.
-    An event of a staff member's own district stands for the place (no district line)."""
+    """'Parents · Khu vực Quận 8 cũ · all wards · all languages', plus the event's line if
+    any. An event of a staff member's own units stands for the place (no place line)."""
     areas = context.services.areas
     roles = ", ".join(_(ROLE_LABELS[r]) for r in audiences.ROLES if r in audience.roles)
     parts = [roles]
-    wards = ", ".join(areas.ward_name(code, _.language) for code in sorted(audience.wards))
-    if audience.districts or audience.event_id is None:
-        if audience.districts:
-            places = ", ".join(areas.district_name(code, _.language)
-                               for code in sorted(audience.districts))
-        else:
-            places = _("all districts")
+    wards = ", ".join(areas.unit_name(code, _.language) for code in sorted(audience.wards))
+    if audience.districts:
+        places = ", ".join(areas.group_name(code, _.language)
+                           for code in sorted(audience.districts))
         parts.append(places + " · " + (wards or _("all wards")))
     elif wards:
         parts.append(wards)
+    elif audience.event_id is None:
+        parts.append(_("the whole programme"))
     parts.append(_(LANGUAGE_LABELS[audience.language]))
     text = html.escape(" · ".join(parts), quote=False)
     if audience.event_id is not None:
@@ -230,12 +267,21 @@ async def _count(context: BotContext, draft: dict) -> int:
     return await audiences.count(context.db, reach, _kind(draft))
 
 
-def _short(title: str, limit: int = 30) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+async def _count_with(context: BotContext, draft: dict, **changes) -> int:
+    """How many the audience would reach with one choice changed (the figure on a button)."""
+    try:
+        return await _count(context, {**draft, **changes})
+    except PermissionDenied:
+        return 0
 
 
-def _mark(on: bool, label: str) -> str:
-    return f"{'✅' if on else '▫️'} {label}"
+async def _role_counts(context: BotContext, draft: dict) -> dict[str, int]:
+    return {role: await _count_with(context, draft, roles=[role]) for role in audiences.ROLES}
+
+
+def _mark(on: bool, label: str, count: int | None = None, _: Translator | None = None) -> str:
+    figure = f" ({_.number(count)})" if count is not None and _ is not None else ""
+    return f"{'✅' if on else '▫️'} {label}{figure}"
 
 
 async def _show_audience(update: Update, context: BotContext, edit: bool = False) -> None:
@@ -252,17 +298,22 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
     count = await audiences.count(context.db, reach, _kind(draft))
     rows: list[list[tuple[str, str]]] = []
     if not draft.get("urgent"):
-        rows.append([(_mark(role in chosen.roles, _(ROLE_LABELS[role])),
+        # Beside each group: how many of its people the rest of the choice reaches.
+        role_counts = await _role_counts(context, draft)
+        rows.append([(_mark(role in chosen.roles, _(ROLE_LABELS[role]), role_counts[role], _),
                       callbacks.encode(NS, "role", role)) for role in audiences.ROLES])
     if user.is_admin:
-        districts = context.services.areas.districts()
-        rows.append([(_mark(not chosen.districts, _("All districts")),
+        districts = context.services.areas.groups()
+        everywhere = await _count_with(context, draft, districts=[], wards=[])
+        rows.append([(_mark(not chosen.districts, _("Whole programme"), everywhere, _),
                       callbacks.encode(NS, "dist", "all"))]
-                    + [(_mark(d.code in chosen.districts, d.name(_.language)),
+                    + [(_mark(d.code in chosen.districts, d.name(_.language),
+                              await _count_with(context, draft, districts=[d.code], wards=[]),
+                              _),
                         callbacks.encode(NS, "dist", d.code)) for d in districts])
-    if len(chosen.districts) == 1:
+    if len(chosen.districts) == 1 or not user.is_admin:
         label = _("🏘 Wards: all") if not chosen.wards else _(
-            "🏘 Wards: {count} chosen", count=len(chosen.wards))
+            "🏘 Wards: {count} chosen", count=_.number(len(chosen.wards)))
         rows.append([(label, callbacks.encode(NS, "wards"))])
     rows.append([(_("🌐 Language: {language}", language=_(LANGUAGE_LABELS[chosen.language])),
                   callbacks.encode(NS, "lang"))])
@@ -270,7 +321,8 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
         rows.append([(_("📅 Only people registered for an event"),
                       callbacks.encode(NS, "evs", 0))])
     else:
-        rows.append([(_mark(True, f"📅 {_short(event.title)}"), callbacks.encode(NS, "evoff"))])
+        rows.append([(_mark(True, f"📅 {event_texts.button_label(_, event)}"),
+                      callbacks.encode(NS, "evoff"))])
         rows.append([(_mark(chosen.event_waiting, _("⏳ Include the waiting list")),
                       callbacks.encode(NS, "evw"))])
     rows.append([(_mark(bool(draft.get("urgent")), _("🚨 Urgent notice to staff")),
@@ -287,12 +339,14 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
         lines.append(_("Urgent notices go to staff only, also to those who turned "
                        "announcements off. Use them for real emergencies."))
     if not user.is_admin:
-        lines.append(_("You can reach people of your district only."))
+        lines.append(_("You can reach people of your own wards and communes only."))
     text = "\n".join(lines)
     markup = keyboards.inline(rows)
     if edit and update.callback_query is not None:
         try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            # One picker, edited in place: pressing the only ticked group changes nothing,
+            # and "not modified" is no reason to post a second picker.
+            await edit_quietly(update.callback_query, text, markup)
             return
         except TelegramError:
             pass  # e.g. the message was a photo: send a fresh one
@@ -316,7 +370,7 @@ async def audience_button(update: Update, context: BotContext) -> int:
         areas = context.services.areas
         if value == "all":
             draft["districts"] = []
-        elif areas.district(value) is not None:
+        elif areas.group(value) is not None:
             districts = set(draft.get("districts") or []) ^ {value}
             draft["districts"] = sorted(districts)
         draft["wards"] = []
@@ -341,7 +395,7 @@ async def audience_button(update: Update, context: BotContext) -> int:
 async def _still_sender(update: Update, context: BotContext) -> bool:
     """Role re-checked on every press: someone demoted mid-way can no longer choose."""
     user = context.user
-    if user is not None and user.is_staff and (user.is_admin or user.district):
+    if user is not None and user.is_staff and (user.is_admin or scope.units_of(user)):
         return True
     _ = context.translate
     await update.callback_query.answer(_("Only staff can send announcements."),
@@ -372,8 +426,8 @@ async def _show_event_page(update: Update, context: BotContext, page: int) -> in
     rows: list[list[tuple[str, str]]] = []
     for event in found:
         going = (await event_store.counts(context.db, event.id)).going
-        day = _.local(event.starts_at).strftime("%d/%m")
-        label = f"{KIND_ICONS.get(event.kind, '📅')} {day} · {_short(event.title)} ({going})"
+        label = (f"{KIND_ICONS.get(event.kind, '📅')} {event_texts.button_label(_, event)} "
+                 f"({_.number(going)})")
         rows.append([(label, callbacks.encode(NS, "ev", event.id))])
     rows.append(keyboards.pager(NS, "evs", page, has_next, _("‹ Previous"), _("Next ›")))
     rows.append([(_("‹ Back"), callbacks.encode(NS, "evback"))])
@@ -385,7 +439,7 @@ async def _show_event_page(update: Update, context: BotContext, page: int) -> in
         lines.append(_("There is no upcoming event (or one of the past 7 days) with "
                        "registrations that you can choose."))
     if not user.is_admin:
-        lines.append(_("You see the events of your district and programme-wide ones."))
+        lines.append(_("You see the events of your wards and communes and programme-wide ones."))
     await update.callback_query.edit_message_text("\n".join(lines),
                                                   reply_markup=keyboards.inline(rows))
     return EVENTS
@@ -400,7 +454,7 @@ async def choose_event(update: Update, context: BotContext) -> int:
     event = await addressing.find(context.db, context.user, data.int_arg(0) if data else None,
                                   context.now)
     if event is None:  # forged, another district's, cancelled or long past: change nothing
-        await query.answer(_("You cannot choose this event: it is outside your district, "
+        await query.answer(_("You cannot choose this event: it is outside your wards and communes, "
                              "cancelled, or ended more than 7 days ago."), show_alert=True)
         return EVENTS
     await query.answer()
@@ -422,12 +476,11 @@ async def events_back(update: Update, context: BotContext) -> int:
 async def _show_wards(update: Update, context: BotContext) -> int:
     _ = context.translate
     draft = _draft(context)
-    districts = draft.get("districts") or []
-    if len(districts) != 1:
+    wards = _offered_wards(context, draft)
+    if not wards:
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     chosen = set(draft.get("wards") or [])
-    wards = context.services.areas.wards(districts[0])
     buttons = [(_mark(w.code in chosen, w.name(_.language)), callbacks.encode(NS, "ward", w.code))
                for w in wards]
     rows = keyboards.columns(buttons, 3)
@@ -449,13 +502,21 @@ async def ward_button(update: Update, context: BotContext) -> int:
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     code = data.arg(0)
-    districts = draft.get("districts") or []
-    ward = context.services.areas.ward(code)
     if code == "all":
         draft["wards"] = []
-    elif ward is not None and len(districts) == 1 and ward.district == districts[0]:
+    elif code in {ward.code for ward in _offered_wards(context, draft)}:
         draft["wards"] = sorted(set(draft.get("wards") or []) ^ {code})
     return await _show_wards(update, context)
+
+
+def _offered_wards(context: BotContext, draft: dict) -> list:
+    """Administrators: the units of the one chosen group; staff: the units of their scope."""
+    areas = context.services.areas
+    districts = draft.get("districts") or []
+    if context.user.is_admin:
+        return areas.units_in(districts[0]) if len(districts) == 1 else []
+    return [unit for unit in areas.programme_units()
+            if scope.can_act_in_unit(context.user, unit.code, areas)]
 
 
 # -- preview and confirmation ----------------------------------------------------------------
@@ -477,7 +538,7 @@ async def show_preview(update: Update, context: BotContext) -> int:
             show_alert=True)
         return AUDIENCE
     await query.answer()
-    content = _content(draft)
+    content = _content(context, draft)
     chat_id = update.effective_chat.id
     await query.edit_message_text(_("Preview — exactly what recipients will see:"))
     # The same function the engine uses: what staff see here is what people get.
@@ -520,7 +581,7 @@ async def _enqueue(update: Update, context: BotContext, when: dt.datetime) -> in
     except PermissionDenied:
         return None
     return await delivery.enqueue(
-        context.db, kind=_kind(draft), content=_content(draft), now=context.now,
+        context.db, kind=_kind(draft), content=_content(context, draft), now=context.now,
         audience=reach, scheduled_at=when, created_by=user.telegram_id,
         district=audiences.scope_district(user), report_chat_id=update.effective_chat.id,
     )
@@ -536,7 +597,7 @@ async def send_now(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, context.now)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await query.edit_message_text(_("You can reach people of your district only."))
+        await query.edit_message_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await query.edit_message_text(
         _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
@@ -549,52 +610,27 @@ async def ask_when(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    example = context.services.i18n(_.language).local(context.now + dt.timedelta(days=1))
     await query.edit_message_text(
-        _("When should it go out? Type the date and time in Ho Chi Minh City time, for example "
-          "<code>{example}</code>.", example=example.strftime("%d/%m %H:%M")))
+        _("When should it go out? Type the day and time (Ho Chi Minh City time), for example "
+          "<code>{example}</code>.", example=_example_day(context)))
     return WHEN
 
 
-def parse_when(text: str, now: dt.datetime, timezone) -> dt.datetime | None:
-    """'01/06 08:00' or '01/06/2021 8h00' (local time) → aware UTC, or None if unreadable.
-    Without a year: this year, or next year if that day has passed."""
-    match = WHEN_PATTERN.match(text or "")
-    if not match:
-        return _spoken_when(text, now, timezone)
-    day, month, year, hour, minute = match.groups()
-    local_now = now.astimezone(timezone)
-    try:
-        moment = dt.datetime(int(year or local_now.year), int(month), int(day), int(hour),
-                             int(minute), tzinfo=timezone)
-        if year is None and moment < local_now - dt.timedelta(days=1):
-            moment = moment.replace(year=local_now.year + 1)
-    except ValueError:
-        return None
-    return moment.astimezone(dt.UTC)
-
-
-def _spoken_when(text: str | None, now: dt.datetime, timezone) -> dt.datetime | None:
-    """Times as staff type them for events too: "mai 8h", "8h30 28/5", "thứ 7 8 giờ sáng".
-    A day without a time is unreadable here: a broadcast needs its hour."""
-    today = dates.local_today(now, timezone)
-    try:
-        moment = dates.parse(text or "", today)
-    except dates.DateError:
-        return None
-    if moment.time is None:
-        return None
-    return dates.combine(moment.date or today, moment.time, timezone)
+def _example_day(context: BotContext) -> str:
+    """Tomorrow at 8:00, as day/month: an example that is always in the future."""
+    local = context.services.i18n(context.translate.language).local(
+        context.now + dt.timedelta(days=1))
+    return local.strftime("%d/%m") + " 8:00"
 
 
 async def enter_when(update: Update, context: BotContext) -> int:
     _ = context.translate
     now = context.now
-    when = parse_when(update.message.text, now, context.services.settings.timezone)
-    if when is None:
-        await update.message.reply_text(
-            _("I could not read that time. Please type day/month and hours:minutes, for "
-              "example <code>01/06 08:00</code>."))
+    try:
+        # The one date parser of the bot: what /newevent reads, a broadcast reads too.
+        when = dates.parse_start(update.message.text, now, context.services.settings.timezone)
+    except dates.DateError as error:
+        await update.message.reply_text(event_texts.date_error(_, error.code))
         return WHEN
     if when <= now + dt.timedelta(minutes=1):
         await update.message.reply_text(
@@ -607,7 +643,7 @@ async def enter_when(update: Update, context: BotContext) -> int:
     delivery_id = await _enqueue(update, context, when)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await update.message.reply_text(_("You can reach people of your district only."))
+        await update.message.reply_text(_("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
     await update.message.reply_text(
         _("🕒 Announcement #{number} is scheduled for {when}. The recipients are counted then, "
@@ -636,7 +672,7 @@ _hint = step_hints({
     WARDS: N_("Please choose wards with the buttons above, then tap Done."),
     EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
     CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
-    WHEN: N_("Please type the date and time, for example 01/06 08:00."),
+    WHEN: N_("Please type the day and time, for example 1/6 8:00."),
 })
 
 
@@ -678,7 +714,7 @@ async def history(update: Update, context: BotContext) -> None:
     if user is None or not user.is_staff:
         await update.effective_message.reply_text(_("Only staff can see past announcements."))
         return
-    rows = await store.history(context.db, user.district, all_districts=user.is_admin)
+    rows = await store.history(context.db, scope.home_group(user), all_districts=user.is_admin)
     if not rows:
         await update.effective_message.reply_text(
             _("No announcements yet. /broadcast sends the first one."))

@@ -96,7 +96,7 @@ def plan_keyboard(case: CaseSummary, plan: Plan | None, actor, _: Translator):
                      (_("🗑 Remove an action"), callbacks.encode(NS, "rm", case.id))])
         rows.append([(_("📤 Submit for approval"), callbacks.encode(NS, "sub", case.id))])
     if (plan is not None and plan.status == "submitted" and case.status == "planning"
-            and can_approve_plan(actor, case.district)
+            and can_approve_plan(actor, case)
             and actor.telegram_id != plan.submitted_by):
         rows.append([(_("✅ Approve the plan"), callbacks.encode(NS, "ok", case.id)),
                      (_("↩️ Send back"), callbacks.encode(INPUT_NS, "ret", case.id))])
@@ -138,8 +138,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         await action(update, context, case_id, data)
     except casework.PermissionDenied:
         await _answer(query, _("Sorry, only staff with the approving role for this case's "
-                               "area can do this.") if data.action == "ok" else
-                      _("Sorry, only staff of this case's district and administrators can "
+                               "ward or commune can do this.") if data.action == "ok" else
+                      _("Sorry, only the staff covering this case and administrators can "
                         "open or change it."))
     except casework.NotApplicable:
         await _answer(query, _("This plan has moved on meanwhile; here is where it is now."))
@@ -274,7 +274,7 @@ async def start_input(update: Update, context: BotContext) -> int:
         case = await service.summary(context.user, case_id, context.now)
         plan = await service.plan(context.user, case_id, context.now)
     except casework.PermissionDenied:
-        await _answer(query, _("Sorry, only staff of this case's district and administrators "
+        await _answer(query, _("Sorry, only the staff covering this case and administrators "
                                "can open or change it."))
         return ConversationHandler.END
     except casework.NotApplicable:
@@ -282,7 +282,7 @@ async def start_input(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if data.action == "ret":
         allowed = (plan is not None and plan.status == "submitted"
-                   and can_approve_plan(context.user, case.district)
+                   and can_approve_plan(context.user, case, context.services.areas)
                    and context.user.telegram_id != plan.submitted_by)
     else:
         allowed = plan is not None and plan.editable and case.status == "planning"
@@ -367,7 +367,7 @@ async def _save_action(update, context, pending: dict, by) -> int:
                                            pending["who"], by, context.now)
     except casework.PermissionDenied:
         await update.effective_message.reply_text(_(
-            "Sorry, only staff of this case's district and administrators can open or change "
+            "Sorry, only the staff covering this case and administrators can open or change "
             "it."))
     except (casework.NotApplicable, ValueError):
         await update.effective_message.reply_text(_("This plan has moved on meanwhile; "

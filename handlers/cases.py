@@ -1,11 +1,12 @@
-"""Cases for staff: new-case alerts, /cases and /case (find by code) with filters, the detail
-view and its actions (accept, assess, emergency decision, verify, review, new plan, notes,
-referrals, assign, close with a reason, a note and a confirmation, reopen), /bind for a
-district's staff group. The plan itself is in handlers/case_plan.py.
+"""Cases for staff: new-case alerts, /cases and /case (find by code or unit) with filters,
+the detail view and its actions (accept, assess, emergency decision, verify, review, new plan,
+notes, referrals, assign, close with a reason, a note and a confirmation, reopen), /bind for the
+staff group of a unit or programme area. The plan itself is in handlers/case_plan.py.
 
-Thin handlers: the rules live in bot/cases/service.py, the messages to others in
-bot/cases/notices.py. Every button re-checks on the server that the presser is staff of the
-case's area or an administrator; stale or forged buttons change nothing.
+Thin handlers: the rules live in bot/cases/service.py, the messages to others (and the legal
+clocks' reminders) in bot/cases/notices.py. Every button re-checks on the server that the
+presser is staff covering the case's unit or an administrator (`casework.check_access`); stale
+or forged buttons change nothing.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from telegram.ext import (
 )
 
 from bot import callbacks, keyboards, menu, scheduling, staff_copies
+from bot import scope as access
 from bot.cases import notices
-from bot.cases.service import AlreadyClosed, CaseService, Change
+from bot.cases.service import AlreadyClosed, CaseService, Change, code_pattern
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
@@ -99,7 +101,7 @@ def alert_text(case: CaseSummary, _: Translator, areas) -> str:
     return _(
         "🆕 <b>New report {code}</b>\n{urgency}\n📍 {place}\n📋 {groups}\n👧 {age}, {sex}"
         "{children}\n🕒 Received {received}",
-        code=case.code, urgency=Html(urgency), place=areas.place(case.ward, _.language),
+        code=case.code, urgency=Html(urgency), place=case_place(case, _, areas),
         groups=groups_text(case, _), age=age_text(case, _), sex=_(SEX_SHORT[case.child_sex]),
         children=(", " + _("{count} children", count=case.children)) if case.children > 1 else "",
         received=_.short_datetime(case.received_at),
@@ -165,9 +167,28 @@ async def _person_name(context_db, user_id: int | None) -> str:
     return person.display_name if person and person.display_name else str(user_id)
 
 
+def case_place(case: CaseSummary, _: Translator, areas) -> str:
+    """Today's unit, the other candidates of a split old unit, and the place as reported."""
+    language = _.language
+    if not case.ward:
+        place = _("ward/commune not known")
+    elif areas.in_programme(case.ward):
+        place = areas.unit_name(case.ward, language)
+    else:
+        place = _("{unit} (outside the programme)", unit=areas.place(case.ward, language))
+    others = [code for code in casework.case_units(case, areas) if code != case.ward]
+    if others:
+        place = _("{unit} or {others}", unit=place,
+                  others=", ".join(areas.unit_name(code, language) for code in others))
+    if case.reported_place and case.reported_place != case.ward:
+        place = _("{unit} (reported as {old})", unit=place,
+                  old=areas.place(case.reported_place, language))
+    return place
+
+
 async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
     areas = context.services.areas
-    place = areas.place(case.ward, _.language)
+    place = case_place(case, _, areas)
     if case.place_detail:
         place += " — " + case.place_detail
     if case.location:
@@ -270,12 +291,13 @@ def service_for(context: BotContext) -> CaseService:
 
 # -- new cases --------------------------------------------------------------------------------
 async def announce_new_case(context: BotContext, case_id: int) -> None:
-    """Alert the district's staff group, or its staff and the administrators privately."""
+    """Alert the staff group of the case's unit (or programme group), or the staff covering
+    the unit and the administrators privately."""
     case = await case_store.summary(context.db, case_id, context.now)
     if case is None:
         return
     i18n, areas = context.services.i18n, context.services.areas
-    recipients = await routing.alert_recipients(context.db, case.district)
+    recipients = await routing.alert_recipients(context.db, case.ward or None, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
         sent = await notify(context, recipients.group_chat_id, alert_text(case, _, areas),
@@ -283,9 +305,9 @@ async def announce_new_case(context: BotContext, case_id: int) -> None:
         if sent is not None:
             await staff_copies.remember(context.db, "case", case.id, sent, None, context.now)
             return
-        log.warning("staff group of %s unreachable; alerting staff privately", case.district)
-        recipients = routing.Recipients(people=await routing.district_people(context.db,
-                                                                             case.district))
+        log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
+        recipients = routing.Recipients(people=await routing.unit_people(context.db,
+                                                                         case.ward or None))
     for person in recipients.people:
         _ = i18n(person.language)
         sent = await notify(context, person.telegram_id, alert_text(case, _, areas),
@@ -315,79 +337,105 @@ async def cases_command(update: Update, context: BotContext) -> None:
 
 
 async def case_command(update: Update, context: BotContext) -> None:
-    """/case Q8-2021-0001 (or "q8 21 1", "0001"): open it, or list what matches."""
+    """/case TE-2026-0001 (or "te 26 1", "0001") opens it; /case Chánh Hưng (or an old name,
+    "phường 4 quận 8") lists the cases of that ward or commune."""
     _ = context.translate
     if not context.user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
     typed = " ".join(context.args or ())
     if not typed:
-        await update.message.reply_text(_("Type the case code after the command, e.g. /case "
-                                          "Q8-2021-0001 (or just: /case q8 21 1)."))
+        await update.message.reply_text(_(
+            "Please type the case code after the command, e.g. /case TE-2026-0001 (or just: "
+            "/case te 26 1), or a ward or commune: /case Chánh Hưng."))
         return
     await _reply_found(update, context, typed)
 
 
 async def _reply_found(update: Update, context: BotContext, typed: str) -> None:
     _ = context.translate
-    found, has_next = await service_for(context).find(context.user, context.now, scope="all",
-                                                      typed_code=typed)
+    service = service_for(context)
+    if code_pattern(typed, [service.areas.case_prefix]) is None:
+        units = service.units_typed(typed)
+        units = tuple(u for u in units if access.can_act_in_unit(context.user, u))
+        if not units and service.units_typed(typed):  # a place outside the person's scope
+            await _reply_matches(update, context, typed, [], False)
+            return
+        if len(units) == 1:  # a ward or commune, today's name or an old one
+            text, markup = await _list_view(context, "open", units[0], 0)
+            await update.effective_message.reply_text(text, reply_markup=markup,
+                                                      protect_content=True)
+            return
+        if units:  # an old unit split between two or three of today's
+            found, has_next = await service.find(context.user, context.now, scope="open",
+                                                 units=units)
+            await _reply_matches(update, context, typed, found, has_next)
+            return
+    found, has_next = await service.find(context.user, context.now, scope="all",
+                                         typed_code=typed)
     if len(found) == 1:
-        case = await service_for(context).view(context.user, found[0].id, context.now,
-                                               what="found")
+        case = await service.view(context.user, found[0].id, context.now, what="found")
         text, markup = await _detail(context, case)
         await update.effective_message.reply_text(text, reply_markup=markup,
                                                   protect_content=True)
         return
+    await _reply_matches(update, context, typed, found, has_next)
+
+
+async def _reply_matches(update: Update, context: BotContext, typed: str,
+                         found: list[CaseSummary], has_next: bool) -> None:
+    _ = context.translate
     if not found:
         await update.effective_message.reply_text(_(
-            "No case you can open matches “{typed}”. Check the code (e.g. Q8-2021-0001) or "
-            "use /cases.", typed=typed))
+            "No case you can open matches “{typed}”. Please check the code (e.g. TE-2026-0001) "
+            "or the ward/commune name, or use /cases.", typed=typed))
         return
     areas = context.services.areas
     rows = [[(_case_label(c, _, areas), callbacks.encode(NS, "v", c.id))] for c in found]
     text = _("🔎 Cases matching “{typed}”:", typed=typed)
     if has_next:
-        text += "\n" + _("More match: type more of the code.")
+        text += "\n" + _("More match: type more of the code, or use /cases.")
     await update.effective_message.reply_text(text, reply_markup=keyboards.inline(rows),
                                               protect_content=True)
 
 
 def _case_label(case: CaseSummary, _: Translator, areas) -> str:
     marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
-    return (f"{marks}{case.code} · {areas.ward_name(case.ward, _.language)} · "
+    place = areas.place(case.ward, _.language) if case.ward else _("ward/commune not known")
+    return (f"{marks}{case.code} · {place} · "
             f"{_(lifecycle.STATE_LABELS[case.status])}").strip()
 
 
-async def _list_view(context: BotContext, scope: str, ward: str | None, page: int):
+async def _list_view(context: BotContext, scope: str, unit: str | None, page: int):
     _ = context.translate
-    found, has_next = await service_for(context).find(context.user, context.now, scope=scope,
-                                                      ward=ward, page=page)
+    found, has_next = await service_for(context).find(
+        context.user, context.now, scope=scope, units=(unit,) if unit else (), page=page)
     areas = context.services.areas
-    ward_arg = ward or NO_DASH
+    unit_arg = unit or NO_DASH
 
     def scope_button(name: str):
         label = _(SCOPE_LABELS[name])
         return ("✓ " + label if name == scope else label,
-                callbacks.encode(NS, "ls", name, ward_arg, 0))
+                callbacks.encode(NS, "ls", name, unit_arg, 0))
 
     rows = [[scope_button(s) for s in ("open", "mine", "overdue")],
             [scope_button(s) for s in ("closed", "all")]]
-    unit = areas.ward_name(ward, _.language) if ward else _("all")
-    rows.append([(_("📍 Unit: {unit}", unit=unit), callbacks.encode(NS, "unit", scope, 0)),
-                 (_("🔎 Find by code"), callbacks.encode(INPUT_NS, "find", 0))])
+    unit_label = areas.unit_name(unit, _.language) if unit else _("all")
+    rows.append([(_("📍 Unit: {unit}", unit=unit_label), callbacks.encode(NS, "unit", scope, 0)),
+                 (_("🔎 Find a case"), callbacks.encode(INPUT_NS, "find", 0))])
     for case in found:
         rows.append([(_case_label(case, _, areas), callbacks.encode(NS, "v", case.id))])
     rows.append(keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
-                                scope, ward_arg))
-    area = _("all districts") if context.user.is_admin \
-        else areas.district_name(context.user.district, _.language)
+                                scope, unit_arg))
+    area = _("all wards and communes") if context.user.is_admin \
+        else areas.scope_label(context.user.scope, _.language)
     label = _(SCOPE_LABELS[scope]).lower()
-    if ward:
-        area += " · " + areas.ward_name(ward, _.language)
+    if unit:
+        area += " · " + areas.unit_name(unit, _.language)
     if found:
         text = _("📁 <b>Cases — {scope}</b> ({filter}), page {page}. Overdue (⏰) first, then "
-                 "urgent (🚨). Tap a case to open it.", scope=area, filter=label, page=page + 1)
+                 "urgent (🚨). Tap a case to open it.", scope=area, filter=label,
+                 page=_.number(page + 1))
     else:
         text = _("📁 <b>Cases — {scope}</b> ({filter}): no case matches these filters.",
                  scope=area, filter=label)
@@ -406,12 +454,12 @@ async def _act_unit(update: Update, context: BotContext, data) -> None:
     scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
     page = data.int_arg(1) or 0
     areas = context.services.areas
-    districts = areas.districts() if context.user.is_admin else \
-        [d for d in areas.districts() if context.user.can_act_in_district(d.code)]
-    wards = [w for d in districts for w in areas.wards(d.code)]
+    covered = access.units_of(context.user, areas)  # None: administrators, every unit
+    wards = [u for u in areas.programme_units() if covered is None or u.code in covered]
+    wards += [areas.unit(code) for code in sorted(covered or ()) if not areas.in_programme(code)]
     shown = wards[page * UNIT_PAGE:(page + 1) * UNIT_PAGE]
     rows = [[(_("📍 All units"), callbacks.encode(NS, "ls", scope, NO_DASH, 0))]]
-    rows += keyboards.columns([(areas.ward_name(w.code, _.language),
+    rows += keyboards.columns([(areas.unit_name(w.code, _.language),
                                 callbacks.encode(NS, "ls", scope, w.code, 0)) for w in shown])
     rows.append(keyboards.pager(NS, "unit", page, len(wards) > (page + 1) * UNIT_PAGE,
                                 _("‹ Previous"), _("Next ›"), scope))
@@ -447,7 +495,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _deny(query, _: Translator) -> None:
-    await _answer_once(query, _("Sorry, only staff of this case's district and administrators "
+    await _answer_once(query, _("Sorry, only the staff covering this case and administrators "
                                 "can open or change it."), show_alert=True)
 
 
@@ -512,8 +560,8 @@ async def _act_list(update: Update, context: BotContext, data) -> None:
         return
     scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
     ward = data.arg(1) if data.arg(1) not in (None, NO_DASH) else None
-    if ward is not None and context.services.areas.ward(ward) is None:
-        ward = None
+    if ward is not None and context.services.areas.unit(ward) is None:
+        ward = None  # a forged unit: the list of all the person's units
     page = data.int_arg(2) or 0
     text, markup = await _list_view(context, scope, ward, page)
     await query.answer()
@@ -651,8 +699,8 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     case = await _checked_summary(context, data.int_arg(0))
-    colleagues = [p for p in await routing.district_people(context.db, case.district)
-                  if casework.can_be_assigned(p, case.district)]
+    colleagues = [p for p in await routing.unit_people(context.db, case.ward or None)
+                  if casework.can_be_assigned(p, case)]
     rows = [[(("✓ " if p.telegram_id == case.assignee_id else "") + (p.display_name
               or str(p.telegram_id)), callbacks.encode(NS, "to", case.id, p.telegram_id))]
             for p in colleagues[:30]]
@@ -776,8 +824,8 @@ INPUT_PROMPTS = {
     "cls": N_("🏁 Closing {code} — {outcome}. Type a closing note: what was done and why "
               "the case closes (for a referral: the service and what was asked of it)."),
     "reo": N_("↩️ Why is {code} reopened? Type the reason."),
-    "find": N_("🔎 Type the case code, as you have it (e.g. Q8-2021-0001, q8 21 1, or "
-               "just 0001)."),
+    "find": N_("🔎 Type the case code as you have it (e.g. TE-2026-0001, te 26 1, or just "
+               "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8)."),
 }
 EMERGENCY_WHEN = N_("🕒 When were the measures applied? Type a time (e.g. 14:30, or 9h "
                     "sáng nay), or tap “Just now”.")
@@ -897,7 +945,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         await after_change(context, change)
     except casework.PermissionDenied:
-        done = _("Sorry, only staff of this case's district and administrators can open or "
+        done = _("Sorry, only the staff covering this case and administrators can open or "
                  "change it.")
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
@@ -936,7 +984,7 @@ async def _finish_emergency(update: Update, context: BotContext, pending: dict,
         done = _("Recorded for {code}: emergency measures applied {when}. The 12-hour clock "
                  "is met.", code=change.case.code, when=_.short_datetime(when))
     except casework.PermissionDenied:
-        done = _("Sorry, only staff of this case's district and administrators can open or "
+        done = _("Sorry, only the staff covering this case and administrators can open or "
                  "change it.")
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
@@ -1002,32 +1050,44 @@ async def input_hint(update: Update, context: BotContext) -> int:
     return TEXT
 
 
-# -- /bind: a district's staff group ----------------------------------------------------------
+# -- /bind: the staff group of a unit or of a programme area ----------------------------------
 async def bind_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     chat = update.effective_chat
+    areas = context.services.areas
+    usage = _("Usage: /bind AREA — a programme area ({groups}) or a ward/commune (its code or "
+              "name, e.g. /bind 27418 or /bind Chánh Hưng), sent inside the staff group chat.",
+              groups=", ".join(group.code for group in areas.groups()))
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-        await update.message.reply_text(_("Send /bind DISTRICT inside the staff group chat."))
+        await update.message.reply_text(usage)
         return
     if not context.user.is_admin:
         await update.message.reply_text(_("Only administrators can do this."))
         return
-    areas = context.services.areas
-    code = context.args[0].upper() if context.args else ""
-    district = areas.district(code)
-    if district is None:
-        codes = ", ".join(d.code for d in areas.districts())
-        await update.message.reply_text(_("Usage: /bind DISTRICT, one of: {codes}", codes=codes))
+    target, name = _bind_target(areas, " ".join(context.args or []), _.language)
+    if target is None:
+        await update.message.reply_text(usage)
         return
     async with context.db.transaction():
-        await case_store.bind_group(context.db, district.code, chat.id, context.user.telegram_id,
+        await case_store.bind_group(context.db, target, chat.id, context.user.telegram_id,
                                     context.now)
         await audit.record(context.db, context.user.telegram_id, "group_bind", "chat", chat.id,
-                           context.now, district=district.code)
+                           context.now, target=target)
     await update.message.reply_text(_(
-        "✅ This group now receives the new cases of {district}. Alerts show no child's name; "
-        "details open only in a private chat, for staff of the district.",
-        district=district.name(_.language)))
+        "✅ This group now receives the new cases of {area}. Alerts show no child's name; "
+        "details open only in a private chat, for the staff who cover them.", area=name))
+
+
+def _bind_target(areas, typed: str, language: str) -> tuple[str | None, str]:
+    """A programme group's code, a unit's code, or a unit of the programme typed by name."""
+    typed = typed.strip()
+    if areas.group(typed.upper()) is not None:
+        return typed.upper(), areas.group_name(typed.upper(), language)
+    unit = typed if areas.in_programme(typed) else None
+    if unit is None and typed:
+        match = areas.find(typed)
+        unit = match.unit if match is not None and areas.in_programme(match.unit) else None
+    return (unit, areas.unit_name(unit, language)) if unit else (None, "")
 
 
 async def unbind_command(update: Update, context: BotContext) -> None:
@@ -1036,15 +1096,15 @@ async def unbind_command(update: Update, context: BotContext) -> None:
         await update.message.reply_text(_("Only administrators can do this."))
         return
     async with context.db.transaction():
-        district = await case_store.unbind_group(context.db, update.effective_chat.id)
-        if district is not None:
+        target = await case_store.unbind_group(context.db, update.effective_chat.id)
+        if target is not None:
             await audit.record(context.db, context.user.telegram_id, "group_unbind", "chat",
-                               update.effective_chat.id, context.now, district=district)
-    if district is None:
-        await update.message.reply_text(_("This chat is not bound to a district."))
+                               update.effective_chat.id, context.now, target=target)
+    if target is None:
+        await update.message.reply_text(_("This chat is not bound to a ward, commune or area."))
         return
-    await update.message.reply_text(_("This group no longer receives new cases. Staff of the "
-                                      "district are alerted privately instead."))
+    await update.message.reply_text(_("This group no longer receives new cases. The staff who "
+                                      "cover them are alerted privately instead."))
 
 
 INPUT_ENTRY = rf"^{INPUT_NS}:({'|'.join(INPUT_PROMPTS)}):"

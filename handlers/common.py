@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.conversations import IN_HAND
 from bot.menu import MenuButton
 from storage import audit, users
 
@@ -123,7 +124,7 @@ def leave_filter(i18n) -> filters.BaseFilter:
 async def leave_and_redispatch(update: Update, context: BotContext) -> int:
     """End the conversation and hand the same update to the whole bot again."""
     if context.user_data is not None:
-        context.user_data[LEFT_CONVERSATION] = True
+        context.user_data[LEFT_CONVERSATION] = context.user_data.get(IN_HAND) or True
     await context.application.update_queue.put(update)
     return ConversationHandler.END
 
@@ -132,11 +133,12 @@ def leave_handlers(i18n) -> list:
     return [MessageHandler(leave_filter(i18n), leave_and_redispatch)]
 
 
-def pop_left_conversation(context: BotContext) -> bool:
-    """True once after a conversation was left by a command (for /cancel's answer)."""
+def pop_left_conversation(context: BotContext) -> str | bool:
+    """Once after a conversation was left by a command (for /cancel's answer): its name
+    (True if unknown); False when none was left."""
     if context.user_data is None:
         return False
-    return bool(context.user_data.pop(LEFT_CONVERSATION, False))
+    return context.user_data.pop(LEFT_CONVERSATION, False) or False
 
 
 def register(application: Application) -> None:

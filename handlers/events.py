@@ -15,9 +15,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import callbacks, delivery, keyboards, menu, scheduling
 from bot.context import BotContext
 from bot.events import dispatch, ics, service, texts
-from bot.events.model import Event, visible_to
+from bot.events.model import Event, for_named_groups_only, visible_to
 from bot.i18n import Translator
-from bot.messaging import notify
+from bot.messaging import edit_quietly, notify
 from bot.people import NotApplicable
 from handlers import events_admin
 from storage import events as store
@@ -27,11 +27,14 @@ log = logging.getLogger(__name__)
 
 NS = "ev"
 PAGE_SIZE = 5
-TITLE_IN_BUTTON = 28
 
 
-async def relevant_events(context: BotContext) -> list[Event]:
+async def relevant_events(context: BotContext, named_groups: bool = False) -> list[Event]:
+    """The person's everyday list; with `named_groups`, the trainings for teachers,
+    business owners and police that the public may look for."""
     upcoming = await store.upcoming(context.db, context.now)
+    if named_groups:
+        return [event for event in upcoming if for_named_groups_only(event, context.user)]
     return [event for event in upcoming if visible_to(event, context.user)]
 
 
@@ -40,34 +43,41 @@ async def events_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def _list_view(context: BotContext, page: int):
+async def _list_view(context: BotContext, page: int, named_groups: bool = False):
     _ = context.translate
-    found = await relevant_events(context)
+    found = await relevant_events(context, named_groups)
+    mode = "g" if named_groups else "p"
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     states = await store.user_states(context.db, context.user.telegram_id,
                                      [event.id for event in shown])
     rows: list[list[tuple[str, str]]] = []
-    if not shown:
+    if named_groups:
+        lines = [_("🎓 <b>Trainings for teachers, business owners and police</b>")]
+        if not shown:
+            lines.append(_("None is planned at the moment."))
+    elif not shown:
         lines = [_("📅 No upcoming events for you right now. We will remind you when there are.")]
     else:
         lines = [_("📅 <b>Upcoming events</b> (page {page}/{pages})", page=page + 1, pages=pages)]
+    if shown:
         for number, event in enumerate(shown, start=page * PAGE_SIZE + 1):
             lines.append("")
             lines.append(texts.list_line(_, number, event, states.get(event.id)))
-            rows.append([(f"{number}. {_short(event.title)}",
+            rows.append([(f"{number}. {texts.button_label(_, event)}",
                           callbacks.encode(NS, "o", event.id, page))])
         lines.append("")
         lines.append(_("Tap an event to see details and register."))
-    rows.append(keyboards.pager(NS, "p", page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
+    rows.append(keyboards.pager(NS, mode, page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
+    if named_groups:
+        rows.append([(_("‹ All events"), callbacks.encode(NS, "p", 0))])
+    elif (hidden := len(await relevant_events(context, named_groups=True))):
+        rows.append([(_("🎓 Trainings for teachers, business owners, police ({count})",
+                        count=_.number(hidden)), callbacks.encode(NS, "g", 0))])
     if context.user.is_staff:
         rows.append([(_("➕ New event"), callbacks.encode(events_admin.NS, "new"))])
     return "\n".join(lines), keyboards.inline(rows) if any(rows) else None
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= TITLE_IN_BUTTON else title[: TITLE_IN_BUTTON - 1] + "…"
 
 
 async def _card_view(context: BotContext, event: Event, page: int):
@@ -85,7 +95,8 @@ async def _card_view(context: BotContext, event: Event, page: int):
     rows.append([(_("📅 Add to my calendar (.ics)"), callbacks.encode(NS, "i", event.id))])
     if manager:
         rows.extend(events_admin.manage_buttons(_, event))
-    rows.append([(_("‹ Back to the list"), callbacks.encode(NS, "p", page))])
+    back = "g" if for_named_groups_only(event, user) else "p"
+    rows.append([(_("‹ Back to the list"), callbacks.encode(NS, back, page))])
     return text, keyboards.inline(rows)
 
 
@@ -108,7 +119,7 @@ async def _event_for(update: Update, context: BotContext) -> tuple[Event | None,
     event_id = data.int_arg(0) if data else None
     page = (data.int_arg(1) or 0) if data else 0
     event = await store.get(context.db, event_id) if event_id is not None else None
-    if event is None or not (visible_to(event, context.user)
+    if event is None or not (visible_to(event, context.user, named_groups=True)
                              or events_admin.may_manage(context.user, event)):
         return None, page
     return event, page
@@ -125,8 +136,9 @@ async def on_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     data = callbacks.decode(query.data)
     await query.answer()
-    text, markup = await _list_view(context, (data.int_arg(0) or 0) if data else 0)
-    await query.edit_message_text(text, reply_markup=markup)
+    text, markup = await _list_view(context, (data.int_arg(0) or 0) if data else 0,
+                                    named_groups=bool(data and data.action == "g"))
+    await edit_quietly(query, text, markup)
 
 
 async def on_open(update: Update, context: BotContext) -> None:
@@ -212,7 +224,7 @@ def register(application: Application) -> None:
     scheduling.add_tick(application, "events", dispatch.tick)
     application.add_handler(CommandHandler("events", events_command))
     application.add_handler(MessageHandler(menu.Intent(i18n, "events"), events_command))
-    application.add_handler(CallbackQueryHandler(on_page, pattern=rf"^{NS}:p:"))
+    application.add_handler(CallbackQueryHandler(on_page, pattern=rf"^{NS}:[pg]:"))
     application.add_handler(CallbackQueryHandler(on_open, pattern=rf"^{NS}:o:"))
     application.add_handler(CallbackQueryHandler(on_join, pattern=rf"^{NS}:j:"))
     application.add_handler(CallbackQueryHandler(on_decline, pattern=rf"^{NS}:n:"))

@@ -2,8 +2,9 @@
 
 /newevent or ➕ New event:
   title → kind → start ("8h30 1/6", confirmed with the weekday) → end ("11h") → place →
-  district (administrators; staff get their own) → audience (several) → places (club and
-  training) → description → summary → Save
+  district (administrators; staff get their own) → audience (several) → places and the
+  registration deadline (club and training) → reminders (several) → description → summary
+  → Save
 On an event's card (handlers/events.py): ✏️ Edit (title, time, place, places, description),
 ❌ Cancel event (confirmed), 📋 Registrations (.csv), ✅ Take attendance
 (handlers/events_attendance.py).
@@ -25,10 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, delivery, keyboards, menu
+from bot import callbacks, delivery, keyboards, menu, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from bot.events import calendar_file, dates, export, service, texts
+from bot.events import dates, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
 from bot.people import NotApplicable, PermissionDenied
@@ -45,6 +46,16 @@ log = logging.getLogger(__name__)
 NS = "eva"
 TITLE, KIND, START, END, PLACE, DISTRICT, AUDIENCE, CAPACITY, DESCRIPTION, CONFIRM = range(10)
 EDIT_FIELD, EDIT_VALUE, EDIT_START, EDIT_END = range(10, 14)
+DEADLINE, REMINDERS = range(14, 16)
+# Reminder choices of /newevent, in minutes before the start (the default is ticked).
+REMINDER_CHOICES: dict[int, str] = {
+    7 * 24 * 60: N_("7 days before"),
+    3 * 24 * 60: N_("3 days before"),
+    24 * 60: N_("1 day before"),
+    2 * 60: N_("2 hours before"),
+    60: N_("1 hour before"),
+}
+DEADLINE_CHOICES: dict[str, int | None] = {"start": None, "1d": 24 * 60, "2d": 2 * 24 * 60}
 DRAFT = "event_draft"
 EDIT = "event_edit"
 SKIP = filters.Regex(r"(?i)^\s*(skip|bỏ qua|bo qua|không|khong)\s*$")
@@ -53,7 +64,7 @@ IMPORT_FILE = filters.Document.FileExtension("json") | filters.Document.FileExte
 
 def may_manage(user, event: Event) -> bool:
     try:
-        service.check_may_manage(user, event.district)
+        service.check_may_manage(user, event.district, event.ward)
     except PermissionDenied:
         return False
     return True
@@ -89,7 +100,7 @@ async def enter_title(update: Update, context: BotContext) -> int:
     title = " ".join(update.message.text.split())
     if not 3 <= len(title) <= service.TITLE_MAX:
         await update.message.reply_text(
-            _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
+            _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
         return TITLE
     context.user_data[DRAFT]["title"] = title
     buttons = [(f"{KIND_ICONS[key]} {_(name)}", callbacks.encode(NS, "kind", key))
@@ -111,8 +122,8 @@ async def choose_kind(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT]["kind"] = kind
     await query.edit_message_text(_("Kind: {kind}", kind=_(KINDS[kind])))
     await query.message.reply_text(
-        _("When does it start? Type the date and time, for example: <b>8h30 1/6</b>, "
-          "<b>01/06/2021 8:00</b> or <b>thứ 7 này 8h</b>."))
+        _("When does it start? Type the date and time, for example: <b>8h30 1/6</b> or "
+          "<b>1/6 8:00</b>."))
     return START
 
 
@@ -151,19 +162,24 @@ async def enter_place(update: Update, context: BotContext) -> int:
     place = "" if SKIP.check_update(update) else " ".join(update.message.text.split())
     if len(place) > service.PLACE_MAX:
         await update.message.reply_text(
-            _("Please keep the place under {max} characters.", max=service.PLACE_MAX))
+            _("Please keep the place under {max} characters.", max=_.number(service.PLACE_MAX)))
         return PLACE
     context.user_data[DRAFT]["place"] = place
     if context.user.is_admin:
         language = _.language
         buttons = [[(_("🌐 Whole programme"), callbacks.encode(NS, "district", "ALL"))]] + [
             [(d.name(language), callbacks.encode(NS, "district", d.code))]
-            for d in context.services.areas.districts()
+            for d in context.services.areas.groups()
         ]
         await update.message.reply_text(_("Which area is it for?"),
                                         reply_markup=keyboards.inline(buttons))
         return DISTRICT
-    context.user_data[DRAFT]["district"] = context.user.district
+    # Staff: an event of their programme area, or of their one unit if that is all they cover.
+    units = scope.units_of(context.user) or frozenset()
+    group = scope.home_group(context.user)
+    context.user_data[DRAFT]["district"] = group
+    if group is not None and not scope.can_act_in_group(context.user, group) and len(units) == 1:
+        context.user_data[DRAFT]["ward"] = next(iter(units))
     return await _ask_audience(update, context)
 
 
@@ -173,18 +189,18 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    if code != "ALL" and context.services.areas.district(code) is None:
+    if code != "ALL" and context.services.areas.group(code) is None:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
     await query.edit_message_text(_("Area: {area}", area=(
-        _("whole programme (District 8 and Binh Chanh)") if code == "ALL"
-        else context.services.areas.district_name(code, _.language))))
+        _("whole programme (the former District 8 and Binh Chanh areas)") if code == "ALL"
+        else context.services.areas.group_name(code, _.language))))
     return await _ask_audience(update, context)
 
 
 def _audience_keyboard(_: Translator, chosen: list[str]):
-    buttons = [(("☑️ " if key in chosen else "▫️ ") + _(name), callbacks.encode(NS, "aud", key))
+    buttons = [(("✅ " if key in chosen else "▫️ ") + _(name), callbacks.encode(NS, "aud", key))
                for key, name in AUDIENCES.items()]
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("Done ›"), callbacks.encode(NS, "audok"))])
@@ -232,8 +248,7 @@ async def audience_done(update: Update, context: BotContext) -> int:
         await query.message.reply_text(
             _("How many places are there? Type a number, or “skip” if there is no limit."))
         return CAPACITY
-    await query.message.reply_text(_ask_description(_))
-    return DESCRIPTION
+    return await _ask_reminders(update, context)
 
 
 def _ask_description(_: Translator) -> str:
@@ -253,7 +268,126 @@ async def enter_capacity(update: Update, context: BotContext) -> int:
               max=_.number(service.CAPACITY_MAX)))
         return CAPACITY
     context.user_data[DRAFT]["capacity"] = capacity
-    await update.message.reply_text(_ask_description(_))
+    await update.message.reply_text(
+        _("Until when can people register? Tap a choice, or type a day and time, for "
+          "example: <b>{example}</b>.", example=_deadline_example(context)),
+        reply_markup=keyboards.inline([
+            [(_("Until it starts"), callbacks.encode(NS, "dl", "start"))],
+            [(_("1 day before"), callbacks.encode(NS, "dl", "1d")),
+             (_("2 days before"), callbacks.encode(NS, "dl", "2d"))],
+        ]))
+    return DEADLINE
+
+
+def _draft_start(context: BotContext) -> dt.datetime:
+    return dt.datetime.fromisoformat(context.user_data[DRAFT]["starts_at"])
+
+
+def _deadline_example(context: BotContext) -> str:
+    """A day before the start, at 17:00, as day/month: always a sensible example."""
+    day = context.translate.local(_draft_start(context) - dt.timedelta(days=1))
+    return f"17h {day:%d/%m}"
+
+
+async def choose_deadline(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    key = data.arg(0) if data else None
+    if key not in DEADLINE_CHOICES:
+        await query.answer(_("That button is no longer valid. Please choose again."))
+        return DEADLINE
+    await query.answer()
+    minutes = DEADLINE_CHOICES[key]
+    deadline = None if minutes is None else _draft_start(context) - dt.timedelta(minutes=minutes)
+    if deadline is not None and deadline <= context.now:
+        deadline = None  # too close to the start for that: registration stays open until then
+    return await _set_deadline(update, context, deadline)
+
+
+async def enter_deadline(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    timezone = context.services.settings.timezone
+    start = _draft_start(context)
+    try:
+        moment = dates.parse(update.message.text, dates.local_today(context.now, timezone))
+    except dates.DateError as error:
+        await update.message.reply_text(texts.date_error(_, error.code))
+        return DEADLINE
+    day = moment.date or start.astimezone(timezone).date()
+    deadline = dates.combine(day, moment.time or dt.time(23, 59), timezone)
+    if deadline <= context.now:
+        await update.message.reply_text(texts.date_error(_, "past"))
+        return DEADLINE
+    if deadline > start:
+        await update.message.reply_text(
+            _("Registration must close before the event starts ({start}). Please type "
+              "another day or time.", start=texts.moment(_, start)))
+        return DEADLINE
+    return await _set_deadline(update, context, deadline)
+
+
+async def _set_deadline(update: Update, context: BotContext, deadline: dt.datetime | None):
+    _ = context.translate
+    context.user_data[DRAFT]["registration_deadline"] = deadline.isoformat() if deadline else None
+    return await _ask_reminders(update, context, _("Registration: until it starts.")
+                                if deadline is None else _("Registration closes: <b>{when}</b>",
+                                                           when=texts.moment(_, deadline)))
+
+
+def _reminder_keyboard(_: Translator, chosen: list[int]):
+    buttons = [(("✅ " if minutes in chosen else "▫️ ") + _(label),
+                callbacks.encode(NS, "rem", minutes))
+               for minutes, label in REMINDER_CHOICES.items()]
+    rows = keyboards.columns(buttons, 2)
+    rows.append([(_("Done ›"), callbacks.encode(NS, "remok"))])
+    return keyboards.inline(rows)
+
+
+async def _ask_reminders(update: Update, context: BotContext, done: str = "") -> int:
+    _ = context.translate
+    chosen = context.user_data[DRAFT].setdefault("reminders", list(service.DEFAULT_REMINDERS))
+    question = _("When should the bot remind people? Tap to change, then “Done” (none is "
+                 "fine too).")
+    await update.effective_message.reply_text(
+        f"{done}\n{question}" if done else question, reply_markup=_reminder_keyboard(_, chosen))
+    return REMINDERS
+
+
+async def toggle_reminder(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    minutes = data.int_arg(0) if data else None
+    if minutes not in REMINDER_CHOICES:
+        await query.answer(_("That button is no longer valid. Please choose again."))
+        return REMINDERS
+    await query.answer()
+    chosen = context.user_data[DRAFT].setdefault("reminders", [])
+    if minutes in chosen:
+        chosen.remove(minutes)
+    else:
+        chosen.append(minutes)
+    await query.edit_message_reply_markup(reply_markup=_reminder_keyboard(_, chosen))
+    return REMINDERS
+
+
+def reminder_choice_text(_: Translator, chosen: list[int]) -> str:
+    if not chosen:
+        return _("Reminders: none.")
+    labels = [_(REMINDER_CHOICES[m]) for m in sorted(chosen, reverse=True) if m in REMINDER_CHOICES]
+    # Inside a sentence: "Nhắc lịch: trước 3 ngày, trước 1 ngày" (the buttons are capitalised).
+    return _("Reminders: {choices}.", choices=", ".join(label[:1].lower() + label[1:]
+                                                         for label in labels))
+
+
+async def reminders_done(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    query = update.callback_query
+    await query.answer()
+    chosen = context.user_data[DRAFT].get("reminders") or []
+    await query.edit_message_text(reminder_choice_text(_, chosen))
+    await query.message.reply_text(_ask_description(_))
     return DESCRIPTION
 
 
@@ -262,13 +396,15 @@ async def enter_description(update: Update, context: BotContext) -> int:
     description = "" if SKIP.check_update(update) else update.message.text.strip()
     if len(description) > service.DESCRIPTION_MAX:
         await update.message.reply_text(
-            _("Please keep the description under {max} characters.", max=service.DESCRIPTION_MAX))
+            _("Please keep the description under {max} characters.", max=_.number(service.DESCRIPTION_MAX)))
         return DESCRIPTION
     context.user_data[DRAFT]["description"] = description
     draft = _draft_from(context.user_data[DRAFT])
     preview = _preview(draft)
+    reminders = reminder_choice_text(_, list(draft.reminder_offsets))
     await update.message.reply_text(
-        _("Please check:") + "\n\n" + texts.card(_, preview, context.services.areas, context.now),
+        _("Please check:") + "\n\n" + texts.card(_, preview, context.services.areas, context.now)
+        + "\n\n" + reminders,
         reply_markup=keyboards.inline([[(_("✅ Save"), callbacks.encode(NS, "save")),
                                         (_("✖️ Discard"), callbacks.encode(NS, "discard"))]]))
     return CONFIRM
@@ -280,13 +416,18 @@ def _draft_from(data: dict) -> service.Draft:
         starts_at=dt.datetime.fromisoformat(data["starts_at"]),
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
         audience=frozenset(data["audience"]), description=data.get("description", ""),
-        place=data.get("place", ""), district=data.get("district"),
+        place=data.get("place", ""), district=data.get("district"), ward=data.get("ward"),
         capacity=data.get("capacity"),
+        registration_deadline=(dt.datetime.fromisoformat(data["registration_deadline"])
+                               if data.get("registration_deadline") else None),
+        reminder_offsets=tuple(sorted(set(data.get("reminders", service.DEFAULT_REMINDERS)),
+                                      reverse=True)),
     )
 
 
 def _preview(draft: service.Draft) -> Event:
-    return Event(id=0, sequence=0, status="active", registration_deadline=None, ward=None,
+    return Event(id=0, sequence=0, status="active", ward=draft.ward,
+                 registration_deadline=draft.registration_deadline,
                  all_day=False, recurrence="none", countdown_days=(),
                  reminder_offsets=draft.reminder_offsets, title=draft.title,
                  description=draft.description, kind=draft.kind, starts_at=draft.starts_at,
@@ -309,7 +450,7 @@ async def save(update: Update, context: BotContext) -> int:
         event_id = await service.create(context.db, context.user, draft, context.now,
                                         settings.timezone, context.services.areas)
     except PermissionDenied:
-        await query.message.reply_text(_("You can create events only for your own district."))
+        await query.message.reply_text(_("You can create events only for your own wards and communes."))
         return ConversationHandler.END
     except ValueError:
         await query.message.reply_text(_("The start has passed in the meantime. Please "
@@ -353,7 +494,7 @@ async def _managed_event(update: Update, context: BotContext) -> Event | None:
     if event is None or not may_manage(context.user, event):
         _ = context.translate
         await update.callback_query.answer(
-            _("You cannot change this event (it is not in your district or no longer exists)."),
+            _("You cannot change this event (it is outside your area or no longer exists)."),
             show_alert=True)
         return None
     return event
@@ -420,7 +561,7 @@ async def enter_value(update: Update, context: BotContext) -> int:
     elif field == "title":
         if not 3 <= len(text) <= service.TITLE_MAX:
             await update.message.reply_text(
-                _("Please type an event name of 3 to {max} characters.", max=service.TITLE_MAX))
+                _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
             return EDIT_VALUE
         changes = {"title": " ".join(text.split())}
     elif field in ("place", "description"):
@@ -542,6 +683,8 @@ async def export_csv(update: Update, context: BotContext) -> None:
     await query.answer()
     rows = await store.registration_rows(context.db, event.id)
     counts = await store.counts(context.db, event.id)
+    from bot.events import export  # on first use: few processes ever export
+
     data = export.registrations_csv(rows, context.services.areas, _)
     await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
                        "event", event.id, context.now, rows=len(rows))
@@ -563,6 +706,8 @@ async def import_document(update: Update, context: BotContext) -> None:
         await update.message.reply_text(
             _("Only administrators can import a calendar file. To add an event, use /newevent."))
         return
+    from bot.events import calendar_file  # on first use: imports are rare
+
     if document.file_size and document.file_size > calendar_file.MAX_BYTES:
         await update.message.reply_text(_(calendar_file.PROBLEMS["too_big"],
                                           max_rows=calendar_file.MAX_ROWS))
@@ -598,6 +743,8 @@ _hint = step_hints({
     CAPACITY: N_("Please type a number of places, or “skip”."),
     DESCRIPTION: N_("Please type a short description, or “skip”."),
     CONFIRM: N_("Please tap “Save” or “Discard” above."),
+    DEADLINE: N_("Please tap a choice above, or type a day and time, for example: 17h 31/5."),
+    REMINDERS: N_("Please tap the reminders above, then “Done”."),
     EDIT_FIELD: N_("Please choose what to change with the buttons above."),
     EDIT_VALUE: N_("Please type the new value."),
     EDIT_START: N_("Please type the new start, for example: 8h30 1/6."),
@@ -633,6 +780,11 @@ def build_conversation(application: Application) -> ConversationHandler:
                            CallbackQueryHandler(toggle_audience, pattern=rf"^{NS}:aud:"),
                            CallbackQueryHandler(audience_done, pattern=rf"^{NS}:audok$")),
             CAPACITY: step(CAPACITY, MessageHandler(text, enter_capacity)),
+            DEADLINE: step(DEADLINE, MessageHandler(text, enter_deadline),
+                           CallbackQueryHandler(choose_deadline, pattern=rf"^{NS}:dl:")),
+            REMINDERS: step(REMINDERS,
+                            CallbackQueryHandler(toggle_reminder, pattern=rf"^{NS}:rem:"),
+                            CallbackQueryHandler(reminders_done, pattern=rf"^{NS}:remok$")),
             DESCRIPTION: step(DESCRIPTION, MessageHandler(text, enter_description)),
             CONFIRM: step(CONFIRM, CallbackQueryHandler(save, pattern=rf"^{NS}:save$"),
                           CallbackQueryHandler(discard, pattern=rf"^{NS}:discard$")),

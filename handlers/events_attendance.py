@@ -88,7 +88,7 @@ async def _refuse(update: Update, context: BotContext, event: Event | None,
     """A polite alert for a press that changes nothing (stale, forged or not allowed)."""
     _ = context.translate
     if isinstance(error, PermissionDenied):
-        text = _("You cannot take attendance at this event: only staff of its district can.")
+        text = _("You cannot take attendance at this event: only the staff of its ward, commune or area can.")
     elif isinstance(error, attendance.NotStarted) and event is not None:
         text = _("Attendance opens when the event starts: {when}.",
                  when=texts.moment(_, event.starts_at))
@@ -156,7 +156,7 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             _("No event to take attendance at: none of your events started in the last "
               "{days} days. Attendance opens when an event starts.", days=attendance.RECENT_DAYS))
         return
-    rows = [[(f"{_.short_datetime(event.starts_at)} · {event.title}"[:60],
+    rows = [[(texts.button_label(_, event, 48, with_time=True),
               callbacks.encode(NS, "o", event.id, 0))] for event in found]
     await update.message.reply_text(
         _("✅ <b>Take attendance</b>\nChoose an event (the last {days} days):",

@@ -14,11 +14,13 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 from telegram.ext.filters import MessageFilter
 
-from bot import callbacks, info, keyboards, menu
+from bot import callbacks, info, keyboards, menu, safety
 from bot.context import BotContext
-from bot.hotline import hotline_footer, hotline_text
+from bot.hotline import emergency_text, hotline_footer
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
+from handlers import places
+from handlers.safety import WHAT_TO_DO_ENTRY, answer_danger
 from storage import questions as store
 from storage import users, ward_contacts
 
@@ -41,21 +43,17 @@ def catalogue(context: BotContext) -> info.Catalogue:
 DANGER_WORDS = "info.danger_words"
 
 
-def danger_words(context: BotContext) -> info.DangerWords:
+def danger_words(context: BotContext) -> safety.Matcher:
+    """The danger matcher (bot/safety, patterns in content/safety_patterns.json)."""
     extras = context.services.extras
     if DANGER_WORDS not in extras:
-        extras[DANGER_WORDS] = info.DangerWords.load()
+        extras[DANGER_WORDS] = safety.load()
     return extras[DANGER_WORDS]  # type: ignore[return-value]
 
 
-def danger_message(_: Translator) -> str:
-    """What anyone who writes about a child in danger sees at once."""
-    return (
-        _("⚠️ What you wrote may mean a child is in danger. Please act now:")
-        + "\n\n" + hotline_text(_) + "\n\n"
-        + _("To pass the details to the district's child-protection staff, tap /report. "
-            "You do not have to give your name.")
-    )
+def danger_message(_: Translator, now: bool = False) -> str:
+    """The numbers, where what was typed already goes to staff (a question, a report)."""
+    return emergency_text(_, now=now, tip=False)
 
 
 # -- the menu of topics ---------------------------------------------------------------------------
@@ -169,7 +167,7 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
 class FaqOrDanger(MessageFilter):
     """Free text that matches an information entry or contains a danger word."""
 
-    def __init__(self, words: info.DangerWords) -> None:
+    def __init__(self, words: safety.Matcher) -> None:
         self._words = words
         super().__init__(name="FaqOrDanger")
 
@@ -183,12 +181,10 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
     _ = context.translate
     text = update.message.text
     entry = catalogue(context).get(info.match(text))
-    if danger_words(context).alarms(text, answered_by_entry=entry is not None):
-        await update.message.reply_text(
-            danger_message(_),
-            reply_markup=keyboards.inline([[(_("💬 Ask a question"),
-                                             callbacks.encode("qst", "new"))]]),
-        )
+    verdict = danger_words(context).check(text)
+    if verdict is not None:
+        await answer_danger(update.message, context, text, verdict,
+                            entry_id=None if entry is not None else WHAT_TO_DO_ENTRY)
     if entry is not None:
         await store.count_view(context.db, entry.id, "faq")
         await send_entry(update.message, context, entry)
@@ -196,10 +192,15 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
 
 # -- the ward's contact ---------------------------------------------------------------------------
 
-def _district_buttons(context: BotContext) -> list:
-    language = context.translate.language
-    return [[(d.name(language), callbacks.encode(NS, "wd", d.code))]
-            for d in context.services.areas.districts()]
+def _unit_buttons(context: BotContext) -> list:
+    return places.unit_rows(context.services.areas, context.translate,
+                            lambda code: callbacks.encode(NS, "wc", code))
+
+
+def _unit_question(context: BotContext) -> str:
+    _ = context.translate
+    return _("Which ward or commune do you live in?") + "\n\n" + places.units_text(
+        context.services.areas, _)
 
 
 async def ward_start(update: Update, context: BotContext) -> None:
@@ -207,55 +208,55 @@ async def ward_start(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    ward = context.services.areas.ward(context.user.ward)
+    ward = context.services.areas.unit(context.user.ward)
     if ward is not None:
         await _show_ward_contact(query.message, context, ward.code)
         return
-    await query.message.reply_text(_("Which district do you live in?"),
-                                   reply_markup=keyboards.inline(_district_buttons(context)))
+    await query.message.reply_text(_unit_question(context),
+                                   reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_change(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_text(_("Which district do you live in?"),
-                                  reply_markup=keyboards.inline(_district_buttons(context)))
+    await query.edit_message_text(_unit_question(context),
+                                  reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_district(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
-    district = context.services.areas.district(data.arg(0) if data else None)
-    if district is None:
+    if context.services.areas.group(data.arg(0) if data else None) is None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
-    await query.answer()
-    language = _.language
-    wards = [(w.name(language), callbacks.encode(NS, "wc", w.code))
-             for w in context.services.areas.wards(district.code)]
-    await query.edit_message_text(
-        _("{district}: which ward or commune?", district=district.name(language)),
-        reply_markup=keyboards.inline(keyboards.columns(wards, 3)),
-    )
+    await query.answer()  # a button of the old two-step picker: today's question instead
+    await query.edit_message_text(_unit_question(context),
+                                  reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
-    ward = context.services.areas.ward(data.arg(0) if data else None)
+    if data is not None and data.arg(0) == places.OTHER:
+        await query.answer()
+        await query.edit_message_text(_(
+            "Please go to the People's Committee (UBND) of the ward or commune where you live: "
+            "it has a child-protection officer. In an emergency call 111 (free, 24/7) or 113."))
+        return
+    ward = context.services.areas.unit(data.arg(0) if data else None)
     if ward is None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()
     user = context.user
-    # Remember a parent's ward: their questions then go to the right district's staff.
+    # Remember a parent's ward: their questions then go to the right unit's staff.
     # Staff and applicants keep the area they signed up with.
     if user.role == "public" and user.is_active and user.ward != ward.code:
         await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
-                           district=ward.district)
+                           district=ward.group, ward_confirm=None)
     await query.edit_message_reply_markup(None)
     await _show_ward_contact(query.message, context, ward.code)
 
@@ -281,7 +282,7 @@ async def _show_ward_contact(message: Message, context: BotContext, ward_code: s
 def register(application: Application) -> None:
     """Section 3: /info, the menu button, the topic buttons and typed questions."""
     i18n = application.services.i18n
-    words = application.services.extras[DANGER_WORDS] = info.DangerWords.load()
+    words = application.services.extras[DANGER_WORDS] = safety.load()
     application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"),
                                            info_command))

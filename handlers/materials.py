@@ -31,7 +31,7 @@ from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
 from bot.materials.catalogue import AUDIENCES, TOPICS, Material, audience_for
 from bot.messaging import edit_quietly
-from bot.text import truncate
+from bot.text import shorten, truncate
 from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
 from handlers.info import MATERIALS_HOOK
 from handlers.start import START_LINK_HOOKS
@@ -68,7 +68,7 @@ def _home(context: BotContext) -> tuple[str, object]:
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("📚 All materials"), callbacks.encode(NS, "aud", ALL))])
     text = _("📚 <b>Communication materials</b>\nWho is it for?\n\n"
-             "Or type a few words to search, e.g. “bạo lực”, “111”, “trên mạng”.")
+             "Or type a few words to search, e.g. “abuse”, “111”, “online”.")
     if context.user.is_staff:
         text += "\n\n" + _("Staff: send me a PDF or a picture to add a material. "
                            "/printqueue — print requests, /materialstats — figures.")
@@ -88,7 +88,7 @@ async def _topics(context: BotContext, audience: str) -> tuple[str, object]:
     ]
     rows = [[button] for button in buttons]
     if found:
-        rows.append([(_("All topics ({count})", count=len(found)),
+        rows.append([(_("All topics ({count})", count=_.number(len(found))),
                       callbacks.encode(NS, "top", audience, ALL, 0))])
     rows.append([(_("‹ Back"), callbacks.encode(NS, "home"))])
     who = _("All materials") if audience == ALL else _(AUDIENCES[audience])
@@ -99,7 +99,7 @@ async def _topics(context: BotContext, audience: str) -> tuple[str, object]:
 
 def _material_label(material: Material, language: str) -> str:
     prefix = "🙈 " if material.hidden else ("📄 " if material.has_file else "📝 ")
-    return prefix + truncate(material.title_in(language), 60)
+    return prefix + shorten(material.title_in(language), 60)
 
 
 def _page(items: list, page: int) -> tuple[list, int, int]:
@@ -206,6 +206,9 @@ async def deliver(context: BotContext, chat_id: int, material: Material) -> None
 async def materials_command(update: Update, context: BotContext) -> int:
     _note_seen(context)
     query = " ".join(context.args or [])
+    if not query and update.message.text and not update.message.text.startswith("/"):
+        # Typed anywhere: "tìm tài liệu bạo lực" is a search, not just the menu.
+        query = search.typed_query(update.message.text) or ""
     if query:
         await _search_and_answer(update, context, query)
         return SEARCH
@@ -220,7 +223,8 @@ async def typed_search(update: Update, context: BotContext) -> int | None:
     if not seen or context.now - dt.datetime.fromisoformat(seen) > SEARCH_MODE_FOR:
         return await leave_and_redispatch(update, context)
     _note_seen(context)
-    await _search_and_answer(update, context, update.message.text)
+    text = update.message.text
+    await _search_and_answer(update, context, search.typed_query(text) or text)
     return SEARCH
 
 
@@ -229,7 +233,7 @@ async def _search_and_answer(update: Update, context: BotContext, text: str) -> 
     query = search.clean_query(text)
     if query is None:
         await update.message.reply_text(
-            _("Please type at least one word of two letters or more, e.g. “bạo lực”.")
+            _("Please type at least one word of two letters or more.")
         )
         return
     context.user_data[QUERY_KEY] = query
@@ -250,8 +254,8 @@ async def _search_page(context: BotContext, query: str, page: int):
     rows = [[(_material_label(m, _.language), callbacks.encode(NS, "open", m.id))] for m in shown]
     rows.append(keyboards.pager(NS, "sp", page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
     rows.append([(_("📚 Browse materials"), callbacks.encode(NS, "home"))])
-    text = _("🔍 {count} result(s) for “{query}” — page {page} of {pages}:",
-             count=len(found), query=query, page=page + 1, pages=pages)
+    text = _("🔍 Results for “{query}”: {count} — page {page} of {pages}:",
+             count=_.number(len(found)), query=query, page=page + 1, pages=pages)
     return text, keyboards.inline(rows)
 
 

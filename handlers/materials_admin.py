@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
@@ -37,7 +37,7 @@ from bot.materials.catalogue import (
     is_material_file,
     parse_audiences,
 )
-from bot.text import truncate
+from bot.text import shorten
 from handlers import menu as menu_handlers
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.materials import material_keyboard, material_text
@@ -337,7 +337,7 @@ async def on_admin_button(update: Update, context: BotContext) -> None:
         await _move(query, context, material, -1 if action == "up" else 1)
     elif action == "qr":
         await _ask_poster_place(query, context, material)
-    elif action == "qd" and context.services.areas.district(data.arg(1)):
+    elif action == "qd" and context.services.areas.group(data.arg(1)):
         await query.answer()
         await _poster_wards(query, context, material, data.arg(1))
     elif action == "qw":
@@ -381,38 +381,34 @@ async def _move(query, context: BotContext, material, step: int) -> None:
 async def _ask_poster_place(query, context: BotContext, material) -> None:
     _ = context.translate
     await query.answer()
-    user = context.user
-    if user.is_admin and not user.district:
-        language = _.language
-        rows = [[(d.name(language), callbacks.encode(NS, "qd", material.id, d.code))]
-                for d in context.services.areas.districts()]
-        await query.message.reply_text(_("A poster for which district?"),
-                                       reply_markup=keyboards.inline(rows))
-        return
-    await _poster_wards(query, context, material, user.district)
+    await _poster_wards(query, context, material, None)
 
 
 async def _poster_wards(query, context: BotContext, material, district: str | None) -> None:
+    """The units of the person's scope (of one programme group, if given) to choose from."""
     _ = context.translate
-    if not context.user.can_act_in_district(district):
-        await query.message.reply_text(_("You can make posters for your own district only."))
-        return
+    areas = context.services.areas
     language = _.language
     buttons = [(w.name(language), callbacks.encode(NS, "qw", material.id, w.code))
-               for w in context.services.areas.wards(district)]
+               for group in areas.groups() if district in (None, group.code)
+               for w in areas.units_in(group.code) if scope.can_act_in_unit(context.user, w.code)]
+    if not buttons:
+        await query.message.reply_text(_("You can make posters for your own wards and communes "
+                                         "only."))
+        return
     await query.message.reply_text(
         _("🔳 QR poster for “{title}”: which ward or commune will it hang in?",
           title=material.title),
-        reply_markup=keyboards.inline(keyboards.columns(buttons, 3)),
+        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)),
     )
 
 
 async def _poster(query, context: BotContext, material, ward_code: str | None) -> None:
     _ = context.translate
     areas = context.services.areas
-    ward = areas.ward(ward_code)
-    if ward is None or not context.user.can_act_in_district(ward.district):
-        await query.answer(_("You can make posters for your own district only."),
+    ward = areas.unit(ward_code)
+    if ward is None or not scope.can_act_in_unit(context.user, ward.code):
+        await query.answer(_("You can make posters for your own wards and communes only."),
                            show_alert=True)
         return
     await query.answer(_("Making the poster…"))
@@ -429,7 +425,7 @@ async def _poster(query, context: BotContext, material, ward_code: str | None) -
         query.message.chat.id, pdf, filename=f"ap-phich-{code}.pdf",
         caption=_("🔳 A4 poster: “{title}” · {place}\nThe QR code opens {link}. People who "
                   "start the bot with it are counted in /materialstats.",
-                  title=truncate(material.title, 200), place=areas.place(ward.code, _.language),
+                  title=shorten(material.title, 200), place=areas.place(ward.code, _.language),
                   link=deeplink.link(username, code)),
     )
 
@@ -447,7 +443,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     lines = [_("📊 <b>Materials delivered</b> (times · files · people):")]
     for row in counts[:STATS_ROWS]:
         lines.append(_("• {title}: {deliveries} · {files} · {people}",
-                       title=truncate(row.title, 60), deliveries=_.number(row.deliveries),
+                       title=shorten(row.title, 60), deliveries=_.number(row.deliveries),
                        files=_.number(row.files), people=_.number(row.people)))
     titles = {row.material_id: row.title for row in counts}
     lines.append("")
@@ -459,10 +455,9 @@ async def stats_command(update: Update, context: BotContext) -> None:
     for source, code in sources[:STATS_ROWS]:
         where = areas.place(code.ward, _.language) if code.ward else _("no ward")
         lines.append(_("• {title} · {place} ({code}): {people}",
-                       title=truncate(titles.get(code.material_id, "—"), 50), place=where,
+                       title=shorten(titles.get(code.material_id, "—"), 50), place=where,
                        code=source.source, people=_.number(source.people)))
-    status_counts = await print_requests.counts_by_status(
-        context.db, None if user.is_admin else user.district)
+    status_counts = await print_requests.counts_by_status(context.db, scope.units_of(user))
     if status_counts:
         lines.append("")
         lines.append(_("🖨 <b>Print requests</b>: {requested} waiting, {approved} approved, "

@@ -37,7 +37,8 @@ def help_text(role: str, _: Translator) -> str:
         ),
         "staff": _(
             "<b>For staff</b>\n"
-            "• /cases — cases of your district, overdue first; /case CODE opens one.\n"
+            "• /cases — cases of your wards and communes, overdue first; /case CODE opens "
+            "one.\n"
             "• /holidays — the days off and working Saturdays the legal clocks count.\n"
             "• /broadcast — send an announcement.\n"
             "• /pending — sign-ups waiting for approval; /users — people.\n"
@@ -47,7 +48,7 @@ def help_text(role: str, _: Translator) -> str:
         "public": _(
             "<b>For parents and everyone</b>\n"
             "• /info — what abuse is, warning signs, what to do and whom to call.\n"
-            "• /report — tell the district's child-protection staff about a child who needs "
+            "• /report — tell the child-protection staff of the ward or commune about a child who needs "
             "help; you do not have to give your name.\n"
             "• Ask a question — staff answer you here, anonymously.\n"
             "• /materials and /events."
@@ -78,7 +79,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     left = pop_left_conversation(context)
     text = _("Cancelled. Nothing was sent.") if left else _("There is nothing to cancel.")
-    if left and context.user_data.get("report_draft_saved"):
+    # Only a report has a draft to talk about; /cancel in a question or a sign-up does not.
+    if left == "report" and context.user_data.get("report_draft_saved"):
         text = _("Stopped. Your draft is saved: /report lets you continue it.")
     await update.effective_message.reply_text(
         text + "\n" + _("Choose what you need:"),
@@ -142,9 +144,14 @@ async def not_understood(update: Update, context: BotContext) -> None:
     if context.user and not context.user.onboarded:
         await update.effective_message.reply_text(_("Welcome! Please send /start to begin."))
         return
+    from handlers.questions import offer_ways_forward  # the questions slice owns the tickets
+
+    if update.message is not None and update.message.text and \
+            await offer_ways_forward(update, context):
+        return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand. Please choose from the menu below, or type a few words "
-          "such as “báo cáo”, “tài liệu”, “sự kiện” or “111”."),
+          "such as “report”, “materials”, “events” or “111”."),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
 

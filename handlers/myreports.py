@@ -41,13 +41,13 @@ async def my_reports(update: Update, context: BotContext) -> None:
             reply_markup=menu.keyboard(context.user.menu_role, _))
         return
     areas = context.services.areas
-    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=len(found))]
+    lines = [_("🗂 <b>Your reports</b> (the latest {count}):", count=_.number(len(found)))]
     rows = []
     for case in found:
         status = _(lifecycle.REPORTER_STATUS.get(case.status, lifecycle.REPORTER_STATUS_DEFAULT))
         lines.append(_("• <b>{code}</b>, {date}, {place}: {status}", code=case.code,
                        date=_.short_datetime(case.received_at),
-                       place=areas.ward_name(case.ward, _.language), status=status))
+                       place=areas.place(case.ward, _.language) if case.ward else "—", status=status))
         if lifecycle.is_open(case.status) and len(rows) < 8:
             rows.append([(_("➕ Add information to {code}", code=case.code),
                           callbacks.encode(NS, "add", case.id))])
@@ -103,8 +103,9 @@ async def receive(update: Update, context: BotContext) -> int:
                                    limit=service.rules.description_max_chars))
         return ADDING
     else:
-        if text and danger_words(context).found_in(text) is not None:
-            await message.reply_text(danger_message(_))  # 111 / 113 first, always
+        verdict = danger_words(context).check(text) if text else None
+        if verdict is not None:  # the numbers first, always; the staff hear it is urgent
+            await message.reply_text(danger_message(_, now=bool(verdict.now)))
             change.detail["danger"] = True
         await notices.publish(context, change)
         answer = _("Thank you. It was added to {code} and the staff in charge were told.",

@@ -1,13 +1,14 @@
-"""Printed copies: collaborators and staff ask; district staff approve, print and deliver.
+"""Printed copies: collaborators and staff ask; the units' staff approve, print and deliver.
 
 🖨 on a material → how many → ward → delivery place → wanted by → confirm → sent to staff.
-/printqueue (staff): open requests of the district with the next step's buttons.
+/printqueue (staff): open requests of their units with the next step's buttons.
 /myrequests: one's own requests. The requester hears about every step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from telegram import Update
 from telegram.ext import (
@@ -19,15 +20,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, scope, staff_copies
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Html, Translator
 from bot.materials import printing
-from bot.messaging import edit_quietly, notify
+from bot.messaging import notify
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import materials, print_requests, users
+from storage.alert_copies import AlertCopy
 from storage.print_requests import PrintRequest
+from storage.users import User
 
 NS = "prq"
 QUANTITY, DISTRICT, WARD, PLACE, WHEN, CONFIRM, REASON = range(7)
@@ -63,7 +66,21 @@ def _today(context: BotContext) -> dt.date:
     return context.translate.local(context.now).date()
 
 
-def describe(request: PrintRequest, _: Translator, areas) -> str:
+def requester_line(_: Translator, requester: User | None) -> str:
+    """Who asked and how to reach them: a tap on the name opens their Telegram chat."""
+    if requester is None:
+        return _("Requested by: (no longer a user)")
+    name = f'<a href="tg://user?id={requester.telegram_id}">' \
+           f'{html.escape(requester.display_name or "—", quote=False)}</a>'
+    if requester.phone:
+        return _("Requested by: {name} · ☎️ {phone}", name=Html(name), phone=requester.phone)
+    return _("Requested by: {name} (no phone shared: tap the name to write to them)",
+             name=Html(name))
+
+
+def describe(request: PrintRequest, _: Translator, areas,
+             requester: User | None = None) -> str:
+    """The request; for staff (`requester` given) also who asked and how to reach them."""
     text = _(
         "<b>#{id}</b> · {title}\n{quantity} copies · {ward}\nDeliver to: {place}\n"
         "Wanted by: {date}\nStatus: {status}",
@@ -73,7 +90,32 @@ def describe(request: PrintRequest, _: Translator, areas) -> str:
     )
     if request.status == "rejected" and request.reason:
         text += "\n" + _("Reason: {reason}", reason=request.reason)
+    if requester is not None:
+        text += "\n" + requester_line(_, requester)
     return text
+
+
+async def staff_view(context: BotContext, request: PrintRequest, _: Translator,
+                     heading: str = "") -> tuple[str, object]:
+    """What staff see of a request (each copy the same): details, requester, buttons."""
+    requester = await users.get(context.db, request.requester_id)
+    body = describe(request, _, context.services.areas, requester) if requester else \
+        describe(request, _, context.services.areas) + "\n" + requester_line(_, None)
+    return (f"{heading}\n{body}" if heading else body), staff_keyboard(request, _)
+
+
+async def sync_copies(context: BotContext, request_id: int, extra: list[AlertCopy] = ()) -> None:
+    """Every staff copy of the request (the alert, /printqueue lists) shows its new state;
+    buttons that no longer apply go."""
+    request = await print_requests.get(context.db, request_id)
+    if request is None:
+        return
+
+    async def render(copy: AlertCopy):
+        return await staff_view(context, request, context.services.i18n(copy.language))
+
+    await staff_copies.sync(context.bot, context.db, "print", request.id, render, context.now,
+                            extra=extra, final=not printing.TRANSITIONS[request.status])
 
 
 def staff_keyboard(request: PrintRequest, _: Translator):
@@ -121,17 +163,17 @@ async def enter_quantity(update: Update, context: BotContext) -> int:
         return QUANTITY
     context.user_data.setdefault(DRAFT, {})["quantity"] = quantity
     user = context.user
-    if user.is_admin and not user.district:
-        await update.message.reply_text(_("For which district?"),
+    if user.is_admin:
+        await update.message.reply_text(_("For which area of the programme?"),
                                         reply_markup=_district_keyboard(context))
         return DISTRICT
-    return await _ask_ward(update, context, user.district)
+    return await _ask_ward(update, context, None)
 
 
 def _district_keyboard(context: BotContext):
     language = context.translate.language
     return keyboards.inline([[(d.name(language), callbacks.encode(NS, "dist", d.code))]
-                             for d in context.services.areas.districts()])
+                             for d in context.services.areas.groups()])
 
 
 async def choose_district(update: Update, context: BotContext) -> int:
@@ -139,7 +181,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     data = callbacks.decode(query.data)
-    district = context.services.areas.district(data.arg(0) if data else None)
+    district = context.services.areas.group(data.arg(0) if data else None)
     if district is None or not context.user.is_admin:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
@@ -151,7 +193,7 @@ async def _ask_ward(update: Update, context: BotContext, district: str | None) -
     wards = printing.wards_for(context.user, context.services.areas, district)
     if not wards:
         await update.effective_message.reply_text(
-            _("Your account has no district yet, so I cannot take a print request. "
+            _("Your account has no ward or commune of the programme yet, so I cannot take a print request. "
               "Please ask the programme staff.")
         )
         context.user_data.pop(DRAFT, None)
@@ -222,7 +264,7 @@ async def enter_date(update: Update, context: BotContext) -> int:
         elif reason == "far":
             text = _("Please choose a date within the next 12 months.")
         else:
-            text = _("Please type the date as day/month, e.g. 15/06 or 15/06/2021.")
+            text = _("Please type the date as day/month, e.g. 15/06.")
         await update.message.reply_text(text)
         return WHEN
     return await _confirm(update, context, wanted)
@@ -282,7 +324,7 @@ async def send_request(update: Update, context: BotContext) -> int:
     await query.answer()
     request = await print_requests.get(context.db, request_id)
     await query.edit_message_text(
-        _("📨 Request #{id} sent. District staff will look at it; I will tell you here at "
+        _("📨 Request #{id} sent. The staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
     await _tell_staff(context, request)
@@ -299,19 +341,19 @@ async def drop_request(update: Update, context: BotContext) -> int:
 
 
 async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
-    """District staff get the new request with its buttons; administrators if there are none."""
-    people = await users.staff_of_district(context.db, request.district)
+    """The unit's staff get the new request with its buttons; administrators if there are none."""
+    people = scope.staff_covering(await users.active_staff(context.db), request.ward)
     if not people:
         people = await users.admins(context.db)
-    areas = context.services.areas
     for person in people:
         if person.telegram_id == request.requester_id:
             continue
         theirs = context.services.i18n(person.language)
-        await notify(context, person.telegram_id,
-                     theirs(NEW_REQUEST) + "\n" +
-                     describe(request, theirs, areas),
-                     reply_markup=staff_keyboard(request, theirs))
+        text, markup = await staff_view(context, request, theirs)
+        sent = await notify(context, person.telegram_id, theirs(NEW_REQUEST) + "\n" + text,
+                            reply_markup=markup)
+        await staff_copies.remember(context.db, "print", request.id, sent, person.language,
+                                    context.now)
 
 
 # -- staff: moving a request on ---------------------------------------------------------------------
@@ -329,7 +371,7 @@ async def move(update: Update, context: BotContext) -> None:
         request = await printing.advance(context.db, context.user, request_id, status,
                                          context.now)
     except printing.PermissionDenied:
-        await query.answer(_("Only staff of the district can handle this request."),
+        await query.answer(_("Only the staff of this ward or commune can handle this request."),
                            show_alert=True)
         return
     except printing.NotApplicable:
@@ -342,12 +384,10 @@ async def move(update: Update, context: BotContext) -> None:
 
 
 async def _refresh(query, context: BotContext, request_id: int) -> None:
-    request = await print_requests.get(context.db, request_id)
-    if request is None:
-        return
-    _ = context.translate
-    await edit_quietly(query, describe(request, _, context.services.areas),
-                       staff_keyboard(request, _))
+    """The pressed message and every other staff copy of the request."""
+    pressed = AlertCopy("print", request_id, query.message.chat.id, query.message.message_id,
+                        context.translate.language, "new", None)
+    await sync_copies(context, request_id, extra=[pressed])
 
 
 async def _tell_requester(context: BotContext, request: PrintRequest) -> None:
@@ -368,7 +408,7 @@ async def start_reject(update: Update, context: BotContext) -> int:
     request_id = data.int_arg(0) if data else None
     request = await print_requests.get(context.db, request_id) if request_id else None
     if request is None or not printing.can_handle(context.user, request):
-        await query.answer(_("Only staff of the district can handle this request."),
+        await query.answer(_("Only the staff of this ward or commune can handle this request."),
                            show_alert=True)
         return ConversationHandler.END
     if "rejected" not in printing.TRANSITIONS[request.status]:
@@ -403,6 +443,9 @@ async def enter_reason(update: Update, context: BotContext) -> int:
     await update.message.reply_text(
         _("Request #{id} was not approved; the requester was told why.", id=request.id)
     )
+    pressed = [AlertCopy("print", request.id, int(pending["chat"]), int(pending["message"]),
+                         _.language, "new", None)] if pending.get("message") else []
+    await sync_copies(context, request.id, extra=pressed)
     await _tell_requester(context, request)
     return ConversationHandler.END
 
@@ -415,7 +458,7 @@ async def queue_command(update: Update, context: BotContext) -> None:
     if not user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
-    found = await print_requests.queue(context.db, None if user.is_admin else user.district,
+    found = await print_requests.queue(context.db, scope.units_of(user),
                                        limit=QUEUE_LIMIT + 1)
     if not found:
         await update.message.reply_text(_("No print requests are waiting."))
@@ -424,8 +467,10 @@ async def queue_command(update: Update, context: BotContext) -> None:
         _("🖨 Open print requests, the soonest wanted first:")
     )
     for request in found[:QUEUE_LIMIT]:
-        await update.message.reply_text(describe(request, _, context.services.areas),
-                                        reply_markup=staff_keyboard(request, _))
+        text, markup = await staff_view(context, request, _)
+        sent = await update.message.reply_text(text, reply_markup=markup)
+        await staff_copies.remember(context.db, "print", request.id, sent, _.language,
+                                    context.now, variant="queue")
     if len(found) > QUEUE_LIMIT:
         await update.message.reply_text(
             _("Only the first {count} are shown; handle these to see the next ones.",
@@ -457,10 +502,10 @@ async def my_requests_command(update: Update, context: BotContext) -> None:
 
 _hint = step_hints({
     QUANTITY: N_("Please type a number of copies from 1 to 1,000, e.g. 200."),
-    DISTRICT: N_("Please choose the district with the buttons above."),
+    DISTRICT: N_("Please choose the area with the buttons above."),
     WARD: N_("Please choose the ward or commune with the buttons above."),
     PLACE: N_("Please type where the copies should be delivered."),
-    WHEN: N_("Please type the date as day/month, e.g. 15/06 or 15/06/2021."),
+    WHEN: N_("Please type the date as day/month, e.g. 15/06."),
     CONFIRM: N_("Please tap “Send request” or “Cancel” above."),
     REASON: N_("Please type the reason as text."),
 })

@@ -25,17 +25,21 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling, staff_copies
+from bot import callbacks, info, keyboards, menu, scheduling, staff_copies
 from bot import questions as rules
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
+from bot.materials import search as material_search
 from bot.messaging import notify
+from bot.text import truncate
+from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
 from storage import alert_copies, users
+from storage import materials as material_store
 from storage import questions as store
 from storage.alert_copies import AlertCopy
 from storage.questions import Question, QuestionMessage
@@ -100,8 +104,8 @@ async def ask_start(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT] = {"district": user.district, "ward": user.ward}
     if user.district is None:
         await message.reply_text(
-            _("💬 Your question goes to the child-protection staff. Which district do you "
-              "live in?"),
+            _("💬 Your question goes to the child-protection staff. Which ward or commune do "
+              "you live in?") + "\n\n" + places.units_text(context.services.areas, _),
             reply_markup=_district_keyboard(context))
         return DISTRICT
     await _ask_for_question(message, _)
@@ -110,8 +114,8 @@ async def ask_start(update: Update, context: BotContext) -> int:
 
 def _district_keyboard(context: BotContext):
     _ = context.translate
-    rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
-            for d in context.services.areas.districts()]
+    rows = places.unit_rows(context.services.areas, _, lambda code: callbacks.encode(NS, "d", code),
+                            other=False)
     rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
     return keyboards.inline(rows)
 
@@ -120,11 +124,34 @@ async def early_question(update: Update, context: BotContext) -> int:
     """The question typed before the district was chosen: keep it (and react at once to
     danger words), then ask for the district again."""
     _ = context.translate
-    if await _store_question(update, context, update.message.text, None):
+    kept = _kept_question(context)
+    if kept is not None and rules.is_small_talk(update.message.text):
         await update.message.reply_text(
-            _("Thank you, your question is kept. Which district do you live in?"),
+            _("Your question is kept: “{text}”. Which ward or commune do you live in?",
+              text=truncate(kept, 300)), reply_markup=_district_keyboard(context))
+        return DISTRICT
+    if await _store_question(update, context, update.message.text, None, append=True):
+        await update.message.reply_text(
+            _("Thank you, your question is kept. Which ward or commune do you live in?"),
             reply_markup=_district_keyboard(context))
     return DISTRICT
+
+
+def _kept_question(context: BotContext) -> str | None:
+    sealed = (context.user_data.get(DRAFT) or {}).get("text_enc")
+    return cipher_for(context.services).decrypt(sealed) if sealed else None
+
+
+async def more_text_at_contact(update: Update, context: BotContext) -> int:
+    """Text after the question, before it is sent: thanks or "hello" never replace it; more
+    words are added to it, and the person sees exactly what will be sent."""
+    _ = context.translate
+    text = update.message.text
+    if not rules.is_small_talk(text) and not await _store_question(update, context, text, None,
+                                                             append=True):
+        return CONTACT
+    await _ask_contact(update.message, _, _kept_question(context))
+    return CONTACT
 
 
 async def _ask_for_question(message: Message, _: Translator) -> None:
@@ -140,16 +167,19 @@ async def choose_district(update: Update, context: BotContext) -> int:
     _ = context.translate
     data = callbacks.decode(query.data)
     code = data.arg(0) if data else None
-    district = context.services.areas.district(code)
-    if district is None and code != "none":
+    areas = context.services.areas
+    unit = areas.unit(code)
+    district = areas.group(code)  # a programme area: a button from before today's map
+    if unit is None and district is None and code != "none":
         await query.answer(_("This button is not valid."), show_alert=True)
         return DISTRICT
     await query.answer()
     draft = context.user_data.setdefault(DRAFT, {})
-    draft["district"] = district.code if district else None
+    draft["district"] = unit.group if unit else district.code if district else None
+    draft["ward"] = unit.code if unit else None
     await query.edit_message_reply_markup(None)
     if draft.get("text_enc"):  # typed before the district: straight to the contact choice
-        await _ask_contact(query.message, _)
+        await _ask_contact(query.message, _, _kept_question(context))
         return CONTACT
     await _ask_for_question(query.message, _)
     return QUESTION
@@ -174,15 +204,19 @@ async def question_photo(update: Update, context: BotContext) -> int:
 async def _take_question(update: Update, context: BotContext, raw: str, photo: str | None) -> int:
     if not await _store_question(update, context, raw, photo):
         return QUESTION
-    await _ask_contact(update.message, context.translate)
+    await _ask_contact(update.message, context.translate, _kept_question(context))
     return CONTACT
 
 
 async def _store_question(update: Update, context: BotContext, raw: str,
-                          photo: str | None) -> bool:
-    """Keep the question in the draft; danger words get the hotlines at once. False if the
-    text is not usable (the person was told why)."""
+                          photo: str | None, append: bool = False) -> bool:
+    """Keep the question in the draft (with `append`, added to what is already kept); danger
+    words get the hotlines at once. False if the text is not usable (the person was told
+    why)."""
     _ = context.translate
+    kept = _kept_question(context) if append else None
+    if kept and raw:
+        raw = f"{kept}\n{raw}"
     text = rules.clean_text(raw)
     if text is None:
         await update.message.reply_text(
@@ -195,16 +229,18 @@ async def _store_question(update: Update, context: BotContext, raw: str,
     draft["text_enc"] = cipher.encrypt(text)
     if photo:
         draft["photo_enc"] = cipher.encrypt(photo)
-    draft["danger"] = danger_words(context).found_in(text) is not None
-    if draft["danger"]:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(text)
+    draft["danger"] = verdict is not None
+    if verdict is not None:  # the question itself reaches staff, flagged: the numbers now
+        await update.message.reply_text(danger_message(_, now=verdict.now))
     return True
 
 
-async def _ask_contact(message: Message, _: Translator) -> None:
+async def _ask_contact(message: Message, _: Translator, text: str | None = None) -> None:
+    quoted = (_("You will send: “{text}”", text=truncate(text, 600)) + "\n\n") if text else ""
     await message.reply_text(
-        _("Staff will see your question without your name or username. Would you like them "
-          "to be able to call you back?"),
+        quoted + _("Staff will see your question without your name or username. Would you "
+                   "like them to be able to call you back?"),
         reply_markup=keyboards.inline([
             [(_("🙈 Stay anonymous"), callbacks.encode(NS, "anon"))],
             [(_("📱 Share my phone number"), callbacks.encode(NS, "share"))],
@@ -268,7 +304,7 @@ async def _submit(
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
                                  reply_markup=menu.keyboard(context.user.menu_role, _))
         return ConversationHandler.END
-    district = context.services.areas.district_name(question.district, _.language)
+    district = context.services.areas.group_name(question.district, _.language)
     where = (_("the staff of {district}", district=district) if question.district
              else _("the programme staff"))
     await message.reply_text(
@@ -297,8 +333,8 @@ def staff_text(_: Translator, context: BotContext, question: Question, heading: 
     """A ticket as staff see it: never the asker's name or username, only a shared contact."""
     areas = context.services.areas
     place = (areas.place(question.ward, _.language) if question.ward
-             else areas.district_name(question.district, _.language)
-             if question.district else _("district unknown"))
+             else areas.group_name(question.district, _.language)
+             if question.district else _("place unknown"))
     lines = [_(heading, code=rules.code(question.id), place=place)]
     if question.danger:
         lines.append(_("⚠️ May concern a child in danger: the asker was shown the hotlines."))
@@ -463,7 +499,7 @@ async def _side(context: BotContext, question_id: int | None) -> _Side | str:
         return _Side(question, as_staff=False)
     if rules.can_handle(user, question):
         return _Side(question, as_staff=True)
-    return _("Only staff of the question's district can answer it.")
+    return _("Only the staff of the question's ward or commune can answer it.")
 
 
 async def reply_start(update: Update, context: BotContext) -> int | None:
@@ -540,6 +576,96 @@ async def _deliver_follow_up(context: BotContext, question: Question) -> None:
     await _alert_staff(context, question, people, "follow_up", quoted_id=latest.id)
 
 
+# -- no dead end: what nothing else understood ---------------------------------------------------
+
+PENDING = "unanswered_text"
+async def offer_ways_forward(update: Update, context: BotContext) -> bool:
+    """Typed text nothing understood: the closest topics and materials, and one tap to send
+    exactly this text to staff (or to add it to the person's open question). False when the
+    text is not something to answer this way (the caller then says it did not understand)."""
+    _ = context.translate
+    raw = update.message.text if update.message else None
+    text = rules.clean_text(raw)
+    if text is None or rules.is_small_talk(text):
+        return False
+    context.user_data[PENDING] = cipher_for(context.services).encrypt(text)
+    entries = info.closest(text, _.language)
+    visible = await material_store.listing(context.db)
+    found = material_search.closest(visible, text)
+    rows = [[(entry.title, callbacks.encode("info", "show", entry.id))] for entry in entries]
+    rows += [[("📄 " + truncate(m.title_in(_.language), 50), callbacks.encode("mat", "open", m.id))]
+             for m in found]
+    rows.append([(_("💬 Send this question to staff"), callbacks.encode(NS, "send"))])
+    latest = next(iter(await store.of_asker(context.db, context.user.telegram_id, limit=1)), None)
+    if latest is not None and not latest.is_closed:
+        rows.append([(_("↩️ Add it to my question {code}", code=rules.code(latest.id)),
+                      callbacks.encode(NS, "add", latest.id))])
+    heading = (_("I did not quite understand. These may help:") if entries or found else
+               _("I did not quite understand. Staff can answer you here:"))
+    await update.message.reply_text(heading, reply_markup=keyboards.inline(rows))
+    return True
+
+
+async def send_pending(update: Update, context: BotContext) -> None:
+    """"Send this question to staff": exactly the text typed, anonymously, in one tap."""
+    query = update.callback_query
+    _ = context.translate
+    sealed = context.user_data.pop(PENDING, None)
+    if sealed is None:
+        await query.answer(_("Please type your question again."), show_alert=True)
+        return
+    cipher = cipher_for(context.services)
+    text = cipher.decrypt(sealed)
+    user = context.user
+    try:
+        question = await rules.open_question(
+            context.db, cipher, user, user.district, user.ward, text, None,
+            danger_words(context).check(text) is not None, None, None, context.now)
+    except rules.Blocked:
+        await query.answer(_("Sorry, this question could not be sent. Please call 111."),
+                           show_alert=True)
+        return
+    except rules.TooManyOpen:
+        await query.answer(_("You already have {count} questions waiting. Please wait for the "
+                             "answers, or close one you no longer need: /myquestions.",
+                             count=rules.MAX_OPEN_PER_USER), show_alert=True)
+        return
+    await query.answer()
+    await _clear_buttons(query)
+    await query.message.reply_text(
+        _("✅ Your question <b>{code}</b> was sent to staff, without your name: “{text}”. The "
+          "answer will come here; you can write back on the same question.",
+          code=rules.code(question.id), text=truncate(text, 300)))
+    await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
+
+
+async def add_pending(update: Update, context: BotContext) -> None:
+    """"Add it to my question": the text goes into the same ticket, as the bot promised."""
+    query = update.callback_query
+    _ = context.translate
+    data = callbacks.decode(query.data)
+    sealed = context.user_data.get(PENDING)
+    question_id = data.int_arg(0) if data else None
+    if sealed is None or question_id is None:
+        await query.answer(_("Please type your message again."), show_alert=True)
+        return
+    text = cipher_for(context.services).decrypt(sealed)
+    try:
+        question = await rules.follow_up(context.db, cipher_for(context.services), context.user,
+                                         question_id, text, context.now)
+    except (rules.PermissionDenied, rules.NotApplicable):
+        await query.answer(_("This question is closed or no longer yours to answer. Nothing "
+                             "was sent."), show_alert=True)
+        return
+    context.user_data.pop(PENDING, None)
+    await query.answer()
+    await _clear_buttons(query)
+    await sync_ticket(context, question.id)
+    await _deliver_follow_up(context, question)
+    await query.message.reply_text(_("✅ Sent to the staff on question {code}.",
+                                     code=rules.code(question.id)))
+
+
 # -- buttons that act at once ---------------------------------------------------------------------
 
 async def close_button(update: Update, context: BotContext) -> None:
@@ -550,7 +676,7 @@ async def close_button(update: Update, context: BotContext) -> None:
     try:
         question = await rules.close(context.db, context.user, question_id or 0, context.now)
     except rules.PermissionDenied:
-        await query.answer(_("Only staff of the question's district can do this."),
+        await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
     except rules.NotApplicable:
@@ -585,7 +711,7 @@ async def spam_button(update: Update, context: BotContext) -> None:
             question = await rules.mark_spam(context.db, context.user, question_id or 0,
                                              context.now)
     except rules.PermissionDenied:
-        await query.answer(_("Only staff of the question's district can do this."),
+        await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
     except rules.NotApplicable:
@@ -663,7 +789,7 @@ async def seal_legacy_questions(application: Application) -> None:
 # -- wiring ---------------------------------------------------------------------------------------
 
 _hint = step_hints({
-    DISTRICT: N_("Please choose your district with the buttons above."),
+    DISTRICT: N_("Please choose your ward or commune with the buttons above."),
     QUESTION: N_("Please write your question as text (you may add one photo)."),
     CONTACT: N_("Please tap “Stay anonymous” or “Share my phone number”."),
     REPLY: N_("Please write your message as text, or /cancel."),
@@ -707,6 +833,7 @@ def build_conversation(application: Application) -> ConversationHandler:
                 MessageHandler(filters.CONTACT, contact_shared),
                 MessageHandler(filters.TEXT & anonymous, typed_anonymous),
                 *start_over,
+                MessageHandler(text, more_text_at_contact),
                 MessageHandler(other, _hint(CONTACT)),
             ],
             REPLY: [
@@ -726,5 +853,7 @@ def register(application: Application) -> None:
     application.start_hooks.append(seal_legacy_questions)
     application.add_handler(CommandHandler("myquestions", my_questions, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(close_button, pattern=rf"^{NS}:close:"))
+    application.add_handler(CallbackQueryHandler(send_pending, pattern=rf"^{NS}:send$"))
+    application.add_handler(CallbackQueryHandler(add_pending, pattern=rf"^{NS}:add:"))
     application.add_handler(CallbackQueryHandler(spam_button, pattern=rf"^{NS}:(un)?spam:"))
     scheduling.add_tick(application, "question_escalation", escalate)

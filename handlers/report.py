@@ -1,6 +1,6 @@
 """/report: a child at risk, reported step by step on the official intake form (Mẫu số 01).
 
-safety → district → ward → place → location → name → age → sex → count → situation →
+safety → ward/commune → place → location → name → age → sex → count → situation →
 description → photos → caregiver → actions → contact → review → send
 
 The draft (encrypted) is saved in SQLite after every step and holds the current step, so a
@@ -33,7 +33,7 @@ from bot import callbacks, keyboards, menu
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
-from bot.hotline import hotline_text
+from bot.hotline import emergency_text
 from bot.i18n import N_, Html, I18n, Translator
 from bot.reports import casework
 from bot.reports.draft import SECTIONS, SEXES, Draft
@@ -41,7 +41,6 @@ from bot.reports.intake import (
     InvalidAnswer,
     clean_child_name,
     clean_text,
-    match_area,
     own_contact,
     parse_age,
     parse_children_count,
@@ -50,6 +49,8 @@ from bot.reports.intake import (
 from bot.reports.rules import case_rules, situation, situations
 from bot.text import normalize, truncate
 from handlers import cases as case_handlers
+from handlers import places
+from handlers import safety as safety_handlers
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.info import danger_words
 from storage import report_drafts
@@ -111,7 +112,22 @@ async def _load(context: BotContext) -> Draft | None:
         if stored is None:
             return None
         cached = _cache(context)[user_id] = stored.data
-    return Draft.from_json(cached)  # a fresh copy: unsaved changes never leak into the cache
+    draft = Draft.from_json(cached)  # a fresh copy: unsaved changes never leak into the cache
+    _upgrade_place(context, draft)
+    return draft
+
+
+def _upgrade_place(context: BotContext, draft: Draft) -> None:
+    """A draft begun on the old map holds an old ward's code: take its unit today, or ask
+    again when the old ward was split."""
+    areas = context.services.areas
+    old = areas.old_unit(draft.ward)
+    if old is None:
+        return
+    draft.reported_place = old.id
+    draft.ward = None if old.split else old.successors[0]
+    if draft.ward is None and draft.step == "review":
+        draft.step = "ward"
 
 
 async def _save(context: BotContext, draft: Draft) -> None:
@@ -220,21 +236,18 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
             [(_("No, not right now"), _pick(step, "no"))],
             _nav_row(_, step, back=False),
         ])
-    elif step == "district":
-        rows = []
-        own = areas.ward(context.user.ward)
-        if own is not None and context.user.is_active and context.user.role != "public":
-            rows.append([(_("📍 {place} — confirm", place=areas.place(own.code, language)),
-                          _pick(step, "own"))])
-        rows += [[(d.name(language), _pick(step, d.code))] for d in areas.districts()]
-        rows.append(_nav_row(_, step))
-        text = _("Where is the child? Choose the district.")
-        markup = keyboards.inline(rows)
     elif step == "ward":
-        wards = [(w.name(language), _pick(step, w.code)) for w in areas.wards(draft.district)]
-        text = _("{district}: in which ward or commune is the child?",
-                 district=areas.district_name(draft.district, language))
-        markup = keyboards.inline(keyboards.columns(wards, 3) + [_nav_row(_, step)])
+        rows = []
+        own = areas.unit(context.user.ward)
+        if own is not None and context.user.is_active and context.user.role != "public":
+            rows.append([(_("📍 {place} — confirm", place=own.name(language)),
+                          _pick(step, "own"))])
+        rows += places.unit_rows(areas, _, lambda code: _pick(step, code))
+        rows.append(_nav_row(_, step))
+        text = _("Where is the child? Choose the ward or commune below, type its name (old "
+                 "names too, like “phường 4 quận 8” or “Vĩnh Lộc A”), or send the location "
+                 "with 📎.") + "\n\n" + places.units_text(areas, _)
+        markup = keyboards.inline(rows)
     elif step == "place":
         text = _("Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
                  "A house number is not needed.")
@@ -271,7 +284,7 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
         markup = keyboards.inline([_nav_row(_, step)])
     elif step == "photos":
         text = _("You may send up to {count} photos (of an injury or of the place, for example). "
-                 "Only district staff will see them. Tap Done when finished, or Skip.",
+                 "Only the programme's staff will see them. Tap Done when finished, or Skip.",
                  count=rules.max_photos)
         label = _("Done ✔️") if draft.photos else _(SKIP)
         markup = keyboards.inline([[(label, _pick(step, "done"))], _nav_row(_, step)])
@@ -285,7 +298,7 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
         markup = keyboards.inline([[(_("Nothing yet"), _pick(step, "skip"))],
                                    _nav_row(_, step)])
     elif step == "contact":
-        text = _("May district staff call you back about this report? If yes, tap “Share my "
+        text = _("May the staff call you back about this report? If yes, tap “Share my "
                  "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
                  "or number.")
         markup = keyboards.request_contact(_(SHARE_PHONE), [_(STAY_ANONYMOUS)],
@@ -310,7 +323,12 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
 def review_text(draft: Draft, _: Translator, areas, description_limit: int | None = None) -> str:
     language = _.language
     yes, no = _("yes"), _("no")
-    place = areas.place(draft.ward, language)
+    place = areas.place(draft.ward, language) if draft.ward else _("elsewhere / not sure")
+    if draft.ward and not areas.in_programme(draft.ward):
+        place = _("{unit} (outside the programme)", unit=place)
+    if draft.reported_place and draft.reported_place != draft.ward:
+        place = _("{unit} (reported as {old})", unit=place,
+                  old=areas.place(draft.reported_place, language))
     if draft.place_detail:
         place = f"{place} — {draft.place_detail}"
     age = _("age not known") if draft.age is None else (
@@ -477,40 +495,67 @@ async def on_text(update: Update, context: BotContext) -> int:
 
 
 async def _unexpected_text(update: Update, context: BotContext, draft: Draft, text: str) -> int:
-    """Text at a step that waits for a tap: a typed "no" at the first question is taken, a
-    typed "yes" or danger words at any such step get the hotlines, not only the hint."""
+    """Text at a step that waits for a tap: a typed "yes"/"no" at the first question is taken,
+    danger words at any such step get the emergency path, not only the hint."""
     danger = danger_words(context).found_in(text) is not None
     if draft.step == "safety":
         typed = parse_yes_no(text)
         if typed is False:
             return await _answer_safety(update, context, draft, False)
-        if danger or typed is True:
-            # The hotlines at once; marking the report urgent stays a deliberate tap.
-            await update.message.reply_text(hotline_text(context.translate))
-            await _hint(update, context, draft)
-            return ACTIVE
+        if danger or typed is True:  # "có", "dạ có", "ừ", or the danger itself typed
+            return await _answer_safety(update, context, draft, True)
     if danger:
         return await _emergency(update, context, draft)
-    if draft.step in ("district", "ward") and _typed_area(context, draft, text):
-        return await _next(update, context, draft, draft.step)
+    if draft.step == "ward":
+        return await _typed_unit(update, context, draft, text)
     await _hint(update, context, draft)
     return ACTIVE
 
 
-def _typed_area(context: BotContext, draft: Draft, text: str) -> bool:
-    """A district or ward ("quan 8", "phuong 5") typed instead of tapped: stored when it names one area."""
+async def _typed_unit(update: Update, context: BotContext, draft: Draft, text: str) -> int:
+    """A ward or commune typed, today's name or an old one ("p4 q8", "xa vinh loc a")."""
+    _ = context.translate
     areas = context.services.areas
-    options = areas.districts() if draft.step == "district" else areas.wards(draft.district)
-    code = match_area(text, {a.code: [a.name("vi"), a.name("en")] for a in options})
-    if code is None:
-        return False
-    if draft.step == "district":
-        if draft.district != code:
-            draft.ward = None
-        draft.district = code
+    match = areas.find(text)
+    if match is None:
+        await update.message.reply_text(_(
+            "I could not find that ward or commune. Please choose it with the buttons above, "
+            "type it another way (for example “phường 4 quận 8”), or send the location."))
+        return ACTIVE
+    draft.reported_place = match.old.id if match.old is not None else None
+    if match.unit is not None and areas.in_programme(match.unit):
+        draft.ward = match.unit
+        draft.remember_message(update.message.message_id)
+        if match.old is not None:
+            await update.message.reply_text(places.match_text(areas, match, _))
+        return await _next(update, context, draft, "ward")
+    await _offer_units(update, context, draft, match.units,
+                       places.match_text(areas, match, _) if match.unit is None else None)
+    return ACTIVE
+
+
+async def _offer_units(update: Update, context: BotContext, draft: Draft,
+                       units: tuple[str, ...], heading: str | None) -> None:
+    """Candidates of a split old unit, or one unit outside the area, to confirm with a tap."""
+    _ = context.translate
+    areas = context.services.areas
+    lines = [heading] if heading else []
+    outside = [code for code in units if not areas.in_programme(code)]
+    if len(units) == 1 and outside:
+        lines.append(places.outside_text(areas, units[0], _))
+        lines.append(_("You can still send the report: it will go to the programme's "
+                       "administrators."))
+        rows = [[(_("Continue with {unit}", unit=areas.unit_name(units[0], _.language)),
+                  _pick("ward", units[0]))]]
     else:
-        draft.ward = code
-    return True
+        rows = places.candidate_rows(areas, _, units, lambda code: _pick("ward", code))
+    rows.append([(_("Elsewhere / not sure"), _pick("ward", places.OTHER))])
+    rows.append(_nav_row(_, "ward"))
+    await _close_prompt(update, context, draft)
+    message = await update.effective_chat.send_message("\n\n".join(lines) or _(
+        "Which one do you mean?"), reply_markup=keyboards.inline(rows))
+    draft.prompt_id = message.message_id
+    await _save(context, draft)
 
 
 async def _on_reply_label(update: Update, context: BotContext, draft: Draft, text: str) -> int:
@@ -549,12 +594,14 @@ async def on_location(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
-    if draft.step not in ("location", "place"):
+    if draft.step not in ("ward", "location", "place"):
         await _hint(update, context, draft)
         return ACTIVE
     where = update.message.location
     draft.location = (round(where.latitude, 6), round(where.longitude, 6))
     draft.remember_message(update.message.message_id)
+    if draft.step == "ward" or not draft.ward:
+        return await _located_unit(update, context, draft)
     await _restore_menu(update, context, _("✓ Location saved."))
     return await _next(update, context, draft, "location")
 
@@ -615,24 +662,53 @@ async def on_photo(update: Update, context: BotContext) -> int:
     return ACTIVE
 
 
+async def _located_unit(update: Update, context: BotContext, draft: Draft) -> int:
+    """The unit of a shared location, from the boundaries."""
+    _ = context.translate
+    areas = context.services.areas
+    unit = await places.unit_of_location(*draft.location)  # type: ignore[misc]
+    if unit is None:
+        draft.location = None
+        await update.message.reply_text(_(
+            "That location is outside Ho Chi Minh City. If a child is in danger, call 111 (free, "
+            "24/7) or 113 now. Otherwise choose “Elsewhere / not sure” with the buttons above."))
+        await _save(context, draft)
+        return ACTIVE
+    if areas.in_programme(unit):
+        draft.ward, draft.reported_place = unit, None
+        await _restore_menu(update, context, _("✓ Location saved: {unit}.",
+                                               unit=areas.unit_name(unit, _.language)))
+        return await _next(update, context, draft, "location" if draft.step == "location"
+                           else "ward")
+    await _save(context, draft)
+    await _offer_units(update, context, draft, (unit,), None)
+    if draft.step != "ward":
+        draft.step = "ward"
+        await _save(context, draft)
+    return ACTIVE
+
+
 # -- buttons ----------------------------------------------------------------------------------
 async def on_button(update: Update, context: BotContext) -> int:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
     draft = await _load(context)
+    sos = data is not None and data.action == "sos"
     if draft is None:
         await query.answer()
+        if sos:  # an old 🆘 always works, even after the report was sent
+            await update.effective_chat.send_message(emergency_text(_, now=True, tip=False))
         return await _lost(update, context)
+    if sos:  # 🆘 from any step, also under an earlier question
+        await query.answer()
+        return await _emergency(update, context, draft)
     step = data.arg(0) if data else None
     if data is None or step != draft.step:
         await query.answer(_("This button belongs to an earlier question. Please answer the "
                              "latest one."), show_alert=True)
         return ACTIVE
     action, value = data.action, data.arg(1)
-    if action == "sos":
-        await query.answer()
-        return await _emergency(update, context, draft)
     if action == "back":
         await query.answer()
         draft.step = draft.back(step)
@@ -678,25 +754,15 @@ async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: 
     if step == "safety" and value in ("yes", "no"):
         await query.answer()
         return await _answer_safety(update, context, draft, value == "yes")
-    if step == "district":
-        own = areas.ward(context.user.ward)
-        if value == "own" and own is not None:
-            await query.answer()
-            draft.district, draft.ward = own.district, own.code
-            # One tap confirms the ward too: continue after the ward step.
-            return await _next(update, context, draft, "ward")
-        district = areas.district(value)
-        if district is not None:
-            await query.answer()
-            if draft.district != district.code:
-                draft.ward = None
-            draft.district = district.code
-            return await _next(update, context, draft, step)
     if step == "ward":
-        ward = areas.ward(value)
-        if ward is not None and ward.district == draft.district:
+        own = areas.unit(context.user.ward)
+        unit = own.code if value == "own" and own is not None else value
+        if unit == places.OTHER or areas.unit(unit) is not None:
             await query.answer()
-            draft.ward = ward.code
+            draft.ward = "" if unit == places.OTHER else unit
+            if value == "own" or draft.reported_place and unit not in areas.successors(
+                    draft.reported_place):
+                draft.reported_place = None
             return await _next(update, context, draft, step)
     if step in ("place", "name") and value == "skip":
         await query.answer()
@@ -735,10 +801,12 @@ async def _answer_safety(update: Update, context: BotContext, draft: Draft, urge
     if not urgent:
         return await _next(update, context, draft, "safety")
     chat = update.effective_chat
-    await chat.send_message(hotline_text(_))
+    await chat.send_message(emergency_text(_, now=True, tip=False))
+    await _alert_staff_now(context, draft)
     await chat.send_message(_(
-        "Your report will be marked <b>urgent</b>: district staff must act within 12 "
-        "hours. If you can, call now; then let us continue."))
+        "🚨 Staff have been alerted now. Your report is marked <b>urgent</b>: the "
+        "ward/commune staff must act within 12 hours. If you can, call now; then let us "
+        "continue."))
     return await _next(update, context, draft, "safety", in_place=False)
 
 
@@ -820,9 +888,9 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
                   _("Staff will assess it and make a support plan within 5 working days."))
     # The menu keyboard came back at the contact step, so this message can carry the button.
     await query.message.reply_text(
-        _("🙏 Thank you! Your report was sent to the district's child-protection staff.\n"
-          "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
-          "/myreports shows its status and lets you add what you learn later.",
+        _("🙏 Thank you! Your report was sent to the child-protection staff of the ward or "
+          "commune.\nCase code: <b>{code}</b>\n{next_steps}\nYou will be told here at each "
+          "step; /myreports shows its status and lets you add what you learn later.",
           code=submitted.code, next_steps=next_steps) + "\n\n" + _(
             "If others use this phone, you can remove the messages with details from this chat "
             "(possible for 48 hours)."),
@@ -837,13 +905,26 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
 async def _emergency(update: Update, context: BotContext, draft: Draft) -> int:
     _ = context.translate
     chat = update.effective_chat
-    await chat.send_message(hotline_text(_))
-    if not draft.urgent:
-        draft.urgent = True
-        await chat.send_message(_("Your report is now marked <b>urgent</b>. When it is safe, "
-                                  "continue below."))
+    await chat.send_message(emergency_text(_, now=True, tip=False))
+    draft.urgent = True
+    if not draft.emergency_alerted:
+        await _alert_staff_now(context, draft)
+        await chat.send_message(_("🚨 Staff have been alerted now. Your report is marked "
+                                  "<b>urgent</b>. When it is safe, continue below."))
     await _ask(update, context, draft, in_place=False)
     return ACTIVE
+
+
+async def _alert_staff_now(context: BotContext, draft: Draft) -> None:
+    """A child in danger now: the area's staff hear at once, with what is known so far (the
+    place if given; the reporter's number only if they agreed). Once per report."""
+    if draft.emergency_alerted:
+        return
+    contact = draft.reporter_phone if draft.contact_consent else None
+    await safety_handlers.alert_emergency(context, draft.ward, contact,
+                                          route_to=context.user.ward)
+    draft.emergency_alerted = True
+    await _save(context, draft)
 
 
 async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
@@ -851,8 +932,8 @@ async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
     _ = context.translate
     hints = {
         "safety": _("Please tap “Yes, in danger now” or “No, not right now” above."),
-        "district": _("Please choose the district with the buttons above."),
-        "ward": _("Please choose the ward or commune with the buttons above."),
+        "ward": _("Please choose the ward or commune with the buttons above, type its name, "
+                  "or send the location."),
         "place": _("Please type the neighbourhood or a landmark as text, or tap Skip."),
         "location": _("Please tap “Send the location” or “Skip” on the keyboard below."),
         "name": _("Please type a first name or initials as text, or tap Skip."),
@@ -916,7 +997,7 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
         except TelegramError as error:
             log.info("could not delete report messages: %s", type(error).__name__)
     await query.edit_message_text(_("🧹 Done: the messages with details were removed from this "
-                                    "chat. Your report is safe with the district staff."))
+                                    "chat. Your report is safe with the staff."))
 
 
 def build_conversation(application: Application) -> ConversationHandler:

@@ -1,7 +1,11 @@
 """Onboarding: /start, who are you, and for collaborators and staff the sign-up for approval.
 
 /start → role? ─ parent/public → ready, menu
-                └ collaborator / staff → name → district → ward → phone (optional) → pending
+                └ collaborator / staff → name → ward/commune → phone (optional) → pending
+
+The ward/commune step offers the programme's units grouped by its areas, "Elsewhere / not
+sure", a typed name (old names too) or a shared location (handlers/places.py). People whose
+old ward was split are asked once to confirm their unit the next time they write.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
 from bot.messaging import notify
-from handlers import approvals
+from handlers import approvals, places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from handlers.info import danger_message, danger_words
+from handlers.info import danger_words
+from handlers.safety import answer_danger
 from storage import users
 
-ROLE, NAME, DISTRICT, WARD, PHONE = range(5)
+# UNIT_CANDIDATES was the ward step of the old map: its number stays for persisted sign-ups.
+ROLE, NAME, UNIT, UNIT_CANDIDATES, PHONE = range(5)
 NS = "onb"
 # services.extras key: async functions (update, context, payload) run for /start <payload>.
 START_LINK_HOOKS = "start_link_hooks"
@@ -59,7 +65,8 @@ async def start(update: Update, context: BotContext) -> int:
             await update.message.reply_text(_("Your sign-up is still waiting for approval."))
         return ConversationHandler.END
     await update.message.reply_text(
-        _("👋 Hello! I am the child protection bot of District 8 and Binh Chanh.\n"
+        _("👋 Hello! I am the child protection bot of the wards and communes of the former "
+          "District 8 and Binh Chanh areas.\n"
           "• Report a child who needs help, and follow the case.\n"
           "• Events, reminders and communication materials.\n"
           "• Information for parents — and hotline 111, free, 24/7.\n\n"
@@ -74,7 +81,7 @@ def _role_keyboard(context: BotContext):
     other_language = "en" if context.translate.language == "vi" else "vi"
     return keyboards.inline([
         [(_("🤝 Collaborator (cộng tác viên)"), callbacks.encode(NS, "role", "collaborator"))],
-        [(_("🏢 Programme or district staff"), callbacks.encode(NS, "role", "staff"))],
+        [(_("🏢 Programme or ward/commune staff"), callbacks.encode(NS, "role", "staff"))],
         [(_("👪 Parent or member of the public"), callbacks.encode(NS, "role", "public"))],
         [("🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
           callbacks.encode(NS, "lang", other_language))],
@@ -134,8 +141,9 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     """At the first question: danger words get the hotlines at once; a typed role is taken."""
     _ = context.translate
     text = update.message.text or ""
-    if danger_words(context).found_in(text) is not None:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(text)
+    if verdict is not None:
+        await answer_danger(update.message, context, text, verdict)
         await update.message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
         return None
     role = people.typed_role(text)
@@ -162,8 +170,7 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
                                           "with /start."))
         return ConversationHandler.END
     context.user_data["signup"] = {"invite": token, "role": invite.role}
-    place = context.services.areas.place(invite.ward, _.language) if invite.ward \
-        else context.services.areas.district_name(invite.district, _.language)
+    place = invites.place_label(context.services.areas, invite.ward, invite.scope, _.language)
     await update.message.reply_text(_(
         "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
         "approval.\nWhat is your full name? (as your colleagues know you)",
@@ -171,18 +178,11 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
     return NAME
 
 
-async def _ask_phone(message, _) -> None:
-    await message.reply_text(
-        _("Would you share your phone number, so district staff can call you back? "
-          "It is optional."),
-        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
-    )
-
-
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
-    if danger_words(context).found_in(update.message.text) is not None:
-        await update.message.reply_text(danger_message(_))
+    verdict = danger_words(context).check(update.message.text)
+    if verdict is not None:
+        await answer_danger(update.message, context, update.message.text, verdict)
         await update.message.reply_text(_("What is your full name? (as your colleagues know "
                                           "you)"))
         return NAME
@@ -196,73 +196,115 @@ async def enter_name(update: Update, context: BotContext) -> int:
     signup = context.user_data.setdefault("signup", {})
     signup["name"] = name
     if signup.get("invite"):  # the invite already says where
-        await _ask_phone(update.message, _)
-        return PHONE
-    await _ask_district(update, context)
-    return DISTRICT
+        return await _ask_phone(update, context)
+    await _ask_unit(update, context)
+    return UNIT
 
 
-async def _ask_district(update: Update, context: BotContext) -> None:
+def _unit_keyboard(context: BotContext):
     _ = context.translate
-    language = _.language
-    buttons = [(d.name(language), callbacks.encode(NS, "district", d.code))
-               for d in context.services.areas.districts()]
-    await update.effective_chat.send_message(
-        _("Which district do you work in?"), reply_markup=keyboards.inline([[b] for b in buttons])
-    )
+    return keyboards.inline(places.unit_rows(
+        context.services.areas, _, lambda code: callbacks.encode(NS, "unit", code)))
 
 
-async def choose_district(update: Update, context: BotContext) -> int:
+def _unit_question(context: BotContext) -> str:
+    _ = context.translate
+    return _("Which ward or commune do you work in? Choose below, type its name (old names "
+             "too, like “phường 4 quận 8”), or send your location with 📎.") + "\n\n" + \
+        places.units_text(context.services.areas, _)
+
+
+async def _ask_unit(update: Update, context: BotContext) -> None:
+    await update.effective_chat.send_message(_unit_question(context),
+                                             reply_markup=_unit_keyboard(context))
+
+
+async def choose_unit(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
     data = callbacks.decode(query.data)
+    value = data.arg(0) if data else None
     areas = context.services.areas
-    district = areas.district(data.arg(0) if data else None)
-    if district is None:
+    if value != places.OTHER and areas.unit(value) is None:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
-        return DISTRICT
-    context.user_data.setdefault("signup", {})["district"] = district.code
-    language = _.language
-    wards = [(w.name(language), callbacks.encode(NS, "ward", w.code))
-             for w in areas.wards(district.code)]
-    rows = keyboards.columns(wards, 3) + [[(_("‹ Back"), callbacks.encode(NS, "back"))]]
-    await query.edit_message_text(
-        _("{district}: which ward or commune?", district=district.name(language)),
-        reply_markup=keyboards.inline(rows),
-    )
-    return WARD
+        return UNIT
+    ward = None if value == places.OTHER else value
+    context.user_data.setdefault("signup", {})["ward"] = ward
+    await query.edit_message_text(_("Area: {place}", place=areas.unit_name(ward, _.language))
+                                  if ward else _("Area: elsewhere / not sure"))
+    return await _ask_phone(update, context)
 
 
-async def back_to_district(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
+async def _ask_phone(update: Update, context: BotContext) -> int:
     _ = context.translate
-    language = _.language
-    buttons = [(d.name(language), callbacks.encode(NS, "district", d.code))
-               for d in context.services.areas.districts()]
-    await query.edit_message_text(
-        _("Which district do you work in?"), reply_markup=keyboards.inline([[b] for b in buttons])
+    await update.effective_chat.send_message(
+        _("Would you share your phone number, so the staff can call you back? It is optional."),
+        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
     )
-    return DISTRICT
-
-
-async def choose_ward(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    _ = context.translate
-    data = callbacks.decode(query.data)
-    signup = context.user_data.setdefault("signup", {})
-    ward = context.services.areas.ward(data.arg(0) if data else None)
-    if ward is None or ward.district != signup.get("district"):
-        await query.message.reply_text(_("That button is no longer valid. Please choose again."))
-        return WARD
-    signup["ward"] = ward.code
-    await query.edit_message_text(
-        _("Area: {place}", place=context.services.areas.place(ward.code, _.language))
-    )
-    await _ask_phone(query.message, _)
     return PHONE
+
+
+async def back_to_units(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_text(_unit_question(context), reply_markup=_unit_keyboard(context))
+    return UNIT
+
+
+async def unit_typed(update: Update, context: BotContext) -> int:
+    """A ward or commune typed, today's name or an old one."""
+    _ = context.translate
+    text = update.message.text or ""
+    verdict = danger_words(context).check(text)
+    if verdict is not None:
+        await answer_danger(update.message, context, text, verdict)
+        return UNIT
+    match = context.services.areas.find(text)
+    if match is None:
+        await update.message.reply_text(_(
+            "I could not find that ward or commune. Please choose it with the buttons above, "
+            "type it another way (for example “phường 4 quận 8”), or send the location."))
+        return UNIT
+    heading = places.match_text(context.services.areas, match, _) \
+        if match.old is not None or match.unit is None else None
+    await _offer(update, context, match.units, heading)
+    return UNIT
+
+
+async def unit_located(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    where = update.message.location
+    unit = await places.unit_of_location(where.latitude, where.longitude)
+    if unit is None:
+        await update.message.reply_text(_(
+            "That location is outside Ho Chi Minh City. Please choose “Elsewhere / not sure” "
+            "with the buttons above."))
+        return UNIT
+    await _offer(update, context, (unit,), None)
+    return UNIT
+
+
+async def _offer(update: Update, context: BotContext, units: tuple[str, ...],
+                 heading: str | None) -> None:
+    """The unit(s) found, to confirm with one tap (outside the area: said so, with 111)."""
+    _ = context.translate
+    areas = context.services.areas
+    encode = lambda code: callbacks.encode(NS, "unit", code)  # noqa: E731
+    lines = []
+    if len(units) == 1:
+        lines.append(heading or _("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
+        if not areas.in_programme(units[0]):
+            lines.append(places.outside_text(areas, units[0], _))
+        rows = [[(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)),
+                  encode(units[0]))]]
+    else:
+        lines.append(heading or _("Which one do you mean?"))
+        rows = places.candidate_rows(areas, _, units, encode)
+    rows.append([(_("Elsewhere / not sure"), encode(places.OTHER))])
+    rows.append([(_("‹ Back"), callbacks.encode(NS, "back"))])
+    await update.effective_chat.send_message("\n\n".join(lines),
+                                             reply_markup=keyboards.inline(rows))
 
 
 async def share_phone(update: Update, context: BotContext) -> int:
@@ -285,12 +327,12 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
     signup = context.user_data.pop("signup", {})
     if signup.get("invite") and "name" in signup:
         return await _finish_invite(update, context, signup, phone)
-    if not {"role", "name", "district", "ward"} <= signup.keys():
+    if not {"role", "name", "ward"} <= signup.keys():
         await update.message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
     user_id = context.user.telegram_id
-    await people.apply(context.db, user_id, signup["role"], signup["name"], signup["district"],
-                       signup["ward"], phone, context.now,
+    await people.apply(context.db, context.services.areas, user_id, signup["role"],
+                       signup["name"], signup["ward"], phone, context.now,
                        username=update.effective_user.username)
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
@@ -312,7 +354,8 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
                          phone: str | None) -> int:
     _ = context.translate
     try:
-        person, invite = await invites.redeem(context.db, signup["invite"],
+        person, invite = await invites.redeem(context.db, context.services.areas,
+                                              signup["invite"],
                                               context.user.telegram_id, signup["name"], phone,
                                               update.effective_user.username, context.now)
     except people.NotApplicable:
@@ -322,8 +365,7 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
         return ConversationHandler.END
     context.set_user(person)
     areas = context.services.areas
-    place = areas.place(person.ward, _.language) if person.ward \
-        else areas.district_name(person.district, _.language)
+    place = invites.place_label(areas, person.ward, person.scope, _.language)
     await update.message.reply_text(
         _("🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
           "is below.", name=person.display_name, role=_(approvals.ROLE_LABELS[person.role]),
@@ -336,15 +378,17 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
         await notify(context, inviter.telegram_id, theirs(
             INVITE_USED,
             name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
-            place=place, contact=approvals.contact_line(person, theirs)))
+            place=invites.place_label(areas, person.ward, person.scope, theirs.language),
+            contact=approvals.contact_line(person, theirs)))
     return ConversationHandler.END
 
 
 _hint = step_hints({
     ROLE: N_("Please choose one of the buttons above."),
     NAME: N_("Please type your name as text."),
-    DISTRICT: N_("Please choose your district with the buttons above."),
-    WARD: N_("Please choose your ward or commune with the buttons above."),
+    UNIT: N_("Please choose your ward or commune with the buttons above, type its name, or "
+             "send your location."),
+    UNIT_CANDIDATES: N_("Please choose your ward or commune with the buttons above."),
     PHONE: N_("Please tap “Share my phone number” or “Skip”."),
 })
 
@@ -354,6 +398,15 @@ def build_conversation(application: Application) -> ConversationHandler:
     text = free_text(i18n)
     other = anything_else(i18n)
     skip = filters.Regex(r"(?i)^\s*(skip|bỏ qua|bo qua)\s*$")
+    unit_step = [
+        CallbackQueryHandler(choose_unit, pattern=rf"^{NS}:unit:"),
+        CallbackQueryHandler(back_to_units, pattern=rf"^{NS}:back"),
+        # Old sign-ups half-way through the district/ward buttons get today's question.
+        CallbackQueryHandler(back_to_units, pattern=rf"^{NS}:(district|ward):"),
+        MessageHandler(filters.LOCATION, unit_located),
+        MessageHandler(text, unit_typed),
+        MessageHandler(other, _hint(UNIT)),
+    ]
     return ExclusiveConversation(
         name="onboarding",
         persistent=True,
@@ -369,15 +422,8 @@ def build_conversation(application: Application) -> ConversationHandler:
                 MessageHandler(text, enter_name),
                 MessageHandler(other, _hint(NAME)),
             ],
-            DISTRICT: [
-                CallbackQueryHandler(choose_district, pattern=rf"^{NS}:district:"),
-                MessageHandler(other, _hint(DISTRICT)),
-            ],
-            WARD: [
-                CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:ward:"),
-                CallbackQueryHandler(back_to_district, pattern=rf"^{NS}:back"),
-                MessageHandler(other, _hint(WARD)),
-            ],
+            UNIT: unit_step,
+            UNIT_CANDIDATES: unit_step,
             PHONE: [
                 MessageHandler(filters.CONTACT, share_phone),
                 MessageHandler(text & skip, skip_phone),

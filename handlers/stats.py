@@ -9,6 +9,7 @@ all; every command and button re-checks that on the server.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from telegram import InputFile, Update
@@ -21,11 +22,19 @@ from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.messaging import edit_quietly
 from bot.people import PermissionDenied
-from bot.stats import access, chart, figures, labels, period, texts, workbook
+from bot.stats import access, labels, period
 from bot.stats.period import Period, PeriodError
 from storage import audit
 
 log = logging.getLogger(__name__)
+
+
+# The figures, their texts, the workbook and the chart (and their SQL) are imported on first
+# use: most processes never draw a chart, and a small process starts faster.
+def _texts():
+    from bot.stats import texts
+
+    return texts
 
 NS = "sta"
 PRIVATE = filters.ChatType.PRIVATE
@@ -63,7 +72,7 @@ def split_district(words: list[str], context: BotContext) -> tuple[str, str | No
         word = word.upper()
         if word == access.ALL.upper():
             return access.ALL
-        return word if context.services.areas.district(word) is not None else None
+        return word if context.services.areas.group(word) is not None else None
 
     if words and (code := district_code(words[-1])) is not None:
         return " ".join(words[:-1]), code
@@ -72,10 +81,18 @@ def split_district(words: list[str], context: BotContext) -> tuple[str, str | No
     return " ".join(words), None
 
 
-def period_help(_: Translator, reason: str | None = None) -> str:
+def period_help(_: Translator, reason: str | None = None, today: dt.date | None = None) -> str:
+    """Examples from today's date: never a year long past."""
+    today = today or dt.date.today()
+    quarter = (today.month - 1) // 3 + 1
+    first = dt.date(today.year, 3 * quarter - 2, 1)
+    last = (dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+            - dt.timedelta(days=1))
     text = _("I could not read that period. Write, for example:\n"
-             "/stats tháng này\n/stats tháng 5/2021\n/stats Q1 2021\n"
-             "/stats 01/04/2021-30/06/2021\nor choose below.")
+             "/stats this month\n/stats {month}\n/stats Q{quarter} {year}\n"
+             "/stats {first}-{last}\nor choose below.",
+             month=f"{today.month}/{today.year}", quarter=quarter, year=today.year,
+             first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
     if reason in PERIOD_ERRORS:
         text = _(PERIOD_ERRORS[reason]) + "\n\n" + text
     return text
@@ -86,8 +103,8 @@ def _denied_text(context: BotContext) -> str:
     if context.user is None or not context.user.is_staff:
         return _("Statistics are for programme staff.")
     if context.user.district is None and not context.user.is_admin:
-        return _("Your account has no district yet; please ask an administrator.")
-    return _("Sorry, you can only see the figures of your own district.")
+        return _("Your account covers no ward or commune yet; please ask an administrator.")
+    return _("Sorry, you can only see the figures of your own area.")
 
 
 # -- the keyboard ----------------------------------------------------------------------------
@@ -103,8 +120,8 @@ def stats_keyboard(context: BotContext, shown: Period, scope: str):
             buttons.append((mark + _(label), callbacks.encode(NS, "p", candidate.token, scope)))
         rows.append(buttons)
     if context.user.is_admin:
-        choices = [(access.ALL, _("All districts"))] + [
-            (d.code, d.name(_.language)) for d in context.services.areas.districts()]
+        choices = [(access.ALL, _("Whole programme"))] + [
+            (d.code, d.name(_.language)) for d in context.services.areas.groups()]
         rows.append([(("✓ " if code == scope else "") + name,
                       callbacks.encode(NS, "p", shown.token, code)) for code, name in choices])
     rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])
@@ -137,14 +154,14 @@ async def stats_command(update: Update, context: BotContext) -> None:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
         await update.message.reply_text(
-            period_help(_, str(error)),
+            period_help(_, str(error), _today(context)),
             reply_markup=stats_keyboard(context, period.this_month(_today(context)),
                                         _scope_code(district)))
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     found = await _collect(context, shown, district)
     await update.message.reply_text(
-        texts.stats_text(found, context.services.areas, _),
+        _texts().stats_text(found, context.services.areas, _),
         reply_markup=stats_keyboard(context, shown, _scope_code(district)))
 
 
@@ -155,6 +172,8 @@ async def stats_button(update: Update, context: BotContext) -> None:
 
 
 async def _collect(context: BotContext, shown: Period, district: str | None):
+    from bot.stats import figures
+
     return await figures.collect(context.db, shown, district, context.now,
                                  context.services.settings.timezone)
 
@@ -179,7 +198,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     found = await _collect(context, shown, district)
-    await edit_quietly(query, texts.stats_text(found, context.services.areas, _),
+    await edit_quietly(query, _texts().stats_text(found, context.services.areas, _),
                        stats_keyboard(context, shown, _scope_code(district)))
 
 
@@ -193,7 +212,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
-        await update.message.reply_text(period_help(_, str(error)).replace("/stats", "/export"))
+        await update.message.reply_text(
+            period_help(_, str(error), _today(context)).replace("/stats", "/export"))
         return
     await _start_export(update, context, shown, district)
 
@@ -223,6 +243,8 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
     areas = context.services.areas
     sheet_language = context.services.i18n(EXPORT_LANGUAGE)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+    from bot.stats import chart, workbook
+
     book = await asyncio.to_thread(workbook.build, found, areas, sheet_language)
     picture = await asyncio.to_thread(chart.render, found, areas, sheet_language)
     await audit.record(context.db, actor.telegram_id, "stats_export", "stats", None, context.now,
@@ -237,7 +259,7 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
         await context.bot.send_document(chat_id, InputFile(book, filename=f"{stem}.xlsx"),
                                         caption=caption)
         await context.bot.send_document(chat_id, InputFile(picture, filename=f"{stem}.png"),
-                                        caption=_("Reports received per month by district."))
+                                        caption=_("Reports received per month by area."))
     except TelegramError as error:
         log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
 

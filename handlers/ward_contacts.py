@@ -18,11 +18,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu
-from bot.areas import Ward
+from bot import callbacks, keyboards, menu, scope
+from bot.areas import Unit
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
+from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import audit, ward_contacts
 
@@ -53,34 +54,34 @@ async def start(update: Update, context: BotContext) -> int:
     if not user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return ConversationHandler.END
-    areas = context.services.areas
-    if user.is_admin or user.district is None:
-        rows = [[(d.name(_.language), callbacks.encode(NS, "d", d.code))]
-                for d in areas.districts()]
-        await update.message.reply_text(_("Ward contacts: which district?"),
-                                        reply_markup=keyboards.inline(rows))
-        return PICK
-    await _show_wards(update.message.reply_text, context, user.district)
+    await _show_wards(update.message.reply_text, context, None)
     return PICK
 
 
-async def _show_wards(send, context: BotContext, district: str) -> None:
+async def _show_wards(send, context: BotContext, district: str | None) -> None:
+    """The units the person covers (in one programme group, if given), grouped by area."""
     _ = context.translate
     areas = context.services.areas
     have = await ward_contacts.wards_with_contact(context.db)
-    buttons = [(("✓ " if w.code in have else "") + w.name(_.language),
-                callbacks.encode(NS, "w", w.code)) for w in areas.wards(district)]
-    await send(_("{district}: choose a ward or commune (✓ = contact recorded).",
-                 district=areas.district_name(district, _.language)),
-               reply_markup=keyboards.inline(keyboards.columns(buttons, 3)))
+    rows = []
+    for group in areas.groups():
+        if district is not None and group.code != district:
+            continue
+        buttons = [(("✓ " if w.code in have else "") + w.name(_.language),
+                    callbacks.encode(NS, "w", w.code)) for w in areas.units_in(group.code)
+                   if scope.can_act_in_unit(context.user, w.code)]
+        rows += keyboards.columns(buttons, 2)
+    await send(_("Ward and commune contacts: choose one (✓ = contact recorded).") + "\n\n"
+               + places.units_text(areas, _),
+               reply_markup=keyboards.inline(rows))
 
 
 async def choose_district(update: Update, context: BotContext) -> int:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
-    district = context.services.areas.district(data.arg(0) if data else None)
-    if district is None or not context.user.can_act_in_district(district.code):
+    district = context.services.areas.group(data.arg(0) if data else None)
+    if district is None or not scope.touches_group(context.user, district.code):
         await query.answer(_("This button is not valid."), show_alert=True)
         return PICK
     await query.answer()
@@ -88,13 +89,13 @@ async def choose_district(update: Update, context: BotContext) -> int:
     return PICK
 
 
-async def _ward_pressed(query, context: BotContext) -> Ward | None:
+async def _ward_pressed(query, context: BotContext) -> Unit | None:
     """The ward a button names if the presser may change its contact; else a polite alert."""
     _ = context.translate
     data = callbacks.decode(query.data)
-    ward = context.services.areas.ward(data.arg(0) if data else None)
-    if ward is None or not context.user.can_act_in_district(ward.district):
-        await query.answer(_("You can only change contacts of your own district."),
+    ward = context.services.areas.unit(data.arg(0) if data else None)
+    if ward is None or not scope.can_act_in_unit(context.user, ward.code):
+        await query.answer(_("You can only change the contacts of your own wards and communes."),
                            show_alert=True)
         return None
     return ward
@@ -127,8 +128,8 @@ async def save(update: Update, context: BotContext) -> int:
     _ = context.translate
     parsed = parse_contact(update.message.text)
     ward_code = context.user_data.get(EDITING)
-    ward = context.services.areas.ward(ward_code)
-    if ward is None or not context.user.can_act_in_district(ward.district):
+    ward = context.services.areas.unit(ward_code)
+    if ward is None or not scope.can_act_in_unit(context.user, ward.code):
         await update.message.reply_text(_("Something was missing. Please start again with "
                                           "/wardcontact."))
         return ConversationHandler.END

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from storage.db import Database
 from storage.timeutil import to_db
 
-KINDS = ("case", "question")
+KINDS = ("case", "question", "signup", "print")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Cases, their notes and legal clocks, and the staff group of each district.
+"""Cases, their notes and legal clocks, and the staff groups of units and programme groups.
+
+`ward` is the case's unit today (official code; empty when unknown), `district` its programme
+group (empty outside the area) and `reported_place` the place as it was reported (an old unit's
+id for cases from before the map of 1 July 2025).
 
 Sensitive fields are encrypted with the cipher passed in (bot/crypto.FieldCipher); listings
 read only the plain columns (code, ward, status, urgency, age, groups), never the _enc ones.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -40,6 +45,7 @@ class NewCase:
     reporter_name: str | None = None
     reporter_phone: str | None = None
     reporter_messages: tuple[int, ...] = ()
+    reported_place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class CaseSummary:
     code: str
     district: str
     ward: str
+    reported_place: str | None
     urgent: bool
     child_age: int | None
     age_estimated: bool
@@ -101,13 +108,14 @@ class DueDeadline:
     case_id: int
     code: str
     district: str
+    ward: str
     assignee_id: int | None
     kind: str
     due_at: dt.datetime
 
 
 _SUMMARY = (
-    "c.id, c.code, c.district, c.ward, c.urgent, c.child_age, c.age_estimated, c.child_sex,"
+    "c.id, c.code, c.district, c.ward, c.reported_place, c.urgent, c.child_age, c.age_estimated, c.child_sex,"
     " c.children, c.situations, c.status, c.risk, c.assignee_id, c.reporter_id, c.received_at,"
     " c.closed_at, c.outcome"
 )
@@ -121,7 +129,7 @@ _OVERDUE = (
 def _summary_fields(row) -> dict:
     return dict(
         id=row["id"], code=row["code"], district=row["district"], ward=row["ward"],
-        urgent=bool(row["urgent"]), child_age=row["child_age"],
+        reported_place=row["reported_place"], urgent=bool(row["urgent"]), child_age=row["child_age"],
         age_estimated=bool(row["age_estimated"]), child_sex=row["child_sex"],
         children=row["children"],
         situations=tuple(s for s in row["situations"].split(",") if s),
@@ -161,14 +169,14 @@ async def insert(db: Database, cipher, new: NewCase, code: str, now: dt.datetime
     """Insert the case row (inside the caller's transaction); returns its id."""
     stamp = to_db(now)
     return await db.execute(
-        "INSERT INTO cases (code, district, ward, reporter_id, reporter_role, urgent, child_age,"
+        "INSERT INTO cases (code, district, ward, reported_place, reporter_id, reporter_role, urgent, child_age,"
         " age_estimated, child_sex, children, situations, photo_count, contact_consent,"
         " child_name_enc, description_enc, place_detail_enc, location_enc, photos_enc,"
         " caregiver_enc, actions_enc, reporter_name_enc, reporter_phone_enc, reporter_messages,"
         " received_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            code, new.district, new.ward, new.reporter_id, new.reporter_role, int(new.urgent),
+            code, new.district, new.ward, new.reported_place, new.reporter_id, new.reporter_role, int(new.urgent),
             new.child_age, int(new.age_estimated), new.child_sex, new.children,
             ",".join(new.situations), len(new.photos), int(new.contact_consent),
             cipher.encrypt(new.child_name), cipher.encrypt(new.description),
@@ -222,20 +230,25 @@ async def summary(db: Database, case_id: int, now: dt.datetime) -> CaseSummary |
 
 
 async def listing(
-    db: Database, now: dt.datetime, district: str | None, status: str | None = None,
-    risk: str | None = None, urgent_only: bool = False, limit: int = 6, offset: int = 0,
-    *, assignee_id: int | None = None, overdue_only: bool = False, ward: str | None = None,
+    db: Database, now: dt.datetime, wards: Collection[str] | None,
+    status: str | None = None, risk: str | None = None, urgent_only: bool = False,
+    limit: int = 6, offset: int = 0, reported_places: Collection[str] = (),
+    *, assignee_id: int | None = None, overdue_only: bool = False,
     code_like: str | None = None,
 ) -> list[CaseSummary]:
     """Cases for /cases: open ones by default, overdue first, then urgent, then oldest.
 
-    `district` None means every district (administrators); `status` 'open', 'all' or a state;
-    `code_like` a LIKE pattern of plain letters, digits, '-' and '%' (a typed case code).
+    `wards` None means every unit (administrators); otherwise the cases of those units and
+    of the `reported_places` (old split units that may lie in them). `status` 'open', 'all' or
+    a state; `code_like` a LIKE pattern of plain letters, digits, '-' and '%' (a typed code).
     """
     clauses, params = ["1 = 1"], [to_db(now)]
-    if district is not None:
-        clauses.append("c.district = ?")
-        params.append(district)
+    if wards is not None:
+        marks = ", ".join("?" for _ in wards) or "NULL"
+        places = ", ".join("?" for _ in reported_places) or "NULL"
+        clauses.append(f"(c.ward IN ({marks}) OR c.reported_place IN ({places}))")
+        params.extend(sorted(wards))
+        params.extend(sorted(reported_places))
     if status in (None, "open"):
         clauses.append("c.status != 'closed'")
     elif status != "all":
@@ -252,9 +265,6 @@ async def listing(
     if overdue_only:
         clauses.append(_OVERDUE)
         params.append(to_db(now))
-    if ward is not None:
-        clauses.append("c.ward = ?")
-        params.append(ward)
     if code_like is not None:
         clauses.append("c.code LIKE ?")
         params.append(code_like)
@@ -385,14 +395,14 @@ async def deadlines(db: Database, case_id: int) -> list[dict]:
 
 
 _DUE = (
-    "SELECT d.id, d.case_id, c.code, c.district, c.assignee_id, d.kind, d.due_at"
+    "SELECT d.id, d.case_id, c.code, c.district, c.ward, c.assignee_id, d.kind, d.due_at"
     " FROM case_deadlines d JOIN cases c ON c.id = d.case_id"
     " WHERE d.met_at IS NULL AND c.status != 'closed' AND "
 )
 
 
 def _due(row) -> DueDeadline:
-    return DueDeadline(row["id"], row["case_id"], row["code"], row["district"],
+    return DueDeadline(row["id"], row["case_id"], row["code"], row["district"], row["ward"],
                        row["assignee_id"], row["kind"], from_db(row["due_at"]))
 
 
@@ -431,28 +441,29 @@ async def mark_overdue_sent(db: Database, deadline_id: int, now: dt.datetime) ->
 
 
 # -- staff groups ---------------------------------------------------------------------------
-async def bind_group(db: Database, district: str, chat_id: int, actor_id: int,
+async def bind_group(db: Database, target: str, chat_id: int, actor_id: int,
                      now: dt.datetime) -> None:
-    """One group per district and one district per group: rebinding replaces both."""
-    await db.execute("DELETE FROM district_groups WHERE district = ? OR chat_id = ?",
-                     (district, chat_id))
+    """A staff group for a unit or a programme group; one group per target and one target
+    per group: rebinding replaces both."""
+    await db.execute("DELETE FROM staff_groups WHERE target = ? OR chat_id = ?",
+                     (target, chat_id))
     await db.execute(
-        "INSERT INTO district_groups (district, chat_id, bound_by, bound_at) VALUES (?, ?, ?, ?)",
-        (district, chat_id, actor_id, to_db(now)),
+        "INSERT INTO staff_groups (target, chat_id, bound_by, bound_at) VALUES (?, ?, ?, ?)",
+        (target, chat_id, actor_id, to_db(now)),
     )
 
 
 async def unbind_group(db: Database, chat_id: int) -> str | None:
-    district = await db.fetchvalue("SELECT district FROM district_groups WHERE chat_id = ?",
-                                   (chat_id,))
-    if district is not None:
-        await db.execute("DELETE FROM district_groups WHERE chat_id = ?", (chat_id,))
-    return district
+    target = await db.fetchvalue("SELECT target FROM staff_groups WHERE chat_id = ?",
+                                 (chat_id,))
+    if target is not None:
+        await db.execute("DELETE FROM staff_groups WHERE chat_id = ?", (chat_id,))
+    return target
 
 
-async def group_of_district(db: Database, district: str) -> int | None:
-    return await db.fetchvalue("SELECT chat_id FROM district_groups WHERE district = ?",
-                               (district,))
+async def group_for(db: Database, target: str) -> int | None:
+    """The staff group chat bound to a unit or programme group code."""
+    return await db.fetchvalue("SELECT chat_id FROM staff_groups WHERE target = ?", (target,))
 
 
 async def add_photo(db: Database, cipher, case_id: int, file_id: str, now: dt.datetime) -> None:
@@ -485,3 +496,13 @@ async def get_reporter_messages(
         return None
     return (row["reporter_id"], from_db(row["received_at"]),
             tuple(json.loads(row["reporter_messages"] or "[]")))
+
+
+async def set_place(db: Database, case_id: int, district: str, ward: str,
+                    now: dt.datetime) -> int:
+    """Give a quick tip filed without a place its ward/commune (and programme group)."""
+    return await db.execute(
+        "UPDATE cases SET district = ?, ward = ?, reported_place = ?, updated_at = ?"
+        " WHERE id = ? AND ward = ''",
+        (district, ward, ward, to_db(now), case_id),
+    )

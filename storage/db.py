@@ -64,29 +64,79 @@ class Database:
     async def transaction(self) -> AsyncIterator[Database]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Not re-entrant."""
         async with self._tx_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._call("BEGIN IMMEDIATE", (), "count")
             token = _transaction_owner.set(id(self))
             try:
                 yield self
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._call("ROLLBACK", (), "count")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await self._call("COMMIT", (), "count")
             finally:
                 _transaction_owner.reset(token)
 
+    # Each call below is ONE hand-off to aiosqlite's worker thread (statement, fetch and
+    # cursor close together): every hand-off costs a thread switch, which was a good part
+    # of the CPU per update when a fetch took three of them.
+    def _run(self, sql: str, params, mode: str):
+        """In the worker thread: run one statement and return what the caller needs."""
+        cursor = self._conn._conn.execute(sql, params)
+        try:
+            if mode == "one":
+                return cursor.fetchone()
+            if mode == "all":
+                return cursor.fetchall()
+            return cursor.lastrowid if mode == "insert" else cursor.rowcount
+        finally:
+            cursor.close()
+
+    async def _call(self, sql: str, params, mode: str):
+        return await self._conn._execute(self._run, sql, params, mode)
+
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (for INSERT) or rowcount."""
+        mode = "insert" if sql.lstrip()[:6].upper() == "INSERT" else "count"
         if _transaction_owner.get() == id(self):
-            cursor = await self._conn.execute(sql, params)
-        else:
-            # Outside a transaction, autocommit mode makes a single statement atomic.
-            async with self._tx_lock:
-                cursor = await self._conn.execute(sql, params)
-        result = cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
-        await cursor.close()
-        return result
+            return await self._call(sql, params, mode)
+        # Outside a transaction, autocommit mode makes a single statement atomic.
+        async with self._tx_lock:
+            return await self._call(sql, params, mode)
+
+    def _run_batch(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
+        """In the worker thread: several statements as one transaction."""
+        conn = self._conn._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in statements:
+                conn.execute(sql, params).close()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    async def execute_batch(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
+        """Run statements atomically in ONE hand-off to the worker thread (or join the
+        transaction this task already holds)."""
+        if not statements:
+            return
+        if _transaction_owner.get() == id(self):
+            for sql, params in statements:
+                await self._call(sql, params, "count")
+            return
+        async with self._tx_lock:
+            if len(statements) == 1:
+                await self._call(*statements[0], "count")
+            else:
+                await self._conn._execute(self._run_batch, statements)
+
+    async def execute_returning(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+                                ) -> aiosqlite.Row | None:
+        """A write with RETURNING: the changed row, in the same single statement."""
+        if _transaction_owner.get() == id(self):
+            return await self._call(sql, params, "one")
+        async with self._tx_lock:
+            return await self._call(sql, params, "one")
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if _transaction_owner.get() == id(self):
@@ -96,12 +146,10 @@ class Database:
                 await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await self._call(sql, params, "one")
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self._call(sql, params, "all")
 
     async def fetchvalue(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)

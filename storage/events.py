@@ -12,13 +12,13 @@ from storage.timeutil import from_db, to_db
 _COLUMNS = (
     "id, import_key, title, description, kind, starts_at, ends_at, all_day, place, district,"
     " ward, audience, capacity, registration_deadline, recurrence, follows_id,"
-    " reminder_offsets, countdown_days, status, sequence, created_by, updated_at"
+    " reminder_offsets, countdown_days, status, sequence, created_by, updated_at, example"
 )
 # Fields an edit may change (anything else is identity or bookkeeping).
 EDITABLE = frozenset({
     "title", "description", "kind", "starts_at", "ends_at", "all_day", "place", "district",
     "ward", "audience", "capacity", "registration_deadline", "recurrence", "reminder_offsets",
-    "countdown_days",
+    "countdown_days", "example",
 })
 
 
@@ -46,6 +46,7 @@ def _event(row) -> Event:
         sequence=row["sequence"],
         created_by=row["created_by"],
         updated_at=from_db(row["updated_at"]),
+        example=bool(row["example"]),
     )
 
 
@@ -59,7 +60,7 @@ def _to_columns(fields: dict[str, object]) -> dict[str, object]:
             value = ",".join(sorted(value))  # type: ignore[arg-type]
         elif name in ("reminder_offsets", "countdown_days"):
             value = format_offsets(value)  # type: ignore[arg-type]
-        elif name == "all_day":
+        elif name in ("all_day", "example"):
             value = int(bool(value))
         out[name] = value
     return out

@@ -13,28 +13,28 @@ from storage.timeutil import from_db, to_db
 class Invite:
     id: int
     role: str
-    district: str
-    ward: str | None
+    ward: str | None  # today's unit code; None for a staff invite to a whole area
+    scope: str | None  # staff: what they will cover (bot/scope.py)
     created_by: int
     expires_at: dt.datetime
     used_by: int | None
 
 
-async def create(db: Database, token_hash: str, role: str, district: str, ward: str | None,
+async def create(db: Database, token_hash: str, role: str, ward: str | None, scope: str | None,
                  actor_id: int, now: dt.datetime, expires_at: dt.datetime) -> int:
     return await db.execute(
-        "INSERT INTO invites (token_hash, role, district, ward, created_by, created_at,"
+        "INSERT INTO invites (token_hash, role, ward, scope, created_by, created_at,"
         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (token_hash, role, district, ward, actor_id, to_db(now), to_db(expires_at)))
+        (token_hash, role, ward, scope, actor_id, to_db(now), to_db(expires_at)))
 
 
 async def by_hash(db: Database, token_hash: str) -> Invite | None:
     row = await db.fetchone(
-        "SELECT id, role, district, ward, created_by, expires_at, used_by FROM invites"
+        "SELECT id, role, ward, scope, created_by, expires_at, used_by FROM invites"
         " WHERE token_hash = ?", (token_hash,))
     if row is None:
         return None
-    return Invite(row["id"], row["role"], row["district"], row["ward"], row["created_by"],
+    return Invite(row["id"], row["role"], row["ward"], row["scope"], row["created_by"],
                   from_db(row["expires_at"]), row["used_by"])
 
 

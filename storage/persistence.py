@@ -20,15 +20,19 @@ ConversationDict = dict[tuple[int | str, ...], object]
 
 class SQLitePersistence(BasePersistence[dict, dict, dict]):
     def __init__(self, database: Callable[[], Database], update_interval: float = 60) -> None:
-        # bot_data holds no state of ours (services live on the application object).
+        # bot_data holds no state of ours (services live on the application object), and no
+        # handler uses chat_data: not persisting it saves a copy and a comparison per update.
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._database = database
         # PTB hands over user_data/chat_data of every person in every update, changed or not;
         # remembering what is already stored saves a write per update.
         self._stored: dict[tuple[str, int], str] = {}
+        # Writes of one persistence run, committed together by `commit` (one transaction,
+        # one hand-off to the database thread, instead of one per conversation and per dict).
+        self._pending: list[tuple[str, tuple]] = []
 
     @property
     def db(self) -> Database:
@@ -61,34 +65,47 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
     async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
         encoded_key = json.dumps(list(key))
         if new_state is None:
-            await self.db.execute(
-                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
-            )
+            self._pending.append((
+                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)))
             return
-        await self.db.execute(
+        self._pending.append((
             "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
             " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
             (name, encoded_key, json.dumps(new_state)),
-        )
+        ))
 
     async def update_user_data(self, user_id: int, data: dict) -> None:
-        await self._write("user", user_id, data)
+        self._write("user", user_id, data)
 
     async def update_chat_data(self, chat_id: int, data: dict) -> None:
-        await self._write("chat", chat_id, data)
+        self._write("chat", chat_id, data)
 
-    async def _write(self, kind: str, key: int, data: dict) -> None:
+    def _write(self, kind: str, key: int, data: dict) -> None:
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if self._stored.get((kind, key), "{}") == encoded:
             return
         table, column = ("ptb_user_data", "user_id") if kind == "user" else ("ptb_chat_data",
                                                                            "chat_id")
-        await self.db.execute(
+        self._pending.append((
             f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
             f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
             (key, encoded),
-        )
+        ))
         self._stored[(kind, key)] = encoded
+
+    async def commit(self) -> None:
+        """Write what the last persistence run handed over, atomically."""
+        pending, self._pending = self._pending, []
+        try:
+            await self.db.execute_batch(pending)
+        except BaseException:
+            # Not written: forget what we believed stored, so the next run writes it again.
+            for sql, params in pending:
+                if sql.startswith("INSERT INTO ptb_user_data"):
+                    self._stored.pop(("user", params[0]), None)
+                elif sql.startswith("INSERT INTO ptb_chat_data"):
+                    self._stored.pop(("chat", params[0]), None)
+            raise
 
     async def update_bot_data(self, data: dict) -> None:
         return None
@@ -114,6 +131,7 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         return None
 
     async def flush(self) -> None:
-        # Every write above is committed when made; nothing is buffered.
-        return None
+        # The application commits after every persistence run (BotApplication); this is
+        # the last one, at shutdown.
+        await self.commit()
 

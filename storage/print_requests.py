@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -81,16 +82,16 @@ async def of_requester(db: Database, requester_id: int, limit: int = 20) -> list
 
 
 async def queue(
-    db: Database, district: str | None, statuses: tuple[str, ...] = OPEN_STATUSES,
+    db: Database, wards: Collection[str] | None, statuses: tuple[str, ...] = OPEN_STATUSES,
     limit: int = 50,
 ) -> list[PrintRequest]:
-    """Open requests of a district (all districts when None), the soonest wanted first."""
+    """Open requests of some units (every unit when None), the soonest wanted first."""
     marks = ", ".join("?" * len(statuses))
     params: list = list(statuses)
     condition = ""
-    if district is not None:
-        condition = "AND r.district = ?"
-        params.append(district)
+    if wards is not None:
+        condition = f"AND r.ward IN ({', '.join('?' for _ in wards) or 'NULL'})"
+        params.extend(sorted(wards))
     rows = await db.fetchall(
         f"SELECT {_COLUMNS} {_FROM} WHERE r.status IN ({marks}) {condition}"
         " ORDER BY r.wanted_by, r.id LIMIT ?",
@@ -112,10 +113,11 @@ async def set_status(
     return changed > 0
 
 
-async def counts_by_status(db: Database, district: str | None = None) -> dict[str, int]:
+async def counts_by_status(db: Database, wards: Collection[str] | None = None) -> dict[str, int]:
     condition, params = "", []
-    if district is not None:
-        condition, params = "WHERE district = ?", [district]
+    if wards is not None:
+        condition = f"WHERE ward IN ({', '.join('?' for _ in wards) or 'NULL'})"
+        params = sorted(wards)
     rows = await db.fetchall(
         f"SELECT status, count(*) AS n, sum(quantity) AS copies FROM print_requests {condition}"
         " GROUP BY status",

@@ -1,8 +1,13 @@
-"""People who talk to the bot: role, district, language and subscription state."""
+"""People who talk to the bot: role, unit, staff scope, language and subscription state.
+
+`ward` is the official code of the person's ward/commune today and `district` the code of its
+programme group (bot/areas.py); `scope` is what a staff member covers (bot/scope.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -23,6 +28,8 @@ class User:
     district: str | None
     ward: str | None
     phone: str | None
+    scope: str | None  # staff: unit codes, programme group codes or "all", space-separated
+    ward_confirm: str | None  # an old split unit the person has not yet confirmed
     subscribed_announcements: bool
     subscribed_reminders: bool
     reachable: bool
@@ -41,7 +48,7 @@ class User:
 
     @property
     def is_staff(self) -> bool:
-        """Approved staff or administrators: may see cases of their district."""
+        """Approved staff or administrators: may see cases within their scope."""
         return self.role in STAFF_ROLES and self.is_active
 
     @property
@@ -59,17 +66,11 @@ class User:
             return "public"
         return "staff" if self.role in STAFF_ROLES else self.role
 
-    def can_act_in_district(self, district: str | None) -> bool:
-        """Least privilege: administrators everywhere, staff only in their own district."""
-        if self.is_admin:
-            return True
-        return self.is_staff and district is not None and self.district == district
-
 
 _COLUMNS = (
     "telegram_id, display_name, role, requested_role, status, language, district, ward, phone,"
-    " subscribed_announcements, subscribed_reminders, reachable, source, onboarded, username,"
-    " approves_plans"
+    " scope, ward_confirm, subscribed_announcements, subscribed_reminders, reachable, source,"
+    " onboarded, username, approves_plans"
 )
 
 
@@ -84,6 +85,8 @@ def _user(row) -> User:
         district=row["district"],
         ward=row["ward"],
         phone=row["phone"],
+        scope=row["scope"],
+        ward_confirm=row["ward_confirm"],
         subscribed_announcements=bool(row["subscribed_announcements"]),
         subscribed_reminders=bool(row["subscribed_reminders"]),
         reachable=bool(row["reachable"]),
@@ -109,11 +112,11 @@ async def touch(
 ) -> User:
     """Create the person on first contact, else note they were seen and are reachable again.
 
-    One statement, so it is cheap enough to run on every update.
+    One statement (RETURNING the row), so it is cheap enough to run on every update.
     """
     stamp = to_db(now)
     role = "admin" if make_admin else "public"
-    await db.execute(
+    row = await db.execute_returning(
         "INSERT INTO users (telegram_id, display_name, role, language, created_at, updated_at,"
         " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (telegram_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
@@ -122,12 +125,12 @@ async def touch(
         " display_name = CASE WHEN users.display_name = '' THEN excluded.display_name"
         " ELSE users.display_name END,"
         " role = CASE WHEN ? THEN 'admin' ELSE users.role END,"
-        " status = CASE WHEN ? THEN 'active' ELSE users.status END",
+        " status = CASE WHEN ? THEN 'active' ELSE users.status END"
+        f" RETURNING {_COLUMNS}",
         (telegram_id, display_name[:128], role, language, stamp, stamp, stamp, make_admin, make_admin),
     )
-    user = await get(db, telegram_id)
-    assert user is not None
-    return user
+    assert row is not None
+    return _user(row)
 
 
 async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetime) -> None:
@@ -146,8 +149,8 @@ async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetim
 async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: object) -> None:
     allowed = {
         "display_name", "role", "requested_role", "status", "language", "district", "ward",
-        "phone", "subscribed_announcements", "subscribed_reminders", "reachable", "source",
-        "onboarded", "username", "approves_plans",
+        "phone", "scope", "ward_confirm", "subscribed_announcements", "subscribed_reminders",
+        "reachable", "source", "onboarded", "username", "approves_plans",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -173,11 +176,11 @@ async def set_source_if_empty(db: Database, telegram_id: int, source: str) -> bo
     return changed > 0
 
 
-async def staff_of_district(db: Database, district: str) -> list[User]:
+async def active_staff(db: Database) -> list[User]:
+    """Every approved staff member (not administrators); scopes are matched by bot/scope.py."""
     rows = await db.fetchall(
         f"SELECT {_COLUMNS} FROM users WHERE role = 'staff' AND status = 'active'"
-        " AND district = ? ORDER BY telegram_id",
-        (district,),
+        " ORDER BY telegram_id"
     )
     return [_user(row) for row in rows]
 
@@ -190,33 +193,35 @@ async def admins(db: Database) -> list[User]:
     return [_user(row) for row in rows]
 
 
-async def pending(db: Database, district: str | None = None) -> list[User]:
-    if district is None:
-        rows = await db.fetchall(
-            f"SELECT {_COLUMNS} FROM users WHERE status = 'pending' ORDER BY created_at"
-        )
-    else:
-        rows = await db.fetchall(
-            f"SELECT {_COLUMNS} FROM users WHERE status = 'pending' AND district = ?"
-            " ORDER BY created_at",
-            (district,),
-        )
+def _in(column: str, values: Collection[str]) -> tuple[str, list[str]]:
+    return f"{column} IN ({', '.join('?' for _ in values)})", sorted(values)
+
+
+async def pending(db: Database, wards: Collection[str] | None = None) -> list[User]:
+    """People waiting for approval; `wards` limits them to those units (None: everyone)."""
+    clause, params = ("1", []) if wards is None else _in("ward", wards)
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM users WHERE status = 'pending' AND {clause} ORDER BY created_at",
+        params,
+    )
     return [_user(row) for row in rows]
 
 
 async def listing(
-    db: Database, role: str | None = None, district: str | None = None, limit: int = 50, offset: int = 0
+    db: Database, role: str | None = None, wards: Collection[str] | None = None,
+    limit: int = 50, offset: int = 0,
 ) -> list[User]:
     clauses, params = [], []
     if role:
         clauses.append("role = ?")
         params.append(role)
-    if district:
-        clauses.append("district = ?")
-        params.append(district)
+    if wards is not None:
+        clause, values = _in("ward", wards)
+        clauses.append(clause)
+        params.extend(values)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM users {where} ORDER BY role, district, telegram_id"
+        f"SELECT {_COLUMNS} FROM users {where} ORDER BY role, district, ward, telegram_id"
         " LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )

@@ -38,6 +38,8 @@ def make_settings(tmp_path, **overrides) -> Settings:
         "persistence_interval": 3600.0,
         # Tests run the dispatcher themselves: `await tg.tick()` after moving the clock.
         "dispatcher_interval": 0,
+        # Tests write the events they need; test_events_seed.py checks the seeded calendar.
+        "seed_calendar": False,
     }
     values.update(overrides)
     return Settings(**values)

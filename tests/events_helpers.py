@@ -23,6 +23,7 @@ async def person(tg, name, *, role="public", district=None, ward=None, language=
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, language, now)
     await users.update(tg.db, user.id, now, role=role, district=district, ward=ward,
+                       scope=(district if role == "staff" else None),
                        onboarded=1, status="active", subscribed_reminders=int(subscribed),
                        subscribed_announcements=int(subscribed))
     return user

@@ -15,27 +15,32 @@ def vi(tg) -> I18n:
 
 
 async def person(tg, name: str, role: str = "collaborator", district: str | None = "Q8",
-                 ward: str | None = "Q8-P05", user_id: int | None = None):
-    """An onboarded, active person with a role (as after approval)."""
+                 ward: str | None = "27418", user_id: int | None = None,
+                 scope: str | None = None):
+    """An onboarded, active person with a role (as after approval). Staff cover their
+    programme area (`district`) unless `scope` says otherwise."""
     user = tg.user(name, user_id=user_id)
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, "vi", now)
+    if scope is None and role == "staff":
+        scope = district
     await users.update(tg.db, user.id, now, role=role, district=district, ward=ward,
-                       onboarded=1, status="active")
+                       scope=scope, onboarded=1, status="active")
     return user
 
 
 async def answer_until_review(tg, reporter, *, urgent: bool = False, own_ward: bool = True,
-                              district_label: str = "Quận 8", ward_label: str = "Phường 5",
+                              ward_label: str = "Phường Bình Đông",
                               description: str = DESCRIPTION, share_phone: bool = False,
                               age: str = "khoảng 10", name: str | None = "Bé Na") -> None:
     _ = vi(tg)
     await reporter.send("/report")
     await reporter.press(_("🚨 Yes, in danger now") if urgent else _("No, not right now"))
     if own_ward:
-        await reporter.press(_("📍 {place} — confirm", place="Phường 5, Quận 8"))
+        own = (await users.get(tg.db, reporter.id)).ward
+        place = tg.app.services.areas.unit_name(own, "vi")
+        await reporter.press(_("📍 {place} — confirm", place=place))
     else:
-        await reporter.press(district_label)
         await reporter.press(ward_label)
     await reporter.press(_("Skip"))  # place detail
     await reporter.press(_("Skip"))  # location (reply keyboard)
@@ -69,7 +74,7 @@ async def case_id(tg, code: str) -> int:
     return await tg.db.fetchvalue("SELECT id FROM cases WHERE code = ?", (code,))
 
 
-async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "Q8-P05",
+async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "27418",
                      description: str = DESCRIPTION) -> int:
     """A case straight from a finished draft (for tests about staff, not the conversation)."""
     from bot.crypto import cipher_for
@@ -78,7 +83,7 @@ async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "Q8-P05"
     from bot.reports.rules import case_rules
 
     areas = tg.app.services.areas
-    draft = Draft(step="review", urgent=urgent, district=areas.ward(ward).district, ward=ward,
+    draft = Draft(step="review", urgent=urgent, ward=ward,
                   age_asked=True, age=9, sex="male", situations=["k"], description=description,
                   contact_consent=False, child_name="Tí")
     user = await users.get(tg.db, reporter.id)

@@ -21,7 +21,7 @@ QUESTION_TEXT = "Con tôi bị bạn bắt nạt ở trường, tôi nên làm g
 PRINT_PLACE = "Nhà văn hóa khu phố 3"
 # Ids above the shipped starter materials.
 M1, M2 = 901, 902
-POSTER = f"m{M1}wQ8-P01"
+POSTER = f"m{M1}w27427"
 
 
 def utc(text: str) -> dt.datetime:
@@ -90,7 +90,7 @@ async def seed(tg) -> None:
 
     # Cases. 1: urgent, accepted after 2 h, referred and closed after 30 days; plan clock late.
     first = await add_case(
-        db, cipher, "Q8-2021-0001", "Q8", "Q8-P01", reporter=201,
+        db, cipher, "TE-2021-0001", "Q8", "27427", reporter=201,
         received="2021-01-05T01:00:00Z", urgent=True, situations=("l", "i"),
         accepted="2021-01-05T03:00:00Z", risk="high", closed="2021-02-04T01:00:00Z",
         outcome="referred",
@@ -100,7 +100,7 @@ async def seed(tg) -> None:
                          utc("2021-02-04T01:00:00Z"))
     # 2: accepted after 10 h, still being handled, plan clock passed unmet; referred in March.
     second = await add_case(
-        db, cipher, "Q8-2021-0002", "Q8", "Q8-P01", reporter=301,
+        db, cipher, "TE-2021-0002", "Q8", "27427", reporter=301,
         received="2021-02-10T03:00:00Z", accepted="2021-02-10T13:00:00Z", risk="medium",
         status="in_progress", deadlines=(("plan", "2021-02-17T10:00:00Z", None),))
     await cases.add_note(db, cipher, second, 101, "referral", "Công an phường",
@@ -109,28 +109,28 @@ async def seed(tg) -> None:
                          utc("2021-04-20T03:00:00Z"))  # Q2: not counted
     # 3: accepted after 4 h, closed as a duplicate after 5 days, clock met.
     await add_case(
-        db, cipher, "Q8-2021-0003", "Q8", "Q8-P04", reporter=202,
+        db, cipher, "TE-2021-0003", "Q8", "27424", reporter=202,
         received="2021-03-20T02:00:00Z", situations=("b",), accepted="2021-03-20T06:00:00Z",
         risk="low", closed="2021-03-25T02:00:00Z", outcome="duplicate",
         deadlines=(("plan", "2021-03-27T10:00:00Z", "2021-03-25T02:00:00Z"),))
     # 4: 23:00 on 31 March local time (still Q1), accepted in Q2.
     await add_case(
-        db, cipher, "BC-2021-0001", "BC", "BC-TANTUC", reporter=203,
+        db, cipher, "BC-2021-0001", "BC", "27595", reporter=203,
         received="2021-03-31T16:00:00Z", urgent=True, situations=("l",),
         accepted="2021-04-01T02:00:00Z", status="assessment",
         deadlines=(("emergency", "2021-04-01T04:00:00Z", "2021-04-01T02:30:00Z"),))
     # 5: received in 2020, closed (resolved) in Q1 after 31 days.
     await add_case(
-        db, cipher, "Q8-2020-0009", "Q8", "Q8-P01", reporter=204,
+        db, cipher, "TE-2020-0009", "Q8", "27427", reporter=204,
         received="2020-12-20T02:00:00Z", accepted="2020-12-20T04:00:00Z", risk="low",
         closed="2021-01-20T02:00:00Z", outcome="resolved")
     # 6: Q2 (01:00 on 1 April local time = 31 March 18:00 UTC), plan due in the future.
     await add_case(
-        db, cipher, "Q8-2021-0004", "Q8", "Q8-P02", reporter=201,
+        db, cipher, "TE-2021-0004", "Q8", "27424", reporter=201,
         received="2021-03-31T18:00:00Z", deadlines=(("plan", "2021-05-30T10:00:00Z", None),))
     # 7: received and closed in 2020: not part of Q1 at all.
     await add_case(
-        db, cipher, "BC-2020-0003", "BC", "BC-TANTUC", reporter=203,
+        db, cipher, "BC-2020-0003", "BC", "27595", reporter=203,
         received="2020-11-01T02:00:00Z", closed="2020-12-01T02:00:00Z", outcome="not_valid")
 
     # Events and registrations.
@@ -180,7 +180,7 @@ async def seed(tg) -> None:
             " VALUES (?, ?, ?, 'parents', '2020-12-01T00:00:00Z', '2020-12-01T00:00:00Z')",
             (material_id, title, topic))
     await db.execute("INSERT INTO posters (code, material_id, ward, created_at)"
-                     " VALUES (?, ?, 'Q8-P01', '2020-12-01T00:00:00Z')", (POSTER, M1))
+                     " VALUES (?, ?, '27427', '2020-12-01T00:00:00Z')", (POSTER, M1))
     for material_id, person, kind, when in (
         (M1, 301, "file", "2021-01-16T02:00:00Z"),
         (M1, 301, "text", "2021-01-17T02:00:00Z"),
@@ -191,10 +191,10 @@ async def seed(tg) -> None:
         await db.execute("INSERT INTO material_deliveries (material_id, user_id, kind,"
                          " delivered_at) VALUES (?, ?, ?, ?)", (material_id, person, kind, when))
     for request_id, material_id, quantity, district, ward, status, created in (
-        (1, M1, 100, "Q8", "Q8-P01", "delivered", "2021-02-01T02:00:00Z"),
-        (2, M2, 50, "Q8", "Q8-P04", "requested", "2021-03-01T02:00:00Z"),
-        (3, M1, 20, "BC", "BC-TANTUC", "rejected", "2021-03-02T02:00:00Z"),
-        (4, M1, 10, "Q8", "Q8-P01", "approved", "2021-04-10T02:00:00Z"),  # Q2
+        (1, M1, 100, "Q8", "27427", "delivered", "2021-02-01T02:00:00Z"),
+        (2, M2, 50, "Q8", "27424", "requested", "2021-03-01T02:00:00Z"),
+        (3, M1, 20, "BC", "27595", "rejected", "2021-03-02T02:00:00Z"),
+        (4, M1, 10, "Q8", "27427", "approved", "2021-04-10T02:00:00Z"),  # Q2
     ):
         await db.execute(
             "INSERT INTO print_requests (id, material_id, requester_id, quantity, district, ward,"

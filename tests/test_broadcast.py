@@ -12,7 +12,6 @@ from bot import delivery
 from bot.audience import Audience, count, limit_for
 from bot.delivery.limiter import ClockTimer
 from bot.people import PermissionDenied
-from handlers.broadcast import parse_when
 from storage import delivery as store
 from storage import users
 from tests.test_delivery_engine import person, received
@@ -22,19 +21,19 @@ async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
     member = tg.user(name)
     await member.send("/start")
     await users.update(tg.db, member.id, tg.clock.now(), role=role, district=district,
-                       onboarded=1)
+                       onboarded=1, scope=(district if role == "staff" else None))
     return member
 
 
 async def seed(tg):
     """Parents in Q8 (two wards) and BC, a collaborator and staff in Q8, an English parent."""
     return {
-        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="Q8-P01") for i in range(3)],
-        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="Q8-P02")],
-        "q8_en": [await person(tg, "Anna", district="Q8", ward="Q8-P02", language="en")],
-        "q8_off": [await person(tg, "Tắt", district="Q8", ward="Q8-P01", subscribed=False)],
-        "bc": [await person(tg, f"BC {i}", district="BC", ward="BC-TT") for i in range(2)],
-        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="Q8-P01")],
+        "q8_p1": [await person(tg, f"Q8 P1 {i}", district="Q8", ward="27427") for i in range(3)],
+        "q8_p2": [await person(tg, "Q8 P2", district="Q8", ward="27424")],
+        "q8_en": [await person(tg, "Anna", district="Q8", ward="27424", language="en")],
+        "q8_off": [await person(tg, "Tắt", district="Q8", ward="27427", subscribed=False)],
+        "bc": [await person(tg, f"BC {i}", district="BC", ward="27595") for i in range(2)],
+        "ctv": [await person(tg, "CTV", role="collaborator", district="Q8", ward="27427")],
     }
 
 
@@ -50,10 +49,18 @@ async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_r
     lan = await staff_member(tg)
     await compose(lan)
     await lan.press("Bỏ qua ›")
-    # Parents of Q8 only, opted-out excluded: 3 + 1 + 1.
+    # By default the groups that can be reached: parents of Q8 (opted-out excluded:
+    # 3 + 1 + 1) and the collaborator; each choice shows its own figure.
+    assert "Số người nhận hiện tại: 6" in lan.last_text
+    assert lan.buttons[:3] == ["✅ Phụ huynh và người dân (5)", "✅ Cộng tác viên (1)",
+                               "▫️ Cán bộ (1)"]
+    assert "Toàn chương trình" not in lan.buttons  # no district choice for staff
+    await lan.press("✅ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 5" in lan.last_text
-    assert "Tất cả quận/huyện" not in lan.buttons  # no district choice for staff
-    await lan.press("▫️ Cộng tác viên")
+    pickers = len([m for m in lan.bot_messages if "Gửi cho ai?" in (m.content or "")])
+    await lan.press("✅ Phụ huynh và người dân (5)")  # the only ticked group stays ticked
+    assert len([m for m in lan.bot_messages if "Gửi cho ai?" in (m.content or "")]) == pickers
+    await lan.press("▫️ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 6" in lan.last_text
     await lan.press("Tiếp tục ›")
     preview = [m for m in lan.bot_messages if "tập huấn" in (m.content or "")][-1]
@@ -68,10 +75,15 @@ async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_r
         assert (copies[0].text, copies[0].entities) == (preview.text, preview.entities)
     for chat_id in people["bc"] + people["q8_off"]:
         assert received(tg, chat_id) == []
+    assert copies[0].text.startswith("📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\n")  # who sent it
     report = lan.last_text
     assert "Đã gửi: 6" in report and "Lỗi: 0" in report
-    progress_message = [m for m in lan.bot_messages if "Đã gửi 6/6 · 0 lỗi" in (m.content or "")]
+    # One final report: the progress message points to it rather than giving other figures.
+    figures = [m for m in lan.bot_messages if "Đã gửi" in (m.content or "")]
+    assert len(figures) == 1
+    progress_message = [m for m in lan.bot_messages if "Kết quả chi tiết" in (m.content or "")]
     assert progress_message and "đã xong" in progress_message[0].content
+    assert not progress_message[0].inline_keyboard
     row = (await store.history(tg.db, "Q8", all_districts=False))[0]
     assert (row.district, row.created_by, row.sent_count) == ("Q8", lan.id, 6)
 
@@ -83,14 +95,16 @@ async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg
     await users.update(tg.db, admin.id, tg.clock.now(), onboarded=1)
     await compose(admin)
     await admin.press("Bỏ qua ›")
+    await admin.press("✅ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 7" in admin.last_text  # every subscribed parent
-    await admin.press("▫️ Huyện Bình Chánh")
+    assert "▫️ Khu vực Bình Chánh cũ (2)" in admin.buttons and "▫️ Khu vực Quận 8 cũ (5)" in admin.buttons
+    await admin.press("▫️ Khu vực Bình Chánh cũ (2)")
     assert "Số người nhận hiện tại: 2" in admin.last_text
-    await admin.press("✅ Huyện Bình Chánh")
-    await admin.press("▫️ Quận 8")
+    await admin.press("✅ Khu vực Bình Chánh cũ (2)")
+    await admin.press("▫️ Khu vực Quận 8 cũ (5)")
     assert "Số người nhận hiện tại: 5" in admin.last_text
     await admin.press("🏘 Phường/xã: tất cả")
-    await admin.press("▫️ Phường 2")
+    await admin.press("▫️ Phường Bình Đông")
     await admin.press("‹ Xong")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("🌐 Ngôn ngữ: mọi ngôn ngữ")
@@ -108,8 +122,9 @@ async def test_english_version_goes_to_english_speakers(tg):
     assert any("Bản tiếng Anh" in (m.content or "") for m in lan.bot_messages)
     await lan.press("✅ Gửi ngay")
     await tg.settle()
-    assert received(tg, people["q8_en"][0]) == ["Parents' meeting"]
-    assert received(tg, people["q8_p2"][0]) == ["Họp phụ huynh"]
+    assert received(tg, people["q8_en"][0]) == [
+        "📣 From: the staff of Former District 8 area\n\nParents' meeting"]
+    assert received(tg, people["q8_p2"][0]) == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nHọp phụ huynh"]
 
 
 async def test_photo_with_caption_is_previewed_and_sent_as_a_photo(tg):
@@ -119,11 +134,11 @@ async def test_photo_with_caption_is_previewed_and_sent_as_a_photo(tg):
     await lan.send_photo(caption="Lịch sinh hoạt CLB")
     await lan.press("Bỏ qua ›")
     await lan.press("Tiếp tục ›")
-    assert any(m.photo and m.caption == "Lịch sinh hoạt CLB" for m in lan.bot_messages)
+    assert any(m.photo and m.caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB" for m in lan.bot_messages)
     await lan.press("✅ Gửi ngay")
     await tg.settle()
     sent = list(tg.server.chats[people["q8_p1"][0]].messages.values())
-    assert len(sent) == 1 and sent[0].photo and sent[0].caption == "Lịch sinh hoạt CLB"
+    assert len(sent) == 1 and sent[0].photo and sent[0].caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB"
 
 
 async def test_staff_are_confined_to_their_district(tg):
@@ -176,6 +191,10 @@ async def test_nobody_in_the_audience_cannot_continue(tg):
     lan = await staff_member(tg, district="BC")
     await compose(lan)
     await lan.press("Bỏ qua ›")
+    # Nobody but themselves in BC: the default is the one group with someone in it.
+    assert "Số người nhận hiện tại: 1" in lan.last_text and "✅ Cán bộ (1)" in lan.buttons
+    await lan.press("▫️ Phụ huynh và người dân (0)")
+    await lan.press("✅ Cán bộ (1)")
     assert "Số người nhận hiện tại: 0" in lan.last_text
     answer = await lan.press("Tiếp tục ›")
     assert answer["show_alert"] and "Chưa có ai" in answer["text"]
@@ -183,16 +202,23 @@ async def test_nobody_in_the_audience_cannot_continue(tg):
     assert "Chưa có gì được gửi" in lan.last_text
 
 
-def test_parse_when_reads_local_times():
+def test_broadcast_times_are_read_by_the_one_date_parser():
     from zoneinfo import ZoneInfo
+
+    from bot.events import dates
 
     hcm = ZoneInfo("Asia/Ho_Chi_Minh")
     now = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)
-    assert parse_when("01/06 08:00", now, hcm) == dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)
-    assert parse_when("1/6/2021 8h30", now, hcm) == dt.datetime(2021, 6, 1, 1, 30, tzinfo=dt.UTC)
-    assert parse_when("01/01 08:00", now, hcm).year == 2022  # past this year: next year
-    assert parse_when("31/02 08:00", now, hcm) is None
-    assert parse_when("ngày mai", now, hcm) is None
+    assert dates.parse_start("01/06 08:00", now, hcm) == dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)
+    assert dates.parse_start("sáng mai 8h", now, hcm) == dt.datetime(2021, 5, 26, 1, 0,
+                                                                     tzinfo=dt.UTC)
+    assert dates.parse_start("chieu mai 2h", now, hcm) == dt.datetime(2021, 5, 26, 7, 0,
+                                                                      tzinfo=dt.UTC)
+    assert dates.parse_start("01/01 08:00", now, hcm).year == 2022  # past this year: next year
+    with pytest.raises(dates.DateError):
+        dates.parse_start("31/02 08:00", now, hcm)
+    with pytest.raises(dates.DateError):
+        dates.parse_start("ngày mai", now, hcm)  # a broadcast needs its hour
 
 
 async def test_send_later_is_persisted_and_sent_at_its_time(tg):
@@ -204,6 +230,8 @@ async def test_send_later_is_persisted_and_sent_at_its_time(tg):
     await lan.press("🕒 Hẹn giờ gửi")
     await lan.send("mai nhé")
     assert "chưa đọc được" in lan.last_text
+    await lan.send("mai")
+    assert "thêm giờ" in lan.last_text  # the day alone is not enough
     await lan.send("24/05 08:00")
     assert "đã qua" in lan.last_text or "90 ngày" in lan.last_text
     await lan.send("01/06 08:00")
@@ -212,8 +240,8 @@ async def test_send_later_is_persisted_and_sent_at_its_time(tg):
     await tg.tick(days=6)
     assert received(tg, people["q8_p1"][0], "Ngày 1/6") == []
     await tg.tick(hours=23, minutes=1)  # 08:01 on June 1
-    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == ["Ngày 1/6 vui chơi"]
-    assert "Đã gửi: 5" in lan.last_text
+    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nNgày 1/6 vui chơi"]
+    assert "Đã gửi: 6" in lan.last_text
 
 
 class GatedTimer(ClockTimer):
@@ -269,7 +297,7 @@ async def test_pause_resume_and_cancel_from_the_progress_message(tg):
     assert "▶️ Tiếp tục gửi" in progress_message.buttons
     await lan.press("▶️ Tiếp tục gửi")
     await tg.settle()
-    assert all(received(tg, c) == ["Tin dài"] for c in ids)  # everyone exactly once
+    assert all(received(tg, c) == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nTin dài"] for c in ids)  # everyone exactly once
     assert "Đã gửi: 30" in lan.last_text
 
 
@@ -317,10 +345,11 @@ async def test_history_lists_figures_and_cancels_a_scheduled_one(tg):
     await lan.press("Bỏ qua ›")
     await lan.press("Tiếp tục ›")
     await lan.press("🕒 Hẹn giờ gửi")
-    await lan.send("30/05 09:00")
+    await lan.send("chủ nhật tuần này 9 giờ sáng")  # 30/05, read as /newevent reads it
+    assert "30/05/2021 09:00" in lan.last_text
     await lan.send("/broadcasts")
     text = lan.last_text
-    assert "Đã gửi 5/5 · 0 lỗi · 0 không liên lạc được" in text
+    assert "Đã gửi 6/6 · 0 lỗi · 0 không liên lạc được" in text
     assert "đã hẹn giờ" in text
     scheduled_id = max(r.id for r in await store.history(tg.db, "Q8", all_districts=False))
     await lan.press(f"✖ Hủy #{scheduled_id}")

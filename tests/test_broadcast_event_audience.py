@@ -20,6 +20,7 @@ from tests.test_delivery_engine import person, received
 
 CHOOSE = "📅 Chỉ người đăng ký một sự kiện"
 TEXT = "Nhắc lịch sinh hoạt CLB sáng thứ Ba"
+SENT = "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\n" + TEXT  # recipients see who wrote
 
 
 async def join(tg, telegram_id, event_id):
@@ -54,13 +55,13 @@ async def world(tg):
     people = {
         "parent1": await person(tg, "Mẹ Hoa"),  # parents give no district when signing up
         "parent2": await person(tg, "Ba Minh"),
-        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="Q8-P01"),
+        "ctv": await person(tg, "CTV Q8", role="collaborator", district="Q8", ward="27427"),
         "stopped": await person(tg, "Đã tắt", subscribed=False),
         "waiting": await person(tg, "Chờ chỗ"),
-        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="Q8-P01"),
-        "bc1": await person(tg, "BC một", district="BC", ward="BC-TT"),
-        "bc2": await person(tg, "BC hai", district="BC", ward="BC-TT"),
-        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="Q8-P02"),
+        "q8_other": await person(tg, "Q8 không đăng ký", district="Q8", ward="27427"),
+        "bc1": await person(tg, "BC một", district="BC", ward="27595"),
+        "bc2": await person(tg, "BC hai", district="BC", ward="27595"),
+        "q8_wide": await person(tg, "Q8 diễn đàn", district="Q8", ward="27424"),
     }
     for name in ("parent1", "stopped", "ctv"):
         assert await join(tg, people[name], ids["q8"]) == "going"
@@ -97,13 +98,13 @@ async def test_q8_staff_reach_exactly_the_people_registered_for_their_event(tg):
     # Upcoming and recent events of Q8 and programme-wide ones; not BC's, not last month's.
     assert offered == ["🧒 22/05 · Sinh hoạt tuần trước (1)", "🧒 01/06 · CLB Q8 & bạn bè (3)",
                        "🧒 01/06 · Diễn đàn trẻ em 1/6 (3)"]
-    assert "quận/huyện mình" in lan.last_text
+    assert "phường, xã anh/chị phụ trách" in lan.last_text
     await lan.press("🧒 01/06 · CLB Q8 & bạn bè (3)")
     # Mẹ Hoa and the collaborator; the parent who turned announcements off is left out.
     assert "Số người nhận hiện tại: 2" in lan.last_text
     assert "📅 Đã đăng ký “CLB Q8 &amp; bạn bè” (01/06/2021 08:30)" in lan.last.raw_text
-    assert "Quận 8" not in lan.last_text.split("\n")[1]  # the event stands for the place
-    assert "✅ 📅 CLB Q8 & bạn bè" in lan.buttons
+    assert "Khu vực Quận 8 cũ" not in lan.last_text.split("\n")[1]  # the event stands for the place
+    assert "✅ 📅 01/06 · CLB Q8 & bạn bè" in lan.buttons
     await lan.press("▫️ ⏳ Gồm cả danh sách chờ")
     assert "Số người nhận hiện tại: 3" in lan.last_text  # + the waiting list (Chờ chỗ)
     assert "gồm cả danh sách chờ" in lan.last_text
@@ -116,7 +117,7 @@ async def test_q8_staff_reach_exactly_the_people_registered_for_their_event(tg):
     await lan.press("✅ Gửi ngay")
     await tg.settle()
     for name, person_id in people.items():
-        expected = [TEXT] if name in ("parent1", "ctv") else []
+        expected = [SENT] if name in ("parent1", "ctv") else []
         assert received(tg, person_id, TEXT) == expected, name
     assert "Đã gửi: 2" in lan.last_text
     await lan.send("/broadcasts")
@@ -131,11 +132,11 @@ async def test_staff_reach_only_their_district_of_a_programme_wide_event(tg):
     await lan.press("🧒 01/06 · Diễn đàn trẻ em 1/6 (3)")
     # BC một and Mẹ Hoa (no district) registered too, but Q8 staff reach Q8 people only.
     assert "Số người nhận hiện tại: 1" in lan.last_text
-    assert "Quận 8" in lan.last_text
+    assert "Khu vực Quận 8 cũ" in lan.last_text
     await lan.press("Tiếp tục ›")
     await lan.press("✅ Gửi ngay")
     await tg.settle()
-    assert received(tg, people["q8_wide"], TEXT) == [TEXT]
+    assert received(tg, people["q8_wide"], TEXT) == [SENT]
     assert received(tg, people["bc1"], TEXT) == [] and received(tg, people["parent1"]) == []
 
 
@@ -152,7 +153,7 @@ async def test_other_districts_events_and_forged_ids_are_refused_politely(tg):
         assert answer["show_alert"] and "không chọn được sự kiện này" in answer["text"]
         assert lan.last_text == screen  # nothing changed, still on the list
     await lan.press("‹ Quay lại")
-    assert "Số người nhận hiện tại: 2" in lan.last_text  # Q8 parents, no event
+    assert "Số người nhận hiện tại: 3" in lan.last_text  # Q8 parents and the CTV, no event
     assert CHOOSE in lan.buttons
     # The rule itself: an audience naming a BC event is out of a Q8 staff member's reach.
     staff = await users.get(tg.db, lan.id)
@@ -170,13 +171,14 @@ async def test_administrators_pick_any_event_and_pressing_again_clears_it(tg):
     await users.update(tg.db, admin.id, tg.clock.now(), onboarded=1)
     await open_audience(admin)
     before = admin.last_text
-    assert "Số người nhận hiện tại: 7" in before  # every subscribed parent, no event
+    # Every subscribed parent and the collaborator, no event.
+    assert "Số người nhận hiện tại: 8" in before
     await admin.press(CHOOSE)
     assert "🎓 01/06 · Tập huấn BC (2)" in event_buttons(admin)
-    assert "quận/huyện mình" not in admin.last_text
+    assert "phường, xã anh/chị phụ trách" not in admin.last_text
     await admin.press("🎓 01/06 · Tập huấn BC (2)")
     assert "Số người nhận hiện tại: 2" in admin.last_text
-    await admin.press("✅ 📅 Tập huấn BC")  # pressing again clears the choice
+    await admin.press("✅ 📅 01/06 · Tập huấn BC")  # pressing again clears the choice
     assert CHOOSE in admin.buttons
     # The roles stay as the event set them: 7 parents, the collaborator, the administrator.
     assert "Số người nhận hiện tại: 9" in admin.last_text
@@ -213,7 +215,7 @@ async def test_an_event_cancelled_after_it_was_chosen_is_not_used(tg):
     await service.cancel(tg.db, None, ids["q8"], tg.clock.now())
     answer = await lan.press("Tiếp tục ›")
     assert answer["show_alert"] and "không còn dùng được" in answer["text"]
-    assert "không còn dùng được nữa nên mình đã bỏ ra" in lan.last_text
+    assert "không còn dùng được nữa nên bot đã bỏ ra" in lan.last_text
     # Back to the district's people of every role (the event had chosen them all).
     assert CHOOSE in lan.buttons and "Số người nhận hiện tại: 4" in lan.last_text
 
@@ -231,17 +233,17 @@ async def test_history_names_the_event_and_stays_within_one_message(tg):
     admin = tg.admin
     await admin.send("/start")
     event_id = await make_event(tg, title="Tập huấn " + "kỹ năng bảo vệ trẻ em " * 5)
-    wards = frozenset(ward.code for ward in tg.app.services.areas.wards("Q8"))
+    wards = frozenset(ward.code for ward in tg.app.services.areas.units_in("Q8"))
     audience = Audience(roles=frozenset({"public", "collaborator", "staff"}),
                         districts=frozenset({"Q8"}), wards=wards, event_id=event_id,
                         event_waiting=True)
-    for _ in range(10):
+    for _ in range(15):
         await delivery.enqueue(tg.db, kind="broadcast", content=Content(texts={"vi": "Hẹn gặp"}),
                                now=tg.clock.now(), audience=audience,
                                scheduled_at=tg.clock.now() + dt.timedelta(days=2),
                                created_by=admin.id, district=None, report_chat_id=admin.id)
     await admin.send("/broadcasts")
     shown = admin.last.raw_text
-    # Ten such entries would pass 4096 characters: whole entries are left out, none cut.
-    assert len(shown) <= 4096 and 3 <= shown.count("gồm cả danh sách chờ") < 10
-    assert "Phường 16" in shown and "“Tập huấn kỹ năng bảo vệ trẻ em" in shown
+    # Fifteen such entries would pass 4096 characters: whole entries are left out, none cut.
+    assert len(shown) <= 4096 and 3 <= shown.count("gồm cả danh sách chờ") < 15
+    assert "Phường Phú Định" in shown and "“Tập huấn kỹ năng bảo vệ trẻ em" in shown

@@ -60,7 +60,7 @@ async def test_unassigned_reminder_goes_to_district_staff_and_met_clocks_stay_qu
         actor, handled, "Trẻ đã ở nhà bà ngoại, an toàn", tg.clock.now())
     await tg.tick(hours=9, minutes=1)
     reminders = [m.content for m in minh.bot_messages if "Nhắc việc" in (m.content or "")]
-    assert len(reminders) == 1 and "Q8-2021-0001" in reminders[0]  # the assessed one is quiet
+    assert len(reminders) == 1 and "TE-2021-0001" in reminders[0]  # the assessed one is quiet
     assert pending and handled
 
 

@@ -17,7 +17,7 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     assert "can thiệp khẩn cấp (12 giờ): hạn 25/05/2021 21:00" in detail
     await minh.press("✅ Tiếp nhận")
     assert "Đánh giá ban đầu" in minh.last_text and "Người phụ trách: Minh" in minh.last_text
-    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text
+    assert "đã được cán bộ tiếp nhận" in lan.last_text
     assert DESCRIPTION not in lan.last_text  # status only for the reporter
     await minh.press("🔴 Nguy cơ: cao")
     assert "Xác minh, đánh giá nhu cầu" in minh.last_text and "🔴 cao" in minh.last_text
@@ -103,7 +103,7 @@ async def test_forged_and_stale_buttons_of_another_district_change_nothing(tg):
                  f"cas:clsok:{case}:duplicate", f"cas:asg:{case}", f"cas:to:{case}:{outsider.id}",
                  f"cas:hist:{case}", f"cas:ph:{case}"):
         answer = await outsider.press_data(data)
-        assert answer["show_alert"] and "chỉ cán bộ của quận/huyện" in answer["text"], data
+        assert answer["show_alert"] and "chỉ cán bộ phụ trách hồ sơ" in answer["text"], data
     answer = await outsider.press_data(f"cin:note:{case}")
     assert answer["show_alert"]
     await outsider.send("Ghi chú giả mạo")  # not taken as a note
@@ -145,7 +145,7 @@ async def test_staff_group_binding_and_alerts(tg):
     await group.send(tg.admin, "/bind XX")
     assert "Q8, BC" in group.last_text
     await group.send(tg.admin, "/bind q8")
-    assert "Quận 8" in group.last_text
+    assert "Khu vực Quận 8 cũ" in group.last_text
     lan = await person(tg, "Lan")
     code = await file_report(tg, lan, urgent=True)
     alert = group.last
@@ -160,7 +160,43 @@ async def test_staff_group_binding_and_alerts(tg):
     await group.press(minh, "✅ Tiếp nhận")
     assert "Đã nhận · phụ trách: Minh" in group.last_text and group.buttons == ["📄 Chi tiết"]
     binds = [e for e in await audit.entries(tg.db, "chat") if e.action == "group_bind"]
-    assert binds and binds[0].actor_id == tg.admin.id and binds[0].detail == {"district": "Q8"}
+    assert binds and binds[0].actor_id == tg.admin.id and binds[0].detail == {"target": "Q8"}
     await group.send(tg.admin, "/unbind")
     await file_report(tg, lan)
     assert "Báo cáo mới" in minh.last_text  # privately again
+
+
+async def test_cases_list_overdue_first_with_filters_and_pages(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    old_urgent = await quick_case(tg, lan, urgent=True)
+    tg.clock.advance(hours=13)  # its 12-hour clock has passed
+    for index in range(7):
+        await quick_case(tg, lan, ward="27424" if index % 2 else "27418")
+    other = await person(tg, "Bình", role="collaborator", district="BC", ward="27595")
+    await quick_case(tg, other, ward="27595")
+    await minh.send("/cases")
+    assert minh.last.protect_content
+    case_buttons = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(case_buttons) == 6 and case_buttons[0].startswith("⏰🚨TE-2021-0001")
+    assert not any("Xã Tân Nhựt" in b for b in minh.buttons)  # not in Minh's scope
+    await minh.press("Sau ›")
+    page_two = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(page_two) == 2 and "trang 2" in minh.last_text
+    await minh.press("‹ Trước")
+    await minh.press("Quá hạn")
+    assert [b for b in minh.buttons if "TE-2021-" in b] == [case_buttons[0]]
+    await minh.press("Tất cả")
+    await minh.press("📍 Địa bàn: tất cả")
+    assert "Xã Tân Nhựt" not in minh.buttons  # only the units Minh covers
+    await minh.press("Phường Bình Đông")
+    shown = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(shown) == 3 and all("Phường Bình Đông" in b for b in shown)
+    assert "Phường Bình Đông" in minh.last_text
+    admin_view = tg.admin
+    await admin_view.send("/cases")
+    assert "tất cả phường, xã" in admin_view.last_text  # administrators see every district
+    await admin_view.press("Sau ›")
+    assert any("Xã Tân Nhựt" in b for b in admin_view.buttons)
+    lists = [e for e in await audit.entries(tg.db, "case") if e.action == "case_list"]
+    assert lists and lists[0].actor_id == minh.id and old_urgent

@@ -99,7 +99,7 @@ async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     lan = await person(tg, "Lan")
     case = await quick_case(tg, lan)
     await _to_planning(tg, minh, case)
-    await minh.send("/case q8 2021 1")
+    await minh.send("/case te 2021 1")
     assert "Kế hoạch hỗ trợ, can thiệp" in minh.last_text
     assert "Kế hoạch (lần 1): đang soạn" in minh.last_text
     await minh.press("📋 Kế hoạch hỗ trợ")
@@ -156,7 +156,7 @@ async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     assert "(lần 1, đã duyệt)" in chair.last_text and "Đã phê duyệt lúc" in chair.last_text
     assert _count(minh, "đã được phê duyệt") == 1
     assert "kế hoạch hỗ trợ cho trẻ đã được phê duyệt" in lan.last_text
-    await minh.send("/case Q8-2021-0001")
+    await minh.send("/case TE-2021-0001")
     assert "Thực hiện kế hoạch" in minh.last_text
     assert "phê duyệt kế hoạch hỗ trợ (5 ngày làm việc): đã xong" in minh.last_text
     await tg.tick(hours=24 * 10)
@@ -216,11 +216,11 @@ async def test_review_new_plan_close_with_confirmation_and_reopen(tg):
     await minh.press("Đã giải quyết")
     assert "gõ ghi chú khi đóng" in minh.last_text
     await minh.send("Trẻ ổn định, gia đình được hỗ trợ sinh kế")
-    assert "Đóng hồ sơ Q8-2021-0001 — Đã giải quyết?" in minh.last_text
+    assert "Đóng hồ sơ TE-2021-0001 — Đã giải quyết?" in minh.last_text
     assert await tg.db.fetchvalue("SELECT status FROM cases") == "review"  # not yet
     await minh.press("✅ Đồng ý đóng")
     assert "Đã đóng — Đã giải quyết" in minh.last_text
-    assert "đã được cán bộ quận/huyện đóng hồ sơ" in lan.last_text
+    assert "đã được cán bộ đóng hồ sơ" in lan.last_text
     # A double tap says it is closed, not that "someone else" changed it.
     answer = await minh.press_data(f"cas:clsok:{case}:resolved")
     assert answer["show_alert"] and "đã được đóng" in answer["text"]
@@ -249,11 +249,11 @@ async def test_closing_can_be_cancelled_and_early_outcomes_need_a_note(tg):
     lan = await person(tg, "Lan")
     await quick_case(tg, lan)
     await minh.send("/cases")
-    await minh.press(_case_button(minh, "Q8-2021-0001"))
+    await minh.press(_case_button(minh, "TE-2021-0001"))
     await minh.press("🏁 Đóng hồ sơ…")
     assert "Đã giải quyết" not in minh.buttons and "Trùng lặp" in minh.buttons
     await minh.press("Trùng lặp")
-    await minh.send("Trùng với hồ sơ Q8-2021-0000 của trường")
+    await minh.send("Trùng với hồ sơ TE-2021-0000 của trường")
     await minh.press("✖️ Không, giữ hồ sơ mở")
     assert await tg.db.fetchvalue("SELECT status FROM cases") == "received"
     note = await tg.db.fetchvalue("SELECT count(*) FROM case_notes")
@@ -267,52 +267,65 @@ async def test_find_a_case_by_code_as_people_type_it_and_filters(tg):
     lan = await person(tg, "Lan")
     first = await quick_case(tg, lan, urgent=True)
     for index in range(7):
-        await quick_case(tg, lan, ward="Q8-P06" if index % 2 else "Q8-P05")
+        await quick_case(tg, lan, ward="27424" if index % 2 else "27418")
     tg.clock.advance(hours=13)  # the first case's 12-hour clock has passed
-    other = await person(tg, "Hoa", district="BC", ward="BC-TANTUC")
-    await quick_case(tg, other, ward="BC-TANTUC")
+    other = await person(tg, "Hoa", district="BC", ward="27595")
+    await quick_case(tg, other, ward="27595")
     actor = await users.get(tg.db, thu.id)
     await casework.move(tg.db, cipher_for(tg.app.services), actor, first + 2, "accept",
                         tg.clock.now())
-    for typed in ("Q8-2021-0003", "q8 2021 3", "q8 21 3", "Q820210003", "q8/21/3",
-                  "Q8 – 2021 – 003", "q8-21-0003"):
+    for typed in ("TE-2021-0003", "te 2021 3", "te 21 3", "TE20210003", "te/21/3",
+                  "TE – 2021 – 003", "te-21-0003"):
         await minh.send(f"/case {typed}")
-        assert minh.last_text.startswith("📁 Q8-2021-0003"), typed
+        assert minh.last_text.startswith("📁 TE-2021-0003"), typed
     await minh.send("/case 3")  # just the number: opens it if only one matches
-    assert minh.last_text.startswith("📁 Q8-2021-0003")
+    assert minh.last_text.startswith("📁 TE-2021-0003")
     await minh.send("/case xin chao")
     assert "Không có hồ sơ nào" in minh.last_text
-    await outsider.send("/case Q8-2021-0003")  # another area's case is never shown
+    await outsider.send("/case TE-2021-0003")  # another area's case is never shown
     assert "Không có hồ sơ nào" in outsider.last_text
     # Typed after the button, too.
     await minh.send("/cases")
-    await minh.press("🔎 Tìm theo mã")
-    await minh.send("bc 21 1")
+    await minh.press("🔎 Tìm hồ sơ")
+    await minh.send("bc 21 1")  # an old code of another area
     assert "Không có hồ sơ nào" in minh.last_text
+    # A ward or commune by today's name or an old one lists its cases.
+    await minh.send("/case chanh hung")
+    shown = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(shown) == 5 and all("Phường Chánh Hưng" in b for b in shown)
+    assert "Phường Chánh Hưng" in minh.last_text
+    await minh.send("/case p4 q8")  # Phường 4, Quận 8 is in Chánh Hưng today
+    assert len([b for b in minh.buttons if "TE-2021-" in b]) == 5
+    await minh.send("/case phuong 5 quan 8")  # split between Chánh Hưng and Bình Đông
+    assert len([b for b in minh.buttons if "TE-2021-" in b]) == 6  # a page; more below
+    assert "Còn nữa" in minh.last_text or "nhiều hơn" in minh.last_text.lower()
+    await outsider.send("/case chanh hung")  # not in the outsider's scope
+    assert "Không có hồ sơ nào" in outsider.last_text
     # Filters: open (default), mine, overdue, closed, all, and by unit; pages of 6.
     await minh.send("/cases")
-    assert len([b for b in minh.buttons if "Q8-2021-" in b]) == 6
-    assert _case_button(minh, "Q8-2021-").startswith("⏰🚨Q8-2021-0001")
+    assert len([b for b in minh.buttons if "TE-2021-" in b]) == 6
+    assert _case_button(minh, "TE-2021-").startswith("⏰🚨TE-2021-0001")
     await minh.press("Sau ›")
-    assert len([b for b in minh.buttons if "Q8-2021-" in b]) == 2 and "trang 2" in minh.last_text
+    assert len([b for b in minh.buttons if "TE-2021-" in b]) == 2 and "trang 2" in minh.last_text
     await minh.press("Quá hạn")
-    assert [b for b in minh.buttons if "Q8-2021-" in b] == [_case_button(minh, "Q8-2021-0001")]
+    assert [b for b in minh.buttons if "TE-2021-" in b] == [_case_button(minh, "TE-2021-0001")]
     await thu.send("/cases")
     await thu.press("Của tôi")
-    assert [b for b in thu.buttons if "Q8-2021-" in b] == [_case_button(thu, "Q8-2021-0003")]
+    assert [b for b in thu.buttons if "TE-2021-" in b] == [_case_button(thu, "TE-2021-0003")]
     await minh.press("Đang mở")
     await minh.press("📍 Địa bàn: tất cả")
-    await minh.press("Phường 6")
-    shown = [b for b in minh.buttons if "Q8-2021-" in b]
-    assert len(shown) == 3 and all("Phường 6" in b for b in shown)
+    assert "Xã Tân Nhựt" not in minh.buttons  # only the units Minh covers
+    await minh.press("Phường Bình Đông")
+    shown = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(shown) == 3 and all("Phường Bình Đông" in b for b in shown)
     await minh.press("Tất cả")
-    assert "Phường 6" in minh.last_text
+    assert "Phường Bình Đông" in minh.last_text
     await tg.admin.send("/cases")
     await tg.admin.press("Tất cả")
     await tg.admin.press("Sau ›")
-    assert any("BC-2021-0001" in b for b in tg.admin.buttons)
+    assert any("Xã Tân Nhựt" in b for b in tg.admin.buttons)
     lists = [e for e in await audit.entries(tg.db, "case") if e.action == "case_list"]
-    assert any(e.detail.get("scope") == "mine" for e in lists)
+    assert any(e.detail.get("filter") == "mine" for e in lists)
 
 
 async def test_the_reporter_sees_each_step_and_adds_information_and_a_photo(tg):
@@ -321,7 +334,7 @@ async def test_the_reporter_sees_each_step_and_adds_information_and_a_photo(tg):
     stranger = await person(tg, "Người lạ", role="public", district=None, ward=None)
     code = await file_report(tg, lan)
     await minh.press("✅ Tiếp nhận")
-    assert "đã được cán bộ quận/huyện tiếp nhận" in lan.last_text
+    assert "đã được cán bộ tiếp nhận" in lan.last_text
     await minh.press("📄 Chi tiết")
     await minh.press("🟢 Nguy cơ: thấp")
     await minh.press("✅ Đã xác minh → lập kế hoạch")
@@ -410,7 +423,7 @@ async def test_a_plan_clock_in_january_2026_counts_the_working_saturday(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
     lan = await person(tg, "Lan")
     await quick_case(tg, lan)
-    await minh.send("/case Q8-2026-0001")
+    await minh.send("/case TE-2026-0001")
     # Fri 9, Sat 10 (worked), Mon 12, Tue 13, Wed 14: due Wednesday 14/1, not Thursday 15/1.
     assert "phê duyệt kế hoạch hỗ trợ (5 ngày làm việc): hạn 14/01/2026 17:00" in minh.last_text
     tg.clock.set(dt.datetime(2026, 1, 13, 16, 59, tzinfo=HCMC))
@@ -423,7 +436,7 @@ async def test_a_plan_clock_in_january_2026_counts_the_working_saturday(tg):
 
 
 async def test_invite_link_signs_up_once_preapproved_and_signups_show_phone_and_username(tg):
-    await tg.admin.send("/invite staff Q8-P05")
+    await tg.admin.send("/invite staff Chánh Hưng")
     invite = tg.admin.last
     assert invite.protect_content and "Đường dẫn mời dùng một lần" in (invite.content or "")
     payload = (invite.content or "").split("start=")[1].split()[0]
@@ -434,7 +447,8 @@ async def test_invite_link_signs_up_once_preapproved_and_signups_show_phone_and_
     await newcomer.press("Bỏ qua")
     assert "Chào mừng Nguyễn Thị Hạnh" in newcomer.last_text
     person_row = await users.get(tg.db, newcomer.id)
-    assert (person_row.role, person_row.status, person_row.ward) == ("staff", "active", "Q8-P05")
+    assert (person_row.role, person_row.status, person_row.ward) == ("staff", "active", "27418")
+    assert person_row.scope == "27418"
     assert person_row.username == "ti_ctxh"
     assert "Nguyễn Thị Hạnh đã đăng ký" in tg.admin.last_text and "@ti_ctxh" in tg.admin.last_text
     # Once only: a second person gets a polite answer and stays public.
@@ -444,16 +458,15 @@ async def test_invite_link_signs_up_once_preapproved_and_signups_show_phone_and_
     assert (await users.get(tg.db, second.id)).role == "public"
     # A collaborator who signs up the usual way reaches the approver with the name they
     # registered, their phone and their username.
-    lan = tg.user("Lanlan", username="lan_q8", phone="+84901234567")
+    lan = tg.user("Lanlan", username="lan_ctv", phone="+84901234567")
     await lan.send("/start")
     await lan.press("🤝 Cộng tác viên")
     await lan.send("Trần Thị Lan")
-    await lan.press("Quận 8")
-    await lan.press("Phường 5")
+    await lan.press("Phường Chánh Hưng")
     await lan.press("📱 Chia sẻ số điện thoại")
     request = tg.admin.last_text
     assert "Trần Thị Lan" in request and "Lanlan" not in request
-    assert "+84901234567" in request and "@lan_q8" in request
+    assert "+84901234567" in request and "@lan_ctv" in request
     actions = [e.action for e in await audit.entries(tg.db)]
     assert "invite_create" in actions and actions.count("invite_redeem") == 1
     stored = await tg.db.fetchvalue("SELECT token_hash FROM invites")
@@ -480,14 +493,14 @@ async def test_the_migration_renames_the_12_hour_clock_and_keeps_its_state(tmp_p
     await database.execute(
         "INSERT INTO cases (id, code, district, ward, reporter_id, reporter_role, urgent,"
         " child_sex, situations, description_enc, received_at, updated_at) VALUES"
-        " (1, 'Q8-2025-0001', 'Q8', 'Q8-P05', 7, 'collaborator', 1, 'unknown', 'k', 'x',"
+        " (1, 'TE-2025-0001', 'Q8', '27418', 7, 'collaborator', 1, 'unknown', 'k', 'x',"
         " '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z')")
     for kind, met in (("assessment", "2025-03-01T05:00:00Z"), ("plan", None)):
         await database.execute(
             "INSERT INTO case_deadlines (case_id, kind, due_at, remind_at, met_at)"
             " VALUES (1, ?, '2025-03-01T14:00:00Z', '2025-03-01T11:00:00Z', ?)", (kind, met))
     monkeypatch.setattr(db_module, "available_migrations", lambda: every)
-    assert await db_module.migrate(database) == [15]
+    assert 15 in await db_module.migrate(database)
     rows = await database.fetchall(
         "SELECT kind, started_by, met_at FROM case_deadlines ORDER BY kind")
     assert [tuple(r) for r in rows] == [("emergency", "reporter", "2025-03-01T05:00:00Z"),

@@ -24,6 +24,7 @@ from bot.emulator.http import HTTPFront, journal_hook
 from bot.emulator.server import BotAPIServer
 from storage import users
 from storage.db import Database, migrate
+from tests.process_support import PATIENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 900_000_777
@@ -108,7 +109,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             }
             first = await _start_bot(env, tmp_path)
             try:
-                started = await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, 60)
+                started = await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, PATIENCE)
                 assert started, "the broadcast did not start"
             finally:
                 first.send_signal(signal.SIGKILL)
@@ -130,7 +131,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             try:
                 finished = await _wait_for(lambda: _query(
                     db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
-                ) == [("done",)], 60)
+                ) == [("done",)], PATIENCE)
                 assert finished, "the restarted bot did not finish the broadcast"
                 reported = await _wait_for(lambda: any(
                     "Đã gửi: 300" in (m.text or "") for m in server.chats[ADMIN].messages.values()
@@ -138,7 +139,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
                 assert reported, "no final report for the sender"
             finally:
                 second.send_signal(signal.SIGTERM)
-                _out, err = await asyncio.wait_for(second.communicate(), 60)
+                _out, err = await asyncio.wait_for(second.communicate(), PATIENCE)
             assert second.returncode == 0, err.decode()[-2000:]
 
     copies = _copies(journal_path, chats)

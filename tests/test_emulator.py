@@ -177,7 +177,7 @@ async def test_reply_keyboard_contact_and_location_buttons(tg: Testkit):
     await lan.send("/contact")
     assert lan.reply_buttons == ["Gửi số điện thoại", "Gửi vị trí", "Hủy"]
     await lan.press("Gửi vị trí")
-    assert lan.last_text == "Vị trí 10.76"
+    assert lan.last_text == "Vị trí 10.74"
     await lan.press("Hủy")
     assert lan.last_text == "Hủy"  # plain reply button: sent as text, echoed
     await lan.press("Gửi số điện thoại")

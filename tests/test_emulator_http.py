@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.clock import FakeClock
 from bot.emulator import BotAPIServer
 from bot.emulator.http import serve
+from tests.process_support import PATIENCE
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
@@ -97,7 +98,7 @@ async def test_admin_injected_message_reaches_long_poll(front, server: BotAPISer
         )
         assert answer.json()["ok"]
         # Only a guard against hanging for the hour if the wake-up were broken.
-        [update] = await asyncio.wait_for(poll, 120)
+        [update] = await asyncio.wait_for(poll, PATIENCE)
         assert update.message.text == "/start"
         assert update.message.from_user.language_code == "en"
         assert update.message.entities[0].type == "bot_command"
@@ -157,4 +158,4 @@ def test_cli_journals_sends_and_stops_on_sigterm(tmp_path: Path):
         ]
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=5) == 0
+        assert process.wait(timeout=PATIENCE) == 0

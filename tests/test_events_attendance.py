@@ -48,7 +48,7 @@ async def setup_event(tg, *, capacity=2, district="Q8", title=TITLE):
 
 async def open_roster(staff) -> None:
     await staff.send("/events")
-    await staff.press(f"1. {TITLE}")
+    await staff.press(f"1. 25/05 · {TITLE}")
     await staff.press("✅ Điểm danh")
 
 
@@ -105,7 +105,7 @@ async def test_attendance_opens_only_when_the_event_starts(tg):
     event_id, lan, *_ = await setup_event(tg)
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
     await staff.send("/events")
-    await staff.press(f"1. {TITLE}")
+    await staff.press(f"1. 25/05 · {TITLE}")
     before = staff.last_text
     answer = await staff.press("✅ Điểm danh")
     assert answer == {"text": "Điểm danh mở khi sự kiện bắt đầu: Thứ Ba, 25/05/2021, 10:00.",
@@ -119,7 +119,7 @@ async def test_attendance_opens_only_when_the_event_starts(tg):
 
     tg.clock.advance(hours=1)  # 10:00 sharp
     await staff.send("/attendance")
-    await staff.press(f"25/05/2021 10:00 · {TITLE}")
+    await staff.press(f"25/05 10:00 · {TITLE}")
     assert "Có mặt: 0/3 người đăng ký" in staff.last_text
 
 
@@ -137,11 +137,11 @@ async def test_who_may_take_attendance(tg):
     assert TITLE not in bc_staff.last_text
     for data in (f"evt:o:{event_id}:0", f"evt:m:{event_id}:{lan.id}:0"):
         answer = await bc_staff.press_data(data)
-        assert answer == {"text": "Bạn không điểm danh được sự kiện này: chỉ cán bộ của "
-                                  "quận/huyện tổ chức mới điểm danh được.", "show_alert": True}
+        assert answer == {"text": "Anh/chị không điểm danh được sự kiện này: chỉ cán bộ phụ "
+                                  "trách phường, xã hoặc khu vực tổ chức mới điểm danh được.", "show_alert": True}
     # A collaborator registered for the event sees no button and cannot mark themselves.
     await lan.send("/events")
-    await lan.press(f"1. {TITLE}")
+    await lan.press(f"1. 25/05 · {TITLE}")
     assert "✅ Điểm danh" not in lan.buttons
     answer = await lan.press_data(f"evt:m:{event_id}:{lan.id}:0")
     assert answer["show_alert"] is True
@@ -151,8 +151,8 @@ async def test_who_may_take_attendance(tg):
     # Forged or stale data: a person not on the roster, a missing event, garbage.
     await q8_staff.send("/events")
     answer = await q8_staff.press_data(f"evt:m:{event_id}:{tam.id}:0")  # said "Not going"
-    assert answer == {"text": "Người này không có trong danh sách đăng ký. Bạn mở lại danh "
-                              "sách nhé.", "show_alert": True}
+    assert answer == {"text": "Người này không có trong danh sách đăng ký. Anh/chị vui lòng "
+                              "mở lại danh sách.", "show_alert": True}
     answer = await q8_staff.press_data(f"evt:m:{event_id}:{bc_staff.id}:0")  # not registered
     assert answer["show_alert"] is True
     for forged in ("evt:m:999:1:0", f"evt:m:{event_id}:x:0", f"evt:m:{event_id}",
@@ -164,7 +164,7 @@ async def test_who_may_take_attendance(tg):
 
     # The role is checked on every press: staff demoted after opening the roster.
     await q8_staff.send("/events")
-    await q8_staff.press(f"1. {TITLE}")
+    await q8_staff.press(f"1. 25/05 · {TITLE}")
     await q8_staff.press("✅ Điểm danh")
     await users.update(tg.db, q8_staff.id, tg.clock.now(), role="collaborator")
     answer = await q8_staff.press("▫️ Lan")
@@ -200,8 +200,8 @@ async def test_a_long_roster_has_pages_and_attendance_after_the_end(tg):
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
     tg.clock.advance(days=2)  # the training has ended: no longer in /events
     await staff.send("/attendance")
-    assert "Bạn chọn sự kiện (30 ngày qua)" in staff.last_text
-    await staff.press("25/05/2021 14:00 · Tập huấn CTV")
+    assert "Anh/chị chọn sự kiện (30 ngày qua)" in staff.last_text
+    await staff.press("25/05 14:00 · Tập huấn CTV")
     assert "Trang 1/2" in staff.last_text and "Có mặt: 0/12 người đăng ký" in staff.last_text
     page_one = [label for label in staff.buttons if label.startswith("▫️")]
     assert page_one == [f"▫️ CTV {number:02d}" for number in range(1, 11)]

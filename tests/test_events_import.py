@@ -63,7 +63,7 @@ async def test_row_errors_are_listed_in_vietnamese_and_nothing_is_imported(tg):
     text = tg.admin.last_text
     assert text.startswith("❌ Chưa nhập gì cả")
     for expected in ("Dòng 2: thiếu giờ bắt đầu hoặc không đọc được (không có ngày này).",
-                     "Dòng 3: mã quận/huyện không đúng (dùng Q8 hoặc BC).",
+                     "Dòng 3: mã khu vực chương trình không đúng (dùng Q8 hoặc BC).",
                      "Dòng 4: sự kiện đã qua hoặc giờ bắt đầu đã qua.",
                      "Dòng 5: loại phải là một trong",
                      "Dòng 6: số chỗ phải là số nguyên",

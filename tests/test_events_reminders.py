@@ -19,6 +19,7 @@ from storage import events as store
 from storage import reminders as reminder_store
 from tests.conftest import BotHarness
 from tests.events_helpers import HCMC, local, make_event, person, received
+from tests.process_support import PATIENCE
 
 NOW = local(2021, 5, 25, 9, 0)
 
@@ -230,7 +231,7 @@ async def test_the_real_job_queue_sends_a_reminder_a_second_away(tmp_path):
         event = await store.get(harness.db, event_id)
         await reminder_store.replace_pending(
             harness.db, event_id, event.starts_at, [planning.Planned("before", 180, due)], now)
-        deadline = asyncio.get_running_loop().time() + 5
+        deadline = asyncio.get_running_loop().time() + PATIENCE
         while not received(lan, "Họp khẩn") and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         assert len(received(lan, "Họp khẩn")) == 1

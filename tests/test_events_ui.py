@@ -39,9 +39,16 @@ async def test_events_are_relevant_nearest_first_and_paginated(tg):
     assert "Bình Chánh" not in first and "giáo viên" not in first
     await lan.press("Sau ›")
     assert "CLB ngày 9/6" in lan.last_text and "trang 2/2" in lan.last_text
-    # A parent sees the teachers' training (anyone may be a teacher), not collaborators' days.
+    # The event's audience decides: a parent's list has neither collaborators' days nor the
+    # teachers' training; a teacher among the public finds it on request.
     await mai.send("sự kiện")  # typed, as the menu button or by hand
-    assert "Tập huấn giáo viên" in mai.last_text and "CLB ngày" not in mai.last_text
+    assert "Tập huấn giáo viên" not in mai.last_text and "CLB ngày" not in mai.last_text
+    await mai.press("🎓 Tập huấn cho giáo viên, chủ doanh nghiệp, công an (1)")
+    assert "Tập huấn giáo viên" in mai.last_text
+    await mai.press("1. 10/06 · Tập huấn giáo viên")
+    assert "Dành cho: giáo viên" in mai.last_text
+    await mai.press("‹ Về danh sách")
+    assert "Tập huấn cho giáo viên" in mai.last_text
 
 
 async def test_card_shows_the_weekday_and_downloads_a_valid_ics(tg):
@@ -50,7 +57,7 @@ async def test_card_shows_the_weekday_and_downloads_a_valid_ics(tg):
                      end=local(2021, 6, 1, 11, 0), place="Nhà văn hoá P5, 12 Đường số 3",
                      description="Mang theo nước uống.\nPhụ huynh đón lúc 11h.")
     await lan.send("/events")
-    await lan.press("1. Ngày hội, CLB; Phường 5")
+    await lan.press("1. 01/06 · Ngày hội, CLB; Phường 5")
     assert "Thứ Ba, 01/06/2021, 08:30 – 11:00" in lan.last_text
     await lan.press("📅 Thêm vào lịch điện thoại (.ics)")
     document = documents(lan)[-1]
@@ -91,11 +98,11 @@ async def test_waiting_list_and_promotion_with_a_message(tg):
     binh = await person(tg, "Bình")
     chi = await person(tg, "Chi")
     event_id = await make_event(tg, title="Tập huấn giáo viên", kind="training", district=None,
-                                audience=("teachers",), capacity=1,
+                                audience=("parents", "teachers"), capacity=1,
                                 start=local(2021, 6, 10, 8, 0))
     for user in (an, binh, chi):
         await user.send("/events")
-        await user.press("1. Tập huấn giáo viên")
+        await user.press("1. 10/06 · Tập huấn giáo viên")
     answer = await an.press("📝 Đăng ký")
     assert answer["text"] == "Đã đăng ký. Hẹn gặp bạn!"
     assert "✅ Bạn đã đăng ký." in an.last_text and "1/1" in an.last_text
@@ -111,11 +118,11 @@ async def test_waiting_list_and_promotion_with_a_message(tg):
     assert received(chi, "Đã có chỗ trống") == []
     assert await store.counts(tg.db, event_id) == store.Counts(going=1, waiting=1, declined=1)
     await chi.send("/events")
-    await chi.press("1. Tập huấn giáo viên")
+    await chi.press("1. 10/06 · Tập huấn giáo viên")
     assert "xếp thứ 1" in chi.last_text
     # An changes her mind: the place is taken, so she queues behind Chi.
     await an.send("/events")
-    await an.press("1. Tập huấn giáo viên")
+    await an.press("1. 10/06 · Tập huấn giáo viên")
     await an.press("📝 Đăng ký")
     assert "xếp thứ 2" in an.last_text
 
@@ -136,7 +143,7 @@ async def test_forged_and_foreign_buttons_change_nothing(tg):
 
 async def test_staff_figures_and_csv_read_back(tg):
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
-    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="27418")
     await users.update(tg.db, lan.id, tg.clock.now(), phone="84901234567",
                        display_name="=HYPERLINK(\"x\")")
     mai = await person(tg, "Nguyễn Thị Mai", role="collaborator", district="Q8")
@@ -145,16 +152,16 @@ async def test_staff_figures_and_csv_read_back(tg):
     for user in (lan, mai):
         await service.join(tg.db, await users.get(tg.db, user.id), event_id, tg.clock.now())
     await staff.send("/events")
-    await staff.press("1. Tập huấn CTV")
+    await staff.press("1. 15/06 · Tập huấn CTV")
     assert "Số chỗ: 1/1" in staff.last_text and "Danh sách chờ: 1" in staff.last_text
     await staff.press("📋 Danh sách đăng ký (.csv)")
     document = documents(staff)[-1]
     raw = tg.server.files[document.document["file_id"]].data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã",
+    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã",
                            "Số điện thoại", "Trạng thái"]
-    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Quận 8", "Phường 5",
+    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Khu vực Quận 8 cũ", "Phường Chánh Hưng",
                             "84901234567", "Đã đăng ký"]
     assert rows[2][1] == "Nguyễn Thị Mai" and rows[2][6] == "Danh sách chờ"
     assert "Đã đăng ký: 1 · chờ: 1" in document.content
@@ -188,13 +195,31 @@ async def test_staff_create_an_event_step_by_step(tg):
     await staff.send("không giới hạn")
     assert "số nguyên" in staff.last_text
     await staff.send("30")
+    # The registration deadline: a choice, or a typed day and time.
+    assert "Hạn đăng ký đến khi nào?" in staff.last_text and "17h 31/05" in staff.last_text
+    await staff.send("8h 2/6")
+    assert "trước giờ bắt đầu" in staff.last_text
+    await staff.send("17h 30/5")
+    assert "Hạn đăng ký: <b>Chủ Nhật, 30/05/2021, 17:00</b>" in staff.last.raw_text
+    # The reminders: the usual three ticked; one added, one removed.
+    assert staff.buttons[:5] == ["✅ Trước 7 ngày", "▫️ Trước 3 ngày", "✅ Trước 1 ngày",
+                                 "✅ Trước 2 giờ", "▫️ Trước 1 giờ"]
+    await staff.press("✅ Trước 7 ngày")
+    await staff.press("▫️ Trước 3 ngày")
+    await staff.press("Xong ›")
+    assert any(m.content == "Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ."
+               for m in staff.bot_messages)
     await staff.send("bỏ qua")
     assert "Hè vui an toàn" in staff.last_text and "Quận 8" in staff.last_text
+    assert "Hạn đăng ký: Chủ Nhật, 30/05/2021, 17:00" in staff.last_text
     await staff.press("✅ Lưu")
-    assert "Đã lưu" in staff.last_text and "Thứ Hai, 31/05/2021, 08:30" in staff.last_text
+    assert "Đã lưu" in staff.last_text and "Thứ Bảy, 29/05/2021, 08:30" in staff.last_text
+    assert "Thứ Hai, 31/05/2021, 08:30" in staff.last_text
     [event] = await store.upcoming(tg.db, tg.clock.now())
     assert (event.title, event.district, event.capacity, event.place) == (
         "Hè vui an toàn", "Q8", 30, "Nhà văn hoá Phường 5")
+    assert event.registration_deadline == local(2021, 5, 30, 17, 0)
+    assert event.reminder_offsets == (3 * 1440, 1440, 120)
     assert event.audience == {"parents", "collaborators"}
     assert event.starts_at == local(2021, 6, 1, 8, 30)
 
@@ -212,7 +237,7 @@ async def test_staff_move_and_cancel_from_the_card(tg):
     event_id = await make_event(tg, title="Sinh hoạt CLB")
     await service.join(tg.db, await users.get(tg.db, lan.id), event_id, tg.clock.now())
     await staff.send("/events")
-    await staff.press("1. Sinh hoạt CLB")
+    await staff.press("1. 01/06 · Sinh hoạt CLB")
     await staff.press("✏️ Sửa")
     await staff.press("🕗 Thời gian")
     await staff.send("14h 2/6")
@@ -222,7 +247,7 @@ async def test_staff_move_and_cancel_from_the_card(tg):
     [notice] = received(lan, "Đổi giờ")
     assert "Thứ Tư, 02/06/2021, 14:00 – 16:00" in notice
     await staff.send("/events")
-    await staff.press("1. Sinh hoạt CLB")
+    await staff.press("1. 02/06 · Sinh hoạt CLB")
     await staff.press("❌ Hủy sự kiện")
     assert "1 người đã đăng ký" in staff.last_text
     await staff.press("❌ Đồng ý hủy")

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 
 from bot.emulator.http import HTTPFront, journal_hook
 from bot.emulator.server import BotAPIServer
+from tests.process_support import PATIENCE
 from tests.test_delivery_kill_resume import (
     ADMIN,
     RATE,
@@ -42,10 +43,10 @@ async def test_sigterm_mid_broadcast_then_restart_sends_each_exactly_once(tmp_pa
             }
             first = await _start_bot(env, tmp_path)
             try:
-                assert await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, 60)
+                assert await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, PATIENCE)
             finally:
                 first.send_signal(signal.SIGTERM)
-                _out, err = await asyncio.wait_for(first.communicate(), 60)
+                _out, err = await asyncio.wait_for(first.communicate(), PATIENCE)
             assert first.returncode == 0, err.decode()[-2000:]
 
             sent_before = _copies(journal_path, chats)
@@ -59,10 +60,10 @@ async def test_sigterm_mid_broadcast_then_restart_sends_each_exactly_once(tmp_pa
             try:
                 assert await _wait_for(lambda: _query(
                     db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
-                ) == [("done",)], 60), "the restarted bot did not finish the broadcast"
+                ) == [("done",)], PATIENCE), "the restarted bot did not finish the broadcast"
             finally:
                 second.send_signal(signal.SIGTERM)
-                _out, err = await asyncio.wait_for(second.communicate(), 60)
+                _out, err = await asyncio.wait_for(second.communicate(), PATIENCE)
             assert second.returncode == 0, err.decode()[-2000:]
 
     copies = _copies(journal_path, chats)

@@ -75,8 +75,9 @@ def test_key_phrases_have_correct_diacritics():
     assert _("☎️ Hotline 111") == "☎️ Đường dây nóng 111"
     assert _("📁 Cases") == "📁 Hồ sơ"
     assert _("🗂 My reports") == "🗂 Báo cáo của tôi"
-    assert "Quận 8" in _(
-        "👋 Hello! I am the child protection bot of District 8 and Binh Chanh.\n"
+    assert "khu vực Quận 8 và Bình Chánh cũ" in _(
+        "👋 Hello! I am the child protection bot of the wards and communes of the former "
+        "District 8 and Binh Chanh areas.\n"
         "• Report a child who needs help, and follow the case.\n"
         "• Events, reminders and communication materials.\n"
         "• Information for parents — and hotline 111, free, 24/7.\n\n"

@@ -8,19 +8,20 @@ from bot.materials import deeplink, search
 from bot.materials.catalogue import Material
 from storage import audit, materials, users
 
-ORDER_Q8 = ("Q8", "Q8-P05")
+ORDER_Q8 = ("Q8", "27418")
 
 
 async def person(tg, name, role="public", district=None, ward=None, language="vi"):
     someone = tg.user(name, language=language)
     await someone.send("/start")
     await users.update(tg.db, someone.id, tg.clock.now(), role=role, status="active",
-                       district=district, ward=ward, onboarded=1)
+                       district=district, ward=ward, onboarded=1,
+                       scope=(district if role == "staff" else None))
     await someone.send("/menu")  # leaves the onboarding conversation /start opened
     return someone
 
 
-async def staff(tg, name="Hoa", district="Q8", ward="Q8-P05"):
+async def staff(tg, name="Hoa", district="Q8", ward="27418"):
     return await person(tg, name, "staff", district, ward)
 
 
@@ -38,7 +39,7 @@ async def test_browse_by_audience_then_topic_then_open(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materials")
     assert "Tài liệu truyền thông" in lan.last_text
-    assert {"Cha mẹ", "Trẻ em", "Giáo viên", "Chủ doanh nghiệp", "Công an",
+    assert {"Phụ huynh", "Trẻ em", "Giáo viên", "Chủ doanh nghiệp", "Công an",
             "Cộng tác viên"} <= set(lan.buttons)
     await lan.press("Trẻ em")
     assert "Trẻ em: chọn chủ đề." in lan.last_text
@@ -213,9 +214,9 @@ async def test_staff_add_a_material_by_sending_a_file(tg):
     await hoa.press("Phòng, chống xâm hại và bạo lực")
     answer = await hoa.press("Xong")  # nobody ticked yet
     assert answer["show_alert"] and "ít nhất một đối tượng" in answer["text"]
-    await hoa.press("▫️ Cha mẹ")
+    await hoa.press("▫️ Phụ huynh")
     await hoa.press("▫️ Giáo viên")
-    assert "✅ Cha mẹ" in hoa.buttons and "✅ Giáo viên" in hoa.buttons
+    assert "✅ Phụ huynh" in hoa.buttons and "✅ Giáo viên" in hoa.buttons
     await hoa.press("✅ Giáo viên")  # untick
     await hoa.press("Xong")
     await hoa.send("Tờ rơi gấp ba cho phụ huynh, in hai mặt.")
@@ -239,7 +240,7 @@ async def test_staff_add_a_material_by_sending_a_file(tg):
 
 
 async def test_non_staff_cannot_add_or_hide(tg):
-    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="Q8-P05")
+    lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="27418")
     before = len(await materials.listing(tg.db, include_hidden=True))
     await lan.send_document("tai-lieu.pdf", b"%PDF-1.4 x")
     assert "Tên tài liệu" not in lan.last_text
@@ -304,9 +305,9 @@ async def test_staff_edit_a_title(tg):
 # -- deep links and attribution -------------------------------------------------------------------
 
 def test_deep_link_codes_round_trip_within_telegram_limits():
-    code = deeplink.encode(12, "BC-LEMINHXUAN")
-    assert code == "m12wBC-LEMINHXUAN" and len(code) <= 64
-    assert deeplink.decode(code) == deeplink.PosterCode(12, "BC-LEMINHXUAN")
+    code = deeplink.encode(12, "27610")
+    assert code == "m12w27610" and len(code) <= 64
+    assert deeplink.decode(code) == deeplink.PosterCode(12, "27610")
     assert deeplink.decode("m7") == deeplink.PosterCode(7, None)
     for other in ("", "x12", "m", "mabc", "m1w", "m1wQ8 P05", "m" + "1" * 70):
         assert deeplink.decode(other) is None
@@ -317,13 +318,13 @@ def test_deep_link_codes_round_trip_within_telegram_limits():
 async def test_first_contacts_through_a_poster_are_attributed(tg):
     hoa = await staff(tg)
     hotline = await by_slug(tg, "hotline-111")
-    code = deeplink.encode(hotline.id, "Q8-P05")
+    code = deeplink.encode(hotline.id, "27418")
     for name in ("An", "Bình"):
         newcomer = tg.user(name)
         await newcomer.send(f"/start {code}")
         assert (await users.get(tg.db, newcomer.id)).source == code
     # Someone who first came through another ward's poster stays attributed to that one.
-    other_code = deeplink.encode(hotline.id, "Q8-P01")
+    other_code = deeplink.encode(hotline.id, "27427")
     chi = tg.user("Chi")
     await chi.send(f"/start {other_code}")
     await chi.send(f"/start {code}")
@@ -331,8 +332,8 @@ async def test_first_contacts_through_a_poster_are_attributed(tg):
     await hoa.send("/materialstats")
     text = hoa.last_text
     assert "Số người đến qua áp phích" in text
-    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường 5, Quận 8 ({code}): 2" in text
-    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường 1, Quận 8 ({other_code}): 1" in text
+    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường Chánh Hưng ({code}): 2" in text
+    assert f"Tổng đài 111: gọi miễn phí, 24/7 · Phường Phú Định ({other_code}): 1" in text
 
 
 async def test_a_newcomer_from_a_poster_sees_its_material_then_the_welcome(tg):
@@ -351,3 +352,16 @@ async def test_material_stats_are_for_staff_only(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materialstats")
     assert "dành cho cán bộ" in lan.last_text
+
+
+async def test_a_search_typed_anywhere_is_understood(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("tìm tài liệu bạo lực")  # not in the materials menu: typed from anywhere
+    assert "kết quả cho “bạo lực”" in lan.last_text
+    assert "📝 Xâm hại trẻ em là gì?" in lan.buttons
+    await lan.send("Có tài liệu về kỷ luật tích cực không?")
+    assert lan.buttons[0] == "📝 Kỷ luật tích cực: dạy con không cần đòn roi"
+    await lan.send("tài liệu")  # only the materials named: the menu
+    assert "Tài liệu truyền thông" in lan.last_text
+    assert search.typed_query("cho tôi xin tờ rơi 111") == "111"
+    assert search.typed_query("find materials about online safety") == "online safety"

@@ -28,7 +28,7 @@ def _decode(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
 
 
-def _sample_poster(place="Phường 5, Quận 8") -> poster.PosterText:
+def _sample_poster(place="Phường Chánh Hưng") -> poster.PosterText:
     return poster.PosterText(
         organisation="Hội Bảo trợ trẻ em TP.HCM", banner="Bảo vệ trẻ em",
         headline="Thấy trẻ bị bạo lực, xâm hại? Gọi ngay 111", link=LINK,
@@ -39,7 +39,7 @@ def _sample_poster(place="Phường 5, Quận 8") -> poster.PosterText:
 
 
 def test_every_vietnamese_letter_has_a_glyph_in_every_weight():
-    for weight in poster.FONT_FILES:
+    for weight in poster.FONT_NAMES:
         letters = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
         assert poster.missing_glyphs(letters, weight) == set(), weight
         assert poster.missing_glyphs("Bảo vệ trẻ em", weight) == set()
@@ -97,28 +97,28 @@ async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
     hoa = tg.user("Hoa")
     await hoa.send("/start")
     await users.update(tg.db, hoa.id, tg.clock.now(), role="staff", status="active",
-                       district="Q8", ward="Q8-P05", onboarded=1)
+                       district="Q8", ward="27418", scope="Q8", onboarded=1)
     await hoa.send("/materials tổng đài 111")
     await hoa.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
     await hoa.press("🔳 Áp phích QR cho phường, xã")
     assert "sẽ dán ở phường/xã nào?" in hoa.last_text
-    assert "Tân Túc" not in hoa.buttons  # own district only
-    await hoa.press("Phường 8")
+    assert "Xã Tân Nhựt" not in hoa.buttons  # own units only
+    await hoa.press("Phường Chánh Hưng")
     sent = hoa.last
     hotline = next(m for m in await materials.listing(tg.db) if m.slug == "hotline-111")
-    code = deeplink.encode(hotline.id, "Q8-P08")
+    code = deeplink.encode(hotline.id, "27418")
     assert sent.document["file_name"] == f"ap-phich-{code}.pdf"
     assert f"https://t.me/bvte_test_bot?start={code}" in sent.caption
     assert tg.server.file_bytes(sent.document["file_id"]).startswith(b"%PDF")
     entries = await audit.entries(tg.db, "material", hotline.id)
     assert entries[-1].action == "poster" and entries[-1].detail == {"code": code,
-                                                                     "ward": "Q8-P08"}
+                                                                     "ward": "27418"}
     # The same poster, rendered as a picture, scans to the same link.
     image = poster.render(poster_text(hotline, deeplink.link("bvte_test_bot", code),
-                                      "Phường 8, Quận 8"))
+                                      "Phường Chánh Hưng"))
     assert _decode(image) == [f"https://t.me/bvte_test_bot?start={code}"]
     # A forged button for another district's commune is refused.
-    answer = await hoa.press_data(f"mad:qw:{hotline.id}:BC-TANTUC")
+    answer = await hoa.press_data(f"mad:qw:{hotline.id}:27595")
     assert answer["show_alert"]
 
 

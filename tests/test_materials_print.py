@@ -16,7 +16,8 @@ async def person(tg, name, role="public", district=None, ward=None):
     someone = tg.user(name)
     await someone.send("/start")
     await users.update(tg.db, someone.id, tg.clock.now(), role=role, status="active",
-                       district=district, ward=ward, onboarded=1)
+                       district=district, ward=ward, onboarded=1,
+                       scope=(district if role == "staff" else None))
     await someone.send("/menu")
     return someone
 
@@ -26,7 +27,7 @@ async def open_hotline(user):
     await user.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
 
 
-async def ask_for_copies(tg, requester, quantity="200", ward="Phường 5"):
+async def ask_for_copies(tg, requester, quantity="200", ward="Phường Chánh Hưng"):
     await open_hotline(requester)
     await requester.press("🖨 Yêu cầu in tài liệu")
     assert "Bạn cần bao nhiêu bản?" in requester.last_text
@@ -40,15 +41,15 @@ async def ask_for_copies(tg, requester, quantity="200", ward="Phường 5"):
 
 
 async def test_request_goes_through_every_step_and_the_requester_hears_each(tg):
-    hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
-    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    hoa = await person(tg, "Hoa", "staff", "Q8", "27418")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     request = await ask_for_copies(tg, lan)
-    assert (request.quantity, request.ward, request.status) == (200, "Q8-P05", "requested")
+    assert (request.quantity, request.ward, request.status) == (200, "27418", "requested")
     assert request.wanted_by == dt.date(2021, 6, 15)
     assert f"Đã gửi yêu cầu #{request.id}" in lan.last_text
     # District staff are told, with the buttons of the next step.
     assert "Có yêu cầu in tài liệu mới" in hoa.last_text
-    assert "200 bản · Phường 5, Quận 8" in hoa.last_text
+    assert "200 bản · Phường Chánh Hưng" in hoa.last_text
     assert hoa.buttons == ["✅ Duyệt", "❌ Từ chối"]
 
     await hoa.press_data(f"prq:mv:{request.id}:approved")
@@ -71,8 +72,8 @@ async def test_request_goes_through_every_step_and_the_requester_hears_each(tg):
 
 
 async def test_rejection_needs_a_reason_that_the_requester_reads(tg):
-    hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
-    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    hoa = await person(tg, "Hoa", "staff", "Q8", "27418")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     request = await ask_for_copies(tg, lan, quantity="1.000")
     assert request.quantity == 1000
     await hoa.send("/printqueue")
@@ -94,9 +95,9 @@ async def test_rejection_needs_a_reason_that_the_requester_reads(tg):
 
 
 async def test_staff_of_another_district_and_the_requester_cannot_move_it(tg):
-    await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
-    other = await person(tg, "Tuấn", "staff", "BC", "BC-TANTUC")
-    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    await person(tg, "Hoa", "staff", "Q8", "27418")
+    other = await person(tg, "Tuấn", "staff", "BC", "27595")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     request = await ask_for_copies(tg, lan)
     for actor in (other, lan):
         answer = await actor.press_data(f"prq:mv:{request.id}:approved")
@@ -123,8 +124,8 @@ async def test_parents_cannot_ask_for_copies(tg):
 
 
 async def test_bad_answers_keep_the_step(tg):
-    await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
-    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    await person(tg, "Hoa", "staff", "Q8", "27418")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     await open_hotline(lan)
     await lan.press("🖨 Yêu cầu in tài liệu")
     for bad in ("0", "1001", "nhiều lắm", "-5"):
@@ -134,11 +135,11 @@ async def test_bad_answers_keep_the_step(tg):
     assert "từ 1 đến 1.000" in lan.last_text
     await lan.send("50 bản")
     assert "Cho phường/xã nào?" in lan.last_text
-    assert lan.buttons[0] == "Phường 5"  # their own ward first
-    assert "Tân Túc" not in lan.buttons  # only their district
-    await lan.press_data("prq:ward:BC-TANTUC")  # forged: another district's commune
+    assert lan.buttons[0] == "Phường Chánh Hưng"  # their own ward first
+    assert "Xã Tân Nhựt" not in lan.buttons  # only their programme area
+    await lan.press_data("prq:ward:27595")  # forged: a commune of the other area
     assert "Nút này không còn hiệu lực" in lan.last_text
-    await lan.press("Phường 8")
+    await lan.press("Phường Phú Định")
     await lan.send("ab")
     assert "từ 5 đến 200 ký tự" in lan.last_text
     await lan.send("Trường tiểu học Phường 8")
@@ -168,3 +169,27 @@ def test_quantity_and_date_rules():
         with pytest.raises(printing.DateError) as error:
             printing.parse_wanted_by(text, TODAY)
         assert str(error.value) == reason
+
+
+async def test_staff_see_who_asked_and_every_copy_follows_the_request(tg):
+    hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
+    minh = await person(tg, "Minh", "staff", "Q8", "Q8-P01")
+    lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
+    await users.update(tg.db, lan.id, tg.clock.now(), phone="0909123456")
+    request = await ask_for_copies(tg, lan)
+    alert = hoa.last  # the first alert Hoa got, with its buttons
+    assert "Người yêu cầu: Lan · ☎️ 0909123456" in alert.text
+    assert f'href="tg://user?id={lan.id}"' in alert.raw_text
+    await hoa.send("/printqueue")
+    listed = hoa.last
+    assert "Người yêu cầu: Lan" in listed.text and listed.buttons == ["✅ Duyệt", "❌ Từ chối"]
+    # Minh approves from his own alert: Hoa's alert and her queue copy are brought up to date.
+    await minh.press("✅ Duyệt")
+    for copy in (hoa.chat.messages[alert.message_id], hoa.chat.messages[listed.message_id]):
+        assert "đã duyệt" in copy.text and "✅ Duyệt" not in copy.buttons
+        assert "🖨 Đã in xong" in copy.buttons
+    await minh.press("❌ Từ chối")
+    await minh.send("Đã có đủ tờ rơi từ đợt trước.")
+    for copy in (hoa.chat.messages[alert.message_id], hoa.chat.messages[listed.message_id]):
+        assert "không được duyệt" in copy.text and not copy.inline_keyboard
+    assert (await print_requests.get(tg.db, request.id)).status == "rejected"

@@ -5,16 +5,15 @@ import pytest
 from storage import audit, users
 
 COLLABORATOR = "🤝 Cộng tác viên"
-STAFF = "🏢 Cán bộ dự án hoặc quận/huyện"
+STAFF = "🏢 Cán bộ dự án hoặc phường, xã"
 PARENT = "👪 Phụ huynh hoặc người dân"
 
 
-async def sign_up(person, role_label, name="Nguyễn Thị Lan", district="Quận 8", ward="Phường 5",
+async def sign_up(person, role_label, name="Nguyễn Thị Lan", ward="Phường Chánh Hưng",
                   share_phone=False):
     await person.send("/start")
     await person.press(role_label)
     await person.send(name)
-    await person.press(district)
     await person.press(ward)
     if share_phone:
         await person.press("📱 Chia sẻ số điện thoại")
@@ -22,9 +21,9 @@ async def sign_up(person, role_label, name="Nguyễn Thị Lan", district="Quậ
         await person.press("Bỏ qua")
 
 
-async def make_staff(tg, name="Hùng", district="Quận 8", ward="Phường 1"):
+async def make_staff(tg, name="Hùng", ward="Phường Chánh Hưng"):
     person = tg.user(name)
-    await sign_up(person, STAFF, name=f"Trần Văn {name}", district=district, ward=ward)
+    await sign_up(person, STAFF, name=f"Trần Văn {name}", ward=ward)
     await tg.admin.press("✅ Duyệt")
     return person
 
@@ -65,10 +64,10 @@ async def test_collaborator_signs_up_and_is_approved_by_admin(tg):
     assert "ℹ️ Thông tin cho phụ huynh" in lan.reply_buttons
     pending = await users.get(tg.db, lan.id)
     assert (pending.status, pending.requested_role, pending.district, pending.ward, pending.phone) \
-        == ("pending", "collaborator", "Q8", "Q8-P05", "0901234567")
+        == ("pending", "collaborator", "Q8", "27418", "0901234567")
 
     assert "Có đăng ký mới cần duyệt" in tg.admin.last_text
-    assert "Phường 5, Quận 8" in tg.admin.last_text
+    assert "Phường Chánh Hưng" in tg.admin.last_text
     await tg.admin.press("✅ Duyệt")
     assert "Đã duyệt" in tg.admin.last_text
     assert "đã được duyệt" in lan.last_text
@@ -80,8 +79,9 @@ async def test_collaborator_signs_up_and_is_approved_by_admin(tg):
 
 
 async def test_district_staff_approve_collaborators_of_their_district_only(tg):
-    hung = await make_staff(tg, "Hùng", district="Quận 8")
-    binh = await make_staff(tg, "Bình", district="Huyện Bình Chánh", ward="Xã Bình Hưng")
+    hung = await make_staff(tg, "Hùng")
+    binh = await make_staff(tg, "Bình", ward="Xã Bình Hưng")
+    assert (await users.get(tg.db, hung.id)).scope == "27418"  # new staff cover their unit
     lan = tg.user("Lan")
     await sign_up(lan, COLLABORATOR)
     # Hùng (Q8) is asked; Bình (BC) is not.
@@ -89,14 +89,19 @@ async def test_district_staff_approve_collaborators_of_their_district_only(tg):
     assert "Nguyễn Thị Lan" not in binh.last_text
     # A forged approval from Bình changes nothing.
     answer = await binh.press_data(f"apv:yes:{lan.id}")
-    assert "cùng quận/huyện" in answer["text"]
+    assert "cùng phường, xã" in answer["text"]
     assert (await users.get(tg.db, lan.id)).is_pending
     await hung.press("❌ Từ chối")
     assert "chưa được duyệt" in lan.last_text
     rejected = await users.get(tg.db, lan.id)
     assert (rejected.role, rejected.status) == ("public", "active")
-    # Deciding again on the old message is refused politely.
-    answer = await tg.admin.press("✅ Duyệt")
+    # The administrator's copy of the same sign-up is brought up to date, buttons gone.
+    admin_copy = next(m for m in tg.admin.bot_messages if "Nguyễn Thị Lan" in (m.text or ""))
+    assert "❌ Đã từ chối (người xử lý: Trần Văn Hùng)." in admin_copy.text
+    assert "chờ duyệt" not in admin_copy.text
+    assert not admin_copy.inline_keyboard
+    # Deciding again with an old button is refused politely.
+    answer = await tg.admin.press_data(f"apv:yes:{lan.id}")
     assert "đã được xử lý" in answer["text"]
     assert (await users.get(tg.db, lan.id)).role == "public"
 
@@ -140,14 +145,13 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
     await lan.send("x" * 65)
     assert "từ 2 đến 64 ký tự" in lan.last_text
     await lan.send("Lan")
-    await lan.send("Quận 8")  # typed instead of pressed
-    assert "chọn quận/huyện" in lan.last_text
-    await lan.press("Quận 8")
     await lan.send_photo()
-    assert "chọn phường/xã" in lan.last_text
-    await lan.press("‹ Quay lại")
-    await lan.press("Huyện Bình Chánh")
-    await lan.press("Xã Đa Phước")
+    assert "chọn phường, xã" in lan.last_text
+    await lan.send("không có nơi này")
+    assert "chưa tìm thấy phường, xã" in lan.last_text
+    await lan.send("xa da phuoc")  # an old commune, typed without accents
+    assert "Xã Đa Phước, Huyện Bình Chánh nay thuộc Xã Hưng Long" in lan.last_text
+    await lan.press("✓ Đúng, Xã Hưng Long")
     await lan.send("0909")
     assert "Chia sẻ số điện thoại" in lan.last_text
     # Somebody else's contact, forwarded from the address book.
@@ -157,14 +161,14 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
     assert "của chính mình" in lan.last_text
     await lan.press("Bỏ qua")
     user = await users.get(tg.db, lan.id)
-    assert (user.district, user.ward, user.phone) == ("BC", "BC-DAPHUOC", None)
+    assert (user.district, user.ward, user.phone) == ("BC", "27628", None)
 
 
 @pytest.mark.parametrize("steps", [0, 1, 2, 3, 4])
 async def test_cancel_leaves_from_any_step(tg, steps):
     lan = tg.user("Lan")
     actions = [lambda: lan.press(COLLABORATOR), lambda: lan.send("Nguyễn Thị Lan"),
-               lambda: lan.press("Quận 8"), lambda: lan.press("Phường 5")]
+               lambda: lan.send("p4 q8"), lambda: lan.press("✓ Đúng, Phường Chánh Hưng")]
     await lan.send("/start")
     for action in actions[:steps]:
         await action()
@@ -242,12 +246,12 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
     await tg.admin.send(f"/promote {lan.id} staff")
     assert "Xong" in tg.admin.last_text
     assert "cán bộ" in lan.last_text and "📁 Hồ sơ" in lan.reply_buttons  # told, with the menu
-    await tg.admin.send(f"/move {lan.id} BC BC-DAPHUOC")
+    await tg.admin.send(f"/move {lan.id} Đa Phước")  # an old name leads to today's unit
     await tg.admin.send(f"/move {lan.id} XX")
-    assert "không đúng" in tg.admin.last_text
+    assert "Không có phường, xã" in tg.admin.last_text
     await tg.admin.send(f"/deactivate {lan.id}")
     user = await users.get(tg.db, lan.id)
-    assert (user.role, user.district, user.ward, user.status) == ("staff", "BC", "BC-DAPHUOC",
+    assert (user.role, user.district, user.ward, user.status) == ("staff", "BC", "27628",
                                                                   "deactivated")
     assert user.menu_role == "public"
     actions = [e.action for e in await audit.entries(tg.db, "user", lan.id)]

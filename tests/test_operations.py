@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet
 from bot.emulator.http import HTTPFront
 from bot.emulator.server import BotAPIServer
 from bot.operations import backup, check
-from tests.process_support import ROOT, bot_env, start_bot, stop_bot, wait_for
+from tests.process_support import PATIENCE, ROOT, bot_env, start_bot, stop_bot, wait_for
 
 
 def _free_port() -> int:
@@ -33,7 +33,7 @@ def _post(url: str, body: dict, secret: str | None) -> int:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
     request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=PATIENCE) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -49,7 +49,7 @@ async def test_webhook_checks_the_secret_on_every_request(tmp_path):
                       WEBHOOK_SECRET="s3cret-token_1", WEBHOOK_PORT=str(port))
         process = await start_bot(tmp_path, env, "--webhook")
         try:
-            assert await wait_for(lambda: bool(server.webhook_url), 20), "no setWebhook"
+            assert await wait_for(lambda: bool(server.webhook_url), PATIENCE), "no setWebhook"
             assert server.webhook_url == "https://bot.example.org/telegram"
             url = f"http://127.0.0.1:{port}/telegram"
             update = server.user_message(lan, None, "/start")
@@ -75,7 +75,7 @@ def test_webhook_mode_without_secret_is_refused(tmp_path):
            "DATA_KEY": Fernet.generate_key().decode(), "PYTHONPATH": str(ROOT)}
     env.pop("WEBHOOK_SECRET", None)
     result = subprocess.run([sys.executable, "-m", "bot", "--webhook"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=PATIENCE)
     assert result.returncode == 2
     assert "WEBHOOK_SECRET" in result.stderr
 
@@ -137,9 +137,9 @@ def test_backup_and_check_commands(tmp_path):
     sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
     env = {**os.environ, "DATABASE_PATH": str(database), "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "bot", "backup", str(tmp_path / "b.sqlite3")],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=PATIENCE)
     assert result.returncode == 0 and "backup written" in result.stdout
     result = subprocess.run([sys.executable, "-m", "bot", "check"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=PATIENCE)
     assert result.returncode == 0
     assert "integrity: ok" in result.stdout and "schema version: 0" in result.stdout

@@ -29,7 +29,7 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be", last_name="Trần")
     await duong.send("/start")
     await duong.press("👪 Phụ huynh hoặc người dân")
-    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="Q8-P05")
+    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="27418")
     mai = await make_staff(tg, "Mai", "Q8")
     tam = await make_staff(tg, "Tâm", "BC")
 
@@ -45,7 +45,7 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     # Only staff of the parent's district receive it, protected from forwarding.
     alert = mai.last
     assert "H0001" in alert.content and "hay sợ hãi" in alert.content
-    assert "Phường 5, Quận 8" in alert.content and "ẩn danh" in alert.content
+    assert "Phường Chánh Hưng" in alert.content and "ẩn danh" in alert.content
     assert alert.protect_content
     assert not [m for m in tam.bot_messages if "H0001" in (m.content or "")]
 
@@ -87,14 +87,14 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
 
 async def test_unknown_district_goes_to_programme_staff_and_admins(tg):
     lan = await make_parent(tg)
-    programme = await make_staff(tg, "Điều phối", None)
+    programme = await make_staff(tg, "Điều phối", None, scope="all")  # the whole programme
     district_staff = await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.press("Tôi không chắc")
     await lan.send("Làm sao để biết con có bị bắt nạt ở trường không ạ?")
     await lan.press(ANONYMOUS)
     assert "cán bộ chương trình" in lan.last_text
-    assert "H0001" in tg.admin.last_text and "khu vực chưa rõ" in tg.admin.last_text
+    assert "H0001" in tg.admin.last_text and "chưa rõ nơi" in tg.admin.last_text
     assert "H0001" in programme.last_text
     assert not [m for m in district_staff.bot_messages if "H0001" in (m.content or "")]
     # District staff may not answer a ticket of unknown district; programme staff may.
@@ -127,19 +127,19 @@ async def test_shared_contact_and_photo_reach_staff(tg):
 
 
 async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send("Bé nhà bên cạnh bị bố dượng đánh hằng đêm, cháu còn nói muốn tự tử")
     danger = [m.content for m in lan.bot_messages if "113" in (m.content or "")]
-    assert danger and "/report" in danger[-1] and "111" in danger[-1]
+    assert danger and "111" in danger[-1]
     await lan.press(ANONYMOUS)
     assert (await store.get(tg.db, 1)).danger
     assert "⚠️" in mai.last_text
 
 
 async def test_unanswered_ticket_is_escalated_to_admins_once(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     await ask(lan)
     await ask(lan, "Câu hỏi thứ hai: trẻ 15 tuổi có được đi làm thêm buổi tối không?")
@@ -164,7 +164,7 @@ async def test_unanswered_ticket_is_escalated_to_admins_once(tg):
 
 
 async def test_at_most_five_open_questions(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     for number in range(rules.MAX_OPEN_PER_USER):
         await ask(lan, f"Câu hỏi số {number + 1} về quyền trẻ em của con tôi")
@@ -178,7 +178,7 @@ async def test_at_most_five_open_questions(tg):
 
 
 async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await ask(lan, "mua hàng giá rẻ tại đây nhé các bạn ơi")
     await mai.press("🚫 Đánh dấu tin rác")
@@ -195,10 +195,10 @@ async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
 
 
 async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     tam = await make_staff(tg, "Tâm", "BC")
-    hoa = await make_parent(tg, "Hoa", district="Q8", ward="Q8-P02")
+    hoa = await make_parent(tg, "Hoa", district="Q8", ward="27424")
     await ask(lan)
     await tam.send("/menu")
     for data in ("qst:reply:1", "qst:close:1", "qst:spam:1", "qst:unspam:1"):
@@ -214,7 +214,7 @@ async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
 
 
 async def test_wrong_input_at_each_step_keeps_the_step(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await lan.press(ASK)
     await lan.send("?!")
     assert "bằng chữ" in lan.last_text
@@ -229,7 +229,7 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
 
 
 async def test_question_survives_a_restart_midway(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send("Con tôi bị bạn lớp trên bắt nạt, tôi nên làm gì?")
@@ -239,7 +239,7 @@ async def test_question_survives_a_restart_midway(tg):
 
 
 async def test_english_speaker_asks_in_english(tg):
-    john = await make_parent(tg, "John", language="en", district="Q8", ward="Q8-P01")
+    john = await make_parent(tg, "John", language="en", district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await john.press("💬 Ask a question")
     assert "will not see your name" in john.last_text
@@ -259,8 +259,8 @@ async def test_question_typed_before_the_district_is_kept_and_danger_answered_at
     await parent.send("Con tôi bị bạn đánh ở trường thì làm sao?")
     texts = [m.content or "" for m in parent.bot_messages[-2:]]
     assert "111" in texts[0] and "113" in texts[0]  # the danger answer comes at once
-    assert "quận/huyện" in texts[1]
-    await parent.press("Quận 8")  # straight on to the contact choice: nothing typed twice
+    assert "phường, xã" in texts[1]
+    await parent.press("Phường Chánh Hưng")  # straight on to the contact choice: nothing typed twice
     assert ANONYMOUS in parent.buttons
     await parent.press(ANONYMOUS)
     question = await store.get(tg.db, 1, cipher_for(tg.app.services))

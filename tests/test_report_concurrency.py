@@ -22,13 +22,13 @@ async def test_two_hundred_reporters_submit_at_once(tg):
         reporter = tg.user(f"CTV {index}")
         await users.touch(tg.db, reporter.id, f"CTV {index}", "vi", tg.clock.now())
         await users.update(tg.db, reporter.id, tg.clock.now(), role="collaborator",
-                           district="Q8", ward="Q8-P05", onboarded=1)
+                           district="Q8", ward="27418", onboarded=1)
         people.append(reporter)
     started, cpu = time.perf_counter(), time.process_time()
     # Every step is taken by all 200 at the same time, so their updates interleave.
     await _step(people, lambda i, p: p.send("/report"))
     await _step(people, lambda i, p: p.press("Không, hiện chưa"))
-    await _step(people, lambda i, p: p.press("📍 Phường 5, Quận 8 — xác nhận"))
+    await _step(people, lambda i, p: p.press("📍 Phường Chánh Hưng — xác nhận"))
     await _step(people, lambda i, p: p.send(f"Khu phố {i}"))
     await _step(people, lambda i, p: p.press("Bỏ qua"))
     await _step(people, lambda i, p: p.press("Bỏ qua"))
@@ -48,7 +48,7 @@ async def test_two_hundred_reporters_submit_at_once(tg):
     rows = await tg.db.fetchall("SELECT id, code, reporter_id, child_age FROM cases")
     assert len(rows) == REPORTERS
     codes = {row["code"] for row in rows}
-    assert codes == {f"Q8-2021-{n:04d}" for n in range(1, REPORTERS + 1)}
+    assert codes == {f"TE-2021-{n:04d}" for n in range(1, REPORTERS + 1)}
     assert await tg.db.fetchvalue("SELECT count(*) FROM report_drafts") == 0
     by_reporter = {row["reporter_id"]: row for row in rows}
     from bot.crypto import cipher_for

@@ -36,7 +36,7 @@ async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
     assert any("111" in t and "113" in t for t in texts), texts  # hotlines at once
     assert any("khẩn cấp" in t for t in texts)
     # The collaborator's own ward is one tap away.
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
     assert "Khu phố/ấp" in lan.last_text
     await lan.send("Khu phố 3, gần chợ Rạch Ông")
     await lan.press(_("📍 Send the location"))  # Telegram's location button
@@ -58,19 +58,19 @@ async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
     await lan.send("Đã báo công an phường")
     await lan.press("📱 Chia sẻ số điện thoại")
     summary = lan.last_text
-    for expected in ("Phường 5, Quận 8 — Khu phố 3", "Bé Na", "10 tuổi", "2 trẻ", DESCRIPTION,
+    for expected in ("Phường Chánh Hưng — Khu phố 3", "Bé Na", "10 tuổi", "2 trẻ", DESCRIPTION,
                      "Ảnh: 1", "Bà ngoại", "+849", "Trẻ đang gặp nguy hiểm: có"):
         assert expected in summary, expected
     assert lan.buttons[:3] == ["✅ Gửi", "✏️ Sửa một phần", "✖️ Hủy báo cáo"]
     await lan.press("✅ Gửi")
     thanks = lan.last_text
-    assert "Mã hồ sơ: Q8-2021-0001" in thanks and "12 giờ" in thanks and "48 giờ" in thanks
+    assert "Mã hồ sơ: TE-2021-0001" in thanks and "12 giờ" in thanks and "48 giờ" in thanks
     assert "🧹 Xóa tin nhắn của tôi" in lan.buttons
     assert "📝 Báo cáo trẻ cần hỗ trợ" in lan.reply_buttons  # the menu is back
 
     alert = staff.last
-    assert "Q8-2021-0001" in alert.content and "KHẨN CẤP" in alert.content
-    assert "Phường 5" in alert.content and "10 tuổi" in alert.content
+    assert "TE-2021-0001" in alert.content and "KHẨN CẤP" in alert.content
+    assert "Phường Chánh Hưng" in alert.content and "10 tuổi" in alert.content
     assert "Bé Na" not in alert.content and DESCRIPTION not in alert.content
     assert alert.protect_content
     assert staff.buttons == ["✅ Tiếp nhận", "📄 Chi tiết"]
@@ -86,11 +86,11 @@ async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
     await parent.send("/report")
     await parent.press("Không, hiện chưa")
     assert not any("xác nhận" in b for b in parent.buttons)  # no own ward for a parent
-    await parent.press("Huyện Bình Chánh")
-    assert "Huyện Bình Chánh: " in parent.last_text
-    await parent.press("‹ Quay lại")  # back to the districts
-    await parent.press("Quận 8")
-    await parent.press("Phường 7")
+    assert "Khu vực Quận 8 cũ" in parent.last_text  # the ten units, by the programme's areas
+    await parent.send("phuong 7 quan 8")  # an old ward, typed: it was split in two
+    assert "chia về nhiều nơi" in parent.last_text
+    assert "Phường Bình Đông" in parent.buttons and "Xã Bình Hưng" in parent.buttons
+    await parent.press("Phường Bình Đông")
     await parent.press("Bỏ qua")
     await parent.press("Bỏ qua")
     await parent.press("Bỏ qua")  # no name
@@ -99,10 +99,11 @@ async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
     await parent.press("1")
     await _other_situation_to_review(parent, "Có một em nhỏ hay ngồi một mình ở bến xe đến khuya.")
     summary = parent.last_text
-    assert "Phường 7, Quận 8" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
+    assert "Phường Bình Đông (khi báo: Phường 7, Quận 8)" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
     await parent.press("✅ Gửi")
     row = await tg.db.fetchone("SELECT * FROM cases")
-    assert row["code"] == "Q8-2021-0001" and row["ward"] == "Q8-P07"
+    assert row["code"] == "TE-2021-0001" and row["ward"] == "27424"
+    assert row["reported_place"] == "Q8-P07" and row["district"] == "Q8"
     assert row["reporter_role"] == "public" and row["contact_consent"] == 0
     assert row["reporter_name_enc"] is None and row["reporter_phone_enc"] is None
     assert row["child_age"] is None and row["child_sex"] == "unknown"
@@ -112,7 +113,7 @@ async def test_the_emergency_button_answers_at_every_step_and_marks_urgent(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")
     await lan.press("Không, hiện chưa")
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
     await lan.send("Hẻm 12")
     # The location step uses a reply keyboard: the emergency button is there too.
     await lan.press("🆘 Khẩn cấp")
@@ -143,14 +144,16 @@ async def test_the_emergency_button_answers_at_every_step_and_marks_urgent(tg):
 async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")
-    await lan.send("có")  # text where a button is due
+    await lan.send("để mình xem đã")  # text where a button is due
     assert "Có, đang nguy hiểm" in lan.last_text
     await lan.send_sticker()
     assert "Có, đang nguy hiểm" in lan.last_text
     await lan.press("Không, hiện chưa")
-    await lan.send("Phường 5")
-    assert "chọn quận/huyện" in lan.last_text.lower() or "quận" in lan.last_text
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.send("Phường 5")  # a split old ward: its candidates, the step stays
+    assert "chia về nhiều nơi" in lan.last_text
+    await lan.send("phường không có")
+    assert "chưa tìm thấy phường, xã" in lan.last_text
+    await lan.press("Phường Chánh Hưng")  # one of the candidates
     await lan.send_sticker()
     assert "khu phố" in lan.last_text.lower()
     await lan.send("x" * 201)
@@ -220,10 +223,10 @@ async def test_back_edit_a_section_and_cancel(tg):
     await lan.press("‹ Quay lại")
     assert "ngay lúc này" in lan.last_text
     await lan.press("Không, hiện chưa")
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
     await lan.press("‹ Quay lại")  # place → ward picker
-    assert "Quận 8: " in lan.last_text
-    await lan.press("Phường 6")
+    assert "Khu vực Quận 8 cũ" in lan.last_text
+    await lan.press("Phường Bình Đông")
     await lan.press("Bỏ qua")
     await lan.press("‹ Quay lại")  # reply keyboard Back at the location step
     assert "Khu phố/ấp" in lan.last_text
@@ -234,7 +237,7 @@ async def test_back_edit_a_section_and_cancel(tg):
     await lan.press("Nữ")
     await lan.press("1")
     await _other_situation_to_review(lan, DESCRIPTION)
-    assert "Phường 6, Quận 8" in lan.last_text
+    assert "Phường Bình Đông" in lan.last_text
     # Edit the child section: its steps, then straight back to the summary.
     await lan.press("✏️ Sửa một phần")
     await lan.press("👧 Thông tin trẻ")
@@ -267,12 +270,15 @@ async def test_a_draft_survives_leaving_and_a_restart(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")
     await lan.press("Không, hiện chưa")
-    await lan.press("📍 Phường 5, Quận 8 — xác nhận")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
     await lan.send("Khu phố 4")
     await lan.press("Bỏ qua")
     await lan.send("Tí")
     await lan.send("/events")  # leaves the report; the draft is kept
     await lan.send("/cancel")
+    await lan.send("/ask")  # a question is not a report: its /cancel says nothing of drafts
+    await lan.send("/cancel")
+    assert "Đã hủy" in lan.last_text and "nháp" not in lan.last_text
     await tg.restart()
     await lan.send("/report")
     assert "đang làm dở" in lan.last_text
@@ -305,7 +311,7 @@ async def test_reports_are_limited_per_hour(tg):
     await lan.send("/report")
     assert "ngay lúc này" in lan.last_text
     codes = await tg.db.fetchall("SELECT code FROM cases ORDER BY id")
-    assert [r[0] for r in codes] == [f"Q8-2021-{n:04d}" for n in range(1, limit + 1)]
+    assert [r[0] for r in codes] == [f"TE-2021-{n:04d}" for n in range(1, limit + 1)]
 
 
 async def test_delete_my_messages_and_my_reports(tg):
@@ -316,7 +322,7 @@ async def test_delete_my_messages_and_my_reports(tg):
     assert details
     await lan.press("✅ Gửi")
     await lan.send("/myreports")
-    assert "Q8-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
+    assert "TE-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
     await lan.press("🧹 Xóa tin nhắn của tôi")
     assert all(m.deleted for m in details)
     summary = [m for m in lan.transcript if m.from_bot and m.content

@@ -83,16 +83,16 @@ def test_situations_are_the_fourteen_groups_plus_at_risk_and_other():
 
 def test_draft_navigation_and_section_edits():
     draft = Draft()
-    assert draft.advance("safety") == "district"
-    assert draft.back("district") == "safety"
+    assert draft.advance("safety") == "ward"
+    assert draft.back("ward") == "safety"
     assert draft.advance("contact") == "review"
     draft.step = draft.start_edit("child")
     assert draft.step == "name"
     assert draft.advance("name") == "age"
     assert draft.advance("count") == "review" and draft.edit_section is None
     draft.start_edit("place")
-    assert draft.back("district") == "review"  # back from a section's first step: the summary
-    assert set(Draft().missing()) == {"safety", "district", "ward", "age", "sex", "situation",
+    assert draft.back("ward") == "review"  # back from a section's first step: the summary
+    assert set(Draft().missing()) == {"safety", "ward", "age", "sex", "situation",
                                       "description", "contact"}
     restored = Draft.from_json(Draft(step="age", location=(10.7, 106.6)).to_json())
     assert restored.step == "age" and restored.location == (10.7, 106.6)

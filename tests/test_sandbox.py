@@ -1,12 +1,14 @@
 """The sandbox in scripted mode, as a newcomer or CI runs it: a real process, stdin piped."""
 
+import datetime as dt
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.emulator.records import MessageRecord
-from bot.sandbox import persona_id, render
+from bot.sandbox import Sandbox, persona_id, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,8 +52,10 @@ def test_database_survives_between_runs_and_fresh_starts_over(tmp_path):
     run_sandbox("/start\n#3\n", tmp_path, "--fresh")
     again = run_sandbox("/start\n", tmp_path)
     assert "Chào mừng Lan quay lại" in again.stdout
+    assert "lịch sử trò chuyện" in again.stdout.lower()  # the chat history came back too
     fresh = run_sandbox("/start\n", tmp_path, "--fresh")
     assert "Bạn là ai?" in fresh.stdout
+    assert "lịch sử trò chuyện" not in fresh.stdout.lower()  # --fresh forgets it
 
 
 def test_rendering_of_formatting_and_files():
@@ -61,3 +65,80 @@ def test_rendering_of_formatting_and_files():
     assert render(message, colour=False) == "[file: to-roi.pdf]\nGọi 111 & 113"
     assert render(message, colour=True).startswith("[file: to-roi.pdf]\n\x1b[1mGọi 111\x1b[0m")
     assert persona_id("Lan") == persona_id("lan") != persona_id("Hoa")
+
+
+def test_history_survives_a_restart_and_old_buttons_are_pressed_by_message(tmp_path):
+    first = run_sandbox("/start\n/start\n", tmp_path, "--fresh")
+    assert "[#1 🤝 Cộng tác viên]" in first.stdout and "✉2" in first.stdout
+    assert "✉4" in first.stdout
+    assert (tmp_path / "sb.history.json").exists()
+    # A new run: the last run's messages and buttons are still there, as on a phone, and
+    # #M.K presses button K of message ✉M, however old.
+    again = run_sandbox("#2.3\n", tmp_path)
+    assert "lịch sử trò chuyện" in again.stdout.lower()
+    after = again.stdout.split("› #2.3", 1)[1]
+    assert "⚠️" not in after and "phụ huynh" in after.lower()
+
+
+def test_clock_step_reading():
+    from bot.sandbox import clock_step
+
+    assert clock_step("+1d") == dt.timedelta(days=1)
+    assert clock_step("+1d2h") == dt.timedelta(days=1, hours=2)
+    assert clock_step("+30m") == dt.timedelta(minutes=30)
+    assert clock_step("+1w") == dt.timedelta(weeks=1)
+    assert clock_step("-1d") is None and clock_step("+1x") is None and clock_step("1d") is None
+
+
+def sandbox_on(tg, **kwargs) -> tuple[Sandbox, io.StringIO]:
+    out = io.StringIO()
+    return Sandbox(tg, colour=False, out=out, clock=tg.clock, **kwargs), out
+
+
+async def test_toasts_and_alerts_are_shown(tg):
+    sandbox, out = sandbox_on(tg)
+    lan = sandbox.persona("Lan")
+    await sandbox.handle("/start")
+    # A button that is no longer valid (a finished announcement's Cancel): Telegram shows an
+    # alert with OK, which the sandbox prints instead of hiding it.
+    lan.bot_messages[-1].inline_keyboard = [[{"text": "✖ Hủy", "callback_data": "bc:cancel:9"}]]
+    sandbox.show_new()
+    await sandbox.handle("#1")
+    assert "🔔 ┃ Nút này đã hết hiệu lực. Bạn vui lòng dùng /menu. ┃ [OK]" in out.getvalue()
+    sandbox._show_answer({"text": "Đã lưu", "show_alert": False})
+    assert "💬 Đã lưu" in out.getvalue()
+
+
+async def test_a_reply_keyboard_number_never_presses_an_inline_button_of_the_same_label(tg):
+    sandbox, out = sandbox_on(tg)
+    lan = sandbox.persona("Lan")
+    await sandbox.handle("/start")
+    await sandbox.handle("#1")  # collaborator
+    await sandbox.handle("Nguyễn Văn Minh")
+    await sandbox.handle("#1")
+    await sandbox.handle("#5")
+    assert sandbox._numbered[-1] == ("reply", 0, 0, "Bỏ qua")
+    # An inline "Bỏ qua" on an older message must not catch the reply-keyboard press.
+    message = lan.bot_messages[-2]
+    message.inline_keyboard = [[{"text": "Bỏ qua", "callback_data": "x:y"}]]
+    sandbox.show_new()
+    assert sandbox._numbered[0] == ("inline", message.message_id, 1, "Bỏ qua")
+    await sandbox.handle(f"#{len(sandbox._numbered)}")
+    assert lan.transcript[-2].text == "Bỏ qua" and not lan.transcript[-2].from_bot
+
+
+async def test_clock_moves_the_sandbox_time_and_runs_reminders(tg):
+    from tests.events_helpers import local, make_event, person
+
+    sandbox, out = sandbox_on(tg)
+    ctv = await person(tg, "CTV", role="collaborator", district="Q8")
+    sandbox.personas["ctv"] = ctv
+    sandbox.current = "ctv"
+    await make_event(tg, title="Sinh hoạt CLB", start=local(2021, 5, 27, 8, 0))
+    await sandbox.handle("/clock")
+    assert "25/05/2021 09:00" in out.getvalue()
+    await sandbox.handle("/clock +1d")  # the reminder one day before is due
+    text = out.getvalue()
+    assert "26/05/2021 09:00" in text
+    assert "Sinh hoạt CLB" in text.split("/clock +1d", 1)[-1] or "Sinh hoạt CLB" in text
+    assert any("Sinh hoạt CLB" in (m.content or "") for m in ctv.bot_messages)

@@ -69,7 +69,7 @@ async def test_accept_updates_every_other_copy_and_survives_deleted_and_blocked_
         assert "Đã nhận · phụ trách: Minh" in copy.content, someone
         assert copy.buttons == [DETAILS]
         # Still the non-identifying summary: code, place, groups, age; no name, no story.
-        assert "Phường 5, Quận 8" in copy.content and "khoảng 10 tuổi" in copy.content
+        assert "Phường Chánh Hưng" in copy.content and "khoảng 10 tuổi" in copy.content
         assert "Bé Na" not in copy.content and DESCRIPTION not in copy.content
         assert copy.protect_content
     assert not [m for m in ha.bot_messages if code in (m.content or "")]  # stays deleted
@@ -97,7 +97,7 @@ async def test_accept_updates_every_other_copy_and_survives_deleted_and_blocked_
     # Details on an updated copy is still checked when pressed.
     await thu.press(DETAILS)
     assert DESCRIPTION in thu.last_text and thu.last.protect_content
-    await users.update(tg.db, thu.id, tg.clock.now(), district="BC")
+    await users.update(tg.db, thu.id, tg.clock.now(), district="BC", scope="BC")
     await thu.send("/menu")
     answer = await thu.press_data(f"cas:v:{case}")
     assert answer["show_alert"] and "chỉ cán bộ" in answer["text"]
@@ -169,7 +169,7 @@ async def test_ticket_copies_follow_answers_follow_ups_and_closing(tg):
     duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be")
     await duong.send("/start")
     await duong.press("👪 Phụ huynh hoặc người dân")
-    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="Q8-P05")
+    await users.update(tg.db, duong.id, tg.clock.now(), district="Q8", ward="27418")
     mai = await make_staff(tg, "Mai", "Q8")
     hung = await make_staff(tg, "Hùng", "Q8")
     tam = await make_staff(tg, "Tâm", "Q8")
@@ -225,7 +225,7 @@ async def test_ticket_copies_follow_answers_follow_ups_and_closing(tg):
 
 
 async def test_spam_marking_and_undo_reach_every_copy(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     hung = await make_staff(tg, "Hùng", "Q8")
     await lan.press(ASK)
@@ -249,7 +249,7 @@ async def test_spam_marking_and_undo_reach_every_copy(tg):
 
 
 async def test_asker_closing_shows_on_staff_copies_without_a_name(tg):
-    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    lan = await make_parent(tg, district="Q8", ward="27427")
     mai = await make_staff(tg, "Mai", "Q8")
     await lan.press(ASK)
     await lan.send(QUESTION)
@@ -268,7 +268,7 @@ async def test_info_button_opens_the_materials_of_that_topic_for_parents(tg):
     await lan.send("/info")
     await lan.press("🔍 Dấu hiệu theo lứa tuổi")
     await lan.press("📚 Tài liệu về chủ đề này")
-    assert "Cha mẹ · Dấu hiệu xâm hại và cách báo tin" in lan.last_text
+    assert "Phụ huynh · Dấu hiệu xâm hại và cách báo tin" in lan.last_text
     labels = lan.buttons
     assert any("Nhận biết dấu hiệu trẻ bị xâm hại" in label for label in labels)
     assert any("Nghi ngờ trẻ bị xâm hại" in label for label in labels)

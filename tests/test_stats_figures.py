@@ -46,7 +46,7 @@ async def test_report_and_case_figures_for_all_districts(tg):
     assert reports.received == 4
     assert reports.urgent == 2
     assert reports.by_district == {"Q8": 3, "BC": 1}
-    assert reports.by_ward == {"Q8-P01": 2, "BC-TANTUC": 1, "Q8-P04": 1}
+    assert reports.by_ward == {"27427": 2, "27595": 1, "27424": 1}
     assert reports.by_group == {"l": 2, "b": 1, "i": 1, "risk": 1}
     assert reports.by_risk == {"": 1, "high": 1, "low": 1, "medium": 1}
     assert reports.by_month == {(2021, 1): {"Q8": 1}, (2021, 2): {"Q8": 1},
@@ -70,7 +70,7 @@ async def test_report_and_case_figures_for_all_districts(tg):
     assert cases.overdue_cases == 2  # cases 1 (plan met late) and 2 (plan never met)
     assert cases.overdue_now == 1  # case 2, on 25 May
     assert [row.code for row in cases.rows] == [
-        "Q8-2020-0009", "Q8-2021-0001", "Q8-2021-0002", "Q8-2021-0003", "BC-2021-0001"]
+        "TE-2020-0009", "TE-2021-0001", "TE-2021-0002", "TE-2021-0003", "BC-2021-0001"]
 
 
 async def test_network_figures_for_all_districts(tg):
@@ -105,7 +105,7 @@ async def test_network_figures_for_all_districts(tg):
     assert [(row.source, row.public, row.collaborators, row.staff) for row in found.sources] == [
         (None, 1, 2, 0), ("fb", 1, 0, 0), (POSTER, 1, 0, 0)]
     assert found.sources[2].poster_material == "Quyền trẻ em"
-    assert found.sources[2].poster_ward == "Q8-P01"
+    assert found.sources[2].poster_ward == "27427"
     assert found.new_users == 5
 
 
@@ -113,7 +113,7 @@ async def test_one_district_sees_only_its_own(tg):
     found = await q1(tg, "Q8")
     assert found.reports.received == 3
     assert found.reports.by_district == {"Q8": 3}
-    assert found.reports.by_ward == {"Q8-P01": 2, "Q8-P04": 1}
+    assert found.reports.by_ward == {"27427": 2, "27424": 1}
     assert found.cases.open_at_end == 1
     assert found.cases.referred == 2
     assert {row.district for row in found.cases.rows} == {"Q8"}
@@ -168,7 +168,7 @@ async def test_workbook_cells_read_back(tg):
 
     summary = {row[0]: row[1] for row in _rows(book["Tóm tắt"])[1:]}
     assert summary["Kỳ báo cáo"] == "quý 1/2021"
-    assert summary["Phạm vi"] == "tất cả quận/huyện"
+    assert summary["Phạm vi"] == "toàn chương trình"
     assert summary["Số báo cáo nhận được"] == 4
     assert summary["Thời gian từ báo cáo đến khi tiếp nhận: trung vị (giờ)"] == 4
     assert summary["Thời gian từ báo cáo đến khi tiếp nhận: phân vị 90 (giờ)"] == \
@@ -184,18 +184,18 @@ async def test_workbook_cells_read_back(tg):
 
     reports = _rows(book["Báo cáo"])
     assert reports[0] == ["Phân loại", "Mục", "Số báo cáo"]
-    assert ["Quận/huyện", "Quận 8", 3] in reports
-    assert ["Phường/xã", "Phường 1, Quận 8", 2] in reports
-    assert ["Phường/xã", "Thị trấn Tân Túc, Huyện Bình Chánh", 1] in reports
+    assert ["Khu vực", "Khu vực Quận 8 cũ", 3] in reports
+    assert ["Phường/xã", "Phường Phú Định", 2] in reports
+    assert ["Phường/xã", "Xã Tân Nhựt", 1] in reports
     assert ["Nhóm trẻ em", "l) Bị xâm hại tình dục", 2] in reports
     assert ["Mức khẩn cấp", "Khẩn cấp", 2] in reports
-    assert ["Tháng", "03/2021 — Huyện Bình Chánh", 1] in reports
+    assert ["Tháng", "03/2021 — Khu vực Bình Chánh cũ", 1] in reports
 
     case_rows = _rows(book["Danh sách hồ sơ"])
     header = case_rows[0]
     first = dict(zip(header, case_rows[2], strict=True))
-    assert first["Mã hồ sơ"] == "Q8-2021-0001"
-    assert first["Phường/xã"] == "Phường 1"
+    assert first["Mã hồ sơ"] == "TE-2021-0001"
+    assert first["Phường/xã"] == "Phường Phú Định"
     assert first["Ngày nhận"] == dt.datetime(2021, 1, 5, 8, 0)  # local time
     assert first["Nhóm trẻ em"] == "l) Bị xâm hại tình dục; i) Tổn hại nghiêm trọng do bạo lực"
     assert first["Khẩn cấp"] == "có"
@@ -222,7 +222,7 @@ async def test_workbook_cells_read_back(tg):
             first_send["Không liên lạc được"]) == (10, 7, 2)
     assert first_send["Tỉ lệ không liên lạc được"] == pytest.approx(0.2)
     sources = _rows(book["Người dùng mới"])
-    assert sources[3][0] == "Áp phích: Quyền trẻ em — Phường 1, Quận 8"
+    assert sources[3][0] == "Áp phích: Quyền trẻ em — Phường Phú Định"
     assert sources[1][0] == "Trực tiếp (không qua liên kết)"
     assert sources[1][-1] == 3
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from bot import scope
 from storage import audit, users
 from storage.db import Database, SchemaTooNewError, available_migrations, migrate, schema_version
 
@@ -55,11 +56,11 @@ async def test_users_and_audit_round_trip(db):
     await migrate(db)
     user = await users.touch(db, 42, "Lan", "vi", NOW)
     assert user.role == "public" and user.language == "vi" and user.reachable
-    await users.update(db, 42, NOW, role="staff", district="Q8")
+    await users.update(db, 42, NOW, role="staff", district="Q8", scope="Q8")
     await audit.record(db, 1, "promote", "user", 42, NOW, role="staff")
     again = await users.get(db, 42)
     assert (
-        again.is_staff and again.can_act_in_district("Q8") and not again.can_act_in_district("BC")
+        again.is_staff and scope.can_act_in_unit(again, "27418") and not scope.can_act_in_unit(again, "27619")
     )
     [entry] = await audit.entries(db, "user", 42)
     assert (entry.actor_id, entry.action, entry.detail, entry.created_at) == (

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, scope
 from bot.cases.service import Change, can_approve_plan
 from bot.i18n import N_
 from bot.messaging import notify
-from bot.reports import routing
+from bot.reports import casework, routing
 from storage import audit, users
 from storage import cases as case_store
+from storage.cases import CaseSummary
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,8 @@ ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
 
 # What the reporter is told at each step: plain words, nothing of the case's content.
 REPORTER_STEPS = {
-    "accepted": N_("Your report {code} was accepted by the district staff, who are now "
-                   "handling it. Thank you!"),
+    "accepted": N_("Your report {code} was accepted by the staff, who are now handling it. "
+                   "Thank you!"),
     "emergency_applied": N_("Update on your report {code}: staff have acted to keep the "
                             "child safe."),
     "verified": N_("Update on your report {code}: staff have checked the information and are "
@@ -42,8 +43,8 @@ REPORTER_STEPS = {
                     "the child is going."),
     "replan": N_("Update on your report {code}: staff are preparing a new support plan for "
                  "the child."),
-    "closed": N_("Your report {code} was closed by the district staff. Thank you for caring "
-                 "for this child."),
+    "closed": N_("Your report {code} was closed by the staff. Thank you for caring for this "
+                 "child."),
     "reopened": N_("Update on your report {code}: staff reopened it and are handling it "
                    "again."),
 }
@@ -58,14 +59,14 @@ def _plan_button(_, case_id: int):
     return keyboards.inline([[(_("📋 Open the plan"), callbacks.encode(PLAN_NS, "v", case_id))]])
 
 
-async def in_charge(db, district: str, assignee_id: int | None) -> list[User]:
-    """The staff member in charge if they still work in the area, else the area's staff and
-    the administrators."""
-    if assignee_id is not None:
-        assignee = await users.get(db, assignee_id)
-        if assignee is not None and assignee.can_act_in_district(district):
+async def in_charge(db, case: CaseSummary) -> list[User]:
+    """The staff member in charge if they still cover the case's unit, else the staff
+    covering it and the administrators."""
+    if case.assignee_id is not None:
+        assignee = await users.get(db, case.assignee_id)
+        if assignee is not None and scope.covers_any(assignee, casework.case_units(case)):
             return [assignee]
-    return await routing.district_people(db, district)
+    return await routing.unit_people(db, case.ward or None)
 
 
 async def publish(context, change: Change) -> None:
@@ -82,8 +83,8 @@ async def publish(context, change: Change) -> None:
                 text += "\n" + theirs(ADD_MORE_HINT)
             await notify(context, reporter.telegram_id, text)
     if change.event == "plan_submitted":
-        for person in await routing.district_people(context.db, case.district):
-            if person.telegram_id == change.actor_id or not can_approve_plan(person, case.district):
+        for person in await routing.unit_people(context.db, case.ward or None):
+            if person.telegram_id == change.actor_id or not can_approve_plan(person, case):
                 continue
             _ = i18n(person.language)
             await notify(context, person.telegram_id, _(
@@ -106,7 +107,7 @@ async def publish(context, change: Change) -> None:
             await notify(context, person.telegram_id, text, reply_markup=_plan_button(_, case.id),
                          protect_content=True)
     elif change.event == "reporter_info":
-        for person in await in_charge(context.db, case.district, case.assignee_id):
+        for person in await in_charge(context.db, case):
             _ = i18n(person.language)
             what = _("a photo") if change.detail.get("photo") else _("new information")
             text = _("📨 The reporter of case {code} added {what}. Open the case to read it.",
@@ -135,19 +136,26 @@ class TickContext:
 
 
 async def _area_targets(db, due) -> list[tuple[int, str | None]]:
-    """The person in charge, and the area's staff (their group if one is bound, else each
-    of them and the administrators), each once."""
+    """The person in charge, and the staff covering the case's unit (their group if one is
+    bound, else each of them and the administrators), each once."""
     targets: dict[int, str | None] = {}
-    if due.assignee_id is not None:
-        assignee = await users.get(db, due.assignee_id)
-        if assignee is not None and assignee.can_act_in_district(due.district):
-            targets[assignee.telegram_id] = assignee.language
-    recipients = await routing.alert_recipients(db, due.district)
+    assignee = await _assignee_covering(db, due)
+    if assignee is not None:
+        targets[assignee.telegram_id] = assignee.language
+    recipients = await routing.alert_recipients(db, due.ward or None)
     if recipients.group_chat_id is not None:
         targets.setdefault(recipients.group_chat_id, None)
     for person in recipients.people:
         targets.setdefault(person.telegram_id, person.language)
     return list(targets.items())
+
+
+async def _assignee_covering(db, due) -> User | None:
+    """The person in charge, if they still cover the case's unit."""
+    if due.assignee_id is None:
+        return None
+    assignee = await users.get(db, due.assignee_id)
+    return assignee if scope.can_act_in_unit(assignee, due.ward or None) else None
 
 
 async def check_deadlines(application, now: dt.datetime) -> None:
@@ -178,13 +186,13 @@ async def check_deadlines(application, now: dt.datetime) -> None:
             told.add(admin.telegram_id)
             _ = i18n(admin.language)
             await notify(context, admin.telegram_id, _(
-                "⚠️ Case {code} ({district}): the {deadline} deadline passed on {when}.",
-                code=due.code, district=areas.district_name(due.district, _.language),
+                "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
+                code=due.code, place=areas.place(due.ward, _.language) if due.ward else "—",
                 deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
                 reply_markup=_details_button(_, due.case_id), protect_content=True)
         if due.assignee_id is not None and due.assignee_id not in told:
-            assignee = await users.get(db, due.assignee_id)
-            if assignee is not None and assignee.can_act_in_district(due.district):
+            assignee = await _assignee_covering(db, due)
+            if assignee is not None:
                 _ = i18n(assignee.language)
                 await notify(context, assignee.telegram_id, _(
                     "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot import scope as access
+from bot.areas import Areas
 from bot.content import load_json, localized
 from bot.reports import casework, clocks, lifecycle
 from bot.reports.casework import NotApplicable, PermissionDenied
@@ -75,17 +77,21 @@ class Change:
     detail: dict = field(default_factory=dict)
 
 
-def can_approve_plan(person: User, district: str) -> bool:
+def can_approve_plan(person: User, case: CaseSummary, areas: Areas | None = None) -> bool:
     """The approving role (the commune chairperson or their delegate): administrators, and
-    staff of the case's area whom an administrator marked as plan approvers."""
-    return person.can_act_in_district(district) and (person.is_admin or person.approves_plans)
+    staff covering the case's unit whom an administrator marked as plan approvers."""
+    if not person.is_staff or not (person.is_admin or person.approves_plans):
+        return False
+    units = casework.case_units(case, areas)
+    return access.covers_any(person, units, areas) if units \
+        else access.can_act_in_unit(person, None, areas)
 
 
 _CODE_PART = re.compile(r"[a-z]+\d*|\d+")
 
 
 def code_pattern(typed: str, prefixes: list[str]) -> str | None:
-    """A case code as people type it ("q8 2021 1", "Q8-2021-0001", "bc/21/12", "0012") →
+    """A case code as people type it ("te 2026 1", "TE-2026-0001", "te/26/12", "0012") →
     a LIKE pattern over codes; None when nothing in it looks like a code."""
     folded = fold(typed or "").replace("đ", "d")
     compact = re.sub(r"[^a-z0-9]", "", folded)
@@ -153,7 +159,7 @@ class CaseService:
         if case is None:
             raise NotApplicable(case_id)
         try:
-            casework.check_access(actor, case.district)
+            casework.check_access(actor, case)
         except PermissionDenied:
             await audit.record(self.db, actor.telegram_id if actor else None, "case_refused",
                                "case", case_id, now, code=case.code)
@@ -364,7 +370,7 @@ class CaseService:
         plan = await case_plans.current(self.db, self.cipher, case_id)
         if plan is None or plan.status != "submitted" or case.status != "planning":
             raise NotApplicable("no plan waiting")
-        if not can_approve_plan(actor, case.district) or actor.telegram_id == plan.submitted_by:
+        if not can_approve_plan(actor, case, self.areas) or actor.telegram_id == plan.submitted_by:
             await audit.record(self.db, actor.telegram_id, "case_plan_decide_refused", "case",
                                case_id, now, code=case.code)
             raise PermissionDenied("approving role")
@@ -448,35 +454,52 @@ class CaseService:
         return Change(case, "reopened", actor.telegram_id)
 
     # -- finding ------------------------------------------------------------------------------
+    def units_typed(self, typed: str) -> tuple[str, ...]:
+        """Today's unit(s) a typed place name means, old names too ("phường 4 quận 8",
+        "Tân Túc"): one unit, or the candidates of a split old unit; () when none."""
+        match = self._areas().find(typed)
+        return match.units if match is not None else ()
+
+    def _areas(self) -> Areas:
+        return self.areas if self.areas is not None else Areas.load()
+
     async def find(self, actor: User, now: dt.datetime, *, scope: str = "open",
-                   ward: str | None = None, typed_code: str | None = None, page: int = 0,
+                   units: tuple[str, ...] = (), typed_code: str | None = None, page: int = 0,
                    page_size: int | None = None) -> tuple[list[CaseSummary], bool]:
         """One page of cases the actor may see, and whether there is a next page. Scopes:
-        open, mine, overdue, all, closed; a unit (ward) filter; a case code typed loosely."""
+        open, mine, overdue, all, closed; `units` narrows to those units (a unit filter, or
+        the candidates of a split old unit); a case code typed loosely."""
         if not actor.is_staff:
             raise PermissionDenied("staff only")
         if scope not in LIST_SCOPES:
             scope = "open"
-        district = None if actor.is_admin else actor.district
-        if district is None and not actor.is_admin:
-            raise PermissionDenied("no district")
+        areas = self._areas()
+        covered = access.units_of(actor, areas)  # None: every unit (administrators)
+        if covered is not None and not covered:
+            raise PermissionDenied("no units")
+        wanted: frozenset[str] | None = covered
+        if units:
+            wanted = frozenset(units) if covered is None else covered & frozenset(units)
         size = page_size or self.rules.cases_page_size
         pattern = None
         if typed_code is not None:
-            prefixes = [d.case_prefix for d in self.areas.districts()] if self.areas else []
-            pattern = code_pattern(typed_code, prefixes)
+            # Cases opened before today's map keep their old codes, prefixed with what is
+            # now the programme group's code.
+            pattern = code_pattern(typed_code,
+                                   [areas.case_prefix, *(g.code for g in areas.groups())])
             if pattern is None:
                 return [], False
         found = await cases.listing(
-            self.db, now, district,
+            self.db, now, wanted,
             status={"all": "all", "closed": "closed"}.get(scope, "all" if pattern else "open"),
             limit=size + 1, offset=page * size,
+            reported_places=areas.split_places_into(wanted) if wanted is not None else (),
             assignee_id=actor.telegram_id if scope == "mine" else None,
-            overdue_only=scope == "overdue", ward=ward, code_like=pattern)
-        found = [c for c in found if actor.can_act_in_district(c.district)]
+            overdue_only=scope == "overdue", code_like=pattern)
         await audit.record(self.db, actor.telegram_id, "case_list", "case", None, now,
-                           district=district, scope=scope, ward=ward, code=pattern,
-                           offset=page * size, shown=[c.code for c in found[:size]])
+                           scope=actor.scope if covered is not None else None, filter=scope,
+                           units=sorted(units) or None, code=pattern, offset=page * size,
+                           shown=[c.code for c in found[:size]])
         return found[:size], len(found) > size
 
     # -- the reporter -------------------------------------------------------------------------

@@ -31,14 +31,18 @@ whose answer was lost in the crash (sent, not yet recorded) is sent again: never
 duplicated only for the few messages in flight at the kill (`max_in_flight`, ⌈rate/10⌉ = 3 at
 30/s). Opt-out (/stop) and blocking are checked at send time, so they apply during a long send.
 
-Pacing — one path, our own limiter. The engine paces itself (bot/delivery/limiter.py): an
+Pacing — one budget, replies first. The engine paces itself (bot/delivery/limiter.py): an
 overall rate (Settings.overall_rate, BROADCAST_RATE, 30/s by default, up to 1,000/s for paid
-broadcasts), one message a second per chat, and a 429 `retry_after` pauses the whole queue.
-We do not lean on PTB's AIORateLimiter for this because it has no per-private-chat limit, it
-retries 429s by sleeping inside the request (the engine could neither see the pause nor record
-progress), and it runs on real time (our tests inject a clock). AIORateLimiter stays on in
-production (bot/application.py) as the process-wide ceiling shared with interactive replies;
-since the engine paces 3% under the same rate, it never has to hold back a mass send.
+broadcasts), one message a second per chat, 20 a minute per group, and a 429 `retry_after`
+pauses all mass sending. It draws from the application's one `SendBudget`, which every other
+request also passes through (bot/delivery/lanes.py, PTB's rate-limiter hook): interactive
+replies go first and may use the whole window; mass sending keeps one slot of every window
+free for them, starts nothing new while a person's update is being handled, and backs off on
+any 429, whoever caused it. The engine's own progress message and report wait their turn in
+the sender's chat like everything else, so a broadcast's start no longer trips 1/s there.
+We do not use PTB's AIORateLimiter: it has no per-private-chat limit, it retries a 429 by
+holding every request (replies included) inside the call, so the engine could neither see the
+pause nor record progress, and it runs on real time (our tests inject a clock).
 Several sends are in flight at once (`max_in_flight`) so round trips of ~100 ms to Telegram do
 not cap the rate.
 
@@ -66,6 +70,7 @@ from bot import scheduling
 from bot.audience import Audience
 from bot.delivery.content import Content, send_content
 from bot.delivery.engine import DeliveryEngine
+from bot.delivery.lanes import budget_of
 from bot.delivery.limiter import timer_for
 from storage import audit
 from storage import delivery as store
@@ -122,8 +127,9 @@ def install(application: Application) -> DeliveryEngine:
     services = application.services
     engine = services.extras.get(_EXTRA)
     if engine is None:
-        engine = DeliveryEngine(application, timer_for(services.clock),
-                                services.settings.overall_rate)
+        budget = budget_of(application)  # shared with replies: wait on the same timer
+        timer = budget.timer if budget is not None else timer_for(services.clock)
+        engine = DeliveryEngine(application, timer, services.settings.overall_rate)
         services.extras[_EXTRA] = engine
         scheduling.add_tick(application, "delivery", _tick)
     return engine
@@ -143,13 +149,15 @@ async def _tick(application: Application, now: dt.datetime) -> None:
 
 
 def may_control(actor: User, delivery: Delivery) -> bool:
-    """Administrators control every delivery; staff their own and their district's."""
+    """Administrators control every delivery; staff their own and their programme area's."""
     if actor.is_admin:
         return True
     if not actor.is_staff:
         return False
+    from bot import scope  # bot.scope needs the map; the delivery engine loads without it
+
     return delivery.created_by == actor.telegram_id or (
-        delivery.district is not None and delivery.district == actor.district
+        delivery.district is not None and delivery.district == scope.home_group(actor)
     )
 
 

@@ -15,7 +15,8 @@ from telegram.ext import Application
 from bot.audience import SUBSCRIPTION, Audience, where
 from bot.delivery import progress
 from bot.delivery.content import Content, send_content
-from bot.delivery.limiter import PER_CHAT_INTERVAL, Limiter, Timer
+from bot.delivery.lanes import BULK_LANE, budget_of
+from bot.delivery.limiter import PER_CHAT_INTERVAL, Limiter, SendBudget, Timer
 from bot.delivery.writer import OutcomeWriter
 from bot.messaging import SendOutcome, classify, retry_after_seconds
 from storage import delivery as store
@@ -70,7 +71,7 @@ class DeliveryEngine:
                  max_in_flight: int | None = None, page_size: int = PAGE_SIZE) -> None:
         self.application = application
         self.timer = timer
-        self.limiter = Limiter(timer, overall_rate)
+        self.limiter = Limiter(timer, overall_rate, budget=self._shared_budget(overall_rate))
         self.max_in_flight = max_in_flight or in_flight_for(overall_rate)
         self.page_size = page_size
         self.stopping = False
@@ -89,8 +90,14 @@ class DeliveryEngine:
     def configure(self, overall_rate: float | None, max_in_flight: int | None = None) -> None:
         """Change the pace; None switches every limit off (overhead benchmarks only)."""
         per_chat = PER_CHAT_INTERVAL if overall_rate else None
-        self.limiter = Limiter(self.timer, overall_rate, per_chat_interval=per_chat)
+        self.limiter = Limiter(self.timer, overall_rate, per_chat_interval=per_chat,
+                               budget=self._shared_budget(overall_rate))
         self.max_in_flight = max_in_flight or in_flight_for(overall_rate)
+
+    def _shared_budget(self, overall_rate: float | None) -> SendBudget | None:
+        """The budget replies draw from too (bot.delivery.lanes), if it has this rate."""
+        budget = budget_of(self.application)
+        return budget if budget is not None and budget.overall_rate == overall_rate else None
 
     @property
     def running(self) -> bool:
@@ -128,6 +135,7 @@ class DeliveryEngine:
     # -- the worker ------------------------------------------------------------------------
 
     async def _run(self) -> None:
+        BULK_LANE.set(True)  # this task's sends, and those of the tasks it starts, are bulk
         while self._keep_going():
             self._wake = False
             self._interrupted.clear()

@@ -36,9 +36,16 @@ def counter_line(_: Translator, counts: Counts) -> str:
              total=_.number(counts.total), errors=_.number(counts.errors))
 
 
+FINAL_STATES = ("done", "cancelled", "failed")
+
+
 def progress_text(_: Translator, delivery: Delivery, counts: Counts, state: str) -> str:
     title = _("📣 {kind} #{number} — {state}", kind=_(KIND_NAMES[delivery.kind]),
               number=delivery.id, state=_(STATE_NAMES[state]))
+    if state in FINAL_STATES:
+        # One final report with the figures (the message below): no second, rounder count.
+        below = _("The figures are in the report below.")
+        return f"{title}\n{below}"
     return f"{title}\n{counter_line(_, counts)}"
 
 

@@ -99,7 +99,9 @@ def _open_entity(tag: str, attrs: dict[str, str], stack: list) -> dict | None:
             return None
         user = re.fullmatch(r"tg://user\?id=(\d+)", href)
         if user:
-            return {"type": "text_mention", "user": {"id": int(user.group(1))}}
+            # Telegram fills in the whole User; its required fields are enough here.
+            return {"type": "text_mention",
+                    "user": {"id": int(user.group(1)), "is_bot": False, "first_name": ""}}
         return {"type": "text_link", "url": href}
     if tag == "blockquote":
         kind = "expandable_blockquote" if "expandable" in attrs else "blockquote"

@@ -8,7 +8,9 @@
     POST     /_emulator/block           {"user_id"}
     GET      /_emulator/transcript?chat_id=N
 
-Run standalone with ``python -m bot.emulator.http --port 8081 --journal sends.jsonl``.
+Run standalone with ``python -m bot.emulator.http --port 8081 --journal sends.jsonl``
+(``--flood-limits``: refuse with 429 what Telegram would, 30/s overall, 1/s per private chat,
+20/min per group).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from bot.emulator.server import BotAPIServer
 from bot.emulator.wire import HttpRequest, read_request, response_bytes
 
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+FLOOD_HELP = "answer 429 as Telegram would: 30/s overall, 1/s per private chat, 20/min per group"
 
 
 def _json(data: object) -> bytes:
@@ -165,8 +170,9 @@ def journal_hook(journal):
     return record
 
 
-async def _serve_until_signal(port: int, journal_path: str | None, host: str) -> None:
-    server = BotAPIServer()
+async def _serve_until_signal(port: int, journal_path: str | None, host: str,
+                              flood_limits: bool = False) -> None:
+    server = BotAPIServer(enforce_limits=flood_limits)
     journal = open(journal_path, "a", encoding="utf-8") if journal_path else None  # noqa: SIM115
     if journal is not None:
         server.on_send.append(journal_hook(journal))
@@ -176,18 +182,22 @@ async def _serve_until_signal(port: int, journal_path: str | None, host: str) ->
         loop.add_signal_handler(sig, stop.set)
     front = HTTPFront(server, host, port)
     actual = await front.start()
-    print(f"bot api emulator listening on http://{host}:{actual}", flush=True)
+    limits = " (Telegram's flood limits on)" if flood_limits else ""
+    print(f"bot api emulator listening on http://{host}:{actual}{limits}", flush=True)
     try:
         await stop.wait()
     finally:
         await front.stop()
         if journal is not None:
             journal.close()
+        if flood_limits:
+            print(f"429 answers: {server.flood_429_count}", flush=True)
 
 
-def run_emulator_cli(port: int, journal_path: str | None = None, host: str = "127.0.0.1") -> None:
+def run_emulator_cli(port: int, journal_path: str | None = None, host: str = "127.0.0.1",
+                     flood_limits: bool = False) -> None:
     """Serve until SIGINT/SIGTERM; with a journal, log every accepted bot send as JSON lines."""
-    asyncio.run(_serve_until_signal(port, journal_path, host))
+    asyncio.run(_serve_until_signal(port, journal_path, host, flood_limits))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -195,8 +205,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--journal", default=None, help="append a JSON line per bot send")
+    parser.add_argument("--flood-limits", action="store_true", help=FLOOD_HELP)
     args = parser.parse_args(argv)
-    run_emulator_cli(args.port, args.journal, args.host)
+    run_emulator_cli(args.port, args.journal, args.host, args.flood_limits)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from bot.emulator.records import ChatState, MessageRecord, UserState
 from bot.emulator.server import BotAPIServer
 
 _LOGGER = logging.getLogger(__name__)
-DEFAULT_LOCATION = (10.7626, 106.6602)  # District 8, Ho Chi Minh City
+DEFAULT_LOCATION = (10.7423, 106.6767)  # Phường Chánh Hưng (former District 8), HCMC
 
 
 def _same_label(a: str, b: str) -> bool:
@@ -242,6 +242,36 @@ class _ChatView:
             await self._act(self.server.user_message(user, self.chat, button["text"]))
         return None
 
+    async def _press_at(self, user: UserState, message_id: int, position: int) -> dict | None:
+        """Press the `position`-th (1-based) inline button of one message, old or new."""
+        message = self.chat.messages.get(message_id)
+        if message is None or not message.from_bot or message.deleted:
+            raise AssertionError(f"no bot message {message_id} in chat {self.chat.id}")
+        buttons = [b for row in message.inline_keyboard or () for b in row]
+        if not 1 <= position <= len(buttons):
+            raise AssertionError(f"message {message_id} has no button {position}")
+        button = buttons[position - 1]
+        if "callback_data" not in button:
+            raise AssertionError(f"button {button.get('text')!r} is not a callback button")
+        return await self._callback(user, message_id, button["callback_data"])
+
+    async def _press_reply(self, user: UserState, label: str) -> None:
+        """Press a reply-keyboard button, never an inline button with the same label."""
+        button = self._reply_button(label)
+        if button is None:
+            raise AssertionError(f"no reply button {label!r}; keyboard: {self.reply_buttons}")
+        if button.get("request_contact"):
+            await self._act(self.server.user_message(user, self.chat, contact=user.phone or ""))
+        elif button.get("request_location"):
+            await self._act(self.server.user_message(user, self.chat, location=DEFAULT_LOCATION))
+        else:
+            await self._act(self.server.user_message(user, self.chat, button["text"]))
+
+    def keyboard_message_id(self) -> int | None:
+        """The message whose inline buttons `buttons` lists (the latest with any)."""
+        message = self._keyboard_message()
+        return message.message_id if message else None
+
     async def _callback(
         self, user: UserState, message_id: int, data: str, forge: bool = False
     ) -> dict | None:
@@ -279,6 +309,14 @@ class TestUser(_ChatView):
     async def press_data(self, data: str) -> dict | None:
         """Forge a callback with arbitrary data on the latest bot message."""
         return await self._press_data(self.user, data)
+
+    async def press_at(self, message_id: int, position: int) -> dict | None:
+        """Press button `position` (1-based) of message `message_id`; returns the answer."""
+        return await self._press_at(self.user, message_id, position)
+
+    async def press_reply(self, label: str) -> None:
+        """Press a button of the reply keyboard (below the typing field)."""
+        await self._press_reply(self.user, label)
 
     async def send_document(
         self, name: str, data: bytes, caption: str | None = None, mime: str | None = None

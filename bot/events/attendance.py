@@ -34,7 +34,7 @@ class NotRegistered(NotApplicable):
 def check_may_take(actor: User, event: Event, now: dt.datetime) -> None:
     """PermissionDenied for people who may not manage the event; NotApplicable (or NotStarted)
     when the event is cancelled, takes no registrations or has not started yet."""
-    service.check_may_manage(actor, event.district)
+    service.check_may_manage(actor, event.district, event.ward)
     if not event.is_active or not event.takes_registrations:
         raise NotApplicable("no attendance for this event")
     if not event.has_started(now):

@@ -22,8 +22,10 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.areas import Areas
@@ -33,8 +35,11 @@ from bot.i18n import N_, I18n, Translator
 from bot.text import fold, whole_number
 from storage import audit
 from storage import events as store
+from storage import retention as retention_store
 from storage.db import Database
 from storage.users import User
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 500
 MAX_BYTES = 1_000_000
@@ -54,8 +59,8 @@ PROBLEMS = {
     "end": N_("the end is unreadable ({detail})."),
     "end_before_start": N_("the end is before the start."),
     "past": N_("the event is already over or starts in the past."),
-    "district": N_("unknown district code (use Q8 or BC)."),
-    "ward": N_("unknown ward code, or a ward of another district."),
+    "district": N_("unknown programme area code (use Q8 or BC)."),
+    "ward": N_("unknown ward/commune code, or one outside that area."),
     "capacity": N_("the number of places must be a whole number from 1 to 10,000."),
     "deadline": N_("the registration deadline is unreadable or after the start."),
     "too_long": N_("the place or description is too long."),
@@ -238,6 +243,7 @@ def parse_row(row: object, now: dt.datetime, timezone: ZoneInfo, areas: Areas) -
         countdown_days=tuple(offset // 1440 for offset in _offsets(
             _days(row.get("countdown_days")), ())),
         import_key=key,
+        example=_bool(row.get("example")),
     )
     found = service.problems(draft, now, areas)
     if found:
@@ -425,6 +431,29 @@ async def import_drafts(
     return ImportResult(created, len(changes), changes)
 
 
+SEED_FILE = Path(__file__).resolve().parents[2] / "content" / "calendar.json"
+SEEDED = "calendar_seeded"
+
+
+async def seed_once(db: Database, now: dt.datetime, timezone: ZoneInfo, areas: Areas,
+                    path: Path = SEED_FILE) -> ImportResult | None:
+    """At the first start, the yearly calendar (June 1, the Action Month, the example
+    activities) is there without anyone importing it. Once only: an example that staff
+    cancelled does not come back at the next start; importing the file again updates it,
+    never duplicates it (import keys)."""
+    if await retention_store.last_run(db, SEEDED) is not None:
+        return None
+    parsed = parse_file(path.read_bytes(), path.name, now, timezone, areas)
+    if parsed.errors:  # a broken shipped file must not keep the bot from starting
+        log.error("the shipped calendar has %d problems; not seeded", len(parsed.errors))
+        return None
+    result = await import_drafts(db, None, [draft for _, draft in parsed.drafts], now,
+                                 timezone, areas)
+    await retention_store.mark_run(db, SEEDED, now)
+    log.info("yearly calendar seeded: %d events", result.created)
+    return result
+
+
 async def _same_occurrence(db: Database, draft: service.Draft, timezone: ZoneInfo):
     """The event of this row and this year: importing in June 2021 never moves the 2021
     trainings to 2022 (their row now dates itself after the next 1 June), it adds 2022's."""
@@ -458,7 +487,7 @@ def error_lines(_: Translator, errors: list[RowError], limit: int = 30) -> list[
         lines.append(_("Row {row}: {problem}", row=error.row, problem=message) if error.row
                      else message)
     if len(errors) > limit:
-        lines.append(_("… and {count} more errors.", count=len(errors) - limit))
+        lines.append(_("… and {count} more errors.", count=_.number(len(errors) - limit)))
     return lines
 
 

@@ -4,7 +4,8 @@
     "01/06/2021 8:00"    → 1 June 2021, 08:00
     "8h30 1/6"           → 1 June, 08:30 (time and date in either order)
     "8 giờ 30", "8g30"   → 08:30 (a time alone: today, or the start's day for an end)
-    "2 giờ chiều"        → 14:00 ("sáng", "trưa", "chiều", "tối" as people say them)
+    "2 giờ chiều"        → 14:00 ("sáng", "trưa", "chiều", "tối" as people say them,
+    "sáng mai 8h"        →          before or after the time)
     "thứ 7 này", "chủ nhật tuần sau", "ngày mai", "hôm nay"
 
 Parsing is strict: anything left over that is not a filler word ("lúc", "ngày", "vào") makes
@@ -51,8 +52,9 @@ _TIME = re.compile(
 )
 _WEEKDAY = re.compile(
     r"\b(?:thu\s*(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu\s*nhat|cn)\b"
-    r"(?:\s*(nay|tuan\s*(?:sau|toi)))?"
+    r"(?:\s*(nay|tuan\s*(?:sau|toi|nay)))?"
 )
+_PERIOD = re.compile(r"\b(sang|trua|chieu|toi|dem)\b")
 _RELATIVE_DAY = re.compile(r"\b(hom\s*nay|ngay\s*mai|mai|ngay\s*kia|ngay\s*mot)\b")
 _FILLER = re.compile(r"\b(?:luc|vao|ngay|tu|den|nay|bat\s*dau|tai)\b|[\s,;.\-–:()]+")
 
@@ -102,7 +104,8 @@ def _take_date(text: str, today: dt.date, same_year: bool) -> tuple[dt.date | No
     match = _WEEKDAY.search(text)
     if match is not None:
         weekday = 6 if match.group(1) is None else _WEEKDAY_NUMBER[match.group(1)]
-        next_week = bool(match.group(2)) and match.group(2).startswith("tuan")
+        next_week = bool(match.group(2)) and match.group(2).startswith("tuan") \
+            and not match.group(2).endswith("nay")
         return _weekday(today, weekday, next_week), _cut(text, match)
     match = _RELATIVE_DAY.search(text)
     if match is not None:
@@ -148,13 +151,19 @@ def _take_time(text: str) -> tuple[dt.time | None, str]:
     minute_text = match.group(2)
     minute = 30 if minute_text == "ruoi" else int(minute_text or 0)
     period = match.group(3)
+    rest = _cut(text, match)
+    if period is None:
+        # "sáng mai 8h", "chiều thứ 7 2 giờ": the part of the day may come first.
+        said = _PERIOD.search(rest)
+        if said is not None:
+            period, rest = said.group(1), _cut(rest, said)
     if period in ("chieu", "toi") and 1 <= hour <= 11 or period == "trua" and 1 <= hour <= 4:
         hour += 12
     elif period == "dem" and hour == 12:
         hour = 0
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise DateError("bad_time")
-    return dt.time(hour, minute), _cut(text, match)
+    return dt.time(hour, minute), rest
 
 
 def _cut(text: str, match: re.Match) -> str:

@@ -150,7 +150,7 @@ async def _queue_countdown(
         ]
 
         def render(_, activities=activities, district=district):
-            name = services.areas.district_name(district, _.language) if district else None
+            name = services.areas.group_name(district, _.language) if district else None
             return texts.countdown(_, event, activities, name, now)
 
         content = Content.text(render(services.i18n("vi")), en=render(services.i18n("en")))

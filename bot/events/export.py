@@ -16,7 +16,7 @@ from bot.areas import Areas
 from bot.i18n import Translator
 from storage.timeutil import from_db
 
-HEADERS = ("STT", "Họ và tên", "Vai trò", "Quận/Huyện", "Phường/Xã", "Số điện thoại",
+HEADERS = ("STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã", "Số điện thoại",
            "Trạng thái", "Có mặt", "Thời điểm đăng ký", "Telegram ID")
 STATES = {"going": "Đã đăng ký", "waiting": "Danh sách chờ", "declined": "Không tham gia"}
 ROLES = {"public": "Phụ huynh/người dân", "collaborator": "Cộng tác viên",
@@ -48,8 +48,8 @@ def registrations_csv(rows: Iterable, areas: Areas, translate: Translator) -> by
             number,
             safe_cell(row["display_name"]),
             ROLES.get(row["role"], row["role"]),
-            areas.district_name(row["district"], "vi") if row["district"] else "",
-            areas.ward_name(row["ward"], "vi") if row["ward"] else "",
+            areas.group_name(row["district"], "vi") if row["district"] else "",
+            areas.unit_name(row["ward"], "vi") if row["ward"] else "",
             _phone(row["phone"]),
             STATES.get(row["state"], row["state"]),
             "Có" if row["attended"] else "",

@@ -1,7 +1,6 @@
-"""iCalendar (RFC 5545) files of events, for the phone's calendar.
+"""iCalendar (RFC 5545) files of events, for the phone's calendar, built with `icalendar`
+(which folds lines, escapes TEXT values and writes CRLF as the RFC asks).
 
-- CRLF line endings; lines folded at 75 octets without splitting a UTF-8 character (3.1).
-- TEXT values escape backslash, semicolon, comma and newlines (3.3.11).
 - Timed events in UTC (`DTSTART:20210601T013000Z`): every calendar app shows them in the
   phone's own zone; all-day events as dates (`DTSTART;VALUE=DATE`, DTEND exclusive).
 - UID is stable per event and SEQUENCE grows with every change, so downloading the file
@@ -13,68 +12,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.events.model import Event
 
+if TYPE_CHECKING:  # icalendar is ~80 modules: loaded with the first calendar file, not at start
+    import icalendar
+
 PRODID = "-//Hoi Bao tro tre em TP.HCM//bvte-bot//VI"
 UID_DOMAIN = "bvte-bot.invalid"
-LINE_OCTETS = 75
 
 
-def escape_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+def _vevent(event: Event, timezone: ZoneInfo, now: dt.datetime,
+            description: str) -> icalendar.Event:
+    import icalendar
 
-
-def fold(line: str) -> str:
-    """Split a content line into ≤75-octet pieces joined by CRLF + space."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= LINE_OCTETS:
-        return line
-    pieces, current, size = [], [], 0
-    limit = LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, LINE_OCTETS - 1  # continuation lines start with a space
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
-
-
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event_lines(event: Event, timezone: ZoneInfo, now: dt.datetime, description: str) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:event-{event.id}@{UID_DOMAIN}",
-        f"DTSTAMP:{_utc(now)}",
-        f"SEQUENCE:{event.sequence}",
-        f"SUMMARY:{escape_text(event.title)}",
-    ]
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.id}@{UID_DOMAIN}")
+    item.add("dtstamp", now.astimezone(dt.UTC))
+    item.add("sequence", event.sequence)
+    item.add("summary", event.title)
     if event.all_day:
         first = event.starts_at.astimezone(timezone).date()
         end = event.ends_at.astimezone(timezone)
         # DTEND of an all-day event is the day after the last one (exclusive).
         last_exclusive = end.date() if end.time() == dt.time(0) else end.date() + dt.timedelta(1)
-        lines.append(f"DTSTART;VALUE=DATE:{first:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{last_exclusive:%Y%m%d}")
+        item.add("dtstart", first)
+        item.add("dtend", last_exclusive)
     else:
-        lines.append(f"DTSTART:{_utc(event.starts_at)}")
-        lines.append(f"DTEND:{_utc(event.ends_at)}")
+        item.add("dtstart", event.starts_at.astimezone(dt.UTC))
+        item.add("dtend", event.ends_at.astimezone(dt.UTC))
     if event.place:
-        lines.append(f"LOCATION:{escape_text(event.place)}")
+        item.add("location", event.place)
     if description:
-        lines.append(f"DESCRIPTION:{escape_text(description)}")
-    lines.append(f"STATUS:{'CONFIRMED' if event.is_active else 'CANCELLED'}")
-    lines.append("TRANSP:OPAQUE" if not event.all_day else "TRANSP:TRANSPARENT")
-    lines.append("END:VEVENT")
-    return lines
+        item.add("description", description)
+    item.add("status", "CONFIRMED" if event.is_active else "CANCELLED")
+    item.add("transp", "TRANSPARENT" if event.all_day else "OPAQUE")
+    return item
 
 
 def calendar(
@@ -82,21 +57,20 @@ def calendar(
     descriptions: dict[int, str] | None = None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event, as UTF-8 bytes with CRLF line endings."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
+    import icalendar
+
+    document = icalendar.Calendar()
+    document.add("version", "2.0")
+    document.add("prodid", PRODID)
+    document.add("calscale", "GREGORIAN")
+    document.add("method", "PUBLISH")
     if name:
-        lines.append(f"X-WR-CALNAME:{escape_text(name)}")
-    lines.append(f"X-WR-TIMEZONE:{timezone.key}")
+        document.add("x-wr-calname", name)
+    document.add("x-wr-timezone", timezone.key)
     for event in events:
         description = (descriptions or {}).get(event.id, event.description)
-        lines.extend(_event_lines(event, timezone, now, description))
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+        document.add_component(_vevent(event, timezone, now, description))
+    return document.to_ical()
 
 
 def file_name(event: Event) -> str:

@@ -1,11 +1,13 @@
 """What an event is, and who it is for.
 
 Rules kept here as plain functions (tested without Telegram):
-- `visible_to(event, user)`: which upcoming events a person sees in /events.
+- `visible_to(event, user)`: which upcoming events a person sees in /events. Trainings for
+  named groups (teachers, business owners, police) are not in a parent's everyday list: the
+  event's audience decides; the public find them on request (`named_groups=True`).
 - `reminder_roles(event)`: which roles get the reminders besides the registered people.
-  Trainings for named groups (teachers, business owners, police) are announced to whoever
-  may come, but only the people who registered are reminded: the bot does not know who the
-  teachers are.
+  Trainings for named groups (teachers, business owners, police) are found on request by
+  whoever may come, and only the people who registered are reminded: the bot does not know
+  who the teachers are.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ NAMED_GROUPS = frozenset({"teachers", "business", "police"})
 
 # Which audience groups a role sees in /events. Staff see everything of their area.
 _ROLE_SEES: dict[str, frozenset[str]] = {
-    "public": frozenset({"everyone", "parents"}) | NAMED_GROUPS,
+    "public": frozenset({"everyone", "parents"}),
     "collaborator": frozenset({"everyone", "collaborators", "parents"}),
 }
 # Which roles are reminded because they belong to the audience (not only when registered).
@@ -79,6 +81,8 @@ class Event:
     follows_id: int | None = None
     created_by: int | None = None
     updated_at: dt.datetime | None = field(default=None, compare=False)
+    # An example of the seeded yearly calendar, for staff to adapt or cancel.
+    example: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -122,13 +126,21 @@ def in_scope(event: Event, user: User) -> bool:
     return user.ward == event.ward
 
 
-def visible_to(event: Event, user: User) -> bool:
+def visible_to(event: Event, user: User, named_groups: bool = False) -> bool:
     if not in_scope(event, user):
         return False
     if user.is_staff:
         return True
     role = user.role if user.is_active else "public"
-    return bool(event.audience & _ROLE_SEES.get(role, _ROLE_SEES["public"]))
+    sees = _ROLE_SEES.get(role, _ROLE_SEES["public"])
+    if named_groups and sees is _ROLE_SEES["public"]:
+        sees = sees | NAMED_GROUPS  # a teacher or a business owner among the public
+    return bool(event.audience & sees)
+
+
+def for_named_groups_only(event: Event, user: User) -> bool:
+    """An event this person sees only among the trainings for named groups."""
+    return visible_to(event, user, named_groups=True) and not visible_to(event, user)
 
 
 def reminder_roles(event: Event) -> frozenset[str]:

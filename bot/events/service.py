@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot import delivery
+from bot import delivery, scope
 from bot.areas import Areas
 from bot.delivery import Content
 from bot.events import reminders as planning
@@ -55,6 +55,7 @@ class Draft:
     reminder_offsets: tuple[int, ...] = DEFAULT_REMINDERS
     countdown_days: tuple[int, ...] = ()
     import_key: str | None = None
+    example: bool = False  # an example of the seeded calendar (not compared on re-import)
 
     def fields(self) -> dict[str, object]:
         return {
@@ -81,11 +82,11 @@ def problems(draft: Draft, now: dt.datetime, areas: Areas) -> list[str]:
         found.append("end_before_start")
     if draft.ends_at <= now or draft.starts_at <= now and draft.recurrence != "yearly":
         found.append("past")
-    if draft.district is not None and areas.district(draft.district) is None:
+    if draft.district is not None and areas.group(draft.district) is None:
         found.append("district")
     if draft.ward is not None:
-        ward = areas.ward(draft.ward)
-        if ward is None or ward.district != draft.district:
+        ward = areas.unit(draft.ward)
+        if ward is None or ward.group != draft.district:
             found.append("ward")
     if draft.capacity is not None and not 1 <= draft.capacity <= CAPACITY_MAX:
         found.append("capacity")
@@ -100,8 +101,9 @@ def problems(draft: Draft, now: dt.datetime, areas: Areas) -> list[str]:
     return found
 
 
-def check_may_manage(actor: User | None, district: str | None) -> None:
-    """Administrators manage every event; staff only their own district's.
+def check_may_manage(actor: User | None, district: str | None, ward: str | None = None) -> None:
+    """Administrators manage every event; staff those of a unit in their scope, or of a whole
+    programme group they cover.
 
     `actor` None is the operator's command line (python -m bot import-events).
     """
@@ -109,15 +111,17 @@ def check_may_manage(actor: User | None, district: str | None) -> None:
         return
     if not actor.is_staff:
         raise PermissionDenied("only staff manage events")
-    if district is None or not actor.can_act_in_district(district):
-        raise PermissionDenied("staff manage only their own district's events")
+    allowed = scope.can_act_in_unit(actor, ward) if ward else (
+        district is not None and scope.can_act_in_group(actor, district))
+    if not allowed:
+        raise PermissionDenied("staff manage only the events of their own units")
 
 
 async def create(
     db: Database, actor: User | None, draft: Draft, now: dt.datetime, timezone: ZoneInfo,
     areas: Areas, in_transaction: bool = False,
 ) -> int:
-    check_may_manage(actor, draft.district)
+    check_may_manage(actor, draft.district, draft.ward)
     found = problems(draft, now, areas)
     if found:
         raise ValueError(f"invalid event: {found}")
@@ -125,7 +129,7 @@ async def create(
 
     async def write() -> int:
         event_id = await store.create(db, now, actor_id, import_key=draft.import_key,
-                                      **draft.fields())
+                                      example=draft.example, **draft.fields())
         event = await store.get(db, event_id)
         await reminder_store.replace_pending(db, event_id, event.starts_at,
                                              planning.plan(event, now, timezone), now)
@@ -161,8 +165,10 @@ async def update(
         before = await _manageable(db, actor, event_id)
         if not before.is_active:
             raise NotApplicable("the event is cancelled")
+        if before.example and actor is not None:
+            changes["example"] = False  # staff adapted the example: it is theirs now
         draft = Draft(**{**_draft_fields(before), **changes})
-        check_may_manage(actor, draft.district)
+        check_may_manage(actor, draft.district, draft.ward)
         found = [code for code in problems(draft, now, areas)
                  if code != "past" or "starts_at" in changes or "ends_at" in changes]
         if found:
@@ -199,7 +205,7 @@ async def _manageable(db: Database, actor: User | None, event_id: int) -> Event:
     event = await store.get(db, event_id)
     if event is None:
         raise NotApplicable("no such event")
-    check_may_manage(actor, event.district)
+    check_may_manage(actor, event.district, event.ward)
     return event
 
 

@@ -8,12 +8,12 @@ import html
 from bot.areas import Areas
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
+from bot.text import shorten
 from storage.events import Counts
 
 DATE_ERRORS = {
     "empty": N_("Please type a date and time, for example: 8h30 1/6."),
-    "unreadable": N_("I could not read that date. Please type it like: 1/6 8:30, "
-                     "8h30 1/6 or 01/06/2021 8:00."),
+    "unreadable": N_("I could not read that date. Please type it like: 1/6 8:30 or 8h30 1/6."),
     "bad_date": N_("That day does not exist. Please check the day and the month "
                    "(day/month, for example 1/6)."),
     "bad_time": N_("That time does not exist. Please type hours 0–23 and minutes 0–59, "
@@ -49,13 +49,23 @@ def scope(_: Translator, event: Event, areas: Areas) -> str:
     if event.ward:
         return areas.place(event.ward, _.language)
     if event.district:
-        return areas.district_name(event.district, _.language)
-    return _("whole programme (District 8 and Binh Chanh)")
+        return areas.group_name(event.district, _.language)
+    return _("whole programme (the former District 8 and Binh Chanh areas)")
 
 
 def audience(_: Translator, event: Event) -> str:
     groups = [key for key in AUDIENCES if key in event.audience]
     return ", ".join(_(AUDIENCES[key]) for key in groups)
+
+
+def button_label(_: Translator, event: Event, limit: int = 40, with_time: bool = False) -> str:
+    """'01/06 · Tập huấn quyền trẻ em cho…': the day first, so two trainings with similar
+    titles can be told apart, and the title cut between words (`with_time`: sessions of
+    one day, as attendance lists them)."""
+    day = _.local(event.starts_at).strftime("%d/%m")
+    if with_time:
+        day = f"{day} {_.time(event.starts_at)}"
+    return f"{day} · {shorten(event.title, max(12, limit - len(day) - 3))}"
 
 
 def kind(_: Translator, event: Event) -> str:
@@ -85,13 +95,17 @@ def card(
     lines.append(_("👥 For: {audience}", audience=audience(_, event)))
     if event.capacity is not None:
         taken = counts.going if counts else 0
-        lines.append(_("🎟 Places: {taken}/{capacity}", taken=taken, capacity=event.capacity))
+        lines.append(_("🎟 Places: {taken}/{capacity}", taken=_.number(taken),
+                       capacity=_.number(event.capacity)))
     if figures and counts is not None and (counts.waiting or counts.declined):
         lines.append(_("Waiting list: {waiting} · not going: {declined}",
-                       waiting=counts.waiting, declined=counts.declined))
+                       waiting=_.number(counts.waiting), declined=_.number(counts.declined)))
     if event.registration_deadline and event.takes_registrations:
         lines.append(_("Register before: {deadline}",
                        deadline=moment(_, event.registration_deadline)))
+    if event.example:
+        lines.append(_("✏️ An example from the yearly plan: edit it to fit, or cancel it.")
+                     if figures else _("🗓 Planned: the time and place may still change."))
     if event.description:
         lines.append("")
         lines.append(_escape(event.description))
@@ -99,7 +113,8 @@ def card(
         lines.append("")
         text = _(STATE_NAMES[state])
         if state == "waiting" and position:
-            text += " " + _("Your place in the queue: {position}.", position=position)
+            text += " " + _("Your place in the queue: {position}.",
+                                  position=_.number(position))
         lines.append(text)
     elif event.takes_registrations and event.is_active and not event.registration_open(now) \
             and not event.has_started(now):
@@ -121,7 +136,7 @@ def countdown_to(_: Translator, start: dt.datetime, now: dt.datetime) -> str:
         return _("in 1 hour") if hours == 1 else _("in {count} hours", count=hours)
     if days == 1:
         return _("tomorrow")
-    return _("in {count} days", count=days)
+    return _("in {count} days", count=_.number(days))
 
 
 def reminder(_: Translator, event: Event, areas: Areas, now: dt.datetime) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import font_source_sans_pro
-import segno
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from bot.text import normalize
+
+if TYPE_CHECKING:  # Pillow and segno are imported on first use: they are big for a small process
+    import segno
+    from PIL import Image, ImageFont
 
 DPI = 150
 A4 = (1240, 1754)  # 210 × 297 mm at 150 dpi
@@ -28,10 +29,10 @@ LIGHT = (234, 242, 250)
 # A private-use code point: no font maps it, so it draws the font's .notdef glyph.
 _NOT_A_GLYPH = "\ue000"
 
-FONT_FILES = {
-    "regular": font_source_sans_pro.font_files_ttf["SourceSansPro"],
-    "semibold": font_source_sans_pro.font_files_ttf["SourceSansProSemibold"],
-    "bold": font_source_sans_pro.font_files_ttf["SourceSansProBold"],
+FONT_NAMES = {
+    "regular": "SourceSansPro",
+    "semibold": "SourceSansProSemibold",
+    "bold": "SourceSansProBold",
 }
 
 
@@ -52,13 +53,23 @@ class PosterText:
     extra: dict = field(default_factory=dict)
 
 
+def font_file(weight: str) -> str:
+    import font_source_sans_pro
+
+    return font_source_sans_pro.font_files_ttf[FONT_NAMES[weight]]
+
+
 @lru_cache(maxsize=64)
 def font(weight: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_FILES[weight], size)
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_file(weight), size)
 
 
 @lru_cache(maxsize=4096)
 def _glyph_mask(character: str, weight: str) -> bytes:
+    from PIL import Image, ImageDraw
+
     face = font(weight, 40)
     image = Image.new("L", (90, 90), 0)
     ImageDraw.Draw(image).text((20, 20), character, font=face, fill=255)
@@ -109,6 +120,8 @@ def _fit(text: str, weight: str, width: int, sizes: tuple[int, ...], max_lines: 
 
 
 def qr_code(link: str) -> segno.QRCode:
+    import segno
+
     # Level M survives a crease or a smudge on a printed poster and stays small for a t.me link.
     return segno.make(link, error="m", micro=False, boost_error=False)
 
@@ -119,6 +132,8 @@ def qr_matrix(link: str) -> list[list[bool]]:
 
 
 def _draw_qr(image: Image.Image, link: str, left: int, top: int, size: int) -> int:
+    from PIL import ImageDraw
+
     matrix = qr_matrix(link)
     count = len(matrix) + 8  # four modules of quiet zone on each side
     module = max(1, size // count)
@@ -134,6 +149,8 @@ def _draw_qr(image: Image.Image, link: str, left: int, top: int, size: int) -> i
 
 
 def render(poster: PosterText) -> Image.Image:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", A4, WHITE)
     draw = ImageDraw.Draw(image)
     width = A4[0] - 2 * MARGIN

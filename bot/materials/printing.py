@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot import scope
 from bot.areas import Areas
 from bot.people import NotApplicable, PermissionDenied
 from bot.text import normalize
@@ -93,9 +94,15 @@ def clean_reason(text: str | None) -> str | None:
 
 
 def wards_for(user: User, areas: Areas, district: str | None = None):
-    """Wards someone may order for: their own district's (administrators: the one chosen)."""
-    code = district if user.is_admin and district else user.district
-    return areas.wards(code) if code else []
+    """Units someone may order for, in a programme group: administrators any, staff those in
+    their scope, collaborators those of their own unit's group."""
+    units = [unit for group in areas.groups() if district in (None, group.code)
+             for unit in areas.units_in(group.code)]
+    if user.is_admin:
+        return units
+    if user.is_staff:
+        return [unit for unit in units if scope.can_act_in_unit(user, unit.code, areas)]
+    return [unit for unit in units if user.district and unit.group == user.district]
 
 
 async def submit(
@@ -104,16 +111,16 @@ async def submit(
 ) -> int:
     if not may_request(requester):
         raise PermissionDenied("collaborators and staff only")
-    ward = areas.ward(ward_code)
+    ward = areas.unit(ward_code)
     if ward is None:
         raise NotApplicable(ward_code)
-    if not requester.is_admin and ward.district != requester.district:
-        raise PermissionDenied("a ward of one's own district only")
+    if ward.code not in {unit.code for unit in wards_for(requester, areas, ward.group)}:
+        raise PermissionDenied("a unit within one's own area only")
     if not QUANTITY_MIN <= quantity <= QUANTITY_MAX:
         raise NotApplicable(quantity)
     async with db.transaction():
         request_id = await print_requests.create(
-            db, material_id, requester.telegram_id, quantity, ward.district, ward.code, place,
+            db, material_id, requester.telegram_id, quantity, ward.group or "", ward.code, place,
             wanted_by, now,
         )
         await audit.record(db, requester.telegram_id, "print_request", "print_request",
@@ -123,7 +130,7 @@ async def submit(
 
 
 def can_handle(actor: User, request: PrintRequest) -> bool:
-    return actor.can_act_in_district(request.district)
+    return scope.can_act_in_unit(actor, request.ward)
 
 
 async def advance(

@@ -22,6 +22,35 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+_TYPED_SEARCH = re.compile(
+    r"^(?:cho\s+(?:toi|minh|em|chau)\s+)?(?:xin\s+|please\s+)?"
+    r"(?:tim(?:\s+kiem)?|kiem|xem|search(?:\s+for)?|find|look\s+for|show(?:\s+me)?)?\s*"
+    r"(?:cac\s+|nhung\s+|mot\s+so\s+|some\s+|the\s+)?"
+    r"(?:tai\s+lieu|to\s+roi|to\s+gap|ap\s+phich|posters?|materials?|leaflets?)\s+"
+    r"(?:ve\s+|noi\s+ve\s+|about\s+|on\s+)?(?P<words>.+?)"
+    r"(?:\s+(?:khong|nao|nhe|voi|a|please))*$"
+)
+
+
+_FILLERS = frozenset({"nao", "khong", "gi", "a", "nhe", "voi", "di", "any", "please"})
+
+
+def typed_query(text: str | None) -> str | None:
+    """The search in a sentence typed anywhere: "tìm tài liệu bạo lực" → "bao luc",
+    "có tài liệu về xâm hại không?" → "xam hai"; None when only the materials are named."""
+    typed = _WORD.findall(text or "")  # as typed, to show the words back with their accents
+    folded = " ".join(fold(token) for token in typed)
+    skipped = 1 if folded.startswith("co ") else 0  # "có tài liệu … không?"
+    match = _TYPED_SEARCH.match(folded[len("co "):] if skipped else folded)
+    if not match:
+        return None
+    if set(match["words"].split()) <= _FILLERS:  # "có tờ rơi nào không?"
+        return None
+    first = skipped + len(match.string[: match.start("words")].split())
+    count = len(match["words"].split())
+    return clean_query(" ".join(typed[first : first + count]))
+
+
 def clean_query(text: str | None) -> str | None:
     """The query as typed, or None if it has no word of at least two letters."""
     query = (text or "").strip()[:QUERY_MAX]
@@ -76,3 +105,17 @@ def rank(materials: Iterable[Material], query: str) -> list[Material]:
         scored.append((key, index, material))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [material for _key, _index, material in scored]
+
+
+def closest(materials: Iterable[Material], text: str, limit: int = 2,
+            minimum: int = 3) -> list[Material]:
+    """Materials closest to a whole message (not every word must match), best first."""
+    from bot.info import closeness, content_words
+
+    query = content_words(text)
+    if not query:
+        return []
+    scored = [(closeness(query, f"{m.title} {m.title_en}", f"{m.summary} {m.summary_en}",
+                         m.body), index, m) for index, m in enumerate(materials)]
+    return [m for score, _i, m in sorted(scored, key=lambda s: (-s[0], s[1]))
+            if score >= minimum][:limit]

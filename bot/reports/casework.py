@@ -1,6 +1,6 @@
 """Submitting a report and every staff action on a case.
 
-Plain async functions over the repositories: each one re-checks who acts (role and district),
+Plain async functions over the repositories: each one re-checks who acts (role and scope),
 that the move applies to the case's current step, and writes the change and its audit entry in
 one transaction. Handlers only translate the exceptions into polite answers.
 """
@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot import scope
 from bot.areas import Areas
 from bot.people import NotApplicable, PermissionDenied
 from bot.reports import clocks, lifecycle
@@ -48,13 +49,15 @@ async def reports_left(db: Database, reporter_id: int, now: dt.datetime, rules: 
 
 
 def new_case_from(draft: Draft, reporter: User, areas: Areas) -> cases.NewCase:
-    district = areas.district(draft.district)
-    if district is None or not draft.is_complete():
+    """A case of today's unit (empty when the reporter did not know it: administrators sort it
+    out); codes carry the programme's prefix, never a district's."""
+    if not draft.is_complete() or (draft.ward and areas.unit(draft.ward) is None):
         raise NotApplicable("draft incomplete")
     return cases.NewCase(
-        prefix=district.case_prefix,
-        district=district.code,
-        ward=draft.ward,
+        prefix=areas.case_prefix,
+        district=areas.group_of(draft.ward) or "",
+        ward=draft.ward or "",
+        reported_place=draft.reported_place or draft.ward or None,
         reporter_id=reporter.telegram_id,
         reporter_role=reporter.role if reporter.is_active else "public",
         urgent=bool(draft.urgent),
@@ -85,25 +88,43 @@ async def submit(
     if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise RateLimited(reporter.telegram_id)
     new = new_case_from(draft, reporter, areas)
-    year = now.astimezone(timezone).year
-    calendar = calendar or await work_calendar(db)
     async with db.transaction():
-        code = await cases.next_code(db, new.prefix, year)
-        case_id = await cases.insert(db, cipher, new, code, now)
-        for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
-            await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                     deadline.remind_at, deadline.started_by)
+        submitted = await open_case(db, cipher, reporter, new, now, rules, timezone,
+                                    calendar=calendar)
         await report_drafts.delete(db, reporter.telegram_id)
-        await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
-                           code=code, district=new.district, urgent=new.urgent)
+    return submitted
+
+
+async def open_case(
+    db: Database, cipher, reporter: User, new: cases.NewCase, now: dt.datetime,
+    rules: CaseRules, timezone: ZoneInfo, calendar: clocks.WorkCalendar | None = None,
+    **audit_details: object,
+) -> Submitted:
+    """Number a new case, start its legal clocks and audit it; inside the caller's
+    transaction, so a report or a quick tip becomes a case whole or not at all."""
+    calendar = calendar or await work_calendar(db)
+    code = await cases.next_code(db, new.prefix, now.astimezone(timezone).year)
+    case_id = await cases.insert(db, cipher, new, code, now)
+    for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
+        await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
+                                 deadline.remind_at, deadline.started_by)
+    await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
+                       code=code, ward=new.ward, urgent=new.urgent, **audit_details)
     return Submitted(case_id, code)
 
 
 # -- access ---------------------------------------------------------------------------------
-def check_access(actor: User | None, district: str) -> None:
-    """Only staff of the case's district and administrators; re-checked on every button."""
-    if actor is None or not actor.can_act_in_district(district):
-        raise PermissionDenied(district)
+def case_units(case: CaseSummary, areas: Areas | None = None) -> tuple[str, ...]:
+    """The case's unit, and the other candidates if it was reported in a split old unit."""
+    return (areas or Areas.load()).record_units(case.ward, case.reported_place)
+
+
+def check_access(actor: User | None, case: CaseSummary) -> None:
+    """Only staff covering the case's unit and administrators; re-checked on every button."""
+    units = case_units(case)
+    # A case of no known unit (a report or quick tip without a place) is for administrators.
+    if not (scope.covers_any(actor, units) if units else scope.can_act_in_unit(actor, None)):
+        raise PermissionDenied(case.code)
 
 
 async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime,
@@ -112,7 +133,7 @@ async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime
     case = await cases.get(db, cipher, case_id, now)
     if case is None:
         raise NotApplicable(case_id)
-    check_access(actor, case.district)
+    check_access(actor, case)
     await audit.record(db, actor.telegram_id, "case_view", "case", case_id, now,
                        code=case.code, what=what)
     return case
@@ -122,7 +143,7 @@ async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime
     case = await cases.summary(db, case_id, now)
     if case is None:
         raise NotApplicable(case_id)
-    check_access(actor, case.district)
+    check_access(actor, case)
     return case
 
 
@@ -197,8 +218,8 @@ async def add_note(db: Database, cipher, actor: User, case_id: int, kind: str, t
     return case
 
 
-def can_be_assigned(person: User, district: str) -> bool:
-    return person.is_staff and (person.is_admin or person.district == district)
+def can_be_assigned(person: User, case: CaseSummary) -> bool:
+    return person.is_staff and scope.covers_any(person, case_units(case))
 
 
 async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
@@ -206,7 +227,7 @@ async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.is_open(case.status):
         raise NotApplicable(case.status)
-    if assignee is None or not can_be_assigned(assignee, case.district):
+    if assignee is None or not can_be_assigned(assignee, case):
         raise NotApplicable("assignee")
     async with db.transaction():
         await cases.update(db, case_id, now, assignee_id=assignee.telegram_id)
@@ -221,16 +242,18 @@ async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User
 async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str | None,
                      risk: str | None, urgent_only: bool, limit: int,
                      offset: int) -> list[CaseSummary]:
-    """Staff see their district, administrators every district; the listing is audited."""
+    """Staff see the cases of their units, administrators every case; the listing is audited."""
     if not actor.is_staff:
         raise PermissionDenied("staff only")
-    district = None if actor.is_admin else actor.district
-    if district is None and not actor.is_admin:
-        raise PermissionDenied("no district")
-    found = await cases.listing(db, now, district, status=status, risk=risk,
-                                urgent_only=urgent_only, limit=limit, offset=offset)
+    units = scope.units_of(actor)
+    if units is not None and not units:
+        raise PermissionDenied("no units")
+    places = Areas.load().split_places_into(units) if units is not None else frozenset()
+    found = await cases.listing(db, now, units, status=status, risk=risk,
+                                urgent_only=urgent_only, limit=limit, offset=offset,
+                                reported_places=places)
     await audit.record(db, actor.telegram_id, "case_list", "case", None, now,
-                       district=district, status=status, risk=risk, urgent=urgent_only,
+                       scope=actor.scope if units is not None else None, status=status, risk=risk, urgent=urgent_only,
                        offset=offset, shown=[c.code for c in found])
     return found
 

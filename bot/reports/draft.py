@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 # The order of the steps of Mẫu số 01 as the bot asks them.
 STEPS: tuple[str, ...] = (
     "safety",       # is the child in danger right now?
-    "district",
-    "ward",
+    "ward",         # today's ward/commune: a button, a typed (old) name or a shared location
     "place",        # khu phố / ấp, landmark (optional)
     "location",     # Telegram location (optional)
     "name",         # first name or initials (optional)
@@ -34,7 +33,7 @@ STEPS: tuple[str, ...] = (
 # "Edit a section" from the review: the steps of each section, then back to the review.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "urgency": ("safety",),
-    "place": ("district", "ward", "place", "location"),
+    "place": ("ward", "place", "location"),
     "child": ("name", "age", "sex", "count"),
     "situation": ("situation",),
     "story": ("description", "photos", "caregiver", "actions"),
@@ -49,8 +48,8 @@ class Draft:
     step: str = "safety"
     edit_section: str | None = None
     urgent: bool | None = None
-    district: str | None = None
-    ward: str | None = None
+    ward: str | None = None  # official unit code; "" = elsewhere or not known
+    reported_place: str | None = None  # the old unit typed, when it led here
     place_detail: str | None = None
     location: tuple[float, float] | None = None
     child_name: str | None = None
@@ -71,6 +70,8 @@ class Draft:
     message_ids: list[int] = field(default_factory=list)
     # The latest question with inline buttons, closed once it is answered by typing.
     prompt_id: int | None = None
+    # Staff were alerted at once that the child is in danger now (🚨 / 🆘), before sending.
+    emergency_alerted: bool = False
 
     def to_json(self) -> str:
         # Shallow on purpose: every field is a plain value, a list or a tuple of plain values.
@@ -83,6 +84,8 @@ class Draft:
         draft = cls(**{key: value for key, value in data.items() if key in known})
         if draft.location is not None:
             draft.location = (float(draft.location[0]), float(draft.location[1]))
+        if data.get("step") == "district":  # drafts saved before today's map
+            draft.step = "ward"
         if draft.step not in STEPS:
             draft.step = "review" if draft.is_complete() else "safety"
         return draft
@@ -98,7 +101,10 @@ class Draft:
             self.edit_section = None
             return "review"
         index = STEPS.index(done)
-        return STEPS[min(index + 1, len(STEPS) - 1)]
+        following = STEPS[min(index + 1, len(STEPS) - 1)]
+        if following == "location" and self.location is not None and not self.edit_section:
+            return self.advance("location")  # already shared at the ward step
+        return following
 
     def back(self, current: str) -> str:
         """The step before `current`; from the first step of an edited section, the review."""
@@ -119,7 +125,6 @@ class Draft:
         """Required answers not given yet (the steps to revisit), in step order."""
         required = {
             "safety": self.urgent is not None,
-            "district": self.district is not None,
             "ward": self.ward is not None,
             "age": self.age_asked,
             "sex": self.sex is not None,

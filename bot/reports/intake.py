@@ -127,8 +127,10 @@ def own_contact(contact_user_id: int | None, sender_id: int) -> bool:
     return contact_user_id == sender_id
 
 
-_YES = {"co", "co a", "da co", "co nguy hiem", "dang nguy hiem", "co dang nguy hiem", "phai",
-        "dung", "yes", "y", "yes in danger now"}
+_YES = {"co", "co a", "da co", "da co a", "co nguy hiem", "dang nguy hiem", "co dang nguy hiem",
+        "co dang", "co chu", "phai", "dung", "dung roi", "u", "uh", "um", "uk", "uhm", "vang",
+        "da vang", "da phai", "co ak", "co ah", "yes", "y", "yeah", "yep", "yes in danger now",
+        "co dang nguy hiem ngay", "nguy hiem"}
 _NO = {"khong", "khong a", "da khong", "ko", "k", "hk", "kg", "khong co", "chua", "hien chua",
        "khong hien chua", "no", "n", "not now", "no not right now"}
 
@@ -142,26 +144,3 @@ def parse_yes_no(text: str) -> bool | None:
     if key in _NO:
         return False
     return None
-
-
-# "quận 8", "Q.8", "p5", "phuong 05", "huyen binh chanh": the prefix and leading zeros go, the
-# rest ("8", "5", "binh chanh") is compared with the names of the areas offered.
-_AREA_PREFIX = re.compile(
-    r"^(?:quan|q|huyen|h|phuong|p|xa|x|thi tran|tt|district|ward|commune)(?=\s|\d)\s*")
-
-
-def _area_core(text: str) -> str:
-    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
-    key = _AREA_PREFIX.sub("", key, count=1)
-    return re.sub(r"\b0+(\d)", r"\1", key)
-
-
-def match_area(text: str, names: dict[str, list[str]]) -> str | None:
-    """The code of the one area whose name the person typed (`names`: code → its names in
-    every language), or None when nothing or more than one matches."""
-    core = _area_core(text)
-    if not core:
-        return None
-    hits = [code for code, labels in names.items()
-            if core in {_area_core(label) for label in labels}]
-    return hits[0] if len(hits) == 1 else None

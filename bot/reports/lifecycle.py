@@ -26,7 +26,7 @@ STATE_LABELS = {
 
 # What a reporter sees: each step in plain words, never the details.
 REPORTER_STATUS = {
-    "received": N_("sent, waiting for district staff"),
+    "received": N_("sent, waiting for the staff"),
     "assessment": N_("accepted; staff are looking into the child's situation"),
     "verification": N_("staff are checking the information and what the child needs"),
     "planning": N_("staff are preparing a plan to support the child"),
@@ -34,7 +34,7 @@ REPORTER_STATUS = {
     "review": N_("staff are reviewing how the support is going"),
     "closed": N_("closed"),
 }
-REPORTER_STATUS_DEFAULT = N_("being handled by district staff")
+REPORTER_STATUS_DEFAULT = N_("being handled by the staff")
 
 RISKS = ("high", "medium", "low")
 RISK_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}

@@ -1,10 +1,13 @@
-"""Who hears about a case: the district's staff group if one is bound, else its staff and the
-administrators privately; reminders go to the assignee first."""
+"""Who hears about a case: the staff group bound to its unit or to its programme group, else
+the staff covering the unit and the administrators privately; reminders go to the assignee
+first. A case outside the programme's area (or of an unknown unit) goes to administrators."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import scope
+from bot.areas import Areas
 from storage import cases, users
 from storage.cases import DueDeadline
 from storage.db import Database
@@ -17,25 +20,29 @@ class Recipients:
     people: list[User] = field(default_factory=list)
 
 
-async def district_people(db: Database, district: str) -> list[User]:
-    """Approved staff of the district, then administrators, each once."""
+async def unit_people(db: Database, unit: str | None) -> list[User]:
+    """Approved staff covering the unit, then administrators, each once."""
     found: dict[int, User] = {}
-    for person in await users.staff_of_district(db, district) + await users.admins(db):
+    covering = scope.staff_covering(await users.active_staff(db), unit) if unit else []
+    for person in covering + await users.admins(db):
         found.setdefault(person.telegram_id, person)
     return list(found.values())
 
 
-async def alert_recipients(db: Database, district: str) -> Recipients:
-    group = await cases.group_of_district(db, district)
-    if group is not None:
-        return Recipients(group_chat_id=group)
-    return Recipients(people=await district_people(db, district))
+async def alert_recipients(db: Database, unit: str | None,
+                           areas: Areas | None = None) -> Recipients:
+    areas = areas or Areas.load()
+    for target in (unit, areas.group_of(unit)):
+        group = await cases.group_for(db, target) if target else None
+        if group is not None:
+            return Recipients(group_chat_id=group)
+    return Recipients(people=await unit_people(db, unit))
 
 
 async def reminder_recipients(db: Database, due: DueDeadline) -> Recipients:
-    """The assignee if they still work on the district's cases, else as for a new case."""
+    """The assignee if they still cover the case's unit, else as for a new case."""
     if due.assignee_id is not None:
         assignee = await users.get(db, due.assignee_id)
-        if assignee is not None and assignee.can_act_in_district(due.district):
+        if assignee is not None and scope.can_act_in_unit(assignee, due.ward):
             return Recipients(people=[assignee])
-    return await alert_recipients(db, due.district)
+    return await alert_recipients(db, due.ward)

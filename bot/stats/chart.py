@@ -25,7 +25,7 @@ def _districts(figures: Statistics, areas: Areas) -> list[str]:
     reports (an old code keeps its bars)."""
     if figures.district is not None:
         return [figures.district]
-    codes = [district.code for district in areas.districts()]
+    codes = [district.code for district in areas.groups()]
     for month in figures.reports.by_month.values():
         codes += [code for code in month if code not in codes]
     return codes
@@ -48,7 +48,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     for index, code in enumerate(districts):
         counts = [figures.reports.by_month[month].get(code, 0) for month in months]
         offsets = [x - 0.4 + width * (index + 0.5) for x in positions]
-        bars = axes.bar(offsets, counts, width, label=areas.district_name(code, _.language),
+        bars = axes.bar(offsets, counts, width, label=areas.group_name(code, _.language),
                         color=COLOURS[index % len(COLOURS)])
         axes.bar_label(bars, labels=[str(n) if n else "" for n in counts], fontsize=9,
                        padding=2, fontfamily=FONT)
@@ -61,7 +61,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     axes.set_ylim(bottom=0, top=max(1, _highest(figures)) * 1.15)
     axes.set_ylabel(_("Reports received"), fontfamily=FONT)
     axes.set_title(
-        _("Reports received per month by district, {period}",
+        _("Reports received per month by area, {period}",
           period=labels.period_label(figures.period, _)),
         fontfamily=FONT, fontsize=12, fontweight="bold",
     )
@@ -71,7 +71,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     # Beside the plot, so it never covers a bar.
     legend = axes.legend(prop={"family": FONT}, frameon=False, loc="upper left",
                          bbox_to_anchor=(1.01, 1.0))
-    legend.set_title(_("District"), prop={"family": FONT})
+    legend.set_title(_("Programme area"), prop={"family": FONT})
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -78,7 +78,7 @@ def period_label(period: Period, _: Translator) -> str:
 
 
 def scope_label(district: str | None, areas: Areas, _: Translator) -> str:
-    return _("all districts") if district is None else areas.district_name(district, _.language)
+    return _("the whole programme") if district is None else areas.group_name(district, _.language)
 
 
 def group_label(code: str, _: Translator) -> str:

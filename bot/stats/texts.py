@@ -6,10 +6,10 @@ import html
 from collections.abc import Iterable
 
 from bot.areas import Areas
-from bot.i18n import Html, Translator
+from bot.i18n import N_, Html, Translator
 from bot.stats import labels
 from bot.stats.figures import Durations, Statistics
-from bot.text import truncate
+from bot.text import shorten, truncate
 
 MESSAGE_LIMIT = 4096
 TOP_WARDS = 6
@@ -29,7 +29,8 @@ def hours_text(hours: float | None, _: Translator) -> str:
     if hours is None:
         return "—"
     if hours < 1:
-        return _("{count} min", count=_.number(round(hours * 60)))
+        # "within 1 min" is true of anything quicker: never "within 0 min".
+        return _("{count} min", count=_.number(max(1, round(hours * 60))))
     if hours < 48:
         return _("{count} h", count=number(hours, _))
     return _("{count} days", count=number(hours / 24, _))
@@ -39,14 +40,48 @@ def share_text(part: int, whole: int, _: Translator) -> str:
     return "—" if not whole else f"{number(100 * part / whole, _)}%"
 
 
-def durations_text(durations: Durations, _: Translator, questions: bool = False) -> str:
+# "9 in 10 within …" only says something once there are a few of them.
+SPREAD_FROM = 5
+# What a duration measures, said as a sentence: none yet / usually / usually and 9 in 10.
+DURATION_SENTENCES = {
+    "acceptance": (N_("No report was accepted yet."),
+                   N_("Usually accepted within {median} ({count} cases)."),
+                   N_("Usually accepted within {median}; 9 in 10 within {p90} ({count} cases).")),
+    "closure": (N_("No case was closed yet."),
+                N_("Usually closed within {median} ({count} cases)."),
+                N_("Usually closed within {median}; 9 in 10 within {p90} ({count} cases).")),
+    "answer": (N_("No question was answered yet."),
+               N_("Usually answered within {median} ({count} questions)."),
+               N_("Usually answered within {median}; 9 in 10 within {p90} "
+                  "({count} questions).")),
+}
+
+
+def durations_text(durations: Durations, _: Translator, what: str = "acceptance") -> str:
+    """'Thường tiếp nhận trong 4 giờ (3 hồ sơ).' — a sentence, not a report generator's
+    'trung vị 4 giờ, 90% trong vòng 8,8 giờ'."""
+    none, usual, spread = DURATION_SENTENCES[what]
     if not durations.count:
-        return _("none yet")
+        return _(none)
     values = dict(median=hours_text(durations.median_hours, _),
                   p90=hours_text(durations.p90_hours, _), count=_.number(durations.count))
-    if questions:
-        return _("median {median}, 90% within {p90} ({count} questions)", **values)
-    return _("median {median}, 90% within {p90} ({count} cases)", **values)
+    if durations.count < SPREAD_FROM or values["p90"] == values["median"]:
+        return _(usual, **values)
+    return _(spread, **values)
+
+
+def clocks_text(missed: int, due: int, cases: int, overdue_now: int, _: Translator) -> str:
+    """The legal time limits of Decree 56 in plain words."""
+    if not due:
+        text = _("No legal time limit fell due in this period.")
+    elif not missed:
+        text = _("Every legal time limit was met ({due}).", due=_.number(due))
+    else:
+        text = _("{missed} of {due} legal time limits were missed ({cases} cases).",
+                 missed=_.number(missed), due=_.number(due), cases=_.number(cases))
+    if overdue_now:
+        text += " " + _("Overdue now: {count}.", count=_.number(overdue_now))
+    return text
 
 
 def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = None) -> Html:
@@ -54,7 +89,7 @@ def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = 
     items = list(items)
     shown = items if limit is None else items[:limit]
     # A colon, because many labels end in a number themselves ("Quận 8: 3").
-    text = " · ".join(f"{html.escape(truncate(label, LABEL_LIMIT), quote=False)}: "
+    text = " · ".join(f"{html.escape(shorten(label, LABEL_LIMIT), quote=False)}: "
                       f"{_.number(count)}" for label, count in shown)
     if limit is not None and len(items) > limit:
         text += " · " + _("{count} more", count=_.number(len(items) - limit))
@@ -67,7 +102,7 @@ def event_lines(figures: Statistics, _: Translator) -> list[str]:
     held = [row for row in figures.events.rows if row.status == "active"]
     lines = [
         _("• {title} ({day}): going {going}, waiting {waiting}, attended {attended}",
-          title=truncate(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
+          title=shorten(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
           going=_.number(row.going), waiting=_.number(row.waiting),
           attended=_.number(row.attended))
         for row in held[:TOP_EVENTS]
@@ -92,21 +127,19 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     lines = [_("Received: <b>{count}</b> (urgent: {urgent})",
                count=_.number(reports.received), urgent=_.number(reports.urgent))]
     if figures.district is None:
-        lines.append(_("By district: {list}", list=_pairs(
-            ((areas.district_name(code, lang), n) for code, n in reports.by_district.items()),
+        lines.append(_("By area: {list}", list=_pairs(
+            ((areas.group_name(code, lang), n) for code, n in reports.by_district.items()),
             _)))
     lines.append(_("By ward: {list}", list=_pairs(
-        ((areas.place(code, lang) if figures.district is None else areas.ward_name(code, lang),
+        ((areas.place(code, lang) if figures.district is None else areas.unit_name(code, lang),
           n) for code, n in reports.by_ward.items()), _, TOP_WARDS)))
     lines.append(_("By group: {list}", list=_pairs(
         ((labels.group_label(code, p), n) for code, n in reports.by_group.items()), _,
         TOP_GROUPS)))
     lines.append(_("By risk: {list}", list=_pairs(
         ((labels.risk_label(risk, p), n) for risk, n in reports.by_risk.items()), _)))
-    lines.append(_("Time to acceptance: {durations}",
-                   durations=durations_text(reports.to_acceptance, _)))
-    lines.append(_("Time to closure: {durations}",
-                   durations=durations_text(reports.to_closure, _)))
+    lines.append(durations_text(reports.to_acceptance, _, "acceptance"))
+    lines.append(durations_text(reports.to_closure, _, "closure"))
     parts.append(_("📝 <b>Reports</b>") + "\n" + "\n".join(lines))
 
     lines = [
@@ -114,10 +147,8 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
         _("Referred to a service: {count}", count=_.number(cases.referred)),
         _("Closed: {count} ({list})", count=_.number(cases.closed), list=_pairs(
             ((labels.outcome_label(o, p), n) for o, n in cases.closed_by_outcome.items()), _)),
-        _("Legal clocks missed: {missed} of {due} ({cases} cases); overdue now: {now}",
-          missed=_.number(cases.clocks_missed),
-          due=_.number(sum(clock.deadlines for clock in cases.clocks)),
-          cases=_.number(cases.overdue_cases), now=_.number(cases.overdue_now)),
+        clocks_text(cases.clocks_missed, sum(clock.deadlines for clock in cases.clocks),
+                    cases.overdue_cases, cases.overdue_now, _),
     ]
     parts.append(_("📁 <b>Cases</b>") + "\n" + "\n".join(lines))
 
@@ -146,9 +177,9 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
           count=_.number(broadcasts.broadcasts), reached=_.number(broadcasts.reached),
           recipients=_.number(broadcasts.recipients),
           share=share_text(broadcasts.unreachable, broadcasts.recipients, _)),
-        _("Parents' questions: {count}, answered {answered}; first answer {durations}",
+        _("Parents' questions: {count}, answered {answered}. {durations}",
           count=_.number(questions.asked), answered=_.number(questions.answered),
-          durations=durations_text(questions.to_answer, _, questions=True)),
+          durations=durations_text(questions.to_answer, _, "answer")),
         _("New users: {count} ({list})", count=_.number(figures.new_users), list=_pairs(
             ((labels.source_label(row.source, row.poster_material, row.poster_ward, areas, p),
               row.total) for row in figures.sources), _, TOP_SOURCES)),

@@ -12,10 +12,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from bot.areas import Areas
 from bot.i18n import N_, Translator
 from bot.stats import labels
@@ -26,8 +22,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HOURS_FORMAT = "0.0"
 PERCENT_FORMAT = "0.0%"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_COLOUR, HEADER_BACKGROUND = "FFFFFF", "1F4E79"
 # Sheet titles (Excel allows 31 characters and no []:*?/\).
 SHEETS = {
     "summary": N_("Summary"),
@@ -67,11 +62,11 @@ class _Cells:
         return None if moment is None else self._.local(moment).replace(tzinfo=None)
 
     def district(self, code: str | None) -> str:
-        return self.areas.district_name(code, self._.language) if code else self._(
+        return self.areas.group_name(code, self._.language) if code else self._(
             "whole programme")
 
     def ward(self, code: str | None) -> str:
-        return self.areas.ward_name(code, self._.language) if code else ""
+        return self.areas.unit_name(code, self._.language) if code else ""
 
     def yes(self, flag: bool) -> str:
         return self._("yes") if flag else self._("no")
@@ -155,7 +150,7 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
     lang = _.language
     table = Table(_(SHEETS["reports"]), [_("Breakdown"), _("Item"), _("Number of reports")])
     rows = table.rows
-    rows += [[_("District"), areas.district_name(code, lang), n]
+    rows += [[_("Programme area"), areas.group_name(code, lang), n]
              for code, n in reports.by_district.items()]
     rows += [[_("Ward or commune"), areas.place(code, lang), n]
              for code, n in reports.by_ward.items()]
@@ -167,7 +162,7 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
              for risk, n in reports.by_risk.items()]
     for (year, month), districts in reports.by_month.items():
         for code, n in sorted(districts.items()):
-            rows.append([_("Month"), f"{month:02d}/{year} — {areas.district_name(code, lang)}",
+            rows.append([_("Month"), f"{month:02d}/{year} — {areas.group_name(code, lang)}",
                          n])
     return table
 
@@ -175,7 +170,7 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
 def cases_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["cases"]), [
-        _("Case code"), _("District"), _("Ward or commune"), _("Received on"), _("Groups"),
+        _("Case code"), _("Programme area"), _("Ward or commune"), _("Received on"), _("Groups"),
         _("Urgent"), _("Risk level"), _("Status"), _("Outcome"), _("Accepted on"), _("Closed on"),
         _("Hours to acceptance"), _("Hours to closure"), _("Missed a deadline in the period"),
     ], formats={3: DATETIME_FORMAT, 9: DATETIME_FORMAT, 10: DATETIME_FORMAT,
@@ -210,7 +205,7 @@ def collaborators_table(figures: Statistics, _: labels.PlainTranslator) -> Table
 def events_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["events"]), [
-        _("Event"), _("Kind"), _("Starts"), _("District"), _("Ward or commune"), _("Capacity"),
+        _("Event"), _("Kind"), _("Starts"), _("Programme area"), _("Ward or commune"), _("Capacity"),
         _("State"), _("Going"), _("Waiting list"), _("Not going"), _("Attended"),
     ], formats={2: DATETIME_FORMAT})
     for row in figures.events.rows:
@@ -237,7 +232,7 @@ def materials_table(figures: Statistics, _: labels.PlainTranslator) -> Table:
 def print_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["print"]), [
-        _("Number"), _("Material"), _("Copies"), _("District"), _("Ward or commune"),
+        _("Number"), _("Material"), _("Copies"), _("Programme area"), _("Ward or commune"),
         _("Wanted by"), _("Status"), _("Requested"),
     ], formats={5: DATE_FORMAT, 7: DATETIME_FORMAT})
     for row in figures.materials.print_rows:
@@ -252,7 +247,7 @@ def print_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) ->
 def broadcasts_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["broadcasts"]), [
-        _("Number"), _("Kind"), _("District"), _("State"), _("Started"), _("Recipients"),
+        _("Number"), _("Kind"), _("Programme area"), _("State"), _("Started"), _("Recipients"),
         _("Reached"), _("Unreachable"), _("Failed"), _("Opted out"), _("Still to send"),
         _("Unreachable share"),
     ], formats={4: DATETIME_FORMAT, 11: PERCENT_FORMAT})
@@ -270,7 +265,7 @@ def broadcasts_table(figures: Statistics, areas: Areas, _: labels.PlainTranslato
 def questions_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
     table = Table(_(SHEETS["questions"]), [
-        _("Number"), _("District"), _("Ward or commune"), _("State"), _("Danger signs"),
+        _("Number"), _("Programme area"), _("Ward or commune"), _("State"), _("Danger signs"),
         _("Asked"), _("First answer"), _("Hours to first answer"),
     ], formats={5: DATETIME_FORMAT, 6: DATETIME_FORMAT, 7: HOURS_FORMAT})
     for row in figures.questions.rows:
@@ -325,10 +320,15 @@ def _width(value: object) -> int:
 
 
 def _write(sheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True, color=HEADER_COLOUR)
+    header_fill = PatternFill("solid", fgColor=HEADER_BACKGROUND)
     sheet.append(table.headers)
     for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell.font = header_font
+        cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in table.rows:
         sheet.append(row)
@@ -348,6 +348,9 @@ def _write(sheet, table: Table) -> None:
 
 def build(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     """The workbook's bytes."""
+    # openpyxl (and numpy, which it pulls in) is imported on first export, not at start.
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for table in tables(figures, areas, translate):

@@ -72,18 +72,20 @@ CREATE TABLE calendar_days (
 );
 
 -- One-time invite links for trainings: signing up through one makes the person active in
--- the role and unit at once. Only a hash of the token is kept.
+-- the role and unit at once. Only a hash of the token is kept. `ward` is today's unit code
+-- (none for a staff invite to a whole programme area); `scope` what invited staff cover.
 CREATE TABLE invites (
     id          INTEGER PRIMARY KEY,
     token_hash  TEXT    NOT NULL UNIQUE,
     role        TEXT    NOT NULL CHECK (role IN ('collaborator', 'staff')),
-    district    TEXT    NOT NULL,
     ward        TEXT,
+    scope       TEXT,
     created_by  INTEGER NOT NULL,
     created_at  TEXT    NOT NULL,
     expires_at  TEXT    NOT NULL,
     used_by     INTEGER,
-    used_at     TEXT
+    used_at     TEXT,
+    CHECK (ward IS NOT NULL OR (role = 'staff' AND scope IS NOT NULL))
 );
 
 -- The Telegram username at sign-up, so approvers can check who asks; and who may approve

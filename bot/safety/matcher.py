@@ -1,0 +1,402 @@
+"""Recognising danger in free Vietnamese (and English) text, the way people type on phones.
+
+The rules live in `content/safety_patterns.json`, so staff can edit them without a release.
+This module only knows how to read and apply them:
+
+- Text is split into syllables. Each syllable keeps what the person typed and, for SMS and
+  teen spellings ("ko", "hok", "e", "bme", "j"), the word it stands for.
+- A typed syllable matches a pattern syllable when they agree on everything the person did
+  type: "dap" matches "đập" (no accents typed), "đập" matches "đập", but "đáp" (another tone)
+  does not. So half-accented typing ("thằng bé bi đập") is understood, and "đáp án" is not
+  "đập".
+- A pattern of one bare syllable ("hiếp") only matches a syllable typed with its accents:
+  unaccented, single syllables are too ambiguous ("Hiep Phuoc" is a place). Patterns of two
+  or more syllables ("bi danh", "muon chet") match without accents.
+- A capitalised syllable in the middle of a sentence, typed without accents, is taken as a
+  name ("anh Danh", "Le Van Dap") and matches only itself.
+- Everyday phrases that share syllables with danger words ("đánh răng", "danh sách",
+  "đạp xe") are removed before matching.
+- Rules are sequences: a passive "bị" + a harm verb, a person + a harm verb + a child word,
+  a first-person wish to die… with small gaps allowed between the parts.
+- A question *about* a topic ("dấu hiệu trẻ bị xâm hại là gì") is informational and does not
+  raise the alarm; a disclosure never is: as soon as the text points at a real child or at
+  the writer ("bé nhà bên", "con tôi", "em bị", "hôm qua"), it raises it. Rules marked
+  `topic: false` (first-person self-harm, danger happening now, a missing child) always do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.content import CONTENT_DIR, load_json
+
+PATTERNS_FILE = "safety_patterns.json"
+
+_TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}  # sắc huyền hỏi ngã nặng
+_WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
+
+
+@lru_cache(maxsize=65536)
+def _split_tone(syllable: str) -> tuple[str, str | None]:
+    """('đập' → 'đâp', dot below): the syllable without its tone mark, and the mark."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tone = next((ch for ch in decomposed if ch in _TONES), None)
+    bare = "".join(ch for ch in decomposed if ch not in _TONES)
+    return unicodedata.normalize("NFC", bare), tone
+
+
+def _is_accented(syllable: str) -> bool:
+    return fold(syllable) != syllable
+
+
+@dataclass(frozen=True)
+class _Syllable:
+    text: str
+    folded: str
+    bare: str
+    tone: str | None
+
+    @classmethod
+    def of(cls, text: str) -> _Syllable:
+        bare, tone = _split_tone(text)
+        return cls(text, fold(text), bare, tone)
+
+
+@dataclass(frozen=True)
+class _Token:
+    forms: tuple[str, ...]  # what was typed, then what an SMS spelling stands for
+    name_like: bool
+    digit: bool
+    start: int  # character offset in the original text, for reporting what matched
+    end: int
+
+
+def _agrees(form: str, syllable: _Syllable, need_accent: bool) -> bool:
+    if fold(form) != syllable.folded:
+        return False
+    return _agrees_marks(form, syllable.text, need_accent)
+
+
+@lru_cache(maxsize=65536)
+def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
+    """Whether a typed syllable agrees with a pattern syllable (same letters) on every mark
+    typed."""
+    if not _is_accented(form):
+        return not (need_accent and _is_accented(pattern))
+    bare, tone = _split_tone(form)
+    pattern_bare, pattern_tone = _split_tone(pattern)
+    if tone is not None and tone != pattern_tone:
+        return False
+    # Vowel marks typed must be the pattern's ("cáu" is not "cấu"); only a "d" typed for "đ"
+    # is forgiven, and a missing tone ("đâp" for "đập").
+    return bare == pattern_bare or bare == pattern_bare.replace("đ", "d")
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One phrase of a pattern: syllables to match one after another."""
+
+    syllables: tuple[_Syllable, ...]
+    need_accent: bool
+    any_number: bool = False
+
+    def match_at(self, tokens: list[_Token], index: int) -> int | None:
+        """The index after the phrase if it starts at `index`, else None."""
+        if self.any_number:
+            return index + 1 if index < len(tokens) and tokens[index].digit else None
+        position = index
+        for syllable in self.syllables:
+            if position >= len(tokens):
+                return None
+            token = tokens[position]
+            if syllable.text == "#":  # any number ("# ngày": "3 ngày")
+                if not token.digit:
+                    return None
+                position += 1
+                continue
+            # A name ("anh Danh") is not a lone danger syllable, but may be part of a longer
+            # phrase ("Trung Quoc").
+            if token.name_like and len(self.syllables) == 1:
+                if token.forms[0] != syllable.text:
+                    return None
+            elif not any(_agrees(form, syllable, self.need_accent) for form in token.forms):
+                return None
+            position += 1
+        return position
+
+
+def _term(text: str, need_accent: bool = False) -> _Term:
+    text = text.strip()
+    if text.startswith("="):
+        need_accent, text = True, text[1:].strip()
+    if text == "#":
+        return _Term((), False, any_number=True)
+    syllables = tuple(_Syllable("#", "#", "#", None) if part == "#" else _Syllable.of(part)
+                      for part in re.findall(r"#|\d+|[^\W\d_]+", text.lower()))
+    if not syllables:
+        raise ValueError(f"empty safety pattern term: {text!r}")
+    return _Term(syllables, need_accent)
+
+
+@dataclass(frozen=True, eq=False)
+class _Element:
+    kind: str  # "terms" | "gap" | "not_next" | "not_before"
+    terms: tuple[_Term, ...] = ()
+    gap: int = 0
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[_Term]] = {}
+        for term in self.terms:
+            key = "#" if term.any_number or term.syllables[0].text == "#" \
+                else term.syllables[0].folded
+            index.setdefault(key, []).append(term)
+        object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
+
+    @property
+    def first_keys(self) -> frozenset[str]:
+        return frozenset(self._by_first)  # type: ignore[attr-defined]
+
+    def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
+        """The terms that can start at `index`: those whose first syllable has its letters."""
+        if index >= len(tokens):
+            return []
+        by_first = self._by_first  # type: ignore[attr-defined]
+        found: list[_Term] = list(by_first.get("#", ()))
+        for form in tokens[index].forms:
+            found.extend(by_first.get(fold(form), ()))
+        return found
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    topic: bool  # a question about the topic may use it without raising the alarm
+    now: bool  # danger happening right now: police 113 and ambulance 115 first
+    elements: tuple[_Element, ...]
+
+    def could_match(self, keys: set[str]) -> bool:
+        """A quick necessary condition: every part has a phrase whose first syllable is in
+        the text (`keys`: the folded syllables of the text, and "#" if it has a number)."""
+        return all(element.kind != "terms" or not keys.isdisjoint(element.first_keys)
+                   for element in self.elements)
+
+    def search(self, tokens: list[_Token]) -> tuple[int, int] | None:
+        for start in range(len(tokens)):
+            end = self._match(tokens, 0, start, first=True)
+            if end is not None:
+                return start, end
+        return None
+
+    def _match(self, tokens: list[_Token], element_index: int, position: int,
+               first: bool = False) -> int | None:
+        if element_index == len(self.elements):
+            return position
+        element = self.elements[element_index]
+        if element.kind == "gap":
+            for skip in range(element.gap + 1):
+                if position + skip > len(tokens):
+                    break
+                end = self._match(tokens, element_index + 1, position + skip)
+                if end is not None:
+                    return end
+            return None
+        if element.kind == "not_next":
+            if any(term.match_at(tokens, position) is not None
+                   for term in element.candidates(tokens, position)):
+                return None
+            return self._match(tokens, element_index + 1, position, first)
+        if element.kind == "not_before":
+            if position > 0 and any(term.match_at(tokens, position - 1) is not None
+                                    for term in element.candidates(tokens, position - 1)):
+                return None
+            return self._match(tokens, element_index + 1, position, first)
+        for term in element.candidates(tokens, position):
+            after = term.match_at(tokens, position)
+            if after is not None:
+                end = self._match(tokens, element_index + 1, after)
+                if end is not None:
+                    return end
+        return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a text looks like danger: the rule, its category and the words that matched."""
+
+    category: str
+    rule: str
+    words: str
+    now: bool
+
+
+class Matcher:
+    def __init__(self, data: dict) -> None:
+        self._spellings = {unicodedata.normalize("NFC", key.lower()):
+                           tuple(_WORD.findall(value.lower()))
+                           for key, value in data.get("spellings", {}).items()}
+        groups: dict[str, list[str]] = data.get("groups", {})
+        self._groups = groups
+        self.categories: dict[str, dict] = data["categories"]
+        self._ignore = _Element("terms", tuple(_term(p) for p in data.get("ignore", ())))
+        informational = data.get("informational", {})
+        self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
+        self._referents = _Element("terms", tuple(_term(p)
+                                                  for p in informational.get("referents", ())))
+        self._generic = _Element("terms", tuple(_term(p)
+                                                for p in informational.get("generic", ())))
+        self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
+                          for category, phrases in data.get("resolved", {}).items()}
+        self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(data["rules"]))
+
+    # -- reading the data ---------------------------------------------------------------------
+    def _expand(self, spec: str) -> list[str]:
+        phrases: list[str] = []
+        for part in spec.split("|"):
+            part = part.strip()
+            if part.startswith("{") and part.endswith("}"):
+                name = part[1:-1]
+                if name not in self._groups:
+                    raise ValueError(f"unknown safety pattern group {name!r}")
+                for item in self._groups[name]:
+                    phrases.extend(self._expand(item))
+            elif part:
+                phrases.append(part)
+        return phrases
+
+    def _rule(self, index: int, raw: dict) -> Rule:
+        category = raw["category"]
+        if category not in self.categories:
+            raise ValueError(f"rule {index}: unknown category {category!r}")
+        defaults = self.categories[category]
+        elements: list[_Element] = []
+        parts = raw["match"]
+        single = len([p for p in parts if not p.startswith(("~", "!"))]) == 1
+        for part in parts:
+            if part.startswith("~"):
+                elements.append(_Element("gap", gap=int(part[1:])))
+            elif part.startswith("!<"):
+                elements.append(_Element("not_before", tuple(_term(p)
+                                                             for p in self._expand(part[2:]))))
+            elif part.startswith("!"):
+                elements.append(_Element("not_next", tuple(_term(p)
+                                                           for p in self._expand(part[1:]))))
+            else:
+                terms = []
+                for phrase in self._expand(part):
+                    term = _term(phrase)
+                    # A bare single syllable standing alone needs its accents ("hiếp", not "hiep").
+                    if single and len(term.syllables) == 1 and not term.any_number:
+                        term = _Term(term.syllables, True)
+                    terms.append(term)
+                elements.append(_Element("terms", tuple(terms)))
+        return Rule(
+            id=raw.get("id", f"{category}-{index}"),
+            category=category,
+            topic=bool(raw.get("topic", defaults.get("topic", True))),
+            now=bool(raw.get("now", defaults.get("now", False))),
+            elements=tuple(elements),
+        )
+
+    # -- text ---------------------------------------------------------------------------------
+    def tokens(self, text: str) -> list[_Token]:
+        text = unicodedata.normalize("NFC", text or "")
+        found: list[_Token] = []
+        sentence_start = True
+        last_end = 0
+        for match in _WORD.finditer(text):
+            between = text[last_end:match.start()]
+            if _SENTENCE_END.search(between):
+                sentence_start = True
+            last_end = match.end()
+            word = match.group()
+            lower = word.lower()
+            name_like = (not sentence_start and word[:1].isupper() and word[1:].islower()
+                         and not _is_accented(lower) and len(word) > 1)
+            sentence_start = False
+            if lower.isdigit():
+                found.append(_Token((lower,), False, True, match.start(), match.end()))
+                continue
+            spelled = self._spellings.get(lower) if not name_like else None
+            if spelled and len(spelled) > 1:
+                for part in spelled:
+                    found.append(_Token((part,), False, False, match.start(), match.end()))
+                continue
+            forms = (lower, spelled[0]) if spelled else (lower,)
+            found.append(_Token(forms, name_like, False, match.start(), match.end()))
+        return found
+
+    def _without_everyday_phrases(self, tokens: list[_Token],
+                                  phrases: _Element | None = None) -> list[_Token]:
+        phrases = self._ignore if phrases is None else phrases
+        kept = list(tokens)
+        index = 0
+        while index < len(kept):
+            end = next((after for term in phrases.candidates(kept, index)
+                        if (after := term.match_at(kept, index)) is not None), None)
+            if end is None:
+                index += 1
+                continue
+            barrier = _Token(("\u2205",), True, False, kept[index].start, kept[end - 1].end)
+            kept[index:end] = [barrier]
+            index += 1
+        return kept
+
+    @staticmethod
+    def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
+        return any(term.match_at(tokens, i) is not None
+                   for i in range(len(tokens)) for term in phrases.candidates(tokens, i))
+
+    def check(self, text: str) -> Verdict | None:
+        """The first rule that recognises danger in `text`, or None for everyday text."""
+        if not text or not text.strip():
+            return None
+        tokens = self._without_everyday_phrases(self.tokens(text))
+        keys = {fold(form) for token in tokens for form in token.forms}
+        if any(token.digit for token in tokens):
+            keys.add("#")
+        informational: bool | None = None
+        for rule in self.rules:
+            if not rule.could_match(keys):
+                continue
+            found = rule.search(tokens)
+            if found is None:
+                continue
+            resolved = self._resolved.get(rule.category)
+            if resolved and self._contains(resolved, tokens):
+                continue
+            start, end = found
+            verdict = Verdict(rule.category, rule.id,
+                              text[tokens[start].start:tokens[end - 1].end], rule.now)
+            if not rule.topic:
+                return verdict
+            if informational is None:
+                # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
+                specific = self._without_everyday_phrases(tokens, self._generic)
+                informational = (self._contains(self._frames, tokens)
+                                 and not self._contains(self._referents, specific))
+            if not informational:
+                return verdict
+        return None
+
+    def found_in(self, text: str) -> str | None:
+        """The words that look like danger, or None (the older interface of the callers)."""
+        verdict = self.check(text)
+        return verdict.words if verdict else None
+
+
+@lru_cache(maxsize=4)
+def load(name: str = PATTERNS_FILE, directory: Path = CONTENT_DIR) -> Matcher:
+    return Matcher(load_json(name, directory))

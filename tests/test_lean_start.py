@@ -1,0 +1,52 @@
+"""A small process: building the whole application imports none of the heavy libraries
+(charts, spreadsheets, images, QR codes, geometry, the catalogue compiler); each is imported
+where it is first used. Checked in a fresh interpreter, since this test run has imported
+everything already."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("matplotlib", "openpyxl", "PIL", "segno", "shapely", "zxingcpp", "numpy",
+         "icalendar", "fontTools", "font_source_sans_pro", "babel.messages")
+
+PROBE = """
+import json, sys, tempfile
+from pathlib import Path
+from bot.application import build_application
+from bot.config import Settings
+folder = Path(tempfile.mkdtemp())
+settings = Settings(database_path=folder / "bot.sqlite3", data_key_file=folder / "data.key",
+                    dispatcher_interval=0)
+build_application(settings)  # every handler registered, as `python -m bot` does
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_building_the_application_imports_no_heavy_library():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=root, capture_output=True,
+                            text=True, check=True, timeout=120)
+    modules = set(json.loads(result.stdout.splitlines()[-1]))
+    assert "handlers.stats" in modules and "bot.materials.poster" in modules  # really built
+    imported = sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)
+    assert imported == []
+
+
+def test_heavy_libraries_still_load_where_they_are_used():
+    from bot.materials import poster
+    from bot.stats import workbook
+
+    assert poster.qr_matrix("https://t.me/bvte_test_bot")[0][0] is True  # a finder pattern
+    assert poster.font("regular", 20).size == 20
+    assert callable(workbook.build)
+
+
+def test_the_http_emulator_can_enforce_telegrams_flood_limits():
+    from bot.__main__ import _parser
+
+    assert _parser().parse_args(["emulator", "--flood-limits"]).flood_limits is True
+    assert _parser().parse_args(["emulator"]).flood_limits is False
