@@ -12,8 +12,6 @@ import io
 import secrets
 from dataclasses import dataclass
 
-import segno
-
 from bot.areas import Areas
 from bot.people import NotApplicable, PermissionDenied
 from storage import audit, invites, users
@@ -127,6 +125,8 @@ def link(bot_username: str, payload: str) -> str:
 
 
 def qr_png(url: str) -> bytes:
+    import segno  # on first use: building the application stays light (issue 18)
+
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()

@@ -825,7 +825,7 @@ INPUT_PROMPTS = {
               "the case closes (for a referral: the service and what was asked of it)."),
     "reo": N_("↩️ Why is {code} reopened? Type the reason."),
     "find": N_("🔎 Type the case code as you have it (e.g. TE-2026-0001, te 26 1, or just "
-               "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8)."),
+               "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8 cũ)."),
 }
 EMERGENCY_WHEN = N_("🕒 When were the measures applied? Type a time (e.g. 14:30, or 9h "
                     "sáng nay), or tap “Just now”.")

@@ -39,8 +39,8 @@ async def test_urgent_case_reminds_the_assignee_then_tells_admins_once(tg):
     await tg.tick(hours=5)
     assert _count(tg.admin, "quá hạn") == 1  # told once, even after a restart
     await minh.send("/cases")
-    assert next(b for b in minh.buttons if "Q8-2021-" in b).startswith("⏰🚨" + code)
-    await minh.press(next(b for b in minh.buttons if "Q8-2021-" in b))
+    assert next(b for b in minh.buttons if "TE-2021-" in b).startswith("⏰🚨" + code)
+    await minh.press(next(b for b in minh.buttons if "TE-2021-" in b))
     assert "QUÁ HẠN từ 25/05/2021 21:00" in minh.last_text
     actions = [e.action for e in await audit.entries(tg.db, "case")]
     assert actions.count("case_reminder") == 1 and actions.count("case_overdue") == 1
