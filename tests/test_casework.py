@@ -532,12 +532,17 @@ async def test_plan_and_reporter_buttons_refuse_outsiders_and_say_so_in_the_audi
 
 def test_the_services_directory_is_complete_and_fits_buttons():
     from bot import callbacks
+    from bot.areas import Areas
     from bot.cases.service import service_categories, services_directory
 
     entries = services_directory()
     categories = service_categories()
     assert {e.category for e in entries} <= set(categories)
-    assert sum(e.category == "people_committee" for e in entries) == 10  # the ten units
+    committees = {e.code.removeprefix("ubnd-"): e for e in entries
+                  if e.category == "people_committee"}
+    areas = Areas.load()  # one People's Committee for each of the programme's units
+    assert set(committees) == {unit.code for unit in areas.programme_units()}
+    assert committees["27418"].name("vi") == "UBND Phường Chánh Hưng"  # from today's map
     assert len({e.code for e in entries}) == len(entries)
     for entry in entries:
         callbacks.encode("cpl", "tog", callbacks.MAX_ID, entry.code)  # ≤ 64 bytes

@@ -53,10 +53,23 @@ class ServiceEntry:
         return localized(self.names, language)
 
 
-def services_directory() -> tuple[ServiceEntry, ...]:
-    data = load_json("services.json")
-    return tuple(ServiceEntry(e["code"], e["category"], e["name"], bool(e["confirmed"]), e.get("phone"),
-                         e.get("note")) for e in data["services"])
+def services_directory(areas: Areas | None = None) -> tuple[ServiceEntry, ...]:
+    """The directory; a ward or commune People's Committee names only its unit's code and
+    takes the unit's name from today's map (bot/areas.py)."""
+    areas = areas if areas is not None else Areas.load()
+    found = []
+    for entry in load_json("services.json")["services"]:
+        names = entry.get("name")
+        unit = areas.unit(entry.get("unit"))
+        if unit is not None:
+            names = {"vi": f"UBND {unit.name('vi')}",
+                     "en": f"People's Committee, {unit.name('en')}"}
+        if names is None:
+            raise ValueError(f"service {entry['code']}: no name and no known unit")
+        found.append(ServiceEntry(entry["code"], entry["category"], names,
+                                  bool(entry["confirmed"]), entry.get("phone"),
+                                  entry.get("note")))
+    return tuple(found)
 
 
 def service_categories() -> dict[str, dict[str, str]]:
