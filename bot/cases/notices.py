@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from bot import callbacks, keyboards, scope
 from bot.cases.service import Change, can_approve_plan
@@ -69,34 +70,45 @@ async def in_charge(db, case: CaseSummary) -> list[User]:
     return await routing.unit_people(db, case.ward or None)
 
 
-async def publish(context, change: Change) -> None:
-    """Tell everyone who must hear of `change`."""
+@dataclass(frozen=True)
+class Notice:
+    """One message that follows a change, already in its recipient's language."""
+
+    chat_id: int
+    text: str
+    markup: object | None = None
+    protect: bool = False
+
+
+async def notices_for(db, i18n, change: Change) -> list[Notice]:
+    """Who must hear of `change`, and what: read-only, so it can run inside the change's
+    transaction (a durable outbox queues them there) or after it."""
     case = change.case
-    i18n = context.services.i18n
+    found: list[Notice] = []
     step = REPORTER_STEPS.get(change.event)
     if step is not None:
-        reporter = await users.get(context.db, case.reporter_id)
+        reporter = await users.get(db, case.reporter_id)
         if reporter is not None and reporter.telegram_id != change.actor_id:
             theirs = i18n(reporter.language)
             text = theirs(step, code=case.code)
             if change.event not in ("closed",):
                 text += "\n" + theirs(ADD_MORE_HINT)
-            await notify(context, reporter.telegram_id, text)
+            found.append(Notice(reporter.telegram_id, text))
     if change.event == "plan_submitted":
-        for person in await routing.unit_people(context.db, case.ward or None):
+        for person in await routing.unit_people(db, case.ward or None):
             if person.telegram_id == change.actor_id or not can_approve_plan(person, case):
                 continue
             _ = i18n(person.language)
-            await notify(context, person.telegram_id, _(
+            found.append(Notice(person.telegram_id, _(
                 "📋 The support plan for case {code} waits for your approval.", code=case.code),
-                reply_markup=_plan_button(_, case.id), protect_content=True)
+                _plan_button(_, case.id), True))
     elif change.event in ("plan_approved", "plan_returned"):
         told = {change.actor_id}
         for person_id in (change.detail.get("submitted_by"), case.assignee_id):
             if person_id is None or person_id in told:
                 continue
             told.add(person_id)
-            person = await users.get(context.db, person_id)
+            person = await users.get(db, person_id)
             if person is None:
                 continue
             _ = i18n(person.language)
@@ -104,24 +116,30 @@ async def publish(context, change: Change) -> None:
                       code=case.code) if change.event == "plan_approved" else
                     _("↩️ The support plan for case {code} was sent back; please see the "
                       "reason and submit it again.", code=case.code))
-            await notify(context, person.telegram_id, text, reply_markup=_plan_button(_, case.id),
-                         protect_content=True)
+            found.append(Notice(person.telegram_id, text, _plan_button(_, case.id), True))
     elif change.event == "reporter_info":
-        for person in await in_charge(context.db, case):
+        for person in await in_charge(db, case):
             _ = i18n(person.language)
             what = _("a photo") if change.detail.get("photo") else _("new information")
             text = _("📨 The reporter of case {code} added {what}. Open the case to read it.",
                      code=case.code, what=what)
             if change.detail.get("danger"):
                 text = _("🚨 It may say the child is in danger now.") + "\n" + text
-            await notify(context, person.telegram_id, text,
-                         reply_markup=_details_button(_, case.id), protect_content=True)
+            found.append(Notice(person.telegram_id, text, _details_button(_, case.id), True))
     elif change.event == "assigned" and case.assignee_id not in (None, change.actor_id):
-        assignee = await users.get(context.db, case.assignee_id)
+        assignee = await users.get(db, case.assignee_id)
         if assignee is not None:
             _ = i18n(assignee.language)
-            await notify(context, assignee.telegram_id, _(ASSIGNED_TO_YOU, code=case.code),
-                         reply_markup=_details_button(_, case.id))
+            found.append(Notice(assignee.telegram_id, _(ASSIGNED_TO_YOU, code=case.code),
+                                _details_button(_, case.id)))
+    return found
+
+
+async def publish(context, change: Change) -> None:
+    """Tell everyone who must hear of `change`."""
+    for notice in await notices_for(context.db, context.services.i18n, change):
+        await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
+                     protect_content=notice.protect)
 
 
 # -- the legal clocks -------------------------------------------------------------------------
