@@ -2,10 +2,14 @@
 testkit: the emergency clock and its decision, the plan with approval, review, closing with a
 reason, a note and a confirmation, reopening, finding a case, the reporter kept in the loop."""
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.cases.service import CaseService
+import pytest
+
+from bot.cases import notices
+from bot.cases.service import CaseService, can_approve_plan
 from bot.crypto import cipher_for
 from bot.reports import casework
 from storage import audit, users
@@ -549,3 +553,51 @@ def test_the_services_directory_is_complete_and_fits_buttons():
     hotlines = {e.phone: e for e in entries if e.category == "hotline"}
     assert hotlines["111"].confirmed and "1800 90 69" not in hotlines  # unconfirmed: not shown
     assert "trả cước" in hotlines["1900 54 55 59"].notes["vi"]  # a 1900 number is not free
+
+
+async def test_plan_approvers_are_the_marked_staff_covering_the_case_unit(tg):
+    """Today's map: the approving role is checked against the case's unit through the
+    staff scope, and a case reported in a split old unit may be approved from either of its
+    candidates."""
+    minh = await person(tg, "Minh", role="staff", ward=None)  # covers the old Quận 8 area
+    here = await person(tg, "Hà", role="staff", ward="27418", scope="27418")
+    there = await person(tg, "Tâm", role="staff", district="BC", ward="27595", scope="27595")
+    for approver in (here, there):
+        await tg.admin.send(f"/planapprover {approver.id} on")
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)  # Phường Chánh Hưng
+    await _to_planning(tg, minh, case)
+    actor = await users.get(tg.db, minh.id)
+    service = CaseService.of(tg.app.services)
+    await service.set_goals(actor, case, "Trẻ an toàn", tg.clock.now())
+    await service.add_action(actor, case, "Thăm nhà", "Minh", None, tg.clock.now())
+    change = await service.submit_plan(actor, case, tg.clock.now())
+    told = {n.chat_id for n in await notices.notices_for(tg.db, tg.app.services.i18n, change)}
+    assert here.id in told and tg.admin.id in told
+    assert there.id not in told  # another commune's approver
+    with pytest.raises(casework.PermissionDenied):
+        await service.decide_plan(await users.get(tg.db, there.id), case, True, None,
+                                  tg.clock.now())
+    # Reported as "Phường 5, Quận 8 cũ", split between Chánh Hưng and Bình Đông.
+    summary = await service.summary(actor, case, tg.clock.now())
+    areas = tg.app.services.areas
+    old = areas.find("phuong 5 quan 8").old
+    assert old is not None and set(old.successors) == {"27418", "27424"}
+    moved = dataclasses.replace(summary, ward="27424", reported_place=old.id)
+    assert casework.case_units(moved, areas) == ("27424", "27418")
+    assert can_approve_plan(await users.get(tg.db, here.id), moved, areas)
+    assert not can_approve_plan(await users.get(tg.db, there.id), moved, areas)
+
+
+async def test_an_invite_for_staff_of_a_whole_programme_area(tg):
+    await tg.admin.send("/invite staff Q8")
+    payload = (tg.admin.last.content or "").split("start=")[1].split()[0]
+    assert "Khu vực Quận 8 cũ" in (tg.admin.last.content or "")
+    newcomer = tg.user("Tú")
+    await newcomer.send(f"/start {payload}")
+    await newcomer.send("Lê Văn Tú")
+    await newcomer.press("Bỏ qua")
+    person_row = await users.get(tg.db, newcomer.id)
+    assert (person_row.role, person_row.scope, person_row.ward) == ("staff", "Q8", None)
+    await tg.admin.send("/invite collaborator Xóm Đầm")
+    assert "Chưa nhận ra địa bàn này" in tg.admin.last_text  # no such unit: no link

@@ -129,7 +129,7 @@ def check_access(actor: User | None, case: CaseSummary) -> None:
 
 async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime,
                what: str = "detail") -> Case:
-    """The full case, for staff of its district; the view itself is audited."""
+    """The full case, for staff covering its unit; the view itself is audited."""
     case = await cases.get(db, cipher, case_id, now)
     if case is None:
         raise NotApplicable(case_id)
