@@ -89,9 +89,12 @@ async def receive(update: Update, context: BotContext) -> int:
     photo = message.photo[-1].file_id if message.photo else None
     text = message.text or message.caption
     service = CaseService.of(context.services)
+    verdict = danger_words(context).check(text) if text else None
+    if verdict is not None:  # the numbers first, always; the staff hear it may be urgent
+        await message.reply_text(danger_message(_, now=bool(verdict.now)))
     try:
         change = await service.reporter_adds(context.user, pending.get("case") or 0, context.now,
-                                             text=text, photo=photo)
+                                             text=text, photo=photo, danger=verdict is not None)
     except casework.PermissionDenied:
         answer = _("You can add information only to a report you sent.")
     except casework.NotApplicable:
@@ -103,10 +106,6 @@ async def receive(update: Update, context: BotContext) -> int:
                                    limit=service.rules.description_max_chars))
         return ADDING
     else:
-        verdict = danger_words(context).check(text) if text else None
-        if verdict is not None:  # the numbers first, always; the staff hear it is urgent
-            await message.reply_text(danger_message(_, now=bool(verdict.now)))
-            change.detail["danger"] = True
         await notices.publish(context, change)
         answer = _("Thank you. It was added to {code} and the staff in charge were told.",
                    code=change.case.code)

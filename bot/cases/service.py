@@ -209,8 +209,11 @@ class CaseService:
 
     # -- steps --------------------------------------------------------------------------------
     async def accept(self, actor: User, case_id: int, now: dt.datetime) -> Change:
-        case = await casework.move(self.db, self.cipher, actor, case_id, "accept", now)
-        return Change(case, "accepted", actor.telegram_id)
+        async with self.db.transaction():
+            case = await casework.move(self.db, self.cipher, actor, case_id, "accept", now,
+                                       within_transaction=True)
+            change = Change(case, "accepted", actor.telegram_id)
+        return change
 
     async def assess(self, actor: User, case_id: int, risk: str, now: dt.datetime) -> Change:
         """The initial assessment (Mẫu 02). A high risk means the child may be at risk of
@@ -232,9 +235,10 @@ class CaseService:
                     await audit.record(self.db, actor.telegram_id, "case_emergency_clock",
                                        "case", case_id, now, code=case.code,
                                        due=deadline.due_at.isoformat())
-        case = await cases.summary(self.db, case_id, now)
-        return Change(case, "assessed", actor.telegram_id,  # type: ignore[arg-type]
-                      {"risk": risk, "emergency_started": started})
+            case = await cases.summary(self.db, case_id, now)
+            change = Change(case, "assessed", actor.telegram_id,  # type: ignore[arg-type]
+                            {"risk": risk, "emergency_started": started})
+        return change
 
     async def emergency_applied(self, actor: User, case_id: int, measures: str,
                                 applied_at: dt.datetime, now: dt.datetime) -> Change:
@@ -268,8 +272,9 @@ class CaseService:
                                  applied_at=applied_at.isoformat() if applied_at else None)
             await audit.record(self.db, actor.telegram_id, f"case_emergency_{decision}", "case",
                                case_id, now, code=case.code)
-        case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
-        return Change(case, f"emergency_{decision}", actor.telegram_id)
+            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            change = Change(case, f"emergency_{decision}", actor.telegram_id)
+        return change
 
     async def verified(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """Verification and needs assessment done (Mẫu 03): a plan draft is opened."""
@@ -278,7 +283,8 @@ class CaseService:
                                        within_transaction=True)
             if await case_plans.current(self.db, self.cipher, case_id) is None:
                 await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now)
-        return Change(case, "verified", actor.telegram_id)
+            change = Change(case, "verified", actor.telegram_id)
+        return change
 
     async def to_review(self, actor: User, case_id: int, findings: str,
                         now: dt.datetime) -> Change:
@@ -289,7 +295,8 @@ class CaseService:
         async with self.db.transaction():
             case = await casework.move(self.db, self.cipher, actor, case_id, "to_review", now,
                                        within_transaction=True, body=findings)
-        return Change(case, "to_review", actor.telegram_id)
+            change = Change(case, "to_review", actor.telegram_id)
+        return change
 
     async def new_plan(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """After review: a new plan, drafted from the last one, to approve again."""
@@ -299,7 +306,8 @@ class CaseService:
             previous = await case_plans.current(self.db, self.cipher, case_id)
             await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now,
                                     copy_of=previous)
-        return Change(case, "replan", actor.telegram_id)
+            change = Change(case, "replan", actor.telegram_id)
+        return change
 
     # -- the plan -----------------------------------------------------------------------------
     async def _editable_plan(self, actor: User, case_id: int, now: dt.datetime
@@ -373,7 +381,8 @@ class CaseService:
                                  None, now, action="plan_submitted", version=plan.version)
             await audit.record(self.db, actor.telegram_id, "case_plan_submit", "case", case_id,
                                now, code=case.code, version=plan.version)
-        return Change(case, "plan_submitted", actor.telegram_id, {"version": plan.version})
+            change = Change(case, "plan_submitted", actor.telegram_id, {"version": plan.version})
+        return change
 
     async def decide_plan(self, actor: User, case_id: int, approve: bool, note: str | None,
                           now: dt.datetime) -> Change:
@@ -402,9 +411,11 @@ class CaseService:
             await audit.record(self.db, actor.telegram_id,
                                "case_plan_approve" if approve else "case_plan_return", "case",
                                case_id, now, code=case.code, version=plan.version)
-        case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
-        return Change(case, "plan_approved" if approve else "plan_returned", actor.telegram_id,
-                      {"submitted_by": plan.submitted_by, "version": plan.version})
+            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            change = Change(case, "plan_approved" if approve else "plan_returned",
+                            actor.telegram_id,
+                            {"submitted_by": plan.submitted_by, "version": plan.version})
+        return change
 
     # -- notes, assignment --------------------------------------------------------------------
     async def add_note(self, actor: User, case_id: int, kind: str, text: str,
@@ -414,8 +425,11 @@ class CaseService:
 
     async def assign(self, actor: User, case_id: int, assignee: User | None,
                      now: dt.datetime) -> Change:
-        case = await casework.assign(self.db, self.cipher, actor, case_id, assignee, now)
-        return Change(case, "assigned", actor.telegram_id)
+        async with self.db.transaction():
+            case = await casework.assign(self.db, self.cipher, actor, case_id, assignee, now,
+                                         within_transaction=True)
+            change = Change(case, "assigned", actor.telegram_id)
+        return change
 
     # -- closing and reopening ----------------------------------------------------------------
     async def close(self, actor: User, case_id: int, outcome: str, note: str,
@@ -430,10 +444,12 @@ class CaseService:
             raise AlreadyClosed(case.code)
         if not lifecycle.can_close(case.status, outcome):
             raise NotApplicable(case.status)
-        case = await casework.close(self.db, self.cipher, actor, case_id, outcome, now,
-                                    service=note if outcome == "referred" else None,
-                                    note=note)
-        return Change(case, "closed", actor.telegram_id, {"outcome": outcome})
+        async with self.db.transaction():
+            case = await casework.close(self.db, self.cipher, actor, case_id, outcome, now,
+                                        service=note if outcome == "referred" else None,
+                                        note=note, within_transaction=True)
+            change = Change(case, "closed", actor.telegram_id, {"outcome": outcome})
+        return change
 
     def can_reopen(self, case: CaseSummary, now: dt.datetime) -> bool:
         return (case.status == "closed" and case.closed_at is not None
@@ -463,8 +479,9 @@ class CaseService:
                                  reason, now, action="reopen", to=step)
             await audit.record(self.db, actor.telegram_id, "case_reopen", "case", case_id, now,
                                code=case.code, new=step)
-        case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
-        return Change(case, "reopened", actor.telegram_id)
+            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            change = Change(case, "reopened", actor.telegram_id)
+        return change
 
     # -- finding ------------------------------------------------------------------------------
     def units_typed(self, typed: str) -> tuple[str, ...]:
@@ -525,7 +542,8 @@ class CaseService:
         return case
 
     async def reporter_adds(self, reporter: User, case_id: int, now: dt.datetime, *,
-                            text: str | None = None, photo: str | None = None) -> Change:
+                            text: str | None = None, photo: str | None = None,
+                            danger: bool = False) -> Change:
         """More information (text and/or a photo) from the person who sent the report, to
         their own report while it is open; it reaches the staff in charge."""
         case = await self.reporter_case(reporter, case_id, now)
@@ -543,8 +561,10 @@ class CaseService:
                                  text, now, source="reporter", photo=photo is not None)
             await audit.record(self.db, reporter.telegram_id, "case_reporter_info", "case",
                                case_id, now, code=case.code, photo=photo is not None)
-        return Change(case, "reporter_info", reporter.telegram_id,
-                      {"photo": photo is not None, "has_text": text is not None})
+            change = Change(case, "reporter_info", reporter.telegram_id,
+                            {"photo": photo is not None, "has_text": text is not None,
+                             "danger": danger})
+        return change
 
 
 class AlreadyClosed(NotApplicable):

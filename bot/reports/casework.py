@@ -180,15 +180,16 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
 
 
 async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
-                service: str | None = None, note: str | None = None) -> CaseSummary:
+                service: str | None = None, note: str | None = None, *,
+                within_transaction: bool = False) -> CaseSummary:
     """Close with an outcome and a closing note; 'referred' names the service it was
-    referred to."""
+    referred to. `within_transaction`: the caller holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.can_close(case.status, outcome):
         raise NotApplicable(case.status)
     if outcome == "referred" and not service:
         raise ValueError("a referral needs the service's name")
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         if not await cases.move_status(db, case_id, case.status, now, status="closed",
                                        outcome=outcome, closed_at=now):
             raise NotApplicable("changed meanwhile")
@@ -223,13 +224,13 @@ def can_be_assigned(person: User, case: CaseSummary) -> bool:
 
 
 async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
-                 now: dt.datetime) -> CaseSummary:
+                 now: dt.datetime, *, within_transaction: bool = False) -> CaseSummary:
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.is_open(case.status):
         raise NotApplicable(case.status)
     if assignee is None or not can_be_assigned(assignee, case):
         raise NotApplicable("assignee")
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         await cases.update(db, case_id, now, assignee_id=assignee.telegram_id)
         await cases.add_note(db, cipher, case_id, actor.telegram_id, "assign", None, now,
                              assignee=assignee.telegram_id)
