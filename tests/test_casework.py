@@ -356,6 +356,13 @@ async def test_the_reporter_sees_each_step_and_adds_information_and_a_photo(tg):
     assert _count(minh, "vừa bổ sung một ảnh") == 1
     await minh.send(f"/case {code}")
     assert "📷 Ảnh: 1" in minh.last_text
+    # Danger in what is added: the numbers first for the reporter, a warning for the staff.
+    await lan.send("/myreports")
+    await lan.press(f"➕ Bổ sung thông tin cho {code}")
+    await lan.send("Cha dượng đang đánh bé ngay lúc này")
+    assert any("113" in (m.content or "") for m in lan.bot_messages[-2:])
+    warned = [m for m in minh.bot_messages if "vừa bổ sung thông tin mới" in (m.content or "")]
+    assert len(warned) == 2 and "🚨" in warned[-1].content
     await minh.press("🕓 Quá trình")
     assert "người báo tin bổ sung: Tối qua cha dượng" in minh.last_text
     # Nobody else can add to it, even with a forged button.
