@@ -22,7 +22,8 @@ from bot.safety.matcher import Matcher, load
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "tests" / "data"
 SPLITS = {"dev": "safety_corpus_dev.tsv", "holdout": "safety_corpus_holdout.tsv",
           "fresh": "safety_corpus_fresh.tsv", "fresh2": "safety_corpus_fresh2.tsv",
-          "fresh3": "safety_corpus_fresh3.tsv"}
+          "fresh3": "safety_corpus_fresh3.tsv", "fresh4": "safety_corpus_fresh4.tsv",
+          "fresh5": "safety_corpus_fresh5.tsv"}
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99
 FALSE_ALARM_LIMIT = 0.02
@@ -39,8 +40,10 @@ class Example:
 def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
     examples = []
     for split, name in SPLITS.items():
-        for number, line in enumerate((directory / name).read_text(encoding="utf-8").splitlines(),
-                                      start=1):
+        path = directory / name
+        if not path.exists():  # a blind split not written yet
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
             label, category, text = line.split("\t", 2)
@@ -98,20 +101,22 @@ def evaluate(examples: list[Example], matcher: Matcher | None = None) -> Report:
 
 def format_report(report: Report, show_misses: bool = False) -> str:
     lines = []
-    for split in (*SPLITS, "all"):
+    splits = [s for s in SPLITS if report.tally(s, "danger").total + report.tally(s, "calm").total]
+    columns = " · ".join((*splits, "all"))
+    for split in (*splits, "all"):
         danger, calm = report.tally(split, "danger"), report.tally(split, "calm")
         lines.append(f"{split:8} recall {danger.alarmed}/{danger.total} = "
                      f"{danger.rate():.1%}   false alarms {calm.alarmed}/{calm.total} = "
                      f"{calm.rate():.1%}")
     lines.append("")
-    lines.append("danger: recall by category (dev · holdout · fresh · fresh2 · fresh3 · all)")
+    lines.append(f"danger: recall by category ({columns})")
     for category in report.categories("danger"):
-        parts = [report.tally(s, "danger", category) for s in (*SPLITS, "all")]
+        parts = [report.tally(s, "danger", category) for s in (*splits, "all")]
         lines.append(f"  {category:14} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
                      + f"  = {parts[-1].rate():.1%}")
-    lines.append("calm: false alarms by category (dev · holdout · fresh · fresh2 · fresh3 · all)")
+    lines.append(f"calm: false alarms by category ({columns})")
     for category in report.categories("calm"):
-        parts = [report.tally(s, "calm", category) for s in (*SPLITS, "all")]
+        parts = [report.tally(s, "calm", category) for s in (*splits, "all")]
         lines.append(f"  {category:16} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
                      + f"  = {parts[-1].rate():.1%}")
     if show_misses:

@@ -4,7 +4,9 @@ The rules live in `content/safety_patterns.json`, so staff can edit them without
 This module only knows how to read and apply them:
 
 - Text is split into syllables. Each syllable keeps what the person typed and, for SMS and
-  teen spellings ("ko", "hok", "e", "bme", "j"), the word it stands for.
+  teen spellings ("ko", "hok", "hông", "e", "bme", "j", "wa"), the words it may stand for;
+  teen letter swaps are undone too ("jết" → "giết", "wá" → "quá", "fải" → "phải",
+  "zìa" → "vìa", "mìnk" → "mình", "cứuuu" → "cứu").
 - A typed syllable matches a pattern syllable when they agree on everything the person did
   type: "dap" matches "đập" (no accents typed), "đập" matches "đập", but "đáp" (another tone)
   does not. So half-accented typing ("thằng bé bi đập") is understood, and "đáp án" is not
@@ -17,10 +19,17 @@ This module only knows how to read and apply them:
 - Everyday phrases that share syllables with danger words ("đánh răng", "danh sách",
   "đạp xe") are removed before matching.
 - Rules are sequences: a passive "bị" + a harm verb, a person + a harm verb + a child word,
-  a first-person wish to die… with small gaps allowed between the parts.
+  a first-person wish to die… with small gaps allowed between the parts. The general ones
+  are templates written once and applied to every class of harm (violence, sexual,
+  confinement, deprivation, taking away, exploitation), so a verb added to a class is known
+  to every way of speaking of it. A negation in the three words before a harm verb ("chưa
+  từng bị ai đánh") and a game or film just before ("game… bị giết hoài") cancel it.
 - A question *about* a topic ("dấu hiệu trẻ bị xâm hại là gì") is informational and does not
   raise the alarm; a disclosure never is: as soon as the text points at a real child or at
-  the writer ("bé nhà bên", "con tôi", "em bị", "hôm qua"), it raises it. Rules marked
+  the writer ("bé nhà bên", "con tôi", "em bị", "hôm qua"), it raises it. A hypothetical
+  question or news ("nếu nghi ngờ hàng xóm…", "đọc báo thấy…") is informational unless the
+  writer speaks of their own harm. Abuse found together with a sign that it is happening
+  now ("đang", "cứu") is marked `now`. Rules marked
   `topic: false` (first-person self-harm, danger happening now, a missing child) always do.
 """
 
@@ -59,6 +68,35 @@ def _split_tone(syllable: str) -> tuple[str, str | None]:
 
 def _is_accented(syllable: str) -> bool:
     return fold(syllable) != syllable
+
+
+# Teen and SMS letter swaps, undone before matching: "jết" → "giết", "wa" → "qua", "fải" →
+# "phải", "zìa" → "vìa"/"dìa", "kon" → "con", "mìnk" → "mình", "cứuuu" → "cứu".
+_LETTER_SWAPS = (
+    (re.compile(r"^j"), ("gi",)),
+    (re.compile(r"^w"), ("qu",)),
+    (re.compile(r"^f"), ("ph",)),
+    (re.compile(r"^dz"), ("d", "gi")),
+    (re.compile(r"^z"), ("v", "d", "gi")),
+    (re.compile(r"^k(?=[aăâoôơuư])"), ("c",)),
+    (re.compile(r"nk$"), ("nh",)),
+    (re.compile(r"(?<=[iê])k$"), ("ch", "t")),
+)
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@lru_cache(maxsize=65536)
+def typed_variants(word: str) -> tuple[str, ...]:
+    """What a syllable typed the teen or SMS way may stand for (without the word itself)."""
+    variants: list[str] = []
+    collapsed = _REPEATS.sub(r"\1", word)
+    if collapsed != word:
+        variants.append(collapsed)
+    for pattern, replacements in _LETTER_SWAPS:
+        if pattern.search(collapsed):
+            variants.extend(pattern.sub(replacement, collapsed, count=1)
+                            for replacement in replacements)
+    return tuple(dict.fromkeys(v for v in variants if v != word))
 
 
 @dataclass(frozen=True)
@@ -168,6 +206,20 @@ class _Element:
     def first_keys(self) -> frozenset[str]:
         return frozenset(self._by_first)  # type: ignore[attr-defined]
 
+    def ends_at(self, tokens: list[_Token], index: int) -> bool:
+        """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
+        if index <= 0:
+            return False
+        for start in range(max(0, index - self.longest), index):
+            for term in self.candidates(tokens, start):
+                if term.match_at(tokens, start) == index:
+                    return True
+        return False
+
+    @property
+    def longest(self) -> int:
+        return max((len(term.syllables) or 1 for term in self.terms), default=1)
+
     def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
@@ -193,7 +245,22 @@ class Rule:
         return all(element.kind != "terms" or not keys.isdisjoint(element.first_keys)
                    for element in self.elements)
 
-    def search(self, tokens: list[_Token]) -> tuple[int, int] | None:
+    def search(self, tokens: list[_Token],
+               found_anywhere: dict[int, bool] | None = None) -> tuple[int, int] | None:
+        # Every part must occur somewhere before the costly search (long messages);
+        # `found_anywhere` remembers it per part across the rules of one check.
+        found_anywhere = {} if found_anywhere is None else found_anywhere
+        for element in self.elements:
+            if element.kind != "terms":
+                continue
+            key = id(element)
+            if key not in found_anywhere:
+                found_anywhere[key] = any(
+                    term.match_at(tokens, index) is not None
+                    for index in range(len(tokens))
+                    for term in element.candidates(tokens, index))
+            if not found_anywhere[key]:
+                return None
         for start in range(len(tokens)):
             end = self._match(tokens, 0, start, first=True)
             if end is not None:
@@ -219,8 +286,7 @@ class Rule:
                 return None
             return self._match(tokens, element_index + 1, position, first)
         if element.kind == "not_before":
-            if position > 0 and any(term.match_at(tokens, position - 1) is not None
-                                    for term in element.candidates(tokens, position - 1)):
+            if any(element.ends_at(tokens, position - back) for back in range(element.gap + 1)):
                 return None
             return self._match(tokens, element_index + 1, position, first)
         for term in element.candidates(tokens, position):
@@ -244,8 +310,10 @@ class Verdict:
 
 class Matcher:
     def __init__(self, data: dict) -> None:
+        # "ko": "không" (one word), "bme": "bố mẹ" (two), "wa": "quá|qua" (either).
         self._spellings = {unicodedata.normalize("NFC", key.lower()):
-                           tuple(_WORD.findall(value.lower()))
+                           tuple(_WORD.findall(value.lower())) if "|" not in value
+                           else (tuple(_WORD.findall(value.lower().replace("|", " "))), )
                            for key, value in data.get("spellings", {}).items()}
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
@@ -257,9 +325,45 @@ class Matcher:
                                                   for p in informational.get("referents", ())))
         self._generic = _Element("terms", tuple(_term(p)
                                                 for p in informational.get("generic", ())))
+        # "nếu nghi ngờ…", "khi thấy…": a question about what to do, even when it names a
+        # neighbour; only the writer's own harm ("em bị") still counts as a disclosure.
+        self._hypothetical = _Element("terms", tuple(
+            _term(p) for p in informational.get("hypothetical", ())))
+        self._first_person = _Element("terms", tuple(
+            _term(p) for p in informational.get("first_person", ())))
+        # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
+        fiction = data.get("fiction", {})
+        self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
+        self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
+        self._fiction_window = int(fiction.get("window", 8))
         self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
                           for category, phrases in data.get("resolved", {}).items()}
-        self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(data["rules"]))
+        raw_rules = [*data["rules"], *self._from_templates(data)]
+        self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
+        self._now_rules = tuple(rule for rule in self.rules if rule.now)
+
+    @staticmethod
+    def _from_templates(data: dict) -> list[dict]:
+        """Each template ("bị" + {$verbs}) applied to each class of harm that has the groups
+        it names (violence, sexual, confinement…): one way of speaking, every kind of harm."""
+        rules = []
+        for template in data.get("templates", ()):
+            for name, harm in data.get("classes", {}).items():
+                wanted = set(re.findall(r"\{[=~]?\$(\w+)\}", " ".join(template["match"])))
+                if template.get("for") and name not in template["for"]:
+                    continue
+                if not wanted <= set(harm):
+                    continue
+                match = [re.sub(r"\{([=~]?)\$(\w+)\}",
+                                lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
+                                part) for part in template["match"]]
+                rule = {"id": f"{template['id']}:{name}", "category": harm["category"],
+                        "match": match}
+                for key in ("topic", "now"):
+                    if key in template:
+                        rule[key] = template[key]
+                rules.append(rule)
+        return rules
 
     # -- reading the data ---------------------------------------------------------------------
     def _expand(self, spec: str) -> list[str]:
@@ -268,10 +372,21 @@ class Matcher:
             part = part.strip()
             if part.startswith("{") and part.endswith("}"):
                 name = part[1:-1]
+                # "{=group}": the group, its one-syllable words only with their accents;
+                # "{~group}": the group, every word also without accents (for rules whose other
+                # parts already make the meaning plain: "bi co giao tat vao mat").
+                strict, loose = name.startswith("="), name.startswith("~")
+                name = name.lstrip("=~")
                 if name not in self._groups:
                     raise ValueError(f"unknown safety pattern group {name!r}")
                 for item in self._groups[name]:
-                    phrases.extend(self._expand(item))
+                    for phrase in self._expand(item):
+                        if strict and not phrase.startswith("=") \
+                                and len(_WORD.findall(phrase)) == 1 and phrase != "#":
+                            phrase = "=" + phrase
+                        if loose:
+                            phrase = phrase.lstrip("=")
+                        phrases.append(phrase)
             elif part:
                 phrases.append(part)
         return phrases
@@ -288,8 +403,13 @@ class Matcher:
             if part.startswith("~"):
                 elements.append(_Element("gap", gap=int(part[1:])))
             elif part.startswith("!<"):
+                # "!<3{negation}": none of these ends in the 3 words before ("chưa từng bị ai
+                # đánh"); "!<{animals}": not the word right before.
+                reach = re.match(r"!<(\d*)", part)
                 elements.append(_Element("not_before", tuple(_term(p)
-                                                             for p in self._expand(part[2:]))))
+                                                             for p in self._expand(
+                                                                 part[reach.end():])),
+                                         gap=int(reach.group(1) or 0)))
             elif part.startswith("!"):
                 elements.append(_Element("not_next", tuple(_term(p)
                                                            for p in self._expand(part[1:]))))
@@ -334,7 +454,12 @@ class Matcher:
                 for part in spelled:
                     found.append(_Token((part,), False, False, match.start(), match.end()))
                 continue
-            forms = (lower, spelled[0]) if spelled else (lower,)
+            if spelled and isinstance(spelled[0], tuple):  # alternatives
+                forms = (lower, *spelled[0])
+            else:
+                forms = (lower, spelled[0]) if spelled else (lower,)
+            if not name_like and not spelled and len(lower) > 1:
+                forms = tuple(dict.fromkeys((*forms, *typed_variants(lower))))
             found.append(_Token(forms, name_like, False, match.start(), match.end()))
         return found
 
@@ -354,6 +479,28 @@ class Matcher:
             index += 1
         return kept
 
+    def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
+        """Masks the killing words of games and films when one is named just before."""
+        if not self._fiction_cues.terms:
+            return tokens
+        cues = [index for index in range(len(tokens))
+                if any(term.match_at(tokens, index) is not None
+                       for term in self._fiction_cues.candidates(tokens, index))]
+        if not cues:
+            return tokens
+        kept = list(tokens)
+        for index in range(len(kept)):
+            if not any(0 < index - cue <= self._fiction_window for cue in cues):
+                continue
+            for term in self._fiction_words.candidates(kept, index):
+                end = term.match_at(kept, index)
+                if end is not None:
+                    for masked in range(index, end):
+                        kept[masked] = _Token(("\u2205",), True, False, kept[masked].start,
+                                              kept[masked].end)
+                    break
+        return kept
+
     @staticmethod
     def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
         return any(term.match_at(tokens, i) is not None
@@ -363,15 +510,16 @@ class Matcher:
         """The first rule that recognises danger in `text`, or None for everyday text."""
         if not text or not text.strip():
             return None
-        tokens = self._without_everyday_phrases(self.tokens(text))
+        tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
         keys = {fold(form) for token in tokens for form in token.forms}
         if any(token.digit for token in tokens):
             keys.add("#")
         informational: bool | None = None
+        found_anywhere: dict[int, bool] = {}
         for rule in self.rules:
             if not rule.could_match(keys):
                 continue
-            found = rule.search(tokens)
+            found = rule.search(tokens, found_anywhere)
             if found is None:
                 continue
             resolved = self._resolved.get(rule.category)
@@ -381,15 +529,27 @@ class Matcher:
             verdict = Verdict(rule.category, rule.id,
                               text[tokens[start].start:tokens[end - 1].end], rule.now)
             if not rule.topic:
-                return verdict
+                return self._with_now(verdict, tokens, keys)
             if informational is None:
                 # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
                 specific = self._without_everyday_phrases(tokens, self._generic)
-                informational = (self._contains(self._frames, tokens)
-                                 and not self._contains(self._referents, specific))
+                informational = (
+                    (self._contains(self._frames, tokens)
+                     and not self._contains(self._referents, specific))
+                    or (self._contains(self._hypothetical, tokens)
+                        and not self._contains(self._first_person, specific)))
             if not informational:
-                return verdict
+                return self._with_now(verdict, tokens, keys)
         return None
+
+    def _with_now(self, verdict: Verdict, tokens: list[_Token], keys: set[str]) -> Verdict:
+        """Abuse that is happening right now ("ba đang đánh em") puts 113 first too."""
+        if verdict.now:
+            return verdict
+        for rule in self._now_rules:
+            if rule.could_match(keys) and rule.search(tokens) is not None:
+                return Verdict(verdict.category, verdict.rule, verdict.words, True)
+        return verdict
 
     def found_in(self, text: str) -> str | None:
         """The words that look like danger, or None (the older interface of the callers)."""
