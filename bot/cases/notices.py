@@ -176,6 +176,41 @@ async def _assignee_covering(db, due) -> User | None:
     return assignee if scope.can_act_in_unit(assignee, due.ward or None) else None
 
 
+async def reminder_notices(db, i18n, due) -> list[Notice]:
+    """Before a clock is due: the person in charge and the staff covering the case's unit."""
+    found = []
+    for chat_id, language in await _area_targets(db, due):
+        _ = i18n(language)
+        found.append(Notice(chat_id, _(
+            "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
+            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+            _details_button(_, due.case_id), True))
+    return found
+
+
+async def overdue_notices(db, i18n, areas, due) -> list[Notice]:
+    """A clock passed unmet: the administrators, and the person in charge."""
+    found = []
+    told: set[int] = set()
+    for admin in await users.admins(db):
+        told.add(admin.telegram_id)
+        _ = i18n(admin.language)
+        found.append(Notice(admin.telegram_id, _(
+            "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
+            code=due.code, place=areas.place(due.ward, _.language) if due.ward else "—",
+            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+            _details_button(_, due.case_id), True))
+    assignee = await _assignee_covering(db, due)
+    if assignee is not None and assignee.telegram_id not in told:
+        _ = i18n(assignee.language)
+        found.append(Notice(assignee.telegram_id, _(
+            "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "
+            "administrators were told.", code=due.code,
+            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
+            _details_button(_, due.case_id), True))
+    return found
+
+
 async def check_deadlines(application, now: dt.datetime) -> None:
     """From the durable tick: warn the person in charge and the area's staff before a clock
     is due; when it passed unmet, escalate to the administrators (and tell the person in
@@ -187,35 +222,17 @@ async def check_deadlines(application, now: dt.datetime) -> None:
     for due in await case_store.reminders_due(db, now):
         if not await case_store.mark_reminded(db, due.id, now):
             continue
-        targets = await _area_targets(db, due)
-        for chat_id, language in targets:
-            _ = i18n(language)
-            await notify(context, chat_id, _(
-                "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
-                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                reply_markup=_details_button(_, due.case_id), protect_content=True)
+        found = await reminder_notices(db, i18n, due)
+        for notice in found:
+            await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
+                         protect_content=notice.protect)
         await audit.record(db, None, "case_reminder", "case", due.case_id, now, code=due.code,
-                           kind=due.kind, recipients=len(targets))
+                           kind=due.kind, recipients=len(found))
     for due in await case_store.overdue_unannounced(db, now):
         if not await case_store.mark_overdue_sent(db, due.id, now):
             continue
-        told: set[int] = set()
-        for admin in await users.admins(db):
-            told.add(admin.telegram_id)
-            _ = i18n(admin.language)
-            await notify(context, admin.telegram_id, _(
-                "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
-                code=due.code, place=areas.place(due.ward, _.language) if due.ward else "—",
-                deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                reply_markup=_details_button(_, due.case_id), protect_content=True)
-        if due.assignee_id is not None and due.assignee_id not in told:
-            assignee = await _assignee_covering(db, due)
-            if assignee is not None:
-                _ = i18n(assignee.language)
-                await notify(context, assignee.telegram_id, _(
-                    "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "
-                    "administrators were told.", code=due.code,
-                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                    reply_markup=_details_button(_, due.case_id), protect_content=True)
+        for notice in await overdue_notices(db, i18n, areas, due):
+            await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
+                         protect_content=notice.protect)
         await audit.record(db, None, "case_overdue", "case", due.case_id, now, code=due.code,
                            kind=due.kind)
