@@ -14,6 +14,7 @@ BENCHMARKS = {
     "delivery": "bench.delivery",  # --limited: 3,000 recipients at 30/s (~100 s)
     "storage": "bench.storage",  # SQLite writes/s through storage.db
     "emulator": "bench.emulator",  # the fake Telegram's own cost (sends, long-poll wake-up)
+    "crash": "bench.crash",  # --trials=30: SIGKILL a live bot at random points (~10 min)
 }
 # `make bench`: the comparison, the priority lane, and the broadcast with the limit off.
 DEFAULT = ("compare", "lane", "delivery")

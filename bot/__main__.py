@@ -49,12 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, token: str | None = None) -> None:
+    from bot import logsafety
+
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # At every level: no token, nothing people wrote (see bot/logsafety.py).
+    logsafety.install(token)
     # httpx logs every request URL, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -71,11 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if command == "sandbox":
         # The chat is the output; only problems are logged unless LOG_LEVEL asks for more.
-        configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING")
+        configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING",
+                          settings.bot_token)
         from bot.sandbox import run_sandbox
 
         return run_sandbox(settings, args.db, fresh=args.fresh)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.bot_token)
     if command == "emulator":
         from bot.emulator.http import run_emulator_cli
 

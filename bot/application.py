@@ -61,6 +61,10 @@ class BotApplication(Application):
                 await calendar_file.seed_once(self.services.db, self.services.clock.now(),
                                               self.services.settings.timezone,
                                               self.services.areas)
+        from bot import delivery
+
+        # A committed outbox message wakes the delivery engine at once (bot/outbox.py).
+        self.services.db.wake_outbox = lambda: delivery.kick(self)
         await super().initialize()
 
     async def shutdown(self) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.areas import Areas
@@ -98,10 +99,12 @@ async def look_up(db: Database, token: str, now: dt.datetime) -> Invite:
     return invite
 
 
-async def redeem(db: Database, areas: Areas, token: str, user_id: int, name: str,
-                 phone: str | None, username: str | None,
-                 now: dt.datetime) -> tuple[User, Invite]:
-    """Sign the person up, active at once, in the invite's role and unit (once)."""
+async def redeem(db: Database, cipher, areas: Areas, token: str, user_id: int, name: str,
+                 phone: str | None, username: str | None, now: dt.datetime,
+                 then: Callable[[User, Invite], Awaitable[None]] | None = None,
+                 ) -> tuple[User, Invite]:
+    """Sign the person up, active at once, in the invite's role and unit (once); `then`
+    queues who must hear of it (the inviter) in the same transaction."""
     invite = await look_up(db, token, now)
     async with db.transaction():
         if not await invites.use(db, invite.id, user_id, now):
@@ -111,12 +114,16 @@ async def redeem(db: Database, areas: Areas, token: str, user_id: int, name: str
                            district=areas.group_of(invite.ward), ward=invite.ward,
                            ward_confirm=None,
                            scope=invite.scope if invite.role == "staff" else None,
-                           phone=phone, username=username, onboarded=1)
+                           username=username, onboarded=1)
+        if phone is not None:
+            await users.set_phone(db, cipher, user_id, phone, now)
         await audit.record(db, user_id, "invite_redeem", "user", user_id, now,
                            invite=invite.id, role=invite.role, ward=invite.ward,
                            scope=invite.scope, by=invite.created_by)
-    person = await users.get(db, user_id)
-    assert person is not None
+        person = await users.get(db, user_id)
+        assert person is not None
+        if then is not None:
+            await then(person, invite)
     return person, invite
 
 

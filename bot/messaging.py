@@ -1,7 +1,11 @@
-"""Sending one message to one person outside a reply: notifications to staff, reporters.
+"""Direct sends and edits inside an update: `notify` (a reply to the person who acted, e.g.
+a case view sent privately from a group), and THE edit helpers (`edit_quietly`,
+`edit_buttons_quietly`: "message is not modified" is success).
 
-Mass sending goes through the delivery engine instead; this is for a handful of messages.
-Failures are classified the same way everywhere (see `classify`).
+A notification that must reach someone else (an alert, a status update) is NOT sent here: it
+goes through the transactional outbox (`bot.outbox.enqueue`, in the change's transaction).
+Mass sending goes through the delivery engine. Failures are classified the same way
+everywhere (see `classify`).
 """
 
 from __future__ import annotations
@@ -51,15 +55,39 @@ async def notify(context: BotContext, chat_id: int, text: str, **kwargs) -> Mess
         return None
 
 
+def _not_modified(error: BadRequest) -> bool:
+    return "not modified" in str(error).lower()
+
+
 async def edit_quietly(query: CallbackQuery, text: str,
-                       markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit the pressed message in place; asking for the screen already shown (a double tap)
-    is not an error. Telegram then answers 'message is not modified'."""
+                       reply_markup: InlineKeyboardMarkup | None = None, *,
+                       fail_quietly: bool = False) -> bool:
+    """THE way to edit the pressed message in place. Asking for the screen already shown (a
+    double tap: Telegram answers 'message is not modified') is success. Returns True when the
+    message shows `text`; with `fail_quietly`, any other refusal (too old, deleted) returns
+    False instead of raising, for callers that then send a new message."""
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=reply_markup)
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        if _not_modified(error):
+            return True
+        if fail_quietly:
+            return False
+        raise
+    return True
+
+
+async def edit_buttons_quietly(query: CallbackQuery,
+                               markup: InlineKeyboardMarkup | None = None) -> bool:
+    """Change (or, with None, remove) the buttons of the pressed message; unchanged is
+    success, and a message that can no longer be edited is left as it is."""
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:
+        return _not_modified(error)
+    except Forbidden:
+        return False
+    return True
 
 
 async def edit_markup_quietly(bot, chat_id: int, message_id: int,

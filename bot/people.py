@@ -77,7 +77,7 @@ def can_decide(approver: User, applicant: User) -> bool:
 
 async def apply(
     db: Database, areas: Areas, user_id: int, role: str, name: str, ward: str | None,
-    phone: str | None, now: dt.datetime, username: str | None = None,
+    phone: str | None, now: dt.datetime, cipher=None, username: str | None = None,
 ) -> None:
     """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure".
     Keeps the registered name, and the phone and username the approver checks it against."""
@@ -89,8 +89,12 @@ async def apply(
         await users.update(
             db, user_id, now, display_name=name, requested_role=role, status="pending",
             role="public", district=areas.group_of(ward), ward=ward, ward_confirm=None,
-            phone=phone, onboarded=1, username=username,
+            onboarded=1, username=username,
         )
+        if phone is not None:
+            if cipher is None:
+                raise ValueError("a phone is stored encrypted: give the cipher")
+            await users.set_phone(db, cipher, user_id, phone, now)
         await audit.record(db, user_id, "apply", "user", user_id, now, role=role, ward=ward)
 
 
@@ -118,7 +122,10 @@ class Decision:
     approved: bool
 
 
-async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime) -> Decision:
+async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime,
+                 then=None) -> Decision:
+    """Approve or reject a sign-up; `then(decision)` queues who must hear of it (bot/outbox.py)
+    in the same transaction."""
     applicant = await users.get(db, applicant_id)
     if applicant is None or not applicant.is_pending or applicant.requested_role is None:
         raise NotApplicable(applicant_id)
@@ -134,9 +141,12 @@ async def decide(db: Database, approver: User, applicant_id: int, approve: bool,
                                role="public")
         await audit.record(db, approver.telegram_id, "approve" if approve else "reject", "user",
                            applicant_id, now, role=applicant.requested_role)
-    updated = await users.get(db, applicant_id)
-    assert updated is not None
-    return Decision(updated, approve)
+        updated = await users.get(db, applicant_id)
+        assert updated is not None
+        decision = Decision(updated, approve)
+        if then is not None:
+            await then(decision)
+    return decision
 
 
 async def approvers_for(db: Database, applicant: User) -> list[User]:

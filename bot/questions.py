@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 
 from bot import scope
 from bot.people import NotApplicable, PermissionDenied
@@ -24,6 +25,18 @@ ESCALATE_AFTER = dt.timedelta(hours=24)
 TEXT_MIN, TEXT_MAX = 3, 2000
 
 __all__ = ["Blocked", "NotApplicable", "PermissionDenied", "TooManyOpen"]
+
+
+# Queues who must hear of a change (bot/outbox.py), inside its transaction:
+# (the ticket as it is now) → None.
+Then = Callable[[Question], Awaitable[None]]
+
+
+async def _then(db: Database, then: Then | None, question_id: int) -> Question:
+    question = await store.get(db, question_id)
+    if then is not None:
+        await then(question)  # type: ignore[arg-type]
+    return question  # type: ignore[return-value]
 
 
 class Blocked(Exception):
@@ -60,7 +73,7 @@ async def check_can_ask(db: Database, user_id: int) -> None:
 async def open_question(
     db: Database, cipher, asker: User, district: str | None, ward: str | None, text: str,
     photo_file_id: str | None, danger: bool, contact_name: str | None,
-    contact_phone: str | None, now: dt.datetime,
+    contact_phone: str | None, now: dt.datetime, then: Then | None = None,
 ) -> Question:
     await check_can_ask(db, asker.telegram_id)
     async with db.transaction():
@@ -70,9 +83,7 @@ async def open_question(
         )
         await audit.record(db, asker.telegram_id, "question_open", "question", question_id, now,
                            district=district, danger=danger, contact_shared=contact_phone is not None)
-    question = await store.get(db, question_id)
-    assert question is not None
-    return question
+        return await _then(db, then, question_id)
 
 
 def can_handle(staff: User, question: Question) -> bool:
@@ -136,18 +147,19 @@ async def check_asker_reply(db: Database, asker: User, question_id: int) -> Ques
 
 
 async def answer(db: Database, cipher, staff: User, question_id: int, text: str,
-                 now: dt.datetime) -> Question:
+                 now: dt.datetime, then: Then | None = None) -> Question:
     question = await check_staff_reply(db, staff, question_id)
     async with db.transaction():
         await store.add_message(db, cipher, question_id, "staff", staff.telegram_id, text, None, now)
         await store.set_answered(db, question_id)
         await audit.record(db, staff.telegram_id, "question_answer", "question", question_id, now,
                            old_state=question.state)
-    return await store.get(db, question_id)  # type: ignore[return-value]
+        return await _then(db, then, question_id)
 
 
 async def follow_up(
-    db: Database, cipher, asker: User, question_id: int, text: str, now: dt.datetime
+    db: Database, cipher, asker: User, question_id: int, text: str, now: dt.datetime,
+    then: Then | None = None,
 ) -> Question:
     """The asker writes again on the same ticket: it waits for staff again."""
     await check_asker_reply(db, asker, question_id)
@@ -156,10 +168,11 @@ async def follow_up(
         await store.set_waiting(db, question_id, now)
         await audit.record(db, asker.telegram_id, "question_follow_up", "question", question_id,
                            now)
-    return await store.get(db, question_id)  # type: ignore[return-value]
+        return await _then(db, then, question_id)
 
 
-async def close(db: Database, actor: User, question_id: int, now: dt.datetime) -> Question:
+async def close(db: Database, actor: User, question_id: int, now: dt.datetime,
+                then: Then | None = None) -> Question:
     question = await store.get(db, question_id)
     if question is None:
         raise NotApplicable(question_id)
@@ -171,7 +184,7 @@ async def close(db: Database, actor: User, question_id: int, now: dt.datetime) -
             raise NotApplicable(question_id)
         await audit.record(db, actor.telegram_id, "question_close", "question", question_id, now,
                            by="asker" if by_asker else "staff", old_state=question.state)
-    return await store.get(db, question_id)  # type: ignore[return-value]
+        return await _then(db, then, question_id)
 
 
 async def mark_spam(db: Database, staff: User, question_id: int, now: dt.datetime) -> Question:
@@ -205,8 +218,10 @@ async def last_staff_member(db: Database, question: Question) -> User | None:
     return None
 
 
-async def escalate_due(db: Database, now: dt.datetime) -> list[Question]:
-    """Tickets waiting for staff longer than ESCALATE_AFTER, each escalated only once."""
+async def escalate_due(db: Database, now: dt.datetime,
+                       then: Then | None = None) -> list[Question]:
+    """Tickets waiting for staff longer than ESCALATE_AFTER, each escalated only once (and
+    its notices queued with the mark)."""
     escalated = []
     for question in await store.due_for_escalation(db, now - ESCALATE_AFTER):
         async with db.transaction():
@@ -214,6 +229,8 @@ async def escalate_due(db: Database, now: dt.datetime) -> list[Question]:
                 continue
             await audit.record(db, None, "question_escalate", "question", question.id, now,
                                district=question.district)
+            if then is not None:
+                await then(question)
         escalated.append(question)
     return escalated
 

@@ -12,11 +12,12 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, invites, keyboards, menu, people, scope, staff_copies
+from bot import callbacks, invites, keyboards, menu, outbox, people, scope, staff_copies
 from bot.commands import publish_for_user
 from bot.context import BotContext
+from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
-from bot.messaging import edit_markup_quietly, notify
+from bot.messaging import edit_markup_quietly
 from bot.text import join_within, whole_number
 from storage import audit, users
 from storage.alert_copies import AlertCopy
@@ -39,15 +40,19 @@ STATUS_LABELS = {
 }
 
 
-def contact_line(person: User, translate: Translator) -> str:
-    """What an approver checks a sign-up against: the phone and the Telegram username."""
+def contact_line(person: User, translate: Translator, cipher=None) -> str:
+    """What an approver checks a sign-up against: the phone (encrypted at rest: shown only
+    where the caller decrypts it) and the Telegram username."""
     _ = translate
-    return _("☎️ {phone} · Telegram: {username}",
-             phone=person.phone or _("no phone shared"),
+    if not person.phone:
+        phone = _("no phone shared")
+    else:
+        phone = cipher.decrypt(person.phone) if cipher is not None else _("phone shared")
+    return _("☎️ {phone} · Telegram: {username}", phone=phone,
              username=f"@{person.username}" if person.username else _("no username"))
 
 
-def describe(person: User, translate: Translator, areas) -> str:
+def describe(person: User, translate: Translator, areas, cipher=None) -> str:
     """The registered name (never the Telegram name), role, state and place; for staff and
     collaborators also the phone and username, so an approver can check who it is."""
     _ = translate
@@ -61,7 +66,7 @@ def describe(person: User, translate: Translator, areas) -> str:
         place=place_of(person, _, areas),
     )
     if role in ("collaborator", "staff", "admin"):
-        text += "\n" + contact_line(person, _)
+        text += "\n" + contact_line(person, _, cipher)
     if person.is_staff and not person.is_admin:
         text += "\n" + _("Covers: {scope}", scope=areas.scope_label(person.scope, _.language))
     if person.approves_plans and person.is_staff:
@@ -92,16 +97,18 @@ DECIDED_BY = N_("{outcome} by {name}.")
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
-    for approver in await people.approvers_for(context.db, applicant):
-        _ = i18n(approver.language)
-        sent = await notify(
-            context, approver.telegram_id,
-            _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
-            reply_markup=_decision_keyboard(_, applicant.telegram_id),
-        )
-        # Every approver's copy is edited once someone decides (staff_copies).
-        await staff_copies.remember(context.db, "signup", applicant.telegram_id, sent,
-                                    approver.language, context.now)
+    cipher = cipher_for(context.services)
+    async with context.db.atomic():  # all approvers or none; sent by the outbox
+        for approver in await people.approvers_for(context.db, applicant):
+            _ = i18n(approver.language)
+            # Every approver's copy is recorded when sent, and edited once someone decides
+            # (staff_copies).
+            await outbox.enqueue(
+                context.db, cipher, approver.telegram_id,
+                _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas, cipher),
+                now=context.now, markup=_decision_keyboard(_, applicant.telegram_id),
+                copy=outbox.CopyOf("signup", applicant.telegram_id, approver.language),
+            )
 
 
 async def _sync_decided(context: BotContext, applicant: User, outcome_line, pressed) -> None:
@@ -127,9 +134,26 @@ async def on_decision(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     approve = data.action == "yes"
+
+    async def tell_applicant(decision) -> None:
+        applicant = decision.applicant
+        theirs = context.services.i18n(applicant.language)
+        if approve:
+            text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
+        else:
+            text = N_("Your sign-up was not approved. You can still use the information for "
+                      "parents, materials and the hotline. Questions? Contact the programme "
+                      "staff.")
+        await outbox.enqueue(context.db, cipher_for(context.services), applicant.telegram_id,
+                             theirs(text), now=context.now,
+                             markup=menu.keyboard(applicant.menu_role, theirs))
+
     try:
-        decision = await people.decide(context.db, context.user, applicant_id, approve, context.now)
+        decision = await people.decide(context.db, context.user, applicant_id, approve,
+                                       context.now, then=tell_applicant)
     except people.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, data.action, "user",
+                            applicant_id, context.now)
         await query.answer(_("Only administrators, or staff of the same ward or commune, can decide "
                              "on this sign-up."), show_alert=True)
         return
@@ -146,14 +170,6 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return theirs(DECIDED_BY, outcome=outcome, name=decider)
 
     await _sync_decided(context, applicant, outcome_line, query.message)
-    theirs = context.services.i18n(applicant.language)
-    if approve:
-        text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
-    else:
-        text = N_("Your sign-up was not approved. You can still use the information for "
-                  "parents, materials and the hotline. Questions? Contact the programme staff.")
-    await notify(context, applicant.telegram_id, theirs(text),
-                 reply_markup=menu.keyboard(applicant.menu_role, theirs))
     await publish_for_user(context.bot, context.services.i18n, applicant)
 
 
@@ -266,6 +282,9 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     try:
         person = await change
     except people.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id,
+                            (update.message.text or "").split(" ", 1)[0][:32], "user", None,
+                            context.now)
         await update.message.reply_text(_("Only administrators can do this."))
         return
     except people.NotApplicable:
@@ -280,10 +299,11 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
         text = N_("Your account was updated: {role}, {place}. Your menu is below.")
-        await notify(context, person.telegram_id,
-                     theirs(text, role=theirs(ROLE_LABELS[person.role]),
-                            place=place_of(person, theirs, context.services.areas)),
-                     reply_markup=menu.keyboard(person.menu_role, theirs))
+        await outbox.enqueue(
+            context.db, cipher_for(context.services), person.telegram_id,
+            theirs(text, role=theirs(ROLE_LABELS[person.role]),
+                   place=place_of(person, theirs, context.services.areas)),
+            now=context.now, markup=menu.keyboard(person.menu_role, theirs))
 
 
 async def plan_approver_command(update: Update, context: BotContext) -> None:

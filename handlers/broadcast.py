@@ -31,7 +31,7 @@ from bot.audience import Audience
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import Content, progress
-from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT
+from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT, text_problem
 from bot.events import addressing, dates
 from bot.events import texts as event_texts
 from bot.events.model import KIND_ICONS, Event
@@ -163,14 +163,24 @@ async def _default_roles(context: BotContext, draft: dict) -> list[str]:
     return ["staff"] if counts["staff"] else ["public"]
 
 
-async def _too_long(update: Update, context: BotContext, draft: dict, text: str) -> bool:
+async def _refused(update: Update, context: BotContext, draft: dict, text: str | None,
+                   required: bool = True) -> bool:
+    """A text (in either language) that cannot go out: empty, only invisible characters, or
+    longer than the room left once the sender line is added. The sender is told why and
+    stays at the step; False when the text is fine."""
     room = _room(context, draft)
-    if len(text) <= room:
+    problem = text_problem(text, room, required=required)
+    if problem is None:
         return False
     _ = context.translate
-    await update.message.reply_text(
-        _("That is too long: at most {limit} characters here. Please shorten it.",
-          limit=_.number(room)))
+    if problem == "empty":
+        await update.message.reply_text(_(
+            "This message looks empty: it has only spaces or invisible characters. Please "
+            "send the text people should read."))
+    else:
+        await update.message.reply_text(_(
+            "That is too long: {length} characters, at most {limit} here. Please shorten it.",
+            length=_.number(len(text or "")), limit=_.number(room)))
     return True
 
 
@@ -178,7 +188,7 @@ async def compose_text(update: Update, context: BotContext) -> int:
     message = update.message
     draft = _draft(context)
     draft.update(media=None, file_id=None)
-    if await _too_long(update, context, draft, message.text):
+    if await _refused(update, context, draft, message.text):
         return COMPOSE
     draft["vi"] = message.text_html
     return await _ask_english(update, context)
@@ -191,7 +201,7 @@ async def compose_media(update: Update, context: BotContext) -> int:
         draft.update(media="photo", file_id=message.photo[-1].file_id)
     else:
         draft.update(media="document", file_id=message.document.file_id)
-    if await _too_long(update, context, draft, message.caption or ""):
+    if await _refused(update, context, draft, message.caption, required=False):
         return COMPOSE
     draft["vi"] = message.caption_html or ""
     return await _ask_english(update, context)
@@ -211,7 +221,7 @@ async def _ask_english(update: Update, context: BotContext) -> int:
 
 async def english_text(update: Update, context: BotContext) -> int:
     draft = _draft(context)
-    if await _too_long(update, context, draft, update.message.text):
+    if await _refused(update, context, draft, update.message.text):
         return ENGLISH
     draft["en"] = update.message.text_html
     await _show_audience(update, context)
@@ -440,7 +450,7 @@ async def _show_event_page(update: Update, context: BotContext, page: int) -> in
                        "registrations that you can choose."))
     if not user.is_admin:
         lines.append(_("You see the events of your wards and communes and programme-wide ones."))
-    await update.callback_query.edit_message_text("\n".join(lines),
+    await edit_quietly(update.callback_query, "\n".join(lines),
                                                   reply_markup=keyboards.inline(rows))
     return EVENTS
 
@@ -486,7 +496,7 @@ async def _show_wards(update: Update, context: BotContext) -> int:
     rows = keyboards.columns(buttons, 3)
     rows.append([(_mark(not chosen, _("All wards")), callbacks.encode(NS, "ward", "all")),
                  (_("‹ Done"), callbacks.encode(NS, "wardsdone"))])
-    await update.callback_query.edit_message_text(
+    await edit_quietly(update.callback_query,
         _("Choose one or more wards (or all):"), reply_markup=keyboards.inline(rows))
     return WARDS
 
@@ -540,7 +550,7 @@ async def show_preview(update: Update, context: BotContext) -> int:
     await query.answer()
     content = _content(context, draft)
     chat_id = update.effective_chat.id
-    await query.edit_message_text(_("Preview — exactly what recipients will see:"))
+    await edit_quietly(query, _("Preview — exactly what recipients will see:"))
     # The same function the engine uses: what staff see here is what people get.
     await delivery.send_content(context.bot, chat_id, content, "vi")
     if "en" in content.languages:
@@ -592,14 +602,14 @@ async def send_now(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     if not context.user.is_staff:
-        await query.edit_message_text(_("Only staff can send announcements."))
+        await edit_quietly(query, _("Only staff can send announcements."))
         return ConversationHandler.END
     delivery_id = await _enqueue(update, context, context.now)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await query.edit_message_text(_("You can reach people of your own wards and communes only."))
+        await edit_quietly(query, _("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
           "or cancel it there.", number=delivery_id))
     delivery.kick(context.application)
@@ -610,7 +620,7 @@ async def ask_when(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("When should it go out? Type the day and time (Ho Chi Minh City time), for example "
           "<code>{example}</code>.", example=_example_day(context)))
     return WHEN
@@ -659,7 +669,7 @@ async def abort(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = context.translate
     context.user_data.pop(DRAFT, None)
-    await query.edit_message_text(_("Cancelled. Nothing was sent."))
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 

@@ -14,7 +14,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks, keyboards
-from bot.cases import notices
 from bot.cases.service import (
     MAX_ACTIONS,
     CaseService,
@@ -234,17 +233,15 @@ async def _act_remove(update, context, case_id, data) -> None:
 
 async def _act_submit(update, context, case_id, data) -> None:
     _ = context.translate
-    change = await _service(context).submit_plan(context.user, case_id, context.now)
+    await _service(context).submit_plan(context.user, case_id, context.now)
     await update.callback_query.answer(_("Submitted: the approvers are asked to approve it."))
-    await notices.publish(context, change)
     await show_plan(update, context, case_id)
 
 
 async def _act_approve(update, context, case_id, data) -> None:
     _ = context.translate
-    change = await _service(context).decide_plan(context.user, case_id, True, None, context.now)
+    await _service(context).decide_plan(context.user, case_id, True, None, context.now)
     await update.callback_query.answer(_("Approved: the plan is in effect."))
-    await notices.publish(context, change)
     await show_plan(update, context, case_id)
 
 
@@ -334,8 +331,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
         if kind == "goals":
             await service.set_goals(context.user, case_id, text, context.now)
         elif kind == "ret":
-            change = await service.decide_plan(context.user, case_id, False, text, context.now)
-            await notices.publish(context, change)
+            await service.decide_plan(context.user, case_id, False, text, context.now)
         else:
             return ConversationHandler.END
     except casework.PermissionDenied:

@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scheduling, staff_copies
+from bot import callbacks, keyboards, menu, outbox, scheduling, staff_copies
 from bot import scope as access
 from bot.cases import notices
 from bot.cases.service import AlreadyClosed, CaseService, Change, code_pattern
@@ -37,7 +37,7 @@ from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.events.dates import DateError, combine, local_today, parse
 from bot.i18n import N_, Html, Translator
-from bot.messaging import edit_markup_quietly, edit_quietly, notify
+from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
@@ -292,34 +292,74 @@ def service_for(context: BotContext) -> CaseService:
 # -- new cases --------------------------------------------------------------------------------
 async def announce_new_case(context: BotContext, case_id: int) -> None:
     """Alert the staff group of the case's unit (or programme group), or the staff covering
-    the unit and the administrators privately."""
-    case = await case_store.summary(context.db, case_id, context.now)
+    the unit and the administrators privately.
+
+    Outbox-backed: inside the caller's transaction the alerts are committed with its change;
+    outside one they are queued in a transaction of their own. Either way the delivery
+    engine sends them (and records every copy) right after the commit. Each chat is alerted
+    about a case once: announcing it again (a quick tip that got its place) reaches only
+    those who have not heard of it yet."""
+    async with context.db.atomic():
+        await queue_new_case_alert(context.db, cipher_for(context.services), context.services,
+                                   case_id, context.now)
+
+
+async def queue_new_case_alert(db, cipher, services, case_id: int, now: dt.datetime) -> None:
+    """The new-case alerts, queued in the current transaction (see `announce_new_case`)."""
+    case = await case_store.summary(db, case_id, now)
     if case is None:
         return
-    i18n, areas = context.services.i18n, context.services.areas
-    recipients = await routing.alert_recipients(context.db, case.ward or None, areas)
+    i18n, areas = services.i18n, services.areas
+    recipients = await routing.alert_recipients(db, case.ward or None, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
-        sent = await notify(context, recipients.group_chat_id, alert_text(case, _, areas),
-                            reply_markup=alert_keyboard(case, _), protect_content=True)
-        if sent is not None:
-            await staff_copies.remember(context.db, "case", case.id, sent, None, context.now)
-            return
-        log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
-        recipients = routing.Recipients(people=await routing.unit_people(context.db,
-                                                                         case.ward or None))
-    for person in recipients.people:
+        await outbox.enqueue(db, cipher, recipients.group_chat_id, alert_text(case, _, areas),
+                             now=now, markup=alert_keyboard(case, _), protect=True,
+                             copy=outbox.CopyOf("case", case.id, None),
+                             instead=ALERT_PRIVATELY, instead_args={"case_id": case.id},
+                             dedupe_key=_alert_key(case.id, recipients.group_chat_id))
+        return
+    await _queue_private_alerts(db, cipher, services, case, recipients.people, now)
+
+
+def _alert_key(case_id: int, chat_id: int) -> str:
+    """One new-case alert per chat and case, however often the case is announced."""
+    return f"case:{case_id}:alert:{chat_id}"
+
+
+async def _queue_private_alerts(db, cipher, services, case: CaseSummary, people,
+                                now: dt.datetime) -> None:
+    i18n, areas = services.i18n, services.areas
+    for person in people:
         _ = i18n(person.language)
-        sent = await notify(context, person.telegram_id, alert_text(case, _, areas),
-                            reply_markup=alert_keyboard(case, _), protect_content=True)
         # Recorded in the language it was written in, so later edits read the same.
-        await staff_copies.remember(context.db, "case", case.id, sent, _.language, context.now)
+        await outbox.enqueue(db, cipher, person.telegram_id, alert_text(case, _, areas),
+                             now=now, markup=alert_keyboard(case, _), protect=True,
+                             copy=outbox.CopyOf("case", case.id, _.language),
+                             dedupe_key=_alert_key(case.id, person.telegram_id))
+
+
+ALERT_PRIVATELY = "case_alert_privately"
+
+
+async def _alert_privately(db, cipher, application, message, now: dt.datetime) -> None:
+    """The unit's staff group cannot be reached: the staff covering the unit and the
+    administrators hear privately instead."""
+    case = await case_store.summary(db, message.instead_args.get("case_id", 0), now)
+    if case is None:
+        return
+    log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
+    people = await routing.unit_people(db, case.ward or None)
+    await _queue_private_alerts(db, cipher, application.services, case, people, now)
+
+
+outbox.on_unreachable(ALERT_PRIVATELY, _alert_privately)
 
 
 async def after_change(context: BotContext, change: Change, query=None) -> None:
-    """Tell who must hear of it; bring the alert copies up to date when who has the case
-    or whether it is open changed."""
-    await notices.publish(context, change)
+    """Bring the alert copies up to date when who has the case or whether it is open
+    changed. Who must hear of the change was queued in the outbox in its transaction
+    (CaseService, bot/cases/notices.py)."""
     # Who has it, whether it is open, and whether it became urgent show on every alert copy.
     if change.event in ("accepted", "assigned", "closed", "reopened") \
             or change.detail.get("emergency_started"):
@@ -483,6 +523,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         await handler(update, context, data)
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                            "case", data.int_arg(0), context.now)
         await _deny(query, _)
     except AlreadyClosed:
         await _answer_once(query, _("This case is already closed. Nothing was changed."),
@@ -532,7 +574,7 @@ async def _show_detail(update: Update, context: BotContext, case_id: int, what: 
     case = await service_for(context).view(context.user, case_id, context.now, what=what)
     text, markup = await _detail(context, case)
     if _in_private(query) and edit:
-        await edit_quietly(query, text, markup)
+        await edit_quietly(query, text, reply_markup=markup)
         # An alert copy opened in place is now this person's case view: later updates of
         # the alert must not turn it back into the summary.
         await alert_copies.forget(context.db, query.message.chat.id, query.message.message_id)
@@ -662,7 +704,7 @@ async def _act_close_menu(update: Update, context: BotContext, data) -> None:
             for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer(_("Why is the case closed?"))
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_close_confirm(update: Update, context: BotContext, data) -> None:
@@ -706,7 +748,7 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
             for p in colleagues[:30]]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 async def _act_assign(update: Update, context: BotContext, data) -> None:
@@ -853,6 +895,8 @@ async def start_input(update: Update, context: BotContext) -> int | None:
         try:
             case = await _checked_summary(context, data.int_arg(0))
         except casework.PermissionDenied:
+            await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                                "case", data.int_arg(0), context.now)
             await _deny(query, _)
             return ConversationHandler.END
         except casework.NotApplicable:
@@ -945,6 +989,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         await after_change(context, change)
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
+                            case_id, context.now)
         done = _("Sorry, only the staff covering this case and administrators can open or "
                  "change it.")
     except casework.NotApplicable:
@@ -1040,7 +1086,7 @@ async def cancel_input(update: Update, context: BotContext) -> int:
     _ = context.translate
     await query.answer()
     context.user_data.pop("case_input", None)
-    await query.edit_message_text(_("Cancelled. Nothing was saved."))
+    await edit_quietly(query, _("Cancelled. Nothing was saved."))
     return ConversationHandler.END
 
 

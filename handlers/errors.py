@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.context import BotContext
@@ -22,9 +24,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     _ = context.translate
-    try:
-        if update.callback_query:
+    if update.callback_query:
+        # The press may have been answered already (before the failure): answering twice is
+        # refused, and that must not cost the person the apology below.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    try:
         await context.bot.send_message(
             update.effective_chat.id,
             _("Sorry, something went wrong on our side. Your data is safe. Please try again, "

@@ -12,12 +12,13 @@ import logging
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import callbacks, delivery, keyboards, menu, scheduling
+from bot import callbacks, delivery, keyboards, menu, outbox, scheduling
 from bot.context import BotContext
+from bot.crypto import cipher_for
 from bot.events import dispatch, ics, service, texts
 from bot.events.model import Event, for_named_groups_only, visible_to
 from bot.i18n import Translator
-from bot.messaging import edit_quietly, notify
+from bot.messaging import edit_quietly
 from bot.people import NotApplicable
 from handlers import events_admin
 from storage import events as store
@@ -148,7 +149,7 @@ async def on_open(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     text, markup = await _card_view(context, event, page)
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await edit_quietly(update.callback_query, text, reply_markup=markup)
 
 
 async def on_join(update: Update, context: BotContext) -> None:
@@ -189,16 +190,18 @@ async def on_decline(update: Update, context: BotContext) -> None:
 async def tell_promoted(context: BotContext, event_id: int, promoted: list[int]) -> None:
     """A place freed up: each promoted person hears it at once, in their language."""
     event = await store.get(context.db, event_id)
-    for telegram_id in promoted:
-        person = await users.get(context.db, telegram_id)
-        their = context.services.i18n(person.language if person else None)
-        await notify(context, telegram_id, texts.promoted(their, event))
+    async with context.db.atomic():  # sent by the outbox
+        for telegram_id in promoted:
+            person = await users.get(context.db, telegram_id)
+            their = context.services.i18n(person.language if person else None)
+            await outbox.enqueue(context.db, cipher_for(context.services), telegram_id,
+                                 texts.promoted(their, event), now=context.now)
 
 
 async def _refresh(update: Update, context: BotContext, event_id: int, page: int) -> None:
     event = await store.get(context.db, event_id)
     text, markup = await _card_view(context, event, page)
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await edit_quietly(update.callback_query, text, reply_markup=markup)
 
 
 async def on_ics(update: Update, context: BotContext) -> None:

@@ -29,9 +29,11 @@ from telegram.ext import (
 from bot import callbacks, delivery, keyboards, menu, scope
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.events import dates, service, texts
 from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
 from bot.i18n import N_, Translator
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.people import NotApplicable, PermissionDenied
 from bot.text import whole_number
 from handlers import events_attendance
@@ -120,7 +122,7 @@ async def choose_kind(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return KIND
     context.user_data[DRAFT]["kind"] = kind
-    await query.edit_message_text(_("Kind: {kind}", kind=_(KINDS[kind])))
+    await edit_quietly(query, _("Kind: {kind}", kind=_(KINDS[kind])))
     await query.message.reply_text(
         _("When does it start? Type the date and time, for example: <b>8h30 1/6</b> or "
           "<b>1/6 8:00</b>."))
@@ -193,7 +195,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
-    await query.edit_message_text(_("Area: {area}", area=(
+    await edit_quietly(query, _("Area: {area}", area=(
         _("whole programme (the former District 8 and Binh Chanh areas)") if code == "ALL"
         else context.services.areas.group_name(code, _.language))))
     return await _ask_audience(update, context)
@@ -230,7 +232,7 @@ async def toggle_audience(update: Update, context: BotContext) -> int:
         chosen.remove(key)
     else:
         chosen.append(key)
-    await query.edit_message_reply_markup(reply_markup=_audience_keyboard(_, chosen))
+    await edit_buttons_quietly(query, _audience_keyboard(_, chosen))
     return AUDIENCE
 
 
@@ -242,7 +244,7 @@ async def audience_done(update: Update, context: BotContext) -> int:
         await query.answer(_("Please choose at least one group."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await query.edit_message_text(_("For: {audience}", audience=", ".join(
+    await edit_quietly(query, _("For: {audience}", audience=", ".join(
         _(AUDIENCES[key]) for key in AUDIENCES if key in draft["audience"])))
     if draft["kind"] in ("club", "training"):
         await query.message.reply_text(
@@ -368,7 +370,7 @@ async def toggle_reminder(update: Update, context: BotContext) -> int:
         chosen.remove(minutes)
     else:
         chosen.append(minutes)
-    await query.edit_message_reply_markup(reply_markup=_reminder_keyboard(_, chosen))
+    await edit_buttons_quietly(query, _reminder_keyboard(_, chosen))
     return REMINDERS
 
 
@@ -386,7 +388,7 @@ async def reminders_done(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     chosen = context.user_data[DRAFT].get("reminders") or []
-    await query.edit_message_text(reminder_choice_text(_, chosen))
+    await edit_quietly(query, reminder_choice_text(_, chosen))
     await query.message.reply_text(_ask_description(_))
     return DESCRIPTION
 
@@ -456,7 +458,7 @@ async def save(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("The start has passed in the meantime. Please "
                                          "start again with /newevent."))
         return ConversationHandler.END
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons_quietly(query, None)
     await query.message.reply_text(
         _("✅ Saved. People will see it in /events.") + "\n" + await reminder_summary(
             context, event_id),
@@ -477,7 +479,7 @@ async def discard(update: Update, context: BotContext) -> int:
     _ = context.translate
     await update.callback_query.answer()
     context.user_data.pop(DRAFT, None)
-    await update.callback_query.edit_message_text(_("Discarded. Nothing was saved."))
+    await edit_quietly(update.callback_query, _("Discarded. Nothing was saved."))
     return ConversationHandler.END
 
 
@@ -663,7 +665,7 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
                                             context.now)
     if queued:
         delivery.kick(context.application)
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("❌ “{title}” is cancelled. Its reminders are stopped.", title=event.title)
         + (" " + _("Registered people are being told.") if queued else ""))
 
@@ -671,7 +673,7 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
 async def keep(update: Update, context: BotContext) -> None:
     _ = context.translate
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(_("Nothing changed."))
+    await edit_quietly(update.callback_query, _("Nothing changed."))
 
 
 async def export_csv(update: Update, context: BotContext) -> None:
@@ -685,7 +687,8 @@ async def export_csv(update: Update, context: BotContext) -> None:
     counts = await store.counts(context.db, event.id)
     from bot.events import export  # on first use: few processes ever export
 
-    data = export.registrations_csv(rows, context.services.areas, _)
+    data = export.registrations_csv(rows, context.services.areas, _,
+                                    cipher_for(context.services))
     await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
                        "event", event.id, context.now, rows=len(rows))
     caption = _("{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",

@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.hotline import emergency_text, hotline_footer
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from handlers import places
 from handlers.safety import WHAT_TO_DO_ENTRY, answer_danger
 from storage import questions as store
@@ -81,7 +82,7 @@ async def info_command(update: Update, context: BotContext) -> None:
 async def back_to_menu(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_text(menu_text(context.translate), reply_markup=menu_keyboard(context))
+    await edit_quietly(query, menu_text(context.translate), reply_markup=menu_keyboard(context))
 
 
 # -- one entry ------------------------------------------------------------------------------------
@@ -121,7 +122,7 @@ async def show_entry(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await store.count_view(context.db, entry.id, "menu")
-    await query.edit_message_text(info.render(entry, context.translate),
+    await edit_quietly(query, info.render(entry, context.translate),
                                   reply_markup=entry_keyboard(context, entry))
 
 
@@ -141,7 +142,7 @@ async def vote(update: Update, context: BotContext) -> None:
                              count=_.number(yes)))
     else:
         await query.answer(_("Thank you. You can ask staff directly with “💬 Ask a question”."))
-    await query.edit_message_reply_markup(entry_keyboard(context, entry, with_votes=False))
+    await edit_buttons_quietly(query, entry_keyboard(context, entry, with_votes=False))
 
 
 async def materials_for_topic(update: Update, context: BotContext) -> None:
@@ -220,8 +221,8 @@ async def ward_change(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_text(_unit_question(context),
-                                  reply_markup=keyboards.inline(_unit_buttons(context)))
+    await edit_quietly(query, _unit_question(context),
+                       reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_district(update: Update, context: BotContext) -> None:
@@ -232,8 +233,8 @@ async def ward_district(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()  # a button of the old two-step picker: today's question instead
-    await query.edit_message_text(_unit_question(context),
-                                  reply_markup=keyboards.inline(_unit_buttons(context)))
+    await edit_quietly(query, _unit_question(context),
+                       reply_markup=keyboards.inline(_unit_buttons(context)))
 
 
 async def ward_chosen(update: Update, context: BotContext) -> None:
@@ -242,7 +243,7 @@ async def ward_chosen(update: Update, context: BotContext) -> None:
     data = callbacks.decode(query.data)
     if data is not None and data.arg(0) == places.OTHER:
         await query.answer()
-        await query.edit_message_text(_(
+        await edit_quietly(query, _(
             "Please go to the People's Committee (UBND) of the ward or commune where you live: "
             "it has a child-protection officer. In an emergency call 111 (free, 24/7) or 113."))
         return
@@ -257,7 +258,7 @@ async def ward_chosen(update: Update, context: BotContext) -> None:
     if user.role == "public" and user.is_active and user.ward != ward.code:
         await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
                            district=ward.group, ward_confirm=None)
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     await _show_ward_contact(query.message, context, ward.code)
 
 

@@ -37,6 +37,7 @@ from bot.materials.catalogue import (
     is_material_file,
     parse_audiences,
 )
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.text import shorten
 from handlers import menu as menu_handlers
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
@@ -118,7 +119,7 @@ async def choose_topic(update: Update, context: BotContext) -> int:
         return TOPIC
     draft = context.user_data.setdefault(DRAFT, {})
     draft["topic"] = topic
-    await query.edit_message_text(_("Topic: {topic}", topic=_(TOPICS[topic])))
+    await edit_quietly(query, _("Topic: {topic}", topic=_(TOPICS[topic])))
     if draft.get("mode") == "edit":
         return await _save_edit(update, context, topic=topic)
     await query.message.reply_text(
@@ -147,7 +148,7 @@ async def toggle_audience(update: Update, context: BotContext) -> int:
     if code in AUDIENCES:
         chosen = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
         draft["audiences"] = list(parse_audiences(chosen))
-        await query.edit_message_reply_markup(_audience_keyboard(context, draft["audiences"]))
+        await edit_buttons_quietly(query, _audience_keyboard(context, draft["audiences"]))
     return AUDIENCE
 
 
@@ -160,7 +161,7 @@ async def audiences_done(update: Update, context: BotContext) -> int:
         await query.answer(_("Please choose at least one audience."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("For: {audiences}", audiences=", ".join(_(AUDIENCES[c]) for c in chosen))
     )
     if draft.get("mode") == "edit":
@@ -267,16 +268,16 @@ async def choose_field(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return FIELD
     if field == "title":
-        await query.edit_message_text(_("Type the new title ({max} characters at most).",
+        await edit_quietly(query, _("Type the new title ({max} characters at most).",
                                         max=TITLE_MAX))
     elif field == "summary":
-        await query.edit_message_text(_("Type the new summary ({max} characters at most).",
+        await edit_quietly(query, _("Type the new summary ({max} characters at most).",
                                         max=SUMMARY_MAX))
     elif field == "topic":
-        await query.edit_message_text(_("Which topic?"), reply_markup=_topic_keyboard(context))
+        await edit_quietly(query, _("Which topic?"), reply_markup=_topic_keyboard(context))
     else:
         chosen = context.user_data.get(DRAFT, {}).get("audiences", [])
-        await query.edit_message_text(
+        await edit_quietly(query,
             _("Who is it for? Tap every audience that applies, then “Done”."),
             reply_markup=_audience_keyboard(context, chosen),
         )
@@ -357,7 +358,7 @@ async def _set_hidden(query, context: BotContext, material, hidden: bool) -> Non
                        else _("Shown again to everyone."))
     updated = await materials.get(context.db, material.id)
     if query.message.text is not None:
-        await query.edit_message_text(material_text(updated, _),
+        await edit_quietly(query, material_text(updated, _),
                                       reply_markup=material_keyboard(updated, context))
 
 

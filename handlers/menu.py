@@ -13,6 +13,7 @@ from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.hotline import hotline_text
 from bot.i18n import Translator
+from bot.messaging import edit_quietly
 from handlers.common import pop_left_conversation
 from storage import users
 
@@ -117,7 +118,7 @@ async def set_language(update: Update, context: BotContext) -> None:
     await users.update(context.db, context.user.telegram_id, context.now, language=language)
     context.set_user(await users.get(context.db, context.user.telegram_id))
     _ = context.translate
-    await query.edit_message_text(_("Language: English.") if language == "en"
+    await edit_quietly(query, _("Language: English.") if language == "en"
                                   else _("Language: Vietnamese."))
     await query.message.reply_text(_("Choose what you need:"),
                                    reply_markup=menu.keyboard(context.user.menu_role, _))

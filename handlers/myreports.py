@@ -15,7 +15,6 @@ from telegram.ext import (
 )
 
 from bot import callbacks, keyboards, menu
-from bot.cases import notices
 from bot.cases.service import CaseService
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
@@ -106,7 +105,6 @@ async def receive(update: Update, context: BotContext) -> int:
                                    limit=service.rules.description_max_chars))
         return ADDING
     else:
-        await notices.publish(context, change)
         answer = _("Thank you. It was added to {code} and the staff in charge were told.",
                    code=change.case.code)
     context.user_data.pop("report_addition", None)

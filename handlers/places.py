@@ -19,6 +19,7 @@ from bot.content import load_json
 from bot.context import BotContext
 from bot.geo import unit_at_async
 from bot.i18n import Html, Translator
+from bot.messaging import edit_quietly
 from storage import users
 
 OTHER = "other"
@@ -127,8 +128,8 @@ async def on_confirm(update: Update, context: BotContext) -> None:
     await query.answer()
     ward = None if value == OTHER else value
     await people.confirm_unit(context.db, areas, context.user.telegram_id, ward, context.now)
-    await query.edit_message_text(
-        _("✓ Thank you! Your ward or commune: {unit}.", unit=areas.unit_name(ward, _.language))
+    await edit_quietly(
+        query, _("✓ Thank you! Your ward or commune: {unit}.", unit=areas.unit_name(ward, _.language))
         if ward else _("✓ Thank you! Noted: elsewhere / not sure."))
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 
@@ -20,14 +21,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, scope, staff_copies
+from bot import callbacks, keyboards, outbox, scope, staff_copies
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.i18n import N_, Html, Translator
 from bot.materials import printing
-from bot.messaging import notify
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from storage import materials, print_requests, users
+from storage import audit, materials, print_requests, users
 from storage.alert_copies import AlertCopy
 from storage.print_requests import PrintRequest
 from storage.users import User
@@ -99,6 +101,9 @@ async def staff_view(context: BotContext, request: PrintRequest, _: Translator,
                      heading: str = "") -> tuple[str, object]:
     """What staff see of a request (each copy the same): details, requester, buttons."""
     requester = await users.get(context.db, request.requester_id)
+    if requester is not None and requester.phone:  # encrypted at rest: shown to staff only
+        requester = dataclasses.replace(
+            requester, phone=cipher_for(context.services).decrypt(requester.phone))
     body = describe(request, _, context.services.areas, requester) if requester else \
         describe(request, _, context.services.areas) + "\n" + requester_line(_, None)
     return (f"{heading}\n{body}" if heading else body), staff_keyboard(request, _)
@@ -222,7 +227,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return WARD
     draft["ward"] = code
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("Area: {place}", place=context.services.areas.place(code, _.language))
     )
     await query.message.reply_text(
@@ -279,7 +284,7 @@ async def choose_date(update: Update, context: BotContext) -> int:
         _ = context.translate
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return WHEN
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     return await _confirm(update, context, _today(context) + dt.timedelta(days=days))
 
 
@@ -323,7 +328,7 @@ async def send_request(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     request = await print_requests.get(context.db, request_id)
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("📨 Request #{id} sent. The staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
@@ -336,7 +341,7 @@ async def drop_request(update: Update, context: BotContext) -> int:
     await query.answer()
     context.user_data.pop(DRAFT, None)
     _ = context.translate
-    await query.edit_message_text(_("Cancelled. Nothing was sent."))
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 
@@ -345,15 +350,17 @@ async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
     people = scope.staff_covering(await users.active_staff(context.db), request.ward)
     if not people:
         people = await users.admins(context.db)
-    for person in people:
-        if person.telegram_id == request.requester_id:
-            continue
-        theirs = context.services.i18n(person.language)
-        text, markup = await staff_view(context, request, theirs)
-        sent = await notify(context, person.telegram_id, theirs(NEW_REQUEST) + "\n" + text,
-                            reply_markup=markup)
-        await staff_copies.remember(context.db, "print", request.id, sent, person.language,
-                                    context.now)
+    async with context.db.atomic():  # everyone or nobody; sent by the outbox
+        for person in people:
+            if person.telegram_id == request.requester_id:
+                continue
+            theirs = context.services.i18n(person.language)
+            text, markup = await staff_view(context, request, theirs)
+            # Every copy is recorded when sent, and follows the request (sync_copies).
+            await outbox.enqueue(context.db, cipher_for(context.services), person.telegram_id,
+                                 theirs(NEW_REQUEST) + "\n" + text, now=context.now,
+                                 markup=markup,
+                                 copy=outbox.CopyOf("print", request.id, person.language))
 
 
 # -- staff: moving a request on ---------------------------------------------------------------------
@@ -371,6 +378,8 @@ async def move(update: Update, context: BotContext) -> None:
         request = await printing.advance(context.db, context.user, request_id, status,
                                          context.now)
     except printing.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"print_{status}",
+                            "print_request", request_id, context.now)
         await query.answer(_("Only the staff of this ward or commune can handle this request."),
                            show_alert=True)
         return
@@ -395,10 +404,10 @@ async def _tell_requester(context: BotContext, request: PrintRequest) -> None:
     if requester is None:
         return
     theirs = context.services.i18n(requester.language)
-    await notify(context, requester.telegram_id, theirs(
+    await outbox.enqueue(context.db, cipher_for(context.services), requester.telegram_id, theirs(
         STATUS_NEWS[request.status], id=request.id, quantity=theirs.number(request.quantity),
         title=request.material_title, place=request.place, reason=request.reason or "—",
-    ))
+    ), now=context.now)
 
 
 async def start_reject(update: Update, context: BotContext) -> int:

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, info, keyboards, menu, scheduling, staff_copies
+from bot import callbacks, info, keyboards, menu, outbox, scheduling, staff_copies
 from bot import questions as rules
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
@@ -33,12 +33,12 @@ from bot.crypto import cipher_for
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
 from bot.materials import search as material_search
-from bot.messaging import notify
+from bot.messaging import edit_buttons_quietly
 from bot.text import truncate
 from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_message, danger_words
-from storage import alert_copies, users
+from storage import alert_copies, audit, users
 from storage import materials as material_store
 from storage import questions as store
 from storage.alert_copies import AlertCopy
@@ -177,7 +177,7 @@ async def choose_district(update: Update, context: BotContext) -> int:
     draft = context.user_data.setdefault(DRAFT, {})
     draft["district"] = unit.group if unit else district.code if district else None
     draft["ward"] = unit.code if unit else None
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     if draft.get("text_enc"):  # typed before the district: straight to the contact choice
         await _ask_contact(query.message, _, _kept_question(context))
         return CONTACT
@@ -202,8 +202,18 @@ async def question_photo(update: Update, context: BotContext) -> int:
 
 
 async def _take_question(update: Update, context: BotContext, raw: str, photo: str | None) -> int:
+    draft = context.user_data.get(DRAFT) or {}
+    if draft.get("asked") == "contact" and "text_enc" in draft:
+        # The question was saved and the contact step begun, but the bot stopped before its
+        # state was stored: this message is not a new question. Ask the contact step again,
+        # showing what will be sent.
+        await _ask_contact(update.message, context.translate, _kept_question(context))
+        return CONTACT
     if not await _store_question(update, context, raw, photo):
         return QUESTION
+    # Save, then ask: the question is in SQLite before the next step goes out.
+    context.user_data[DRAFT]["asked"] = "contact"
+    await context.application.update_persistence()
     await _ask_contact(update.message, context.translate, _kept_question(context))
     return CONTACT
 
@@ -251,7 +261,7 @@ async def _ask_contact(message: Message, _: Translator, text: str | None = None)
 async def stay_anonymous(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     return await _submit(query.message, context, None, None)
 
 
@@ -259,7 +269,7 @@ async def offer_contact(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     await query.message.reply_text(
         _("Tap the button below to share your number, or “Stay anonymous”."),
         reply_markup=keyboards.request_contact(_("📱 Share my phone number"),
@@ -299,6 +309,7 @@ async def _submit(
         question = await rules.open_question(
             context.db, cipher, context.user, draft.get("district"), draft.get("ward"), text,
             photo, bool(draft.get("danger")), contact_name, phone, context.now,
+            then=_alert_recipients(context),
         )
     except (rules.Blocked, rules.TooManyOpen):
         await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
@@ -314,8 +325,15 @@ async def _submit(
         + "\n\n" + hotline_footer(_),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
-    await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
     return ConversationHandler.END
+
+
+def _alert_recipients(context):
+    """The new ticket's copies to its staff, queued in the transaction that opens it."""
+    async def then(question: Question) -> None:
+        await _alert_staff(context, question, await rules.recipients(context.db, question),
+                           "new")
+    return then
 
 
 # -- what staff see -------------------------------------------------------------------------------
@@ -422,27 +440,29 @@ async def _alert_staff(
     context, question: Question, people: list[User], variant: str,
     quoted_id: int | None = None,
 ) -> int:
-    """Send the ticket to each person in their language, with the staff buttons; every copy
-    is recorded so that it can follow what happens to the ticket."""
+    """Queue the ticket for each person in their language, with the staff buttons (in the
+    caller's transaction, or one of its own); every copy is recorded when it is sent, so it
+    can follow what happens to the ticket."""
     i18n = context.services.i18n
-    ticket = await _load_ticket(context, question.id)
-    if ticket is None:
-        return 0
-    first = ticket.first
-    sent = 0
-    for person in people:
-        _ = i18n(person.language)
-        text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
-        delivered = await notify(context, person.telegram_id, text, reply_markup=markup,
-                                 protect_content=True)
-        await staff_copies.remember(context.db, "question", question.id, delivered,
-                                    _.language, context.now, variant=variant,
-                                    quoted_id=ticket.quoted(quoted_id).id)
-        if delivered and first.photo_file_id and variant != "follow_up":
-            await context.bot.send_photo(person.telegram_id, first.photo_file_id,
-                                         caption=rules.code(question.id), protect_content=True)
-        sent += delivered is not None
-    return sent
+    cipher = cipher_for(context.services)
+    async with context.db.atomic():
+        ticket = await _load_ticket(context, question.id)
+        if ticket is None:
+            return 0
+        first = ticket.first
+        quoted = ticket.quoted(quoted_id).id
+        for person in people:
+            _ = i18n(person.language)
+            text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
+            await outbox.enqueue(
+                context.db, cipher, person.telegram_id, text, now=context.now, markup=markup,
+                protect=True, copy=outbox.CopyOf("question", question.id, _.language,
+                                                 variant=variant, quoted_id=quoted))
+            if first.photo_file_id and variant != "follow_up":
+                await outbox.enqueue(context.db, cipher, person.telegram_id,
+                                     rules.code(question.id), now=context.now, protect=True,
+                                     photo=first.photo_file_id)
+    return len(people)
 
 
 async def sync_ticket(context, question_id: int) -> None:
@@ -473,7 +493,7 @@ async def _clear_buttons(query, markup=None) -> None:
     """The pressed message when it is not a recorded staff copy (the asker's, or one sent
     before copies were recorded)."""
     with contextlib.suppress(TelegramError):  # 'not modified' or gone: nothing to fix
-        await query.edit_message_reply_markup(markup)
+        await edit_buttons_quietly(query, markup)
 
 
 # -- replying (staff and asker) -------------------------------------------------------------------
@@ -532,21 +552,29 @@ async def reply_text(update: Update, context: BotContext) -> int:
     question_id = replying.get("id")
     try:
         if replying.get("staff"):
+            async def deliver(question: Question) -> None:
+                await _deliver_answer(context, question, text)
+
             question = await rules.answer(context.db, cipher_for(context.services), context.user,
-                                          question_id, text, context.now)
-            await _deliver_answer(context, question, text)
+                                          question_id, text, context.now, then=deliver)
             await sync_ticket(context, question.id)
             await update.message.reply_text(
                 _("✅ Your answer to {code} was sent. The asker can write back.",
                   code=rules.code(question.id)))
         else:
+            async def deliver(question: Question) -> None:
+                await _deliver_follow_up(context, question)
+
             question = await rules.follow_up(context.db, cipher_for(context.services),
-                                             context.user, question_id, text, context.now)
+                                             context.user, question_id, text, context.now,
+                                             then=deliver)
             await sync_ticket(context, question.id)  # the copies sent so far
-            await _deliver_follow_up(context, question)
             await update.message.reply_text(
                 _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
-    except (rules.PermissionDenied, rules.NotApplicable):
+    except (rules.PermissionDenied, rules.NotApplicable) as refusal:
+        if isinstance(refusal, rules.PermissionDenied):
+            await audit.refused(context.db, context.user.telegram_id, "question_reply",
+                                "question", question_id, context.now)
         await update.message.reply_text(_("This question is closed or no longer yours to "
                                           "answer. Nothing was sent."))
     return ConversationHandler.END
@@ -558,11 +586,11 @@ async def _deliver_answer(context: BotContext, question: Question, text: str) ->
         return
     theirs = context.services.i18n(asker.language)
     code = rules.code(question.id)
-    await notify(
-        context, asker.telegram_id,
+    await outbox.enqueue(
+        context.db, cipher_for(context.services), asker.telegram_id,
         theirs(ANSWER_HEADING, code=code) + "\n\n" + theirs(QUOTED, text=text) + "\n\n"
-        + hotline_footer(theirs),
-        reply_markup=keyboards.inline([
+        + hotline_footer(theirs), now=context.now,
+        markup=keyboards.inline([
             [(theirs(REPLY_BUTTON), callbacks.encode(NS, "reply", question.id))],
             [(theirs(CLOSE_THANKS), callbacks.encode(NS, "close", question.id))],
         ]),
@@ -620,7 +648,8 @@ async def send_pending(update: Update, context: BotContext) -> None:
     try:
         question = await rules.open_question(
             context.db, cipher, user, user.district, user.ward, text, None,
-            danger_words(context).check(text) is not None, None, None, context.now)
+            danger_words(context).check(text) is not None, None, None, context.now,
+            then=_alert_recipients(context))
     except rules.Blocked:
         await query.answer(_("Sorry, this question could not be sent. Please call 111."),
                            show_alert=True)
@@ -636,7 +665,6 @@ async def send_pending(update: Update, context: BotContext) -> None:
         _("✅ Your question <b>{code}</b> was sent to staff, without your name: “{text}”. The "
           "answer will come here; you can write back on the same question.",
           code=rules.code(question.id), text=truncate(text, 300)))
-    await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
 
 
 async def add_pending(update: Update, context: BotContext) -> None:
@@ -650,10 +678,17 @@ async def add_pending(update: Update, context: BotContext) -> None:
         await query.answer(_("Please type your message again."), show_alert=True)
         return
     text = cipher_for(context.services).decrypt(sealed)
+
+    async def deliver(question: Question) -> None:  # in the follow-up's transaction
+        await _deliver_follow_up(context, question)
+
     try:
         question = await rules.follow_up(context.db, cipher_for(context.services), context.user,
-                                         question_id, text, context.now)
-    except (rules.PermissionDenied, rules.NotApplicable):
+                                         question_id, text, context.now, then=deliver)
+    except (rules.PermissionDenied, rules.NotApplicable) as refusal:
+        if isinstance(refusal, rules.PermissionDenied):
+            await audit.refused(context.db, context.user.telegram_id, "question_add",
+                                "question", question_id, context.now)
         await query.answer(_("This question is closed or no longer yours to answer. Nothing "
                              "was sent."), show_alert=True)
         return
@@ -661,7 +696,6 @@ async def add_pending(update: Update, context: BotContext) -> None:
     await query.answer()
     await _clear_buttons(query)
     await sync_ticket(context, question.id)
-    await _deliver_follow_up(context, question)
     await query.message.reply_text(_("✅ Sent to the staff on question {code}.",
                                      code=rules.code(question.id)))
 
@@ -673,9 +707,22 @@ async def close_button(update: Update, context: BotContext) -> None:
     _ = context.translate
     data = callbacks.decode(query.data)
     question_id = data.int_arg(0) if data else None
+    async def tell_asker(question: Question) -> None:
+        if question.asker_id == context.user.telegram_id:
+            return
+        asker = await users.get(context.db, question.asker_id)
+        if asker is not None:
+            theirs = context.services.i18n(asker.language)
+            await outbox.enqueue(context.db, cipher_for(context.services), asker.telegram_id,
+                                 theirs(CLOSED_BY_STAFF, code=rules.code(question.id)),
+                                 now=context.now)
+
     try:
-        question = await rules.close(context.db, context.user, question_id or 0, context.now)
+        question = await rules.close(context.db, context.user, question_id or 0, context.now,
+                                     then=tell_asker)
     except rules.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
+                            "question", question_id, context.now)
         await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
@@ -691,10 +738,6 @@ async def close_button(update: Update, context: BotContext) -> None:
         await query.message.reply_text(_("✅ Question {code} is closed. Thank you!", code=code))
         return
     await query.message.reply_text(_("✅ Question {code} closed.", code=code))
-    asker = await users.get(context.db, question.asker_id)
-    if asker is not None:
-        theirs = context.services.i18n(asker.language)
-        await notify(context, asker.telegram_id, theirs(CLOSED_BY_STAFF, code=code))
 
 
 async def spam_button(update: Update, context: BotContext) -> None:
@@ -711,6 +754,8 @@ async def spam_button(update: Update, context: BotContext) -> None:
             question = await rules.mark_spam(context.db, context.user, question_id or 0,
                                              context.now)
     except rules.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
+                            "question", question_id, context.now)
         await query.answer(_("Only the staff of the question's ward or commune can do this."),
                            show_alert=True)
         return
@@ -758,7 +803,7 @@ async def my_questions(update: Update, context: BotContext) -> None:
 
 @dataclass
 class _TickContext:
-    """What notify() needs, outside an update (the escalation tick)."""
+    """What _alert_staff needs, outside an update (the escalation tick)."""
 
     bot: object
     db: object
@@ -768,14 +813,13 @@ class _TickContext:
 
 async def escalate(application: Application, now) -> None:
     db = application.services.database
-    due = await rules.escalate_due(db, now)
-    if not due:
-        return
     context = _TickContext(application.bot, db, now, application.services)
-    admins = await users.admins(db)
-    for question in due:
-        sent = await _alert_staff(context, question, admins, "escalated")
+
+    async def alert_admins(question: Question) -> None:
+        sent = await _alert_staff(context, question, await users.admins(db), "escalated")
         log.info("question %s escalated to %d administrators", question.id, sent)
+
+    await rules.escalate_due(db, now, then=alert_admins)
 
 
 async def seal_legacy_questions(application: Application) -> None:
@@ -784,6 +828,10 @@ async def seal_legacy_questions(application: Application) -> None:
                                      cipher_for(application.services))
     if sealed:
         log.info("encrypted %d question rows stored before encryption", sealed)
+    phones = await users.seal_phones(application.services.database,
+                                     cipher_for(application.services))
+    if phones:
+        log.info("encrypted %d people's phones stored before encryption", phones)
 
 
 # -- wiring ---------------------------------------------------------------------------------------

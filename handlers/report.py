@@ -18,7 +18,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -29,12 +29,13 @@ from telegram.ext import (
 )
 from telegram.ext.filters import MessageFilter
 
-from bot import callbacks, keyboards, menu
+from bot import callbacks, keyboards, menu, outbox
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.hotline import emergency_text
 from bot.i18n import N_, Html, I18n, Translator
+from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly
 from bot.reports import casework
 from bot.reports.draft import SECTIONS, SEXES, Draft
 from bot.reports.intake import (
@@ -53,7 +54,7 @@ from handlers import places
 from handlers import safety as safety_handlers
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.info import danger_words
-from storage import report_drafts
+from storage import audit, report_drafts
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +186,9 @@ async def on_resume(update: Update, context: BotContext) -> int:
     if data.arg(0) == "new" or draft is None:
         await _discard(context)
         draft = Draft()
-        await query.edit_message_text(_("The old draft was discarded. Let us start again."))
+        await edit_quietly(query, _("The old draft was discarded. Let us start again."))
     else:
-        await query.edit_message_text(_("Let us continue where you stopped."))
+        await edit_quietly(query, _("Let us continue where you stopped."))
     await _ask(update, context, draft)
     return ACTIVE
 
@@ -306,18 +307,23 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
     else:  # review
         await _show_review(update, context, draft)
         return
+    # Save, then ask: the answer and the new step are committed before the question goes
+    # out, so a crash in between never files the next answer under the previous step.
+    draft.shown = False
+    await _save(context, draft)
     query = update.callback_query
     if query is not None and query.message is not None:
         if (in_place and query.message.message_id == draft.prompt_id
-                and isinstance(markup, InlineKeyboardMarkup)):
-            with contextlib.suppress(BadRequest):  # e.g. unchanged: fall back to a new message
-                await query.edit_message_text(text, reply_markup=markup)
-                await _save(context, draft)
-                return
+                and isinstance(markup, InlineKeyboardMarkup)
+                and await edit_quietly(query, text, markup, fail_quietly=True)):
+            draft.shown = True
+            await _save(context, draft)
+            return
         await _close_buttons(query)
     message = await chat.send_message(text, reply_markup=markup)
     draft.prompt_id = message.message_id
-    await _save(context, draft)  # one write per step: the answer and where we are
+    draft.shown = True
+    await _save(context, draft)  # the question is out: answers now belong to this step
 
 
 def review_text(draft: Draft, _: Translator, areas, description_limit: int | None = None) -> str:
@@ -393,18 +399,19 @@ async def _show_review(update: Update, context: BotContext, draft: Draft) -> Non
     text = review_text(draft, _, context.services.areas)
     if len(text) > SUMMARY_LIMIT:
         text = review_text(draft, _, context.services.areas, description_limit=800)
+    draft.shown = False
+    await _save(context, draft)  # save, then ask (see _ask)
     message = await update.effective_chat.send_message(text, reply_markup=_review_keyboard(_))
     draft.remember_message(message.message_id)
     draft.prompt_id = message.message_id
+    draft.shown = True
     await _save(context, draft)
 
 
 async def _close_prompt(update: Update, context: BotContext, draft: Draft) -> None:
     """A typed answer: take the buttons off the question it answered (a tap does it itself)."""
     if update.callback_query is None and draft.prompt_id is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.edit_message_reply_markup(update.effective_chat.id,
-                                                        draft.prompt_id, reply_markup=None)
+        await edit_markup_quietly(context.bot, update.effective_chat.id, draft.prompt_id)
         draft.prompt_id = None
 
 
@@ -414,6 +421,29 @@ async def _next(update: Update, context: BotContext, draft: Draft, done: str,
     draft.step = draft.advance(done)
     await _ask(update, context, draft, in_place=in_place)
     return ACTIVE
+
+
+async def _note_incoming(context: BotContext, draft: Draft, update: Update) -> None:
+    """Every message the person sends in the report, accepted or refused (a name the bot did
+    not take, text typed at a button step), is remembered for "Delete my messages"."""
+    message = update.effective_message
+    if message is not None and message.message_id not in draft.message_ids:
+        draft.remember_message(message.message_id)
+        await _save(context, draft)
+
+
+async def _not_asked_yet(update: Update, context: BotContext, draft: Draft) -> bool:
+    """The draft moved to a step whose question never went out (the bot stopped in
+    between): ask it now rather than take this message as its answer."""
+    if draft.shown:
+        return False
+    message = update.effective_message
+    draft.remember_message(message.message_id)
+    if message.text and danger_words(context).found_in(message.text) is not None:
+        await _emergency(update, context, draft)  # the numbers first, then the question
+    else:
+        await _ask(update, context, draft, in_place=False)
+    return True
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -473,6 +503,9 @@ async def on_text(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     step = draft.step
     text = update.message.text
     if step in ("location", "contact"):
@@ -552,9 +585,12 @@ async def _offer_units(update: Update, context: BotContext, draft: Draft,
     rows.append([(_("Elsewhere / not sure"), _pick("ward", places.OTHER))])
     rows.append(_nav_row(_, "ward"))
     await _close_prompt(update, context, draft)
+    draft.step, draft.shown = "ward", False
+    await _save(context, draft)  # save, then ask (see _ask)
     message = await update.effective_chat.send_message("\n\n".join(lines) or _(
         "Which one do you mean?"), reply_markup=keyboards.inline(rows))
     draft.prompt_id = message.message_id
+    draft.shown = True
     await _save(context, draft)
 
 
@@ -594,6 +630,9 @@ async def on_location(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     if draft.step not in ("ward", "location", "place"):
         await _hint(update, context, draft)
         return ACTIVE
@@ -611,6 +650,9 @@ async def on_contact(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     if draft.step != "contact":
         await _hint(update, context, draft)
         return ACTIVE
@@ -637,6 +679,9 @@ async def on_photo(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
+    if await _not_asked_yet(update, context, draft):
+        return ACTIVE
     rules = case_rules()
     if draft.step not in ("photos", "description"):
         await _hint(update, context, draft)
@@ -680,11 +725,7 @@ async def _located_unit(update: Update, context: BotContext, draft: Draft) -> in
                                                unit=areas.unit_name(unit, _.language)))
         return await _next(update, context, draft, "location" if draft.step == "location"
                            else "ward")
-    await _save(context, draft)
-    await _offer_units(update, context, draft, (unit,), None)
-    if draft.step != "ward":
-        draft.step = "ward"
-        await _save(context, draft)
+    await _offer_units(update, context, draft, (unit,), None)  # back at the ward step
     return ACTIVE
 
 
@@ -696,6 +737,11 @@ async def on_button(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     sos = data is not None and data.action == "sos"
     if draft is None:
+        if data is not None and data.action == "send" and query.message is not None:
+            earlier = await casework.already_submitted(context.db, context.user.telegram_id,
+                                                       query.message.message_id)
+            if earlier is not None:
+                return await _already_sent(update, context, earlier)
         await query.answer()
         if sos:  # an old 🆘 always works, even after the report was sent
             await update.effective_chat.send_message(emergency_text(_, now=True, tip=False))
@@ -704,6 +750,13 @@ async def on_button(update: Update, context: BotContext) -> int:
         await query.answer()
         return await _emergency(update, context, draft)
     step = data.arg(0) if data else None
+    if not draft.shown:
+        if data is not None and step == draft.step:
+            draft.shown = True  # a tap on its buttons: the question did reach the person
+        else:
+            await _answer_once(query)
+            await _ask(update, context, draft, in_place=False)
+            return ACTIVE
     if data is None or step != draft.step:
         await query.answer(_("This button belongs to an earlier question. Please answer the "
                              "latest one."), show_alert=True)
@@ -723,7 +776,7 @@ async def on_button(update: Update, context: BotContext) -> int:
         else:
             draft.situations.append(value)
         await _save(context, draft)
-        await query.edit_message_reply_markup(_situation_keyboard(_, draft))
+        await edit_buttons_quietly(query, _situation_keyboard(_, draft))
         return ACTIVE
     if action == "done" and step == "situation":
         if not draft.situations:
@@ -743,7 +796,7 @@ async def on_button(update: Update, context: BotContext) -> int:
 async def _close_buttons(query) -> None:
     """Remove the buttons of an answered question, so old taps cannot confuse the draft."""
     with contextlib.suppress(TelegramError):  # already removed, or too old to edit
-        await query.edit_message_reply_markup(None)
+        await edit_buttons_quietly(query, None)
 
 
 async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: str,
@@ -820,12 +873,12 @@ async def _review_action(update: Update, context: BotContext, draft: Draft, acti
                 for s in SECTIONS]
         rows.append([(_("‹ Back to the summary"), callbacks.encode(NS, "section", "review",
                                                                    "none"))])
-        await query.edit_message_reply_markup(keyboards.inline(rows))
+        await edit_buttons_quietly(query, keyboards.inline(rows))
         return ACTIVE
     if action == "section":
         await query.answer()
         if value not in SECTIONS:
-            await query.edit_message_reply_markup(_review_keyboard(_))
+            await edit_buttons_quietly(query, _review_keyboard(_))
             return ACTIVE
         await _close_buttons(query)
         draft.step = draft.start_edit(value)
@@ -866,10 +919,26 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
     query = update.callback_query
     _ = context.translate
     rules = case_rules()
+    cipher = cipher_for(context.services)
+    thanks: list[int | None] = []
+
+    async def on_created(case_id: int, code: str) -> None:
+        # In the case's transaction: staff's alerts and the reporter's confirmation are
+        # committed with the case, and sent by the delivery engine even after a crash.
+        await case_handlers.queue_new_case_alert(context.db, cipher, context.services,
+                                                 case_id, context.now)
+        thanks.append(await outbox.enqueue(
+            context.db, cipher, context.user.telegram_id,
+            _thanks_text(_, code, bool(draft.urgent)), now=context.now,
+            markup=_thanks_keyboard(_, case_id), dedupe_key=f"case:{case_id}:thanks",
+            held_for_reply=True))
+
     try:
         submitted = await casework.submit(
-            context.db, cipher_for(context.services), context.services.areas, context.user,
-            draft, context.now, rules, context.services.settings.timezone)
+            context.db, cipher, context.services.areas, context.user, draft, context.now,
+            rules, context.services.settings.timezone,
+            source_message_id=query.message.message_id if query.message else None,
+            on_created=on_created)
     except casework.RateLimited:
         await query.answer(_("You have sent {count} reports in the last hour. Please try again "
                              "later; your draft is kept.", count=rules.reports_per_hour),
@@ -880,25 +949,66 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
         await _show_review(update, context, draft)
         return ACTIVE
     _forget(context)  # submit() removed the stored draft in the case's transaction
+    if not submitted.first:
+        return await _already_sent(update, context, submitted)
     await query.answer()
     await _close_buttons(query)
+    # The confirmation with the case code: now, as the answer to the press; if the process
+    # dies first, the outbox sends it after the restart.
+    await outbox.send_now(context.application, thanks[0] if thanks else None)
     log.info("case %s created", submitted.code)
-    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
-                  if draft.urgent else
-                  _("Staff will assess it and make a support plan within 5 working days."))
-    # The menu keyboard came back at the contact step, so this message can carry the button.
-    await query.message.reply_text(
-        _("🙏 Thank you! Your report was sent to the child-protection staff of the ward or "
-          "commune.\nCase code: <b>{code}</b>\n{next_steps}\nYou will be told here at each "
-          "step; /myreports shows its status and lets you add what you learn later.",
-          code=submitted.code, next_steps=next_steps) + "\n\n" + _(
-            "If others use this phone, you can remove the messages with details from this chat "
-            "(possible for 48 hours)."),
-        reply_markup=keyboards.inline([[(_("🧹 Delete my messages"),
-                                         callbacks.encode(DELETE_NS, "del", submitted.case_id))]]),
-    )
-    await case_handlers.announce_new_case(context, submitted.case_id)
     return ConversationHandler.END
+
+
+def _thanks_text(_: Translator, code: str, urgent: bool) -> str:
+    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
+                  if urgent else
+                  _("Staff will assess it and make a support plan within 5 working days."))
+    return _(
+        "🙏 Thank you! Your report was sent to the child-protection staff of the ward or commune.\n"
+        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
+        "/myreports shows its status and lets you add what you learn later.",
+        code=code, next_steps=next_steps) + "\n\n" + _(
+        "If others use this phone, you can remove the messages with details from this chat "
+        "(possible for 48 hours).")
+
+
+def _thanks_keyboard(_: Translator, case_id: int):
+    return keyboards.inline([[(_("🧹 Delete my messages"),
+                               callbacks.encode(DELETE_NS, "del", case_id))]])
+
+
+async def _already_sent(update: Update, context: BotContext, submitted) -> int:
+    """Send pressed again on a summary that is already a case (a double press, or a press
+    after a restart): the case code, never a second case or "no longer open"."""
+    query = update.callback_query
+    _ = context.translate
+    await _answer_once(query, _("This report was already sent: case code {code}.",
+                                code=submitted.code), show_alert=True)
+    await _close_buttons(query)
+    return ConversationHandler.END
+
+
+async def _answer_once(query, text: str | None = None, show_alert: bool = False) -> None:
+    with contextlib.suppress(TelegramError):  # already answered in this round
+        await query.answer(text, show_alert=show_alert)
+
+
+async def on_stale_send(update: Update, context: BotContext) -> None:
+    """Send on an old summary outside the conversation (it ended, or the bot restarted after
+    the case was created): say which case it became."""
+    query = update.callback_query
+    _ = context.translate
+    earlier = None
+    if query.message is not None:
+        earlier = await casework.already_submitted(context.db, context.user.telegram_id,
+                                                   query.message.message_id)
+    if earlier is None:
+        await _answer_once(query, _("This report is no longer open. Send /report to start a "
+                                    "new one."), show_alert=True)
+        await _close_buttons(query)
+        return
+    await _already_sent(update, context, earlier)
 
 
 # -- emergency, hints, lost drafts ------------------------------------------------------------
@@ -921,10 +1031,14 @@ async def _alert_staff_now(context: BotContext, draft: Draft) -> None:
     if draft.emergency_alerted:
         return
     contact = draft.reporter_phone if draft.contact_consent else None
-    await safety_handlers.alert_emergency(context, draft.ward, contact,
-                                          route_to=context.user.ward)
     draft.emergency_alerted = True
-    await _save(context, draft)
+    # The alerts and the mark "alerted" are committed together (bot/outbox.py): a crash
+    # never loses the alert, and never sends it twice for one report.
+    async with context.db.transaction():
+        await safety_handlers.queue_emergency_alert(
+            context.db, cipher_for(context.services), context.services, draft.ward, contact,
+            context.now, route_to=context.user.ward)
+        await _save(context, draft)
 
 
 async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
@@ -957,6 +1071,7 @@ async def hint(update: Update, context: BotContext) -> int:
     draft = await _load(context)
     if draft is None:
         return await _lost(update, context)
+    await _note_incoming(context, draft, update)
     await _hint(update, context, draft)
     return ACTIVE
 
@@ -983,6 +1098,8 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
         message_ids = await casework.forget_reporter_messages(
             context.db, context.user, case_id, context.now, case_rules())
     except casework.PermissionDenied:
+        await audit.refused(context.db, context.user.telegram_id, "delete_reporter_messages",
+                            "case", case_id, context.now)
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     except casework.NotApplicable:
@@ -996,8 +1113,8 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
             await context.bot.delete_messages(chat_id, list(message_ids[start:start + 100]))
         except TelegramError as error:
             log.info("could not delete report messages: %s", type(error).__name__)
-    await query.edit_message_text(_("🧹 Done: the messages with details were removed from this "
-                                    "chat. Your report is safe with the staff."))
+    await edit_quietly(query, _("🧹 Done: the messages with details were removed from this "
+                                "chat. Your report is safe with the staff."))
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -1044,3 +1161,4 @@ def register(application: Application) -> None:
     application.add_handler(build_conversation(application))
     application.add_handler(
         CallbackQueryHandler(on_delete_messages, pattern=callbacks.pattern(DELETE_NS)))
+    application.add_handler(CallbackQueryHandler(on_stale_send, pattern=rf"^{NS}:send:"))

@@ -16,12 +16,12 @@ import logging
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import callbacks, keyboards
+from bot import callbacks, keyboards, outbox
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.hotline import emergency_text
 from bot.i18n import Translator
-from bot.messaging import edit_markup_quietly, edit_quietly, notify
+from bot.messaging import edit_markup_quietly, edit_quietly
 from bot.reports import casework, routing
 from bot.reports.rules import case_rules
 from bot.safety import Verdict
@@ -67,13 +67,23 @@ async def answer_danger(message: Message, context: BotContext, text: str,
 
 
 async def on_tip(update: Update, context: BotContext) -> None:
-    """"Pass it to staff now": the case is opened at once, then the place is asked."""
+    """"Pass it to staff now": the case is opened at once, then the place is asked.
+
+    The case, its alerts to staff and the tipster's confirmation (with the place question
+    when the bot does not know the place) are committed together (bot/outbox.py); a press
+    on the same answer again, even after a restart, gives the case code, never a second
+    case."""
     query = update.callback_query
     _ = context.translate
     pending = context.user_data.get(PENDING_TIP)
     if pending and pending.get("code"):
         await query.answer(_("Already passed to staff: case {code}.", code=pending["code"]),
                            show_alert=True)
+        return
+    source = query.message.message_id if query.message is not None else None
+    earlier = await casework.already_submitted(context.db, context.user.telegram_id, source)
+    if earlier is not None:  # the bot stopped after the case was made: the code, again
+        await _tip_already_sent(query, context, earlier.code, pending)
         return
     if not pending or not pending.get("text_enc"):
         await query.answer()
@@ -82,42 +92,68 @@ async def on_tip(update: Update, context: BotContext) -> None:
             + _("Write in one message what is happening, and I will pass it to staff."))
         return
     user = context.user
-    text = cipher_for(context.services).decrypt(pending["text_enc"])
+    cipher = cipher_for(context.services)
+    text = cipher.decrypt(pending["text_enc"])
     areas = context.services.areas
     own = areas.unit(user.ward)
+    confirmation: list[int | None] = []
+
+    async def on_created(case_id: int, code: str) -> None:
+        # In the case's transaction: staff's alerts and the tipster's answer with the code.
+        await case_handlers.queue_new_case_alert(context.db, cipher, context.services,
+                                                 case_id, context.now)
+        reply, markup = _tip_confirmation(_, areas, own, case_id, code)
+        confirmation.append(await outbox.enqueue(
+            context.db, cipher, user.telegram_id, reply, now=context.now, markup=markup,
+            dedupe_key=f"case:{case_id}:thanks", held_for_reply=True))
+
     try:
         submitted = await tip_rules.submit_tip(
-            context.db, cipher_for(context.services), areas, user, text, pending.get("category"),
+            context.db, cipher, areas, user, text, pending.get("category"),
             own.code if own else None, context.now, case_rules(),
-            context.services.settings.timezone, urgent=bool(pending.get("urgent", True)))
+            context.services.settings.timezone, urgent=bool(pending.get("urgent", True)),
+            source_message_id=source, on_created=on_created)
     except casework.RateLimited:
         await query.answer(_("You have sent many reports in the last hour. Please call 111 "
                              "or 113 now."), show_alert=True)
         return
-    await query.answer()
     pending.pop("text_enc", None)
     pending["code"], pending["case_id"] = submitted.code, submitted.case_id
+    if not submitted.first:  # two presses at once: the second gets the first one's case
+        await _tip_already_sent(query, context, submitted.code, pending)
+        return
+    await query.answer()
     log.info("quick tip %s created", submitted.code)
-    await case_handlers.announce_new_case(context, submitted.case_id)
-    sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.",
-             code=submitted.code)
     # The numbers stay on screen; the line about the tip button goes with the button.
     await edit_quietly(query, emergency_text(_, now=bool(pending.get("now")), tip=False),
                        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False))
+    await outbox.send_now(context.application, confirmation[0] if confirmation else None)
+
+
+def _tip_confirmation(_: Translator, areas, own, case_id: int, code: str):
+    """The tipster's answer: the case code, and the place (or the one-tap question)."""
+    sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.",
+             code=code)
     if own is not None:
-        await query.message.reply_text(
-            sent + "\n" + _("Place: {place}.", place=areas.place(own.code, _.language)))
-        return
-    rows = places.unit_rows(areas, _, lambda code: callbacks.encode(NS, "place",
-                                                                    submitted.case_id, code),
+        return sent + "\n" + _("Place: {place}.", place=areas.place(own.code, _.language)), None
+    rows = places.unit_rows(areas, _, lambda unit: callbacks.encode(NS, "place", case_id, unit),
                             other=False)
-    rows.append([(_("Skip"), callbacks.encode(NS, "place", submitted.case_id, places.OTHER))])
-    await query.message.reply_text(
-        sent + "\n" + _("Where is the child? One tap helps the right staff go there."),
-        reply_markup=keyboards.inline(rows))
+    rows.append([(_("Skip"), callbacks.encode(NS, "place", case_id, places.OTHER))])
+    return (sent + "\n" + _("Where is the child? One tap helps the right staff go there."),
+            keyboards.inline(rows))
+
+
+async def _tip_already_sent(query, context: BotContext, code: str, pending: dict | None) -> None:
+    _ = context.translate
+    await query.answer(_("Already passed to staff: case {code}.", code=code), show_alert=True)
+    await edit_quietly(query, emergency_text(_, now=bool(pending and pending.get("now")),
+                                             tip=False),
+                       danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False), fail_quietly=True)
 
 
 async def on_place(update: Update, context: BotContext) -> None:
+    """The place of a tip sent without one: the staff of that unit are alerted too, in the
+    same transaction; those already alerted (the administrators) are not alerted again."""
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
@@ -127,11 +163,16 @@ async def on_place(update: Update, context: BotContext) -> None:
     # A double tap on a place button must not fail the second press.
     await edit_markup_quietly(context.bot, query.message.chat_id, query.message.message_id)
     areas = context.services.areas
+    cipher = cipher_for(context.services)
+
+    async def alert_the_unit(placed_id: int) -> None:
+        await case_handlers.queue_new_case_alert(context.db, cipher, context.services,
+                                                 placed_id, context.now)
+
     placed = (case_id is not None and code not in (None, places.OTHER)
               and await tip_rules.place_tip(context.db, areas, context.user, case_id, code,
-                                            context.now))
+                                            context.now, then=alert_the_unit))
     if placed:
-        await case_handlers.announce_new_case(context, case_id)
         await query.message.reply_text(_("Thank you. The staff of {place} have it now.",
                                          place=areas.unit_name(code, _.language)))
     else:
@@ -169,26 +210,48 @@ def emergency_alert_text(_: Translator, areas, ward: str | None, contact: str | 
     return "\n".join(lines)
 
 
-async def alert_emergency(context: BotContext, ward: str | None, contact: str | None,
-                          route_to: str | None = None) -> int:
-    """Alert the staff of the ward/commune (its group, or the staff covering it and the
-    administrators) at once, through the one notification path. `route_to` is the unit to
-    alert while the place is not given yet (the reporter's own). Returns messages sent."""
-    i18n, areas = context.services.i18n, context.services.areas
+EMERGENCY_PRIVATELY = "emergency_alert_privately"
+
+
+async def queue_emergency_alert(db, cipher, services, ward: str | None, contact: str | None,
+                                now, route_to: str | None = None) -> None:
+    """Alert the staff of the ward/commune at once (its staff group, or the staff covering it
+    and the administrators privately: bot/scope.py), in the caller's transaction
+    (bot/outbox.py). `route_to` is the unit to alert while the place is not given yet (the
+    reporter's own)."""
+    areas = services.areas
     unit = ward or route_to or None
-    recipients = await routing.alert_recipients(context.db, unit, areas)
+    recipients = await routing.alert_recipients(db, unit, areas)
     if recipients.group_chat_id is not None:
-        _ = i18n(None)
-        if await notify(context, recipients.group_chat_id,
-                        emergency_alert_text(_, areas, ward, contact),
-                        protect_content=True) is not None:
-            return 1
-        recipients = routing.Recipients(people=await routing.unit_people(context.db, unit))
-    sent = 0
-    for person in recipients.people:
-        _ = i18n(person.language)
-        delivered = await notify(context, person.telegram_id,
-                                 emergency_alert_text(_, areas, ward, contact),
-                                 protect_content=True)
-        sent += delivered is not None
-    return sent
+        _ = services.i18n(None)
+        await outbox.enqueue(
+            db, cipher, recipients.group_chat_id, emergency_alert_text(_, areas, ward, contact),
+            now=now, protect=True, instead=EMERGENCY_PRIVATELY,
+            # The reporter's number stays encrypted here too.
+            instead_args={"unit": unit, "ward": ward,
+                          "contact": cipher.encrypt(contact) if contact else None})
+        return
+    await _queue_private_emergency(db, cipher, services, recipients.people, ward, contact, now)
+
+
+async def _queue_private_emergency(db, cipher, services, people, ward: str | None,
+                                   contact: str | None, now) -> None:
+    for person in people:
+        _ = services.i18n(person.language)
+        await outbox.enqueue(db, cipher, person.telegram_id,
+                             emergency_alert_text(_, services.areas, ward, contact),
+                             now=now, protect=True)
+
+
+async def _emergency_privately(db, cipher, application, message, now) -> None:
+    """The unit's staff group cannot be reached: its staff and the administrators hear
+    privately instead."""
+    args = message.instead_args
+    log.warning("staff group of %s unreachable; emergency alert sent privately", args.get("unit"))
+    contact = cipher.decrypt(args["contact"]) if args.get("contact") else None
+    people = await routing.unit_people(db, args.get("unit"))
+    await _queue_private_emergency(db, cipher, application.services, people, args.get("ward"),
+                                   contact, now)
+
+
+outbox.on_unreachable(EMERGENCY_PRIVATELY, _emergency_privately)

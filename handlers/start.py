@@ -20,12 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, invites, keyboards, menu, people
+from bot import callbacks, invites, keyboards, menu, outbox, people
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.crypto import cipher_for
 from bot.i18n import N_
-from bot.messaging import notify
+from bot.messaging import edit_quietly
 from handlers import approvals, places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_words
@@ -97,7 +98,7 @@ async def switch_language(update: Update, context: BotContext) -> int:
         await users.update(context.db, context.user.telegram_id, context.now, language=language)
         context.set_user(await users.get(context.db, context.user.telegram_id))
     _ = context.translate
-    await query.edit_message_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+    await edit_quietly(query, _("Who are you?"), reply_markup=_role_keyboard(context))
     return ROLE
 
 
@@ -116,7 +117,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
 
     async def answered(text: str) -> None:
         if query is not None:
-            await query.edit_message_text(text)
+            await edit_quietly(query, text)
         else:
             await chat.send_message(text)
 
@@ -231,8 +232,8 @@ async def choose_unit(update: Update, context: BotContext) -> int:
         return UNIT
     ward = None if value == places.OTHER else value
     context.user_data.setdefault("signup", {})["ward"] = ward
-    await query.edit_message_text(_("Area: {place}", place=areas.unit_name(ward, _.language))
-                                  if ward else _("Area: elsewhere / not sure"))
+    await edit_quietly(query, _("Area: {place}", place=areas.unit_name(ward, _.language))
+                       if ward else _("Area: elsewhere / not sure"))
     return await _ask_phone(update, context)
 
 
@@ -248,7 +249,7 @@ async def _ask_phone(update: Update, context: BotContext) -> int:
 async def back_to_units(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_text(_unit_question(context), reply_markup=_unit_keyboard(context))
+    await edit_quietly(query, _unit_question(context), reply_markup=_unit_keyboard(context))
     return UNIT
 
 
@@ -333,6 +334,7 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
     user_id = context.user.telegram_id
     await people.apply(context.db, context.services.areas, user_id, signup["role"],
                        signup["name"], signup["ward"], phone, context.now,
+                       cipher=cipher_for(context.services),
                        username=update.effective_user.username)
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
@@ -353,18 +355,32 @@ INVITE_USED = N_("✅ {name} signed up with your invite as {role} ({place}).\n{c
 async def _finish_invite(update: Update, context: BotContext, signup: dict,
                          phone: str | None) -> int:
     _ = context.translate
+    areas = context.services.areas
+    cipher = cipher_for(context.services)
+
+    async def tell_inviter(person, invite) -> None:
+        """In the sign-up's transaction, through the outbox."""
+        inviter = await users.get(context.db, invite.created_by)
+        if inviter is None:
+            return
+        theirs = context.services.i18n(inviter.language)
+        await outbox.enqueue(context.db, cipher, inviter.telegram_id, theirs(
+            INVITE_USED,
+            name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
+            place=invites.place_label(areas, person.ward, person.scope, theirs.language),
+            contact=approvals.contact_line(person, theirs, cipher)), now=context.now)
+
     try:
-        person, invite = await invites.redeem(context.db, context.services.areas,
-                                              signup["invite"],
+        person, invite = await invites.redeem(context.db, cipher, areas, signup["invite"],
                                               context.user.telegram_id, signup["name"], phone,
-                                              update.effective_user.username, context.now)
+                                              update.effective_user.username, context.now,
+                                              then=tell_inviter)
     except people.NotApplicable:
         await update.message.reply_text(_("This invite link was already used or has expired. "
                                           "Please ask the trainer for a new one, or sign up "
                                           "with /start."), reply_markup=menu.keyboard("public", _))
         return ConversationHandler.END
     context.set_user(person)
-    areas = context.services.areas
     place = invites.place_label(areas, person.ward, person.scope, _.language)
     await update.message.reply_text(
         _("🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
@@ -372,14 +388,6 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
           place=place),
         reply_markup=menu.keyboard(person.menu_role, _))
     await publish_for_user(context.bot, context.services.i18n, person)
-    inviter = await users.get(context.db, invite.created_by)
-    if inviter is not None:
-        theirs = context.services.i18n(inviter.language)
-        await notify(context, inviter.telegram_id, theirs(
-            INVITE_USED,
-            name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
-            place=invites.place_label(areas, person.ward, person.scope, theirs.language),
-            contact=approvals.contact_line(person, theirs)))
     return ConversationHandler.END
 
 

@@ -23,6 +23,7 @@ from bot.areas import Unit
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
+from bot.messaging import edit_buttons_quietly, edit_quietly
 from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import audit, ward_contacts
@@ -115,7 +116,7 @@ async def choose_ward(update: Update, context: BotContext) -> int:
                   hours=current.hours) if current else _("No contact recorded yet."))
     rows = [[(_("🗑 Remove the contact"), callbacks.encode(NS, "del", ward.code))]] if current \
         else []
-    await query.edit_message_text(
+    await edit_quietly(query,
         _("📍 <b>{place}</b>\n{now}\n\nSend the contact in three lines:\nname\nphone\nopening "
           "hours\n\nFor example:\nNguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00",
           place=place, now=now_text),
@@ -164,7 +165,7 @@ async def remove(update: Update, context: BotContext) -> int:
             await audit.record(context.db, context.user.telegram_id, "ward_contact_delete",
                                "ward", ward.code, context.now)
     await query.answer(_("Removed.") if removed else _("There was no contact to remove."))
-    await query.edit_message_reply_markup(None)
+    await edit_buttons_quietly(query, None)
     context.user_data.pop(EDITING, None)
     return ConversationHandler.END
 

@@ -191,6 +191,20 @@ async def insert(db: Database, cipher, new: NewCase, code: str, now: dt.datetime
     )
 
 
+async def set_source_message(db: Database, case_id: int, message_id: int | None) -> None:
+    await db.execute("UPDATE cases SET source_message_id = ? WHERE id = ?", (message_id, case_id))
+
+
+async def by_source_message(db: Database, reporter_id: int,
+                            message_id: int) -> tuple[int, str] | None:
+    """(id, code) of the case this person sent from that review message, if any."""
+    row = await db.fetchone(
+        "SELECT id, code FROM cases WHERE reporter_id = ? AND source_message_id = ?",
+        (reporter_id, message_id),
+    )
+    return None if row is None else (row["id"], row["code"])
+
+
 async def get(db: Database, cipher, case_id: int, now: dt.datetime) -> Case | None:
     row = await db.fetchone(
         f"SELECT {_SUMMARY}, {_OVERDUE} AS overdue, c.reporter_role, c.photo_count,"

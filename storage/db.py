@@ -26,6 +26,10 @@ _transaction_owner: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 )
 
 
+def _nothing() -> None:
+    return None
+
+
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of the bot."""
 
@@ -37,6 +41,26 @@ class Database:
         # Serialises transactions: aiosqlite runs statements in order, but two coroutines
         # interleaving BEGIN…COMMIT on one connection would mix their changes.
         self._tx_lock = asyncio.Lock()
+        # Called after every COMMIT of a transaction that asked for it (`after_commit`), and
+        # right away for a single autocommitted statement: the outbox wakes its sender this
+        # way, never before the rows it would send are committed.
+        self._after_commit: list = []
+        # Set by the delivery engine: wakes its outbox sender (bot/outbox.py).
+        self.wake_outbox = _nothing
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside `transaction()` in the current task."""
+        return _transaction_owner.get() == id(self)
+
+    def after_commit(self, callback) -> None:
+        """Run `callback()` once the current transaction commits (at once outside one);
+        nothing runs if it rolls back."""
+        if self.in_transaction:
+            if callback not in self._after_commit:
+                self._after_commit.append(callback)
+        else:
+            callback()
 
     @classmethod
     async def connect(cls, path: Path | str) -> Database:
@@ -69,12 +93,26 @@ class Database:
             try:
                 yield self
             except BaseException:
+                self._after_commit.clear()
                 await self._call("ROLLBACK", (), "count")
                 raise
             else:
                 await self._call("COMMIT", (), "count")
             finally:
                 _transaction_owner.reset(token)
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[Database]:
+        """Join the current task's transaction, or open one: for helpers (such as queueing a
+        notification) that callers use both inside and outside a transaction."""
+        if self.in_transaction:
+            yield self
+        else:
+            async with self.transaction():
+                yield self
 
     # Each call below is ONE hand-off to aiosqlite's worker thread (statement, fetch and
     # cursor close together): every hand-off costs a thread switch, which was a good part

@@ -41,6 +41,28 @@ async def erase_case(db: Database, case_id: int, empty_description: str, now: dt
                      (empty_description, case_id))
 
 
+async def expired_question_ids(db: Database, before: dt.datetime, limit: int = 500) -> list[int]:
+    """Questions no longer waiting for staff, last touched before `before`, not erased yet."""
+    rows = await db.fetchall(
+        "SELECT id FROM questions WHERE personal_data_erased_at IS NULL AND state != 'open'"
+        " AND coalesce(closed_at, created_at) < ? ORDER BY id LIMIT ?",
+        (to_db(before), limit),
+    )
+    return [row[0] for row in rows]
+
+
+async def erase_question(db: Database, question_id: int, empty_text: str,
+                         now: dt.datetime) -> None:
+    """The texts, photos and the asker's contact; the ticket's code, dates and district stay
+    for statistics. Call inside a transaction (with the audit record)."""
+    await db.execute(
+        "UPDATE questions SET contact_name = NULL, contact_phone = NULL,"
+        " personal_data_erased_at = ? WHERE id = ?", (to_db(now), question_id))
+    await db.execute(
+        "UPDATE question_messages SET text = ?, photo_file_id = NULL WHERE question_id = ?",
+        (empty_text, question_id))
+
+
 async def delete_stale_drafts(db: Database, updated_before: dt.datetime) -> int:
     return await db.execute("DELETE FROM report_drafts WHERE updated_at < ?",
                             (to_db(updated_before),))

@@ -152,6 +152,11 @@ async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: obj
         "phone", "scope", "ward_confirm", "subscribed_announcements", "subscribed_reminders",
         "reachable", "source", "onboarded", "username", "approves_plans",
     }
+    if "phone" in fields:
+        raise ValueError("phones are encrypted: use set_phone")
+    if fields.get("status") == "deactivated":
+        fields = {**fields, "deactivated_at": to_db(now)}
+        allowed = allowed | {"deactivated_at"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown user fields: {sorted(unknown)}")
@@ -162,6 +167,35 @@ async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: obj
         f"UPDATE users SET {assignments}, updated_at = ? WHERE telegram_id = ?",
         (*fields.values(), to_db(now), telegram_id),
     )
+
+
+async def set_phone(db: Database, cipher, telegram_id: int, phone: str | None,
+                    now: dt.datetime) -> None:
+    """The person's phone, encrypted at rest (None erases it)."""
+    await db.execute(
+        "UPDATE users SET phone = ?, phone_sealed = 1, updated_at = ? WHERE telegram_id = ?",
+        (cipher.encrypt(phone), to_db(now), telegram_id),
+    )
+
+
+async def seal_phones(db: Database, cipher) -> int:
+    """Encrypt the phones stored in plain text before encryption at rest; returns how many."""
+    sealed = 0
+    async with db.transaction():
+        for row in await db.fetchall(
+                "SELECT telegram_id, phone FROM users WHERE phone_sealed = 0"
+                " AND phone IS NOT NULL"):
+            sealed += await db.execute(
+                "UPDATE users SET phone = ?, phone_sealed = 1 WHERE telegram_id = ?"
+                " AND phone_sealed = 0", (cipher.encrypt(row["phone"]), row["telegram_id"]))
+    return sealed
+
+
+async def erase_phones_deactivated_before(db: Database, before: dt.datetime) -> int:
+    """Retention: phones of people deactivated longer than the retention period."""
+    return await db.execute(
+        "UPDATE users SET phone = NULL WHERE status = 'deactivated' AND phone IS NOT NULL"
+        " AND coalesce(deactivated_at, updated_at) < ?", (to_db(before),))
 
 
 async def set_reachable(db: Database, telegram_id: int, reachable: bool, now: dt.datetime) -> None:

@@ -43,11 +43,20 @@ def bot_env(api_port: int, database: Path, **settings: str) -> dict[str, str]:
     }
 
 
-async def start_bot(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
+async def start_bot(cwd: Path, env: dict[str, str], *args: str,
+                    log_file: Path | None = None) -> asyncio.subprocess.Process:
+    """`log_file`: stderr goes there (appended) instead of a pipe, so a chatty bot (DEBUG)
+    never blocks on a full pipe; read it with `log_file.read_text()`."""
+    stderr = asyncio.subprocess.PIPE if log_file is None else log_file.open("ab")
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
+            stdout=asyncio.subprocess.DEVNULL if log_file else asyncio.subprocess.PIPE,
+            stderr=stderr,
+        )
+    finally:
+        if log_file is not None:
+            stderr.close()
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:
@@ -55,4 +64,10 @@ async def stop_bot(process: asyncio.subprocess.Process) -> str:
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
     _out, err = await asyncio.wait_for(process.communicate(), PATIENCE)
-    return err.decode()
+    return (err or b"").decode()
+
+
+def kill_bot(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL: no shutdown code runs, as in a power cut or an OOM kill."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGKILL)

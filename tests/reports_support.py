@@ -4,7 +4,7 @@ through the real conversation."""
 from __future__ import annotations
 
 from bot.i18n import I18n
-from storage import users
+from storage import report_drafts, users
 
 SITUATION_VIOLENCE = "i) Tổn hại nghiêm trọng do bạo lực"
 DESCRIPTION = "Bé bị cha dượng đánh nhiều lần, tay có vết bầm, tối nay lại nghe tiếng la hét."
@@ -87,6 +87,9 @@ async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "27418",
                   age_asked=True, age=9, sex="male", situations=["k"], description=description,
                   contact_consent=False, child_name="Tí")
     user = await users.get(tg.db, reporter.id)
-    submitted = await casework.submit(tg.db, cipher_for(tg.app.services), areas, user, draft,
+    cipher = cipher_for(tg.app.services)
+    # As in the conversation: the draft is stored, and submitting takes it.
+    await report_drafts.save(tg.db, cipher, reporter.id, draft.to_json(), tg.clock.now())
+    submitted = await casework.submit(tg.db, cipher, areas, user, draft,
                                       tg.clock.now(), case_rules(), tg.settings.timezone)
     return submitted.case_id

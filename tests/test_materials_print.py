@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.crypto import cipher_for
 from bot.materials import printing
 from storage import audit, materials, print_requests, users
 
@@ -175,7 +176,8 @@ async def test_staff_see_who_asked_and_every_copy_follows_the_request(tg):
     hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
     minh = await person(tg, "Minh", "staff", "Q8", "Q8-P01")
     lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
-    await users.update(tg.db, lan.id, tg.clock.now(), phone="0909123456")
+    await users.set_phone(tg.db, cipher_for(tg.app.services), lan.id, "0909123456",
+                          tg.clock.now())
     request = await ask_for_copies(tg, lan)
     alert = hoa.last  # the first alert Hoa got, with its buttons
     assert "Người yêu cầu: Lan · ☎️ 0909123456" in alert.text

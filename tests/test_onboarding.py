@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.crypto import cipher_for
 from storage import audit, users
 
 COLLABORATOR = "🤝 Cộng tác viên"
@@ -63,8 +64,11 @@ async def test_collaborator_signs_up_and_is_approved_by_admin(tg):
     # Pending people get the public menu meanwhile.
     assert "ℹ️ Thông tin cho phụ huynh" in lan.reply_buttons
     pending = await users.get(tg.db, lan.id)
-    assert (pending.status, pending.requested_role, pending.district, pending.ward, pending.phone) \
-        == ("pending", "collaborator", "Q8", "27418", "0901234567")
+    assert (pending.status, pending.requested_role, pending.district, pending.ward) \
+        == ("pending", "collaborator", "Q8", "27418")
+    # The phone is encrypted at rest (issue 14).
+    assert "0901234567" not in pending.phone
+    assert cipher_for(tg.app.services).decrypt(pending.phone) == "0901234567"
 
     assert "Có đăng ký mới cần duyệt" in tg.admin.last_text
     assert "Phường Chánh Hưng" in tg.admin.last_text

@@ -210,7 +210,11 @@ async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
     assert (await store.get(tg.db, 1)).state == "open"
     assert not await store.is_blocked(tg.db, lan.id)
     assert len(await store.messages(tg.db, 1)) == 1
-    assert [e.action for e in await audit.entries(tg.db, "question", 1)] == ["question_open"]
+    entries = await audit.entries(tg.db, "question", 1)
+    assert [e.action for e in entries if e.action != "refused"] == ["question_open"]
+    # Every refused attempt is audited: who, what, which ticket (issue 14).
+    assert {(e.actor_id, e.detail["attempted"]) for e in entries if e.action == "refused"} \
+        >= {(tam.id, "question_close"), (tam.id, "question_spam")}
 
 
 async def test_wrong_input_at_each_step_keeps_the_step(tg):
@@ -267,3 +271,21 @@ async def test_question_typed_before_the_district_is_kept_and_danger_answered_at
     assert question.district == "Q8" and question.danger
     [first] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
     assert first.text == "Con tôi bị bạn đánh ở trường thì làm sao?"
+
+
+async def test_a_message_after_a_crash_before_the_contact_step_was_stored_is_not_a_new_question(tg):
+    """Save, then ask: the question is stored before the contact step goes out; if the bot
+    stopped before the conversation's new state was stored, the next message does not
+    replace the question — the contact step is asked again."""
+    lan = await make_parent(tg, district="Q8", ward="Q8-P01")
+    await lan.press(ASK)
+    await lan.send(QUESTION)
+    assert ANONYMOUS in lan.buttons
+    # As if killed before PTB stored the new state: the conversation is back at the question.
+    await tg.db.execute("UPDATE ptb_conversations SET state = '1' WHERE name = 'questions'")
+    await tg.restart()
+    await lan.send("🙈 Giữ ẩn danh")
+    assert ANONYMOUS in lan.buttons  # the contact step again, the question kept
+    await lan.press(ANONYMOUS)
+    [message] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
+    assert message.text == QUESTION

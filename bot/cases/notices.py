@@ -1,8 +1,10 @@
 """Who hears about a case change, and the legal clocks' warnings and escalations.
 
-The one place where case work sends messages, all through `messaging.notify` (so the outbox of
-issue 14 replaces one call). The reporter hears each step in plain words and never the details;
-staff hear what they must act on, with a button to the case.
+The one place that decides who hears of case work and what: `notices_for` (a change) and the
+clocks' notices are read-only, and CaseService (and the tick) queue them in the durable outbox
+(bot/outbox.py) in the very transaction of the change, so a change is never committed without
+its notices, nor a notice sent for a change that rolled back. The reporter hears each step in
+plain words and never the details; staff hear what they must act on, with a button to the case.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot import callbacks, keyboards, scope
+from bot import callbacks, keyboards, outbox, scope
 from bot.cases.service import Change, can_approve_plan
+from bot.crypto import cipher_for
 from bot.i18n import N_
-from bot.messaging import notify
 from bot.reports import casework, routing
 from storage import audit, users
 from storage import cases as case_store
@@ -135,24 +137,7 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
     return found
 
 
-async def publish(context, change: Change) -> None:
-    """Tell everyone who must hear of `change`."""
-    for notice in await notices_for(context.db, context.services.i18n, change):
-        await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
-                     protect_content=notice.protect)
-
-
 # -- the legal clocks -------------------------------------------------------------------------
-class TickContext:
-    """What messaging.notify needs, outside an update."""
-
-    def __init__(self, application, now: dt.datetime) -> None:
-        self.bot = application.bot
-        self.db = application.services.database
-        self.services = application.services
-        self.now = now
-
-
 async def _area_targets(db, due) -> list[tuple[int, str | None]]:
     """The person in charge, and the staff covering the case's unit (their group if one is
     bound, else each of them and the administrators), each once."""
@@ -214,25 +199,30 @@ async def overdue_notices(db, i18n, areas, due) -> list[Notice]:
 async def check_deadlines(application, now: dt.datetime) -> None:
     """From the durable tick: warn the person in charge and the area's staff before a clock
     is due; when it passed unmet, escalate to the administrators (and tell the person in
-    charge). Each once, claimed in SQLite before sending, and audited."""
+    charge). Each is claimed, queued in the outbox and audited in one transaction: never
+    lost, never twice."""
     db = application.services.database
     i18n = application.services.i18n
     areas = application.services.areas
-    context = TickContext(application, now)
+    cipher = cipher_for(application.services)
     for due in await case_store.reminders_due(db, now):
-        if not await case_store.mark_reminded(db, due.id, now):
-            continue
-        found = await reminder_notices(db, i18n, due)
-        for notice in found:
-            await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
-                         protect_content=notice.protect)
-        await audit.record(db, None, "case_reminder", "case", due.case_id, now, code=due.code,
-                           kind=due.kind, recipients=len(found))
+        async with db.transaction():
+            if not await case_store.mark_reminded(db, due.id, now):
+                continue
+            found = await reminder_notices(db, i18n, due)
+            await _queue(db, cipher, found, now)
+            await audit.record(db, None, "case_reminder", "case", due.case_id, now,
+                               code=due.code, kind=due.kind, recipients=len(found))
     for due in await case_store.overdue_unannounced(db, now):
-        if not await case_store.mark_overdue_sent(db, due.id, now):
-            continue
-        for notice in await overdue_notices(db, i18n, areas, due):
-            await notify(context, notice.chat_id, notice.text, reply_markup=notice.markup,
-                         protect_content=notice.protect)
-        await audit.record(db, None, "case_overdue", "case", due.case_id, now, code=due.code,
-                           kind=due.kind)
+        async with db.transaction():
+            if not await case_store.mark_overdue_sent(db, due.id, now):
+                continue
+            await _queue(db, cipher, await overdue_notices(db, i18n, areas, due), now)
+            await audit.record(db, None, "case_overdue", "case", due.case_id, now,
+                               code=due.code, kind=due.kind)
+
+
+async def _queue(db, cipher, found: list[Notice], now: dt.datetime) -> None:
+    for notice in found:
+        await outbox.enqueue(db, cipher, notice.chat_id, notice.text, now=now,
+                             markup=notice.markup, protect=notice.protect)

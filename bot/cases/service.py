@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot import outbox
 from bot import scope as access
 from bot.areas import Areas
 from bot.content import load_json, localized
@@ -147,19 +148,31 @@ class CaseService:
     """One per call site; cheap to build from the application's services."""
 
     def __init__(self, db: Database, cipher, timezone: ZoneInfo, rules: CaseRules | None = None,
-                 areas=None) -> None:
+                 areas=None, i18n=None) -> None:
         self.db = db
         self.cipher = cipher
         self.timezone = timezone
         self.rules = rules or case_rules()
         self.areas = areas
+        self.i18n = i18n
 
     @classmethod
     def of(cls, services) -> CaseService:
         from bot.crypto import cipher_for
 
         return cls(services.database, cipher_for(services), services.settings.timezone,
-                   areas=services.areas)
+                   areas=services.areas, i18n=services.i18n)
+
+    async def _queue_notices(self, change: Change, now: dt.datetime) -> None:
+        """Who must hear of the change (bot/cases/notices.py), queued in the durable outbox
+        in the change's own transaction: both are committed, or neither."""
+        from bot.cases import notices  # notices reads this module's rules
+
+        if self.i18n is None:
+            raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
+        for notice in await notices.notices_for(self.db, self.i18n, change):
+            await outbox.enqueue(self.db, self.cipher, notice.chat_id, notice.text, now=now,
+                                 markup=notice.markup, protect=notice.protect)
 
     # -- reading ------------------------------------------------------------------------------
     async def calendar(self) -> clocks.WorkCalendar:
@@ -213,6 +226,7 @@ class CaseService:
             case = await casework.move(self.db, self.cipher, actor, case_id, "accept", now,
                                        within_transaction=True)
             change = Change(case, "accepted", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     async def assess(self, actor: User, case_id: int, risk: str, now: dt.datetime) -> Change:
@@ -238,6 +252,7 @@ class CaseService:
             case = await cases.summary(self.db, case_id, now)
             change = Change(case, "assessed", actor.telegram_id,  # type: ignore[arg-type]
                             {"risk": risk, "emergency_started": started})
+            await self._queue_notices(change, now)
         return change
 
     async def emergency_applied(self, actor: User, case_id: int, measures: str,
@@ -274,6 +289,7 @@ class CaseService:
                                case_id, now, code=case.code)
             case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
             change = Change(case, f"emergency_{decision}", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     async def verified(self, actor: User, case_id: int, now: dt.datetime) -> Change:
@@ -284,6 +300,7 @@ class CaseService:
             if await case_plans.current(self.db, self.cipher, case_id) is None:
                 await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now)
             change = Change(case, "verified", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     async def to_review(self, actor: User, case_id: int, findings: str,
@@ -296,6 +313,7 @@ class CaseService:
             case = await casework.move(self.db, self.cipher, actor, case_id, "to_review", now,
                                        within_transaction=True, body=findings)
             change = Change(case, "to_review", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     async def new_plan(self, actor: User, case_id: int, now: dt.datetime) -> Change:
@@ -307,6 +325,7 @@ class CaseService:
             await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now,
                                     copy_of=previous)
             change = Change(case, "replan", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     # -- the plan -----------------------------------------------------------------------------
@@ -382,6 +401,7 @@ class CaseService:
             await audit.record(self.db, actor.telegram_id, "case_plan_submit", "case", case_id,
                                now, code=case.code, version=plan.version)
             change = Change(case, "plan_submitted", actor.telegram_id, {"version": plan.version})
+            await self._queue_notices(change, now)
         return change
 
     async def decide_plan(self, actor: User, case_id: int, approve: bool, note: str | None,
@@ -415,6 +435,7 @@ class CaseService:
             change = Change(case, "plan_approved" if approve else "plan_returned",
                             actor.telegram_id,
                             {"submitted_by": plan.submitted_by, "version": plan.version})
+            await self._queue_notices(change, now)
         return change
 
     # -- notes, assignment --------------------------------------------------------------------
@@ -429,6 +450,7 @@ class CaseService:
             case = await casework.assign(self.db, self.cipher, actor, case_id, assignee, now,
                                          within_transaction=True)
             change = Change(case, "assigned", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     # -- closing and reopening ----------------------------------------------------------------
@@ -449,6 +471,7 @@ class CaseService:
                                         service=note if outcome == "referred" else None,
                                         note=note, within_transaction=True)
             change = Change(case, "closed", actor.telegram_id, {"outcome": outcome})
+            await self._queue_notices(change, now)
         return change
 
     def can_reopen(self, case: CaseSummary, now: dt.datetime) -> bool:
@@ -481,6 +504,7 @@ class CaseService:
                                code=case.code, new=step)
             case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
             change = Change(case, "reopened", actor.telegram_id)
+            await self._queue_notices(change, now)
         return change
 
     # -- finding ------------------------------------------------------------------------------
@@ -564,6 +588,7 @@ class CaseService:
             change = Change(case, "reporter_info", reporter.telegram_id,
                             {"photo": photo is not None, "has_text": text is not None,
                              "danger": danger})
+            await self._queue_notices(change, now)
         return change
 
 

@@ -8,6 +8,7 @@ back to Vietnamese.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 
 from telegram import Bot
@@ -15,6 +16,28 @@ from telegram import Bot
 MEDIA = ("photo", "document")
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+
+
+def visible_length(text: str) -> int:
+    """Characters a person can see: without spaces, zero-width and other format characters
+    (U+200B, U+FEFF, the Hangul filler…) that make a message look empty."""
+    invisible = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"}
+    return sum(1 for c in text if not c.isspace() and c not in invisible
+               and unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Mn"))
+
+
+def text_problem(text: str | None, limit: int, required: bool = True) -> str | None:
+    """Why a broadcast text (as Telegram counts it: without the HTML tags) cannot be sent:
+    "empty" (nothing, or only invisible characters), "too_long", or None when it is fine.
+    A caption of a photo or document may be left out (`required=False`)."""
+    text = text or ""
+    if not text and not required:
+        return None
+    if visible_length(text) == 0:
+        return "empty"
+    if len(text) > limit:
+        return "too_long"
+    return None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.delivery import progress
 from bot.delivery.content import Content, send_content
 from bot.delivery.lanes import BULK_LANE, budget_of
 from bot.delivery.limiter import PER_CHAT_INTERVAL, Limiter, SendBudget, Timer
+from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.writer import OutcomeWriter
 from bot.messaging import SendOutcome, classify, retry_after_seconds
 from storage import delivery as store
@@ -84,6 +85,7 @@ class DeliveryEngine:
         self._refusals: dict[int, int] = {}
         self._transient_streak = 0
         self._writer = OutcomeWriter(lambda rows: store.mark_many(self.db, rows))
+        self.outbox = OutboxSender(self)  # single notifications (bot/outbox.py), asked first
 
     # -- control ---------------------------------------------------------------------------
 
@@ -151,8 +153,10 @@ class DeliveryEngine:
     async def _round(self) -> tuple[bool, float | None]:
         """Work on the most urgent delivery that has something due. Returns (worked, seconds
         until the earliest retry, if any)."""
+        worked, retry_in = await self.outbox.round()
+        if worked:
+            return True, None
         now = self.now()
-        retry_in: float | None = None
         for delivery in await store.active(self.db, now):
             if not self._keep_going():
                 return False, None

@@ -138,8 +138,9 @@ class SendBudget:
                          if per_chat_interval else None)
         self._groups = (_ChatWindows(group_per_minute, 60.0 * (1.0 + margin))
                         if per_chat_interval else None)
-        self._next_bulk = 0.0
-        self._paused_until = 0.0
+        # -inf, not 0: a test clock set back before the budget's origin must not wait.
+        self._next_bulk = float("-inf")
+        self._paused_until = float("-inf")
         self._handling = 0  # updates from people being handled right now
         self._handling_since = 0.0
         # Chats the engine booked and has not sent to yet: that request passes the lane unheld.

@@ -111,6 +111,28 @@ class Testkit:
             if not self.server.pending_updates and queue.empty():
                 return count
 
+    async def outbox_sent(self, timeout: float = 120.0) -> None:
+        """Wait until the delivery engine has sent what the last updates queued: no outbox
+        message is due any more (or the engine stopped). A broadcast that keeps the engine
+        busy, paused or sleeping is not waited for. The timeout only turns a hang into a
+        failure."""
+        from storage import outbox as store
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        services = getattr(self.application, "services", None)  # a bare PTB app: no outbox
+        while True:
+            engine = [t for t in asyncio.all_tasks()
+                      if t.get_name() == "delivery-engine" and not t.done()]
+            if not engine or services is None or services.database is None:
+                return
+            if not await store.due(services.database, services.clock.now(), 1):
+                break
+            if loop.time() > deadline:
+                raise TimeoutError(f"outbox messages still due after {timeout:.0f} s")
+            await asyncio.wait(engine, timeout=0.01)
+        await self.drain()
+
     async def settle(self, timeout: float = 120.0) -> None:
         """Run until idle: queued updates processed and the application's tasks finished.
 
@@ -218,6 +240,9 @@ class _ChatView:
 
     async def _act(self, update: dict) -> dict:
         await self.kit.drain()
+        # As a person waits for the bot: notifications leave through the outbox (the delivery
+        # engine's background task) right after the change that caused them.
+        await self.kit.outbox_sent()
         return update
 
     async def _press(self, user: UserState, label: str) -> dict | None:

@@ -37,8 +37,9 @@ def _phone(value: str | None) -> str:
     return safe_cell(value)
 
 
-def registrations_csv(rows: Iterable, areas: Areas, translate: Translator) -> bytes:
-    """`rows` from storage.events.registration_rows; times in the bot's time zone."""
+def registrations_csv(rows: Iterable, areas: Areas, translate: Translator, cipher) -> bytes:
+    """`rows` from storage.events.registration_rows; times in the bot's time zone; phones
+    are decrypted (`cipher`) for the staff's file only."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
@@ -50,7 +51,7 @@ def registrations_csv(rows: Iterable, areas: Areas, translate: Translator) -> by
             ROLES.get(row["role"], row["role"]),
             areas.group_name(row["district"], "vi") if row["district"] else "",
             areas.unit_name(row["ward"], "vi") if row["ward"] else "",
-            _phone(row["phone"]),
+            _phone(cipher.decrypt(row["phone"])),
             STATES.get(row["state"], row["state"]),
             "Có" if row["attended"] else "",
             translate.short_datetime(joined) if joined else "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,14 @@ class RateLimited(Exception):
 class Submitted:
     case_id: int
     code: str
+    first: bool = True  # False: this draft had already become the case (a second press)
+
+
+# Queues the notifications of a new case (alerts to staff, the reporter's confirmation) in
+# the transaction that creates it: (case id, code) → None.
+OnCreated = Callable[[int, str], Awaitable[None]]
+# Queues who must hear of a staff action, in its transaction: (the case as it is now) → None.
+Then = Callable[[CaseSummary], Awaitable[None]]
 
 
 async def work_calendar(db: Database) -> clocks.WorkCalendar:
@@ -80,36 +89,76 @@ def new_case_from(draft: Draft, reporter: User, areas: Areas) -> cases.NewCase:
     )
 
 
+class _AlreadySent(Exception):
+    pass
+
+
+async def already_submitted(db: Database, reporter_id: int,
+                            source_message_id: int | None) -> Submitted | None:
+    """The case a review message was already sent as (a second press, or a press after a
+    restart on the old summary)."""
+    if source_message_id is None:
+        return None
+    found = await cases.by_source_message(db, reporter_id, source_message_id)
+    return None if found is None else Submitted(found[0], found[1], first=False)
+
+
 async def submit(
     db: Database, cipher, areas: Areas, reporter: User, draft: Draft, now: dt.datetime,
-    rules: CaseRules, timezone: ZoneInfo, calendar: clocks.WorkCalendar | None = None,
+    rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
+    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
 ) -> Submitted:
-    """Open a case from a finished draft: code, clocks, audit, draft removed — all or nothing."""
+    """Open a case from a finished draft: code, clocks, audit, draft removed and the
+    notifications queued (`on_created`) — all or nothing.
+
+    One draft becomes at most one case: the draft's removal decides, inside the transaction,
+    so of two presses processed at the same time only the first creates a case; the other
+    gets that case back (`first=False`)."""
+    earlier = await already_submitted(db, reporter.telegram_id, source_message_id)
+    if earlier is not None:
+        return earlier
     if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise RateLimited(reporter.telegram_id)
     new = new_case_from(draft, reporter, areas)
-    async with db.transaction():
-        submitted = await open_case(db, cipher, reporter, new, now, rules, timezone,
-                                    calendar=calendar)
-        await report_drafts.delete(db, reporter.telegram_id)
-    return submitted
+    calendar = calendar or await work_calendar(db)
+    try:
+        async with db.transaction():
+            if not await report_drafts.delete(db, reporter.telegram_id):
+                raise _AlreadySent  # another press took the draft first: roll back
+            return await open_case(db, cipher, reporter, new, now, rules, timezone,
+                                   source_message_id=source_message_id,
+                                   on_created=on_created, calendar=calendar)
+    except _AlreadySent:
+        earlier = await already_submitted(db, reporter.telegram_id, source_message_id)
+        if earlier is None:
+            raise NotApplicable("draft gone") from None
+        return earlier
 
 
 async def open_case(
     db: Database, cipher, reporter: User, new: cases.NewCase, now: dt.datetime,
-    rules: CaseRules, timezone: ZoneInfo, calendar: clocks.WorkCalendar | None = None,
+    rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
+    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
     **audit_details: object,
 ) -> Submitted:
-    """Number a new case, start its legal clocks and audit it; inside the caller's
-    transaction, so a report or a quick tip becomes a case whole or not at all."""
+    """Number a new case, start its legal clocks, audit it and queue its notifications
+    (`on_created`: alerts to staff, the reporter's confirmation, bot/outbox.py); inside the
+    caller's transaction, so a report or a quick tip becomes a case whole — and heard of —
+    or not at all."""
+    if not db.in_transaction:
+        raise RuntimeError("open_case runs inside the caller's transaction")
     calendar = calendar or await work_calendar(db)
     code = await cases.next_code(db, new.prefix, now.astimezone(timezone).year)
     case_id = await cases.insert(db, cipher, new, code, now)
+    if source_message_id is not None:
+        await cases.set_source_message(db, case_id, source_message_id)
     for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
         await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
                                  deadline.remind_at, deadline.started_by)
     await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
                        code=code, ward=new.ward, urgent=new.urgent, **audit_details)
+    if on_created is not None:
+        await on_created(case_id, code)
     return Submitted(case_id, code)
 
 
@@ -149,9 +198,10 @@ async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime
 
 # -- moves ----------------------------------------------------------------------------------
 async def move(db: Database, cipher, actor: User, case_id: int, action: str, now: dt.datetime,
-               risk: str | None = None, *, within_transaction: bool = False,
-               body: str | None = None) -> CaseSummary:
-    """accept / assess (with risk) / verified / plan_approved / to_review / replan.
+               risk: str | None = None, then: Then | None = None, *,
+               within_transaction: bool = False, body: str | None = None) -> CaseSummary:
+    """accept / assess (with risk) / verified / plan_approved / to_review / replan; `then`
+    queues who must hear of it in the same transaction.
 
     `within_transaction`: the caller (bot/cases/service.py) holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
@@ -176,12 +226,15 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
                              action=action, to=new_state, risk=risk)
         await audit.record(db, actor.telegram_id, f"case_{action}", "case", case_id, now,
                            code=case.code, old=case.status, new=new_state, risk=risk)
-    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+        updated = await cases.summary(db, case_id, now)
+        if then is not None:
+            await then(updated)
+    return updated  # type: ignore[return-value]
 
 
 async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
-                service: str | None = None, note: str | None = None, *,
-                within_transaction: bool = False) -> CaseSummary:
+                service: str | None = None, note: str | None = None,
+                then: Then | None = None, *, within_transaction: bool = False) -> CaseSummary:
     """Close with an outcome and a closing note; 'referred' names the service it was
     referred to. `within_transaction`: the caller holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
@@ -201,7 +254,10 @@ async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, n
                              action="close", to="closed", outcome=outcome, old=case.status)
         await audit.record(db, actor.telegram_id, "case_close", "case", case_id, now,
                            code=case.code, old=case.status, outcome=outcome)
-    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+        updated = await cases.summary(db, case_id, now)
+        if then is not None:
+            await then(updated)
+    return updated  # type: ignore[return-value]
 
 
 async def add_note(db: Database, cipher, actor: User, case_id: int, kind: str, text: str,
@@ -224,7 +280,8 @@ def can_be_assigned(person: User, case: CaseSummary) -> bool:
 
 
 async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
-                 now: dt.datetime, *, within_transaction: bool = False) -> CaseSummary:
+                 now: dt.datetime, then: Then | None = None, *,
+                 within_transaction: bool = False) -> CaseSummary:
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.is_open(case.status):
         raise NotApplicable(case.status)
@@ -237,7 +294,10 @@ async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User
         await audit.record(db, actor.telegram_id, "case_assign", "case", case_id, now,
                            code=case.code, assignee=assignee.telegram_id,
                            old=case.assignee_id)
-    return await cases.summary(db, case_id, now)  # type: ignore[return-value]
+        updated = await cases.summary(db, case_id, now)
+        if then is not None:
+            await then(updated)
+    return updated  # type: ignore[return-value]
 
 
 async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str | None,

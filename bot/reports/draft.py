@@ -70,6 +70,10 @@ class Draft:
     message_ids: list[int] = field(default_factory=list)
     # The latest question with inline buttons, closed once it is answered by typing.
     prompt_id: int | None = None
+    # False from the moment the draft moved to `step` until its question was sent: a typed
+    # answer arriving then (after a crash in between) is not for this step, so the question
+    # is asked again instead of filing the answer under it.
+    shown: bool = True
     # Staff were alerted at once that the child is in danger now (🚨 / 🆘), before sending.
     emergency_alerted: bool = False
 

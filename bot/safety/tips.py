@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from bot.areas import Areas
@@ -43,9 +44,18 @@ def is_urgent(verdict: Verdict | None) -> bool:
 async def submit_tip(
     db: Database, cipher, areas: Areas, reporter: User, text: str, category: str | None,
     ward_code: str | None, now: dt.datetime, rules: CaseRules, timezone: ZoneInfo,
-    urgent: bool,
+    urgent: bool, *, source_message_id: int | None = None,
+    on_created: casework.OnCreated | None = None,
 ) -> Submitted:
-    """Open a case from a typed disclosure. Raises casework.RateLimited like a report."""
+    """Open a case from a typed disclosure, its notifications queued in the same transaction
+    (`on_created`). Raises casework.RateLimited like a report.
+
+    `source_message_id` is the emergency answer whose button was pressed: one answer makes
+    at most one case, also for two presses at once or a press after a restart (the second
+    gets the first one's case back, `first=False`)."""
+    earlier = await casework.already_submitted(db, reporter.telegram_id, source_message_id)
+    if earlier is not None:
+        return earlier
     if await casework.reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise casework.RateLimited(reporter.telegram_id)
     unit = areas.unit(ward_code)
@@ -65,13 +75,21 @@ async def submit_tip(
         description=text[: rules.description_max_chars],
     )
     async with db.transaction():
+        # Checked again under the transaction: a press processed meanwhile made the case.
+        earlier = await casework.already_submitted(db, reporter.telegram_id, source_message_id)
+        if earlier is not None:
+            return earlier
         return await casework.open_case(db, cipher, reporter, new, now, rules, timezone,
-                                        source="quick_tip", category=category)
+                                        source_message_id=source_message_id,
+                                        on_created=on_created, source="quick_tip",
+                                        category=category)
 
 
 async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
-                    unit_code: str, now: dt.datetime) -> bool:
-    """The ward/commune of a tip sent without a place, chosen by its sender (once)."""
+                    unit_code: str, now: dt.datetime,
+                    then: Callable[[int], Awaitable[None]] | None = None) -> bool:
+    """The ward/commune of a tip sent without a place, chosen by its sender (once); `then`
+    queues the alerts to that unit's staff in the same transaction."""
     unit = areas.unit(unit_code)
     if unit is None:
         return False
@@ -84,4 +102,6 @@ async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
         if changed:
             await audit.record(db, reporter.telegram_id, "case_place", "case", case_id, now,
                                ward=unit.code, source="quick_tip")
+            if then is not None:
+                await then(case_id)
     return bool(changed)
