@@ -79,6 +79,7 @@ async def test_close_as_referred_names_the_service_in_its_note(tg):
     await service.add_action(actor, second, "Khám sức khỏe", "Bệnh viện", None, tg.clock.now())
     await service.submit_plan(actor, second, tg.clock.now())
     await service.decide_plan(admin, second, True, None, tg.clock.now())
+    await tg.settle()  # the notices of these changes are sent by the outbox first
     await minh.send("/cases")
     await minh.press(next(b for b in minh.buttons if "Thực hiện kế hoạch" in b))
     await minh.press("🏁 Đóng hồ sơ…")

@@ -32,6 +32,7 @@ async def _to_planning(tg, staff, case: int) -> None:
     await service.accept(actor, case, tg.clock.now())
     await service.assess(actor, case, "low", tg.clock.now())
     await service.verified(actor, case, tg.clock.now())
+    await tg.settle()  # the reporter's updates go out through the outbox
 
 
 async def test_high_risk_starts_the_emergency_clock_and_only_a_decision_meets_it(tg):
