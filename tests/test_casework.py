@@ -609,3 +609,29 @@ async def test_an_invite_for_staff_of_a_whole_programme_area(tg):
     assert (person_row.role, person_row.scope, person_row.ward) == ("staff", "Q8", None)
     await tg.admin.send("/invite collaborator Xóm Đầm")
     assert "Chưa nhận ra địa bàn này" in tg.admin.last_text  # no such unit: no link
+
+
+async def test_a_case_change_and_its_notices_commit_together(tg, monkeypatch):
+    """The reporter's update is queued in the outbox in the change's transaction: if
+    queueing fails, the change is rolled back too; when it works, both are there."""
+    from bot import outbox
+
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)
+    actor = await users.get(tg.db, minh.id)
+    service = CaseService.of(tg.app.services)
+    real = outbox.enqueue
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(outbox, "enqueue", broken)
+    with pytest.raises(RuntimeError):
+        await service.accept(actor, case, tg.clock.now())
+    status = await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case,))
+    assert status == "received"  # nothing half done
+    monkeypatch.setattr(outbox, "enqueue", real)
+    await service.accept(actor, case, tg.clock.now())
+    await tg.settle()
+    assert "đã được cán bộ tiếp nhận" in lan.last_text
