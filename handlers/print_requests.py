@@ -321,18 +321,17 @@ async def send_request(update: Update, context: BotContext) -> int:
             context.db, context.services.areas, context.user, int(draft["material"]),
             int(draft["quantity"]), draft["ward"], draft["place"],
             dt.date.fromisoformat(draft["wanted_by"]), context.now,
+            then=lambda request: _tell_staff(context, request),
         )
     except (KeyError, ValueError, printing.PermissionDenied, printing.NotApplicable):
         await query.answer(_("This request can no longer be sent. Please start again."),
                            show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    request = await print_requests.get(context.db, request_id)
     await edit_quietly(query,
         _("📨 Request #{id} sent. The staff will look at it; I will tell you here at "
           "every step. /myrequests shows your requests.", id=request_id)
     )
-    await _tell_staff(context, request)
     return ConversationHandler.END
 
 
@@ -346,7 +345,8 @@ async def drop_request(update: Update, context: BotContext) -> int:
 
 
 async def _tell_staff(context: BotContext, request: PrintRequest) -> None:
-    """The unit's staff get the new request with its buttons; administrators if there are none."""
+    """The unit's staff get the new request with its buttons; administrators if there are none.
+    Runs inside the request's transaction (printing.submit's `then`)."""
     people = scope.staff_covering(await users.active_staff(context.db), request.ward)
     if not people:
         people = await users.admins(context.db)
@@ -375,8 +375,8 @@ async def move(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     try:
-        request = await printing.advance(context.db, context.user, request_id, status,
-                                         context.now)
+        await printing.advance(context.db, context.user, request_id, status, context.now,
+                               then=lambda moved: _tell_requester(context, moved))
     except printing.PermissionDenied:
         await audit.refused(context.db, context.user.telegram_id, f"print_{status}",
                             "print_request", request_id, context.now)
@@ -389,7 +389,6 @@ async def move(update: Update, context: BotContext) -> None:
         return
     await query.answer(_(STATUS_LABELS[status]))
     await _refresh(query, context, request_id)
-    await _tell_requester(context, request)
 
 
 async def _refresh(query, context: BotContext, request_id: int) -> None:
@@ -445,7 +444,8 @@ async def enter_reason(update: Update, context: BotContext) -> int:
     pending = context.user_data.pop(REJECTING, None) or {}
     try:
         request = await printing.advance(context.db, context.user, int(pending["id"]),
-                                         "rejected", context.now, reason=reason)
+                                         "rejected", context.now, reason=reason,
+                                         then=lambda moved: _tell_requester(context, moved))
     except (KeyError, printing.PermissionDenied, printing.NotApplicable):
         await update.message.reply_text(_("This request has already moved on."))
         return ConversationHandler.END
@@ -455,7 +455,6 @@ async def enter_reason(update: Update, context: BotContext) -> int:
     pressed = [AlertCopy("print", request.id, int(pending["chat"]), int(pending["message"]),
                          _.language, "new", None)] if pending.get("message") else []
     await sync_copies(context, request.id, extra=pressed)
-    await _tell_requester(context, request)
     return ConversationHandler.END
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 
 from bot import scope
 from bot.areas import Areas
@@ -108,7 +109,10 @@ def wards_for(user: User, areas: Areas, district: str | None = None):
 async def submit(
     db: Database, areas: Areas, requester: User, material_id: int, quantity: int, ward_code: str,
     place: str, wanted_by: dt.date, now: dt.datetime,
+    then: Callable[[PrintRequest], Awaitable[None]] | None = None,
 ) -> int:
+    """A new request; `then` (telling the staff) runs in the same transaction, so the request
+    and its notifications are committed together."""
     if not may_request(requester):
         raise PermissionDenied("collaborators and staff only")
     ward = areas.unit(ward_code)
@@ -126,6 +130,10 @@ async def submit(
         await audit.record(db, requester.telegram_id, "print_request", "print_request",
                            request_id, now, material_id=material_id, quantity=quantity,
                            ward=ward.code)
+        if then is not None:
+            created = await print_requests.get(db, request_id)
+            assert created is not None
+            await then(created)
     return request_id
 
 
@@ -135,9 +143,10 @@ def can_handle(actor: User, request: PrintRequest) -> bool:
 
 async def advance(
     db: Database, actor: User, request_id: int, status: str, now: dt.datetime,
-    reason: str | None = None,
+    reason: str | None = None, then: Callable[[PrintRequest], Awaitable[None]] | None = None,
 ) -> PrintRequest:
-    """Move a request to `status`; raises PermissionDenied or NotApplicable, changes nothing."""
+    """Move a request to `status`; raises PermissionDenied or NotApplicable, changes nothing.
+    `then` (telling the requester) runs in the change's transaction."""
     request = await print_requests.get(db, request_id)
     if request is None:
         raise NotApplicable(request_id)
@@ -155,6 +164,8 @@ async def advance(
             raise NotApplicable(request_id)
         await audit.record(db, actor.telegram_id, f"print_{status}", "print_request", request_id,
                            now, old_status=request.status, status=status)
-    updated = await print_requests.get(db, request_id)
-    assert updated is not None
+        updated = await print_requests.get(db, request_id)
+        assert updated is not None
+        if then is not None:
+            await then(updated)
     return updated

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.content import CONTENT_DIR, load_json
@@ -108,8 +108,7 @@ class _Syllable:
 
     @classmethod
     def of(cls, text: str) -> _Syllable:
-        bare, tone = _split_tone(text)
-        return cls(text, fold(text), bare, tone)
+        return _syllable(text)
 
 
 @dataclass(frozen=True)
@@ -119,10 +118,15 @@ class _Token:
     digit: bool
     start: int  # character offset in the original text, for reporting what matched
     end: int
+    # The forms without marks, folded once per message rather than once per rule tried.
+    folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", tuple(fold(form) for form in self.forms))
 
 
-def _agrees(form: str, syllable: _Syllable, need_accent: bool) -> bool:
-    if fold(form) != syllable.folded:
+def _agrees(form: str, folded: str, syllable: _Syllable, need_accent: bool) -> bool:
+    if folded != syllable.folded:
         return False
     return _agrees_marks(form, syllable.text, need_accent)
 
@@ -169,12 +173,22 @@ class _Term:
             if token.name_like and len(self.syllables) == 1:
                 if token.forms[0] != syllable.text:
                     return None
-            elif not any(_agrees(form, syllable, self.need_accent) for form in token.forms):
+            elif not any(_agrees(form, folded, syllable, self.need_accent)
+                         for form, folded in zip(token.forms, token.folded, strict=True)):
                 return None
             position += 1
         return position
 
 
+@cache
+def _syllable(text: str) -> _Syllable:
+    # Verb classes are written once and expanded into many rules: the same syllables and
+    # phrases come back thousands of times while the patterns load (frozen, so shared).
+    bare, tone = _split_tone(text)
+    return _Syllable(text, fold(text), bare, tone)
+
+
+@cache
 def _term(text: str, need_accent: bool = False) -> _Term:
     text = text.strip()
     if text.startswith("="):
@@ -226,8 +240,8 @@ class _Element:
             return []
         by_first = self._by_first  # type: ignore[attr-defined]
         found: list[_Term] = list(by_first.get("#", ()))
-        for form in tokens[index].forms:
-            found.extend(by_first.get(fold(form), ()))
+        for key in tokens[index].folded:
+            found.extend(by_first.get(key, ()))
         return found
 
 
@@ -341,6 +355,8 @@ class Matcher:
         raw_rules = [*data["rules"], *self._from_templates(data)]
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
+        self._by_anchor = self._anchor_index(self.rules)
+        self._now_by_anchor = self._anchor_index(self._now_rules)
 
     @staticmethod
     def _from_templates(data: dict) -> list[dict]:
@@ -502,6 +518,33 @@ class Matcher:
         return kept
 
     @staticmethod
+    def _anchor_index(rules: tuple[Rule, ...]) -> tuple[dict[str, list[int]], list[int]]:
+        """Rules by the first syllables of their most selective part, so that a check looks
+        only at the rules whose anchor is in the text (most messages: a handful of the
+        hundreds). Returns (first syllable → rule positions, rules without such a part)."""
+        index: dict[str, list[int]] = {}
+        unanchored: list[int] = []
+        for position, rule in enumerate(rules):
+            parts = [element.first_keys for element in rule.elements if element.kind == "terms"]
+            if not parts:
+                unanchored.append(position)
+                continue
+            for key in min(parts, key=len):
+                index.setdefault(key, []).append(position)
+        return index, unanchored
+
+    @staticmethod
+    def _candidates(rules: tuple[Rule, ...], anchors: tuple[dict[str, list[int]], list[int]],
+                    keys: set[str]) -> list[Rule]:
+        """The rules that could match, in their order in the file (the first match wins)."""
+        index, unanchored = anchors
+        positions = set(unanchored)
+        for key in keys:
+            positions.update(index.get(key, ()))
+        return [rules[position] for position in sorted(positions)
+                if rules[position].could_match(keys)]
+
+    @staticmethod
     def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
         return any(term.match_at(tokens, i) is not None
                    for i in range(len(tokens)) for term in phrases.candidates(tokens, i))
@@ -511,14 +554,12 @@ class Matcher:
         if not text or not text.strip():
             return None
         tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
-        keys = {fold(form) for token in tokens for form in token.forms}
+        keys = {key for token in tokens for key in token.folded}
         if any(token.digit for token in tokens):
             keys.add("#")
         informational: bool | None = None
         found_anywhere: dict[int, bool] = {}
-        for rule in self.rules:
-            if not rule.could_match(keys):
-                continue
+        for rule in self._candidates(self.rules, self._by_anchor, keys):
             found = rule.search(tokens, found_anywhere)
             if found is None:
                 continue
@@ -546,8 +587,8 @@ class Matcher:
         """Abuse that is happening right now ("ba đang đánh em") puts 113 first too."""
         if verdict.now:
             return verdict
-        for rule in self._now_rules:
-            if rule.could_match(keys) and rule.search(tokens) is not None:
+        for rule in self._candidates(self._now_rules, self._now_by_anchor, keys):
+            if rule.search(tokens) is not None:
                 return Verdict(verdict.category, verdict.rule, verdict.words, True)
         return verdict
 
