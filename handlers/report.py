@@ -673,7 +673,9 @@ async def on_contact(update: Update, context: BotContext) -> int:
         return ACTIVE
     name = normalize(" ".join(filter(None, [contact.first_name, contact.last_name])))
     draft.contact_consent = True
-    draft.reporter_name = name or context.user.display_name or None
+    # Staff know collaborators by the name they registered, not their Telegram name.
+    registered = context.user.display_name if context.user.role != "public" else None
+    draft.reporter_name = registered or name or context.user.display_name or None
     draft.reporter_phone = contact.phone_number
     draft.remember_message(update.message.message_id)
     thanks = await _restore_menu(update, context, _("✓ Thank you. Staff may call you on {phone}.",
@@ -974,8 +976,8 @@ def _thanks_text(_: Translator, code: str, urgent: bool) -> str:
                   _("Staff will assess it and make a support plan within 5 working days."))
     return _(
         "🙏 Thank you! Your report was sent to the child-protection staff of the ward or commune.\n"
-        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
-        "and when it is closed; /myreports shows its status.",
+        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
+        "/myreports shows its status and lets you add what you learn later.",
         code=code, next_steps=next_steps) + "\n\n" + _(
         "If others use this phone, you can remove the messages with details from this chat "
         "(possible for 48 hours).")
