@@ -266,7 +266,8 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
         misfiled = [k for k in expected if got[k] != expected[k]] + ([] if age == 10 else ["age"])
         if misfiled:
             totals.answers_misfiled += len(misfiled)
-            totals.notes.append(f"{where}: misfiled {misfiled}")
+            totals.notes.append(f"{where}: misfiled {misfiled}: "
+                                + ", ".join(f"{k}={got.get(k, age)!r}" for k in misfiled))
         duplicates = 0
         for someone in [admin, *staff]:
             alerts = [m for m in server.chats[someone.id].messages.values()

@@ -185,6 +185,7 @@ def register_handlers(application: BotApplication) -> None:
         events,
         events_admin,
         events_attendance,
+        holidays,
         materials,
         materials_admin,
         menu,
@@ -209,12 +210,14 @@ def register_handlers(application: BotApplication) -> None:
     # Before conversations whose entry points take any photo or text (materials_admin): a
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)
+    myreports.register_conversation(application)  # a reporter adding information later
     report.register(application)  # /report conversation; "Delete my messages"
     broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     questions.register(application)  # ask staff / reply on a ticket
     ward_contacts.register(application)  # staff: /wardcontact
     print_requests.register(application)  # ask for printed copies; reject with a reason
+    holidays.register(application)  # /holidays; a days-off file (before the events import)
     events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
     materials_admin.register(application)  # staff send a file to add a material; edit
     materials.register(application)  # /materials menu: typed text searches

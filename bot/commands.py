@@ -42,6 +42,8 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
 
 STAFF_COMMANDS: list[tuple[str, str]] = [
     ("cases", N_("Cases of your wards and communes")),
+    ("case", N_("Open a case by its code")),
+    ("holidays", N_("Days off and working days for the legal clocks")),
     ("broadcast", N_("Send an announcement")),
     ("broadcasts", N_("Past announcements and their figures")),
     ("awareness", N_("Weekly awareness messages for parents")),

@@ -77,9 +77,10 @@ def can_decide(approver: User, applicant: User) -> bool:
 
 async def apply(
     db: Database, areas: Areas, user_id: int, role: str, name: str, ward: str | None,
-    phone: str | None, now: dt.datetime, cipher=None,
+    phone: str | None, now: dt.datetime, cipher=None, username: str | None = None,
 ) -> None:
-    """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure"."""
+    """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure".
+    Keeps the registered name, and the phone and username the approver checks it against."""
     if role not in APPLICABLE_ROLES:
         raise ValueError(role)
     if ward is not None and areas.unit(ward) is None:
@@ -88,7 +89,7 @@ async def apply(
         await users.update(
             db, user_id, now, display_name=name, requested_role=role, status="pending",
             role="public", district=areas.group_of(ward), ward=ward, ward_confirm=None,
-            onboarded=1,
+            onboarded=1, username=username,
         )
         if phone is not None:
             if cipher is None:
@@ -234,6 +235,21 @@ async def deactivate(db: Database, actor: User, target_id: int, now: dt.datetime
         await users.update(db, target_id, now, status="deactivated")
         await audit.record(db, actor.telegram_id, "deactivate", "user", target_id, now,
                            role=target.role)
+    return await users.get(db, target_id)  # type: ignore[return-value]
+
+
+async def set_plan_approver(db: Database, actor: User, target_id: int, approves: bool,
+                            now: dt.datetime) -> User:
+    """Mark a staff member as holding the approving role for support plans (the commune
+    chairperson or their delegate) in their area."""
+    _require_admin(actor)
+    target = await users.get(db, target_id)
+    if target is None or not target.is_staff:
+        raise NotApplicable(target_id)
+    async with db.transaction():
+        await users.update(db, target_id, now, approves_plans=int(approves))
+        await audit.record(db, actor.telegram_id, "plan_approver", "user", target_id, now,
+                           approves=approves)
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 

@@ -1,7 +1,8 @@
 """Approving sign-ups, and the administrators' commands for people.
 
 /pending, /users [role] [group], /promote ID ROLE, /move ID UNIT, /scope ID UNITS…,
-/deactivate ID. Every button and command re-checks the actor's role and scope.
+/deactivate ID, /planapprover ID on|off, /invite ROLE UNIT (a one-time sign-up link and its
+QR code). Every button and command re-checks the actor's role and scope.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, keyboards, menu, outbox, people, scope, staff_copies
+from bot import callbacks, invites, keyboards, menu, outbox, people, scope, staff_copies
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.crypto import cipher_for
@@ -39,7 +40,21 @@ STATUS_LABELS = {
 }
 
 
-def describe(person: User, translate: Translator, areas) -> str:
+def contact_line(person: User, translate: Translator, cipher=None) -> str:
+    """What an approver checks a sign-up against: the phone (encrypted at rest: shown only
+    where the caller decrypts it) and the Telegram username."""
+    _ = translate
+    if not person.phone:
+        phone = _("no phone shared")
+    else:
+        phone = cipher.decrypt(person.phone) if cipher is not None else _("phone shared")
+    return _("☎️ {phone} · Telegram: {username}", phone=phone,
+             username=f"@{person.username}" if person.username else _("no username"))
+
+
+def describe(person: User, translate: Translator, areas, cipher=None) -> str:
+    """The registered name (never the Telegram name), role, state and place; for staff and
+    collaborators also the phone and username, so an approver can check who it is."""
     _ = translate
     role = person.requested_role if person.is_pending and person.requested_role else person.role
     text = _(
@@ -50,8 +65,12 @@ def describe(person: User, translate: Translator, areas) -> str:
         status=_(STATUS_LABELS[person.status]),
         place=place_of(person, _, areas),
     )
+    if role in ("collaborator", "staff", "admin"):
+        text += "\n" + contact_line(person, _, cipher)
     if person.is_staff and not person.is_admin:
         text += "\n" + _("Covers: {scope}", scope=areas.scope_label(person.scope, _.language))
+    if person.approves_plans and person.is_staff:
+        text += "\n" + _("📋 Approves support plans")
     return text
 
 
@@ -78,14 +97,15 @@ DECIDED_BY = N_("{outcome} by {name}.")
 async def ask_approvers(context: BotContext, applicant: User) -> None:
     """Send the Approve / Reject message to every administrator and eligible staff member."""
     i18n, areas = context.services.i18n, context.services.areas
+    cipher = cipher_for(context.services)
     async with context.db.atomic():  # all approvers or none; sent by the outbox
         for approver in await people.approvers_for(context.db, applicant):
             _ = i18n(approver.language)
             # Every approver's copy is recorded when sent, and edited once someone decides
             # (staff_copies).
             await outbox.enqueue(
-                context.db, cipher_for(context.services), approver.telegram_id,
-                _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas),
+                context.db, cipher, approver.telegram_id,
+                _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas, cipher),
                 now=context.now, markup=_decision_keyboard(_, applicant.telegram_id),
                 copy=outbox.CopyOf("signup", applicant.telegram_id, approver.language),
             )
@@ -288,6 +308,60 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
             now=context.now, markup=menu.keyboard(person.menu_role, theirs))
 
 
+async def plan_approver_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    target = _target_id(context)
+    switch = context.args[1].lower() if len(context.args) > 1 else None
+    if target is None or switch not in ("on", "off"):
+        await update.message.reply_text(_("Usage: /planapprover ID on|off — staff who approve "
+                                          "support plans for their area (the commune "
+                                          "chairperson or their delegate)."))
+        return
+    try:
+        person = await people.set_plan_approver(context.db, context.user, target, switch == "on",
+                                                context.now)
+    except people.PermissionDenied:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    except people.NotApplicable:
+        await update.message.reply_text(_("No such staff member."))
+        return
+    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
+
+
+async def invite_command(update: Update, context: BotContext) -> None:
+    """/invite ROLE UNIT: a one-time link and QR code that signs a person up, pre-approved."""
+    _ = context.translate
+    role = context.args[0].lower() if context.args else None
+    typed = " ".join(context.args[1:])
+    if not context.user.is_admin:
+        await update.message.reply_text(_("Only administrators can do this."))
+        return
+    if role not in invites.ROLES or not typed:
+        codes = ", ".join(group.code for group in context.services.areas.groups())
+        await update.message.reply_text(_(
+            "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
+            "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
+            "area ({codes}) or “all”.", codes=codes))
+        return
+    areas = context.services.areas
+    try:
+        made, target = await invites.create(context.db, areas, context.user, role, typed,
+                                            context.now)
+    except ValueError:
+        await update.message.reply_text(_(
+            "I do not know that place as one ward or commune. Please type its code or its "
+            "name, e.g. 27418 or Chánh Hưng."))
+        return
+    url = invites.link(context.bot.username, made.payload)
+    place = invites.place_label(areas, target.ward, target.scope, _.language)
+    await context.bot.send_photo(
+        update.effective_chat.id, invites.qr_png(url), protect_content=True,
+        caption=_("🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
+                  "with no approval, until {until}.\n{link}", role=_(ROLE_LABELS[role]),
+                  place=place, until=_.short_datetime(made.expires_at), link=url))
+
+
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
     # Lists of people (names, places) only in a private chat, never into a group.
@@ -298,3 +372,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("move", move_command))
     application.add_handler(CommandHandler("scope", scope_command))
     application.add_handler(CommandHandler("deactivate", deactivate_command))
+    application.add_handler(CommandHandler("planapprover", plan_approver_command))
+    # An invite is as good as an approval: only in a private chat with an administrator.
+    application.add_handler(CommandHandler("invite", invite_command, filters=private))

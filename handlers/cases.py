@@ -1,8 +1,12 @@
-"""Cases for staff: new-case alerts, /cases with filters, the detail view and its actions,
-notes and referrals, /bind for the staff group of a unit or programme area, and the legal clocks' reminders.
+"""Cases for staff: new-case alerts, /cases and /case (find by code or unit) with filters,
+the detail view and its actions (accept, assess, emergency decision, verify, review, new plan,
+notes, referrals, assign, close with a reason, a note and a confirmation, reopen), /bind for the
+staff group of a unit or programme area. The plan itself is in handlers/case_plan.py.
 
-Every button re-checks on the server that the presser is staff covering the case's unit or an
-administrator (bot/reports/casework.py); stale or forged buttons change nothing.
+Thin handlers: the rules live in bot/cases/service.py, the messages to others (and the legal
+clocks' reminders) in bot/cases/notices.py. Every button re-checks on the server that the
+presser is staff covering the case's unit or an administrator (`casework.check_access`); stale
+or forged buttons change nothing.
 """
 
 from __future__ import annotations
@@ -25,17 +29,22 @@ from telegram.ext import (
 )
 
 from bot import callbacks, keyboards, menu, outbox, scheduling, staff_copies
+from bot import scope as access
+from bot.cases import notices
+from bot.cases.service import AlreadyClosed, CaseService, Change, code_pattern
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
+from bot.events.dates import DateError, combine, local_today, parse
 from bot.i18n import N_, Html, Translator
 from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly, notify
 from bot.reports import casework, lifecycle, routing
 from bot.reports.rules import case_rules, situation
 from bot.text import join_within, truncate
+from handlers import case_plan
 from handlers.approvals import ROLE_LABELS
 from handlers.common import anything_else, free_text, leave_handlers
-from storage import alert_copies, audit, users
+from storage import alert_copies, audit, case_plans, users
 from storage import cases as case_store
 from storage.alert_copies import AlertCopy
 from storage.cases import Case, CaseSummary, Note
@@ -51,14 +60,14 @@ NOTE_MAX_CHARS = 2000
 DETAIL_LIMIT = 4000
 
 SEX_SHORT = {"male": N_("boy"), "female": N_("girl"), "unknown": N_("sex not known")}
-DEADLINE_NAMES = {"assessment": N_("initial assessment (12 hours)"),
-                  "plan": N_("support plan (5 working days)")}
-ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
-DETAILS = N_("📄 Details")
+DEADLINE_NAMES = notices.DEADLINE_NAMES
 RISK_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟢"}
+SCOPE_LABELS = {"open": N_("Open"), "mine": N_("Mine"), "overdue": N_("Overdue"),
+                "closed": N_("Closed"), "all": N_("All")}
+PLAN_STATES = {"draft": N_("being drafted"), "submitted": N_("waiting for approval"),
+               "approved": N_("approved"), "returned": N_("sent back for changes")}
+NO_DASH = "-"  # "no unit filter" in callback data
 OPEN_DASHBOARD = N_("📋 Open the case dashboard")
-STATUS_FILTERS = ("open", *lifecycle.STATES)
-RISK_FILTERS = ("any", *lifecycle.RISKS)
 
 
 # -- texts ------------------------------------------------------------------------------------
@@ -88,7 +97,7 @@ def status_text(case: CaseSummary, _: Translator) -> str:
 
 def alert_text(case: CaseSummary, _: Translator, areas) -> str:
     """What a staff group sees of a new case: never the child's name or the story."""
-    urgency = (_("🚨 <b>URGENT</b>: the initial assessment is due within 12 hours.")
+    urgency = (_("🚨 <b>URGENT</b>: emergency intervention is due within 12 hours.")
                if case.urgent else _("Not urgent: a support plan within 5 working days."))
     return _(
         "🆕 <b>New report {code}</b>\n{urgency}\n📍 {place}\n📋 {groups}\n👧 {age}, {sex}"
@@ -206,6 +215,17 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
         clocks.append(f"• {name}: {state}")
     risk = (f"{RISK_ICONS[case.risk]} " + _(lifecycle.RISK_LABELS[case.risk])) if case.risk \
         else _("not assessed yet")
+    cipher = cipher_for(context.services)
+    decision = await case_plans.emergency(context.db, cipher, case.id)
+    if decision is not None and decision.decision == "applied":
+        clocks.append("🚑 " + _("Emergency measures applied {when}: {what}",
+                               when=_.short_datetime(decision.applied_at), what=decision.detail))
+    elif decision is not None:
+        clocks.append("✋ " + _("No emergency measures needed: {why}", why=decision.detail))
+    plan = await case_plans.current(context.db, cipher, case.id)
+    if plan is not None:
+        clocks.append("📋 " + _("Plan (version {version}): {state}", version=plan.version,
+                               state=_(PLAN_STATES[plan.status])))
 
     assignee = await _person_name(context.db, case.assignee_id)
 
@@ -232,26 +252,42 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
     return text
 
 
-def detail_keyboard(case: CaseSummary, _: Translator):
+def detail_keyboard(case: CaseSummary, _: Translator, *, emergency_pending: bool = False,
+                    reopenable: bool = False):
     rows: list[list[tuple[str, str]]] = []
     if case.status == "received":
         rows.append([(_("✅ Accept"), callbacks.encode(NS, "acc", case.id))])
-    elif case.status == "assessment":
+    if emergency_pending and lifecycle.is_open(case.status):
+        rows.append([(_("🚑 Emergency measures applied"), callbacks.encode(INPUT_NS, "emg", case.id)),
+                     (_("✋ Not needed"), callbacks.encode(INPUT_NS, "emgno", case.id))])
+    if case.status == "assessment":
         rows.append([(RISK_ICONS[r] + " " + _("Risk: {level}", level=_(lifecycle.RISK_LABELS[r])),
                       callbacks.encode(NS, "rsk", case.id, r)) for r in lifecycle.RISKS])
     for action in lifecycle.moves_from(case.status):
         if action in lifecycle.MOVE_LABELS:
             rows.append([(_(lifecycle.MOVE_LABELS[action]),
                           callbacks.encode(NS, "go", case.id, action))])
+    if case.status in ("planning", "in_progress", "review"):
+        rows.append([(_("📋 Support plan"), callbacks.encode("cpl", "v", case.id))])
+    if case.status == "in_progress":
+        rows.append([(_("🔍 Review how it went…"), callbacks.encode(INPUT_NS, "rev", case.id))])
+    if case.status == "review":
+        rows.append([(_("📝 New plan"), callbacks.encode(NS, "go", case.id, "replan"))])
     if lifecycle.is_open(case.status):
         rows.append([(_("📝 Add a note"), callbacks.encode(INPUT_NS, "note", case.id)),
                      (_("🔗 Referral"), callbacks.encode(INPUT_NS, "ref", case.id))])
         rows.append([(_("👤 Assign"), callbacks.encode(NS, "asg", case.id)),
                      (_("🏁 Close…"), callbacks.encode(NS, "cls", case.id))])
+    elif reopenable:
+        rows.append([(_("↩️ Reopen…"), callbacks.encode(INPUT_NS, "reo", case.id))])
     rows.append([(_("🕓 History"), callbacks.encode(NS, "hist", case.id)),
                  (_("📷 Photos"), callbacks.encode(NS, "ph", case.id))])
-    rows.append([(_("‹ Cases"), callbacks.encode(NS, "ls", "open", "any", 0, 0))])
+    rows.append([(_("‹ Cases"), callbacks.encode(NS, "ls", "open", NO_DASH, 0))])
     return keyboards.inline(rows)
+
+
+def service_for(context: BotContext) -> CaseService:
+    return CaseService.of(context.services)
 
 
 # -- new cases --------------------------------------------------------------------------------
@@ -321,28 +357,14 @@ async def _alert_privately(db, cipher, application, message, now: dt.datetime) -
 outbox.on_unreachable(ALERT_PRIVATELY, _alert_privately)
 
 
-async def queue_reporter_update(db, cipher, services, case: CaseSummary,
-                                now: dt.datetime) -> None:
-    """Status only: the reporter never sees staff notes or the assessment."""
-    reporter = await users.get(db, case.reporter_id)
-    if reporter is None:
-        return
-    theirs = services.i18n(reporter.language)
-    if case.status == "closed":
-        text = N_("Your report {code} was closed by the staff. Thank you for caring "
-                  "for this child.")
-    else:
-        text = N_("Your report {code} was accepted by the staff, who are now "
-                  "handling it. Thank you!")
-    await outbox.enqueue(db, cipher, reporter.telegram_id, theirs(text, code=case.code), now=now)
-
-
-def _tell_reporter(context: BotContext):
-    """What `casework.move`/`close` run in their transaction: the reporter's status update."""
-    async def then(case: CaseSummary) -> None:
-        await queue_reporter_update(context.db, cipher_for(context.services), context.services,
-                                    case, context.now)
-    return then
+async def after_change(context: BotContext, change: Change, query=None) -> None:
+    """Bring the alert copies up to date when who has the case or whether it is open
+    changed. Who must hear of the change was queued in the outbox in its transaction
+    (CaseService, bot/cases/notices.py)."""
+    # Who has it, whether it is open, and whether it became urgent show on every alert copy.
+    if change.event in ("accepted", "assigned", "closed", "reopened") \
+            or change.detail.get("emergency_started"):
+        await sync_alerts(context, change.case, query)
 
 
 # -- listing ----------------------------------------------------------------------------------
@@ -351,56 +373,141 @@ async def cases_command(update: Update, context: BotContext) -> None:
     if not context.user.is_staff:
         await update.message.reply_text(_("This command is for staff."))
         return
-    text, markup = await _list_view(context, "open", "any", False, 0)
+    text, markup = await _list_view(context, "open", None, 0)
     await update.message.reply_text(text, reply_markup=markup, protect_content=True)
 
 
-def _cycle(options: tuple[str, ...], current: str) -> str:
-    return options[(options.index(current) + 1) % len(options)] if current in options \
-        else options[0]
-
-
-async def _list_view(context: BotContext, status: str, risk: str, urgent: bool, page: int):
+async def case_command(update: Update, context: BotContext) -> None:
+    """/case TE-2026-0001 (or "te 26 1", "0001") opens it; /case Chánh Hưng (or an old name,
+    "phường 4 quận 8") lists the cases of that ward or commune."""
     _ = context.translate
-    rules = case_rules()
-    size = rules.cases_page_size
-    found = await casework.list_cases(
-        context.db, context.user, context.now, status=status,
-        risk=None if risk == "any" else risk, urgent_only=urgent, limit=size + 1,
-        offset=page * size)
-    has_next = len(found) > size
-    found = found[:size]
+    if not context.user.is_staff:
+        await update.message.reply_text(_("This command is for staff."))
+        return
+    typed = " ".join(context.args or ())
+    if not typed:
+        await update.message.reply_text(_(
+            "Please type the case code after the command, e.g. /case TE-2026-0001 (or just: "
+            "/case te 26 1), or a ward or commune: /case Chánh Hưng."))
+        return
+    await _reply_found(update, context, typed)
+
+
+async def _reply_found(update: Update, context: BotContext, typed: str) -> None:
+    _ = context.translate
+    service = service_for(context)
+    if code_pattern(typed, [service.areas.case_prefix]) is None:
+        units = service.units_typed(typed)
+        units = tuple(u for u in units if access.can_act_in_unit(context.user, u))
+        if not units and service.units_typed(typed):  # a place outside the person's scope
+            await _reply_matches(update, context, typed, [], False)
+            return
+        if len(units) == 1:  # a ward or commune, today's name or an old one
+            text, markup = await _list_view(context, "open", units[0], 0)
+            await update.effective_message.reply_text(text, reply_markup=markup,
+                                                      protect_content=True)
+            return
+        if units:  # an old unit split between two or three of today's
+            found, has_next = await service.find(context.user, context.now, scope="open",
+                                                 units=units)
+            await _reply_matches(update, context, typed, found, has_next)
+            return
+    found, has_next = await service.find(context.user, context.now, scope="all",
+                                         typed_code=typed)
+    if len(found) == 1:
+        case = await service.view(context.user, found[0].id, context.now, what="found")
+        text, markup = await _detail(context, case)
+        await update.effective_message.reply_text(text, reply_markup=markup,
+                                                  protect_content=True)
+        return
+    await _reply_matches(update, context, typed, found, has_next)
+
+
+async def _reply_matches(update: Update, context: BotContext, typed: str,
+                         found: list[CaseSummary], has_next: bool) -> None:
+    _ = context.translate
+    if not found:
+        await update.effective_message.reply_text(_(
+            "No case you can open matches “{typed}”. Please check the code (e.g. TE-2026-0001) "
+            "or the ward/commune name, or use /cases.", typed=typed))
+        return
     areas = context.services.areas
-    filters_row = [
-        (_("Status: {status}", status=_("open") if status == "open"
-           else _(lifecycle.STATE_LABELS[status])),
-         callbacks.encode(NS, "ls", _cycle(STATUS_FILTERS, status), risk, int(urgent), 0)),
-    ]
-    risk_row = [
-        (_("Risk: {level}", level=_("any") if risk == "any" else _(lifecycle.RISK_LABELS[risk])),
-         callbacks.encode(NS, "ls", status, _cycle(RISK_FILTERS, risk), int(urgent), 0)),
-        (_("🚨 Urgent only") if not urgent else _("🚨 Urgent only ✓"),
-         callbacks.encode(NS, "ls", status, risk, int(not urgent), 0)),
-    ]
-    rows = [filters_row, risk_row]
+    rows = [[(_case_label(c, _, areas), callbacks.encode(NS, "v", c.id))] for c in found]
+    text = _("🔎 Cases matching “{typed}”:", typed=typed)
+    if has_next:
+        text += "\n" + _("More match: type more of the code, or use /cases.")
+    await update.effective_message.reply_text(text, reply_markup=keyboards.inline(rows),
+                                              protect_content=True)
+
+
+def _case_label(case: CaseSummary, _: Translator, areas) -> str:
+    marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
+    place = areas.place(case.ward, _.language) if case.ward else _("ward/commune not known")
+    return (f"{marks}{case.code} · {place} · "
+            f"{_(lifecycle.STATE_LABELS[case.status])}").strip()
+
+
+async def _list_view(context: BotContext, scope: str, unit: str | None, page: int):
+    _ = context.translate
+    found, has_next = await service_for(context).find(
+        context.user, context.now, scope=scope, units=(unit,) if unit else (), page=page)
+    areas = context.services.areas
+    unit_arg = unit or NO_DASH
+
+    def scope_button(name: str):
+        label = _(SCOPE_LABELS[name])
+        return ("✓ " + label if name == scope else label,
+                callbacks.encode(NS, "ls", name, unit_arg, 0))
+
+    rows = [[scope_button(s) for s in ("open", "mine", "overdue")],
+            [scope_button(s) for s in ("closed", "all")]]
     if context.services.settings.webapp_url:  # the same cases, with filters and clocks
         rows.insert(0, [keyboards.WebApp(_(OPEN_DASHBOARD), context.services.settings.webapp_url)])
+    unit_label = areas.unit_name(unit, _.language) if unit else _("all")
+    rows.append([(_("📍 Unit: {unit}", unit=unit_label), callbacks.encode(NS, "unit", scope, 0)),
+                 (_("🔎 Find a case"), callbacks.encode(INPUT_NS, "find", 0))])
     for case in found:
-        marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
-        label = f"{marks}{case.code} · {areas.place(case.ward, _.language)} · " \
-                f"{_(lifecycle.STATE_LABELS[case.status])}"
-        rows.append([(label.strip(), callbacks.encode(NS, "v", case.id))])
-    pager = keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
-                            status, risk, int(urgent))
-    rows.append(pager)
-    scope = _("all wards and communes") if context.user.is_admin \
+        rows.append([(_case_label(case, _, areas), callbacks.encode(NS, "v", case.id))])
+    rows.append(keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
+                                scope, unit_arg))
+    area = _("all wards and communes") if context.user.is_admin \
         else areas.scope_label(context.user.scope, _.language)
+    label = _(SCOPE_LABELS[scope]).lower()
+    if unit:
+        area += " · " + areas.unit_name(unit, _.language)
     if found:
-        text = _("📁 <b>Cases — {scope}</b>, page {page}. Overdue (⏰) first, then urgent (🚨). "
-                 "Tap a case to open it.", scope=scope, page=page + 1)
+        text = _("📁 <b>Cases — {scope}</b> ({filter}), page {page}. Overdue (⏰) first, then "
+                 "urgent (🚨). Tap a case to open it.", scope=area, filter=label,
+                 page=_.number(page + 1))
     else:
-        text = _("📁 <b>Cases — {scope}</b>: no case matches these filters.", scope=scope)
+        text = _("📁 <b>Cases — {scope}</b> ({filter}): no case matches these filters.",
+                 scope=area, filter=label)
     return text, keyboards.inline(rows)
+
+
+UNIT_PAGE = 12
+
+
+async def _act_unit(update: Update, context: BotContext, data) -> None:
+    """Pick a unit (ward/commune) to filter the list by: the units of the person's area."""
+    query = update.callback_query
+    _ = context.translate
+    if not context.user.is_staff:
+        raise casework.PermissionDenied("staff_only")
+    scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
+    page = data.int_arg(1) or 0
+    areas = context.services.areas
+    covered = access.units_of(context.user, areas)  # None: administrators, every unit
+    wards = [u for u in areas.programme_units() if covered is None or u.code in covered]
+    wards += [areas.unit(code) for code in sorted(covered or ()) if not areas.in_programme(code)]
+    shown = wards[page * UNIT_PAGE:(page + 1) * UNIT_PAGE]
+    rows = [[(_("📍 All units"), callbacks.encode(NS, "ls", scope, NO_DASH, 0))]]
+    rows += keyboards.columns([(areas.unit_name(w.code, _.language),
+                                callbacks.encode(NS, "ls", scope, w.code, 0)) for w in shown])
+    rows.append(keyboards.pager(NS, "unit", page, len(wards) > (page + 1) * UNIT_PAGE,
+                                _("‹ Previous"), _("Next ›"), scope))
+    await query.answer()
+    await query.edit_message_reply_markup(keyboards.inline(rows))
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -422,6 +529,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
                             "case", data.int_arg(0), context.now)
         await _deny(query, _)
+    except AlreadyClosed:
+        await _answer_once(query, _("This case is already closed. Nothing was changed."),
+                           show_alert=True)
+        await _refresh(update, context, data.int_arg(0))
     except casework.NotApplicable:
         await _answer_once(query, _("This case has moved on meanwhile; here is where it is "
                                     "now."), show_alert=True)
@@ -448,15 +559,23 @@ def _is_detail_view(query) -> bool:
         and query.message.text.startswith("📁")
 
 
+async def _detail(context: BotContext, case: Case):
+    _ = context.translate
+    service = service_for(context)
+    text = await detail_text(context, case, _)
+    markup = detail_keyboard(case, _,
+                             emergency_pending=await service.needs_emergency_decision(case.id),
+                             reopenable=service.can_reopen(case, context.now))
+    return text, markup
+
+
 async def _show_detail(update: Update, context: BotContext, case_id: int, what: str = "detail",
                        edit: bool = True) -> None:
     """The detail view: edited in place in a private chat, sent privately from a group."""
     query = update.callback_query
     _ = context.translate
-    case = await casework.view(context.db, cipher_for(context.services), context.user, case_id,
-                               context.now, what=what)
-    text = await detail_text(context, case, _)
-    markup = detail_keyboard(case, _)
+    case = await service_for(context).view(context.user, case_id, context.now, what=what)
+    text, markup = await _detail(context, case)
     if _in_private(query) and edit:
         await edit_quietly(query, text, reply_markup=markup)
         # An alert copy opened in place is now this person's case view: later updates of
@@ -484,11 +603,12 @@ async def _act_list(update: Update, context: BotContext, data) -> None:
         await query.answer(_("Please open the case in your private chat with the bot."),
                            show_alert=True)
         return
-    status = data.arg(0) if data.arg(0) in STATUS_FILTERS else "open"
-    risk = data.arg(1) if data.arg(1) in RISK_FILTERS else "any"
-    urgent = data.arg(2) == "1"
-    page = data.int_arg(3) or 0
-    text, markup = await _list_view(context, status, risk, urgent, page)
+    scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
+    ward = data.arg(1) if data.arg(1) not in (None, NO_DASH) else None
+    if ward is not None and context.services.areas.unit(ward) is None:
+        ward = None  # a forged unit: the list of all the person's units
+    page = data.int_arg(2) or 0
+    text, markup = await _list_view(context, scope, ward, page)
     await query.answer()
     await edit_quietly(query, text, markup)  # a double tap or a forged page: same view
 
@@ -505,9 +625,8 @@ async def _act_accept(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     try:
-        case = await casework.move(context.db, cipher_for(context.services), context.user,
-                                   data.int_arg(0) or 0, "accept", context.now,
-                                   then=_tell_reporter(context))
+        change = await service_for(context).accept(context.user, data.int_arg(0) or 0,
+                                                   context.now)
     except casework.NotApplicable:
         if _is_detail_view(query):
             raise  # the detail view is refreshed by on_button
@@ -515,9 +634,9 @@ async def _act_accept(update: Update, context: BotContext, data) -> None:
         return
     await query.answer(_("Accepted: the case is assigned to you."))
     # Every copy of the alert (this one too, if pressed there) now shows who took the case.
-    await sync_alerts(context, case, query)
+    await after_change(context, change, query)
     if _is_detail_view(query):
-        await _show_detail(update, context, case.id, what="after_accept")
+        await _show_detail(update, context, change.case.id, what="after_accept")
 
 
 async def _stale_alert(update: Update, context: BotContext, case_id: int | None) -> None:
@@ -548,50 +667,77 @@ async def _act_risk(update: Update, context: BotContext, data) -> None:
     risk = data.arg(1)
     if risk not in lifecycle.RISKS:
         raise casework.NotApplicable(risk)
-    case = await casework.move(context.db, cipher_for(context.services), context.user,
-                               data.int_arg(0) or 0, "assess", context.now, risk=risk)
-    await query.answer(_("Initial assessment recorded."))
-    await _show_detail(update, context, case.id, what="after_change")
+    change = await service_for(context).assess(context.user, data.int_arg(0) or 0, risk,
+                                               context.now)
+    if change.detail.get("emergency_started"):
+        await query.answer(_("High risk: is emergency intervention needed? The 12-hour clock "
+                             "has started; record the decision below."), show_alert=True)
+    else:
+        await query.answer(_("Initial assessment recorded."))
+    await after_change(context, change)
+    await _show_detail(update, context, change.case.id, what="after_change")
 
 
 async def _act_go(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     action = data.arg(1)
-    if action not in lifecycle.MOVE_LABELS:
+    service = service_for(context)
+    case_id = data.int_arg(0) or 0
+    if action == "verified":
+        change = await service.verified(context.user, case_id, context.now)
+    elif action == "replan":
+        change = await service.new_plan(context.user, case_id, context.now)
+    else:
         raise casework.NotApplicable(action)
-    case = await casework.move(context.db, cipher_for(context.services), context.user,
-                               data.int_arg(0) or 0, action, context.now)
-    await query.answer(_("Done: {status}.", status=_(lifecycle.STATE_LABELS[case.status])))
-    await _show_detail(update, context, case.id, what="after_change")
+    await query.answer(_("Done: {status}.", status=_(lifecycle.STATE_LABELS[change.case.status])))
+    await after_change(context, change)
+    await _show_detail(update, context, change.case.id, what="after_change")
 
 
 async def _act_close_menu(update: Update, context: BotContext, data) -> None:
+    """Closing, step 1: the reason. Then a note is typed, then a confirmation."""
     query = update.callback_query
     _ = context.translate
     case = await _checked_summary(context, data.int_arg(0))
-    rows = []
-    for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ()):
-        target = (callbacks.encode(INPUT_NS, "refclose", case.id) if outcome == "referred"
-                  else callbacks.encode(NS, "out", case.id, outcome))
-        rows.append([(_(lifecycle.OUTCOME_LABELS[outcome]), target)])
+    if case.status == "closed":
+        raise AlreadyClosed(case.code)
+    rows = [[(_(lifecycle.OUTCOME_LABELS[outcome]),
+              callbacks.encode(INPUT_NS, "cls", case.id, outcome))]
+            for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
-    await query.answer()
+    await query.answer(_("Why is the case closed?"))
     await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
-async def _act_outcome(update: Update, context: BotContext, data) -> None:
+async def _act_close_confirm(update: Update, context: BotContext, data) -> None:
+    """Closing, last step: the confirmed reason and note (kept while the person confirms)."""
     query = update.callback_query
     _ = context.translate
-    outcome = data.arg(1)
-    if outcome not in lifecycle.OUTCOMES or outcome == "referred":
-        raise casework.NotApplicable(outcome)
-    case = await casework.close(context.db, cipher_for(context.services), context.user,
-                                data.int_arg(0) or 0, outcome, context.now,
-                                then=_tell_reporter(context))
+    pending = context.user_data.get("case_close") or {}
+    case_id = data.int_arg(0)
+    if pending.get("case") != case_id or pending.get("outcome") != data.arg(1):
+        case = await _checked_summary(context, case_id)
+        if case.status == "closed":
+            raise AlreadyClosed(case.code)
+        await query.answer(_("Please start closing again from the case."), show_alert=True)
+        return
+    change = await service_for(context).close(context.user, case_id or 0, pending["outcome"],
+                                              pending["note"], context.now)
+    context.user_data.pop("case_close", None)
     await query.answer(_("The case is closed."))
-    await sync_alerts(context, case)
-    await _show_detail(update, context, case.id, what="after_change")
+    await after_change(context, change)
+    case = await service_for(context).view(context.user, change.case.id, context.now,
+                                           what="after_change")
+    text, markup = await _detail(context, case)
+    await edit_quietly(query, text, markup)
+
+
+async def _act_close_cancel(update: Update, context: BotContext, data) -> None:
+    _ = context.translate
+    context.user_data.pop("case_close", None)
+    await update.callback_query.answer(_("Not closed. Nothing was changed."))
+    await _show_detail(update, context, data.int_arg(0) or 0, what="refresh")
 
 
 async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
@@ -613,28 +759,55 @@ async def _act_assign(update: Update, context: BotContext, data) -> None:
     _ = context.translate
     assignee_id = data.int_arg(1)
     assignee = await users.get(context.db, assignee_id) if assignee_id else None
-    async def tell_assignee(case: CaseSummary) -> None:
-        if assignee is None or assignee.telegram_id == context.user.telegram_id:
-            return
-        theirs = context.services.i18n(assignee.language)
-        await outbox.enqueue(
-            context.db, cipher_for(context.services), assignee.telegram_id,
-            theirs(ASSIGNED_TO_YOU, code=case.code), now=context.now,
-            markup=keyboards.inline([[(theirs(DETAILS), callbacks.encode(NS, "v", case.id))]]))
-
-    case = await casework.assign(context.db, cipher_for(context.services), context.user,
-                                 data.int_arg(0) or 0, assignee, context.now,
-                                 then=tell_assignee)
+    change = await service_for(context).assign(context.user, data.int_arg(0) or 0, assignee,
+                                               context.now)
     await query.answer(_("Assigned."))
-    await sync_alerts(context, case)
-    await _show_detail(update, context, case.id, what="after_change")
+    await after_change(context, change)
+    await _show_detail(update, context, change.case.id, what="after_change")
+
+
+HISTORY_ACTIONS = {
+    "emergency_applied": N_("🚑 emergency measures applied: {text}"),
+    "emergency_not_needed": N_("✋ no emergency measures needed: {text}"),
+    "plan_submitted": N_("📤 plan submitted for approval"),
+    "plan_returned": N_("↩️ plan sent back: {text}"),
+    "plan_approved": N_("✅ plan approved"),
+    "to_review": N_("🔍 review: {text}"),
+    "replan": N_("📝 new plan"),
+    "reopen": N_("↩️ reopened: {text}"),
+}
+
+
+async def history_entry(db, note: Note, _: Translator) -> str:
+    """What one line of a case's history says (the chat's 🕓 History and the dashboard)."""
+    action = note.detail.get("action")
+    if note.kind == "status" and action in HISTORY_ACTIONS:
+        what = _(HISTORY_ACTIONS[action], text=note.body or "—")
+    elif note.kind == "status":
+        what = _(lifecycle.STATE_LABELS.get(note.detail.get("to"), "")) or "—"
+        if note.detail.get("risk"):
+            what += " · " + _("risk {level}", level=_(lifecycle.RISK_LABELS[note.detail["risk"]]))
+        if note.detail.get("outcome"):
+            what += " · " + _(lifecycle.OUTCOME_LABELS[note.detail["outcome"]])
+        if note.body:
+            what += " · " + _("📝 {text}", text=note.body)
+    elif note.kind == "assign":
+        what = _("assigned to {name}",
+                 name=await _person_name(db, note.detail.get("assignee")))
+    elif note.kind == "referral":
+        what = _("🔗 referral: {text}", text=note.body or "")
+    elif note.detail.get("source") == "reporter":
+        what = _("📨 from the reporter: {text}", text=note.body or _("a photo"))
+    else:
+        what = _("📝 {text}", text=note.body or "")
+    return what
 
 
 async def _act_history(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
-    case = await casework.view(context.db, cipher_for(context.services), context.user,
-                               data.int_arg(0) or 0, context.now, what="history")
+    case = await service_for(context).view(context.user, data.int_arg(0) or 0, context.now,
+                                           what="history")
     lines = [_("🕓 <b>History of {code}</b>", code=case.code)]
     for note in await case_store.notes(context.db, cipher_for(context.services), case.id):
         who = await _person_name(context.db, note.author_id)
@@ -651,27 +824,11 @@ async def _act_history(update: Update, context: BotContext, data) -> None:
                  reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]))
 
 
-async def history_entry(db, note: Note, _: Translator) -> str:
-    """What one line of a case's history says (the chat's 🕓 History and the dashboard)."""
-    if note.kind == "status":
-        what = _(lifecycle.STATE_LABELS.get(note.detail.get("to"), "")) or "—"
-        if note.detail.get("risk"):
-            what += " · " + _("risk {level}", level=_(lifecycle.RISK_LABELS[note.detail["risk"]]))
-        if note.detail.get("outcome"):
-            what += " · " + _(lifecycle.OUTCOME_LABELS[note.detail["outcome"]])
-        return what
-    if note.kind == "assign":
-        return _("assigned to {name}", name=await _person_name(db, note.detail.get("assignee")))
-    if note.kind == "referral":
-        return _("🔗 referral: {text}", text=note.body or "")
-    return _("📝 {text}", text=note.body or "")
-
-
 async def _act_photos(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
-    case = await casework.view(context.db, cipher_for(context.services), context.user,
-                               data.int_arg(0) or 0, context.now, what="photos")
+    case = await service_for(context).view(context.user, data.int_arg(0) or 0, context.now,
+                                           what="photos")
     if not case.photos:
         await query.answer(_("This report has no photos."), show_alert=True)
         return
@@ -685,21 +842,19 @@ async def _act_photos(update: Update, context: BotContext, data) -> None:
 
 
 async def _checked_summary(context: BotContext, case_id: int | None) -> CaseSummary:
-    case = await case_store.summary(context.db, case_id or 0, context.now)
-    if case is None:
-        raise casework.NotApplicable(case_id)
-    casework.check_access(context.user, case)
-    return case
+    return await service_for(context).summary(context.user, case_id or 0, context.now)
 
 
 _ACTIONS = {
     "ls": _act_list,
+    "unit": _act_unit,
     "v": _act_view,
     "acc": _act_accept,
     "rsk": _act_risk,
     "go": _act_go,
     "cls": _act_close_menu,
-    "out": _act_outcome,
+    "clsok": _act_close_confirm,
+    "clsno": _act_close_cancel,
     "asg": _act_assign_menu,
     "to": _act_assign,
     "hist": _act_history,
@@ -707,14 +862,26 @@ _ACTIONS = {
 }
 
 
-# -- notes, referrals and closing as referred: one typed answer ------------------------------
+# -- typed answers: notes, referrals, emergency decisions, review, closing, reopening, search -
 INPUT_PROMPTS = {
     "note": N_("📝 Type the note for {code} (up to {limit} characters)."),
     "ref": N_("🔗 Type the service the case is referred to, and what was asked of it "
               "(up to {limit} characters)."),
-    "refclose": N_("🏁 To close {code} as referred, type the name of the service it was "
-                   "referred to."),
+    "emg": N_("🚑 {code}: which emergency measures were applied (Điều 31–32: e.g. the child "
+              "taken to a safe place, temporary separation, medical care)? Type them."),
+    "emgno": N_("✋ {code}: why is no emergency intervention needed? Type the reason."),
+    "rev": N_("🔍 Review of {code} (Điều 30): type what was done, how the child is now, and "
+              "whether the case can close or needs a new plan."),
+    "cls": N_("🏁 Closing {code} — {outcome}. Type a closing note: what was done and why "
+              "the case closes (for a referral: the service and what was asked of it)."),
+    "reo": N_("↩️ Why is {code} reopened? Type the reason."),
+    "find": N_("🔎 Type the case code as you have it (e.g. TE-2026-0001, te 26 1, or just "
+               "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8 cũ)."),
 }
+EMERGENCY_WHEN = N_("🕒 When were the measures applied? Type a time (e.g. 14:30, or 9h "
+                    "sáng nay), or tap “Just now”.")
+# What each typed answer opens with: which cases it may start from.
+NEEDS_OPEN = ("note", "ref", "emg", "emgno", "rev", "cls")
 
 
 async def start_input(update: Update, context: BotContext) -> int | None:
@@ -728,30 +895,46 @@ async def start_input(update: Update, context: BotContext) -> int | None:
         await query.answer(_("Please open the case in your private chat with the bot."),
                            show_alert=True)
         return ConversationHandler.END
-    try:
-        case = await _checked_summary(context, data.int_arg(0))
-    except casework.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
-                            "case", data.int_arg(0), context.now)
-        await _deny(query, _)
-        return ConversationHandler.END
-    except casework.NotApplicable:
-        await query.answer(_("This button is no longer active. Please use /menu."),
-                           show_alert=True)
-        return ConversationHandler.END
-    if not lifecycle.is_open(case.status) or (
-            data.action == "refclose" and not lifecycle.can_close(case.status, "referred")):
-        await query.answer(_("This case has moved on meanwhile; here is where it is now."),
-                           show_alert=True)
-        return ConversationHandler.END
+    code = ""
+    if data.action == "find":
+        if not context.user.is_staff:
+            await _deny(query, _)
+            return ConversationHandler.END
+    else:
+        try:
+            case = await _checked_summary(context, data.int_arg(0))
+        except casework.PermissionDenied:
+            await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
+                                "case", data.int_arg(0), context.now)
+            await _deny(query, _)
+            return ConversationHandler.END
+        except casework.NotApplicable:
+            await query.answer(_("This button is no longer active. Please use /menu."),
+                               show_alert=True)
+            return ConversationHandler.END
+        code = case.code
+        moved = (data.action in NEEDS_OPEN and not lifecycle.is_open(case.status)) or (
+            data.action == "reo" and not service_for(context).can_reopen(case, context.now))
+        if data.action == "cls" and not lifecycle.can_close(case.status, data.arg(1) or ""):
+            moved = True
+        if moved:
+            if case.status == "closed" and data.action == "cls":
+                await query.answer(_("This case is already closed. Nothing was changed."),
+                                   show_alert=True)
+            else:
+                await query.answer(_("This case has moved on meanwhile; here is where it is "
+                                     "now."), show_alert=True)
+            return ConversationHandler.END
     await query.answer()
+    outcome = data.arg(1) if data.action == "cls" else None
     prompt = await query.message.reply_text(
-        _(INPUT_PROMPTS[data.action], code=case.code, limit=NOTE_MAX_CHARS),
+        _(INPUT_PROMPTS[data.action], code=code, limit=NOTE_MAX_CHARS,
+          outcome=_(lifecycle.OUTCOME_LABELS[outcome]) if outcome else ""),
         reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]),
     )
     # Remember the prompt, so its Cancel button goes away once the text is saved.
-    context.user_data["case_input"] = {"kind": data.action, "case": case.id,
-                                       "prompt": prompt.message_id}
+    context.user_data["case_input"] = {"kind": data.action, "case": data.int_arg(0),
+                                       "prompt": prompt.message_id, "outcome": outcome}
     return TEXT
 
 
@@ -766,22 +949,54 @@ async def receive_input(update: Update, context: BotContext) -> int:
             "That is {length} characters; the limit is {limit}. Please shorten it and send it "
             "again.", length=len(text), limit=NOTE_MAX_CHARS))
         return TEXT
-    cipher = cipher_for(context.services)
     case_id, kind = pending.get("case"), pending.get("kind")
+    if kind == "find":
+        context.user_data.pop("case_input", None)
+        await _tidy_prompt(update, context, pending)
+        try:
+            await _reply_found(update, context, text)
+        except casework.PermissionDenied:
+            await update.message.reply_text(_("This command is for staff."))
+        return ConversationHandler.END
+    if kind == "emg" and "measures" not in pending:
+        pending["measures"] = text
+        context.user_data["case_input"] = pending
+        await _tidy_prompt(update, context, pending)
+        prompt = await update.message.reply_text(_(EMERGENCY_WHEN), reply_markup=keyboards.inline(
+            [[(_("⏱ Just now"), callbacks.encode(INPUT_NS, "now", case_id))],
+             [(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]))
+        pending["prompt"] = prompt.message_id
+        return TEXT
+    if kind == "emg":
+        when = _typed_moment(text, context)
+        if when is None:
+            await update.message.reply_text(_("Please type a time that has passed, e.g. 14:30 "
+                                              "or 9h sáng nay, or tap “Just now”."))
+            return TEXT
+        return await _finish_emergency(update, context, pending, when)
+    if kind == "cls":
+        return await _ask_close_confirmation(update, context, pending, text)
+    service = service_for(context)
     try:
-        if kind == "refclose":
-            case = await casework.close(context.db, cipher, context.user, case_id, "referred",
-                                        context.now, service=text,
-                                        then=_tell_reporter(context))
-            await sync_alerts(context, case)
-            done = _("The case {code} is closed as referred.", code=case.code)
-        elif kind in ("note", "ref"):
-            case = await casework.add_note(context.db, cipher, context.user, case_id,
-                                           "note" if kind == "note" else "referral", text,
-                                           context.now)
-            done = _("Saved to {code}.", code=case.code)
+        if kind in ("note", "ref"):
+            change = await service.add_note(context.user, case_id, "note" if kind == "note"
+                                            else "referral", text, context.now)
+            done = _("Saved to {code}.", code=change.case.code)
+        elif kind == "emgno":
+            change = await service.emergency_not_needed(context.user, case_id, text, context.now)
+            done = _("Recorded for {code}: no emergency measures needed. The 12-hour clock is "
+                     "met.", code=change.case.code)
+        elif kind == "rev":
+            change = await service.to_review(context.user, case_id, text, context.now)
+            done = _("Review recorded for {code}. Close the case, or make a new plan.",
+                     code=change.case.code)
+        elif kind == "reo":
+            change = await service.reopen(context.user, case_id, text, context.now)
+            done = _("{code} is open again: {status}.", code=change.case.code,
+                     status=_(lifecycle.STATE_LABELS[change.case.status]))
         else:
             return ConversationHandler.END
+        await after_change(context, change)
     except casework.PermissionDenied:
         await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
                             case_id, context.now)
@@ -790,11 +1005,89 @@ async def receive_input(update: Update, context: BotContext) -> int:
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
     context.user_data.pop("case_input", None)
-    if pending.get("prompt"):
-        await edit_markup_quietly(context.bot, update.effective_chat.id, pending["prompt"])
+    await _tidy_prompt(update, context, pending)
     await update.message.reply_text(done, reply_markup=keyboards.inline(
         [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
     return ConversationHandler.END
+
+
+def _typed_moment(text: str, context: BotContext) -> dt.datetime | None:
+    """A time that has passed, today unless a day is given (the one date parser)."""
+    timezone = context.services.settings.timezone
+    today = local_today(context.now, timezone)
+    try:
+        moment = parse(text, today)
+    except DateError:
+        return None
+    if moment.time is None:
+        return None
+    day = moment.date or today
+    if day > today:  # "the 3rd" typed on the 5th means this month's, not next year's
+        day = day.replace(year=day.year - 1)
+    when = combine(day, moment.time, timezone)
+    return when if when <= context.now else None
+
+
+async def _finish_emergency(update: Update, context: BotContext, pending: dict,
+                            when: dt.datetime) -> int:
+    _ = context.translate
+    case_id = pending.get("case")
+    try:
+        change = await service_for(context).emergency_applied(
+            context.user, case_id, pending.get("measures", ""), when, context.now)
+        await after_change(context, change)
+        done = _("Recorded for {code}: emergency measures applied {when}. The 12-hour clock "
+                 "is met.", code=change.case.code, when=_.short_datetime(when))
+    except casework.PermissionDenied:
+        done = _("Sorry, only the staff covering this case and administrators can open or "
+                 "change it.")
+    except casework.NotApplicable:
+        done = _("This case has moved on meanwhile; nothing was saved.")
+    except ValueError:
+        done = _("Please type the measures again: they are empty or too long.")
+    context.user_data.pop("case_input", None)
+    await _tidy_prompt(update, context, pending)
+    await update.effective_message.reply_text(done, reply_markup=keyboards.inline(
+        [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
+    return ConversationHandler.END
+
+
+async def emergency_just_now(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    pending = context.user_data.get("case_input") or {}
+    await query.answer()
+    if pending.get("kind") != "emg" or "measures" not in pending:
+        return ConversationHandler.END
+    return await _finish_emergency(update, context, pending, context.now)
+
+
+async def _ask_close_confirmation(update: Update, context: BotContext, pending: dict,
+                                  note: str) -> int:
+    _ = context.translate
+    case_id, outcome = pending.get("case"), pending.get("outcome")
+    context.user_data.pop("case_input", None)
+    await _tidy_prompt(update, context, pending)
+    context.user_data["case_close"] = {"case": case_id, "outcome": outcome, "note": note}
+    try:
+        case = await _checked_summary(context, case_id)
+    except (casework.PermissionDenied, casework.NotApplicable):
+        await update.message.reply_text(_("This case has moved on meanwhile; nothing was saved."))
+        return ConversationHandler.END
+    await update.message.reply_text(
+        _("Close {code} — {outcome}?\nNote: {note}\nThe reporter will be told it is closed. "
+          "It can be reopened within {days} days.", code=case.code,
+          outcome=_(lifecycle.OUTCOME_LABELS[outcome]), note=note,
+          days=case_rules().reopen_days),
+        reply_markup=keyboards.inline([[
+            (_("✅ Yes, close"), callbacks.encode(NS, "clsok", case_id, outcome)),
+            (_("✖️ No, keep it open"), callbacks.encode(NS, "clsno", case_id))]]),
+        protect_content=True)
+    return ConversationHandler.END
+
+
+async def _tidy_prompt(update: Update, context: BotContext, pending: dict) -> None:
+    if pending.get("prompt"):
+        await edit_markup_quietly(context.bot, update.effective_chat.id, pending["prompt"])
 
 
 async def cancel_input(update: Update, context: BotContext) -> int:
@@ -869,46 +1162,7 @@ async def unbind_command(update: Update, context: BotContext) -> None:
                                       "cover them are alerted privately instead."))
 
 
-# -- legal clocks -----------------------------------------------------------------------------
-async def check_deadlines(application: Application, now: dt.datetime) -> None:
-    """Remind before a deadline (assignee first); tell administrators once when it passed.
-    Each reminder is marked sent and queued in one transaction: never lost, never twice."""
-    db = application.services.database
-    i18n = application.services.i18n
-    cipher = cipher_for(application.services)
-    for due in await case_store.reminders_due(db, now):
-        async with db.transaction():
-            if not await case_store.mark_reminded(db, due.id, now):
-                continue
-            recipients = await routing.reminder_recipients(db, due)
-            targets = ([(recipients.group_chat_id, None)] if recipients.group_chat_id is not None
-                       else [(p.telegram_id, p.language) for p in recipients.people])
-            for chat_id, language in targets:
-                _ = i18n(language)
-                await outbox.enqueue(db, cipher, chat_id, _(
-                    "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
-                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                    now=now, protect=True,
-                    markup=keyboards.inline([[(_("📄 Details"),
-                                               callbacks.encode(NS, "v", due.case_id))]]))
-            await audit.record(db, None, "case_reminder", "case", due.case_id, now,
-                               code=due.code, kind=due.kind)
-    for due in await case_store.overdue_unannounced(db, now):
-        async with db.transaction():
-            if not await case_store.mark_overdue_sent(db, due.id, now):
-                continue
-            for admin in await users.admins(db):
-                _ = i18n(admin.language)
-                await outbox.enqueue(db, cipher, admin.telegram_id, _(
-                    "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
-                    code=due.code, place=application.services.areas.place(
-                        due.ward, _.language) if due.ward else "—",
-                    deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-                    now=now, protect=True,
-                    markup=keyboards.inline([[(_("📄 Details"),
-                                               callbacks.encode(NS, "v", due.case_id))]]))
-            await audit.record(db, None, "case_overdue", "case", due.case_id, now,
-                               code=due.code, kind=due.kind)
+INPUT_ENTRY = rf"^{INPUT_NS}:({'|'.join(INPUT_PROMPTS)}):"
 
 
 def build_input_conversation(application: Application) -> ConversationHandler:
@@ -916,14 +1170,19 @@ def build_input_conversation(application: Application) -> ConversationHandler:
     return ExclusiveConversation(
         name="case_input",
         persistent=True,
-        entry_points=[CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):")],
+        entry_points=[CallbackQueryHandler(start_input, pattern=INPUT_ENTRY),
+                      *case_plan.input_entry_points()],
         states={
             TEXT: [
                 MessageHandler(free_text(i18n), receive_input),
                 CallbackQueryHandler(cancel_input, pattern=rf"^{INPUT_NS}:cancel"),
-                CallbackQueryHandler(start_input, pattern=rf"^{INPUT_NS}:(note|ref|refclose):"),
+                CallbackQueryHandler(emergency_just_now, pattern=rf"^{INPUT_NS}:now:"),
+                CallbackQueryHandler(start_input, pattern=INPUT_ENTRY),
+                *case_plan.input_entry_points(),
                 MessageHandler(anything_else(i18n), input_hint),
             ],
+            case_plan.PLAN_TEXT: [*case_plan.input_handlers(i18n),
+                                  CallbackQueryHandler(start_input, pattern=INPUT_ENTRY)],
         },
         fallbacks=leave_handlers(i18n),
     )
@@ -937,9 +1196,11 @@ def register_conversation(application: Application) -> None:
 def register(application: Application) -> None:
     i18n = application.services.i18n
     application.add_handler(CommandHandler("cases", cases_command, filters=PRIVATE))
+    application.add_handler(CommandHandler("case", case_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "cases"), cases_command))
     application.add_handler(CommandHandler("bind", bind_command))
     application.add_handler(CommandHandler("unbind", unbind_command,
                                            filters=filters.ChatType.GROUPS))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))
-    scheduling.add_tick(application, "case_deadlines", check_deadlines)
+    case_plan.register(application)
+    scheduling.add_tick(application, "case_deadlines", notices.check_deadlines)

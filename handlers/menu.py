@@ -31,13 +31,16 @@ def help_text(role: str, _: Translator) -> str:
             "<b>For collaborators</b>\n"
             "• /report — report a child who needs help. The bot asks step by step; you can "
             "stop and continue later.\n"
-            "• /myreports — your reports and their status.\n"
+            "• /myreports — your reports, the step each one is at, and more information "
+            "added later.\n"
             "• /events — activities, trainings and June 1.\n"
             "• /materials — posters and leaflets, and printed copies."
         ),
         "staff": _(
             "<b>For staff</b>\n"
-            "• /cases — cases of your wards and communes, overdue first.\n"
+            "• /cases — cases of your wards and communes, overdue first; /case CODE opens "
+            "one.\n"
+            "• /holidays — the days off and working Saturdays the legal clocks count.\n"
             "• /broadcast — send an announcement.\n"
             "• /pending — sign-ups waiting for approval; /users — people.\n"
             "• /stats — figures for the quarterly review.\n"

@@ -48,7 +48,7 @@ from bot.reports.intake import (
     parse_yes_no,
 )
 from bot.reports.rules import case_rules, situation, situations
-from bot.text import normalize, truncate
+from bot.text import fold, normalize, truncate
 from handlers import cases as case_handlers
 from handlers import places
 from handlers import safety as safety_handlers
@@ -69,6 +69,9 @@ SEND_LOCATION = N_("📍 Send the location")
 SHARE_PHONE = N_("📱 Share my phone number")
 STAY_ANONYMOUS = N_("🙈 Stay anonymous")
 SKIP = N_("Skip")
+# Text steps that may be skipped, and the draft field a skip leaves empty.
+SKIPPABLE_TEXT = {"place": "place_detail", "name": "child_name", "caregiver": "caregiver",
+                  "actions": "actions"}
 BACK = N_("‹ Back")
 EMERGENCY = N_("🆘 Emergency")
 
@@ -95,7 +98,8 @@ class ReplyLabel(MessageFilter):
 
 
 def _is_label(text: str, label: str, _: Translator) -> bool:
-    return normalize(text) in {normalize(_(label)), normalize(label)}
+    # Accent-insensitive: "bo qua" typed on a phone is "Bỏ qua".
+    return fold(text) in {fold(_(label)), fold(label)}
 
 
 # -- drafts -----------------------------------------------------------------------------------
@@ -510,6 +514,12 @@ async def on_text(update: Update, context: BotContext) -> int:
     text = update.message.text
     if step in ("location", "contact"):
         return await _on_reply_label(update, context, draft, text)
+    if step in SKIPPABLE_TEXT and _is_label(text, SKIP, _):
+        # "Bỏ qua" typed, or tapped on the location step's reply keyboard still on screen
+        # (after a restart, say): a skip, never the child's name or the place.
+        setattr(draft, SKIPPABLE_TEXT[step], None)
+        await _restore_menu(update, context, _("Skipped."))
+        return await _next(update, context, draft, step)
     try:
         accepted = _apply_text(draft, step, text)
     except InvalidAnswer as error:
@@ -663,7 +673,9 @@ async def on_contact(update: Update, context: BotContext) -> int:
         return ACTIVE
     name = normalize(" ".join(filter(None, [contact.first_name, contact.last_name])))
     draft.contact_consent = True
-    draft.reporter_name = name or context.user.display_name or None
+    # Staff know collaborators by the name they registered, not their Telegram name.
+    registered = context.user.display_name if context.user.role != "public" else None
+    draft.reporter_name = registered or name or context.user.display_name or None
     draft.reporter_phone = contact.phone_number
     draft.remember_message(update.message.message_id)
     thanks = await _restore_menu(update, context, _("✓ Thank you. Staff may call you on {phone}.",
@@ -964,8 +976,8 @@ def _thanks_text(_: Translator, code: str, urgent: bool) -> str:
                   _("Staff will assess it and make a support plan within 5 working days."))
     return _(
         "🙏 Thank you! Your report was sent to the child-protection staff of the ward or commune.\n"
-        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here when it is accepted "
-        "and when it is closed; /myreports shows its status.",
+        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
+        "/myreports shows its status and lets you add what you learn later.",
         code=code, next_steps=next_steps) + "\n\n" + _(
         "If others use this phone, you can remove the messages with details from this chat "
         "(possible for 48 hours).")

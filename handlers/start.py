@@ -20,7 +20,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, people
+from bot import callbacks, invites, keyboards, menu, outbox, people
+from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
@@ -44,6 +45,9 @@ async def start(update: Update, context: BotContext) -> int:
     user = context.user
     assert user is not None
     payload = people.valid_deep_link(context.args[0] if context.args else None)
+    token = invites.token_of(payload)
+    if token is not None:
+        return await _start_invite(update, context, token)
     if payload:
         await users.set_source_if_empty(context.db, user.telegram_id, payload)
         # A feature that made the link (a poster's material, say) shows what it points to.
@@ -149,6 +153,32 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     return await _take_role(update, context, role)
 
 
+async def _start_invite(update: Update, context: BotContext, token: str) -> int:
+    """A one-time invite from a training: name and phone, then active at once."""
+    _ = context.translate
+    user = context.user
+    if user.is_staff or user.is_collaborator:
+        await update.message.reply_text(_("You are already signed up as {role}. This invite "
+                                          "was not used; it can go to someone else.",
+                                          role=_(approvals.ROLE_LABELS[user.role])),
+                                        reply_markup=menu.keyboard(user.menu_role, _))
+        return ConversationHandler.END
+    try:
+        invite = await invites.look_up(context.db, token, context.now)
+    except people.NotApplicable:
+        await update.message.reply_text(_("This invite link was already used or has expired. "
+                                          "Please ask the trainer for a new one, or sign up "
+                                          "with /start."))
+        return ConversationHandler.END
+    context.user_data["signup"] = {"invite": token, "role": invite.role}
+    place = invites.place_label(context.services.areas, invite.ward, invite.scope, _.language)
+    await update.message.reply_text(_(
+        "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
+        "approval.\nWhat is your full name? (as your colleagues know you)",
+        role=_(approvals.ROLE_LABELS[invite.role]), place=place))
+    return NAME
+
+
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
     verdict = danger_words(context).check(update.message.text)
@@ -164,7 +194,10 @@ async def enter_name(update: Update, context: BotContext) -> int:
               max=people.NAME_MAX)
         )
         return NAME
-    context.user_data.setdefault("signup", {})["name"] = name
+    signup = context.user_data.setdefault("signup", {})
+    signup["name"] = name
+    if signup.get("invite"):  # the invite already says where
+        return await _ask_phone(update, context)
     await _ask_unit(update, context)
     return UNIT
 
@@ -293,13 +326,16 @@ async def skip_phone(update: Update, context: BotContext) -> int:
 async def _finish_signup(update: Update, context: BotContext, phone: str | None) -> int:
     _ = context.translate
     signup = context.user_data.pop("signup", {})
+    if signup.get("invite") and "name" in signup:
+        return await _finish_invite(update, context, signup, phone)
     if not {"role", "name", "ward"} <= signup.keys():
         await update.message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
     user_id = context.user.telegram_id
     await people.apply(context.db, context.services.areas, user_id, signup["role"],
                        signup["name"], signup["ward"], phone, context.now,
-                       cipher=cipher_for(context.services))
+                       cipher=cipher_for(context.services),
+                       username=update.effective_user.username)
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(
@@ -310,6 +346,48 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         reply_markup=menu.keyboard("public", _),
     )
     await approvals.ask_approvers(context, applicant)
+    return ConversationHandler.END
+
+
+INVITE_USED = N_("✅ {name} signed up with your invite as {role} ({place}).\n{contact}")
+
+
+async def _finish_invite(update: Update, context: BotContext, signup: dict,
+                         phone: str | None) -> int:
+    _ = context.translate
+    areas = context.services.areas
+    cipher = cipher_for(context.services)
+
+    async def tell_inviter(person, invite) -> None:
+        """In the sign-up's transaction, through the outbox."""
+        inviter = await users.get(context.db, invite.created_by)
+        if inviter is None:
+            return
+        theirs = context.services.i18n(inviter.language)
+        await outbox.enqueue(context.db, cipher, inviter.telegram_id, theirs(
+            INVITE_USED,
+            name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
+            place=invites.place_label(areas, person.ward, person.scope, theirs.language),
+            contact=approvals.contact_line(person, theirs, cipher)), now=context.now)
+
+    try:
+        person, invite = await invites.redeem(context.db, cipher, areas, signup["invite"],
+                                              context.user.telegram_id, signup["name"], phone,
+                                              update.effective_user.username, context.now,
+                                              then=tell_inviter)
+    except people.NotApplicable:
+        await update.message.reply_text(_("This invite link was already used or has expired. "
+                                          "Please ask the trainer for a new one, or sign up "
+                                          "with /start."), reply_markup=menu.keyboard("public", _))
+        return ConversationHandler.END
+    context.set_user(person)
+    place = invites.place_label(areas, person.ward, person.scope, _.language)
+    await update.message.reply_text(
+        _("🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
+          "is below.", name=person.display_name, role=_(approvals.ROLE_LABELS[person.role]),
+          place=place),
+        reply_markup=menu.keyboard(person.menu_role, _))
+    await publish_for_user(context.bot, context.services.i18n, person)
     return ConversationHandler.END
 
 

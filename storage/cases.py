@@ -248,37 +248,25 @@ async def listing(
     status: str | None = None, risk: str | None = None, urgent_only: bool = False,
     limit: int = 6, offset: int = 0, reported_places: Collection[str] = (),
     *, assignee_id: int | None = None, overdue_only: bool = False,
-    code_contains: str | None = None,
+    code_like: str | None = None,
 ) -> list[CaseSummary]:
     """Cases for /cases and the dashboard: open ones by default, overdue first, then urgent,
     then oldest.
 
     `wards` None means every unit (administrators); otherwise the cases of those units and
     of the `reported_places` (old split units that may lie in them). `status` 'open', 'all' or
-    a state; `code_contains` matches part of a case code, case-insensitively.
+    a state; `code_like` a LIKE pattern of plain letters, digits, '-' and '%' (a typed code).
     """
-    clauses, params = [], [to_db(now)]
+    clauses, params = ["1 = 1"], [to_db(now)]
     if wards is not None:
         marks = ", ".join("?" for _ in wards) or "NULL"
         places = ", ".join("?" for _ in reported_places) or "NULL"
         clauses.append(f"(c.ward IN ({marks}) OR c.reported_place IN ({places}))")
         params.extend(sorted(wards))
         params.extend(sorted(reported_places))
-    if assignee_id is not None:
-        clauses.append("c.assignee_id = ?")
-        params.append(assignee_id)
-    if overdue_only:
-        clauses.append(_OVERDUE)
-        params.append(to_db(now))
-    if code_contains:
-        escaped = code_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("c.code LIKE ? ESCAPE '\\'")
-        params.append(f"%{escaped}%")
     if status in (None, "open"):
         clauses.append("c.status != 'closed'")
-    elif status == "all":
-        pass
-    else:
+    elif status != "all":
         clauses.append("c.status = ?")
         params.append(status)
     if risk:
@@ -286,6 +274,15 @@ async def listing(
         params.append(risk)
     if urgent_only:
         clauses.append("c.urgent = 1")
+    if assignee_id is not None:
+        clauses.append("c.assignee_id = ?")
+        params.append(assignee_id)
+    if overdue_only:
+        clauses.append(_OVERDUE)
+        params.append(to_db(now))
+    if code_like is not None:
+        clauses.append("c.code LIKE ?")
+        params.append(code_like)
     where = " AND ".join(clauses)
     rows = await db.fetchall(
         f"SELECT {_SUMMARY}, {_OVERDUE} AS overdue FROM cases c WHERE {where}"
@@ -313,7 +310,8 @@ async def count_by_reporter_since(db: Database, reporter_id: int, since: dt.date
 
 
 async def update(db: Database, case_id: int, now: dt.datetime, **fields: object) -> int:
-    allowed = {"status", "risk", "assignee_id", "outcome", "closed_at", "reporter_messages"}
+    allowed = {"status", "risk", "assignee_id", "outcome", "closed_at", "reporter_messages",
+               "urgent"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown case fields: {sorted(unknown)}")
@@ -363,10 +361,30 @@ async def notes(db: Database, cipher, case_id: int, limit: int = 50) -> list[Not
 
 # -- legal clocks ---------------------------------------------------------------------------
 async def add_deadline(db: Database, case_id: int, kind: str, due_at: dt.datetime,
-                       remind_at: dt.datetime) -> None:
+                       remind_at: dt.datetime, started_by: str = "receipt") -> bool:
+    """Start a clock once: a clock already running (or met) is left as it is. Call inside
+    the caller's transaction."""
+    if await db.fetchvalue("SELECT 1 FROM case_deadlines WHERE case_id = ? AND kind = ?",
+                           (case_id, kind)):
+        return False
     await db.execute(
-        "INSERT INTO case_deadlines (case_id, kind, due_at, remind_at) VALUES (?, ?, ?, ?)",
-        (case_id, kind, to_db(due_at), to_db(remind_at)),
+        "INSERT INTO case_deadlines (case_id, kind, started_by, due_at, remind_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (case_id, kind, started_by, to_db(due_at), to_db(remind_at)),
+    )
+    return True
+
+
+async def reopen_deadline(db: Database, case_id: int, kind: str, due_at: dt.datetime,
+                          remind_at: dt.datetime, started_by: str) -> None:
+    """Run a clock again (a reopened case needs a new plan): unmet, not yet reminded."""
+    await db.execute(
+        "INSERT INTO case_deadlines (case_id, kind, started_by, due_at, remind_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, kind) DO UPDATE SET"
+        " started_by = excluded.started_by, due_at = excluded.due_at,"
+        " remind_at = excluded.remind_at, reminded_at = NULL, overdue_sent_at = NULL,"
+        " met_at = NULL",
+        (case_id, kind, started_by, to_db(due_at), to_db(remind_at)),
     )
 
 
@@ -382,12 +400,13 @@ async def meet_deadlines(db: Database, case_id: int, kinds: tuple[str, ...],
 
 async def deadlines(db: Database, case_id: int) -> list[dict]:
     rows = await db.fetchall(
-        "SELECT kind, due_at, remind_at, reminded_at, overdue_sent_at, met_at"
+        "SELECT kind, started_by, due_at, remind_at, reminded_at, overdue_sent_at, met_at"
         " FROM case_deadlines WHERE case_id = ? ORDER BY due_at",
         (case_id,),
     )
     stamps = ("due_at", "remind_at", "reminded_at", "overdue_sent_at", "met_at")
-    return [{"kind": row["kind"], **{key: from_db(row[key]) for key in stamps}} for row in rows]
+    return [{"kind": row["kind"], "started_by": row["started_by"],
+             **{key: from_db(row[key]) for key in stamps}} for row in rows]
 
 
 async def next_deadlines(db: Database, case_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
@@ -474,6 +493,25 @@ async def unbind_group(db: Database, chat_id: int) -> str | None:
 async def group_for(db: Database, target: str) -> int | None:
     """The staff group chat bound to a unit or programme group code."""
     return await db.fetchvalue("SELECT chat_id FROM staff_groups WHERE target = ?", (target,))
+
+
+async def add_photo(db: Database, cipher, case_id: int, file_id: str, now: dt.datetime) -> None:
+    """A photo the reporter sent later joins the case's photos (inside the caller's
+    transaction)."""
+    token = await db.fetchvalue("SELECT photos_enc FROM cases WHERE id = ?", (case_id,))
+    photos = list(_json_dec(cipher, token) or ())
+    photos.append(file_id)
+    await db.execute(
+        "UPDATE cases SET photos_enc = ?, photo_count = ?, updated_at = ? WHERE id = ?",
+        (_json_enc(cipher, photos), len(photos), to_db(now), case_id))
+
+
+async def closed_from(db: Database, case_id: int) -> str | None:
+    """The step a closed case was at before it was closed (from its history)."""
+    detail = await db.fetchvalue(
+        "SELECT detail FROM case_notes WHERE case_id = ? AND kind = 'status'"
+        " AND detail LIKE '%\"action\": \"close\"%' ORDER BY id DESC LIMIT 1", (case_id,))
+    return json.loads(detail).get("old") if detail else None
 
 
 async def get_reporter_messages(

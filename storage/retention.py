@@ -34,6 +34,11 @@ async def erase_case(db: Database, case_id: int, empty_description: str, now: dt
         (empty_description, to_db(now), case_id),
     )
     await db.execute("UPDATE case_notes SET body_enc = NULL WHERE case_id = ?", (case_id,))
+    # Plans and the emergency decision name people and what happened to the child.
+    await db.execute("UPDATE case_plans SET goals_enc = NULL, actions_enc = NULL,"
+                     " decision_note_enc = NULL WHERE case_id = ?", (case_id,))
+    await db.execute("UPDATE case_emergency SET detail_enc = ? WHERE case_id = ?",
+                     (empty_description, case_id))
 
 
 async def expired_question_ids(db: Database, before: dt.datetime, limit: int = 500) -> list[int]:

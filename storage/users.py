@@ -35,6 +35,8 @@ class User:
     reachable: bool
     source: str | None
     onboarded: bool
+    username: str | None = None
+    approves_plans: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -67,7 +69,8 @@ class User:
 
 _COLUMNS = (
     "telegram_id, display_name, role, requested_role, status, language, district, ward, phone,"
-    " scope, ward_confirm, subscribed_announcements, subscribed_reminders, reachable, source, onboarded"
+    " scope, ward_confirm, subscribed_announcements, subscribed_reminders, reachable, source,"
+    " onboarded, username, approves_plans"
 )
 
 
@@ -89,6 +92,8 @@ def _user(row) -> User:
         reachable=bool(row["reachable"]),
         source=row["source"],
         onboarded=bool(row["onboarded"]),
+        username=row["username"],
+        approves_plans=bool(row["approves_plans"]),
     )
 
 
@@ -144,8 +149,8 @@ async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetim
 async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: object) -> None:
     allowed = {
         "display_name", "role", "requested_role", "status", "language", "district", "ward",
-        "phone", "scope", "ward_confirm", "subscribed_announcements", "subscribed_reminders", "reachable", "source",
-        "onboarded",
+        "phone", "scope", "ward_confirm", "subscribed_announcements", "subscribed_reminders",
+        "reachable", "source", "onboarded", "username", "approves_plans",
     }
     if "phone" in fields:
         raise ValueError("phones are encrypted: use set_phone")

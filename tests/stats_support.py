@@ -94,7 +94,7 @@ async def seed(tg) -> None:
         received="2021-01-05T01:00:00Z", urgent=True, situations=("l", "i"),
         accepted="2021-01-05T03:00:00Z", risk="high", closed="2021-02-04T01:00:00Z",
         outcome="referred",
-        deadlines=(("assessment", "2021-01-05T13:00:00Z", "2021-01-05T05:00:00Z"),
+        deadlines=(("emergency", "2021-01-05T13:00:00Z", "2021-01-05T05:00:00Z"),
                    ("plan", "2021-01-12T10:00:00Z", "2021-01-14T10:00:00Z")))
     await cases.add_note(db, cipher, first, 101, "referral", "Bệnh viện Nhi Đồng 1",
                          utc("2021-02-04T01:00:00Z"))
@@ -118,7 +118,7 @@ async def seed(tg) -> None:
         db, cipher, "BC-2021-0001", "BC", "27595", reporter=203,
         received="2021-03-31T16:00:00Z", urgent=True, situations=("l",),
         accepted="2021-04-01T02:00:00Z", status="assessment",
-        deadlines=(("assessment", "2021-04-01T04:00:00Z", "2021-04-01T02:30:00Z"),))
+        deadlines=(("emergency", "2021-04-01T04:00:00Z", "2021-04-01T02:30:00Z"),))
     # 5: received in 2020, closed (resolved) in Q1 after 31 days.
     await add_case(
         db, cipher, "TE-2020-0009", "Q8", "27427", reporter=204,

@@ -14,14 +14,19 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     await minh.press("📄 Chi tiết")
     detail = minh.last_text
     assert DESCRIPTION in detail and "Bé Na" in detail and "Tiếp nhận" in detail
-    assert "đánh giá ban đầu (12 giờ): hạn 25/05/2021 21:00" in detail
+    assert "can thiệp khẩn cấp (12 giờ): hạn 25/05/2021 21:00" in detail
     await minh.press("✅ Tiếp nhận")
     assert "Đánh giá ban đầu" in minh.last_text and "Người phụ trách: Minh" in minh.last_text
     assert "đã được cán bộ tiếp nhận" in lan.last_text
     assert DESCRIPTION not in lan.last_text  # status only for the reporter
     await minh.press("🔴 Nguy cơ: cao")
     assert "Xác minh, đánh giá nhu cầu" in minh.last_text and "🔴 cao" in minh.last_text
-    assert "đánh giá ban đầu (12 giờ): đã xong" in minh.last_text
+    # A risk level is not an emergency intervention: the 12-hour clock still runs.
+    assert "can thiệp khẩn cấp (12 giờ): hạn" in minh.last_text
+    await minh.press("✋ Không cần")
+    await minh.send("Trẻ đã được bà ngoại đón về, an toàn")
+    await minh.press("📄 Mở hồ sơ")
+    assert "can thiệp khẩn cấp (12 giờ): đã xong" in minh.last_text
     await minh.press("📝 Thêm ghi chú")
     await minh.send_sticker()
     assert "gõ nội dung" in minh.last_text
@@ -35,38 +40,21 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     await minh.press("🔗 Chuyển gửi")
     await minh.send("Trung tâm Công tác xã hội TP.HCM: tư vấn tâm lý cho trẻ")
     await minh.press("📄 Mở hồ sơ")
-    await minh.press("▶️ Đã có kế hoạch → thực hiện")
-    assert "Thực hiện kế hoạch" in minh.last_text
-    assert "kế hoạch hỗ trợ (5 ngày làm việc): đã xong" in minh.last_text
     await minh.press("👤 Phân công")
     await minh.press("Thu")
     assert "Người phụ trách: Thu" in minh.last_text
     assert "phân công phụ trách hồ sơ " + code in thu.last_text
-    await minh.press("🔍 Đã thực hiện → rà soát")
-    assert "Rà soát, đánh giá" in minh.last_text
-    await minh.press("↩️ Quay lại lập kế hoạch")
-    assert "Kế hoạch hỗ trợ, can thiệp" in minh.last_text
-    await minh.press("▶️ Đã có kế hoạch → thực hiện")
-    await minh.press("🔍 Đã thực hiện → rà soát")
-    await minh.press("🏁 Đóng hồ sơ…")
-    assert minh.buttons[:5] == ["Đã giải quyết", "Chuyển gửi dịch vụ", "Trùng lặp",
-                                "Không đúng sự thật", "Đã chuyển đi nơi khác"]
-    await minh.press("Đã giải quyết")
-    assert "Đã đóng — Đã giải quyết" in minh.last_text
-    assert "đã được cán bộ đóng hồ sơ" in lan.last_text
-    await lan.send("/myreports")
-    assert code in lan.last_text and "đã đóng" in lan.last_text
     await minh.press("🕓 Quá trình")
     history = minh.last_text
     for expected in ("Đã đến nhà", "chuyển gửi: Trung tâm Công tác xã hội", "giao cho Thu",
-                     "nguy cơ cao", "Đã giải quyết"):
+                     "nguy cơ cao", "không cần biện pháp khẩn cấp: Trẻ đã được bà ngoại"):
         assert expected in history, expected
 
     actions = [(e.action, e.actor_id) for e in await audit.entries(tg.db, "case")]
     names = [a for a, _ in actions]
     for expected in ("case_create", "case_view", "case_accept", "case_assess", "case_note",
-                     "case_verified", "case_referral", "case_plan_ready", "case_assign",
-                     "case_to_review", "case_replan", "case_close"):
+                     "case_emergency_not_needed", "case_verified",
+                     "case_referral", "case_assign"):
         assert expected in names, expected
     assert all(actor == minh.id for action, actor in actions
                if action not in ("case_create", "case_list"))
@@ -75,39 +63,34 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     assert not any(DESCRIPTION in str(e.detail) or "Bé Na" in str(e.detail) for e in entries)
 
 
-async def test_close_as_referred_needs_the_service_and_early_outcomes(tg):
+async def test_close_as_referred_names_the_service_in_its_note(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
     lan = await person(tg, "Lan")
-    first = await quick_case(tg, lan)
-    await minh.send("/cases")
-    await minh.press(minh.buttons[3])  # the first case of the list
-    await minh.press("🏁 Đóng hồ sơ…")
-    assert "Đã giải quyết" not in minh.buttons and "Trùng lặp" in minh.buttons
-    await minh.press("Trùng lặp")
-    assert "Đã đóng — Trùng lặp" in minh.last_text
     second = await quick_case(tg, lan)
-    from bot.crypto import cipher_for
-    from bot.reports import casework
+    from bot.cases.service import CaseService
     from storage import users
     actor = await users.get(tg.db, minh.id)
-    for action in ("accept", "verified"):
-        if action == "accept":
-            await casework.move(tg.db, cipher_for(tg.app.services), actor, second, action,
-                                tg.clock.now())
-    await casework.move(tg.db, cipher_for(tg.app.services), actor, second, "assess",
-                        tg.clock.now(), risk="low")
-    for action in ("verified", "plan_ready"):
-        await casework.move(tg.db, cipher_for(tg.app.services), actor, second, action,
-                            tg.clock.now())
+    admin = await users.get(tg.db, tg.admin.id)
+    service = CaseService.of(tg.app.services)
+    await service.accept(actor, second, tg.clock.now())
+    await service.assess(actor, second, "low", tg.clock.now())
+    await service.verified(actor, second, tg.clock.now())
+    await service.set_goals(actor, second, "An toàn", tg.clock.now())
+    await service.add_action(actor, second, "Khám sức khỏe", "Bệnh viện", None, tg.clock.now())
+    await service.submit_plan(actor, second, tg.clock.now())
+    await service.decide_plan(admin, second, True, None, tg.clock.now())
+    await tg.settle()  # the notices of these changes are sent by the outbox first
     await minh.send("/cases")
     await minh.press(next(b for b in minh.buttons if "Thực hiện kế hoạch" in b))
     await minh.press("🏁 Đóng hồ sơ…")
     await minh.press("Chuyển gửi dịch vụ")
     await minh.send("Bệnh viện Nhi Đồng 1")
-    assert "đã đóng: chuyển gửi dịch vụ" in minh.last_text
+    await minh.press("✅ Đồng ý đóng")
+    assert "Đã đóng — Chuyển gửi dịch vụ" in minh.last_text
     row = await tg.db.fetchone("SELECT status, outcome FROM cases WHERE id = ?", (second,))
     assert tuple(row) == ("closed", "referred")
-    assert first != second
+    referral = await tg.db.fetchvalue("SELECT count(*) FROM case_notes WHERE kind = 'referral'")
+    assert referral == 1
 
 
 async def test_forged_and_stale_buttons_of_another_district_change_nothing(tg):
@@ -118,7 +101,7 @@ async def test_forged_and_stale_buttons_of_another_district_change_nothing(tg):
     await outsider.send("/cases")
     assert "không có hồ sơ nào" in outsider.last_text  # another district's case is not listed
     for data in (f"cas:v:{case}", f"cas:acc:{case}", f"cas:rsk:{case}:low",
-                 f"cas:out:{case}:duplicate", f"cas:asg:{case}", f"cas:to:{case}:{outsider.id}",
+                 f"cas:clsok:{case}:duplicate", f"cas:asg:{case}", f"cas:to:{case}:{outsider.id}",
                  f"cas:hist:{case}", f"cas:ph:{case}"):
         answer = await outsider.press_data(data)
         assert answer["show_alert"] and "chỉ cán bộ phụ trách hồ sơ" in answer["text"], data
@@ -202,13 +185,15 @@ async def test_cases_list_overdue_first_with_filters_and_pages(tg):
     page_two = [b for b in minh.buttons if "TE-2021-" in b]
     assert len(page_two) == 2 and "trang 2" in minh.last_text
     await minh.press("‹ Trước")
-    await minh.press("🚨 Chỉ hồ sơ khẩn cấp")
+    await minh.press("Quá hạn")
     assert [b for b in minh.buttons if "TE-2021-" in b] == [case_buttons[0]]
-    await minh.press("🚨 Chỉ hồ sơ khẩn cấp ✓")
-    await minh.press("Trạng thái: đang mở")  # cycles to "received"
-    assert "Trạng thái: Tiếp nhận" in minh.buttons
-    await minh.press("Nguy cơ: tất cả")  # cycles to "high": none assessed yet
-    assert "không có hồ sơ nào" in minh.last_text
+    await minh.press("Tất cả")
+    await minh.press("📍 Địa bàn: tất cả")
+    assert "Xã Tân Nhựt" not in minh.buttons  # only the units Minh covers
+    await minh.press("Phường Bình Đông")
+    shown = [b for b in minh.buttons if "TE-2021-" in b]
+    assert len(shown) == 3 and all("Phường Bình Đông" in b for b in shown)
+    assert "Phường Bình Đông" in minh.last_text
     admin_view = tg.admin
     await admin_view.send("/cases")
     assert "tất cả phường, xã" in admin_view.last_text  # administrators see every district

@@ -1,6 +1,7 @@
 """/report end to end on the emulator: collaborator and parent paths, the emergency answer,
 wrong inputs at each step, back / edit / cancel, drafts across a restart, limits, privacy."""
 
+from bot.crypto import cipher_for
 from bot.reports.rules import case_rules
 from storage import audit
 from tests.reports_support import (
@@ -356,3 +357,36 @@ async def test_sensitive_fields_are_encrypted_at_rest(tg, settings):
         assert secret.encode() not in raw, secret
         assert secret.encode() not in draft_bytes, secret
     await tg.start()
+
+
+async def test_skip_typed_at_a_text_step_is_a_skip_not_an_answer(tg):
+    # After a restart the location step's reply keyboard can still be on screen: its "Bỏ qua"
+    # lands as text at the next step. It must never become the place or the child's name.
+    lan = await person(tg, "Lan")
+    _ = vi(tg)
+    await lan.send("/report")
+    await lan.press(_("No, not right now"))
+    own = tg.app.services.areas.unit_name("27418", "vi")
+    await lan.press(_("📍 {place} — confirm", place=own))
+    await lan.send("Bỏ qua")  # place detail, typed
+    assert lan.last.text.startswith("Nếu bạn đang ở gần đó")
+    await lan.press(_("Skip"))  # location
+    await lan.send("bo qua")  # the child's name, typed without accents
+    assert lan.last.text.startswith("Trẻ bao nhiêu tuổi")
+    await lan.send("khoảng 10")
+    await lan.press(_("Girl (nữ)"))
+    await lan.press("1")
+    await lan.press("▫️ " + SITUATION_VIOLENCE)
+    await lan.press(_("Done ✔️"))
+    await lan.send(DESCRIPTION)
+    await lan.press(_("Skip"))  # photos
+    await lan.send("Bỏ qua")  # caregiver, typed
+    await lan.press(_("Nothing yet"))
+    await lan.press(_("🙈 Stay anonymous"))
+    await lan.press(_("✅ Send"))
+    row = await tg.db.fetchone(
+        "SELECT child_name_enc, place_detail_enc, caregiver_enc FROM cases WHERE reporter_id = ?",
+        (lan.id,))
+    cipher = cipher_for(tg.app.services)
+    assert row is not None
+    assert [cipher.decrypt(value) if value else None for value in row] == [None, None, None]

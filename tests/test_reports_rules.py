@@ -100,14 +100,14 @@ def test_draft_navigation_and_section_edits():
 
 
 def test_decree_56_steps_and_outcomes():
-    path = ["accept", "assess", "verified", "plan_ready", "to_review"]
+    path = ["accept", "assess", "verified", "plan_approved", "to_review"]
     state = "received"
     for action in path:
         state = lifecycle.target(state, action)
     assert state == "review"
     assert lifecycle.target("review", "replan") == "planning"
     with pytest.raises(lifecycle.InvalidMove):
-        lifecycle.target("received", "plan_ready")
+        lifecycle.target("received", "plan_approved")
     assert lifecycle.can_close("received", "duplicate")
     assert not lifecycle.can_close("received", "resolved")
     assert lifecycle.can_close("review", "referred")
@@ -130,8 +130,9 @@ def test_legal_clocks_of_a_case():
     rules = case_rules()
     received = dt.datetime(2021, 4, 29, 10, 0, tzinfo=HCMC).astimezone(dt.UTC)
     urgent = {d.kind: d for d in clocks.deadlines_for(received, True, rules)}
-    assert urgent["assessment"].due_at == received + dt.timedelta(hours=12)
-    assert urgent["assessment"].remind_at == received + dt.timedelta(hours=9)
+    assert urgent["emergency"].due_at == received + dt.timedelta(hours=12)
+    assert urgent["emergency"].remind_at == received + dt.timedelta(hours=9)
+    assert urgent["emergency"].started_by == "reporter"
     plan_due = urgent["plan"].due_at.astimezone(HCMC)
     assert (plan_due.date(), plan_due.time()) == (dt.date(2021, 5, 10), dt.time(17, 0))
     assert [d.kind for d in clocks.deadlines_for(received, False, rules)] == ["plan"]

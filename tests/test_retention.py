@@ -30,6 +30,14 @@ async def test_closed_cases_past_retention_are_erased_once_a_day(tg):
         "INSERT INTO case_notes (case_id, author_id, kind, body_enc, created_at)"
         " VALUES (?, 1, 'note', ?, ?)",
         (old, cipher_for(tg.app.services).encrypt("ghi chú"), to_db(now)))
+    secret = cipher_for(tg.app.services)
+    await tg.db.execute(
+        "INSERT INTO case_plans (case_id, version, status, goals_enc, actions_enc, drafted_by,"
+        " created_at, updated_at) VALUES (?, 1, 'approved', ?, ?, 1, ?, ?)",
+        (old, secret.encrypt("An toàn"), secret.encrypt("[]"), to_db(now), to_db(now)))
+    await tg.db.execute(
+        "INSERT INTO case_emergency (case_id, decision, detail_enc, decided_by, decided_at)"
+        " VALUES (?, 'not_needed', ?, 1, ?)", (old, secret.encrypt("Ở với bà"), to_db(now)))
 
     await tg.tick(minutes=1)
 
@@ -41,6 +49,9 @@ async def test_closed_cases_past_retention_are_erased_once_a_day(tg):
     assert (row["code"], row["ward"], row["status"], row["situations"]) == (
         "Q8-2016-0001", "27418", "closed", '["i"]')  # statistics keep what they need
     assert await tg.db.fetchvalue("SELECT body_enc FROM case_notes WHERE case_id = ?", (old,)) is None
+    plan = await tg.db.fetchone("SELECT goals_enc, actions_enc FROM case_plans")
+    assert tuple(plan) == (None, None)  # the plan and the emergency decision go too
+    assert secret.decrypt(await tg.db.fetchvalue("SELECT detail_enc FROM case_emergency")) == ""
     for kept in (recent, still_open):
         row = await tg.db.fetchone("SELECT * FROM cases WHERE id = ?", (kept,))
         assert cipher.decrypt(row["child_name_enc"]) == "Bé Na"

@@ -131,6 +131,8 @@ async def test_english_copy_and_assign_then_close_from_the_detail_view(tg):
 
     await minh.press("🏁 Đóng hồ sơ…")
     await minh.press("Trùng lặp")
+    await minh.send("Trùng với báo cáo của nhà trường")
+    await minh.press("✅ Đồng ý đóng")
     assert "Đã đóng — Trùng lặp" in minh.last_text and "📁" in minh.last_text
     for someone in (thu, tg.admin):
         copy = alert_of(someone, code)

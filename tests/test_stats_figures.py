@@ -65,7 +65,7 @@ async def test_report_and_case_figures_for_all_districts(tg):
     assert cases.closed == 3
     assert cases.closed_by_outcome == {"duplicate": 1, "referred": 1, "resolved": 1}
     clocks = {clock.kind: (clock.deadlines, clock.missed) for clock in cases.clocks}
-    assert clocks == {"assessment": (1, 0), "plan": (3, 2)}
+    assert clocks == {"emergency": (1, 0), "plan": (3, 2)}
     assert cases.clocks_missed == 2
     assert cases.overdue_cases == 2  # cases 1 (plan met late) and 2 (plan never met)
     assert cases.overdue_now == 1  # case 2, on 25 May

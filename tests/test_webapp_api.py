@@ -197,45 +197,75 @@ async def test_list_filters_search_and_clock_colours(tg):
 
 
 # -- a case and its actions --------------------------------------------------------------------
-async def test_actions_go_through_the_case_rules_and_reach_the_chat(tg):
+async def _keys(api, case) -> list[str]:
+    return [a["key"] for a in (await api.get(f"cases/{case}"))[1]["actions"]]
+
+
+async def _act(api, case, key, fields=None):
+    status, body = await api.post(f"cases/{case}/actions/{key}", fields or {})
+    assert status == 200, (key, status, body)
+    return body
+
+
+async def test_actions_go_through_the_case_service_and_reach_the_chat(tg):
+    """Every step of issue 17's case work from the dashboard, through bot/cases/service.py as
+    the chat: accept, emergency measures, assessment, verification, plan (goals, action,
+    submit), approval by another person with the approving role, note, assign, close, reopen."""
     minh = await staff(tg, "Minh", CITY)
     thu = await staff(tg, "Thu", CHANH_HUNG)
     await staff(tg, "Hoa", BINH_HUNG)  # not offered: the case is not in her scope
+    await users.update(tg.db, thu.id, tg.clock.now(), approves_plans=1)
     lan = await person(tg, "Lan")
     case = await reported_case(tg, lan, CHANH_HUNG, urgent=True)
     api = Api(tg, sign_for(tg, minh))
     page = (await api.get(f"cases/{case}"))[1]
     assert page["child"].startswith("Tí") and [a["key"] for a in page["actions"]] == [
-        "accept", "note", "referral", "assign", "close"]
+        "accept", "emergency_applied", "emergency_not_needed", "note", "referral", "assign",
+        "close"]
     assert (await _entries(tg, "case_view"))[-1].detail["what"] == "webapp"
-    status, body = await api.post(f"cases/{case}/actions/accept", {})
-    assert status == 200 and body["case"]["status"] == "assessment"
-    assert body["message"] == "Đã tiếp nhận: hồ sơ được giao cho anh/chị."
-    assert "đã được cán bộ tiếp nhận" in lan.last_text  # the reporter is told
+    body = await _act(api, case, "accept")
+    assert body["case"]["status"] == "assessment"
+    await tg.settle()
+    assert "đã được cán bộ tiếp nhận" in lan.last_text  # the reporter is told (outbox)
     # The same move twice: the case rules say it has moved on.
     assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 409
+    assert (await api.post(f"cases/{case}/actions/emergency_applied",
+                           {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "hôm qua nữa"}))[0] == 400
+    await _act(api, case, "emergency_applied", {"measures": "Đưa bé về nhà bà ngoại",
+                                                "applied_at": "8:30"})
+    assert "emergency_applied" not in await _keys(api, case)
     assert (await api.post(f"cases/{case}/actions/assess", {"risk": "extreme"}))[0] == 400
-    status, body = await api.post(f"cases/{case}/actions/assess", {"risk": "high"})
-    assert status == 200 and body["case"]["risk"] == "high"
-    assert body["case"]["clocks"][0]["colour"] == "done"
-    assert (await api.post(f"cases/{case}/actions/note", {"text": "x" * 2001}))[0] == 400
-    await api.post(f"cases/{case}/actions/note", {"text": "Đã gặp bà ngoại <b>"})
-    assign = next(a for a in page["actions"] if a["key"] == "assign")
-    offered = {c["label"] for c in assign["fields"][0]["choices"]}
-    assert {"Minh", "Thu"} <= offered and "Hoa" not in offered
-    status, body = await api.post(f"cases/{case}/actions/assign", {"assignee": str(thu.id)})
-    assert status == 200 and body["case"]["assignee"] == "Thu"
-    assert "phân công phụ trách hồ sơ" in thu.last_text
+    body = await _act(api, case, "assess", {"risk": "high"})
+    assert body["case"]["risk"] == "high"
+    await _act(api, case, "verified")
+    assert await _keys(api, case) == ["plan_goals", "plan_action", "plan_submit", "note",
+                                      "referral", "assign", "close"]
+    await _act(api, case, "plan_goals", {"goals": "Bé được an toàn và đi học lại"})
+    await _act(api, case, "plan_action", {"what": "Thăm nhà hằng tuần", "who": "Minh",
+                                          "by": ""})
+    body = await _act(api, case, "plan_submit")
+    assert body["case"]["plan"]["goals"] == "Bé được an toàn và đi học lại"
+    assert "plan_approve" not in await _keys(api, case)  # never by who submitted it
+    thu_api = Api(tg, sign_for(tg, thu))
+    body = await _act(thu_api, case, "plan_approve")
+    assert body["case"]["status"] == "in_progress"
+    await _act(api, case, "note", {"text": "Đã gặp bà ngoại <b>"})
+    body = await _act(api, case, "assign", {"assignee": str(thu.id)})
+    assert body["case"]["assignee"] == "Thu"
     assert body["case"]["notes"][0]["text"] == "Đã gặp bà ngoại <b>"  # plain text, as typed
-    # Closing as referred needs the service's name, like the chat.
-    close = {"outcome": "referred", "service": ""}
-    assert (await api.post(f"cases/{case}/actions/close", close))[0] == 400  # not offered yet
-    status, body = await api.post(f"cases/{case}/actions/close", {"outcome": "duplicate"})
-    assert status == 200 and body["case"]["status"] == "closed"
-    assert "đóng hồ sơ" in lan.last_text
-    assert body["case"]["actions"] == []
-    actions = [e.action for e in await audit.entries(tg.db) if e.entity == "case"]
-    assert {"case_accept", "case_assess", "case_note", "case_assign", "case_close"} <= set(actions)
+    assert (await api.post(f"cases/{case}/actions/close", {"outcome": "duplicate"}))[0] == 400
+    body = await _act(api, case, "close", {"outcome": "duplicate", "note": "Trùng hồ sơ khác"})
+    assert body["case"]["status"] == "closed" and [a["key"] for a in body["case"]["actions"]] \
+        == ["reopen"]
+    body = await _act(api, case, "reopen", {"reason": "Có thông tin mới"})
+    assert body["case"]["status"] != "closed"
+    await tg.settle()
+    assert "phân công phụ trách hồ sơ" in thu.last_text or any(
+        "phân công" in (m.content or "") for m in thu.bot_messages)
+    actions = {e.action for e in await audit.entries(tg.db) if e.entity == "case"}
+    assert {"case_accept", "case_emergency_applied", "case_assess", "case_plan_submit",
+            "case_plan_approve", "case_note", "case_assign", "case_close",
+            "case_reopen"} <= actions
 
 
 async def test_figures_are_the_numbers_and_sentences_of_stats(tg):

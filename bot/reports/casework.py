@@ -7,7 +7,9 @@ one transaction. Handlers only translate the exceptions into polite answers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -18,7 +20,7 @@ from bot.people import NotApplicable, PermissionDenied
 from bot.reports import clocks, lifecycle
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules
-from storage import audit, cases, report_drafts
+from storage import audit, calendar_days, cases, report_drafts
 from storage.cases import Case, CaseSummary
 from storage.db import Database
 from storage.users import User
@@ -42,6 +44,13 @@ class Submitted:
 OnCreated = Callable[[int, str], Awaitable[None]]
 # Queues who must hear of a staff action, in its transaction: (the case as it is now) → None.
 Then = Callable[[CaseSummary], Awaitable[None]]
+
+
+async def work_calendar(db: Database) -> clocks.WorkCalendar:
+    """The shipped calendar with the days staff added (/holidays) on top."""
+    added = [clocks.CalendarDay(day, kind, name, provisional)
+             for day, kind, name, provisional in await calendar_days.all_days(db)]
+    return clocks.shipped_calendar().with_days(added)
 
 
 async def reports_left(db: Database, reporter_id: int, now: dt.datetime, rules: CaseRules) -> int:
@@ -98,7 +107,7 @@ async def already_submitted(db: Database, reporter_id: int,
 async def submit(
     db: Database, cipher, areas: Areas, reporter: User, draft: Draft, now: dt.datetime,
     rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
-    on_created: OnCreated | None = None,
+    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
 ) -> Submitted:
     """Open a case from a finished draft: code, clocks, audit, draft removed and the
     notifications queued (`on_created`) — all or nothing.
@@ -112,13 +121,14 @@ async def submit(
     if await reports_left(db, reporter.telegram_id, now, rules) <= 0:
         raise RateLimited(reporter.telegram_id)
     new = new_case_from(draft, reporter, areas)
+    calendar = calendar or await work_calendar(db)
     try:
         async with db.transaction():
             if not await report_drafts.delete(db, reporter.telegram_id):
                 raise _AlreadySent  # another press took the draft first: roll back
             return await open_case(db, cipher, reporter, new, now, rules, timezone,
                                    source_message_id=source_message_id,
-                                   on_created=on_created)
+                                   on_created=on_created, calendar=calendar)
     except _AlreadySent:
         earlier = await already_submitted(db, reporter.telegram_id, source_message_id)
         if earlier is None:
@@ -129,7 +139,8 @@ async def submit(
 async def open_case(
     db: Database, cipher, reporter: User, new: cases.NewCase, now: dt.datetime,
     rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
-    on_created: OnCreated | None = None, **audit_details: object,
+    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
+    **audit_details: object,
 ) -> Submitted:
     """Number a new case, start its legal clocks, audit it and queue its notifications
     (`on_created`: alerts to staff, the reporter's confirmation, bot/outbox.py); inside the
@@ -137,13 +148,14 @@ async def open_case(
     or not at all."""
     if not db.in_transaction:
         raise RuntimeError("open_case runs inside the caller's transaction")
+    calendar = calendar or await work_calendar(db)
     code = await cases.next_code(db, new.prefix, now.astimezone(timezone).year)
     case_id = await cases.insert(db, cipher, new, code, now)
     if source_message_id is not None:
         await cases.set_source_message(db, case_id, source_message_id)
-    for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone):
+    for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
         await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                 deadline.remind_at)
+                                 deadline.remind_at, deadline.started_by)
     await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
                        code=code, ward=new.ward, urgent=new.urgent, **audit_details)
     if on_created is not None:
@@ -171,7 +183,7 @@ def check_access(actor: User | None, case: CaseSummary) -> None:
 
 async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime,
                what: str = "detail") -> Case:
-    """The full case, for staff of its district; the view itself is audited."""
+    """The full case, for staff covering its unit; the view itself is audited."""
     case = await cases.get(db, cipher, case_id, now)
     if case is None:
         raise NotApplicable(case_id)
@@ -191,8 +203,12 @@ async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime
 
 # -- moves ----------------------------------------------------------------------------------
 async def move(db: Database, cipher, actor: User, case_id: int, action: str, now: dt.datetime,
-               risk: str | None = None, then: Then | None = None) -> CaseSummary:
-    """accept / assess (with risk) / verified / plan_ready / to_review / replan."""
+               risk: str | None = None, then: Then | None = None, *,
+               within_transaction: bool = False, body: str | None = None) -> CaseSummary:
+    """accept / assess (with risk) / verified / plan_approved / to_review / replan; `then`
+    queues who must hear of it in the same transaction.
+
+    `within_transaction`: the caller (bot/cases/service.py) holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
     try:
         new_state = lifecycle.target(case.status, action)
@@ -205,13 +221,13 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
         fields["risk"] = risk
     if action == "accept" and case.assignee_id is None:
         fields["assignee_id"] = actor.telegram_id
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         if not await cases.move_status(db, case_id, case.status, now, **fields):
             raise NotApplicable("changed meanwhile")
         met = lifecycle.CLOCK_MET_BY.get(action)
         if met:
             await cases.meet_deadlines(db, case_id, (met,), now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", body, now,
                              action=action, to=new_state, risk=risk)
         await audit.record(db, actor.telegram_id, f"case_{action}", "case", case_id, now,
                            code=case.code, old=case.status, new=new_state, risk=risk)
@@ -222,22 +238,25 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
 
 
 async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
-                service: str | None = None, then: Then | None = None) -> CaseSummary:
-    """Close with an outcome; 'referred' names the service it was referred to."""
+                service: str | None = None, note: str | None = None,
+                then: Then | None = None, *, within_transaction: bool = False) -> CaseSummary:
+    """Close with an outcome and a closing note; 'referred' names the service it was
+    referred to. `within_transaction`: the caller holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.can_close(case.status, outcome):
         raise NotApplicable(case.status)
     if outcome == "referred" and not service:
         raise ValueError("a referral needs the service's name")
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         if not await cases.move_status(db, case_id, case.status, now, status="closed",
                                        outcome=outcome, closed_at=now):
             raise NotApplicable("changed meanwhile")
-        await cases.meet_deadlines(db, case_id, ("assessment", "plan"), now)
+        await cases.meet_deadlines(db, case_id, ("emergency", "plan"), now)
         if service:
             await cases.add_note(db, cipher, case_id, actor.telegram_id, "referral", service, now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", None, now,
-                             action="close", to="closed", outcome=outcome)
+        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status",
+                             None if note == service else note, now,
+                             action="close", to="closed", outcome=outcome, old=case.status)
         await audit.record(db, actor.telegram_id, "case_close", "case", case_id, now,
                            code=case.code, old=case.status, outcome=outcome)
         updated = await cases.summary(db, case_id, now)
@@ -266,13 +285,14 @@ def can_be_assigned(person: User, case: CaseSummary) -> bool:
 
 
 async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
-                 now: dt.datetime, then: Then | None = None) -> CaseSummary:
+                 now: dt.datetime, then: Then | None = None, *,
+                 within_transaction: bool = False) -> CaseSummary:
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.is_open(case.status):
         raise NotApplicable(case.status)
     if assignee is None or not can_be_assigned(assignee, case):
         raise NotApplicable("assignee")
-    async with db.transaction():
+    async with contextlib.nullcontext() if within_transaction else db.transaction():
         await cases.update(db, case_id, now, assignee_id=assignee.telegram_id)
         await cases.add_note(db, cipher, case_id, actor.telegram_id, "assign", None, now,
                              assignee=assignee.telegram_id)
@@ -301,6 +321,8 @@ async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str
     units = scope.units_of(actor, areas)
     if units is not None and not units:
         raise PermissionDenied("no units")
+    if code_contains is not None and not re.fullmatch(r"[A-Za-z0-9-]+", code_contains):
+        raise ValueError(code_contains)  # part of a code: letters, digits and '-' only
     if unit is not None:
         if unit != NO_UNIT and areas.unit(unit) is None:
             raise ValueError(unit)
@@ -312,7 +334,8 @@ async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str
                                 urgent_only=urgent_only, limit=limit, offset=offset,
                                 reported_places=places,
                                 assignee_id=actor.telegram_id if mine else None,
-                                overdue_only=overdue_only, code_contains=code_contains)
+                                overdue_only=overdue_only,
+                                code_like=f"%{code_contains}%" if code_contains else None)
     await audit.record(db, actor.telegram_id, "case_list", "case", None, now,
                        scope=actor.scope if not actor.is_admin else None, status=status,
                        risk=risk, urgent=urgent_only, offset=offset,

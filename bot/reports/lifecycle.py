@@ -24,9 +24,14 @@ STATE_LABELS = {
     "closed": N_("Closed"),
 }
 
-# What a reporter sees: status only, no details.
+# What a reporter sees: each step in plain words, never the details.
 REPORTER_STATUS = {
     "received": N_("sent, waiting for the staff"),
+    "assessment": N_("accepted; staff are looking into the child's situation"),
+    "verification": N_("staff are checking the information and what the child needs"),
+    "planning": N_("staff are preparing a plan to support the child"),
+    "in_progress": N_("a support plan was approved and is being carried out"),
+    "review": N_("staff are reviewing how the support is going"),
     "closed": N_("closed"),
 }
 REPORTER_STATUS_DEFAULT = N_("being handled by the staff")
@@ -39,15 +44,13 @@ MOVES: dict[str, tuple[str, str]] = {
     "accept": ("received", "assessment"),
     "assess": ("assessment", "verification"),
     "verified": ("verification", "planning"),
-    "plan_ready": ("planning", "in_progress"),
+    # Only through the approval of the plan (Mẫu 05), never a plain button.
+    "plan_approved": ("planning", "in_progress"),
     "to_review": ("in_progress", "review"),
     "replan": ("review", "planning"),
 }
 MOVE_LABELS = {
     "verified": N_("✅ Verified → support plan"),
-    "plan_ready": N_("▶️ Plan ready → carry it out"),
-    "to_review": N_("🔍 Done → review"),
-    "replan": N_("↩️ Back to planning"),
 }
 
 OUTCOMES = ("resolved", "referred", "duplicate", "not_valid", "moved_away")
@@ -66,8 +69,8 @@ OUTCOMES_BY_STATE: dict[str, tuple[str, ...]] = {
 OUTCOMES_BY_STATE["in_progress"] = OUTCOMES
 OUTCOMES_BY_STATE["review"] = OUTCOMES
 
-# Which legal clock a move satisfies.
-CLOCK_MET_BY = {"assess": "assessment", "plan_ready": "plan"}
+# Which legal clock a move satisfies: the 5 working days end with the approved plan.
+CLOCK_MET_BY = {"plan_approved": "plan"}
 
 
 class InvalidMove(ValueError):

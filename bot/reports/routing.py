@@ -1,6 +1,6 @@
 """Who hears about a case: the staff group bound to its unit or to its programme group, else
-the staff covering the unit and the administrators privately; reminders go to the assignee
-first. A case outside the programme's area (or of an unknown unit) goes to administrators."""
+the staff covering the unit and the administrators privately (the legal clocks' warnings:
+bot/cases/notices.py). A case outside the programme's area (or of an unknown unit) goes to administrators."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from bot import scope
 from bot.areas import Areas
 from storage import cases, users
-from storage.cases import DueDeadline
 from storage.db import Database
 from storage.users import User
 
@@ -37,12 +36,3 @@ async def alert_recipients(db: Database, unit: str | None,
         if group is not None:
             return Recipients(group_chat_id=group)
     return Recipients(people=await unit_people(db, unit))
-
-
-async def reminder_recipients(db: Database, due: DueDeadline) -> Recipients:
-    """The assignee if they still cover the case's unit, else as for a new case."""
-    if due.assignee_id is not None:
-        assignee = await users.get(db, due.assignee_id)
-        if assignee is not None and scope.can_act_in_unit(assignee, due.ward):
-            return Recipients(people=[assignee])
-    return await alert_recipients(db, due.ward)

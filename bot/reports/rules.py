@@ -11,7 +11,7 @@ from bot.content import load_json
 
 @dataclass(frozen=True)
 class CaseRules:
-    urgent_assessment_hours: float
+    emergency_hours: float
     support_plan_working_days: int
     working_day_ends: dt.time
     reminder_lead: dict[str, dt.timedelta]
@@ -23,11 +23,13 @@ class CaseRules:
     max_children: int
     delete_window: dt.timedelta
     cases_page_size: int
+    reopen_days: int
+    emergency_note_max_chars: int
 
     @classmethod
     def from_dict(cls, data: dict) -> CaseRules:
         return cls(
-            urgent_assessment_hours=float(data["urgent_assessment_hours"]),
+            emergency_hours=float(data["emergency_hours"]),
             support_plan_working_days=int(data["support_plan_working_days"]),
             working_day_ends=dt.time.fromisoformat(data["working_day_ends"]),
             reminder_lead={kind: dt.timedelta(hours=float(hours))
@@ -40,6 +42,8 @@ class CaseRules:
             max_children=int(data["max_children"]),
             delete_window=dt.timedelta(hours=float(data["delete_window_hours"])),
             cases_page_size=int(data["cases_page_size"]),
+            reopen_days=int(data["reopen_days"]),
+            emergency_note_max_chars=int(data["emergency_note_max_chars"]),
         )
 
 

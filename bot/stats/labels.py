@@ -38,7 +38,7 @@ DELIVERY_STATES = {
     "failed": N_("failed"),
 }
 EVENT_STATES = {"active": N_("held as planned"), "cancelled": N_("cancelled")}
-CLOCK_NAMES = {"assessment": N_("initial assessment (12 hours)"),
+CLOCK_NAMES = {"emergency": N_("emergency intervention (12 hours)"),
                "plan": N_("support plan (5 working days)")}
 ROLE_NAMES = {"public": N_("Parents and public"), "collaborator": N_("Collaborators"),
               "staff": N_("Staff")}

@@ -1,11 +1,11 @@
 """What staff can do to a case from the dashboard: one table, one entry per action.
 
-Each entry is a thin call into the case rules the chat uses (bot/reports/casework.py): they
-re-check role, scope (bot/scope.py: the case's unit) and the case's step, and write the change with its audit entry in
-one transaction. An entry only names the action, says when it applies, lists the fields it
-asks for, and tells the chat side afterwards (reporter, alert copies, assignee), exactly as
-the chat's buttons do. A new case action (emergency measures, a plan and its approval,
-reopening) is one more entry in ACTIONS.
+Each entry is a thin call into the case service the chat uses (bot/cases/service.py): it
+re-checks role, scope (bot/scope.py: the case's unit) and the case's step, and writes the
+change with its history note, audit entry and notices (outbox) in one transaction. An entry
+names the action, says when it is offered (the same conditions as the chat's buttons) and
+lists the fields it asks for; afterwards the alert copies follow as in the chat
+(handlers.cases.after_change).
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot import callbacks, keyboards, outbox
+from bot.cases.service import CaseService, Change, can_approve_plan
+from bot.events.dates import DateError, local_today, parse
 from bot.i18n import N_, Translator
 from bot.reports import casework, lifecycle, routing
 from storage import users
+from storage.case_plans import Plan
 from storage.cases import CaseSummary
 from storage.db import Database
 from storage.users import User
@@ -47,14 +49,43 @@ class ChatSide:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What decides which actions a case page offers, read once per page."""
+
+    actor: User
+    case: CaseSummary
+    plan: Plan | None
+    emergency_pending: bool
+    reopenable: bool
+
+    @property
+    def plan_editable(self) -> bool:
+        return self.case.status == "planning" and self.plan is not None and self.plan.editable
+
+    @property
+    def plan_to_decide(self) -> bool:
+        return (self.case.status == "planning" and self.plan is not None
+                and self.plan.status == "submitted"
+                and can_approve_plan(self.actor, self.case)
+                and self.actor.telegram_id != self.plan.submitted_by)
+
+
+async def facts_for(service: CaseService, actor: User, case: CaseSummary,
+                    now: dt.datetime) -> Facts:
+    plan = await service.plan(actor, case.id, now) \
+        if case.status in ("planning", "in_progress", "review") else None
+    return Facts(actor, case, plan, await service.needs_emergency_decision(case.id),
+                 service.can_reopen(case, now))
+
+
+@dataclass(frozen=True)
 class Run:
     """One action being carried out: who, on which case, with what."""
 
-    db: Database
-    cipher: object
+    service: CaseService
     actor: User
     case: CaseSummary
-    values: dict[str, str]
+    values: dict[str, object]
     chat: ChatSide
 
     @property
@@ -69,12 +100,12 @@ Choices = Callable[[Database, CaseSummary, Translator], Awaitable[list[tuple[str
 class Field:
     name: str
     label: str  # msgid
-    kind: str = "text"  # "text" | "choice"
+    kind: str = "text"  # "text" | "choice" | "moment" (a past time) | "date" (optional)
     choices: Choices | None = None
     max_length: int = TEXT_MAX_CHARS
-    # Asked (and required) only when another field has this value, e.g. the service's name
-    # only when a case is closed as referred.
+    # Asked (and required) only when another field has this value.
     when: tuple[str, str] | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -82,8 +113,8 @@ class Action:
     key: str
     label: str  # msgid, the button
     done: str  # msgid, said once it is done
-    applies: Callable[[CaseSummary], bool]
-    run: Callable[[Run], Awaitable[CaseSummary]]
+    offered: Callable[[Facts], bool]
+    run: Callable[[Run], Awaitable[Change | None]]
     fields: tuple[Field, ...] = ()
     danger: bool = False  # shown apart and confirmed first (closing)
 
@@ -104,110 +135,139 @@ async def _colleagues(db: Database, case: CaseSummary, _: Translator) -> list[tu
             if casework.can_be_assigned(person, case)]
 
 
-# -- chat side effects (as the chat's buttons do) ---------------------------------------------
-# Who must hear of a change is queued in the outbox in the change's own transaction (the case
-# rules' `then`), with the chat's own texts; the alert copies are edited afterwards.
-def _tell_reporter(run: Run):
-    from handlers.cases import _tell_reporter as queue_for_reporter
-
-    return queue_for_reporter(run.chat)
+# -- the actions: each the chat's own service call ------------------------------------------
+def _open(facts: Facts) -> bool:
+    return lifecycle.is_open(facts.case.status)
 
 
-def _tell_assignee(run: Run, assignee: User | None):
-    from handlers.cases import ASSIGNED_TO_YOU, DETAILS, NS
-
-    async def then(case: CaseSummary) -> None:
-        if assignee is None or assignee.telegram_id == run.actor.telegram_id:
-            return
-        theirs = run.chat.services.i18n(assignee.language)  # type: ignore[attr-defined]
-        await outbox.enqueue(
-            run.db, run.cipher, assignee.telegram_id, theirs(ASSIGNED_TO_YOU, code=case.code),
-            now=run.now,
-            markup=keyboards.inline([[(theirs(DETAILS), callbacks.encode(NS, "v", case.id))]]))
-    return then
+def _status(*states: str) -> Callable[[Facts], bool]:
+    return lambda facts: facts.case.status in states
 
 
-async def _sync_alerts(run: Run, case: CaseSummary) -> None:
-    from handlers.cases import sync_alerts
-
-    await sync_alerts(run.chat, case)
+def _text(run: Run, name: str) -> str:
+    return str(run.values[name])
 
 
-# -- the actions ----------------------------------------------------------------------------
-def _status_is(*states: str) -> Callable[[CaseSummary], bool]:
-    return lambda case: case.status in states
+async def _accept(run: Run) -> Change:
+    return await run.service.accept(run.actor, run.case.id, run.now)
 
 
-def _is_open(case: CaseSummary) -> bool:
-    return lifecycle.is_open(case.status)
+async def _assess(run: Run) -> Change:
+    return await run.service.assess(run.actor, run.case.id, _text(run, "risk"), run.now)
 
 
-async def _accept(run: Run) -> CaseSummary:
-    case = await casework.move(run.db, run.cipher, run.actor, run.case.id, "accept", run.now,
-                               then=_tell_reporter(run))
-    await _sync_alerts(run, case)
-    return case
+async def _emergency_applied(run: Run) -> Change:
+    return await run.service.emergency_applied(run.actor, run.case.id, _text(run, "measures"),
+                                               run.values["applied_at"], run.now)  # type: ignore[arg-type]
 
 
-async def _assess(run: Run) -> CaseSummary:
-    return await casework.move(run.db, run.cipher, run.actor, run.case.id, "assess", run.now,
-                               risk=run.values["risk"])
+async def _emergency_not_needed(run: Run) -> Change:
+    return await run.service.emergency_not_needed(run.actor, run.case.id, _text(run, "reason"),
+                                                  run.now)
 
 
-def _step(action: str) -> Callable[[Run], Awaitable[CaseSummary]]:
-    async def step(run: Run) -> CaseSummary:
-        return await casework.move(run.db, run.cipher, run.actor, run.case.id, action, run.now)
-    return step
+async def _verified(run: Run) -> Change:
+    return await run.service.verified(run.actor, run.case.id, run.now)
 
 
-def _note(kind: str) -> Callable[[Run], Awaitable[CaseSummary]]:
-    async def write(run: Run) -> CaseSummary:
-        return await casework.add_note(run.db, run.cipher, run.actor, run.case.id, kind,
-                                       run.values["text"], run.now)
+async def _goals(run: Run) -> None:
+    await run.service.set_goals(run.actor, run.case.id, _text(run, "goals"), run.now)
+
+
+async def _plan_action(run: Run) -> None:
+    await run.service.add_action(run.actor, run.case.id, _text(run, "what"), _text(run, "who"),
+                                 run.values.get("by"), run.now)  # type: ignore[arg-type]
+
+
+async def _submit(run: Run) -> Change:
+    return await run.service.submit_plan(run.actor, run.case.id, run.now)
+
+
+async def _approve(run: Run) -> Change:
+    return await run.service.decide_plan(run.actor, run.case.id, True, None, run.now)
+
+
+async def _send_back(run: Run) -> Change:
+    return await run.service.decide_plan(run.actor, run.case.id, False, _text(run, "reason"),
+                                         run.now)
+
+
+async def _review(run: Run) -> Change:
+    return await run.service.to_review(run.actor, run.case.id, _text(run, "findings"), run.now)
+
+
+async def _new_plan(run: Run) -> Change:
+    return await run.service.new_plan(run.actor, run.case.id, run.now)
+
+
+def _note(kind: str) -> Callable[[Run], Awaitable[Change]]:
+    async def write(run: Run) -> Change:
+        return await run.service.add_note(run.actor, run.case.id, kind, _text(run, "text"),
+                                          run.now)
     return write
 
 
-async def _assign(run: Run) -> CaseSummary:
-    assignee = await users.get(run.db, int(run.values["assignee"]))
-    case = await casework.assign(run.db, run.cipher, run.actor, run.case.id, assignee, run.now,
-                                 then=_tell_assignee(run, assignee))
-    await _sync_alerts(run, case)
-    return case
+async def _assign(run: Run) -> Change:
+    assignee = await users.get(run.service.db, int(_text(run, "assignee")))
+    return await run.service.assign(run.actor, run.case.id, assignee, run.now)
 
 
-async def _close(run: Run) -> CaseSummary:
-    outcome = run.values["outcome"]
-    case = await casework.close(run.db, run.cipher, run.actor, run.case.id, outcome, run.now,
-                                service=run.values.get("service") if outcome == "referred"
-                                else None, then=_tell_reporter(run))
-    await _sync_alerts(run, case)
-    return case
+async def _close(run: Run) -> Change:
+    return await run.service.close(run.actor, run.case.id, _text(run, "outcome"),
+                                   _text(run, "note"), run.now)
 
 
-_STEPS = [
-    Action(action, label, N_("Done: {status}."), _status_is(lifecycle.MOVES[action][0]),
-           _step(action))
-    for action, label in lifecycle.MOVE_LABELS.items()
-]
+async def _reopen(run: Run) -> Change:
+    return await run.service.reopen(run.actor, run.case.id, _text(run, "reason"), run.now)
+
 
 ACTIONS: dict[str, Action] = {action.key: action for action in [
     Action("accept", N_("✅ Accept"), N_("Accepted: the case is assigned to you."),
-           _status_is("received"), _accept),
+           _status("received"), _accept),
+    Action("emergency_applied", N_("🚑 Emergency measures applied"), N_("Saved to {code}."),
+           lambda facts: facts.emergency_pending and _open(facts), _emergency_applied,
+           fields=(Field("measures", N_("What was done to keep the child safe")),
+                   Field("applied_at", N_("When (e.g. 8:30, or 8:30 yesterday)"), "moment"))),
+    Action("emergency_not_needed", N_("✋ Not needed"), N_("Saved to {code}."),
+           lambda facts: facts.emergency_pending and _open(facts), _emergency_not_needed,
+           fields=(Field("reason", N_("Why no emergency measures are needed")),)),
     Action("assess", N_("🩺 Initial assessment"), N_("Initial assessment recorded."),
-           _status_is("assessment"), _assess,
+           _status("assessment"), _assess,
            fields=(Field("risk", N_("Risk level"), "choice", _risks),)),
-    *_STEPS,
-    Action("note", N_("📝 Add a note"), N_("Saved to {code}."), _is_open, _note("note"),
-           fields=(Field("text", N_("Note"), max_length=TEXT_MAX_CHARS),)),
-    Action("referral", N_("🔗 Referral"), N_("Saved to {code}."), _is_open, _note("referral"),
+    Action("verified", N_("✔️ Verified → plan"), N_("Done: {status}."),
+           _status("verification"), _verified),
+    Action("plan_goals", N_("🎯 Goals"), N_("Saved to {code}."),
+           lambda facts: facts.plan_editable, _goals,
+           fields=(Field("goals", N_("Goals of the plan"), max_length=1000),)),
+    Action("plan_action", N_("➕ Action"), N_("Saved to {code}."),
+           lambda facts: facts.plan_editable, _plan_action,
+           fields=(Field("what", N_("What will be done"), max_length=300),
+                   Field("who", N_("Who does it"), max_length=300),
+                   Field("by", N_("By when (optional)"), "date", required=False))),
+    Action("plan_submit", N_("📤 Submit for approval"), N_("Done: {status}."),
+           lambda facts: facts.plan_editable, _submit),
+    Action("plan_approve", N_("✅ Approve the plan"), N_("Done: {status}."),
+           lambda facts: facts.plan_to_decide, _approve),
+    Action("plan_return", N_("↩️ Send back"), N_("Saved to {code}."),
+           lambda facts: facts.plan_to_decide, _send_back,
+           fields=(Field("reason", N_("What must change")),)),
+    Action("to_review", N_("🔍 Review how it went…"), N_("Done: {status}."),
+           _status("in_progress"), _review,
+           fields=(Field("findings", N_("How the plan went")),)),
+    Action("replan", N_("📝 New plan"), N_("Done: {status}."), _status("review"), _new_plan),
+    Action("note", N_("📝 Add a note"), N_("Saved to {code}."), _open, _note("note"),
+           fields=(Field("text", N_("Note")),)),
+    Action("referral", N_("🔗 Referral"), N_("Saved to {code}."), _open, _note("referral"),
            fields=(Field("text", N_("Service and what was asked of it")),)),
-    Action("assign", N_("👤 Assign"), N_("Assigned."), _is_open, _assign,
+    Action("assign", N_("👤 Assign"), N_("Assigned."), _open, _assign,
            fields=(Field("assignee", N_("Assign to"), "choice", _colleagues),)),
-    Action("close", N_("🏁 Close…"), N_("The case is closed."), _is_open, _close,
+    Action("close", N_("🏁 Close…"), N_("The case is closed."), _open, _close,
            fields=(Field("outcome", N_("Outcome"), "choice", _outcomes),
-                   Field("service", N_("Service it was referred to"),
-                         when=("outcome", "referred"))),
+                   Field("note", N_("Closing note"))),
            danger=True),
+    Action("reopen", N_("↩️ Reopen…"), N_("Done: {status}."),
+           lambda facts: facts.reopenable, _reopen,
+           fields=(Field("reason", N_("Why the case is reopened")),)),
 ]}
 
 
@@ -221,18 +281,18 @@ class Offered:
     fields: list[dict] = field(default_factory=list)
 
 
-async def offered(db: Database, case: CaseSummary, _: Translator) -> list[Offered]:
+async def offered(db: Database, facts: Facts, _: Translator) -> list[Offered]:
     found = []
     for action in ACTIONS.values():
-        if not action.applies(case):
+        if not action.offered(facts):
             continue
         fields = []
         for item in action.fields:
             entry: dict = {"name": item.name, "label": _(item.label), "kind": item.kind,
-                           "max_length": item.max_length}
+                           "max_length": item.max_length, "required": item.required}
             if item.choices is not None:
                 entry["choices"] = [{"value": value, "label": label}
-                                    for value, label in await item.choices(db, case, _)]
+                                    for value, label in await item.choices(db, facts.case, _)]
             if item.when is not None:
                 entry["when"] = {"field": item.when[0], "value": item.when[1]}
             fields.append(entry)
@@ -240,22 +300,54 @@ async def offered(db: Database, case: CaseSummary, _: Translator) -> list[Offere
     return found
 
 
+def read_moment(text: str, chat: ChatSide) -> dt.datetime | None:
+    """A time that has passed, as the chat reads it (handlers.cases, the one date parser)."""
+    from handlers.cases import _typed_moment
+
+    return _typed_moment(text, chat)  # type: ignore[arg-type]
+
+
+def read_date(text: str, chat: ChatSide) -> dt.date | None:
+    """A date from today on, as the chat's plan step reads it."""
+    today = local_today(chat.now, chat.services.settings.timezone)  # type: ignore[attr-defined]
+    try:
+        moment = parse(text, today)
+    except DateError:
+        return None
+    return moment.date if moment.date is not None and moment.date >= today else None
+
+
 async def clean_values(db: Database, action: Action, case: CaseSummary, raw: dict,
-                       _: Translator) -> dict[str, str]:
-    """The submitted fields checked against what the action offers right now."""
-    values: dict[str, str] = {}
+                       _: Translator, chat: ChatSide) -> dict[str, object]:
+    """The submitted fields checked against what the action offers right now; times and dates
+    read by the chat's one date parser."""
+    values: dict[str, object] = {}
     for item in action.fields:
         value = raw.get(item.name)
         if item.when is not None and values.get(item.when[0]) != item.when[1]:
             continue
         if not isinstance(value, str) or not value.strip():
-            raise InvalidInput(item.name)
+            if item.required:
+                raise InvalidInput(item.name)
+            continue
         value = value.strip()
         if item.kind == "choice":
             allowed = {choice for choice, _label in await item.choices(db, case, _)}  # type: ignore[misc]
             if value not in allowed:
                 raise InvalidInput(item.name)
+            values[item.name] = value
         elif len(value) > item.max_length:
             raise InvalidInput(item.name)
-        values[item.name] = value
+        elif item.kind == "moment":
+            moment = read_moment(value, chat)
+            if moment is None:
+                raise InvalidInput(item.name)
+            values[item.name] = moment
+        elif item.kind == "date":
+            day = read_date(value, chat)
+            if day is None:
+                raise InvalidInput(item.name)
+            values[item.name] = day
+        else:
+            values[item.name] = value
     return values

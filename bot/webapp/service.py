@@ -13,6 +13,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from bot import scope
+from bot.cases.service import CaseService
 from bot.crypto import cipher_for
 from bot.i18n import N_, Translator
 from bot.people import NotApplicable, PermissionDenied
@@ -47,8 +48,8 @@ PERIOD_LABELS = {
 }
 # The unit filter's value for cases of no known unit (administrators only).
 NO_UNIT_FILTER = "none"
-CLOCK_NAMES = {"assessment": N_("initial assessment (12 hours)"),
-               "plan": N_("support plan (5 working days)")}
+PLAN_STATES = {"draft": N_("being drafted"), "submitted": N_("waiting for approval"),
+               "approved": N_("approved"), "returned": N_("sent back for changes")}
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,9 @@ class Dashboard:
     def _clock(self, kind: str, due_at: dt.datetime, met_at: dt.datetime | None,
                _: Translator) -> dict:
         """A legal clock as a colour and words: done, overdue (red), due soon (amber), ok."""
-        name = _(CLOCK_NAMES[kind])
+        from bot.cases.notices import DEADLINE_NAMES
+
+        name = _(DEADLINE_NAMES[kind]) if kind in DEADLINE_NAMES else kind
         if met_at is not None:
             return {"kind": kind, "name": name, "colour": "done",
                     "text": _("done {when}", when=_.short_datetime(met_at))}
@@ -241,7 +244,9 @@ class Dashboard:
         _ = self.translate(person)
         areas = self.services.areas
         cipher = cipher_for(self.services)
-        case = await casework.view(self.db, cipher, person, case_id, self.now, what=what)
+        service = CaseService.of(self.services)
+        # As the chat opens a case: refused attempts and the view itself are audited.
+        case = await service.view(person, case_id, self.now, what=what)
         place = case_place(case, _, areas)
         if case.place_detail:
             place += " — " + case.place_detail
@@ -272,7 +277,9 @@ class Dashboard:
         clocks = [self._clock(d["kind"], d["due_at"], d["met_at"], _)
                   for d in await case_store.deadlines(self.db, case.id)]
         plan_clock = next((c for c in clocks if c["kind"] == "plan"), None)
-        offered = await actions.offered(self.db, case, _)
+        facts = await actions.facts_for(service, person, case, self.now)
+        offered = await actions.offered(self.db, facts, _)
+        plan = facts.plan
         return {
             "id": case.id, "code": case.code, "status": case.status,
             "status_label": status_text(case, _),
@@ -288,7 +295,13 @@ class Dashboard:
             "clocks": clocks,
             "plan": {"step": _(lifecycle.STATE_LABELS["planning"]),
                      "current": case.status == "planning", "clock": plan_clock,
-                     "done": case.status in ("in_progress", "review", "closed")},
+                     "done": case.status in ("in_progress", "review", "closed"),
+                     "state": _(PLAN_STATES[plan.status]) if plan is not None
+                     and plan.status in PLAN_STATES else None,
+                     "goals": plan.goals if plan is not None else None,
+                     "actions": [" — ".join(filter(None, [a.what, a.who,
+                                                          _.date(a.by) if a.by else None]))
+                                 for a in plan.actions] if plan is not None else []},
             "history": history, "notes": notes, "referrals": referrals,
             "actions": [asdict(item) for item in offered],
         }
@@ -298,17 +311,19 @@ class Dashboard:
         action = actions.ACTIONS.get(key)
         if action is None:
             raise InvalidInput("action")
+        from handlers.cases import after_change
+
         _ = self.translate(person)
-        case = await case_store.summary(self.db, case_id, self.now)
-        if case is None:
-            raise NotApplicable(case_id)
-        casework.check_access(person, case)
-        if not action.applies(case):
+        service = CaseService.of(self.services)
+        case = await service.summary(person, case_id, self.now)  # refusals audited there
+        if not action.offered(await actions.facts_for(service, person, case, self.now)):
             raise NotApplicable(case.status)
-        values = await actions.clean_values(self.db, action, case, raw, _)
-        run = Run(self.db, cipher_for(self.services), person, case, values,
-                  ChatSide(self.bot, self.services, self.now))
-        changed = await action.run(run)
+        chat = ChatSide(self.bot, self.services, self.now)
+        values = await actions.clean_values(self.db, action, case, raw, _, chat)
+        change = await action.run(Run(service, person, case, values, chat))
+        if change is not None:
+            await after_change(chat, change)  # the alert copies, as in the chat
+        changed = await case_store.summary(self.db, case_id, self.now)
         return {"message": _(action.done, code=changed.code,
                              status=_(lifecycle.STATE_LABELS[changed.status])),
                 "case": await self.case_page(person, case_id, what="after_change")}

@@ -246,7 +246,8 @@
           el("option", {value: ""}, t("choose")),
           field.choices.map((choice) => el("option", {value: choice.value}, choice.label)));
       } else {
-        input = el("textarea", {name: field.name, rows: 3, maxlength: field.max_length, required: true});
+        // Times and dates are typed as in the chat ("8:30", "15/6") and read by the bot's parser.
+        input = el("textarea", {name: field.name, rows: field.kind === "text" ? 3 : 1, maxlength: field.max_length, required: field.required !== false});
       }
       input.addEventListener("input", () => { values[field.name] = input.value; update(); });
       input.addEventListener("change", () => { values[field.name] = input.value; update(); });
@@ -257,7 +258,7 @@
       for (const {field, row, input} of rows) {
         const shown = !field.when || values[field.when.field] === field.when.value;
         row.hidden = !shown;
-        input.required = shown;
+        input.required = shown && field.required !== false;
       }
     }
     update();
@@ -305,6 +306,9 @@
       section(t("clocks"), page.clocks.length ? page.clocks.map(clockLine) : el("p", {class: "empty"}, t("nothing"))),
       el("dl", {}, facts.map(([key, value]) => [el("dt", {}, t(key)), el("dd", {}, value)])),
       section(t("plan"), el("p", {}, plan.current ? t("plan_current") : plan.done ? t("plan_done") : t("plan_later")),
+        plan.state ? el("p", {class: "hint"}, plan.state) : null,
+        plan.goals ? el("p", {}, plan.goals) : null,
+        plan.actions.length ? el("ol", {class: "history"}, plan.actions.map((line) => el("li", {}, line))) : null,
         plan.clock ? clockLine(plan.clock) : null),
       section(t("notes"), historyList(page.notes)),
       section(t("referrals"), historyList(page.referrals)),
