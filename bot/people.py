@@ -78,9 +78,11 @@ def can_decide(approver: User, applicant: User) -> bool:
 async def apply(
     db: Database, areas: Areas, user_id: int, role: str, name: str, ward: str | None,
     phone: str | None, now: dt.datetime, cipher=None, username: str | None = None,
+    then=None,
 ) -> None:
     """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure".
-    Keeps the registered name, and the phone and username the approver checks it against."""
+    Keeps the registered name, and the phone and username the approver checks it against.
+    `then(applicant)` queues the approval requests (bot/outbox.py) in the same transaction."""
     if role not in APPLICABLE_ROLES:
         raise ValueError(role)
     if ward is not None and areas.unit(ward) is None:
@@ -96,6 +98,10 @@ async def apply(
                 raise ValueError("a phone is stored encrypted: give the cipher")
             await users.set_phone(db, cipher, user_id, phone, now)
         await audit.record(db, user_id, "apply", "user", user_id, now, role=role, ward=ward)
+        if then is not None:
+            applicant = await users.get(db, user_id)
+            assert applicant is not None
+            await then(applicant)
 
 
 async def confirm_unit(db: Database, areas: Areas, user_id: int, ward: str | None,

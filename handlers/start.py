@@ -335,7 +335,8 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
     await people.apply(context.db, context.services.areas, user_id, signup["role"],
                        signup["name"], signup["ward"], phone, context.now,
                        cipher=cipher_for(context.services),
-                       username=update.effective_user.username)
+                       username=update.effective_user.username,
+                       then=lambda applicant: approvals.ask_approvers(context, applicant))
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(
@@ -345,7 +346,6 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
           name=applicant.display_name, role=_(approvals.ROLE_LABELS[signup["role"]])),
         reply_markup=menu.keyboard("public", _),
     )
-    await approvals.ask_approvers(context, applicant)
     return ConversationHandler.END
 
 

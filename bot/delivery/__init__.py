@@ -139,6 +139,11 @@ def engine_of(application: Application) -> DeliveryEngine:
     return install(application)
 
 
+def installed_engine(application: Application) -> DeliveryEngine | None:
+    """The engine if this application has one (without creating it)."""
+    return application.services.extras.get(_EXTRA)
+
+
 def kick(application: Application) -> None:
     """Start sending what is due now (instead of at the next dispatcher tick)."""
     engine_of(application).kick()

@@ -49,6 +49,7 @@ class Testkit:
         self.server = server
         self.application = application
         self.errors: list[BaseException] = []  # exceptions raised by handlers, in order
+        self._outbox_watch: asyncio.Future | None = None
         if capture_errors:
             application.add_error_handler(self._record_error)
 
@@ -115,23 +116,31 @@ class Testkit:
         """Wait until the delivery engine has sent what the last updates queued: no outbox
         message is due any more (or the engine stopped). A broadcast that keeps the engine
         busy, paused or sleeping is not waited for. The timeout only turns a hang into a
-        failure."""
+        failure. People acting at the same time share one watcher (200 reporters at once
+        must not poll 200 times)."""
+        if self._outbox_watch is None or self._outbox_watch.done():
+            self._outbox_watch = asyncio.ensure_future(self._watch_outbox(timeout))
+        await asyncio.shield(self._outbox_watch)
+        await self.drain()
+
+    async def _watch_outbox(self, timeout: float) -> None:
+        from bot import delivery
         from storage import outbox as store
 
+        services = getattr(self.application, "services", None)  # a bare PTB app: no outbox
+        if services is None or services.database is None:
+            return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        services = getattr(self.application, "services", None)  # a bare PTB app: no outbox
         while True:
-            engine = [t for t in asyncio.all_tasks()
-                      if t.get_name() == "delivery-engine" and not t.done()]
-            if not engine or services is None or services.database is None:
+            engine = delivery.installed_engine(self.application)
+            if engine is None or not engine.running:
                 return
             if not await store.due(services.database, services.clock.now(), 1):
-                break
+                return
             if loop.time() > deadline:
                 raise TimeoutError(f"outbox messages still due after {timeout:.0f} s")
-            await asyncio.wait(engine, timeout=0.01)
-        await self.drain()
+            await asyncio.wait([engine.task], timeout=0.01)
 
     async def settle(self, timeout: float = 120.0) -> None:
         """Run until idle: queued updates processed and the application's tasks finished.
