@@ -22,10 +22,12 @@ def vi(text: str) -> str:
 class LiveUser:
     """A person in their private chat with a bot that runs in another process."""
 
-    def __init__(self, server: BotAPIServer, user, timeout: float = 10.0) -> None:
+    def __init__(self, server: BotAPIServer, user, timeout: float = 10.0,
+                 quiet: float = 0.15) -> None:
         self.server = server
         self.user = user
         self.timeout = timeout
+        self.quiet = quiet  # how long the chat must stay unchanged before the person reads it
 
     @property
     def chat(self):
@@ -38,7 +40,7 @@ class LiveUser:
         return [(m.message_id, m.text, m.caption, repr(m.inline_keyboard))
                 for m in self.bot_messages()]
 
-    async def _answered(self, before, quiet: float = 0.15) -> bool:
+    async def _answered(self, before) -> bool:
         """Wait until the bot changed the chat, then until it is quiet for a moment."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
@@ -47,7 +49,7 @@ class LiveUser:
                 return False
             await asyncio.sleep(0.02)
         last, still_since = self._snapshot(), loop.time()
-        while loop.time() - still_since < quiet and loop.time() < deadline:
+        while loop.time() - still_since < self.quiet and loop.time() < deadline:
             await asyncio.sleep(0.02)
             now = self._snapshot()
             if now != last:
