@@ -202,9 +202,10 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
         env = bot_env(front.port, database, ADMIN_IDS=str(ADMIN_ID),
                       **({"LOG_LEVEL": log_level} if log_level else {}))
         log = workdir / f"trial{number}.log"
-        # The person reads the chat once the bot has been quiet for half a second: on a loaded
-        # machine the next question can come a while after the "Skipped." before it.
-        person = LiveUser(server, reporter, quiet=0.5)
+        # The person reads the chat once the bot has been quiet for 1.5 s: two messages to one
+        # chat are a second apart (Telegram's 1 a second per chat), so the next question comes
+        # a second after the "Skipped." before it.
+        person = LiveUser(server, reporter, quiet=1.5)
         steps = report_steps(NAME, DESCRIPTION, PLACE)
         kill_at, delay, during_alerts = kill.at, kill.delay, kill.during_alerts
         if not 0 <= kill_at < len(steps):
