@@ -69,9 +69,9 @@ SEND_LOCATION = N_("📍 Send the location")
 SHARE_PHONE = N_("📱 Share my phone number")
 STAY_ANONYMOUS = N_("🙈 Stay anonymous")
 SKIP = N_("Skip")
-# Text steps that may be skipped, and the draft field a skip leaves empty.
-SKIPPABLE_TEXT = {"place": "place_detail", "name": "child_name", "caregiver": "caregiver",
-                  "actions": "actions"}
+# Text steps whose Skip button says "Skip", and the draft field a skip leaves empty (at the
+# caregiver and actions steps "bỏ qua" can be a real answer: their buttons say otherwise).
+SKIPPABLE_TEXT = {"place": "place_detail", "name": "child_name"}
 BACK = N_("‹ Back")
 EMERGENCY = N_("🆘 Emergency")
 
@@ -513,6 +513,10 @@ async def on_text(update: Update, context: BotContext) -> int:
     step = draft.step
     text = update.message.text
     if step in ("location", "contact"):
+        return await _on_reply_label(update, context, draft, text)
+    if _is_label(text, EMERGENCY, _) or _is_label(text, BACK, _):
+        # From a reply keyboard still on screen: the emergency path or a step back, never
+        # an answer filed under this step.
         return await _on_reply_label(update, context, draft, text)
     if step in SKIPPABLE_TEXT and _is_label(text, SKIP, _):
         # "Bỏ qua" typed, or tapped on the location step's reply keyboard still on screen
