@@ -40,7 +40,9 @@ test: setup lint
 # The whole suite again with the real clock moved (libfaketime, Debian's `faketime`) into quiet
 # hours just before a new year: 23:50 on 31 December in Ho Chi Minh City, so the run crosses
 # midnight and the year. No test may depend on the hour or the date; CI runs this after `test`.
-# FAKETIME '@…' starts the clock there at real speed; the monotonic clock stays real (Python's
+# FAKETIME is the offset from now to SHIFTED_START, computed once: the suite and every process it
+# starts (a bot under test) share one clock (an '@…' start would restart each child's clock at
+# SHIFTED_START, minutes behind the suite's). The monotonic clock stays real (Python's
 # timed waits hang otherwise) and scripts/faketime_monotonic_fix.c works around libfaketime's
 # monotonic sleeps and waits. LD_PRELOAD reaches the bot processes the tests start, too.
 SHIFTED_START ?= 2026-12-31 16:50:00
@@ -53,7 +55,8 @@ $(SLEEP_FIX): scripts/faketime_monotonic_fix.c $(STAMP)
 
 test-shifted: setup $(SLEEP_FIX)
 	@test -n "$(FAKETIME_LIB)" || { echo "libfaketime missing: apt-get install faketime"; exit 2; }
-	LD_PRELOAD="$(abspath $(SLEEP_FIX)) $(FAKETIME_LIB)" FAKETIME='@$(SHIFTED_START)' \
+	OFFSET=$$(python3 -c "import datetime as d, time; print(f'{int(d.datetime.fromisoformat(\"$(SHIFTED_START)+00:00\").timestamp() - time.time()):+d}')") && \
+	LD_PRELOAD="$(abspath $(SLEEP_FIX)) $(FAKETIME_LIB)" FAKETIME="$$OFFSET" \
 		FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 run: setup

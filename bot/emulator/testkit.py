@@ -118,28 +118,28 @@ class Testkit:
         busy, paused or sleeping is not waited for. The timeout only turns a hang into a
         failure. People acting at the same time share one watcher (200 reporters at once
         must not poll 200 times)."""
-        if self._outbox_watch is None or self._outbox_watch.done():
-            self._outbox_watch = asyncio.ensure_future(self._watch_outbox(timeout))
-        await asyncio.shield(self._outbox_watch)
+        watch = self._outbox_watch
+        if watch is None or watch.done() or watch.get_loop() is not asyncio.get_running_loop():
+            watch = self._outbox_watch = asyncio.ensure_future(self._watch_outbox())
+        try:  # each caller its own timeout; a caller that gives up leaves the watch to others
+            await asyncio.wait_for(asyncio.shield(watch), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"outbox messages still due after {timeout:.0f} s") from None
         await self.drain()
 
-    async def _watch_outbox(self, timeout: float) -> None:
+    async def _watch_outbox(self) -> None:
         from bot import delivery
         from storage import outbox as store
 
         services = getattr(self.application, "services", None)  # a bare PTB app: no outbox
         if services is None or services.database is None:
             return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
         while True:
             engine = delivery.installed_engine(self.application)
             if engine is None or not engine.running:
                 return
             if not await store.due(services.database, services.clock.now(), 1):
                 return
-            if loop.time() > deadline:
-                raise TimeoutError(f"outbox messages still due after {timeout:.0f} s")
             await asyncio.wait([engine.task], timeout=0.01)
 
     async def settle(self, timeout: float = 120.0) -> None:
