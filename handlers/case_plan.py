@@ -26,7 +26,7 @@ from bot.content import localized
 from bot.context import BotContext
 from bot.events.dates import DateError, local_today, parse
 from bot.i18n import N_, Translator
-from bot.messaging import edit_markup_quietly, edit_quietly
+from bot.messaging import edit_buttons_quietly, edit_markup_quietly, edit_quietly
 from bot.reports import casework
 from handlers.common import anything_else, free_text
 from storage import cases as case_store
@@ -172,7 +172,7 @@ async def _act_categories(update, context, case_id, data) -> None:
                               for code, names in service_categories().items()])
     rows.append([(_("‹ Plan"), callbacks.encode(NS, "v", case_id))])
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
 
 
 async def _act_category(update, context, case_id, data) -> None:
@@ -192,7 +192,7 @@ async def _act_category(update, context, case_id, data) -> None:
                  (_("✔️ Done"), callbacks.encode(NS, "v", case_id))])
     await update.callback_query.answer(_("⚠️ marks a service not confirmed yet: check it "
                                          "before sending a family there."))
-    await update.callback_query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
 
 
 async def _act_toggle(update, context, case_id, data) -> None:
@@ -218,7 +218,7 @@ async def _act_remove_menu(update, context, case_id, data) -> None:
             for number, action in enumerate(plan.actions, 1)]
     rows.append([(_("‹ Plan"), callbacks.encode(NS, "v", case_id))])
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
 
 
 async def _act_remove(update, context, case_id, data) -> None:
@@ -397,7 +397,7 @@ async def cancel_input(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     context.user_data.pop("plan_input", None)
-    await query.edit_message_text(_("Cancelled. Nothing was saved."))
+    await edit_quietly(query, _("Cancelled. Nothing was saved."))
     return ConversationHandler.END
 
 

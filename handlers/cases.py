@@ -507,7 +507,7 @@ async def _act_unit(update: Update, context: BotContext, data) -> None:
     rows.append(keyboards.pager(NS, "unit", page, len(wards) > (page + 1) * UNIT_PAGE,
                                 _("‹ Previous"), _("Next ›"), scope))
     await query.answer()
-    await query.edit_message_reply_markup(keyboards.inline(rows))
+    await edit_buttons_quietly(query, keyboards.inline(rows))
 
 
 # -- buttons ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from bot import callbacks, keyboards, menu
 from bot.cases.service import CaseService
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
-from bot.messaging import edit_markup_quietly
+from bot.messaging import edit_markup_quietly, edit_quietly
 from bot.reports import casework, lifecycle
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.info import danger_message, danger_words
@@ -119,7 +119,7 @@ async def cancel(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     context.user_data.pop("report_addition", None)
-    await query.edit_message_text(_("Cancelled. Nothing was sent."))
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 
