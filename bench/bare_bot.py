@@ -43,14 +43,21 @@ def build(api_url: str, token: str, database: str) -> Application:
 
     async def write(user_id: int, kind: str, text: str | None) -> None:
         db = state["db"]
-        await db.execute("INSERT INTO events (user_id, kind, text) VALUES (?, ?, ?)",
-                         (user_id, kind, text))
+        await db.execute(
+            "INSERT INTO events (user_id, kind, text) VALUES (?, ?, ?)", (user_id, kind, text)
+        )
         await db.commit()
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await write(update.effective_user.id, "start", None)
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Cộng tác viên", callback_data="r:c"),
-                                          InlineKeyboardButton("Phụ huynh", callback_data="r:p")]])
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Cộng tác viên", callback_data="r:c"),
+                    InlineKeyboardButton("Phụ huynh", callback_data="r:p"),
+                ]
+            ]
+        )
         await update.message.reply_text("Xin chào! Bạn là ai?", reply_markup=keyboard)
 
     async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,9 +69,15 @@ def build(api_url: str, token: str, database: str) -> Application:
         await write(update.effective_user.id, "text", update.message.text)
         await update.message.reply_text("Cảm ơn! Đã ghi nhận.")
 
-    app = (ApplicationBuilder().token(token).base_url(f"{api_url}/bot")
-           .base_file_url(f"{api_url}/file/bot").post_init(open_db).post_shutdown(close_db)
-           .build())
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .post_init(open_db)
+        .post_shutdown(close_db)
+        .build()
+    )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(pressed))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text))
@@ -72,8 +85,9 @@ def build(api_url: str, token: str, database: str) -> Application:
 
 
 def main() -> None:
-    app = build(os.environ["TELEGRAM_API_URL"], os.environ["BOT_TOKEN"],
-                os.environ["DATABASE_PATH"])
+    app = build(
+        os.environ["TELEGRAM_API_URL"], os.environ["BOT_TOKEN"], os.environ["DATABASE_PATH"]
+    )
     app.run_polling(drop_pending_updates=False)
 
 

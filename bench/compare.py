@@ -40,8 +40,10 @@ async def _phase(bot: LiveBot, server: BenchServer, inject, done, users: int) ->
 async def _run(kind: str, users: int) -> dict:
     # Transcripts kept: the button press edits the greeting, as in a real chat.
     server = BenchServer(keep_transcripts=True)
-    people = [server.create_user(f"Người {i}", user_id=FIRST_USER + i, language_code="vi")
-              for i in range(users)]
+    people = [
+        server.create_user(f"Người {i}", user_id=FIRST_USER + i, language_code="vi")
+        for i in range(users)
+    ]
     if kind == "bot":
         bot = LiveBot("bot", server, BROADCAST_RATE="1000")
         press = "onb:role:collaborator"
@@ -61,29 +63,45 @@ async def _run(kind: str, users: int) -> dict:
                 replied.clear()
                 for person, text in zip(people, texts, strict=True):
                     server.user_message(person, None, text)
+
             return inject
 
-        cpu_start = await _phase(bot, server, send_all(["/start"] * users),
-                                 lambda: len(replied) >= users, users)
+        cpu_start = await _phase(
+            bot, server, send_all(["/start"] * users), lambda: len(replied) >= users, users
+        )
         # Presses (not measured) in small batches: Telegram refuses to answer a button press
         # older than 15 s, which a backlog of 500 on a loaded machine can reach.
         for first in range(0, users, 50):
-            batch = people[first:first + 50]
+            batch = people[first : first + 50]
             answered = server.counts["answercallbackquery"]
             for person in batch:
                 server.callback_query(person, None, 2, press, forge=True)
-            await quiet(server, lambda batch=batch, answered=answered:
-                        server.counts["answercallbackquery"] >= answered + len(batch), 0.05)
-        cpu_step = await _phase(bot, server,
-                                send_all([f"Nguyễn Văn {i}" for i in range(users)]),
-                                lambda: len(replied) >= users, users)
+            await quiet(
+                server,
+                lambda batch=batch, answered=answered: (
+                    server.counts["answercallbackquery"] >= answered + len(batch)
+                ),
+                0.05,
+            )
+        cpu_step = await _phase(
+            bot,
+            server,
+            send_all([f"Nguyễn Văn {i}" for i in range(users)]),
+            lambda: len(replied) >= users,
+            users,
+        )
         peak = bot.memory()["VmHWM"]
         if bot.stderr().count("Traceback") > errors_before or "error in update" in bot.stderr():
             raise RuntimeError(f"{kind} failed during the workload: {bot.stderr()[-3000:]}")
     finally:
         await bot.stop()
-    return {"start_s": start_s, "rss_first_poll": rss_first_poll, "peak": peak,
-            "cpu_start": cpu_start, "cpu_step": cpu_step}
+    return {
+        "start_s": start_s,
+        "rss_first_poll": rss_first_poll,
+        "peak": peak,
+        "cpu_start": cpu_start,
+        "cpu_step": cpu_step,
+    }
 
 
 def _range(values, fmt: str) -> str:
@@ -119,15 +137,19 @@ def report(results: dict) -> None:
         elif key in ("rss_first_poll", "peak"):
             worst = max(mib(b[key]) for b in bot)
             verdict = "  ok" if worst <= MEMORY_GOAL_MIB else f"  over {MEMORY_GOAL_MIB} MiB"
-        print(f"  {label:36} {_range([a[key] * scale for a in bare], fmt) + ' ' + unit:>20} "
-              f"{_range([b[key] * scale for b in bot], fmt) + ' ' + unit:>14} "
-              f"{_range(ratios, '.2f') + '×':>20}{verdict}")
+        print(
+            f"  {label:36} {_range([a[key] * scale for a in bare], fmt) + ' ' + unit:>20} "
+            f"{_range([b[key] * scale for b in bot], fmt) + ' ' + unit:>14} "
+            f"{_range(ratios, '.2f') + '×':>20}{verdict}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = argv or []
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else ROUNDS
     users = int(argv[argv.index("--users") + 1]) if "--users" in argv else USERS
-    print(f"This bot beside a bare PTB + aiosqlite bot — live processes over loopback HTTP, "
-          f"{users} users, {rounds} interleaved rounds, {os.cpu_count()} CPUs")
+    print(
+        f"This bot beside a bare PTB + aiosqlite bot — live processes over loopback HTTP, "
+        f"{users} users, {rounds} interleaved rounds, {os.cpu_count()} CPUs"
+    )
     report(run(rounds, users))

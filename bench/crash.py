@@ -28,8 +28,8 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from bot.crypto import FieldCipher
-from bot.emulator.http import HTTPFront
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront
+from devkit.emulator.server import BotAPIServer
 from storage import users
 from storage.db import Database, migrate
 from tests.live_flow import SITUATION_VIOLENCE, LiveUser, report_steps, take, vi
@@ -57,8 +57,9 @@ class Totals:
     logs: list[str] = field(default_factory=list)  # the bots' logs, if asked for
 
     def ok(self) -> bool:
-        return not (self.reports_lost or self.alerts_lost or self.answers_misfiled
-                    or self.over_allowance)
+        return not (
+            self.reports_lost or self.alerts_lost or self.answers_misfiled or self.over_allowance
+        )
 
     def lines(self) -> list[str]:
         return [
@@ -81,30 +82,75 @@ def _snippet(msgid: str) -> str:
 
 # What a question looks like (a snippet of its text) → what this person answers to it.
 QUESTIONS = [
-    (_snippet("Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
-              "A house number is not needed."), ("send", PLACE)),
-    (_snippet("If you are near the place, you may send its location on the map (optional)."),
-     ("press", vi("Skip"))),
-    (_snippet("The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
-              "to protect the child's privacy. Optional: you may tap Skip."), ("send", NAME)),
-    (_snippet("How old is the child? Type the age in years or an estimate, for example “10”, "
-              "“10 tuổi” or “khoảng 10”."), ("send", "khoảng 10")),
-    (_snippet("How many children are in this situation (for example siblings)? Tap a number "
-              "or type it."), ("press", "1")),
-    (_snippet("What happened, and how is the child now? Write what you saw or heard, in up to "
-              "{limit} characters. Do not put yourself at risk to find out more."),
-     ("send", DESCRIPTION)),
-    (_snippet("You may send up to {count} photos (of an injury or of the place, for "
-              "example). Only the programme's staff will see them. Tap Done when finished, "
-              "or Skip."),
-     ("press", vi("Skip"))),
-    (_snippet("Who takes care of the child now (parents, grandparents, relatives, "
-              "neighbours, nobody…)?"), ("press", vi("Not known"))),
-    (_snippet("Has anything been done already (called 111, told the ward, took the child to "
-              "a clinic…)? Type it, or tap “Nothing yet”."), ("press", vi("Nothing yet"))),
-    (_snippet("May the staff call you back about this report? If yes, tap “Share my "
-              "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
-              "or number."), ("contact", "")),
+    (
+        _snippet(
+            "Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
+            "A house number is not needed."
+        ),
+        ("send", PLACE),
+    ),
+    (
+        _snippet("If you are near the place, you may send its location on the map (optional)."),
+        ("press", vi("Skip")),
+    ),
+    (
+        _snippet(
+            "The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
+            "to protect the child's privacy. Optional: you may tap Skip."
+        ),
+        ("send", NAME),
+    ),
+    (
+        _snippet(
+            "How old is the child? Type the age in years or an estimate, for example “10”, "
+            "“10 tuổi” or “khoảng 10”."
+        ),
+        ("send", "khoảng 10"),
+    ),
+    (
+        _snippet(
+            "How many children are in this situation (for example siblings)? Tap a number "
+            "or type it."
+        ),
+        ("press", "1"),
+    ),
+    (
+        _snippet(
+            "What happened, and how is the child now? Write what you saw or heard, in up to "
+            "{limit} characters. Do not put yourself at risk to find out more."
+        ),
+        ("send", DESCRIPTION),
+    ),
+    (
+        _snippet(
+            "You may send up to {count} photos (of an injury or of the place, for "
+            "example). Only the programme's staff will see them. Tap Done when finished, "
+            "or Skip."
+        ),
+        ("press", vi("Skip")),
+    ),
+    (
+        _snippet(
+            "Who takes care of the child now (parents, grandparents, relatives, "
+            "neighbours, nobody…)?"
+        ),
+        ("press", vi("Not known")),
+    ),
+    (
+        _snippet(
+            "Has anything been done already (called 111, told the ward, took the child to "
+            "a clinic…)? Type it, or tap “Nothing yet”."
+        ),
+        ("press", vi("Nothing yet")),
+    ),
+    (
+        _snippet(
+            "May the staff call you back about this report? If yes, tap “Share my "
+            "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
+            "or number."
+        ),
+        ("contact", ""),
+    ),
     (_snippet("The child is:"), ("press", vi("Girl (nữ)"))),
 ]
 BUTTONS = [  # questions recognised by a button they show
@@ -155,8 +201,16 @@ async def _prepare(path: Path, staff_ids: list[int], reporter_id: int) -> None:
         now = dt.datetime.now(dt.UTC)
         for index, staff_id in enumerate(staff_ids):
             await users.touch(db, staff_id, f"Cán bộ {index}", "vi", now)
-            await users.update(db, staff_id, now, role="staff", district="Q8", scope="Q8",
-                               onboarded=1, status="active")
+            await users.update(
+                db,
+                staff_id,
+                now,
+                role="staff",
+                district="Q8",
+                scope="Q8",
+                onboarded=1,
+                status="active",
+            )
         await users.touch(db, reporter_id, "Lan", "vi", now)
         await users.update(db, reporter_id, now, onboarded=1, status="active")
     finally:
@@ -167,7 +221,8 @@ def _outbox_pending(path: Path) -> int:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as connection:
             return connection.execute(
-                "SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+                "SELECT count(*) FROM outbox WHERE state = 'pending'"
+            ).fetchone()[0]
     except sqlite3.Error:
         return -1
 
@@ -190,8 +245,9 @@ def random_kill(rng: random.Random) -> Kill:
     return Kill(rng.randrange(last + 1), rng.uniform(0.0, 0.35))
 
 
-async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
-                log_level: str | None = None) -> None:
+async def trial(
+    number: int, kill: Kill, workdir: Path, totals: Totals, log_level: str | None = None
+) -> None:
     server = BotAPIServer()
     async with HTTPFront(server) as front:
         admin = server.create_user("Quản trị", user_id=ADMIN_ID)
@@ -199,8 +255,12 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
         reporter = server.create_user("Lan", phone=PHONE)
         database = workdir / f"trial{number}.sqlite3"
         await _prepare(database, [s.id for s in staff], reporter.id)
-        env = bot_env(front.port, database, ADMIN_IDS=str(ADMIN_ID),
-                      **({"LOG_LEVEL": log_level} if log_level else {}))
+        env = bot_env(
+            front.port,
+            database,
+            ADMIN_IDS=str(ADMIN_ID),
+            **({"LOG_LEVEL": log_level} if log_level else {}),
+        )
         log = workdir / f"trial{number}.log"
         # The person reads the chat once the bot has been quiet for 1.5 s: two messages to one
         # chat are a second apart (Telegram's 1 a second per chat), so the next question comes
@@ -242,8 +302,11 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
                     await asyncio.sleep(0.2)
             # The confirmation held for the reply is sent by the engine 15 s after the commit
             # if the kill came first; alerts go at the outbox's pace.
-            await wait_for(lambda: told_code(person, server) is not None
-                           and _outbox_pending(database) == 0, 40, interval=0.2)
+            await wait_for(
+                lambda: told_code(person, server) is not None and _outbox_pending(database) == 0,
+                40,
+                interval=0.2,
+            )
         finally:
             if process.returncode is None:
                 await stop_bot(process)
@@ -253,29 +316,40 @@ async def trial(number: int, kill: Kill, workdir: Path, totals: Totals,
         with sqlite3.connect(database) as connection:
             rows = connection.execute(
                 "SELECT code, child_name_enc, place_detail_enc, description_enc,"
-                " reporter_phone_enc, child_age FROM cases").fetchall()
+                " reporter_phone_enc, child_age FROM cases"
+            ).fetchall()
         cipher = FieldCipher(env["DATA_KEY"].encode())
         totals.trials += 1
-        where = f"trial {number} (killed at step {kill_at}{' after Send' if during_alerts else ''}," \
-                f" +{delay:.2f} s, {pending_at_kill} pending)"
+        where = (
+            f"trial {number} (killed at step {kill_at}{' after Send' if during_alerts else ''},"
+            f" +{delay:.2f} s, {pending_at_kill} pending)"
+        )
         if len(rows) != 1 or code is None or rows[0][0] != code:
             totals.reports_lost += 1
             totals.notes.append(f"{where}: cases {len(rows)}, told {code}")
             return
         case_code, name, place, description, phone, age = rows[0]
         expected = {"name": NAME, "place": PLACE, "description": DESCRIPTION, "phone": PHONE}
-        got = {"name": cipher.decrypt(name), "place": cipher.decrypt(place),
-               "description": cipher.decrypt(description), "phone": cipher.decrypt(phone)}
+        got = {
+            "name": cipher.decrypt(name),
+            "place": cipher.decrypt(place),
+            "description": cipher.decrypt(description),
+            "phone": cipher.decrypt(phone),
+        }
         misfiled = [k for k in expected if got[k] != expected[k]] + ([] if age == 10 else ["age"])
         if misfiled:
             totals.answers_misfiled += len(misfiled)
-            totals.notes.append(f"{where}: misfiled {misfiled}: "
-                                + ", ".join(f"{k}={got.get(k, age)!r}" for k in misfiled))
+            totals.notes.append(
+                f"{where}: misfiled {misfiled}: "
+                + ", ".join(f"{k}={got.get(k, age)!r}" for k in misfiled)
+            )
         duplicates = 0
         for someone in [admin, *staff]:
-            alerts = [m for m in server.chats[someone.id].messages.values()
-                      if m.from_bot and case_code in (m.text or "")
-                      and "Mã hồ sơ" not in (m.text or "")]
+            alerts = [
+                m
+                for m in server.chats[someone.id].messages.values()
+                if m.from_bot and case_code in (m.text or "") and "Mã hồ sơ" not in (m.text or "")
+            ]
             if not alerts:
                 totals.alerts_lost += 1
                 totals.notes.append(f"{where}: no alert for {someone.id}")
@@ -314,8 +388,10 @@ def main(argv: list[str] | None = None) -> None:
     seed = int(options["seed"]) if "seed" in options else int(time.time())
     started = time.perf_counter()
     totals = asyncio.run(run(trials, seed))
-    print(f"crash test: {trials} SIGKILLs of a live bot (seed {seed}), "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"crash test: {trials} SIGKILLs of a live bot (seed {seed}), "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     for line in totals.lines():
         print("  " + line)
     for note in totals.notes:

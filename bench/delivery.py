@@ -28,8 +28,8 @@ from bot.audience import Audience
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.delivery import Content
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.request import EmulatorRequest
+from devkit.emulator.server import BotAPIServer
 from storage import delivery as store
 
 SIZES = (10_000, 100_000)
@@ -49,18 +49,24 @@ async def _seed(db, server: BotAPIServer, count: int) -> None:
         rows.append((user_id, "P", "vi", stamp, stamp))
     await db.executemany(
         "INSERT INTO users (telegram_id, display_name, language, onboarded, created_at,"
-        " updated_at) VALUES (?, ?, ?, 1, ?, ?)", rows)
+        " updated_at) VALUES (?, ?, ?, 1, ?, ?)",
+        rows,
+    )
 
 
 async def _run(count: int, limited: bool, trace: bool) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_path=Path(folder) / "bench.sqlite3",
-                            data_key_file=Path(folder) / "data.key", dispatcher_interval=0,
-                            overall_rate=30.0)
+        settings = Settings(
+            database_path=Path(folder) / "bench.sqlite3",
+            data_key_file=Path(folder) / "data.key",
+            dispatcher_interval=0,
+            overall_rate=30.0,
+        )
         server = TimedServer(keep_transcripts=False, enforce_limits=limited)
         server.sent_log = collections.deque(maxlen=1000)  # the emulator's log must not grow
-        app = build_application(settings, request=EmulatorRequest(server), clock=SystemClock(),
-                                rate_limit=limited)
+        app = build_application(
+            settings, request=EmulatorRequest(server), clock=SystemClock(), rate_limit=limited
+        )
         await app.initialize()
         await app.start()
         try:
@@ -69,8 +75,12 @@ async def _run(count: int, limited: bool, trace: bool) -> dict:
             if not limited:
                 engine.configure(None)
             delivery_id = await delivery.enqueue(
-                app.services.database, kind="broadcast", content=Content.text(TEXT),
-                now=app.services.clock.now(), audience=Audience(roles=frozenset({"public"})))
+                app.services.database,
+                kind="broadcast",
+                content=Content.text(TEXT),
+                now=app.services.clock.now(),
+                audience=Audience(roles=frozenset({"public"})),
+            )
             if trace:
                 tracemalloc.start()
                 tracemalloc.reset_peak()
@@ -88,9 +98,14 @@ async def _run(count: int, limited: bool, trace: bool) -> dict:
             await app.stop()
             await app.shutdown()
     return {
-        "recipients": count, "sent": final.sent_count, "state": final.state, "seconds": wall,
-        "per_second": final.sent_count / wall, "cpu_ms": 1000 * cpu / count,
-        "emulator_cpu_ms": 1000 * server.cpu / count, "peak_mib": peak / 2**20,
+        "recipients": count,
+        "sent": final.sent_count,
+        "state": final.state,
+        "seconds": wall,
+        "per_second": final.sent_count / wall,
+        "cpu_ms": 1000 * cpu / count,
+        "emulator_cpu_ms": 1000 * server.cpu / count,
+        "peak_mib": peak / 2**20,
         "http_429": server.flood_429_count,
     }
 
@@ -98,18 +113,26 @@ async def _run(count: int, limited: bool, trace: bool) -> dict:
 def main(argv: list[str] | None = None) -> None:
     argv = argv or []
     if "--limited" in argv:
-        print(f"Delivery with the limits on — {LIMITED_SIZE:,} recipients, 30/s, emulator flood "
-              "control on, the shared send budget on (production settings)")
+        print(
+            f"Delivery with the limits on — {LIMITED_SIZE:,} recipients, 30/s, emulator flood "
+            "control on, the shared send budget on (production settings)"
+        )
         row = asyncio.run(_run(LIMITED_SIZE, limited=True, trace=False))
-        print(f"  {row['sent']:,} sent in {row['seconds']:.1f} s = {row['per_second']:.2f}/s, "
-              f"429 answers from the emulator: {row['http_429']}, state {row['state']}")
+        print(
+            f"  {row['sent']:,} sent in {row['seconds']:.1f} s = {row['per_second']:.2f}/s, "
+            f"429 answers from the emulator: {row['http_429']}, state {row['state']}"
+        )
         return
-    print(f"Delivery overhead, limits off — {os.cpu_count()} CPUs, in-process emulator, "
-          "SQLite queue on disk")
+    print(
+        f"Delivery overhead, limits off — {os.cpu_count()} CPUs, in-process emulator, "
+        "SQLite queue on disk"
+    )
     for count in SIZES:
         speed = asyncio.run(_run(count, limited=False, trace=False))
         memory = asyncio.run(_run(count, limited=False, trace=True))
-        print(f"  {count:>7,} recipients: {speed['per_second']:6.0f} messages/s "
-              f"({speed['seconds']:.1f} s; CPU {speed['cpu_ms']:.2f} ms/message, of which "
-              f"emulator {speed['emulator_cpu_ms']:.2f} ms) · peak memory during the send "
-              f"{memory['peak_mib']:.1f} MiB · {speed['sent']:,} sent, {speed['state']}")
+        print(
+            f"  {count:>7,} recipients: {speed['per_second']:6.0f} messages/s "
+            f"({speed['seconds']:.1f} s; CPU {speed['cpu_ms']:.2f} ms/message, of which "
+            f"emulator {speed['emulator_cpu_ms']:.2f} ms) · peak memory during the send "
+            f"{memory['peak_mib']:.1f} MiB · {speed['sent']:,} sent, {speed['state']}"
+        )

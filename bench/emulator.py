@@ -19,8 +19,8 @@ import time
 import httpx
 
 from bot.clock import FakeClock
-from bot.emulator.http import HTTPFront
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront
+from devkit.emulator.server import BotAPIServer
 
 
 async def _sends(count: int, keep_transcripts: bool) -> float:
@@ -41,12 +41,15 @@ async def _wake_ups(rounds: int) -> list[float]:
         async with httpx.AsyncClient(base_url=front.base_url, timeout=3700) as client:
             offset = 0
             for number in range(rounds):
-                poll = asyncio.create_task(client.post(
-                    "/bot123:TEST/getUpdates", data={"timeout": 3600, "offset": offset}))
+                poll = asyncio.create_task(
+                    client.post("/bot123:TEST/getUpdates", data={"timeout": 3600, "offset": offset})
+                )
                 await asyncio.sleep(0.005)  # the poll is waiting
                 started = time.perf_counter()
-                await client.post("/_emulator/user_message", json={
-                    "user_id": 555, "first_name": "Minh", "text": f"tin {number}"})
+                await client.post(
+                    "/_emulator/user_message",
+                    json={"user_id": 555, "first_name": "Minh", "text": f"tin {number}"},
+                )
                 body = (await poll).json()
                 latencies.append(time.perf_counter() - started)
                 offset = body["result"][-1]["update_id"] + 1
@@ -65,8 +68,10 @@ async def _main() -> None:
     latencies = await _wake_ups(200)
     ordered = sorted(latencies)
     p99 = ordered[int(len(ordered) * 0.99) - 1]
-    print(f"emulator: long poll woken by an update over HTTP, 200 rounds: "
-          f"median {statistics.median(latencies) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
+    print(
+        f"emulator: long poll woken by an update over HTTP, 200 rounds: "
+        f"median {statistics.median(latencies) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms"
+    )
 
 
 def main() -> None:

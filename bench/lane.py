@@ -41,12 +41,14 @@ async def _seed(path, count: int) -> None:
         await db.executemany(
             "INSERT INTO users (telegram_id, display_name, language, onboarded, created_at,"
             " updated_at) VALUES (?, 'P', 'vi', 1, ?, ?)",
-            [(FIRST_PARENT + n, stamp, stamp) for n in range(count)])
+            [(FIRST_PARENT + n, stamp, stamp) for n in range(count)],
+        )
         await db.executemany(
             "INSERT INTO users (telegram_id, display_name, role, status, district, ward,"
             " language, onboarded, created_at, updated_at)"
             " VALUES (?, 'CTV', 'collaborator', 'active', 'Q8', 'Q8-P01', 'vi', 1, ?, ?)",
-            [(FIRST_PERSON + n, stamp, stamp) for n in range(2 * PEOPLE)])
+            [(FIRST_PERSON + n, stamp, stamp) for n in range(2 * PEOPLE)],
+        )
     finally:
         await db.close()
 
@@ -71,8 +73,7 @@ class Driver:
         if FIRST_PARENT <= chat_id < FIRST_PERSON:
             self.sent_to_parents += 1
 
-    async def people_write(self, messages: int, group: int, interval: float = 1.0
-                           ) -> list[float]:
+    async def people_write(self, messages: int, group: int, interval: float = 1.0) -> list[float]:
         """`messages` messages about one a second from one group of people (the same
         journeys in both runs); returns their latencies (seconds)."""
         self.latencies = []
@@ -88,8 +89,13 @@ class Driver:
             await asyncio.sleep(0.01)
         return list(self.latencies)
 
-    async def admin(self, text: str | None = None, press: str | None = None,
-                    expect: str | None = None, timeout: float = 20.0) -> None:
+    async def admin(
+        self,
+        text: str | None = None,
+        press: str | None = None,
+        expect: str | None = None,
+        timeout: float = 20.0,
+    ) -> None:
         """Act as the administrator and wait for the bot's answer."""
         chat = self.server.chats[ADMIN]
         before = chat.next_message_id
@@ -159,23 +165,33 @@ async def _run(recipients: int, messages: int) -> dict:
         errors = bot.stderr().count("Traceback")
     finally:
         await bot.stop()
-    return {"quiet": quiet, "during": during, "seconds": seconds,
-            "sent": driver.sent_to_parents, "http_429": server.flood_429_count - before_429,
-            "http_429_total": server.flood_429_count, "errors": errors}
+    return {
+        "quiet": quiet,
+        "during": during,
+        "seconds": seconds,
+        "sent": driver.sent_to_parents,
+        "http_429": server.flood_429_count - before_429,
+        "http_429_total": server.flood_429_count,
+        "errors": errors,
+    }
 
 
 def _latency(values: list[float]) -> str:
     ms = [1000 * v for v in values]
-    return (f"p50 {statistics.median(ms):.0f} / p95 {_percentile(ms, 0.95):.0f} / "
-            f"p99 {_percentile(ms, 0.99):.0f} ms ({len(ms)} replies)")
+    return (
+        f"p50 {statistics.median(ms):.0f} / p95 {_percentile(ms, 0.95):.0f} / "
+        f"p99 {_percentile(ms, 0.99):.0f} ms ({len(ms)} replies)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = argv or []
     quick = "--quick" in argv
     recipients, messages = (600, 20) if quick else (3_000, 80)
-    print(f"Priority lane — live bot (`python -m bot`, 30/s budget), emulator over HTTP with "
-          f"Telegram's flood limits on, {recipients:,} recipients, people writing ~1/s")
+    print(
+        f"Priority lane — live bot (`python -m bot`, 30/s budget), emulator over HTTP with "
+        f"Telegram's flood limits on, {recipients:,} recipients, people writing ~1/s"
+    )
     row = asyncio.run(_run(recipients, messages))
     quiet_p99 = _percentile(row["quiet"], 0.99)
     during_p99 = _percentile(row["during"], 0.99)
@@ -183,6 +199,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  reply latency, during broadcast: {_latency(row['during'])}")
     verdict = "ok" if during_p99 <= 1.5 * quiet_p99 else "over 1.5×"
     print(f"  p99 during / p99 without: {during_p99 / quiet_p99:.2f}× ({verdict})")
-    print(f"  broadcast: {row['sent']:,} sent in {row['seconds']:.1f} s = "
-          f"{row['sent'] / row['seconds']:.1f}/s · 429 answers: {row['http_429_total']} "
-          f"(replies, broadcast and the sender's chat) · errors logged: {row['errors']}")
+    print(
+        f"  broadcast: {row['sent']:,} sent in {row['seconds']:.1f} s = "
+        f"{row['sent'] / row['seconds']:.1f}/s · 429 answers: {row['http_429_total']} "
+        f"(replies, broadcast and the sender's chat) · errors logged: {row['errors']}"
+    )

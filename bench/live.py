@@ -14,8 +14,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.emulator.http import HTTPFront
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront
+from devkit.emulator.server import BotAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-TOKEN"
@@ -100,8 +100,14 @@ class LiveBot:
         self._log = open(Path(self.folder.name) / "stderr.log", "wb")  # noqa: SIM115
         self.spawned = time.perf_counter()
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", self.module, cwd=self.folder.name, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=self._log)
+            sys.executable,
+            "-m",
+            self.module,
+            cwd=self.folder.name,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=self._log,
+        )
         self.server.watched_pid = self.process.pid
         deadline = time.perf_counter() + timeout
         while self.server.first_poll is None:

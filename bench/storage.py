@@ -27,14 +27,18 @@ async def _run() -> tuple[float, float]:
             await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, user_id INTEGER, data TEXT)")
             started = time.perf_counter()
             for number in range(SINGLE):
-                await db.execute("INSERT INTO t (user_id, data) VALUES (?, ?)",
-                                 (number, '{"state": 3}'))
+                await db.execute(
+                    "INSERT INTO t (user_id, data) VALUES (?, ?)", (number, '{"state": 3}')
+                )
             single = SINGLE / (time.perf_counter() - started)
             started = time.perf_counter()
             for batch in range(BATCHES):
-                await db.execute_batch([
-                    ("INSERT INTO t (user_id, data) VALUES (?, ?)", (batch * BATCH + n, "x"))
-                    for n in range(BATCH)])
+                await db.execute_batch(
+                    [
+                        ("INSERT INTO t (user_id, data) VALUES (?, ?)", (batch * BATCH + n, "x"))
+                        for n in range(BATCH)
+                    ]
+                )
             batched = BATCHES * BATCH / (time.perf_counter() - started)
         finally:
             await db.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.server import BotAPIServer
 
 
 class TimedServer(BotAPIServer):

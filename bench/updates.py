@@ -20,7 +20,7 @@ from bench.support import TimedServer
 from bot.application import build_application, start_services
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.emulator.request import EmulatorRequest
+from devkit.emulator.request import EmulatorRequest
 
 USERS = 500
 
@@ -37,11 +37,15 @@ async def _feed(app, server: TimedServer, updates: list[dict]) -> tuple[float, f
 
 async def run(users: int = USERS) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_path=Path(folder) / "bench.sqlite3",
-                            data_key_file=Path(folder) / "data.key", dispatcher_interval=0)
+        settings = Settings(
+            database_path=Path(folder) / "bench.sqlite3",
+            data_key_file=Path(folder) / "data.key",
+            dispatcher_interval=0,
+        )
         server = TimedServer(clock=FakeClock(), keep_transcripts=False)
-        app = build_application(settings, request=EmulatorRequest(server), clock=server.clock,
-                                rate_limit=False)
+        app = build_application(
+            settings, request=EmulatorRequest(server), clock=server.clock, rate_limit=False
+        )
         await app.initialize()
         await start_services(app)
         await app.start()
@@ -55,10 +59,16 @@ async def run(users: int = USERS) -> list[dict]:
             taps = []
             for person in people:
                 chat = server.chats[person.id]
-                greeting = next(m for m in reversed(chat.messages.values()) if m.inline_keyboard) \
-                    if server.keep_transcripts else None
-                data = greeting.inline_keyboard[0][0]["callback_data"] if greeting else \
-                    "onb:role:collaborator"
+                greeting = (
+                    next(m for m in reversed(chat.messages.values()) if m.inline_keyboard)
+                    if server.keep_transcripts
+                    else None
+                )
+                data = (
+                    greeting.inline_keyboard[0][0]["callback_data"]
+                    if greeting
+                    else "onb:role:collaborator"
+                )
                 taps.append(server.callback_query(person, chat, 1, data, forge=True))
             server.drain_updates()
             await _feed(app, server, taps)
@@ -70,13 +80,15 @@ async def run(users: int = USERS) -> list[dict]:
             await app.shutdown()
     report = []
     for name, wall, cpu, emulator_cpu in results:
-        report.append({
-            "workload": name,
-            "updates": users,
-            "updates_per_s": users / wall,
-            "cpu_ms_per_update": 1000 * cpu / users,
-            "bot_cpu_ms_per_update": 1000 * (cpu - emulator_cpu) / users,
-        })
+        report.append(
+            {
+                "workload": name,
+                "updates": users,
+                "updates_per_s": users / wall,
+                "cpu_ms_per_update": 1000 * cpu / users,
+                "bot_cpu_ms_per_update": 1000 * (cpu - emulator_cpu) / users,
+            }
+        )
     return report
 
 
@@ -84,12 +96,18 @@ ROUNDS = 3
 
 
 def main() -> None:
-    print(f"Update handling — {USERS} simulated users, {os.cpu_count()} CPUs, Python, in-process "
-          f"emulator, sequential updates; best of {ROUNDS} rounds (a shared VM is noisy)")
+    print(
+        f"Update handling — {USERS} simulated users, {os.cpu_count()} CPUs, Python, in-process "
+        f"emulator, sequential updates; best of {ROUNDS} rounds (a shared VM is noisy)"
+    )
     rounds = [asyncio.run(run()) for _ in range(ROUNDS)]
-    best = [min((r[i] for r in rounds), key=lambda row: row["cpu_ms_per_update"])
-            for i in range(len(rounds[0]))]
+    best = [
+        min((r[i] for r in rounds), key=lambda row: row["cpu_ms_per_update"])
+        for i in range(len(rounds[0]))
+    ]
     for row in best:
-        print(f"  {row['workload']:<34} {row['updates_per_s']:7.0f} updates/s   "
-              f"CPU {row['cpu_ms_per_update']:.2f} ms/update "
-              f"(bot stack without the emulator: {row['bot_cpu_ms_per_update']:.2f} ms)")
+        print(
+            f"  {row['workload']:<34} {row['updates_per_s']:7.0f} updates/s   "
+            f"CPU {row['cpu_ms_per_update']:.2f} ms/update "
+            f"(bot stack without the emulator: {row['bot_cpu_ms_per_update']:.2f} ms)"
+        )

@@ -1,13 +1,13 @@
 """`python -m bot`: the live bot, and the offline tools.
 
-    python -m bot                 live bot, long polling (needs BOT_TOKEN)
-    python -m bot --webhook       live bot behind a webhook (needs WEBHOOK_URL, WEBHOOK_SECRET)
-    python -m bot sandbox         offline terminal chat with the real bot on the emulator
-    python -m bot import-events FILE   import a calendar file (content/calendar.json)
-    python -m bot emulator        the Bot API emulator over HTTP on loopback
-                                  (--flood-limits: 429s as Telegram would answer them)
-    python -m bot backup PATH     consistent copy of the live database
-    python -m bot check           integrity, schema version and row counts
+python -m bot                 live bot, long polling (needs BOT_TOKEN)
+python -m bot --webhook       live bot behind a webhook (needs WEBHOOK_URL, WEBHOOK_SECRET)
+python -m bot sandbox         offline terminal chat with the real bot on the emulator
+python -m bot import-events FILE   import a calendar file (content/calendar.json)
+python -m bot emulator        the Bot API emulator over HTTP on loopback
+                              (--flood-limits: 429s as Telegram would answer them)
+python -m bot backup PATH     consistent copy of the live database
+python -m bot check           integrity, schema version and row counts
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Child-protection Telegram bot (the former District 8 and Binh Chanh areas, HCMC).",
     )
-    parser.add_argument("--webhook", action="store_true",
-                        help="receive updates through a webhook instead of long polling")
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates through a webhook instead of long polling",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the live bot (long polling unless --webhook)")
     backup = sub.add_parser("backup", help="write a consistent copy of the database to PATH")
@@ -40,14 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="chat with the real bot offline, in the terminal")
     sandbox.add_argument("--db", default="data/sandbox.sqlite3", help="SQLite file of the sandbox")
     sandbox.add_argument("--fresh", action="store_true", help="start from an empty database")
-    sandbox.add_argument("--web", metavar="HOST:PORT", default=None,
-                         help="also serve the staff dashboard, e.g. 127.0.0.1:8090")
+    sandbox.add_argument(
+        "--web",
+        metavar="HOST:PORT",
+        default=None,
+        help="also serve the staff dashboard, e.g. 127.0.0.1:8090",
+    )
     emulator = sub.add_parser("emulator", help="serve the Bot API emulator over HTTP on loopback")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--journal", default=None, help="append every accepted send to FILE")
-    emulator.add_argument("--flood-limits", action="store_true",
-                          help="answer 429 as Telegram would: 30/s overall, 1/s per private "
-                               "chat, 20/min per group")
+    emulator.add_argument(
+        "--flood-limits",
+        action="store_true",
+        help="answer 429 as Telegram would: 30/s overall, 1/s per private chat, 20/min per group",
+    )
     return parser
 
 
@@ -77,10 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if command == "sandbox":
         # The chat is the output; only problems are logged unless LOG_LEVEL asks for more.
-        configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING",
-                          settings.bot_token)
+        configure_logging(
+            settings.log_level if "LOG_LEVEL" in os.environ else "WARNING", settings.bot_token
+        )
         from bot.config import parse_listen
-        from bot.sandbox import run_sandbox
+        from devkit.sandbox import run_sandbox
 
         try:
             web = parse_listen("--web", args.web) if args.web else None
@@ -90,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_sandbox(settings, args.db, fresh=args.fresh, web=web)
     configure_logging(settings.log_level, settings.bot_token)
     if command == "emulator":
-        from bot.emulator.http import run_emulator_cli
+        from devkit.emulator.http import run_emulator_cli
 
         return run_emulator_cli(args.port, args.journal, flood_limits=args.flood_limits) or 0
     if command == "backup":
@@ -145,8 +155,10 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     from bot.crypto import KEY_HELP, has_live_key
 
     if not has_live_key(settings):
-        print(f"DATA_KEY is not set: live mode needs the key that encrypts reports; {KEY_HELP}",
-              file=sys.stderr)
+        print(
+            f"DATA_KEY is not set: live mode needs the key that encrypts reports; {KEY_HELP}",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     from bot.application import build_application
 
@@ -164,8 +176,11 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
 
         from bot.webapp.server import run_webhook
 
-        log.info("starting webhook and dashboard on %s:%s", settings.webhook_listen,
-                 settings.webhook_port)
+        log.info(
+            "starting webhook and dashboard on %s:%s",
+            settings.webhook_listen,
+            settings.webhook_port,
+        )
         asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
     elif webhook:
         log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)

@@ -36,9 +36,7 @@ log = logging.getLogger(__name__)
 
 # Our conversations mix message steps and button steps on purpose (per_message=False), which
 # PTB warns about at construction; this is that one warning, not all of PTB's.
-warnings.filterwarnings(
-    "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
-)
+warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
 
 # Start-up hooks of features (e.g. a dispatcher job), run by `start_services`.
 StartHook = Callable[["BotApplication"], Awaitable[None]]
@@ -55,12 +53,16 @@ class BotApplication(Application):
         if self.services.db is None:
             self.services.db = await Database.connect(self.services.settings.database_path)
             await migrate(self.services.db)
-            await users.ensure_admins(self.services.db, self.services.settings.admin_ids,
-                                      self.services.clock.now())
+            await users.ensure_admins(
+                self.services.db, self.services.settings.admin_ids, self.services.clock.now()
+            )
             if self.services.settings.seed_calendar:
-                await calendar_file.seed_once(self.services.db, self.services.clock.now(),
-                                              self.services.settings.timezone,
-                                              self.services.areas)
+                await calendar_file.seed_once(
+                    self.services.db,
+                    self.services.clock.now(),
+                    self.services.settings.timezone,
+                    self.services.areas,
+                )
         from bot import delivery
 
         # A committed outbox message wakes the delivery engine at once (bot/outbox.py).
@@ -164,8 +166,10 @@ def build_application(
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     # configure() replaces executors: keep PTB's own configuration (its asyncio executor).
     application.job_queue.scheduler.configure(
-        **{**application.job_queue.scheduler_configuration,
-           **scheduler_configuration(settings.timezone)}
+        **{
+            **application.job_queue.scheduler_configuration,
+            **scheduler_configuration(settings.timezone),
+        }
     )
     if register:
         register_handlers(application)
@@ -265,4 +269,3 @@ async def start_services(application: Application) -> None:
         await start_dashboard(app, *settings.webapp_listen)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
-

@@ -93,13 +93,24 @@ class _Entry:
     old: OldUnit | None = None
 
 
-_KIND = {"phuong": "phuong", "p": "phuong", "xa": "xa", "x": "xa", "thi tran": "thi tran",
-         "tt": "thi tran", "dac khu": "dac khu", "ward": "phuong", "commune": "xa",
-         "town": "thi tran"}
+_KIND = {
+    "phuong": "phuong",
+    "p": "phuong",
+    "xa": "xa",
+    "x": "xa",
+    "thi tran": "thi tran",
+    "tt": "thi tran",
+    "dac khu": "dac khu",
+    "ward": "phuong",
+    "commune": "xa",
+    "town": "thi tran",
+}
 _KIND_WORDS = re.compile(r"^(?:(phuong|xa|thi tran|dac khu|tt|p|x|ward|commune|town)\s+)")
 _DISTRICT_WORDS = re.compile(r"\b(?:quan|huyen|thanh pho|thi xa|tp|district|q|h)\s+")
-_FILLER = re.compile(r"\b(?:tp ?hcm|tphcm|ho chi minh|sai gon|thanh pho ho chi minh|cu|o|tai|"
-                     r"khu vuc|dia ban|old|former)\b")
+_FILLER = re.compile(
+    r"\b(?:tp ?hcm|tphcm|ho chi minh|sai gon|thanh pho ho chi minh|cu|o|tai|"
+    r"khu vuc|dia ban|old|former)\b"
+)
 _UNIT_KIND_VI = {"phường": "phuong", "xã": "xa", "đặc khu": "dac khu", "thị trấn": "thi tran"}
 
 
@@ -114,7 +125,7 @@ def _words(text: str) -> str:
 def _split_kind(words: str) -> tuple[str | None, str]:
     match = _KIND_WORDS.match(words + " ")
     if match:
-        return _KIND[match.group(1)], words[match.end():].strip()
+        return _KIND[match.group(1)], words[match.end() :].strip()
     return None, words
 
 
@@ -135,11 +146,11 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
     district = None
     match = _DISTRICT_WORDS.search(words + " ")
     if match:
-        before, after = words[:match.start()].strip(), words[match.end():].strip()
+        before, after = words[: match.start()].strip(), words[match.end() :].strip()
         # 'quan 8 phuong 4': the district runs until the unit's own kind word.
         unit_at = re.search(r"\b(?:phuong|xa|thi tran|tt|p|x)\s+", after)
         if not before and unit_at:
-            district, before = after[:unit_at.start()].strip(), after[unit_at.start():]
+            district, before = after[: unit_at.start()].strip(), after[unit_at.start() :]
         elif not before and re.match(r"^\d+\s+\S", after):
             number, _, rest = after.partition(" ")
             district, before = number, rest
@@ -151,8 +162,14 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
 
 
 class Areas:
-    def __init__(self, units: list[Unit], old_units: list[OldUnit], groups: list[Group],
-                 programme_names: dict[str, str], case_prefix: str) -> None:
+    def __init__(
+        self,
+        units: list[Unit],
+        old_units: list[OldUnit],
+        groups: list[Group],
+        programme_names: dict[str, str],
+        case_prefix: str,
+    ) -> None:
         self._units = {unit.code: unit for unit in units}
         self._old = {old.id: old for old in old_units}
         self._groups = {group.code: group for group in groups}
@@ -187,12 +204,24 @@ class Areas:
         if missing:
             raise ValueError(f"programme units not on the map: {sorted(missing)}")
         return cls(
-            [Unit(e["code"], e["name"], e["kind"], group_of.get(e["code"]))
-             for e in units["units"]],
-            [OldUnit(e["id"], e["name"], e.get("district"), dt.date.fromisoformat(e["valid_to"]),
-                     tuple(e["successors"]), bool(e.get("programme")))
-             for e in old_units["old_units"]],
-            groups, programme["name"], programme["case_prefix"],
+            [
+                Unit(e["code"], e["name"], e["kind"], group_of.get(e["code"]))
+                for e in units["units"]
+            ],
+            [
+                OldUnit(
+                    e["id"],
+                    e["name"],
+                    e.get("district"),
+                    dt.date.fromisoformat(e["valid_to"]),
+                    tuple(e["successors"]),
+                    bool(e.get("programme")),
+                )
+                for e in old_units["old_units"]
+            ],
+            groups,
+            programme["name"],
+            programme["case_prefix"],
         )
 
     # -- the programme's area ---------------------------------------------------------------
@@ -255,8 +284,11 @@ class Areas:
         entries = self._index.get(name, [])
         if district is not None:
             qualified = [e for e in entries if e.district == district]
-            entries = qualified or [e for e in entries if e.tier == 0] or (
-                [] if any(e.district for e in entries) else entries)
+            entries = (
+                qualified
+                or [e for e in entries if e.tier == 0]
+                or ([] if any(e.district for e in entries) else entries)
+            )
         if kind is not None:
             entries = [e for e in entries if e.kind in (kind, None)] or entries
         if not entries:
@@ -270,11 +302,15 @@ class Areas:
 
     def _old_district(self, district: str) -> tuple[str, ...]:
         """'quận 8', 'huyện Bình Chánh' alone: every unit the old district's units went to."""
-        olds = [old for old in self._old.values()
-                if old.district and _district_key(old.district["vi"]) == district]
+        olds = [
+            old
+            for old in self._old.values()
+            if old.district and _district_key(old.district["vi"]) == district
+        ]
         best = min((0 if old.programme else 1 for old in olds), default=None)
-        return _ordered(code for old in olds if (0 if old.programme else 1) == best
-                        for code in old.successors)
+        return _ordered(
+            code for old in olds if (0 if old.programme else 1) == best for code in old.successors
+        )
 
     def _programme_first(self, codes: tuple[str, ...]) -> tuple[str, ...]:
         inside = [code for code in codes if self.in_programme(code)]
@@ -291,8 +327,11 @@ class Areas:
     def split_places_into(self, units: Iterable[str]) -> frozenset[str]:
         """Ids of split old units with a successor among `units` (their old cases may lie there)."""
         wanted = set(units)
-        return frozenset(old.id for old in self._old.values()
-                         if old.split and wanted.intersection(old.successors))
+        return frozenset(
+            old.id
+            for old in self._old.values()
+            if old.split and wanted.intersection(old.successors)
+        )
 
     def record_units(self, ward: str | None, reported_place: str | None) -> tuple[str, ...]:
         """The units a record may belong to: its unit, and the other candidates when it was
@@ -322,8 +361,11 @@ class Areas:
         for token in text.replace(",", " ").split():
             token = token.strip()
             candidate = token.lower() if token.lower() == WHOLE_PROGRAMME else token.upper()
-            if candidate != WHOLE_PROGRAMME and candidate not in self._groups \
-                    and candidate not in self._units:
+            if (
+                candidate != WHOLE_PROGRAMME
+                and candidate not in self._groups
+                and candidate not in self._units
+            ):
                 return None
             if candidate not in tokens:
                 tokens.append(candidate)
@@ -351,6 +393,6 @@ def _ordered(codes: Iterable[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Areas:
-    return Areas.from_data(load_json("units.json"), load_json("old_units.json"),
-                           load_json("programme.json"))
-
+    return Areas.from_data(
+        load_json("units.json"), load_json("old_units.json"), load_json("programme.json")
+    )

@@ -48,6 +48,7 @@ SUBSCRIPTION = {
     "urgent": None,
 }
 
+
 @dataclass(frozen=True)
 class Audience:
     roles: frozenset[str] = field(default_factory=lambda: frozenset({"public"}))
@@ -112,13 +113,18 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
     if not actor.is_staff or not covered:
         raise PermissionDenied("only staff and administrators can send announcements")
     areas = Areas.load()
-    named = set(audience.wards) | {code for group in audience.districts
-                                   for code in (areas.group(group).units
-                                                if areas.group(group) else ("?",))}
+    named = set(audience.wards) | {
+        code
+        for group in audience.districts
+        for code in (areas.group(group).units if areas.group(group) else ("?",))
+    }
     if not named <= covered:
         raise PermissionDenied("staff can reach only the units of their scope")
-    if audience.event_id is not None and event.district is not None \
-            and addressing.within_district(actor, event):
+    if (
+        audience.event_id is not None
+        and event.district is not None
+        and addressing.within_district(actor, event)
+    ):
         # Everyone registered for the staff's own event is theirs to reach.
         return audience.with_changes(districts=frozenset(), wards=frozenset())
     if audience.wards:
@@ -176,8 +182,9 @@ def where(audience: Audience, kind: str = "broadcast") -> tuple[str, list[object
         clauses.append("language = ?")
         params.append(audience.language)
     if audience.event_id is not None:
-        registrants, registrant_params = registrants_query(audience.event_id,
-                                                           audience.event_waiting)
+        registrants, registrant_params = registrants_query(
+            audience.event_id, audience.event_waiting
+        )
         clauses.append(f"telegram_id IN ({registrants})")
         params.extend(registrant_params)
     return " AND ".join(clauses), params

@@ -89,8 +89,14 @@ async def plan(application: Application, now: dt.datetime) -> list[int]:
     messages = await sequence(db)
     clause, params = where(PARENTS, "awareness")
     return await store.plan_week(
-        db, slot.strftime("%Y-%m-%dT%H:%MZ"), clause, params, len(messages),
-        lambda index: content_of(messages[index], services.i18n).to_json(), now)
+        db,
+        slot.strftime("%Y-%m-%dT%H:%MZ"),
+        clause,
+        params,
+        len(messages),
+        lambda index: content_of(messages[index], services.i18n).to_json(),
+        now,
+    )
 
 
 async def _tick(application: Application, now: dt.datetime) -> None:

@@ -84,8 +84,9 @@ async def publish_commands(application) -> None:
 DASHBOARD_MENU_LABEL = N_("📋 Cases")
 
 
-async def publish_for_user(bot: Bot, i18n: I18n, person: users.User,
-                           webapp_url: str | None = None) -> None:
+async def publish_for_user(
+    bot: Bot, i18n: I18n, person: users.User, webapp_url: str | None = None
+) -> None:
     """Give one person the command list of their role (called when a role changes), and to
     staff the menu button that opens the dashboard; anyone else keeps Telegram's default."""
     scope = BotCommandScopeChat(person.telegram_id)
@@ -96,8 +97,9 @@ async def publish_for_user(bot: Bot, i18n: I18n, person: users.User,
             await bot.delete_my_commands(scope=scope)
         if webapp_url and person.is_staff:
             label = i18n(person.language)(DASHBOARD_MENU_LABEL)
-            await bot.set_chat_menu_button(person.telegram_id,
-                                           MenuButtonWebApp(label, WebAppInfo(webapp_url)))
+            await bot.set_chat_menu_button(
+                person.telegram_id, MenuButtonWebApp(label, WebAppInfo(webapp_url))
+            )
         elif webapp_url:
             await bot.set_chat_menu_button(person.telegram_id, MenuButtonDefault())
     except TelegramError as error:

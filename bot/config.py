@@ -85,19 +85,24 @@ class Settings:
             data_key=values.get("DATA_KEY") or None,
             data_key_file=Path(values["DATA_KEY_FILE"]) if values.get("DATA_KEY_FILE") else None,
             overall_rate=_parse_rate(values.get("BROADCAST_RATE") or "30"),
-            retention_years=_parse_positive_int("RETENTION_YEARS", values.get("RETENTION_YEARS") or "5"),
-            draft_retention_days=_parse_positive_int("DRAFT_RETENTION_DAYS",
-                                                     values.get("DRAFT_RETENTION_DAYS") or "30"),
+            retention_years=_parse_positive_int(
+                "RETENTION_YEARS", values.get("RETENTION_YEARS") or "5"
+            ),
+            draft_retention_days=_parse_positive_int(
+                "DRAFT_RETENTION_DAYS", values.get("DRAFT_RETENTION_DAYS") or "30"
+            ),
             webhook_url=values.get("WEBHOOK_URL") or None,
             webhook_secret=_parse_secret(values.get("WEBHOOK_SECRET") or None),
             webhook_listen=values.get("WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=_parse_port(values.get("WEBHOOK_PORT") or "8443"),
             webhook_path=(values.get("WEBHOOK_PATH") or "telegram").strip("/"),
             webapp_url=_parse_webapp_url(values.get("WEBAPP_URL") or None),
-            webapp_listen=parse_listen("WEBAPP_LISTEN",
-                                       values.get("WEBAPP_LISTEN") or "127.0.0.1:8080"),
+            webapp_listen=parse_listen(
+                "WEBAPP_LISTEN", values.get("WEBAPP_LISTEN") or "127.0.0.1:8080"
+            ),
             webapp_auth_max_age=_parse_positive_int(
-                "WEBAPP_AUTH_MAX_AGE", values.get("WEBAPP_AUTH_MAX_AGE") or "86400"),
+                "WEBAPP_AUTH_MAX_AGE", values.get("WEBAPP_AUTH_MAX_AGE") or "86400"
+            ),
         )
 
 
@@ -180,8 +185,10 @@ def _parse_webapp_url(raw: str | None) -> str | None:
     url = raw.strip()
     loopback = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/", url + "/")
     if not (url.startswith("https://") or loopback):
-        raise ConfigError("WEBAPP_URL must be an https:// address (Telegram opens Mini Apps "
-                          f"over HTTPS only), got {raw!r}")
+        raise ConfigError(
+            "WEBAPP_URL must be an https:// address (Telegram opens Mini Apps "
+            f"over HTTPS only), got {raw!r}"
+        )
     return url if url.endswith("/") else url + "/"
 
 
@@ -189,8 +196,7 @@ def parse_listen(name: str, raw: str) -> tuple[str, int]:
     """'HOST:PORT' (e.g. 127.0.0.1:8080, [::1]:8080) → (host, port)."""
     host, sep, port = raw.strip().rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not (port.isascii() and port.isdigit()) \
-            or not 0 < int(port) < 65536:
+    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise ConfigError(f"{name} must be HOST:PORT, e.g. 127.0.0.1:8080, got {raw!r}")
     return host, int(port)
 
@@ -205,7 +211,9 @@ def _parse_rate(raw: str) -> float:
     try:
         rate = float(raw)
     except ValueError:
-        raise ConfigError(f"BROADCAST_RATE must be a number of messages a second, got {raw!r}") from None
+        raise ConfigError(
+            f"BROADCAST_RATE must be a number of messages a second, got {raw!r}"
+        ) from None
     if not 0 < rate <= 1000:
         raise ConfigError("BROADCAST_RATE must be between 1 and 1000 messages a second")
     return rate

@@ -46,22 +46,28 @@ def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
     language = _.language
     child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
     numbers = dict(
-        child_number=Html(child["number"]), child_hours=localized(child["hours"], language),
-        police_number=Html(police["number"]), police_name=localized(police["name"], language),
+        child_number=Html(child["number"]),
+        child_hours=localized(child["hours"], language),
+        police_number=Html(police["number"]),
+        police_name=localized(police["name"], language),
         ambulance_number=Html(ambulance["number"]),
         ambulance_name=localized(ambulance["name"], language),
     )
     if now:
-        text = _("🚨 Danger right now: call <b>{police_number}</b> ({police_name}) or "
-                 "<b>{ambulance_number}</b> ({ambulance_name}).\n"
-                 "☎️ Then <b>{child_number}</b>, the child protection hotline ({child_hours}).",
-                 **numbers)
+        text = _(
+            "🚨 Danger right now: call <b>{police_number}</b> ({police_name}) or "
+            "<b>{ambulance_number}</b> ({ambulance_name}).\n"
+            "☎️ Then <b>{child_number}</b>, the child protection hotline ({child_hours}).",
+            **numbers,
+        )
     else:
-        text = _("⚠️ A child may be in danger. Call <b>{child_number}</b>, the child protection "
-                 "hotline ({child_hours}).\n"
-                 "🚨 Happening right now: <b>{police_number}</b> ({police_name}) or "
-                 "<b>{ambulance_number}</b> ({ambulance_name}).", **numbers)
+        text = _(
+            "⚠️ A child may be in danger. Call <b>{child_number}</b>, the child protection "
+            "hotline ({child_hours}).\n"
+            "🚨 Happening right now: <b>{police_number}</b> ({police_name}) or "
+            "<b>{ambulance_number}</b> ({ambulance_name}).",
+            **numbers,
+        )
     if tip:
-        text += "\n" + _("Tap “📨 Pass it to staff now” and I send what you wrote; "
-                         "no name needed.")
+        text += "\n" + _("Tap “📨 Pass it to staff now” and I send what you wrote; no name needed.")
     return text

@@ -47,7 +47,9 @@ def _load_catalog(language: str, locales_dir: Path) -> NullTranslations:
     """Load the compiled .mo; compile the .po in memory when the .mo is missing or stale."""
     folder = locales_dir / language / "LC_MESSAGES"
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+    if mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
         with mo_path.open("rb") as handle:
             return GNUTranslations(handle)
     if not po_path.exists():
@@ -117,7 +119,9 @@ class Translator:
     def short_datetime(self, moment: dt.datetime) -> str:
         from babel.dates import format_datetime
 
-        return format_datetime(self.local(moment), "dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language)
+        return format_datetime(
+            self.local(moment), "dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language
+        )
 
     def time(self, moment: dt.datetime) -> str:
         from babel.dates import format_time
@@ -141,7 +145,9 @@ def _escape(value: object) -> object:
 class I18n:
     """The loaded catalogs for every supported language."""
 
-    def __init__(self, timezone: ZoneInfo, default_language: str = "vi", locales_dir: Path = LOCALES_DIR):
+    def __init__(
+        self, timezone: ZoneInfo, default_language: str = "vi", locales_dir: Path = LOCALES_DIR
+    ):
         self.default_language = default_language
         self.timezone = timezone
         self._translators = {
@@ -154,9 +160,10 @@ class I18n:
             raise CatalogError(f"the Vietnamese catalogue did not load from {locales_dir}")
 
     def __call__(self, language: str | None) -> Translator:
-        return self._translators.get(language or self.default_language) or self._translators[
-            self.default_language
-        ]
+        return (
+            self._translators.get(language or self.default_language)
+            or self._translators[self.default_language]
+        )
 
     def guess_language(self, telegram_language_code: str | None) -> str:
         """Telegram's language_code is a first guess; Vietnamese is the default."""

@@ -72,6 +72,7 @@ def load(language: str, directory: Path = INFO_DIR) -> Catalogue:
 
 # -- matching typed questions ---------------------------------------------------------------------
 
+
 @lru_cache(maxsize=4)
 def _phrases(directory: Path = INFO_DIR) -> tuple[tuple[str, str, int], ...]:
     """(folded phrase, entry id, priority) from every language: a Vietnamese parent who
@@ -114,6 +115,7 @@ def _whole(phrase: str) -> re.Pattern:
 
 # -- rendering ------------------------------------------------------------------------------------
 
+
 def render(entry: Entry, _: Translator) -> str:
     """The body and the hotline line, cut at a paragraph if it ever exceeds 4096 characters."""
     footer = "\n\n" + hotline_footer(_)
@@ -147,7 +149,136 @@ def markup_problems(body: str) -> list[str]:
 
 # Folded Vietnamese and English words too common to say what a message is about.
 _COMMON = frozenset(
-    ["a", "ah", "ak", "anh", "ba", "bai", "ban", "be", "bi", "biet", "bo", "cac", "cai", "cam", "can", "cho", "chi", "chua", "co", "con", "cua", "cung", "da", "dang", "de", "den", "di", "do", "duoc", "e", "em", "gi", "gio", "giup", "hay", "hoi", "hon", "khi", "khong", "la", "lam", "len", "luc", "ma", "may", "minh", "moi", "mot", "muon", "nao", "nay", "nen", "neu", "nghe", "nhe", "nhieu", "nhu", "nhung", "no", "nua", "o", "oi", "ong", "phai", "qua", "ra", "rat", "roi", "sao", "se", "tai", "the", "thi", "thoi", "toi", "tren", "tu", "va", "vao", "ve", "voi", "vui", "xin", "an", "ko", "k", "j", "z", "hok", "hong", "the", "a", "an", "and", "are", "be", "can", "do", "for", "from", "have", "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "our", "so", "that", "the", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "with", "you", "your"]
+    [
+        "a",
+        "ah",
+        "ak",
+        "anh",
+        "ba",
+        "bai",
+        "ban",
+        "be",
+        "bi",
+        "biet",
+        "bo",
+        "cac",
+        "cai",
+        "cam",
+        "can",
+        "cho",
+        "chi",
+        "chua",
+        "co",
+        "con",
+        "cua",
+        "cung",
+        "da",
+        "dang",
+        "de",
+        "den",
+        "di",
+        "do",
+        "duoc",
+        "e",
+        "em",
+        "gi",
+        "gio",
+        "giup",
+        "hay",
+        "hoi",
+        "hon",
+        "khi",
+        "khong",
+        "la",
+        "lam",
+        "len",
+        "luc",
+        "ma",
+        "may",
+        "minh",
+        "moi",
+        "mot",
+        "muon",
+        "nao",
+        "nay",
+        "nen",
+        "neu",
+        "nghe",
+        "nhe",
+        "nhieu",
+        "nhu",
+        "nhung",
+        "no",
+        "nua",
+        "o",
+        "oi",
+        "ong",
+        "phai",
+        "qua",
+        "ra",
+        "rat",
+        "roi",
+        "sao",
+        "se",
+        "tai",
+        "the",
+        "thi",
+        "thoi",
+        "toi",
+        "tren",
+        "tu",
+        "va",
+        "vao",
+        "ve",
+        "voi",
+        "vui",
+        "xin",
+        "an",
+        "ko",
+        "k",
+        "j",
+        "z",
+        "hok",
+        "hong",
+        "the",
+        "a",
+        "an",
+        "and",
+        "are",
+        "be",
+        "can",
+        "do",
+        "for",
+        "from",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "you",
+        "your",
+    ]
 )
 _WORDS = re.compile(r"\w+")
 
@@ -159,6 +290,7 @@ def content_words(text: str) -> list[str]:
 def closeness(query: list[str], title: str, keywords: str, body: str) -> int:
     """How close a text is to a topic: its words (and pairs of words) in the title and keywords
     count three times, in the body once. Accent-insensitive."""
+
     def field(text: str) -> str:
         return " " + " ".join(_WORDS.findall(fold(_ANY_TAG.sub(" ", text)))) + " "
 
@@ -171,14 +303,18 @@ def closeness(query: list[str], title: str, keywords: str, body: str) -> int:
     return score
 
 
-def closest(text: str, language: str, limit: int = 3, minimum: int = 3,
-            directory: Path = INFO_DIR) -> list[Entry]:
+def closest(
+    text: str, language: str, limit: int = 3, minimum: int = 3, directory: Path = INFO_DIR
+) -> list[Entry]:
     """The entries closest to a message nothing else understood, best first."""
     query = content_words(text)
     if not query:
         return []
     entries = load(language, directory).entries
-    scored = [(closeness(query, e.title, " ".join(e.keywords), e.body), index, e)
-              for index, e in enumerate(entries)]
-    return [e for score, _i, e in sorted(scored, key=lambda s: (-s[0], s[1]))
-            if score >= minimum][:limit]
+    scored = [
+        (closeness(query, e.title, " ".join(e.keywords), e.body), index, e)
+        for index, e in enumerate(entries)
+    ]
+    return [e for score, _i, e in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= minimum][
+        :limit
+    ]

@@ -32,7 +32,7 @@ def _hash(token: str) -> str:
 def token_of(payload: str | None) -> str | None:
     """The token of a /start payload made by `create`, else None."""
     if payload and payload.startswith(PREFIX) and len(payload) > len(PREFIX):
-        return payload[len(PREFIX):]
+        return payload[len(PREFIX) :]
     return None
 
 
@@ -72,8 +72,9 @@ def place_label(areas: Areas, ward: str | None, scope: str | None, language: str
     return areas.unit_name(ward, language) if ward else areas.scope_label(scope, language)
 
 
-async def create(db: Database, areas: Areas, actor: User, role: str, typed: str,
-                 now: dt.datetime) -> tuple[NewInvite, Target]:
+async def create(
+    db: Database, areas: Areas, actor: User, role: str, typed: str, now: dt.datetime
+) -> tuple[NewInvite, Target]:
     """An invite for a role and a place (see `target_of`); administrators only."""
     if not actor.is_admin:
         raise PermissionDenied("administrators only")
@@ -85,10 +86,20 @@ async def create(db: Database, areas: Areas, actor: User, role: str, typed: str,
     token = secrets.token_urlsafe(16)
     expires = now + dt.timedelta(days=VALID_DAYS)
     async with db.transaction():
-        invite_id = await invites.create(db, _hash(token), role, target.ward, target.scope,
-                                         actor.telegram_id, now, expires)
-        await audit.record(db, actor.telegram_id, "invite_create", "invite", invite_id, now,
-                           role=role, ward=target.ward, scope=target.scope)
+        invite_id = await invites.create(
+            db, _hash(token), role, target.ward, target.scope, actor.telegram_id, now, expires
+        )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "invite_create",
+            "invite",
+            invite_id,
+            now,
+            role=role,
+            ward=target.ward,
+            scope=target.scope,
+        )
     return NewInvite(PREFIX + token, expires), target
 
 
@@ -99,27 +110,54 @@ async def look_up(db: Database, token: str, now: dt.datetime) -> Invite:
     return invite
 
 
-async def redeem(db: Database, cipher, areas: Areas, token: str, user_id: int, name: str,
-                 phone: str | None, username: str | None, now: dt.datetime,
-                 then: Callable[[User, Invite], Awaitable[None]] | None = None,
-                 ) -> tuple[User, Invite]:
+async def redeem(
+    db: Database,
+    cipher,
+    areas: Areas,
+    token: str,
+    user_id: int,
+    name: str,
+    phone: str | None,
+    username: str | None,
+    now: dt.datetime,
+    then: Callable[[User, Invite], Awaitable[None]] | None = None,
+) -> tuple[User, Invite]:
     """Sign the person up, active at once, in the invite's role and unit (once); `then`
     queues who must hear of it (the inviter) in the same transaction."""
     invite = await look_up(db, token, now)
     async with db.transaction():
         if not await invites.use(db, invite.id, user_id, now):
             raise NotApplicable("invite used meanwhile")
-        await users.update(db, user_id, now, display_name=name, role=invite.role,
-                           requested_role=None, status="active",
-                           district=areas.group_of(invite.ward), ward=invite.ward,
-                           ward_confirm=None,
-                           scope=invite.scope if invite.role == "staff" else None,
-                           username=username, onboarded=1)
+        await users.update(
+            db,
+            user_id,
+            now,
+            display_name=name,
+            role=invite.role,
+            requested_role=None,
+            status="active",
+            district=areas.group_of(invite.ward),
+            ward=invite.ward,
+            ward_confirm=None,
+            scope=invite.scope if invite.role == "staff" else None,
+            username=username,
+            onboarded=1,
+        )
         if phone is not None:
             await users.set_phone(db, cipher, user_id, phone, now)
-        await audit.record(db, user_id, "invite_redeem", "user", user_id, now,
-                           invite=invite.id, role=invite.role, ward=invite.ward,
-                           scope=invite.scope, by=invite.created_by)
+        await audit.record(
+            db,
+            user_id,
+            "invite_redeem",
+            "user",
+            user_id,
+            now,
+            invite=invite.id,
+            role=invite.role,
+            ward=invite.ward,
+            scope=invite.scope,
+            by=invite.created_by,
+        )
         person = await users.get(db, user_id)
         assert person is not None
         if then is not None:

@@ -57,7 +57,12 @@ def columns(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:
 
 
 def pager(
-    namespace: str, action: str, page: int, has_next: bool, previous_label: str, next_label: str,
+    namespace: str,
+    action: str,
+    page: int,
+    has_next: bool,
+    previous_label: str,
+    next_label: str,
     *args: object,
 ) -> list[Button]:
     """‹ Previous / Next › buttons for page `page` (0-based); empty when there is one page."""

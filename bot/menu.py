@@ -32,8 +32,13 @@ ITEMS: dict[str, str] = {
 
 LAYOUTS: dict[str, list[list[str]]] = {
     "collaborator": [["report"], ["events", "materials"], ["my_reports", "hotline"]],
-    "staff": [["report"], ["cases", "broadcast"], ["events", "materials"],
-              ["my_reports", "stats"], ["hotline"]],
+    "staff": [
+        ["report"],
+        ["cases", "broadcast"],
+        ["events", "materials"],
+        ["my_reports", "stats"],
+        ["hotline"],
+    ],
     # Parents and neighbours report too (Decree 56: anyone who learns of abuse must report).
     "public": [["parents_info"], ["report", "ask"], ["materials", "events"], ["hotline"]],
 }
@@ -70,9 +75,7 @@ class MenuButton(MessageFilter):
     def __init__(self, i18n: I18n, key: str | None = None) -> None:
         self._keys = [key] if key else list(ITEMS)
         self._labels = {
-            label_key(i18n(language)(ITEMS[k])): k
-            for k in self._keys
-            for language in ("vi", "en")
+            label_key(i18n(language)(ITEMS[k])): k for k in self._keys for language in ("vi", "en")
         }
         super().__init__(name=f"MenuButton({key or '*'})")
 

@@ -59,9 +59,13 @@ def _not_modified(error: BadRequest) -> bool:
     return "not modified" in str(error).lower()
 
 
-async def edit_quietly(query: CallbackQuery, text: str,
-                       reply_markup: InlineKeyboardMarkup | None = None, *,
-                       fail_quietly: bool = False) -> bool:
+async def edit_quietly(
+    query: CallbackQuery,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    *,
+    fail_quietly: bool = False,
+) -> bool:
     """THE way to edit the pressed message in place. Asking for the screen already shown (a
     double tap: Telegram answers 'message is not modified') is success. Returns True when the
     message shows `text`; with `fail_quietly`, any other refusal (too old, deleted) returns
@@ -77,8 +81,9 @@ async def edit_quietly(query: CallbackQuery, text: str,
     return True
 
 
-async def edit_buttons_quietly(query: CallbackQuery,
-                               markup: InlineKeyboardMarkup | None = None) -> bool:
+async def edit_buttons_quietly(
+    query: CallbackQuery, markup: InlineKeyboardMarkup | None = None
+) -> bool:
     """Change (or, with None, remove) the buttons of the pressed message; unchanged is
     success, and a message that can no longer be edited is left as it is."""
     try:
@@ -90,8 +95,9 @@ async def edit_buttons_quietly(query: CallbackQuery,
     return True
 
 
-async def edit_markup_quietly(bot, chat_id: int, message_id: int,
-                              markup: InlineKeyboardMarkup | None = None) -> None:
+async def edit_markup_quietly(
+    bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Change (by default: remove) the buttons of an earlier message; a message that is gone,
     too old or unchanged is left as it is — tidying up never fails the action it follows."""
     try:

@@ -61,15 +61,22 @@ def check(database: Path) -> CheckReport:
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
     try:
         integrity = "; ".join(row[0] for row in connection.execute("PRAGMA integrity_check"))
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name")]
-        counts = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                  for name in tables}
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        counts = {
+            name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for name in tables
+        }
         version = 0
         if "schema_version" in tables:
-            version = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version"
-                                         ).fetchone()[0]
+            version = connection.execute(
+                "SELECT coalesce(max(version), 0) FROM schema_version"
+            ).fetchone()[0]
     finally:
         connection.close()
     return CheckReport(integrity=integrity, schema_version=version, row_counts=counts)

@@ -82,10 +82,20 @@ def fallback(name: str | None) -> Fallback | None:
 
 
 async def enqueue(
-    db: Database, cipher, chat_id: int, text: str, *, now: dt.datetime,
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None, protect: bool = False,
-    copy: CopyOf | None = None, instead: str | None = None, instead_args: dict | None = None,
-    dedupe_key: str | None = None, held_for_reply: bool = False, photo: str | None = None,
+    db: Database,
+    cipher,
+    chat_id: int,
+    text: str,
+    *,
+    now: dt.datetime,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+    protect: bool = False,
+    copy: CopyOf | None = None,
+    instead: str | None = None,
+    instead_args: dict | None = None,
+    dedupe_key: str | None = None,
+    held_for_reply: bool = False,
+    photo: str | None = None,
 ) -> int | None:
     """Queue `text` (HTML, already in the recipient's language) for `chat_id`, in the
     caller's transaction. Returns the outbox id, or None if `dedupe_key` was queued before.
@@ -93,8 +103,12 @@ async def enqueue(
     `held_for_reply`: the handler sends it itself right after the commit (`send_now`, the
     person's answer should not queue behind alerts); the engine sends it only if that did not
     happen within REPLY_HOLD (the process died in between)."""
-    payload = {"text": text, "protect": bool(protect), "photo": photo,
-               "markup": _markup_json(markup)}
+    payload = {
+        "text": text,
+        "protect": bool(protect),
+        "photo": photo,
+        "markup": _markup_json(markup),
+    }
     after: dict[str, object] = {}
     if copy is not None:
         after["copy"] = asdict(copy)
@@ -102,9 +116,14 @@ async def enqueue(
         after["instead"] = instead
         after["args"] = instead_args or {}
     row_id = await store.insert(
-        db, chat_id, cipher.encrypt(json.dumps(payload, ensure_ascii=False)),
-        json.dumps(after, sort_keys=True) if after else None, dedupe_key, now,
-        not_before=now + REPLY_HOLD if held_for_reply else None)
+        db,
+        chat_id,
+        cipher.encrypt(json.dumps(payload, ensure_ascii=False)),
+        json.dumps(after, sort_keys=True) if after else None,
+        dedupe_key,
+        now,
+        not_before=now + REPLY_HOLD if held_for_reply else None,
+    )
     if row_id is not None and not held_for_reply:
         db.after_commit(db.wake_outbox)
     return row_id
@@ -129,11 +148,15 @@ def read(row: store.OutboxRow, cipher, bot) -> Message:
     after = json.loads(row.after_send) if row.after_send else {}
     markup = payload.get("markup")
     return Message(
-        id=row.id, chat_id=row.chat_id, text=payload["text"],
+        id=row.id,
+        chat_id=row.chat_id,
+        text=payload["text"],
         markup=_markup_from(markup, bot),
-        protect=bool(payload.get("protect")), photo=payload.get("photo"),
+        protect=bool(payload.get("protect")),
+        photo=payload.get("photo"),
         copy=CopyOf(**after["copy"]) if after.get("copy") else None,
-        instead=after.get("instead"), instead_args=dict(after.get("args") or {}),
+        instead=after.get("instead"),
+        instead_args=dict(after.get("args") or {}),
         attempts=row.attempts,
     )
 

@@ -49,7 +49,7 @@ _TYPED_ROLES = {
 
 
 def typed_role(text: str) -> str | None:
-    """"phu huynh", "Tôi là cộng tác viên" → the role; None for anything else."""
+    """ "phu huynh", "Tôi là cộng tác viên" → the role; None for anything else."""
     key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
     key = re.sub(r"^(?:toi la|minh la|la|i am|i m)\s+", "", key)
     return next((role for role, words in _TYPED_ROLES.items() if key in words), None)
@@ -76,8 +76,16 @@ def can_decide(approver: User, applicant: User) -> bool:
 
 
 async def apply(
-    db: Database, areas: Areas, user_id: int, role: str, name: str, ward: str | None,
-    phone: str | None, now: dt.datetime, cipher=None, username: str | None = None,
+    db: Database,
+    areas: Areas,
+    user_id: int,
+    role: str,
+    name: str,
+    ward: str | None,
+    phone: str | None,
+    now: dt.datetime,
+    cipher=None,
+    username: str | None = None,
     then=None,
 ) -> None:
     """Sign-up for approval; `ward` is today's unit, or None for "elsewhere / not sure".
@@ -89,9 +97,18 @@ async def apply(
         raise ValueError(ward)
     async with db.transaction():
         await users.update(
-            db, user_id, now, display_name=name, requested_role=role, status="pending",
-            role="public", district=areas.group_of(ward), ward=ward, ward_confirm=None,
-            onboarded=1, username=username,
+            db,
+            user_id,
+            now,
+            display_name=name,
+            requested_role=role,
+            status="pending",
+            role="public",
+            district=areas.group_of(ward),
+            ward=ward,
+            ward_confirm=None,
+            onboarded=1,
+            username=username,
         )
         if phone is not None:
             if cipher is None:
@@ -104,21 +121,24 @@ async def apply(
             await then(applicant)
 
 
-async def confirm_unit(db: Database, areas: Areas, user_id: int, ward: str | None,
-                       now: dt.datetime) -> None:
+async def confirm_unit(
+    db: Database, areas: Areas, user_id: int, ward: str | None, now: dt.datetime
+) -> None:
     """The person's answer to "which unit are you in now?" after their old unit was split."""
     if ward is not None and areas.unit(ward) is None:
         raise ValueError(ward)
     async with db.transaction():
-        await users.update(db, user_id, now, district=areas.group_of(ward), ward=ward,
-                           ward_confirm=None)
+        await users.update(
+            db, user_id, now, district=areas.group_of(ward), ward=ward, ward_confirm=None
+        )
         await audit.record(db, user_id, "confirm_unit", "user", user_id, now, ward=ward)
 
 
 async def become_public(db: Database, user_id: int, now: dt.datetime) -> None:
     async with db.transaction():
-        await users.update(db, user_id, now, role="public", requested_role=None, status="active",
-                           onboarded=1)
+        await users.update(
+            db, user_id, now, role="public", requested_role=None, status="active", onboarded=1
+        )
         await audit.record(db, user_id, "onboard_public", "user", user_id, now)
 
 
@@ -128,8 +148,9 @@ class Decision:
     approved: bool
 
 
-async def decide(db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime,
-                 then=None) -> Decision:
+async def decide(
+    db: Database, approver: User, applicant_id: int, approve: bool, now: dt.datetime, then=None
+) -> Decision:
     """Approve or reject a sign-up; `then(decision)` queues who must hear of it (bot/outbox.py)
     in the same transaction."""
     applicant = await users.get(db, applicant_id)
@@ -139,14 +160,28 @@ async def decide(db: Database, approver: User, applicant_id: int, approve: bool,
         raise PermissionDenied(applicant_id)
     async with db.transaction():
         if approve:
-            await users.update(db, applicant_id, now, role=applicant.requested_role,
-                               requested_role=None, status="active",
-                               scope=_first_scope(applicant, applicant.requested_role))
+            await users.update(
+                db,
+                applicant_id,
+                now,
+                role=applicant.requested_role,
+                requested_role=None,
+                status="active",
+                scope=_first_scope(applicant, applicant.requested_role),
+            )
         else:
-            await users.update(db, applicant_id, now, requested_role=None, status="active",
-                               role="public")
-        await audit.record(db, approver.telegram_id, "approve" if approve else "reject", "user",
-                           applicant_id, now, role=applicant.requested_role)
+            await users.update(
+                db, applicant_id, now, requested_role=None, status="active", role="public"
+            )
+        await audit.record(
+            db,
+            approver.telegram_id,
+            "approve" if approve else "reject",
+            "user",
+            applicant_id,
+            now,
+            role=applicant.requested_role,
+        )
         updated = await users.get(db, applicant_id)
         assert updated is not None
         decision = Decision(updated, approve)
@@ -187,15 +222,35 @@ async def promote(db: Database, actor: User, target_id: int, role: str, now: dt.
     if target_id == actor.telegram_id and role != "admin":
         raise PermissionDenied("administrators cannot demote themselves")
     async with db.transaction():
-        await users.update(db, target_id, now, role=role, status="active", requested_role=None,
-                           scope=_first_scope(target, role))
-        await audit.record(db, actor.telegram_id, "promote", "user", target_id, now,
-                           old_role=target.role, role=role)
+        await users.update(
+            db,
+            target_id,
+            now,
+            role=role,
+            status="active",
+            requested_role=None,
+            scope=_first_scope(target, role),
+        )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "promote",
+            "user",
+            target_id,
+            now,
+            old_role=target.role,
+            role=role,
+        )
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
 async def move(
-    db: Database, areas: Areas, actor: User, target_id: int, ward: str, now: dt.datetime,
+    db: Database,
+    areas: Areas,
+    actor: User,
+    target_id: int,
+    ward: str,
+    now: dt.datetime,
 ) -> User:
     """An administrator sets the person's unit (today's official code)."""
     _require_admin(actor)
@@ -205,15 +260,22 @@ async def move(
     if target is None:
         raise NotApplicable(target_id)
     async with db.transaction():
-        await users.update(db, target_id, now, district=areas.group_of(ward), ward=ward,
-                           ward_confirm=None)
-        await audit.record(db, actor.telegram_id, "move", "user", target_id, now,
-                           old_ward=target.ward, ward=ward)
+        await users.update(
+            db, target_id, now, district=areas.group_of(ward), ward=ward, ward_confirm=None
+        )
+        await audit.record(
+            db, actor.telegram_id, "move", "user", target_id, now, old_ward=target.ward, ward=ward
+        )
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
 async def set_scope(
-    db: Database, areas: Areas, actor: User, target_id: int, tokens: str, now: dt.datetime,
+    db: Database,
+    areas: Areas,
+    actor: User,
+    target_id: int,
+    tokens: str,
+    now: dt.datetime,
 ) -> User:
     """An administrator sets what a staff member covers: units, programme groups or `all`."""
     _require_admin(actor)
@@ -225,8 +287,16 @@ async def set_scope(
         raise NotApplicable(target_id)
     async with db.transaction():
         await users.update(db, target_id, now, scope=parsed)
-        await audit.record(db, actor.telegram_id, "scope", "user", target_id, now,
-                           old_scope=target.scope, scope=parsed)
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "scope",
+            "user",
+            target_id,
+            now,
+            old_scope=target.scope,
+            scope=parsed,
+        )
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
@@ -239,13 +309,15 @@ async def deactivate(db: Database, actor: User, target_id: int, now: dt.datetime
         raise NotApplicable(target_id)
     async with db.transaction():
         await users.update(db, target_id, now, status="deactivated")
-        await audit.record(db, actor.telegram_id, "deactivate", "user", target_id, now,
-                           role=target.role)
+        await audit.record(
+            db, actor.telegram_id, "deactivate", "user", target_id, now, role=target.role
+        )
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
-async def set_plan_approver(db: Database, actor: User, target_id: int, approves: bool,
-                            now: dt.datetime) -> User:
+async def set_plan_approver(
+    db: Database, actor: User, target_id: int, approves: bool, now: dt.datetime
+) -> User:
     """Mark a staff member as holding the approving role for support plans (the commune
     chairperson or their delegate) in their area."""
     _require_admin(actor)
@@ -254,15 +326,22 @@ async def set_plan_approver(db: Database, actor: User, target_id: int, approves:
         raise NotApplicable(target_id)
     async with db.transaction():
         await users.update(db, target_id, now, approves_plans=int(approves))
-        await audit.record(db, actor.telegram_id, "plan_approver", "user", target_id, now,
-                           approves=approves)
+        await audit.record(
+            db, actor.telegram_id, "plan_approver", "user", target_id, now, approves=approves
+        )
     return await users.get(db, target_id)  # type: ignore[return-value]
 
 
 async def set_subscription(db: Database, user_id: int, subscribed: bool, now: dt.datetime) -> None:
     """/stop and /start: announcements and reminders together."""
     async with db.transaction():
-        await users.update(db, user_id, now, subscribed_announcements=int(subscribed),
-                           subscribed_reminders=int(subscribed))
-        await audit.record(db, user_id, "subscribe" if subscribed else "unsubscribe", "user",
-                           user_id, now)
+        await users.update(
+            db,
+            user_id,
+            now,
+            subscribed_announcements=int(subscribed),
+            subscribed_reminders=int(subscribed),
+        )
+        await audit.record(
+            db, user_id, "subscribe" if subscribed else "unsubscribe", "user", user_id, now
+        )

@@ -71,18 +71,45 @@ async def check_can_ask(db: Database, user_id: int) -> None:
 
 
 async def open_question(
-    db: Database, cipher, asker: User, district: str | None, ward: str | None, text: str,
-    photo_file_id: str | None, danger: bool, contact_name: str | None,
-    contact_phone: str | None, now: dt.datetime, then: Then | None = None,
+    db: Database,
+    cipher,
+    asker: User,
+    district: str | None,
+    ward: str | None,
+    text: str,
+    photo_file_id: str | None,
+    danger: bool,
+    contact_name: str | None,
+    contact_phone: str | None,
+    now: dt.datetime,
+    then: Then | None = None,
 ) -> Question:
     await check_can_ask(db, asker.telegram_id)
     async with db.transaction():
         question_id = await store.create(
-            db, cipher, asker.telegram_id, district, ward, text, photo_file_id, danger, contact_name,
-            contact_phone, now,
+            db,
+            cipher,
+            asker.telegram_id,
+            district,
+            ward,
+            text,
+            photo_file_id,
+            danger,
+            contact_name,
+            contact_phone,
+            now,
         )
-        await audit.record(db, asker.telegram_id, "question_open", "question", question_id, now,
-                           district=district, danger=danger, contact_shared=contact_phone is not None)
+        await audit.record(
+            db,
+            asker.telegram_id,
+            "question_open",
+            "question",
+            question_id,
+            now,
+            district=district,
+            danger=danger,
+            contact_shared=contact_phone is not None,
+        )
         return await _then(db, then, question_id)
 
 
@@ -146,19 +173,40 @@ async def check_asker_reply(db: Database, asker: User, question_id: int) -> Ques
     return question
 
 
-async def answer(db: Database, cipher, staff: User, question_id: int, text: str,
-                 now: dt.datetime, then: Then | None = None) -> Question:
+async def answer(
+    db: Database,
+    cipher,
+    staff: User,
+    question_id: int,
+    text: str,
+    now: dt.datetime,
+    then: Then | None = None,
+) -> Question:
     question = await check_staff_reply(db, staff, question_id)
     async with db.transaction():
-        await store.add_message(db, cipher, question_id, "staff", staff.telegram_id, text, None, now)
+        await store.add_message(
+            db, cipher, question_id, "staff", staff.telegram_id, text, None, now
+        )
         await store.set_answered(db, question_id)
-        await audit.record(db, staff.telegram_id, "question_answer", "question", question_id, now,
-                           old_state=question.state)
+        await audit.record(
+            db,
+            staff.telegram_id,
+            "question_answer",
+            "question",
+            question_id,
+            now,
+            old_state=question.state,
+        )
         return await _then(db, then, question_id)
 
 
 async def follow_up(
-    db: Database, cipher, asker: User, question_id: int, text: str, now: dt.datetime,
+    db: Database,
+    cipher,
+    asker: User,
+    question_id: int,
+    text: str,
+    now: dt.datetime,
     then: Then | None = None,
 ) -> Question:
     """The asker writes again on the same ticket: it waits for staff again."""
@@ -166,13 +214,15 @@ async def follow_up(
     async with db.transaction():
         await store.add_message(db, cipher, question_id, "asker", None, text, None, now)
         await store.set_waiting(db, question_id, now)
-        await audit.record(db, asker.telegram_id, "question_follow_up", "question", question_id,
-                           now)
+        await audit.record(
+            db, asker.telegram_id, "question_follow_up", "question", question_id, now
+        )
         return await _then(db, then, question_id)
 
 
-async def close(db: Database, actor: User, question_id: int, now: dt.datetime,
-                then: Then | None = None) -> Question:
+async def close(
+    db: Database, actor: User, question_id: int, now: dt.datetime, then: Then | None = None
+) -> Question:
     question = await store.get(db, question_id)
     if question is None:
         raise NotApplicable(question_id)
@@ -182,8 +232,16 @@ async def close(db: Database, actor: User, question_id: int, now: dt.datetime,
     async with db.transaction():
         if not await store.close(db, question_id, actor.telegram_id, now):
             raise NotApplicable(question_id)
-        await audit.record(db, actor.telegram_id, "question_close", "question", question_id, now,
-                           by="asker" if by_asker else "staff", old_state=question.state)
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "question_close",
+            "question",
+            question_id,
+            now,
+            by="asker" if by_asker else "staff",
+            old_state=question.state,
+        )
         return await _then(db, then, question_id)
 
 
@@ -193,8 +251,15 @@ async def mark_spam(db: Database, staff: User, question_id: int, now: dt.datetim
     async with db.transaction():
         await store.close(db, question_id, staff.telegram_id, now)
         await store.block(db, question.asker_id, question_id, staff.telegram_id, now)
-        await audit.record(db, staff.telegram_id, "question_spam", "question", question_id, now,
-                           old_state=question.state)
+        await audit.record(
+            db,
+            staff.telegram_id,
+            "question_spam",
+            "question",
+            question_id,
+            now,
+            old_state=question.state,
+        )
     return await store.get(db, question_id)  # type: ignore[return-value]
 
 
@@ -218,8 +283,7 @@ async def last_staff_member(db: Database, question: Question) -> User | None:
     return None
 
 
-async def escalate_due(db: Database, now: dt.datetime,
-                       then: Then | None = None) -> list[Question]:
+async def escalate_due(db: Database, now: dt.datetime, then: Then | None = None) -> list[Question]:
     """Tickets waiting for staff longer than ESCALATE_AFTER, each escalated only once (and
     its notices queued with the mark)."""
     escalated = []
@@ -227,8 +291,15 @@ async def escalate_due(db: Database, now: dt.datetime,
         async with db.transaction():
             if not await store.mark_escalated(db, question.id, now):
                 continue
-            await audit.record(db, None, "question_escalate", "question", question.id, now,
-                               district=question.district)
+            await audit.record(
+                db,
+                None,
+                "question_escalate",
+                "question",
+                question.id,
+                now,
+                district=question.district,
+            )
             if then is not None:
                 await then(question)
         escalated.append(question)
@@ -236,11 +307,39 @@ async def escalate_due(db: Database, now: dt.datetime,
 
 
 # Thanks, greetings, "ok" (folded): never a question, and never a replacement for one.
-SMALL_TALK = frozenset({
-    "cam on", "cam on nhieu", "cam on a", "cam on chi", "cam on anh", "thanks", "thank you",
-    "ok", "oke", "okie", "okay", "vang", "da", "da vang", "u", "hello", "hi", "chao",
-    "xin chao", "chao ban", "alo", "uh", "um", "dc", "duoc", "duoc roi", "ok a", "vang a", "da a",
-})
+SMALL_TALK = frozenset(
+    {
+        "cam on",
+        "cam on nhieu",
+        "cam on a",
+        "cam on chi",
+        "cam on anh",
+        "thanks",
+        "thank you",
+        "ok",
+        "oke",
+        "okie",
+        "okay",
+        "vang",
+        "da",
+        "da vang",
+        "u",
+        "hello",
+        "hi",
+        "chao",
+        "xin chao",
+        "chao ban",
+        "alo",
+        "uh",
+        "um",
+        "dc",
+        "duoc",
+        "duoc roi",
+        "ok a",
+        "vang a",
+        "da a",
+    }
+)
 
 
 def is_small_talk(text: str | None) -> bool:

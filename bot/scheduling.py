@@ -54,8 +54,12 @@ async def run_ticks(application: Application) -> None:
             try:
                 await registered.tick(application, now)
             except Exception as error:  # logged without personal data; retried next round
-                log.error("tick %s failed: %s", registered.name, type(error).__name__,
-                          exc_info=log.isEnabledFor(logging.DEBUG))
+                log.error(
+                    "tick %s failed: %s",
+                    registered.name,
+                    type(error).__name__,
+                    exc_info=log.isEnabledFor(logging.DEBUG),
+                )
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

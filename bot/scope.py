@@ -42,11 +42,11 @@ def covers_any(actor: User | None, units: Iterable[str], areas: Areas | None = N
     return any(can_act_in_unit(actor, unit, areas) for unit in units)
 
 
-def staff_covering(staff: list[User], unit: str | None,
-                   areas: Areas | None = None) -> list[User]:
+def staff_covering(staff: list[User], unit: str | None, areas: Areas | None = None) -> list[User]:
     """Of approved staff, those whose scope includes the unit."""
-    return [person for person in staff if not person.is_admin
-            and can_act_in_unit(person, unit, areas)]
+    return [
+        person for person in staff if not person.is_admin and can_act_in_unit(person, unit, areas)
+    ]
 
 
 def can_act_in_group(actor: User | None, group: str | None, areas: Areas | None = None) -> bool:

@@ -24,8 +24,13 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # Telegram's answers (lower case) for a message that can never be edited again.
-_GONE_MARKERS = ("message to edit not found", "can't be edited", "message_id_invalid",
-                 "chat not found", "there is no text in the message")
+_GONE_MARKERS = (
+    "message to edit not found",
+    "can't be edited",
+    "message_id_invalid",
+    "chat not found",
+    "there is no text in the message",
+)
 
 Render = Callable[[AlertCopy], Awaitable[tuple[str, InlineKeyboardMarkup | None]]]
 
@@ -50,12 +55,14 @@ class SyncResult:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
 
-async def edit_copy(bot, chat_id: int, message_id: int, text: str,
-                    markup: InlineKeyboardMarkup | None) -> EditOutcome:
+async def edit_copy(
+    bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> EditOutcome:
     """Edit one copy; never raises for a delivery problem."""
     try:
-        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                    reply_markup=markup)
+        await bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
         return EditOutcome.EDITED
     except Forbidden:
         return EditOutcome.BLOCKED
@@ -65,17 +72,24 @@ async def edit_copy(bot, chat_id: int, message_id: int, text: str,
             return EditOutcome.UNCHANGED
         if any(marker in reason for marker in _GONE_MARKERS):
             return EditOutcome.GONE
-        log.warning("alert copy %s/%s not edited: %s", chat_id, message_id,
-                    type(error).__name__)
+        log.warning("alert copy %s/%s not edited: %s", chat_id, message_id, type(error).__name__)
         return EditOutcome.FAILED
     except TelegramError as error:  # TimedOut, NetworkError, RetryAfter
-        log.info("alert copy %s/%s not edited now: %s", chat_id, message_id,
-                 type(error).__name__)
+        log.info("alert copy %s/%s not edited now: %s", chat_id, message_id, type(error).__name__)
         return EditOutcome.FAILED
 
 
-async def sync(bot, db: Database, kind: str, entity_id: int, render: Render, now: dt.datetime,
-               *, extra: Iterable[AlertCopy] = (), final: bool = False) -> SyncResult:
+async def sync(
+    bot,
+    db: Database,
+    kind: str,
+    entity_id: int,
+    render: Render,
+    now: dt.datetime,
+    *,
+    extra: Iterable[AlertCopy] = (),
+    final: bool = False,
+) -> SyncResult:
     """Edit every recorded copy of one case's or ticket's alerts (and `extra` ones, such as
     the pressed message of an alert sent before copies were recorded).
 
@@ -100,17 +114,40 @@ async def sync(bot, db: Database, kind: str, entity_id: int, render: Render, now
             await users.set_reachable(db, copy.chat_id, False, now)
     if final:
         await alert_copies.forget_all(db, kind, entity_id)
-    log.info("%s %s: alert copies edited %d, unchanged %d, gone %d, blocked %d, failed %d",
-             kind, entity_id, result.edited, result.unchanged, result.gone, result.blocked,
-             result.failed)
+    log.info(
+        "%s %s: alert copies edited %d, unchanged %d, gone %d, blocked %d, failed %d",
+        kind,
+        entity_id,
+        result.edited,
+        result.unchanged,
+        result.gone,
+        result.blocked,
+        result.failed,
+    )
     return result
 
 
-
-async def remember(db: Database, kind: str, entity_id: int, message, language: str | None,
-                   now: dt.datetime, variant: str = "new", quoted_id: int | None = None) -> None:
+async def remember(
+    db: Database,
+    kind: str,
+    entity_id: int,
+    message,
+    language: str | None,
+    now: dt.datetime,
+    variant: str = "new",
+    quoted_id: int | None = None,
+) -> None:
     """Record one alert message just sent (a telegram.Message), if it was sent at all."""
     if message is None:
         return
-    await alert_copies.record(db, kind, entity_id, message.chat_id, message.message_id,
-                              language, now, variant=variant, quoted_id=quoted_id)
+    await alert_copies.record(
+        db,
+        kind,
+        entity_id,
+        message.chat_id,
+        message.message_id,
+        language,
+        now,
+        variant=variant,
+        quoted_id=quoted_id,
+    )

@@ -56,8 +56,9 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
     return kept.rstrip(" ,;:-–·") + ellipsis
 
 
-def join_within(parts: list[str], limit: int, separator: str = "\n", newest_last: bool = False,
-                more: str = "…") -> str:
+def join_within(
+    parts: list[str], limit: int, separator: str = "\n", newest_last: bool = False, more: str = "…"
+) -> str:
     """Join whole parts up to `limit` characters, never cutting one (an HTML tag or entity
     cut in half makes Telegram refuse the message). With `newest_last`, the first part (a
     heading) and the latest parts are kept and the oldest are left out."""

@@ -48,8 +48,11 @@ def contact_line(person: User, translate: Translator, cipher=None) -> str:
         phone = _("no phone shared")
     else:
         phone = cipher.decrypt(person.phone) if cipher is not None else _("phone shared")
-    return _("☎️ {phone} · Telegram: {username}", phone=phone,
-             username=f"@{person.username}" if person.username else _("no username"))
+    return _(
+        "☎️ {phone} · Telegram: {username}",
+        phone=phone,
+        username=f"@{person.username}" if person.username else _("no username"),
+    )
 
 
 def describe(person: User, translate: Translator, areas, cipher=None) -> str:
@@ -83,10 +86,14 @@ def place_of(person: User, translate: Translator, areas) -> str:
 
 def _decision_keyboard(translate: Translator, applicant_id: int):
     _ = translate
-    return keyboards.inline([[
-        (_("✅ Approve"), callbacks.encode(NS, "yes", applicant_id)),
-        (_("❌ Reject"), callbacks.encode(NS, "no", applicant_id)),
-    ]])
+    return keyboards.inline(
+        [
+            [
+                (_("✅ Approve"), callbacks.encode(NS, "yes", applicant_id)),
+                (_("❌ Reject"), callbacks.encode(NS, "no", applicant_id)),
+            ]
+        ]
+    )
 
 
 APPROVED = N_("✅ Approved")
@@ -104,9 +111,12 @@ async def ask_approvers(context: BotContext, applicant: User) -> None:
             # Every approver's copy is recorded when sent, and edited once someone decides
             # (staff_copies).
             await outbox.enqueue(
-                context.db, cipher, approver.telegram_id,
+                context.db,
+                cipher,
+                approver.telegram_id,
                 _("🆕 New sign-up to approve:") + "\n" + describe(applicant, _, areas, cipher),
-                now=context.now, markup=_decision_keyboard(_, applicant.telegram_id),
+                now=context.now,
+                markup=_decision_keyboard(_, applicant.telegram_id),
                 copy=outbox.CopyOf("signup", applicant.telegram_id, approver.language),
             )
 
@@ -119,10 +129,27 @@ async def _sync_decided(context: BotContext, applicant: User, outcome_line, pres
         theirs = context.services.i18n(copy.language)
         return describe(applicant, theirs, areas) + "\n\n" + outcome_line(theirs), None
 
-    extra = [AlertCopy("signup", applicant.telegram_id, pressed.chat.id, pressed.message_id,
-                       context.translate.language, "new", None)]
-    await staff_copies.sync(context.bot, context.db, "signup", applicant.telegram_id, render,
-                            context.now, extra=extra, final=True)
+    extra = [
+        AlertCopy(
+            "signup",
+            applicant.telegram_id,
+            pressed.chat.id,
+            pressed.message_id,
+            context.translate.language,
+            "new",
+            None,
+        )
+    ]
+    await staff_copies.sync(
+        context.bot,
+        context.db,
+        "signup",
+        applicant.telegram_id,
+        render,
+        context.now,
+        extra=extra,
+        final=True,
+    )
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
@@ -141,21 +168,35 @@ async def on_decision(update: Update, context: BotContext) -> None:
         if approve:
             text = N_("🎉 Your sign-up was approved. Welcome to the team! Your menu is below.")
         else:
-            text = N_("Your sign-up was not approved. You can still use the information for "
-                      "parents, materials and the hotline. Questions? Contact the programme "
-                      "staff.")
-        await outbox.enqueue(context.db, cipher_for(context.services), applicant.telegram_id,
-                             theirs(text), now=context.now,
-                             markup=menu.keyboard(applicant.menu_role, theirs))
+            text = N_(
+                "Your sign-up was not approved. You can still use the information for "
+                "parents, materials and the hotline. Questions? Contact the programme "
+                "staff."
+            )
+        await outbox.enqueue(
+            context.db,
+            cipher_for(context.services),
+            applicant.telegram_id,
+            theirs(text),
+            now=context.now,
+            markup=menu.keyboard(applicant.menu_role, theirs),
+        )
 
     try:
-        decision = await people.decide(context.db, context.user, applicant_id, approve,
-                                       context.now, then=tell_applicant)
+        decision = await people.decide(
+            context.db, context.user, applicant_id, approve, context.now, then=tell_applicant
+        )
     except people.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, data.action, "user",
-                            applicant_id, context.now)
-        await query.answer(_("Only administrators, or staff of the same ward or commune, can decide "
-                             "on this sign-up."), show_alert=True)
+        await audit.refused(
+            context.db, context.user.telegram_id, data.action, "user", applicant_id, context.now
+        )
+        await query.answer(
+            _(
+                "Only administrators, or staff of the same ward or commune, can decide "
+                "on this sign-up."
+            ),
+            show_alert=True,
+        )
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
@@ -170,8 +211,9 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return theirs(DECIDED_BY, outcome=outcome, name=decider)
 
     await _sync_decided(context, applicant, outcome_line, query.message)
-    await publish_for_user(context.bot, context.services.i18n, applicant,
-                           context.services.settings.webapp_url)
+    await publish_for_user(
+        context.bot, context.services.i18n, applicant, context.services.settings.webapp_url
+    )
 
 
 async def pending_command(update: Update, context: BotContext) -> None:
@@ -182,8 +224,15 @@ async def pending_command(update: Update, context: BotContext) -> None:
         return
     waiting = await users.pending(context.db, scope.units_of(user))
     waiting = [p for p in waiting if people.can_decide(user, p)]
-    await audit.record(context.db, user.telegram_id, "view_pending", "user", None, context.now,
-                       shown=len(waiting[:20]))
+    await audit.record(
+        context.db,
+        user.telegram_id,
+        "view_pending",
+        "user",
+        None,
+        context.now,
+        shown=len(waiting[:20]),
+    )
     if not waiting:
         await update.message.reply_text(_("No sign-ups are waiting."))
         return
@@ -192,8 +241,15 @@ async def pending_command(update: Update, context: BotContext) -> None:
             describe(person, _, context.services.areas),
             reply_markup=_decision_keyboard(_, person.telegram_id),
         )
-        await staff_copies.remember(context.db, "signup", person.telegram_id, sent,
-                                    _.language, context.now, variant="pending")
+        await staff_copies.remember(
+            context.db,
+            "signup",
+            person.telegram_id,
+            sent,
+            _.language,
+            context.now,
+            variant="pending",
+        )
 
 
 async def users_command(update: Update, context: BotContext) -> None:
@@ -210,8 +266,17 @@ async def users_command(update: Update, context: BotContext) -> None:
     if covered is not None:  # staff see the people of their own units only
         wards = covered & wards if wards is not None else covered
     people_found = await users.listing(context.db, role=role, wards=wards, limit=50)
-    await audit.record(context.db, user.telegram_id, "view_people", "user", None, context.now,
-                       role=role, group=group, shown=len(people_found))
+    await audit.record(
+        context.db,
+        user.telegram_id,
+        "view_people",
+        "user",
+        None,
+        context.now,
+        role=role,
+        group=group,
+        shown=len(people_found),
+    )
     if not people_found:
         await update.message.reply_text(_("Nobody matches."))
         return
@@ -233,8 +298,9 @@ async def promote_command(update: Update, context: BotContext) -> None:
             _("Usage: /promote ID ROLE — ROLE is one of: public, collaborator, staff, admin.")
         )
         return
-    await _admin_change(update, context, people.promote(context.db, context.user, target, role,
-                                                        context.now))
+    await _admin_change(
+        update, context, people.promote(context.db, context.user, target, role, context.now)
+    )
 
 
 async def move_command(update: Update, context: BotContext) -> None:
@@ -247,11 +313,18 @@ async def move_command(update: Update, context: BotContext) -> None:
         match = areas.find(typed)  # a name, today's or old: "Chánh Hưng", "p4 q8"
         ward = match.unit if match is not None else None
     if target is None or not typed:
-        await update.message.reply_text(_("Usage: /move ID UNIT — the ward or commune's code or "
-                                          "name, e.g. /move 123 27418 or /move 123 Chánh Hưng"))
+        await update.message.reply_text(
+            _(
+                "Usage: /move ID UNIT — the ward or commune's code or "
+                "name, e.g. /move 123 27418 or /move 123 Chánh Hưng"
+            )
+        )
         return
-    await _admin_change(update, context, people.move(
-        context.db, areas, context.user, target, ward or typed, context.now))
+    await _admin_change(
+        update,
+        context,
+        people.move(context.db, areas, context.user, target, ward or typed, context.now),
+    )
 
 
 async def scope_command(update: Update, context: BotContext) -> None:
@@ -259,13 +332,26 @@ async def scope_command(update: Update, context: BotContext) -> None:
     target = _target_id(context)
     if target is None or len(context.args) < 2:
         codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(_(
-            "Usage: /scope ID UNITS — what a staff member covers: unit codes (27418), programme "
-            "areas ({codes}) or “all”, e.g. /scope 123 27418 27424", codes=codes))
+        await update.message.reply_text(
+            _(
+                "Usage: /scope ID UNITS — what a staff member covers: unit codes (27418), programme "
+                "areas ({codes}) or “all”, e.g. /scope 123 27418 27424",
+                codes=codes,
+            )
+        )
         return
-    await _admin_change(update, context, people.set_scope(
-        context.db, context.services.areas, context.user, target, " ".join(context.args[1:]),
-        context.now))
+    await _admin_change(
+        update,
+        context,
+        people.set_scope(
+            context.db,
+            context.services.areas,
+            context.user,
+            target,
+            " ".join(context.args[1:]),
+            context.now,
+        ),
+    )
 
 
 async def deactivate_command(update: Update, context: BotContext) -> None:
@@ -274,8 +360,9 @@ async def deactivate_command(update: Update, context: BotContext) -> None:
     if target is None:
         await update.message.reply_text(_("Usage: /deactivate ID"))
         return
-    await _admin_change(update, context, people.deactivate(context.db, context.user, target,
-                                                           context.now))
+    await _admin_change(
+        update, context, people.deactivate(context.db, context.user, target, context.now)
+    )
 
 
 async def _admin_change(update: Update, context: BotContext, change) -> None:
@@ -283,9 +370,14 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     try:
         person = await change
     except people.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id,
-                            (update.message.text or "").split(" ", 1)[0][:32], "user", None,
-                            context.now)
+        await audit.refused(
+            context.db,
+            context.user.telegram_id,
+            (update.message.text or "").split(" ", 1)[0][:32],
+            "user",
+            None,
+            context.now,
+        )
         await update.message.reply_text(_("Only administrators can do this."))
         return
     except people.NotApplicable:
@@ -295,17 +387,25 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
         await update.message.reply_text(_("Unknown ward, commune or programme area."))
         return
     await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
-    await publish_for_user(context.bot, context.services.i18n, person,
-                           context.services.settings.webapp_url)
+    await publish_for_user(
+        context.bot, context.services.i18n, person, context.services.settings.webapp_url
+    )
     if person.telegram_id != context.user.telegram_id:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
         text = N_("Your account was updated: {role}, {place}. Your menu is below.")
         await outbox.enqueue(
-            context.db, cipher_for(context.services), person.telegram_id,
-            theirs(text, role=theirs(ROLE_LABELS[person.role]),
-                   place=place_of(person, theirs, context.services.areas)),
-            now=context.now, markup=menu.keyboard(person.menu_role, theirs))
+            context.db,
+            cipher_for(context.services),
+            person.telegram_id,
+            theirs(
+                text,
+                role=theirs(ROLE_LABELS[person.role]),
+                place=place_of(person, theirs, context.services.areas),
+            ),
+            now=context.now,
+            markup=menu.keyboard(person.menu_role, theirs),
+        )
 
 
 async def plan_approver_command(update: Update, context: BotContext) -> None:
@@ -313,13 +413,18 @@ async def plan_approver_command(update: Update, context: BotContext) -> None:
     target = _target_id(context)
     switch = context.args[1].lower() if len(context.args) > 1 else None
     if target is None or switch not in ("on", "off"):
-        await update.message.reply_text(_("Usage: /planapprover ID on|off — staff who approve "
-                                          "support plans for their area (the commune "
-                                          "chairperson or their delegate)."))
+        await update.message.reply_text(
+            _(
+                "Usage: /planapprover ID on|off — staff who approve "
+                "support plans for their area (the commune "
+                "chairperson or their delegate)."
+            )
+        )
         return
     try:
-        person = await people.set_plan_approver(context.db, context.user, target, switch == "on",
-                                                context.now)
+        person = await people.set_plan_approver(
+            context.db, context.user, target, switch == "on", context.now
+        )
     except people.PermissionDenied:
         await update.message.reply_text(_("Only administrators can do this."))
         return
@@ -339,27 +444,43 @@ async def invite_command(update: Update, context: BotContext) -> None:
         return
     if role not in invites.ROLES or not typed:
         codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(_(
-            "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
-            "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
-            "area ({codes}) or “all”.", codes=codes))
+        await update.message.reply_text(
+            _(
+                "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
+                "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
+                "area ({codes}) or “all”.",
+                codes=codes,
+            )
+        )
         return
     areas = context.services.areas
     try:
-        made, target = await invites.create(context.db, areas, context.user, role, typed,
-                                            context.now)
+        made, target = await invites.create(
+            context.db, areas, context.user, role, typed, context.now
+        )
     except ValueError:
-        await update.message.reply_text(_(
-            "I do not know that place as one ward or commune. Please type its code or its "
-            "name, e.g. 27418 or Chánh Hưng."))
+        await update.message.reply_text(
+            _(
+                "I do not know that place as one ward or commune. Please type its code or its "
+                "name, e.g. 27418 or Chánh Hưng."
+            )
+        )
         return
     url = invites.link(context.bot.username, made.payload)
     place = invites.place_label(areas, target.ward, target.scope, _.language)
     await context.bot.send_photo(
-        update.effective_chat.id, invites.qr_png(url), protect_content=True,
-        caption=_("🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
-                  "with no approval, until {until}.\n{link}", role=_(ROLE_LABELS[role]),
-                  place=place, until=_.short_datetime(made.expires_at), link=url))
+        update.effective_chat.id,
+        invites.qr_png(url),
+        protect_content=True,
+        caption=_(
+            "🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
+            "with no approval, until {until}.\n{link}",
+            role=_(ROLE_LABELS[role]),
+            place=place,
+            until=_.short_datetime(made.expires_at),
+            link=url,
+        ),
+    )
 
 
 def register(application: Application) -> None:

@@ -44,13 +44,16 @@ async def overview(update: Update, context: BotContext) -> None:
     next_time = awareness.schedule().next_slot(context.now, timezone)
     parents = await count(context.db, awareness.PARENTS, "awareness")
     await update.effective_message.reply_text(
-        _("<b>Weekly awareness messages</b>\n"
-          "Messages in the sequence: {messages}\n"
-          "Next sending: {when}\n"
-          "Subscribed parents: {parents}\n"
-          "Each parent gets the next message they have not received yet.",
-          messages=_.number(len(messages)), when=_.datetime(next_time),
-          parents=_.number(parents)),
+        _(
+            "<b>Weekly awareness messages</b>\n"
+            "Messages in the sequence: {messages}\n"
+            "Next sending: {when}\n"
+            "Subscribed parents: {parents}\n"
+            "Each parent gets the next message they have not received yet.",
+            messages=_.number(len(messages)),
+            when=_.datetime(next_time),
+            parents=_.number(parents),
+        ),
         reply_markup=keyboards.inline([[(_("➕ Add a message"), callbacks.encode(NS, "add"))]]),
     )
 
@@ -64,9 +67,12 @@ async def start_adding(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data["awareness_draft"] = {}
     await update.effective_message.reply_text(
-        _("Send the new awareness message in Vietnamese: short, warm and practical, at most "
-          "{limit} characters. The hotline and how to stop are added below it.",
-          limit=MAX_LENGTH))
+        _(
+            "Send the new awareness message in Vietnamese: short, warm and practical, at most "
+            "{limit} characters. The hotline and how to stop are added below it.",
+            limit=MAX_LENGTH,
+        )
+    )
     return ADD_VI
 
 
@@ -74,13 +80,17 @@ async def enter_vietnamese(update: Update, context: BotContext) -> int:
     _ = context.translate
     if len(update.message.text) > MAX_LENGTH:
         await update.message.reply_text(
-            _("That is too long: at most {limit} characters here. Please shorten it.",
-              limit=MAX_LENGTH))
+            _(
+                "That is too long: at most {limit} characters here. Please shorten it.",
+                limit=MAX_LENGTH,
+            )
+        )
         return ADD_VI
     context.user_data.setdefault("awareness_draft", {})["vi"] = update.message.text_html
     await update.message.reply_text(
         _("Now the English version, or tap Skip."),
-        reply_markup=keyboards.inline([[(_("Skip ›"), callbacks.encode(NS, "skipen"))]]))
+        reply_markup=keyboards.inline([[(_("Skip ›"), callbacks.encode(NS, "skipen"))]]),
+    )
     return ADD_EN
 
 
@@ -88,8 +98,11 @@ async def enter_english(update: Update, context: BotContext) -> int:
     _ = context.translate
     if len(update.message.text) > MAX_LENGTH:
         await update.message.reply_text(
-            _("That is too long: at most {limit} characters here. Please shorten it.",
-              limit=MAX_LENGTH))
+            _(
+                "That is too long: at most {limit} characters here. Please shorten it.",
+                limit=MAX_LENGTH,
+            )
+        )
         return ADD_EN
     context.user_data.setdefault("awareness_draft", {})["en"] = update.message.text_html
     return await _save(update, context)
@@ -107,25 +120,38 @@ async def _save(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_text(_("Something was missing. Please start again."))
         return ConversationHandler.END
     async with context.db.transaction():
-        message_id = await store.add_message(context.db, draft["vi"], draft.get("en"),
-                                             context.user.telegram_id, context.now)
-        await audit.record(context.db, context.user.telegram_id, "awareness_added",
-                           "awareness_message", message_id, context.now)
+        message_id = await store.add_message(
+            context.db, draft["vi"], draft.get("en"), context.user.telegram_id, context.now
+        )
+        await audit.record(
+            context.db,
+            context.user.telegram_id,
+            "awareness_added",
+            "awareness_message",
+            message_id,
+            context.now,
+        )
     position = len(await awareness.sequence(context.db))
     content = awareness.content_of(draft, context.services.i18n)
     await update.effective_message.reply_text(
-        _("Added as message {position} of the sequence. Parents will see it like this:",
-          position=position))
+        _(
+            "Added as message {position} of the sequence. Parents will see it like this:",
+            position=position,
+        )
+    )
     await send_content(context.bot, update.effective_chat.id, content, "vi")
     await update.effective_message.reply_text(
-        _("Choose what you need:"), reply_markup=menu.keyboard(context.user.menu_role, _))
+        _("Choose what you need:"), reply_markup=menu.keyboard(context.user.menu_role, _)
+    )
     return ConversationHandler.END
 
 
-_hint = step_hints({
-    ADD_VI: N_("Please send the message as text."),
-    ADD_EN: N_("Please send the English text, or tap Skip."),
-})
+_hint = step_hints(
+    {
+        ADD_VI: N_("Please send the message as text."),
+        ADD_EN: N_("Please send the English text, or tap Skip."),
+    }
+)
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -137,11 +163,12 @@ def build_conversation(application: Application) -> ConversationHandler:
         persistent=True,
         entry_points=[CallbackQueryHandler(start_adding, pattern=rf"^{NS}:add$")],
         states={
-            ADD_VI: [MessageHandler(text, enter_vietnamese),
-                     MessageHandler(other, _hint(ADD_VI))],
-            ADD_EN: [MessageHandler(text, enter_english),
-                     CallbackQueryHandler(skip_english, pattern=rf"^{NS}:skipen$"),
-                     MessageHandler(other, _hint(ADD_EN))],
+            ADD_VI: [MessageHandler(text, enter_vietnamese), MessageHandler(other, _hint(ADD_VI))],
+            ADD_EN: [
+                MessageHandler(text, enter_english),
+                CallbackQueryHandler(skip_english, pattern=rf"^{NS}:skipen$"),
+                MessageHandler(other, _hint(ADD_EN)),
+            ],
         },
         fallbacks=leave_handlers(i18n),
     )

@@ -54,12 +54,12 @@ ROLE_LABELS = {
     "collaborator": N_("Collaborators"),
     "staff": N_("Staff"),
 }
-LANGUAGE_LABELS = {None: N_("all languages"), "vi": N_("Vietnamese only"),
-                   "en": N_("English only")}
+LANGUAGE_LABELS = {None: N_("all languages"), "vi": N_("Vietnamese only"), "en": N_("English only")}
 NEXT_LANGUAGE = {None: "vi", "vi": "en", "en": None}
 
 
 # -- the draft (kept in user_data, JSON-friendly) ------------------------------------------
+
 
 def _draft(context: BotContext) -> dict:
     return context.user_data.setdefault(DRAFT, {})
@@ -70,8 +70,10 @@ def sender_line(_: Translator, context: BotContext) -> str:
     user = context.user
     if user.is_admin or not user.scope:
         return _("📣 From: the programme's management board")
-    return _("📣 From: the staff of {place}",
-             place=context.services.areas.scope_label(user.scope, _.language))
+    return _(
+        "📣 From: the staff of {place}",
+        place=context.services.areas.scope_label(user.scope, _.language),
+    )
 
 
 def _with_sender(context: BotContext, language: str, body: str) -> str:
@@ -124,19 +126,24 @@ def _kind(draft: dict) -> str:
 
 
 async def _allowed(update: Update, context: BotContext) -> bool:
-    if context.user is not None and context.user.is_staff and (
-        context.user.is_admin or scope.units_of(context.user)
+    if (
+        context.user is not None
+        and context.user.is_staff
+        and (context.user.is_admin or scope.units_of(context.user))
     ):
         return True
     _ = context.translate
     await update.effective_message.reply_text(
-        _("Announcements are sent by programme staff. If you are staff, your sign-up must be "
-          "approved first.")
+        _(
+            "Announcements are sent by programme staff. If you are staff, your sign-up must be "
+            "approved first."
+        )
     )
     return False
 
 
 # -- compose -------------------------------------------------------------------------------
+
 
 async def start(update: Update, context: BotContext) -> int:
     if not await _allowed(update, context):
@@ -147,8 +154,10 @@ async def start(update: Update, context: BotContext) -> int:
     }
     draft["roles"] = await _default_roles(context, draft)
     await update.effective_message.reply_text(
-        _("📣 <b>New announcement</b>\nSend me the message in Vietnamese: a text (bold, italic "
-          "and links are kept), or a photo or document with a caption.\n/cancel to stop.")
+        _(
+            "📣 <b>New announcement</b>\nSend me the message in Vietnamese: a text (bold, italic "
+            "and links are kept), or a photo or document with a caption.\n/cancel to stop."
+        )
     )
     return COMPOSE
 
@@ -163,8 +172,9 @@ async def _default_roles(context: BotContext, draft: dict) -> list[str]:
     return ["staff"] if counts["staff"] else ["public"]
 
 
-async def _refused(update: Update, context: BotContext, draft: dict, text: str | None,
-                   required: bool = True) -> bool:
+async def _refused(
+    update: Update, context: BotContext, draft: dict, text: str | None, required: bool = True
+) -> bool:
     """A text (in either language) that cannot go out: empty, only invisible characters, or
     longer than the room left once the sender line is added. The sender is told why and
     stays at the step; False when the text is fine."""
@@ -174,13 +184,20 @@ async def _refused(update: Update, context: BotContext, draft: dict, text: str |
         return False
     _ = context.translate
     if problem == "empty":
-        await update.message.reply_text(_(
-            "This message looks empty: it has only spaces or invisible characters. Please "
-            "send the text people should read."))
+        await update.message.reply_text(
+            _(
+                "This message looks empty: it has only spaces or invisible characters. Please "
+                "send the text people should read."
+            )
+        )
     else:
-        await update.message.reply_text(_(
-            "That is too long: {length} characters, at most {limit} here. Please shorten it.",
-            length=_.number(len(text or "")), limit=_.number(room)))
+        await update.message.reply_text(
+            _(
+                "That is too long: {length} characters, at most {limit} here. Please shorten it.",
+                length=_.number(len(text or "")),
+                limit=_.number(room),
+            )
+        )
     return True
 
 
@@ -211,9 +228,11 @@ async def _ask_english(update: Update, context: BotContext) -> int:
     _ = context.translate
     draft = _draft(context)
     await update.message.reply_text(
-        _("Got it. Would you add an English version for people who use the bot in English? "
-          "Send the English text (at most {limit} characters), or tap Skip.",
-          limit=_.number(_room(context, draft))),
+        _(
+            "Got it. Would you add an English version for people who use the bot in English? "
+            "Send the English text (at most {limit} characters), or tap Skip.",
+            limit=_.number(_room(context, draft)),
+        ),
         reply_markup=keyboards.inline([[(_("Skip ›"), callbacks.encode(NS, "skipen"))]]),
     )
     return ENGLISH
@@ -238,6 +257,7 @@ async def skip_english(update: Update, context: BotContext) -> int:
 
 # -- audience --------------------------------------------------------------------------------
 
+
 def audience_summary(
     _: Translator, context: BotContext, audience: Audience, event: Event | None = None
 ) -> Html:
@@ -248,8 +268,9 @@ def audience_summary(
     parts = [roles]
     wards = ", ".join(areas.unit_name(code, _.language) for code in sorted(audience.wards))
     if audience.districts:
-        places = ", ".join(areas.group_name(code, _.language)
-                           for code in sorted(audience.districts))
+        places = ", ".join(
+            areas.group_name(code, _.language) for code in sorted(audience.districts)
+        )
         parts.append(places + " · " + (wards or _("all wards")))
     elif wards:
         parts.append(wards)
@@ -266,10 +287,16 @@ def event_line(_: Translator, audience: Audience, event: Event | None) -> str:
     if event is None:  # deleted since (history only)
         return _("📅 Registered for event #{number}", number=audience.event_id)
     if audience.event_waiting:
-        return _("📅 Registered for “{title}” ({when}), waiting list included",
-                 title=event.title, when=_.short_datetime(event.starts_at))
-    return _("📅 Registered for “{title}” ({when})", title=event.title,
-             when=_.short_datetime(event.starts_at))
+        return _(
+            "📅 Registered for “{title}” ({when}), waiting list included",
+            title=event.title,
+            when=_.short_datetime(event.starts_at),
+        )
+    return _(
+        "📅 Registered for “{title}” ({when})",
+        title=event.title,
+        when=_.short_datetime(event.starts_at),
+    )
 
 
 async def _count(context: BotContext, draft: dict) -> int:
@@ -310,44 +337,106 @@ async def _show_audience(update: Update, context: BotContext, edit: bool = False
     if not draft.get("urgent"):
         # Beside each group: how many of its people the rest of the choice reaches.
         role_counts = await _role_counts(context, draft)
-        rows.append([(_mark(role in chosen.roles, _(ROLE_LABELS[role]), role_counts[role], _),
-                      callbacks.encode(NS, "role", role)) for role in audiences.ROLES])
+        rows.append(
+            [
+                (
+                    _mark(role in chosen.roles, _(ROLE_LABELS[role]), role_counts[role], _),
+                    callbacks.encode(NS, "role", role),
+                )
+                for role in audiences.ROLES
+            ]
+        )
     if user.is_admin:
         districts = context.services.areas.groups()
         everywhere = await _count_with(context, draft, districts=[], wards=[])
-        rows.append([(_mark(not chosen.districts, _("Whole programme"), everywhere, _),
-                      callbacks.encode(NS, "dist", "all"))]
-                    + [(_mark(d.code in chosen.districts, d.name(_.language),
-                              await _count_with(context, draft, districts=[d.code], wards=[]),
-                              _),
-                        callbacks.encode(NS, "dist", d.code)) for d in districts])
+        rows.append(
+            [
+                (
+                    _mark(not chosen.districts, _("Whole programme"), everywhere, _),
+                    callbacks.encode(NS, "dist", "all"),
+                )
+            ]
+            + [
+                (
+                    _mark(
+                        d.code in chosen.districts,
+                        d.name(_.language),
+                        await _count_with(context, draft, districts=[d.code], wards=[]),
+                        _,
+                    ),
+                    callbacks.encode(NS, "dist", d.code),
+                )
+                for d in districts
+            ]
+        )
     if len(chosen.districts) == 1 or not user.is_admin:
-        label = _("🏘 Wards: all") if not chosen.wards else _(
-            "🏘 Wards: {count} chosen", count=_.number(len(chosen.wards)))
+        label = (
+            _("🏘 Wards: all")
+            if not chosen.wards
+            else _("🏘 Wards: {count} chosen", count=_.number(len(chosen.wards)))
+        )
         rows.append([(label, callbacks.encode(NS, "wards"))])
-    rows.append([(_("🌐 Language: {language}", language=_(LANGUAGE_LABELS[chosen.language])),
-                  callbacks.encode(NS, "lang"))])
+    rows.append(
+        [
+            (
+                _("🌐 Language: {language}", language=_(LANGUAGE_LABELS[chosen.language])),
+                callbacks.encode(NS, "lang"),
+            )
+        ]
+    )
     if event is None:
-        rows.append([(_("📅 Only people registered for an event"),
-                      callbacks.encode(NS, "evs", 0))])
+        rows.append([(_("📅 Only people registered for an event"), callbacks.encode(NS, "evs", 0))])
     else:
-        rows.append([(_mark(True, f"📅 {event_texts.button_label(_, event)}"),
-                      callbacks.encode(NS, "evoff"))])
-        rows.append([(_mark(chosen.event_waiting, _("⏳ Include the waiting list")),
-                      callbacks.encode(NS, "evw"))])
-    rows.append([(_mark(bool(draft.get("urgent")), _("🚨 Urgent notice to staff")),
-                  callbacks.encode(NS, "urgent"))])
-    rows.append([(_("Continue ›"), callbacks.encode(NS, "next")),
-                 (_("✖ Cancel"), callbacks.encode(NS, "abort"))])
-    lines = [*notes, _("<b>Who should receive it?</b>"),
-             audience_summary(_, context, reach, event),
-             _("Recipients now: <b>{count}</b>", count=_.number(count))]
+        rows.append(
+            [
+                (
+                    _mark(True, f"📅 {event_texts.button_label(_, event)}"),
+                    callbacks.encode(NS, "evoff"),
+                )
+            ]
+        )
+        rows.append(
+            [
+                (
+                    _mark(chosen.event_waiting, _("⏳ Include the waiting list")),
+                    callbacks.encode(NS, "evw"),
+                )
+            ]
+        )
+    rows.append(
+        [
+            (
+                _mark(bool(draft.get("urgent")), _("🚨 Urgent notice to staff")),
+                callbacks.encode(NS, "urgent"),
+            )
+        ]
+    )
+    rows.append(
+        [
+            (_("Continue ›"), callbacks.encode(NS, "next")),
+            (_("✖ Cancel"), callbacks.encode(NS, "abort")),
+        ]
+    )
+    lines = [
+        *notes,
+        _("<b>Who should receive it?</b>"),
+        audience_summary(_, context, reach, event),
+        _("Recipients now: <b>{count}</b>", count=_.number(count)),
+    ]
     if event is not None:
-        lines.append(_("Only people registered for this event receive it. Tap the event "
-                       "again to remove this choice."))
+        lines.append(
+            _(
+                "Only people registered for this event receive it. Tap the event "
+                "again to remove this choice."
+            )
+        )
     if draft.get("urgent"):
-        lines.append(_("Urgent notices go to staff only, also to those who turned "
-                       "announcements off. Use them for real emergencies."))
+        lines.append(
+            _(
+                "Urgent notices go to staff only, also to those who turned "
+                "announcements off. Use them for real emergencies."
+            )
+        )
     if not user.is_admin:
         lines.append(_("You can reach people of your own wards and communes only."))
     text = "\n".join(lines)
@@ -402,14 +491,14 @@ async def audience_button(update: Update, context: BotContext) -> int:
 
 # -- "only people registered for an event" --------------------------------------------------
 
+
 async def _still_sender(update: Update, context: BotContext) -> bool:
     """Role re-checked on every press: someone demoted mid-way can no longer choose."""
     user = context.user
     if user is not None and user.is_staff and (user.is_admin or scope.units_of(user)):
         return True
     _ = context.translate
-    await update.callback_query.answer(_("Only staff can send announcements."),
-                                       show_alert=True)
+    await update.callback_query.answer(_("Only staff can send announcements."), show_alert=True)
     return False
 
 
@@ -427,31 +516,42 @@ async def show_events(update: Update, context: BotContext) -> int:
 async def _show_event_page(update: Update, context: BotContext, page: int) -> int:
     _ = context.translate
     user = context.user
-    found, has_next = await addressing.choices(context.db, user, context.now, page,
-                                               keyboards.PAGE_SIZE)
+    found, has_next = await addressing.choices(
+        context.db, user, context.now, page, keyboards.PAGE_SIZE
+    )
     if not found and page > 0:  # the list shrank since: back to the first page
         page = 0
-        found, has_next = await addressing.choices(context.db, user, context.now, page,
-                                                   keyboards.PAGE_SIZE)
+        found, has_next = await addressing.choices(
+            context.db, user, context.now, page, keyboards.PAGE_SIZE
+        )
     rows: list[list[tuple[str, str]]] = []
     for event in found:
         going = (await event_store.counts(context.db, event.id)).going
-        label = (f"{KIND_ICONS.get(event.kind, '📅')} {event_texts.button_label(_, event)} "
-                 f"({_.number(going)})")
+        label = (
+            f"{KIND_ICONS.get(event.kind, '📅')} {event_texts.button_label(_, event)} "
+            f"({_.number(going)})"
+        )
         rows.append([(label, callbacks.encode(NS, "ev", event.id))])
     rows.append(keyboards.pager(NS, "evs", page, has_next, _("‹ Previous"), _("Next ›")))
     rows.append([(_("‹ Back"), callbacks.encode(NS, "evback"))])
     lines = [_("<b>Only people registered for an event</b>")]
     if found:
-        lines.append(_("Choose the event: upcoming ones and those of the past 7 days. The "
-                       "number is how many people have a place."))
+        lines.append(
+            _(
+                "Choose the event: upcoming ones and those of the past 7 days. The "
+                "number is how many people have a place."
+            )
+        )
     else:
-        lines.append(_("There is no upcoming event (or one of the past 7 days) with "
-                       "registrations that you can choose."))
+        lines.append(
+            _(
+                "There is no upcoming event (or one of the past 7 days) with "
+                "registrations that you can choose."
+            )
+        )
     if not user.is_admin:
         lines.append(_("You see the events of your wards and communes and programme-wide ones."))
-    await edit_quietly(update.callback_query, "\n".join(lines),
-                                                  reply_markup=keyboards.inline(rows))
+    await edit_quietly(update.callback_query, "\n".join(lines), reply_markup=keyboards.inline(rows))
     return EVENTS
 
 
@@ -461,11 +561,17 @@ async def choose_event(update: Update, context: BotContext) -> int:
     if not await _still_sender(update, context):
         return ConversationHandler.END
     data = callbacks.decode(query.data)
-    event = await addressing.find(context.db, context.user, data.int_arg(0) if data else None,
-                                  context.now)
+    event = await addressing.find(
+        context.db, context.user, data.int_arg(0) if data else None, context.now
+    )
     if event is None:  # forged, another district's, cancelled or long past: change nothing
-        await query.answer(_("You cannot choose this event: it is outside your wards and communes, "
-                             "cancelled, or ended more than 7 days ago."), show_alert=True)
+        await query.answer(
+            _(
+                "You cannot choose this event: it is outside your wards and communes, "
+                "cancelled, or ended more than 7 days ago."
+            ),
+            show_alert=True,
+        )
         return EVENTS
     await query.answer()
     draft = _draft(context)
@@ -491,13 +597,22 @@ async def _show_wards(update: Update, context: BotContext) -> int:
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     chosen = set(draft.get("wards") or [])
-    buttons = [(_mark(w.code in chosen, w.name(_.language)), callbacks.encode(NS, "ward", w.code))
-               for w in wards]
+    buttons = [
+        (_mark(w.code in chosen, w.name(_.language)), callbacks.encode(NS, "ward", w.code))
+        for w in wards
+    ]
     rows = keyboards.columns(buttons, 3)
-    rows.append([(_mark(not chosen, _("All wards")), callbacks.encode(NS, "ward", "all")),
-                 (_("‹ Done"), callbacks.encode(NS, "wardsdone"))])
-    await edit_quietly(update.callback_query,
-        _("Choose one or more wards (or all):"), reply_markup=keyboards.inline(rows))
+    rows.append(
+        [
+            (_mark(not chosen, _("All wards")), callbacks.encode(NS, "ward", "all")),
+            (_("‹ Done"), callbacks.encode(NS, "wardsdone")),
+        ]
+    )
+    await edit_quietly(
+        update.callback_query,
+        _("Choose one or more wards (or all):"),
+        reply_markup=keyboards.inline(rows),
+    )
     return WARDS
 
 
@@ -525,11 +640,15 @@ def _offered_wards(context: BotContext, draft: dict) -> list:
     districts = draft.get("districts") or []
     if context.user.is_admin:
         return areas.units_in(districts[0]) if len(districts) == 1 else []
-    return [unit for unit in areas.programme_units()
-            if scope.can_act_in_unit(context.user, unit.code, areas)]
+    return [
+        unit
+        for unit in areas.programme_units()
+        if scope.can_act_in_unit(context.user, unit.code, areas)
+    ]
 
 
 # -- preview and confirmation ----------------------------------------------------------------
+
 
 async def show_preview(update: Update, context: BotContext) -> int:
     query = update.callback_query
@@ -538,14 +657,17 @@ async def show_preview(update: Update, context: BotContext) -> int:
     try:
         count = await _count(context, draft)
     except PermissionDenied:  # the event was cancelled or moved out of reach meanwhile
-        await query.answer(_("The event you chose can no longer be used. Please choose the "
-                             "audience again."), show_alert=True)
+        await query.answer(
+            _("The event you chose can no longer be used. Please choose the audience again."),
+            show_alert=True,
+        )
         await _show_audience(update, context, edit=True)
         return AUDIENCE
     if count == 0:
         await query.answer(
             _("Nobody matches this audience yet. Please choose other people or places."),
-            show_alert=True)
+            show_alert=True,
+        )
         return AUDIENCE
     await query.answer()
     content = _content(context, draft)
@@ -565,16 +687,28 @@ async def _ask_confirmation(update: Update, context: BotContext, count: int) -> 
     draft = _draft(context)
     reach, event = await _reach(context, draft)
     kind_line = _("🚨 Urgent notice to staff") if draft.get("urgent") else ""
-    text = _("It will go to <b>{count}</b> people: {audience}.\nSend it?",
-             count=_.number(count), audience=audience_summary(_, context, reach, event))
+    text = _(
+        "It will go to <b>{count}</b> people: {audience}.\nSend it?",
+        count=_.number(count),
+        audience=audience_summary(_, context, reach, event),
+    )
     if kind_line:
         text = f"{kind_line}\n{text}"
-    await update.effective_chat.send_message(text, reply_markup=keyboards.inline([
-        [(_("✅ Send now"), callbacks.encode(NS, "now")),
-         (_("🕒 Send later"), callbacks.encode(NS, "later"))],
-        [(_("✏️ Change audience"), callbacks.encode(NS, "edit")),
-         (_("✖ Cancel"), callbacks.encode(NS, "abort"))],
-    ]))
+    await update.effective_chat.send_message(
+        text,
+        reply_markup=keyboards.inline(
+            [
+                [
+                    (_("✅ Send now"), callbacks.encode(NS, "now")),
+                    (_("🕒 Send later"), callbacks.encode(NS, "later")),
+                ],
+                [
+                    (_("✏️ Change audience"), callbacks.encode(NS, "edit")),
+                    (_("✖ Cancel"), callbacks.encode(NS, "abort")),
+                ],
+            ]
+        ),
+    )
 
 
 async def change_audience(update: Update, context: BotContext) -> int:
@@ -591,9 +725,15 @@ async def _enqueue(update: Update, context: BotContext, when: dt.datetime) -> in
     except PermissionDenied:
         return None
     return await delivery.enqueue(
-        context.db, kind=_kind(draft), content=_content(context, draft), now=context.now,
-        audience=reach, scheduled_at=when, created_by=user.telegram_id,
-        district=audiences.scope_district(user), report_chat_id=update.effective_chat.id,
+        context.db,
+        kind=_kind(draft),
+        content=_content(context, draft),
+        now=context.now,
+        audience=reach,
+        scheduled_at=when,
+        created_by=user.telegram_id,
+        district=audiences.scope_district(user),
+        report_chat_id=update.effective_chat.id,
     )
 
 
@@ -609,9 +749,14 @@ async def send_now(update: Update, context: BotContext) -> int:
     if delivery_id is None:
         await edit_quietly(query, _("You can reach people of your own wards and communes only."))
         return ConversationHandler.END
-    await edit_quietly(query,
-        _("📣 Announcement #{number} is being sent. The progress appears below; you can pause "
-          "or cancel it there.", number=delivery_id))
+    await edit_quietly(
+        query,
+        _(
+            "📣 Announcement #{number} is being sent. The progress appears below; you can pause "
+            "or cancel it there.",
+            number=delivery_id,
+        ),
+    )
     delivery.kick(context.application)
     return ConversationHandler.END
 
@@ -620,16 +765,22 @@ async def ask_when(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await edit_quietly(query,
-        _("When should it go out? Type the day and time (Ho Chi Minh City time), for example "
-          "<code>{example}</code>.", example=_example_day(context)))
+    await edit_quietly(
+        query,
+        _(
+            "When should it go out? Type the day and time (Ho Chi Minh City time), for example "
+            "<code>{example}</code>.",
+            example=_example_day(context),
+        ),
+    )
     return WHEN
 
 
 def _example_day(context: BotContext) -> str:
     """Tomorrow at 8:00, as day/month: an example that is always in the future."""
     local = context.services.i18n(context.translate.language).local(
-        context.now + dt.timedelta(days=1))
+        context.now + dt.timedelta(days=1)
+    )
     return local.strftime("%d/%m") + " 8:00"
 
 
@@ -644,21 +795,26 @@ async def enter_when(update: Update, context: BotContext) -> int:
         return WHEN
     if when <= now + dt.timedelta(minutes=1):
         await update.message.reply_text(
-            _("That time has already passed. Please choose a time in the future."))
+            _("That time has already passed. Please choose a time in the future.")
+        )
         return WHEN
     if when > now + MAX_AHEAD:
-        await update.message.reply_text(
-            _("Please choose a time within the next 90 days."))
+        await update.message.reply_text(_("Please choose a time within the next 90 days."))
         return WHEN
     delivery_id = await _enqueue(update, context, when)
     context.user_data.pop(DRAFT, None)
     if delivery_id is None:
-        await update.message.reply_text(_("You can reach people of your own wards and communes only."))
+        await update.message.reply_text(
+            _("You can reach people of your own wards and communes only.")
+        )
         return ConversationHandler.END
     await update.message.reply_text(
-        _("🕒 Announcement #{number} is scheduled for {when}. The recipients are counted then, "
-          "and you will see the progress here. /broadcasts lets you cancel it.",
-          number=delivery_id, when=_.datetime(when)),
+        _(
+            "🕒 Announcement #{number} is scheduled for {when}. The recipients are counted then, "
+            "and you will see the progress here. /broadcasts lets you cancel it.",
+            number=delivery_id,
+            when=_.datetime(when),
+        ),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
     return ConversationHandler.END
@@ -673,20 +829,24 @@ async def abort(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-_hint = step_hints({
-    COMPOSE: N_("Please send the announcement as a text, a photo or a document. "
-                "Stickers, voice messages and videos cannot be sent to everyone."),
-    ENGLISH: N_("Please send the English text, or tap Skip."),
-    AUDIENCE: N_("Please choose the recipients with the buttons above, then tap "
-                 "Continue."),
-    WARDS: N_("Please choose wards with the buttons above, then tap Done."),
-    EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
-    CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
-    WHEN: N_("Please type the day and time, for example 1/6 8:00."),
-})
+_hint = step_hints(
+    {
+        COMPOSE: N_(
+            "Please send the announcement as a text, a photo or a document. "
+            "Stickers, voice messages and videos cannot be sent to everyone."
+        ),
+        ENGLISH: N_("Please send the English text, or tap Skip."),
+        AUDIENCE: N_("Please choose the recipients with the buttons above, then tap Continue."),
+        WARDS: N_("Please choose wards with the buttons above, then tap Done."),
+        EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
+        CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
+        WHEN: N_("Please type the day and time, for example 1/6 8:00."),
+    }
+)
 
 
 # -- global: progress controls and history ---------------------------------------------------
+
 
 async def control(update: Update, context: BotContext) -> None:
     """⏸ Pause / ▶️ Resume / ✖ Cancel on a progress message or in /broadcasts."""
@@ -696,12 +856,10 @@ async def control(update: Update, context: BotContext) -> None:
     delivery_id = data.int_arg(0) if data else None
     found = await store.get(context.db, delivery_id) if delivery_id else None
     if data is None or data.action not in ("pause", "resume", "cancel") or found is None:
-        await query.answer(_("This button is no longer active. Please use /menu."),
-                           show_alert=True)
+        await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
         return
     if context.user is None or not delivery.may_control(context.user, found):
-        await query.answer(_("Only the sender or an administrator can do this."),
-                           show_alert=True)
+        await query.answer(_("Only the sender or an administrator can do this."), show_alert=True)
         return
     app, now, actor = context.application, context.now, context.user.telegram_id
     engine = delivery.engine_of(app)
@@ -727,31 +885,51 @@ async def history(update: Update, context: BotContext) -> None:
     rows = await store.history(context.db, scope.home_group(user), all_districts=user.is_admin)
     if not rows:
         await update.effective_message.reply_text(
-            _("No announcements yet. /broadcast sends the first one."))
+            _("No announcements yet. /broadcast sends the first one.")
+        )
         return
     lines, buttons = [_("<b>Latest announcements</b>")], []
     for row in rows:
-        counts = (await store.counts(context.db, row.id) if row.is_open else
-                  store.Counts(row.total, row.total - row.sent_count - row.failed_count
-                               - row.blocked_count - row.skipped_count, row.sent_count,
-                               row.failed_count, row.blocked_count, row.skipped_count))
+        counts = (
+            await store.counts(context.db, row.id)
+            if row.is_open
+            else store.Counts(
+                row.total,
+                row.total
+                - row.sent_count
+                - row.failed_count
+                - row.blocked_count
+                - row.skipped_count,
+                row.sent_count,
+                row.failed_count,
+                row.blocked_count,
+                row.skipped_count,
+            )
+        )
         entry = progress.history_line(_, row, counts)
         if row.audience:
             entry += "\n" + await _history_audience(context, Audience.from_json(row.audience))
         lines.append(entry)
         if row.is_open and delivery.may_control(user, row):
-            buttons.append((_("✖ Cancel #{number}", number=row.id),
-                            callbacks.encode(progress.NS, "cancel", row.id)))
+            buttons.append(
+                (
+                    _("✖ Cancel #{number}", number=row.id),
+                    callbacks.encode(progress.NS, "cancel", row.id),
+                )
+            )
     await update.effective_message.reply_text(
         join_within(lines, TEXT_LIMIT, "\n\n"),  # audiences with wards and events are long
-        reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
-        if buttons else None)
+        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
+    )
 
 
 async def _history_audience(context: BotContext, audience: Audience) -> str:
     _ = context.translate
-    event = (await event_store.get(context.db, audience.event_id)
-             if audience.event_id is not None else None)
+    event = (
+        await event_store.get(context.db, audience.event_id)
+        if audience.event_id is not None
+        else None
+    )
     return _("To: {audience}", audience=audience_summary(_, context, audience, event))
 
 
@@ -786,8 +964,10 @@ def build_conversation(application: Application) -> ConversationHandler:
                 CallbackQueryHandler(show_preview, pattern=button("next")),
                 CallbackQueryHandler(abort, pattern=button("abort")),
                 CallbackQueryHandler(show_events, pattern=button("evs")),
-                CallbackQueryHandler(audience_button, pattern=button(
-                    "role", "dist", "lang", "urgent", "wards", "evoff", "evw")),
+                CallbackQueryHandler(
+                    audience_button,
+                    pattern=button("role", "dist", "lang", "urgent", "wards", "evoff", "evw"),
+                ),
                 MessageHandler(other, _hint(AUDIENCE)),
             ],
             EVENTS: [
@@ -827,4 +1007,3 @@ def register_commands(application: Application) -> None:
     delivery.install(application)
     application.add_handler(CommandHandler("broadcasts", history, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(control, pattern=callbacks.pattern(progress.NS)))
-

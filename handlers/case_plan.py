@@ -37,11 +37,17 @@ NS = "cpl"
 INPUT_NS = "cpi"
 PLAN_TEXT = 1
 SERVICES_PAGE = 8
-PLAN_STATES = {"draft": N_("being drafted"), "submitted": N_("waiting for approval"),
-               "approved": N_("approved"), "returned": N_("sent back for changes")}
+PLAN_STATES = {
+    "draft": N_("being drafted"),
+    "submitted": N_("waiting for approval"),
+    "approved": N_("approved"),
+    "returned": N_("sent back for changes"),
+}
 PROMPTS = {
-    "goals": N_("🎯 Type the goals of the plan for {code}: what should be true for the child "
-                "when the plan is done."),
+    "goals": N_(
+        "🎯 Type the goals of the plan for {code}: what should be true for the child "
+        "when the plan is done."
+    ),
     "act": N_("➕ Type one action of the plan for {code}: what will be done."),
     "ret": N_("↩️ Why is the plan for {code} sent back? Type what must change."),
 }
@@ -55,16 +61,26 @@ def _service(context: BotContext) -> CaseService:
 
 def plan_text(case: CaseSummary, plan: Plan | None, plan_due, _: Translator) -> str:
     if plan is None:
-        return _("📋 <b>Support plan — {code}</b>\nNo plan yet: it is drafted once the case is "
-                 "verified.", code=case.code)
-    lines = [_("📋 <b>Support plan — {code}</b> (version {version}, {state})", code=case.code,
-               version=plan.version, state=_(PLAN_STATES.get(plan.status, plan.status)))]
+        return _(
+            "📋 <b>Support plan — {code}</b>\nNo plan yet: it is drafted once the case is "
+            "verified.",
+            code=case.code,
+        )
+    lines = [
+        _(
+            "📋 <b>Support plan — {code}</b> (version {version}, {state})",
+            code=case.code,
+            version=plan.version,
+            state=_(PLAN_STATES.get(plan.status, plan.status)),
+        )
+    ]
     lines.append(_("🎯 Goals: {goals}", goals=plan.goals or "—"))
     lines.append(_("✅ Actions:"))
     for number, action in enumerate(plan.actions, 1):
         by = _.date(action.by) if action.by else _("no date")
-        lines.append(f"{number}. " + _("{what} — {who}, by {by}", what=action.what,
-                                       who=action.who, by=by))
+        lines.append(
+            f"{number}. " + _("{what} — {who}, by {by}", what=action.what, who=action.who, by=by)
+        )
     if not plan.actions:
         lines.append("—")
     lines.append(_("🏥 Services:"))
@@ -82,23 +98,41 @@ def plan_text(case: CaseSummary, plan: Plan | None, plan_due, _: Translator) -> 
     if plan.status == "approved" and plan.decided_at:
         lines.append(_("✅ Approved {when}", when=_.short_datetime(plan.decided_at)))
     if plan_due is not None:
-        lines.append(_("⏰ To be approved by {when} (5 working days)", when=_.short_datetime(plan_due)))
+        lines.append(
+            _("⏰ To be approved by {when} (5 working days)", when=_.short_datetime(plan_due))
+        )
     return "\n".join(lines)
 
 
 def plan_keyboard(case: CaseSummary, plan: Plan | None, actor, _: Translator):
     rows: list[list[tuple[str, str]]] = []
     if plan is not None and plan.editable and case.status == "planning":
-        rows.append([(_("🎯 Goals"), callbacks.encode(INPUT_NS, "goals", case.id)),
-                     (_("➕ Action"), callbacks.encode(INPUT_NS, "act", case.id))])
-        rows.append([(_("🏥 Services"), callbacks.encode(NS, "svc", case.id)),
-                     (_("🗑 Remove an action"), callbacks.encode(NS, "rm", case.id))])
+        rows.append(
+            [
+                (_("🎯 Goals"), callbacks.encode(INPUT_NS, "goals", case.id)),
+                (_("➕ Action"), callbacks.encode(INPUT_NS, "act", case.id)),
+            ]
+        )
+        rows.append(
+            [
+                (_("🏥 Services"), callbacks.encode(NS, "svc", case.id)),
+                (_("🗑 Remove an action"), callbacks.encode(NS, "rm", case.id)),
+            ]
+        )
         rows.append([(_("📤 Submit for approval"), callbacks.encode(NS, "sub", case.id))])
-    if (plan is not None and plan.status == "submitted" and case.status == "planning"
-            and can_approve_plan(actor, case)
-            and actor.telegram_id != plan.submitted_by):
-        rows.append([(_("✅ Approve the plan"), callbacks.encode(NS, "ok", case.id)),
-                     (_("↩️ Send back"), callbacks.encode(INPUT_NS, "ret", case.id))])
+    if (
+        plan is not None
+        and plan.status == "submitted"
+        and case.status == "planning"
+        and can_approve_plan(actor, case)
+        and actor.telegram_id != plan.submitted_by
+    ):
+        rows.append(
+            [
+                (_("✅ Approve the plan"), callbacks.encode(NS, "ok", case.id)),
+                (_("↩️ Send back"), callbacks.encode(INPUT_NS, "ret", case.id)),
+            ]
+        )
     rows.append([(_("‹ Case"), callbacks.encode("cas", "v", case.id))])
     return keyboards.inline(rows)
 
@@ -108,8 +142,14 @@ async def _render(context: BotContext, case_id: int):
     service = _service(context)
     case = await service.summary(context.user, case_id, context.now)
     plan = await service.plan(context.user, case_id, context.now)
-    due = next((d["due_at"] for d in await case_store.deadlines(context.db, case_id)
-                if d["kind"] == "plan" and d["met_at"] is None), None)
+    due = next(
+        (
+            d["due_at"]
+            for d in await case_store.deadlines(context.db, case_id)
+            if d["kind"] == "plan" and d["met_at"] is None
+        ),
+        None,
+    )
     return plan_text(case, plan, due, _), plan_keyboard(case, plan, context.user, _)
 
 
@@ -119,8 +159,7 @@ async def show_plan(update: Update, context: BotContext, case_id: int, *, edit: 
     if edit and query is not None and query.message is not None:
         await edit_quietly(query, text, markup)
     else:
-        await update.effective_message.reply_text(text, reply_markup=markup,
-                                                  protect_content=True)
+        await update.effective_message.reply_text(text, reply_markup=markup, protect_content=True)
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -136,19 +175,24 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         await action(update, context, case_id, data)
     except casework.PermissionDenied:
-        await _answer(query, _("Sorry, only staff with the approving role for this case's "
-                               "ward or commune can do this.") if data.action == "ok" else
-                      _("Sorry, only the staff covering this case and administrators can "
-                        "open or change it."))
+        await _answer(
+            query,
+            _(
+                "Sorry, only staff with the approving role for this case's "
+                "ward or commune can do this."
+            )
+            if data.action == "ok"
+            else _(
+                "Sorry, only the staff covering this case and administrators can open or change it."
+            ),
+        )
     except casework.NotApplicable:
         await _answer(query, _("This plan has moved on meanwhile; here is where it is now."))
-        with contextlib.suppress(casework.PermissionDenied, casework.NotApplicable,
-                                 TelegramError):
+        with contextlib.suppress(casework.PermissionDenied, casework.NotApplicable, TelegramError):
             await show_plan(update, context, case_id)
     except ValueError as error:
         messages = {
-            "incomplete": _("A plan needs goals and at least one action before it is "
-                            "submitted."),
+            "incomplete": _("A plan needs goals and at least one action before it is submitted."),
             "too_many_services": _("That is the most services one plan can list."),
         }
         await _answer(query, messages.get(str(error), _("This cannot be saved as it is.")))
@@ -167,9 +211,12 @@ async def _act_view(update, context, case_id, data) -> None:
 async def _act_categories(update, context, case_id, data) -> None:
     _ = context.translate
     await _service(context).summary(context.user, case_id, context.now)
-    rows = keyboards.columns([(localized(names, _.language),
-                               callbacks.encode(NS, "cat", case_id, code, 0))
-                              for code, names in service_categories().items()])
+    rows = keyboards.columns(
+        [
+            (localized(names, _.language), callbacks.encode(NS, "cat", case_id, code, 0))
+            for code, names in service_categories().items()
+        ]
+    )
     rows.append([(_("‹ Plan"), callbacks.encode(NS, "v", case_id))])
     await update.callback_query.answer()
     await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
@@ -182,16 +229,39 @@ async def _act_category(update, context, case_id, data) -> None:
     plan = await _service(context).plan(context.user, case_id, context.now)
     chosen = plan.services if plan else ()
     entries = [s for s in services_directory() if s.category == category]
-    shown = entries[page * SERVICES_PAGE:(page + 1) * SERVICES_PAGE]
-    rows = [[(("☑️ " if s.code in chosen else "▫️ ") + s.name(_.language)
-              + ("" if s.confirmed else " ⚠️"), callbacks.encode(NS, "tog", case_id, s.code))]
-            for s in shown]
-    rows.append(keyboards.pager(NS, "cat", page, len(entries) > (page + 1) * SERVICES_PAGE,
-                                _("‹ Previous"), _("Next ›"), case_id, category))
-    rows.append([(_("‹ Categories"), callbacks.encode(NS, "svc", case_id)),
-                 (_("✔️ Done"), callbacks.encode(NS, "v", case_id))])
-    await update.callback_query.answer(_("⚠️ marks a service not confirmed yet: check it "
-                                         "before sending a family there."))
+    shown = entries[page * SERVICES_PAGE : (page + 1) * SERVICES_PAGE]
+    rows = [
+        [
+            (
+                ("☑️ " if s.code in chosen else "▫️ ")
+                + s.name(_.language)
+                + ("" if s.confirmed else " ⚠️"),
+                callbacks.encode(NS, "tog", case_id, s.code),
+            )
+        ]
+        for s in shown
+    ]
+    rows.append(
+        keyboards.pager(
+            NS,
+            "cat",
+            page,
+            len(entries) > (page + 1) * SERVICES_PAGE,
+            _("‹ Previous"),
+            _("Next ›"),
+            case_id,
+            category,
+        )
+    )
+    rows.append(
+        [
+            (_("‹ Categories"), callbacks.encode(NS, "svc", case_id)),
+            (_("✔️ Done"), callbacks.encode(NS, "v", case_id)),
+        ]
+    )
+    await update.callback_query.answer(
+        _("⚠️ marks a service not confirmed yet: check it before sending a family there.")
+    )
     await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
 
 
@@ -201,11 +271,15 @@ async def _act_toggle(update, context, case_id, data) -> None:
     if entry is None:
         raise casework.NotApplicable(code)
     await _service(context).toggle_service(context.user, case_id, code, context.now)
-    page = [s.code for s in services_directory() if s.category == entry.category].index(code) \
-        // SERVICES_PAGE
-    await _act_category(update, context, case_id,
-                        callbacks.decode(callbacks.encode(NS, "cat", case_id, entry.category,
-                                                          page)))
+    page = [s.code for s in services_directory() if s.category == entry.category].index(
+        code
+    ) // SERVICES_PAGE
+    await _act_category(
+        update,
+        context,
+        case_id,
+        callbacks.decode(callbacks.encode(NS, "cat", case_id, entry.category, page)),
+    )
 
 
 async def _act_remove_menu(update, context, case_id, data) -> None:
@@ -214,8 +288,10 @@ async def _act_remove_menu(update, context, case_id, data) -> None:
     if plan is None or not plan.editable or not plan.actions:
         await update.callback_query.answer(_("There is no action to remove."), show_alert=True)
         return
-    rows = [[(f"🗑 {number}. {action.what[:40]}", callbacks.encode(NS, "rmi", case_id, number - 1))]
-            for number, action in enumerate(plan.actions, 1)]
+    rows = [
+        [(f"🗑 {number}. {action.what[:40]}", callbacks.encode(NS, "rmi", case_id, number - 1))]
+        for number, action in enumerate(plan.actions, 1)
+    ]
     rows.append([(_("‹ Plan"), callbacks.encode(NS, "v", case_id))])
     await update.callback_query.answer()
     await edit_buttons_quietly(update.callback_query, keyboards.inline(rows))
@@ -271,16 +347,21 @@ async def start_input(update: Update, context: BotContext) -> int:
         case = await service.summary(context.user, case_id, context.now)
         plan = await service.plan(context.user, case_id, context.now)
     except casework.PermissionDenied:
-        await _answer(query, _("Sorry, only the staff covering this case and administrators "
-                               "can open or change it."))
+        await _answer(
+            query,
+            _("Sorry, only the staff covering this case and administrators can open or change it."),
+        )
         return ConversationHandler.END
     except casework.NotApplicable:
         await _answer(query, _("This button is no longer active. Please use /menu."))
         return ConversationHandler.END
     if data.action == "ret":
-        allowed = (plan is not None and plan.status == "submitted"
-                   and can_approve_plan(context.user, case, context.services.areas)
-                   and context.user.telegram_id != plan.submitted_by)
+        allowed = (
+            plan is not None
+            and plan.status == "submitted"
+            and can_approve_plan(context.user, case, context.services.areas)
+            and context.user.telegram_id != plan.submitted_by
+        )
     else:
         allowed = plan is not None and plan.editable and case.status == "planning"
         if data.action == "act" and plan is not None and len(plan.actions) >= MAX_ACTIONS:
@@ -291,9 +372,13 @@ async def start_input(update: Update, context: BotContext) -> int:
     await query.answer()
     prompt = await query.message.reply_text(
         _(PROMPTS[data.action], code=case.code),
-        reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]))
-    context.user_data["plan_input"] = {"kind": data.action, "case": case_id,
-                                       "prompt": prompt.message_id}
+        reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]),
+    )
+    context.user_data["plan_input"] = {
+        "kind": data.action,
+        "case": case_id,
+        "prompt": prompt.message_id,
+    }
     return PLAN_TEXT
 
 
@@ -306,9 +391,14 @@ async def receive_input(update: Update, context: BotContext) -> int:
     kind, case_id = pending.get("kind"), pending.get("case")
     limit = 1000 if kind in ("goals", "ret") else 300
     if len(text) > limit:
-        await update.message.reply_text(_(
-            "That is {length} characters; the limit is {limit}. Please shorten it and send it "
-            "again.", length=len(text), limit=limit))
+        await update.message.reply_text(
+            _(
+                "That is {length} characters; the limit is {limit}. Please shorten it and send it "
+                "again.",
+                length=len(text),
+                limit=limit,
+            )
+        )
         return PLAN_TEXT
     if kind == "act" and "what" not in pending:
         return await _next_step(update, context, pending, "what", text, ASK_WHO, no_date=False)
@@ -322,8 +412,9 @@ async def receive_input(update: Update, context: BotContext) -> int:
         except DateError:
             moment = None
         if moment is None or moment.date is None or moment.date < today:
-            await update.message.reply_text(_("Please type a date from today on (e.g. 15/6), "
-                                              "or tap “No date”."))
+            await update.message.reply_text(
+                _("Please type a date from today on (e.g. 15/6), or tap “No date”.")
+            )
             return PLAN_TEXT
         return await _save_action(update, context, pending, moment.date)
     service = _service(context)
@@ -335,22 +426,27 @@ async def receive_input(update: Update, context: BotContext) -> int:
         else:
             return ConversationHandler.END
     except casework.PermissionDenied:
-        await update.message.reply_text(_("Sorry, only staff with the approving role for this "
-                                          "case's area can do this."))
+        await update.message.reply_text(
+            _("Sorry, only staff with the approving role for this case's area can do this.")
+        )
     except casework.NotApplicable:
-        await update.message.reply_text(_("This plan has moved on meanwhile; nothing was "
-                                          "saved."))
+        await update.message.reply_text(_("This plan has moved on meanwhile; nothing was saved."))
     return await _finish(update, context, pending)
 
 
-async def _next_step(update, context, pending: dict, field: str, text: str, question: str,
-                     no_date: bool) -> int:
+async def _next_step(
+    update, context, pending: dict, field: str, text: str, question: str, no_date: bool
+) -> int:
     _ = context.translate
     pending[field] = text
     await _tidy(update, context, pending)
     row = [(_("No date"), callbacks.encode(INPUT_NS, "nodate", pending["case"]))] if no_date else []
-    prompt = await update.message.reply_text(_(question), reply_markup=keyboards.inline(
-        [row, [(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]))
+    prompt = await update.message.reply_text(
+        _(question),
+        reply_markup=keyboards.inline(
+            [row, [(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]
+        ),
+    )
     pending["prompt"] = prompt.message_id
     context.user_data["plan_input"] = pending
     return PLAN_TEXT
@@ -359,15 +455,17 @@ async def _next_step(update, context, pending: dict, field: str, text: str, ques
 async def _save_action(update, context, pending: dict, by) -> int:
     _ = context.translate
     try:
-        await _service(context).add_action(context.user, pending["case"], pending["what"],
-                                           pending["who"], by, context.now)
+        await _service(context).add_action(
+            context.user, pending["case"], pending["what"], pending["who"], by, context.now
+        )
     except casework.PermissionDenied:
-        await update.effective_message.reply_text(_(
-            "Sorry, only the staff covering this case and administrators can open or change "
-            "it."))
+        await update.effective_message.reply_text(
+            _("Sorry, only the staff covering this case and administrators can open or change it.")
+        )
     except (casework.NotApplicable, ValueError):
-        await update.effective_message.reply_text(_("This plan has moved on meanwhile; "
-                                                    "nothing was saved."))
+        await update.effective_message.reply_text(
+            _("This plan has moved on meanwhile; nothing was saved.")
+        )
     return await _finish(update, context, pending)
 
 
@@ -403,8 +501,7 @@ async def cancel_input(update: Update, context: BotContext) -> int:
 
 async def input_hint(update: Update, context: BotContext) -> int:
     _ = context.translate
-    await update.effective_message.reply_text(
-        _("Please type the text, or tap Cancel."))
+    await update.effective_message.reply_text(_("Please type the text, or tap Cancel."))
     return PLAN_TEXT
 
 

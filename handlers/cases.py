@@ -62,10 +62,19 @@ DETAIL_LIMIT = 4000
 SEX_SHORT = {"male": N_("boy"), "female": N_("girl"), "unknown": N_("sex not known")}
 DEADLINE_NAMES = notices.DEADLINE_NAMES
 RISK_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟢"}
-SCOPE_LABELS = {"open": N_("Open"), "mine": N_("Mine"), "overdue": N_("Overdue"),
-                "closed": N_("Closed"), "all": N_("All")}
-PLAN_STATES = {"draft": N_("being drafted"), "submitted": N_("waiting for approval"),
-               "approved": N_("approved"), "returned": N_("sent back for changes")}
+SCOPE_LABELS = {
+    "open": N_("Open"),
+    "mine": N_("Mine"),
+    "overdue": N_("Overdue"),
+    "closed": N_("Closed"),
+    "all": N_("All"),
+}
+PLAN_STATES = {
+    "draft": N_("being drafted"),
+    "submitted": N_("waiting for approval"),
+    "approved": N_("approved"),
+    "returned": N_("sent back for changes"),
+}
 NO_DASH = "-"  # "no unit filter" in callback data
 OPEN_DASHBOARD = N_("📋 Open the case dashboard")
 
@@ -84,8 +93,12 @@ def age_text(case: CaseSummary, _: Translator) -> str:
 
 
 def groups_text(case: CaseSummary, _: Translator) -> str:
-    return "; ".join(s.label(_.language) for code in case.situations
-                     if (s := situation(code)) is not None) or "—"
+    return (
+        "; ".join(
+            s.label(_.language) for code in case.situations if (s := situation(code)) is not None
+        )
+        or "—"
+    )
 
 
 def status_text(case: CaseSummary, _: Translator) -> str:
@@ -97,13 +110,20 @@ def status_text(case: CaseSummary, _: Translator) -> str:
 
 def alert_text(case: CaseSummary, _: Translator, areas) -> str:
     """What a staff group sees of a new case: never the child's name or the story."""
-    urgency = (_("🚨 <b>URGENT</b>: emergency intervention is due within 12 hours.")
-               if case.urgent else _("Not urgent: a support plan within 5 working days."))
+    urgency = (
+        _("🚨 <b>URGENT</b>: emergency intervention is due within 12 hours.")
+        if case.urgent
+        else _("Not urgent: a support plan within 5 working days.")
+    )
     return _(
         "🆕 <b>New report {code}</b>\n{urgency}\n📍 {place}\n📋 {groups}\n👧 {age}, {sex}"
         "{children}\n🕒 Received {received}",
-        code=case.code, urgency=Html(urgency), place=case_place(case, _, areas),
-        groups=groups_text(case, _), age=age_text(case, _), sex=_(SEX_SHORT[case.child_sex]),
+        code=case.code,
+        urgency=Html(urgency),
+        place=case_place(case, _, areas),
+        groups=groups_text(case, _),
+        age=age_text(case, _),
+        sex=_(SEX_SHORT[case.child_sex]),
         children=(", " + _("{count} children", count=case.children)) if case.children > 1 else "",
         received=_.short_datetime(case.received_at),
     )
@@ -155,10 +175,27 @@ async def sync_alerts(context: BotContext, case: CaseSummary, query=None) -> Non
     extra = []
     if query is not None and query.message is not None and not _is_detail_view(query):
         language = context.translate.language if _in_private(query) else None
-        extra.append(AlertCopy("case", case.id, query.message.chat.id,
-                               query.message.message_id, language, "new", None))
-    await staff_copies.sync(context.bot, context.db, "case", case.id, render, context.now,
-                            extra=extra, final=case.status == "closed")
+        extra.append(
+            AlertCopy(
+                "case",
+                case.id,
+                query.message.chat.id,
+                query.message.message_id,
+                language,
+                "new",
+                None,
+            )
+        )
+    await staff_copies.sync(
+        context.bot,
+        context.db,
+        "case",
+        case.id,
+        render,
+        context.now,
+        extra=extra,
+        final=case.status == "closed",
+    )
 
 
 async def _person_name(context_db, user_id: int | None) -> str:
@@ -179,11 +216,15 @@ def case_place(case: CaseSummary, _: Translator, areas) -> str:
         place = _("{unit} (outside the programme)", unit=areas.place(case.ward, language))
     others = [code for code in casework.case_units(case, areas) if code != case.ward]
     if others:
-        place = _("{unit} or {others}", unit=place,
-                  others=", ".join(areas.unit_name(code, language) for code in others))
+        place = _(
+            "{unit} or {others}",
+            unit=place,
+            others=", ".join(areas.unit_name(code, language) for code in others),
+        )
     if case.reported_place and case.reported_place != case.ward:
-        place = _("{unit} (reported as {old})", unit=place,
-                  old=areas.place(case.reported_place, language))
+        place = _(
+            "{unit} (reported as {old})", unit=place, old=areas.place(case.reported_place, language)
+        )
     return place
 
 
@@ -194,13 +235,17 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
         place += " — " + case.place_detail
     if case.location:
         place += f" (🗺 {case.location[0]:.5f}, {case.location[1]:.5f})"
-    child = ", ".join([case.child_name or _("no name given"), age_text(case, _),
-                       _(SEX_SHORT[case.child_sex])])
+    child = ", ".join(
+        [case.child_name or _("no name given"), age_text(case, _), _(SEX_SHORT[case.child_sex])]
+    )
     if case.children > 1:
         child += ", " + _("{count} children", count=case.children)
     if case.contact_consent:
-        reporter = _("{name}, {phone} (agreed to be called)", name=case.reporter_name or "—",
-                     phone=case.reporter_phone or "—")
+        reporter = _(
+            "{name}, {phone} (agreed to be called)",
+            name=case.reporter_name or "—",
+            phone=case.reporter_phone or "—",
+        )
     else:
         reporter = _("anonymous")
     clocks = []
@@ -213,19 +258,34 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
         else:
             state = _("due {when}", when=_.short_datetime(deadline["due_at"]))
         clocks.append(f"• {name}: {state}")
-    risk = (f"{RISK_ICONS[case.risk]} " + _(lifecycle.RISK_LABELS[case.risk])) if case.risk \
+    risk = (
+        (f"{RISK_ICONS[case.risk]} " + _(lifecycle.RISK_LABELS[case.risk]))
+        if case.risk
         else _("not assessed yet")
+    )
     cipher = cipher_for(context.services)
     decision = await case_plans.emergency(context.db, cipher, case.id)
     if decision is not None and decision.decision == "applied":
-        clocks.append("🚑 " + _("Emergency measures applied {when}: {what}",
-                               when=_.short_datetime(decision.applied_at), what=decision.detail))
+        clocks.append(
+            "🚑 "
+            + _(
+                "Emergency measures applied {when}: {what}",
+                when=_.short_datetime(decision.applied_at),
+                what=decision.detail,
+            )
+        )
     elif decision is not None:
         clocks.append("✋ " + _("No emergency measures needed: {why}", why=decision.detail))
     plan = await case_plans.current(context.db, cipher, case.id)
     if plan is not None:
-        clocks.append("📋 " + _("Plan (version {version}): {state}", version=plan.version,
-                               state=_(PLAN_STATES[plan.status])))
+        clocks.append(
+            "📋 "
+            + _(
+                "Plan (version {version}): {state}",
+                version=plan.version,
+                state=_(PLAN_STATES[plan.status]),
+            )
+        )
 
     assignee = await _person_name(context.db, case.assignee_id)
 
@@ -235,11 +295,18 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
             "📋 {groups}\n📝 {description}\n📷 Photos: {photos}\n👪 Cared for by: {caregiver}\n"
             "✅ Already done: {actions}\n☎️ Reporter ({role}): {reporter}\n"
             "🕒 Received {received}\n👤 Assigned to: {assignee}\n⏰ Legal clocks:\n{clocks}",
-            code=case.code, status=status_text(case, _),
-            urgency=_("🚨 Urgent") if case.urgent else _("Not urgent"), risk=risk,
-            place=place, child=child, groups=groups_text(case, _), description=description,
-            photos=case.photo_count, caregiver=case.caregiver or "—",
-            actions=case.actions or "—", role=_(ROLE_LABELS.get(case.reporter_role, ROLE_LABELS["public"])),
+            code=case.code,
+            status=status_text(case, _),
+            urgency=_("🚨 Urgent") if case.urgent else _("Not urgent"),
+            risk=risk,
+            place=place,
+            child=child,
+            groups=groups_text(case, _),
+            description=description,
+            photos=case.photo_count,
+            caregiver=case.caregiver or "—",
+            actions=case.actions or "—",
+            role=_(ROLE_LABELS.get(case.reporter_role, ROLE_LABELS["public"])),
             reporter=Html(reporter),  # already escaped by _() above
             received=_.short_datetime(case.received_at),
             assignee=assignee,
@@ -252,21 +319,34 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
     return text
 
 
-def detail_keyboard(case: CaseSummary, _: Translator, *, emergency_pending: bool = False,
-                    reopenable: bool = False):
+def detail_keyboard(
+    case: CaseSummary, _: Translator, *, emergency_pending: bool = False, reopenable: bool = False
+):
     rows: list[list[tuple[str, str]]] = []
     if case.status == "received":
         rows.append([(_("✅ Accept"), callbacks.encode(NS, "acc", case.id))])
     if emergency_pending and lifecycle.is_open(case.status):
-        rows.append([(_("🚑 Emergency measures applied"), callbacks.encode(INPUT_NS, "emg", case.id)),
-                     (_("✋ Not needed"), callbacks.encode(INPUT_NS, "emgno", case.id))])
+        rows.append(
+            [
+                (_("🚑 Emergency measures applied"), callbacks.encode(INPUT_NS, "emg", case.id)),
+                (_("✋ Not needed"), callbacks.encode(INPUT_NS, "emgno", case.id)),
+            ]
+        )
     if case.status == "assessment":
-        rows.append([(RISK_ICONS[r] + " " + _("Risk: {level}", level=_(lifecycle.RISK_LABELS[r])),
-                      callbacks.encode(NS, "rsk", case.id, r)) for r in lifecycle.RISKS])
+        rows.append(
+            [
+                (
+                    RISK_ICONS[r] + " " + _("Risk: {level}", level=_(lifecycle.RISK_LABELS[r])),
+                    callbacks.encode(NS, "rsk", case.id, r),
+                )
+                for r in lifecycle.RISKS
+            ]
+        )
     for action in lifecycle.moves_from(case.status):
         if action in lifecycle.MOVE_LABELS:
-            rows.append([(_(lifecycle.MOVE_LABELS[action]),
-                          callbacks.encode(NS, "go", case.id, action))])
+            rows.append(
+                [(_(lifecycle.MOVE_LABELS[action]), callbacks.encode(NS, "go", case.id, action))]
+            )
     if case.status in ("planning", "in_progress", "review"):
         rows.append([(_("📋 Support plan"), callbacks.encode("cpl", "v", case.id))])
     if case.status == "in_progress":
@@ -274,14 +354,26 @@ def detail_keyboard(case: CaseSummary, _: Translator, *, emergency_pending: bool
     if case.status == "review":
         rows.append([(_("📝 New plan"), callbacks.encode(NS, "go", case.id, "replan"))])
     if lifecycle.is_open(case.status):
-        rows.append([(_("📝 Add a note"), callbacks.encode(INPUT_NS, "note", case.id)),
-                     (_("🔗 Referral"), callbacks.encode(INPUT_NS, "ref", case.id))])
-        rows.append([(_("👤 Assign"), callbacks.encode(NS, "asg", case.id)),
-                     (_("🏁 Close…"), callbacks.encode(NS, "cls", case.id))])
+        rows.append(
+            [
+                (_("📝 Add a note"), callbacks.encode(INPUT_NS, "note", case.id)),
+                (_("🔗 Referral"), callbacks.encode(INPUT_NS, "ref", case.id)),
+            ]
+        )
+        rows.append(
+            [
+                (_("👤 Assign"), callbacks.encode(NS, "asg", case.id)),
+                (_("🏁 Close…"), callbacks.encode(NS, "cls", case.id)),
+            ]
+        )
     elif reopenable:
         rows.append([(_("↩️ Reopen…"), callbacks.encode(INPUT_NS, "reo", case.id))])
-    rows.append([(_("🕓 History"), callbacks.encode(NS, "hist", case.id)),
-                 (_("📷 Photos"), callbacks.encode(NS, "ph", case.id))])
+    rows.append(
+        [
+            (_("🕓 History"), callbacks.encode(NS, "hist", case.id)),
+            (_("📷 Photos"), callbacks.encode(NS, "ph", case.id)),
+        ]
+    )
     rows.append([(_("‹ Cases"), callbacks.encode(NS, "ls", "open", NO_DASH, 0))])
     return keyboards.inline(rows)
 
@@ -301,8 +393,9 @@ async def announce_new_case(context: BotContext, case_id: int) -> None:
     about a case once: announcing it again (a quick tip that got its place) reaches only
     those who have not heard of it yet."""
     async with context.db.atomic():
-        await queue_new_case_alert(context.db, cipher_for(context.services), context.services,
-                                   case_id, context.now)
+        await queue_new_case_alert(
+            context.db, cipher_for(context.services), context.services, case_id, context.now
+        )
 
 
 async def queue_new_case_alert(db, cipher, services, case_id: int, now: dt.datetime) -> None:
@@ -314,11 +407,19 @@ async def queue_new_case_alert(db, cipher, services, case_id: int, now: dt.datet
     recipients = await routing.alert_recipients(db, case.ward or None, areas)
     if recipients.group_chat_id is not None:
         _ = i18n(None)
-        await outbox.enqueue(db, cipher, recipients.group_chat_id, alert_text(case, _, areas),
-                             now=now, markup=alert_keyboard(case, _), protect=True,
-                             copy=outbox.CopyOf("case", case.id, None),
-                             instead=ALERT_PRIVATELY, instead_args={"case_id": case.id},
-                             dedupe_key=_alert_key(case.id, recipients.group_chat_id))
+        await outbox.enqueue(
+            db,
+            cipher,
+            recipients.group_chat_id,
+            alert_text(case, _, areas),
+            now=now,
+            markup=alert_keyboard(case, _),
+            protect=True,
+            copy=outbox.CopyOf("case", case.id, None),
+            instead=ALERT_PRIVATELY,
+            instead_args={"case_id": case.id},
+            dedupe_key=_alert_key(case.id, recipients.group_chat_id),
+        )
         return
     await _queue_private_alerts(db, cipher, services, case, recipients.people, now)
 
@@ -328,16 +429,24 @@ def _alert_key(case_id: int, chat_id: int) -> str:
     return f"case:{case_id}:alert:{chat_id}"
 
 
-async def _queue_private_alerts(db, cipher, services, case: CaseSummary, people,
-                                now: dt.datetime) -> None:
+async def _queue_private_alerts(
+    db, cipher, services, case: CaseSummary, people, now: dt.datetime
+) -> None:
     i18n, areas = services.i18n, services.areas
     for person in people:
         _ = i18n(person.language)
         # Recorded in the language it was written in, so later edits read the same.
-        await outbox.enqueue(db, cipher, person.telegram_id, alert_text(case, _, areas),
-                             now=now, markup=alert_keyboard(case, _), protect=True,
-                             copy=outbox.CopyOf("case", case.id, _.language),
-                             dedupe_key=_alert_key(case.id, person.telegram_id))
+        await outbox.enqueue(
+            db,
+            cipher,
+            person.telegram_id,
+            alert_text(case, _, areas),
+            now=now,
+            markup=alert_keyboard(case, _),
+            protect=True,
+            copy=outbox.CopyOf("case", case.id, _.language),
+            dedupe_key=_alert_key(case.id, person.telegram_id),
+        )
 
 
 ALERT_PRIVATELY = "case_alert_privately"
@@ -362,8 +471,9 @@ async def after_change(context: BotContext, change: Change, query=None) -> None:
     changed. Who must hear of the change was queued in the outbox in its transaction
     (CaseService, bot/cases/notices.py)."""
     # Who has it, whether it is open, and whether it became urgent show on every alert copy.
-    if change.event in ("accepted", "assigned", "closed", "reopened") \
-            or change.detail.get("emergency_started"):
+    if change.event in ("accepted", "assigned", "closed", "reopened") or change.detail.get(
+        "emergency_started"
+    ):
         await sync_alerts(context, change.case, query)
 
 
@@ -386,9 +496,12 @@ async def case_command(update: Update, context: BotContext) -> None:
         return
     typed = " ".join(context.args or ())
     if not typed:
-        await update.message.reply_text(_(
-            "Please type the case code after the command, e.g. /case TE-2026-0001 (or just: "
-            "/case te 26 1), or a ward or commune: /case Chánh Hưng."))
+        await update.message.reply_text(
+            _(
+                "Please type the case code after the command, e.g. /case TE-2026-0001 (or just: "
+                "/case te 26 1), or a ward or commune: /case Chánh Hưng."
+            )
+        )
         return
     await _reply_found(update, context, typed)
 
@@ -404,84 +517,109 @@ async def _reply_found(update: Update, context: BotContext, typed: str) -> None:
             return
         if len(units) == 1:  # a ward or commune, today's name or an old one
             text, markup = await _list_view(context, "open", units[0], 0)
-            await update.effective_message.reply_text(text, reply_markup=markup,
-                                                      protect_content=True)
+            await update.effective_message.reply_text(
+                text, reply_markup=markup, protect_content=True
+            )
             return
         if units:  # an old unit split between two or three of today's
-            found, has_next = await service.find(context.user, context.now, scope="open",
-                                                 units=units)
+            found, has_next = await service.find(
+                context.user, context.now, scope="open", units=units
+            )
             await _reply_matches(update, context, typed, found, has_next)
             return
-    found, has_next = await service.find(context.user, context.now, scope="all",
-                                         typed_code=typed)
+    found, has_next = await service.find(context.user, context.now, scope="all", typed_code=typed)
     if len(found) == 1:
         case = await service.view(context.user, found[0].id, context.now, what="found")
         text, markup = await _detail(context, case)
-        await update.effective_message.reply_text(text, reply_markup=markup,
-                                                  protect_content=True)
+        await update.effective_message.reply_text(text, reply_markup=markup, protect_content=True)
         return
     await _reply_matches(update, context, typed, found, has_next)
 
 
-async def _reply_matches(update: Update, context: BotContext, typed: str,
-                         found: list[CaseSummary], has_next: bool) -> None:
+async def _reply_matches(
+    update: Update, context: BotContext, typed: str, found: list[CaseSummary], has_next: bool
+) -> None:
     _ = context.translate
     if not found:
-        await update.effective_message.reply_text(_(
-            "No case you can open matches “{typed}”. Please check the code (e.g. TE-2026-0001) "
-            "or the ward/commune name, or use /cases.", typed=typed))
+        await update.effective_message.reply_text(
+            _(
+                "No case you can open matches “{typed}”. Please check the code (e.g. TE-2026-0001) "
+                "or the ward/commune name, or use /cases.",
+                typed=typed,
+            )
+        )
         return
     areas = context.services.areas
     rows = [[(_case_label(c, _, areas), callbacks.encode(NS, "v", c.id))] for c in found]
     text = _("🔎 Cases matching “{typed}”:", typed=typed)
     if has_next:
         text += "\n" + _("More match: type more of the code, or use /cases.")
-    await update.effective_message.reply_text(text, reply_markup=keyboards.inline(rows),
-                                              protect_content=True)
+    await update.effective_message.reply_text(
+        text, reply_markup=keyboards.inline(rows), protect_content=True
+    )
 
 
 def _case_label(case: CaseSummary, _: Translator, areas) -> str:
     marks = ("⏰" if case.overdue else "") + ("🚨" if case.urgent else "")
     place = areas.place(case.ward, _.language) if case.ward else _("ward/commune not known")
-    return (f"{marks}{case.code} · {place} · "
-            f"{_(lifecycle.STATE_LABELS[case.status])}").strip()
+    return (f"{marks}{case.code} · {place} · {_(lifecycle.STATE_LABELS[case.status])}").strip()
 
 
 async def _list_view(context: BotContext, scope: str, unit: str | None, page: int):
     _ = context.translate
     found, has_next = await service_for(context).find(
-        context.user, context.now, scope=scope, units=(unit,) if unit else (), page=page)
+        context.user, context.now, scope=scope, units=(unit,) if unit else (), page=page
+    )
     areas = context.services.areas
     unit_arg = unit or NO_DASH
 
     def scope_button(name: str):
         label = _(SCOPE_LABELS[name])
-        return ("✓ " + label if name == scope else label,
-                callbacks.encode(NS, "ls", name, unit_arg, 0))
+        return (
+            "✓ " + label if name == scope else label,
+            callbacks.encode(NS, "ls", name, unit_arg, 0),
+        )
 
-    rows = [[scope_button(s) for s in ("open", "mine", "overdue")],
-            [scope_button(s) for s in ("closed", "all")]]
+    rows = [
+        [scope_button(s) for s in ("open", "mine", "overdue")],
+        [scope_button(s) for s in ("closed", "all")],
+    ]
     if context.services.settings.webapp_url:  # the same cases, with filters and clocks
         rows.insert(0, [keyboards.WebApp(_(OPEN_DASHBOARD), context.services.settings.webapp_url)])
     unit_label = areas.unit_name(unit, _.language) if unit else _("all")
-    rows.append([(_("📍 Unit: {unit}", unit=unit_label), callbacks.encode(NS, "unit", scope, 0)),
-                 (_("🔎 Find a case"), callbacks.encode(INPUT_NS, "find", 0))])
+    rows.append(
+        [
+            (_("📍 Unit: {unit}", unit=unit_label), callbacks.encode(NS, "unit", scope, 0)),
+            (_("🔎 Find a case"), callbacks.encode(INPUT_NS, "find", 0)),
+        ]
+    )
     for case in found:
         rows.append([(_case_label(case, _, areas), callbacks.encode(NS, "v", case.id))])
-    rows.append(keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"),
-                                scope, unit_arg))
-    area = _("all wards and communes") if context.user.is_admin \
+    rows.append(
+        keyboards.pager(NS, "ls", page, has_next, _("‹ Previous"), _("Next ›"), scope, unit_arg)
+    )
+    area = (
+        _("all wards and communes")
+        if context.user.is_admin
         else areas.scope_label(context.user.scope, _.language)
+    )
     label = _(SCOPE_LABELS[scope]).lower()
     if unit:
         area += " · " + areas.unit_name(unit, _.language)
     if found:
-        text = _("📁 <b>Cases — {scope}</b> ({filter}), page {page}. Overdue (⏰) first, then "
-                 "urgent (🚨). Tap a case to open it.", scope=area, filter=label,
-                 page=_.number(page + 1))
+        text = _(
+            "📁 <b>Cases — {scope}</b> ({filter}), page {page}. Overdue (⏰) first, then "
+            "urgent (🚨). Tap a case to open it.",
+            scope=area,
+            filter=label,
+            page=_.number(page + 1),
+        )
     else:
-        text = _("📁 <b>Cases — {scope}</b> ({filter}): no case matches these filters.",
-                 scope=area, filter=label)
+        text = _(
+            "📁 <b>Cases — {scope}</b> ({filter}): no case matches these filters.",
+            scope=area,
+            filter=label,
+        )
     return text, keyboards.inline(rows)
 
 
@@ -500,12 +638,25 @@ async def _act_unit(update: Update, context: BotContext, data) -> None:
     covered = access.units_of(context.user, areas)  # None: administrators, every unit
     wards = [u for u in areas.programme_units() if covered is None or u.code in covered]
     wards += [areas.unit(code) for code in sorted(covered or ()) if not areas.in_programme(code)]
-    shown = wards[page * UNIT_PAGE:(page + 1) * UNIT_PAGE]
+    shown = wards[page * UNIT_PAGE : (page + 1) * UNIT_PAGE]
     rows = [[(_("📍 All units"), callbacks.encode(NS, "ls", scope, NO_DASH, 0))]]
-    rows += keyboards.columns([(areas.unit_name(w.code, _.language),
-                                callbacks.encode(NS, "ls", scope, w.code, 0)) for w in shown])
-    rows.append(keyboards.pager(NS, "unit", page, len(wards) > (page + 1) * UNIT_PAGE,
-                                _("‹ Previous"), _("Next ›"), scope))
+    rows += keyboards.columns(
+        [
+            (areas.unit_name(w.code, _.language), callbacks.encode(NS, "ls", scope, w.code, 0))
+            for w in shown
+        ]
+    )
+    rows.append(
+        keyboards.pager(
+            NS,
+            "unit",
+            page,
+            len(wards) > (page + 1) * UNIT_PAGE,
+            _("‹ Previous"),
+            _("Next ›"),
+            scope,
+        )
+    )
     await query.answer()
     await edit_buttons_quietly(query, keyboards.inline(rows))
 
@@ -520,28 +671,38 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     handler = _ACTIONS.get(data.action)
     if handler is None:
-        await query.answer(_("This button is no longer active. Please use /menu."),
-                           show_alert=True)
+        await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
         return
     try:
         await handler(update, context, data)
     except casework.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
-                            "case", data.int_arg(0), context.now)
+        await audit.refused(
+            context.db,
+            context.user.telegram_id,
+            f"case_{data.action}",
+            "case",
+            data.int_arg(0),
+            context.now,
+        )
         await _deny(query, _)
     except AlreadyClosed:
-        await _answer_once(query, _("This case is already closed. Nothing was changed."),
-                           show_alert=True)
+        await _answer_once(
+            query, _("This case is already closed. Nothing was changed."), show_alert=True
+        )
         await _refresh(update, context, data.int_arg(0))
     except casework.NotApplicable:
-        await _answer_once(query, _("This case has moved on meanwhile; here is where it is "
-                                    "now."), show_alert=True)
+        await _answer_once(
+            query, _("This case has moved on meanwhile; here is where it is now."), show_alert=True
+        )
         await _refresh(update, context, data.int_arg(0))
 
 
 async def _deny(query, _: Translator) -> None:
-    await _answer_once(query, _("Sorry, only the staff covering this case and administrators "
-                                "can open or change it."), show_alert=True)
+    await _answer_once(
+        query,
+        _("Sorry, only the staff covering this case and administrators can open or change it."),
+        show_alert=True,
+    )
 
 
 async def _answer_once(query, text: str | None = None, show_alert: bool = False) -> None:
@@ -555,22 +716,25 @@ def _in_private(query) -> bool:
 
 def _is_detail_view(query) -> bool:
     """The full case view (private, starts with 📁), as opposed to an alert copy."""
-    return _in_private(query) and bool(query.message.text) \
-        and query.message.text.startswith("📁")
+    return _in_private(query) and bool(query.message.text) and query.message.text.startswith("📁")
 
 
 async def _detail(context: BotContext, case: Case):
     _ = context.translate
     service = service_for(context)
     text = await detail_text(context, case, _)
-    markup = detail_keyboard(case, _,
-                             emergency_pending=await service.needs_emergency_decision(case.id),
-                             reopenable=service.can_reopen(case, context.now))
+    markup = detail_keyboard(
+        case,
+        _,
+        emergency_pending=await service.needs_emergency_decision(case.id),
+        reopenable=service.can_reopen(case, context.now),
+    )
     return text, markup
 
 
-async def _show_detail(update: Update, context: BotContext, case_id: int, what: str = "detail",
-                       edit: bool = True) -> None:
+async def _show_detail(
+    update: Update, context: BotContext, case_id: int, what: str = "detail", edit: bool = True
+) -> None:
     """The detail view: edited in place in a private chat, sent privately from a group."""
     query = update.callback_query
     _ = context.translate
@@ -582,11 +746,15 @@ async def _show_detail(update: Update, context: BotContext, case_id: int, what: 
         # the alert must not turn it back into the summary.
         await alert_copies.forget(context.db, query.message.chat.id, query.message.message_id)
         return
-    sent = await notify(context, context.user.telegram_id, text, reply_markup=markup,
-                        protect_content=True)
+    sent = await notify(
+        context, context.user.telegram_id, text, reply_markup=markup, protect_content=True
+    )
     if sent is None:
-        await _answer_once(query, _("Please start a private chat with the bot first, then tap "
-                                    "again."), show_alert=True)
+        await _answer_once(
+            query,
+            _("Please start a private chat with the bot first, then tap again."),
+            show_alert=True,
+        )
 
 
 async def _refresh(update: Update, context: BotContext, case_id: int | None) -> None:
@@ -600,8 +768,9 @@ async def _act_list(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     if not _in_private(query):  # a forged list button on a group alert: no list in the group
-        await query.answer(_("Please open the case in your private chat with the bot."),
-                           show_alert=True)
+        await query.answer(
+            _("Please open the case in your private chat with the bot."), show_alert=True
+        )
         return
     scope = data.arg(0) if data.arg(0) in SCOPE_LABELS else "open"
     ward = data.arg(1) if data.arg(1) not in (None, NO_DASH) else None
@@ -625,8 +794,7 @@ async def _act_accept(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     try:
-        change = await service_for(context).accept(context.user, data.int_arg(0) or 0,
-                                                   context.now)
+        change = await service_for(context).accept(context.user, data.int_arg(0) or 0, context.now)
     except casework.NotApplicable:
         if _is_detail_view(query):
             raise  # the detail view is refreshed by on_button
@@ -650,15 +818,18 @@ async def _stale_alert(update: Update, context: BotContext, case_id: int | None)
     elif case.status == "received":  # changed and changed back meanwhile: try again
         text = _("This case has moved on meanwhile; here is where it is now.")
     else:
-        text = _("This case was already accepted; {name} is in charge. Nothing was changed.",
-                 name=await _person_name(context.db, case.assignee_id))
+        text = _(
+            "This case was already accepted; {name} is in charge. Nothing was changed.",
+            name=await _person_name(context.db, case.assignee_id),
+        )
     await _answer_once(query, text, show_alert=True)
     if query.message is None:  # too old for Telegram to say which message it was
         return
     theirs = context.services.i18n(_.language if _in_private(query) else None)
     copy_text, markup = await alert_copy(context.db, case, theirs, context.services.areas)
-    await staff_copies.edit_copy(context.bot, query.message.chat.id, query.message.message_id,
-                                 copy_text, markup)
+    await staff_copies.edit_copy(
+        context.bot, query.message.chat.id, query.message.message_id, copy_text, markup
+    )
 
 
 async def _act_risk(update: Update, context: BotContext, data) -> None:
@@ -667,11 +838,17 @@ async def _act_risk(update: Update, context: BotContext, data) -> None:
     risk = data.arg(1)
     if risk not in lifecycle.RISKS:
         raise casework.NotApplicable(risk)
-    change = await service_for(context).assess(context.user, data.int_arg(0) or 0, risk,
-                                               context.now)
+    change = await service_for(context).assess(
+        context.user, data.int_arg(0) or 0, risk, context.now
+    )
     if change.detail.get("emergency_started"):
-        await query.answer(_("High risk: is emergency intervention needed? The 12-hour clock "
-                             "has started; record the decision below."), show_alert=True)
+        await query.answer(
+            _(
+                "High risk: is emergency intervention needed? The 12-hour clock "
+                "has started; record the decision below."
+            ),
+            show_alert=True,
+        )
     else:
         await query.answer(_("Initial assessment recorded."))
     await after_change(context, change)
@@ -702,9 +879,15 @@ async def _act_close_menu(update: Update, context: BotContext, data) -> None:
     case = await _checked_summary(context, data.int_arg(0))
     if case.status == "closed":
         raise AlreadyClosed(case.code)
-    rows = [[(_(lifecycle.OUTCOME_LABELS[outcome]),
-              callbacks.encode(INPUT_NS, "cls", case.id, outcome))]
-            for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())]
+    rows = [
+        [
+            (
+                _(lifecycle.OUTCOME_LABELS[outcome]),
+                callbacks.encode(INPUT_NS, "cls", case.id, outcome),
+            )
+        ]
+        for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())
+    ]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer(_("Why is the case closed?"))
     await edit_buttons_quietly(query, keyboards.inline(rows))
@@ -722,13 +905,15 @@ async def _act_close_confirm(update: Update, context: BotContext, data) -> None:
             raise AlreadyClosed(case.code)
         await query.answer(_("Please start closing again from the case."), show_alert=True)
         return
-    change = await service_for(context).close(context.user, case_id or 0, pending["outcome"],
-                                              pending["note"], context.now)
+    change = await service_for(context).close(
+        context.user, case_id or 0, pending["outcome"], pending["note"], context.now
+    )
     context.user_data.pop("case_close", None)
     await query.answer(_("The case is closed."))
     await after_change(context, change)
-    case = await service_for(context).view(context.user, change.case.id, context.now,
-                                           what="after_change")
+    case = await service_for(context).view(
+        context.user, change.case.id, context.now, what="after_change"
+    )
     text, markup = await _detail(context, case)
     await edit_quietly(query, text, markup)
 
@@ -744,11 +929,21 @@ async def _act_assign_menu(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
     case = await _checked_summary(context, data.int_arg(0))
-    colleagues = [p for p in await routing.unit_people(context.db, case.ward or None)
-                  if casework.can_be_assigned(p, case)]
-    rows = [[(("✓ " if p.telegram_id == case.assignee_id else "") + (p.display_name
-              or str(p.telegram_id)), callbacks.encode(NS, "to", case.id, p.telegram_id))]
-            for p in colleagues[:30]]
+    colleagues = [
+        p
+        for p in await routing.unit_people(context.db, case.ward or None)
+        if casework.can_be_assigned(p, case)
+    ]
+    rows = [
+        [
+            (
+                ("✓ " if p.telegram_id == case.assignee_id else "")
+                + (p.display_name or str(p.telegram_id)),
+                callbacks.encode(NS, "to", case.id, p.telegram_id),
+            )
+        ]
+        for p in colleagues[:30]
+    ]
     rows.append([(_("‹ Back"), callbacks.encode(NS, "v", case.id))])
     await query.answer()
     await edit_buttons_quietly(query, keyboards.inline(rows))
@@ -759,8 +954,9 @@ async def _act_assign(update: Update, context: BotContext, data) -> None:
     _ = context.translate
     assignee_id = data.int_arg(1)
     assignee = await users.get(context.db, assignee_id) if assignee_id else None
-    change = await service_for(context).assign(context.user, data.int_arg(0) or 0, assignee,
-                                               context.now)
+    change = await service_for(context).assign(
+        context.user, data.int_arg(0) or 0, assignee, context.now
+    )
     await query.answer(_("Assigned."))
     await after_change(context, change)
     await _show_detail(update, context, change.case.id, what="after_change")
@@ -792,8 +988,7 @@ async def history_entry(db, note: Note, _: Translator) -> str:
         if note.body:
             what += " · " + _("📝 {text}", text=note.body)
     elif note.kind == "assign":
-        what = _("assigned to {name}",
-                 name=await _person_name(db, note.detail.get("assignee")))
+        what = _("assigned to {name}", name=await _person_name(db, note.detail.get("assignee")))
     elif note.kind == "referral":
         what = _("🔗 referral: {text}", text=note.body or "")
     elif note.detail.get("source") == "reporter":
@@ -806,8 +1001,9 @@ async def history_entry(db, note: Note, _: Translator) -> str:
 async def _act_history(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
-    case = await service_for(context).view(context.user, data.int_arg(0) or 0, context.now,
-                                           what="history")
+    case = await service_for(context).view(
+        context.user, data.int_arg(0) or 0, context.now, what="history"
+    )
     lines = [_("🕓 <b>History of {code}</b>", code=case.code)]
     for note in await case_store.notes(context.db, cipher_for(context.services), case.id):
         who = await _person_name(context.db, note.author_id)
@@ -820,23 +1016,30 @@ async def _act_history(update: Update, context: BotContext, data) -> None:
     # Whole lines only, the latest kept: cutting one could split an HTML entity.
     text = join_within(lines, DETAIL_LIMIT, newest_last=True)
     await query.answer()
-    await notify(context, query.from_user.id, text, protect_content=True,
-                 reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]))
+    await notify(
+        context,
+        query.from_user.id,
+        text,
+        protect_content=True,
+        reply_markup=keyboards.inline([[(_("‹ Back"), callbacks.encode(NS, "v", case.id))]]),
+    )
 
 
 async def _act_photos(update: Update, context: BotContext, data) -> None:
     query = update.callback_query
     _ = context.translate
-    case = await service_for(context).view(context.user, data.int_arg(0) or 0, context.now,
-                                           what="photos")
+    case = await service_for(context).view(
+        context.user, data.int_arg(0) or 0, context.now, what="photos"
+    )
     if not case.photos:
         await query.answer(_("This report has no photos."), show_alert=True)
         return
     await query.answer()
     for file_id in case.photos:
         try:
-            await context.bot.send_photo(query.from_user.id, file_id, caption=case.code,
-                                         protect_content=True)
+            await context.bot.send_photo(
+                query.from_user.id, file_id, caption=case.code, protect_content=True
+            )
         except TelegramError as error:
             log.info("case photo not sent: %s", type(error).__name__)
 
@@ -865,21 +1068,33 @@ _ACTIONS = {
 # -- typed answers: notes, referrals, emergency decisions, review, closing, reopening, search -
 INPUT_PROMPTS = {
     "note": N_("📝 Type the note for {code} (up to {limit} characters)."),
-    "ref": N_("🔗 Type the service the case is referred to, and what was asked of it "
-              "(up to {limit} characters)."),
-    "emg": N_("🚑 {code}: which emergency measures were applied (Điều 31–32: e.g. the child "
-              "taken to a safe place, temporary separation, medical care)? Type them."),
+    "ref": N_(
+        "🔗 Type the service the case is referred to, and what was asked of it "
+        "(up to {limit} characters)."
+    ),
+    "emg": N_(
+        "🚑 {code}: which emergency measures were applied (Điều 31–32: e.g. the child "
+        "taken to a safe place, temporary separation, medical care)? Type them."
+    ),
     "emgno": N_("✋ {code}: why is no emergency intervention needed? Type the reason."),
-    "rev": N_("🔍 Review of {code} (Điều 30): type what was done, how the child is now, and "
-              "whether the case can close or needs a new plan."),
-    "cls": N_("🏁 Closing {code} — {outcome}. Type a closing note: what was done and why "
-              "the case closes (for a referral: the service and what was asked of it)."),
+    "rev": N_(
+        "🔍 Review of {code} (Điều 30): type what was done, how the child is now, and "
+        "whether the case can close or needs a new plan."
+    ),
+    "cls": N_(
+        "🏁 Closing {code} — {outcome}. Type a closing note: what was done and why "
+        "the case closes (for a referral: the service and what was asked of it)."
+    ),
     "reo": N_("↩️ Why is {code} reopened? Type the reason."),
-    "find": N_("🔎 Type the case code as you have it (e.g. TE-2026-0001, te 26 1, or just "
-               "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8 cũ)."),
+    "find": N_(
+        "🔎 Type the case code as you have it (e.g. TE-2026-0001, te 26 1, or just "
+        "0001), or a ward or commune (e.g. Chánh Hưng, phường 4 quận 8 cũ)."
+    ),
 }
-EMERGENCY_WHEN = N_("🕒 When were the measures applied? Type a time (e.g. 14:30, or 9h "
-                    "sáng nay), or tap “Just now”.")
+EMERGENCY_WHEN = N_(
+    "🕒 When were the measures applied? Type a time (e.g. 14:30, or 9h "
+    "sáng nay), or tap “Just now”."
+)
 # What each typed answer opens with: which cases it may start from.
 NEEDS_OPEN = ("note", "ref", "emg", "emgno", "rev", "cls")
 
@@ -892,8 +1107,9 @@ async def start_input(update: Update, context: BotContext) -> int | None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return ConversationHandler.END
     if not _in_private(query):
-        await query.answer(_("Please open the case in your private chat with the bot."),
-                           show_alert=True)
+        await query.answer(
+            _("Please open the case in your private chat with the bot."), show_alert=True
+        )
         return ConversationHandler.END
     code = ""
     if data.action == "find":
@@ -904,37 +1120,55 @@ async def start_input(update: Update, context: BotContext) -> int | None:
         try:
             case = await _checked_summary(context, data.int_arg(0))
         except casework.PermissionDenied:
-            await audit.refused(context.db, context.user.telegram_id, f"case_{data.action}",
-                                "case", data.int_arg(0), context.now)
+            await audit.refused(
+                context.db,
+                context.user.telegram_id,
+                f"case_{data.action}",
+                "case",
+                data.int_arg(0),
+                context.now,
+            )
             await _deny(query, _)
             return ConversationHandler.END
         except casework.NotApplicable:
-            await query.answer(_("This button is no longer active. Please use /menu."),
-                               show_alert=True)
+            await query.answer(
+                _("This button is no longer active. Please use /menu."), show_alert=True
+            )
             return ConversationHandler.END
         code = case.code
         moved = (data.action in NEEDS_OPEN and not lifecycle.is_open(case.status)) or (
-            data.action == "reo" and not service_for(context).can_reopen(case, context.now))
+            data.action == "reo" and not service_for(context).can_reopen(case, context.now)
+        )
         if data.action == "cls" and not lifecycle.can_close(case.status, data.arg(1) or ""):
             moved = True
         if moved:
             if case.status == "closed" and data.action == "cls":
-                await query.answer(_("This case is already closed. Nothing was changed."),
-                                   show_alert=True)
+                await query.answer(
+                    _("This case is already closed. Nothing was changed."), show_alert=True
+                )
             else:
-                await query.answer(_("This case has moved on meanwhile; here is where it is "
-                                     "now."), show_alert=True)
+                await query.answer(
+                    _("This case has moved on meanwhile; here is where it is now."), show_alert=True
+                )
             return ConversationHandler.END
     await query.answer()
     outcome = data.arg(1) if data.action == "cls" else None
     prompt = await query.message.reply_text(
-        _(INPUT_PROMPTS[data.action], code=code, limit=NOTE_MAX_CHARS,
-          outcome=_(lifecycle.OUTCOME_LABELS[outcome]) if outcome else ""),
+        _(
+            INPUT_PROMPTS[data.action],
+            code=code,
+            limit=NOTE_MAX_CHARS,
+            outcome=_(lifecycle.OUTCOME_LABELS[outcome]) if outcome else "",
+        ),
         reply_markup=keyboards.inline([[(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]),
     )
     # Remember the prompt, so its Cancel button goes away once the text is saved.
-    context.user_data["case_input"] = {"kind": data.action, "case": data.int_arg(0),
-                                       "prompt": prompt.message_id, "outcome": outcome}
+    context.user_data["case_input"] = {
+        "kind": data.action,
+        "case": data.int_arg(0),
+        "prompt": prompt.message_id,
+        "outcome": outcome,
+    }
     return TEXT
 
 
@@ -945,9 +1179,14 @@ async def receive_input(update: Update, context: BotContext) -> int:
     if not text:
         return TEXT
     if len(text) > NOTE_MAX_CHARS:
-        await update.message.reply_text(_(
-            "That is {length} characters; the limit is {limit}. Please shorten it and send it "
-            "again.", length=len(text), limit=NOTE_MAX_CHARS))
+        await update.message.reply_text(
+            _(
+                "That is {length} characters; the limit is {limit}. Please shorten it and send it "
+                "again.",
+                length=len(text),
+                limit=NOTE_MAX_CHARS,
+            )
+        )
         return TEXT
     case_id, kind = pending.get("case"), pending.get("kind")
     if kind == "find":
@@ -962,16 +1201,26 @@ async def receive_input(update: Update, context: BotContext) -> int:
         pending["measures"] = text
         context.user_data["case_input"] = pending
         await _tidy_prompt(update, context, pending)
-        prompt = await update.message.reply_text(_(EMERGENCY_WHEN), reply_markup=keyboards.inline(
-            [[(_("⏱ Just now"), callbacks.encode(INPUT_NS, "now", case_id))],
-             [(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))]]))
+        prompt = await update.message.reply_text(
+            _(EMERGENCY_WHEN),
+            reply_markup=keyboards.inline(
+                [
+                    [(_("⏱ Just now"), callbacks.encode(INPUT_NS, "now", case_id))],
+                    [(_("✖️ Cancel"), callbacks.encode(INPUT_NS, "cancel"))],
+                ]
+            ),
+        )
         pending["prompt"] = prompt.message_id
         return TEXT
     if kind == "emg":
         when = _typed_moment(text, context)
         if when is None:
-            await update.message.reply_text(_("Please type a time that has passed, e.g. 14:30 "
-                                              "or 9h sáng nay, or tap “Just now”."))
+            await update.message.reply_text(
+                _(
+                    "Please type a time that has passed, e.g. 14:30 "
+                    "or 9h sáng nay, or tap “Just now”."
+                )
+            )
             return TEXT
         return await _finish_emergency(update, context, pending, when)
     if kind == "cls":
@@ -979,35 +1228,49 @@ async def receive_input(update: Update, context: BotContext) -> int:
     service = service_for(context)
     try:
         if kind in ("note", "ref"):
-            change = await service.add_note(context.user, case_id, "note" if kind == "note"
-                                            else "referral", text, context.now)
+            change = await service.add_note(
+                context.user, case_id, "note" if kind == "note" else "referral", text, context.now
+            )
             done = _("Saved to {code}.", code=change.case.code)
         elif kind == "emgno":
             change = await service.emergency_not_needed(context.user, case_id, text, context.now)
-            done = _("Recorded for {code}: no emergency measures needed. The 12-hour clock is "
-                     "met.", code=change.case.code)
+            done = _(
+                "Recorded for {code}: no emergency measures needed. The 12-hour clock is met.",
+                code=change.case.code,
+            )
         elif kind == "rev":
             change = await service.to_review(context.user, case_id, text, context.now)
-            done = _("Review recorded for {code}. Close the case, or make a new plan.",
-                     code=change.case.code)
+            done = _(
+                "Review recorded for {code}. Close the case, or make a new plan.",
+                code=change.case.code,
+            )
         elif kind == "reo":
             change = await service.reopen(context.user, case_id, text, context.now)
-            done = _("{code} is open again: {status}.", code=change.case.code,
-                     status=_(lifecycle.STATE_LABELS[change.case.status]))
+            done = _(
+                "{code} is open again: {status}.",
+                code=change.case.code,
+                status=_(lifecycle.STATE_LABELS[change.case.status]),
+            )
         else:
             return ConversationHandler.END
         await after_change(context, change)
     except casework.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, f"case_{kind}", "case",
-                            case_id, context.now)
-        done = _("Sorry, only the staff covering this case and administrators can open or "
-                 "change it.")
+        await audit.refused(
+            context.db, context.user.telegram_id, f"case_{kind}", "case", case_id, context.now
+        )
+        done = _(
+            "Sorry, only the staff covering this case and administrators can open or change it."
+        )
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
     context.user_data.pop("case_input", None)
     await _tidy_prompt(update, context, pending)
-    await update.message.reply_text(done, reply_markup=keyboards.inline(
-        [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
+    await update.message.reply_text(
+        done,
+        reply_markup=keyboards.inline(
+            [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -1028,27 +1291,37 @@ def _typed_moment(text: str, context: BotContext) -> dt.datetime | None:
     return when if when <= context.now else None
 
 
-async def _finish_emergency(update: Update, context: BotContext, pending: dict,
-                            when: dt.datetime) -> int:
+async def _finish_emergency(
+    update: Update, context: BotContext, pending: dict, when: dt.datetime
+) -> int:
     _ = context.translate
     case_id = pending.get("case")
     try:
         change = await service_for(context).emergency_applied(
-            context.user, case_id, pending.get("measures", ""), when, context.now)
+            context.user, case_id, pending.get("measures", ""), when, context.now
+        )
         await after_change(context, change)
-        done = _("Recorded for {code}: emergency measures applied {when}. The 12-hour clock "
-                 "is met.", code=change.case.code, when=_.short_datetime(when))
+        done = _(
+            "Recorded for {code}: emergency measures applied {when}. The 12-hour clock is met.",
+            code=change.case.code,
+            when=_.short_datetime(when),
+        )
     except casework.PermissionDenied:
-        done = _("Sorry, only the staff covering this case and administrators can open or "
-                 "change it.")
+        done = _(
+            "Sorry, only the staff covering this case and administrators can open or change it."
+        )
     except casework.NotApplicable:
         done = _("This case has moved on meanwhile; nothing was saved.")
     except ValueError:
         done = _("Please type the measures again: they are empty or too long.")
     context.user_data.pop("case_input", None)
     await _tidy_prompt(update, context, pending)
-    await update.effective_message.reply_text(done, reply_markup=keyboards.inline(
-        [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]))
+    await update.effective_message.reply_text(
+        done,
+        reply_markup=keyboards.inline(
+            [[(_("📄 Open the case"), callbacks.encode(NS, "v", case_id))]]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -1061,8 +1334,9 @@ async def emergency_just_now(update: Update, context: BotContext) -> int:
     return await _finish_emergency(update, context, pending, context.now)
 
 
-async def _ask_close_confirmation(update: Update, context: BotContext, pending: dict,
-                                  note: str) -> int:
+async def _ask_close_confirmation(
+    update: Update, context: BotContext, pending: dict, note: str
+) -> int:
     _ = context.translate
     case_id, outcome = pending.get("case"), pending.get("outcome")
     context.user_data.pop("case_input", None)
@@ -1074,14 +1348,24 @@ async def _ask_close_confirmation(update: Update, context: BotContext, pending: 
         await update.message.reply_text(_("This case has moved on meanwhile; nothing was saved."))
         return ConversationHandler.END
     await update.message.reply_text(
-        _("Close {code} — {outcome}?\nNote: {note}\nThe reporter will be told it is closed. "
-          "It can be reopened within {days} days.", code=case.code,
-          outcome=_(lifecycle.OUTCOME_LABELS[outcome]), note=note,
-          days=case_rules().reopen_days),
-        reply_markup=keyboards.inline([[
-            (_("✅ Yes, close"), callbacks.encode(NS, "clsok", case_id, outcome)),
-            (_("✖️ No, keep it open"), callbacks.encode(NS, "clsno", case_id))]]),
-        protect_content=True)
+        _(
+            "Close {code} — {outcome}?\nNote: {note}\nThe reporter will be told it is closed. "
+            "It can be reopened within {days} days.",
+            code=case.code,
+            outcome=_(lifecycle.OUTCOME_LABELS[outcome]),
+            note=note,
+            days=case_rules().reopen_days,
+        ),
+        reply_markup=keyboards.inline(
+            [
+                [
+                    (_("✅ Yes, close"), callbacks.encode(NS, "clsok", case_id, outcome)),
+                    (_("✖️ No, keep it open"), callbacks.encode(NS, "clsno", case_id)),
+                ]
+            ]
+        ),
+        protect_content=True,
+    )
     return ConversationHandler.END
 
 
@@ -1110,9 +1394,11 @@ async def bind_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     chat = update.effective_chat
     areas = context.services.areas
-    usage = _("Usage: /bind AREA — a programme area ({groups}) or a ward/commune (its code or "
-              "name, e.g. /bind 27418 or /bind Chánh Hưng), sent inside the staff group chat.",
-              groups=", ".join(group.code for group in areas.groups()))
+    usage = _(
+        "Usage: /bind AREA — a programme area ({groups}) or a ward/commune (its code or "
+        "name, e.g. /bind 27418 or /bind Chánh Hưng), sent inside the staff group chat.",
+        groups=", ".join(group.code for group in areas.groups()),
+    )
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         await update.message.reply_text(usage)
         return
@@ -1124,13 +1410,25 @@ async def bind_command(update: Update, context: BotContext) -> None:
         await update.message.reply_text(usage)
         return
     async with context.db.transaction():
-        await case_store.bind_group(context.db, target, chat.id, context.user.telegram_id,
-                                    context.now)
-        await audit.record(context.db, context.user.telegram_id, "group_bind", "chat", chat.id,
-                           context.now, target=target)
-    await update.message.reply_text(_(
-        "✅ This group now receives the new cases of {area}. Alerts show no child's name; "
-        "details open only in a private chat, for the staff who cover them.", area=name))
+        await case_store.bind_group(
+            context.db, target, chat.id, context.user.telegram_id, context.now
+        )
+        await audit.record(
+            context.db,
+            context.user.telegram_id,
+            "group_bind",
+            "chat",
+            chat.id,
+            context.now,
+            target=target,
+        )
+    await update.message.reply_text(
+        _(
+            "✅ This group now receives the new cases of {area}. Alerts show no child's name; "
+            "details open only in a private chat, for the staff who cover them.",
+            area=name,
+        )
+    )
 
 
 def _bind_target(areas, typed: str, language: str) -> tuple[str | None, str]:
@@ -1153,13 +1451,24 @@ async def unbind_command(update: Update, context: BotContext) -> None:
     async with context.db.transaction():
         target = await case_store.unbind_group(context.db, update.effective_chat.id)
         if target is not None:
-            await audit.record(context.db, context.user.telegram_id, "group_unbind", "chat",
-                               update.effective_chat.id, context.now, target=target)
+            await audit.record(
+                context.db,
+                context.user.telegram_id,
+                "group_unbind",
+                "chat",
+                update.effective_chat.id,
+                context.now,
+                target=target,
+            )
     if target is None:
         await update.message.reply_text(_("This chat is not bound to a ward, commune or area."))
         return
-    await update.message.reply_text(_("This group no longer receives new cases. The staff who "
-                                      "cover them are alerted privately instead."))
+    await update.message.reply_text(
+        _(
+            "This group no longer receives new cases. The staff who "
+            "cover them are alerted privately instead."
+        )
+    )
 
 
 INPUT_ENTRY = rf"^{INPUT_NS}:({'|'.join(INPUT_PROMPTS)}):"
@@ -1170,8 +1479,10 @@ def build_input_conversation(application: Application) -> ConversationHandler:
     return ExclusiveConversation(
         name="case_input",
         persistent=True,
-        entry_points=[CallbackQueryHandler(start_input, pattern=INPUT_ENTRY),
-                      *case_plan.input_entry_points()],
+        entry_points=[
+            CallbackQueryHandler(start_input, pattern=INPUT_ENTRY),
+            *case_plan.input_entry_points(),
+        ],
         states={
             TEXT: [
                 MessageHandler(free_text(i18n), receive_input),
@@ -1181,8 +1492,10 @@ def build_input_conversation(application: Application) -> ConversationHandler:
                 *case_plan.input_entry_points(),
                 MessageHandler(anything_else(i18n), input_hint),
             ],
-            case_plan.PLAN_TEXT: [*case_plan.input_handlers(i18n),
-                                  CallbackQueryHandler(start_input, pattern=INPUT_ENTRY)],
+            case_plan.PLAN_TEXT: [
+                *case_plan.input_handlers(i18n),
+                CallbackQueryHandler(start_input, pattern=INPUT_ENTRY),
+            ],
         },
         fallbacks=leave_handlers(i18n),
     )
@@ -1199,8 +1512,9 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("case", case_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "cases"), cases_command))
     application.add_handler(CommandHandler("bind", bind_command))
-    application.add_handler(CommandHandler("unbind", unbind_command,
-                                           filters=filters.ChatType.GROUPS))
+    application.add_handler(
+        CommandHandler("unbind", unbind_command, filters=filters.ChatType.GROUPS)
+    )
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))
     case_plan.register(application)
     scheduling.add_tick(application, "case_deadlines", notices.check_deadlines)

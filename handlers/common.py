@@ -45,8 +45,12 @@ async def identify(update: Update, context: BotContext) -> None:
     is_admin_id = person.id in services.settings.admin_ids
     if user is None:
         user = await users.touch(
-            context.db, person.id, person.full_name, services.i18n.guess_language(person.language_code),
-            now, make_admin=is_admin_id,
+            context.db,
+            person.id,
+            person.full_name,
+            services.i18n.guess_language(person.language_code),
+            now,
+            make_admin=is_admin_id,
         )
         if is_admin_id:
             await audit.record(context.db, None, "admin_from_config", "user", person.id, now)
@@ -147,4 +151,3 @@ def register(application: Application) -> None:
         ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-2
     )
     application.add_handler(TypeHandler(Update, identify), group=-1)
-

@@ -32,8 +32,10 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         await context.bot.send_message(
             update.effective_chat.id,
-            _("Sorry, something went wrong on our side. Your data is safe. Please try again, "
-              "or send /menu to start over. If a child is in danger, call 111 now."),
+            _(
+                "Sorry, something went wrong on our side. Your data is safe. Please try again, "
+                "or send /menu to start over. If a child is in danger, call 111 now."
+            ),
         )
     except Exception as follow_up:  # the chat may be unreachable; nothing more to do
         log.warning("could not tell the user about an error: %s", type(follow_up).__name__)
@@ -45,8 +47,10 @@ def _frames(error: BaseException | None, depth: int = 6) -> str:
     if error is None or error.__traceback__ is None:
         return "?"
     frames = traceback.extract_tb(error.__traceback__)[-depth:]
-    return " < ".join(f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno} {frame.name}"
-                      for frame in reversed(frames))
+    return " < ".join(
+        f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno} {frame.name}"
+        for frame in reversed(frames)
+    )
 
 
 def register(application: Application) -> None:

@@ -51,8 +51,9 @@ async def _list_view(context: BotContext, page: int, named_groups: bool = False)
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    states = await store.user_states(context.db, context.user.telegram_id,
-                                     [event.id for event in shown])
+    states = await store.user_states(
+        context.db, context.user.telegram_id, [event.id for event in shown]
+    )
     rows: list[list[tuple[str, str]]] = []
     if named_groups:
         lines = [_("🎓 <b>Trainings for teachers, business owners and police</b>")]
@@ -66,16 +67,31 @@ async def _list_view(context: BotContext, page: int, named_groups: bool = False)
         for number, event in enumerate(shown, start=page * PAGE_SIZE + 1):
             lines.append("")
             lines.append(texts.list_line(_, number, event, states.get(event.id)))
-            rows.append([(f"{number}. {texts.button_label(_, event)}",
-                          callbacks.encode(NS, "o", event.id, page))])
+            rows.append(
+                [
+                    (
+                        f"{number}. {texts.button_label(_, event)}",
+                        callbacks.encode(NS, "o", event.id, page),
+                    )
+                ]
+            )
         lines.append("")
         lines.append(_("Tap an event to see details and register."))
     rows.append(keyboards.pager(NS, mode, page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
     if named_groups:
         rows.append([(_("‹ All events"), callbacks.encode(NS, "p", 0))])
-    elif (hidden := len(await relevant_events(context, named_groups=True))):
-        rows.append([(_("🎓 Trainings for teachers, business owners, police ({count})",
-                        count=_.number(hidden)), callbacks.encode(NS, "g", 0))])
+    elif hidden := len(await relevant_events(context, named_groups=True)):
+        rows.append(
+            [
+                (
+                    _(
+                        "🎓 Trainings for teachers, business owners, police ({count})",
+                        count=_.number(hidden),
+                    ),
+                    callbacks.encode(NS, "g", 0),
+                )
+            ]
+        )
     if context.user.is_staff:
         rows.append([(_("➕ New event"), callbacks.encode(events_admin.NS, "new"))])
     return "\n".join(lines), keyboards.inline(rows) if any(rows) else None
@@ -88,10 +104,14 @@ async def _card_view(context: BotContext, event: Event, page: int):
     state = registration.state if registration else None
     manager = events_admin.may_manage(user, event)
     counts = await store.counts(context.db, event.id) if (manager or event.capacity) else None
-    position = (await service.waiting_position(context.db, event.id, user.telegram_id)
-                if state == "waiting" else None)
-    text = texts.card(_, event, context.services.areas, context.now, state, counts, position,
-                      figures=manager)
+    position = (
+        await service.waiting_position(context.db, event.id, user.telegram_id)
+        if state == "waiting"
+        else None
+    )
+    text = texts.card(
+        _, event, context.services.areas, context.now, state, counts, position, figures=manager
+    )
     rows = _registration_buttons(_, event, state, context)
     rows.append([(_("📅 Add to my calendar (.ics)"), callbacks.encode(NS, "i", event.id))])
     if manager:
@@ -120,8 +140,10 @@ async def _event_for(update: Update, context: BotContext) -> tuple[Event | None,
     event_id = data.int_arg(0) if data else None
     page = (data.int_arg(1) or 0) if data else 0
     event = await store.get(context.db, event_id) if event_id is not None else None
-    if event is None or not (visible_to(event, context.user, named_groups=True)
-                             or events_admin.may_manage(context.user, event)):
+    if event is None or not (
+        visible_to(event, context.user, named_groups=True)
+        or events_admin.may_manage(context.user, event)
+    ):
         return None, page
     return event, page
 
@@ -137,8 +159,11 @@ async def on_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     data = callbacks.decode(query.data)
     await query.answer()
-    text, markup = await _list_view(context, (data.int_arg(0) or 0) if data else 0,
-                                    named_groups=bool(data and data.action == "g"))
+    text, markup = await _list_view(
+        context,
+        (data.int_arg(0) or 0) if data else 0,
+        named_groups=bool(data and data.action == "g"),
+    )
     await edit_quietly(query, text, markup)
 
 
@@ -164,9 +189,15 @@ async def on_join(update: Update, context: BotContext) -> None:
     except NotApplicable:
         await query.answer(_("Registration for this event is closed."), show_alert=True)
         return
-    await query.answer(_("You are registered. See you there!") if state == "going" else
-                       _("The event is full: you are on the waiting list. We will tell you "
-                         "as soon as a place frees up."), show_alert=state == "waiting")
+    await query.answer(
+        _("You are registered. See you there!")
+        if state == "going"
+        else _(
+            "The event is full: you are on the waiting list. We will tell you "
+            "as soon as a place frees up."
+        ),
+        show_alert=state == "waiting",
+    )
     await _refresh(update, context, event.id, page)
 
 
@@ -194,8 +225,13 @@ async def tell_promoted(context: BotContext, event_id: int, promoted: list[int])
         for telegram_id in promoted:
             person = await users.get(context.db, telegram_id)
             their = context.services.i18n(person.language if person else None)
-            await outbox.enqueue(context.db, cipher_for(context.services), telegram_id,
-                                 texts.promoted(their, event), now=context.now)
+            await outbox.enqueue(
+                context.db,
+                cipher_for(context.services),
+                telegram_id,
+                texts.promoted(their, event),
+                now=context.now,
+            )
 
 
 async def _refresh(update: Update, context: BotContext, event_id: int, page: int) -> None:
@@ -212,8 +248,7 @@ async def on_ics(update: Update, context: BotContext) -> None:
         await _gone(update, context)
         return
     await query.answer()
-    data = ics.calendar([event], context.services.settings.timezone, context.now,
-                        name=event.title)
+    data = ics.calendar([event], context.services.settings.timezone, context.now, name=event.title)
     await query.message.reply_document(
         InputFile(data, filename=ics.file_name(event)),
         caption=_("Open this file to add “{title}” to your phone's calendar.", title=event.title),

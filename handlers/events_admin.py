@@ -77,8 +77,12 @@ def manage_buttons(_: Translator, event: Event) -> list[list[tuple[str, str]]]:
     if event.is_active and event.takes_registrations:
         rows.insert(0, [events_attendance.open_button(_, event)])
     if event.is_active:
-        rows.append([(_("✏️ Edit"), callbacks.encode(NS, "edit", event.id)),
-                     (_("❌ Cancel event"), callbacks.encode(NS, "cancel", event.id))])
+        rows.append(
+            [
+                (_("✏️ Edit"), callbacks.encode(NS, "edit", event.id)),
+                (_("❌ Cancel event"), callbacks.encode(NS, "cancel", event.id)),
+            ]
+        )
     return rows
 
 
@@ -102,13 +106,20 @@ async def enter_title(update: Update, context: BotContext) -> int:
     title = " ".join(update.message.text.split())
     if not 3 <= len(title) <= service.TITLE_MAX:
         await update.message.reply_text(
-            _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
+            _(
+                "Please type an event name of 3 to {max} characters.",
+                max=_.number(service.TITLE_MAX),
+            )
+        )
         return TITLE
     context.user_data[DRAFT]["title"] = title
-    buttons = [(f"{KIND_ICONS[key]} {_(name)}", callbacks.encode(NS, "kind", key))
-               for key, name in KINDS.items()]
-    await update.message.reply_text(_("What kind of event is it?"),
-                                    reply_markup=keyboards.inline(keyboards.columns(buttons, 2)))
+    buttons = [
+        (f"{KIND_ICONS[key]} {_(name)}", callbacks.encode(NS, "kind", key))
+        for key, name in KINDS.items()
+    ]
+    await update.message.reply_text(
+        _("What kind of event is it?"), reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
+    )
     return KIND
 
 
@@ -124,8 +135,11 @@ async def choose_kind(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT]["kind"] = kind
     await edit_quietly(query, _("Kind: {kind}", kind=_(KINDS[kind])))
     await query.message.reply_text(
-        _("When does it start? Type the date and time, for example: <b>8h30 1/6</b> or "
-          "<b>1/6 8:00</b>."))
+        _(
+            "When does it start? Type the date and time, for example: <b>8h30 1/6</b> or "
+            "<b>1/6 8:00</b>."
+        )
+    )
     return START
 
 
@@ -139,8 +153,12 @@ async def enter_start(update: Update, context: BotContext) -> int:
         return START
     context.user_data[DRAFT]["starts_at"] = start.isoformat()
     await update.message.reply_text(
-        _("Start: <b>{when}</b>\nWhen does it end? For example: <b>11h</b> (same day) or "
-          "<b>17h 3/6</b>.", when=texts.moment(_, start)))
+        _(
+            "Start: <b>{when}</b>\nWhen does it end? For example: <b>11h</b> (same day) or "
+            "<b>17h 3/6</b>.",
+            when=texts.moment(_, start),
+        )
+    )
     return END
 
 
@@ -154,8 +172,12 @@ async def enter_end(update: Update, context: BotContext) -> int:
         return END
     context.user_data[DRAFT]["ends_at"] = end.isoformat()
     await update.message.reply_text(
-        _("End: <b>{when}</b>\nWhere does it take place? (address or place; “skip” if not "
-          "decided yet)", when=texts.moment(_, end)))
+        _(
+            "End: <b>{when}</b>\nWhere does it take place? (address or place; “skip” if not "
+            "decided yet)",
+            when=texts.moment(_, end),
+        )
+    )
     return PLACE
 
 
@@ -164,7 +186,8 @@ async def enter_place(update: Update, context: BotContext) -> int:
     place = "" if SKIP.check_update(update) else " ".join(update.message.text.split())
     if len(place) > service.PLACE_MAX:
         await update.message.reply_text(
-            _("Please keep the place under {max} characters.", max=_.number(service.PLACE_MAX)))
+            _("Please keep the place under {max} characters.", max=_.number(service.PLACE_MAX))
+        )
         return PLACE
     context.user_data[DRAFT]["place"] = place
     if context.user.is_admin:
@@ -173,8 +196,9 @@ async def enter_place(update: Update, context: BotContext) -> int:
             [(d.name(language), callbacks.encode(NS, "district", d.code))]
             for d in context.services.areas.groups()
         ]
-        await update.message.reply_text(_("Which area is it for?"),
-                                        reply_markup=keyboards.inline(buttons))
+        await update.message.reply_text(
+            _("Which area is it for?"), reply_markup=keyboards.inline(buttons)
+        )
         return DISTRICT
     # Staff: an event of their programme area, or of their one unit if that is all they cover.
     units = scope.units_of(context.user) or frozenset()
@@ -195,15 +219,25 @@ async def choose_district(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return DISTRICT
     context.user_data[DRAFT]["district"] = None if code == "ALL" else code
-    await edit_quietly(query, _("Area: {area}", area=(
-        _("whole programme (the former District 8 and Binh Chanh areas)") if code == "ALL"
-        else context.services.areas.group_name(code, _.language))))
+    await edit_quietly(
+        query,
+        _(
+            "Area: {area}",
+            area=(
+                _("whole programme (the former District 8 and Binh Chanh areas)")
+                if code == "ALL"
+                else context.services.areas.group_name(code, _.language)
+            ),
+        ),
+    )
     return await _ask_audience(update, context)
 
 
 def _audience_keyboard(_: Translator, chosen: list[str]):
-    buttons = [(("✅ " if key in chosen else "▫️ ") + _(name), callbacks.encode(NS, "aud", key))
-               for key, name in AUDIENCES.items()]
+    buttons = [
+        (("✅ " if key in chosen else "▫️ ") + _(name), callbacks.encode(NS, "aud", key))
+        for key, name in AUDIENCES.items()
+    ]
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("Done ›"), callbacks.encode(NS, "audok"))])
     return keyboards.inline(rows)
@@ -214,7 +248,8 @@ async def _ask_audience(update: Update, context: BotContext) -> int:
     chosen = context.user_data[DRAFT].setdefault("audience", [])
     await update.effective_message.reply_text(
         _("Who is it for? Tap one or more, then “Done”."),
-        reply_markup=_audience_keyboard(_, chosen))
+        reply_markup=_audience_keyboard(_, chosen),
+    )
     return AUDIENCE
 
 
@@ -244,11 +279,17 @@ async def audience_done(update: Update, context: BotContext) -> int:
         await query.answer(_("Please choose at least one group."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await edit_quietly(query, _("For: {audience}", audience=", ".join(
-        _(AUDIENCES[key]) for key in AUDIENCES if key in draft["audience"])))
+    await edit_quietly(
+        query,
+        _(
+            "For: {audience}",
+            audience=", ".join(_(AUDIENCES[key]) for key in AUDIENCES if key in draft["audience"]),
+        ),
+    )
     if draft["kind"] in ("club", "training"):
         await query.message.reply_text(
-            _("How many places are there? Type a number, or “skip” if there is no limit."))
+            _("How many places are there? Type a number, or “skip” if there is no limit.")
+        )
         return CAPACITY
     return await _ask_reminders(update, context)
 
@@ -266,18 +307,29 @@ async def enter_capacity(update: Update, context: BotContext) -> int:
         capacity = whole_number(text)
     else:
         await update.message.reply_text(
-            _("Please type a whole number of places (1 to {max}), or “skip”.",
-              max=_.number(service.CAPACITY_MAX)))
+            _(
+                "Please type a whole number of places (1 to {max}), or “skip”.",
+                max=_.number(service.CAPACITY_MAX),
+            )
+        )
         return CAPACITY
     context.user_data[DRAFT]["capacity"] = capacity
     await update.message.reply_text(
-        _("Until when can people register? Tap a choice, or type a day and time, for "
-          "example: <b>{example}</b>.", example=_deadline_example(context)),
-        reply_markup=keyboards.inline([
-            [(_("Until it starts"), callbacks.encode(NS, "dl", "start"))],
-            [(_("1 day before"), callbacks.encode(NS, "dl", "1d")),
-             (_("2 days before"), callbacks.encode(NS, "dl", "2d"))],
-        ]))
+        _(
+            "Until when can people register? Tap a choice, or type a day and time, for "
+            "example: <b>{example}</b>.",
+            example=_deadline_example(context),
+        ),
+        reply_markup=keyboards.inline(
+            [
+                [(_("Until it starts"), callbacks.encode(NS, "dl", "start"))],
+                [
+                    (_("1 day before"), callbacks.encode(NS, "dl", "1d")),
+                    (_("2 days before"), callbacks.encode(NS, "dl", "2d")),
+                ],
+            ]
+        ),
+    )
     return DEADLINE
 
 
@@ -323,8 +375,12 @@ async def enter_deadline(update: Update, context: BotContext) -> int:
         return DEADLINE
     if deadline > start:
         await update.message.reply_text(
-            _("Registration must close before the event starts ({start}). Please type "
-              "another day or time.", start=texts.moment(_, start)))
+            _(
+                "Registration must close before the event starts ({start}). Please type "
+                "another day or time.",
+                start=texts.moment(_, start),
+            )
+        )
         return DEADLINE
     return await _set_deadline(update, context, deadline)
 
@@ -332,15 +388,20 @@ async def enter_deadline(update: Update, context: BotContext) -> int:
 async def _set_deadline(update: Update, context: BotContext, deadline: dt.datetime | None):
     _ = context.translate
     context.user_data[DRAFT]["registration_deadline"] = deadline.isoformat() if deadline else None
-    return await _ask_reminders(update, context, _("Registration: until it starts.")
-                                if deadline is None else _("Registration closes: <b>{when}</b>",
-                                                           when=texts.moment(_, deadline)))
+    return await _ask_reminders(
+        update,
+        context,
+        _("Registration: until it starts.")
+        if deadline is None
+        else _("Registration closes: <b>{when}</b>", when=texts.moment(_, deadline)),
+    )
 
 
 def _reminder_keyboard(_: Translator, chosen: list[int]):
-    buttons = [(("✅ " if minutes in chosen else "▫️ ") + _(label),
-                callbacks.encode(NS, "rem", minutes))
-               for minutes, label in REMINDER_CHOICES.items()]
+    buttons = [
+        (("✅ " if minutes in chosen else "▫️ ") + _(label), callbacks.encode(NS, "rem", minutes))
+        for minutes, label in REMINDER_CHOICES.items()
+    ]
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("Done ›"), callbacks.encode(NS, "remok"))])
     return keyboards.inline(rows)
@@ -349,10 +410,12 @@ def _reminder_keyboard(_: Translator, chosen: list[int]):
 async def _ask_reminders(update: Update, context: BotContext, done: str = "") -> int:
     _ = context.translate
     chosen = context.user_data[DRAFT].setdefault("reminders", list(service.DEFAULT_REMINDERS))
-    question = _("When should the bot remind people? Tap to change, then “Done” (none is "
-                 "fine too).")
+    question = _(
+        "When should the bot remind people? Tap to change, then “Done” (none is fine too)."
+    )
     await update.effective_message.reply_text(
-        f"{done}\n{question}" if done else question, reply_markup=_reminder_keyboard(_, chosen))
+        f"{done}\n{question}" if done else question, reply_markup=_reminder_keyboard(_, chosen)
+    )
     return REMINDERS
 
 
@@ -379,8 +442,10 @@ def reminder_choice_text(_: Translator, chosen: list[int]) -> str:
         return _("Reminders: none.")
     labels = [_(REMINDER_CHOICES[m]) for m in sorted(chosen, reverse=True) if m in REMINDER_CHOICES]
     # Inside a sentence: "Nhắc lịch: trước 3 ngày, trước 1 ngày" (the buttons are capitalised).
-    return _("Reminders: {choices}.", choices=", ".join(label[:1].lower() + label[1:]
-                                                         for label in labels))
+    return _(
+        "Reminders: {choices}.",
+        choices=", ".join(label[:1].lower() + label[1:] for label in labels),
+    )
 
 
 async def reminders_done(update: Update, context: BotContext) -> int:
@@ -398,43 +463,78 @@ async def enter_description(update: Update, context: BotContext) -> int:
     description = "" if SKIP.check_update(update) else update.message.text.strip()
     if len(description) > service.DESCRIPTION_MAX:
         await update.message.reply_text(
-            _("Please keep the description under {max} characters.", max=_.number(service.DESCRIPTION_MAX)))
+            _(
+                "Please keep the description under {max} characters.",
+                max=_.number(service.DESCRIPTION_MAX),
+            )
+        )
         return DESCRIPTION
     context.user_data[DRAFT]["description"] = description
     draft = _draft_from(context.user_data[DRAFT])
     preview = _preview(draft)
     reminders = reminder_choice_text(_, list(draft.reminder_offsets))
     await update.message.reply_text(
-        _("Please check:") + "\n\n" + texts.card(_, preview, context.services.areas, context.now)
-        + "\n\n" + reminders,
-        reply_markup=keyboards.inline([[(_("✅ Save"), callbacks.encode(NS, "save")),
-                                        (_("✖️ Discard"), callbacks.encode(NS, "discard"))]]))
+        _("Please check:")
+        + "\n\n"
+        + texts.card(_, preview, context.services.areas, context.now)
+        + "\n\n"
+        + reminders,
+        reply_markup=keyboards.inline(
+            [
+                [
+                    (_("✅ Save"), callbacks.encode(NS, "save")),
+                    (_("✖️ Discard"), callbacks.encode(NS, "discard")),
+                ]
+            ]
+        ),
+    )
     return CONFIRM
 
 
 def _draft_from(data: dict) -> service.Draft:
     return service.Draft(
-        title=data["title"], kind=data["kind"],
+        title=data["title"],
+        kind=data["kind"],
         starts_at=dt.datetime.fromisoformat(data["starts_at"]),
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
-        audience=frozenset(data["audience"]), description=data.get("description", ""),
-        place=data.get("place", ""), district=data.get("district"), ward=data.get("ward"),
+        audience=frozenset(data["audience"]),
+        description=data.get("description", ""),
+        place=data.get("place", ""),
+        district=data.get("district"),
+        ward=data.get("ward"),
         capacity=data.get("capacity"),
-        registration_deadline=(dt.datetime.fromisoformat(data["registration_deadline"])
-                               if data.get("registration_deadline") else None),
-        reminder_offsets=tuple(sorted(set(data.get("reminders", service.DEFAULT_REMINDERS)),
-                                      reverse=True)),
+        registration_deadline=(
+            dt.datetime.fromisoformat(data["registration_deadline"])
+            if data.get("registration_deadline")
+            else None
+        ),
+        reminder_offsets=tuple(
+            sorted(set(data.get("reminders", service.DEFAULT_REMINDERS)), reverse=True)
+        ),
     )
 
 
 def _preview(draft: service.Draft) -> Event:
-    return Event(id=0, sequence=0, status="active", ward=draft.ward,
-                 registration_deadline=draft.registration_deadline,
-                 all_day=False, recurrence="none", countdown_days=(),
-                 reminder_offsets=draft.reminder_offsets, title=draft.title,
-                 description=draft.description, kind=draft.kind, starts_at=draft.starts_at,
-                 ends_at=draft.ends_at, place=draft.place, district=draft.district,
-                 audience=draft.audience, capacity=draft.capacity)
+    return Event(
+        id=0,
+        sequence=0,
+        status="active",
+        ward=draft.ward,
+        registration_deadline=draft.registration_deadline,
+        all_day=False,
+        recurrence="none",
+        countdown_days=(),
+        reminder_offsets=draft.reminder_offsets,
+        title=draft.title,
+        description=draft.description,
+        kind=draft.kind,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        place=draft.place,
+        district=draft.district,
+        audience=draft.audience,
+        capacity=draft.capacity,
+    )
 
 
 async def save(update: Update, context: BotContext) -> int:
@@ -443,26 +543,33 @@ async def save(update: Update, context: BotContext) -> int:
     await query.answer()
     data = context.user_data.pop(DRAFT, None)
     if not data or "audience" not in data:
-        await query.message.reply_text(_("This draft is no longer there. Start again with "
-                                         "/newevent."))
+        await query.message.reply_text(
+            _("This draft is no longer there. Start again with /newevent.")
+        )
         return ConversationHandler.END
     draft = _draft_from(data)
     settings = context.services.settings
     try:
-        event_id = await service.create(context.db, context.user, draft, context.now,
-                                        settings.timezone, context.services.areas)
+        event_id = await service.create(
+            context.db, context.user, draft, context.now, settings.timezone, context.services.areas
+        )
     except PermissionDenied:
-        await query.message.reply_text(_("You can create events only for your own wards and communes."))
+        await query.message.reply_text(
+            _("You can create events only for your own wards and communes.")
+        )
         return ConversationHandler.END
     except ValueError:
-        await query.message.reply_text(_("The start has passed in the meantime. Please "
-                                         "start again with /newevent."))
+        await query.message.reply_text(
+            _("The start has passed in the meantime. Please start again with /newevent.")
+        )
         return ConversationHandler.END
     await edit_buttons_quietly(query, None)
     await query.message.reply_text(
-        _("✅ Saved. People will see it in /events.") + "\n" + await reminder_summary(
-            context, event_id),
-        reply_markup=menu.keyboard(context.user.menu_role, _))
+        _("✅ Saved. People will see it in /events.")
+        + "\n"
+        + await reminder_summary(context, event_id),
+        reply_markup=menu.keyboard(context.user.menu_role, _),
+    )
     return ConversationHandler.END
 
 
@@ -471,8 +578,9 @@ async def reminder_summary(context: BotContext, event_id: int) -> str:
     pending = await reminder_store.for_event(context.db, event_id, "pending")
     if not pending:
         return _("No reminder is planned (the event is too close or has none).")
-    return _("Reminders: {times}", times="; ".join(texts.moment(_, item.due_at)
-                                                   for item in pending))
+    return _(
+        "Reminders: {times}", times="; ".join(texts.moment(_, item.due_at) for item in pending)
+    )
 
 
 async def discard(update: Update, context: BotContext) -> int:
@@ -485,7 +593,11 @@ async def discard(update: Update, context: BotContext) -> int:
 
 # -- edit ----------------------------------------------------------------------------------------
 EDIT_FIELDS = {
-    "title": "✏️", "time": "🕗", "place": "📍", "capacity": "🎟", "description": "📝",
+    "title": "✏️",
+    "time": "🕗",
+    "place": "📍",
+    "capacity": "🎟",
+    "description": "📝",
 }
 
 
@@ -497,7 +609,8 @@ async def _managed_event(update: Update, context: BotContext) -> Event | None:
         _ = context.translate
         await update.callback_query.answer(
             _("You cannot change this event (it is outside your area or no longer exists)."),
-            show_alert=True)
+            show_alert=True,
+        )
         return None
     return event
 
@@ -512,13 +625,21 @@ async def start_edit(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     await update.callback_query.answer()
     context.user_data[EDIT] = {"id": event.id}
-    names = {"title": _("Title"), "time": _("Time"), "place": _("Place"),
-             "capacity": _("Places"), "description": _("Description")}
-    buttons = [(f"{icon} {names[key]}", callbacks.encode(NS, "field", key))
-               for key, icon in EDIT_FIELDS.items()]
+    names = {
+        "title": _("Title"),
+        "time": _("Time"),
+        "place": _("Place"),
+        "capacity": _("Places"),
+        "description": _("Description"),
+    }
+    buttons = [
+        (f"{icon} {names[key]}", callbacks.encode(NS, "field", key))
+        for key, icon in EDIT_FIELDS.items()
+    ]
     await update.callback_query.message.reply_text(
         _("What do you want to change in “{title}”?", title=event.title),
-        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)))
+        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)),
+    )
     return EDIT_FIELD
 
 
@@ -534,7 +655,8 @@ async def choose_field(update: Update, context: BotContext) -> int:
     context.user_data[EDIT]["field"] = field
     if field == "time":
         await query.message.reply_text(
-            _("New start? For example: <b>8h30 1/6</b>. Registered people will be told."))
+            _("New start? For example: <b>8h30 1/6</b>. Registered people will be told.")
+        )
         return EDIT_START
     prompts = {
         "title": _("New title?"),
@@ -557,20 +679,28 @@ async def enter_value(update: Update, context: BotContext) -> int:
             changes = {"capacity": whole_number(text)}
         else:
             await update.message.reply_text(
-                _("Please type a whole number of places (1 to {max}), or “skip”.",
-                  max=_.number(service.CAPACITY_MAX)))
+                _(
+                    "Please type a whole number of places (1 to {max}), or “skip”.",
+                    max=_.number(service.CAPACITY_MAX),
+                )
+            )
             return EDIT_VALUE
     elif field == "title":
         if not 3 <= len(text) <= service.TITLE_MAX:
             await update.message.reply_text(
-                _("Please type an event name of 3 to {max} characters.", max=_.number(service.TITLE_MAX)))
+                _(
+                    "Please type an event name of 3 to {max} characters.",
+                    max=_.number(service.TITLE_MAX),
+                )
+            )
             return EDIT_VALUE
         changes = {"title": " ".join(text.split())}
     elif field in ("place", "description"):
         limit = service.PLACE_MAX if field == "place" else service.DESCRIPTION_MAX
         if len(text) > limit:
-            await update.message.reply_text(_("That is too long (at most {max} characters).",
-                                              max=limit))
+            await update.message.reply_text(
+                _("That is too long (at most {max} characters).", max=limit)
+            )
             return EDIT_VALUE
         changes = {field: text}
     else:
@@ -581,15 +711,19 @@ async def enter_value(update: Update, context: BotContext) -> int:
 async def enter_new_start(update: Update, context: BotContext) -> int:
     _ = context.translate
     try:
-        start = dates.parse_start(update.message.text, context.now,
-                                  context.services.settings.timezone)
+        start = dates.parse_start(
+            update.message.text, context.now, context.services.settings.timezone
+        )
     except dates.DateError as error:
         await update.message.reply_text(texts.date_error(_, error.code))
         return EDIT_START
     context.user_data[EDIT]["starts_at"] = start.isoformat()
     await update.message.reply_text(
-        _("Start: <b>{when}</b>\nAnd the end? For example: <b>11h</b>.",
-          when=texts.moment(_, start)))
+        _(
+            "Start: <b>{when}</b>\nAnd the end? For example: <b>11h</b>.",
+            when=texts.moment(_, start),
+        )
+    )
     return EDIT_END
 
 
@@ -610,14 +744,22 @@ async def _apply(update: Update, context: BotContext, event_id: int | None, chan
     context.user_data.pop(EDIT, None)
     settings = context.services.settings
     try:
-        change = await service.update(context.db, context.user, event_id, context.now,
-                                      settings.timezone, context.services.areas, **changes)
+        change = await service.update(
+            context.db,
+            context.user,
+            event_id,
+            context.now,
+            settings.timezone,
+            context.services.areas,
+            **changes,
+        )
     except (PermissionDenied, NotApplicable):
         await update.message.reply_text(_("You cannot change this event any more."))
         return ConversationHandler.END
     except ValueError:
-        await update.message.reply_text(_("That change is not possible (the time has passed "
-                                          "or the end is before the start)."))
+        await update.message.reply_text(
+            _("That change is not possible (the time has passed or the end is before the start).")
+        )
         return ConversationHandler.END
     text = _("✅ Updated.")
     if change.moved:
@@ -641,12 +783,20 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
     counts = await store.counts(context.db, event.id)
     await update.callback_query.message.reply_text(
-        _("Cancel “{title}”? The {count} registered people will be told.",
-          title=event.title, count=counts.going + counts.waiting),
-        reply_markup=keyboards.inline([[
-            (_("❌ Yes, cancel it"), callbacks.encode(NS, "cancelok", event.id)),
-            (_("‹ No, keep it"), callbacks.encode(NS, "keep", event.id)),
-        ]]))
+        _(
+            "Cancel “{title}”? The {count} registered people will be told.",
+            title=event.title,
+            count=counts.going + counts.waiting,
+        ),
+        reply_markup=keyboards.inline(
+            [
+                [
+                    (_("❌ Yes, cancel it"), callbacks.encode(NS, "cancelok", event.id)),
+                    (_("‹ No, keep it"), callbacks.encode(NS, "keep", event.id)),
+                ]
+            ]
+        ),
+    )
 
 
 async def confirm_cancel(update: Update, context: BotContext) -> None:
@@ -661,13 +811,16 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
         await query.answer(_("This event is already cancelled."), show_alert=True)
         return
     await query.answer()
-    queued = await service.notify_cancelled(context.db, context.services.i18n, cancelled,
-                                            context.now)
+    queued = await service.notify_cancelled(
+        context.db, context.services.i18n, cancelled, context.now
+    )
     if queued:
         delivery.kick(context.application)
-    await edit_quietly(query,
+    await edit_quietly(
+        query,
         _("❌ “{title}” is cancelled. Its reminders are stopped.", title=event.title)
-        + (" " + _("Registered people are being told.") if queued else ""))
+        + (" " + _("Registered people are being told.") if queued else ""),
+    )
 
 
 async def keep(update: Update, context: BotContext) -> None:
@@ -687,18 +840,30 @@ async def export_csv(update: Update, context: BotContext) -> None:
     counts = await store.counts(context.db, event.id)
     from bot.events import export  # on first use: few processes ever export
 
-    data = export.registrations_csv(rows, context.services.areas, _,
-                                    cipher_for(context.services))
-    await audit.record(context.db, context.user.telegram_id, "event_registrations_exported",
-                       "event", event.id, context.now, rows=len(rows))
-    caption = _("{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",
-                title=event.title, going=counts.going, waiting=counts.waiting,
-                declined=counts.declined)
+    data = export.registrations_csv(rows, context.services.areas, _, cipher_for(context.services))
+    await audit.record(
+        context.db,
+        context.user.telegram_id,
+        "event_registrations_exported",
+        "event",
+        event.id,
+        context.now,
+        rows=len(rows),
+    )
+    caption = _(
+        "{title}\nRegistered: {going} · waiting: {waiting} · not going: {declined}",
+        title=event.title,
+        going=counts.going,
+        waiting=counts.waiting,
+        declined=counts.declined,
+    )
     if event.has_started(context.now):
-        caption += " · " + _("attended: {count}", count=await attendance_store.count(
-            context.db, event.id))
-    await query.message.reply_document(InputFile(data, filename=export.file_name(event.id)),
-                                       caption=caption)
+        caption += " · " + _(
+            "attended: {count}", count=await attendance_store.count(context.db, event.id)
+        )
+    await query.message.reply_document(
+        InputFile(data, filename=export.file_name(event.id)), caption=caption
+    )
 
 
 # -- import (administrators) -----------------------------------------------------------------------
@@ -707,19 +872,28 @@ async def import_document(update: Update, context: BotContext) -> None:
     document = update.message.document
     if not context.user.is_admin:
         await update.message.reply_text(
-            _("Only administrators can import a calendar file. To add an event, use /newevent."))
+            _("Only administrators can import a calendar file. To add an event, use /newevent.")
+        )
         return
     from bot.events import calendar_file  # on first use: imports are rare
 
     if document.file_size and document.file_size > calendar_file.MAX_BYTES:
-        await update.message.reply_text(_(calendar_file.PROBLEMS["too_big"],
-                                          max_rows=calendar_file.MAX_ROWS))
+        await update.message.reply_text(
+            _(calendar_file.PROBLEMS["too_big"], max_rows=calendar_file.MAX_ROWS)
+        )
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     settings = context.services.settings
     result, errors = await calendar_file.import_file(
-        context.db, context.services.i18n, context.user, data, document.file_name or "",
-        context.now, settings.timezone, context.services.areas)
+        context.db,
+        context.services.i18n,
+        context.user,
+        data,
+        document.file_name or "",
+        context.now,
+        settings.timezone,
+        context.services.areas,
+    )
     if errors:
         lines = [_("❌ Nothing was imported. Please fix these rows and send the file again:")]
         lines += calendar_file.error_lines(_, errors)
@@ -727,32 +901,38 @@ async def import_document(update: Update, context: BotContext) -> None:
         return
     delivery.kick(context.application)
     await update.message.reply_text(
-        _("✅ Calendar imported: {created} new, {updated} updated. See /events.",
-          created=result.created, updated=result.updated))
+        _(
+            "✅ Calendar imported: {created} new, {updated} updated. See /events.",
+            created=result.created,
+            updated=result.updated,
+        )
+    )
 
 
 def _truncate(text: str, limit: int = 4000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_hint = step_hints({
-    TITLE: N_("Please type the event's title."),
-    KIND: N_("Please choose the kind with the buttons above."),
-    START: N_("Please type the start, for example: 8h30 1/6."),
-    END: N_("Please type the end, for example: 11h."),
-    PLACE: N_("Please type the place, or “skip”."),
-    DISTRICT: N_("Please choose the area with the buttons above."),
-    AUDIENCE: N_("Please tap the groups above, then “Done”."),
-    CAPACITY: N_("Please type a number of places, or “skip”."),
-    DESCRIPTION: N_("Please type a short description, or “skip”."),
-    CONFIRM: N_("Please tap “Save” or “Discard” above."),
-    DEADLINE: N_("Please tap a choice above, or type a day and time, for example: 17h 31/5."),
-    REMINDERS: N_("Please tap the reminders above, then “Done”."),
-    EDIT_FIELD: N_("Please choose what to change with the buttons above."),
-    EDIT_VALUE: N_("Please type the new value."),
-    EDIT_START: N_("Please type the new start, for example: 8h30 1/6."),
-    EDIT_END: N_("Please type the new end, for example: 11h."),
-})
+_hint = step_hints(
+    {
+        TITLE: N_("Please type the event's title."),
+        KIND: N_("Please choose the kind with the buttons above."),
+        START: N_("Please type the start, for example: 8h30 1/6."),
+        END: N_("Please type the end, for example: 11h."),
+        PLACE: N_("Please type the place, or “skip”."),
+        DISTRICT: N_("Please choose the area with the buttons above."),
+        AUDIENCE: N_("Please tap the groups above, then “Done”."),
+        CAPACITY: N_("Please type a number of places, or “skip”."),
+        DESCRIPTION: N_("Please type a short description, or “skip”."),
+        CONFIRM: N_("Please tap “Save” or “Discard” above."),
+        DEADLINE: N_("Please tap a choice above, or type a day and time, for example: 17h 31/5."),
+        REMINDERS: N_("Please tap the reminders above, then “Done”."),
+        EDIT_FIELD: N_("Please choose what to change with the buttons above."),
+        EDIT_VALUE: N_("Please type the new value."),
+        EDIT_START: N_("Please type the new start, for example: 8h30 1/6."),
+        EDIT_END: N_("Please type the new end, for example: 11h."),
+    }
+)
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -777,22 +957,34 @@ def build_conversation(application: Application) -> ConversationHandler:
             START: step(START, MessageHandler(text, enter_start)),
             END: step(END, MessageHandler(text, enter_end)),
             PLACE: step(PLACE, MessageHandler(text, enter_place)),
-            DISTRICT: step(DISTRICT,
-                           CallbackQueryHandler(choose_district, pattern=rf"^{NS}:district:")),
-            AUDIENCE: step(AUDIENCE,
-                           CallbackQueryHandler(toggle_audience, pattern=rf"^{NS}:aud:"),
-                           CallbackQueryHandler(audience_done, pattern=rf"^{NS}:audok$")),
+            DISTRICT: step(
+                DISTRICT, CallbackQueryHandler(choose_district, pattern=rf"^{NS}:district:")
+            ),
+            AUDIENCE: step(
+                AUDIENCE,
+                CallbackQueryHandler(toggle_audience, pattern=rf"^{NS}:aud:"),
+                CallbackQueryHandler(audience_done, pattern=rf"^{NS}:audok$"),
+            ),
             CAPACITY: step(CAPACITY, MessageHandler(text, enter_capacity)),
-            DEADLINE: step(DEADLINE, MessageHandler(text, enter_deadline),
-                           CallbackQueryHandler(choose_deadline, pattern=rf"^{NS}:dl:")),
-            REMINDERS: step(REMINDERS,
-                            CallbackQueryHandler(toggle_reminder, pattern=rf"^{NS}:rem:"),
-                            CallbackQueryHandler(reminders_done, pattern=rf"^{NS}:remok$")),
+            DEADLINE: step(
+                DEADLINE,
+                MessageHandler(text, enter_deadline),
+                CallbackQueryHandler(choose_deadline, pattern=rf"^{NS}:dl:"),
+            ),
+            REMINDERS: step(
+                REMINDERS,
+                CallbackQueryHandler(toggle_reminder, pattern=rf"^{NS}:rem:"),
+                CallbackQueryHandler(reminders_done, pattern=rf"^{NS}:remok$"),
+            ),
             DESCRIPTION: step(DESCRIPTION, MessageHandler(text, enter_description)),
-            CONFIRM: step(CONFIRM, CallbackQueryHandler(save, pattern=rf"^{NS}:save$"),
-                          CallbackQueryHandler(discard, pattern=rf"^{NS}:discard$")),
-            EDIT_FIELD: step(EDIT_FIELD,
-                             CallbackQueryHandler(choose_field, pattern=rf"^{NS}:field:")),
+            CONFIRM: step(
+                CONFIRM,
+                CallbackQueryHandler(save, pattern=rf"^{NS}:save$"),
+                CallbackQueryHandler(discard, pattern=rf"^{NS}:discard$"),
+            ),
+            EDIT_FIELD: step(
+                EDIT_FIELD, CallbackQueryHandler(choose_field, pattern=rf"^{NS}:field:")
+            ),
             EDIT_VALUE: step(EDIT_VALUE, MessageHandler(text, enter_value)),
             EDIT_START: step(EDIT_START, MessageHandler(text, enter_new_start)),
             EDIT_END: step(EDIT_END, MessageHandler(text, enter_new_end)),
@@ -810,5 +1002,4 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(export_csv, pattern=rf"^{NS}:csv:"))
     # A calendar is a .json or .csv file (never a material, which the materials upload
     # registered after this takes); import_document checks the sender is an administrator.
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & IMPORT_FILE,
-                                           import_document))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & IMPORT_FILE, import_document))

@@ -56,8 +56,11 @@ async def _roster_view(context: BotContext, event: Event, page: int):
     lines = [
         _("✅ <b>Attendance: {title}</b>", title=event.title),
         texts.when(_, event),
-        _("Attended: <b>{attended}</b> of {listed} registered", attended=_.number(size.attended),
-          listed=_.number(size.listed)),
+        _(
+            "Attended: <b>{attended}</b> of {listed} registered",
+            attended=_.number(size.attended),
+            listed=_.number(size.listed),
+        ),
     ]
     if entries:
         if pages > 1:
@@ -70,10 +73,12 @@ async def _roster_view(context: BotContext, event: Event, page: int):
     rows: list[list[tuple[str, str]]] = []
     for entry in entries:
         action = "u" if entry.attended else "m"
-        rows.append([(_name(_, entry),
-                      callbacks.encode(NS, action, event.id, entry.telegram_id, page))])
-    rows.append(keyboards.pager(NS, "o", page, page + 1 < pages, _("‹ Previous"), _("Next ›"),
-                                event.id))
+        rows.append(
+            [(_name(_, entry), callbacks.encode(NS, action, event.id, entry.telegram_id, page))]
+        )
+    rows.append(
+        keyboards.pager(NS, "o", page, page + 1 < pages, _("‹ Previous"), _("Next ›"), event.id)
+    )
     rows.append([(_("‹ Back to the event"), callbacks.encode(EVENTS_NS, "o", event.id, 0))])
     return "\n".join(lines), keyboards.inline(rows)
 
@@ -83,15 +88,19 @@ async def _show(update: Update, context: BotContext, event: Event, page: int) ->
     await edit_quietly(update.callback_query, text, markup)
 
 
-async def _refuse(update: Update, context: BotContext, event: Event | None,
-                  error: Exception | None) -> None:
+async def _refuse(
+    update: Update, context: BotContext, event: Event | None, error: Exception | None
+) -> None:
     """A polite alert for a press that changes nothing (stale, forged or not allowed)."""
     _ = context.translate
     if isinstance(error, PermissionDenied):
-        text = _("You cannot take attendance at this event: only the staff of its ward, commune or area can.")
+        text = _(
+            "You cannot take attendance at this event: only the staff of its ward, commune or area can."
+        )
     elif isinstance(error, attendance.NotStarted) and event is not None:
-        text = _("Attendance opens when the event starts: {when}.",
-                 when=texts.moment(_, event.starts_at))
+        text = _(
+            "Attendance opens when the event starts: {when}.", when=texts.moment(_, event.starts_at)
+        )
     elif isinstance(error, attendance.NotRegistered):
         text = _("This person is not registered for the event. Open the list again.")
     else:
@@ -133,13 +142,11 @@ async def on_mark(update: Update, context: BotContext) -> None:
         return
     came = data.action == "m"
     try:
-        await attendance.set_attended(context.db, context.user, event.id, person, came,
-                                      context.now)
+        await attendance.set_attended(context.db, context.user, event.id, person, came, context.now)
     except (PermissionDenied, NotApplicable) as refused:
         await _refuse(update, context, event, refused)
         return
-    await update.callback_query.answer(_("✓ Marked as present.") if came
-                                       else _("Mark removed."))
+    await update.callback_query.answer(_("✓ Marked as present.") if came else _("Mark removed."))
     await _show(update, context, event, data.int_arg(2) or 0)
 
 
@@ -153,20 +160,30 @@ async def attendance_command(update: Update, context: BotContext) -> None:
     found = (await attendance.recent_for(context.db, context.user, context.now))[:LIST_LIMIT]
     if not found:
         await update.message.reply_text(
-            _("No event to take attendance at: none of your events started in the last "
-              "{days} days. Attendance opens when an event starts.", days=attendance.RECENT_DAYS))
+            _(
+                "No event to take attendance at: none of your events started in the last "
+                "{days} days. Attendance opens when an event starts.",
+                days=attendance.RECENT_DAYS,
+            )
+        )
         return
-    rows = [[(texts.button_label(_, event, 48, with_time=True),
-              callbacks.encode(NS, "o", event.id, 0))] for event in found]
+    rows = [
+        [(texts.button_label(_, event, 48, with_time=True), callbacks.encode(NS, "o", event.id, 0))]
+        for event in found
+    ]
     await update.message.reply_text(
-        _("✅ <b>Take attendance</b>\nChoose an event (the last {days} days):",
-          days=attendance.RECENT_DAYS),
-        reply_markup=keyboards.inline(rows))
+        _(
+            "✅ <b>Take attendance</b>\nChoose an event (the last {days} days):",
+            days=attendance.RECENT_DAYS,
+        ),
+        reply_markup=keyboards.inline(rows),
+    )
 
 
 def register(application: Application) -> None:
     """Section 3: the /attendance command and the roster's buttons."""
-    application.add_handler(CommandHandler("attendance", attendance_command,
-                                           filters=filters.ChatType.PRIVATE))
+    application.add_handler(
+        CommandHandler("attendance", attendance_command, filters=filters.ChatType.PRIVATE)
+    )
     application.add_handler(CallbackQueryHandler(on_open, pattern=rf"^{NS}:o:"))
     application.add_handler(CallbackQueryHandler(on_mark, pattern=rf"^{NS}:[mu]:"))

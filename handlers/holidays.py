@@ -13,8 +13,9 @@ from bot.reports import casework
 from bot.text import join_within, whole_number
 
 PRIVATE = filters.ChatType.PRIVATE
-FILE = (filters.Document.FileExtension("json") | filters.Document.FileExtension("csv")) \
-    & filters.CaptionRegex(r"^/holidays")
+FILE = (
+    filters.Document.FileExtension("json") | filters.Document.FileExtension("csv")
+) & filters.CaptionRegex(r"^/holidays")
 
 
 async def holidays_command(update: Update, context: BotContext) -> None:
@@ -36,8 +37,9 @@ async def holidays_command(update: Update, context: BotContext) -> None:
         entries = calendar.year(year)
         lines.append(_("📅 <b>Days off and working days, {year}</b>", year=year))
         if not entries:
-            lines.append(_("Not entered yet: weekends only. Administrators add it with "
-                           "/holidays add."))
+            lines.append(
+                _("Not entered yet: weekends only. Administrators add it with /holidays add.")
+            )
         for entry in entries:
             mark = "🏖" if entry.kind == "off" else "💼"
             line = f"{mark} {_.date(entry.day)} — {entry.name}"
@@ -46,13 +48,18 @@ async def holidays_command(update: Update, context: BotContext) -> None:
             lines.append(line)
         for entry in calendar.proposed:
             if entry.day.year == year:
-                lines.append(f"❔ {_.date(entry.day)} — {entry.name} " + _("(proposed, not "
-                                                                          "counted)"))
+                lines.append(
+                    f"❔ {_.date(entry.day)} — {entry.name} " + _("(proposed, not counted)")
+                )
     if context.user.is_admin:
-        lines.append(_("To add a year: /holidays add, then one line per day: "
-                       "2028-01-01, off, Tết Dương lịch (or: work, for a Saturday worked; add "
-                       "“, provisional” if not decided yet). A .csv or .json file sent with "
-                       "the caption /holidays works too."))
+        lines.append(
+            _(
+                "To add a year: /holidays add, then one line per day: "
+                "2028-01-01, off, Tết Dương lịch (or: work, for a Saturday worked; add "
+                "“, provisional” if not decided yet). A .csv or .json file sent with "
+                "the caption /holidays works too."
+            )
+        )
     await update.message.reply_text(join_within(lines, 4000))
 
 
@@ -72,8 +79,12 @@ async def holidays_file(update: Update, context: BotContext) -> None:
 async def _import(update: Update, context: BotContext, days, problems) -> None:
     _ = context.translate
     if problems or not days:
-        lines = [_("❌ Nothing was saved. Each line needs a date, off or work (work only on a "
-                   "weekend), and a name, e.g. 2028-01-01, off, Tết Dương lịch.")]
+        lines = [
+            _(
+                "❌ Nothing was saved. Each line needs a date, off or work (work only on a "
+                "weekend), and a name, e.g. 2028-01-01, off, Tết Dương lịch."
+            )
+        ]
         lines += [_("Line {number}: {text}", number=p.line, text=p.text) for p in problems[:10]]
         await update.message.reply_text("\n".join(lines))
         return
@@ -83,12 +94,17 @@ async def _import(update: Update, context: BotContext, days, problems) -> None:
         await update.message.reply_text(_("Only administrators can do this."))
         return
     except ValueError:
-        await update.message.reply_text(_("Please send at most {count} days at a time.",
-                                          count=holidays.MAX_DAYS))
+        await update.message.reply_text(
+            _("Please send at most {count} days at a time.", count=holidays.MAX_DAYS)
+        )
         return
-    await update.message.reply_text(_(
-        "✅ {count} days saved. New legal clocks count with them; see /holidays {year}.",
-        count=count, year=days[0].day.year))
+    await update.message.reply_text(
+        _(
+            "✅ {count} days saved. New legal clocks count with them; see /holidays {year}.",
+            count=count,
+            year=days[0].day.year,
+        )
+    )
 
 
 def register(application: Application) -> None:

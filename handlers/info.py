@@ -59,10 +59,13 @@ def danger_message(_: Translator, now: bool = False) -> str:
 
 # -- the menu of topics ---------------------------------------------------------------------------
 
+
 def menu_keyboard(context: BotContext):
     _ = context.translate
-    topics = [(entry.title, callbacks.encode(NS, "show", entry.id))
-              for entry in catalogue(context).entries]
+    topics = [
+        (entry.title, callbacks.encode(NS, "show", entry.id))
+        for entry in catalogue(context).entries
+    ]
     rows = keyboards.columns(topics, 2)
     rows.append([(_("📍 Ward contact"), callbacks.encode(NS, "ward"))])
     rows.append([(_("💬 Ask a question"), callbacks.encode("qst", "new"))])
@@ -70,13 +73,16 @@ def menu_keyboard(context: BotContext):
 
 
 def menu_text(_: Translator) -> str:
-    return _("ℹ️ <b>Information for parents</b>\nShort answers: what abuse is, the signs, "
-             "what to do and whom to call. Choose a topic:")
+    return _(
+        "ℹ️ <b>Information for parents</b>\nShort answers: what abuse is, the signs, "
+        "what to do and whom to call. Choose a topic:"
+    )
 
 
 async def info_command(update: Update, context: BotContext) -> None:
-    await update.effective_message.reply_text(menu_text(context.translate),
-                                              reply_markup=menu_keyboard(context))
+    await update.effective_message.reply_text(
+        menu_text(context.translate), reply_markup=menu_keyboard(context)
+    )
 
 
 async def back_to_menu(update: Update, context: BotContext) -> None:
@@ -86,6 +92,7 @@ async def back_to_menu(update: Update, context: BotContext) -> None:
 
 
 # -- one entry ------------------------------------------------------------------------------------
+
 
 def entry_keyboard(context: BotContext, entry: info.Entry, with_votes: bool = True):
     _ = context.translate
@@ -98,18 +105,24 @@ def entry_keyboard(context: BotContext, entry: info.Entry, with_votes: bool = Tr
     if entry.id == "call":
         rows.append([(_("📍 Ward contact"), callbacks.encode(NS, "ward"))])
     if entry.materials_topic:
-        rows.append([(_("📚 Materials on this topic"),
-                      callbacks.encode(NS, "mat", entry.materials_topic))])
+        rows.append(
+            [(_("📚 Materials on this topic"), callbacks.encode(NS, "mat", entry.materials_topic))]
+        )
     if with_votes:
-        rows.append([(_("👍 Helpful"), callbacks.encode(NS, "vote", entry.id, 1)),
-                     (_("👎 Not helpful"), callbacks.encode(NS, "vote", entry.id, 0))])
+        rows.append(
+            [
+                (_("👍 Helpful"), callbacks.encode(NS, "vote", entry.id, 1)),
+                (_("👎 Not helpful"), callbacks.encode(NS, "vote", entry.id, 0)),
+            ]
+        )
     rows.append([(_("‹ All topics"), callbacks.encode(NS, "menu"))])
     return keyboards.inline(rows)
 
 
 async def send_entry(message: Message, context: BotContext, entry: info.Entry) -> None:
-    await message.reply_text(info.render(entry, context.translate),
-                             reply_markup=entry_keyboard(context, entry))
+    await message.reply_text(
+        info.render(entry, context.translate), reply_markup=entry_keyboard(context, entry)
+    )
 
 
 async def show_entry(update: Update, context: BotContext) -> None:
@@ -122,8 +135,9 @@ async def show_entry(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await store.count_view(context.db, entry.id, "menu")
-    await edit_quietly(query, info.render(entry, context.translate),
-                                  reply_markup=entry_keyboard(context, entry))
+    await edit_quietly(
+        query, info.render(entry, context.translate), reply_markup=entry_keyboard(context, entry)
+    )
 
 
 async def vote(update: Update, context: BotContext) -> None:
@@ -138,8 +152,9 @@ async def vote(update: Update, context: BotContext) -> None:
     await store.vote(context.db, context.user.telegram_id, entry.id, helpful == "1", context.now)
     yes, _no = await store.votes(context.db, entry.id)
     if helpful == "1":
-        await query.answer(_("Thank you! People who found this helpful: {count}.",
-                             count=_.number(yes)))
+        await query.answer(
+            _("Thank you! People who found this helpful: {count}.", count=_.number(yes))
+        )
     else:
         await query.answer(_("Thank you. You can ask staff directly with “💬 Ask a question”."))
     await edit_buttons_quietly(query, entry_keyboard(context, entry, with_votes=False))
@@ -158,12 +173,16 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
     if hook is not None and await hook(update, context, topic):  # type: ignore[operator]
         return
     await query.message.reply_text(
-        _("📚 Posters, leaflets and handbooks on “{topic}”: send /materials and choose this "
-          "topic.", topic=_(MATERIAL_TOPICS[topic]))
+        _(
+            "📚 Posters, leaflets and handbooks on “{topic}”: send /materials and choose this "
+            "topic.",
+            topic=_(MATERIAL_TOPICS[topic]),
+        )
     )
 
 
 # -- typed questions ------------------------------------------------------------------------------
+
 
 class FaqOrDanger(MessageFilter):
     """Free text that matches an information entry or contains a danger word."""
@@ -174,8 +193,9 @@ class FaqOrDanger(MessageFilter):
 
     def filter(self, message: Message) -> bool:
         text = message.text or ""
-        return bool(text) and (info.match(text) is not None
-                               or self._words.found_in(text) is not None)
+        return bool(text) and (
+            info.match(text) is not None or self._words.found_in(text) is not None
+        )
 
 
 async def answer_typed_question(update: Update, context: BotContext) -> None:
@@ -184,8 +204,13 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
     entry = catalogue(context).get(info.match(text))
     verdict = danger_words(context).check(text)
     if verdict is not None:
-        await answer_danger(update.message, context, text, verdict,
-                            entry_id=None if entry is not None else WHAT_TO_DO_ENTRY)
+        await answer_danger(
+            update.message,
+            context,
+            text,
+            verdict,
+            entry_id=None if entry is not None else WHAT_TO_DO_ENTRY,
+        )
     if entry is not None:
         await store.count_view(context.db, entry.id, "faq")
         await send_entry(update.message, context, entry)
@@ -193,15 +218,20 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
 
 # -- the ward's contact ---------------------------------------------------------------------------
 
+
 def _unit_buttons(context: BotContext) -> list:
-    return places.unit_rows(context.services.areas, context.translate,
-                            lambda code: callbacks.encode(NS, "wc", code))
+    return places.unit_rows(
+        context.services.areas, context.translate, lambda code: callbacks.encode(NS, "wc", code)
+    )
 
 
 def _unit_question(context: BotContext) -> str:
     _ = context.translate
-    return _("Which ward or commune do you live in?") + "\n\n" + places.units_text(
-        context.services.areas, _)
+    return (
+        _("Which ward or commune do you live in?")
+        + "\n\n"
+        + places.units_text(context.services.areas, _)
+    )
 
 
 async def ward_start(update: Update, context: BotContext) -> None:
@@ -213,16 +243,18 @@ async def ward_start(update: Update, context: BotContext) -> None:
     if ward is not None:
         await _show_ward_contact(query.message, context, ward.code)
         return
-    await query.message.reply_text(_unit_question(context),
-                                   reply_markup=keyboards.inline(_unit_buttons(context)))
+    await query.message.reply_text(
+        _unit_question(context), reply_markup=keyboards.inline(_unit_buttons(context))
+    )
 
 
 async def ward_change(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     _ = context.translate
-    await edit_quietly(query, _unit_question(context),
-                       reply_markup=keyboards.inline(_unit_buttons(context)))
+    await edit_quietly(
+        query, _unit_question(context), reply_markup=keyboards.inline(_unit_buttons(context))
+    )
 
 
 async def ward_district(update: Update, context: BotContext) -> None:
@@ -233,8 +265,9 @@ async def ward_district(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()  # a button of the old two-step picker: today's question instead
-    await edit_quietly(query, _unit_question(context),
-                       reply_markup=keyboards.inline(_unit_buttons(context)))
+    await edit_quietly(
+        query, _unit_question(context), reply_markup=keyboards.inline(_unit_buttons(context))
+    )
 
 
 async def ward_chosen(update: Update, context: BotContext) -> None:
@@ -243,9 +276,13 @@ async def ward_chosen(update: Update, context: BotContext) -> None:
     data = callbacks.decode(query.data)
     if data is not None and data.arg(0) == places.OTHER:
         await query.answer()
-        await edit_quietly(query, _(
-            "Please go to the People's Committee (UBND) of the ward or commune where you live: "
-            "it has a child-protection officer. In an emergency call 111 (free, 24/7) or 113."))
+        await edit_quietly(
+            query,
+            _(
+                "Please go to the People's Committee (UBND) of the ward or commune where you live: "
+                "it has a child-protection officer. In an emergency call 111 (free, 24/7) or 113."
+            ),
+        )
         return
     ward = context.services.areas.unit(data.arg(0) if data else None)
     if ward is None:
@@ -256,8 +293,14 @@ async def ward_chosen(update: Update, context: BotContext) -> None:
     # Remember a parent's ward: their questions then go to the right unit's staff.
     # Staff and applicants keep the area they signed up with.
     if user.role == "public" and user.is_active and user.ward != ward.code:
-        await users.update(context.db, user.telegram_id, context.now, ward=ward.code,
-                           district=ward.group, ward_confirm=None)
+        await users.update(
+            context.db,
+            user.telegram_id,
+            context.now,
+            ward=ward.code,
+            district=ward.group,
+            ward_confirm=None,
+        )
     await edit_buttons_quietly(query, None)
     await _show_ward_contact(query.message, context, ward.code)
 
@@ -267,17 +310,29 @@ async def _show_ward_contact(message: Message, context: BotContext, ward_code: s
     place = context.services.areas.place(ward_code, _.language)
     contact = await ward_contacts.get(context.db, ward_code)
     if contact is None:
-        text = _("📍 <b>{place}</b>\nNo child-protection contact has been recorded for this "
-                 "ward yet. Please go to the ward People's Committee, or call 111 (free, 24/7).",
-                 place=place)
+        text = _(
+            "📍 <b>{place}</b>\nNo child-protection contact has been recorded for this "
+            "ward yet. Please go to the ward People's Committee, or call 111 (free, 24/7).",
+            place=place,
+        )
     else:
-        text = _("📍 <b>{place}</b> — child-protection contact\n👤 {name}\n📞 {phone}\n🕐 {hours}",
-                 place=place, name=contact.name, phone=contact.phone, hours=contact.hours)
+        text = _(
+            "📍 <b>{place}</b> — child-protection contact\n👤 {name}\n📞 {phone}\n🕐 {hours}",
+            place=place,
+            name=contact.name,
+            phone=contact.phone,
+            hours=contact.hours,
+        )
     text += "\n\n" + hotline_footer(_)
-    await message.reply_text(text, reply_markup=keyboards.inline([
-        [(_("🔄 Another ward"), callbacks.encode(NS, "wchange"))],
-        [(_("‹ All topics"), callbacks.encode(NS, "menu"))],
-    ]))
+    await message.reply_text(
+        text,
+        reply_markup=keyboards.inline(
+            [
+                [(_("🔄 Another ward"), callbacks.encode(NS, "wchange"))],
+                [(_("‹ All topics"), callbacks.encode(NS, "menu"))],
+            ]
+        ),
+    )
 
 
 def register(application: Application) -> None:
@@ -285,15 +340,23 @@ def register(application: Application) -> None:
     i18n = application.services.i18n
     words = application.services.extras[DANGER_WORDS] = safety.load()
     application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"),
-                                           info_command))
-    for action, callback in (("menu", back_to_menu), ("show", show_entry), ("vote", vote),
-                             ("mat", materials_for_topic), ("ward", ward_start),
-                             ("wchange", ward_change), ("wd", ward_district),
-                             ("wc", ward_chosen)):
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"), info_command)
+    )
+    for action, callback in (
+        ("menu", back_to_menu),
+        ("show", show_entry),
+        ("vote", vote),
+        ("mat", materials_for_topic),
+        ("ward", ward_start),
+        ("wchange", ward_change),
+        ("wd", ward_district),
+        ("wc", ward_chosen),
+    ):
         application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{NS}:{action}(:|$)"))
-    application.add_handler(MessageHandler(
-        PRIVATE & filters.TEXT & ~filters.COMMAND & ~menu.AnyIntent(i18n)
-        & FaqOrDanger(words),
-        answer_typed_question,
-    ))
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & filters.TEXT & ~filters.COMMAND & ~menu.AnyIntent(i18n) & FaqOrDanger(words),
+            answer_typed_question,
+        )
+    )

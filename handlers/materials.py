@@ -62,16 +62,21 @@ def _visible(context: BotContext) -> bool:
 
 # -- screens --------------------------------------------------------------------------------------
 
+
 def _home(context: BotContext) -> tuple[str, object]:
     _ = context.translate
     buttons = [(_(label), callbacks.encode(NS, "aud", code)) for code, label in AUDIENCES.items()]
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("📚 All materials"), callbacks.encode(NS, "aud", ALL))])
-    text = _("📚 <b>Communication materials</b>\nWho is it for?\n\n"
-             "Or type a few words to search, e.g. “abuse”, “111”, “online”.")
+    text = _(
+        "📚 <b>Communication materials</b>\nWho is it for?\n\n"
+        "Or type a few words to search, e.g. “abuse”, “111”, “online”."
+    )
     if context.user.is_staff:
-        text += "\n\n" + _("Staff: send me a PDF or a picture to add a material. "
-                           "/printqueue — print requests, /materialstats — figures.")
+        text += "\n\n" + _(
+            "Staff: send me a PDF or a picture to add a material. "
+            "/printqueue — print requests, /materialstats — figures."
+        )
     elif printing.may_request(context.user):
         text += "\n\n" + _("/myrequests — your requests for printed copies.")
     return text, keyboards.inline(rows)
@@ -79,17 +84,25 @@ def _home(context: BotContext) -> tuple[str, object]:
 
 async def _topics(context: BotContext, audience: str) -> tuple[str, object]:
     _ = context.translate
-    found = await materials.listing(context.db, audience=None if audience == ALL else audience,
-                                    include_hidden=_visible(context))
+    found = await materials.listing(
+        context.db, audience=None if audience == ALL else audience, include_hidden=_visible(context)
+    )
     counts = {code: sum(1 for m in found if m.topic == code) for code in TOPICS}
     buttons = [
         (f"{_(label)} ({counts[code]})", callbacks.encode(NS, "top", audience, code, 0))
-        for code, label in TOPICS.items() if counts[code]
+        for code, label in TOPICS.items()
+        if counts[code]
     ]
     rows = [[button] for button in buttons]
     if found:
-        rows.append([(_("All topics ({count})", count=_.number(len(found))),
-                      callbacks.encode(NS, "top", audience, ALL, 0))])
+        rows.append(
+            [
+                (
+                    _("All topics ({count})", count=_.number(len(found))),
+                    callbacks.encode(NS, "top", audience, ALL, 0),
+                )
+            ]
+        )
     rows.append([(_("‹ Back"), callbacks.encode(NS, "home"))])
     who = _("All materials") if audience == ALL else _(AUDIENCES[audience])
     if not found:
@@ -105,26 +118,36 @@ def _material_label(material: Material, language: str) -> str:
 def _page(items: list, page: int) -> tuple[list, int, int]:
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    return items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], page, pages
+    return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
 
 
 async def _listing(context: BotContext, audience: str, topic: str, page: int):
     _ = context.translate
     found = await materials.listing(
-        context.db, audience=None if audience == ALL else audience,
-        topic=None if topic == ALL else topic, include_hidden=_visible(context),
+        context.db,
+        audience=None if audience == ALL else audience,
+        topic=None if topic == ALL else topic,
+        include_hidden=_visible(context),
     )
     shown, page, pages = _page(found, page)
     rows = [[(_material_label(m, _.language), callbacks.encode(NS, "open", m.id))] for m in shown]
-    rows.append(keyboards.pager(NS, "top", page, page + 1 < pages, _("‹ Previous"), _("Next ›"),
-                                audience, topic))
+    rows.append(
+        keyboards.pager(
+            NS, "top", page, page + 1 < pages, _("‹ Previous"), _("Next ›"), audience, topic
+        )
+    )
     rows.append([(_("‹ Back"), callbacks.encode(NS, "aud", audience))])
     who = _("All materials") if audience == ALL else _(AUDIENCES[audience])
     what = _("All topics") if topic == ALL else _(TOPICS[topic])
     if not found:
         return _("{who} · {what}: nothing here yet.", who=who, what=what), keyboards.inline(rows)
-    text = _("{who} · {what} — page {page} of {pages}. Tap a material to open it.",
-             who=who, what=what, page=page + 1, pages=pages)
+    text = _(
+        "{who} · {what} — page {page} of {pages}. Tap a material to open it.",
+        who=who,
+        what=what,
+        page=page + 1,
+        pages=pages,
+    )
     return text, keyboards.inline(rows)
 
 
@@ -135,7 +158,8 @@ async def show_topic(update: Update, context: BotContext, topic: str) -> bool:
         return False
     audience = audience_for(context.user.role if context.user.is_active else None) or ALL
     if audience != ALL and not await materials.listing(
-            context.db, audience=audience, topic=topic, include_hidden=_visible(context)):
+        context.db, audience=audience, topic=topic, include_hidden=_visible(context)
+    ):
         audience = ALL
     _note_seen(context)
     text, markup = await _listing(context, audience, topic, 0)
@@ -163,19 +187,26 @@ def material_keyboard(material: Material, context: BotContext):
     user = context.user
     rows = []
     if printing.may_request(user):
-        rows.append([(_("🖨 Request printed copies"),
-                      callbacks.encode(PRINT_NS, "new", material.id))])
+        rows.append(
+            [(_("🖨 Request printed copies"), callbacks.encode(PRINT_NS, "new", material.id))]
+        )
     if user.is_staff:
         rows.append([(_("🔳 QR poster for a ward"), callbacks.encode(ADMIN_NS, "qr", material.id))])
-        rows.append([
-            (_("✏️ Edit"), callbacks.encode(ADMIN_NS, "edit", material.id)),
-            (_("👁 Show") if material.hidden else _("🙈 Hide"),
-             callbacks.encode(ADMIN_NS, "show" if material.hidden else "hide", material.id)),
-        ])
-        rows.append([
-            (_("⬆️ Move up"), callbacks.encode(ADMIN_NS, "up", material.id)),
-            (_("⬇️ Move down"), callbacks.encode(ADMIN_NS, "down", material.id)),
-        ])
+        rows.append(
+            [
+                (_("✏️ Edit"), callbacks.encode(ADMIN_NS, "edit", material.id)),
+                (
+                    _("👁 Show") if material.hidden else _("🙈 Hide"),
+                    callbacks.encode(ADMIN_NS, "show" if material.hidden else "hide", material.id),
+                ),
+            ]
+        )
+        rows.append(
+            [
+                (_("⬆️ Move up"), callbacks.encode(ADMIN_NS, "up", material.id)),
+                (_("⬇️ Move down"), callbacks.encode(ADMIN_NS, "down", material.id)),
+            ]
+        )
     rows.append([(_("📚 Materials"), callbacks.encode(NS, "home"))])
     return keyboards.inline(rows)
 
@@ -183,25 +214,29 @@ def material_keyboard(material: Material, context: BotContext):
 async def deliver(context: BotContext, chat_id: int, material: Material) -> None:
     """Send a material to a person: its text, then its file (cached upload), and count it."""
     _ = context.translate
-    await context.bot.send_message(chat_id, material_text(material, _),
-                                   reply_markup=material_keyboard(material, context))
+    await context.bot.send_message(
+        chat_id, material_text(material, _), reply_markup=material_keyboard(material, context)
+    )
     kind = "text"
     if material.has_file:
         caption = truncate(material.title_in(_.language), 1000)
         try:
-            await files.send_material_file(context.bot, context.db, chat_id, material,
-                                           caption=caption, parse_mode=None)
+            await files.send_material_file(
+                context.bot, context.db, chat_id, material, caption=caption, parse_mode=None
+            )
             kind = "file"
         except files.MissingFile:
             log.warning("material %s has no file bytes", material.id)
             await context.bot.send_message(
                 chat_id, _("Sorry, the file of this material is not available right now.")
             )
-    await materials.record_delivery(context.db, material.id, context.user.telegram_id, kind,
-                                    context.now)
+    await materials.record_delivery(
+        context.db, material.id, context.user.telegram_id, kind, context.now
+    )
 
 
 # -- entry points ---------------------------------------------------------------------------------
+
 
 async def materials_command(update: Update, context: BotContext) -> int:
     _note_seen(context)
@@ -232,9 +267,7 @@ async def _search_and_answer(update: Update, context: BotContext, text: str) -> 
     _ = context.translate
     query = search.clean_query(text)
     if query is None:
-        await update.message.reply_text(
-            _("Please type at least one word of two letters or more.")
-        )
+        await update.message.reply_text(_("Please type at least one word of two letters or more."))
         return
     context.user_data[QUERY_KEY] = query
     message_text, markup = await _search_page(context, query, 0)
@@ -254,8 +287,13 @@ async def _search_page(context: BotContext, query: str, page: int):
     rows = [[(_material_label(m, _.language), callbacks.encode(NS, "open", m.id))] for m in shown]
     rows.append(keyboards.pager(NS, "sp", page, page + 1 < pages, _("‹ Previous"), _("Next ›")))
     rows.append([(_("📚 Browse materials"), callbacks.encode(NS, "home"))])
-    text = _("🔍 Results for “{query}”: {count} — page {page} of {pages}:",
-             count=_.number(len(found)), query=query, page=page + 1, pages=pages)
+    text = _(
+        "🔍 Results for “{query}”: {count} — page {page} of {pages}:",
+        count=_.number(len(found)),
+        query=query,
+        page=page + 1,
+        pages=pages,
+    )
     return text, keyboards.inline(rows)
 
 
@@ -268,13 +306,13 @@ async def search_hint(update: Update, context: BotContext) -> None:
 
 # -- buttons --------------------------------------------------------------------------------------
 
+
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
     if data is None:
-        await query.answer(_("This button is no longer active. Please use /menu."),
-                           show_alert=True)
+        await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
         return
     _note_seen(context)
     action = data.action
@@ -286,8 +324,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         text, markup = await _topics(context, data.arg(0))
         await edit_quietly(query, text, markup)
-    elif (action == "top" and (data.arg(0) in AUDIENCES or data.arg(0) == ALL)
-          and (data.arg(1) in TOPICS or data.arg(1) == ALL) and data.int_arg(2) is not None):
+    elif (
+        action == "top"
+        and (data.arg(0) in AUDIENCES or data.arg(0) == ALL)
+        and (data.arg(1) in TOPICS or data.arg(1) == ALL)
+        and data.int_arg(2) is not None
+    ):
         await query.answer()
         text, markup = await _listing(context, data.arg(0), data.arg(1), data.int_arg(2))
         await edit_quietly(query, text, markup)
@@ -307,8 +349,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await deliver(context, query.message.chat.id, material)
     else:
-        await query.answer(_("This button is no longer active. Please use /menu."),
-                           show_alert=True)
+        await query.answer(_("This button is no longer active. Please use /menu."), show_alert=True)
 
 
 def build_conversation(application: Application) -> ConversationHandler:

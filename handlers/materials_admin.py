@@ -56,6 +56,7 @@ STATS_ROWS = 15
 
 # -- adding -----------------------------------------------------------------------------------------
 
+
 async def receive_file(update: Update, context: BotContext) -> int:
     """A document or photo sent to the bot: staff start adding a material with it."""
     message = update.message
@@ -66,22 +67,37 @@ async def receive_file(update: Update, context: BotContext) -> int:
     if message.document is not None:
         file = message.document
         if not is_material_file(file.file_name, file.mime_type):
-            await message.reply_text(_(
-                "This kind of file cannot become a material: parents could not open it on "
-                "their phones. Please send a PDF, Word or PowerPoint file, a picture, audio "
-                "or video."))
+            await message.reply_text(
+                _(
+                    "This kind of file cannot become a material: parents could not open it on "
+                    "their phones. Please send a PDF, Word or PowerPoint file, a picture, audio "
+                    "or video."
+                )
+            )
             return ConversationHandler.END
-        draft = {"file_kind": "document", "file_id": file.file_id,
-                 "file_name": file.file_name or "tai-lieu", "file_mime": file.mime_type,
-                 "file_size": file.file_size or 0}
+        draft = {
+            "file_kind": "document",
+            "file_id": file.file_id,
+            "file_name": file.file_name or "tai-lieu",
+            "file_mime": file.mime_type,
+            "file_size": file.file_size or 0,
+        }
     else:
         file = message.photo[-1]
-        draft = {"file_kind": "photo", "file_id": file.file_id, "file_name": "anh.jpg",
-                 "file_mime": "image/jpeg", "file_size": file.file_size or 0}
+        draft = {
+            "file_kind": "photo",
+            "file_id": file.file_id,
+            "file_name": "anh.jpg",
+            "file_mime": "image/jpeg",
+            "file_size": file.file_size or 0,
+        }
     context.user_data[DRAFT] = {"mode": "add", "audiences": [], **draft}
     await message.reply_text(
-        _("➕ New material from this file.\nWhat is its title? ({max} characters at most; "
-          "/cancel to stop)", max=TITLE_MAX)
+        _(
+            "➕ New material from this file.\nWhat is its title? ({max} characters at most; "
+            "/cancel to stop)",
+            max=TITLE_MAX,
+        )
     )
     return TITLE
 
@@ -104,8 +120,9 @@ async def enter_title(update: Update, context: BotContext) -> int:
 
 def _topic_keyboard(context: BotContext):
     _ = context.translate
-    return keyboards.inline([[(_(label), callbacks.encode(NS, "tp", code))]
-                             for code, label in TOPICS.items()])
+    return keyboards.inline(
+        [[(_(label), callbacks.encode(NS, "tp", code))] for code, label in TOPICS.items()]
+    )
 
 
 async def choose_topic(update: Update, context: BotContext) -> int:
@@ -131,8 +148,10 @@ async def choose_topic(update: Update, context: BotContext) -> int:
 
 def _audience_keyboard(context: BotContext, chosen: list[str]):
     _ = context.translate
-    buttons = [(("✅ " if code in chosen else "▫️ ") + _(label), callbacks.encode(NS, "au", code))
-               for code, label in AUDIENCES.items()]
+    buttons = [
+        (("✅ " if code in chosen else "▫️ ") + _(label), callbacks.encode(NS, "au", code))
+        for code, label in AUDIENCES.items()
+    ]
     rows = keyboards.columns(buttons, 2)
     rows.append([(_("Done"), callbacks.encode(NS, "audok"))])
     return keyboards.inline(rows)
@@ -161,14 +180,16 @@ async def audiences_done(update: Update, context: BotContext) -> int:
         await query.answer(_("Please choose at least one audience."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await edit_quietly(query,
-        _("For: {audiences}", audiences=", ".join(_(AUDIENCES[c]) for c in chosen))
+    await edit_quietly(
+        query, _("For: {audiences}", audiences=", ".join(_(AUDIENCES[c]) for c in chosen))
     )
     if draft.get("mode") == "edit":
         return await _save_edit(update, context, audiences=chosen)
     await query.message.reply_text(
-        _("Last step: a short summary (what it is, for whom), up to {max} characters.",
-          max=SUMMARY_MAX)
+        _(
+            "Last step: a short summary (what it is, for whom), up to {max} characters.",
+            max=SUMMARY_MAX,
+        )
     )
     return SUMMARY
 
@@ -195,8 +216,7 @@ async def enter_summary(update: Update, context: BotContext) -> int:
     context.user_data.pop(DRAFT, None)
     material = await materials.get(context.db, material_id)
     await update.message.reply_text(
-        _("✅ Published: “{title}”. Everyone can find it in /materials now.",
-          title=material.title),
+        _("✅ Published: “{title}”. Everyone can find it in /materials now.", title=material.title),
         reply_markup=material_keyboard(material, context),
     )
     return ConversationHandler.END
@@ -214,20 +234,38 @@ async def _download(context: BotContext, draft: dict) -> bytes | None:
         return None
 
 
-async def _create(db: Database, context: BotContext, draft: dict, summary: str,
-                  data: bytes | None) -> int:
+async def _create(
+    db: Database, context: BotContext, draft: dict, summary: str, data: bytes | None
+) -> int:
     actor = context.user.telegram_id
     async with db.transaction():
         material_id = await materials.create(
-            db, context.now, actor, title=draft["title"], summary=summary, topic=draft["topic"],
-            audiences=parse_audiences(draft["audiences"]), file_kind=draft["file_kind"],
-            file_name=draft["file_name"], file_mime=draft.get("file_mime"),
-            file_source="stored", file_id=draft["file_id"], file_key=files.STORED_KEY,
+            db,
+            context.now,
+            actor,
+            title=draft["title"],
+            summary=summary,
+            topic=draft["topic"],
+            audiences=parse_audiences(draft["audiences"]),
+            file_kind=draft["file_kind"],
+            file_name=draft["file_name"],
+            file_mime=draft.get("file_mime"),
+            file_source="stored",
+            file_id=draft["file_id"],
+            file_key=files.STORED_KEY,
         )
         if data is not None:
             await materials.store_file(db, material_id, data)
-        await audit.record(db, actor, "material_add", "material", material_id, context.now,
-                           topic=draft["topic"], file_kind=draft["file_kind"])
+        await audit.record(
+            db,
+            actor,
+            "material_add",
+            "material",
+            material_id,
+            context.now,
+            topic=draft["topic"],
+            file_kind=draft["file_kind"],
+        )
     return material_id
 
 
@@ -244,16 +282,25 @@ async def start_edit(update: Update, context: BotContext) -> int:
     if material is None:
         return ConversationHandler.END
     await query.answer()
-    context.user_data[DRAFT] = {"mode": "edit", "id": material.id,
-                                "audiences": list(material.audiences)}
+    context.user_data[DRAFT] = {
+        "mode": "edit",
+        "id": material.id,
+        "audiences": list(material.audiences),
+    }
     await query.message.reply_text(
         _("✏️ What do you want to change in “{title}”?", title=material.title),
-        reply_markup=keyboards.inline([
-            [(_("Title"), callbacks.encode(NS, "ef", "title")),
-             (_("Summary"), callbacks.encode(NS, "ef", "summary"))],
-            [(_("Topic"), callbacks.encode(NS, "ef", "topic")),
-             (_("Audiences"), callbacks.encode(NS, "ef", "aud"))],
-        ]),
+        reply_markup=keyboards.inline(
+            [
+                [
+                    (_("Title"), callbacks.encode(NS, "ef", "title")),
+                    (_("Summary"), callbacks.encode(NS, "ef", "summary")),
+                ],
+                [
+                    (_("Topic"), callbacks.encode(NS, "ef", "topic")),
+                    (_("Audiences"), callbacks.encode(NS, "ef", "aud")),
+                ],
+            ]
+        ),
     )
     return FIELD
 
@@ -268,16 +315,19 @@ async def choose_field(update: Update, context: BotContext) -> int:
         await query.message.reply_text(_("That button is no longer valid. Please choose again."))
         return FIELD
     if field == "title":
-        await edit_quietly(query, _("Type the new title ({max} characters at most).",
-                                        max=TITLE_MAX))
+        await edit_quietly(
+            query, _("Type the new title ({max} characters at most).", max=TITLE_MAX)
+        )
     elif field == "summary":
-        await edit_quietly(query, _("Type the new summary ({max} characters at most).",
-                                        max=SUMMARY_MAX))
+        await edit_quietly(
+            query, _("Type the new summary ({max} characters at most).", max=SUMMARY_MAX)
+        )
     elif field == "topic":
         await edit_quietly(query, _("Which topic?"), reply_markup=_topic_keyboard(context))
     else:
         chosen = context.user_data.get(DRAFT, {}).get("audiences", [])
-        await edit_quietly(query,
+        await edit_quietly(
+            query,
             _("Who is it for? Tap every audience that applies, then “Done”."),
             reply_markup=_audience_keyboard(context, chosen),
         )
@@ -294,8 +344,15 @@ async def _save_edit(update: Update, context: BotContext, **changes) -> int:
     async with context.db.transaction():
         changed = await materials.update(context.db, material_id, context.now, **changes)
         if changed:
-            await audit.record(context.db, context.user.telegram_id, "material_edit", "material",
-                               material_id, context.now, fields=sorted(changes))
+            await audit.record(
+                context.db,
+                context.user.telegram_id,
+                "material_edit",
+                "material",
+                material_id,
+                context.now,
+                fields=sorted(changes),
+            )
     material = await materials.get(context.db, material_id)
     if material is None:
         await update.effective_message.reply_text(_("This material is no longer available."))
@@ -308,6 +365,7 @@ async def _save_edit(update: Update, context: BotContext, **changes) -> int:
 
 
 # -- hide, show, reorder, posters ------------------------------------------------------------------
+
 
 async def _staff_material(query, context: BotContext, material_id: int | None):
     _ = context.translate
@@ -351,15 +409,22 @@ async def _set_hidden(query, context: BotContext, material, hidden: bool) -> Non
     _ = context.translate
     async with context.db.transaction():
         await materials.update(context.db, material.id, context.now, hidden=hidden)
-        await audit.record(context.db, context.user.telegram_id,
-                           "material_hide" if hidden else "material_show", "material",
-                           material.id, context.now)
-    await query.answer(_("Hidden: only staff see it now.") if hidden
-                       else _("Shown again to everyone."))
+        await audit.record(
+            context.db,
+            context.user.telegram_id,
+            "material_hide" if hidden else "material_show",
+            "material",
+            material.id,
+            context.now,
+        )
+    await query.answer(
+        _("Hidden: only staff see it now.") if hidden else _("Shown again to everyone.")
+    )
     updated = await materials.get(context.db, material.id)
     if query.message.text is not None:
-        await edit_quietly(query, material_text(updated, _),
-                                      reply_markup=material_keyboard(updated, context))
+        await edit_quietly(
+            query, material_text(updated, _), reply_markup=material_keyboard(updated, context)
+        )
 
 
 async def _move(query, context: BotContext, material, step: int) -> None:
@@ -368,14 +433,22 @@ async def _move(query, context: BotContext, material, step: int) -> None:
     index = next(i for i, m in enumerate(siblings) if m.id == material.id)
     target = index + step
     if not 0 <= target < len(siblings):
-        await query.answer(_("It is already at the top.") if step < 0
-                           else _("It is already at the bottom."))
+        await query.answer(
+            _("It is already at the top.") if step < 0 else _("It is already at the bottom.")
+        )
         return
     other = siblings[target]
     async with context.db.transaction():
         await materials.swap_positions(context.db, material, other, context.now)
-        await audit.record(context.db, context.user.telegram_id, "material_reorder", "material",
-                           material.id, context.now, swapped_with=other.id)
+        await audit.record(
+            context.db,
+            context.user.telegram_id,
+            "material_reorder",
+            "material",
+            material.id,
+            context.now,
+            swapped_with=other.id,
+        )
     await query.answer(_("Moved up.") if step < 0 else _("Moved down."))
 
 
@@ -390,16 +463,23 @@ async def _poster_wards(query, context: BotContext, material, district: str | No
     _ = context.translate
     areas = context.services.areas
     language = _.language
-    buttons = [(w.name(language), callbacks.encode(NS, "qw", material.id, w.code))
-               for group in areas.groups() if district in (None, group.code)
-               for w in areas.units_in(group.code) if scope.can_act_in_unit(context.user, w.code)]
+    buttons = [
+        (w.name(language), callbacks.encode(NS, "qw", material.id, w.code))
+        for group in areas.groups()
+        if district in (None, group.code)
+        for w in areas.units_in(group.code)
+        if scope.can_act_in_unit(context.user, w.code)
+    ]
     if not buttons:
-        await query.message.reply_text(_("You can make posters for your own wards and communes "
-                                         "only."))
+        await query.message.reply_text(
+            _("You can make posters for your own wards and communes only.")
+        )
         return
     await query.message.reply_text(
-        _("🔳 QR poster for “{title}”: which ward or commune will it hang in?",
-          title=material.title),
+        _(
+            "🔳 QR poster for “{title}”: which ward or commune will it hang in?",
+            title=material.title,
+        ),
         reply_markup=keyboards.inline(keyboards.columns(buttons, 2)),
     )
 
@@ -409,29 +489,46 @@ async def _poster(query, context: BotContext, material, ward_code: str | None) -
     areas = context.services.areas
     ward = areas.unit(ward_code)
     if ward is None or not scope.can_act_in_unit(context.user, ward.code):
-        await query.answer(_("You can make posters for your own wards and communes only."),
-                           show_alert=True)
+        await query.answer(
+            _("You can make posters for your own wards and communes only."), show_alert=True
+        )
         return
     await query.answer(_("Making the poster…"))
     place = areas.place(ward.code, "vi")  # posters are printed in Vietnamese
     username = context.bot.username
-    code, pdf = await asyncio.to_thread(files.render_poster_pdf, material, username, ward.code,
-                                        place)
+    code, pdf = await asyncio.to_thread(
+        files.render_poster_pdf, material, username, ward.code, place
+    )
     async with context.db.transaction():
-        await materials.save_poster(context.db, code, material.id, ward.code,
-                                    context.user.telegram_id, context.now)
-        await audit.record(context.db, context.user.telegram_id, "poster", "material",
-                           material.id, context.now, code=code, ward=ward.code)
+        await materials.save_poster(
+            context.db, code, material.id, ward.code, context.user.telegram_id, context.now
+        )
+        await audit.record(
+            context.db,
+            context.user.telegram_id,
+            "poster",
+            "material",
+            material.id,
+            context.now,
+            code=code,
+            ward=ward.code,
+        )
     await context.bot.send_document(
-        query.message.chat.id, pdf, filename=f"ap-phich-{code}.pdf",
-        caption=_("🔳 A4 poster: “{title}” · {place}\nThe QR code opens {link}. People who "
-                  "start the bot with it are counted in /materialstats.",
-                  title=shorten(material.title, 200), place=areas.place(ward.code, _.language),
-                  link=deeplink.link(username, code)),
+        query.message.chat.id,
+        pdf,
+        filename=f"ap-phich-{code}.pdf",
+        caption=_(
+            "🔳 A4 poster: “{title}” · {place}\nThe QR code opens {link}. People who "
+            "start the bot with it are counted in /materialstats.",
+            title=shorten(material.title, 200),
+            place=areas.place(ward.code, _.language),
+            link=deeplink.link(username, code),
+        ),
     )
 
 
 # -- statistics -------------------------------------------------------------------------------------
+
 
 async def stats_command(update: Update, context: BotContext) -> None:
     _ = context.translate
@@ -443,9 +540,15 @@ async def stats_command(update: Update, context: BotContext) -> None:
     counts = await materials.delivery_counts(context.db)
     lines = [_("📊 <b>Materials delivered</b> (times · files · people):")]
     for row in counts[:STATS_ROWS]:
-        lines.append(_("• {title}: {deliveries} · {files} · {people}",
-                       title=shorten(row.title, 60), deliveries=_.number(row.deliveries),
-                       files=_.number(row.files), people=_.number(row.people)))
+        lines.append(
+            _(
+                "• {title}: {deliveries} · {files} · {people}",
+                title=shorten(row.title, 60),
+                deliveries=_.number(row.deliveries),
+                files=_.number(row.files),
+                people=_.number(row.people),
+            )
+        )
     titles = {row.material_id: row.title for row in counts}
     lines.append("")
     lines.append(_("🔳 <b>People who came through a poster or link</b>:"))
@@ -455,28 +558,42 @@ async def stats_command(update: Update, context: BotContext) -> None:
         lines.append(_("Nobody yet."))
     for source, code in sources[:STATS_ROWS]:
         where = areas.place(code.ward, _.language) if code.ward else _("no ward")
-        lines.append(_("• {title} · {place} ({code}): {people}",
-                       title=shorten(titles.get(code.material_id, "—"), 50), place=where,
-                       code=source.source, people=_.number(source.people)))
+        lines.append(
+            _(
+                "• {title} · {place} ({code}): {people}",
+                title=shorten(titles.get(code.material_id, "—"), 50),
+                place=where,
+                code=source.source,
+                people=_.number(source.people),
+            )
+        )
     status_counts = await print_requests.counts_by_status(context.db, scope.units_of(user))
     if status_counts:
         lines.append("")
-        lines.append(_("🖨 <b>Print requests</b>: {requested} waiting, {approved} approved, "
-                       "{printed} printed, {delivered} delivered, {rejected} not approved.",
-                       **{s: _.number(status_counts.get(s, 0)) for s in
-                          ("requested", "approved", "printed", "delivered", "rejected")}))
+        lines.append(
+            _(
+                "🖨 <b>Print requests</b>: {requested} waiting, {approved} approved, "
+                "{printed} printed, {delivered} delivered, {rejected} not approved.",
+                **{
+                    s: _.number(status_counts.get(s, 0))
+                    for s in ("requested", "approved", "printed", "delivered", "rejected")
+                },
+            )
+        )
     await update.message.reply_text("\n".join(lines))
 
 
 # -- wiring -------------------------------------------------------------------------------------
 
-_hint = step_hints({
-    TITLE: N_("Please type the title as text."),
-    TOPIC: N_("Please choose the topic with the buttons above."),
-    AUDIENCE: N_("Please tap the audiences above, then “Done”."),
-    SUMMARY: N_("Please type the summary as text."),
-    FIELD: N_("Please choose what to change with the buttons above."),
-})
+_hint = step_hints(
+    {
+        TITLE: N_("Please type the title as text."),
+        TOPIC: N_("Please choose the topic with the buttons above."),
+        AUDIENCE: N_("Please tap the audiences above, then “Done”."),
+        SUMMARY: N_("Please type the summary as text."),
+        FIELD: N_("Please choose what to change with the buttons above."),
+    }
+)
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -492,14 +609,20 @@ def build_conversation(application: Application) -> ConversationHandler:
         ],
         states={
             TITLE: [MessageHandler(text, enter_title), MessageHandler(other, _hint(TITLE))],
-            TOPIC: [CallbackQueryHandler(choose_topic, pattern=rf"^{NS}:tp:"),
-                    MessageHandler(other, _hint(TOPIC))],
-            AUDIENCE: [CallbackQueryHandler(toggle_audience, pattern=rf"^{NS}:au:"),
-                       CallbackQueryHandler(audiences_done, pattern=rf"^{NS}:audok"),
-                       MessageHandler(other, _hint(AUDIENCE))],
+            TOPIC: [
+                CallbackQueryHandler(choose_topic, pattern=rf"^{NS}:tp:"),
+                MessageHandler(other, _hint(TOPIC)),
+            ],
+            AUDIENCE: [
+                CallbackQueryHandler(toggle_audience, pattern=rf"^{NS}:au:"),
+                CallbackQueryHandler(audiences_done, pattern=rf"^{NS}:audok"),
+                MessageHandler(other, _hint(AUDIENCE)),
+            ],
             SUMMARY: [MessageHandler(text, enter_summary), MessageHandler(other, _hint(SUMMARY))],
-            FIELD: [CallbackQueryHandler(choose_field, pattern=rf"^{NS}:ef:"),
-                    MessageHandler(other, _hint(FIELD))],
+            FIELD: [
+                CallbackQueryHandler(choose_field, pattern=rf"^{NS}:ef:"),
+                MessageHandler(other, _hint(FIELD)),
+            ],
         },
         fallbacks=leave_handlers(i18n),
     )
@@ -513,5 +636,6 @@ def register(application: Application) -> None:
 def register_commands(application: Application) -> None:
     """Section 3: hide/show/reorder/poster buttons and /materialstats."""
     application.add_handler(CommandHandler("materialstats", stats_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(
-        on_admin_button, pattern=rf"^{NS}:(hide|show|up|down|qr|qd|qw):"))
+    application.add_handler(
+        CallbackQueryHandler(on_admin_button, pattern=rf"^{NS}:(hide|show|up|down|qr|qd|qw):")
+    )

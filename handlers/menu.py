@@ -93,18 +93,24 @@ async def stop_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     await people.set_subscription(context.db, context.user.telegram_id, False, context.now)
     await update.effective_message.reply_text(
-        _("You will no longer receive announcements or reminders. Send /start to turn them on "
-          "again. You can still use the menu and the hotline 111 at any time.")
+        _(
+            "You will no longer receive announcements or reminders. Send /start to turn them on "
+            "again. You can still use the menu and the hotline 111 at any time."
+        )
     )
 
 
 async def language_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
         "Chọn ngôn ngữ / Choose a language:",
-        reply_markup=keyboards.inline([[
-            ("🇻🇳 Tiếng Việt", callbacks.encode(NS, "set", "vi")),
-            ("🇬🇧 English", callbacks.encode(NS, "set", "en")),
-        ]]),
+        reply_markup=keyboards.inline(
+            [
+                [
+                    ("🇻🇳 Tiếng Việt", callbacks.encode(NS, "set", "vi")),
+                    ("🇬🇧 English", callbacks.encode(NS, "set", "en")),
+                ]
+            ]
+        ),
     )
 
 
@@ -118,16 +124,19 @@ async def set_language(update: Update, context: BotContext) -> None:
     await users.update(context.db, context.user.telegram_id, context.now, language=language)
     context.set_user(await users.get(context.db, context.user.telegram_id))
     _ = context.translate
-    await edit_quietly(query, _("Language: English.") if language == "en"
-                                  else _("Language: Vietnamese."))
-    await query.message.reply_text(_("Choose what you need:"),
-                                   reply_markup=menu.keyboard(context.user.menu_role, _))
+    await edit_quietly(
+        query, _("Language: English.") if language == "en" else _("Language: Vietnamese.")
+    )
+    await query.message.reply_text(
+        _("Choose what you need:"), reply_markup=menu.keyboard(context.user.menu_role, _)
+    )
 
 
 async def route_intent(update: Update, context: BotContext) -> None:
     """A menu button or keywords whose journey registered nothing earlier."""
-    key = menu.keyword_intent(update.message.text) or menu.MenuButton(
-        context.services.i18n).key_of(update.message.text)
+    key = menu.keyword_intent(update.message.text) or menu.MenuButton(context.services.i18n).key_of(
+        update.message.text
+    )
     if key == "hotline":
         await hotline(update, context)
     elif key == "help":
@@ -147,12 +156,17 @@ async def not_understood(update: Update, context: BotContext) -> None:
         return
     from handlers.questions import offer_ways_forward  # the questions slice owns the tickets
 
-    if update.message is not None and update.message.text and \
-            await offer_ways_forward(update, context):
+    if (
+        update.message is not None
+        and update.message.text
+        and await offer_ways_forward(update, context)
+    ):
         return
     await update.effective_message.reply_text(
-        _("Sorry, I did not understand. Please choose from the menu below, or type a few words "
-          "such as “report”, “materials”, “events” or “111”."),
+        _(
+            "Sorry, I did not understand. Please choose from the menu below, or type a few words "
+            "such as “report”, “materials”, “events” or “111”."
+        ),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
 
@@ -186,7 +200,9 @@ def register_fallbacks(application: Application) -> None:
     """Last in group 0: intents nobody took, unknown commands, free text, stale buttons."""
     i18n = application.services.i18n
     application.add_handler(
-        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(i18n), route_intent)
+        MessageHandler(
+            PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(i18n), route_intent
+        )
     )
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, not_understood))

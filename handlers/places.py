@@ -30,14 +30,17 @@ Encode = Callable[[str], str]
 def units_text(areas: Areas, _: Translator) -> str:
     """The programme's units by area, in the order of the buttons."""
     language = _.language
-    lines = [f"<b>{Html(group.name(language))}</b>: "
-             + ", ".join(areas.unit_name(code, language) for code in group.units)
-             for group in areas.groups()]
+    lines = [
+        f"<b>{Html(group.name(language))}</b>: "
+        + ", ".join(areas.unit_name(code, language) for code in group.units)
+        for group in areas.groups()
+    ]
     return "\n".join(lines)
 
 
-def unit_rows(areas: Areas, _: Translator, encode: Encode,
-              other: bool = True) -> list[list[tuple[str, str]]]:
+def unit_rows(
+    areas: Areas, _: Translator, encode: Encode, other: bool = True
+) -> list[list[tuple[str, str]]]:
     language = _.language
     rows: list[list[tuple[str, str]]] = []
     for group in areas.groups():
@@ -48,8 +51,9 @@ def unit_rows(areas: Areas, _: Translator, encode: Encode,
     return rows
 
 
-def candidate_rows(areas: Areas, _: Translator, units: Sequence[str],
-                   encode: Encode) -> list[list[tuple[str, str]]]:
+def candidate_rows(
+    areas: Areas, _: Translator, units: Sequence[str], encode: Encode
+) -> list[list[tuple[str, str]]]:
     language = _.language
     rows = []
     for code in units:
@@ -64,23 +68,30 @@ def outside_text(areas: Areas, unit: str, _: Translator) -> str:
     """A unit of the city outside the programme's area: say so, and where help is."""
     name = areas.unit_name(unit, _.language)
     hotline = load_json("hotlines.json")["child_protection"]["number"]
-    return _("📍 {unit} is outside the programme's area ({area}).\n"
-             "If a child there is in danger, call <b>{hotline}</b> (free, 24/7) — or 113 if it "
-             "is happening now. The child-protection officer of the People's Committee of {unit} "
-             "(UBND {unit}) can also help.",
-             unit=name, hotline=Html(hotline),
-             area=", ".join(group.name(_.language) for group in areas.groups()))
+    return _(
+        "📍 {unit} is outside the programme's area ({area}).\n"
+        "If a child there is in danger, call <b>{hotline}</b> (free, 24/7) — or 113 if it "
+        "is happening now. The child-protection officer of the People's Committee of {unit} "
+        "(UBND {unit}) can also help.",
+        unit=name,
+        hotline=Html(hotline),
+        area=", ".join(group.name(_.language) for group in areas.groups()),
+    )
 
 
 def match_text(areas: Areas, match: Match, _: Translator) -> str:
     """What a typed old name led to, before the candidates' buttons."""
     language = _.language
     if match.old is not None and match.old.split:
-        return _("{old} was divided on 1 July 2025. Which one is it now?",
-                 old=match.old.name(language))
+        return _(
+            "{old} was divided on 1 July 2025. Which one is it now?", old=match.old.name(language)
+        )
     if match.old is not None:
-        return _("{old} is now part of {unit}.", old=match.old.name(language),
-                 unit=areas.unit_name(match.units[0], language))
+        return _(
+            "{old} is now part of {unit}.",
+            old=match.old.name(language),
+            unit=areas.unit_name(match.units[0], language),
+        )
     return _("Which one do you mean?")
 
 
@@ -96,8 +107,12 @@ async def ask_to_confirm(update: Update, context: BotContext) -> None:
     """Runs after every private update (group 1): a person whose old ward was split is asked
     once which unit they are in now; the question is not repeated if they do not answer."""
     user = context.user
-    if user is None or not user.ward_confirm or update.effective_chat is None \
-            or update.effective_chat.type != "private":
+    if (
+        user is None
+        or not user.ward_confirm
+        or update.effective_chat is None
+        or update.effective_chat.type != "private"
+    ):
         return
     areas: Areas = context.services.areas
     old = areas.old_unit(user.ward_confirm)
@@ -105,14 +120,18 @@ async def ask_to_confirm(update: Update, context: BotContext) -> None:
     if old is None:
         return
     _ = context.translate
-    rows = candidate_rows(areas, _, old.successors,
-                          lambda code: callbacks.encode(NS, "confirm", code))
+    rows = candidate_rows(
+        areas, _, old.successors, lambda code: callbacks.encode(NS, "confirm", code)
+    )
     rows.append([(_("Elsewhere / not sure"), callbacks.encode(NS, "confirm", OTHER))])
     await update.effective_chat.send_message(
-        _("📍 Since 1 July 2025 {old} is divided between several wards and communes. Which "
-          "one are you in now? (We ask only once; you can tell the staff later too.)",
-          old=old.name(_.language)),
-        reply_markup=keyboards.inline(rows))
+        _(
+            "📍 Since 1 July 2025 {old} is divided between several wards and communes. Which "
+            "one are you in now? (We ask only once; you can tell the staff later too.)",
+            old=old.name(_.language),
+        ),
+        reply_markup=keyboards.inline(rows),
+    )
 
 
 async def on_confirm(update: Update, context: BotContext) -> None:
@@ -122,15 +141,19 @@ async def on_confirm(update: Update, context: BotContext) -> None:
     value = data.arg(0) if data else None
     areas: Areas = context.services.areas
     if value != OTHER and areas.unit(value) is None:
-        await query.answer(_("That button is no longer valid. Please choose again."),
-                           show_alert=True)
+        await query.answer(
+            _("That button is no longer valid. Please choose again."), show_alert=True
+        )
         return
     await query.answer()
     ward = None if value == OTHER else value
     await people.confirm_unit(context.db, areas, context.user.telegram_id, ward, context.now)
     await edit_quietly(
-        query, _("✓ Thank you! Your ward or commune: {unit}.", unit=areas.unit_name(ward, _.language))
-        if ward else _("✓ Thank you! Noted: elsewhere / not sure."))
+        query,
+        _("✓ Thank you! Your ward or commune: {unit}.", unit=areas.unit_name(ward, _.language))
+        if ward
+        else _("✓ Thank you! Noted: elsewhere / not sure."),
+    )
 
 
 def register(application: Application) -> None:

@@ -57,15 +57,17 @@ ANSWER_HEADING = N_("💬 <b>Answer to your question {code}</b>")
 QUOTED = N_("“{text}”")
 REPLY_BUTTON = N_("↩️ Reply")
 CLOSE_THANKS = N_("✅ Close, thank you")
-CLOSED_BY_STAFF = N_("Your question {code} was closed by the staff. You can ask a new "
-                     "question at any time.")
+CLOSED_BY_STAFF = N_(
+    "Your question {code} was closed by the staff. You can ask a new question at any time."
+)
 
 # The three kinds of staff copy of a ticket, and the heading each one starts with.
 HEADINGS = {
     "new": N_("❓ <b>New question {code}</b> · {place}"),
     "follow_up": N_("↩️ <b>The asker of {code} wrote again</b> · {place}"),
-    "escalated": N_("⏰ <b>Question {code}</b> has waited more than 24 hours for an answer "
-                    "· {place}"),
+    "escalated": N_(
+        "⏰ <b>Question {code}</b> has waited more than 24 hours for an answer · {place}"
+    ),
 }
 # What every staff copy says once someone acted on the ticket (names of staff only: the
 # asker is never named).
@@ -84,6 +86,7 @@ STATE_LABELS = {
 
 # -- asking ---------------------------------------------------------------------------------------
 
+
 async def ask_start(update: Update, context: BotContext) -> int:
     _ = context.translate
     if update.callback_query:
@@ -93,20 +96,33 @@ async def ask_start(update: Update, context: BotContext) -> int:
     try:
         await rules.check_can_ask(context.db, user.telegram_id)
     except rules.Blocked:
-        await message.reply_text(_("Sorry, you can no longer send questions here. If a child "
-                                   "needs help, call 111 (free, 24/7)."))
+        await message.reply_text(
+            _(
+                "Sorry, you can no longer send questions here. If a child "
+                "needs help, call 111 (free, 24/7)."
+            )
+        )
         return ConversationHandler.END
     except rules.TooManyOpen:
         await message.reply_text(
-            _("You already have {count} questions waiting. Please wait for the answers, or "
-              "close one you no longer need: /myquestions.", count=rules.MAX_OPEN_PER_USER))
+            _(
+                "You already have {count} questions waiting. Please wait for the answers, or "
+                "close one you no longer need: /myquestions.",
+                count=rules.MAX_OPEN_PER_USER,
+            )
+        )
         return ConversationHandler.END
     context.user_data[DRAFT] = {"district": user.district, "ward": user.ward}
     if user.district is None:
         await message.reply_text(
-            _("💬 Your question goes to the child-protection staff. Which ward or commune do "
-              "you live in?") + "\n\n" + places.units_text(context.services.areas, _),
-            reply_markup=_district_keyboard(context))
+            _(
+                "💬 Your question goes to the child-protection staff. Which ward or commune do "
+                "you live in?"
+            )
+            + "\n\n"
+            + places.units_text(context.services.areas, _),
+            reply_markup=_district_keyboard(context),
+        )
         return DISTRICT
     await _ask_for_question(message, _)
     return QUESTION
@@ -114,8 +130,9 @@ async def ask_start(update: Update, context: BotContext) -> int:
 
 def _district_keyboard(context: BotContext):
     _ = context.translate
-    rows = places.unit_rows(context.services.areas, _, lambda code: callbacks.encode(NS, "d", code),
-                            other=False)
+    rows = places.unit_rows(
+        context.services.areas, _, lambda code: callbacks.encode(NS, "d", code), other=False
+    )
     rows.append([(_("I am not sure"), callbacks.encode(NS, "d", "none"))])
     return keyboards.inline(rows)
 
@@ -127,13 +144,18 @@ async def early_question(update: Update, context: BotContext) -> int:
     kept = _kept_question(context)
     if kept is not None and rules.is_small_talk(update.message.text):
         await update.message.reply_text(
-            _("Your question is kept: “{text}”. Which ward or commune do you live in?",
-              text=truncate(kept, 300)), reply_markup=_district_keyboard(context))
+            _(
+                "Your question is kept: “{text}”. Which ward or commune do you live in?",
+                text=truncate(kept, 300),
+            ),
+            reply_markup=_district_keyboard(context),
+        )
         return DISTRICT
     if await _store_question(update, context, update.message.text, None, append=True):
         await update.message.reply_text(
             _("Thank you, your question is kept. Which ward or commune do you live in?"),
-            reply_markup=_district_keyboard(context))
+            reply_markup=_district_keyboard(context),
+        )
     return DISTRICT
 
 
@@ -147,8 +169,9 @@ async def more_text_at_contact(update: Update, context: BotContext) -> int:
     words are added to it, and the person sees exactly what will be sent."""
     _ = context.translate
     text = update.message.text
-    if not rules.is_small_talk(text) and not await _store_question(update, context, text, None,
-                                                             append=True):
+    if not rules.is_small_talk(text) and not await _store_question(
+        update, context, text, None, append=True
+    ):
         return CONTACT
     await _ask_contact(update.message, _, _kept_question(context))
     return CONTACT
@@ -156,9 +179,11 @@ async def more_text_at_contact(update: Update, context: BotContext) -> int:
 
 async def _ask_for_question(message: Message, _: Translator) -> None:
     await message.reply_text(
-        _("💬 Write your question in one message. You may add one photo (with your question as "
-          "its caption).\nStaff will not see your name or username.\n\n"
-          "If a child is in danger right now, do not wait: call 111 or 113.")
+        _(
+            "💬 Write your question in one message. You may add one photo (with your question as "
+            "its caption).\nStaff will not see your name or username.\n\n"
+            "If a child is in danger right now, do not wait: call 111 or 113."
+        )
     )
 
 
@@ -193,8 +218,9 @@ async def question_photo(update: Update, context: BotContext) -> int:
     photo = update.message.photo[-1].file_id
     caption = update.message.caption
     if not caption:
-        context.user_data.setdefault(DRAFT, {})["photo_enc"] = \
-            cipher_for(context.services).encrypt(photo)
+        context.user_data.setdefault(DRAFT, {})["photo_enc"] = cipher_for(context.services).encrypt(
+            photo
+        )
         _ = context.translate
         await update.message.reply_text(_("📷 Photo received. Now write your question in words."))
         return QUESTION
@@ -218,8 +244,9 @@ async def _take_question(update: Update, context: BotContext, raw: str, photo: s
     return CONTACT
 
 
-async def _store_question(update: Update, context: BotContext, raw: str,
-                          photo: str | None, append: bool = False) -> bool:
+async def _store_question(
+    update: Update, context: BotContext, raw: str, photo: str | None, append: bool = False
+) -> bool:
     """Keep the question in the draft (with `append`, added to what is already kept); danger
     words get the hotlines at once. False if the text is not usable (the person was told
     why)."""
@@ -230,8 +257,11 @@ async def _store_question(update: Update, context: BotContext, raw: str,
     text = rules.clean_text(raw)
     if text is None:
         await update.message.reply_text(
-            _("Please write your question in words, up to {max} characters.",
-              max=context.translate.number(rules.TEXT_MAX)))
+            _(
+                "Please write your question in words, up to {max} characters.",
+                max=context.translate.number(rules.TEXT_MAX),
+            )
+        )
         return False
     draft = context.user_data.setdefault(DRAFT, {})
     # user_data is persisted in SQLite: the question waits there encrypted, like a report draft.
@@ -249,12 +279,17 @@ async def _store_question(update: Update, context: BotContext, raw: str,
 async def _ask_contact(message: Message, _: Translator, text: str | None = None) -> None:
     quoted = (_("You will send: “{text}”", text=truncate(text, 600)) + "\n\n") if text else ""
     await message.reply_text(
-        quoted + _("Staff will see your question without your name or username. Would you "
-                   "like them to be able to call you back?"),
-        reply_markup=keyboards.inline([
-            [(_("🙈 Stay anonymous"), callbacks.encode(NS, "anon"))],
-            [(_("📱 Share my phone number"), callbacks.encode(NS, "share"))],
-        ]),
+        quoted
+        + _(
+            "Staff will see your question without your name or username. Would you "
+            "like them to be able to call you back?"
+        ),
+        reply_markup=keyboards.inline(
+            [
+                [(_("🙈 Stay anonymous"), callbacks.encode(NS, "anon"))],
+                [(_("📱 Share my phone number"), callbacks.encode(NS, "share"))],
+            ]
+        ),
     )
 
 
@@ -272,8 +307,9 @@ async def offer_contact(update: Update, context: BotContext) -> int:
     await edit_buttons_quietly(query, None)
     await query.message.reply_text(
         _("Tap the button below to share your number, or “Stay anonymous”."),
-        reply_markup=keyboards.request_contact(_("📱 Share my phone number"),
-                                               [_("🙈 Stay anonymous")]),
+        reply_markup=keyboards.request_contact(
+            _("📱 Share my phone number"), [_("🙈 Stay anonymous")]
+        ),
     )
     return CONTACT
 
@@ -283,7 +319,8 @@ async def contact_shared(update: Update, context: BotContext) -> int:
     _ = context.translate
     if contact.user_id != update.effective_user.id:
         await update.message.reply_text(
-            _("Please share your own number with the button below, or tap “Stay anonymous”."))
+            _("Please share your own number with the button below, or tap “Stay anonymous”.")
+        )
         return CONTACT
     name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
     return await _submit(update.message, context, name or None, contact.phone_number)
@@ -302,27 +339,47 @@ async def _submit(
     text = cipher.decrypt(draft["text_enc"]) if "text_enc" in draft else draft.get("text")
     photo = cipher.decrypt(draft["photo_enc"]) if "photo_enc" in draft else draft.get("photo")
     if text is None:
-        await message.reply_text(_("Something was missing. Please start again."),
-                                 reply_markup=menu.keyboard(context.user.menu_role, _))
+        await message.reply_text(
+            _("Something was missing. Please start again."),
+            reply_markup=menu.keyboard(context.user.menu_role, _),
+        )
         return ConversationHandler.END
     try:
         question = await rules.open_question(
-            context.db, cipher, context.user, draft.get("district"), draft.get("ward"), text,
-            photo, bool(draft.get("danger")), contact_name, phone, context.now,
+            context.db,
+            cipher,
+            context.user,
+            draft.get("district"),
+            draft.get("ward"),
+            text,
+            photo,
+            bool(draft.get("danger")),
+            contact_name,
+            phone,
+            context.now,
             then=_alert_recipients(context),
         )
     except (rules.Blocked, rules.TooManyOpen):
-        await message.reply_text(_("Sorry, this question could not be sent. Please call 111."),
-                                 reply_markup=menu.keyboard(context.user.menu_role, _))
+        await message.reply_text(
+            _("Sorry, this question could not be sent. Please call 111."),
+            reply_markup=menu.keyboard(context.user.menu_role, _),
+        )
         return ConversationHandler.END
     district = context.services.areas.group_name(question.district, _.language)
-    where = (_("the staff of {district}", district=district) if question.district
-             else _("the programme staff"))
+    where = (
+        _("the staff of {district}", district=district)
+        if question.district
+        else _("the programme staff")
+    )
     await message.reply_text(
-        _("✅ Your question <b>{code}</b> was sent to {where}. The answer will come here, "
-          "usually within one working day. You can write back on the same question.",
-          code=rules.code(question.id), where=where)
-        + "\n\n" + hotline_footer(_),
+        _(
+            "✅ Your question <b>{code}</b> was sent to {where}. The answer will come here, "
+            "usually within one working day. You can write back on the same question.",
+            code=rules.code(question.id),
+            where=where,
+        )
+        + "\n\n"
+        + hotline_footer(_),
         reply_markup=menu.keyboard(context.user.menu_role, _),
     )
     return ConversationHandler.END
@@ -330,29 +387,40 @@ async def _submit(
 
 def _alert_recipients(context):
     """The new ticket's copies to its staff, queued in the transaction that opens it."""
+
     async def then(question: Question) -> None:
-        await _alert_staff(context, question, await rules.recipients(context.db, question),
-                           "new")
+        await _alert_staff(context, question, await rules.recipients(context.db, question), "new")
+
     return then
 
 
 # -- what staff see -------------------------------------------------------------------------------
 
+
 def _staff_keyboard(_: Translator, question_id: int):
-    return keyboards.inline([
-        [(_("✍️ Reply"), callbacks.encode(NS, "reply", question_id)),
-         (_("✅ Close"), callbacks.encode(NS, "close", question_id))],
-        [(_("🚫 Mark as spam"), callbacks.encode(NS, "spam", question_id))],
-    ])
+    return keyboards.inline(
+        [
+            [
+                (_("✍️ Reply"), callbacks.encode(NS, "reply", question_id)),
+                (_("✅ Close"), callbacks.encode(NS, "close", question_id)),
+            ],
+            [(_("🚫 Mark as spam"), callbacks.encode(NS, "spam", question_id))],
+        ]
+    )
 
 
-def staff_text(_: Translator, context: BotContext, question: Question, heading: str,
-               text: str) -> str:
+def staff_text(
+    _: Translator, context: BotContext, question: Question, heading: str, text: str
+) -> str:
     """A ticket as staff see it: never the asker's name or username, only a shared contact."""
     areas = context.services.areas
-    place = (areas.place(question.ward, _.language) if question.ward
-             else areas.group_name(question.district, _.language)
-             if question.district else _("place unknown"))
+    place = (
+        areas.place(question.ward, _.language)
+        if question.ward
+        else areas.group_name(question.district, _.language)
+        if question.district
+        else _("place unknown")
+    )
     lines = [_(heading, code=rules.code(question.id), place=place)]
     if question.danger:
         lines.append(_("⚠️ May concern a child in danger: the asker was shown the hotlines."))
@@ -360,8 +428,13 @@ def staff_text(_: Translator, context: BotContext, question: Question, heading: 
     lines.append(_(QUOTED, text=text))
     lines.append("")
     if question.contact_shared:
-        lines.append(_("👤 The asker shared a contact: {name}, {phone}",
-                       name=question.contact_name or "—", phone=question.contact_phone or "—"))
+        lines.append(
+            _(
+                "👤 The asker shared a contact: {name}, {phone}",
+                name=question.contact_name or "—",
+                phone=question.contact_phone or "—",
+            )
+        )
     else:
         lines.append(_("👤 Anonymous asker"))
     return "\n".join(lines)
@@ -403,8 +476,9 @@ async def _state_line(context, ticket: _Ticket, _: Translator) -> str | None:
         if ticket.closed_by == question.asker_id:
             return _(TICKET_CLOSED_BY_ASKER)
         return _(TICKET_CLOSED_BY, name=await _staff_name(context, ticket.closed_by))
-    answerer = next((m.staff_id for m in reversed(ticket.messages.values())
-                     if m.author == "staff"), None)
+    answerer = next(
+        (m.staff_id for m in reversed(ticket.messages.values()) if m.author == "staff"), None
+    )
     if answerer is None:
         return None
     line = TICKET_ANSWERED if question.state == "answered" else TICKET_WAITING_AGAIN
@@ -421,15 +495,20 @@ def _copy_keyboard(_: Translator, ticket: _Ticket):
     if not ticket.question.is_closed:
         return _staff_keyboard(_, ticket.question.id)
     if ticket.spam_by is not None:
-        return keyboards.inline([
-            [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", ticket.question.id))]])
+        return keyboards.inline(
+            [[(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", ticket.question.id))]]
+        )
     return None
 
 
-async def _copy_view(context, ticket: _Ticket, _: Translator, variant: str,
-                     quoted_id: int | None):
-    text = staff_text(_, context, ticket.question, HEADINGS.get(variant, HEADINGS["new"]),
-                      ticket.quoted(quoted_id).text or "")
+async def _copy_view(context, ticket: _Ticket, _: Translator, variant: str, quoted_id: int | None):
+    text = staff_text(
+        _,
+        context,
+        ticket.question,
+        HEADINGS.get(variant, HEADINGS["new"]),
+        ticket.quoted(quoted_id).text or "",
+    )
     line = await _state_line(context, ticket, _)
     if line is not None:
         text += "\n\n" + line
@@ -437,7 +516,10 @@ async def _copy_view(context, ticket: _Ticket, _: Translator, variant: str,
 
 
 async def _alert_staff(
-    context, question: Question, people: list[User], variant: str,
+    context,
+    question: Question,
+    people: list[User],
+    variant: str,
     quoted_id: int | None = None,
 ) -> int:
     """Queue the ticket for each person in their language, with the staff buttons (in the
@@ -455,13 +537,27 @@ async def _alert_staff(
             _ = i18n(person.language)
             text, markup = await _copy_view(context, ticket, _, variant, quoted_id)
             await outbox.enqueue(
-                context.db, cipher, person.telegram_id, text, now=context.now, markup=markup,
-                protect=True, copy=outbox.CopyOf("question", question.id, _.language,
-                                                 variant=variant, quoted_id=quoted))
+                context.db,
+                cipher,
+                person.telegram_id,
+                text,
+                now=context.now,
+                markup=markup,
+                protect=True,
+                copy=outbox.CopyOf(
+                    "question", question.id, _.language, variant=variant, quoted_id=quoted
+                ),
+            )
             if first.photo_file_id and variant != "follow_up":
-                await outbox.enqueue(context.db, cipher, person.telegram_id,
-                                     rules.code(question.id), now=context.now, protect=True,
-                                     photo=first.photo_file_id)
+                await outbox.enqueue(
+                    context.db,
+                    cipher,
+                    person.telegram_id,
+                    rules.code(question.id),
+                    now=context.now,
+                    protect=True,
+                    photo=first.photo_file_id,
+                )
     return len(people)
 
 
@@ -474,19 +570,21 @@ async def sync_ticket(context, question_id: int) -> None:
     i18n = context.services.i18n
 
     async def render(copy: AlertCopy):
-        return await _copy_view(context, ticket, i18n(copy.language), copy.variant,
-                                copy.quoted_id)
+        return await _copy_view(context, ticket, i18n(copy.language), copy.variant, copy.quoted_id)
 
     # Closed (and not marked as spam, which can still be undone): nothing will change again.
     final = ticket.question.is_closed and ticket.spam_by is None
-    await staff_copies.sync(context.bot, context.db, "question", question_id, render,
-                            context.now, final=final)
+    await staff_copies.sync(
+        context.bot, context.db, "question", question_id, render, context.now, final=final
+    )
 
 
 async def _is_recorded_copy(context: BotContext, query) -> bool:
     message = query.message
-    return message is not None and await alert_copies.find(
-        context.db, message.chat.id, message.message_id) is not None
+    return (
+        message is not None
+        and await alert_copies.find(context.db, message.chat.id, message.message_id) is not None
+    )
 
 
 async def _clear_buttons(query, markup=None) -> None:
@@ -497,6 +595,7 @@ async def _clear_buttons(query, markup=None) -> None:
 
 
 # -- replying (staff and asker) -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Side:
@@ -533,9 +632,11 @@ async def reply_start(update: Update, context: BotContext) -> int | None:
     await query.answer()
     context.user_data[REPLYING] = {"id": side.question.id, "staff": side.as_staff}
     code = rules.code(side.question.id)
-    prompt = (_("✍️ Write your answer to question {code} in one message. /cancel to stop.",
-                code=code) if side.as_staff
-              else _("✍️ Write your message about question {code}. /cancel to stop.", code=code))
+    prompt = (
+        _("✍️ Write your answer to question {code} in one message. /cancel to stop.", code=code)
+        if side.as_staff
+        else _("✍️ Write your message about question {code}. /cancel to stop.", code=code)
+    )
     await query.message.reply_text(prompt)
     return REPLY
 
@@ -545,38 +646,67 @@ async def reply_text(update: Update, context: BotContext) -> int:
     text = rules.clean_text(update.message.text)
     if text is None:
         await update.message.reply_text(
-            _("Please write your message in words, up to {max} characters.",
-              max=_.number(rules.TEXT_MAX)))
+            _(
+                "Please write your message in words, up to {max} characters.",
+                max=_.number(rules.TEXT_MAX),
+            )
+        )
         return REPLY
     replying = context.user_data.pop(REPLYING, None) or {}
     question_id = replying.get("id")
     try:
         if replying.get("staff"):
+
             async def deliver(question: Question) -> None:
                 await _deliver_answer(context, question, text)
 
-            question = await rules.answer(context.db, cipher_for(context.services), context.user,
-                                          question_id, text, context.now, then=deliver)
+            question = await rules.answer(
+                context.db,
+                cipher_for(context.services),
+                context.user,
+                question_id,
+                text,
+                context.now,
+                then=deliver,
+            )
             await sync_ticket(context, question.id)
             await update.message.reply_text(
-                _("✅ Your answer to {code} was sent. The asker can write back.",
-                  code=rules.code(question.id)))
+                _(
+                    "✅ Your answer to {code} was sent. The asker can write back.",
+                    code=rules.code(question.id),
+                )
+            )
         else:
+
             async def deliver(question: Question) -> None:
                 await _deliver_follow_up(context, question)
 
-            question = await rules.follow_up(context.db, cipher_for(context.services),
-                                             context.user, question_id, text, context.now,
-                                             then=deliver)
+            question = await rules.follow_up(
+                context.db,
+                cipher_for(context.services),
+                context.user,
+                question_id,
+                text,
+                context.now,
+                then=deliver,
+            )
             await sync_ticket(context, question.id)  # the copies sent so far
             await update.message.reply_text(
-                _("✅ Sent to the staff on question {code}.", code=rules.code(question.id)))
+                _("✅ Sent to the staff on question {code}.", code=rules.code(question.id))
+            )
     except (rules.PermissionDenied, rules.NotApplicable) as refusal:
         if isinstance(refusal, rules.PermissionDenied):
-            await audit.refused(context.db, context.user.telegram_id, "question_reply",
-                                "question", question_id, context.now)
-        await update.message.reply_text(_("This question is closed or no longer yours to "
-                                          "answer. Nothing was sent."))
+            await audit.refused(
+                context.db,
+                context.user.telegram_id,
+                "question_reply",
+                "question",
+                question_id,
+                context.now,
+            )
+        await update.message.reply_text(
+            _("This question is closed or no longer yours to answer. Nothing was sent.")
+        )
     return ConversationHandler.END
 
 
@@ -587,13 +717,21 @@ async def _deliver_answer(context: BotContext, question: Question, text: str) ->
     theirs = context.services.i18n(asker.language)
     code = rules.code(question.id)
     await outbox.enqueue(
-        context.db, cipher_for(context.services), asker.telegram_id,
-        theirs(ANSWER_HEADING, code=code) + "\n\n" + theirs(QUOTED, text=text) + "\n\n"
-        + hotline_footer(theirs), now=context.now,
-        markup=keyboards.inline([
-            [(theirs(REPLY_BUTTON), callbacks.encode(NS, "reply", question.id))],
-            [(theirs(CLOSE_THANKS), callbacks.encode(NS, "close", question.id))],
-        ]),
+        context.db,
+        cipher_for(context.services),
+        asker.telegram_id,
+        theirs(ANSWER_HEADING, code=code)
+        + "\n\n"
+        + theirs(QUOTED, text=text)
+        + "\n\n"
+        + hotline_footer(theirs),
+        now=context.now,
+        markup=keyboards.inline(
+            [
+                [(theirs(REPLY_BUTTON), callbacks.encode(NS, "reply", question.id))],
+                [(theirs(CLOSE_THANKS), callbacks.encode(NS, "close", question.id))],
+            ]
+        ),
     )
 
 
@@ -607,6 +745,8 @@ async def _deliver_follow_up(context: BotContext, question: Question) -> None:
 # -- no dead end: what nothing else understood ---------------------------------------------------
 
 PENDING = "unanswered_text"
+
+
 async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     """Typed text nothing understood: the closest topics and materials, and one tap to send
     exactly this text to staff (or to add it to the person's open question). False when the
@@ -621,21 +761,32 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     visible = await material_store.listing(context.db)
     found = material_search.closest(visible, text)
     rows = [[(entry.title, callbacks.encode("info", "show", entry.id))] for entry in entries]
-    rows += [[("📄 " + truncate(m.title_in(_.language), 50), callbacks.encode("mat", "open", m.id))]
-             for m in found]
+    rows += [
+        [("📄 " + truncate(m.title_in(_.language), 50), callbacks.encode("mat", "open", m.id))]
+        for m in found
+    ]
     rows.append([(_("💬 Send this question to staff"), callbacks.encode(NS, "send"))])
     latest = next(iter(await store.of_asker(context.db, context.user.telegram_id, limit=1)), None)
     if latest is not None and not latest.is_closed:
-        rows.append([(_("↩️ Add it to my question {code}", code=rules.code(latest.id)),
-                      callbacks.encode(NS, "add", latest.id))])
-    heading = (_("I did not quite understand. These may help:") if entries or found else
-               _("I did not quite understand. Staff can answer you here:"))
+        rows.append(
+            [
+                (
+                    _("↩️ Add it to my question {code}", code=rules.code(latest.id)),
+                    callbacks.encode(NS, "add", latest.id),
+                )
+            ]
+        )
+    heading = (
+        _("I did not quite understand. These may help:")
+        if entries or found
+        else _("I did not quite understand. Staff can answer you here:")
+    )
     await update.message.reply_text(heading, reply_markup=keyboards.inline(rows))
     return True
 
 
 async def send_pending(update: Update, context: BotContext) -> None:
-    """"Send this question to staff": exactly the text typed, anonymously, in one tap."""
+    """ "Send this question to staff": exactly the text typed, anonymously, in one tap."""
     query = update.callback_query
     _ = context.translate
     sealed = context.user_data.pop(PENDING, None)
@@ -647,28 +798,48 @@ async def send_pending(update: Update, context: BotContext) -> None:
     user = context.user
     try:
         question = await rules.open_question(
-            context.db, cipher, user, user.district, user.ward, text, None,
-            danger_words(context).check(text) is not None, None, None, context.now,
-            then=_alert_recipients(context))
+            context.db,
+            cipher,
+            user,
+            user.district,
+            user.ward,
+            text,
+            None,
+            danger_words(context).check(text) is not None,
+            None,
+            None,
+            context.now,
+            then=_alert_recipients(context),
+        )
     except rules.Blocked:
-        await query.answer(_("Sorry, this question could not be sent. Please call 111."),
-                           show_alert=True)
+        await query.answer(
+            _("Sorry, this question could not be sent. Please call 111."), show_alert=True
+        )
         return
     except rules.TooManyOpen:
-        await query.answer(_("You already have {count} questions waiting. Please wait for the "
-                             "answers, or close one you no longer need: /myquestions.",
-                             count=rules.MAX_OPEN_PER_USER), show_alert=True)
+        await query.answer(
+            _(
+                "You already have {count} questions waiting. Please wait for the "
+                "answers, or close one you no longer need: /myquestions.",
+                count=rules.MAX_OPEN_PER_USER,
+            ),
+            show_alert=True,
+        )
         return
     await query.answer()
     await _clear_buttons(query)
     await query.message.reply_text(
-        _("✅ Your question <b>{code}</b> was sent to staff, without your name: “{text}”. The "
-          "answer will come here; you can write back on the same question.",
-          code=rules.code(question.id), text=truncate(text, 300)))
+        _(
+            "✅ Your question <b>{code}</b> was sent to staff, without your name: “{text}”. The "
+            "answer will come here; you can write back on the same question.",
+            code=rules.code(question.id),
+            text=truncate(text, 300),
+        )
+    )
 
 
 async def add_pending(update: Update, context: BotContext) -> None:
-    """"Add it to my question": the text goes into the same ticket, as the bot promised."""
+    """ "Add it to my question": the text goes into the same ticket, as the bot promised."""
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
@@ -683,48 +854,78 @@ async def add_pending(update: Update, context: BotContext) -> None:
         await _deliver_follow_up(context, question)
 
     try:
-        question = await rules.follow_up(context.db, cipher_for(context.services), context.user,
-                                         question_id, text, context.now, then=deliver)
+        question = await rules.follow_up(
+            context.db,
+            cipher_for(context.services),
+            context.user,
+            question_id,
+            text,
+            context.now,
+            then=deliver,
+        )
     except (rules.PermissionDenied, rules.NotApplicable) as refusal:
         if isinstance(refusal, rules.PermissionDenied):
-            await audit.refused(context.db, context.user.telegram_id, "question_add",
-                                "question", question_id, context.now)
-        await query.answer(_("This question is closed or no longer yours to answer. Nothing "
-                             "was sent."), show_alert=True)
+            await audit.refused(
+                context.db,
+                context.user.telegram_id,
+                "question_add",
+                "question",
+                question_id,
+                context.now,
+            )
+        await query.answer(
+            _("This question is closed or no longer yours to answer. Nothing was sent."),
+            show_alert=True,
+        )
         return
     context.user_data.pop(PENDING, None)
     await query.answer()
     await _clear_buttons(query)
     await sync_ticket(context, question.id)
-    await query.message.reply_text(_("✅ Sent to the staff on question {code}.",
-                                     code=rules.code(question.id)))
+    await query.message.reply_text(
+        _("✅ Sent to the staff on question {code}.", code=rules.code(question.id))
+    )
 
 
 # -- buttons that act at once ---------------------------------------------------------------------
+
 
 async def close_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     _ = context.translate
     data = callbacks.decode(query.data)
     question_id = data.int_arg(0) if data else None
+
     async def tell_asker(question: Question) -> None:
         if question.asker_id == context.user.telegram_id:
             return
         asker = await users.get(context.db, question.asker_id)
         if asker is not None:
             theirs = context.services.i18n(asker.language)
-            await outbox.enqueue(context.db, cipher_for(context.services), asker.telegram_id,
-                                 theirs(CLOSED_BY_STAFF, code=rules.code(question.id)),
-                                 now=context.now)
+            await outbox.enqueue(
+                context.db,
+                cipher_for(context.services),
+                asker.telegram_id,
+                theirs(CLOSED_BY_STAFF, code=rules.code(question.id)),
+                now=context.now,
+            )
 
     try:
-        question = await rules.close(context.db, context.user, question_id or 0, context.now,
-                                     then=tell_asker)
+        question = await rules.close(
+            context.db, context.user, question_id or 0, context.now, then=tell_asker
+        )
     except rules.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
-                            "question", question_id, context.now)
-        await query.answer(_("Only the staff of the question's ward or commune can do this."),
-                           show_alert=True)
+        await audit.refused(
+            context.db,
+            context.user.telegram_id,
+            f"question_{data.action if data else None}",
+            "question",
+            question_id,
+            context.now,
+        )
+        await query.answer(
+            _("Only the staff of the question's ward or commune can do this."), show_alert=True
+        )
         return
     except rules.NotApplicable:
         await query.answer(_("This question is already closed."), show_alert=True)
@@ -748,16 +949,25 @@ async def spam_button(update: Update, context: BotContext) -> None:
     undo = data is not None and data.action == "unspam"
     try:
         if undo:
-            question = await rules.unmark_spam(context.db, context.user, question_id or 0,
-                                               context.now)
+            question = await rules.unmark_spam(
+                context.db, context.user, question_id or 0, context.now
+            )
         else:
-            question = await rules.mark_spam(context.db, context.user, question_id or 0,
-                                             context.now)
+            question = await rules.mark_spam(
+                context.db, context.user, question_id or 0, context.now
+            )
     except rules.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, f"question_{data.action if data else None}",
-                            "question", question_id, context.now)
-        await query.answer(_("Only the staff of the question's ward or commune can do this."),
-                           show_alert=True)
+        await audit.refused(
+            context.db,
+            context.user.telegram_id,
+            f"question_{data.action if data else None}",
+            "question",
+            question_id,
+            context.now,
+        )
+        await query.answer(
+            _("Only the staff of the question's ward or commune can do this."), show_alert=True
+        )
         return
     except rules.NotApplicable:
         await query.answer(_("This button is no longer active."), show_alert=True)
@@ -772,12 +982,18 @@ async def spam_button(update: Update, context: BotContext) -> None:
         return
     await query.answer(_("Marked as spam."))
     if not recorded:
-        await _clear_buttons(query, keyboards.inline([
-            [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", question.id))],
-        ]))
+        await _clear_buttons(
+            query,
+            keyboards.inline(
+                [
+                    [(_("↩️ Undo spam"), callbacks.encode(NS, "unspam", question.id))],
+                ]
+            ),
+        )
     await sync_ticket(context, question.id)
     await query.message.reply_text(
-        _("🚫 Question {code} was closed and its asker can no longer send questions.", code=code))
+        _("🚫 Question {code} was closed and its asker can no longer send questions.", code=code)
+    )
 
 
 async def my_questions(update: Update, context: BotContext) -> None:
@@ -789,17 +1005,29 @@ async def my_questions(update: Update, context: BotContext) -> None:
     lines = [_("<b>Your questions</b>")]
     buttons = []
     for question in mine:
-        lines.append(_("{code} · {date} · {state}", code=rules.code(question.id),
-                       date=_.date(question.created_at), state=_(STATE_LABELS[question.state])))
+        lines.append(
+            _(
+                "{code} · {date} · {state}",
+                code=rules.code(question.id),
+                date=_.date(question.created_at),
+                state=_(STATE_LABELS[question.state]),
+            )
+        )
         if not question.is_closed:
-            buttons.append((_("✅ Close {code}", code=rules.code(question.id)),
-                            callbacks.encode(NS, "close", question.id)))
+            buttons.append(
+                (
+                    _("✅ Close {code}", code=rules.code(question.id)),
+                    callbacks.encode(NS, "close", question.id),
+                )
+            )
     await update.message.reply_text(
-        "\n".join(lines), reply_markup=keyboards.inline(keyboards.columns(buttons, 2))
-        if buttons else None)
+        "\n".join(lines),
+        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
+    )
 
 
 # -- escalation -----------------------------------------------------------------------------------
+
 
 @dataclass
 class _TickContext:
@@ -824,32 +1052,38 @@ async def escalate(application: Application, now) -> None:
 
 async def seal_legacy_questions(application: Application) -> None:
     """Encrypt the questions stored in plain text before encryption at rest existed."""
-    sealed = await store.seal_legacy(application.services.database,
-                                     cipher_for(application.services))
+    sealed = await store.seal_legacy(
+        application.services.database, cipher_for(application.services)
+    )
     if sealed:
         log.info("encrypted %d question rows stored before encryption", sealed)
-    phones = await users.seal_phones(application.services.database,
-                                     cipher_for(application.services))
+    phones = await users.seal_phones(
+        application.services.database, cipher_for(application.services)
+    )
     if phones:
         log.info("encrypted %d people's phones stored before encryption", phones)
 
 
 # -- wiring ---------------------------------------------------------------------------------------
 
-_hint = step_hints({
-    DISTRICT: N_("Please choose your ward or commune with the buttons above."),
-    QUESTION: N_("Please write your question as text (you may add one photo)."),
-    CONTACT: N_("Please tap “Stay anonymous” or “Share my phone number”."),
-    REPLY: N_("Please write your message as text, or /cancel."),
-})
+_hint = step_hints(
+    {
+        DISTRICT: N_("Please choose your ward or commune with the buttons above."),
+        QUESTION: N_("Please write your question as text (you may add one photo)."),
+        CONTACT: N_("Please tap “Stay anonymous” or “Share my phone number”."),
+        REPLY: N_("Please write your message as text, or /cancel."),
+    }
+)
 
 
 def build_conversation(application: Application) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
     other = anything_else(i18n)
-    anonymous = filters.Regex(r"(?i)^\s*(🙈\s*)?(stay anonymous|ẩn danh|giữ ẩn danh|"
-                              r"an danh)\s*$") | filters.Regex(r"^\s*🙈")
+    anonymous = filters.Regex(
+        r"(?i)^\s*(🙈\s*)?(stay anonymous|ẩn danh|giữ ẩn danh|"
+        r"an danh)\s*$"
+    ) | filters.Regex(r"^\s*🙈")
     start_over = [
         CallbackQueryHandler(ask_start, pattern=rf"^{NS}:new$"),
         CallbackQueryHandler(reply_start, pattern=rf"^{NS}:reply:"),

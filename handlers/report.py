@@ -137,8 +137,9 @@ def _upgrade_place(context: BotContext, draft: Draft) -> None:
 
 async def _save(context: BotContext, draft: Draft) -> None:
     data = draft.to_json()
-    await report_drafts.save(context.db, cipher_for(context.services), context.user.telegram_id,
-                             data, context.now)
+    await report_drafts.save(
+        context.db, cipher_for(context.services), context.user.telegram_id, data, context.now
+    )
     _cache(context)[context.user.telegram_id] = data
     context.user_data["report_draft_saved"] = True
 
@@ -158,21 +159,30 @@ async def entry(update: Update, context: BotContext) -> int:
     _ = context.translate
     rules = case_rules()
     if await casework.reports_left(context.db, context.user.telegram_id, context.now, rules) <= 0:
-        await update.message.reply_text(_(
-            "You have sent {count} reports in the last hour, the most the bot accepts. "
-            "Please try again later. If a child is in danger now, call 111 or 113.",
-            count=rules.reports_per_hour))
+        await update.message.reply_text(
+            _(
+                "You have sent {count} reports in the last hour, the most the bot accepts. "
+                "Please try again later. If a child is in danger now, call 111 or 113.",
+                count=rules.reports_per_hour,
+            )
+        )
         return ConversationHandler.END
-    stored = await report_drafts.load(context.db, cipher_for(context.services),
-                                      context.user.telegram_id)
+    stored = await report_drafts.load(
+        context.db, cipher_for(context.services), context.user.telegram_id
+    )
     if stored is not None:
         await update.message.reply_text(
-            _("You have an unfinished report (last changed {when}). Continue it, or discard it "
-              "and start again?", when=_.short_datetime(stored.updated_at)),
-            reply_markup=keyboards.inline([
-                [(_("▶️ Continue"), callbacks.encode(NS, "resume", "go"))],
-                [(_("🗑 Discard and start again"), callbacks.encode(NS, "resume", "new"))],
-            ]),
+            _(
+                "You have an unfinished report (last changed {when}). Continue it, or discard it "
+                "and start again?",
+                when=_.short_datetime(stored.updated_at),
+            ),
+            reply_markup=keyboards.inline(
+                [
+                    [(_("▶️ Continue"), callbacks.encode(NS, "resume", "go"))],
+                    [(_("🗑 Discard and start again"), callbacks.encode(NS, "resume", "new"))],
+                ]
+            ),
         )
         return RESUME
     await _ask(update, context, Draft())
@@ -212,8 +222,9 @@ def _situation_keyboard(_: Translator, draft: Draft):
     rows = []
     for item in situations():
         mark = "✅ " if item.code in draft.situations else "▫️ "
-        rows.append([(mark + item.label(_.language),
-                      callbacks.encode(NS, "tog", "situation", item.code))])
+        rows.append(
+            [(mark + item.label(_.language), callbacks.encode(NS, "tog", "situation", item.code))]
+        )
     rows.append([(_("Done ✔️"), callbacks.encode(NS, "done", "situation"))])
     rows.append(_nav_row(_, "situation"))
     return keyboards.inline(rows)
@@ -231,83 +242,115 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
     language = _.language
     skip_row = [(_(SKIP), _pick(step, "skip"))]
     if step == "safety":
-        text = _("📝 <b>Report a child who needs help</b>\nA few short questions (about 3 "
-                 "minutes). Your draft is saved after every step: you can stop and continue "
-                 "later with /report.") + "\n\n" + _(
-            "⚠️ First: is the child in danger <b>right now</b>, for example being hurt, lost, or "
-            "alone without anyone to help?")
-        markup = keyboards.inline([
-            [(_("🚨 Yes, in danger now"), _pick(step, "yes"))],
-            [(_("No, not right now"), _pick(step, "no"))],
-            _nav_row(_, step, back=False),
-        ])
+        text = (
+            _(
+                "📝 <b>Report a child who needs help</b>\nA few short questions (about 3 "
+                "minutes). Your draft is saved after every step: you can stop and continue "
+                "later with /report."
+            )
+            + "\n\n"
+            + _(
+                "⚠️ First: is the child in danger <b>right now</b>, for example being hurt, lost, or "
+                "alone without anyone to help?"
+            )
+        )
+        markup = keyboards.inline(
+            [
+                [(_("🚨 Yes, in danger now"), _pick(step, "yes"))],
+                [(_("No, not right now"), _pick(step, "no"))],
+                _nav_row(_, step, back=False),
+            ]
+        )
     elif step == "ward":
         rows = []
         own = areas.unit(context.user.ward)
         if own is not None and context.user.is_active and context.user.role != "public":
-            rows.append([(_("📍 {place} — confirm", place=own.name(language)),
-                          _pick(step, "own"))])
+            rows.append([(_("📍 {place} — confirm", place=own.name(language)), _pick(step, "own"))])
         rows += places.unit_rows(areas, _, lambda code: _pick(step, code))
         rows.append(_nav_row(_, step))
-        text = _("Where is the child? Choose the ward or commune below, type its name (old "
-                 "names too, like “phường 4 quận 8” or “Vĩnh Lộc A”), or send the location "
-                 "with 📎.") + "\n\n" + places.units_text(areas, _)
+        text = (
+            _(
+                "Where is the child? Choose the ward or commune below, type its name (old "
+                "names too, like “phường 4 quận 8” or “Vĩnh Lộc A”), or send the location "
+                "with 📎."
+            )
+            + "\n\n"
+            + places.units_text(areas, _)
+        )
         markup = keyboards.inline(rows)
     elif step == "place":
-        text = _("Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
-                 "A house number is not needed.")
+        text = _(
+            "Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
+            "A house number is not needed."
+        )
         markup = keyboards.inline([skip_row, _nav_row(_, step)])
     elif step == "location":
         text = _("If you are near the place, you may send its location on the map (optional).")
-        markup = keyboards.request_location(_(SEND_LOCATION), [_(SKIP), _(BACK)],
-                                            [_(EMERGENCY)])
+        markup = keyboards.request_location(_(SEND_LOCATION), [_(SKIP), _(BACK)], [_(EMERGENCY)])
     elif step == "name":
-        text = _("The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
-                 "to protect the child's privacy. Optional: you may tap Skip.")
+        text = _(
+            "The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
+            "to protect the child's privacy. Optional: you may tap Skip."
+        )
         markup = keyboards.inline([skip_row, _nav_row(_, step)])
     elif step == "age":
-        text = _("How old is the child? Type the age in years or an estimate, for example "
-                 "“10”, “10 tuổi” or “khoảng 10”.")
-        markup = keyboards.inline([[(_("Not known"), _pick(step, "unknown"))],
-                                   _nav_row(_, step)])
+        text = _(
+            "How old is the child? Type the age in years or an estimate, for example "
+            "“10”, “10 tuổi” or “khoảng 10”."
+        )
+        markup = keyboards.inline([[(_("Not known"), _pick(step, "unknown"))], _nav_row(_, step)])
     elif step == "sex":
         text = _("The child is:")
         markup = keyboards.inline(
-            [[(_(SEX_LABELS[sex]), _pick(step, sex)) for sex in SEXES], _nav_row(_, step)])
+            [[(_(SEX_LABELS[sex]), _pick(step, sex)) for sex in SEXES], _nav_row(_, step)]
+        )
     elif step == "count":
-        text = _("How many children are in this situation (for example siblings)? Tap a "
-                 "number or type it.")
-        markup = keyboards.inline([[(str(n), _pick(step, n)) for n in range(1, 6)],
-                                   _nav_row(_, step)])
+        text = _(
+            "How many children are in this situation (for example siblings)? Tap a "
+            "number or type it."
+        )
+        markup = keyboards.inline(
+            [[(str(n), _pick(step, n)) for n in range(1, 6)], _nav_row(_, step)]
+        )
     elif step == "situation":
         text = _("What is the child's situation? Tick everything that applies, then tap Done.")
         markup = _situation_keyboard(_, draft)
     elif step == "description":
-        text = _("What happened, and how is the child now? Write what you saw or heard, in up to "
-                 "{limit} characters. Do not put yourself at risk to find out more.",
-                 limit=rules.description_max_chars)
+        text = _(
+            "What happened, and how is the child now? Write what you saw or heard, in up to "
+            "{limit} characters. Do not put yourself at risk to find out more.",
+            limit=rules.description_max_chars,
+        )
         markup = keyboards.inline([_nav_row(_, step)])
     elif step == "photos":
-        text = _("You may send up to {count} photos (of an injury or of the place, for example). "
-                 "Only the programme's staff will see them. Tap Done when finished, or Skip.",
-                 count=rules.max_photos)
+        text = _(
+            "You may send up to {count} photos (of an injury or of the place, for example). "
+            "Only the programme's staff will see them. Tap Done when finished, or Skip.",
+            count=rules.max_photos,
+        )
         label = _("Done ✔️") if draft.photos else _(SKIP)
         markup = keyboards.inline([[(label, _pick(step, "done"))], _nav_row(_, step)])
     elif step == "caregiver":
-        text = _("Who takes care of the child now (parents, grandparents, relatives, "
-                 "neighbours, nobody…)?")
+        text = _(
+            "Who takes care of the child now (parents, grandparents, relatives, "
+            "neighbours, nobody…)?"
+        )
         markup = keyboards.inline([[(_("Not known"), _pick(step, "skip"))], _nav_row(_, step)])
     elif step == "actions":
-        text = _("Has anything been done already (called 111, told the ward, took the child to "
-                 "a clinic…)? Type it, or tap “Nothing yet”.")
-        markup = keyboards.inline([[(_("Nothing yet"), _pick(step, "skip"))],
-                                   _nav_row(_, step)])
+        text = _(
+            "Has anything been done already (called 111, told the ward, took the child to "
+            "a clinic…)? Type it, or tap “Nothing yet”."
+        )
+        markup = keyboards.inline([[(_("Nothing yet"), _pick(step, "skip"))], _nav_row(_, step)])
     elif step == "contact":
-        text = _("May the staff call you back about this report? If yes, tap “Share my "
-                 "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
-                 "or number.")
-        markup = keyboards.request_contact(_(SHARE_PHONE), [_(STAY_ANONYMOUS)],
-                                           [_(BACK), _(EMERGENCY)])
+        text = _(
+            "May the staff call you back about this report? If yes, tap “Share my "
+            "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
+            "or number."
+        )
+        markup = keyboards.request_contact(
+            _(SHARE_PHONE), [_(STAY_ANONYMOUS)], [_(BACK), _(EMERGENCY)]
+        )
     else:  # review
         await _show_review(update, context, draft)
         return
@@ -317,9 +360,12 @@ async def _ask(update: Update, context: BotContext, draft: Draft, in_place: bool
     await _save(context, draft)
     query = update.callback_query
     if query is not None and query.message is not None:
-        if (in_place and query.message.message_id == draft.prompt_id
-                and isinstance(markup, InlineKeyboardMarkup)
-                and await edit_quietly(query, text, markup, fail_quietly=True)):
+        if (
+            in_place
+            and query.message.message_id == draft.prompt_id
+            and isinstance(markup, InlineKeyboardMarkup)
+            and await edit_quietly(query, text, markup, fail_quietly=True)
+        ):
             draft.shown = True
             await _save(context, draft)
             return
@@ -337,25 +383,49 @@ def review_text(draft: Draft, _: Translator, areas, description_limit: int | Non
     if draft.ward and not areas.in_programme(draft.ward):
         place = _("{unit} (outside the programme)", unit=place)
     if draft.reported_place and draft.reported_place != draft.ward:
-        place = _("{unit} (reported as {old})", unit=place,
-                  old=areas.place(draft.reported_place, language))
+        place = _(
+            "{unit} (reported as {old})",
+            unit=place,
+            old=areas.place(draft.reported_place, language),
+        )
     if draft.place_detail:
         place = f"{place} — {draft.place_detail}"
-    age = _("age not known") if draft.age is None else (
-        _("about {age} years old", age=draft.age) if draft.age_estimated
-        else _("{age} years old", age=draft.age))
-    child = ", ".join(filter(None, [draft.child_name or _("no name given"), age,
-                                    _(SEX_LABELS.get(draft.sex or "unknown"))]))
+    age = (
+        _("age not known")
+        if draft.age is None
+        else (
+            _("about {age} years old", age=draft.age)
+            if draft.age_estimated
+            else _("{age} years old", age=draft.age)
+        )
+    )
+    child = ", ".join(
+        filter(
+            None,
+            [
+                draft.child_name or _("no name given"),
+                age,
+                _(SEX_LABELS.get(draft.sex or "unknown")),
+            ],
+        )
+    )
     if draft.children > 1:
         child += ", " + _("{count} children", count=draft.children)
-    groups = "; ".join(s.label(language) for code in draft.situations
-                       if (s := situation(code)) is not None) or "—"
+    groups = (
+        "; ".join(
+            s.label(language) for code in draft.situations if (s := situation(code)) is not None
+        )
+        or "—"
+    )
     description = draft.description or "—"
     if description_limit is not None:
         description = truncate(description, description_limit)
     if draft.contact_consent:
-        contact = _("{name}, {phone} (staff may call you)", name=draft.reporter_name or "—",
-                    phone=draft.reporter_phone or "—")
+        contact = _(
+            "{name}, {phone} (staff may call you)",
+            name=draft.reporter_name or "—",
+            phone=draft.reporter_phone or "—",
+        )
     else:
         contact = _("anonymous")
     return _(
@@ -383,12 +453,14 @@ def review_text(draft: Draft, _: Translator, areas, description_limit: int | Non
 
 
 def _review_keyboard(_: Translator):
-    return keyboards.inline([
-        [(_("✅ Send"), callbacks.encode(NS, "send", "review"))],
-        [(_("✏️ Edit a section"), callbacks.encode(NS, "edit", "review"))],
-        [(_("✖️ Cancel the report"), callbacks.encode(NS, "cancel", "review"))],
-        _nav_row(_, "review", back=False),
-    ])
+    return keyboards.inline(
+        [
+            [(_("✅ Send"), callbacks.encode(NS, "send", "review"))],
+            [(_("✏️ Edit a section"), callbacks.encode(NS, "edit", "review"))],
+            [(_("✖️ Cancel the report"), callbacks.encode(NS, "cancel", "review"))],
+            _nav_row(_, "review", back=False),
+        ]
+    )
 
 
 async def _show_review(update: Update, context: BotContext, draft: Draft) -> None:
@@ -419,8 +491,9 @@ async def _close_prompt(update: Update, context: BotContext, draft: Draft) -> No
         draft.prompt_id = None
 
 
-async def _next(update: Update, context: BotContext, draft: Draft, done: str,
-                in_place: bool = True) -> int:
+async def _next(
+    update: Update, context: BotContext, draft: Draft, done: str, in_place: bool = True
+) -> int:
     await _close_prompt(update, context, draft)
     draft.step = draft.advance(done)
     await _ask(update, context, draft, in_place=in_place)
@@ -455,27 +528,45 @@ def _error_text(step: str, error: InvalidAnswer, _: Translator) -> str:
     reason = error.reason
     if step == "age":
         if reason == "implausible":
-            return _("{age} is not a possible age. Please type the child's age in years, for "
-                     "example “10” or “khoảng 10”.", age=error.details["age"])
+            return _(
+                "{age} is not a possible age. Please type the child's age in years, for "
+                "example “10” or “khoảng 10”.",
+                age=error.details["age"],
+            )
         if reason == "adult":
-            return _("{age} years old is an adult, not a child. This report is for children "
-                     "under 18. For an adult in danger, call 113.", age=error.details["age"])
-        return _("Please type the age as a number, for example “10”, “10 tuổi” or “khoảng 10”, "
-                 "or tap “Not known”.")
+            return _(
+                "{age} years old is an adult, not a child. This report is for children "
+                "under 18. For an adult in danger, call 113.",
+                age=error.details["age"],
+            )
+        return _(
+            "Please type the age as a number, for example “10”, “10 tuổi” or “khoảng 10”, "
+            "or tap “Not known”."
+        )
     if step == "name":
         if reason == "too_long":
-            return _("Please type only the first name or initials, at most two words, to "
-                     "protect the child. Or tap Skip.")
+            return _(
+                "Please type only the first name or initials, at most two words, to "
+                "protect the child. Or tap Skip."
+            )
         return _("Please type a first name or initials using letters, or tap Skip.")
     if step == "count":
-        return _("Please type a number of children from 1 to {maximum}.",
-                 maximum=error.details.get("maximum", case_rules().max_children))
+        return _(
+            "Please type a number of children from 1 to {maximum}.",
+            maximum=error.details.get("maximum", case_rules().max_children),
+        )
     if reason == "too_long":
-        return _("That is {length} characters; the limit is {limit}. Please shorten it and "
-                 "send it again.", length=error.details["length"], limit=error.details["limit"])
+        return _(
+            "That is {length} characters; the limit is {limit}. Please shorten it and "
+            "send it again.",
+            length=error.details["length"],
+            limit=error.details["limit"],
+        )
     if reason == "too_short":
-        return _("Please write a little more: at least {minimum} characters.",
-                 minimum=error.details["minimum"])
+        return _(
+            "Please write a little more: at least {minimum} characters.",
+            minimum=error.details["minimum"],
+        )
     return _("Please answer the question above.")
 
 
@@ -535,9 +626,13 @@ async def on_text(update: Update, context: BotContext) -> int:
         return await _unexpected_text(update, context, draft, text)
     draft.remember_message(update.message.message_id)
     if step == "age" and draft.age is not None and draft.age >= 16:
-        await update.message.reply_text(_(
-            "Noted: at {age} the young person is a minor but not a “child” under the Law on "
-            "Children (under 16). Staff will still receive your report.", age=draft.age))
+        await update.message.reply_text(
+            _(
+                "Noted: at {age} the young person is a minor but not a “child” under the Law on "
+                "Children (under 16). Staff will still receive your report.",
+                age=draft.age,
+            )
+        )
     return await _next(update, context, draft, step)
 
 
@@ -565,9 +660,12 @@ async def _typed_unit(update: Update, context: BotContext, draft: Draft, text: s
     areas = context.services.areas
     match = areas.find(text)
     if match is None:
-        await update.message.reply_text(_(
-            "I could not find that ward or commune. Please choose it with the buttons above, "
-            "type it another way (for example “phường 4 quận 8”), or send the location."))
+        await update.message.reply_text(
+            _(
+                "I could not find that ward or commune. Please choose it with the buttons above, "
+                "type it another way (for example “phường 4 quận 8”), or send the location."
+            )
+        )
         return ACTIVE
     draft.reported_place = match.old.id if match.old is not None else None
     if match.unit is not None and areas.in_programme(match.unit):
@@ -576,13 +674,19 @@ async def _typed_unit(update: Update, context: BotContext, draft: Draft, text: s
         if match.old is not None:
             await update.message.reply_text(places.match_text(areas, match, _))
         return await _next(update, context, draft, "ward")
-    await _offer_units(update, context, draft, match.units,
-                       places.match_text(areas, match, _) if match.unit is None else None)
+    await _offer_units(
+        update,
+        context,
+        draft,
+        match.units,
+        places.match_text(areas, match, _) if match.unit is None else None,
+    )
     return ACTIVE
 
 
-async def _offer_units(update: Update, context: BotContext, draft: Draft,
-                       units: tuple[str, ...], heading: str | None) -> None:
+async def _offer_units(
+    update: Update, context: BotContext, draft: Draft, units: tuple[str, ...], heading: str | None
+) -> None:
     """Candidates of a split old unit, or one unit outside the area, to confirm with a tap."""
     _ = context.translate
     areas = context.services.areas
@@ -590,10 +694,17 @@ async def _offer_units(update: Update, context: BotContext, draft: Draft,
     outside = [code for code in units if not areas.in_programme(code)]
     if len(units) == 1 and outside:
         lines.append(places.outside_text(areas, units[0], _))
-        lines.append(_("You can still send the report: it will go to the programme's "
-                       "administrators."))
-        rows = [[(_("Continue with {unit}", unit=areas.unit_name(units[0], _.language)),
-                  _pick("ward", units[0]))]]
+        lines.append(
+            _("You can still send the report: it will go to the programme's administrators.")
+        )
+        rows = [
+            [
+                (
+                    _("Continue with {unit}", unit=areas.unit_name(units[0], _.language)),
+                    _pick("ward", units[0]),
+                )
+            ]
+        ]
     else:
         rows = places.candidate_rows(areas, _, units, lambda code: _pick("ward", code))
     rows.append([(_("Elsewhere / not sure"), _pick("ward", places.OTHER))])
@@ -601,8 +712,9 @@ async def _offer_units(update: Update, context: BotContext, draft: Draft,
     await _close_prompt(update, context, draft)
     draft.step, draft.shown = "ward", False
     await _save(context, draft)  # save, then ask (see _ask)
-    message = await update.effective_chat.send_message("\n\n".join(lines) or _(
-        "Which one do you mean?"), reply_markup=keyboards.inline(rows))
+    message = await update.effective_chat.send_message(
+        "\n\n".join(lines) or _("Which one do you mean?"), reply_markup=keyboards.inline(rows)
+    )
     draft.prompt_id = message.message_id
     draft.shown = True
     await _save(context, draft)
@@ -626,8 +738,9 @@ async def _on_reply_label(update: Update, context: BotContext, draft: Draft, tex
         return await _next(update, context, draft, step)
     if step == "contact" and _is_label(text, STAY_ANONYMOUS, _):
         draft.contact_consent, draft.reporter_name, draft.reporter_phone = False, None, None
-        await _restore_menu(update, context, _("You stay anonymous: staff will not see your "
-                                               "name or number."))
+        await _restore_menu(
+            update, context, _("You stay anonymous: staff will not see your name or number.")
+        )
         return await _next(update, context, draft, step)
     return await _unexpected_text(update, context, draft, text)
 
@@ -636,7 +749,8 @@ async def _restore_menu(update: Update, context: BotContext, text: str) -> Messa
     """A short acknowledgement that also brings the menu keyboard back."""
     _ = context.translate
     return await update.effective_chat.send_message(
-        text, reply_markup=menu.keyboard(context.user.menu_role, _))
+        text, reply_markup=menu.keyboard(context.user.menu_role, _)
+    )
 
 
 async def on_location(update: Update, context: BotContext) -> int:
@@ -672,8 +786,9 @@ async def on_contact(update: Update, context: BotContext) -> int:
         return ACTIVE
     contact = update.message.contact
     if not own_contact(contact.user_id, update.effective_user.id):
-        await update.message.reply_text(_("Please share your own number with the button below, "
-                                          "or tap “Stay anonymous”."))
+        await update.message.reply_text(
+            _("Please share your own number with the button below, or tap “Stay anonymous”.")
+        )
         return ACTIVE
     name = normalize(" ".join(filter(None, [contact.first_name, contact.last_name])))
     draft.contact_consent = True
@@ -682,8 +797,11 @@ async def on_contact(update: Update, context: BotContext) -> int:
     draft.reporter_name = registered or name or context.user.display_name or None
     draft.reporter_phone = contact.phone_number
     draft.remember_message(update.message.message_id)
-    thanks = await _restore_menu(update, context, _("✓ Thank you. Staff may call you on {phone}.",
-                                                    phone=contact.phone_number))
+    thanks = await _restore_menu(
+        update,
+        context,
+        _("✓ Thank you. Staff may call you on {phone}.", phone=contact.phone_number),
+    )
     draft.remember_message(thanks.message_id)
     return await _next(update, context, draft, "contact")
 
@@ -701,22 +819,31 @@ async def on_photo(update: Update, context: BotContext) -> int:
         await _hint(update, context, draft)
         return ACTIVE
     if draft.step == "description":
-        await update.message.reply_text(_("Please first describe what happened in words; you can "
-                                          "send photos at the next step."))
+        await update.message.reply_text(
+            _("Please first describe what happened in words; you can send photos at the next step.")
+        )
         return ACTIVE
     if len(draft.photos) >= rules.max_photos:
-        await update.message.reply_text(_("That is already {count} photos, the most a report "
-                                          "keeps. Tap Done.", count=rules.max_photos))
+        await update.message.reply_text(
+            _(
+                "That is already {count} photos, the most a report keeps. Tap Done.",
+                count=rules.max_photos,
+            )
+        )
         return ACTIVE
     # Only Telegram's file id is kept: the photo itself never leaves Telegram.
     draft.photos.append(update.message.photo[-1].file_id)
     draft.remember_message(update.message.message_id)
     await _save(context, draft)
     await update.message.reply_text(
-        _("📷 Photo {number} of at most {count} saved. Send another, or tap Done.",
-          number=len(draft.photos), count=rules.max_photos),
-        reply_markup=keyboards.inline([[(_("Done ✔️"), _pick("photos", "done"))],
-                                       _nav_row(_, "photos")]),
+        _(
+            "📷 Photo {number} of at most {count} saved. Send another, or tap Done.",
+            number=len(draft.photos),
+            count=rules.max_photos,
+        ),
+        reply_markup=keyboards.inline(
+            [[(_("Done ✔️"), _pick("photos", "done"))], _nav_row(_, "photos")]
+        ),
     )
     return ACTIVE
 
@@ -728,17 +855,22 @@ async def _located_unit(update: Update, context: BotContext, draft: Draft) -> in
     unit = await places.unit_of_location(*draft.location)  # type: ignore[misc]
     if unit is None:
         draft.location = None
-        await update.message.reply_text(_(
-            "That location is outside Ho Chi Minh City. If a child is in danger, call 111 (free, "
-            "24/7) or 113 now. Otherwise choose “Elsewhere / not sure” with the buttons above."))
+        await update.message.reply_text(
+            _(
+                "That location is outside Ho Chi Minh City. If a child is in danger, call 111 (free, "
+                "24/7) or 113 now. Otherwise choose “Elsewhere / not sure” with the buttons above."
+            )
+        )
         await _save(context, draft)
         return ACTIVE
     if areas.in_programme(unit):
         draft.ward, draft.reported_place = unit, None
-        await _restore_menu(update, context, _("✓ Location saved: {unit}.",
-                                               unit=areas.unit_name(unit, _.language)))
-        return await _next(update, context, draft, "location" if draft.step == "location"
-                           else "ward")
+        await _restore_menu(
+            update, context, _("✓ Location saved: {unit}.", unit=areas.unit_name(unit, _.language))
+        )
+        return await _next(
+            update, context, draft, "location" if draft.step == "location" else "ward"
+        )
     await _offer_units(update, context, draft, (unit,), None)  # back at the ward step
     return ACTIVE
 
@@ -752,8 +884,9 @@ async def on_button(update: Update, context: BotContext) -> int:
     sos = data is not None and data.action == "sos"
     if draft is None:
         if data is not None and data.action == "send" and query.message is not None:
-            earlier = await casework.already_submitted(context.db, context.user.telegram_id,
-                                                       query.message.message_id)
+            earlier = await casework.already_submitted(
+                context.db, context.user.telegram_id, query.message.message_id
+            )
             if earlier is not None:
                 return await _already_sent(update, context, earlier)
         await query.answer()
@@ -772,8 +905,10 @@ async def on_button(update: Update, context: BotContext) -> int:
             await _ask(update, context, draft, in_place=False)
             return ACTIVE
     if data is None or step != draft.step:
-        await query.answer(_("This button belongs to an earlier question. Please answer the "
-                             "latest one."), show_alert=True)
+        await query.answer(
+            _("This button belongs to an earlier question. Please answer the latest one."),
+            show_alert=True,
+        )
         return ACTIVE
     action, value = data.action, data.arg(1)
     if action == "back":
@@ -794,8 +929,9 @@ async def on_button(update: Update, context: BotContext) -> int:
         return ACTIVE
     if action == "done" and step == "situation":
         if not draft.situations:
-            await query.answer(_("Please tick at least one situation, or “Other”."),
-                               show_alert=True)
+            await query.answer(
+                _("Please tick at least one situation, or “Other”."), show_alert=True
+            )
             return ACTIVE
         await query.answer()
         return await _next(update, context, draft, step)
@@ -813,8 +949,9 @@ async def _close_buttons(query) -> None:
         await edit_buttons_quietly(query, None)
 
 
-async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: str,
-                       value: str | None) -> int:
+async def _pick_answer(
+    update: Update, context: BotContext, draft: Draft, step: str, value: str | None
+) -> int:
     query = update.callback_query
     _ = context.translate
     areas = context.services.areas
@@ -827,8 +964,11 @@ async def _pick_answer(update: Update, context: BotContext, draft: Draft, step: 
         if unit == places.OTHER or areas.unit(unit) is not None:
             await query.answer()
             draft.ward = "" if unit == places.OTHER else unit
-            if value == "own" or draft.reported_place and unit not in areas.successors(
-                    draft.reported_place):
+            if (
+                value == "own"
+                or draft.reported_place
+                and unit not in areas.successors(draft.reported_place)
+            ):
                 draft.reported_place = None
             return await _next(update, context, draft, step)
     if step in ("place", "name") and value == "skip":
@@ -870,23 +1010,29 @@ async def _answer_safety(update: Update, context: BotContext, draft: Draft, urge
     chat = update.effective_chat
     await chat.send_message(emergency_text(_, now=True, tip=False))
     await _alert_staff_now(context, draft)
-    await chat.send_message(_(
-        "🚨 Staff have been alerted now. Your report is marked <b>urgent</b>: the "
-        "ward/commune staff must act within 12 hours. If you can, call now; then let us "
-        "continue."))
+    await chat.send_message(
+        _(
+            "🚨 Staff have been alerted now. Your report is marked <b>urgent</b>: the "
+            "ward/commune staff must act within 12 hours. If you can, call now; then let us "
+            "continue."
+        )
+    )
     return await _next(update, context, draft, "safety", in_place=False)
 
 
-async def _review_action(update: Update, context: BotContext, draft: Draft, action: str,
-                         value: str | None) -> int:
+async def _review_action(
+    update: Update, context: BotContext, draft: Draft, action: str, value: str | None
+) -> int:
     query = update.callback_query
     _ = context.translate
     if action == "edit":
         await query.answer()
-        rows = [[(_(SECTION_LABELS[s]), callbacks.encode(NS, "section", "review", s))]
-                for s in SECTIONS]
-        rows.append([(_("‹ Back to the summary"), callbacks.encode(NS, "section", "review",
-                                                                   "none"))])
+        rows = [
+            [(_(SECTION_LABELS[s]), callbacks.encode(NS, "section", "review", s))] for s in SECTIONS
+        ]
+        rows.append(
+            [(_("‹ Back to the summary"), callbacks.encode(NS, "section", "review", "none"))]
+        )
         await edit_buttons_quietly(query, keyboards.inline(rows))
         return ACTIVE
     if action == "section":
@@ -902,10 +1048,12 @@ async def _review_action(update: Update, context: BotContext, draft: Draft, acti
         await query.answer()
         await query.message.reply_text(
             _("Discard this report? Nothing will be sent."),
-            reply_markup=keyboards.inline([
-                [(_("🗑 Yes, discard it"), callbacks.encode(NS, "discard", "yes"))],
-                [(_("‹ No, keep it"), callbacks.encode(NS, "discard", "no"))],
-            ]),
+            reply_markup=keyboards.inline(
+                [
+                    [(_("🗑 Yes, discard it"), callbacks.encode(NS, "discard", "yes"))],
+                    [(_("‹ No, keep it"), callbacks.encode(NS, "discard", "no"))],
+                ]
+            ),
         )
         return CONFIRM_CANCEL
     return await _send(update, context, draft)
@@ -919,8 +1067,10 @@ async def on_confirm_cancel(update: Update, context: BotContext) -> int:
     await _close_buttons(query)
     if data is not None and data.action == "discard" and data.arg(0) == "yes":
         await _discard(context)
-        await query.message.reply_text(_("The report was discarded. Nothing was sent."),
-                                       reply_markup=menu.keyboard(context.user.menu_role, _))
+        await query.message.reply_text(
+            _("The report was discarded. Nothing was sent."),
+            reply_markup=menu.keyboard(context.user.menu_role, _),
+        )
         return ConversationHandler.END
     draft = await _load(context)
     if draft is None:
@@ -939,24 +1089,44 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
     async def on_created(case_id: int, code: str) -> None:
         # In the case's transaction: staff's alerts and the reporter's confirmation are
         # committed with the case, and sent by the delivery engine even after a crash.
-        await case_handlers.queue_new_case_alert(context.db, cipher, context.services,
-                                                 case_id, context.now)
-        thanks.append(await outbox.enqueue(
-            context.db, cipher, context.user.telegram_id,
-            _thanks_text(_, code, bool(draft.urgent)), now=context.now,
-            markup=_thanks_keyboard(_, case_id), dedupe_key=f"case:{case_id}:thanks",
-            held_for_reply=True))
+        await case_handlers.queue_new_case_alert(
+            context.db, cipher, context.services, case_id, context.now
+        )
+        thanks.append(
+            await outbox.enqueue(
+                context.db,
+                cipher,
+                context.user.telegram_id,
+                _thanks_text(_, code, bool(draft.urgent)),
+                now=context.now,
+                markup=_thanks_keyboard(_, case_id),
+                dedupe_key=f"case:{case_id}:thanks",
+                held_for_reply=True,
+            )
+        )
 
     try:
         submitted = await casework.submit(
-            context.db, cipher, context.services.areas, context.user, draft, context.now,
-            rules, context.services.settings.timezone,
+            context.db,
+            cipher,
+            context.services.areas,
+            context.user,
+            draft,
+            context.now,
+            rules,
+            context.services.settings.timezone,
             source_message_id=query.message.message_id if query.message else None,
-            on_created=on_created)
+            on_created=on_created,
+        )
     except casework.RateLimited:
-        await query.answer(_("You have sent {count} reports in the last hour. Please try again "
-                             "later; your draft is kept.", count=rules.reports_per_hour),
-                           show_alert=True)
+        await query.answer(
+            _(
+                "You have sent {count} reports in the last hour. Please try again "
+                "later; your draft is kept.",
+                count=rules.reports_per_hour,
+            ),
+            show_alert=True,
+        )
         return ACTIVE
     except casework.NotApplicable:
         await query.answer()
@@ -975,21 +1145,31 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> int:
 
 
 def _thanks_text(_: Translator, code: str, urgent: bool) -> str:
-    next_steps = (_("Because the child is in danger, staff must act within 12 hours.")
-                  if urgent else
-                  _("Staff will assess it and make a support plan within 5 working days."))
-    return _(
-        "🙏 Thank you! Your report was sent to the child-protection staff of the ward or commune.\n"
-        "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
-        "/myreports shows its status and lets you add what you learn later.",
-        code=code, next_steps=next_steps) + "\n\n" + _(
-        "If others use this phone, you can remove the messages with details from this chat "
-        "(possible for 48 hours).")
+    next_steps = (
+        _("Because the child is in danger, staff must act within 12 hours.")
+        if urgent
+        else _("Staff will assess it and make a support plan within 5 working days.")
+    )
+    return (
+        _(
+            "🙏 Thank you! Your report was sent to the child-protection staff of the ward or commune.\n"
+            "Case code: <b>{code}</b>\n{next_steps}\nYou will be told here at each step; "
+            "/myreports shows its status and lets you add what you learn later.",
+            code=code,
+            next_steps=next_steps,
+        )
+        + "\n\n"
+        + _(
+            "If others use this phone, you can remove the messages with details from this chat "
+            "(possible for 48 hours)."
+        )
+    )
 
 
 def _thanks_keyboard(_: Translator, case_id: int):
-    return keyboards.inline([[(_("🧹 Delete my messages"),
-                               callbacks.encode(DELETE_NS, "del", case_id))]])
+    return keyboards.inline(
+        [[(_("🧹 Delete my messages"), callbacks.encode(DELETE_NS, "del", case_id))]]
+    )
 
 
 async def _already_sent(update: Update, context: BotContext, submitted) -> int:
@@ -997,8 +1177,11 @@ async def _already_sent(update: Update, context: BotContext, submitted) -> int:
     after a restart): the case code, never a second case or "no longer open"."""
     query = update.callback_query
     _ = context.translate
-    await _answer_once(query, _("This report was already sent: case code {code}.",
-                                code=submitted.code), show_alert=True)
+    await _answer_once(
+        query,
+        _("This report was already sent: case code {code}.", code=submitted.code),
+        show_alert=True,
+    )
     await _close_buttons(query)
     return ConversationHandler.END
 
@@ -1015,11 +1198,15 @@ async def on_stale_send(update: Update, context: BotContext) -> None:
     _ = context.translate
     earlier = None
     if query.message is not None:
-        earlier = await casework.already_submitted(context.db, context.user.telegram_id,
-                                                   query.message.message_id)
+        earlier = await casework.already_submitted(
+            context.db, context.user.telegram_id, query.message.message_id
+        )
     if earlier is None:
-        await _answer_once(query, _("This report is no longer open. Send /report to start a "
-                                    "new one."), show_alert=True)
+        await _answer_once(
+            query,
+            _("This report is no longer open. Send /report to start a new one."),
+            show_alert=True,
+        )
         await _close_buttons(query)
         return
     await _already_sent(update, context, earlier)
@@ -1033,8 +1220,12 @@ async def _emergency(update: Update, context: BotContext, draft: Draft) -> int:
     draft.urgent = True
     if not draft.emergency_alerted:
         await _alert_staff_now(context, draft)
-        await chat.send_message(_("🚨 Staff have been alerted now. Your report is marked "
-                                  "<b>urgent</b>. When it is safe, continue below."))
+        await chat.send_message(
+            _(
+                "🚨 Staff have been alerted now. Your report is marked "
+                "<b>urgent</b>. When it is safe, continue below."
+            )
+        )
     await _ask(update, context, draft, in_place=False)
     return ACTIVE
 
@@ -1050,8 +1241,14 @@ async def _alert_staff_now(context: BotContext, draft: Draft) -> None:
     # never loses the alert, and never sends it twice for one report.
     async with context.db.transaction():
         await safety_handlers.queue_emergency_alert(
-            context.db, cipher_for(context.services), context.services, draft.ward, contact,
-            context.now, route_to=context.user.ward)
+            context.db,
+            cipher_for(context.services),
+            context.services,
+            draft.ward,
+            contact,
+            context.now,
+            route_to=context.user.ward,
+        )
         await _save(context, draft)
 
 
@@ -1060,8 +1257,10 @@ async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
     _ = context.translate
     hints = {
         "safety": _("Please tap “Yes, in danger now” or “No, not right now” above."),
-        "ward": _("Please choose the ward or commune with the buttons above, type its name, "
-                  "or send the location."),
+        "ward": _(
+            "Please choose the ward or commune with the buttons above, type its name, "
+            "or send the location."
+        ),
         "place": _("Please type the neighbourhood or a landmark as text, or tap Skip."),
         "location": _("Please tap “Send the location” or “Skip” on the keyboard below."),
         "name": _("Please type a first name or initials as text, or tap Skip."),
@@ -1069,13 +1268,16 @@ async def _hint(update: Update, context: BotContext, draft: Draft) -> None:
         "sex": _("Please choose with the buttons above: boy, girl or not known."),
         "count": _("Please type the number of children, for example “2”."),
         "situation": _("Please tick the situations with the buttons above, then tap Done."),
-        "description": _("Please describe what happened as text (up to {limit} characters).",
-                         limit=case_rules().description_max_chars),
+        "description": _(
+            "Please describe what happened as text (up to {limit} characters).",
+            limit=case_rules().description_max_chars,
+        ),
         "photos": _("Please send a photo, or tap Done."),
         "caregiver": _("Please type who takes care of the child, or tap “Not known”."),
         "actions": _("Please type what has been done, or tap “Nothing yet”."),
-        "contact": _("Please tap “Share my phone number” or “Stay anonymous” on the keyboard "
-                     "below."),
+        "contact": _(
+            "Please tap “Share my phone number” or “Stay anonymous” on the keyboard below."
+        ),
         "review": _("Please check the summary and tap Send, Edit a section or Cancel."),
     }
     await update.effective_message.reply_text(hints[draft.step])
@@ -1095,7 +1297,8 @@ async def _lost(update: Update, context: BotContext) -> int:
     _forget(context)
     await update.effective_chat.send_message(
         _("This report is no longer open. Send /report to start a new one."),
-        reply_markup=menu.keyboard(context.user.menu_role, _))
+        reply_markup=menu.keyboard(context.user.menu_role, _),
+    )
     return ConversationHandler.END
 
 
@@ -1110,25 +1313,38 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
         return
     try:
         message_ids = await casework.forget_reporter_messages(
-            context.db, context.user, case_id, context.now, case_rules())
+            context.db, context.user, case_id, context.now, case_rules()
+        )
     except casework.PermissionDenied:
-        await audit.refused(context.db, context.user.telegram_id, "delete_reporter_messages",
-                            "case", case_id, context.now)
+        await audit.refused(
+            context.db,
+            context.user.telegram_id,
+            "delete_reporter_messages",
+            "case",
+            case_id,
+            context.now,
+        )
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     except casework.NotApplicable:
-        await query.answer(_("Telegram allows deleting messages only within 48 hours."),
-                           show_alert=True)
+        await query.answer(
+            _("Telegram allows deleting messages only within 48 hours."), show_alert=True
+        )
         return
     await query.answer()
     chat_id = query.message.chat.id
     for start in range(0, len(message_ids), 100):  # deleteMessages takes at most 100 ids
         try:
-            await context.bot.delete_messages(chat_id, list(message_ids[start:start + 100]))
+            await context.bot.delete_messages(chat_id, list(message_ids[start : start + 100]))
         except TelegramError as error:
             log.info("could not delete report messages: %s", type(error).__name__)
-    await edit_quietly(query, _("🧹 Done: the messages with details were removed from this "
-                                "chat. Your report is safe with the staff."))
+    await edit_quietly(
+        query,
+        _(
+            "🧹 Done: the messages with details were removed from this "
+            "chat. Your report is safe with the staff."
+        ),
+    )
 
 
 def build_conversation(application: Application) -> ConversationHandler:
@@ -1167,12 +1383,14 @@ def build_conversation(application: Application) -> ConversationHandler:
 async def _resume_hint(update: Update, context: BotContext) -> int:
     _ = context.translate
     await update.effective_message.reply_text(
-        _("Please choose “Continue” or “Discard and start again” above."))
+        _("Please choose “Continue” or “Discard and start again” above.")
+    )
     return RESUME
 
 
 def register(application: Application) -> None:
     application.add_handler(build_conversation(application))
     application.add_handler(
-        CallbackQueryHandler(on_delete_messages, pattern=callbacks.pattern(DELETE_NS)))
+        CallbackQueryHandler(on_delete_messages, pattern=callbacks.pattern(DELETE_NS))
+    )
     application.add_handler(CallbackQueryHandler(on_stale_send, pattern=rf"^{NS}:send:"))

@@ -58,20 +58,24 @@ async def start(update: Update, context: BotContext) -> int:
         await update.message.reply_text(_("You will receive announcements and reminders again."))
     if user.onboarded:
         await update.message.reply_text(
-            _("Welcome back, {name}! Choose what you need from the menu below.",
-              name=user.display_name),
+            _(
+                "Welcome back, {name}! Choose what you need from the menu below.",
+                name=user.display_name,
+            ),
             reply_markup=menu.keyboard(user.menu_role, _),
         )
         if user.is_pending:
             await update.message.reply_text(_("Your sign-up is still waiting for approval."))
         return ConversationHandler.END
     await update.message.reply_text(
-        _("👋 Hello! I am the child protection bot of the wards and communes of the former "
-          "District 8 and Binh Chanh areas.\n"
-          "• Report a child who needs help, and follow the case.\n"
-          "• Events, reminders and communication materials.\n"
-          "• Information for parents — and hotline 111, free, 24/7.\n\n"
-          "Who are you?"),
+        _(
+            "👋 Hello! I am the child protection bot of the wards and communes of the former "
+            "District 8 and Binh Chanh areas.\n"
+            "• Report a child who needs help, and follow the case.\n"
+            "• Events, reminders and communication materials.\n"
+            "• Information for parents — and hotline 111, free, 24/7.\n\n"
+            "Who are you?"
+        ),
         reply_markup=_role_keyboard(context),
     )
     return ROLE
@@ -80,13 +84,19 @@ async def start(update: Update, context: BotContext) -> int:
 def _role_keyboard(context: BotContext):
     _ = context.translate
     other_language = "en" if context.translate.language == "vi" else "vi"
-    return keyboards.inline([
-        [(_("🤝 Collaborator (cộng tác viên)"), callbacks.encode(NS, "role", "collaborator"))],
-        [(_("🏢 Programme or ward/commune staff"), callbacks.encode(NS, "role", "staff"))],
-        [(_("👪 Parent or member of the public"), callbacks.encode(NS, "role", "public"))],
-        [("🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
-          callbacks.encode(NS, "lang", other_language))],
-    ])
+    return keyboards.inline(
+        [
+            [(_("🤝 Collaborator (cộng tác viên)"), callbacks.encode(NS, "role", "collaborator"))],
+            [(_("🏢 Programme or ward/commune staff"), callbacks.encode(NS, "role", "staff"))],
+            [(_("👪 Parent or member of the public"), callbacks.encode(NS, "role", "public"))],
+            [
+                (
+                    "🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
+                    callbacks.encode(NS, "lang", other_language),
+                )
+            ],
+        ]
+    )
 
 
 async def switch_language(update: Update, context: BotContext) -> int:
@@ -158,24 +168,36 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
     _ = context.translate
     user = context.user
     if user.is_staff or user.is_collaborator:
-        await update.message.reply_text(_("You are already signed up as {role}. This invite "
-                                          "was not used; it can go to someone else.",
-                                          role=_(approvals.ROLE_LABELS[user.role])),
-                                        reply_markup=menu.keyboard(user.menu_role, _))
+        await update.message.reply_text(
+            _(
+                "You are already signed up as {role}. This invite "
+                "was not used; it can go to someone else.",
+                role=_(approvals.ROLE_LABELS[user.role]),
+            ),
+            reply_markup=menu.keyboard(user.menu_role, _),
+        )
         return ConversationHandler.END
     try:
         invite = await invites.look_up(context.db, token, context.now)
     except people.NotApplicable:
-        await update.message.reply_text(_("This invite link was already used or has expired. "
-                                          "Please ask the trainer for a new one, or sign up "
-                                          "with /start."))
+        await update.message.reply_text(
+            _(
+                "This invite link was already used or has expired. "
+                "Please ask the trainer for a new one, or sign up "
+                "with /start."
+            )
+        )
         return ConversationHandler.END
     context.user_data["signup"] = {"invite": token, "role": invite.role}
     place = invites.place_label(context.services.areas, invite.ward, invite.scope, _.language)
-    await update.message.reply_text(_(
-        "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
-        "approval.\nWhat is your full name? (as your colleagues know you)",
-        role=_(approvals.ROLE_LABELS[invite.role]), place=place))
+    await update.message.reply_text(
+        _(
+            "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
+            "approval.\nWhat is your full name? (as your colleagues know you)",
+            role=_(approvals.ROLE_LABELS[invite.role]),
+            place=place,
+        )
+    )
     return NAME
 
 
@@ -184,14 +206,16 @@ async def enter_name(update: Update, context: BotContext) -> int:
     verdict = danger_words(context).check(update.message.text)
     if verdict is not None:
         await answer_danger(update.message, context, update.message.text, verdict)
-        await update.message.reply_text(_("What is your full name? (as your colleagues know "
-                                          "you)"))
+        await update.message.reply_text(_("What is your full name? (as your colleagues know you)"))
         return NAME
     name = people.clean_name(update.message.text)
     if name is None:
         await update.message.reply_text(
-            _("Please type your name, {min} to {max} letters.", min=people.NAME_MIN,
-              max=people.NAME_MAX)
+            _(
+                "Please type your name, {min} to {max} letters.",
+                min=people.NAME_MIN,
+                max=people.NAME_MAX,
+            )
         )
         return NAME
     signup = context.user_data.setdefault("signup", {})
@@ -204,20 +228,27 @@ async def enter_name(update: Update, context: BotContext) -> int:
 
 def _unit_keyboard(context: BotContext):
     _ = context.translate
-    return keyboards.inline(places.unit_rows(
-        context.services.areas, _, lambda code: callbacks.encode(NS, "unit", code)))
+    return keyboards.inline(
+        places.unit_rows(context.services.areas, _, lambda code: callbacks.encode(NS, "unit", code))
+    )
 
 
 def _unit_question(context: BotContext) -> str:
     _ = context.translate
-    return _("Which ward or commune do you work in? Choose below, type its name (old names "
-             "too, like “phường 4 quận 8”), or send your location with 📎.") + "\n\n" + \
-        places.units_text(context.services.areas, _)
+    return (
+        _(
+            "Which ward or commune do you work in? Choose below, type its name (old names "
+            "too, like “phường 4 quận 8”), or send your location with 📎."
+        )
+        + "\n\n"
+        + places.units_text(context.services.areas, _)
+    )
 
 
 async def _ask_unit(update: Update, context: BotContext) -> None:
-    await update.effective_chat.send_message(_unit_question(context),
-                                             reply_markup=_unit_keyboard(context))
+    await update.effective_chat.send_message(
+        _unit_question(context), reply_markup=_unit_keyboard(context)
+    )
 
 
 async def choose_unit(update: Update, context: BotContext) -> int:
@@ -232,8 +263,12 @@ async def choose_unit(update: Update, context: BotContext) -> int:
         return UNIT
     ward = None if value == places.OTHER else value
     context.user_data.setdefault("signup", {})["ward"] = ward
-    await edit_quietly(query, _("Area: {place}", place=areas.unit_name(ward, _.language))
-                       if ward else _("Area: elsewhere / not sure"))
+    await edit_quietly(
+        query,
+        _("Area: {place}", place=areas.unit_name(ward, _.language))
+        if ward
+        else _("Area: elsewhere / not sure"),
+    )
     return await _ask_phone(update, context)
 
 
@@ -263,12 +298,18 @@ async def unit_typed(update: Update, context: BotContext) -> int:
         return UNIT
     match = context.services.areas.find(text)
     if match is None:
-        await update.message.reply_text(_(
-            "I could not find that ward or commune. Please choose it with the buttons above, "
-            "type it another way (for example “phường 4 quận 8”), or send the location."))
+        await update.message.reply_text(
+            _(
+                "I could not find that ward or commune. Please choose it with the buttons above, "
+                "type it another way (for example “phường 4 quận 8”), or send the location."
+            )
+        )
         return UNIT
-    heading = places.match_text(context.services.areas, match, _) \
-        if match.old is not None or match.unit is None else None
+    heading = (
+        places.match_text(context.services.areas, match, _)
+        if match.old is not None or match.unit is None
+        else None
+    )
     await _offer(update, context, match.units, heading)
     return UNIT
 
@@ -278,16 +319,20 @@ async def unit_located(update: Update, context: BotContext) -> int:
     where = update.message.location
     unit = await places.unit_of_location(where.latitude, where.longitude)
     if unit is None:
-        await update.message.reply_text(_(
-            "That location is outside Ho Chi Minh City. Please choose “Elsewhere / not sure” "
-            "with the buttons above."))
+        await update.message.reply_text(
+            _(
+                "That location is outside Ho Chi Minh City. Please choose “Elsewhere / not sure” "
+                "with the buttons above."
+            )
+        )
         return UNIT
     await _offer(update, context, (unit,), None)
     return UNIT
 
 
-async def _offer(update: Update, context: BotContext, units: tuple[str, ...],
-                 heading: str | None) -> None:
+async def _offer(
+    update: Update, context: BotContext, units: tuple[str, ...], heading: str | None
+) -> None:
     """The unit(s) found, to confirm with one tap (outside the area: said so, with 111)."""
     _ = context.translate
     areas = context.services.areas
@@ -297,15 +342,17 @@ async def _offer(update: Update, context: BotContext, units: tuple[str, ...],
         lines.append(heading or _("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
         if not areas.in_programme(units[0]):
             lines.append(places.outside_text(areas, units[0], _))
-        rows = [[(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)),
-                  encode(units[0]))]]
+        rows = [
+            [(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)), encode(units[0]))]
+        ]
     else:
         lines.append(heading or _("Which one do you mean?"))
         rows = places.candidate_rows(areas, _, units, encode)
     rows.append([(_("Elsewhere / not sure"), encode(places.OTHER))])
     rows.append([(_("‹ Back"), callbacks.encode(NS, "back"))])
-    await update.effective_chat.send_message("\n\n".join(lines),
-                                             reply_markup=keyboards.inline(rows))
+    await update.effective_chat.send_message(
+        "\n\n".join(lines), reply_markup=keyboards.inline(rows)
+    )
 
 
 async def share_phone(update: Update, context: BotContext) -> int:
@@ -332,18 +379,29 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         await update.message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
     user_id = context.user.telegram_id
-    await people.apply(context.db, context.services.areas, user_id, signup["role"],
-                       signup["name"], signup["ward"], phone, context.now,
-                       cipher=cipher_for(context.services),
-                       username=update.effective_user.username,
-                       then=lambda applicant: approvals.ask_approvers(context, applicant))
+    await people.apply(
+        context.db,
+        context.services.areas,
+        user_id,
+        signup["role"],
+        signup["name"],
+        signup["ward"],
+        phone,
+        context.now,
+        cipher=cipher_for(context.services),
+        username=update.effective_user.username,
+        then=lambda applicant: approvals.ask_approvers(context, applicant),
+    )
     applicant = await users.get(context.db, user_id)
     context.set_user(applicant)
     await update.message.reply_text(
-        _("Thank you, {name}! Your sign-up as {role} was sent for approval. "
-          "We will tell you here as soon as it is decided.\n"
-          "Meanwhile you can use the information for parents, materials and the hotline.",
-          name=applicant.display_name, role=_(approvals.ROLE_LABELS[signup["role"]])),
+        _(
+            "Thank you, {name}! Your sign-up as {role} was sent for approval. "
+            "We will tell you here as soon as it is decided.\n"
+            "Meanwhile you can use the information for parents, materials and the hotline.",
+            name=applicant.display_name,
+            role=_(approvals.ROLE_LABELS[signup["role"]]),
+        ),
         reply_markup=menu.keyboard("public", _),
     )
     return ConversationHandler.END
@@ -352,8 +410,9 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
 INVITE_USED = N_("✅ {name} signed up with your invite as {role} ({place}).\n{contact}")
 
 
-async def _finish_invite(update: Update, context: BotContext, signup: dict,
-                         phone: str | None) -> int:
+async def _finish_invite(
+    update: Update, context: BotContext, signup: dict, phone: str | None
+) -> int:
     _ = context.translate
     areas = context.services.areas
     cipher = cipher_for(context.services)
@@ -364,41 +423,71 @@ async def _finish_invite(update: Update, context: BotContext, signup: dict,
         if inviter is None:
             return
         theirs = context.services.i18n(inviter.language)
-        await outbox.enqueue(context.db, cipher, inviter.telegram_id, theirs(
-            INVITE_USED,
-            name=person.display_name, role=theirs(approvals.ROLE_LABELS[person.role]),
-            place=invites.place_label(areas, person.ward, person.scope, theirs.language),
-            contact=approvals.contact_line(person, theirs, cipher)), now=context.now)
+        await outbox.enqueue(
+            context.db,
+            cipher,
+            inviter.telegram_id,
+            theirs(
+                INVITE_USED,
+                name=person.display_name,
+                role=theirs(approvals.ROLE_LABELS[person.role]),
+                place=invites.place_label(areas, person.ward, person.scope, theirs.language),
+                contact=approvals.contact_line(person, theirs, cipher),
+            ),
+            now=context.now,
+        )
 
     try:
-        person, invite = await invites.redeem(context.db, cipher, areas, signup["invite"],
-                                              context.user.telegram_id, signup["name"], phone,
-                                              update.effective_user.username, context.now,
-                                              then=tell_inviter)
+        person, invite = await invites.redeem(
+            context.db,
+            cipher,
+            areas,
+            signup["invite"],
+            context.user.telegram_id,
+            signup["name"],
+            phone,
+            update.effective_user.username,
+            context.now,
+            then=tell_inviter,
+        )
     except people.NotApplicable:
-        await update.message.reply_text(_("This invite link was already used or has expired. "
-                                          "Please ask the trainer for a new one, or sign up "
-                                          "with /start."), reply_markup=menu.keyboard("public", _))
+        await update.message.reply_text(
+            _(
+                "This invite link was already used or has expired. "
+                "Please ask the trainer for a new one, or sign up "
+                "with /start."
+            ),
+            reply_markup=menu.keyboard("public", _),
+        )
         return ConversationHandler.END
     context.set_user(person)
     place = invites.place_label(areas, person.ward, person.scope, _.language)
     await update.message.reply_text(
-        _("🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
-          "is below.", name=person.display_name, role=_(approvals.ROLE_LABELS[person.role]),
-          place=place),
-        reply_markup=menu.keyboard(person.menu_role, _))
+        _(
+            "🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
+            "is below.",
+            name=person.display_name,
+            role=_(approvals.ROLE_LABELS[person.role]),
+            place=place,
+        ),
+        reply_markup=menu.keyboard(person.menu_role, _),
+    )
     await publish_for_user(context.bot, context.services.i18n, person)
     return ConversationHandler.END
 
 
-_hint = step_hints({
-    ROLE: N_("Please choose one of the buttons above."),
-    NAME: N_("Please type your name as text."),
-    UNIT: N_("Please choose your ward or commune with the buttons above, type its name, or "
-             "send your location."),
-    UNIT_CANDIDATES: N_("Please choose your ward or commune with the buttons above."),
-    PHONE: N_("Please tap “Share my phone number” or “Skip”."),
-})
+_hint = step_hints(
+    {
+        ROLE: N_("Please choose one of the buttons above."),
+        NAME: N_("Please type your name as text."),
+        UNIT: N_(
+            "Please choose your ward or commune with the buttons above, type its name, or "
+            "send your location."
+        ),
+        UNIT_CANDIDATES: N_("Please choose your ward or commune with the buttons above."),
+        PHONE: N_("Please tap “Share my phone number” or “Skip”."),
+    }
+)
 
 
 def build_conversation(application: Application) -> ConversationHandler:

@@ -36,6 +36,7 @@ def _texts():
 
     return texts
 
+
 NS = "sta"
 PRIVATE = filters.ChatType.PRIVATE
 EXPORT_LANGUAGE = "vi"  # the review pack is for the district coordination boards
@@ -68,6 +69,7 @@ def _today(context: BotContext):
 def split_district(words: list[str], context: BotContext) -> tuple[str, str | None]:
     """'Q1 2021 BC' → ('Q1 2021', 'BC'): a district code (or 'all') may end the arguments,
     or begin them, as people also type it ('BC quý 1')."""
+
     def district_code(word: str) -> str | None:
         word = word.upper()
         if word == access.ALL.upper():
@@ -86,13 +88,17 @@ def period_help(_: Translator, reason: str | None = None, today: dt.date | None 
     today = today or dt.date.today()
     quarter = (today.month - 1) // 3 + 1
     first = dt.date(today.year, 3 * quarter - 2, 1)
-    last = (dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-            - dt.timedelta(days=1))
-    text = _("I could not read that period. Write, for example:\n"
-             "/stats this month\n/stats {month}\n/stats Q{quarter} {year}\n"
-             "/stats {first}-{last}\nor choose below.",
-             month=f"{today.month}/{today.year}", quarter=quarter, year=today.year,
-             first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+    last = dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+    text = _(
+        "I could not read that period. Write, for example:\n"
+        "/stats this month\n/stats {month}\n/stats Q{quarter} {year}\n"
+        "/stats {first}-{last}\nor choose below.",
+        month=f"{today.month}/{today.year}",
+        quarter=quarter,
+        year=today.year,
+        first=f"{first:%d/%m/%Y}",
+        last=f"{last:%d/%m/%Y}",
+    )
     if reason in PERIOD_ERRORS:
         text = _(PERIOD_ERRORS[reason]) + "\n\n" + text
     return text
@@ -121,9 +127,17 @@ def stats_keyboard(context: BotContext, shown: Period, scope: str):
         rows.append(buttons)
     if context.user.is_admin:
         choices = [(access.ALL, _("Whole programme"))] + [
-            (d.code, d.name(_.language)) for d in context.services.areas.groups()]
-        rows.append([(("✓ " if code == scope else "") + name,
-                      callbacks.encode(NS, "p", shown.token, code)) for code, name in choices])
+            (d.code, d.name(_.language)) for d in context.services.areas.groups()
+        ]
+        rows.append(
+            [
+                (
+                    ("✓ " if code == scope else "") + name,
+                    callbacks.encode(NS, "p", shown.token, code),
+                )
+                for code, name in choices
+            ]
+        )
     rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])
     return keyboards.inline(rows)
 
@@ -155,14 +169,17 @@ async def stats_command(update: Update, context: BotContext) -> None:
     except PeriodError as error:
         await update.message.reply_text(
             period_help(_, str(error), _today(context)),
-            reply_markup=stats_keyboard(context, period.this_month(_today(context)),
-                                        _scope_code(district)))
+            reply_markup=stats_keyboard(
+                context, period.this_month(_today(context)), _scope_code(district)
+            ),
+        )
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     found = await _collect(context, shown, district)
     await update.message.reply_text(
         _texts().stats_text(found, context.services.areas, _),
-        reply_markup=stats_keyboard(context, shown, _scope_code(district)))
+        reply_markup=stats_keyboard(context, shown, _scope_code(district)),
+    )
 
 
 async def stats_button(update: Update, context: BotContext) -> None:
@@ -174,8 +191,9 @@ async def stats_button(update: Update, context: BotContext) -> None:
 async def _collect(context: BotContext, shown: Period, district: str | None):
     from bot.stats import figures
 
-    return await figures.collect(context.db, shown, district, context.now,
-                                 context.services.settings.timezone)
+    return await figures.collect(
+        context.db, shown, district, context.now, context.services.settings.timezone
+    )
 
 
 # -- buttons ---------------------------------------------------------------------------------
@@ -198,8 +216,11 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     found = await _collect(context, shown, district)
-    await edit_quietly(query, _texts().stats_text(found, context.services.areas, _),
-                       stats_keyboard(context, shown, _scope_code(district)))
+    await edit_quietly(
+        query,
+        _texts().stats_text(found, context.services.areas, _),
+        stats_keyboard(context, shown, _scope_code(district)),
+    )
 
 
 # -- /export ---------------------------------------------------------------------------------
@@ -213,21 +234,27 @@ async def export_command(update: Update, context: BotContext) -> None:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
         await update.message.reply_text(
-            period_help(_, str(error), _today(context)).replace("/stats", "/export"))
+            period_help(_, str(error), _today(context)).replace("/stats", "/export")
+        )
         return
     await _start_export(update, context, shown, district)
 
 
-async def _start_export(update: Update, context: BotContext, shown: Period,
-                        district: str | None) -> None:
+async def _start_export(
+    update: Update, context: BotContext, shown: Period, district: str | None
+) -> None:
     """Say it is coming, then build and send in the background: drawing the chart takes a
     moment and must not hold up everyone else's updates."""
     _ = context.translate
     chat_id = update.effective_chat.id
-    await context.bot.send_message(chat_id, _(
-        "⏳ Preparing the workbook and chart for {period}, {scope}…",
-        period=labels.period_label(shown, _),
-        scope=labels.scope_label(district, context.services.areas, _)))
+    await context.bot.send_message(
+        chat_id,
+        _(
+            "⏳ Preparing the workbook and chart for {period}, {scope}…",
+            period=labels.period_label(shown, _),
+            scope=labels.scope_label(district, context.services.areas, _),
+        ),
+    )
     context.application.create_task(_export(context, chat_id, shown, district), update=update)
 
 
@@ -247,19 +274,34 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
 
     book = await asyncio.to_thread(workbook.build, found, areas, sheet_language)
     picture = await asyncio.to_thread(chart.render, found, areas, sheet_language)
-    await audit.record(context.db, actor.telegram_id, "stats_export", "stats", None, context.now,
-                       period=shown.token, district=district, cases=len(found.cases.rows))
+    await audit.record(
+        context.db,
+        actor.telegram_id,
+        "stats_export",
+        "stats",
+        None,
+        context.now,
+        period=shown.token,
+        district=district,
+        cases=len(found.cases.rows),
+    )
     stem = file_stem(shown, district)
-    caption = _("📊 Statistics, {period}, {scope}: {reports} reports, {cases} cases.",
-                period=labels.period_label(shown, _),
-                scope=labels.scope_label(district, areas, _),
-                reports=_.number(found.reports.received),
-                cases=_.number(len(found.cases.rows)))
+    caption = _(
+        "📊 Statistics, {period}, {scope}: {reports} reports, {cases} cases.",
+        period=labels.period_label(shown, _),
+        scope=labels.scope_label(district, areas, _),
+        reports=_.number(found.reports.received),
+        cases=_.number(len(found.cases.rows)),
+    )
     try:
-        await context.bot.send_document(chat_id, InputFile(book, filename=f"{stem}.xlsx"),
-                                        caption=caption)
-        await context.bot.send_document(chat_id, InputFile(picture, filename=f"{stem}.png"),
-                                        caption=_("Reports received per month by area."))
+        await context.bot.send_document(
+            chat_id, InputFile(book, filename=f"{stem}.xlsx"), caption=caption
+        )
+        await context.bot.send_document(
+            chat_id,
+            InputFile(picture, filename=f"{stem}.png"),
+            caption=_("Reports received per month by area."),
+        )
     except TelegramError as error:
         log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
 

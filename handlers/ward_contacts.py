@@ -43,8 +43,12 @@ def parse_contact(text: str) -> tuple[str, str, str] | None:
         return None
     name, phone, hours = lines
     digits = re.sub(r"\D", "", phone)
-    if not (2 <= len(name) <= NAME_MAX and PHONE.match(phone) and 8 <= len(digits) <= 15
-            and 2 <= len(hours) <= HOURS_MAX):
+    if not (
+        2 <= len(name) <= NAME_MAX
+        and PHONE.match(phone)
+        and 8 <= len(digits) <= 15
+        and 2 <= len(hours) <= HOURS_MAX
+    ):
         return None
     return name, phone, hours
 
@@ -68,13 +72,21 @@ async def _show_wards(send, context: BotContext, district: str | None) -> None:
     for group in areas.groups():
         if district is not None and group.code != district:
             continue
-        buttons = [(("✓ " if w.code in have else "") + w.name(_.language),
-                    callbacks.encode(NS, "w", w.code)) for w in areas.units_in(group.code)
-                   if scope.can_act_in_unit(context.user, w.code)]
+        buttons = [
+            (
+                ("✓ " if w.code in have else "") + w.name(_.language),
+                callbacks.encode(NS, "w", w.code),
+            )
+            for w in areas.units_in(group.code)
+            if scope.can_act_in_unit(context.user, w.code)
+        ]
         rows += keyboards.columns(buttons, 2)
-    await send(_("Ward and commune contacts: choose one (✓ = contact recorded).") + "\n\n"
-               + places.units_text(areas, _),
-               reply_markup=keyboards.inline(rows))
+    await send(
+        _("Ward and commune contacts: choose one (✓ = contact recorded).")
+        + "\n\n"
+        + places.units_text(areas, _),
+        reply_markup=keyboards.inline(rows),
+    )
 
 
 async def choose_district(update: Update, context: BotContext) -> int:
@@ -96,8 +108,9 @@ async def _ward_pressed(query, context: BotContext) -> Unit | None:
     data = callbacks.decode(query.data)
     ward = context.services.areas.unit(data.arg(0) if data else None)
     if ward is None or not scope.can_act_in_unit(context.user, ward.code):
-        await query.answer(_("You can only change the contacts of your own wards and communes."),
-                           show_alert=True)
+        await query.answer(
+            _("You can only change the contacts of your own wards and communes."), show_alert=True
+        )
         return None
     return ward
 
@@ -112,14 +125,27 @@ async def choose_ward(update: Update, context: BotContext) -> int:
     context.user_data[EDITING] = ward.code
     place = context.services.areas.place(ward.code, _.language)
     current = await ward_contacts.get(context.db, ward.code)
-    now_text = (_("Now: {name}, {phone}, {hours}.", name=current.name, phone=current.phone,
-                  hours=current.hours) if current else _("No contact recorded yet."))
-    rows = [[(_("🗑 Remove the contact"), callbacks.encode(NS, "del", ward.code))]] if current \
-        else []
-    await edit_quietly(query,
-        _("📍 <b>{place}</b>\n{now}\n\nSend the contact in three lines:\nname\nphone\nopening "
-          "hours\n\nFor example:\nNguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00",
-          place=place, now=now_text),
+    now_text = (
+        _(
+            "Now: {name}, {phone}, {hours}.",
+            name=current.name,
+            phone=current.phone,
+            hours=current.hours,
+        )
+        if current
+        else _("No contact recorded yet.")
+    )
+    rows = (
+        [[(_("🗑 Remove the contact"), callbacks.encode(NS, "del", ward.code))]] if current else []
+    )
+    await edit_quietly(
+        query,
+        _(
+            "📍 <b>{place}</b>\n{now}\n\nSend the contact in three lines:\nname\nphone\nopening "
+            "hours\n\nFor example:\nNguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00",
+            place=place,
+            now=now_text,
+        ),
         reply_markup=keyboards.inline(rows) if rows else None,
     )
     return TEXT
@@ -131,25 +157,34 @@ async def save(update: Update, context: BotContext) -> int:
     ward_code = context.user_data.get(EDITING)
     ward = context.services.areas.unit(ward_code)
     if ward is None or not scope.can_act_in_unit(context.user, ward.code):
-        await update.message.reply_text(_("Something was missing. Please start again with "
-                                          "/wardcontact."))
+        await update.message.reply_text(
+            _("Something was missing. Please start again with /wardcontact.")
+        )
         return ConversationHandler.END
     if parsed is None:
         await update.message.reply_text(
-            _("Please send exactly three lines: the name, a phone number (8 to 15 digits) and "
-              "the opening hours."))
+            _(
+                "Please send exactly three lines: the name, a phone number (8 to 15 digits) and "
+                "the opening hours."
+            )
+        )
         return TEXT
     name, phone, hours = parsed
     async with context.db.transaction():
-        await ward_contacts.put(context.db, ward.code, name, phone, hours,
-                                context.user.telegram_id, context.now)
-        await audit.record(context.db, context.user.telegram_id, "ward_contact_set", "ward",
-                           ward.code, context.now)
+        await ward_contacts.put(
+            context.db, ward.code, name, phone, hours, context.user.telegram_id, context.now
+        )
+        await audit.record(
+            context.db, context.user.telegram_id, "ward_contact_set", "ward", ward.code, context.now
+        )
     context.user_data.pop(EDITING, None)
     await update.message.reply_text(
-        _("✅ Saved. Parents who choose {place} now see this contact.",
-          place=context.services.areas.place(ward.code, _.language)),
-        reply_markup=menu.keyboard(context.user.menu_role, _))
+        _(
+            "✅ Saved. Parents who choose {place} now see this contact.",
+            place=context.services.areas.place(ward.code, _.language),
+        ),
+        reply_markup=menu.keyboard(context.user.menu_role, _),
+    )
     return ConversationHandler.END
 
 
@@ -162,38 +197,48 @@ async def remove(update: Update, context: BotContext) -> int:
     async with context.db.transaction():
         removed = await ward_contacts.delete(context.db, ward.code)
         if removed:
-            await audit.record(context.db, context.user.telegram_id, "ward_contact_delete",
-                               "ward", ward.code, context.now)
+            await audit.record(
+                context.db,
+                context.user.telegram_id,
+                "ward_contact_delete",
+                "ward",
+                ward.code,
+                context.now,
+            )
     await query.answer(_("Removed.") if removed else _("There was no contact to remove."))
     await edit_buttons_quietly(query, None)
     context.user_data.pop(EDITING, None)
     return ConversationHandler.END
 
 
-_hint = step_hints({
-    PICK: N_("Please choose with the buttons above, or /cancel."),
-    TEXT: N_("Please send the contact as three lines of text, or /cancel."),
-})
+_hint = step_hints(
+    {
+        PICK: N_("Please choose with the buttons above, or /cancel."),
+        TEXT: N_("Please send the contact as three lines of text, or /cancel."),
+    }
+)
 
 
 def register(application: Application) -> None:
     i18n = application.services.i18n
     other = anything_else(i18n)
-    application.add_handler(ExclusiveConversation(
-        name="ward_contacts",
-        persistent=True,
-        entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
-        states={
-            PICK: [
-                CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
-                CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:w:"),
-                MessageHandler(other, _hint(PICK)),
-            ],
-            TEXT: [
-                MessageHandler(free_text(i18n), save),
-                CallbackQueryHandler(remove, pattern=rf"^{NS}:del:"),
-                MessageHandler(other, _hint(TEXT)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    ))
+    application.add_handler(
+        ExclusiveConversation(
+            name="ward_contacts",
+            persistent=True,
+            entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
+            states={
+                PICK: [
+                    CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
+                    CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:w:"),
+                    MessageHandler(other, _hint(PICK)),
+                ],
+                TEXT: [
+                    MessageHandler(free_text(i18n), save),
+                    CallbackQueryHandler(remove, pattern=rf"^{NS}:del:"),
+                    MessageHandler(other, _hint(TEXT)),
+                ],
+            },
+            fallbacks=leave_handlers(i18n),
+        )
+    )

@@ -42,13 +42,24 @@ TWO_LEVEL = "2025-07-01"  # districts abolished
 # id (the code stored before this map), vi name, en name, district, valid_to, successors,
 # and the name the data set's formed_from uses for it (checked below).
 PROGRAMME_OLD: list[tuple[str, str, str, dict, str, tuple[str, ...], str | None]] = [
-    *[(f"Q8-P{n:02d}", f"Phường {n}", f"Ward {n}", Q8, MERGED_2025, (CHANH_HUNG,), None)
-      for n in (1, 2, 3, 8, 9, 10)],
-    *[(f"Q8-P{n:02d}", f"Phường {n}", f"Ward {n}", Q8, MERGED_2025, (PHU_DINH,), None)
-      for n in (11, 12, 13)],
+    *[
+        (f"Q8-P{n:02d}", f"Phường {n}", f"Ward {n}", Q8, MERGED_2025, (CHANH_HUNG,), None)
+        for n in (1, 2, 3, 8, 9, 10)
+    ],
+    *[
+        (f"Q8-P{n:02d}", f"Phường {n}", f"Ward {n}", Q8, MERGED_2025, (PHU_DINH,), None)
+        for n in (11, 12, 13)
+    ],
     ("Q8-RACHONG", "Phường Rạch Ông", "Rach Ong Ward", Q8, TWO_LEVEL, (CHANH_HUNG,), "Rạch Ông"),
-    ("Q8-HUNGPHU", "Phường Hưng Phú", "Hung Phu Ward", Q8, TWO_LEVEL, (CHANH_HUNG,),
-     "Phường Hưng Phú"),
+    (
+        "Q8-HUNGPHU",
+        "Phường Hưng Phú",
+        "Hung Phu Ward",
+        Q8,
+        TWO_LEVEL,
+        (CHANH_HUNG,),
+        "Phường Hưng Phú",
+    ),
     ("Q8-XOMCUI", "Phường Xóm Củi", "Xom Cui Ward", Q8, TWO_LEVEL, (PHU_DINH,), "Phường Xóm Củi"),
     ("Q8-P04", "Phường 4", "Ward 4", Q8, TWO_LEVEL, (CHANH_HUNG,), "Phường 4 (Quận 8)"),
     ("Q8-P05", "Phường 5", "Ward 5", Q8, TWO_LEVEL, (CHANH_HUNG, BINH_DONG), "Phường 5 (Quận 8)"),
@@ -56,42 +67,135 @@ PROGRAMME_OLD: list[tuple[str, str, str, dict, str, tuple[str, ...], str | None]
     ("Q8-P07", "Phường 7", "Ward 7", Q8, TWO_LEVEL, (BINH_DONG, BINH_HUNG), "Phường 7 (Quận 8)"),
     ("Q8-P14", "Phường 14", "Ward 14", Q8, TWO_LEVEL, (PHU_DINH,), "Phường 14"),
     ("Q8-P15", "Phường 15", "Ward 15", Q8, TWO_LEVEL, (PHU_DINH,), "Phường 15 (Quận 8)"),
-    ("Q8-P16", "Phường 16", "Ward 16", Q8, TWO_LEVEL, (PHU_DINH, TAN_NHUT, BINH_PHU),
-     "Phường 16 (Quận 8)"),
-    ("BC-TANTUC", "Thị trấn Tân Túc", "Tan Tuc Town", BC, TWO_LEVEL, (TAN_NHUT,),
-     "Thị trấn Tân Túc"),
-    ("BC-ANPHUTAY", "Xã An Phú Tây", "An Phu Tay Commune", BC, TWO_LEVEL,
-     (BINH_DONG, BINH_CHANH), "Xã An Phú Tây"),
-    ("BC-BINHCHANH", "Xã Bình Chánh", "Binh Chanh Commune", BC, TWO_LEVEL, (BINH_CHANH,),
-     "Xã Bình Chánh"),
-    ("BC-BINHHUNG", "Xã Bình Hưng", "Binh Hung Commune", BC, TWO_LEVEL, (BINH_HUNG,),
-     "Xã Bình Hưng"),
+    (
+        "Q8-P16",
+        "Phường 16",
+        "Ward 16",
+        Q8,
+        TWO_LEVEL,
+        (PHU_DINH, TAN_NHUT, BINH_PHU),
+        "Phường 16 (Quận 8)",
+    ),
+    (
+        "BC-TANTUC",
+        "Thị trấn Tân Túc",
+        "Tan Tuc Town",
+        BC,
+        TWO_LEVEL,
+        (TAN_NHUT,),
+        "Thị trấn Tân Túc",
+    ),
+    (
+        "BC-ANPHUTAY",
+        "Xã An Phú Tây",
+        "An Phu Tay Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_DONG, BINH_CHANH),
+        "Xã An Phú Tây",
+    ),
+    (
+        "BC-BINHCHANH",
+        "Xã Bình Chánh",
+        "Binh Chanh Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_CHANH,),
+        "Xã Bình Chánh",
+    ),
+    (
+        "BC-BINHHUNG",
+        "Xã Bình Hưng",
+        "Binh Hung Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_HUNG,),
+        "Xã Bình Hưng",
+    ),
     ("BC-BINHLOI", "Xã Bình Lợi", "Binh Loi Commune", BC, TWO_LEVEL, (BINH_LOI,), "Xã Bình Lợi"),
     ("BC-DAPHUOC", "Xã Đa Phước", "Da Phuoc Commune", BC, TWO_LEVEL, (HUNG_LONG,), "Xã Đa Phước"),
-    ("BC-HUNGLONG", "Xã Hưng Long", "Hung Long Commune", BC, TWO_LEVEL, (HUNG_LONG,),
-     "Xã Hưng Long"),
-    ("BC-LEMINHXUAN", "Xã Lê Minh Xuân", "Le Minh Xuan Commune", BC, TWO_LEVEL, (BINH_LOI,),
-     "Xã Lê Minh Xuân"),
-    ("BC-PHAMVANHAI", "Xã Phạm Văn Hai", "Pham Van Hai Commune", BC, TWO_LEVEL,
-     (VINH_LOC, TAN_VINH_LOC), "Xã Phạm Văn Hai"),
-    ("BC-PHONGPHU", "Xã Phong Phú", "Phong Phu Commune", BC, TWO_LEVEL, (BINH_HUNG,),
-     "Xã Phong Phú"),
+    (
+        "BC-HUNGLONG",
+        "Xã Hưng Long",
+        "Hung Long Commune",
+        BC,
+        TWO_LEVEL,
+        (HUNG_LONG,),
+        "Xã Hưng Long",
+    ),
+    (
+        "BC-LEMINHXUAN",
+        "Xã Lê Minh Xuân",
+        "Le Minh Xuan Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_LOI,),
+        "Xã Lê Minh Xuân",
+    ),
+    (
+        "BC-PHAMVANHAI",
+        "Xã Phạm Văn Hai",
+        "Pham Van Hai Commune",
+        BC,
+        TWO_LEVEL,
+        (VINH_LOC, TAN_VINH_LOC),
+        "Xã Phạm Văn Hai",
+    ),
+    (
+        "BC-PHONGPHU",
+        "Xã Phong Phú",
+        "Phong Phu Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_HUNG,),
+        "Xã Phong Phú",
+    ),
     # The data set spells it "Qui Đức"; people write both.
     ("BC-QUYDUC", "Xã Quy Đức", "Quy Duc Commune", BC, TWO_LEVEL, (HUNG_LONG,), "Xã Qui Đức"),
-    ("BC-TANKIEN", "Xã Tân Kiên", "Tan Kien Commune", BC, TWO_LEVEL, (TAN_NHUT, TAN_TAO),
-     "Xã Tân Kiên"),
+    (
+        "BC-TANKIEN",
+        "Xã Tân Kiên",
+        "Tan Kien Commune",
+        BC,
+        TWO_LEVEL,
+        (TAN_NHUT, TAN_TAO),
+        "Xã Tân Kiên",
+    ),
     ("BC-TANNHUT", "Xã Tân Nhựt", "Tan Nhut Commune", BC, TWO_LEVEL, (TAN_NHUT,), "Xã Tân Nhựt"),
-    ("BC-TANQUYTAY", "Xã Tân Quý Tây", "Tan Quy Tay Commune", BC, TWO_LEVEL, (BINH_CHANH,),
-     "Xã Tân Quý Tây"),
-    ("BC-VINHLOCA", "Xã Vĩnh Lộc A", "Vinh Loc A Commune", BC, TWO_LEVEL, (VINH_LOC,),
-     "Xã Vĩnh Lộc A"),
-    ("BC-VINHLOCB", "Xã Vĩnh Lộc B", "Vinh Loc B Commune", BC, TWO_LEVEL, (TAN_VINH_LOC,),
-     "Xã Vĩnh Lộc B"),
+    (
+        "BC-TANQUYTAY",
+        "Xã Tân Quý Tây",
+        "Tan Quy Tay Commune",
+        BC,
+        TWO_LEVEL,
+        (BINH_CHANH,),
+        "Xã Tân Quý Tây",
+    ),
+    (
+        "BC-VINHLOCA",
+        "Xã Vĩnh Lộc A",
+        "Vinh Loc A Commune",
+        BC,
+        TWO_LEVEL,
+        (VINH_LOC,),
+        "Xã Vĩnh Lộc A",
+    ),
+    (
+        "BC-VINHLOCB",
+        "Xã Vĩnh Lộc B",
+        "Vinh Loc B Commune",
+        BC,
+        TWO_LEVEL,
+        (TAN_VINH_LOC,),
+        "Xã Vĩnh Lộc B",
+    ),
 ]
 # Before 2025 the merged wards of Quận 8 had these successors on 1 January 2025.
-MERGED_INTO = {**{f"Q8-P{n:02d}": "Q8-RACHONG" for n in (1, 2, 3)},
-               **{f"Q8-P{n:02d}": "Q8-HUNGPHU" for n in (8, 9, 10)},
-               **{f"Q8-P{n:02d}": "Q8-XOMCUI" for n in (11, 12, 13)}}
+MERGED_INTO = {
+    **{f"Q8-P{n:02d}": "Q8-RACHONG" for n in (1, 2, 3)},
+    **{f"Q8-P{n:02d}": "Q8-HUNGPHU" for n in (8, 9, 10)},
+    **{f"Q8-P{n:02d}": "Q8-XOMCUI" for n in (11, 12, 13)},
+}
 
 KIND_EN = {"phường": "Ward", "xã": "Commune", "đặc khu": "Special Zone", "thị trấn": "Town"}
 KIND_PREFIX = re.compile(r"^(phường|xã|thị trấn|đặc khu|huyện)\s+", re.IGNORECASE)
@@ -120,7 +224,10 @@ def build(source: Path) -> None:
     for entry in data["units"]:
         unit = {
             "code": entry["code"],
-            "name": {"vi": nfc(entry["name"]), "en": english(nfc(entry["name"]), nfc(entry["kind"]))},
+            "name": {
+                "vi": nfc(entry["name"]),
+                "en": english(nfc(entry["name"]), nfc(entry["kind"])),
+            },
             "kind": nfc(entry["kind"]),
             # The source mixes composed and decomposed accents: store one form (NFC).
             "formed_from": [unicodedata.normalize("NFC", name) for name in entry["formed_from"]],
@@ -136,10 +243,18 @@ def build(source: Path) -> None:
             if successor not in by_code:
                 raise SystemExit(f"{code}: unknown successor {successor}")
             if source_name and source_name not in by_code[successor]["formed_from"]:
-                raise SystemExit(f"{code}: {by_code[successor]['name']['vi']} is not formed "
-                                 f"from {source_name!r} in the data set")
-        entry = {"id": code, "name": {"vi": vi, "en": en}, "district": district,
-                 "valid_to": valid_to, "successors": list(successors), "programme": True}
+                raise SystemExit(
+                    f"{code}: {by_code[successor]['name']['vi']} is not formed "
+                    f"from {source_name!r} in the data set"
+                )
+        entry = {
+            "id": code,
+            "name": {"vi": vi, "en": en},
+            "district": district,
+            "valid_to": valid_to,
+            "successors": list(successors),
+            "programme": True,
+        }
         if code in MERGED_INTO:
             entry["merged_into"] = MERGED_INTO[code]
         old.append(entry)
@@ -157,15 +272,24 @@ def build(source: Path) -> None:
     for index, (name, successors) in enumerate(sorted(elsewhere.items()), start=1):
         match = re.match(r"^(.*?)\s*\((.*)\)$", name)
         plain, district = (match.group(1), match.group(2)) if match else (name, None)
-        entry = {"id": f"HCM-OLD-{index:03d}", "name": {"vi": plain, "en": ascii_name(plain)},
-                 "valid_to": TWO_LEVEL, "successors": successors}
+        entry = {
+            "id": f"HCM-OLD-{index:03d}",
+            "name": {"vi": plain, "en": ascii_name(plain)},
+            "valid_to": TWO_LEVEL,
+            "successors": successors,
+        }
         if district:
-            entry["district"] = {"vi": district[:1].upper() + district[1:],
-                                 "en": ascii_name(district[:1].upper() + district[1:])}
+            entry["district"] = {
+                "vi": district[:1].upper() + district[1:],
+                "en": ascii_name(district[:1].upper() + district[1:]),
+            }
         old.append(entry)
 
-    header = {"source": meta["source"], "valid_from": meta["valid_from"],
-              "generated_by": "scripts/build_units.py — do not edit by hand"}
+    header = {
+        "source": meta["source"],
+        "valid_from": meta["valid_from"],
+        "generated_by": "scripts/build_units.py — do not edit by hand",
+    }
     write(CONTENT / "units.json", {"_meta": {**header, "city": meta["city"]}, "units": units})
     write(CONTENT / "old_units.json", {"_meta": header, "old_units": old})
 
@@ -173,11 +297,22 @@ def build(source: Path) -> None:
     codes = {feature["properties"]["code"] for feature in geo["features"]}
     if codes != set(by_code):
         raise SystemExit(f"boundaries do not cover the units: {sorted(set(by_code) ^ codes)}")
-    features = [{"type": "Feature", "properties": {"code": f["properties"]["code"]},
-                 "geometry": f["geometry"]} for f in geo["features"]]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": f["properties"]["code"]},
+            "geometry": f["geometry"],
+        }
+        for f in geo["features"]
+    ]
     (CONTENT / "boundaries.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": features},
-                   ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        encoding="utf-8",
+    )
 
 
 def write(path: Path, data: object) -> None:

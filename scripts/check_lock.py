@@ -47,8 +47,10 @@ def main(argv: list[str]) -> int:
     for line in wrong:
         print(line, file=sys.stderr)
     if wrong:
-        print(f"{len(wrong)} package(s) differ from {path.name}: run `make clean setup`",
-              file=sys.stderr)
+        print(
+            f"{len(wrong)} package(s) differ from {path.name}: run `make clean setup`",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -40,8 +40,15 @@ def main(argv: list[str]) -> int:
             message.flags.discard("fuzzy")
             filled += 1
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=76, sort_output=True, omit_header=False,
-                     include_previous=False, no_location=True)
+            write_po(
+                handle,
+                catalog,
+                width=76,
+                sort_output=True,
+                omit_header=False,
+                include_previous=False,
+                no_location=True,
+            )
     print(f"filled {filled}; unknown msgids: {len(unknown)}")
     for msgid in unknown:
         print("  unknown:", msgid[:70].replace("\n", " "))

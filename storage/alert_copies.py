@@ -30,14 +30,28 @@ _COLUMNS = "kind, entity_id, chat_id, message_id, language, variant, quoted_id"
 
 
 def _copy(row) -> AlertCopy:
-    return AlertCopy(kind=row["kind"], entity_id=row["entity_id"], chat_id=row["chat_id"],
-                     message_id=row["message_id"], language=row["language"],
-                     variant=row["variant"], quoted_id=row["quoted_id"])
+    return AlertCopy(
+        kind=row["kind"],
+        entity_id=row["entity_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        language=row["language"],
+        variant=row["variant"],
+        quoted_id=row["quoted_id"],
+    )
 
 
-async def record(db: Database, kind: str, entity_id: int, chat_id: int, message_id: int,
-                 language: str | None, now: dt.datetime, variant: str = "new",
-                 quoted_id: int | None = None) -> None:
+async def record(
+    db: Database,
+    kind: str,
+    entity_id: int,
+    chat_id: int,
+    message_id: int,
+    language: str | None,
+    now: dt.datetime,
+    variant: str = "new",
+    quoted_id: int | None = None,
+) -> None:
     if kind not in KINDS:
         raise ValueError(kind)
     await db.execute(
@@ -68,11 +82,13 @@ async def find(db: Database, chat_id: int, message_id: int) -> AlertCopy | None:
 
 async def forget(db: Database, chat_id: int, message_id: int) -> None:
     """A copy that can no longer be edited (deleted, chat gone): stop trying."""
-    await db.execute("DELETE FROM alert_messages WHERE chat_id = ? AND message_id = ?",
-                     (chat_id, message_id))
+    await db.execute(
+        "DELETE FROM alert_messages WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    )
 
 
 async def forget_all(db: Database, kind: str, entity_id: int) -> int:
     """The case or ticket reached its final state: its copies will not change again."""
-    return await db.execute("DELETE FROM alert_messages WHERE kind = ? AND entity_id = ?",
-                            (kind, entity_id))
+    return await db.execute(
+        "DELETE FROM alert_messages WHERE kind = ? AND entity_id = ?", (kind, entity_id)
+    )

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from storage.db import Database
 from storage.timeutil import to_db
 
-_ROSTER_WHERE = (
-    "r.event_id = ? AND (r.state IN ('going', 'waiting') OR a.telegram_id IS NOT NULL)"
-)
+_ROSTER_WHERE = "r.event_id = ? AND (r.state IN ('going', 'waiting') OR a.telegram_id IS NOT NULL)"
 _ROSTER_FROM = (
     " FROM event_registrations r LEFT JOIN event_attendance a"
     " ON a.event_id = r.event_id AND a.telegram_id = r.telegram_id"
@@ -75,8 +73,9 @@ async def attended(db: Database, event_id: int, telegram_id: int) -> bool:
     return value is not None
 
 
-async def mark(db: Database, event_id: int, telegram_id: int, marked_by: int | None,
-               now: dt.datetime) -> None:
+async def mark(
+    db: Database, event_id: int, telegram_id: int, marked_by: int | None, now: dt.datetime
+) -> None:
     await db.execute(
         "INSERT INTO event_attendance (event_id, telegram_id, marked_by, marked_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (event_id, telegram_id) DO NOTHING",
@@ -93,11 +92,13 @@ async def unmark(db: Database, event_id: int, telegram_id: int) -> None:
 
 async def count(db: Database, event_id: int) -> int:
     return await db.fetchvalue(
-        "SELECT count(*) FROM event_attendance WHERE event_id = ?", (event_id,))
+        "SELECT count(*) FROM event_attendance WHERE event_id = ?", (event_id,)
+    )
 
 
-async def recent_events(db: Database, start: dt.datetime, end: dt.datetime,
-                        district: str | None) -> list[int]:
+async def recent_events(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[int]:
     """Ids of active events that take registrations and started in [start, end] (an event
     starting right now included), newest first: those of a district and programme-wide ones
     (all when `district` is None)."""

@@ -44,7 +44,9 @@ async def record(
     )
 
 
-async def entries(db: Database, entity: str | None = None, entity_id: object = None) -> list[AuditEntry]:
+async def entries(
+    db: Database, entity: str | None = None, entity_id: object = None
+) -> list[AuditEntry]:
     clauses, params = [], []
     if entity is not None:
         clauses.append("entity = ?")
@@ -71,8 +73,15 @@ async def entries(db: Database, entity: str | None = None, entity_id: object = N
     ]
 
 
-async def refused(db: Database, actor_id: int | None, attempted: str, entity: str,
-                  entity_id: object, now: dt.datetime, **detail: object) -> None:
+async def refused(
+    db: Database,
+    actor_id: int | None,
+    attempted: str,
+    entity: str,
+    entity_id: object,
+    now: dt.datetime,
+    **detail: object,
+) -> None:
     """A refused attempt (a forged or stale button for someone else's case, a command the
     person may not use): who, what they tried, on which object."""
     await record(db, actor_id, "refused", entity, entity_id, now, attempted=attempted, **detail)

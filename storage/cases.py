@@ -128,14 +128,24 @@ _OVERDUE = (
 
 def _summary_fields(row) -> dict:
     return dict(
-        id=row["id"], code=row["code"], district=row["district"], ward=row["ward"],
-        reported_place=row["reported_place"], urgent=bool(row["urgent"]), child_age=row["child_age"],
-        age_estimated=bool(row["age_estimated"]), child_sex=row["child_sex"],
+        id=row["id"],
+        code=row["code"],
+        district=row["district"],
+        ward=row["ward"],
+        reported_place=row["reported_place"],
+        urgent=bool(row["urgent"]),
+        child_age=row["child_age"],
+        age_estimated=bool(row["age_estimated"]),
+        child_sex=row["child_sex"],
         children=row["children"],
         situations=tuple(s for s in row["situations"].split(",") if s),
-        status=row["status"], risk=row["risk"], assignee_id=row["assignee_id"],
-        reporter_id=row["reporter_id"], received_at=from_db(row["received_at"]),
-        closed_at=from_db(row["closed_at"]), outcome=row["outcome"],
+        status=row["status"],
+        risk=row["risk"],
+        assignee_id=row["assignee_id"],
+        reporter_id=row["reporter_id"],
+        received_at=from_db(row["received_at"]),
+        closed_at=from_db(row["closed_at"]),
+        outcome=row["outcome"],
     )
 
 
@@ -176,17 +186,32 @@ async def insert(db: Database, cipher, new: NewCase, code: str, now: dt.datetime
         " received_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            code, new.district, new.ward, new.reported_place, new.reporter_id, new.reporter_role, int(new.urgent),
-            new.child_age, int(new.age_estimated), new.child_sex, new.children,
-            ",".join(new.situations), len(new.photos), int(new.contact_consent),
-            cipher.encrypt(new.child_name), cipher.encrypt(new.description),
-            cipher.encrypt(new.place_detail), _json_enc(cipher, new.location),
-            _json_enc(cipher, list(new.photos)), cipher.encrypt(new.caregiver),
+            code,
+            new.district,
+            new.ward,
+            new.reported_place,
+            new.reporter_id,
+            new.reporter_role,
+            int(new.urgent),
+            new.child_age,
+            int(new.age_estimated),
+            new.child_sex,
+            new.children,
+            ",".join(new.situations),
+            len(new.photos),
+            int(new.contact_consent),
+            cipher.encrypt(new.child_name),
+            cipher.encrypt(new.description),
+            cipher.encrypt(new.place_detail),
+            _json_enc(cipher, new.location),
+            _json_enc(cipher, list(new.photos)),
+            cipher.encrypt(new.caregiver),
             cipher.encrypt(new.actions),
             cipher.encrypt(new.reporter_name if new.contact_consent else None),
             cipher.encrypt(new.reporter_phone if new.contact_consent else None),
             json.dumps(list(new.reporter_messages)) if new.reporter_messages else None,
-            stamp, stamp,
+            stamp,
+            stamp,
         ),
     )
 
@@ -195,8 +220,9 @@ async def set_source_message(db: Database, case_id: int, message_id: int | None)
     await db.execute("UPDATE cases SET source_message_id = ? WHERE id = ?", (message_id, case_id))
 
 
-async def by_source_message(db: Database, reporter_id: int,
-                            message_id: int) -> tuple[int, str] | None:
+async def by_source_message(
+    db: Database, reporter_id: int, message_id: int
+) -> tuple[int, str] | None:
     """(id, code) of the case this person sent from that review message, if any."""
     row = await db.fetchone(
         "SELECT id, code FROM cases WHERE reporter_id = ? AND source_message_id = ?",
@@ -244,10 +270,18 @@ async def summary(db: Database, case_id: int, now: dt.datetime) -> CaseSummary |
 
 
 async def listing(
-    db: Database, now: dt.datetime, wards: Collection[str] | None,
-    status: str | None = None, risk: str | None = None, urgent_only: bool = False,
-    limit: int = 6, offset: int = 0, reported_places: Collection[str] = (),
-    *, assignee_id: int | None = None, overdue_only: bool = False,
+    db: Database,
+    now: dt.datetime,
+    wards: Collection[str] | None,
+    status: str | None = None,
+    risk: str | None = None,
+    urgent_only: bool = False,
+    limit: int = 6,
+    offset: int = 0,
+    reported_places: Collection[str] = (),
+    *,
+    assignee_id: int | None = None,
+    overdue_only: bool = False,
     code_like: str | None = None,
 ) -> list[CaseSummary]:
     """Cases for /cases and the dashboard: open ones by default, overdue first, then urgent,
@@ -292,8 +326,9 @@ async def listing(
     return [_summary(row) for row in rows]
 
 
-async def by_reporter(db: Database, reporter_id: int, now: dt.datetime,
-                      limit: int = 20) -> list[CaseSummary]:
+async def by_reporter(
+    db: Database, reporter_id: int, now: dt.datetime, limit: int = 20
+) -> list[CaseSummary]:
     rows = await db.fetchall(
         f"SELECT {_SUMMARY}, 0 AS overdue FROM cases c WHERE c.reporter_id = ?"
         " ORDER BY c.received_at DESC, c.id DESC LIMIT ?",
@@ -303,15 +338,24 @@ async def by_reporter(db: Database, reporter_id: int, now: dt.datetime,
 
 
 async def count_by_reporter_since(db: Database, reporter_id: int, since: dt.datetime) -> int:
-    return int(await db.fetchvalue(
-        "SELECT count(*) FROM cases WHERE reporter_id = ? AND received_at > ?",
-        (reporter_id, to_db(since)),
-    ))
+    return int(
+        await db.fetchvalue(
+            "SELECT count(*) FROM cases WHERE reporter_id = ? AND received_at > ?",
+            (reporter_id, to_db(since)),
+        )
+    )
 
 
 async def update(db: Database, case_id: int, now: dt.datetime, **fields: object) -> int:
-    allowed = {"status", "risk", "assignee_id", "outcome", "closed_at", "reporter_messages",
-               "urgent"}
+    allowed = {
+        "status",
+        "risk",
+        "assignee_id",
+        "outcome",
+        "closed_at",
+        "reporter_messages",
+        "urgent",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown case fields: {sorted(unknown)}")
@@ -323,8 +367,9 @@ async def update(db: Database, case_id: int, now: dt.datetime, **fields: object)
     )
 
 
-async def move_status(db: Database, case_id: int, expected: str, now: dt.datetime,
-                      **fields: object) -> bool:
+async def move_status(
+    db: Database, case_id: int, expected: str, now: dt.datetime, **fields: object
+) -> bool:
     """Change the status only if it is still `expected` (two staff pressing at once)."""
     values = [to_db(v) if isinstance(v, dt.datetime) else v for v in fields.values()]
     assignments = "".join(f", {name} = ?" for name in fields)
@@ -336,13 +381,27 @@ async def move_status(db: Database, case_id: int, expected: str, now: dt.datetim
 
 
 # -- notes ----------------------------------------------------------------------------------
-async def add_note(db: Database, cipher, case_id: int, author_id: int | None, kind: str,
-                   body: str | None, now: dt.datetime, **detail: object) -> int:
+async def add_note(
+    db: Database,
+    cipher,
+    case_id: int,
+    author_id: int | None,
+    kind: str,
+    body: str | None,
+    now: dt.datetime,
+    **detail: object,
+) -> int:
     return await db.execute(
         "INSERT INTO case_notes (case_id, author_id, kind, body_enc, detail, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (case_id, author_id, kind, cipher.encrypt(body),
-         json.dumps(detail, sort_keys=True) if detail else None, to_db(now)),
+        (
+            case_id,
+            author_id,
+            kind,
+            cipher.encrypt(body),
+            json.dumps(detail, sort_keys=True) if detail else None,
+            to_db(now),
+        ),
     )
 
 
@@ -353,19 +412,32 @@ async def notes(db: Database, cipher, case_id: int, limit: int = 50) -> list[Not
         (case_id, limit),
     )
     return [
-        Note(row["id"], row["author_id"], row["kind"], cipher.decrypt(row["body_enc"]),
-             json.loads(row["detail"]) if row["detail"] else {}, from_db(row["created_at"]))
+        Note(
+            row["id"],
+            row["author_id"],
+            row["kind"],
+            cipher.decrypt(row["body_enc"]),
+            json.loads(row["detail"]) if row["detail"] else {},
+            from_db(row["created_at"]),
+        )
         for row in reversed(rows)
     ]
 
 
 # -- legal clocks ---------------------------------------------------------------------------
-async def add_deadline(db: Database, case_id: int, kind: str, due_at: dt.datetime,
-                       remind_at: dt.datetime, started_by: str = "receipt") -> bool:
+async def add_deadline(
+    db: Database,
+    case_id: int,
+    kind: str,
+    due_at: dt.datetime,
+    remind_at: dt.datetime,
+    started_by: str = "receipt",
+) -> bool:
     """Start a clock once: a clock already running (or met) is left as it is. Call inside
     the caller's transaction."""
-    if await db.fetchvalue("SELECT 1 FROM case_deadlines WHERE case_id = ? AND kind = ?",
-                           (case_id, kind)):
+    if await db.fetchvalue(
+        "SELECT 1 FROM case_deadlines WHERE case_id = ? AND kind = ?", (case_id, kind)
+    ):
         return False
     await db.execute(
         "INSERT INTO case_deadlines (case_id, kind, started_by, due_at, remind_at)"
@@ -375,8 +447,14 @@ async def add_deadline(db: Database, case_id: int, kind: str, due_at: dt.datetim
     return True
 
 
-async def reopen_deadline(db: Database, case_id: int, kind: str, due_at: dt.datetime,
-                          remind_at: dt.datetime, started_by: str) -> None:
+async def reopen_deadline(
+    db: Database,
+    case_id: int,
+    kind: str,
+    due_at: dt.datetime,
+    remind_at: dt.datetime,
+    started_by: str,
+) -> None:
     """Run a clock again (a reopened case needs a new plan): unmet, not yet reminded."""
     await db.execute(
         "INSERT INTO case_deadlines (case_id, kind, started_by, due_at, remind_at)"
@@ -388,8 +466,9 @@ async def reopen_deadline(db: Database, case_id: int, kind: str, due_at: dt.date
     )
 
 
-async def meet_deadlines(db: Database, case_id: int, kinds: tuple[str, ...],
-                         now: dt.datetime) -> None:
+async def meet_deadlines(
+    db: Database, case_id: int, kinds: tuple[str, ...], now: dt.datetime
+) -> None:
     marks = ", ".join("?" for _ in kinds)
     await db.execute(
         f"UPDATE case_deadlines SET met_at = ? WHERE case_id = ? AND met_at IS NULL"
@@ -405,8 +484,14 @@ async def deadlines(db: Database, case_id: int) -> list[dict]:
         (case_id,),
     )
     stamps = ("due_at", "remind_at", "reminded_at", "overdue_sent_at", "met_at")
-    return [{"kind": row["kind"], "started_by": row["started_by"],
-             **{key: from_db(row[key]) for key in stamps}} for row in rows]
+    return [
+        {
+            "kind": row["kind"],
+            "started_by": row["started_by"],
+            **{key: from_db(row[key]) for key in stamps},
+        }
+        for row in rows
+    ]
 
 
 async def next_deadlines(db: Database, case_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
@@ -431,8 +516,16 @@ _DUE = (
 
 
 def _due(row) -> DueDeadline:
-    return DueDeadline(row["id"], row["case_id"], row["code"], row["district"], row["ward"],
-                       row["assignee_id"], row["kind"], from_db(row["due_at"]))
+    return DueDeadline(
+        row["id"],
+        row["case_id"],
+        row["code"],
+        row["district"],
+        row["ward"],
+        row["assignee_id"],
+        row["kind"],
+        from_db(row["due_at"]),
+    )
 
 
 async def reminders_due(db: Database, now: dt.datetime, limit: int = 200) -> list[DueDeadline]:
@@ -444,8 +537,9 @@ async def reminders_due(db: Database, now: dt.datetime, limit: int = 200) -> lis
     return [_due(row) for row in rows]
 
 
-async def overdue_unannounced(db: Database, now: dt.datetime,
-                              limit: int = 200) -> list[DueDeadline]:
+async def overdue_unannounced(
+    db: Database, now: dt.datetime, limit: int = 200
+) -> list[DueDeadline]:
     rows = await db.fetchall(
         _DUE + "d.overdue_sent_at IS NULL AND d.due_at <= ? ORDER BY d.due_at LIMIT ?",
         (to_db(now), limit),
@@ -455,27 +549,33 @@ async def overdue_unannounced(db: Database, now: dt.datetime,
 
 async def mark_reminded(db: Database, deadline_id: int, now: dt.datetime) -> bool:
     """Claim the reminder (once, even if two ticks overlap)."""
-    return await db.execute(
-        "UPDATE case_deadlines SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
-        (to_db(now), deadline_id),
-    ) == 1
+    return (
+        await db.execute(
+            "UPDATE case_deadlines SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
+            (to_db(now), deadline_id),
+        )
+        == 1
+    )
 
 
 async def mark_overdue_sent(db: Database, deadline_id: int, now: dt.datetime) -> bool:
-    return await db.execute(
-        "UPDATE case_deadlines SET overdue_sent_at = ?,"
-        " reminded_at = coalesce(reminded_at, ?) WHERE id = ? AND overdue_sent_at IS NULL",
-        (to_db(now), to_db(now), deadline_id),
-    ) == 1
+    return (
+        await db.execute(
+            "UPDATE case_deadlines SET overdue_sent_at = ?,"
+            " reminded_at = coalesce(reminded_at, ?) WHERE id = ? AND overdue_sent_at IS NULL",
+            (to_db(now), to_db(now), deadline_id),
+        )
+        == 1
+    )
 
 
 # -- staff groups ---------------------------------------------------------------------------
-async def bind_group(db: Database, target: str, chat_id: int, actor_id: int,
-                     now: dt.datetime) -> None:
+async def bind_group(
+    db: Database, target: str, chat_id: int, actor_id: int, now: dt.datetime
+) -> None:
     """A staff group for a unit or a programme group; one group per target and one target
     per group: rebinding replaces both."""
-    await db.execute("DELETE FROM staff_groups WHERE target = ? OR chat_id = ?",
-                     (target, chat_id))
+    await db.execute("DELETE FROM staff_groups WHERE target = ? OR chat_id = ?", (target, chat_id))
     await db.execute(
         "INSERT INTO staff_groups (target, chat_id, bound_by, bound_at) VALUES (?, ?, ?, ?)",
         (target, chat_id, actor_id, to_db(now)),
@@ -483,8 +583,7 @@ async def bind_group(db: Database, target: str, chat_id: int, actor_id: int,
 
 
 async def unbind_group(db: Database, chat_id: int) -> str | None:
-    target = await db.fetchvalue("SELECT target FROM staff_groups WHERE chat_id = ?",
-                                 (chat_id,))
+    target = await db.fetchvalue("SELECT target FROM staff_groups WHERE chat_id = ?", (chat_id,))
     if target is not None:
         await db.execute("DELETE FROM staff_groups WHERE chat_id = ?", (chat_id,))
     return target
@@ -503,19 +602,23 @@ async def add_photo(db: Database, cipher, case_id: int, file_id: str, now: dt.da
     photos.append(file_id)
     await db.execute(
         "UPDATE cases SET photos_enc = ?, photo_count = ?, updated_at = ? WHERE id = ?",
-        (_json_enc(cipher, photos), len(photos), to_db(now), case_id))
+        (_json_enc(cipher, photos), len(photos), to_db(now), case_id),
+    )
 
 
 async def closed_from(db: Database, case_id: int) -> str | None:
     """The step a closed case was at before it was closed (from its history)."""
     detail = await db.fetchvalue(
         "SELECT detail FROM case_notes WHERE case_id = ? AND kind = 'status'"
-        " AND detail LIKE '%\"action\": \"close\"%' ORDER BY id DESC LIMIT 1", (case_id,))
+        ' AND detail LIKE \'%"action": "close"%\' ORDER BY id DESC LIMIT 1',
+        (case_id,),
+    )
     return json.loads(detail).get("old") if detail else None
 
 
 async def get_reporter_messages(
-    db: Database, case_id: int,
+    db: Database,
+    case_id: int,
 ) -> tuple[int, dt.datetime, tuple[int, ...]] | None:
     """(reporter id, received at, message ids) for "Delete my messages"."""
     row = await db.fetchone(
@@ -523,12 +626,14 @@ async def get_reporter_messages(
     )
     if row is None:
         return None
-    return (row["reporter_id"], from_db(row["received_at"]),
-            tuple(json.loads(row["reporter_messages"] or "[]")))
+    return (
+        row["reporter_id"],
+        from_db(row["received_at"]),
+        tuple(json.loads(row["reporter_messages"] or "[]")),
+    )
 
 
-async def set_place(db: Database, case_id: int, district: str, ward: str,
-                    now: dt.datetime) -> int:
+async def set_place(db: Database, case_id: int, district: str, ward: str, now: dt.datetime) -> int:
     """Give a quick tip filed without a place its ward/commune (and programme group)."""
     return await db.execute(
         "UPDATE cases SET district = ?, ward = ?, reported_place = ?, updated_at = ?"

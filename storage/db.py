@@ -168,8 +168,9 @@ class Database:
             else:
                 await self._conn._execute(self._run_batch, statements)
 
-    async def execute_returning(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-                                ) -> aiosqlite.Row | None:
+    async def execute_returning(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> aiosqlite.Row | None:
         """A write with RETURNING: the changed row, in the same single statement."""
         if _transaction_owner.get() == id(self):
             return await self._call(sql, params, "one")
@@ -183,10 +184,14 @@ class Database:
             async with self.transaction():
                 await self._conn.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> aiosqlite.Row | None:
         return await self._call(sql, params, "one")
 
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchall(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[aiosqlite.Row]:
         return await self._call(sql, params, "all")
 
     async def fetchvalue(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:

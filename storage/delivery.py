@@ -54,14 +54,26 @@ class Delivery:
 
 def _delivery(row) -> Delivery:
     return Delivery(
-        id=row["id"], kind=row["kind"], state=row["state"], priority=row["priority"],
-        content=row["content"], audience=row["audience"], district=row["district"],
-        created_by=row["created_by"], report_chat_id=row["report_chat_id"],
-        progress_message_id=row["progress_message_id"], dedupe_key=row["dedupe_key"],
-        scheduled_at=from_db(row["scheduled_at"]), created_at=from_db(row["created_at"]),
-        started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
-        total=row["total"], sent_count=row["sent_count"], failed_count=row["failed_count"],
-        blocked_count=row["blocked_count"], skipped_count=row["skipped_count"],
+        id=row["id"],
+        kind=row["kind"],
+        state=row["state"],
+        priority=row["priority"],
+        content=row["content"],
+        audience=row["audience"],
+        district=row["district"],
+        created_by=row["created_by"],
+        report_chat_id=row["report_chat_id"],
+        progress_message_id=row["progress_message_id"],
+        dedupe_key=row["dedupe_key"],
+        scheduled_at=from_db(row["scheduled_at"]),
+        created_at=from_db(row["created_at"]),
+        started_at=from_db(row["started_at"]),
+        finished_at=from_db(row["finished_at"]),
+        total=row["total"],
+        sent_count=row["sent_count"],
+        failed_count=row["failed_count"],
+        blocked_count=row["blocked_count"],
+        skipped_count=row["skipped_count"],
     )
 
 
@@ -98,10 +110,19 @@ class Counts:
 
 # -- deliveries ------------------------------------------------------------------------------
 
+
 async def create(
-    db: Database, *, kind: str, content: str, now: dt.datetime, scheduled_at: dt.datetime,
-    audience: str | None, district: str | None, created_by: int | None,
-    report_chat_id: int | None, dedupe_key: str | None,
+    db: Database,
+    *,
+    kind: str,
+    content: str,
+    now: dt.datetime,
+    scheduled_at: dt.datetime,
+    audience: str | None,
+    district: str | None,
+    created_by: int | None,
+    report_chat_id: int | None,
+    dedupe_key: str | None,
 ) -> int:
     if kind not in KINDS:
         raise ValueError(f"unknown delivery kind {kind!r}")
@@ -109,8 +130,18 @@ async def create(
         "INSERT INTO deliveries (kind, state, priority, content, audience, district, created_by,"
         " report_chat_id, dedupe_key, scheduled_at, created_at)"
         " VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (kind, PRIORITY[kind], content, audience, district, created_by, report_chat_id,
-         dedupe_key, to_db(scheduled_at), to_db(now)),
+        (
+            kind,
+            PRIORITY[kind],
+            content,
+            audience,
+            district,
+            created_by,
+            report_chat_id,
+            dedupe_key,
+            to_db(scheduled_at),
+            to_db(now),
+        ),
     )
 
 
@@ -142,7 +173,10 @@ async def next_scheduled_at(db: Database) -> dt.datetime | None:
 
 
 async def history(
-    db: Database, district: str | None, all_districts: bool, limit: int = 10,
+    db: Database,
+    district: str | None,
+    all_districts: bool,
+    limit: int = 10,
     kinds: tuple[str, ...] = ("broadcast", "urgent"),
 ) -> list[Delivery]:
     """The latest deliveries a person may see: everything for administrators, else one
@@ -162,8 +196,9 @@ async def history(
     return [_delivery(row) for row in rows]
 
 
-async def start(db: Database, delivery_id: int, where: str | None, params: list[object],
-                now: dt.datetime) -> bool:
+async def start(
+    db: Database, delivery_id: int, where: str | None, params: list[object], now: dt.datetime
+) -> bool:
     """scheduled → sending: resolve the audience into rows (in SQL, never in memory) and
     count them, in one transaction. False if someone changed the state first."""
     async with db.transaction():
@@ -218,43 +253,65 @@ async def add_recipients(
     return offered
 
 
-async def set_progress_message(db: Database, delivery_id: int, chat_id: int,
-                               message_id: int) -> None:
+async def set_progress_message(
+    db: Database, delivery_id: int, chat_id: int, message_id: int
+) -> None:
     await db.execute(
         "UPDATE deliveries SET report_chat_id = ?, progress_message_id = ? WHERE id = ?",
         (chat_id, message_id, delivery_id),
     )
 
 
-async def finish(db: Database, delivery_id: int, state: str, counts: Counts,
-                 now: dt.datetime, from_states: tuple[str, ...] = OPEN) -> bool:
+async def finish(
+    db: Database,
+    delivery_id: int,
+    state: str,
+    counts: Counts,
+    now: dt.datetime,
+    from_states: tuple[str, ...] = OPEN,
+) -> bool:
     """Record a final state and the figures; False if it was already final."""
     marks = ", ".join("?" for _ in from_states)
     changed = await db.execute(
         f"UPDATE deliveries SET state = ?, finished_at = ?, sent_count = ?, failed_count = ?,"
         f" blocked_count = ?, skipped_count = ? WHERE id = ? AND state IN ({marks})",
-        (state, to_db(now), counts.sent, counts.failed, counts.blocked, counts.skipped,
-         delivery_id, *from_states),
+        (
+            state,
+            to_db(now),
+            counts.sent,
+            counts.failed,
+            counts.blocked,
+            counts.skipped,
+            delivery_id,
+            *from_states,
+        ),
     )
     return changed > 0
 
 
 async def pause(db: Database, delivery_id: int) -> bool:
-    return await db.execute(
-        "UPDATE deliveries SET state = 'paused' WHERE id = ? AND state IN ('scheduled', 'sending')",
-        (delivery_id,),
-    ) > 0
+    return (
+        await db.execute(
+            "UPDATE deliveries SET state = 'paused' WHERE id = ? AND state IN ('scheduled', 'sending')",
+            (delivery_id,),
+        )
+        > 0
+    )
 
 
 async def resume(db: Database, delivery_id: int) -> bool:
-    return await db.execute(
-        "UPDATE deliveries SET state = CASE WHEN started_at IS NULL THEN 'scheduled'"
-        " ELSE 'sending' END WHERE id = ? AND state = 'paused'",
-        (delivery_id,),
-    ) > 0
+    return (
+        await db.execute(
+            "UPDATE deliveries SET state = CASE WHEN started_at IS NULL THEN 'scheduled'"
+            " ELSE 'sending' END WHERE id = ? AND state = 'paused'",
+            (delivery_id,),
+        )
+        > 0
+    )
 
 
 # -- recipients ------------------------------------------------------------------------------
+
 
 async def due_recipients(
     db: Database, delivery_id: int, now: dt.datetime, limit: int
@@ -273,8 +330,11 @@ async def due_recipients(
     )
     return [
         Recipient(
-            chat_id=row["chat_id"], attempts=row["attempts"], language=row["language"],
-            known=bool(row["known"]), reachable=bool(row["reachable"]),
+            chat_id=row["chat_id"],
+            attempts=row["attempts"],
+            language=row["language"],
+            known=bool(row["known"]),
+            reachable=bool(row["reachable"]),
             subscribed_announcements=bool(row["announcements"]),
             subscribed_reminders=bool(row["reminders"]),
         )
@@ -292,22 +352,39 @@ async def next_retry_at(db: Database, delivery_id: int) -> dt.datetime | None:
 
 
 async def has_pending(db: Database, delivery_id: int) -> bool:
-    return bool(await db.fetchvalue(
-        "SELECT EXISTS (SELECT 1 FROM delivery_recipients WHERE delivery_id = ?"
-        " AND state = 'pending')",
-        (delivery_id,),
-    ))
+    return bool(
+        await db.fetchvalue(
+            "SELECT EXISTS (SELECT 1 FROM delivery_recipients WHERE delivery_id = ?"
+            " AND state = 'pending')",
+            (delivery_id,),
+        )
+    )
 
 
 async def mark(
-    db: Database, delivery_id: int, chat_id: int, state: str, *, attempts: int | None = None,
-    message_id: int | None = None, error: str | None = None,
+    db: Database,
+    delivery_id: int,
+    chat_id: int,
+    state: str,
+    *,
+    attempts: int | None = None,
+    message_id: int | None = None,
+    error: str | None = None,
     next_attempt_at: dt.datetime | None = None,
 ) -> None:
     """One recipient's outcome, committed at once (autocommit): a crash never forgets it."""
-    await db.execute(MARK_SQL, mark_row(delivery_id, chat_id, state, attempts=attempts,
-                                        message_id=message_id, error=error,
-                                        next_attempt_at=next_attempt_at))
+    await db.execute(
+        MARK_SQL,
+        mark_row(
+            delivery_id,
+            chat_id,
+            state,
+            attempts=attempts,
+            message_id=message_id,
+            error=error,
+            next_attempt_at=next_attempt_at,
+        ),
+    )
 
 
 MARK_SQL = (
@@ -317,14 +394,28 @@ MARK_SQL = (
 )
 
 
-def mark_row(delivery_id: int, chat_id: int, state: str, *, attempts: int | None = None,
-             message_id: int | None = None, error: str | None = None,
-             next_attempt_at: dt.datetime | None = None) -> tuple:
+def mark_row(
+    delivery_id: int,
+    chat_id: int,
+    state: str,
+    *,
+    attempts: int | None = None,
+    message_id: int | None = None,
+    error: str | None = None,
+    next_attempt_at: dt.datetime | None = None,
+) -> tuple:
     """Parameters of one outcome for `mark_many`."""
     if state not in RECIPIENT_STATES:
         raise ValueError(state)
-    return (state, attempts, message_id, error,
-            to_db(next_attempt_at) if next_attempt_at else None, delivery_id, chat_id)
+    return (
+        state,
+        attempts,
+        message_id,
+        error,
+        to_db(next_attempt_at) if next_attempt_at else None,
+        delivery_id,
+        chat_id,
+    )
 
 
 async def mark_many(db: Database, rows: list[tuple]) -> None:
@@ -334,8 +425,7 @@ async def mark_many(db: Database, rows: list[tuple]) -> None:
 
 async def counts(db: Database, delivery_id: int) -> Counts:
     rows = await db.fetchall(
-        "SELECT state, count(*) AS n FROM delivery_recipients WHERE delivery_id = ?"
-        " GROUP BY state",
+        "SELECT state, count(*) AS n FROM delivery_recipients WHERE delivery_id = ? GROUP BY state",
         (delivery_id,),
     )
     by_state = {row["state"]: row["n"] for row in rows}

@@ -15,11 +15,26 @@ _COLUMNS = (
     " reminder_offsets, countdown_days, status, sequence, created_by, updated_at, example"
 )
 # Fields an edit may change (anything else is identity or bookkeeping).
-EDITABLE = frozenset({
-    "title", "description", "kind", "starts_at", "ends_at", "all_day", "place", "district",
-    "ward", "audience", "capacity", "registration_deadline", "recurrence", "reminder_offsets",
-    "countdown_days", "example",
-})
+EDITABLE = frozenset(
+    {
+        "title",
+        "description",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "place",
+        "district",
+        "ward",
+        "audience",
+        "capacity",
+        "registration_deadline",
+        "recurrence",
+        "reminder_offsets",
+        "countdown_days",
+        "example",
+    }
+)
 
 
 def _event(row) -> Event:
@@ -160,14 +175,21 @@ def registrants_query(event_id: int, include_waiting: bool = False) -> tuple[str
     """SQL selecting the telegram_ids registered for an event (with a place, and optionally
     the waiting list), and its parameters. The one definition bot.audience builds on."""
     states = REGISTRANT_STATES_WITH_WAITING if include_waiting else REGISTRANT_STATES
-    sql = ("SELECT telegram_id FROM event_registrations WHERE event_id = ?"
-           f" AND state IN ({', '.join('?' for _ in states)})")
+    sql = (
+        "SELECT telegram_id FROM event_registrations WHERE event_id = ?"
+        f" AND state IN ({', '.join('?' for _ in states)})"
+    )
     return sql, [event_id, *states]
 
 
 async def addressable(
-    db: Database, since: dt.datetime, now: dt.datetime, district: str | None,
-    kinds: tuple[str, ...], limit: int, offset: int = 0,
+    db: Database,
+    since: dt.datetime,
+    now: dt.datetime,
+    district: str | None,
+    kinds: tuple[str, ...],
+    limit: int,
+    offset: int = 0,
 ) -> list[Event]:
     """Active events of `kinds` not ended yet or started since `since`, of a district and
     programme-wide ones (every district's when `district` is None), soonest first."""
@@ -209,7 +231,11 @@ async def registration(db: Database, event_id: int, telegram_id: int) -> Registr
 
 
 async def set_registration(
-    db: Database, event_id: int, telegram_id: int, state: str, now: dt.datetime,
+    db: Database,
+    event_id: int,
+    telegram_id: int,
+    state: str,
+    now: dt.datetime,
     rejoined: bool = False,
 ) -> None:
     """Insert or change a registration; `rejoined` restarts the person's waiting-list turn."""
@@ -283,7 +309,9 @@ async def reminder_audience(
         return []
     wanted = set(roles) | ({"admin"} if "staff" in roles else set())
     clauses = [
-        "status = 'active'", "reachable = 1", "subscribed_reminders = 1",
+        "status = 'active'",
+        "reachable = 1",
+        "subscribed_reminders = 1",
         f"role IN ({', '.join('?' for _ in wanted)})",
         "(role != 'public' OR onboarded = 1)",
     ]

@@ -13,11 +13,26 @@ _COLUMNS = (
     "id, slug, title, title_en, summary, summary_en, topic, audiences, language, body,"
     " file_kind, file_name, file_mime, file_source, file_id, file_key, hidden, position"
 )
-EDITABLE = frozenset({
-    "title", "title_en", "summary", "summary_en", "topic", "audiences", "language", "body",
-    "file_kind", "file_name", "file_mime", "file_source", "file_id", "file_key", "hidden",
-    "position",
-})
+EDITABLE = frozenset(
+    {
+        "title",
+        "title_en",
+        "summary",
+        "summary_en",
+        "topic",
+        "audiences",
+        "language",
+        "body",
+        "file_kind",
+        "file_name",
+        "file_mime",
+        "file_source",
+        "file_id",
+        "file_key",
+        "hidden",
+        "position",
+    }
+)
 
 
 def _material(row) -> Material:
@@ -60,7 +75,9 @@ async def get(db: Database, material_id: int) -> Material | None:
 
 
 async def listing(
-    db: Database, audience: str | None = None, topic: str | None = None,
+    db: Database,
+    audience: str | None = None,
+    topic: str | None = None,
     include_hidden: bool = False,
 ) -> list[Material]:
     """Materials in display order (position, then id)."""
@@ -114,8 +131,9 @@ async def slugs(db: Database) -> set[str]:
     return {row["slug"] for row in rows}
 
 
-async def remember_file_id(db: Database, material_id: int, file_id: str | None,
-                           file_key: str | None) -> None:
+async def remember_file_id(
+    db: Database, material_id: int, file_id: str | None, file_key: str | None
+) -> None:
     """Cache (or forget, with None) the file_id Telegram gave for this material's file."""
     await db.execute(
         "UPDATE materials SET file_id = ?, file_key = ? WHERE id = ?",
@@ -138,24 +156,27 @@ async def file_data(db: Database, material_id: int) -> bytes | None:
     return None if value is None else bytes(value)
 
 
-async def swap_positions(db: Database, first: Material, second: Material,
-                         now: dt.datetime) -> None:
+async def swap_positions(db: Database, first: Material, second: Material, now: dt.datetime) -> None:
     """Exchange two materials' places (ties broken by id are made explicit first).
 
     Two statements: call it inside the caller's transaction (with its audit entry)."""
     a, b = first.position, second.position
     if a == b:
         a, b = (a, b + 1) if first.id < second.id else (a + 1, b)
-    await db.execute("UPDATE materials SET position = ?, updated_at = ? WHERE id = ?",
-                     (b, to_db(now), first.id))
-    await db.execute("UPDATE materials SET position = ?, updated_at = ? WHERE id = ?",
-                     (a, to_db(now), second.id))
+    await db.execute(
+        "UPDATE materials SET position = ?, updated_at = ? WHERE id = ?", (b, to_db(now), first.id)
+    )
+    await db.execute(
+        "UPDATE materials SET position = ?, updated_at = ? WHERE id = ?", (a, to_db(now), second.id)
+    )
 
 
 # -- deliveries ---------------------------------------------------------------------------------
 
-async def record_delivery(db: Database, material_id: int, user_id: int | None, kind: str,
-                          now: dt.datetime) -> None:
+
+async def record_delivery(
+    db: Database, material_id: int, user_id: int | None, kind: str, now: dt.datetime
+) -> None:
     await db.execute(
         "INSERT INTO material_deliveries (material_id, user_id, kind, delivered_at)"
         " VALUES (?, ?, ?, ?)",
@@ -187,16 +208,22 @@ async def delivery_counts(db: Database, since: dt.datetime | None = None) -> lis
         params,
     )
     return [
-        DeliveryCount(row["id"], row["title"], row["deliveries"], row["files"] or 0,
-                      row["people"])
+        DeliveryCount(row["id"], row["title"], row["deliveries"], row["files"] or 0, row["people"])
         for row in rows
     ]
 
 
 # -- posters and attribution ------------------------------------------------------------------
 
-async def save_poster(db: Database, code: str, material_id: int, ward: str | None,
-                      created_by: int | None, now: dt.datetime) -> None:
+
+async def save_poster(
+    db: Database,
+    code: str,
+    material_id: int,
+    ward: str | None,
+    created_by: int | None,
+    now: dt.datetime,
+) -> None:
     await db.execute(
         "INSERT INTO posters (code, material_id, ward, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",

@@ -25,18 +25,31 @@ class OutboxRow:
     created_at: dt.datetime
 
 
-async def insert(db: Database, chat_id: int, payload_enc: str, after_send: str | None,
-                 dedupe_key: str | None, now: dt.datetime,
-                 not_before: dt.datetime | None = None) -> int | None:
+async def insert(
+    db: Database,
+    chat_id: int,
+    payload_enc: str,
+    after_send: str | None,
+    dedupe_key: str | None,
+    now: dt.datetime,
+    not_before: dt.datetime | None = None,
+) -> int | None:
     """Queue one message; None when `dedupe_key` was queued before (nothing new)."""
     if dedupe_key is not None and await db.fetchvalue(
-            "SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)):
+        "SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+    ):
         return None
     return await db.execute(
         "INSERT INTO outbox (chat_id, payload_enc, after_send, dedupe_key, created_at,"
         " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (chat_id, payload_enc, after_send, dedupe_key, to_db(now),
-         to_db(not_before) if not_before else None),
+        (
+            chat_id,
+            payload_enc,
+            after_send,
+            dedupe_key,
+            to_db(now),
+            to_db(not_before) if not_before else None,
+        ),
     )
 
 
@@ -46,9 +59,18 @@ async def pending(db: Database, row_id: int) -> OutboxRow | None:
         " WHERE id = ? AND state = 'pending'",
         (row_id,),
     )
-    return None if row is None else OutboxRow(row["id"], row["chat_id"], row["payload_enc"],
-                                              row["after_send"], row["attempts"],
-                                              from_db(row["created_at"]))
+    return (
+        None
+        if row is None
+        else OutboxRow(
+            row["id"],
+            row["chat_id"],
+            row["payload_enc"],
+            row["after_send"],
+            row["attempts"],
+            from_db(row["created_at"]),
+        )
+    )
 
 
 async def due(db: Database, now: dt.datetime, limit: int) -> list[OutboxRow]:
@@ -59,8 +81,17 @@ async def due(db: Database, now: dt.datetime, limit: int) -> list[OutboxRow]:
         " ORDER BY id LIMIT ?",
         (to_db(now), limit),
     )
-    return [OutboxRow(row["id"], row["chat_id"], row["payload_enc"], row["after_send"],
-                      row["attempts"], from_db(row["created_at"])) for row in rows]
+    return [
+        OutboxRow(
+            row["id"],
+            row["chat_id"],
+            row["payload_enc"],
+            row["after_send"],
+            row["attempts"],
+            from_db(row["created_at"]),
+        )
+        for row in rows
+    ]
 
 
 async def waiting_chats(db: Database, now: dt.datetime) -> set[int]:
@@ -78,16 +109,20 @@ async def release_held(db: Database, created_before: dt.datetime) -> int:
     never tried: attempts 0) are due now."""
     return await db.execute(
         "UPDATE outbox SET next_attempt_at = NULL WHERE state = 'pending' AND attempts = 0"
-        " AND next_attempt_at IS NOT NULL AND created_at < ?", (to_db(created_before),))
+        " AND next_attempt_at IS NOT NULL AND created_at < ?",
+        (to_db(created_before),),
+    )
 
 
 async def next_retry_at(db: Database) -> dt.datetime | None:
-    return from_db(await db.fetchvalue(
-        "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"))
+    return from_db(
+        await db.fetchvalue("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+    )
 
 
-async def mark_sent(db: Database, row_id: int, attempts: int, message_id: int,
-                    now: dt.datetime) -> None:
+async def mark_sent(
+    db: Database, row_id: int, attempts: int, message_id: int, now: dt.datetime
+) -> None:
     """Sent: the text is erased, the ids stay (call inside the after-send transaction)."""
     await db.execute(
         "UPDATE outbox SET state = 'sent', payload_enc = '', attempts = ?, message_id = ?,"
@@ -107,8 +142,9 @@ async def mark_final(db: Database, row_id: int, state: str, attempts: int, error
     )
 
 
-async def retry_later(db: Database, row_id: int, attempts: int, error: str,
-                      at: dt.datetime) -> None:
+async def retry_later(
+    db: Database, row_id: int, attempts: int, error: str, at: dt.datetime
+) -> None:
     await db.execute(
         "UPDATE outbox SET attempts = ?, error = ?, next_attempt_at = ? WHERE id = ?",
         (attempts, error, to_db(at), row_id),
@@ -124,4 +160,5 @@ async def counts(db: Database) -> dict[str, int]:
 async def delete_finished_before(db: Database, before: dt.datetime) -> int:
     """Retention: finished rows (ids and states only) are kept a while for audits."""
     return await db.execute(
-        "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", (to_db(before),))
+        "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", (to_db(before),)
+    )

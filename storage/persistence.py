@@ -65,14 +65,17 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
     async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
         encoded_key = json.dumps(list(key))
         if new_state is None:
-            self._pending.append((
-                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)))
+            self._pending.append(
+                ("DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key))
+            )
             return
-        self._pending.append((
-            "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
-            " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-            (name, encoded_key, json.dumps(new_state)),
-        ))
+        self._pending.append(
+            (
+                "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
+                " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                (name, encoded_key, json.dumps(new_state)),
+            )
+        )
 
     async def update_user_data(self, user_id: int, data: dict) -> None:
         self._write("user", user_id, data)
@@ -84,13 +87,16 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if self._stored.get((kind, key), "{}") == encoded:
             return
-        table, column = ("ptb_user_data", "user_id") if kind == "user" else ("ptb_chat_data",
-                                                                           "chat_id")
-        self._pending.append((
-            f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
-            f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
-            (key, encoded),
-        ))
+        table, column = (
+            ("ptb_user_data", "user_id") if kind == "user" else ("ptb_chat_data", "chat_id")
+        )
+        self._pending.append(
+            (
+                f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
+                f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
+                (key, encoded),
+            )
+        )
         self._stored[(kind, key)] = encoded
 
     async def commit(self) -> None:
@@ -134,4 +140,3 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         # The application commits after every persistence run (BotApplication); this is
         # the last one, at shutdown.
         await self.commit()
-

@@ -55,16 +55,32 @@ def _request(row) -> PrintRequest:
 
 
 async def create(
-    db: Database, material_id: int, requester_id: int, quantity: int, district: str, ward: str,
-    place: str, wanted_by: dt.date, now: dt.datetime,
+    db: Database,
+    material_id: int,
+    requester_id: int,
+    quantity: int,
+    district: str,
+    ward: str,
+    place: str,
+    wanted_by: dt.date,
+    now: dt.datetime,
 ) -> int:
     stamp = to_db(now)
     return await db.execute(
         "INSERT INTO print_requests (material_id, requester_id, quantity, district, ward, place,"
         " wanted_by, status, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)",
-        (material_id, requester_id, quantity, district, ward, place, wanted_by.isoformat(),
-         stamp, stamp),
+        (
+            material_id,
+            requester_id,
+            quantity,
+            district,
+            ward,
+            place,
+            wanted_by.isoformat(),
+            stamp,
+            stamp,
+        ),
     )
 
 
@@ -82,7 +98,9 @@ async def of_requester(db: Database, requester_id: int, limit: int = 20) -> list
 
 
 async def queue(
-    db: Database, wards: Collection[str] | None, statuses: tuple[str, ...] = OPEN_STATUSES,
+    db: Database,
+    wards: Collection[str] | None,
+    statuses: tuple[str, ...] = OPEN_STATUSES,
     limit: int = 50,
 ) -> list[PrintRequest]:
     """Open requests of some units (every unit when None), the soonest wanted first."""
@@ -101,8 +119,13 @@ async def queue(
 
 
 async def set_status(
-    db: Database, request_id: int, expected: str, status: str, handled_by: int,
-    now: dt.datetime, reason: str | None = None,
+    db: Database,
+    request_id: int,
+    expected: str,
+    status: str,
+    handled_by: int,
+    now: dt.datetime,
+    reason: str | None = None,
 ) -> bool:
     """Move a request on only if it is still in `expected` (two staff pressing at once)."""
     changed = await db.execute(

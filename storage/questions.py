@@ -78,8 +78,16 @@ def _question(row, cipher=None) -> Question:
 
 
 async def create(
-    db: Database, cipher, asker_id: int, district: str | None, ward: str | None, text: str,
-    photo_file_id: str | None, danger: bool, contact_name: str | None, contact_phone: str | None,
+    db: Database,
+    cipher,
+    asker_id: int,
+    district: str | None,
+    ward: str | None,
+    text: str,
+    photo_file_id: str | None,
+    danger: bool,
+    contact_name: str | None,
+    contact_phone: str | None,
     now: dt.datetime,
 ) -> int:
     """Insert the ticket and its first message; call inside the caller's transaction."""
@@ -89,23 +97,43 @@ async def create(
         "INSERT INTO questions (asker_id, district, ward, state, danger, contact_shared,"
         " contact_name, contact_phone, created_at, waiting_since, sealed)"
         " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, 1)",
-        (asker_id, district, ward, int(danger), int(shared),
-         cipher.encrypt(contact_name if shared else None), cipher.encrypt(contact_phone),
-         stamp, stamp),
+        (
+            asker_id,
+            district,
+            ward,
+            int(danger),
+            int(shared),
+            cipher.encrypt(contact_name if shared else None),
+            cipher.encrypt(contact_phone),
+            stamp,
+            stamp,
+        ),
     )
     await add_message(db, cipher, question_id, "asker", None, text, photo_file_id, now)
     return question_id
 
 
 async def add_message(
-    db: Database, cipher, question_id: int, author: str, staff_id: int | None, text: str,
-    photo_file_id: str | None, now: dt.datetime,
+    db: Database,
+    cipher,
+    question_id: int,
+    author: str,
+    staff_id: int | None,
+    text: str,
+    photo_file_id: str | None,
+    now: dt.datetime,
 ) -> int:
     return await db.execute(
         "INSERT INTO question_messages (question_id, author, staff_id, text, photo_file_id,"
         " created_at, sealed) VALUES (?, ?, ?, ?, ?, ?, 1)",
-        (question_id, author, staff_id, cipher.encrypt(text), cipher.encrypt(photo_file_id),
-         to_db(now)),
+        (
+            question_id,
+            author,
+            staff_id,
+            cipher.encrypt(text),
+            cipher.encrypt(photo_file_id),
+            to_db(now),
+        ),
     )
 
 
@@ -121,9 +149,15 @@ async def messages(db: Database, question_id: int, cipher=None) -> list[Question
         (question_id,),
     )
     return [
-        QuestionMessage(row["id"], row["question_id"], row["author"], row["staff_id"],
-                        _open(cipher, row, "text"), _open(cipher, row, "photo_file_id"),
-                        from_db(row["created_at"]))
+        QuestionMessage(
+            row["id"],
+            row["question_id"],
+            row["author"],
+            row["staff_id"],
+            _open(cipher, row, "text"),
+            _open(cipher, row, "photo_file_id"),
+            from_db(row["created_at"]),
+        )
         for row in rows
     ]
 
@@ -132,19 +166,26 @@ async def seal_legacy(db: Database, cipher) -> int:
     """Encrypt the rows written in plain text before encryption; returns how many."""
     sealed = 0
     async with db.transaction():
-        for row in await db.fetchall("SELECT id, contact_name, contact_phone FROM questions"
-                                     " WHERE sealed = 0"):
+        for row in await db.fetchall(
+            "SELECT id, contact_name, contact_phone FROM questions WHERE sealed = 0"
+        ):
             sealed += await db.execute(
                 "UPDATE questions SET contact_name = ?, contact_phone = ?, sealed = 1"
                 " WHERE id = ? AND sealed = 0",
-                (cipher.encrypt(row["contact_name"]), cipher.encrypt(row["contact_phone"]),
-                 row["id"]))
-        for row in await db.fetchall("SELECT id, text, photo_file_id FROM question_messages"
-                                     " WHERE sealed = 0"):
+                (
+                    cipher.encrypt(row["contact_name"]),
+                    cipher.encrypt(row["contact_phone"]),
+                    row["id"],
+                ),
+            )
+        for row in await db.fetchall(
+            "SELECT id, text, photo_file_id FROM question_messages WHERE sealed = 0"
+        ):
             sealed += await db.execute(
                 "UPDATE question_messages SET text = ?, photo_file_id = ?, sealed = 1"
                 " WHERE id = ? AND sealed = 0",
-                (cipher.encrypt(row["text"]), cipher.encrypt(row["photo_file_id"]), row["id"]))
+                (cipher.encrypt(row["text"]), cipher.encrypt(row["photo_file_id"]), row["id"]),
+            )
     return sealed
 
 
@@ -184,9 +225,11 @@ async def closing(db: Database, question_id: int) -> tuple[int | None, int | Non
 
 
 async def count_unclosed(db: Database, asker_id: int) -> int:
-    return int(await db.fetchvalue(
-        "SELECT count(*) FROM questions WHERE asker_id = ? AND state != 'closed'", (asker_id,)
-    ))
+    return int(
+        await db.fetchvalue(
+            "SELECT count(*) FROM questions WHERE asker_id = ? AND state != 'closed'", (asker_id,)
+        )
+    )
 
 
 async def of_asker(db: Database, asker_id: int, limit: int = 10) -> list[Question]:
@@ -216,10 +259,9 @@ async def mark_escalated(db: Database, question_id: int, now: dt.datetime) -> bo
 
 # -- spam blocks ---------------------------------------------------------------------------------
 
+
 async def is_blocked(db: Database, user_id: int) -> bool:
-    return bool(await db.fetchvalue(
-        "SELECT 1 FROM question_blocks WHERE user_id = ?", (user_id,)
-    ))
+    return bool(await db.fetchvalue("SELECT 1 FROM question_blocks WHERE user_id = ?", (user_id,)))
 
 
 async def block(
@@ -238,6 +280,7 @@ async def unblock(db: Database, user_id: int) -> bool:
 
 # -- information counters -----------------------------------------------------------------------
 
+
 async def count_view(db: Database, topic: str, source: str) -> None:
     await db.execute(
         "INSERT INTO info_views (topic, source, count) VALUES (?, ?, 1)"
@@ -247,9 +290,11 @@ async def count_view(db: Database, topic: str, source: str) -> None:
 
 
 async def views(db: Database, topic: str) -> int:
-    return int(await db.fetchvalue(
-        "SELECT coalesce(sum(count), 0) FROM info_views WHERE topic = ?", (topic,)
-    ))
+    return int(
+        await db.fetchvalue(
+            "SELECT coalesce(sum(count), 0) FROM info_views WHERE topic = ?", (topic,)
+        )
+    )
 
 
 async def vote(db: Database, user_id: int, topic: str, helpful: bool, now: dt.datetime) -> None:

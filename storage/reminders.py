@@ -29,15 +29,21 @@ class Reminder:
     processed_at: dt.datetime | None
 
 
-_COLUMNS = ("id, event_id, kind, offset_minutes, event_start, due_at, state, recipients,"
-            " processed_at")
+_COLUMNS = (
+    "id, event_id, kind, offset_minutes, event_start, due_at, state, recipients, processed_at"
+)
 
 
 def _reminder(row) -> Reminder:
     return Reminder(
-        id=row["id"], event_id=row["event_id"], kind=row["kind"],
-        offset_minutes=row["offset_minutes"], event_start=from_db(row["event_start"]),
-        due_at=from_db(row["due_at"]), state=row["state"], recipients=row["recipients"],
+        id=row["id"],
+        event_id=row["event_id"],
+        kind=row["kind"],
+        offset_minutes=row["offset_minutes"],
+        event_start=from_db(row["event_start"]),
+        due_at=from_db(row["due_at"]),
+        state=row["state"],
+        recipients=row["recipients"],
         processed_at=from_db(row["processed_at"]),
     )
 
@@ -51,7 +57,10 @@ async def cancel_pending(db: Database, event_id: int, now: dt.datetime) -> int:
 
 
 async def replace_pending(
-    db: Database, event_id: int, event_start: dt.datetime, planned: Iterable[Planned],
+    db: Database,
+    event_id: int,
+    event_start: dt.datetime,
+    planned: Iterable[Planned],
     now: dt.datetime,
 ) -> int:
     """Cancel what was pending and plan again (run inside the caller's transaction)."""
@@ -61,8 +70,14 @@ async def replace_pending(
         await db.execute(
             "INSERT INTO event_reminders (event_id, kind, offset_minutes, event_start, due_at,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (event_id, item.kind, item.offset_minutes, to_db(event_start), to_db(item.due_at),
-             to_db(now)),
+            (
+                event_id,
+                item.kind,
+                item.offset_minutes,
+                to_db(event_start),
+                to_db(item.due_at),
+                to_db(now),
+            ),
         )
         count += 1
     return count
@@ -92,8 +107,7 @@ async def mark(
 async def for_event(db: Database, event_id: int, state: str | None = None) -> list[Reminder]:
     clause, params = ("AND state = ?", (event_id, state)) if state else ("", (event_id,))
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM event_reminders WHERE event_id = ? {clause}"
-        " ORDER BY due_at, id",
+        f"SELECT {_COLUMNS} FROM event_reminders WHERE event_id = ? {clause} ORDER BY due_at, id",
         params,
     )
     return [_reminder(row) for row in rows]

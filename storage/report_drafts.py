@@ -33,8 +33,12 @@ async def load(db: Database, cipher, user_id: int) -> StoredDraft | None:
     )
     if row is None:
         return None
-    return StoredDraft(user_id, cipher.decrypt(row["data_enc"]), from_db(row["created_at"]),
-                       from_db(row["updated_at"]))
+    return StoredDraft(
+        user_id,
+        cipher.decrypt(row["data_enc"]),
+        from_db(row["created_at"]),
+        from_db(row["updated_at"]),
+    )
 
 
 async def delete(db: Database, user_id: int) -> bool:

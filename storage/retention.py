@@ -11,8 +11,14 @@ from storage.timeutil import from_db, to_db
 # Personal fields of a case, all encrypted; description_enc is NOT NULL and keeps an
 # encrypted empty text so readers need no special case.
 NULLABLE_PERSONAL_COLUMNS = (
-    "child_name_enc", "place_detail_enc", "location_enc", "photos_enc", "caregiver_enc",
-    "actions_enc", "reporter_name_enc", "reporter_phone_enc",
+    "child_name_enc",
+    "place_detail_enc",
+    "location_enc",
+    "photos_enc",
+    "caregiver_enc",
+    "actions_enc",
+    "reporter_name_enc",
+    "reporter_phone_enc",
 )
 
 
@@ -35,10 +41,14 @@ async def erase_case(db: Database, case_id: int, empty_description: str, now: dt
     )
     await db.execute("UPDATE case_notes SET body_enc = NULL WHERE case_id = ?", (case_id,))
     # Plans and the emergency decision name people and what happened to the child.
-    await db.execute("UPDATE case_plans SET goals_enc = NULL, actions_enc = NULL,"
-                     " decision_note_enc = NULL WHERE case_id = ?", (case_id,))
-    await db.execute("UPDATE case_emergency SET detail_enc = ? WHERE case_id = ?",
-                     (empty_description, case_id))
+    await db.execute(
+        "UPDATE case_plans SET goals_enc = NULL, actions_enc = NULL,"
+        " decision_note_enc = NULL WHERE case_id = ?",
+        (case_id,),
+    )
+    await db.execute(
+        "UPDATE case_emergency SET detail_enc = ? WHERE case_id = ?", (empty_description, case_id)
+    )
 
 
 async def expired_question_ids(db: Database, before: dt.datetime, limit: int = 500) -> list[int]:
@@ -51,26 +61,30 @@ async def expired_question_ids(db: Database, before: dt.datetime, limit: int = 5
     return [row[0] for row in rows]
 
 
-async def erase_question(db: Database, question_id: int, empty_text: str,
-                         now: dt.datetime) -> None:
+async def erase_question(db: Database, question_id: int, empty_text: str, now: dt.datetime) -> None:
     """The texts, photos and the asker's contact; the ticket's code, dates and district stay
     for statistics. Call inside a transaction (with the audit record)."""
     await db.execute(
         "UPDATE questions SET contact_name = NULL, contact_phone = NULL,"
-        " personal_data_erased_at = ? WHERE id = ?", (to_db(now), question_id))
+        " personal_data_erased_at = ? WHERE id = ?",
+        (to_db(now), question_id),
+    )
     await db.execute(
         "UPDATE question_messages SET text = ?, photo_file_id = NULL WHERE question_id = ?",
-        (empty_text, question_id))
+        (empty_text, question_id),
+    )
 
 
 async def delete_stale_drafts(db: Database, updated_before: dt.datetime) -> int:
-    return await db.execute("DELETE FROM report_drafts WHERE updated_at < ?",
-                            (to_db(updated_before),))
+    return await db.execute(
+        "DELETE FROM report_drafts WHERE updated_at < ?", (to_db(updated_before),)
+    )
 
 
 async def last_run(db: Database, name: str) -> dt.datetime | None:
-    return from_db(await db.fetchvalue(
-        "SELECT last_run_at FROM maintenance_runs WHERE name = ?", (name,)))
+    return from_db(
+        await db.fetchvalue("SELECT last_run_at FROM maintenance_runs WHERE name = ?", (name,))
+    )
 
 
 async def mark_run(db: Database, name: str, now: dt.datetime) -> None:

@@ -52,17 +52,25 @@ _MISSED_CLOCK = (
 
 def _case_row(row) -> CaseRow:
     return CaseRow(
-        id=row["id"], code=row["code"], district=row["district"], ward=row["ward"],
-        urgent=bool(row["urgent"]), risk=row["risk"],
+        id=row["id"],
+        code=row["code"],
+        district=row["district"],
+        ward=row["ward"],
+        urgent=bool(row["urgent"]),
+        risk=row["risk"],
         situations=tuple(s for s in row["situations"].split(",") if s),
-        status=row["status"], outcome=row["outcome"],
-        received_at=from_db(row["received_at"]), accepted_at=from_db(row["accepted_at"]),
-        closed_at=from_db(row["closed_at"]), missed_clock=bool(row["missed_clock"]),
+        status=row["status"],
+        outcome=row["outcome"],
+        received_at=from_db(row["received_at"]),
+        accepted_at=from_db(row["accepted_at"]),
+        closed_at=from_db(row["closed_at"]),
+        missed_clock=bool(row["missed_clock"]),
     )
 
 
-async def cases_worked(db: Database, start: dt.datetime, end: dt.datetime,
-                       district: str | None, now: dt.datetime) -> list[CaseRow]:
+async def cases_worked(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None, now: dt.datetime
+) -> list[CaseRow]:
     """Every case open at some time in the period: received before its end and not closed
     before its start. Reports received, acceptances and closures are all among them."""
     extra, params = _scope("c.district", district)
@@ -77,16 +85,19 @@ async def cases_worked(db: Database, start: dt.datetime, end: dt.datetime,
     return [_case_row(row) for row in rows]
 
 
-async def referred_cases(db: Database, start: dt.datetime, end: dt.datetime,
-                         district: str | None) -> int:
+async def referred_cases(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> int:
     """Cases referred to a service in the period (a referral note, which closing a case as
     'referred' also writes)."""
     extra, params = _scope("c.district", district)
-    return int(await db.fetchvalue(
-        "SELECT count(DISTINCT n.case_id) FROM case_notes n JOIN cases c ON c.id = n.case_id"
-        f" WHERE n.kind = 'referral' AND n.created_at >= ? AND n.created_at < ?{extra}",
-        (to_db(start), to_db(end), *params),
-    ))
+    return int(
+        await db.fetchvalue(
+            "SELECT count(DISTINCT n.case_id) FROM case_notes n JOIN cases c ON c.id = n.case_id"
+            f" WHERE n.kind = 'referral' AND n.created_at >= ? AND n.created_at < ?{extra}",
+            (to_db(start), to_db(end), *params),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -96,8 +107,9 @@ class MissedClocks:
     missed: int  # of which were not met in time
 
 
-async def missed_clocks(db: Database, start: dt.datetime, end: dt.datetime,
-                        district: str | None, now: dt.datetime) -> list[MissedClocks]:
+async def missed_clocks(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None, now: dt.datetime
+) -> list[MissedClocks]:
     """Legal clocks due in the period (up to now) and how many passed unmet."""
     extra, params = _scope("c.district", district)
     until = min(end, now)
@@ -114,12 +126,14 @@ async def missed_clocks(db: Database, start: dt.datetime, end: dt.datetime,
 async def overdue_now(db: Database, district: str | None, now: dt.datetime) -> int:
     """Open cases that have a passed, unmet clock right now."""
     extra, params = _scope("c.district", district)
-    return int(await db.fetchvalue(
-        "SELECT count(*) FROM cases c WHERE c.status != 'closed' AND EXISTS (SELECT 1 FROM"
-        " case_deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL AND d.due_at <= ?)"
-        f"{extra}",
-        (to_db(now), *params),
-    ))
+    return int(
+        await db.fetchvalue(
+            "SELECT count(*) FROM cases c WHERE c.status != 'closed' AND EXISTS (SELECT 1 FROM"
+            " case_deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL AND d.due_at <= ?)"
+            f"{extra}",
+            (to_db(now), *params),
+        )
+    )
 
 
 # -- collaborators ---------------------------------------------------------------------------
@@ -132,8 +146,9 @@ class CollaboratorActivity:
     active: int  # any of the three
 
 
-async def collaborator_activity(db: Database, start: dt.datetime, end: dt.datetime,
-                                district: str | None) -> CollaboratorActivity:
+async def collaborator_activity(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> CollaboratorActivity:
     extra, params = _scope("u.district", district)
     bounds = (to_db(start), to_db(end))
     row = await db.fetchone(
@@ -148,8 +163,9 @@ async def collaborator_activity(db: Database, start: dt.datetime, end: dt.dateti
         f" FROM users u WHERE u.role = 'collaborator' AND u.status = 'active'{extra})",
         (*bounds, *bounds, *bounds, *params),
     )
-    return CollaboratorActivity(row["approved"], row["reported"], row["registered"],
-                                row["joined"], row["active"])
+    return CollaboratorActivity(
+        row["approved"], row["reported"], row["registered"], row["joined"], row["active"]
+    )
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -169,8 +185,9 @@ class EventRow:
     attended: int = 0  # registered people marked present (migration 0010)
 
 
-async def events(db: Database, start: dt.datetime, end: dt.datetime,
-                 district: str | None) -> list[EventRow]:
+async def events(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[EventRow]:
     """Events starting in the period with their registrations and attendance. For one district:
     its own events and the programme-wide ones, counting only that district's people at the
     latter."""
@@ -203,9 +220,20 @@ async def events(db: Database, start: dt.datetime, end: dt.datetime,
         params,
     )
     return [
-        EventRow(row["id"], row["title"], row["kind"], from_db(row["starts_at"]),
-                 row["district"], row["ward"], row["capacity"], row["status"], row["going"],
-                 row["waiting"], row["declined"], row["attended"])
+        EventRow(
+            row["id"],
+            row["title"],
+            row["kind"],
+            from_db(row["starts_at"]),
+            row["district"],
+            row["ward"],
+            row["capacity"],
+            row["status"],
+            row["going"],
+            row["waiting"],
+            row["declined"],
+            row["attended"],
+        )
         for row in rows
     ]
 
@@ -221,8 +249,9 @@ class MaterialRow:
     people: int  # distinct recipients
 
 
-async def material_deliveries(db: Database, start: dt.datetime, end: dt.datetime,
-                              district: str | None) -> list[MaterialRow]:
+async def material_deliveries(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[MaterialRow]:
     """Materials handed out in the period; for one district, to people of that district."""
     extra, params = _scope("u.district", district)
     rows = await db.fetchall(
@@ -234,8 +263,17 @@ async def material_deliveries(db: Database, start: dt.datetime, end: dt.datetime
         " GROUP BY m.id ORDER BY deliveries DESC, m.title, m.id",
         (to_db(start), to_db(end), *params),
     )
-    return [MaterialRow(row["id"], row["title"], row["topic"], row["deliveries"],
-                        row["files"] or 0, row["people"]) for row in rows]
+    return [
+        MaterialRow(
+            row["id"],
+            row["title"],
+            row["topic"],
+            row["deliveries"],
+            row["files"] or 0,
+            row["people"],
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -250,8 +288,9 @@ class PrintRow:
     created_at: dt.datetime
 
 
-async def print_requests(db: Database, start: dt.datetime, end: dt.datetime,
-                         district: str | None) -> list[PrintRow]:
+async def print_requests(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[PrintRow]:
     """Requests made in the period, with their status now (the free-text place is left out)."""
     extra, params = _scope("r.district", district)
     rows = await db.fetchall(
@@ -260,9 +299,19 @@ async def print_requests(db: Database, start: dt.datetime, end: dt.datetime,
         f" WHERE r.created_at >= ? AND r.created_at < ?{extra} ORDER BY r.created_at, r.id",
         (to_db(start), to_db(end), *params),
     )
-    return [PrintRow(row["id"], row["title"], row["quantity"], row["district"], row["ward"],
-                     dt.date.fromisoformat(row["wanted_by"]), row["status"],
-                     from_db(row["created_at"])) for row in rows]
+    return [
+        PrintRow(
+            row["id"],
+            row["title"],
+            row["quantity"],
+            row["district"],
+            row["ward"],
+            dt.date.fromisoformat(row["wanted_by"]),
+            row["status"],
+            from_db(row["created_at"]),
+        )
+        for row in rows
+    ]
 
 
 # -- broadcasts ------------------------------------------------------------------------------
@@ -281,8 +330,9 @@ class DeliveryRow:
     pending: int
 
 
-async def deliveries(db: Database, start: dt.datetime, end: dt.datetime,
-                     district: str | None) -> list[DeliveryRow]:
+async def deliveries(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[DeliveryRow]:
     """Mass sends that started in the period, counted from their recipient rows (right even
     while a send is still going). One district sees only the sends limited to it."""
     extra, params = _scope("dl.district", district)
@@ -298,10 +348,22 @@ async def deliveries(db: Database, start: dt.datetime, end: dt.datetime,
         " GROUP BY dl.id ORDER BY dl.started_at, dl.id",
         (to_db(start), to_db(end), *params),
     )
-    return [DeliveryRow(row["id"], row["kind"], row["district"], row["state"],
-                        from_db(row["started_at"]), row["recipients"], row["sent"],
-                        row["blocked"], row["failed"], row["skipped"], row["pending"])
-            for row in rows]
+    return [
+        DeliveryRow(
+            row["id"],
+            row["kind"],
+            row["district"],
+            row["state"],
+            from_db(row["started_at"]),
+            row["recipients"],
+            row["sent"],
+            row["blocked"],
+            row["failed"],
+            row["skipped"],
+            row["pending"],
+        )
+        for row in rows
+    ]
 
 
 # -- parents' questions ----------------------------------------------------------------------
@@ -316,8 +378,9 @@ class QuestionRow:
     first_answer_at: dt.datetime | None
 
 
-async def questions(db: Database, start: dt.datetime, end: dt.datetime,
-                    district: str | None) -> list[QuestionRow]:
+async def questions(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[QuestionRow]:
     """Questions asked in the period and when staff first answered (never their text)."""
     extra, params = _scope("q.district", district)
     rows = await db.fetchall(
@@ -328,9 +391,18 @@ async def questions(db: Database, start: dt.datetime, end: dt.datetime,
         " ORDER BY q.created_at, q.id",
         (to_db(start), to_db(end), *params),
     )
-    return [QuestionRow(row["id"], row["district"], row["ward"], row["state"],
-                        bool(row["danger"]), from_db(row["created_at"]),
-                        from_db(row["first_answer_at"])) for row in rows]
+    return [
+        QuestionRow(
+            row["id"],
+            row["district"],
+            row["ward"],
+            row["state"],
+            bool(row["danger"]),
+            from_db(row["created_at"]),
+            from_db(row["first_answer_at"]),
+        )
+        for row in rows
+    ]
 
 
 # -- new users -------------------------------------------------------------------------------
@@ -348,8 +420,9 @@ class SourceRow:
         return self.public + self.collaborators + self.staff
 
 
-async def new_users_by_source(db: Database, start: dt.datetime, end: dt.datetime,
-                              district: str | None) -> list[SourceRow]:
+async def new_users_by_source(
+    db: Database, start: dt.datetime, end: dt.datetime, district: str | None
+) -> list[SourceRow]:
     """People who first came in the period, by deep-link source and by their role now."""
     extra, params = _scope("u.district", district)
     rows = await db.fetchall(
@@ -362,5 +435,14 @@ async def new_users_by_source(db: Database, start: dt.datetime, end: dt.datetime
         " GROUP BY u.source ORDER BY count(*) DESC, u.source IS NULL, u.source",
         (to_db(start), to_db(end), *params),
     )
-    return [SourceRow(row["source"], row["material"], row["poster_ward"], row["public"],
-                      row["collaborators"], row["staff"]) for row in rows]
+    return [
+        SourceRow(
+            row["source"],
+            row["material"],
+            row["poster_ward"],
+            row["public"],
+            row["collaborators"],
+            row["staff"],
+        )
+        for row in rows
+    ]

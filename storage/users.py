@@ -127,7 +127,17 @@ async def touch(
         " role = CASE WHEN ? THEN 'admin' ELSE users.role END,"
         " status = CASE WHEN ? THEN 'active' ELSE users.status END"
         f" RETURNING {_COLUMNS}",
-        (telegram_id, display_name[:128], role, language, stamp, stamp, stamp, make_admin, make_admin),
+        (
+            telegram_id,
+            display_name[:128],
+            role,
+            language,
+            stamp,
+            stamp,
+            stamp,
+            make_admin,
+            make_admin,
+        ),
     )
     assert row is not None
     return _user(row)
@@ -148,9 +158,23 @@ async def ensure_admins(db: Database, admin_ids: frozenset[int], now: dt.datetim
 
 async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: object) -> None:
     allowed = {
-        "display_name", "role", "requested_role", "status", "language", "district", "ward",
-        "phone", "scope", "ward_confirm", "subscribed_announcements", "subscribed_reminders",
-        "reachable", "source", "onboarded", "username", "approves_plans",
+        "display_name",
+        "role",
+        "requested_role",
+        "status",
+        "language",
+        "district",
+        "ward",
+        "phone",
+        "scope",
+        "ward_confirm",
+        "subscribed_announcements",
+        "subscribed_reminders",
+        "reachable",
+        "source",
+        "onboarded",
+        "username",
+        "approves_plans",
     }
     if "phone" in fields:
         raise ValueError("phones are encrypted: use set_phone")
@@ -169,8 +193,9 @@ async def update(db: Database, telegram_id: int, now: dt.datetime, **fields: obj
     )
 
 
-async def set_phone(db: Database, cipher, telegram_id: int, phone: str | None,
-                    now: dt.datetime) -> None:
+async def set_phone(
+    db: Database, cipher, telegram_id: int, phone: str | None, now: dt.datetime
+) -> None:
     """The person's phone, encrypted at rest (None erases it)."""
     await db.execute(
         "UPDATE users SET phone = ?, phone_sealed = 1, updated_at = ? WHERE telegram_id = ?",
@@ -183,11 +208,13 @@ async def seal_phones(db: Database, cipher) -> int:
     sealed = 0
     async with db.transaction():
         for row in await db.fetchall(
-                "SELECT telegram_id, phone FROM users WHERE phone_sealed = 0"
-                " AND phone IS NOT NULL"):
+            "SELECT telegram_id, phone FROM users WHERE phone_sealed = 0 AND phone IS NOT NULL"
+        ):
             sealed += await db.execute(
                 "UPDATE users SET phone = ?, phone_sealed = 1 WHERE telegram_id = ?"
-                " AND phone_sealed = 0", (cipher.encrypt(row["phone"]), row["telegram_id"]))
+                " AND phone_sealed = 0",
+                (cipher.encrypt(row["phone"]), row["telegram_id"]),
+            )
     return sealed
 
 
@@ -195,7 +222,9 @@ async def erase_phones_deactivated_before(db: Database, before: dt.datetime) -> 
     """Retention: phones of people deactivated longer than the retention period."""
     return await db.execute(
         "UPDATE users SET phone = NULL WHERE status = 'deactivated' AND phone IS NOT NULL"
-        " AND coalesce(deactivated_at, updated_at) < ?", (to_db(before),))
+        " AND coalesce(deactivated_at, updated_at) < ?",
+        (to_db(before),),
+    )
 
 
 async def set_reachable(db: Database, telegram_id: int, reachable: bool, now: dt.datetime) -> None:
@@ -205,7 +234,8 @@ async def set_reachable(db: Database, telegram_id: int, reachable: bool, now: dt
 async def set_source_if_empty(db: Database, telegram_id: int, source: str) -> bool:
     """Attribute a first contact to a deep link; later links never overwrite the first."""
     changed = await db.execute(
-        "UPDATE users SET source = ? WHERE telegram_id = ? AND source IS NULL", (source, telegram_id)
+        "UPDATE users SET source = ? WHERE telegram_id = ? AND source IS NULL",
+        (source, telegram_id),
     )
     return changed > 0
 
@@ -242,8 +272,11 @@ async def pending(db: Database, wards: Collection[str] | None = None) -> list[Us
 
 
 async def listing(
-    db: Database, role: str | None = None, wards: Collection[str] | None = None,
-    limit: int = 50, offset: int = 0,
+    db: Database,
+    role: str | None = None,
+    wards: Collection[str] | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[User]:
     clauses, params = [], []
     if role:

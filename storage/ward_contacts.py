@@ -24,8 +24,9 @@ async def get(db: Database, ward: str) -> WardContact | None:
     )
     if row is None:
         return None
-    return WardContact(row["ward"], row["name"], row["phone"], row["hours"],
-                       from_db(row["updated_at"]))
+    return WardContact(
+        row["ward"], row["name"], row["phone"], row["hours"], from_db(row["updated_at"])
+    )
 
 
 async def put(

@@ -20,10 +20,10 @@ import pytest
 from bot.application import build_application, start_services
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.server import BotAPIServer
-from bot.emulator.testkit import Testkit
 from bot.scheduling import run_ticks
+from devkit.emulator.request import EmulatorRequest
+from devkit.emulator.server import BotAPIServer
+from devkit.emulator.testkit import Testkit
 
 ADMIN_ID = 900_000_001
 # Tuesday 25 May 2021, 09:00 in Ho Chi Minh City: a week before June 1.

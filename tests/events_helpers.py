@@ -16,25 +16,51 @@ def local(year, month, day, hour=0, minute=0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=HCMC).astimezone(dt.UTC)
 
 
-async def person(tg, name, *, role="public", district=None, ward=None, language="vi",
-                 subscribed=True):
+async def person(
+    tg, name, *, role="public", district=None, ward=None, language="vi", subscribed=True
+):
     """A person the bot knows as after onboarding (and approval, for collaborators/staff)."""
     user = tg.user(name, language=language)
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, language, now)
-    await users.update(tg.db, user.id, now, role=role, district=district, ward=ward,
-                       scope=(district if role == "staff" else None),
-                       onboarded=1, status="active", subscribed_reminders=int(subscribed),
-                       subscribed_announcements=int(subscribed))
+    await users.update(
+        tg.db,
+        user.id,
+        now,
+        role=role,
+        district=district,
+        ward=ward,
+        scope=(district if role == "staff" else None),
+        onboarded=1,
+        status="active",
+        subscribed_reminders=int(subscribed),
+        subscribed_announcements=int(subscribed),
+    )
     return user
 
 
-async def make_event(tg, *, title="Sinh hoạt câu lạc bộ", kind="club", start=None, end=None,
-                     audience=("collaborators",), district="Q8", **extra) -> int:
+async def make_event(
+    tg,
+    *,
+    title="Sinh hoạt câu lạc bộ",
+    kind="club",
+    start=None,
+    end=None,
+    audience=("collaborators",),
+    district="Q8",
+    **extra,
+) -> int:
     start = start or local(2021, 6, 1, 8, 30)
     end = end or start + dt.timedelta(hours=2)
-    draft = service.Draft(title=title, kind=kind, starts_at=start, ends_at=end,
-                          audience=frozenset(audience), district=district, **extra)
+    draft = service.Draft(
+        title=title,
+        kind=kind,
+        starts_at=start,
+        ends_at=end,
+        audience=frozenset(audience),
+        district=district,
+        **extra,
+    )
     return await service.create(tg.db, None, draft, tg.clock.now(), HCMC, tg.app.services.areas)
 
 

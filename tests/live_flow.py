@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from zoneinfo import ZoneInfo
 
-from bot.emulator.server import BotAPIServer
 from bot.i18n import I18n
+from devkit.emulator.server import BotAPIServer
 
 _VI = I18n(ZoneInfo("Asia/Ho_Chi_Minh"), "vi")("vi")
 PARENT = "👪 Phụ huynh hoặc người dân"
@@ -22,8 +22,9 @@ def vi(text: str) -> str:
 class LiveUser:
     """A person in their private chat with a bot that runs in another process."""
 
-    def __init__(self, server: BotAPIServer, user, timeout: float = 10.0,
-                 quiet: float = 0.15) -> None:
+    def __init__(
+        self, server: BotAPIServer, user, timeout: float = 10.0, quiet: float = 0.15
+    ) -> None:
         self.server = server
         self.user = user
         self.timeout = timeout
@@ -37,8 +38,9 @@ class LiveUser:
         return [m for m in self.chat.messages.values() if m.from_bot]
 
     def _snapshot(self):
-        return [(m.message_id, m.text, m.caption, repr(m.inline_keyboard))
-                for m in self.bot_messages()]
+        return [
+            (m.message_id, m.text, m.caption, repr(m.inline_keyboard)) for m in self.bot_messages()
+        ]
 
     async def _answered(self, before) -> bool:
         """Wait until the bot changed the chat, then until it is quiet for a moment."""

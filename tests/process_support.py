@@ -43,14 +43,20 @@ def bot_env(api_port: int, database: Path, **settings: str) -> dict[str, str]:
     }
 
 
-async def start_bot(cwd: Path, env: dict[str, str], *args: str,
-                    log_file: Path | None = None) -> asyncio.subprocess.Process:
+async def start_bot(
+    cwd: Path, env: dict[str, str], *args: str, log_file: Path | None = None
+) -> asyncio.subprocess.Process:
     """`log_file`: stderr goes there (appended) instead of a pipe, so a chatty bot (DEBUG)
     never blocks on a full pipe; read it with `log_file.read_text()`."""
     stderr = asyncio.subprocess.PIPE if log_file is None else log_file.open("ab")
     try:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
+            sys.executable,
+            "-m",
+            "bot",
+            *args,
+            cwd=cwd,
+            env=env,
             stdout=asyncio.subprocess.DEVNULL if log_file else asyncio.subprocess.PIPE,
             stderr=stderr,
         )

@@ -14,9 +14,15 @@ def vi(tg) -> I18n:
     return tg.app.services.i18n("vi")
 
 
-async def person(tg, name: str, role: str = "collaborator", district: str | None = "Q8",
-                 ward: str | None = "27418", user_id: int | None = None,
-                 scope: str | None = None):
+async def person(
+    tg,
+    name: str,
+    role: str = "collaborator",
+    district: str | None = "Q8",
+    ward: str | None = "27418",
+    user_id: int | None = None,
+    scope: str | None = None,
+):
     """An onboarded, active person with a role (as after approval). Staff cover their
     programme area (`district`) unless `scope` says otherwise."""
     user = tg.user(name, user_id=user_id)
@@ -24,15 +30,32 @@ async def person(tg, name: str, role: str = "collaborator", district: str | None
     await users.touch(tg.db, user.id, name, "vi", now)
     if scope is None and role == "staff":
         scope = district
-    await users.update(tg.db, user.id, now, role=role, district=district, ward=ward,
-                       scope=scope, onboarded=1, status="active")
+    await users.update(
+        tg.db,
+        user.id,
+        now,
+        role=role,
+        district=district,
+        ward=ward,
+        scope=scope,
+        onboarded=1,
+        status="active",
+    )
     return user
 
 
-async def answer_until_review(tg, reporter, *, urgent: bool = False, own_ward: bool = True,
-                              ward_label: str = "Phường Bình Đông",
-                              description: str = DESCRIPTION, share_phone: bool = False,
-                              age: str = "khoảng 10", name: str | None = "Bé Na") -> None:
+async def answer_until_review(
+    tg,
+    reporter,
+    *,
+    urgent: bool = False,
+    own_ward: bool = True,
+    ward_label: str = "Phường Bình Đông",
+    description: str = DESCRIPTION,
+    share_phone: bool = False,
+    age: str = "khoảng 10",
+    name: str | None = "Bé Na",
+) -> None:
     _ = vi(tg)
     await reporter.send("/report")
     await reporter.press(_("🚨 Yes, in danger now") if urgent else _("No, not right now"))
@@ -65,7 +88,8 @@ async def file_report(tg, reporter, **options) -> str:
     await answer_until_review(tg, reporter, **options)
     await reporter.press(vi(tg)("✅ Send"))
     code = await tg.db.fetchvalue(
-        "SELECT code FROM cases WHERE reporter_id = ? ORDER BY id DESC LIMIT 1", (reporter.id,))
+        "SELECT code FROM cases WHERE reporter_id = ? ORDER BY id DESC LIMIT 1", (reporter.id,)
+    )
     assert code, "the report was not stored"
     return code
 
@@ -74,8 +98,9 @@ async def case_id(tg, code: str) -> int:
     return await tg.db.fetchvalue("SELECT id FROM cases WHERE code = ?", (code,))
 
 
-async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "27418",
-                     description: str = DESCRIPTION) -> int:
+async def quick_case(
+    tg, reporter, *, urgent: bool = False, ward: str = "27418", description: str = DESCRIPTION
+) -> int:
     """A case straight from a finished draft (for tests about staff, not the conversation)."""
     from bot.crypto import cipher_for
     from bot.reports import casework
@@ -83,13 +108,23 @@ async def quick_case(tg, reporter, *, urgent: bool = False, ward: str = "27418",
     from bot.reports.rules import case_rules
 
     areas = tg.app.services.areas
-    draft = Draft(step="review", urgent=urgent, ward=ward,
-                  age_asked=True, age=9, sex="male", situations=["k"], description=description,
-                  contact_consent=False, child_name="Tí")
+    draft = Draft(
+        step="review",
+        urgent=urgent,
+        ward=ward,
+        age_asked=True,
+        age=9,
+        sex="male",
+        situations=["k"],
+        description=description,
+        contact_consent=False,
+        child_name="Tí",
+    )
     user = await users.get(tg.db, reporter.id)
     cipher = cipher_for(tg.app.services)
     # As in the conversation: the draft is stored, and submitting takes it.
     await report_drafts.save(tg.db, cipher, reporter.id, draft.to_json(), tg.clock.now())
-    submitted = await casework.submit(tg.db, cipher, areas, user, draft,
-                                      tg.clock.now(), case_rules(), tg.settings.timezone)
+    submitted = await casework.submit(
+        tg.db, cipher, areas, user, draft, tg.clock.now(), case_rules(), tg.settings.timezone
+    )
     return submitted.case_id

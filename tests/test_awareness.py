@@ -55,7 +55,8 @@ async def test_each_parent_gets_the_next_message_once_a_week(tg):
     tg.clock.set(SUNDAY_EVENING)
     await tg.tick()
     assert len(received(tg, lan)) == 1 and received(tg, lan)[0].startswith(
-        first_texts[0].replace("<b>", "").replace("</b>", ""))
+        first_texts[0].replace("<b>", "").replace("</b>", "")
+    )
     assert "111" in received(tg, lan)[0] and "/stop" in received(tg, lan)[0]
     assert received(tg, hoa)[0].startswith("Children have the right")  # English version
     assert received(tg, stopped) == [] and received(tg, collaborator) == []
@@ -82,13 +83,16 @@ async def test_staff_add_a_message_and_it_follows_the_shipped_ones(tg):
     await lan.send("Hè này, hãy dạy con biết bơi và luôn có người lớn đi cùng.")
     await lan.press("Bỏ qua ›")
     assert "tin thứ 15" in lan.transcript[-3].content or any(
-        "tin thứ 15" in (m.content or "") for m in lan.bot_messages)
+        "tin thứ 15" in (m.content or "") for m in lan.bot_messages
+    )
     parent = await person(tg, "Cuối chuỗi")
-    await tg.db.execute("INSERT INTO awareness_progress (telegram_id, next_index) VALUES (?, ?)",
-                        (parent, 14))
+    await tg.db.execute(
+        "INSERT INTO awareness_progress (telegram_id, next_index) VALUES (?, ?)", (parent, 14)
+    )
     done = await person(tg, "Đã nhận hết")
-    await tg.db.execute("INSERT INTO awareness_progress (telegram_id, next_index) VALUES (?, ?)",
-                        (done, 15))
+    await tg.db.execute(
+        "INSERT INTO awareness_progress (telegram_id, next_index) VALUES (?, ?)", (done, 15)
+    )
     tg.clock.set(SUNDAY_EVENING)
     await tg.tick()
     assert received(tg, parent)[0].startswith("Hè này, hãy dạy con biết bơi")

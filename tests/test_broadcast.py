@@ -20,8 +20,15 @@ from tests.test_delivery_engine import person, received
 async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
     member = tg.user(name)
     await member.send("/start")
-    await users.update(tg.db, member.id, tg.clock.now(), role=role, district=district,
-                       onboarded=1, scope=(district if role == "staff" else None))
+    await users.update(
+        tg.db,
+        member.id,
+        tg.clock.now(),
+        role=role,
+        district=district,
+        onboarded=1,
+        scope=(district if role == "staff" else None),
+    )
     return member
 
 
@@ -52,8 +59,11 @@ async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_r
     # By default the groups that can be reached: parents of Q8 (opted-out excluded:
     # 3 + 1 + 1) and the collaborator; each choice shows its own figure.
     assert "Số người nhận hiện tại: 6" in lan.last_text
-    assert lan.buttons[:3] == ["✅ Phụ huynh và người dân (5)", "✅ Cộng tác viên (1)",
-                               "▫️ Cán bộ (1)"]
+    assert lan.buttons[:3] == [
+        "✅ Phụ huynh và người dân (5)",
+        "✅ Cộng tác viên (1)",
+        "▫️ Cán bộ (1)",
+    ]
     assert "Toàn chương trình" not in lan.buttons  # no district choice for staff
     await lan.press("✅ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 5" in lan.last_text
@@ -97,7 +107,10 @@ async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg
     await admin.press("Bỏ qua ›")
     await admin.press("✅ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 7" in admin.last_text  # every subscribed parent
-    assert "▫️ Khu vực Bình Chánh cũ (2)" in admin.buttons and "▫️ Khu vực Quận 8 cũ (5)" in admin.buttons
+    assert (
+        "▫️ Khu vực Bình Chánh cũ (2)" in admin.buttons
+        and "▫️ Khu vực Quận 8 cũ (5)" in admin.buttons
+    )
     await admin.press("▫️ Khu vực Bình Chánh cũ (2)")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("✅ Khu vực Bình Chánh cũ (2)")
@@ -123,7 +136,8 @@ async def test_english_version_goes_to_english_speakers(tg):
     await lan.press("✅ Gửi ngay")
     await tg.settle()
     assert received(tg, people["q8_en"][0]) == [
-        "📣 From: the staff of Former District 8 area\n\nParents' meeting"]
+        "📣 From: the staff of Former District 8 area\n\nParents' meeting"
+    ]
     assert received(tg, people["q8_p2"][0]) == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nHọp phụ huynh"]
 
 
@@ -134,11 +148,18 @@ async def test_photo_with_caption_is_previewed_and_sent_as_a_photo(tg):
     await lan.send_photo(caption="Lịch sinh hoạt CLB")
     await lan.press("Bỏ qua ›")
     await lan.press("Tiếp tục ›")
-    assert any(m.photo and m.caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB" for m in lan.bot_messages)
+    assert any(
+        m.photo and m.caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB"
+        for m in lan.bot_messages
+    )
     await lan.press("✅ Gửi ngay")
     await tg.settle()
     sent = list(tg.server.chats[people["q8_p1"][0]].messages.values())
-    assert len(sent) == 1 and sent[0].photo and sent[0].caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB"
+    assert (
+        len(sent) == 1
+        and sent[0].photo
+        and sent[0].caption == "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nLịch sinh hoạt CLB"
+    )
 
 
 async def test_staff_are_confined_to_their_district(tg):
@@ -209,11 +230,15 @@ def test_broadcast_times_are_read_by_the_one_date_parser():
 
     hcm = ZoneInfo("Asia/Ho_Chi_Minh")
     now = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)
-    assert dates.parse_start("01/06 08:00", now, hcm) == dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)
-    assert dates.parse_start("sáng mai 8h", now, hcm) == dt.datetime(2021, 5, 26, 1, 0,
-                                                                     tzinfo=dt.UTC)
-    assert dates.parse_start("chieu mai 2h", now, hcm) == dt.datetime(2021, 5, 26, 7, 0,
-                                                                      tzinfo=dt.UTC)
+    assert dates.parse_start("01/06 08:00", now, hcm) == dt.datetime(
+        2021, 6, 1, 1, 0, tzinfo=dt.UTC
+    )
+    assert dates.parse_start("sáng mai 8h", now, hcm) == dt.datetime(
+        2021, 5, 26, 1, 0, tzinfo=dt.UTC
+    )
+    assert dates.parse_start("chieu mai 2h", now, hcm) == dt.datetime(
+        2021, 5, 26, 7, 0, tzinfo=dt.UTC
+    )
     assert dates.parse_start("01/01 08:00", now, hcm).year == 2022  # past this year: next year
     with pytest.raises(dates.DateError):
         dates.parse_start("31/02 08:00", now, hcm)
@@ -240,7 +265,9 @@ async def test_send_later_is_persisted_and_sent_at_its_time(tg):
     await tg.tick(days=6)
     assert received(tg, people["q8_p1"][0], "Ngày 1/6") == []
     await tg.tick(hours=23, minutes=1)  # 08:01 on June 1
-    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nNgày 1/6 vui chơi"]
+    assert received(tg, people["q8_p1"][0], "Ngày 1/6") == [
+        "📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nNgày 1/6 vui chơi"
+    ]
     assert "Đã gửi: 6" in lan.last_text
 
 
@@ -286,7 +313,8 @@ async def test_pause_resume_and_cancel_from_the_progress_message(tg):
     await asyncio.wait_for(timer.held.wait(), 5)
     await lan.press("⏸ Tạm dừng")
     assert "tạm dừng" in lan.last_text.lower() or any(
-        "đang tạm dừng" in (m.content or "") for m in lan.bot_messages)
+        "đang tạm dừng" in (m.content or "") for m in lan.bot_messages
+    )
     timer.gate.set()
     await tg.settle()
     sent_at_pause = sum(len(received(tg, c)) for c in ids)
@@ -297,7 +325,9 @@ async def test_pause_resume_and_cancel_from_the_progress_message(tg):
     assert "▶️ Tiếp tục gửi" in progress_message.buttons
     await lan.press("▶️ Tiếp tục gửi")
     await tg.settle()
-    assert all(received(tg, c) == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nTin dài"] for c in ids)  # everyone exactly once
+    assert all(
+        received(tg, c) == ["📣 Từ: Cán bộ Khu vực Quận 8 cũ\n\nTin dài"] for c in ids
+    )  # everyone exactly once
     assert "Đã gửi: 30" in lan.last_text
 
 

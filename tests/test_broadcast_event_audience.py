@@ -32,10 +32,23 @@ async def past_event(tg, title, *, started_days_ago, district="Q8"):
     """An event that already happened (the service refuses to create those)."""
     start = tg.clock.now() - dt.timedelta(days=started_days_ago)
     return await event_store.create(
-        tg.db, tg.clock.now(), None, title=title, description="", kind="club", starts_at=start,
-        ends_at=start + dt.timedelta(hours=2), all_day=False, place="Nhà văn hoá", district=district,
-        ward=None, audience=frozenset({"everyone"}), capacity=None, registration_deadline=None,
-        recurrence="none", countdown_days=(),
+        tg.db,
+        tg.clock.now(),
+        None,
+        title=title,
+        description="",
+        kind="club",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        all_day=False,
+        place="Nhà văn hoá",
+        district=district,
+        ward=None,
+        audience=frozenset({"everyone"}),
+        capacity=None,
+        registration_deadline=None,
+        recurrence="none",
+        countdown_days=(),
     )
 
 
@@ -43,12 +56,17 @@ async def world(tg):
     """A Q8 club activity (3 places), a BC training, a programme-wide one, a recent and an
     old past Q8 activity, with registrations of people who mostly gave no district."""
     ids = {
-        "q8": await make_event(tg, title="CLB Q8 & bạn bè", capacity=3,
-                               audience=("everyone",)),
-        "bc": await make_event(tg, title="Tập huấn BC", kind="training", district="BC",
-                               audience=("everyone",)),
-        "wide": await make_event(tg, title="Diễn đàn trẻ em 1/6", district=None,
-                                 start=local(2021, 6, 1, 14), audience=("everyone",)),
+        "q8": await make_event(tg, title="CLB Q8 & bạn bè", capacity=3, audience=("everyone",)),
+        "bc": await make_event(
+            tg, title="Tập huấn BC", kind="training", district="BC", audience=("everyone",)
+        ),
+        "wide": await make_event(
+            tg,
+            title="Diễn đàn trẻ em 1/6",
+            district=None,
+            start=local(2021, 6, 1, 14),
+            audience=("everyone",),
+        ),
         "recent": await past_event(tg, "Sinh hoạt tuần trước", started_days_ago=3),
         "old": await past_event(tg, "Sinh hoạt tháng trước", started_days_ago=20),
     }
@@ -68,14 +86,16 @@ async def world(tg):
     assert await join(tg, people["waiting"], ids["q8"]) == "waiting"  # full
     # Ba Minh took a place, then said "Not going": no longer registered.
     assert await join(tg, people["parent2"], ids["q8"]) == "waiting"
-    await service.decline(tg.db, await users.get(tg.db, people["parent2"]), ids["q8"],
-                          tg.clock.now())
+    await service.decline(
+        tg.db, await users.get(tg.db, people["parent2"]), ids["q8"], tg.clock.now()
+    )
     await join(tg, people["bc1"], ids["bc"])
     await join(tg, people["bc2"], ids["bc"])
     for name in ("bc1", "q8_wide", "parent1"):
         await join(tg, people[name], ids["wide"])
-    await event_store.set_registration(tg.db, ids["recent"], people["q8_other"], "going",
-                                       tg.clock.now())
+    await event_store.set_registration(
+        tg.db, ids["recent"], people["q8_other"], "going", tg.clock.now()
+    )
     return ids, people
 
 
@@ -96,8 +116,11 @@ async def test_q8_staff_reach_exactly_the_people_registered_for_their_event(tg):
     await lan.press(CHOOSE)
     offered = event_buttons(lan)
     # Upcoming and recent events of Q8 and programme-wide ones; not BC's, not last month's.
-    assert offered == ["🧒 22/05 · Sinh hoạt tuần trước (1)", "🧒 01/06 · CLB Q8 & bạn bè (3)",
-                       "🧒 01/06 · Diễn đàn trẻ em 1/6 (3)"]
+    assert offered == [
+        "🧒 22/05 · Sinh hoạt tuần trước (1)",
+        "🧒 01/06 · CLB Q8 & bạn bè (3)",
+        "🧒 01/06 · Diễn đàn trẻ em 1/6 (3)",
+    ]
     assert "phường, xã anh/chị phụ trách" in lan.last_text
     await lan.press("🧒 01/06 · CLB Q8 & bạn bè (3)")
     # Mẹ Hoa and the collaborator; the parent who turned announcements off is left out.
@@ -147,8 +170,13 @@ async def test_other_districts_events_and_forged_ids_are_refused_politely(tg):
     await lan.press(CHOOSE)
     assert not any("Tập huấn BC" in label for label in lan.buttons)
     screen = lan.last_text
-    for forged in (f"bcc:ev:{ids['bc']}", f"bcc:ev:{ids['old']}", "bcc:ev:999999",
-                   "bcc:ev:abc", "bcc:ev:-1"):
+    for forged in (
+        f"bcc:ev:{ids['bc']}",
+        f"bcc:ev:{ids['old']}",
+        "bcc:ev:999999",
+        "bcc:ev:abc",
+        "bcc:ev:-1",
+    ):
         answer = await lan.press_data(forged)
         assert answer["show_alert"] and "không chọn được sự kiện này" in answer["text"]
         assert lan.last_text == screen  # nothing changed, still on the list
@@ -222,8 +250,9 @@ async def test_an_event_cancelled_after_it_was_chosen_is_not_used(tg):
 
 async def test_audience_with_event_round_trips_and_counts_in_sql(tg):
     ids, people = await world(tg)
-    audience = Audience(roles=frozenset({"public", "collaborator"}), event_id=ids["q8"],
-                        event_waiting=True)
+    audience = Audience(
+        roles=frozenset({"public", "collaborator"}), event_id=ids["q8"], event_waiting=True
+    )
     assert Audience.from_json(audience.to_json()) == audience
     assert await count(tg.db, audience) == 3  # Mẹ Hoa, CTV, Chờ chỗ
     assert Audience(event_waiting=True).event_waiting is False  # meaningless without event
@@ -234,14 +263,25 @@ async def test_history_names_the_event_and_stays_within_one_message(tg):
     await admin.send("/start")
     event_id = await make_event(tg, title="Tập huấn " + "kỹ năng bảo vệ trẻ em " * 5)
     wards = frozenset(ward.code for ward in tg.app.services.areas.units_in("Q8"))
-    audience = Audience(roles=frozenset({"public", "collaborator", "staff"}),
-                        districts=frozenset({"Q8"}), wards=wards, event_id=event_id,
-                        event_waiting=True)
+    audience = Audience(
+        roles=frozenset({"public", "collaborator", "staff"}),
+        districts=frozenset({"Q8"}),
+        wards=wards,
+        event_id=event_id,
+        event_waiting=True,
+    )
     for _ in range(15):
-        await delivery.enqueue(tg.db, kind="broadcast", content=Content(texts={"vi": "Hẹn gặp"}),
-                               now=tg.clock.now(), audience=audience,
-                               scheduled_at=tg.clock.now() + dt.timedelta(days=2),
-                               created_by=admin.id, district=None, report_chat_id=admin.id)
+        await delivery.enqueue(
+            tg.db,
+            kind="broadcast",
+            content=Content(texts={"vi": "Hẹn gặp"}),
+            now=tg.clock.now(),
+            audience=audience,
+            scheduled_at=tg.clock.now() + dt.timedelta(days=2),
+            created_by=admin.id,
+            district=None,
+            report_chat_id=admin.id,
+        )
     await admin.send("/broadcasts")
     shown = admin.last.raw_text
     # Fifteen such entries would pass 4096 characters: whole entries are left out, none cut.

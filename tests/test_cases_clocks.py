@@ -57,7 +57,8 @@ async def test_unassigned_reminder_goes_to_district_staff_and_met_clocks_stay_qu
     # Recording a risk level does not meet the 12-hour clock; the emergency decision does.
     await casework.move(tg.db, cipher, actor, handled, "assess", tg.clock.now(), risk="medium")
     await CaseService.of(tg.app.services).emergency_not_needed(
-        actor, handled, "Trẻ đã ở nhà bà ngoại, an toàn", tg.clock.now())
+        actor, handled, "Trẻ đã ở nhà bà ngoại, an toàn", tg.clock.now()
+    )
     await tg.tick(hours=9, minutes=1)
     reminders = [m.content for m in minh.bot_messages if "Nhắc việc" in (m.content or "")]
     assert len(reminders) == 1 and "TE-2021-0001" in reminders[0]  # the assessed one is quiet

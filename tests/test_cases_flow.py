@@ -46,18 +46,32 @@ async def test_every_lifecycle_step_with_notes_referral_and_assignment(tg):
     assert "phân công phụ trách hồ sơ " + code in thu.last_text
     await minh.press("🕓 Quá trình")
     history = minh.last_text
-    for expected in ("Đã đến nhà", "chuyển gửi: Trung tâm Công tác xã hội", "giao cho Thu",
-                     "nguy cơ cao", "không cần biện pháp khẩn cấp: Trẻ đã được bà ngoại"):
+    for expected in (
+        "Đã đến nhà",
+        "chuyển gửi: Trung tâm Công tác xã hội",
+        "giao cho Thu",
+        "nguy cơ cao",
+        "không cần biện pháp khẩn cấp: Trẻ đã được bà ngoại",
+    ):
         assert expected in history, expected
 
     actions = [(e.action, e.actor_id) for e in await audit.entries(tg.db, "case")]
     names = [a for a, _ in actions]
-    for expected in ("case_create", "case_view", "case_accept", "case_assess", "case_note",
-                     "case_emergency_not_needed", "case_verified",
-                     "case_referral", "case_assign"):
+    for expected in (
+        "case_create",
+        "case_view",
+        "case_accept",
+        "case_assess",
+        "case_note",
+        "case_emergency_not_needed",
+        "case_verified",
+        "case_referral",
+        "case_assign",
+    ):
         assert expected in names, expected
-    assert all(actor == minh.id for action, actor in actions
-               if action not in ("case_create", "case_list"))
+    assert all(
+        actor == minh.id for action, actor in actions if action not in ("case_create", "case_list")
+    )
     entries = await audit.entries(tg.db, "case")
     assert all(e.created_at is not None for e in entries)
     assert not any(DESCRIPTION in str(e.detail) or "Bé Na" in str(e.detail) for e in entries)
@@ -69,6 +83,7 @@ async def test_close_as_referred_names_the_service_in_its_note(tg):
     second = await quick_case(tg, lan)
     from bot.cases.service import CaseService
     from storage import users
+
     actor = await users.get(tg.db, minh.id)
     admin = await users.get(tg.db, tg.admin.id)
     service = CaseService.of(tg.app.services)
@@ -100,9 +115,16 @@ async def test_forged_and_stale_buttons_of_another_district_change_nothing(tg):
     case = await quick_case(tg, collaborator)
     await outsider.send("/cases")
     assert "không có hồ sơ nào" in outsider.last_text  # another district's case is not listed
-    for data in (f"cas:v:{case}", f"cas:acc:{case}", f"cas:rsk:{case}:low",
-                 f"cas:clsok:{case}:duplicate", f"cas:asg:{case}", f"cas:to:{case}:{outsider.id}",
-                 f"cas:hist:{case}", f"cas:ph:{case}"):
+    for data in (
+        f"cas:v:{case}",
+        f"cas:acc:{case}",
+        f"cas:rsk:{case}:low",
+        f"cas:clsok:{case}:duplicate",
+        f"cas:asg:{case}",
+        f"cas:to:{case}:{outsider.id}",
+        f"cas:hist:{case}",
+        f"cas:ph:{case}",
+    ):
         answer = await outsider.press_data(data)
         assert answer["show_alert"] and "chỉ cán bộ phụ trách hồ sơ" in answer["text"], data
     answer = await outsider.press_data(f"cin:note:{case}")

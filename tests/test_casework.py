@@ -117,7 +117,10 @@ async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     await minh.send("Thăm gia đình mỗi tuần")
     await minh.send("Cô Minh, cán bộ phường")
     await minh.send("15/6")
-    assert "1. Thăm gia đình mỗi tuần — Cô Minh, cán bộ phường, hạn Thứ Ba, 15/06/2021" in minh.last_text
+    assert (
+        "1. Thăm gia đình mỗi tuần — Cô Minh, cán bộ phường, hạn Thứ Ba, 15/06/2021"
+        in minh.last_text
+    )
     await minh.press("➕ Hoạt động")
     await minh.send("Tư vấn tâm lý")
     await minh.send("Trung tâm CTXH")
@@ -167,8 +170,13 @@ async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     await tg.tick(hours=24 * 10)
     assert _count(tg.admin, "quá hạn") == 0  # approved in time: no escalation
     actions = [e.action for e in await audit.entries(tg.db, "case")]
-    for expected in ("case_plan_edit", "case_plan_submit", "case_plan_return",
-                     "case_plan_decide_refused", "case_plan_approve"):
+    for expected in (
+        "case_plan_edit",
+        "case_plan_submit",
+        "case_plan_return",
+        "case_plan_decide_refused",
+        "case_plan_approve",
+    ):
         assert expected in actions, expected
     # Goals and actions are encrypted at rest.
     stored = await tg.db.fetchone("SELECT goals_enc, actions_enc FROM case_plans")
@@ -237,8 +245,9 @@ async def test_review_new_plan_close_with_confirmation_and_reopen(tg):
     await minh.send("/cases")
     await minh.press("Đã đóng")
     assert "không có hồ sơ nào" in minh.last_text
-    entries = [e for e in await audit.entries(tg.db, "case") if e.action in
-               ("case_close", "case_reopen")]
+    entries = [
+        e for e in await audit.entries(tg.db, "case") if e.action in ("case_close", "case_reopen")
+    ]
     assert [e.action for e in entries] == ["case_close", "case_reopen"]
     # Beyond the period a closed case stays closed.
     await service.close(actor, case, "resolved", "Ổn định trở lại", tg.clock.now())
@@ -277,10 +286,18 @@ async def test_find_a_case_by_code_as_people_type_it_and_filters(tg):
     other = await person(tg, "Hoa", district="BC", ward="27595")
     await quick_case(tg, other, ward="27595")
     actor = await users.get(tg.db, thu.id)
-    await casework.move(tg.db, cipher_for(tg.app.services), actor, first + 2, "accept",
-                        tg.clock.now())
-    for typed in ("TE-2021-0003", "te 2021 3", "te 21 3", "TE20210003", "te/21/3",
-                  "TE – 2021 – 003", "te-21-0003"):
+    await casework.move(
+        tg.db, cipher_for(tg.app.services), actor, first + 2, "accept", tg.clock.now()
+    )
+    for typed in (
+        "TE-2021-0003",
+        "te 2021 3",
+        "te 21 3",
+        "TE20210003",
+        "te/21/3",
+        "TE – 2021 – 003",
+        "te-21-0003",
+    ):
         await minh.send(f"/case {typed}")
         assert minh.last_text.startswith("📁 TE-2021-0003"), typed
     await minh.send("/case 3")  # just the number: opens it if only one matches
@@ -384,15 +401,21 @@ async def test_holidays_list_and_import_of_next_year(tg):
     assert "24/11/2026" in text and "chưa tính" in text
     await minh.send("/holidays add\n2028-01-01, off, Tết Dương lịch")
     assert "quản trị viên" in minh.last_text
-    await tg.admin.send("/holidays add\n2028-01-03, off, Nghỉ bù Tết Dương lịch\n"
-                        "2028-01-08, work, Làm bù, provisional\n2028-01-05, work, Sai")
+    await tg.admin.send(
+        "/holidays add\n2028-01-03, off, Nghỉ bù Tết Dương lịch\n"
+        "2028-01-08, work, Làm bù, provisional\n2028-01-05, work, Sai"
+    )
     assert "Chưa lưu gì cả" in tg.admin.last_text and "Dòng 3" in tg.admin.last_text
-    await tg.admin.send("/holidays add\n2028-01-03, off, Nghỉ bù Tết Dương lịch\n"
-                        "08/01/2028, làm, Làm bù, provisional")
+    await tg.admin.send(
+        "/holidays add\n2028-01-03, off, Nghỉ bù Tết Dương lịch\n"
+        "08/01/2028, làm, Làm bù, provisional"
+    )
     assert "Đã lưu 2 ngày" in tg.admin.last_text
-    await tg.admin.send_document("ngay-nghi-2028.csv",
-                                 "date,kind,name\n2028-01-25,off,Tết Nguyên đán\n".encode(),
-                                 caption="/holidays")
+    await tg.admin.send_document(
+        "ngay-nghi-2028.csv",
+        "date,kind,name\n2028-01-25,off,Tết Nguyên đán\n".encode(),
+        caption="/holidays",
+    )
     assert "Đã lưu 1 ngày" in tg.admin.last_text
     await minh.send("/holidays 2028")
     assert "03/01/2028" in minh.last_text and "(tạm tính)" in minh.last_text
@@ -499,24 +522,29 @@ async def test_the_migration_renames_the_12_hour_clock_and_keeps_its_state(tmp_p
 
     database = await db_module.Database.connect(tmp_path / "old.sqlite3")
     every = db_module.available_migrations()
-    monkeypatch.setattr(db_module, "available_migrations",
-                        lambda: [m for m in every if m[0] < 15])
+    monkeypatch.setattr(db_module, "available_migrations", lambda: [m for m in every if m[0] < 15])
     await db_module.migrate(database)
     await database.execute(
         "INSERT INTO cases (id, code, district, ward, reporter_id, reporter_role, urgent,"
         " child_sex, situations, description_enc, received_at, updated_at) VALUES"
         " (1, 'TE-2025-0001', 'Q8', '27418', 7, 'collaborator', 1, 'unknown', 'k', 'x',"
-        " '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z')")
+        " '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z')"
+    )
     for kind, met in (("assessment", "2025-03-01T05:00:00Z"), ("plan", None)):
         await database.execute(
             "INSERT INTO case_deadlines (case_id, kind, due_at, remind_at, met_at)"
-            " VALUES (1, ?, '2025-03-01T14:00:00Z', '2025-03-01T11:00:00Z', ?)", (kind, met))
+            " VALUES (1, ?, '2025-03-01T14:00:00Z', '2025-03-01T11:00:00Z', ?)",
+            (kind, met),
+        )
     monkeypatch.setattr(db_module, "available_migrations", lambda: every)
     assert 15 in await db_module.migrate(database)
     rows = await database.fetchall(
-        "SELECT kind, started_by, met_at FROM case_deadlines ORDER BY kind")
-    assert [tuple(r) for r in rows] == [("emergency", "reporter", "2025-03-01T05:00:00Z"),
-                                        ("plan", "receipt", None)]
+        "SELECT kind, started_by, met_at FROM case_deadlines ORDER BY kind"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("emergency", "reporter", "2025-03-01T05:00:00Z"),
+        ("plan", "receipt", None),
+    ]
     await database.close()
 
 
@@ -527,18 +555,31 @@ async def test_plan_and_reporter_buttons_refuse_outsiders_and_say_so_in_the_audi
     case = await quick_case(tg, lan)
     await _to_planning(tg, minh, case)
     await outsider.send("/cases")
-    for data in (f"cpl:v:{case}", f"cpl:svc:{case}", f"cpl:tog:{case}:hotline-111",
-                 f"cpl:sub:{case}", f"cpl:ok:{case}", f"cpl:rmi:{case}:0", f"cpi:goals:{case}",
-                 f"cin:emg:{case}", f"cin:reo:{case}", f"cas:clsok:{case}:duplicate",
-                 f"mrp:add:{case}"):
+    for data in (
+        f"cpl:v:{case}",
+        f"cpl:svc:{case}",
+        f"cpl:tog:{case}:hotline-111",
+        f"cpl:sub:{case}",
+        f"cpl:ok:{case}",
+        f"cpl:rmi:{case}:0",
+        f"cpi:goals:{case}",
+        f"cin:emg:{case}",
+        f"cin:reo:{case}",
+        f"cas:clsok:{case}:duplicate",
+        f"mrp:add:{case}",
+    ):
         answer = await outsider.press_data(data)
         assert answer["show_alert"], data
     await outsider.send("Mục tiêu giả mạo")  # not taken as the plan's goals
-    plan = await CaseService.of(tg.app.services).plan(await users.get(tg.db, minh.id), case,
-                                                      tg.clock.now())
+    plan = await CaseService.of(tg.app.services).plan(
+        await users.get(tg.db, minh.id), case, tg.clock.now()
+    )
     assert plan.goals is None and plan.services == () and plan.status == "draft"
-    refused = [e for e in await audit.entries(tg.db, "case")
-               if e.action in ("case_refused", "case_reporter_refused")]
+    refused = [
+        e
+        for e in await audit.entries(tg.db, "case")
+        if e.action in ("case_refused", "case_reporter_refused")
+    ]
     assert len(refused) >= 8 and all(e.actor_id == outsider.id for e in refused)
 
 
@@ -550,8 +591,9 @@ def test_the_services_directory_is_complete_and_fits_buttons():
     entries = services_directory()
     categories = service_categories()
     assert {e.category for e in entries} <= set(categories)
-    committees = {e.code.removeprefix("ubnd-"): e for e in entries
-                  if e.category == "people_committee"}
+    committees = {
+        e.code.removeprefix("ubnd-"): e for e in entries if e.category == "people_committee"
+    }
     areas = Areas.load()  # one People's Committee for each of the programme's units
     assert set(committees) == {unit.code for unit in areas.programme_units()}
     assert committees["27418"].name("vi") == "UBND Phường Chánh Hưng"  # from today's map
@@ -584,8 +626,9 @@ async def test_plan_approvers_are_the_marked_staff_covering_the_case_unit(tg):
     assert here.id in told and tg.admin.id in told
     assert there.id not in told  # another commune's approver
     with pytest.raises(casework.PermissionDenied):
-        await service.decide_plan(await users.get(tg.db, there.id), case, True, None,
-                                  tg.clock.now())
+        await service.decide_plan(
+            await users.get(tg.db, there.id), case, True, None, tg.clock.now()
+        )
     # Reported as "Phường 5, Quận 8 cũ", split between Chánh Hưng and Bình Đông.
     summary = await service.summary(actor, case, tg.clock.now())
     areas = tg.app.services.areas

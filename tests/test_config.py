@@ -112,9 +112,14 @@ def test_help_lists_subcommands(project_cwd):
 
 def test_dashboard_settings():
     assert Settings.from_env({}, env_file=None).webapp_url is None  # off unless asked for
-    settings = Settings.from_env({"WEBAPP_URL": "https://bot.example.org/app",
-                                  "WEBAPP_LISTEN": "[::1]:8090", "WEBAPP_AUTH_MAX_AGE": "3600"},
-                                 env_file=None)
+    settings = Settings.from_env(
+        {
+            "WEBAPP_URL": "https://bot.example.org/app",
+            "WEBAPP_LISTEN": "[::1]:8090",
+            "WEBAPP_AUTH_MAX_AGE": "3600",
+        },
+        env_file=None,
+    )
     assert settings.webapp_url == "https://bot.example.org/app/"
     assert settings.webapp_listen == ("::1", 8090) and settings.webapp_auth_max_age == 3600
     local = Settings.from_env({"WEBAPP_URL": "http://127.0.0.1:8090/app/"}, env_file=None)

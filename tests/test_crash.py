@@ -13,8 +13,9 @@ async def test_sigkill_while_alerts_are_pending_loses_nothing_and_logs_nothing_p
     send = len(report_steps(NAME, DESCRIPTION, PLACE)) - 1
     totals = await run_kills([Kill(at=send, delay=0.05, during_alerts=True)], log_level="DEBUG")
     assert totals.trials == 1, totals.notes
-    assert (totals.reports_lost, totals.alerts_lost, totals.answers_misfiled) == (0, 0, 0), \
+    assert (totals.reports_lost, totals.alerts_lost, totals.answers_misfiled) == (0, 0, 0), (
         totals.notes
+    )
     assert totals.over_allowance == 0, totals.notes
     [log] = totals.logs
     assert "DEBUG" in log and len(log) > 2000  # it really logged at DEBUG, twice started

@@ -20,8 +20,8 @@ from bot.audience import Audience
 from bot.clock import SystemClock
 from bot.delivery import Content
 from bot.delivery.engine import in_flight_for
-from bot.emulator.http import HTTPFront, journal_hook
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront, journal_hook
+from devkit.emulator.server import BotAPIServer
 from storage import users
 from storage.db import Database, migrate
 from tests.process_support import PATIENCE
@@ -57,8 +57,14 @@ async def _seed(db_path: Path, server: BotAPIServer) -> tuple[list[int], int]:
     await users.ensure_admins(db, frozenset({ADMIN}), now)
     # A broadcast due now, as the /broadcast conversation leaves it.
     delivery_id = await delivery.enqueue(
-        db, kind="broadcast", content=Content.text(TEXT), now=now,
-        audience=Audience(roles=frozenset({"public"})), created_by=ADMIN, report_chat_id=ADMIN)
+        db,
+        kind="broadcast",
+        content=Content.text(TEXT),
+        now=now,
+        audience=Audience(roles=frozenset({"public"})),
+        created_by=ADMIN,
+        report_chat_id=ADMIN,
+    )
     await db.close()
     return parents, delivery_id
 
@@ -71,7 +77,8 @@ def _journal(path: Path) -> list[dict]:
 
 def _copies(path: Path, chats: set[int]) -> collections.Counter:
     return collections.Counter(
-        line["chat_id"] for line in _journal(path)
+        line["chat_id"]
+        for line in _journal(path)
         if line["chat_id"] in chats and line["text"] == TEXT
     )
 
@@ -83,8 +90,13 @@ def _query(db_path: Path, sql: str, params=()) -> list[tuple]:
 
 async def _start_bot(env: dict, cwd: Path):
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 
@@ -109,7 +121,9 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             }
             first = await _start_bot(env, tmp_path)
             try:
-                started = await _wait_for(lambda: len(_copies(journal_path, chats)) >= 100, PATIENCE)
+                started = await _wait_for(
+                    lambda: len(_copies(journal_path, chats)) >= 100, PATIENCE
+                )
                 assert started, "the broadcast did not start"
             finally:
                 first.send_signal(signal.SIGKILL)
@@ -117,9 +131,13 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
             assert first.returncode == -signal.SIGKILL
 
             # What the database knew at the kill.
-            state_at_kill = dict(_query(
-                db_path, "SELECT chat_id, state FROM delivery_recipients WHERE delivery_id = ?",
-                (delivery_id,)))
+            state_at_kill = dict(
+                _query(
+                    db_path,
+                    "SELECT chat_id, state FROM delivery_recipients WHERE delivery_id = ?",
+                    (delivery_id,),
+                )
+            )
             copies_at_kill = _copies(journal_path, chats)
             recorded = {c for c, s in state_at_kill.items() if s == "sent"}
             assert 100 <= len(copies_at_kill) < RECIPIENTS, "killed too late to prove anything"
@@ -129,13 +147,21 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
 
             second = await _start_bot(env, tmp_path)
             try:
-                finished = await _wait_for(lambda: _query(
-                    db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
-                ) == [("done",)], PATIENCE)
+                finished = await _wait_for(
+                    lambda: (
+                        _query(db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,))
+                        == [("done",)]
+                    ),
+                    PATIENCE,
+                )
                 assert finished, "the restarted bot did not finish the broadcast"
-                reported = await _wait_for(lambda: any(
-                    "Đã gửi: 300" in (m.text or "") for m in server.chats[ADMIN].messages.values()
-                ), 10)
+                reported = await _wait_for(
+                    lambda: any(
+                        "Đã gửi: 300" in (m.text or "")
+                        for m in server.chats[ADMIN].messages.values()
+                    ),
+                    10,
+                )
                 assert reported, "no final report for the sender"
             finally:
                 second.send_signal(signal.SIGTERM)
@@ -148,6 +174,5 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_exactly_once(tmp
     assert max(copies.values()) <= 2
     assert twice == unrecorded  # only the messages in flight at the kill were sent again
     assert all(copies[chat] == 1 for chat in recorded)
-    final = _query(db_path, "SELECT sent_count, total FROM deliveries WHERE id = ?",
-                   (delivery_id,))
+    final = _query(db_path, "SELECT sent_count, total FROM deliveries WHERE id = ?", (delivery_id,))
     assert final == [(RECIPIENTS, RECIPIENTS)]

@@ -27,8 +27,8 @@ from telegram.ext import (
 )
 
 from bot.clock import FakeClock
-from bot.emulator import BotAPIServer, EmulatorRequest
-from bot.emulator.testkit import Testkit
+from devkit.emulator import BotAPIServer, EmulatorRequest
+from devkit.emulator.testkit import Testkit
 
 # PTB 22 warns from inside RetryAfter.__init__ unless PTB_TIMEDELTA is set
 pytestmark = pytest.mark.filterwarnings(

@@ -18,8 +18,8 @@ from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.clock import FakeClock
-from bot.emulator import BotAPIServer
-from bot.emulator.http import serve
+from devkit.emulator import BotAPIServer
+from devkit.emulator.http import serve
 from tests.process_support import PATIENCE
 
 pytestmark = pytest.mark.filterwarnings(
@@ -137,7 +137,7 @@ async def test_timeout_fault_over_http(front, server: BotAPIServer):
 def test_cli_journals_sends_and_stops_on_sigterm(tmp_path: Path):
     journal = tmp_path / "sends.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.emulator.http", "--port", "0", "--journal", str(journal)],
+        [sys.executable, "-m", "devkit.emulator.http", "--port", "0", "--journal", str(journal)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

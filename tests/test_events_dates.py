@@ -76,19 +76,21 @@ def test_start_is_read_in_the_bot_time_zone_and_stored_in_utc():
     assert start == dt.datetime(2021, 6, 1, 1, 30, tzinfo=dt.UTC)  # 08:30 at UTC+7
     # The same words in another zone are another instant.
     assert dates.parse_start("8h30 1/6", NOW, ZoneInfo("Europe/Paris")) == dt.datetime(
-        2021, 6, 1, 6, 30, tzinfo=dt.UTC)
+        2021, 6, 1, 6, 30, tzinfo=dt.UTC
+    )
 
 
 def test_a_time_alone_is_today_for_a_start_and_the_start_day_for_an_end():
     assert dates.parse_start("17h", NOW, HCMC) == dt.datetime(2021, 5, 25, 10, 0, tzinfo=dt.UTC)
     start = dates.parse_start("8h30 1/6", NOW, HCMC)
     assert dates.parse_end("11h", start, HCMC) == dt.datetime(2021, 6, 1, 4, 0, tzinfo=dt.UTC)
-    assert dates.parse_end("17h 3/6", start, HCMC) == dt.datetime(2021, 6, 3, 10, 0,
-                                                                   tzinfo=dt.UTC)
+    assert dates.parse_end("17h 3/6", start, HCMC) == dt.datetime(2021, 6, 3, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("typed", "code"), [("8h 25/5", "past"), ("7h", "past"),
-                                             ("1/6", "no_time"), ("01/06/2020 8:00", "past")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("8h 25/5", "past"), ("7h", "past"), ("1/6", "no_time"), ("01/06/2020 8:00", "past")],
+)
 def test_past_starts_and_starts_without_time_are_refused(typed, code):
     with pytest.raises(DateError) as raised:
         dates.parse_start(typed, NOW, HCMC)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from bot import delivery
 from bot.clock import ShiftedClock
 from bot.delivery import Content
-from bot.emulator.server import BotAPIServer
 from bot.events import reminders as planning
 from bot.events import service
 from bot.events.model import Event
+from devkit.emulator.server import BotAPIServer
 from storage import events as store
 from storage import reminders as reminder_store
 from tests.conftest import BotHarness
@@ -25,11 +25,26 @@ NOW = local(2021, 5, 25, 9, 0)
 
 
 def event_at(start: dt.datetime, offsets=(10080, 1440, 120), countdown=()) -> Event:
-    return Event(id=1, title="x", description="", kind="club", starts_at=start,
-                 ends_at=start + dt.timedelta(hours=2), all_day=False, place="", district=None,
-                 ward=None, audience=frozenset({"everyone"}), capacity=None,
-                 registration_deadline=None, recurrence="none", reminder_offsets=offsets,
-                 countdown_days=countdown, status="active", sequence=0)
+    return Event(
+        id=1,
+        title="x",
+        description="",
+        kind="club",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        all_day=False,
+        place="",
+        district=None,
+        ward=None,
+        audience=frozenset({"everyone"}),
+        capacity=None,
+        registration_deadline=None,
+        recurrence="none",
+        reminder_offsets=offsets,
+        countdown_days=countdown,
+        status="active",
+        sequence=0,
+    )
 
 
 def due_local(planned, zone=HCMC) -> list[str]:
@@ -44,13 +59,21 @@ def test_default_reminders_are_7_days_1_day_and_2_hours_before():
 def test_quiet_hours_move_reminders_to_seven_in_the_morning():
     # 08:30 event: 7 days before had passed; the 2-hour reminder (06:30) waits until 07:00.
     assert due_local(planning.plan(event_at(local(2021, 6, 1, 8, 30)), NOW, HCMC)) == [
-        "31/05 08:30", "01/06 07:00"]
+        "31/05 08:30",
+        "01/06 07:00",
+    ]
     # 22:30 event: 22:30 reminders move to 07:00 the next morning; 20:30 is allowed.
     assert due_local(planning.plan(event_at(local(2021, 6, 2, 22, 30)), NOW, HCMC)) == [
-        "27/05 07:00", "02/06 07:00", "02/06 20:30"]
+        "27/05 07:00",
+        "02/06 07:00",
+        "02/06 20:30",
+    ]
     # 06:00 event: 07:00 would be after the start, so the evening before at 20:00.
     assert due_local(planning.plan(event_at(local(2021, 6, 3, 6, 0)), NOW, HCMC)) == [
-        "27/05 07:00", "02/06 07:00", "02/06 20:00"]
+        "27/05 07:00",
+        "02/06 07:00",
+        "02/06 20:00",
+    ]
 
 
 def test_quiet_hours_are_local_time_of_the_bot_time_zone():
@@ -69,7 +92,10 @@ def test_quiet_hours_are_local_time_of_the_bot_time_zone():
 def test_reminders_already_past_are_not_planned_and_countdown_is_at_eight():
     planned = planning.plan(event_at(local(2021, 5, 27, 10, 0), countdown=(7, 1)), NOW, HCMC)
     assert [(p.kind, p.due_at.astimezone(HCMC).strftime("%d/%m %H:%M")) for p in planned] == [
-        ("countdown", "26/05 08:00"), ("before", "26/05 10:00"), ("before", "27/05 08:00")]
+        ("countdown", "26/05 08:00"),
+        ("before", "26/05 10:00"),
+        ("before", "27/05 08:00"),
+    ]
 
 
 async def test_reminder_reaches_the_audience_once_across_restarts(tg):
@@ -103,9 +129,14 @@ async def test_a_crash_between_queueing_and_marking_sends_once(tg):
     event_id = await make_event(tg, title="Tập huấn CTV")
     first = (await reminder_store.for_event(tg.db, event_id, "pending"))[0]
     # The engine got the reminder but the process died before the row was marked.
-    await delivery.enqueue(tg.db, kind="reminder", content=Content.text("Tập huấn CTV (1)"),
-                           now=tg.clock.now(), recipients=[lan.id],
-                           dedupe_key=f"event-reminder:{first.id}")
+    await delivery.enqueue(
+        tg.db,
+        kind="reminder",
+        content=Content.text("Tập huấn CTV (1)"),
+        now=tg.clock.now(),
+        recipients=[lan.id],
+        dedupe_key=f"event-reminder:{first.id}",
+    )
     tg.clock.set(first.due_at)
     await tg.restart()
     await tg.tick()
@@ -129,9 +160,14 @@ async def test_missed_reminders_after_downtime(tg, caplog):
     states = [r.state for r in await reminder_store.for_event(tg.db, early)]
     assert states == ["skipped", "skipped"]
     assert sorted(r.state for r in await reminder_store.for_event(tg.db, late)) == [
-        "pending", "queued", "skipped"]
-    assert any("skipped" in record.getMessage() and record.levelno == logging.WARNING
-               for record in caplog.records)
+        "pending",
+        "queued",
+        "skipped",
+    ]
+    assert any(
+        "skipped" in record.getMessage() and record.levelno == logging.WARNING
+        for record in caplog.records
+    )
     # The 2-hour reminder of the afternoon event still comes at 13:00, once.
     tg.clock.set(local(2021, 6, 1, 13, 0))
     await tg.tick()
@@ -162,9 +198,16 @@ async def test_rescheduling_replans_reminders_and_tells_registered_people(tg):
     lan = await person(tg, "Lan", role="collaborator", district="Q8")
     event_id = await make_event(tg, title="Tập huấn kỹ năng")
     await service.join(tg.db, await _user(tg, lan), event_id, tg.clock.now())
-    change = await service.update(tg.db, None, event_id, tg.clock.now(), HCMC,
-                                  tg.app.services.areas, starts_at=local(2021, 6, 3, 14, 0),
-                                  ends_at=local(2021, 6, 3, 16, 0))
+    change = await service.update(
+        tg.db,
+        None,
+        event_id,
+        tg.clock.now(),
+        HCMC,
+        tg.app.services.areas,
+        starts_at=local(2021, 6, 3, 14, 0),
+        ends_at=local(2021, 6, 3, 16, 0),
+    )
     assert change.moved
     await service.notify_change(tg.db, tg.app.services.i18n, change, tg.clock.now())
     await tg.tick()
@@ -172,7 +215,10 @@ async def test_rescheduling_replans_reminders_and_tells_registered_people(tg):
     assert len(notice) == 1 and "03/06/2021" in notice[0] and "01/06/2021" in notice[0]
     pending = await reminder_store.for_event(tg.db, event_id, "pending")
     assert [r.due_at for r in pending] == [
-        local(2021, 5, 27, 14, 0), local(2021, 6, 2, 14, 0), local(2021, 6, 3, 12, 0)]
+        local(2021, 5, 27, 14, 0),
+        local(2021, 6, 2, 14, 0),
+        local(2021, 6, 3, 12, 0),
+    ]
     tg.clock.set(local(2021, 5, 27, 14, 0))
     await tg.tick()
     assert len(received(lan, "Tập huấn kỹ năng")) == 2
@@ -191,15 +237,30 @@ async def test_june_first_countdown_lists_each_district_activities(tg):
     q8 = await person(tg, "Lan", role="collaborator", district="Q8")
     bc = await person(tg, "Hoa", role="collaborator", district="BC")
     parent = await person(tg, "Mai")
-    await make_event(tg, title="Tháng hành động vì trẻ em", kind="campaign",
-                     start=local(2021, 6, 1), end=local(2021, 7, 1), all_day=True,
-                     audience=("everyone",), district=None, reminder_offsets=(),
-                     countdown_days=(3,))
+    await make_event(
+        tg,
+        title="Tháng hành động vì trẻ em",
+        kind="campaign",
+        start=local(2021, 6, 1),
+        end=local(2021, 7, 1),
+        all_day=True,
+        audience=("everyone",),
+        district=None,
+        reminder_offsets=(),
+        countdown_days=(3,),
+    )
     await make_event(tg, title="Ngày hội CLB Quận 8", start=local(2021, 6, 1, 15, 0))
-    await make_event(tg, title="Ngày hội CLB Bình Chánh", district="BC",
-                     start=local(2021, 6, 5, 8, 0))
-    await make_event(tg, title="Tập huấn giáo viên", kind="training", district=None,
-                     audience=("teachers",), start=local(2021, 6, 10, 8, 0))
+    await make_event(
+        tg, title="Ngày hội CLB Bình Chánh", district="BC", start=local(2021, 6, 5, 8, 0)
+    )
+    await make_event(
+        tg,
+        title="Tập huấn giáo viên",
+        kind="training",
+        district=None,
+        audience=("teachers",),
+        start=local(2021, 6, 10, 8, 0),
+    )
     tg.clock.set(local(2021, 5, 29, 8, 0))
     await tg.tick()
     for user in (q8_staff, q8):
@@ -224,20 +285,24 @@ async def test_the_real_job_queue_sends_a_reminder_a_second_away(tmp_path):
         lan = await person(harness, "Lan", role="collaborator", district="Q8")
         now = clock.now()
         # No default reminders: the test plans exactly one, a second or two away.
-        event_id = await make_event(harness, title="Họp khẩn cộng tác viên",
-                                    start=now + dt.timedelta(hours=3), reminder_offsets=())
+        event_id = await make_event(
+            harness,
+            title="Họp khẩn cộng tác viên",
+            start=now + dt.timedelta(hours=3),
+            reminder_offsets=(),
+        )
         # Stored times have whole seconds: the next whole second at least 1 s away.
         due = (now + dt.timedelta(seconds=2)).replace(microsecond=0)
         event = await store.get(harness.db, event_id)
         await reminder_store.replace_pending(
-            harness.db, event_id, event.starts_at, [planning.Planned("before", 180, due)], now)
+            harness.db, event_id, event.starts_at, [planning.Planned("before", 180, due)], now
+        )
         deadline = asyncio.get_running_loop().time() + PATIENCE
         while not received(lan, "Họp khẩn") and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         assert len(received(lan, "Họp khẩn")) == 1
         assert clock.now() >= due  # not early
-        assert [r.state for r in await reminder_store.for_event(harness.db, event_id)] == [
-            "queued"]
+        assert [r.state for r in await reminder_store.for_event(harness.db, event_id)] == ["queued"]
     finally:
         await harness.stop()
     harness.raise_errors()

@@ -38,8 +38,15 @@ async def test_seeding_happens_once_and_importing_again_does_not_duplicate(tg):
     await tg.restart(seed_calendar=True)  # a second start seeds nothing more
     assert len(await store.upcoming(tg.db, tg.clock.now())) == len(first)
     result, errors = await calendar_file.import_file(
-        tg.db, tg.app.services.i18n, None, CALENDAR.read_bytes(), "calendar.json",
-        tg.clock.now(), HCMC, tg.app.services.areas)
+        tg.db,
+        tg.app.services.i18n,
+        None,
+        CALENDAR.read_bytes(),
+        "calendar.json",
+        tg.clock.now(),
+        HCMC,
+        tg.app.services.areas,
+    )
     assert errors == [] and result.created == 0
     assert len(await store.upcoming(tg.db, tg.clock.now())) == len(first)
 
@@ -47,8 +54,9 @@ async def test_seeding_happens_once_and_importing_again_does_not_duplicate(tg):
 async def test_staff_see_the_example_mark_and_an_edit_makes_the_event_theirs(tg):
     await tg.restart(seed_calendar=True)
     staff = await person(tg, "Cán bộ Q8", role="staff", district="Q8")
-    club = next(e for e in await store.upcoming(tg.db, tg.clock.now())
-                if e.import_key == "clb-q8-ngay-hoi")
+    club = next(
+        e for e in await store.upcoming(tg.db, tg.clock.now()) if e.import_key == "clb-q8-ngay-hoi"
+    )
     await staff.send("/events")
     await staff.press(next(b for b in staff.buttons if "Ngày hội câu lạc bộ" in b))
     assert "Hoạt động mẫu theo kế hoạch hằng năm" in staff.last_text
@@ -57,6 +65,13 @@ async def test_staff_see_the_example_mark_and_an_edit_makes_the_event_theirs(tg)
     await parent.press(next(b for b in parent.buttons if "Ngày hội" in b))
     assert "Lịch dự kiến" in parent.last_text
     actor = await users.get(tg.db, staff.id)
-    await service.update(tg.db, actor, club.id, tg.clock.now(), HCMC, tg.app.services.areas,
-                         place="Nhà văn hóa Phường 5")
+    await service.update(
+        tg.db,
+        actor,
+        club.id,
+        tg.clock.now(),
+        HCMC,
+        tg.app.services.areas,
+        place="Nhà văn hóa Phường 5",
+    )
     assert not (await store.get(tg.db, club.id)).example

@@ -25,18 +25,35 @@ async def test_events_are_relevant_nearest_first_and_paginated(tg):
     lan = await person(tg, "Lan", role="collaborator", district="Q8")
     mai = await person(tg, "Mai")  # a parent without a district
     for day in (9, 3, 5, 7, 4, 8):  # six Q8 club days, created out of order
-        await make_event(tg, title=f"CLB ngày {day}/6", start=local(2021, 6, day, 8, 0),
-                         audience=("collaborators",))
+        await make_event(
+            tg,
+            title=f"CLB ngày {day}/6",
+            start=local(2021, 6, day, 8, 0),
+            audience=("collaborators",),
+        )
     await make_event(tg, title="CLB Bình Chánh", district="BC", start=local(2021, 6, 2, 8, 0))
-    await make_event(tg, title="Tập huấn giáo viên", kind="training", district=None,
-                     audience=("teachers",), start=local(2021, 6, 10, 8, 0))
+    await make_event(
+        tg,
+        title="Tập huấn giáo viên",
+        kind="training",
+        district=None,
+        audience=("teachers",),
+        start=local(2021, 6, 10, 8, 0),
+    )
     await lan.send("/events")
     first = lan.last_text
     assert "trang 1/2" in first
-    assert [line.split(". ", 1)[1].split("\n")[0] for line in first.split("\n")
-            if line[:2] in ("1.", "2.", "3.", "4.", "5.")] == [
-        "🧒 CLB ngày 3/6", "🧒 CLB ngày 4/6", "🧒 CLB ngày 5/6", "🧒 CLB ngày 7/6",
-        "🧒 CLB ngày 8/6"]
+    assert [
+        line.split(". ", 1)[1].split("\n")[0]
+        for line in first.split("\n")
+        if line[:2] in ("1.", "2.", "3.", "4.", "5.")
+    ] == [
+        "🧒 CLB ngày 3/6",
+        "🧒 CLB ngày 4/6",
+        "🧒 CLB ngày 5/6",
+        "🧒 CLB ngày 7/6",
+        "🧒 CLB ngày 8/6",
+    ]
     assert "Bình Chánh" not in first and "giáo viên" not in first
     await lan.press("Sau ›")
     assert "CLB ngày 9/6" in lan.last_text and "trang 2/2" in lan.last_text
@@ -54,9 +71,14 @@ async def test_events_are_relevant_nearest_first_and_paginated(tg):
 
 async def test_card_shows_the_weekday_and_downloads_a_valid_ics(tg):
     lan = await person(tg, "Lan", role="collaborator", district="Q8")
-    await make_event(tg, title="Ngày hội, CLB; Phường 5", start=local(2021, 6, 1, 8, 30),
-                     end=local(2021, 6, 1, 11, 0), place="Nhà văn hoá P5, 12 Đường số 3",
-                     description="Mang theo nước uống.\nPhụ huynh đón lúc 11h.")
+    await make_event(
+        tg,
+        title="Ngày hội, CLB; Phường 5",
+        start=local(2021, 6, 1, 8, 30),
+        end=local(2021, 6, 1, 11, 0),
+        place="Nhà văn hoá P5, 12 Đường số 3",
+        description="Mang theo nước uống.\nPhụ huynh đón lúc 11h.",
+    )
     await lan.send("/events")
     await lan.press("1. 01/06 · Ngày hội, CLB; Phường 5")
     assert "Thứ Ba, 01/06/2021, 08:30 – 11:00" in lan.last_text
@@ -82,11 +104,26 @@ async def test_all_day_events_are_dates_in_ics():
     from bot.events.model import Event
 
     hcmc = ZoneInfo("Asia/Ho_Chi_Minh")
-    month = Event(id=7, title="Tháng hành động vì trẻ em", description="", kind="campaign",
-                  starts_at=local(2021, 6, 1), ends_at=local(2021, 7, 1), all_day=True,
-                  place="", district=None, ward=None, audience=frozenset({"everyone"}),
-                  capacity=None, registration_deadline=None, recurrence="yearly",
-                  reminder_offsets=(), countdown_days=(7,), status="cancelled", sequence=3)
+    month = Event(
+        id=7,
+        title="Tháng hành động vì trẻ em",
+        description="",
+        kind="campaign",
+        starts_at=local(2021, 6, 1),
+        ends_at=local(2021, 7, 1),
+        all_day=True,
+        place="",
+        district=None,
+        ward=None,
+        audience=frozenset({"everyone"}),
+        capacity=None,
+        registration_deadline=None,
+        recurrence="yearly",
+        reminder_offsets=(),
+        countdown_days=(7,),
+        status="cancelled",
+        sequence=3,
+    )
     raw = ics.calendar([month], hcmc, local(2021, 5, 25, 9))
     [event] = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert event.decoded("DTSTART") == dt.date(2021, 6, 1)
@@ -98,9 +135,15 @@ async def test_waiting_list_and_promotion_with_a_message(tg):
     an = await person(tg, "An")
     binh = await person(tg, "Bình")
     chi = await person(tg, "Chi")
-    event_id = await make_event(tg, title="Tập huấn giáo viên", kind="training", district=None,
-                                audience=("parents", "teachers"), capacity=1,
-                                start=local(2021, 6, 10, 8, 0))
+    event_id = await make_event(
+        tg,
+        title="Tập huấn giáo viên",
+        kind="training",
+        district=None,
+        audience=("parents", "teachers"),
+        capacity=1,
+        start=local(2021, 6, 10, 8, 0),
+    )
     for user in (an, binh, chi):
         await user.send("/events")
         await user.press("1. 10/06 · Tập huấn giáo viên")
@@ -145,12 +188,12 @@ async def test_forged_and_foreign_buttons_change_nothing(tg):
 async def test_staff_figures_and_csv_read_back(tg):
     staff = await person(tg, "Chị Thu", role="staff", district="Q8")
     lan = await person(tg, "Lan", role="collaborator", district="Q8", ward="27418")
-    await users.update(tg.db, lan.id, tg.clock.now(), display_name="=HYPERLINK(\"x\")")
-    await users.set_phone(tg.db, cipher_for(tg.app.services), lan.id, "84901234567",
-                          tg.clock.now())
+    await users.update(tg.db, lan.id, tg.clock.now(), display_name='=HYPERLINK("x")')
+    await users.set_phone(tg.db, cipher_for(tg.app.services), lan.id, "84901234567", tg.clock.now())
     mai = await person(tg, "Nguyễn Thị Mai", role="collaborator", district="Q8")
-    event_id = await make_event(tg, title="Tập huấn CTV", kind="training", capacity=1,
-                                start=local(2021, 6, 15, 8, 0))
+    event_id = await make_event(
+        tg, title="Tập huấn CTV", kind="training", capacity=1, start=local(2021, 6, 15, 8, 0)
+    )
     for user in (lan, mai):
         await service.join(tg.db, await users.get(tg.db, user.id), event_id, tg.clock.now())
     await staff.send("/events")
@@ -161,14 +204,30 @@ async def test_staff_figures_and_csv_read_back(tg):
     raw = tg.server.files[document.document["file_id"]].data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã",
-                           "Số điện thoại", "Trạng thái"]
-    assert rows[1][1:7] == ["'=HYPERLINK(\"x\")", "Cộng tác viên", "Khu vực Quận 8 cũ", "Phường Chánh Hưng",
-                            "84901234567", "Đã đăng ký"]
+    assert rows[0][:7] == [
+        "STT",
+        "Họ và tên",
+        "Vai trò",
+        "Khu vực",
+        "Phường/Xã",
+        "Số điện thoại",
+        "Trạng thái",
+    ]
+    assert rows[1][1:7] == [
+        '\'=HYPERLINK("x")',
+        "Cộng tác viên",
+        "Khu vực Quận 8 cũ",
+        "Phường Chánh Hưng",
+        "84901234567",
+        "Đã đăng ký",
+    ]
     assert rows[2][1] == "Nguyễn Thị Mai" and rows[2][6] == "Danh sách chờ"
     assert "Đã đăng ký: 1 · chờ: 1" in document.content
-    exported = [e for e in await audit.entries(tg.db, "event", event_id)
-                if e.action == "event_registrations_exported"]
+    exported = [
+        e
+        for e in await audit.entries(tg.db, "event", event_id)
+        if e.action == "event_registrations_exported"
+    ]
     assert exported and exported[0].actor_id == staff.id
 
 
@@ -184,8 +243,10 @@ async def test_staff_create_an_event_step_by_step(tg):
     await staff.send("31/2 8h")
     assert "Không có ngày này" in staff.last_text
     await staff.send("8h30 1/6")
-    assert "Bắt đầu: <b>Thứ Ba, 01/06/2021, 08:30</b>" in staff.last_text or \
-        "Thứ Ba, 01/06/2021, 08:30" in staff.last_text
+    assert (
+        "Bắt đầu: <b>Thứ Ba, 01/06/2021, 08:30</b>" in staff.last_text
+        or "Thứ Ba, 01/06/2021, 08:30" in staff.last_text
+    )
     await staff.send("7h")
     assert "phải sau giờ bắt đầu (Thứ Ba, 01/06/2021, 08:30)" in staff.last_text
     await staff.send("11h")
@@ -204,13 +265,20 @@ async def test_staff_create_an_event_step_by_step(tg):
     await staff.send("17h 30/5")
     assert "Hạn đăng ký: <b>Chủ Nhật, 30/05/2021, 17:00</b>" in staff.last.raw_text
     # The reminders: the usual three ticked; one added, one removed.
-    assert staff.buttons[:5] == ["✅ Trước 7 ngày", "▫️ Trước 3 ngày", "✅ Trước 1 ngày",
-                                 "✅ Trước 2 giờ", "▫️ Trước 1 giờ"]
+    assert staff.buttons[:5] == [
+        "✅ Trước 7 ngày",
+        "▫️ Trước 3 ngày",
+        "✅ Trước 1 ngày",
+        "✅ Trước 2 giờ",
+        "▫️ Trước 1 giờ",
+    ]
     await staff.press("✅ Trước 7 ngày")
     await staff.press("▫️ Trước 3 ngày")
     await staff.press("Xong ›")
-    assert any(m.content == "Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ."
-               for m in staff.bot_messages)
+    assert any(
+        m.content == "Nhắc lịch: trước 3 ngày, trước 1 ngày, trước 2 giờ."
+        for m in staff.bot_messages
+    )
     await staff.send("bỏ qua")
     assert "Hè vui an toàn" in staff.last_text and "Quận 8" in staff.last_text
     assert "Hạn đăng ký: Chủ Nhật, 30/05/2021, 17:00" in staff.last_text
@@ -219,7 +287,11 @@ async def test_staff_create_an_event_step_by_step(tg):
     assert "Thứ Hai, 31/05/2021, 08:30" in staff.last_text
     [event] = await store.upcoming(tg.db, tg.clock.now())
     assert (event.title, event.district, event.capacity, event.place) == (
-        "Hè vui an toàn", "Q8", 30, "Nhà văn hoá Phường 5")
+        "Hè vui an toàn",
+        "Q8",
+        30,
+        "Nhà văn hoá Phường 5",
+    )
     assert event.registration_deadline == local(2021, 5, 30, 17, 0)
     assert event.reminder_offsets == (3 * 1440, 1440, 120)
     assert event.audience == {"parents", "collaborators"}

@@ -10,8 +10,8 @@ import signal
 
 from cryptography.fernet import Fernet
 
-from bot.emulator.http import HTTPFront, journal_hook
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront, journal_hook
+from devkit.emulator.server import BotAPIServer
 from tests.process_support import PATIENCE
 from tests.test_delivery_kill_resume import (
     ADMIN,
@@ -37,9 +37,13 @@ async def test_sigterm_mid_broadcast_then_restart_sends_each_exactly_once(tmp_pa
         async with HTTPFront(server) as front:
             env = {
                 **{k: v for k, v in os.environ.items() if k != "LOG_LEVEL"},
-                "BOT_TOKEN": "123:TEST", "TELEGRAM_API_URL": front.base_url,
-                "DATABASE_PATH": str(db_path), "DATA_KEY": Fernet.generate_key().decode(),
-                "ADMIN_IDS": str(ADMIN), "BROADCAST_RATE": str(RATE), "PYTHONPATH": str(ROOT),
+                "BOT_TOKEN": "123:TEST",
+                "TELEGRAM_API_URL": front.base_url,
+                "DATABASE_PATH": str(db_path),
+                "DATA_KEY": Fernet.generate_key().decode(),
+                "ADMIN_IDS": str(ADMIN),
+                "BROADCAST_RATE": str(RATE),
+                "PYTHONPATH": str(ROOT),
             }
             first = await _start_bot(env, tmp_path)
             try:
@@ -50,17 +54,27 @@ async def test_sigterm_mid_broadcast_then_restart_sends_each_exactly_once(tmp_pa
             assert first.returncode == 0, err.decode()[-2000:]
 
             sent_before = _copies(journal_path, chats)
-            recorded = {chat for chat, state in _query(
-                db_path, "SELECT chat_id, state FROM delivery_recipients WHERE delivery_id = ?",
-                (delivery_id,)) if state == "sent"}
+            recorded = {
+                chat
+                for chat, state in _query(
+                    db_path,
+                    "SELECT chat_id, state FROM delivery_recipients WHERE delivery_id = ?",
+                    (delivery_id,),
+                )
+                if state == "sent"
+            }
             assert 100 <= len(sent_before) < RECIPIENTS, "stopped too late to prove anything"
             assert recorded == set(sent_before)  # every message sent was recorded before exit
 
             second = await _start_bot(env, tmp_path)
             try:
-                assert await _wait_for(lambda: _query(
-                    db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
-                ) == [("done",)], PATIENCE), "the restarted bot did not finish the broadcast"
+                assert await _wait_for(
+                    lambda: (
+                        _query(db_path, "SELECT state FROM deliveries WHERE id = ?", (delivery_id,))
+                        == [("done",)]
+                    ),
+                    PATIENCE,
+                ), "the restarted bot did not finish the broadcast"
             finally:
                 second.send_signal(signal.SIGTERM)
                 _out, err = await asyncio.wait_for(second.communicate(), PATIENCE)

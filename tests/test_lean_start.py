@@ -10,8 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("matplotlib", "openpyxl", "PIL", "segno", "shapely", "zxingcpp", "numpy",
-         "icalendar", "fontTools", "font_source_sans_pro", "babel.messages")
+HEAVY = (
+    "matplotlib",
+    "openpyxl",
+    "PIL",
+    "segno",
+    "shapely",
+    "zxingcpp",
+    "numpy",
+    "icalendar",
+    "fontTools",
+    "font_source_sans_pro",
+    "babel.messages",
+)
 
 PROBE = """
 import json, sys, tempfile
@@ -28,8 +39,14 @@ print(json.dumps(sorted(sys.modules)))
 
 def test_building_the_application_imports_no_heavy_library():
     root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=root, capture_output=True,
-                            text=True, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     modules = set(json.loads(result.stdout.splitlines()[-1]))
     assert "handlers.stats" in modules and "bot.materials.poster" in modules  # really built
     imported = sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from bot.emulator.http import HTTPFront
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.http import HTTPFront
+from devkit.emulator.server import BotAPIServer
 from tests.process_support import TOKEN, bot_env, start_bot, stop_bot, wait_for
 
 
@@ -17,8 +17,11 @@ async def test_live_bot_answers_start_and_stops_cleanly_on_sigterm(tmp_path):
         try:
             chat = server.chats[lan.id]
             replied = await wait_for(
-                lambda: any(m.from_bot and "Xin chào" in (m.text or "")
-                            for m in chat.messages.values()), 20)
+                lambda: any(
+                    m.from_bot and "Xin chào" in (m.text or "") for m in chat.messages.values()
+                ),
+                20,
+            )
             assert replied, "the bot did not answer /start"
             assert server.my_commands({"type": "all_private_chats"}, "vi")
         finally:
@@ -43,10 +46,16 @@ async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
     server = BotAPIServer()
     async with HTTPFront(server) as front:
         lan = server.create_user("Lan", language_code="vi")
-        env = bot_env(front.port, tmp_path / "live.sqlite3",
-                      WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret", WEBHOOK_LISTEN="127.0.0.1",
-                      WEBHOOK_PORT=str(port), WEBHOOK_PATH="hook",
-                      WEBAPP_URL="https://bot.example.org/app/")
+        env = bot_env(
+            front.port,
+            tmp_path / "live.sqlite3",
+            WEBHOOK_URL="https://bot.example.org/hook",
+            WEBHOOK_SECRET="s3cret",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_PATH="hook",
+            WEBAPP_URL="https://bot.example.org/app/",
+        )
         process = await start_bot(tmp_path, env, "--webhook")
         try:
             assert await wait_for(lambda: server.webhook_url == "https://bot.example.org/hook", 20)
@@ -54,19 +63,28 @@ async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
             server.drain_updates()  # delivered through the webhook, not getUpdates
             base = f"http://127.0.0.1:{port}"
             async with aiohttp.ClientSession() as session:
-                async with session.post(f"{base}/hook", json=update, headers={
-                        "X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as response:
+                async with session.post(
+                    f"{base}/hook",
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+                ) as response:
                     assert response.status == 200
                 async with session.get(f"{base}/app/") as response:
                     assert response.status == 200
-                signed = initdata.sign(TOKEN, {"id": lan.id, "first_name": "Lan"},
-                                       dt.datetime.now(dt.UTC))
-                async with session.get(f"{base}/app/api/session",
-                                       headers={"Authorization": f"tma {signed}"}) as response:
+                signed = initdata.sign(
+                    TOKEN, {"id": lan.id, "first_name": "Lan"}, dt.datetime.now(dt.UTC)
+                )
+                async with session.get(
+                    f"{base}/app/api/session", headers={"Authorization": f"tma {signed}"}
+                ) as response:
                     assert response.status == 403  # Lan is not staff
             chat = server.chats[lan.id]
-            assert await wait_for(lambda: any(m.from_bot and "Xin chào" in (m.text or "")
-                                              for m in chat.messages.values()), 20)
+            assert await wait_for(
+                lambda: any(
+                    m.from_bot and "Xin chào" in (m.text or "") for m in chat.messages.values()
+                ),
+                20,
+            )
         finally:
             log = await stop_bot(process)
         assert process.returncode == 0, log[-2000:]

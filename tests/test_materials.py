@@ -14,9 +14,17 @@ ORDER_Q8 = ("Q8", "27418")
 async def person(tg, name, role="public", district=None, ward=None, language="vi"):
     someone = tg.user(name, language=language)
     await someone.send("/start")
-    await users.update(tg.db, someone.id, tg.clock.now(), role=role, status="active",
-                       district=district, ward=ward, onboarded=1,
-                       scope=(district if role == "staff" else None))
+    await users.update(
+        tg.db,
+        someone.id,
+        tg.clock.now(),
+        role=role,
+        status="active",
+        district=district,
+        ward=ward,
+        onboarded=1,
+        scope=(district if role == "staff" else None),
+    )
     await someone.send("/menu")  # leaves the onboarding conversation /start opened
     return someone
 
@@ -35,12 +43,19 @@ def document_messages(user):
 
 # -- browsing ---------------------------------------------------------------------------------------
 
+
 async def test_browse_by_audience_then_topic_then_open(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materials")
     assert "Tài liệu truyền thông" in lan.last_text
-    assert {"Phụ huynh", "Trẻ em", "Giáo viên", "Chủ doanh nghiệp", "Công an",
-            "Cộng tác viên"} <= set(lan.buttons)
+    assert {
+        "Phụ huynh",
+        "Trẻ em",
+        "Giáo viên",
+        "Chủ doanh nghiệp",
+        "Công an",
+        "Cộng tác viên",
+    } <= set(lan.buttons)
     await lan.press("Trẻ em")
     assert "Trẻ em: chọn chủ đề." in lan.last_text
     # Only topics with materials for children, with their counts.
@@ -89,6 +104,7 @@ async def test_menu_button_opens_materials(tg):
 
 # -- search -----------------------------------------------------------------------------------------
 
+
 async def test_search_with_and_without_diacritics_and_case(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materials bạo lực")
@@ -110,8 +126,10 @@ async def test_title_matches_rank_first(tg):
     await lan.send("/materials tren mang")
     found = [b for b in lan.buttons if b.startswith(("📝", "📄"))]
     # Both online-safety titles contain "trên mạng"; they come before any body-only match.
-    assert set(found[:2]) == {"📝 Giữ an toàn cho con trên mạng",
-                              "📝 5 điều em cần nhớ khi lên mạng"}
+    assert set(found[:2]) == {
+        "📝 Giữ an toàn cho con trên mạng",
+        "📝 5 điều em cần nhớ khi lên mạng",
+    }
 
 
 async def test_free_text_in_the_materials_menu_searches(tg):
@@ -135,8 +153,26 @@ async def test_search_mode_ends_after_a_long_pause(tg):
 
 
 def _material(id_, title, summary="", body=""):
-    return Material(id_, None, title, "", summary, "", "abuse", ("parents",), "vi", body,
-                    None, None, None, None, None, None, False, id_)
+    return Material(
+        id_,
+        None,
+        title,
+        "",
+        summary,
+        "",
+        "abuse",
+        ("parents",),
+        "vi",
+        body,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        id_,
+    )
 
 
 def test_rank_puts_title_before_summary_before_body():
@@ -153,6 +189,7 @@ def test_rank_puts_title_before_summary_before_body():
 
 
 # -- files: upload once, then file_id; re-upload when rejected ---------------------------------------
+
 
 async def test_file_is_uploaded_once_then_resent_by_file_id(tg):
     lan = await person(tg, "Lan")
@@ -204,6 +241,7 @@ async def test_deliveries_are_counted(tg):
 
 # -- staff: add, hide, reorder, edit ------------------------------------------------------------------
 
+
 async def test_staff_add_a_material_by_sending_a_file(tg):
     hoa = await staff(tg)
     await hoa.send_document("to-roi-phong-chong-xam-hai.pdf", b"%PDF-1.4 leaflet bytes")
@@ -224,8 +262,7 @@ async def test_staff_add_a_material_by_sending_a_file(tg):
     added = next(m for m in await materials.listing(tg.db) if m.title.startswith("Tờ rơi"))
     assert added.topic == "abuse" and added.audiences == ("parents",)
     assert await materials.file_data(tg.db, added.id) == b"%PDF-1.4 leaflet bytes"
-    assert [e.action for e in await audit.entries(tg.db, "material", added.id)] == [
-        "material_add"]
+    assert [e.action for e in await audit.entries(tg.db, "material", added.id)] == ["material_add"]
     # A parent finds it and gets the staff's own file_id: no upload at all.
     lan = await person(tg, "Lan")
     await lan.send("/materials to roi")
@@ -285,7 +322,8 @@ async def test_staff_reorder_within_a_topic(tg):
     assert "đầu danh sách" in answer["text"]
     entries = await audit.entries(tg.db, "material", second.id)
     assert [(e.action, e.detail) for e in entries] == [
-        ("material_reorder", {"swapped_with": first.id})]
+        ("material_reorder", {"swapped_with": first.id})
+    ]
 
 
 async def test_staff_edit_a_title(tg):
@@ -299,10 +337,12 @@ async def test_staff_edit_a_title(tg):
     assert "Đã lưu" in hoa.last_text
     assert (await materials.get(tg.db, target.id)).title == "Kỷ luật tích cực cho cha mẹ"
     assert [e.action for e in await audit.entries(tg.db, "material", target.id)] == [
-        "material_edit"]
+        "material_edit"
+    ]
 
 
 # -- deep links and attribution -------------------------------------------------------------------
+
 
 def test_deep_link_codes_round_trip_within_telegram_limits():
     code = deeplink.encode(12, "27610")

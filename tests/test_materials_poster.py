@@ -18,9 +18,7 @@ from bot.materials.starter import starter_entries
 from handlers.materials import material_text
 from storage import audit, materials, users
 
-VIETNAMESE_LETTERS = (
-    "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
-)
+VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 LINK = "https://t.me/bvte_test_bot?start=m3wQ8-P05"
 
 
@@ -30,11 +28,16 @@ def _decode(image: Image.Image) -> list[str]:
 
 def _sample_poster(place="Phường Chánh Hưng") -> poster.PosterText:
     return poster.PosterText(
-        organisation="Hội Bảo trợ trẻ em TP.HCM", banner="Bảo vệ trẻ em",
-        headline="Thấy trẻ bị bạo lực, xâm hại? Gọi ngay 111", link=LINK,
-        call_to_action="Quét mã QR để mở bot", hotline_number="111",
+        organisation="Hội Bảo trợ trẻ em TP.HCM",
+        banner="Bảo vệ trẻ em",
+        headline="Thấy trẻ bị bạo lực, xâm hại? Gọi ngay 111",
+        link=LINK,
+        call_to_action="Quét mã QR để mở bot",
+        hotline_number="111",
         hotline_line="Tổng đài quốc gia bảo vệ trẻ em · miễn phí, 24/7",
-        lines=("Gọi miễn phí, 24 giờ mỗi ngày 📞",), place=place, footer="Dự án bảo vệ trẻ em",
+        lines=("Gọi miễn phí, 24 giờ mỗi ngày 📞",),
+        place=place,
+        footer="Dự án bảo vệ trẻ em",
     )
 
 
@@ -87,17 +90,30 @@ def test_poster_is_a4_and_its_qr_decodes_to_the_deep_link():
 
 def test_long_texts_still_fit_and_decode():
     long = _sample_poster(place="Xã Lê Minh Xuân, Huyện Bình Chánh")
-    long = poster.PosterText(**{**long.__dict__, "headline": "Tháng hành động vì trẻ em " * 6,
-                                "lines": tuple("Một dòng khá dài về quyền trẻ em " * 3
-                                               for _ in range(9))})
+    long = poster.PosterText(
+        **{
+            **long.__dict__,
+            "headline": "Tháng hành động vì trẻ em " * 6,
+            "lines": tuple("Một dòng khá dài về quyền trẻ em " * 3 for _ in range(9)),
+        }
+    )
     assert _decode(poster.render(long)) == [LINK]
 
 
 async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
     hoa = tg.user("Hoa")
     await hoa.send("/start")
-    await users.update(tg.db, hoa.id, tg.clock.now(), role="staff", status="active",
-                       district="Q8", ward="27418", scope="Q8", onboarded=1)
+    await users.update(
+        tg.db,
+        hoa.id,
+        tg.clock.now(),
+        role="staff",
+        status="active",
+        district="Q8",
+        ward="27418",
+        scope="Q8",
+        onboarded=1,
+    )
     await hoa.send("/materials tổng đài 111")
     await hoa.press("📄 Tổng đài 111: gọi miễn phí, 24/7")
     await hoa.press("🔳 Áp phích QR cho phường, xã")
@@ -111,11 +127,11 @@ async def test_staff_make_a_ward_poster_that_opens_the_bot(tg):
     assert f"https://t.me/bvte_test_bot?start={code}" in sent.caption
     assert tg.server.file_bytes(sent.document["file_id"]).startswith(b"%PDF")
     entries = await audit.entries(tg.db, "material", hotline.id)
-    assert entries[-1].action == "poster" and entries[-1].detail == {"code": code,
-                                                                     "ward": "27418"}
+    assert entries[-1].action == "poster" and entries[-1].detail == {"code": code, "ward": "27418"}
     # The same poster, rendered as a picture, scans to the same link.
-    image = poster.render(poster_text(hotline, deeplink.link("bvte_test_bot", code),
-                                      "Phường Chánh Hưng"))
+    image = poster.render(
+        poster_text(hotline, deeplink.link("bvte_test_bot", code), "Phường Chánh Hưng")
+    )
     assert _decode(image) == [f"https://t.me/bvte_test_bot?start={code}"]
     # A forged button for another district's commune is refused.
     answer = await hoa.press_data(f"mad:qw:{hotline.id}:27595")
@@ -130,14 +146,14 @@ async def test_starter_poster_material_is_a_real_pdf_with_a_working_qr(tg):
 
 # -- the shipped starter set ----------------------------------------------------------------------
 
+
 def test_starter_set_is_complete_and_sound():
     entries = starter_entries()
     assert len(entries) >= 10
     assert len({e["slug"] for e in entries}) == len(entries)
     assert sum(1 for e in entries if e.get("poster")) >= 3
     topics = {e["topic"] for e in entries}
-    assert {"rights", "abuse", "signs", "online", "parenting", "hotline",
-            "action_month"} <= topics
+    assert {"rights", "abuse", "signs", "online", "parenting", "hotline", "action_month"} <= topics
     every_text = " ".join(e["body"] for e in entries)
     for fact in ("111", "113", "115", "dưới 16 tuổi", "1/6", "Điều 10", "Luật Trẻ em"):
         assert fact in every_text, fact
@@ -145,8 +161,9 @@ def test_starter_set_is_complete_and_sound():
         for key in ("title", "summary", "body", "title_en", "summary_en"):
             value = entry[key]
             assert value and unicodedata.normalize("NFC", value) == value, (entry["slug"], key)
-        assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]",
-                         entry["body"]), entry["slug"]
+        assert re.search(
+            r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", entry["body"]
+        ), entry["slug"]
         assert entry["title_en"].isascii() or "–" in entry["title_en"]
         assert set(re.findall(r"</?([a-z]+)", entry["body"])) <= {"b", "i"}
         assert len(entry["body"]) < 2000, entry["slug"]  # short enough for a phone

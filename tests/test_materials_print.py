@@ -16,9 +16,17 @@ TODAY = dt.date(2021, 5, 25)
 async def person(tg, name, role="public", district=None, ward=None):
     someone = tg.user(name)
     await someone.send("/start")
-    await users.update(tg.db, someone.id, tg.clock.now(), role=role, status="active",
-                       district=district, ward=ward, onboarded=1,
-                       scope=(district if role == "staff" else None))
+    await users.update(
+        tg.db,
+        someone.id,
+        tg.clock.now(),
+        role=role,
+        status="active",
+        district=district,
+        ward=ward,
+        onboarded=1,
+        scope=(district if role == "staff" else None),
+    )
     await someone.send("/menu")
     return someone
 
@@ -165,8 +173,12 @@ def test_quantity_and_date_rules():
     assert printing.parse_wanted_by("15-06-21", TODAY) == dt.date(2021, 6, 15)
     # Day and month without a year that already passed this year mean next year.
     assert printing.parse_wanted_by("1/3", TODAY) == dt.date(2022, 3, 1)
-    for text, reason in (("25/05/2021", "past"), ("1/1/2023", "far"), ("31/2", "format"),
-                         ("tomorrow", "format")):
+    for text, reason in (
+        ("25/05/2021", "past"),
+        ("1/1/2023", "far"),
+        ("31/2", "format"),
+        ("tomorrow", "format"),
+    ):
         with pytest.raises(printing.DateError) as error:
             printing.parse_wanted_by(text, TODAY)
         assert str(error.value) == reason
@@ -176,8 +188,7 @@ async def test_staff_see_who_asked_and_every_copy_follows_the_request(tg):
     hoa = await person(tg, "Hoa", "staff", "Q8", "Q8-P05")
     minh = await person(tg, "Minh", "staff", "Q8", "Q8-P01")
     lan = await person(tg, "Lan", "collaborator", "Q8", "Q8-P05")
-    await users.set_phone(tg.db, cipher_for(tg.app.services), lan.id, "0909123456",
-                          tg.clock.now())
+    await users.set_phone(tg.db, cipher_for(tg.app.services), lan.id, "0909123456", tg.clock.now())
     request = await ask_for_copies(tg, lan)
     alert = hoa.last  # the first alert Hoa got, with its buttons
     assert "Người yêu cầu: Lan · ☎️ 0909123456" in alert.text

@@ -89,8 +89,11 @@ async def test_the_topics_parents_ask_about_are_there(tg):
     titles = {entry.id: entry.title for entry in info.load("vi").entries}
     assert {"bullying", "anger", "games", "disability"} <= set(titles)
     lan = await make_parent(tg)
-    for typed, title in (("con bị bạn bắt nạt", "bắt nạt"), ("bé hay cáu gắt", "nổi giận"),
-                         ("con nghiện game", "Game online"),
-                         ("trẻ khuyết tật được hỗ trợ gì", "khuyết tật")):
+    for typed, title in (
+        ("con bị bạn bắt nạt", "bắt nạt"),
+        ("bé hay cáu gắt", "nổi giận"),
+        ("con nghiện game", "Game online"),
+        ("trẻ khuyết tật được hỗ trợ gì", "khuyết tật"),
+    ):
         await lan.send(typed)
         assert title in lan.last_text, typed

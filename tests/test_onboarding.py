@@ -10,8 +10,9 @@ STAFF = "🏢 Cán bộ dự án hoặc phường, xã"
 PARENT = "👪 Phụ huynh hoặc người dân"
 
 
-async def sign_up(person, role_label, name="Nguyễn Thị Lan", ward="Phường Chánh Hưng",
-                  share_phone=False):
+async def sign_up(
+    person, role_label, name="Nguyễn Thị Lan", ward="Phường Chánh Hưng", share_phone=False
+):
     await person.send("/start")
     await person.press(role_label)
     await person.send(name)
@@ -64,8 +65,12 @@ async def test_collaborator_signs_up_and_is_approved_by_admin(tg):
     # Pending people get the public menu meanwhile.
     assert "ℹ️ Thông tin cho phụ huynh" in lan.reply_buttons
     pending = await users.get(tg.db, lan.id)
-    assert (pending.status, pending.requested_role, pending.district, pending.ward) \
-        == ("pending", "collaborator", "Q8", "27418")
+    assert (pending.status, pending.requested_role, pending.district, pending.ward) == (
+        "pending",
+        "collaborator",
+        "Q8",
+        "27418",
+    )
     # The phone is encrypted at rest (issue 14).
     assert "0901234567" not in pending.phone
     assert cipher_for(tg.app.services).decrypt(pending.phone) == "0901234567"
@@ -159,8 +164,9 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
     await lan.send("0909")
     assert "Chia sẻ số điện thoại" in lan.last_text
     # Somebody else's contact, forwarded from the address book.
-    tg.server.user_message(lan.user, None, contact={"phone_number": "0912345678",
-                                                          "first_name": "Hoa"})
+    tg.server.user_message(
+        lan.user, None, contact={"phone_number": "0912345678", "first_name": "Hoa"}
+    )
     await tg.drain()
     assert "của chính mình" in lan.last_text
     await lan.press("Bỏ qua")
@@ -171,8 +177,12 @@ async def test_wrong_input_at_each_step_keeps_the_step(tg):
 @pytest.mark.parametrize("steps", [0, 1, 2, 3, 4])
 async def test_cancel_leaves_from_any_step(tg, steps):
     lan = tg.user("Lan")
-    actions = [lambda: lan.press(COLLABORATOR), lambda: lan.send("Nguyễn Thị Lan"),
-               lambda: lan.send("p4 q8"), lambda: lan.press("✓ Đúng, Phường Chánh Hưng")]
+    actions = [
+        lambda: lan.press(COLLABORATOR),
+        lambda: lan.send("Nguyễn Thị Lan"),
+        lambda: lan.send("p4 q8"),
+        lambda: lan.press("✓ Đúng, Phường Chánh Hưng"),
+    ]
     await lan.send("/start")
     for action in actions[:steps]:
         await action()
@@ -210,12 +220,23 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("111", "Gọi 111"), ("duong day nong", "Gọi 111"), ("Đường dây nóng", "Gọi 111"),
-     ("giup", "Dành cho"), ("giúp tôi với", "Dành cho"), ("HƯỚNG DẪN", "Dành cho"),
-     ("bao cao", "Trước hết"), ("báo cáo", "Trước hết"), ("BAO CAO", "Trước hết"),
-     ("tai lieu", "Tài liệu truyền thông"), ("tài liệu", "Tài liệu truyền thông"),
-     ("sự kiện", "📅"), ("su kien", "📅"), ("thong tin", "Thông tin cho phụ huynh"),
-     ("xin chào bot", "chưa hiểu")],
+    [
+        ("111", "Gọi 111"),
+        ("duong day nong", "Gọi 111"),
+        ("Đường dây nóng", "Gọi 111"),
+        ("giup", "Dành cho"),
+        ("giúp tôi với", "Dành cho"),
+        ("HƯỚNG DẪN", "Dành cho"),
+        ("bao cao", "Trước hết"),
+        ("báo cáo", "Trước hết"),
+        ("BAO CAO", "Trước hết"),
+        ("tai lieu", "Tài liệu truyền thông"),
+        ("tài liệu", "Tài liệu truyền thông"),
+        ("sự kiện", "📅"),
+        ("su kien", "📅"),
+        ("thong tin", "Thông tin cho phụ huynh"),
+        ("xin chào bot", "chưa hiểu"),
+    ],
 )
 async def test_keyword_routing_with_and_without_diacritics(tg, typed, expected):
     mai = tg.user("Mai")
@@ -255,8 +276,12 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
     assert "Không có phường, xã" in tg.admin.last_text
     await tg.admin.send(f"/deactivate {lan.id}")
     user = await users.get(tg.db, lan.id)
-    assert (user.role, user.district, user.ward, user.status) == ("staff", "BC", "27628",
-                                                                  "deactivated")
+    assert (user.role, user.district, user.ward, user.status) == (
+        "staff",
+        "BC",
+        "27628",
+        "deactivated",
+    )
     assert user.menu_role == "public"
     actions = [e.action for e in await audit.entries(tg.db, "user", lan.id)]
     assert actions[-3:] == ["promote", "move", "deactivate"]
@@ -272,8 +297,11 @@ async def test_pending_list_for_admin(tg):
     await tg.admin.send("/pending")
     assert "Nguyễn Thị Lan" in tg.admin.last_text
     await tg.admin.send("/users collaborator")
-    views = [(e.actor_id, e.action, e.detail.get("shown")) for e in await audit.entries(tg.db)
-             if e.action.startswith("view_")]
+    views = [
+        (e.actor_id, e.action, e.detail.get("shown"))
+        for e in await audit.entries(tg.db)
+        if e.action.startswith("view_")
+    ]
     assert views == [(tg.admin.id, "view_pending", 1), (tg.admin.id, "view_people", 0)]
     await tg.admin.press("✅ Duyệt")
     assert (await users.get(tg.db, lan.id)).is_collaborator

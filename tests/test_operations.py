@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.emulator.http import HTTPFront
-from bot.emulator.server import BotAPIServer
 from bot.operations import backup, check
+from devkit.emulator.http import HTTPFront
+from devkit.emulator.server import BotAPIServer
 from tests.process_support import PATIENCE, ROOT, bot_env, start_bot, stop_bot, wait_for
 
 
@@ -44,9 +44,13 @@ async def test_webhook_checks_the_secret_on_every_request(tmp_path):
     port = _free_port()
     async with HTTPFront(server) as front:
         lan = server.create_user("Lan", language_code="vi")
-        env = bot_env(front.port, tmp_path / "hook.sqlite3",
-                      WEBHOOK_URL="https://bot.example.org/telegram",
-                      WEBHOOK_SECRET="s3cret-token_1", WEBHOOK_PORT=str(port))
+        env = bot_env(
+            front.port,
+            tmp_path / "hook.sqlite3",
+            WEBHOOK_URL="https://bot.example.org/telegram",
+            WEBHOOK_SECRET="s3cret-token_1",
+            WEBHOOK_PORT=str(port),
+        )
         process = await start_bot(tmp_path, env, "--webhook")
         try:
             assert await wait_for(lambda: bool(server.webhook_url), PATIENCE), "no setWebhook"
@@ -62,8 +66,11 @@ async def test_webhook_checks_the_secret_on_every_request(tmp_path):
             accepted = await asyncio.to_thread(_post, url, update, "s3cret-token_1")
             assert accepted == 200
             assert await wait_for(
-                lambda: any(m.from_bot and "Xin chào" in (m.text or "")
-                            for m in chat.messages.values()), 20)
+                lambda: any(
+                    m.from_bot and "Xin chào" in (m.text or "") for m in chat.messages.values()
+                ),
+                20,
+            )
         finally:
             log = await stop_bot(process)
         assert process.returncode == 0, log[-2000:]
@@ -71,11 +78,22 @@ async def test_webhook_checks_the_secret_on_every_request(tmp_path):
 
 
 def test_webhook_mode_without_secret_is_refused(tmp_path):
-    env = {**os.environ, "BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://x.org/t",
-           "DATA_KEY": Fernet.generate_key().decode(), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "1:x",
+        "WEBHOOK_URL": "https://x.org/t",
+        "DATA_KEY": Fernet.generate_key().decode(),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("WEBHOOK_SECRET", None)
-    result = subprocess.run([sys.executable, "-m", "bot", "--webhook"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=PATIENCE)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--webhook"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
     assert result.returncode == 2
     assert "WEBHOOK_SECRET" in result.stderr
 
@@ -136,10 +154,22 @@ def test_backup_and_check_commands(tmp_path):
     database = tmp_path / "bot.sqlite3"
     sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
     env = {**os.environ, "DATABASE_PATH": str(database), "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "bot", "backup", str(tmp_path / "b.sqlite3")],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=PATIENCE)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(tmp_path / "b.sqlite3")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
     assert result.returncode == 0 and "backup written" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "bot", "check"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=PATIENCE)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
     assert result.returncode == 0
     assert "integrity: ok" in result.stdout and "schema version: 0" in result.stdout

@@ -36,10 +36,18 @@ async def test_a_rolled_back_change_sends_nothing_and_a_committed_one_is_sent(tg
 async def test_the_stored_text_is_encrypted_and_the_dedupe_key_queues_once(tg):
     lan = await person(tg, "Lan")
     cipher = cipher_for(tg.app.services)
-    first = await outbox.enqueue(tg.db, cipher, lan.id, "Bí mật 0909123456",
-                                 now=tg.clock.now(), dedupe_key="k:1", held_for_reply=True)
-    again = await outbox.enqueue(tg.db, cipher, lan.id, "Bí mật 0909123456",
-                                 now=tg.clock.now(), dedupe_key="k:1")
+    first = await outbox.enqueue(
+        tg.db,
+        cipher,
+        lan.id,
+        "Bí mật 0909123456",
+        now=tg.clock.now(),
+        dedupe_key="k:1",
+        held_for_reply=True,
+    )
+    again = await outbox.enqueue(
+        tg.db, cipher, lan.id, "Bí mật 0909123456", now=tg.clock.now(), dedupe_key="k:1"
+    )
     assert first is not None and again is None
     stored = await tg.db.fetchvalue("SELECT payload_enc FROM outbox WHERE id = ?", (first,))
     assert "0909123456" not in stored and "Bí mật" not in stored
@@ -64,13 +72,22 @@ async def test_after_a_kill_between_the_commit_and_the_replies_everyone_is_told(
 
     async def on_created(new_id: int, code: str) -> None:
         await case_handlers.queue_new_case_alert(tg.db, cipher, services, new_id, now)
-        await outbox.enqueue(tg.db, cipher, lan.id, f"Mã hồ sơ: {code}", now=now,
-                             held_for_reply=True)
+        await outbox.enqueue(
+            tg.db, cipher, lan.id, f"Mã hồ sơ: {code}", now=now, held_for_reply=True
+        )
 
-    submitted = await casework.submit(tg.db, cipher, services.areas, reporter, draft, now,
-                                      case_rules(), services.settings.timezone,
-                                      source_message_id=review.message_id,
-                                      on_created=on_created)
+    submitted = await casework.submit(
+        tg.db,
+        cipher,
+        services.areas,
+        reporter,
+        draft,
+        now,
+        case_rules(),
+        services.settings.timezone,
+        source_message_id=review.message_id,
+        on_created=on_created,
+    )
     tg.clock.advance(seconds=1)
     await tg.restart()
     await tg.tick()  # the first dispatcher round: the held confirmation goes at once
@@ -87,8 +104,12 @@ async def test_two_presses_on_send_make_one_case(tg):
     lan = await person(tg, "Lan")
     await answer_until_review(tg, lan)
     review = lan.last
-    data = next(b["callback_data"] for row in review.inline_keyboard
-                for b in row if b["text"] == vi(tg)("✅ Send"))
+    data = next(
+        b["callback_data"]
+        for row in review.inline_keyboard
+        for b in row
+        if b["text"] == vi(tg)("✅ Send")
+    )
     for _ in range(2):  # both arrive before the bot answers either
         tg.server.callback_query(lan.user, lan.chat, review.message_id, data)
     await tg.settle()
@@ -102,14 +123,35 @@ async def test_concurrent_submits_of_one_draft_create_one_case(tg):
     lan = await person(tg, "Lan")
     areas = tg.app.services.areas
     cipher = cipher_for(tg.app.services)
-    draft = Draft(step="review", urgent=False, ward="27418", age_asked=True, age=9,
-                  sex="male", situations=["k"], description="Một mô tả đủ dài để gửi.",
-                  contact_consent=False)
+    draft = Draft(
+        step="review",
+        urgent=False,
+        ward="27418",
+        age_asked=True,
+        age=9,
+        sex="male",
+        situations=["k"],
+        description="Một mô tả đủ dài để gửi.",
+        contact_consent=False,
+    )
     await report_drafts.save(tg.db, cipher, lan.id, draft.to_json(), tg.clock.now())
     reporter = await users.get(tg.db, lan.id)
-    results = await asyncio.gather(*(
-        casework.submit(tg.db, cipher, areas, reporter, draft, tg.clock.now(), case_rules(),
-                        tg.settings.timezone, source_message_id=77) for _ in range(2)))
+    results = await asyncio.gather(
+        *(
+            casework.submit(
+                tg.db,
+                cipher,
+                areas,
+                reporter,
+                draft,
+                tg.clock.now(),
+                case_rules(),
+                tg.settings.timezone,
+                source_message_id=77,
+            )
+            for _ in range(2)
+        )
+    )
     assert await tg.db.fetchvalue("SELECT count(*) FROM cases") == 1
     assert sorted(r.first for r in results) == [False, True]
     assert len({r.code for r in results}) == 1
@@ -207,8 +249,12 @@ async def test_an_emergency_alert_reaches_the_staff_privately_when_their_group_i
     assert "nguy hiểm ngay lúc này" in mai.last_text
     assert any("nguy hiểm ngay lúc này" in t for t in _about_text(tg.admin))
     # One alert each, committed with the report's mark "staff alerted".
-    assert await tg.db.fetchvalue(
-        "SELECT count(*) FROM outbox WHERE state = 'sent' AND chat_id = ?", (mai.id,)) == 1
+    assert (
+        await tg.db.fetchvalue(
+            "SELECT count(*) FROM outbox WHERE state = 'sent' AND chat_id = ?", (mai.id,)
+        )
+        == 1
+    )
 
 
 def _about_text(who) -> list[str]:

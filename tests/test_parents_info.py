@@ -33,12 +33,21 @@ async def make_parent(tg, name="Lan", language="vi", **fields):
 async def make_staff(tg, name, district, scope=None):
     person = tg.user(name)
     await person.send("/menu")
-    await users.update(tg.db, person.id, tg.clock.now(), role="staff", status="active",
-                       district=district, scope=scope or district, onboarded=1)
+    await users.update(
+        tg.db,
+        person.id,
+        tg.clock.now(),
+        role="staff",
+        status="active",
+        district=district,
+        scope=scope or district,
+        onboarded=1,
+    )
     return person
 
 
 # -- the content itself ---------------------------------------------------------------------------
+
 
 def test_every_entry_exists_in_both_languages_and_fits_a_phone_screen():
     catalogues = {language: info.load(language) for language in info.LANGUAGES}
@@ -78,23 +87,26 @@ def test_render_cuts_an_overlong_entry_between_paragraphs():
     assert "111" in rendered.splitlines()[-1]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("dau hieu bao hanh", "signs"),
-    ("Dấu hiệu bạo hành trẻ em là gì?", "signs"),
-    ("DẤU HIỆU BẠO HÀNH", "signs"),
-    ("gọi ai", "call"),
-    ("goi ai bay gio?", "call"),
-    ("Nghi ngờ con hàng xóm bị bạo hành thì phải làm sao", "act"),
-    ("quyen tre em gom nhung gi", "rights"),
-    ("con toi choi tiktok ca ngay", "online"),
-    ("what are the warning signs", "signs"),
-    ("xam hai la gi", "abuse"),
-    ("dấu hiệu bạo hành là gì", "signs"),
-    ("Trẻ bị xâm hại tình dục thì phải làm gì", "act"),
-    ("gọi ai khi thấy trẻ bị bạo hành", "call"),
-    ("hôm nay trời đẹp", None),
-    ("goiai", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dau hieu bao hanh", "signs"),
+        ("Dấu hiệu bạo hành trẻ em là gì?", "signs"),
+        ("DẤU HIỆU BẠO HÀNH", "signs"),
+        ("gọi ai", "call"),
+        ("goi ai bay gio?", "call"),
+        ("Nghi ngờ con hàng xóm bị bạo hành thì phải làm sao", "act"),
+        ("quyen tre em gom nhung gi", "rights"),
+        ("con toi choi tiktok ca ngay", "online"),
+        ("what are the warning signs", "signs"),
+        ("xam hai la gi", "abuse"),
+        ("dấu hiệu bạo hành là gì", "signs"),
+        ("Trẻ bị xâm hại tình dục thì phải làm gì", "act"),
+        ("gọi ai khi thấy trẻ bị bạo hành", "call"),
+        ("hôm nay trời đẹp", None),
+        ("goiai", None),
+    ],
+)
 def test_keyword_matching_is_accent_insensitive(text, expected):
     assert info.match(text) == expected
 
@@ -111,6 +123,7 @@ def test_danger_words_skip_everyday_phrases():
 
 
 # -- the menu in both languages -------------------------------------------------------------------
+
 
 async def test_info_menu_in_vietnamese(tg):
     lan = await make_parent(tg)
@@ -152,6 +165,7 @@ async def test_every_entry_is_accepted_by_telegram(tg):
 
 
 # -- typed questions ------------------------------------------------------------------------------
+
 
 async def test_typed_questions_get_the_matching_answer(tg):
     lan = await make_parent(tg)
@@ -210,9 +224,13 @@ async def test_helpful_votes_are_counted_once_per_person(tg):
 
 # -- ward contacts --------------------------------------------------------------------------------
 
+
 def test_ward_contact_needs_three_valid_lines():
     assert parse_contact("Nguyễn Thị Hoa\n0909 123 456\nThứ 2 – Thứ 6, 7:30 – 17:00") == (
-        "Nguyễn Thị Hoa", "0909 123 456", "Thứ 2 – Thứ 6, 7:30 – 17:00")
+        "Nguyễn Thị Hoa",
+        "0909 123 456",
+        "Thứ 2 – Thứ 6, 7:30 – 17:00",
+    )
     assert parse_contact("Nguyễn Thị Hoa\n0909 123 456") is None
     assert parse_contact("Nguyễn Thị Hoa\ngọi tôi\n7:30") is None
     assert parse_contact("Hoa\n12345\n7:30 – 17:00") is None

@@ -17,7 +17,11 @@ async def test_conversation_continues_at_the_same_step_after_restart(tg):
     await lan.press("Bỏ qua")
     user = await users.get(tg.db, lan.id)
     assert (user.display_name, user.district, user.ward, user.status) == (
-        "Nguyễn Thị Lan", "Q8", "27418", "pending")
+        "Nguyễn Thị Lan",
+        "Q8",
+        "27418",
+        "pending",
+    )
 
 
 async def test_state_is_written_per_update_not_only_on_shutdown(tg):

@@ -13,7 +13,7 @@ from bot.application import build_application
 from bot.clock import FakeClock
 from bot.delivery.lanes import BudgetRateLimiter, budget_of
 from bot.delivery.limiter import ClockTimer, Limiter, SendBudget
-from bot.emulator.request import EmulatorRequest
+from devkit.emulator.request import EmulatorRequest
 from tests.conftest import BotHarness
 from tests.test_broadcast import compose
 from tests.test_delivery_engine import person, received
@@ -27,8 +27,9 @@ class LaneHarness(BotHarness):
     """The production request path: every call goes through the budget's rate limiter."""
 
     def _build(self):
-        return build_application(self.settings, request=EmulatorRequest(self.server),
-                                 clock=self.clock, rate_limit=True)
+        return build_application(
+            self.settings, request=EmulatorRequest(self.server), clock=self.clock, rate_limit=True
+        )
 
 
 @pytest.fixture
@@ -111,8 +112,10 @@ async def test_replies_during_a_broadcast_go_at_once_and_nothing_gets_a_429(lane
     assert asked >= 4, "people wrote while the broadcast was sending"
     assert lane.server.flood_429_count == 0  # replies, broadcast and the sender's chat
     # Recipients see who wrote (the sender line) above the text.
-    assert all(received(lane, chat_id) == ["📣 Từ: Ban quản lý dự án\n\nTập huấn thứ Bảy"]
-               for chat_id in parents)
+    assert all(
+        received(lane, chat_id) == ["📣 Từ: Ban quản lý dự án\n\nTập huấn thứ Bảy"]
+        for chat_id in parents
+    )
     # Nobody's reply waited for the budget: none was held behind the broadcast. (How far the
     # fake clock moves while a reply is handled depends on how often the engine polls
     # meanwhile, i.e. on the machine: not asserted.)

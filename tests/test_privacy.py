@@ -13,8 +13,9 @@ from tests.reports_support import file_report, person, vi
 
 async def test_phones_stored_before_encryption_are_encrypted_at_start(tg):
     lan = await person(tg, "Lan")
-    await tg.db.execute("UPDATE users SET phone = '0901234567', phone_sealed = 0"
-                        " WHERE telegram_id = ?", (lan.id,))
+    await tg.db.execute(
+        "UPDATE users SET phone = '0901234567', phone_sealed = 0 WHERE telegram_id = ?", (lan.id,)
+    )
     await tg.restart()
     stored = await tg.db.fetchvalue("SELECT phone FROM users WHERE telegram_id = ?", (lan.id,))
     assert "0901234567" not in stored
@@ -30,24 +31,28 @@ async def test_retention_erases_old_questions_and_deactivated_peoples_phones(tg)
         "INSERT INTO questions (asker_id, district, state, contact_shared, contact_name,"
         " contact_phone, created_at, closed_at, sealed) VALUES (?, 'Q8', 'closed', 1, ?, ?,"
         " ?, ?, 1)",
-        (lan.id, cipher.encrypt("Mẹ Lan"), cipher.encrypt("0907654321"), old, old))
+        (lan.id, cipher.encrypt("Mẹ Lan"), cipher.encrypt("0907654321"), old, old),
+    )
     await tg.db.execute(
         "INSERT INTO question_messages (question_id, author, text, created_at, sealed)"
-        " VALUES (?, 'asker', ?, ?, 1)", (question, cipher.encrypt("Con tôi bị bắt nạt"), old))
+        " VALUES (?, 'asker', ?, ?, 1)",
+        (question, cipher.encrypt("Con tôi bị bắt nạt"), old),
+    )
     gone = await person(tg, "Đã nghỉ", role="collaborator")
     await users.set_phone(tg.db, cipher, gone.id, "0911111111", now)
     await users.update(tg.db, gone.id, now, status="deactivated")
-    await tg.db.execute("UPDATE users SET deactivated_at = ? WHERE telegram_id = ?",
-                        (old, gone.id))
+    await tg.db.execute("UPDATE users SET deactivated_at = ? WHERE telegram_id = ?", (old, gone.id))
     await tg.tick(minutes=1)
     row = await tg.db.fetchone("SELECT * FROM questions WHERE id = ?", (question,))
     assert row["contact_name"] is None and row["contact_phone"] is None
     assert row["personal_data_erased_at"] is not None
-    text = await tg.db.fetchvalue("SELECT text FROM question_messages WHERE question_id = ?",
-                                  (question,))
+    text = await tg.db.fetchvalue(
+        "SELECT text FROM question_messages WHERE question_id = ?", (question,)
+    )
     assert cipher.decrypt(text) == ""
-    assert await tg.db.fetchvalue("SELECT phone FROM users WHERE telegram_id = ?",
-                                  (gone.id,)) is None
+    assert (
+        await tg.db.fetchvalue("SELECT phone FROM users WHERE telegram_id = ?", (gone.id,)) is None
+    )
     actions = [e.action for e in await audit.entries(tg.db)]
     assert "erase_phones" in actions and "erase_personal_data" in actions
 
@@ -61,8 +66,12 @@ async def test_delete_my_messages_also_removes_the_refused_ones(tg):
     await lan.press(vi(tg)("Skip"))
     await lan.press(vi(tg)("Skip"))
     await lan.send("Nguyễn Thị Bé Na Xinh Đẹp")  # a name the bot does not accept
-    refused = [m for m in lan.transcript if not m.from_bot and m.content in (
-        "Tôi không biết bấm nút nào", "Nguyễn Thị Bé Na Xinh Đẹp")]
+    refused = [
+        m
+        for m in lan.transcript
+        if not m.from_bot
+        and m.content in ("Tôi không biết bấm nút nào", "Nguyễn Thị Bé Na Xinh Đẹp")
+    ]
     assert len(refused) == 2
     await lan.send("Bé Na")
     await answer_rest(tg, lan)
@@ -94,10 +103,10 @@ async def test_a_forged_button_for_another_districts_case_is_refused_and_audited
     answer = await outsider.press_data(f"cas:acc:{case_id}")
     assert answer["show_alert"]
     refused = [e for e in await audit.entries(tg.db) if e.action == "refused"]
-    assert [(e.actor_id, e.entity, str(e.entity_id), e.detail.get("attempted"))
-            for e in refused] == [(outsider.id, "case", str(case_id), "case_acc")]
-    assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case_id,)) \
-        == "received"
+    assert [
+        (e.actor_id, e.entity, str(e.entity_id), e.detail.get("attempted")) for e in refused
+    ] == [(outsider.id, "case", str(case_id), "case_acc")]
+    assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case_id,)) == "received"
 
 
 def test_broadcast_texts_are_checked_for_empty_invisible_and_too_long():
@@ -111,8 +120,9 @@ def test_broadcast_texts_are_checked_for_empty_invisible_and_too_long():
 async def test_broadcast_refuses_an_invisible_text_in_either_language(tg):
     staff = tg.user("Cán bộ")
     await staff.send("/start")
-    await users.update(tg.db, staff.id, tg.clock.now(), role="staff", district="Q8",
-                       scope="Q8", onboarded=1)
+    await users.update(
+        tg.db, staff.id, tg.clock.now(), role="staff", district="Q8", scope="Q8", onboarded=1
+    )
     await staff.send("/broadcast")
     await staff.send("\u200b\u200b")
     assert "vô hình" in staff.last_text or "trống" in staff.last_text

@@ -50,8 +50,9 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
     assert not [m for m in tam.bot_messages if "H0001" in (m.content or "")]
 
     await mai.press("✍️ Trả lời")
-    await mai.send("Chị nên trò chuyện nhẹ nhàng, không ép con kể. Chị có thể gọi 111 để được "
-                   "tư vấn miễn phí.")
+    await mai.send(
+        "Chị nên trò chuyện nhẹ nhàng, không ép con kể. Chị có thể gọi 111 để được tư vấn miễn phí."
+    )
     assert "đã được gửi" in mai.last_text
     assert "Trả lời câu hỏi H0001" in duong.last_text and "trò chuyện nhẹ nhàng" in duong.last_text
     assert "Mai" not in duong.last_text
@@ -78,8 +79,10 @@ async def test_round_trip_keeps_the_asker_anonymous(tg):
         assert secret not in transcript
     actions = [(e.actor_id, e.action) for e in await audit.entries(tg.db, "question", 1)]
     assert actions == [
-        (duong.id, "question_open"), (mai.id, "question_answer"),
-        (duong.id, "question_follow_up"), (mai.id, "question_answer"),
+        (duong.id, "question_open"),
+        (mai.id, "question_answer"),
+        (duong.id, "question_follow_up"),
+        (mai.id, "question_answer"),
         (duong.id, "question_close"),
     ]
     assert len(await store.messages(tg.db, 1)) == 4
@@ -191,7 +194,10 @@ async def test_spam_marking_blocks_new_questions_and_can_be_undone(tg):
     await ask(lan, "Xin lỗi, tôi muốn hỏi về tập huấn cho phụ huynh")
     assert "H0002" in lan.last_text
     assert [e.action for e in await audit.entries(tg.db, "question", 1)] == [
-        "question_open", "question_spam", "question_unspam"]
+        "question_open",
+        "question_spam",
+        "question_unspam",
+    ]
 
 
 async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
@@ -213,8 +219,10 @@ async def test_forged_buttons_on_another_districts_ticket_change_nothing(tg):
     entries = await audit.entries(tg.db, "question", 1)
     assert [e.action for e in entries if e.action != "refused"] == ["question_open"]
     # Every refused attempt is audited: who, what, which ticket (issue 14).
-    assert {(e.actor_id, e.detail["attempted"]) for e in entries if e.action == "refused"} \
-        >= {(tam.id, "question_close"), (tam.id, "question_spam")}
+    assert {(e.actor_id, e.detail["attempted"]) for e in entries if e.action == "refused"} >= {
+        (tam.id, "question_close"),
+        (tam.id, "question_spam"),
+    }
 
 
 async def test_wrong_input_at_each_step_keeps_the_step(tg):
@@ -264,7 +272,9 @@ async def test_question_typed_before_the_district_is_kept_and_danger_answered_at
     texts = [m.content or "" for m in parent.bot_messages[-2:]]
     assert "111" in texts[0] and "113" in texts[0]  # the danger answer comes at once
     assert "phường, xã" in texts[1]
-    await parent.press("Phường Chánh Hưng")  # straight on to the contact choice: nothing typed twice
+    await parent.press(
+        "Phường Chánh Hưng"
+    )  # straight on to the contact choice: nothing typed twice
     assert ANONYMOUS in parent.buttons
     await parent.press(ANONYMOUS)
     question = await store.get(tg.db, 1, cipher_for(tg.app.services))

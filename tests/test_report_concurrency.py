@@ -21,8 +21,15 @@ async def test_two_hundred_reporters_submit_at_once(tg):
     for index in range(REPORTERS):
         reporter = tg.user(f"CTV {index}")
         await users.touch(tg.db, reporter.id, f"CTV {index}", "vi", tg.clock.now())
-        await users.update(tg.db, reporter.id, tg.clock.now(), role="collaborator",
-                           district="Q8", ward="27418", onboarded=1)
+        await users.update(
+            tg.db,
+            reporter.id,
+            tg.clock.now(),
+            role="collaborator",
+            district="Q8",
+            ward="27418",
+            onboarded=1,
+        )
         people.append(reporter)
     started, cpu = time.perf_counter(), time.process_time()
     # Every step is taken by all 200 at the same time, so their updates interleave.
@@ -56,6 +63,7 @@ async def test_two_hundred_reporters_submit_at_once(tg):
     by_reporter = {row["reporter_id"]: row for row in rows}
     from bot.crypto import cipher_for
     from storage import cases
+
     cipher = cipher_for(tg.app.services)
     for index, reporter in enumerate(people):
         row = by_reporter[reporter.id]

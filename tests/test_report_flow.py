@@ -59,8 +59,17 @@ async def test_collaborator_reports_an_urgent_case_and_staff_are_alerted(tg):
     await lan.send("Đã báo công an phường")
     await lan.press("📱 Chia sẻ số điện thoại")
     summary = lan.last_text
-    for expected in ("Phường Chánh Hưng — Khu phố 3", "Bé Na", "10 tuổi", "2 trẻ", DESCRIPTION,
-                     "Ảnh: 1", "Bà ngoại", "+849", "Trẻ đang gặp nguy hiểm: có"):
+    for expected in (
+        "Phường Chánh Hưng — Khu phố 3",
+        "Bé Na",
+        "10 tuổi",
+        "2 trẻ",
+        DESCRIPTION,
+        "Ảnh: 1",
+        "Bà ngoại",
+        "+849",
+        "Trẻ đang gặp nguy hiểm: có",
+    ):
         assert expected in summary, expected
     assert lan.buttons[:3] == ["✅ Gửi", "✏️ Sửa một phần", "✖️ Hủy báo cáo"]
     await lan.press("✅ Gửi")
@@ -100,7 +109,11 @@ async def test_parent_reports_anonymously_choosing_district_and_ward(tg):
     await parent.press("1")
     await _other_situation_to_review(parent, "Có một em nhỏ hay ngồi một mình ở bến xe đến khuya.")
     summary = parent.last_text
-    assert "Phường Bình Đông (khi báo: Phường 7, Quận 8)" in summary and "ẩn danh" in summary and "không rõ tuổi" in summary
+    assert (
+        "Phường Bình Đông (khi báo: Phường 7, Quận 8)" in summary
+        and "ẩn danh" in summary
+        and "không rõ tuổi" in summary
+    )
     await parent.press("✅ Gửi")
     row = await tg.db.fetchone("SELECT * FROM cases")
     assert row["code"] == "TE-2021-0001" and row["ward"] == "27424"
@@ -318,16 +331,22 @@ async def test_reports_are_limited_per_hour(tg):
 async def test_delete_my_messages_and_my_reports(tg):
     lan = await person(tg, "Lan")
     await answer_until_review(tg, lan, share_phone=True)
-    details = [m for m in lan.transcript if not m.from_bot and m.content and
-               (DESCRIPTION in m.content or m.content == "Bé Na")]
+    details = [
+        m
+        for m in lan.transcript
+        if not m.from_bot and m.content and (DESCRIPTION in m.content or m.content == "Bé Na")
+    ]
     assert details
     await lan.press("✅ Gửi")
     await lan.send("/myreports")
     assert "TE-2021-0001" in lan.last_text and "chờ cán bộ" in lan.last_text
     await lan.press("🧹 Xóa tin nhắn của tôi")
     assert all(m.deleted for m in details)
-    summary = [m for m in lan.transcript if m.from_bot and m.content
-               and "Bạn kiểm tra lại báo cáo" in m.content]
+    summary = [
+        m
+        for m in lan.transcript
+        if m.from_bot and m.content and "Bạn kiểm tra lại báo cáo" in m.content
+    ]
     assert summary and all(m.deleted for m in summary)
     assert any("Xong: các tin nhắn" in m.content for m in lan.bot_messages if m.content)
     assert "case_reporter_messages_deleted" in [e.action for e in await audit.entries(tg.db)]
@@ -388,7 +407,8 @@ async def test_skip_typed_at_a_text_step_is_a_skip_not_an_answer(tg):
     await lan.press(_("✅ Send"))
     row = await tg.db.fetchone(
         "SELECT child_name_enc, place_detail_enc, caregiver_enc FROM cases WHERE reporter_id = ?",
-        (lan.id,))
+        (lan.id,),
+    )
     cipher = cipher_for(tg.app.services)
     assert row is not None
     assert [cipher.decrypt(value) if value else None for value in row] == [None, None, None]

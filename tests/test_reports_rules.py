@@ -23,21 +23,40 @@ from bot.reports.rules import case_rules, situations
 HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@pytest.mark.parametrize("text, years, estimated", [
-    ("10", 10, False), ("10 tuổi", 10, False), ("khoảng 10", 10, True), ("Khoảng 10 tuổi", 10, True),
-    ("tầm 7t", 7, True), ("10-12", 11, True), ("6 tháng", 0, False), ("không rõ", None, True),
-    ("about 9 years old", 9, True), ("16", 16, False), ("17 tuổi", 17, False),
-])
+@pytest.mark.parametrize(
+    "text, years, estimated",
+    [
+        ("10", 10, False),
+        ("10 tuổi", 10, False),
+        ("khoảng 10", 10, True),
+        ("Khoảng 10 tuổi", 10, True),
+        ("tầm 7t", 7, True),
+        ("10-12", 11, True),
+        ("6 tháng", 0, False),
+        ("không rõ", None, True),
+        ("about 9 years old", 9, True),
+        ("16", 16, False),
+        ("17 tuổi", 17, False),
+    ],
+)
 def test_ages_as_people_type_them(text, years, estimated):
     age = parse_age(text)
     assert (age.years, age.estimated) == (years, estimated)
     assert age.is_minor_not_child == (years is not None and years >= 16)
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("200", "implausible"), ("30", "adult"), ("18 tuổi", "adult"), ("mười", "format"),
-    ("10 con mèo", "format"), ("", "format"), ("12-5", "format"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("200", "implausible"),
+        ("30", "adult"),
+        ("18 tuổi", "adult"),
+        ("mười", "format"),
+        ("10 con mèo", "format"),
+        ("", "format"),
+        ("12-5", "format"),
+    ],
+)
 def test_impossible_ages_are_refused_with_a_reason(text, reason):
     with pytest.raises(InvalidAnswer) as error:
         parse_age(text)
@@ -92,8 +111,15 @@ def test_draft_navigation_and_section_edits():
     assert draft.advance("count") == "review" and draft.edit_section is None
     draft.start_edit("place")
     assert draft.back("ward") == "review"  # back from a section's first step: the summary
-    assert set(Draft().missing()) == {"safety", "ward", "age", "sex", "situation",
-                                      "description", "contact"}
+    assert set(Draft().missing()) == {
+        "safety",
+        "ward",
+        "age",
+        "sex",
+        "situation",
+        "description",
+        "contact",
+    }
     restored = Draft.from_json(Draft(step="age", location=(10.7, 106.6)).to_json())
     assert restored.step == "age" and restored.location == (10.7, 106.6)
     assert STEPS[0] == "safety" and STEPS[-1] == "review"

@@ -12,8 +12,16 @@ def test_the_corpus_is_large_and_varied():
     examples = read_corpus()
     assert len(examples) >= 400
     danger = {e.category for e in examples if e.label == "danger"}
-    assert {"violence", "sexual", "neglect", "exploitation", "trafficking", "self_harm",
-            "missing", "immediate"} <= danger
+    assert {
+        "violence",
+        "sexual",
+        "neglect",
+        "exploitation",
+        "trafficking",
+        "self_harm",
+        "missing",
+        "immediate",
+    } <= danger
     assert len({e.text for e in examples}) == len(examples), "duplicate messages"
 
 
@@ -23,8 +31,11 @@ def test_the_corpus_is_large_and_varied():
 BLIND = "fresh5"
 
 
-@pytest.mark.xfail(strict=True, reason="the whole corpus with the blind fresh5 split is below "
-                   "99 % recall / 2 % false alarms (fresh5 measured once: 72.5 % / 7.1 %)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the whole corpus with the blind fresh5 split is below "
+    "99 % recall / 2 % false alarms (fresh5 measured once: 72.5 % / 7.1 %)",
+)
 def test_the_whole_corpus_meets_the_targets():
     report = evaluate(read_corpus())
     assert report.recall() >= RECALL_TARGET
@@ -70,11 +81,13 @@ def test_every_kind_of_harm_is_spoken_of_the_same_ways():
     matcher = load()
     # one template ("bị" + a harm verb) recognises each class of harm
     passive = {rule.id: rule for rule in matcher.rules if rule.id.startswith("passive:")}
-    for text, harm, category in (("thằng bé bị dượng quánh", "violence", "violence"),
-                                 ("con bé bị ông hàng xóm giở trò đồi bại", "sexual", "sexual"),
-                                 ("bé bị mẹ kế nhốt trong nhà vệ sinh", "confinement", "neglect"),
-                                 ("cháu bị người lạ bồng lên xe", "taking", "trafficking"),
-                                 ("em bị chủ quán bóc lột", "exploitation", "exploitation")):
+    for text, harm, category in (
+        ("thằng bé bị dượng quánh", "violence", "violence"),
+        ("con bé bị ông hàng xóm giở trò đồi bại", "sexual", "sexual"),
+        ("bé bị mẹ kế nhốt trong nhà vệ sinh", "confinement", "neglect"),
+        ("cháu bị người lạ bồng lên xe", "taking", "trafficking"),
+        ("em bị chủ quán bóc lột", "exploitation", "exploitation"),
+    ):
         rule = passive[f"passive:{harm}"]
         assert rule.category == category
         assert rule.search(matcher.tokens(text)) is not None, text

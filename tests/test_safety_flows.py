@@ -27,6 +27,7 @@ def _bot_texts(who, last: int = 4) -> list[str]:
 
 # -- point 3: the answer to a disclosure ----------------------------------------------------------
 
+
 async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_area(tg):
     mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
     lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
@@ -44,8 +45,9 @@ async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_ar
     assert case["code"] in lan.last_text and "ẩn danh" in lan.last_text
     assert "Phường Chánh Hưng" in lan.last_text  # the known place: nothing more to ask
     assert case["code"] in mai.last_text  # the area's staff alerted at once
-    full = await casework.view(tg.db, cipher_for(tg.app.services),
-                               await _staff_user(tg, mai), case["id"], tg.clock.now())
+    full = await casework.view(
+        tg.db, cipher_for(tg.app.services), await _staff_user(tg, mai), case["id"], tg.clock.now()
+    )
     assert full.description == text and not full.contact_consent
 
     answer = await lan.press_data("sos:tip")  # a second tap does not open a second case
@@ -56,6 +58,7 @@ async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_ar
 
 async def _staff_user(tg, who):
     from storage import users
+
     return await users.get(tg.db, who.id)
 
 
@@ -89,8 +92,13 @@ async def test_a_tip_can_skip_the_place(tg):
 
 async def test_everyday_words_get_no_alarm(tg):
     lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
-    for text in ("nhắc con đánh răng", "cho em xin danh sach lop", "dap an bai 3",
-                 "con thích đạp xe", "Hiep Phuoc co sinh hoat he ko"):
+    for text in (
+        "nhắc con đánh răng",
+        "cho em xin danh sach lop",
+        "dap an bai 3",
+        "con thích đạp xe",
+        "Hiep Phuoc co sinh hoat he ko",
+    ):
         await lan.send(text)
         assert "113" not in lan.last_text, text
         assert all(TIP not in m.buttons for m in lan.bot_messages[-2:])
@@ -116,6 +124,7 @@ async def test_danger_now_puts_police_and_ambulance_first(tg):
 
 
 # -- point 5: the report's emergency path ---------------------------------------------------------
+
 
 async def test_yes_in_danger_now_alerts_the_area_at_once_before_the_report_is_sent(tg):
     mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.emulator.records import MessageRecord
-from bot.sandbox import Sandbox, persona_id, render
+from devkit.emulator.records import MessageRecord
+from devkit.sandbox import Sandbox, persona_id, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,15 +18,36 @@ def run_sandbox(script: str, tmp_path, *extra: str) -> subprocess.CompletedProce
     env.pop("LOG_LEVEL", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sb.sqlite3"), *extra],
-        input=script, capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=env,
     )
 
 
 def test_scripted_sign_up_and_approval(tmp_path):
-    script = "\n".join([
-        "/start", "#1", "Nguyễn Văn Minh", "#1", "#5", "!sticker", "#2",
-        "/as admin", "#1", "/as Lan", "#5", "/quit", "this line is never read",
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/start",
+                "#1",
+                "Nguyễn Văn Minh",
+                "#1",
+                "#5",
+                "!sticker",
+                "#2",
+                "/as admin",
+                "#1",
+                "/as Lan",
+                "#5",
+                "/quit",
+                "this line is never read",
+            ]
+        )
+        + "\n"
+    )
     result = run_sandbox(script, tmp_path, "--fresh")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -59,9 +80,17 @@ def test_database_survives_between_runs_and_fresh_starts_over(tmp_path):
 
 
 def test_rendering_of_formatting_and_files():
-    message = MessageRecord(message_id=1, chat_id=1, from_bot=True, date=None, sender_id=1,
-                            text="Gọi 111 & 113", raw_text="<b>Gọi 111</b> &amp; 113",
-                            parse_mode="HTML", document={"file_name": "to-roi.pdf"})
+    message = MessageRecord(
+        message_id=1,
+        chat_id=1,
+        from_bot=True,
+        date=None,
+        sender_id=1,
+        text="Gọi 111 & 113",
+        raw_text="<b>Gọi 111</b> &amp; 113",
+        parse_mode="HTML",
+        document={"file_name": "to-roi.pdf"},
+    )
     assert render(message, colour=False) == "[file: to-roi.pdf]\nGọi 111 & 113"
     assert render(message, colour=True).startswith("[file: to-roi.pdf]\n\x1b[1mGọi 111\x1b[0m")
     assert persona_id("Lan") == persona_id("lan") != persona_id("Hoa")
@@ -83,10 +112,24 @@ def test_web_serves_the_dashboard_signed_for_the_current_persona(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LOG_LEVEL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sb.sqlite3"), "--fresh",
-         "--web", f"127.0.0.1:{port}"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=tmp_path, env=env)
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "sandbox",
+            "--db",
+            str(tmp_path / "sb.sqlite3"),
+            "--fresh",
+            "--web",
+            f"127.0.0.1:{port}",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     try:
         process.stdin.write("/as admin\n/cases\n#1\n")
         process.stdin.flush()
@@ -102,13 +145,17 @@ def test_web_serves_the_dashboard_signed_for_the_current_persona(tmp_path):
         url = urlsplit(seen[-1].split(": ", 1)[1].strip())
         assert url.netloc == f"127.0.0.1:{port}" and url.path == "/app/"
         init_data = parse_qs(url.fragment)["tgWebAppData"][0]
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/app/api/session",
-                                         headers={"Authorization": f"tma {init_data}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/app/api/session",
+            headers={"Authorization": f"tma {init_data}"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             session = json.loads(response.read())
         assert session["person"]["admin"] and session["strings"]["title"] == "Bảng hồ sơ"
-        forged = urllib.request.Request(f"http://127.0.0.1:{port}/app/api/session",
-                                        headers={"Authorization": "tma " + init_data[:-2]})
+        forged = urllib.request.Request(
+            f"http://127.0.0.1:{port}/app/api/session",
+            headers={"Authorization": "tma " + init_data[:-2]},
+        )
         try:
             urllib.request.urlopen(forged, timeout=10)
             raise AssertionError("a forged sign-in was accepted")
@@ -137,7 +184,7 @@ def test_history_survives_a_restart_and_old_buttons_are_pressed_by_message(tmp_p
 
 
 def test_clock_step_reading():
-    from bot.sandbox import clock_step
+    from devkit.sandbox import clock_step
 
     assert clock_step("+1d") == dt.timedelta(days=1)
     assert clock_step("+1d2h") == dt.timedelta(days=1, hours=2)

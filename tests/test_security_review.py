@@ -21,8 +21,9 @@ PHONE = "+84909777555"
 def raw_database(tg) -> bytes:
     """Every byte SQLite keeps on disk for this database (main file and write-ahead log)."""
     path = Path(tg.settings.database_path)
-    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal"))
-                    if p.exists())
+    return b"".join(
+        p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()
+    )
 
 
 async def test_question_texts_and_shared_contact_are_encrypted_at_rest(tg):
@@ -61,15 +62,22 @@ async def test_questions_stored_in_plain_text_before_are_sealed_at_start(tg):
     await tg.db.execute(
         "INSERT INTO questions (id, asker_id, district, state, contact_shared, contact_name,"
         " contact_phone, created_at, waiting_since) VALUES (7, ?, 'Q8', 'open', 1, 'Bà Tư',"
-        " '+84900000007', ?, ?)", (lan.id, now, now))
+        " '+84900000007', ?, ?)",
+        (lan.id, now, now),
+    )
     await tg.db.execute(
         "INSERT INTO question_messages (question_id, author, text, created_at)"
-        " VALUES (7, 'asker', 'Câu hỏi cũ LEGACY4411', ?)", (now,))
+        " VALUES (7, 'asker', 'Câu hỏi cũ LEGACY4411', ?)",
+        (now,),
+    )
     await tg.restart()
     row = await tg.db.fetchone("SELECT text, sealed FROM question_messages WHERE question_id = 7")
     assert row["sealed"] == 1 and "LEGACY4411" not in row["text"]
-    assert "+84900000007" not in str(tuple(await tg.db.fetchone(
-        "SELECT contact_name, contact_phone FROM questions WHERE id = 7")))
+    assert "+84900000007" not in str(
+        tuple(
+            await tg.db.fetchone("SELECT contact_name, contact_phone FROM questions WHERE id = 7")
+        )
+    )
     cipher = cipher_for(tg.app.services)
     assert (await store.messages(tg.db, 7, cipher))[0].text == "Câu hỏi cũ LEGACY4411"
     assert (await store.get(tg.db, 7, cipher)).contact_name == "Bà Tư"
@@ -84,15 +92,27 @@ async def test_huge_and_non_ascii_ids_are_refused_politely(tg):
     case = await quick_case(tg, lan)
     await minh.send("/cases")
     huge = "9" * 40  # overflows SQLite's 64-bit INTEGER if it ever reaches a query
-    for data in (f"cas:v:{huge}", f"cas:acc:{huge}", f"cas:ls:open:any:0:{huge}",
-                 f"apv:yes:{huge}", f"qst:close:{huge}", f"qst:reply:{huge}",
-                 f"qst:spam:{huge}", f"cin:note:{huge}", f"rpd:del:{huge}"):
+    for data in (
+        f"cas:v:{huge}",
+        f"cas:acc:{huge}",
+        f"cas:ls:open:any:0:{huge}",
+        f"apv:yes:{huge}",
+        f"qst:close:{huge}",
+        f"qst:reply:{huge}",
+        f"qst:spam:{huge}",
+        f"cin:note:{huge}",
+        f"rpd:del:{huge}",
+    ):
         answer = await minh.press_data(data)
         assert answer is not None, data  # every press is answered
     await minh.send("/cases")
     assert "TE-2021-0001" in " ".join(minh.buttons)  # still working, nothing changed
-    for command in (f"/promote {huge} staff", "/promote ²³ staff", f"/deactivate {huge}",
-                    f"/move {huge} Q8"):
+    for command in (
+        f"/promote {huge} staff",
+        "/promote ²³ staff",
+        f"/deactivate {huge}",
+        f"/move {huge} Q8",
+    ):
         await tg.admin.send(command)
         assert "/" in tg.admin.last_text, command  # the usage line, not an error
     assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case,)) == "received"
@@ -118,8 +138,9 @@ async def test_case_history_escapes_names_and_keeps_the_latest_entries(tg):
 
 async def test_long_user_listing_is_cut_between_people_not_inside_markup(tg):
     for index in range(45):
-        await person(tg, f"Cộng tác viên số {index:02d} & <gia đình> {'y' * 40}",
-                     user_id=700_000 + index)
+        await person(
+            tg, f"Cộng tác viên số {index:02d} & <gia đình> {'y' * 40}", user_id=700_000 + index
+        )
     await tg.admin.send("/users collaborator")
     text = tg.admin.last_text
     assert "Cộng tác viên số 00 & <gia đình>" in text and text.endswith("…")
@@ -137,15 +158,24 @@ async def test_deactivated_or_pending_staff_lose_every_staff_button_at_once(tg):
     await minh.press_data(f"cas:v:{case}")
     assert "TE-2021-0001" in minh.last_text
     await tg.admin.send(f"/deactivate {minh.id}")
-    for data in (f"cas:v:{case}", f"cas:acc:{case}", f"cas:hist:{case}", f"cin:note:{case}",
-                 "qst:reply:1", "qst:close:1", "qst:spam:1", "cas:ls:open:any:0:0"):
+    for data in (
+        f"cas:v:{case}",
+        f"cas:acc:{case}",
+        f"cas:hist:{case}",
+        f"cin:note:{case}",
+        "qst:reply:1",
+        "qst:close:1",
+        "qst:spam:1",
+        "cas:ls:open:any:0:0",
+    ):
         answer = await minh.press_data(data)
         assert answer["show_alert"], data
     await minh.send("/cases")
     assert "dành cho cán bộ" in minh.last_text
     # A staff sign-up still waiting for approval has no staff powers either.
-    await users.update(tg.db, minh.id, tg.clock.now(), status="pending", role="public",
-                       requested_role="staff")
+    await users.update(
+        tg.db, minh.id, tg.clock.now(), status="pending", role="public", requested_role="staff"
+    )
     answer = await minh.press_data(f"cas:v:{case}")
     assert answer["show_alert"]
     row = await tg.db.fetchone("SELECT status, assignee_id FROM cases WHERE id = ?", (case,))
@@ -169,8 +199,14 @@ async def test_people_lists_are_never_posted_into_a_group(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
     group = tg.group("Cán bộ Q8", members=[tg.admin, minh])
     await person(tg, "Cộng tác viên Hoa", user_id=700_100)
-    await users.update(tg.db, 700_100, tg.clock.now(), status="pending",
-                       requested_role="collaborator", role="public")
+    await users.update(
+        tg.db,
+        700_100,
+        tg.clock.now(),
+        status="pending",
+        requested_role="collaborator",
+        role="public",
+    )
     await group.send(tg.admin, "/users")
     await group.send(minh, "/pending")
     assert not any("Hoa" in (m.content or "") for m in group.bot_messages)

@@ -21,16 +21,20 @@ QUESTION = "Cháu hàng xóm 8 tuổi hay ở nhà một mình đến khuya, tô
 
 def alert_of(someone, code: str):
     """The alert message about a case in someone's chat (deleted ones excluded)."""
-    found = [m for m in someone.bot_messages if "Báo cáo mới " + code in (m.content or "")
-             or "New report " + code in (m.content or "")]
+    found = [
+        m
+        for m in someone.bot_messages
+        if "Báo cáo mới " + code in (m.content or "") or "New report " + code in (m.content or "")
+    ]
     assert len(found) == 1, [m.content for m in someone.bot_messages]
     return found[0]
 
 
 def ticket_copies(someone, code: str = "H0001"):
     """Staff copies of a ticket: the messages quoting the question (“…”)."""
-    return [m for m in someone.bot_messages
-            if code in (m.content or "") and "“" in (m.content or "")]
+    return [
+        m for m in someone.bot_messages if code in (m.content or "") and "“" in (m.content or "")
+    ]
 
 
 async def accepts(tg) -> list:
@@ -38,6 +42,7 @@ async def accepts(tg) -> list:
 
 
 # -- case alerts ----------------------------------------------------------------------------------
+
 
 async def test_accept_updates_every_other_copy_and_survives_deleted_and_blocked_ones(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
@@ -165,6 +170,7 @@ async def test_a_case_assigned_before_acceptance_keeps_only_details(tg):
 
 # -- question tickets -----------------------------------------------------------------------------
 
+
 async def test_ticket_copies_follow_answers_follow_ups_and_closing(tg):
     duong = tg.user("Thuỳ Dương", language="vi", username="duong_me_be")
     await duong.send("/start")
@@ -245,7 +251,10 @@ async def test_spam_marking_and_undo_reach_every_copy(tg):
     answer = await mai.press_data("qst:unspam:1")
     assert answer["show_alert"]  # already undone: nothing to do
     assert [e.action for e in await audit.entries(tg.db, "question", 1)] == [
-        "question_open", "question_spam", "question_unspam"]
+        "question_open",
+        "question_spam",
+        "question_unspam",
+    ]
 
 
 async def test_asker_closing_shows_on_staff_copies_without_a_name(tg):
@@ -263,6 +272,7 @@ async def test_asker_closing_shows_on_staff_copies_without_a_name(tg):
 
 # -- information → materials ----------------------------------------------------------------------
 
+
 async def test_info_button_opens_the_materials_of_that_topic_for_parents(tg):
     lan = await make_parent(tg)
     await lan.send("/info")
@@ -274,8 +284,7 @@ async def test_info_button_opens_the_materials_of_that_topic_for_parents(tg):
     assert any("Nghi ngờ trẻ bị xâm hại" in label for label in labels)
     assert not any("Kỷ luật tích cực" in label or "111" in label for label in labels)
     # The information answer stays above; the list is a new message.
-    assert any("Dấu hiệu trẻ có thể bị xâm hại" in (m.content or "")
-               for m in lan.bot_messages[:-1])
+    assert any("Dấu hiệu trẻ có thể bị xâm hại" in (m.content or "") for m in lan.bot_messages[:-1])
     await lan.press("📄 Nhận biết dấu hiệu trẻ bị xâm hại")
     assert "Nhận biết dấu hiệu trẻ bị xâm hại" in lan.last_text
     delivered = await tg.db.fetchvalue("SELECT count(*) FROM material_deliveries")

@@ -17,9 +17,16 @@ async def person(tg, name: str, role: str, district: str | None, user_id: int):
     user = tg.user(name, user_id=user_id)
     now = tg.clock.now()
     await users.touch(tg.db, user.id, name, "vi", now)
-    await users.update(tg.db, user.id, now, role=role, district=district, onboarded=1,
-                       scope=(district if role == "staff" else None),
-                       status="active")
+    await users.update(
+        tg.db,
+        user.id,
+        now,
+        role=role,
+        district=district,
+        onboarded=1,
+        scope=(district if role == "staff" else None),
+        status="active",
+    )
     return user
 
 
@@ -70,8 +77,10 @@ async def test_district_staff_cannot_see_another_district(tg):
     before = hoa.last_text
     for forged in ("sta:p:q20211:BC", "sta:x:q20211:all", "sta:p:q20211:all"):
         answer = await hoa.press_data(forged)
-        assert answer == {"text": "Xin lỗi, anh/chị chỉ xem được số liệu của khu vực anh/chị phụ trách.",
-                          "show_alert": True}
+        assert answer == {
+            "text": "Xin lỗi, anh/chị chỉ xem được số liệu của khu vực anh/chị phụ trách.",
+            "show_alert": True,
+        }
     answer = await hoa.press_data("sta:p:q20219:Q8")
     assert answer == {"text": "Nút này không hợp lệ.", "show_alert": True}
     assert hoa.last_text == before
@@ -140,10 +149,14 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
     await tg.settle()
     documents = [m for m in hoa.bot_messages if m.document]
     assert [m.document["file_name"] for m in documents] == [
-        "thong-ke_Q8_q20211.xlsx", "thong-ke_Q8_q20211.png"]
+        "thong-ke_Q8_q20211.xlsx",
+        "thong-ke_Q8_q20211.png",
+    ]
     assert documents[0].caption == "📊 Thống kê quý 1/2021, Khu vực Quận 8 cũ: 3 báo cáo, 4 hồ sơ."
-    assert any("Đang chuẩn bị bảng tính và biểu đồ quý 1/2021, Khu vực Quận 8 cũ" in (m.text or "")
-               for m in hoa.bot_messages)
+    assert any(
+        "Đang chuẩn bị bảng tính và biểu đồ quý 1/2021, Khu vực Quận 8 cũ" in (m.text or "")
+        for m in hoa.bot_messages
+    )
 
     book = load_workbook(io.BytesIO(tg.server.file_bytes(documents[0].document["file_id"])))
     codes = [row[0] for row in book["Danh sách hồ sơ"].iter_rows(min_row=2, values_only=True)]
@@ -155,7 +168,8 @@ async def test_export_sends_the_workbook_and_the_chart(tg):
     assert width > 600 and height > 300
 
     row = await tg.db.fetchone(
-        "SELECT actor_id, detail FROM audit_log WHERE action = 'stats_export'")
+        "SELECT actor_id, detail FROM audit_log WHERE action = 'stats_export'"
+    )
     assert row["actor_id"] == hoa.id
     assert json.loads(row["detail"]) == {"cases": 4, "district": "Q8", "period": "q20211"}
 
@@ -186,9 +200,12 @@ def test_durations_read_as_plain_sentences():
     assert durations_text(quick, vi) == "Thường tiếp nhận trong 1 phút (1 hồ sơ)."
     many = Durations(count=12, median_hours=3, p90_hours=30)
     assert durations_text(many, vi, "closure") == (
-        "Thường đóng hồ sơ trong 3 giờ; 9/10 hồ sơ được đóng trong 30 giờ (12 hồ sơ).")
-    assert durations_text(Durations(count=0, median_hours=None, p90_hours=None), en,
-                          "answer") == "No question was answered yet."
+        "Thường đóng hồ sơ trong 3 giờ; 9/10 hồ sơ được đóng trong 30 giờ (12 hồ sơ)."
+    )
+    assert (
+        durations_text(Durations(count=0, median_hours=None, p90_hours=None), en, "answer")
+        == "No question was answered yet."
+    )
     assert clocks_text(0, 3, 0, 0, vi) == "Đúng hạn cả 3 thời hạn luật định."
     assert clocks_text(0, 0, 0, 0, en) == "No legal time limit fell due in this period."
 

@@ -60,7 +60,9 @@ async def test_users_and_audit_round_trip(db):
     await audit.record(db, 1, "promote", "user", 42, NOW, role="staff")
     again = await users.get(db, 42)
     assert (
-        again.is_staff and scope.can_act_in_unit(again, "27418") and not scope.can_act_in_unit(again, "27619")
+        again.is_staff
+        and scope.can_act_in_unit(again, "27418")
+        and not scope.can_act_in_unit(again, "27619")
     )
     [entry] = await audit.entries(db, "user", 42)
     assert (entry.actor_id, entry.action, entry.detail, entry.created_at) == (

@@ -53,8 +53,7 @@ def test_initdata_round_trip_and_every_refusal():
         "expired": (good, token, now + day + dt.timedelta(seconds=1)),
         "from the future": (good, token, now - dt.timedelta(hours=1)),
         "a changed field": (good.replace("Minh", "Mai"), token, now),
-        "no hash": ("&".join(p for p in good.split("&") if not p.startswith("hash=")),
-                    token, now),
+        "no hash": ("&".join(p for p in good.split("&") if not p.startswith("hash=")), token, now),
         "a field twice": (good + "&auth_date=1", token, now),
     }
     for reason, (data, key, when) in refusals.items():
@@ -80,8 +79,11 @@ async def test_refuses_missing_forged_expired_and_anyone_the_chat_refuses(tg):
     assert (await Api(tg, sign_for(tg, gone)).get("cases"))[0] == 403  # as in the chat
     nowhere = await staff(tg, "Chưa giao", None)  # staff whose scope covers no unit yet
     assert (await Api(tg, sign_for(tg, nowhere)).get("session"))[0] == 403
-    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [lan.id, gone.id,
-                                                                          nowhere.id]
+    assert [e.actor_id for e in await _entries(tg, "webapp_denied")] == [
+        lan.id,
+        gone.id,
+        nowhere.id,
+    ]
 
 
 async def test_the_unit_filter_lists_the_persons_units_by_today_s_names(tg):
@@ -89,16 +91,24 @@ async def test_the_unit_filter_lists_the_persons_units_by_today_s_names(tg):
     status, body = await Api(tg, sign_for(tg, minh)).get("session")
     assert status == 200 and body["strings"]["title"] == "Bảng hồ sơ"  # the vi catalogue
     assert body["person"]["scope"] == AREAS.group_name(CITY, "vi")  # as /cases says it
-    assert body["filters"]["unit"] == [{"label": AREAS.group_name(CITY, "vi"), "options": [
-        {"value": CHANH_HUNG, "label": "Phường Chánh Hưng"},
-        {"value": PHU_DINH, "label": "Phường Phú Định"},
-        {"value": BINH_DONG, "label": "Phường Bình Đông"}]}]
+    assert body["filters"]["unit"] == [
+        {
+            "label": AREAS.group_name(CITY, "vi"),
+            "options": [
+                {"value": CHANH_HUNG, "label": "Phường Chánh Hưng"},
+                {"value": PHU_DINH, "label": "Phường Phú Định"},
+                {"value": BINH_DONG, "label": "Phường Bình Đông"},
+            ],
+        }
+    ]
     assert body["figures"] is True and body["groups"] == []  # their own group's figures
     # Two units of different groups: exactly those two, each under its group.
     hoa = await staff(tg, "Hoa", f"{BINH_DONG} {BINH_HUNG}")
     body = (await Api(tg, sign_for(tg, hoa)).get("session"))[1]
     assert [[o["value"] for o in g["options"]] for g in body["filters"]["unit"]] == [
-        [BINH_DONG], [BINH_HUNG]]
+        [BINH_DONG],
+        [BINH_HUNG],
+    ]
     assert body["person"]["scope"] == "Phường Bình Đông, Xã Bình Hưng"
     assert body["figures"] is False  # /stats refuses a scope across groups too
     assert (await Api(tg, sign_for(tg, hoa)).get("figures"))[0] == 403
@@ -111,7 +121,11 @@ async def test_a_case_outside_the_persons_scope_is_refused_everywhere_and_audite
     case = await reported_case(tg, lan, CHANH_HUNG)
     api = Api(tg, sign_for(tg, hoa))
     assert (await api.get(f"cases/{case}"))[0] == 403
-    for key, fields in (("accept", {}), ("note", {"text": "x"}), ("close", {"outcome": "duplicate"})):
+    for key, fields in (
+        ("accept", {}),
+        ("note", {"text": "x"}),
+        ("close", {"outcome": "duplicate"}),
+    ):
         assert (await api.post(f"cases/{case}/actions/{key}", fields))[0] == 403
     assert (await api.get("cases", unit=CHANH_HUNG))[0] == 403  # a unit outside the scope
     assert (await api.get("cases", unit="none"))[0] == 403  # no known unit: administrators
@@ -220,8 +234,14 @@ async def test_actions_go_through_the_case_service_and_reach_the_chat(tg):
     api = Api(tg, sign_for(tg, minh))
     page = (await api.get(f"cases/{case}"))[1]
     assert page["child"].startswith("Tí") and [a["key"] for a in page["actions"]] == [
-        "accept", "emergency_applied", "emergency_not_needed", "note", "referral", "assign",
-        "close"]
+        "accept",
+        "emergency_applied",
+        "emergency_not_needed",
+        "note",
+        "referral",
+        "assign",
+        "close",
+    ]
     assert (await _entries(tg, "case_view"))[-1].detail["what"] == "webapp"
     body = await _act(api, case, "accept")
     assert body["case"]["status"] == "assessment"
@@ -229,20 +249,31 @@ async def test_actions_go_through_the_case_service_and_reach_the_chat(tg):
     assert "đã được cán bộ tiếp nhận" in lan.last_text  # the reporter is told (outbox)
     # The same move twice: the case rules say it has moved on.
     assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 409
-    assert (await api.post(f"cases/{case}/actions/emergency_applied",
-                           {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "hôm qua nữa"}))[0] == 400
-    await _act(api, case, "emergency_applied", {"measures": "Đưa bé về nhà bà ngoại",
-                                                "applied_at": "8:30"})
+    assert (
+        await api.post(
+            f"cases/{case}/actions/emergency_applied",
+            {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "hôm qua nữa"},
+        )
+    )[0] == 400
+    await _act(
+        api, case, "emergency_applied", {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "8:30"}
+    )
     assert "emergency_applied" not in await _keys(api, case)
     assert (await api.post(f"cases/{case}/actions/assess", {"risk": "extreme"}))[0] == 400
     body = await _act(api, case, "assess", {"risk": "high"})
     assert body["case"]["risk"] == "high"
     await _act(api, case, "verified")
-    assert await _keys(api, case) == ["plan_goals", "plan_action", "plan_submit", "note",
-                                      "referral", "assign", "close"]
+    assert await _keys(api, case) == [
+        "plan_goals",
+        "plan_action",
+        "plan_submit",
+        "note",
+        "referral",
+        "assign",
+        "close",
+    ]
     await _act(api, case, "plan_goals", {"goals": "Bé được an toàn và đi học lại"})
-    await _act(api, case, "plan_action", {"what": "Thăm nhà hằng tuần", "who": "Minh",
-                                          "by": ""})
+    await _act(api, case, "plan_action", {"what": "Thăm nhà hằng tuần", "who": "Minh", "by": ""})
     body = await _act(api, case, "plan_submit")
     assert body["case"]["plan"]["goals"] == "Bé được an toàn và đi học lại"
     assert "plan_approve" not in await _keys(api, case)  # never by who submitted it
@@ -255,17 +286,27 @@ async def test_actions_go_through_the_case_service_and_reach_the_chat(tg):
     assert body["case"]["notes"][0]["text"] == "Đã gặp bà ngoại <b>"  # plain text, as typed
     assert (await api.post(f"cases/{case}/actions/close", {"outcome": "duplicate"}))[0] == 400
     body = await _act(api, case, "close", {"outcome": "duplicate", "note": "Trùng hồ sơ khác"})
-    assert body["case"]["status"] == "closed" and [a["key"] for a in body["case"]["actions"]] \
-        == ["reopen"]
+    assert body["case"]["status"] == "closed" and [a["key"] for a in body["case"]["actions"]] == [
+        "reopen"
+    ]
     body = await _act(api, case, "reopen", {"reason": "Có thông tin mới"})
     assert body["case"]["status"] != "closed"
     await tg.settle()
     assert "phân công phụ trách hồ sơ" in thu.last_text or any(
-        "phân công" in (m.content or "") for m in thu.bot_messages)
+        "phân công" in (m.content or "") for m in thu.bot_messages
+    )
     actions = {e.action for e in await audit.entries(tg.db) if e.entity == "case"}
-    assert {"case_accept", "case_emergency_applied", "case_assess", "case_plan_submit",
-            "case_plan_approve", "case_note", "case_assign", "case_close",
-            "case_reopen"} <= actions
+    assert {
+        "case_accept",
+        "case_emergency_applied",
+        "case_assess",
+        "case_plan_submit",
+        "case_plan_approve",
+        "case_note",
+        "case_assign",
+        "case_close",
+        "case_reopen",
+    } <= actions
 
 
 async def test_figures_are_the_numbers_and_sentences_of_stats(tg):
@@ -280,8 +321,9 @@ async def test_figures_are_the_numbers_and_sentences_of_stats(tg):
     status, body = await api.get("figures", period="this_month")
     assert status == 200
     today = tg.clock.now().astimezone(tg.settings.timezone).date()
-    expected = await figures.collect(tg.db, period.this_month(today), CITY, tg.clock.now(),
-                                     tg.settings.timezone)
+    expected = await figures.collect(
+        tg.db, period.this_month(today), CITY, tg.clock.now(), tg.settings.timezone
+    )
     totals = {item["label"]: item["value"] for item in body["totals"]}
     assert totals["Số báo cáo nhận được"] == expected.reports.received == 2
     assert totals["Khẩn cấp"] == expected.reports.urgent == 1
@@ -311,10 +353,13 @@ async def test_chat_offers_the_dashboard_to_staff_only(tg):
 def test_importing_the_application_does_not_load_the_web_stack():
     import subprocess
 
-    code = ("import sys, bot.application, handlers.cases; "
-            "print('aiohttp' in sys.modules, 'bot.webapp.server' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, bot.application, handlers.cases; "
+        "print('aiohttp' in sys.modules, 'bot.webapp.server' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["False", "False"]
 
 
@@ -375,7 +420,9 @@ async def test_english_speakers_read_english_from_the_same_catalogues(tg):
     session = (await api.get("session"))[1]
     assert session["strings"]["title"] == "Case dashboard" and session["language"] == "en"
     assert session["person"]["scope"] == "all wards and communes"
-    assert session["filters"]["unit"][0]["options"][0] == {"value": CHANH_HUNG,
-                                                           "label": "Chanh Hung Ward"}
+    assert session["filters"]["unit"][0]["options"][0] == {
+        "value": CHANH_HUNG,
+        "label": "Chanh Hung Ward",
+    }
     assert (await api.get("cases"))[1]["cases"][0]["place"] == "Chanh Hung Ward"
     assert (await api.get("figures"))[1]["scope"] == "the whole programme"

@@ -88,8 +88,10 @@ async def browser():
         os.environ.update(saved)
     try:
         launched = await driver.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"],
-            env={k: v for k, v in os.environ.items() if k not in FAKE_CLOCK_VARIABLES})
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu"],
+            env={k: v for k, v in os.environ.items() if k not in FAKE_CLOCK_VARIABLES},
+        )
         try:
             yield launched
         finally:
@@ -106,15 +108,21 @@ def address(tg, init_data: str, theme: dict | None = None) -> str:
 
 
 async def _phone(browser):
-    context = await browser.new_context(viewport={"width": 390, "height": 800},
-                                        device_scale_factor=2 if SCREENSHOTS else 1)
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 800}, device_scale_factor=2 if SCREENSHOTS else 1
+    )
     await context.add_init_script(BRIDGE)
     page = await context.new_page()
     # Anything the page's Content-Security-Policy blocked, or a script error, fails the test.
     page.problems = []
-    page.on("console", lambda message: message.type == "error"
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
             and "Failed to load resource" not in message.text
-            and page.problems.append(message.text))
+            and page.problems.append(message.text)
+        ),
+    )
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     return context, page
 
@@ -144,13 +152,19 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     assert await rows.count() == 3  # Xã Bình Hưng's case is not Minh's to see
     assert await rows.first.get_attribute("data-code") == codes[urgent_id]
     assert "soon" in await rows.first.get_attribute("class")
-    assert await page.locator("#title").inner_text() == \
-        "Bảng hồ sơ — " + AREAS.group_name(CITY, "vi")
+    assert await page.locator("#title").inner_text() == "Bảng hồ sơ — " + AREAS.group_name(
+        CITY, "vi"
+    )
     # The unit filter: Minh's wards by today's names, under their programme area.
     assert await page.locator("select[name=unit] optgroup option").all_inner_texts() == [
-        "Phường Chánh Hưng", "Phường Phú Định", "Phường Bình Đông"]
-    assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == \
-        "rgb(255, 250, 240)"  # Telegram's theme colour
+        "Phường Chánh Hưng",
+        "Phường Phú Định",
+        "Phường Bình Đông",
+    ]
+    assert (
+        await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        == "rgb(255, 250, 240)"
+    )  # Telegram's theme colour
     assert ["web_app_ready", {}] in await page.evaluate("window.__events")
     await _shot(page, "dashboard-cases.png")
 
@@ -170,13 +184,16 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     assert await article.get_attribute("data-code") == codes[urgent_id]
     assert "Tiếp nhận" in await page.locator("h2.code").inner_text()
     assert "Bé Na" in await article.inner_text()
-    assert ["web_app_setup_back_button", {"is_visible": True}] in \
-        await page.evaluate("window.__events")
+    assert ["web_app_setup_back_button", {"is_visible": True}] in await page.evaluate(
+        "window.__events"
+    )
 
     # Act: accept, then a note through its form.
     await page.click("button[data-action=accept]")
     await expect(page.locator("h2.code")).to_contain_text("Đánh giá ban đầu")
-    assert await page.locator("#notice").inner_text() == "Đã tiếp nhận: hồ sơ được giao cho anh/chị."
+    assert (
+        await page.locator("#notice").inner_text() == "Đã tiếp nhận: hồ sơ được giao cho anh/chị."
+    )
     await page.click("button[data-action=note]")
     await page.fill("form[data-action=note] textarea", "Đã gọi cho tổ trưởng khu phố <i>")
     await page.click("form[data-action=note] button[type=submit]")
@@ -190,8 +207,11 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     # The chat side: the reporter is told, the staff alert shows who took the case, and the
     # chat's own case view shows the note written in the browser.
     assert "đã được cán bộ tiếp nhận" in lan.last_text
-    alert = next(m for m in minh.bot_messages if codes[urgent_id] in (m.content or "")
-                 and "Báo cáo mới" in (m.content or ""))
+    alert = next(
+        m
+        for m in minh.bot_messages
+        if codes[urgent_id] in (m.content or "") and "Báo cáo mới" in (m.content or "")
+    )
     assert "✅ Đã nhận · phụ trách: Minh" in alert.content
     await minh.send("/cases")
     await minh.press(next(label for label in minh.buttons if codes[urgent_id] in label))
@@ -213,7 +233,8 @@ async def test_staff_member_filters_opens_and_acts_and_the_chat_follows(tg, brow
     await expect(page.locator("ul.sentences")).to_contain_text("Thường tiếp nhận trong")
     await _shot(page, "dashboard-figures.png")
     widths = await page.evaluate(
-        "[...document.querySelectorAll('.bars .fill')].map(bar => bar.style.width)")
+        "[...document.querySelectorAll('.bars .fill')].map(bar => bar.style.width)"
+    )
     assert widths and all(width.endswith("%") for width in widths)
     assert page.problems == []
     await context.close()
@@ -245,8 +266,12 @@ async def test_refusals_missing_forged_expired_and_out_of_scope(tg, browser):
     case = await reported_case(tg, lan, CHANH_HUNG)
     context, page = await _phone(browser)
     signed_in = []  # what the server answered the page's sign-in, load by load
-    page.on("response", lambda response: response.url.endswith("/api/session")
-            and signed_in.append(response.status))
+    page.on(
+        "response",
+        lambda response: (
+            response.url.endswith("/api/session") and signed_in.append(response.status)
+        ),
+    )
     refusals = {
         "missing": base_url(tg),
         "forged": address(tg, sign_for(tg, minh, token="1:FORGED")),
@@ -270,17 +295,23 @@ async def test_refusals_missing_forged_expired_and_out_of_scope(tg, browser):
     await expect(page.locator("#view")).to_contain_text("Không có hồ sơ nào")
     assert await page.locator("button.case").count() == 0
     assert await page.locator("select[name=unit] option").all_inner_texts() == [
-        "Tất cả phường, xã", "Xã Bình Hưng"]
-    statuses = await page.evaluate("""async ([id, auth, unit]) => {
+        "Tất cả phường, xã",
+        "Xã Bình Hưng",
+    ]
+    statuses = await page.evaluate(
+        """async ([id, auth, unit]) => {
         const headers = {Authorization: 'tma ' + auth, 'Content-Type': 'application/json'};
         const view = await fetch('api/cases/' + id, {headers});
         const act = await fetch('api/cases/' + id + '/actions/accept', {method: 'POST', headers, body: '{}'});
         const list = await fetch('api/cases?unit=' + unit, {headers});
         return [view.status, act.status, list.status];
-    }""", [case, sign_for(tg, hoa), CHANH_HUNG])
+    }""",
+        [case, sign_for(tg, hoa), CHANH_HUNG],
+    )
     assert statuses == [403, 403, 403]
     assert await tg.db.fetchvalue("SELECT status FROM cases WHERE id = ?", (case,)) == "received"
     refused = [e for e in await audit.entries(tg.db) if e.action == "webapp_denied"]
     assert [(e.actor_id, e.entity_id) for e in refused] == [(hoa.id, str(case))] * 2 + [
-        (hoa.id, None)]
+        (hoa.id, None)
+    ]
     await context.close()

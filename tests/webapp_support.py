@@ -27,8 +27,9 @@ SPLIT_OLD = AREAS.find("an phu tay").old.id
 
 
 def webapp_settings(tmp_path, **overrides):
-    return make_settings(tmp_path, webapp_url=DASHBOARD_URL, webapp_listen=("127.0.0.1", 0),
-                         **overrides)
+    return make_settings(
+        tmp_path, webapp_url=DASHBOARD_URL, webapp_listen=("127.0.0.1", 0), **overrides
+    )
 
 
 def base_url(tg) -> str:
@@ -45,8 +46,9 @@ async def staff(tg, name: str, scope: str | None, *, user_id: int | None = None)
     return await person(tg, name, "staff", home, None, user_id, scope)
 
 
-async def reported_case(tg, reporter, ward: str, *, reported_place: str | None = None,
-                        urgent: bool = False) -> int:
+async def reported_case(
+    tg, reporter, ward: str, *, reported_place: str | None = None, urgent: bool = False
+) -> int:
     """A case from a finished draft of the unit `ward` ('' when not known), reported as
     `reported_place` (an old unit's id) when given: through casework.submit, as the chat."""
     from bot.crypto import cipher_for
@@ -54,26 +56,51 @@ async def reported_case(tg, reporter, ward: str, *, reported_place: str | None =
     from bot.reports.draft import Draft
     from bot.reports.rules import case_rules
 
-    draft = Draft(step="review", urgent=urgent, ward=ward, reported_place=reported_place,
-                  age_asked=True, age=9, sex="male", situations=["k"],
-                  description="Bé hay bị đánh, ở nhà một mình.", contact_consent=False,
-                  child_name="Tí")
+    draft = Draft(
+        step="review",
+        urgent=urgent,
+        ward=ward,
+        reported_place=reported_place,
+        age_asked=True,
+        age=9,
+        sex="male",
+        situations=["k"],
+        description="Bé hay bị đánh, ở nhà một mình.",
+        contact_consent=False,
+        child_name="Tí",
+    )
     user = await users.get(tg.db, reporter.id)
     cipher = cipher_for(tg.app.services)
     # As in the conversation: the draft is stored, and submitting takes it.
     await report_drafts.save(tg.db, cipher, reporter.id, draft.to_json(), tg.clock.now())
-    submitted = await casework.submit(tg.db, cipher, tg.app.services.areas, user, draft,
-                                      tg.clock.now(), case_rules(), tg.settings.timezone)
+    submitted = await casework.submit(
+        tg.db,
+        cipher,
+        tg.app.services.areas,
+        user,
+        draft,
+        tg.clock.now(),
+        case_rules(),
+        tg.settings.timezone,
+    )
     return submitted.case_id
 
 
-def sign_for(tg, person, *, age: dt.timedelta = dt.timedelta(0), token: str | None = None,
-             language: str = "vi") -> str:
+def sign_for(
+    tg,
+    person,
+    *,
+    age: dt.timedelta = dt.timedelta(0),
+    token: str | None = None,
+    language: str = "vi",
+) -> str:
     """initData for a test person, as Telegram signs it (with the bot's token by default)."""
-    return initdata.sign(token or tg.app.bot.token,
-                         {"id": person.id, "first_name": person.user.first_name,
-                          "language_code": language},
-                         tg.clock.now() - age, query_id="AAH-test")
+    return initdata.sign(
+        token or tg.app.bot.token,
+        {"id": person.id, "first_name": person.user.first_name, "language_code": language},
+        tg.clock.now() - age,
+        query_id="AAH-test",
+    )
 
 
 class Api:
@@ -87,13 +114,19 @@ class Api:
         return {"Authorization": f"tma {self.init_data}"} if self.init_data is not None else {}
 
     async def get(self, path: str, **params) -> tuple[int, dict | None]:
-        async with aiohttp.ClientSession() as session, session.get(
-                self.base + "api/" + path, params=params, headers=self._headers()) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(
+                self.base + "api/" + path, params=params, headers=self._headers()
+            ) as response,
+        ):
             return response.status, await _body(response)
 
     async def post(self, path: str, body: object) -> tuple[int, dict | None]:
-        async with aiohttp.ClientSession() as session, session.post(
-                self.base + "api/" + path, json=body, headers=self._headers()) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.base + "api/" + path, json=body, headers=self._headers()) as response,
+        ):
             return response.status, await _body(response)
 
 

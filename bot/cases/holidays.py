@@ -22,8 +22,17 @@ from storage.users import User
 
 MAX_DAYS = 100
 MAX_BYTES = 64_000
-_KINDS = {"off": "off", "nghi": "off", "nghỉ": "off", "holiday": "off",
-          "work": "work", "lam": "work", "làm": "work", "lam bu": "work", "working": "work"}
+_KINDS = {
+    "off": "off",
+    "nghi": "off",
+    "nghỉ": "off",
+    "holiday": "off",
+    "work": "work",
+    "lam": "work",
+    "làm": "work",
+    "lam bu": "work",
+    "working": "work",
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,14 @@ def parse_lines(text: str) -> tuple[list[CalendarDay], list[Problem]]:
         if kind == "work" and day.weekday() < 5:
             problems.append(Problem(number, ",".join(cells)[:80]))  # a working weekday: no-op
             continue
-        provisional = len(cells) > 3 and fold(cells[3]) in ("provisional", "tam", "tạm", "du kien",
-                                                            "1", "yes")
+        provisional = len(cells) > 3 and fold(cells[3]) in (
+            "provisional",
+            "tam",
+            "tạm",
+            "du kien",
+            "1",
+            "yes",
+        )
         days.append(CalendarDay(day, kind, name, provisional))
     return days, problems
 
@@ -70,8 +85,11 @@ def parse_file(data: bytes, file_name: str) -> tuple[list[CalendarDay], list[Pro
     if file_name.lower().endswith(".json"):
         try:
             entries = json.loads(text)["holidays"]
-            lines = "\n".join(f'{e["date"]},{e.get("kind", "off")},"{e["name"]}",'
-                              f'{"provisional" if e.get("provisional") else ""}' for e in entries)
+            lines = "\n".join(
+                f'{e["date"]},{e.get("kind", "off")},"{e["name"]}",'
+                f"{'provisional' if e.get('provisional') else ''}"
+                for e in entries
+            )
         except (ValueError, KeyError, TypeError):
             return [], [Problem(0, file_name[:80])]
         return parse_lines(lines)
@@ -86,8 +104,17 @@ async def save(db: Database, actor: User, days: list[CalendarDay], now: dt.datet
         raise ValueError("count")
     async with db.transaction():
         for entry in days:
-            await calendar_days.put(db, entry.day, entry.kind, entry.name, entry.provisional,
-                                    actor.telegram_id, now)
-        await audit.record(db, actor.telegram_id, "calendar_import", "calendar", None, now,
-                           days=len(days), years=sorted({d.day.year for d in days}))
+            await calendar_days.put(
+                db, entry.day, entry.kind, entry.name, entry.provisional, actor.telegram_id, now
+            )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "calendar_import",
+            "calendar",
+            None,
+            now,
+            days=len(days),
+            years=sorted({d.day.year for d in days}),
+        )
     return len(days)

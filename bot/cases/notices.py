@@ -28,28 +28,38 @@ log = logging.getLogger(__name__)
 CASE_NS = "cas"
 PLAN_NS = "cpl"
 DETAILS = N_("📄 Details")
-DEADLINE_NAMES = {"emergency": N_("emergency intervention (12 hours)"),
-                  "plan": N_("support plan approval (5 working days)")}
+DEADLINE_NAMES = {
+    "emergency": N_("emergency intervention (12 hours)"),
+    "plan": N_("support plan approval (5 working days)"),
+}
 ASSIGNED_TO_YOU = N_("👤 You were assigned case {code}.")
 
 # What the reporter is told at each step: plain words, nothing of the case's content.
 REPORTER_STEPS = {
-    "accepted": N_("Your report {code} was accepted by the staff, who are now handling it. "
-                   "Thank you!"),
-    "emergency_applied": N_("Update on your report {code}: staff have acted to keep the "
-                            "child safe."),
-    "verified": N_("Update on your report {code}: staff have checked the information and are "
-                   "preparing a plan to support the child."),
-    "plan_approved": N_("Update on your report {code}: a support plan for the child was "
-                        "approved and is being carried out."),
-    "to_review": N_("Update on your report {code}: staff are reviewing how the support for "
-                    "the child is going."),
-    "replan": N_("Update on your report {code}: staff are preparing a new support plan for "
-                 "the child."),
-    "closed": N_("Your report {code} was closed by the staff. Thank you for caring for this "
-                 "child."),
-    "reopened": N_("Update on your report {code}: staff reopened it and are handling it "
-                   "again."),
+    "accepted": N_(
+        "Your report {code} was accepted by the staff, who are now handling it. Thank you!"
+    ),
+    "emergency_applied": N_(
+        "Update on your report {code}: staff have acted to keep the child safe."
+    ),
+    "verified": N_(
+        "Update on your report {code}: staff have checked the information and are "
+        "preparing a plan to support the child."
+    ),
+    "plan_approved": N_(
+        "Update on your report {code}: a support plan for the child was "
+        "approved and is being carried out."
+    ),
+    "to_review": N_(
+        "Update on your report {code}: staff are reviewing how the support for the child is going."
+    ),
+    "replan": N_(
+        "Update on your report {code}: staff are preparing a new support plan for the child."
+    ),
+    "closed": N_(
+        "Your report {code} was closed by the staff. Thank you for caring for this child."
+    ),
+    "reopened": N_("Update on your report {code}: staff reopened it and are handling it again."),
 }
 ADD_MORE_HINT = N_("If you learn something new, add it from /myreports.")
 
@@ -101,9 +111,17 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
             if person.telegram_id == change.actor_id or not can_approve_plan(person, case):
                 continue
             _ = i18n(person.language)
-            found.append(Notice(person.telegram_id, _(
-                "📋 The support plan for case {code} waits for your approval.", code=case.code),
-                _plan_button(_, case.id), True))
+            found.append(
+                Notice(
+                    person.telegram_id,
+                    _(
+                        "📋 The support plan for case {code} waits for your approval.",
+                        code=case.code,
+                    ),
+                    _plan_button(_, case.id),
+                    True,
+                )
+            )
     elif change.event in ("plan_approved", "plan_returned"):
         told = {change.actor_id}
         for person_id in (change.detail.get("submitted_by"), case.assignee_id):
@@ -114,17 +132,28 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
             if person is None:
                 continue
             _ = i18n(person.language)
-            text = (_("✅ The support plan for case {code} was approved; it is now in effect.",
-                      code=case.code) if change.event == "plan_approved" else
-                    _("↩️ The support plan for case {code} was sent back; please see the "
-                      "reason and submit it again.", code=case.code))
+            text = (
+                _(
+                    "✅ The support plan for case {code} was approved; it is now in effect.",
+                    code=case.code,
+                )
+                if change.event == "plan_approved"
+                else _(
+                    "↩️ The support plan for case {code} was sent back; please see the "
+                    "reason and submit it again.",
+                    code=case.code,
+                )
+            )
             found.append(Notice(person.telegram_id, text, _plan_button(_, case.id), True))
     elif change.event == "reporter_info":
         for person in await in_charge(db, case):
             _ = i18n(person.language)
             what = _("a photo") if change.detail.get("photo") else _("new information")
-            text = _("📨 The reporter of case {code} added {what}. Open the case to read it.",
-                     code=case.code, what=what)
+            text = _(
+                "📨 The reporter of case {code} added {what}. Open the case to read it.",
+                code=case.code,
+                what=what,
+            )
             if change.detail.get("danger"):
                 text = _("🚨 It may say the child is in danger now.") + "\n" + text
             found.append(Notice(person.telegram_id, text, _details_button(_, case.id), True))
@@ -132,8 +161,13 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
         assignee = await users.get(db, case.assignee_id)
         if assignee is not None:
             _ = i18n(assignee.language)
-            found.append(Notice(assignee.telegram_id, _(ASSIGNED_TO_YOU, code=case.code),
-                                _details_button(_, case.id)))
+            found.append(
+                Notice(
+                    assignee.telegram_id,
+                    _(ASSIGNED_TO_YOU, code=case.code),
+                    _details_button(_, case.id),
+                )
+            )
     return found
 
 
@@ -166,10 +200,19 @@ async def reminder_notices(db, i18n, due) -> list[Notice]:
     found = []
     for chat_id, language in await _area_targets(db, due):
         _ = i18n(language)
-        found.append(Notice(chat_id, _(
-            "⏰ Reminder: case {code} — the {deadline} is due {when}.", code=due.code,
-            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-            _details_button(_, due.case_id), True))
+        found.append(
+            Notice(
+                chat_id,
+                _(
+                    "⏰ Reminder: case {code} — the {deadline} is due {when}.",
+                    code=due.code,
+                    deadline=_(DEADLINE_NAMES[due.kind]),
+                    when=_.short_datetime(due.due_at),
+                ),
+                _details_button(_, due.case_id),
+                True,
+            )
+        )
     return found
 
 
@@ -180,19 +223,37 @@ async def overdue_notices(db, i18n, areas, due) -> list[Notice]:
     for admin in await users.admins(db):
         told.add(admin.telegram_id)
         _ = i18n(admin.language)
-        found.append(Notice(admin.telegram_id, _(
-            "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
-            code=due.code, place=areas.place(due.ward, _.language) if due.ward else "—",
-            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-            _details_button(_, due.case_id), True))
+        found.append(
+            Notice(
+                admin.telegram_id,
+                _(
+                    "⚠️ Case {code} ({place}): the {deadline} deadline passed on {when}.",
+                    code=due.code,
+                    place=areas.place(due.ward, _.language) if due.ward else "—",
+                    deadline=_(DEADLINE_NAMES[due.kind]),
+                    when=_.short_datetime(due.due_at),
+                ),
+                _details_button(_, due.case_id),
+                True,
+            )
+        )
     assignee = await _assignee_covering(db, due)
     if assignee is not None and assignee.telegram_id not in told:
         _ = i18n(assignee.language)
-        found.append(Notice(assignee.telegram_id, _(
-            "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "
-            "administrators were told.", code=due.code,
-            deadline=_(DEADLINE_NAMES[due.kind]), when=_.short_datetime(due.due_at)),
-            _details_button(_, due.case_id), True))
+        found.append(
+            Notice(
+                assignee.telegram_id,
+                _(
+                    "⚠️ Case {code}: the {deadline} deadline passed on {when}; the "
+                    "administrators were told.",
+                    code=due.code,
+                    deadline=_(DEADLINE_NAMES[due.kind]),
+                    when=_.short_datetime(due.due_at),
+                ),
+                _details_button(_, due.case_id),
+                True,
+            )
+        )
     return found
 
 
@@ -211,18 +272,35 @@ async def check_deadlines(application, now: dt.datetime) -> None:
                 continue
             found = await reminder_notices(db, i18n, due)
             await _queue(db, cipher, found, now)
-            await audit.record(db, None, "case_reminder", "case", due.case_id, now,
-                               code=due.code, kind=due.kind, recipients=len(found))
+            await audit.record(
+                db,
+                None,
+                "case_reminder",
+                "case",
+                due.case_id,
+                now,
+                code=due.code,
+                kind=due.kind,
+                recipients=len(found),
+            )
     for due in await case_store.overdue_unannounced(db, now):
         async with db.transaction():
             if not await case_store.mark_overdue_sent(db, due.id, now):
                 continue
             await _queue(db, cipher, await overdue_notices(db, i18n, areas, due), now)
-            await audit.record(db, None, "case_overdue", "case", due.case_id, now,
-                               code=due.code, kind=due.kind)
+            await audit.record(
+                db, None, "case_overdue", "case", due.case_id, now, code=due.code, kind=due.kind
+            )
 
 
 async def _queue(db, cipher, found: list[Notice], now: dt.datetime) -> None:
     for notice in found:
-        await outbox.enqueue(db, cipher, notice.chat_id, notice.text, now=now,
-                             markup=notice.markup, protect=notice.protect)
+        await outbox.enqueue(
+            db,
+            cipher,
+            notice.chat_id,
+            notice.text,
+            now=now,
+            markup=notice.markup,
+            protect=notice.protect,
+        )

@@ -63,13 +63,22 @@ def services_directory(areas: Areas | None = None) -> tuple[ServiceEntry, ...]:
         names = entry.get("name")
         unit = areas.unit(entry.get("unit"))
         if unit is not None:
-            names = {"vi": f"UBND {unit.name('vi')}",
-                     "en": f"People's Committee, {unit.name('en')}"}
+            names = {
+                "vi": f"UBND {unit.name('vi')}",
+                "en": f"People's Committee, {unit.name('en')}",
+            }
         if names is None:
             raise ValueError(f"service {entry['code']}: no name and no known unit")
-        found.append(ServiceEntry(entry["code"], entry["category"], names,
-                                  bool(entry["confirmed"]), entry.get("phone"),
-                                  entry.get("note")))
+        found.append(
+            ServiceEntry(
+                entry["code"],
+                entry["category"],
+                names,
+                bool(entry["confirmed"]),
+                entry.get("phone"),
+                entry.get("note"),
+            )
+        )
     return tuple(found)
 
 
@@ -97,8 +106,11 @@ def can_approve_plan(person: User, case: CaseSummary, areas: Areas | None = None
     if not person.is_staff or not (person.is_admin or person.approves_plans):
         return False
     units = casework.case_units(case, areas)
-    return access.covers_any(person, units, areas) if units \
+    return (
+        access.covers_any(person, units, areas)
+        if units
         else access.can_act_in_unit(person, None, areas)
+    )
 
 
 _CODE_PART = re.compile(r"[a-z]+\d*|\d+")
@@ -111,11 +123,14 @@ def code_pattern(typed: str, prefixes: list[str]) -> str | None:
     compact = re.sub(r"[^a-z0-9]", "", folded)
     if not compact:
         return None
-    prefix = next((p for p in sorted(prefixes, key=len, reverse=True)
-                   if compact.startswith(p.lower())), None)
+    prefix = next(
+        (p for p in sorted(prefixes, key=len, reverse=True) if compact.startswith(p.lower())), None
+    )
     if prefix is not None:
-        rest_text = folded[folded.find(prefix.lower()[0]):]
-        rest_text = re.sub(r"^" + re.escape(prefix.lower()), "", re.sub(r"\s+", " ", rest_text).strip())
+        rest_text = folded[folded.find(prefix.lower()[0]) :]
+        rest_text = re.sub(
+            r"^" + re.escape(prefix.lower()), "", re.sub(r"\s+", " ", rest_text).strip()
+        )
     else:
         rest_text = folded
     numbers = re.findall(r"\d+", rest_text)
@@ -139,16 +154,26 @@ def code_pattern(typed: str, prefixes: list[str]) -> str | None:
         return None
     if year is not None and not 2000 <= year <= 2099:
         return None
-    parts = [prefix.upper() if prefix else "%", str(year) if year else "%",
-             f"{number:04d}" if number is not None else "%"]
+    parts = [
+        prefix.upper() if prefix else "%",
+        str(year) if year else "%",
+        f"{number:04d}" if number is not None else "%",
+    ]
     return "-".join(parts)
 
 
 class CaseService:
     """One per call site; cheap to build from the application's services."""
 
-    def __init__(self, db: Database, cipher, timezone: ZoneInfo, rules: CaseRules | None = None,
-                 areas=None, i18n=None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cipher,
+        timezone: ZoneInfo,
+        rules: CaseRules | None = None,
+        areas=None,
+        i18n=None,
+    ) -> None:
         self.db = db
         self.cipher = cipher
         self.timezone = timezone
@@ -160,8 +185,13 @@ class CaseService:
     def of(cls, services) -> CaseService:
         from bot.crypto import cipher_for
 
-        return cls(services.database, cipher_for(services), services.settings.timezone,
-                   areas=services.areas, i18n=services.i18n)
+        return cls(
+            services.database,
+            cipher_for(services),
+            services.settings.timezone,
+            areas=services.areas,
+            i18n=services.i18n,
+        )
 
     async def _queue_notices(self, change: Change, now: dt.datetime) -> None:
         """Who must hear of the change (bot/cases/notices.py), queued in the durable outbox
@@ -171,8 +201,15 @@ class CaseService:
         if self.i18n is None:
             raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
         for notice in await notices.notices_for(self.db, self.i18n, change):
-            await outbox.enqueue(self.db, self.cipher, notice.chat_id, notice.text, now=now,
-                                 markup=notice.markup, protect=notice.protect)
+            await outbox.enqueue(
+                self.db,
+                self.cipher,
+                notice.chat_id,
+                notice.text,
+                now=now,
+                markup=notice.markup,
+                protect=notice.protect,
+            )
 
     # -- reading ------------------------------------------------------------------------------
     async def calendar(self) -> clocks.WorkCalendar:
@@ -187,13 +224,19 @@ class CaseService:
         try:
             casework.check_access(actor, case)
         except PermissionDenied:
-            await audit.record(self.db, actor.telegram_id if actor else None, "case_refused",
-                               "case", case_id, now, code=case.code)
+            await audit.record(
+                self.db,
+                actor.telegram_id if actor else None,
+                "case_refused",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+            )
             raise
         return case
 
-    async def view(self, actor: User, case_id: int, now: dt.datetime,
-                   what: str = "detail") -> Case:
+    async def view(self, actor: User, case_id: int, now: dt.datetime, what: str = "detail") -> Case:
         await self.summary(actor, case_id, now)  # refusals audited there
         return await casework.view(self.db, self.cipher, actor, case_id, now, what=what)
 
@@ -205,13 +248,21 @@ class CaseService:
         if plan is None and case.status == "planning":
             async with self.db.transaction():
                 await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now)
-                await audit.record(self.db, actor.telegram_id, "case_plan_draft", "case",
-                                   case_id, now, code=case.code)
+                await audit.record(
+                    self.db,
+                    actor.telegram_id,
+                    "case_plan_draft",
+                    "case",
+                    case_id,
+                    now,
+                    code=case.code,
+                )
             plan = await case_plans.current(self.db, self.cipher, case_id)
         return plan
 
-    async def emergency(self, actor: User, case_id: int,
-                        now: dt.datetime) -> EmergencyDecision | None:
+    async def emergency(
+        self, actor: User, case_id: int, now: dt.datetime
+    ) -> EmergencyDecision | None:
         await self.summary(actor, case_id, now)
         return await case_plans.emergency(self.db, self.cipher, case_id)
 
@@ -223,8 +274,9 @@ class CaseService:
     # -- steps --------------------------------------------------------------------------------
     async def accept(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         async with self.db.transaction():
-            case = await casework.move(self.db, self.cipher, actor, case_id, "accept", now,
-                                       within_transaction=True)
+            case = await casework.move(
+                self.db, self.cipher, actor, case_id, "accept", now, within_transaction=True
+            )
             change = Change(case, "accepted", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
@@ -237,26 +289,51 @@ class CaseService:
         case = await self.summary(actor, case_id, now)
         started = False
         async with self.db.transaction():
-            case = await casework.move(self.db, self.cipher, actor, case_id, "assess", now,
-                                       risk=risk, within_transaction=True)
+            case = await casework.move(
+                self.db,
+                self.cipher,
+                actor,
+                case_id,
+                "assess",
+                now,
+                risk=risk,
+                within_transaction=True,
+            )
             if risk == "high":
                 deadline = clocks.emergency_deadline(now, self.rules, "assessment")
-                started = await cases.add_deadline(self.db, case_id, deadline.kind,
-                                                   deadline.due_at, deadline.remind_at,
-                                                   deadline.started_by)
+                started = await cases.add_deadline(
+                    self.db,
+                    case_id,
+                    deadline.kind,
+                    deadline.due_at,
+                    deadline.remind_at,
+                    deadline.started_by,
+                )
                 await cases.update(self.db, case_id, now, urgent=1)
                 if started:
-                    await audit.record(self.db, actor.telegram_id, "case_emergency_clock",
-                                       "case", case_id, now, code=case.code,
-                                       due=deadline.due_at.isoformat())
+                    await audit.record(
+                        self.db,
+                        actor.telegram_id,
+                        "case_emergency_clock",
+                        "case",
+                        case_id,
+                        now,
+                        code=case.code,
+                        due=deadline.due_at.isoformat(),
+                    )
             case = await cases.summary(self.db, case_id, now)
-            change = Change(case, "assessed", actor.telegram_id,  # type: ignore[arg-type]
-                            {"risk": risk, "emergency_started": started})
+            change = Change(
+                case,
+                "assessed",
+                actor.telegram_id,  # type: ignore[arg-type]
+                {"risk": risk, "emergency_started": started},
+            )
             await self._queue_notices(change, now)
         return change
 
-    async def emergency_applied(self, actor: User, case_id: int, measures: str,
-                                applied_at: dt.datetime, now: dt.datetime) -> Change:
+    async def emergency_applied(
+        self, actor: User, case_id: int, measures: str, applied_at: dt.datetime, now: dt.datetime
+    ) -> Change:
         """Emergency measures or temporary separation (Điều 31–32): what, and when."""
         measures = measures.strip()
         if not measures or len(measures) > self.rules.emergency_note_max_chars:
@@ -265,28 +342,52 @@ class CaseService:
             raise ValueError("future")
         return await self._decide_emergency(actor, case_id, "applied", measures, applied_at, now)
 
-    async def emergency_not_needed(self, actor: User, case_id: int, reason: str,
-                                   now: dt.datetime) -> Change:
+    async def emergency_not_needed(
+        self, actor: User, case_id: int, reason: str, now: dt.datetime
+    ) -> Change:
         reason = reason.strip()
         if not reason or len(reason) > self.rules.emergency_note_max_chars:
             raise ValueError("reason")
         return await self._decide_emergency(actor, case_id, "not_needed", reason, None, now)
 
-    async def _decide_emergency(self, actor: User, case_id: int, decision: str, detail: str,
-                                applied_at: dt.datetime | None, now: dt.datetime) -> Change:
+    async def _decide_emergency(
+        self,
+        actor: User,
+        case_id: int,
+        decision: str,
+        detail: str,
+        applied_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> Change:
         case = await self.summary(actor, case_id, now)
         if not lifecycle.is_open(case.status) or not await self.needs_emergency_decision(case_id):
             raise NotApplicable("no emergency decision pending")
         async with self.db.transaction():
-            if not await case_plans.record_emergency(self.db, self.cipher, case_id, decision,
-                                                     detail, applied_at, actor.telegram_id, now):
+            if not await case_plans.record_emergency(
+                self.db, self.cipher, case_id, decision, detail, applied_at, actor.telegram_id, now
+            ):
                 raise NotApplicable("decided meanwhile")
             await cases.meet_deadlines(self.db, case_id, ("emergency",), now)
-            await cases.add_note(self.db, self.cipher, case_id, actor.telegram_id, "status",
-                                 detail, now, action=f"emergency_{decision}",
-                                 applied_at=applied_at.isoformat() if applied_at else None)
-            await audit.record(self.db, actor.telegram_id, f"case_emergency_{decision}", "case",
-                               case_id, now, code=case.code)
+            await cases.add_note(
+                self.db,
+                self.cipher,
+                case_id,
+                actor.telegram_id,
+                "status",
+                detail,
+                now,
+                action=f"emergency_{decision}",
+                applied_at=applied_at.isoformat() if applied_at else None,
+            )
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                f"case_emergency_{decision}",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+            )
             case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
             change = Change(case, f"emergency_{decision}", actor.telegram_id)
             await self._queue_notices(change, now)
@@ -295,23 +396,31 @@ class CaseService:
     async def verified(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """Verification and needs assessment done (Mẫu 03): a plan draft is opened."""
         async with self.db.transaction():
-            case = await casework.move(self.db, self.cipher, actor, case_id, "verified", now,
-                                       within_transaction=True)
+            case = await casework.move(
+                self.db, self.cipher, actor, case_id, "verified", now, within_transaction=True
+            )
             if await case_plans.current(self.db, self.cipher, case_id) is None:
                 await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now)
             change = Change(case, "verified", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
 
-    async def to_review(self, actor: User, case_id: int, findings: str,
-                        now: dt.datetime) -> Change:
+    async def to_review(self, actor: User, case_id: int, findings: str, now: dt.datetime) -> Change:
         """The review of how the plan went (Điều 30, Mẫu 06): findings typed by staff."""
         findings = findings.strip()
         if not findings:
             raise ValueError("findings")
         async with self.db.transaction():
-            case = await casework.move(self.db, self.cipher, actor, case_id, "to_review", now,
-                                       within_transaction=True, body=findings)
+            case = await casework.move(
+                self.db,
+                self.cipher,
+                actor,
+                case_id,
+                "to_review",
+                now,
+                within_transaction=True,
+                body=findings,
+            )
             change = Change(case, "to_review", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
@@ -319,35 +428,48 @@ class CaseService:
     async def new_plan(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """After review: a new plan, drafted from the last one, to approve again."""
         async with self.db.transaction():
-            case = await casework.move(self.db, self.cipher, actor, case_id, "replan", now,
-                                       within_transaction=True)
+            case = await casework.move(
+                self.db, self.cipher, actor, case_id, "replan", now, within_transaction=True
+            )
             previous = await case_plans.current(self.db, self.cipher, case_id)
-            await case_plans.create(self.db, self.cipher, case_id, actor.telegram_id, now,
-                                    copy_of=previous)
+            await case_plans.create(
+                self.db, self.cipher, case_id, actor.telegram_id, now, copy_of=previous
+            )
             change = Change(case, "replan", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
 
     # -- the plan -----------------------------------------------------------------------------
-    async def _editable_plan(self, actor: User, case_id: int, now: dt.datetime
-                             ) -> tuple[CaseSummary, Plan]:
+    async def _editable_plan(
+        self, actor: User, case_id: int, now: dt.datetime
+    ) -> tuple[CaseSummary, Plan]:
         case = await self.summary(actor, case_id, now)
         plan = await self.plan(actor, case_id, now)
         if case.status != "planning" or plan is None or not plan.editable:
             raise NotApplicable("plan not editable")
         return case, plan
 
-    async def _save(self, actor: User, case: CaseSummary, plan: Plan, now: dt.datetime,
-                    what: str, **changes) -> Plan:
+    async def _save(
+        self, actor: User, case: CaseSummary, plan: Plan, now: dt.datetime, what: str, **changes
+    ) -> Plan:
         content = {"goals": plan.goals, "actions": plan.actions, "services": plan.services}
         content.update(changes)
         async with self.db.transaction():
-            if not await case_plans.save_content(self.db, self.cipher, plan.id, now,
-                                                 expected_status=("draft", "returned"),
-                                                 **content):
+            if not await case_plans.save_content(
+                self.db, self.cipher, plan.id, now, expected_status=("draft", "returned"), **content
+            ):
                 raise NotApplicable("plan changed meanwhile")
-            await audit.record(self.db, actor.telegram_id, "case_plan_edit", "case", case.id,
-                               now, code=case.code, version=plan.version, what=what)
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                "case_plan_edit",
+                "case",
+                case.id,
+                now,
+                code=case.code,
+                version=plan.version,
+                what=what,
+            )
         return await case_plans.current(self.db, self.cipher, case.id)  # type: ignore[return-value]
 
     async def set_goals(self, actor: User, case_id: int, goals: str, now: dt.datetime) -> Plan:
@@ -357,27 +479,32 @@ class CaseService:
         case, plan = await self._editable_plan(actor, case_id, now)
         return await self._save(actor, case, plan, now, "goals", goals=goals)
 
-    async def add_action(self, actor: User, case_id: int, what: str, who: str,
-                         by: dt.date | None, now: dt.datetime) -> Plan:
+    async def add_action(
+        self, actor: User, case_id: int, what: str, who: str, by: dt.date | None, now: dt.datetime
+    ) -> Plan:
         what, who = what.strip(), who.strip()
         if not what or not who or len(what) > ACTION_MAX or len(who) > ACTION_MAX:
             raise ValueError("action")
         case, plan = await self._editable_plan(actor, case_id, now)
         if len(plan.actions) >= MAX_ACTIONS:
             raise ValueError("too many actions")
-        return await self._save(actor, case, plan, now, "action_added",
-                                actions=(*plan.actions, PlanAction(what, who, by)))
+        return await self._save(
+            actor,
+            case,
+            plan,
+            now,
+            "action_added",
+            actions=(*plan.actions, PlanAction(what, who, by)),
+        )
 
-    async def remove_action(self, actor: User, case_id: int, index: int,
-                            now: dt.datetime) -> Plan:
+    async def remove_action(self, actor: User, case_id: int, index: int, now: dt.datetime) -> Plan:
         case, plan = await self._editable_plan(actor, case_id, now)
         if not 0 <= index < len(plan.actions):
             raise NotApplicable("no such action")
-        actions = plan.actions[:index] + plan.actions[index + 1:]
+        actions = plan.actions[:index] + plan.actions[index + 1 :]
         return await self._save(actor, case, plan, now, "action_removed", actions=actions)
 
-    async def toggle_service(self, actor: User, case_id: int, code: str,
-                             now: dt.datetime) -> Plan:
+    async def toggle_service(self, actor: User, case_id: int, code: str, now: dt.datetime) -> Plan:
         if find_service(code) is None:
             raise NotApplicable(code)
         case, plan = await self._editable_plan(actor, case_id, now)
@@ -396,16 +523,34 @@ class CaseService:
         async with self.db.transaction():
             if not await case_plans.submit(self.db, plan.id, actor.telegram_id, now):
                 raise NotApplicable("submitted meanwhile")
-            await cases.add_note(self.db, self.cipher, case_id, actor.telegram_id, "status",
-                                 None, now, action="plan_submitted", version=plan.version)
-            await audit.record(self.db, actor.telegram_id, "case_plan_submit", "case", case_id,
-                               now, code=case.code, version=plan.version)
+            await cases.add_note(
+                self.db,
+                self.cipher,
+                case_id,
+                actor.telegram_id,
+                "status",
+                None,
+                now,
+                action="plan_submitted",
+                version=plan.version,
+            )
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                "case_plan_submit",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+                version=plan.version,
+            )
             change = Change(case, "plan_submitted", actor.telegram_id, {"version": plan.version})
             await self._queue_notices(change, now)
         return change
 
-    async def decide_plan(self, actor: User, case_id: int, approve: bool, note: str | None,
-                          now: dt.datetime) -> Change:
+    async def decide_plan(
+        self, actor: User, case_id: int, approve: bool, note: str | None, now: dt.datetime
+    ) -> Change:
         """Approve (Mẫu 05: the plan goes into effect and meets the 5-working-day clock) or
         send back with a reason. Never by the person who submitted it."""
         case = await self.summary(actor, case_id, now)
@@ -413,49 +558,93 @@ class CaseService:
         if plan is None or plan.status != "submitted" or case.status != "planning":
             raise NotApplicable("no plan waiting")
         if not can_approve_plan(actor, case, self.areas) or actor.telegram_id == plan.submitted_by:
-            await audit.record(self.db, actor.telegram_id, "case_plan_decide_refused", "case",
-                               case_id, now, code=case.code)
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                "case_plan_decide_refused",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+            )
             raise PermissionDenied("approving role")
         if not approve and not (note or "").strip():
             raise ValueError("a reason is needed to send a plan back")
         async with self.db.transaction():
-            if not await case_plans.decide(self.db, self.cipher, plan.id, actor.telegram_id,
-                                           approve, (note or "").strip() or None, now):
+            if not await case_plans.decide(
+                self.db,
+                self.cipher,
+                plan.id,
+                actor.telegram_id,
+                approve,
+                (note or "").strip() or None,
+                now,
+            ):
                 raise NotApplicable("decided meanwhile")
             if approve:
-                case = await casework.move(self.db, self.cipher, actor, case_id,
-                                           "plan_approved", now, within_transaction=True)
+                case = await casework.move(
+                    self.db,
+                    self.cipher,
+                    actor,
+                    case_id,
+                    "plan_approved",
+                    now,
+                    within_transaction=True,
+                )
             else:
-                await cases.add_note(self.db, self.cipher, case_id, actor.telegram_id, "status",
-                                     note, now, action="plan_returned", version=plan.version)
-            await audit.record(self.db, actor.telegram_id,
-                               "case_plan_approve" if approve else "case_plan_return", "case",
-                               case_id, now, code=case.code, version=plan.version)
+                await cases.add_note(
+                    self.db,
+                    self.cipher,
+                    case_id,
+                    actor.telegram_id,
+                    "status",
+                    note,
+                    now,
+                    action="plan_returned",
+                    version=plan.version,
+                )
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                "case_plan_approve" if approve else "case_plan_return",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+                version=plan.version,
+            )
             case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
-            change = Change(case, "plan_approved" if approve else "plan_returned",
-                            actor.telegram_id,
-                            {"submitted_by": plan.submitted_by, "version": plan.version})
+            change = Change(
+                case,
+                "plan_approved" if approve else "plan_returned",
+                actor.telegram_id,
+                {"submitted_by": plan.submitted_by, "version": plan.version},
+            )
             await self._queue_notices(change, now)
         return change
 
     # -- notes, assignment --------------------------------------------------------------------
-    async def add_note(self, actor: User, case_id: int, kind: str, text: str,
-                       now: dt.datetime) -> Change:
+    async def add_note(
+        self, actor: User, case_id: int, kind: str, text: str, now: dt.datetime
+    ) -> Change:
         case = await casework.add_note(self.db, self.cipher, actor, case_id, kind, text, now)
         return Change(case, kind, actor.telegram_id)
 
-    async def assign(self, actor: User, case_id: int, assignee: User | None,
-                     now: dt.datetime) -> Change:
+    async def assign(
+        self, actor: User, case_id: int, assignee: User | None, now: dt.datetime
+    ) -> Change:
         async with self.db.transaction():
-            case = await casework.assign(self.db, self.cipher, actor, case_id, assignee, now,
-                                         within_transaction=True)
+            case = await casework.assign(
+                self.db, self.cipher, actor, case_id, assignee, now, within_transaction=True
+            )
             change = Change(case, "assigned", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
 
     # -- closing and reopening ----------------------------------------------------------------
-    async def close(self, actor: User, case_id: int, outcome: str, note: str,
-                    now: dt.datetime) -> Change:
+    async def close(
+        self, actor: User, case_id: int, outcome: str, note: str, now: dt.datetime
+    ) -> Change:
         """Close with a reason and a closing note (the caller asked for a confirmation).
         A second close of a case already closed says so instead of "changed meanwhile"."""
         note = note.strip()
@@ -467,16 +656,27 @@ class CaseService:
         if not lifecycle.can_close(case.status, outcome):
             raise NotApplicable(case.status)
         async with self.db.transaction():
-            case = await casework.close(self.db, self.cipher, actor, case_id, outcome, now,
-                                        service=note if outcome == "referred" else None,
-                                        note=note, within_transaction=True)
+            case = await casework.close(
+                self.db,
+                self.cipher,
+                actor,
+                case_id,
+                outcome,
+                now,
+                service=note if outcome == "referred" else None,
+                note=note,
+                within_transaction=True,
+            )
             change = Change(case, "closed", actor.telegram_id, {"outcome": outcome})
             await self._queue_notices(change, now)
         return change
 
     def can_reopen(self, case: CaseSummary, now: dt.datetime) -> bool:
-        return (case.status == "closed" and case.closed_at is not None
-                and now - case.closed_at <= dt.timedelta(days=self.rules.reopen_days))
+        return (
+            case.status == "closed"
+            and case.closed_at is not None
+            and now - case.closed_at <= dt.timedelta(days=self.rules.reopen_days)
+        )
 
     async def reopen(self, actor: User, case_id: int, reason: str, now: dt.datetime) -> Change:
         """Within `reopen_days` of closing, with a reason: back to the step it was closed at."""
@@ -490,18 +690,38 @@ class CaseService:
         if step not in lifecycle.OPEN_STATES:
             step = "assessment"
         async with self.db.transaction():
-            if not await cases.move_status(self.db, case_id, "closed", now, status=step,
-                                           outcome=None, closed_at=None):
+            if not await cases.move_status(
+                self.db, case_id, "closed", now, status=step, outcome=None, closed_at=None
+            ):
                 raise NotApplicable("changed meanwhile")
             if step == "planning":  # the plan is due again, five working days from now
-                deadline = clocks.plan_deadline(now, self.rules, self.timezone,
-                                                await self.calendar())
-                await cases.reopen_deadline(self.db, case_id, "plan", deadline.due_at,
-                                            deadline.remind_at, "reopen")
-            await cases.add_note(self.db, self.cipher, case_id, actor.telegram_id, "status",
-                                 reason, now, action="reopen", to=step)
-            await audit.record(self.db, actor.telegram_id, "case_reopen", "case", case_id, now,
-                               code=case.code, new=step)
+                deadline = clocks.plan_deadline(
+                    now, self.rules, self.timezone, await self.calendar()
+                )
+                await cases.reopen_deadline(
+                    self.db, case_id, "plan", deadline.due_at, deadline.remind_at, "reopen"
+                )
+            await cases.add_note(
+                self.db,
+                self.cipher,
+                case_id,
+                actor.telegram_id,
+                "status",
+                reason,
+                now,
+                action="reopen",
+                to=step,
+            )
+            await audit.record(
+                self.db,
+                actor.telegram_id,
+                "case_reopen",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+                new=step,
+            )
             case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
             change = Change(case, "reopened", actor.telegram_id)
             await self._queue_notices(change, now)
@@ -517,9 +737,17 @@ class CaseService:
     def _areas(self) -> Areas:
         return self.areas if self.areas is not None else Areas.load()
 
-    async def find(self, actor: User, now: dt.datetime, *, scope: str = "open",
-                   units: tuple[str, ...] = (), typed_code: str | None = None, page: int = 0,
-                   page_size: int | None = None) -> tuple[list[CaseSummary], bool]:
+    async def find(
+        self,
+        actor: User,
+        now: dt.datetime,
+        *,
+        scope: str = "open",
+        units: tuple[str, ...] = (),
+        typed_code: str | None = None,
+        page: int = 0,
+        page_size: int | None = None,
+    ) -> tuple[list[CaseSummary], bool]:
         """One page of cases the actor may see, and whether there is a next page. Scopes:
         open, mine, overdue, all, closed; `units` narrows to those units (a unit filter, or
         the candidates of a split old unit); a case code typed loosely."""
@@ -539,35 +767,59 @@ class CaseService:
         if typed_code is not None:
             # Cases opened before today's map keep their old codes, prefixed with what is
             # now the programme group's code.
-            pattern = code_pattern(typed_code,
-                                   [areas.case_prefix, *(g.code for g in areas.groups())])
+            pattern = code_pattern(
+                typed_code, [areas.case_prefix, *(g.code for g in areas.groups())]
+            )
             if pattern is None:
                 return [], False
         found = await cases.listing(
-            self.db, now, wanted,
+            self.db,
+            now,
+            wanted,
             status={"all": "all", "closed": "closed"}.get(scope, "all" if pattern else "open"),
-            limit=size + 1, offset=page * size,
+            limit=size + 1,
+            offset=page * size,
             reported_places=areas.split_places_into(wanted) if wanted is not None else (),
             assignee_id=actor.telegram_id if scope == "mine" else None,
-            overdue_only=scope == "overdue", code_like=pattern)
-        await audit.record(self.db, actor.telegram_id, "case_list", "case", None, now,
-                           scope=actor.scope if covered is not None else None, filter=scope,
-                           units=sorted(units) or None, code=pattern, offset=page * size,
-                           shown=[c.code for c in found[:size]])
+            overdue_only=scope == "overdue",
+            code_like=pattern,
+        )
+        await audit.record(
+            self.db,
+            actor.telegram_id,
+            "case_list",
+            "case",
+            None,
+            now,
+            scope=actor.scope if covered is not None else None,
+            filter=scope,
+            units=sorted(units) or None,
+            code=pattern,
+            offset=page * size,
+            shown=[c.code for c in found[:size]],
+        )
         return found[:size], len(found) > size
 
     # -- the reporter -------------------------------------------------------------------------
     async def reporter_case(self, reporter: User, case_id: int, now: dt.datetime) -> CaseSummary:
         case = await cases.summary(self.db, case_id, now)
         if case is None or case.reporter_id != reporter.telegram_id:
-            await audit.record(self.db, reporter.telegram_id, "case_reporter_refused", "case",
-                               case_id, now)
+            await audit.record(
+                self.db, reporter.telegram_id, "case_reporter_refused", "case", case_id, now
+            )
             raise PermissionDenied(case_id)
         return case
 
-    async def reporter_adds(self, reporter: User, case_id: int, now: dt.datetime, *,
-                            text: str | None = None, photo: str | None = None,
-                            danger: bool = False) -> Change:
+    async def reporter_adds(
+        self,
+        reporter: User,
+        case_id: int,
+        now: dt.datetime,
+        *,
+        text: str | None = None,
+        photo: str | None = None,
+        danger: bool = False,
+    ) -> Change:
         """More information (text and/or a photo) from the person who sent the report, to
         their own report while it is open; it reaches the staff in charge."""
         case = await self.reporter_case(reporter, case_id, now)
@@ -581,13 +833,33 @@ class CaseService:
         async with self.db.transaction():
             if photo is not None:
                 await cases.add_photo(self.db, self.cipher, case_id, photo, now)
-            await cases.add_note(self.db, self.cipher, case_id, reporter.telegram_id, "note",
-                                 text, now, source="reporter", photo=photo is not None)
-            await audit.record(self.db, reporter.telegram_id, "case_reporter_info", "case",
-                               case_id, now, code=case.code, photo=photo is not None)
-            change = Change(case, "reporter_info", reporter.telegram_id,
-                            {"photo": photo is not None, "has_text": text is not None,
-                             "danger": danger})
+            await cases.add_note(
+                self.db,
+                self.cipher,
+                case_id,
+                reporter.telegram_id,
+                "note",
+                text,
+                now,
+                source="reporter",
+                photo=photo is not None,
+            )
+            await audit.record(
+                self.db,
+                reporter.telegram_id,
+                "case_reporter_info",
+                "case",
+                case_id,
+                now,
+                code=case.code,
+                photo=photo is not None,
+            )
+            change = Change(
+                case,
+                "reporter_info",
+                reporter.telegram_id,
+                {"photo": photo is not None, "has_text": text is not None, "danger": danger},
+            )
             await self._queue_notices(change, now)
         return change
 

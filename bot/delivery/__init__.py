@@ -79,19 +79,37 @@ from storage.delivery import Counts, Delivery
 from storage.users import User
 
 __all__ = [
-    "Audience", "Content", "Counts", "Delivery", "DeliveryEngine", "cancel", "engine_of",
-    "enqueue", "install", "kick", "may_control", "pause", "resume", "send_content",
+    "Audience",
+    "Content",
+    "Counts",
+    "Delivery",
+    "DeliveryEngine",
+    "cancel",
+    "engine_of",
+    "enqueue",
+    "install",
+    "kick",
+    "may_control",
+    "pause",
+    "resume",
+    "send_content",
 ]
 
 _EXTRA = "delivery"
 
 
 async def enqueue(
-    db: Database, *, kind: str, content: Content, now: dt.datetime,
+    db: Database,
+    *,
+    kind: str,
+    content: Content,
+    now: dt.datetime,
     audience: Audience | None = None,
     recipients: Iterable[int] | AsyncIterable[int] | None = None,
-    scheduled_at: dt.datetime | None = None, dedupe_key: str | None = None,
-    created_by: int | None = None, district: str | None = None,
+    scheduled_at: dt.datetime | None = None,
+    dedupe_key: str | None = None,
+    created_by: int | None = None,
+    district: str | None = None,
     report_chat_id: int | None = None,
 ) -> int:
     """Queue a mass send; returns its id. Give exactly one of `audience` or `recipients`.
@@ -108,17 +126,30 @@ async def enqueue(
             return existing.id
     async with db.transaction():
         delivery_id = await store.create(
-            db, kind=kind, content=content.to_json(), now=now,
+            db,
+            kind=kind,
+            content=content.to_json(),
+            now=now,
             scheduled_at=scheduled_at or now,
             audience=audience.to_json() if audience is not None else None,
-            district=district, created_by=created_by, report_chat_id=report_chat_id,
+            district=district,
+            created_by=created_by,
+            report_chat_id=report_chat_id,
             dedupe_key=dedupe_key,
         )
         if recipients is not None:
             await store.add_recipients(db, delivery_id, recipients)
         if created_by is not None:
-            await audit.record(db, created_by, "delivery_queued", "delivery", delivery_id, now,
-                               kind=kind, district=district)
+            await audit.record(
+                db,
+                created_by,
+                "delivery_queued",
+                "delivery",
+                delivery_id,
+                now,
+                kind=kind,
+                district=district,
+            )
     return delivery_id
 
 
@@ -166,8 +197,9 @@ def may_control(actor: User, delivery: Delivery) -> bool:
     )
 
 
-async def pause(application: Application, delivery_id: int, actor_id: int | None,
-                now: dt.datetime) -> bool:
+async def pause(
+    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+) -> bool:
     db = application.services.database
     async with db.transaction():
         changed = await store.pause(db, delivery_id)
@@ -177,8 +209,9 @@ async def pause(application: Application, delivery_id: int, actor_id: int | None
     return changed
 
 
-async def resume(application: Application, delivery_id: int, actor_id: int | None,
-                 now: dt.datetime) -> bool:
+async def resume(
+    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+) -> bool:
     db = application.services.database
     async with db.transaction():
         changed = await store.resume(db, delivery_id)
@@ -189,8 +222,9 @@ async def resume(application: Application, delivery_id: int, actor_id: int | Non
     return changed
 
 
-async def cancel(application: Application, delivery_id: int, actor_id: int | None,
-                 now: dt.datetime) -> Counts | None:
+async def cancel(
+    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+) -> Counts | None:
     """Stop for good; what was sent stays sent. Returns the figures, or None if it had
     already ended."""
     db = application.services.database
@@ -199,6 +233,7 @@ async def cancel(application: Application, delivery_id: int, actor_id: int | Non
     async with db.transaction():
         if not await store.finish(db, delivery_id, "cancelled", counts, now):
             return None
-        await audit.record(db, actor_id, "delivery_cancelled", "delivery", delivery_id, now,
-                           sent=counts.sent)
+        await audit.record(
+            db, actor_id, "delivery_cancelled", "delivery", delivery_id, now, sent=counts.sent
+        )
     return counts

@@ -22,8 +22,13 @@ def visible_length(text: str) -> int:
     """Characters a person can see: without spaces, zero-width and other format characters
     (U+200B, U+FEFF, the Hangul filler…) that make a message look empty."""
     invisible = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"}
-    return sum(1 for c in text if not c.isspace() and c not in invisible
-               and unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Mn"))
+    return sum(
+        1
+        for c in text
+        if not c.isspace()
+        and c not in invisible
+        and unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Mn")
+    )
 
 
 def text_problem(text: str | None, limit: int, required: bool = True) -> str | None:
@@ -66,14 +71,18 @@ class Content:
     def to_json(self) -> str:
         return json.dumps(
             {"texts": self.texts, "media": self.media, "file_id": self.file_id},
-            ensure_ascii=False, sort_keys=True,
+            ensure_ascii=False,
+            sort_keys=True,
         )
 
     @classmethod
     def from_json(cls, text: str) -> Content:
         data = json.loads(text)
-        return cls(texts=dict(data.get("texts") or {}), media=data.get("media"),
-                   file_id=data.get("file_id"))
+        return cls(
+            texts=dict(data.get("texts") or {}),
+            media=data.get("media"),
+            file_id=data.get("file_id"),
+        )
 
     @classmethod
     def text(cls, vi: str, en: str | None = None) -> Content:

@@ -55,12 +55,12 @@ class Tally:
 
     @classmethod
     def of(cls, counts: Counts) -> Tally:
-        return cls(counts.total, counts.pending, counts.sent, counts.failed, counts.blocked,
-                   counts.skipped)
+        return cls(
+            counts.total, counts.pending, counts.sent, counts.failed, counts.blocked, counts.skipped
+        )
 
     def snapshot(self) -> Counts:
-        return Counts(self.total, self.pending, self.sent, self.failed, self.blocked,
-                      self.skipped)
+        return Counts(self.total, self.pending, self.sent, self.failed, self.blocked, self.skipped)
 
     def settle(self, outcome: str) -> None:
         self.pending -= 1
@@ -68,8 +68,14 @@ class Tally:
 
 
 class DeliveryEngine:
-    def __init__(self, application: Application, timer: Timer, overall_rate: float | None,
-                 max_in_flight: int | None = None, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        application: Application,
+        timer: Timer,
+        overall_rate: float | None,
+        max_in_flight: int | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         self.application = application
         self.timer = timer
         self.limiter = Limiter(timer, overall_rate, budget=self._shared_budget(overall_rate))
@@ -92,8 +98,12 @@ class DeliveryEngine:
     def configure(self, overall_rate: float | None, max_in_flight: int | None = None) -> None:
         """Change the pace; None switches every limit off (overhead benchmarks only)."""
         per_chat = PER_CHAT_INTERVAL if overall_rate else None
-        self.limiter = Limiter(self.timer, overall_rate, per_chat_interval=per_chat,
-                               budget=self._shared_budget(overall_rate))
+        self.limiter = Limiter(
+            self.timer,
+            overall_rate,
+            per_chat_interval=per_chat,
+            budget=self._shared_budget(overall_rate),
+        )
         self.max_in_flight = max_in_flight or in_flight_for(overall_rate)
 
     def _shared_budget(self, overall_rate: float | None) -> SendBudget | None:
@@ -256,8 +266,9 @@ class DeliveryEngine:
                 return
             await self.timer.sleep(min(remaining, SLEEP_CHUNK))
 
-    async def _send_one(self, delivery: Delivery, content: Content, recipient: Recipient,
-                        tally: Tally) -> None:
+    async def _send_one(
+        self, delivery: Delivery, content: Content, recipient: Recipient, tally: Tally
+    ) -> None:
         chat_id, attempt = recipient.chat_id, recipient.attempts + 1
         try:
             message_id = await send_content(self.bot, chat_id, content, recipient.language)
@@ -269,8 +280,9 @@ class DeliveryEngine:
             return
         except (Forbidden, BadRequest) as error:
             if classify(error) is SendOutcome.UNREACHABLE:
-                await self._record(delivery.id, chat_id, "blocked", attempts=attempt,
-                                 error=type(error).__name__)
+                await self._record(
+                    delivery.id, chat_id, "blocked", attempts=attempt, error=type(error).__name__
+                )
                 if recipient.known:
                     await users.set_reachable(self.db, chat_id, False, self.now())
                 tally.settle("blocked")
@@ -285,12 +297,12 @@ class DeliveryEngine:
             await self._give_up(delivery, chat_id, attempt, error, tally)
             return
         self._transient_streak = 0
-        await self._record(delivery.id, chat_id, "sent", attempts=attempt,
-                         message_id=message_id)
+        await self._record(delivery.id, chat_id, "sent", attempts=attempt, message_id=message_id)
         tally.settle("sent")
 
-    async def _transient(self, delivery: Delivery, chat_id: int, attempt: int,
-                         error: Exception, tally: Tally) -> None:
+    async def _transient(
+        self, delivery: Delivery, chat_id: int, attempt: int, error: Exception, tally: Tally
+    ) -> None:
         self._transient_streak += 1
         if self._transient_streak >= TRANSIENT_STREAK_PAUSE:
             # Several in a row: Telegram (or the network) is unwell, back off for everyone.
@@ -299,15 +311,22 @@ class DeliveryEngine:
             await self._give_up(delivery, chat_id, attempt, error, tally)
             return
         delay = RETRY_BASE_SECONDS * 2 ** (attempt - 1)
-        await self._record(delivery.id, chat_id, "pending", attempts=attempt,
-                         error=type(error).__name__,
-                         next_attempt_at=self.now() + dt.timedelta(seconds=delay))
+        await self._record(
+            delivery.id,
+            chat_id,
+            "pending",
+            attempts=attempt,
+            error=type(error).__name__,
+            next_attempt_at=self.now() + dt.timedelta(seconds=delay),
+        )
 
-    async def _give_up(self, delivery: Delivery, chat_id: int, attempt: int,
-                       error: Exception, tally: Tally) -> None:
+    async def _give_up(
+        self, delivery: Delivery, chat_id: int, attempt: int, error: Exception, tally: Tally
+    ) -> None:
         log.info("delivery %s: failed for one chat: %s", delivery.id, type(error).__name__)
-        await self._record(delivery.id, chat_id, "failed", attempts=attempt,
-                         error=type(error).__name__)
+        await self._record(
+            delivery.id, chat_id, "failed", attempts=attempt, error=type(error).__name__
+        )
         tally.settle("failed")
 
     def _refused(self, delivery_id: int, tally: Tally) -> bool:
@@ -334,11 +353,19 @@ class DeliveryEngine:
     async def _finish(self, delivery: Delivery, state: str) -> None:
         counts = await store.counts(self.db, delivery.id)
         finished = self.now()
-        if not await store.finish(self.db, delivery.id, state, counts, finished,
-                                  from_states=("sending",)):
+        if not await store.finish(
+            self.db, delivery.id, state, counts, finished, from_states=("sending",)
+        ):
             return
-        log.info("delivery %s %s: %s sent, %s failed, %s blocked, %s skipped", delivery.id,
-                 state, counts.sent, counts.failed, counts.blocked, counts.skipped)
+        log.info(
+            "delivery %s %s: %s sent, %s failed, %s blocked, %s skipped",
+            delivery.id,
+            state,
+            counts.sent,
+            counts.failed,
+            counts.blocked,
+            counts.skipped,
+        )
         for cache in (self._tallies, self._contents, self._last_progress, self._refusals):
             cache.pop(delivery.id, None)
         await self.report(delivery, counts, state, finished)
@@ -366,8 +393,11 @@ class DeliveryEngine:
             return
         _ = await self._translator(delivery)
         counts = await store.counts(self.db, delivery.id)
-        await self._edit(delivery, progress.progress_text(_, delivery, counts, delivery.state),
-                         progress.controls(_, delivery.id, delivery.state))
+        await self._edit(
+            delivery,
+            progress.progress_text(_, delivery, counts, delivery.state),
+            progress.controls(_, delivery.id, delivery.state),
+        )
 
     async def _translator(self, delivery: Delivery):
         sender = await users.get(self.db, delivery.created_by) if delivery.created_by else None
@@ -385,8 +415,9 @@ class DeliveryEngine:
         except TelegramError as error:
             log.info("delivery %s: no progress message: %s", delivery.id, type(error).__name__)
             return
-        await store.set_progress_message(self.db, delivery.id, delivery.report_chat_id,
-                                         message.message_id)
+        await store.set_progress_message(
+            self.db, delivery.id, delivery.report_chat_id, message.message_id
+        )
         self._last_progress[delivery.id] = self.timer.monotonic()
 
     async def _maybe_progress(self, delivery: Delivery, tally: Tally) -> None:
@@ -398,14 +429,20 @@ class DeliveryEngine:
             return
         self._last_progress[delivery.id] = now
         _ = await self._translator(delivery)
-        await self._edit(delivery, progress.progress_text(_, delivery, tally.snapshot(), "sending"),
-                         progress.controls(_, delivery.id, "sending"))
+        await self._edit(
+            delivery,
+            progress.progress_text(_, delivery, tally.snapshot(), "sending"),
+            progress.controls(_, delivery.id, "sending"),
+        )
 
     async def _edit(self, delivery: Delivery, text: str, markup) -> None:
         try:
-            await self.bot.edit_message_text(text, chat_id=delivery.report_chat_id,
-                                             message_id=delivery.progress_message_id,
-                                             reply_markup=markup)
+            await self.bot.edit_message_text(
+                text,
+                chat_id=delivery.report_chat_id,
+                message_id=delivery.progress_message_id,
+                reply_markup=markup,
+            )
         except TelegramError as error:  # "not modified", deleted by the sender…: cosmetic
             log.debug("delivery %s: progress not edited: %s", delivery.id, type(error).__name__)
 

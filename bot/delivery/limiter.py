@@ -123,10 +123,15 @@ class SendBudget:
     take. With `overall_rate=None` and `per_chat_interval=None` nothing is ever held.
     """
 
-    def __init__(self, timer: Timer, overall_rate: float | None = 30.0,
-                 per_chat_interval: float | None = PER_CHAT_INTERVAL,
-                 margin: float = SAFETY_MARGIN, reply_reserve: int = REPLY_RESERVE,
-                 group_per_minute: int = GROUP_PER_MINUTE) -> None:
+    def __init__(
+        self,
+        timer: Timer,
+        overall_rate: float | None = 30.0,
+        per_chat_interval: float | None = PER_CHAT_INTERVAL,
+        margin: float = SAFETY_MARGIN,
+        reply_reserve: int = REPLY_RESERVE,
+        group_per_minute: int = GROUP_PER_MINUTE,
+    ) -> None:
         self.timer = timer
         self.overall_rate = overall_rate
         self.window = 1.0 + margin
@@ -134,10 +139,12 @@ class SendBudget:
         self.bulk_limit = max(1, self.limit - reply_reserve) if overall_rate else 0
         self._bulk_spacing = self.window / self.bulk_limit if overall_rate else 0.0
         self._sends: deque[float] = deque()
-        self._private = (_ChatWindows(1, per_chat_interval * (1.0 + margin))
-                         if per_chat_interval else None)
-        self._groups = (_ChatWindows(group_per_minute, 60.0 * (1.0 + margin))
-                        if per_chat_interval else None)
+        self._private = (
+            _ChatWindows(1, per_chat_interval * (1.0 + margin)) if per_chat_interval else None
+        )
+        self._groups = (
+            _ChatWindows(group_per_minute, 60.0 * (1.0 + margin)) if per_chat_interval else None
+        )
         # -inf, not 0: a test clock set back before the budget's origin must not wait.
         self._next_bulk = float("-inf")
         self._paused_until = float("-inf")
@@ -165,8 +172,9 @@ class SendBudget:
 
     def bulk_wait(self, chat_id: int | str | None, per_chat: bool = True) -> float:
         now = self.timer.monotonic()
-        wait = max(self._paused_until - now, self._next_bulk - now,
-                   self._window_wait(self.bulk_limit, now))
+        wait = max(
+            self._paused_until - now, self._next_bulk - now, self._window_wait(self.bulk_limit, now)
+        )
         if self._handling and now - self._handling_since < MAX_BULK_HOLD:
             wait = max(wait, BULK_HOLD_POLL)
         if per_chat and chat_id is not None:
@@ -241,9 +249,14 @@ class Limiter:
     wait (0 = go now) and `take(chat_id)` books the slot. Without a shared budget (the engine
     alone, in tests) it has one of its own."""
 
-    def __init__(self, timer: Timer, overall_rate: float | None = 30.0,
-                 per_chat_interval: float | None = PER_CHAT_INTERVAL,
-                 margin: float = SAFETY_MARGIN, budget: SendBudget | None = None) -> None:
+    def __init__(
+        self,
+        timer: Timer,
+        overall_rate: float | None = 30.0,
+        per_chat_interval: float | None = PER_CHAT_INTERVAL,
+        margin: float = SAFETY_MARGIN,
+        budget: SendBudget | None = None,
+    ) -> None:
         self.budget = budget or SendBudget(timer, overall_rate, per_chat_interval, margin)
         self.overall_rate = self.budget.overall_rate
 

@@ -118,12 +118,19 @@ class OutboxSender:
         try:
             if message.photo:
                 sent = await engine.bot.send_photo(
-                    message.chat_id, message.photo, caption=message.text or None,
-                    reply_markup=message.markup, protect_content=message.protect or None)
+                    message.chat_id,
+                    message.photo,
+                    caption=message.text or None,
+                    reply_markup=message.markup,
+                    protect_content=message.protect or None,
+                )
             else:
                 sent = await engine.bot.send_message(
-                    message.chat_id, message.text, reply_markup=message.markup,
-                    protect_content=message.protect or None)
+                    message.chat_id,
+                    message.text,
+                    reply_markup=message.markup,
+                    protect_content=message.protect or None,
+                )
         except RetryAfter as error:  # everyone waits; this message stays first in line
             engine.limiter.pause_all(retry_after_seconds(error))
             log.info("outbox %s: 429, pausing", row.id)
@@ -137,8 +144,13 @@ class OutboxSender:
                 await self._final(message, "failed", attempt, error, cipher)
                 return False
             delay = RETRY_BASE_SECONDS * 2 ** (attempt - 1)
-            await store.retry_later(db, row.id, attempt, type(error).__name__,
-                                    engine.now() + dt.timedelta(seconds=delay))
+            await store.retry_later(
+                db,
+                row.id,
+                attempt,
+                type(error).__name__,
+                engine.now() + dt.timedelta(seconds=delay),
+            )
             return False
         except TelegramError as error:
             await self._final(message, "failed", attempt, error, cipher)
@@ -148,19 +160,27 @@ class OutboxSender:
             await store.mark_sent(db, row.id, attempt, sent.message_id, now)
             if message.copy is not None:
                 copy = message.copy
-                await alert_copies.record(db, copy.kind, copy.entity_id, sent.chat_id,
-                                          sent.message_id, copy.language, now,
-                                          variant=copy.variant, quoted_id=copy.quoted_id)
+                await alert_copies.record(
+                    db,
+                    copy.kind,
+                    copy.entity_id,
+                    sent.chat_id,
+                    sent.message_id,
+                    copy.language,
+                    now,
+                    variant=copy.variant,
+                    quoted_id=copy.quoted_id,
+                )
         return True
 
-    async def _final(self, message: outbox.Message, state: str, attempt: int,
-                     error: Exception, cipher) -> None:
+    async def _final(
+        self, message: outbox.Message, state: str, attempt: int, error: Exception, cipher
+    ) -> None:
         """Blocked (the chat cannot be reached) or failed for good; the fallback, if any, is
         queued in the same transaction, so the message's recipients are never left out."""
         engine, db = self.engine, self.db
         now = engine.now()
-        log.warning("outbox %s: not delivered (%s): %s", message.id, state,
-                    type(error).__name__)
+        log.warning("outbox %s: not delivered (%s): %s", message.id, state, type(error).__name__)
         instead = outbox.fallback(message.instead)
         async with db.transaction():
             await store.mark_final(db, message.id, state, attempt, type(error).__name__)

@@ -32,16 +32,24 @@ STATE_NAMES = {
 
 def counter_line(_: Translator, counts: Counts) -> str:
     """'Đã gửi 1.200/5.000 · 3 lỗi'."""
-    return _("Sent {sent}/{total} · {errors} errors", sent=_.number(counts.sent),
-             total=_.number(counts.total), errors=_.number(counts.errors))
+    return _(
+        "Sent {sent}/{total} · {errors} errors",
+        sent=_.number(counts.sent),
+        total=_.number(counts.total),
+        errors=_.number(counts.errors),
+    )
 
 
 FINAL_STATES = ("done", "cancelled", "failed")
 
 
 def progress_text(_: Translator, delivery: Delivery, counts: Counts, state: str) -> str:
-    title = _("📣 {kind} #{number} — {state}", kind=_(KIND_NAMES[delivery.kind]),
-              number=delivery.id, state=_(STATE_NAMES[state]))
+    title = _(
+        "📣 {kind} #{number} — {state}",
+        kind=_(KIND_NAMES[delivery.kind]),
+        number=delivery.id,
+        state=_(STATE_NAMES[state]),
+    )
     if state in FINAL_STATES:
         # One final report with the figures (the message below): no second, rounder count.
         below = _("The figures are in the report below.")
@@ -51,15 +59,23 @@ def progress_text(_: Translator, delivery: Delivery, counts: Counts, state: str)
 
 def controls(_: Translator, delivery_id: int, state: str) -> InlineKeyboardMarkup | None:
     if state in ("sending", "scheduled"):
-        return keyboards.inline([[
-            (_("⏸ Pause"), callbacks.encode(NS, "pause", delivery_id)),
-            (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
-        ]])
+        return keyboards.inline(
+            [
+                [
+                    (_("⏸ Pause"), callbacks.encode(NS, "pause", delivery_id)),
+                    (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
+                ]
+            ]
+        )
     if state == "paused":
-        return keyboards.inline([[
-            (_("▶️ Resume"), callbacks.encode(NS, "resume", delivery_id)),
-            (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
-        ]])
+        return keyboards.inline(
+            [
+                [
+                    (_("▶️ Resume"), callbacks.encode(NS, "resume", delivery_id)),
+                    (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
+                ]
+            ]
+        )
     return None
 
 
@@ -74,12 +90,22 @@ def duration_text(_: Translator, seconds: float) -> str:
     return _("{seconds} s", seconds=secs)
 
 
-def report_text(_: Translator, delivery: Delivery, counts: Counts, state: str,
-                started: dt.datetime | None, finished: dt.datetime) -> str:
+def report_text(
+    _: Translator,
+    delivery: Delivery,
+    counts: Counts,
+    state: str,
+    started: dt.datetime | None,
+    finished: dt.datetime,
+) -> str:
     """The final report: sent, failed, unreachable, opted out, not sent, duration."""
     lines = [
-        _("📣 {kind} #{number} — {state}", kind=_(KIND_NAMES[delivery.kind]),
-          number=delivery.id, state=_(STATE_NAMES[state])),
+        _(
+            "📣 {kind} #{number} — {state}",
+            kind=_(KIND_NAMES[delivery.kind]),
+            number=delivery.id,
+            state=_(STATE_NAMES[state]),
+        ),
         _("✅ Sent: {count}", count=_.number(counts.sent)),
         _("⚠️ Failed: {count}", count=_.number(counts.failed)),
         _("🚫 Unreachable (blocked the bot): {count}", count=_.number(counts.blocked)),
@@ -89,20 +115,34 @@ def report_text(_: Translator, delivery: Delivery, counts: Counts, state: str,
     if counts.pending:
         lines.append(_("⏹ Not sent: {count}", count=_.number(counts.pending)))
     if started is not None:
-        lines.append(_("⏱ Duration: {duration}",
-                       duration=duration_text(_, (finished - started).total_seconds())))
+        lines.append(
+            _(
+                "⏱ Duration: {duration}",
+                duration=duration_text(_, (finished - started).total_seconds()),
+            )
+        )
     return "\n".join(lines)
 
 
 def history_line(_: Translator, delivery: Delivery, counts: Counts) -> str:
     when = delivery.started_at or delivery.scheduled_at
-    head = _("#{number} · {when} · {kind} · {state}", number=delivery.id,
-             when=_.short_datetime(when), kind=_(KIND_NAMES[delivery.kind]),
-             state=_(STATE_NAMES[delivery.state]))
+    head = _(
+        "#{number} · {when} · {kind} · {state}",
+        number=delivery.id,
+        when=_.short_datetime(when),
+        kind=_(KIND_NAMES[delivery.kind]),
+        state=_(STATE_NAMES[delivery.state]),
+    )
     if delivery.state == "scheduled":
         return head + "\n" + _("Recipients are counted when sending starts.")
-    return head + "\n" + _(
-        "Sent {sent}/{total} · {failed} failed · {blocked} unreachable",
-        sent=_.number(counts.sent), total=_.number(counts.total),
-        failed=_.number(counts.failed), blocked=_.number(counts.blocked),
+    return (
+        head
+        + "\n"
+        + _(
+            "Sent {sent}/{total} · {failed} failed · {blocked} unreachable",
+            sent=_.number(counts.sent),
+            total=_.number(counts.total),
+            failed=_.number(counts.failed),
+            blocked=_.number(counts.blocked),
+        )
     )

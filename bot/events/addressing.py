@@ -38,8 +38,12 @@ def recent_enough(event: Event, now: dt.datetime) -> bool:
 
 
 def may_address(actor: User, event: Event, now: dt.datetime) -> bool:
-    return (event.is_active and event.takes_registrations and recent_enough(event, now)
-            and within_district(actor, event))
+    return (
+        event.is_active
+        and event.takes_registrations
+        and recent_enough(event, now)
+        and within_district(actor, event)
+    )
 
 
 def _district_filter(actor: User) -> str | None:
@@ -52,8 +56,15 @@ async def choices(
     """One page of the events `actor` may address, soonest first, and whether more follow."""
     if not actor.is_admin and not (actor.is_staff and scope.units_of(actor)):
         return [], False
-    found = await store.addressable(db, now - LOOKBACK, now, _district_filter(actor),
-                                    REGISTRATION_KINDS, limit=size + 1, offset=page * size)
+    found = await store.addressable(
+        db,
+        now - LOOKBACK,
+        now,
+        _district_filter(actor),
+        REGISTRATION_KINDS,
+        limit=size + 1,
+        offset=page * size,
+    )
     found = [event for event in found if within_district(actor, event)]
     return found[:size], len(found) > size
 

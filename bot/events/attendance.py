@@ -41,8 +41,9 @@ def check_may_take(actor: User, event: Event, now: dt.datetime) -> None:
         raise NotStarted("the event has not started")
 
 
-async def set_attended(db: Database, actor: User, event_id: int, telegram_id: int,
-                       attended: bool, now: dt.datetime) -> bool:
+async def set_attended(
+    db: Database, actor: User, event_id: int, telegram_id: int, attended: bool, now: dt.datetime
+) -> bool:
     """Mark or unmark one person; True when something changed (and was audited)."""
     async with db.transaction():
         event = await events_store.get(db, event_id)
@@ -57,9 +58,15 @@ async def set_attended(db: Database, actor: User, event_id: int, telegram_id: in
             await store.mark(db, event_id, telegram_id, actor.telegram_id, now)
         else:
             await store.unmark(db, event_id, telegram_id)
-        await audit.record(db, actor.telegram_id,
-                           "event_attendance_marked" if attended else "event_attendance_unmarked",
-                           "event", event_id, now, person=telegram_id)
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "event_attendance_marked" if attended else "event_attendance_unmarked",
+            "event",
+            event_id,
+            now,
+            person=telegram_id,
+        )
     return True
 
 

@@ -46,15 +46,19 @@ MAX_BYTES = 1_000_000
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 PROBLEMS = {
-    "file": N_("The file could not be read: it must be a .json calendar like the example, or "
-               "a .csv saved as UTF-8."),
+    "file": N_(
+        "The file could not be read: it must be a .json calendar like the example, or "
+        "a .csv saved as UTF-8."
+    ),
     "too_big": N_("The file is too big (at most {max_rows} rows)."),
     "empty": N_("The file has no events."),
     "not_object": N_("this row is not an event."),
     "title": N_("the title is missing or longer than 120 characters."),
     "kind": N_("the kind must be one of: holiday, club, training, campaign."),
-    "audience": N_("the audience must be one or more of: everyone, collaborators, staff, "
-                   "parents, teachers, business, police."),
+    "audience": N_(
+        "the audience must be one or more of: everyone, collaborators, staff, "
+        "parents, teachers, business, police."
+    ),
     "start": N_("the start is missing or unreadable ({detail})."),
     "end": N_("the end is unreadable ({detail})."),
     "end_before_start": N_("the end is before the start."),
@@ -67,47 +71,94 @@ PROBLEMS = {
     "reminders": N_("reminders must look like 7d, 1d, 2h or 30m (before the start)."),
     "key": N_("the key must be lower-case letters, digits, - or _."),
     "duplicate_key": N_("this key is used by another row of the file."),
-    "repeat": N_("repeat must be empty or \"yearly\"."),
+    "repeat": N_('repeat must be empty or "yearly".'),
 }
 
 _KIND_WORDS = {
-    "holiday": "holiday", "ngay le": "holiday", "le": "holiday",
-    "club": "club", "cau lac bo": "club", "clb": "club", "sinh hoat": "club",
-    "training": "training", "tap huan": "training",
-    "campaign": "campaign", "truyen thong": "campaign", "chien dich": "campaign",
+    "holiday": "holiday",
+    "ngay le": "holiday",
+    "le": "holiday",
+    "club": "club",
+    "cau lac bo": "club",
+    "clb": "club",
+    "sinh hoat": "club",
+    "training": "training",
+    "tap huan": "training",
+    "campaign": "campaign",
+    "truyen thong": "campaign",
+    "chien dich": "campaign",
 }
 _AUDIENCE_WORDS = {
-    "everyone": "everyone", "tat ca": "everyone", "moi nguoi": "everyone",
-    "collaborators": "collaborators", "cong tac vien": "collaborators", "ctv": "collaborators",
-    "staff": "staff", "can bo": "staff",
-    "parents": "parents", "phu huynh": "parents", "cha me": "parents",
-    "teachers": "teachers", "giao vien": "teachers",
-    "business": "business", "business owners": "business", "chu doanh nghiep": "business",
+    "everyone": "everyone",
+    "tat ca": "everyone",
+    "moi nguoi": "everyone",
+    "collaborators": "collaborators",
+    "cong tac vien": "collaborators",
+    "ctv": "collaborators",
+    "staff": "staff",
+    "can bo": "staff",
+    "parents": "parents",
+    "phu huynh": "parents",
+    "cha me": "parents",
+    "teachers": "teachers",
+    "giao vien": "teachers",
+    "business": "business",
+    "business owners": "business",
+    "chu doanh nghiep": "business",
     "doanh nghiep": "business",
-    "police": "police", "cong an": "police",
+    "police": "police",
+    "cong an": "police",
 }
 # CSV headers (folded) → JSON field names.
 _CSV_HEADERS = {
-    "key": "key", "ma": "key", "khoa": "key",
-    "title": "title", "tieu de": "title", "ten su kien": "title",
-    "kind": "kind", "loai": "kind",
-    "start": "start", "bat dau": "start",
-    "end": "end", "ket thuc": "end",
-    "all day": "all_day", "ca ngay": "all_day",
-    "repeat": "repeat", "lap lai": "repeat",
-    "place": "place", "dia diem": "place",
-    "district": "district", "quan huyen": "district", "quan/huyen": "district",
-    "ward": "ward", "phuong xa": "ward", "phuong/xa": "ward",
-    "audience": "audience", "doi tuong": "audience",
-    "capacity": "capacity", "so cho": "capacity",
-    "registration closes": "registration_closes", "han dang ky": "registration_closes",
-    "reminders": "reminders", "nhac truoc": "reminders",
-    "countdown days": "countdown_days", "dem nguoc": "countdown_days",
-    "description": "description", "mo ta": "description",
+    "key": "key",
+    "ma": "key",
+    "khoa": "key",
+    "title": "title",
+    "tieu de": "title",
+    "ten su kien": "title",
+    "kind": "kind",
+    "loai": "kind",
+    "start": "start",
+    "bat dau": "start",
+    "end": "end",
+    "ket thuc": "end",
+    "all day": "all_day",
+    "ca ngay": "all_day",
+    "repeat": "repeat",
+    "lap lai": "repeat",
+    "place": "place",
+    "dia diem": "place",
+    "district": "district",
+    "quan huyen": "district",
+    "quan/huyen": "district",
+    "ward": "ward",
+    "phuong xa": "ward",
+    "phuong/xa": "ward",
+    "audience": "audience",
+    "doi tuong": "audience",
+    "capacity": "capacity",
+    "so cho": "capacity",
+    "registration closes": "registration_closes",
+    "han dang ky": "registration_closes",
+    "reminders": "reminders",
+    "nhac truoc": "reminders",
+    "countdown days": "countdown_days",
+    "dem nguoc": "countdown_days",
+    "description": "description",
+    "mo ta": "description",
 }
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(d|ngay|h|gio|tieng|m|p|phut)\s*$")
-_UNIT_MINUTES = {"d": 1440, "ngay": 1440, "h": 60, "gio": 60, "tieng": 60, "m": 1, "p": 1,
-                 "phut": 1}
+_UNIT_MINUTES = {
+    "d": 1440,
+    "ngay": 1440,
+    "h": 60,
+    "gio": 60,
+    "tieng": 60,
+    "m": 1,
+    "p": 1,
+    "phut": 1,
+}
 _TRUE = {"1", "true", "yes", "co", "x", "ca ngay"}
 
 
@@ -168,8 +219,16 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
     for line_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        rows.append((line_number, {name: cell.strip() for name, cell in zip(names, cells, strict=False)
-                                   if name and cell.strip()}))
+        rows.append(
+            (
+                line_number,
+                {
+                    name: cell.strip()
+                    for name, cell in zip(names, cells, strict=False)
+                    if name and cell.strip()
+                },
+            )
+        )
     return rows
 
 
@@ -240,8 +299,9 @@ def parse_row(row: object, now: dt.datetime, timezone: ZoneInfo, areas: Areas) -
         registration_deadline=_deadline(row.get("registration_closes"), start, timezone),
         recurrence=repeat,
         reminder_offsets=_offsets(row.get("reminders"), DEFAULT_REMINDERS),
-        countdown_days=tuple(offset // 1440 for offset in _offsets(
-            _days(row.get("countdown_days")), ())),
+        countdown_days=tuple(
+            offset // 1440 for offset in _offsets(_days(row.get("countdown_days")), ())
+        ),
         import_key=key,
         example=_bool(row.get("example")),
     )
@@ -298,8 +358,9 @@ def next_june1(now: dt.datetime, timezone: ZoneInfo) -> dt.date:
     return june1 if june1 > today else dt.date(today.year + 1, 6, 1)
 
 
-def _moment(value: object, now: dt.datetime, timezone: ZoneInfo, reference: dt.date,
-            code: str) -> dates.Moment:
+def _moment(
+    value: object, now: dt.datetime, timezone: ZoneInfo, reference: dt.date, code: str
+) -> dates.Moment:
     if isinstance(value, dict):
         if not isinstance(value.get("june1"), int):
             raise _RowProblem(code, "june1")
@@ -326,8 +387,11 @@ def _span(row: dict, now: dt.datetime, timezone: ZoneInfo, all_day: bool):
     start_day = first.date or today
     if all_day:
         start = dates.combine(start_day, dt.time(0), timezone)
-        last = _moment(row["end"], now, timezone, start_day, "end").date if row.get("end") \
+        last = (
+            _moment(row["end"], now, timezone, start_day, "end").date
+            if row.get("end")
             else start_day
+        )
         end = dates.combine((last or start_day) + dt.timedelta(days=1), dt.time(0), timezone)
         return start, end
     if first.time is None:
@@ -406,8 +470,12 @@ class ImportResult:
 
 
 async def import_drafts(
-    db: Database, actor: User | None, drafts: list[service.Draft], now: dt.datetime,
-    timezone: ZoneInfo, areas: Areas,
+    db: Database,
+    actor: User | None,
+    drafts: list[service.Draft],
+    now: dt.datetime,
+    timezone: ZoneInfo,
+    areas: Areas,
 ) -> ImportResult:
     """Write every draft in ONE transaction: all or nothing."""
     created, changes = 0, []
@@ -420,14 +488,26 @@ async def import_drafts(
                 continue
             wanted = draft.fields()
             current = service._draft_fields(existing)
-            different = {name: value for name, value in wanted.items()
-                         if current.get(name) != value}
+            different = {
+                name: value for name, value in wanted.items() if current.get(name) != value
+            }
             if existing.status != "active" or not different:
                 continue
-            changes.append(await service.update(db, actor, existing.id, now, timezone, areas,
-                                                in_transaction=True, **different))
-        await audit.record(db, actor.telegram_id if actor else None, "events_imported",
-                           "event", None, now, created=created, updated=len(changes))
+            changes.append(
+                await service.update(
+                    db, actor, existing.id, now, timezone, areas, in_transaction=True, **different
+                )
+            )
+        await audit.record(
+            db,
+            actor.telegram_id if actor else None,
+            "events_imported",
+            "event",
+            None,
+            now,
+            created=created,
+            updated=len(changes),
+        )
     return ImportResult(created, len(changes), changes)
 
 
@@ -435,8 +515,9 @@ SEED_FILE = Path(__file__).resolve().parents[2] / "content" / "calendar.json"
 SEEDED = "calendar_seeded"
 
 
-async def seed_once(db: Database, now: dt.datetime, timezone: ZoneInfo, areas: Areas,
-                    path: Path = SEED_FILE) -> ImportResult | None:
+async def seed_once(
+    db: Database, now: dt.datetime, timezone: ZoneInfo, areas: Areas, path: Path = SEED_FILE
+) -> ImportResult | None:
     """At the first start, the yearly calendar (June 1, the Action Month, the example
     activities) is there without anyone importing it. Once only: an example that staff
     cancelled does not come back at the next start; importing the file again updates it,
@@ -447,8 +528,9 @@ async def seed_once(db: Database, now: dt.datetime, timezone: ZoneInfo, areas: A
     if parsed.errors:  # a broken shipped file must not keep the bot from starting
         log.error("the shipped calendar has %d problems; not seeded", len(parsed.errors))
         return None
-    result = await import_drafts(db, None, [draft for _, draft in parsed.drafts], now,
-                                 timezone, areas)
+    result = await import_drafts(
+        db, None, [draft for _, draft in parsed.drafts], now, timezone, areas
+    )
     await retention_store.mark_run(db, SEEDED, now)
     log.info("yearly calendar seeded: %d events", result.created)
     return result
@@ -465,15 +547,22 @@ async def _same_occurrence(db: Database, draft: service.Draft, timezone: ZoneInf
 
 
 async def import_file(
-    db: Database, i18n: I18n, actor: User | None, data: bytes, file_name: str,
-    now: dt.datetime, timezone: ZoneInfo, areas: Areas,
+    db: Database,
+    i18n: I18n,
+    actor: User | None,
+    data: bytes,
+    file_name: str,
+    now: dt.datetime,
+    timezone: ZoneInfo,
+    areas: Areas,
 ) -> tuple[ImportResult | None, list[RowError]]:
     """Parse, check and write; registered people are told of moved events."""
     parsed = parse_file(data, file_name, now, timezone, areas)
     if parsed.errors:
         return None, parsed.errors
-    result = await import_drafts(db, actor, [draft for _, draft in parsed.drafts], now,
-                                 timezone, areas)
+    result = await import_drafts(
+        db, actor, [draft for _, draft in parsed.drafts], now, timezone, areas
+    )
     for change in result.changes:
         await service.notify_change(db, i18n, change, now)
     return result, []
@@ -484,8 +573,9 @@ def error_lines(_: Translator, errors: list[RowError], limit: int = 30) -> list[
     for error in errors[:limit]:
         detail = _(DETAILS[error.detail]) if error.detail in DETAILS else error.detail
         message = _(PROBLEMS[error.code], detail=detail, max_rows=MAX_ROWS)
-        lines.append(_("Row {row}: {problem}", row=error.row, problem=message) if error.row
-                     else message)
+        lines.append(
+            _("Row {row}: {problem}", row=error.row, problem=message) if error.row else message
+        )
     if len(errors) > limit:
         lines.append(_("… and {count} more errors.", count=_.number(len(errors) - limit)))
     return lines

@@ -30,23 +30,31 @@ async def _run(settings: Settings, path: Path) -> int:
     try:
         data = path.read_bytes()
     except OSError as error:
-        print(_("Cannot read {path}: {error}", path=str(path), error=error.strerror),
-              file=sys.stderr)
+        print(
+            _("Cannot read {path}: {error}", path=str(path), error=error.strerror), file=sys.stderr
+        )
         return EXIT_ERRORS
     db = await Database.connect(settings.database_path)
     try:
         await migrate(db)
         result, errors = await calendar_file.import_file(
-            db, i18n, None, data, path.name, SystemClock().now(), settings.timezone,
-            Areas.load())
+            db, i18n, None, data, path.name, SystemClock().now(), settings.timezone, Areas.load()
+        )
     finally:
         await db.close()
     if errors:
-        print(_("Nothing was imported. Please fix these rows and run the import again:"),
-              file=sys.stderr)
+        print(
+            _("Nothing was imported. Please fix these rows and run the import again:"),
+            file=sys.stderr,
+        )
         for line in calendar_file.error_lines(_, errors, limit=len(errors)):
             print(f"  {line}", file=sys.stderr)
         return EXIT_ERRORS
-    print(_("Calendar imported: {created} new, {updated} updated.",
-            created=result.created, updated=result.updated))
+    print(
+        _(
+            "Calendar imported: {created} new, {updated} updated.",
+            created=result.created,
+            updated=result.updated,
+        )
+    )
     return 0

@@ -44,7 +44,9 @@ class Moment:
 
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_DMY = re.compile(r"(?<![\d:])(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?(?![\d:])")
+_DMY = re.compile(
+    r"(?<![\d:])(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?(?![\d:])"
+)
 _WORDY_DATE = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b")
 _TIME = re.compile(
     r"(?<![\d/.\-])(\d{1,2})\s*(?::|h|g\b|g(?=\d)|gio\b)\s*(ruoi\b|\d{1,2})?\s*(?:phut\b|p\b)?"
@@ -58,10 +60,31 @@ _PERIOD = re.compile(r"\b(sang|trua|chieu|toi|dem)\b")
 _RELATIVE_DAY = re.compile(r"\b(hom\s*nay|ngay\s*mai|mai|ngay\s*kia|ngay\s*mot)\b")
 _FILLER = re.compile(r"\b(?:luc|vao|ngay|tu|den|nay|bat\s*dau|tai)\b|[\s,;.\-–:()]+")
 
-_WEEKDAY_NUMBER = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3,
-                   "6": 4, "sau": 4, "7": 5, "bay": 5}
-_RELATIVE_OFFSET = {"hom nay": 0, "homnay": 0, "ngay mai": 1, "ngaymai": 1, "mai": 1,
-                    "ngay kia": 2, "ngaykia": 2, "ngay mot": 2, "ngaymot": 2}
+_WEEKDAY_NUMBER = {
+    "2": 0,
+    "hai": 0,
+    "3": 1,
+    "ba": 1,
+    "4": 2,
+    "tu": 2,
+    "5": 3,
+    "nam": 3,
+    "6": 4,
+    "sau": 4,
+    "7": 5,
+    "bay": 5,
+}
+_RELATIVE_OFFSET = {
+    "hom nay": 0,
+    "homnay": 0,
+    "ngay mai": 1,
+    "ngaymai": 1,
+    "mai": 1,
+    "ngay kia": 2,
+    "ngaykia": 2,
+    "ngay mot": 2,
+    "ngaymot": 2,
+}
 
 
 def parse(text: str, today: dt.date, same_year: bool = False) -> Moment:
@@ -104,8 +127,11 @@ def _take_date(text: str, today: dt.date, same_year: bool) -> tuple[dt.date | No
     match = _WEEKDAY.search(text)
     if match is not None:
         weekday = 6 if match.group(1) is None else _WEEKDAY_NUMBER[match.group(1)]
-        next_week = bool(match.group(2)) and match.group(2).startswith("tuan") \
+        next_week = (
+            bool(match.group(2))
+            and match.group(2).startswith("tuan")
             and not match.group(2).endswith("nay")
+        )
         return _weekday(today, weekday, next_week), _cut(text, match)
     match = _RELATIVE_DAY.search(text)
     if match is not None:
@@ -167,7 +193,7 @@ def _take_time(text: str) -> tuple[dt.time | None, str]:
 
 
 def _cut(text: str, match: re.Match) -> str:
-    return f"{text[: match.start()]} {text[match.end():]}"
+    return f"{text[: match.start()]} {text[match.end() :]}"
 
 
 # -- from what was typed to an instant --------------------------------------------------------

@@ -45,8 +45,9 @@ async def tick(application: Application, now: dt.datetime) -> None:
         if latest[(reminder.event_id, reminder.kind)] != reminder.id:
             # Found late together with a newer one of the same event (after downtime):
             # one message, the closer one, is enough.
-            log.info("reminder %s of event %s superseded by a later one", reminder.id,
-                     reminder.event_id)
+            log.info(
+                "reminder %s of event %s superseded by a later one", reminder.id, reminder.event_id
+            )
             await reminder_store.mark(db, reminder.id, "skipped", now)
             continue
         queued += await process(application, reminder, now)
@@ -63,18 +64,35 @@ async def roll_yearly(db: Database, now: dt.datetime, timezone) -> int:
         start, end = next_year(event.starts_at, timezone), next_year(event.ends_at, timezone)
         async with db.transaction():
             new_id = await store.create(
-                db, now, event.created_by, import_key=event.import_key, title=event.title,
-                description=event.description, kind=event.kind, starts_at=start, ends_at=end,
-                all_day=event.all_day, place=event.place, district=event.district,
-                ward=event.ward, audience=event.audience, capacity=event.capacity,
-                registration_deadline=(next_year(event.registration_deadline, timezone)
-                                       if event.registration_deadline else None),
-                recurrence="yearly", follows_id=event.id,
-                reminder_offsets=event.reminder_offsets, countdown_days=event.countdown_days,
+                db,
+                now,
+                event.created_by,
+                import_key=event.import_key,
+                title=event.title,
+                description=event.description,
+                kind=event.kind,
+                starts_at=start,
+                ends_at=end,
+                all_day=event.all_day,
+                place=event.place,
+                district=event.district,
+                ward=event.ward,
+                audience=event.audience,
+                capacity=event.capacity,
+                registration_deadline=(
+                    next_year(event.registration_deadline, timezone)
+                    if event.registration_deadline
+                    else None
+                ),
+                recurrence="yearly",
+                follows_id=event.id,
+                reminder_offsets=event.reminder_offsets,
+                countdown_days=event.countdown_days,
             )
             successor = await store.get(db, new_id)
             await reminder_store.replace_pending(
-                db, new_id, successor.starts_at, planning.plan(successor, now, timezone), now)
+                db, new_id, successor.starts_at, planning.plan(successor, now, timezone), now
+            )
         log.info("yearly event %s rolled over to %s", event.id, new_id)
         created += 1
     return created
@@ -98,8 +116,12 @@ async def process(application: Application, reminder: Reminder, now: dt.datetime
         await reminder_store.mark(db, reminder.id, "cancelled", now)
         return 0
     if event.has_started(now):
-        log.warning("reminder %s of event %s skipped: due %s, the event started before we "
-                    "could send it", reminder.id, event.id, reminder.due_at.isoformat())
+        log.warning(
+            "reminder %s of event %s skipped: due %s, the event started before we could send it",
+            reminder.id,
+            event.id,
+            reminder.due_at.isoformat(),
+        )
         await reminder_store.mark(db, reminder.id, "skipped", now)
         return 0
     if reminder.kind == "countdown":
@@ -113,8 +135,7 @@ async def process(application: Application, reminder: Reminder, now: dt.datetime
 
 async def reminder_recipients(db: Database, event: Event) -> list[int]:
     """The audience of the event in its scope, plus everyone registered; minus 'Not going'."""
-    audience = await store.reminder_audience(db, reminder_roles(event), event.district,
-                                             event.ward)
+    audience = await store.reminder_audience(db, reminder_roles(event), event.district, event.ward)
     going = await store.registered_ids(db, event.id, ("going",))
     declined = set(await store.registered_ids(db, event.id, ("declined",)))
     return sorted((set(audience) | set(going)) - declined)
@@ -131,8 +152,14 @@ async def _queue_reminder(
         texts.reminder(services.i18n("vi"), event, services.areas, now),
         en=texts.reminder(services.i18n("en"), event, services.areas, now),
     )
-    await delivery.enqueue(services.database, kind="reminder", content=content, now=now,
-                           recipients=recipients, dedupe_key=f"event-reminder:{reminder.id}")
+    await delivery.enqueue(
+        services.database,
+        kind="reminder",
+        content=content,
+        now=now,
+        recipients=recipients,
+        dedupe_key=f"event-reminder:{reminder.id}",
+    )
     return len(recipients)
 
 
@@ -145,7 +172,8 @@ async def _queue_countdown(
     total = 0
     for district, people in (await store.network_by_district(db)).items():
         activities = [
-            item for item in await store.between(db, event.starts_at, event.ends_at, district)
+            item
+            for item in await store.between(db, event.starts_at, event.ends_at, district)
             if item.id != event.id and item.kind != "campaign"
         ]
 
@@ -154,7 +182,13 @@ async def _queue_countdown(
             return texts.countdown(_, event, activities, name, now)
 
         content = Content.text(render(services.i18n("vi")), en=render(services.i18n("en")))
-        await delivery.enqueue(db, kind="reminder", content=content, now=now, recipients=people,
-                               dedupe_key=f"event-reminder:{reminder.id}:{district or 'all'}")
+        await delivery.enqueue(
+            db,
+            kind="reminder",
+            content=content,
+            now=now,
+            recipients=people,
+            dedupe_key=f"event-reminder:{reminder.id}:{district or 'all'}",
+        )
         total += len(people)
     return total

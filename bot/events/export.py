@@ -16,11 +16,25 @@ from bot.areas import Areas
 from bot.i18n import Translator
 from storage.timeutil import from_db
 
-HEADERS = ("STT", "Họ và tên", "Vai trò", "Khu vực", "Phường/Xã", "Số điện thoại",
-           "Trạng thái", "Có mặt", "Thời điểm đăng ký", "Telegram ID")
+HEADERS = (
+    "STT",
+    "Họ và tên",
+    "Vai trò",
+    "Khu vực",
+    "Phường/Xã",
+    "Số điện thoại",
+    "Trạng thái",
+    "Có mặt",
+    "Thời điểm đăng ký",
+    "Telegram ID",
+)
 STATES = {"going": "Đã đăng ký", "waiting": "Danh sách chờ", "declined": "Không tham gia"}
-ROLES = {"public": "Phụ huynh/người dân", "collaborator": "Cộng tác viên",
-         "staff": "Cán bộ", "admin": "Quản trị"}
+ROLES = {
+    "public": "Phụ huynh/người dân",
+    "collaborator": "Cộng tác viên",
+    "staff": "Cán bộ",
+    "admin": "Quản trị",
+}
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,18 +59,20 @@ def registrations_csv(rows: Iterable, areas: Areas, translate: Translator, ciphe
     writer.writerow(HEADERS)
     for number, row in enumerate(rows, start=1):
         joined = from_db(row["joined_at"])
-        writer.writerow([
-            number,
-            safe_cell(row["display_name"]),
-            ROLES.get(row["role"], row["role"]),
-            areas.group_name(row["district"], "vi") if row["district"] else "",
-            areas.unit_name(row["ward"], "vi") if row["ward"] else "",
-            _phone(cipher.decrypt(row["phone"])),
-            STATES.get(row["state"], row["state"]),
-            "Có" if row["attended"] else "",
-            translate.short_datetime(joined) if joined else "",
-            row["telegram_id"],
-        ])
+        writer.writerow(
+            [
+                number,
+                safe_cell(row["display_name"]),
+                ROLES.get(row["role"], row["role"]),
+                areas.group_name(row["district"], "vi") if row["district"] else "",
+                areas.unit_name(row["ward"], "vi") if row["ward"] else "",
+                _phone(cipher.decrypt(row["phone"])),
+                STATES.get(row["state"], row["state"]),
+                "Có" if row["attended"] else "",
+                translate.short_datetime(joined) if joined else "",
+                row["telegram_id"],
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

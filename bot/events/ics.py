@@ -24,8 +24,9 @@ PRODID = "-//Hoi Bao tro tre em TP.HCM//bvte-bot//VI"
 UID_DOMAIN = "bvte-bot.invalid"
 
 
-def _vevent(event: Event, timezone: ZoneInfo, now: dt.datetime,
-            description: str) -> icalendar.Event:
+def _vevent(
+    event: Event, timezone: ZoneInfo, now: dt.datetime, description: str
+) -> icalendar.Event:
     import icalendar
 
     item = icalendar.Event()
@@ -53,7 +54,10 @@ def _vevent(event: Event, timezone: ZoneInfo, now: dt.datetime,
 
 
 def calendar(
-    events: Iterable[Event], timezone: ZoneInfo, now: dt.datetime, name: str | None = None,
+    events: Iterable[Event],
+    timezone: ZoneInfo,
+    now: dt.datetime,
+    name: str | None = None,
     descriptions: dict[int, str] | None = None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event, as UTF-8 bytes with CRLF line endings."""

@@ -59,12 +59,20 @@ class Draft:
 
     def fields(self) -> dict[str, object]:
         return {
-            "title": self.title, "kind": self.kind, "starts_at": self.starts_at,
-            "ends_at": self.ends_at, "audience": self.audience, "description": self.description,
-            "all_day": self.all_day, "place": self.place, "district": self.district,
-            "ward": self.ward, "capacity": self.capacity,
+            "title": self.title,
+            "kind": self.kind,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "audience": self.audience,
+            "description": self.description,
+            "all_day": self.all_day,
+            "place": self.place,
+            "district": self.district,
+            "ward": self.ward,
+            "capacity": self.capacity,
             "registration_deadline": self.registration_deadline,
-            "recurrence": self.recurrence, "reminder_offsets": self.reminder_offsets,
+            "recurrence": self.recurrence,
+            "reminder_offsets": self.reminder_offsets,
             "countdown_days": self.countdown_days,
         }
 
@@ -111,15 +119,23 @@ def check_may_manage(actor: User | None, district: str | None, ward: str | None 
         return
     if not actor.is_staff:
         raise PermissionDenied("only staff manage events")
-    allowed = scope.can_act_in_unit(actor, ward) if ward else (
-        district is not None and scope.can_act_in_group(actor, district))
+    allowed = (
+        scope.can_act_in_unit(actor, ward)
+        if ward
+        else (district is not None and scope.can_act_in_group(actor, district))
+    )
     if not allowed:
         raise PermissionDenied("staff manage only the events of their own units")
 
 
 async def create(
-    db: Database, actor: User | None, draft: Draft, now: dt.datetime, timezone: ZoneInfo,
-    areas: Areas, in_transaction: bool = False,
+    db: Database,
+    actor: User | None,
+    draft: Draft,
+    now: dt.datetime,
+    timezone: ZoneInfo,
+    areas: Areas,
+    in_transaction: bool = False,
 ) -> int:
     check_may_manage(actor, draft.district, draft.ward)
     found = problems(draft, now, areas)
@@ -128,13 +144,23 @@ async def create(
     actor_id = actor.telegram_id if actor else None
 
     async def write() -> int:
-        event_id = await store.create(db, now, actor_id, import_key=draft.import_key,
-                                      example=draft.example, **draft.fields())
+        event_id = await store.create(
+            db, now, actor_id, import_key=draft.import_key, example=draft.example, **draft.fields()
+        )
         event = await store.get(db, event_id)
-        await reminder_store.replace_pending(db, event_id, event.starts_at,
-                                             planning.plan(event, now, timezone), now)
-        await audit.record(db, actor_id, "event_created", "event", event_id, now,
-                           kind=draft.kind, district=draft.district)
+        await reminder_store.replace_pending(
+            db, event_id, event.starts_at, planning.plan(event, now, timezone), now
+        )
+        await audit.record(
+            db,
+            actor_id,
+            "event_created",
+            "event",
+            event_id,
+            now,
+            kind=draft.kind,
+            district=draft.district,
+        )
         return event_id
 
     if in_transaction:
@@ -152,12 +178,20 @@ class Change:
     @property
     def moved(self) -> bool:
         return (self.before.starts_at, self.before.ends_at) != (
-            self.after.starts_at, self.after.ends_at)
+            self.after.starts_at,
+            self.after.ends_at,
+        )
 
 
 async def update(
-    db: Database, actor: User | None, event_id: int, now: dt.datetime, timezone: ZoneInfo,
-    areas: Areas, in_transaction: bool = False, **changes: object,
+    db: Database,
+    actor: User | None,
+    event_id: int,
+    now: dt.datetime,
+    timezone: ZoneInfo,
+    areas: Areas,
+    in_transaction: bool = False,
+    **changes: object,
 ) -> Change:
     """Edit fields; a new time replans the reminders, a larger capacity promotes people."""
 
@@ -169,18 +203,29 @@ async def update(
             changes["example"] = False  # staff adapted the example: it is theirs now
         draft = Draft(**{**_draft_fields(before), **changes})
         check_may_manage(actor, draft.district, draft.ward)
-        found = [code for code in problems(draft, now, areas)
-                 if code != "past" or "starts_at" in changes or "ends_at" in changes]
+        found = [
+            code
+            for code in problems(draft, now, areas)
+            if code != "past" or "starts_at" in changes or "ends_at" in changes
+        ]
         if found:
             raise ValueError(f"invalid event: {found}")
         await store.update(db, event_id, now, **changes)
         after = await store.get(db, event_id)
         if {"starts_at", "reminder_offsets", "countdown_days"} & set(changes):
-            await reminder_store.replace_pending(db, event_id, after.starts_at,
-                                                 planning.plan(after, now, timezone), now)
+            await reminder_store.replace_pending(
+                db, event_id, after.starts_at, planning.plan(after, now, timezone), now
+            )
         promoted = await _fill_places(db, after, now)
-        await audit.record(db, actor.telegram_id if actor else None, "event_updated", "event",
-                           event_id, now, fields=sorted(changes))
+        await audit.record(
+            db,
+            actor.telegram_id if actor else None,
+            "event_updated",
+            "event",
+            event_id,
+            now,
+            fields=sorted(changes),
+        )
         return Change(before, after, promoted)
 
     if in_transaction:
@@ -196,8 +241,9 @@ async def cancel(db: Database, actor: User | None, event_id: int, now: dt.dateti
             raise NotApplicable("already cancelled")
         await store.update(db, event_id, now, status="cancelled")
         await reminder_store.cancel_pending(db, event_id, now)
-        await audit.record(db, actor.telegram_id if actor else None, "event_cancelled", "event",
-                           event_id, now)
+        await audit.record(
+            db, actor.telegram_id if actor else None, "event_cancelled", "event", event_id, now
+        )
     return await store.get(db, event_id)
 
 
@@ -211,12 +257,21 @@ async def _manageable(db: Database, actor: User | None, event_id: int) -> Event:
 
 def _draft_fields(event: Event) -> dict[str, object]:
     return {
-        "title": event.title, "kind": event.kind, "starts_at": event.starts_at,
-        "ends_at": event.ends_at, "audience": event.audience, "description": event.description,
-        "all_day": event.all_day, "place": event.place, "district": event.district,
-        "ward": event.ward, "capacity": event.capacity,
-        "registration_deadline": event.registration_deadline, "recurrence": event.recurrence,
-        "reminder_offsets": event.reminder_offsets, "countdown_days": event.countdown_days,
+        "title": event.title,
+        "kind": event.kind,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "audience": event.audience,
+        "description": event.description,
+        "all_day": event.all_day,
+        "place": event.place,
+        "district": event.district,
+        "ward": event.ward,
+        "capacity": event.capacity,
+        "registration_deadline": event.registration_deadline,
+        "recurrence": event.recurrence,
+        "reminder_offsets": event.reminder_offsets,
+        "countdown_days": event.countdown_days,
         "import_key": event.import_key,
     }
 
@@ -235,8 +290,9 @@ async def join(db: Database, user: User, event_id: int, now: dt.datetime) -> str
         full = event.capacity is not None and counts.going >= event.capacity
         state = "waiting" if full else "going"
         await store.set_registration(db, event_id, user.telegram_id, state, now, rejoined=True)
-        await audit.record(db, user.telegram_id, "event_joined", "event", event_id, now,
-                           state=state)
+        await audit.record(
+            db, user.telegram_id, "event_joined", "event", event_id, now, state=state
+        )
     return state
 
 
@@ -250,8 +306,9 @@ async def decline(db: Database, user: User, event_id: int, now: dt.datetime) -> 
             raise NotApplicable("the event has started")
         await store.set_registration(db, event_id, user.telegram_id, "declined", now)
         promoted = await _fill_places(db, event, now)
-        await audit.record(db, user.telegram_id, "event_declined", "event", event_id, now,
-                           promoted=len(promoted))
+        await audit.record(
+            db, user.telegram_id, "event_declined", "event", event_id, now, promoted=len(promoted)
+        )
     return promoted
 
 
@@ -276,7 +333,11 @@ async def waiting_position(db: Database, event_id: int, telegram_id: int) -> int
 
 # -- telling the registered people, through the delivery engine ---------------------------------
 async def notify_registered(
-    db: Database, i18n: I18n, event: Event, render: Callable[[Translator], str], now: dt.datetime,
+    db: Database,
+    i18n: I18n,
+    event: Event,
+    render: Callable[[Translator], str],
+    now: dt.datetime,
     reason: str,
 ) -> int | None:
     """Queue a notice to everyone registered (going or waiting); once per event version."""
@@ -285,7 +346,11 @@ async def notify_registered(
         return None
     content = Content.text(render(i18n("vi")), en=render(i18n("en")))
     return await delivery.enqueue(
-        db, kind="reminder", content=content, now=now, recipients=recipients,
+        db,
+        kind="reminder",
+        content=content,
+        now=now,
+        recipients=recipients,
         dedupe_key=f"event:{event.id}:{reason}:{event.sequence}",
     )
 
@@ -295,11 +360,16 @@ async def notify_change(db: Database, i18n: I18n, change: Change, now: dt.dateti
     if not change.moved:
         return None
     return await notify_registered(
-        db, i18n, change.after,
-        lambda _: texts.moved(_, change.after, texts.when(_, change.before)), now, "moved",
+        db,
+        i18n,
+        change.after,
+        lambda _: texts.moved(_, change.after, texts.when(_, change.before)),
+        now,
+        "moved",
     )
 
 
 async def notify_cancelled(db: Database, i18n: I18n, event: Event, now: dt.datetime) -> int | None:
-    return await notify_registered(db, i18n, event, lambda _: texts.cancelled(_, event), now,
-                                   "cancelled")
+    return await notify_registered(
+        db, i18n, event, lambda _: texts.cancelled(_, event), now, "cancelled"
+    )

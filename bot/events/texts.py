@@ -14,16 +14,20 @@ from storage.events import Counts
 DATE_ERRORS = {
     "empty": N_("Please type a date and time, for example: 8h30 1/6."),
     "unreadable": N_("I could not read that date. Please type it like: 1/6 8:30 or 8h30 1/6."),
-    "bad_date": N_("That day does not exist. Please check the day and the month "
-                   "(day/month, for example 1/6)."),
-    "bad_time": N_("That time does not exist. Please type hours 0–23 and minutes 0–59, "
-                   "for example 8h30 or 14:00."),
+    "bad_date": N_(
+        "That day does not exist. Please check the day and the month (day/month, for example 1/6)."
+    ),
+    "bad_time": N_(
+        "That time does not exist. Please type hours 0–23 and minutes 0–59, "
+        "for example 8h30 or 14:00."
+    ),
     "no_time": N_("Please add a time, for example: 8h30 1/6."),
     "no_date": N_("Please add a date, for example: 1/6."),
     "past": N_("That moment has already passed. Please type a date and time in the future."),
     "too_far": N_("That date is too far ahead. Please check the year."),
-    "end_before_start": N_("The end must be after the start ({start}). "
-                           "Please type the end time again."),
+    "end_before_start": N_(
+        "The end must be after the start ({start}). Please type the end time again."
+    ),
 }
 
 
@@ -80,8 +84,14 @@ STATE_NAMES = {
 
 
 def card(
-    _: Translator, event: Event, areas: Areas, now: dt.datetime, state: str | None = None,
-    counts: Counts | None = None, position: int | None = None, figures: bool = False,
+    _: Translator,
+    event: Event,
+    areas: Areas,
+    now: dt.datetime,
+    state: str | None = None,
+    counts: Counts | None = None,
+    position: int | None = None,
+    figures: bool = False,
 ) -> str:
     """The event's details: what, when, where, for whom, places taken, the person's state;
     with `figures` (staff) also the waiting list and the people not going."""
@@ -95,17 +105,31 @@ def card(
     lines.append(_("👥 For: {audience}", audience=audience(_, event)))
     if event.capacity is not None:
         taken = counts.going if counts else 0
-        lines.append(_("🎟 Places: {taken}/{capacity}", taken=_.number(taken),
-                       capacity=_.number(event.capacity)))
+        lines.append(
+            _(
+                "🎟 Places: {taken}/{capacity}",
+                taken=_.number(taken),
+                capacity=_.number(event.capacity),
+            )
+        )
     if figures and counts is not None and (counts.waiting or counts.declined):
-        lines.append(_("Waiting list: {waiting} · not going: {declined}",
-                       waiting=_.number(counts.waiting), declined=_.number(counts.declined)))
+        lines.append(
+            _(
+                "Waiting list: {waiting} · not going: {declined}",
+                waiting=_.number(counts.waiting),
+                declined=_.number(counts.declined),
+            )
+        )
     if event.registration_deadline and event.takes_registrations:
-        lines.append(_("Register before: {deadline}",
-                       deadline=moment(_, event.registration_deadline)))
+        lines.append(
+            _("Register before: {deadline}", deadline=moment(_, event.registration_deadline))
+        )
     if event.example:
-        lines.append(_("✏️ An example from the yearly plan: edit it to fit, or cancel it.")
-                     if figures else _("🗓 Planned: the time and place may still change."))
+        lines.append(
+            _("✏️ An example from the yearly plan: edit it to fit, or cancel it.")
+            if figures
+            else _("🗓 Planned: the time and place may still change.")
+        )
     if event.description:
         lines.append("")
         lines.append(_escape(event.description))
@@ -113,11 +137,14 @@ def card(
         lines.append("")
         text = _(STATE_NAMES[state])
         if state == "waiting" and position:
-            text += " " + _("Your place in the queue: {position}.",
-                                  position=_.number(position))
+            text += " " + _("Your place in the queue: {position}.", position=_.number(position))
         lines.append(text)
-    elif event.takes_registrations and event.is_active and not event.registration_open(now) \
-            and not event.has_started(now):
+    elif (
+        event.takes_registrations
+        and event.is_active
+        and not event.registration_open(now)
+        and not event.has_started(now)
+    ):
         lines.append("")
         lines.append(_("Registration is closed."))
     return "\n".join(lines)
@@ -125,8 +152,10 @@ def card(
 
 def list_line(_: Translator, number: int, event: Event, state: str | None) -> str:
     mark = {"going": " ✅", "waiting": " ⏳"}.get(state or "", "")
-    return (f"{number}. {KIND_ICONS.get(event.kind, '📅')} <b>{_escape(event.title)}</b>{mark}\n"
-            f"    {when(_, event)}")
+    return (
+        f"{number}. {KIND_ICONS.get(event.kind, '📅')} <b>{_escape(event.title)}</b>{mark}\n"
+        f"    {when(_, event)}"
+    )
 
 
 def countdown_to(_: Translator, start: dt.datetime, now: dt.datetime) -> str:
@@ -141,8 +170,11 @@ def countdown_to(_: Translator, start: dt.datetime, now: dt.datetime) -> str:
 
 def reminder(_: Translator, event: Event, areas: Areas, now: dt.datetime) -> str:
     lines = [
-        _("⏰ <b>Reminder</b>: {title} — {when_relative}",
-          title=event.title, when_relative=countdown_to(_, event.starts_at, now)),
+        _(
+            "⏰ <b>Reminder</b>: {title} — {when_relative}",
+            title=event.title,
+            when_relative=countdown_to(_, event.starts_at, now),
+        ),
         _("🕗 {when}", when=when(_, event)),
     ]
     if event.place:
@@ -153,14 +185,20 @@ def reminder(_: Translator, event: Event, areas: Areas, now: dt.datetime) -> str
 
 
 def countdown(
-    _: Translator, event: Event, activities: list[Event], district_name: str | None,
+    _: Translator,
+    event: Event,
+    activities: list[Event],
+    district_name: str | None,
     now: dt.datetime,
 ) -> str:
     """The June 1 countdown to collaborators and staff, with their district's activities."""
     lines = [
-        _("🎈 <b>{title}</b> starts {when_relative} ({day}).",
-          title=event.title, when_relative=countdown_to(_, event.starts_at, now),
-          day=_.date(event.starts_at)),
+        _(
+            "🎈 <b>{title}</b> starts {when_relative} ({day}).",
+            title=event.title,
+            when_relative=countdown_to(_, event.starts_at, now),
+            day=_.date(event.starts_at),
+        ),
     ]
     if district_name:
         lines.append(_("Activities in {district}:", district=district_name))
@@ -176,19 +214,29 @@ def countdown(
 
 
 def cancelled(_: Translator, event: Event) -> str:
-    return _("❌ <b>Cancelled</b>: {title} ({when}). We are sorry for the change.",
-             title=event.title, when=when(_, event))
+    return _(
+        "❌ <b>Cancelled</b>: {title} ({when}). We are sorry for the change.",
+        title=event.title,
+        when=when(_, event),
+    )
 
 
 def moved(_: Translator, event: Event, old_when: str) -> str:
-    return _("🔁 <b>New time</b>: {title}\nBefore: {old}\nNow: {new}\nYour registration is kept. "
-             "If you can no longer come, tap “Not going” in /events.",
-             title=event.title, old=old_when, new=when(_, event))
+    return _(
+        "🔁 <b>New time</b>: {title}\nBefore: {old}\nNow: {new}\nYour registration is kept. "
+        "If you can no longer come, tap “Not going” in /events.",
+        title=event.title,
+        old=old_when,
+        new=when(_, event),
+    )
 
 
 def promoted(_: Translator, event: Event) -> str:
-    return _("🎉 A place freed up: you are now registered for {title} ({when}).",
-             title=event.title, when=when(_, event))
+    return _(
+        "🎉 A place freed up: you are now registered for {title} ({when}).",
+        title=event.title,
+        when=when(_, event),
+    )
 
 
 def date_error(_: Translator, code: str, start: dt.datetime | None = None) -> str:

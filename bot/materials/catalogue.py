@@ -48,10 +48,34 @@ SUMMARY_MAX = 600
 
 # Files people can open on a cheap phone without installing anything: documents, slides,
 # images, audio and video. Programs, installers and archives are never handed to parents.
-MATERIAL_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "odt", "rtf", "txt", "ppt", "pptx", "odp", "xls", "xlsx", "ods",
-    "csv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "m4a", "ogg", "wav", "mp4", "3gp",
-})
+MATERIAL_EXTENSIONS = frozenset(
+    {
+        "pdf",
+        "doc",
+        "docx",
+        "odt",
+        "rtf",
+        "txt",
+        "ppt",
+        "pptx",
+        "odp",
+        "xls",
+        "xlsx",
+        "ods",
+        "csv",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "mp3",
+        "m4a",
+        "ogg",
+        "wav",
+        "mp4",
+        "3gp",
+    }
+)
 MATERIAL_MIME_PREFIXES = ("image/", "audio/", "video/", "application/pdf", "text/plain")
 
 

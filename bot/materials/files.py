@@ -21,8 +21,15 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-_REJECTED = ("file identifier", "file_id", "file reference", "file_reference", "remote file",
-             "wrong type of the web page content", "failed to get http url content")
+_REJECTED = (
+    "file identifier",
+    "file_id",
+    "file reference",
+    "file_reference",
+    "remote file",
+    "wrong type of the web page content",
+    "failed to get http url content",
+)
 STORED_KEY = "stored"
 
 
@@ -54,8 +61,9 @@ def poster_text(material: Material, link: str, place: str | None = None) -> post
     )
 
 
-def render_poster_pdf(material: Material, bot_username: str, ward: str | None = None,
-                      place: str | None = None) -> tuple[str, bytes]:
+def render_poster_pdf(
+    material: Material, bot_username: str, ward: str | None = None, place: str | None = None
+) -> tuple[str, bytes]:
     """(deep-link code, A4 PDF bytes) of a poster whose QR opens the bot for this material."""
     code = deeplink.encode(material.id, ward)
     image = poster.render(poster_text(material, deeplink.link(bot_username, code), place))
@@ -79,8 +87,9 @@ async def _file_bytes(db: Database, material: Material, bot_username: str) -> by
     return data
 
 
-async def _send(bot: Bot, chat_id: int, material: Material, media, caption: str | None,
-                **kwargs) -> Message:
+async def _send(
+    bot: Bot, chat_id: int, material: Material, media, caption: str | None, **kwargs
+) -> Message:
     if material.file_kind == "photo":
         return await bot.send_photo(chat_id, media, caption=caption, **kwargs)
     return await bot.send_document(chat_id, media, caption=caption, **kwargs)
@@ -95,7 +104,11 @@ def _file_id_of(message: Message) -> str | None:
 
 
 async def send_material_file(
-    bot: Bot, db: Database, chat_id: int, material: Material, caption: str | None = None,
+    bot: Bot,
+    db: Database,
+    chat_id: int,
+    material: Material,
+    caption: str | None = None,
     **kwargs,
 ) -> Message:
     """Send by cached file_id when there is one; otherwise (or if Telegram rejects it) upload

@@ -157,12 +157,16 @@ def render(poster: PosterText) -> Image.Image:
 
     # Banner: who speaks, and the programme's one-line message.
     draw.rectangle((0, 0, A4[0], 250), fill=BLUE)
-    draw.text((MARGIN, 50), printable(poster.organisation, "semibold").upper(),
-              font=font("semibold", 36), fill=WHITE)
-    banner_face, banner_lines = _fit(printable(poster.banner, "bold").upper(), "bold", width,
-                                     (88, 76, 64), 1)
-    draw.text((MARGIN, 110), banner_lines[0] if banner_lines else "", font=banner_face,
-              fill=WHITE)
+    draw.text(
+        (MARGIN, 50),
+        printable(poster.organisation, "semibold").upper(),
+        font=font("semibold", 36),
+        fill=WHITE,
+    )
+    banner_face, banner_lines = _fit(
+        printable(poster.banner, "bold").upper(), "bold", width, (88, 76, 64), 1
+    )
+    draw.text((MARGIN, 110), banner_lines[0] if banner_lines else "", font=banner_face, fill=WHITE)
 
     # Headline and the key points.
     y = 300
@@ -184,14 +188,22 @@ def render(poster: PosterText) -> Image.Image:
 
     # Hotline box: the one thing everyone must remember.
     box_top = 1075
-    draw.rounded_rectangle((MARGIN, box_top, A4[0] - MARGIN, box_top + 170), radius=28,
-                           fill=ORANGE)
+    draw.rounded_rectangle((MARGIN, box_top, A4[0] - MARGIN, box_top + 170), radius=28, fill=ORANGE)
     number_face = font("bold", 120)
-    draw.text((MARGIN + 40, box_top + 12), printable(poster.hotline_number, "bold"),
-              font=number_face, fill=WHITE)
+    draw.text(
+        (MARGIN + 40, box_top + 12),
+        printable(poster.hotline_number, "bold"),
+        font=number_face,
+        fill=WHITE,
+    )
     number_width = int(number_face.getlength(printable(poster.hotline_number, "bold")))
-    hotline_face, hotline_lines = _fit(printable(poster.hotline_line, "semibold"), "semibold",
-                                       width - number_width - 120, (40, 36, 32), 3)
+    hotline_face, hotline_lines = _fit(
+        printable(poster.hotline_line, "semibold"),
+        "semibold",
+        width - number_width - 120,
+        (40, 36, 32),
+        3,
+    )
     text_y = box_top + 85 - len(hotline_lines) * hotline_face.size * 0.6
     for line in hotline_lines:
         draw.text((MARGIN + number_width + 80, text_y), line, font=hotline_face, fill=WHITE)
@@ -204,15 +216,17 @@ def render(poster: PosterText) -> Image.Image:
     text_left = MARGIN + side + 50
     text_width = A4[0] - MARGIN - text_left
     y = qr_top + 30
-    cta_face, cta_lines = _fit(printable(poster.call_to_action, "bold"), "bold", text_width,
-                               (50, 44, 38), 3)
+    cta_face, cta_lines = _fit(
+        printable(poster.call_to_action, "bold"), "bold", text_width, (50, 44, 38), 3
+    )
     for line in cta_lines:
         draw.text((text_left, y), line, font=cta_face, fill=DARK)
         y += int(cta_face.size * 1.2)
     if poster.place:
         y += 16
-        place_face, place_lines = _fit(printable(poster.place, "semibold"), "semibold",
-                                       text_width, (40, 34), 2)
+        place_face, place_lines = _fit(
+            printable(poster.place, "semibold"), "semibold", text_width, (40, 34), 2
+        )
         for line in place_lines:
             draw.text((text_left, y), line, font=place_face, fill=BLUE)
             y += int(place_face.size * 1.2)

@@ -97,8 +97,12 @@ def clean_reason(text: str | None) -> str | None:
 def wards_for(user: User, areas: Areas, district: str | None = None):
     """Units someone may order for, in a programme group: administrators any, staff those in
     their scope, collaborators those of their own unit's group."""
-    units = [unit for group in areas.groups() if district in (None, group.code)
-             for unit in areas.units_in(group.code)]
+    units = [
+        unit
+        for group in areas.groups()
+        if district in (None, group.code)
+        for unit in areas.units_in(group.code)
+    ]
     if user.is_admin:
         return units
     if user.is_staff:
@@ -107,8 +111,15 @@ def wards_for(user: User, areas: Areas, district: str | None = None):
 
 
 async def submit(
-    db: Database, areas: Areas, requester: User, material_id: int, quantity: int, ward_code: str,
-    place: str, wanted_by: dt.date, now: dt.datetime,
+    db: Database,
+    areas: Areas,
+    requester: User,
+    material_id: int,
+    quantity: int,
+    ward_code: str,
+    place: str,
+    wanted_by: dt.date,
+    now: dt.datetime,
     then: Callable[[PrintRequest], Awaitable[None]] | None = None,
 ) -> int:
     """A new request; `then` (telling the staff) runs in the same transaction, so the request
@@ -124,12 +135,27 @@ async def submit(
         raise NotApplicable(quantity)
     async with db.transaction():
         request_id = await print_requests.create(
-            db, material_id, requester.telegram_id, quantity, ward.group or "", ward.code, place,
-            wanted_by, now,
+            db,
+            material_id,
+            requester.telegram_id,
+            quantity,
+            ward.group or "",
+            ward.code,
+            place,
+            wanted_by,
+            now,
         )
-        await audit.record(db, requester.telegram_id, "print_request", "print_request",
-                           request_id, now, material_id=material_id, quantity=quantity,
-                           ward=ward.code)
+        await audit.record(
+            db,
+            requester.telegram_id,
+            "print_request",
+            "print_request",
+            request_id,
+            now,
+            material_id=material_id,
+            quantity=quantity,
+            ward=ward.code,
+        )
         if then is not None:
             created = await print_requests.get(db, request_id)
             assert created is not None
@@ -142,8 +168,13 @@ def can_handle(actor: User, request: PrintRequest) -> bool:
 
 
 async def advance(
-    db: Database, actor: User, request_id: int, status: str, now: dt.datetime,
-    reason: str | None = None, then: Callable[[PrintRequest], Awaitable[None]] | None = None,
+    db: Database,
+    actor: User,
+    request_id: int,
+    status: str,
+    now: dt.datetime,
+    reason: str | None = None,
+    then: Callable[[PrintRequest], Awaitable[None]] | None = None,
 ) -> PrintRequest:
     """Move a request to `status`; raises PermissionDenied or NotApplicable, changes nothing.
     `then` (telling the requester) runs in the change's transaction."""
@@ -162,8 +193,16 @@ async def advance(
         )
         if not moved:
             raise NotApplicable(request_id)
-        await audit.record(db, actor.telegram_id, f"print_{status}", "print_request", request_id,
-                           now, old_status=request.status, status=status)
+        await audit.record(
+            db,
+            actor.telegram_id,
+            f"print_{status}",
+            "print_request",
+            request_id,
+            now,
+            old_status=request.status,
+            status=status,
+        )
         updated = await print_requests.get(db, request_id)
         assert updated is not None
         if then is not None:

@@ -41,7 +41,7 @@ def typed_query(text: str | None) -> str | None:
     typed = _WORD.findall(text or "")  # as typed, to show the words back with their accents
     folded = " ".join(fold(token) for token in typed)
     skipped = 1 if folded.startswith("co ") else 0  # "có tài liệu … không?"
-    match = _TYPED_SEARCH.match(folded[len("co "):] if skipped else folded)
+    match = _TYPED_SEARCH.match(folded[len("co ") :] if skipped else folded)
     if not match:
         return None
     if set(match["words"].split()) <= _FILLERS:  # "có tờ rơi nào không?"
@@ -107,15 +107,23 @@ def rank(materials: Iterable[Material], query: str) -> list[Material]:
     return [material for _key, _index, material in scored]
 
 
-def closest(materials: Iterable[Material], text: str, limit: int = 2,
-            minimum: int = 3) -> list[Material]:
+def closest(
+    materials: Iterable[Material], text: str, limit: int = 2, minimum: int = 3
+) -> list[Material]:
     """Materials closest to a whole message (not every word must match), best first."""
     from bot.info import closeness, content_words
 
     query = content_words(text)
     if not query:
         return []
-    scored = [(closeness(query, f"{m.title} {m.title_en}", f"{m.summary} {m.summary_en}",
-                         m.body), index, m) for index, m in enumerate(materials)]
-    return [m for score, _i, m in sorted(scored, key=lambda s: (-s[0], s[1]))
-            if score >= minimum][:limit]
+    scored = [
+        (
+            closeness(query, f"{m.title} {m.title_en}", f"{m.summary} {m.summary_en}", m.body),
+            index,
+            m,
+        )
+        for index, m in enumerate(materials)
+    ]
+    return [m for score, _i, m in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= minimum][
+        :limit
+    ]

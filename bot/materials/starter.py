@@ -69,8 +69,12 @@ async def install(db: Database, now: dt.datetime) -> list[str]:
         }
         poster = entry.get("poster")
         if poster:
-            fields.update(file_kind="document", file_name=poster["file_name"],
-                          file_mime="application/pdf", file_source="poster")
+            fields.update(
+                file_kind="document",
+                file_name=poster["file_name"],
+                file_mime="application/pdf",
+                file_source="poster",
+            )
         await materials.create(db, now, None, slug=entry["slug"], **fields)
         added.append(entry["slug"])
     return added

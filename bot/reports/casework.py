@@ -48,8 +48,10 @@ Then = Callable[[CaseSummary], Awaitable[None]]
 
 async def work_calendar(db: Database) -> clocks.WorkCalendar:
     """The shipped calendar with the days staff added (/holidays) on top."""
-    added = [clocks.CalendarDay(day, kind, name, provisional)
-             for day, kind, name, provisional in await calendar_days.all_days(db)]
+    added = [
+        clocks.CalendarDay(day, kind, name, provisional)
+        for day, kind, name, provisional in await calendar_days.all_days(db)
+    ]
     return clocks.shipped_calendar().with_days(added)
 
 
@@ -94,8 +96,9 @@ class _AlreadySent(Exception):
     pass
 
 
-async def already_submitted(db: Database, reporter_id: int,
-                            source_message_id: int | None) -> Submitted | None:
+async def already_submitted(
+    db: Database, reporter_id: int, source_message_id: int | None
+) -> Submitted | None:
     """The case a review message was already sent as (a second press, or a press after a
     restart on the old summary)."""
     if source_message_id is None:
@@ -105,9 +108,18 @@ async def already_submitted(db: Database, reporter_id: int,
 
 
 async def submit(
-    db: Database, cipher, areas: Areas, reporter: User, draft: Draft, now: dt.datetime,
-    rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
-    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
+    db: Database,
+    cipher,
+    areas: Areas,
+    reporter: User,
+    draft: Draft,
+    now: dt.datetime,
+    rules: CaseRules,
+    timezone: ZoneInfo,
+    *,
+    source_message_id: int | None = None,
+    on_created: OnCreated | None = None,
+    calendar: clocks.WorkCalendar | None = None,
 ) -> Submitted:
     """Open a case from a finished draft: code, clocks, audit, draft removed and the
     notifications queued (`on_created`) — all or nothing.
@@ -126,9 +138,18 @@ async def submit(
         async with db.transaction():
             if not await report_drafts.delete(db, reporter.telegram_id):
                 raise _AlreadySent  # another press took the draft first: roll back
-            return await open_case(db, cipher, reporter, new, now, rules, timezone,
-                                   source_message_id=source_message_id,
-                                   on_created=on_created, calendar=calendar)
+            return await open_case(
+                db,
+                cipher,
+                reporter,
+                new,
+                now,
+                rules,
+                timezone,
+                source_message_id=source_message_id,
+                on_created=on_created,
+                calendar=calendar,
+            )
     except _AlreadySent:
         earlier = await already_submitted(db, reporter.telegram_id, source_message_id)
         if earlier is None:
@@ -137,9 +158,17 @@ async def submit(
 
 
 async def open_case(
-    db: Database, cipher, reporter: User, new: cases.NewCase, now: dt.datetime,
-    rules: CaseRules, timezone: ZoneInfo, *, source_message_id: int | None = None,
-    on_created: OnCreated | None = None, calendar: clocks.WorkCalendar | None = None,
+    db: Database,
+    cipher,
+    reporter: User,
+    new: cases.NewCase,
+    now: dt.datetime,
+    rules: CaseRules,
+    timezone: ZoneInfo,
+    *,
+    source_message_id: int | None = None,
+    on_created: OnCreated | None = None,
+    calendar: clocks.WorkCalendar | None = None,
     **audit_details: object,
 ) -> Submitted:
     """Number a new case, start its legal clocks, audit it and queue its notifications
@@ -154,10 +183,21 @@ async def open_case(
     if source_message_id is not None:
         await cases.set_source_message(db, case_id, source_message_id)
     for deadline in clocks.deadlines_for(now, new.urgent, rules, timezone, calendar):
-        await cases.add_deadline(db, case_id, deadline.kind, deadline.due_at,
-                                 deadline.remind_at, deadline.started_by)
-    await audit.record(db, reporter.telegram_id, "case_create", "case", case_id, now,
-                       code=code, ward=new.ward, urgent=new.urgent, **audit_details)
+        await cases.add_deadline(
+            db, case_id, deadline.kind, deadline.due_at, deadline.remind_at, deadline.started_by
+        )
+    await audit.record(
+        db,
+        reporter.telegram_id,
+        "case_create",
+        "case",
+        case_id,
+        now,
+        code=code,
+        ward=new.ward,
+        urgent=new.urgent,
+        **audit_details,
+    )
     if on_created is not None:
         await on_created(case_id, code)
     return Submitted(case_id, code)
@@ -181,15 +221,17 @@ def check_access(actor: User | None, case: CaseSummary) -> None:
         raise PermissionDenied(case.code)
 
 
-async def view(db: Database, cipher, actor: User, case_id: int, now: dt.datetime,
-               what: str = "detail") -> Case:
+async def view(
+    db: Database, cipher, actor: User, case_id: int, now: dt.datetime, what: str = "detail"
+) -> Case:
     """The full case, for staff covering its unit; the view itself is audited."""
     case = await cases.get(db, cipher, case_id, now)
     if case is None:
         raise NotApplicable(case_id)
     check_access(actor, case)
-    await audit.record(db, actor.telegram_id, "case_view", "case", case_id, now,
-                       code=case.code, what=what)
+    await audit.record(
+        db, actor.telegram_id, "case_view", "case", case_id, now, code=case.code, what=what
+    )
     return case
 
 
@@ -202,9 +244,19 @@ async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime
 
 
 # -- moves ----------------------------------------------------------------------------------
-async def move(db: Database, cipher, actor: User, case_id: int, action: str, now: dt.datetime,
-               risk: str | None = None, then: Then | None = None, *,
-               within_transaction: bool = False, body: str | None = None) -> CaseSummary:
+async def move(
+    db: Database,
+    cipher,
+    actor: User,
+    case_id: int,
+    action: str,
+    now: dt.datetime,
+    risk: str | None = None,
+    then: Then | None = None,
+    *,
+    within_transaction: bool = False,
+    body: str | None = None,
+) -> CaseSummary:
     """accept / assess (with risk) / verified / plan_approved / to_review / replan; `then`
     queues who must hear of it in the same transaction.
 
@@ -227,19 +279,49 @@ async def move(db: Database, cipher, actor: User, case_id: int, action: str, now
         met = lifecycle.CLOCK_MET_BY.get(action)
         if met:
             await cases.meet_deadlines(db, case_id, (met,), now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status", body, now,
-                             action=action, to=new_state, risk=risk)
-        await audit.record(db, actor.telegram_id, f"case_{action}", "case", case_id, now,
-                           code=case.code, old=case.status, new=new_state, risk=risk)
+        await cases.add_note(
+            db,
+            cipher,
+            case_id,
+            actor.telegram_id,
+            "status",
+            body,
+            now,
+            action=action,
+            to=new_state,
+            risk=risk,
+        )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            f"case_{action}",
+            "case",
+            case_id,
+            now,
+            code=case.code,
+            old=case.status,
+            new=new_state,
+            risk=risk,
+        )
         updated = await cases.summary(db, case_id, now)
         if then is not None:
             await then(updated)
     return updated  # type: ignore[return-value]
 
 
-async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, now: dt.datetime,
-                service: str | None = None, note: str | None = None,
-                then: Then | None = None, *, within_transaction: bool = False) -> CaseSummary:
+async def close(
+    db: Database,
+    cipher,
+    actor: User,
+    case_id: int,
+    outcome: str,
+    now: dt.datetime,
+    service: str | None = None,
+    note: str | None = None,
+    then: Then | None = None,
+    *,
+    within_transaction: bool = False,
+) -> CaseSummary:
     """Close with an outcome and a closing note; 'referred' names the service it was
     referred to. `within_transaction`: the caller holds the transaction."""
     case = await _summary_for(db, actor, case_id, now)
@@ -248,25 +330,46 @@ async def close(db: Database, cipher, actor: User, case_id: int, outcome: str, n
     if outcome == "referred" and not service:
         raise ValueError("a referral needs the service's name")
     async with contextlib.nullcontext() if within_transaction else db.transaction():
-        if not await cases.move_status(db, case_id, case.status, now, status="closed",
-                                       outcome=outcome, closed_at=now):
+        if not await cases.move_status(
+            db, case_id, case.status, now, status="closed", outcome=outcome, closed_at=now
+        ):
             raise NotApplicable("changed meanwhile")
         await cases.meet_deadlines(db, case_id, ("emergency", "plan"), now)
         if service:
             await cases.add_note(db, cipher, case_id, actor.telegram_id, "referral", service, now)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "status",
-                             None if note == service else note, now,
-                             action="close", to="closed", outcome=outcome, old=case.status)
-        await audit.record(db, actor.telegram_id, "case_close", "case", case_id, now,
-                           code=case.code, old=case.status, outcome=outcome)
+        await cases.add_note(
+            db,
+            cipher,
+            case_id,
+            actor.telegram_id,
+            "status",
+            None if note == service else note,
+            now,
+            action="close",
+            to="closed",
+            outcome=outcome,
+            old=case.status,
+        )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "case_close",
+            "case",
+            case_id,
+            now,
+            code=case.code,
+            old=case.status,
+            outcome=outcome,
+        )
         updated = await cases.summary(db, case_id, now)
         if then is not None:
             await then(updated)
     return updated  # type: ignore[return-value]
 
 
-async def add_note(db: Database, cipher, actor: User, case_id: int, kind: str, text: str,
-                   now: dt.datetime) -> CaseSummary:
+async def add_note(
+    db: Database, cipher, actor: User, case_id: int, kind: str, text: str, now: dt.datetime
+) -> CaseSummary:
     """A note or a referral (the service and what was asked of it)."""
     if kind not in ("note", "referral"):
         raise ValueError(kind)
@@ -275,8 +378,9 @@ async def add_note(db: Database, cipher, actor: User, case_id: int, kind: str, t
         raise NotApplicable(case.status)
     async with db.transaction():
         await cases.add_note(db, cipher, case_id, actor.telegram_id, kind, text, now)
-        await audit.record(db, actor.telegram_id, f"case_{kind}", "case", case_id, now,
-                           code=case.code)
+        await audit.record(
+            db, actor.telegram_id, f"case_{kind}", "case", case_id, now, code=case.code
+        )
     return case
 
 
@@ -284,9 +388,17 @@ def can_be_assigned(person: User, case: CaseSummary) -> bool:
     return person.is_staff and scope.covers_any(person, case_units(case))
 
 
-async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User | None,
-                 now: dt.datetime, then: Then | None = None, *,
-                 within_transaction: bool = False) -> CaseSummary:
+async def assign(
+    db: Database,
+    cipher,
+    actor: User,
+    case_id: int,
+    assignee: User | None,
+    now: dt.datetime,
+    then: Then | None = None,
+    *,
+    within_transaction: bool = False,
+) -> CaseSummary:
     case = await _summary_for(db, actor, case_id, now)
     if not lifecycle.is_open(case.status):
         raise NotApplicable(case.status)
@@ -294,22 +406,48 @@ async def assign(db: Database, cipher, actor: User, case_id: int, assignee: User
         raise NotApplicable("assignee")
     async with contextlib.nullcontext() if within_transaction else db.transaction():
         await cases.update(db, case_id, now, assignee_id=assignee.telegram_id)
-        await cases.add_note(db, cipher, case_id, actor.telegram_id, "assign", None, now,
-                             assignee=assignee.telegram_id)
-        await audit.record(db, actor.telegram_id, "case_assign", "case", case_id, now,
-                           code=case.code, assignee=assignee.telegram_id,
-                           old=case.assignee_id)
+        await cases.add_note(
+            db,
+            cipher,
+            case_id,
+            actor.telegram_id,
+            "assign",
+            None,
+            now,
+            assignee=assignee.telegram_id,
+        )
+        await audit.record(
+            db,
+            actor.telegram_id,
+            "case_assign",
+            "case",
+            case_id,
+            now,
+            code=case.code,
+            assignee=assignee.telegram_id,
+            old=case.assignee_id,
+        )
         updated = await cases.summary(db, case_id, now)
         if then is not None:
             await then(updated)
     return updated  # type: ignore[return-value]
 
 
-async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str | None,
-                     risk: str | None, urgent_only: bool, limit: int,
-                     offset: int, unit: str | None = None, mine: bool = False,
-                     overdue_only: bool = False, code_contains: str | None = None,
-                     ) -> list[CaseSummary]:
+async def list_cases(
+    db: Database,
+    actor: User,
+    now: dt.datetime,
+    *,
+    status: str | None,
+    risk: str | None,
+    urgent_only: bool,
+    limit: int,
+    offset: int,
+    unit: str | None = None,
+    mine: bool = False,
+    overdue_only: bool = False,
+    code_contains: str | None = None,
+) -> list[CaseSummary]:
     """Staff see the cases of their units, administrators every case; the listing is audited.
 
     `unit` narrows the list to one unit (with the old split units' cases that may lie in it),
@@ -330,25 +468,50 @@ async def list_cases(db: Database, actor: User, now: dt.datetime, *, status: str
             raise PermissionDenied(unit)
         units = frozenset({unit})
     places = areas.split_places_into(units) if units is not None else frozenset()
-    found = await cases.listing(db, now, units, status=status, risk=risk,
-                                urgent_only=urgent_only, limit=limit, offset=offset,
-                                reported_places=places,
-                                assignee_id=actor.telegram_id if mine else None,
-                                overdue_only=overdue_only,
-                                code_like=f"%{code_contains}%" if code_contains else None)
-    await audit.record(db, actor.telegram_id, "case_list", "case", None, now,
-                       scope=actor.scope if not actor.is_admin else None, status=status,
-                       risk=risk, urgent=urgent_only, offset=offset,
-                       shown=[c.code for c in found],
-                       **{key: value for key, value in (
-                           ("unit", unit), ("mine", mine or None),
-                           ("overdue", overdue_only or None), ("search", code_contains))
-                          if value is not None})
+    found = await cases.listing(
+        db,
+        now,
+        units,
+        status=status,
+        risk=risk,
+        urgent_only=urgent_only,
+        limit=limit,
+        offset=offset,
+        reported_places=places,
+        assignee_id=actor.telegram_id if mine else None,
+        overdue_only=overdue_only,
+        code_like=f"%{code_contains}%" if code_contains else None,
+    )
+    await audit.record(
+        db,
+        actor.telegram_id,
+        "case_list",
+        "case",
+        None,
+        now,
+        scope=actor.scope if not actor.is_admin else None,
+        status=status,
+        risk=risk,
+        urgent=urgent_only,
+        offset=offset,
+        shown=[c.code for c in found],
+        **{
+            key: value
+            for key, value in (
+                ("unit", unit),
+                ("mine", mine or None),
+                ("overdue", overdue_only or None),
+                ("search", code_contains),
+            )
+            if value is not None
+        },
+    )
     return found
 
 
-async def forget_reporter_messages(db: Database, reporter: User, case_id: int,
-                                   now: dt.datetime, rules: CaseRules) -> tuple[int, ...]:
+async def forget_reporter_messages(
+    db: Database, reporter: User, case_id: int, now: dt.datetime, rules: CaseRules
+) -> tuple[int, ...]:
     """The reporter's message ids to delete (once, within Telegram's 48 hours)."""
     case = await cases.get_reporter_messages(db, case_id)
     if case is None or case[0] != reporter.telegram_id:
@@ -358,6 +521,13 @@ async def forget_reporter_messages(db: Database, reporter: User, case_id: int,
         raise NotApplicable("too late")
     async with db.transaction():
         await cases.update(db, case_id, now, reporter_messages=None)
-        await audit.record(db, reporter.telegram_id, "case_reporter_messages_deleted", "case",
-                           case_id, now, count=len(message_ids))
+        await audit.record(
+            db,
+            reporter.telegram_id,
+            "case_reporter_messages_deleted",
+            "case",
+            case_id,
+            now,
+            count=len(message_ids),
+        )
     return message_ids

@@ -70,8 +70,12 @@ class WorkCalendar:
 
 
 def _entry(raw: dict) -> CalendarDay:
-    return CalendarDay(dt.date.fromisoformat(raw["date"]), raw.get("kind", "off"), raw["name"],
-                       bool(raw.get("provisional")))
+    return CalendarDay(
+        dt.date.fromisoformat(raw["date"]),
+        raw.get("kind", "off"),
+        raw["name"],
+        bool(raw.get("provisional")),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -106,17 +110,25 @@ def emergency_deadline(start: dt.datetime, rules: CaseRules, started_by: str) ->
     return Deadline("emergency", due, due - rules.reminder_lead["emergency"], started_by)
 
 
-def plan_deadline(received_at: dt.datetime, rules: CaseRules, timezone: ZoneInfo = LOCAL,
-                  calendar: WorkCalendar | None = None) -> Deadline:
+def plan_deadline(
+    received_at: dt.datetime,
+    rules: CaseRules,
+    timezone: ZoneInfo = LOCAL,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
     local_day = received_at.astimezone(timezone).date()
     last_day = add_working_days(local_day, rules.support_plan_working_days, calendar)
     due = dt.datetime.combine(last_day, rules.working_day_ends, tzinfo=timezone).astimezone(dt.UTC)
     return Deadline("plan", due, due - rules.reminder_lead["plan"])
 
 
-def deadlines_for(received_at: dt.datetime, urgent: bool, rules: CaseRules,
-                  timezone: ZoneInfo = LOCAL,
-                  calendar: WorkCalendar | None = None) -> list[Deadline]:
+def deadlines_for(
+    received_at: dt.datetime,
+    urgent: bool,
+    rules: CaseRules,
+    timezone: ZoneInfo = LOCAL,
+    calendar: WorkCalendar | None = None,
+) -> list[Deadline]:
     """The clocks a new case starts, in UTC."""
     found = []
     if urgent:

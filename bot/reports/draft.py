@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 
 # The order of the steps of Mẫu số 01 as the bot asks them.
 STEPS: tuple[str, ...] = (
-    "safety",       # is the child in danger right now?
-    "ward",         # today's ward/commune: a button, a typed (old) name or a shared location
-    "place",        # khu phố / ấp, landmark (optional)
-    "location",     # Telegram location (optional)
-    "name",         # first name or initials (optional)
+    "safety",  # is the child in danger right now?
+    "ward",  # today's ward/commune: a button, a typed (old) name or a shared location
+    "place",  # khu phố / ấp, landmark (optional)
+    "location",  # Telegram location (optional)
+    "name",  # first name or initials (optional)
     "age",
     "sex",
-    "count",        # how many children (siblings)
-    "situation",    # groups of Article 10, at risk, other
+    "count",  # how many children (siblings)
+    "situation",  # groups of Article 10, at risk, other
     "description",  # what happened and the condition now
-    "photos",       # optional, Telegram file ids only
-    "caregiver",    # who cares for the child now
-    "actions",      # actions already taken
-    "contact",      # name and phone only with consent
+    "photos",  # optional, Telegram file ids only
+    "caregiver",  # who cares for the child now
+    "actions",  # actions already taken
+    "contact",  # name and phone only with consent
     "review",
 )
 

@@ -35,8 +35,17 @@ class Age:
         return self.years is not None and CHILD_AGE_LIMIT <= self.years < MINOR_AGE_LIMIT
 
 
-_UNKNOWN = {"khong ro", "khong biet", "chua ro", "khong ro tuoi", "unknown", "dont know",
-            "don't know", "not sure", "?"}
+_UNKNOWN = {
+    "khong ro",
+    "khong biet",
+    "chua ro",
+    "khong ro tuoi",
+    "unknown",
+    "dont know",
+    "don't know",
+    "not sure",
+    "?",
+}
 _ESTIMATE_WORDS = r"khoang|tam|chung|gan|hon|duoi|tren|co le|about|around|approx|approximately|~"
 _UNIT_YEARS = r"tuoi|t|years? old|years?|yrs?|yo|y"
 _UNIT_MONTHS = r"thang|months?"
@@ -127,12 +136,54 @@ def own_contact(contact_user_id: int | None, sender_id: int) -> bool:
     return contact_user_id == sender_id
 
 
-_YES = {"co", "co a", "da co", "da co a", "co nguy hiem", "dang nguy hiem", "co dang nguy hiem",
-        "co dang", "co chu", "phai", "dung", "dung roi", "u", "uh", "um", "uk", "uhm", "vang",
-        "da vang", "da phai", "co ak", "co ah", "yes", "y", "yeah", "yep", "yes in danger now",
-        "co dang nguy hiem ngay", "nguy hiem"}
-_NO = {"khong", "khong a", "da khong", "ko", "k", "hk", "kg", "khong co", "chua", "hien chua",
-       "khong hien chua", "no", "n", "not now", "no not right now"}
+_YES = {
+    "co",
+    "co a",
+    "da co",
+    "da co a",
+    "co nguy hiem",
+    "dang nguy hiem",
+    "co dang nguy hiem",
+    "co dang",
+    "co chu",
+    "phai",
+    "dung",
+    "dung roi",
+    "u",
+    "uh",
+    "um",
+    "uk",
+    "uhm",
+    "vang",
+    "da vang",
+    "da phai",
+    "co ak",
+    "co ah",
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yes in danger now",
+    "co dang nguy hiem ngay",
+    "nguy hiem",
+}
+_NO = {
+    "khong",
+    "khong a",
+    "da khong",
+    "ko",
+    "k",
+    "hk",
+    "kg",
+    "khong co",
+    "chua",
+    "hien chua",
+    "khong hien chua",
+    "no",
+    "n",
+    "not now",
+    "no not right now",
+}
 
 
 def parse_yes_no(text: str) -> bool | None:

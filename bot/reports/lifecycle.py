@@ -10,7 +10,13 @@ from __future__ import annotations
 from bot.i18n import N_
 
 STATES: tuple[str, ...] = (
-    "received", "assessment", "verification", "planning", "in_progress", "review", "closed",
+    "received",
+    "assessment",
+    "verification",
+    "planning",
+    "in_progress",
+    "review",
+    "closed",
 )
 OPEN_STATES = STATES[:-1]
 

@@ -28,8 +28,9 @@ async def unit_people(db: Database, unit: str | None) -> list[User]:
     return list(found.values())
 
 
-async def alert_recipients(db: Database, unit: str | None,
-                           areas: Areas | None = None) -> Recipients:
+async def alert_recipients(
+    db: Database, unit: str | None, areas: Areas | None = None
+) -> Recipients:
     areas = areas or Areas.load()
     for target in (unit, areas.group_of(unit)):
         group = await cases.group_for(db, target) if target else None

@@ -32,8 +32,10 @@ class CaseRules:
             emergency_hours=float(data["emergency_hours"]),
             support_plan_working_days=int(data["support_plan_working_days"]),
             working_day_ends=dt.time.fromisoformat(data["working_day_ends"]),
-            reminder_lead={kind: dt.timedelta(hours=float(hours))
-                           for kind, hours in data["reminder_lead_hours"].items()},
+            reminder_lead={
+                kind: dt.timedelta(hours=float(hours))
+                for kind, hours in data["reminder_lead_hours"].items()
+            },
             reports_per_hour=int(data["reports_per_hour"]),
             description_max_chars=int(data["description_max_chars"]),
             text_max_chars=int(data["text_max_chars"]),

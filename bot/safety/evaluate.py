@@ -20,10 +20,15 @@ from pathlib import Path
 from bot.safety.matcher import Matcher, load
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "tests" / "data"
-SPLITS = {"dev": "safety_corpus_dev.tsv", "holdout": "safety_corpus_holdout.tsv",
-          "fresh": "safety_corpus_fresh.tsv", "fresh2": "safety_corpus_fresh2.tsv",
-          "fresh3": "safety_corpus_fresh3.tsv", "fresh4": "safety_corpus_fresh4.tsv",
-          "fresh5": "safety_corpus_fresh5.tsv"}
+SPLITS = {
+    "dev": "safety_corpus_dev.tsv",
+    "holdout": "safety_corpus_holdout.tsv",
+    "fresh": "safety_corpus_fresh.tsv",
+    "fresh2": "safety_corpus_fresh2.tsv",
+    "fresh3": "safety_corpus_fresh3.tsv",
+    "fresh4": "safety_corpus_fresh4.tsv",
+    "fresh5": "safety_corpus_fresh5.tsv",
+}
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99
 FALSE_ALARM_LIMIT = 0.02
@@ -87,10 +92,12 @@ def evaluate(examples: list[Example], matcher: Matcher | None = None) -> Report:
     for example in examples:
         alarmed = matcher.check(example.text) is not None
         wrong = alarmed != (example.label == "danger")
-        for key in ((example.split, example.label, example.category),
-                    (example.split, example.label, "all"),
-                    ("all", example.label, example.category),
-                    ("all", example.label, "all")):
+        for key in (
+            (example.split, example.label, example.category),
+            (example.split, example.label, "all"),
+            ("all", example.label, example.category),
+            ("all", example.label, "all"),
+        ):
             tally = tallies[key]
             tally.total += 1
             tally.alarmed += alarmed
@@ -105,20 +112,28 @@ def format_report(report: Report, show_misses: bool = False) -> str:
     columns = " · ".join((*splits, "all"))
     for split in (*splits, "all"):
         danger, calm = report.tally(split, "danger"), report.tally(split, "calm")
-        lines.append(f"{split:8} recall {danger.alarmed}/{danger.total} = "
-                     f"{danger.rate():.1%}   false alarms {calm.alarmed}/{calm.total} = "
-                     f"{calm.rate():.1%}")
+        lines.append(
+            f"{split:8} recall {danger.alarmed}/{danger.total} = "
+            f"{danger.rate():.1%}   false alarms {calm.alarmed}/{calm.total} = "
+            f"{calm.rate():.1%}"
+        )
     lines.append("")
     lines.append(f"danger: recall by category ({columns})")
     for category in report.categories("danger"):
         parts = [report.tally(s, "danger", category) for s in (*splits, "all")]
-        lines.append(f"  {category:14} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
-                     + f"  = {parts[-1].rate():.1%}")
+        lines.append(
+            f"  {category:14} "
+            + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
+            + f"  = {parts[-1].rate():.1%}"
+        )
     lines.append(f"calm: false alarms by category ({columns})")
     for category in report.categories("calm"):
         parts = [report.tally(s, "calm", category) for s in (*splits, "all")]
-        lines.append(f"  {category:16} " + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
-                     + f"  = {parts[-1].rate():.1%}")
+        lines.append(
+            f"  {category:16} "
+            + " · ".join(f"{t.alarmed}/{t.total}" for t in parts)
+            + f"  = {parts[-1].rate():.1%}"
+        )
     if show_misses:
         matcher = load()
         lines.append("")
@@ -126,8 +141,10 @@ def format_report(report: Report, show_misses: bool = False) -> str:
             lines.append(f"MISSED  [{example.split}/{example.category}] {example.text}")
         for example in report.tally("all", "calm").misses:
             verdict = matcher.check(example.text)
-            lines.append(f"ALARM   [{example.split}/{example.category}] {example.text}"
-                         f"   ← {verdict.rule if verdict else '?'}: {verdict.words if verdict else ''}")
+            lines.append(
+                f"ALARM   [{example.split}/{example.category}] {example.text}"
+                f"   ← {verdict.rule if verdict else '?'}: {verdict.words if verdict else ''}"
+            )
     return "\n".join(lines)
 
 

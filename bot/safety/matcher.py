@@ -94,8 +94,9 @@ def typed_variants(word: str) -> tuple[str, ...]:
         variants.append(collapsed)
     for pattern, replacements in _LETTER_SWAPS:
         if pattern.search(collapsed):
-            variants.extend(pattern.sub(replacement, collapsed, count=1)
-                            for replacement in replacements)
+            variants.extend(
+                pattern.sub(replacement, collapsed, count=1) for replacement in replacements
+            )
     return tuple(dict.fromkeys(v for v in variants if v != word))
 
 
@@ -173,8 +174,10 @@ class _Term:
             if token.name_like and len(self.syllables) == 1:
                 if token.forms[0] != syllable.text:
                     return None
-            elif not any(_agrees(form, folded, syllable, self.need_accent)
-                         for form, folded in zip(token.forms, token.folded, strict=True)):
+            elif not any(
+                _agrees(form, folded, syllable, self.need_accent)
+                for form, folded in zip(token.forms, token.folded, strict=True)
+            ):
                 return None
             position += 1
         return position
@@ -195,8 +198,10 @@ def _term(text: str, need_accent: bool = False) -> _Term:
         need_accent, text = True, text[1:].strip()
     if text == "#":
         return _Term((), False, any_number=True)
-    syllables = tuple(_Syllable("#", "#", "#", None) if part == "#" else _Syllable.of(part)
-                      for part in re.findall(r"#|\d+|[^\W\d_]+", text.lower()))
+    syllables = tuple(
+        _Syllable("#", "#", "#", None) if part == "#" else _Syllable.of(part)
+        for part in re.findall(r"#|\d+|[^\W\d_]+", text.lower())
+    )
     if not syllables:
         raise ValueError(f"empty safety pattern term: {text!r}")
     return _Term(syllables, need_accent)
@@ -211,8 +216,11 @@ class _Element:
     def __post_init__(self) -> None:
         index: dict[str, list[_Term]] = {}
         for term in self.terms:
-            key = "#" if term.any_number or term.syllables[0].text == "#" \
+            key = (
+                "#"
+                if term.any_number or term.syllables[0].text == "#"
                 else term.syllables[0].folded
+            )
             index.setdefault(key, []).append(term)
         object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
 
@@ -256,11 +264,14 @@ class Rule:
     def could_match(self, keys: set[str]) -> bool:
         """A quick necessary condition: every part has a phrase whose first syllable is in
         the text (`keys`: the folded syllables of the text, and "#" if it has a number)."""
-        return all(element.kind != "terms" or not keys.isdisjoint(element.first_keys)
-                   for element in self.elements)
+        return all(
+            element.kind != "terms" or not keys.isdisjoint(element.first_keys)
+            for element in self.elements
+        )
 
-    def search(self, tokens: list[_Token],
-               found_anywhere: dict[int, bool] | None = None) -> tuple[int, int] | None:
+    def search(
+        self, tokens: list[_Token], found_anywhere: dict[int, bool] | None = None
+    ) -> tuple[int, int] | None:
         # Every part must occur somewhere before the costly search (long messages);
         # `found_anywhere` remembers it per part across the rules of one check.
         found_anywhere = {} if found_anywhere is None else found_anywhere
@@ -272,7 +283,8 @@ class Rule:
                 found_anywhere[key] = any(
                     term.match_at(tokens, index) is not None
                     for index in range(len(tokens))
-                    for term in element.candidates(tokens, index))
+                    for term in element.candidates(tokens, index)
+                )
             if not found_anywhere[key]:
                 return None
         for start in range(len(tokens)):
@@ -281,8 +293,9 @@ class Rule:
                 return start, end
         return None
 
-    def _match(self, tokens: list[_Token], element_index: int, position: int,
-               first: bool = False) -> int | None:
+    def _match(
+        self, tokens: list[_Token], element_index: int, position: int, first: bool = False
+    ) -> int | None:
         if element_index == len(self.elements):
             return position
         element = self.elements[element_index]
@@ -295,8 +308,10 @@ class Rule:
                     return end
             return None
         if element.kind == "not_next":
-            if any(term.match_at(tokens, position) is not None
-                   for term in element.candidates(tokens, position)):
+            if any(
+                term.match_at(tokens, position) is not None
+                for term in element.candidates(tokens, position)
+            ):
                 return None
             return self._match(tokens, element_index + 1, position, first)
         if element.kind == "not_before":
@@ -325,33 +340,39 @@ class Verdict:
 class Matcher:
     def __init__(self, data: dict) -> None:
         # "ko": "không" (one word), "bme": "bố mẹ" (two), "wa": "quá|qua" (either).
-        self._spellings = {unicodedata.normalize("NFC", key.lower()):
-                           tuple(_WORD.findall(value.lower())) if "|" not in value
-                           else (tuple(_WORD.findall(value.lower().replace("|", " "))), )
-                           for key, value in data.get("spellings", {}).items()}
+        self._spellings = {
+            unicodedata.normalize("NFC", key.lower()): tuple(_WORD.findall(value.lower()))
+            if "|" not in value
+            else (tuple(_WORD.findall(value.lower().replace("|", " "))),)
+            for key, value in data.get("spellings", {}).items()
+        }
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
         self.categories: dict[str, dict] = data["categories"]
         self._ignore = _Element("terms", tuple(_term(p) for p in data.get("ignore", ())))
         informational = data.get("informational", {})
         self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
-        self._referents = _Element("terms", tuple(_term(p)
-                                                  for p in informational.get("referents", ())))
-        self._generic = _Element("terms", tuple(_term(p)
-                                                for p in informational.get("generic", ())))
+        self._referents = _Element(
+            "terms", tuple(_term(p) for p in informational.get("referents", ()))
+        )
+        self._generic = _Element("terms", tuple(_term(p) for p in informational.get("generic", ())))
         # "nếu nghi ngờ…", "khi thấy…": a question about what to do, even when it names a
         # neighbour; only the writer's own harm ("em bị") still counts as a disclosure.
-        self._hypothetical = _Element("terms", tuple(
-            _term(p) for p in informational.get("hypothetical", ())))
-        self._first_person = _Element("terms", tuple(
-            _term(p) for p in informational.get("first_person", ())))
+        self._hypothetical = _Element(
+            "terms", tuple(_term(p) for p in informational.get("hypothetical", ()))
+        )
+        self._first_person = _Element(
+            "terms", tuple(_term(p) for p in informational.get("first_person", ()))
+        )
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
         fiction = data.get("fiction", {})
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
         self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
         self._fiction_window = int(fiction.get("window", 8))
-        self._resolved = {category: _Element("terms", tuple(_term(p) for p in phrases))
-                          for category, phrases in data.get("resolved", {}).items()}
+        self._resolved = {
+            category: _Element("terms", tuple(_term(p) for p in phrases))
+            for category, phrases in data.get("resolved", {}).items()
+        }
         raw_rules = [*data["rules"], *self._from_templates(data)]
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
@@ -370,11 +391,19 @@ class Matcher:
                     continue
                 if not wanted <= set(harm):
                     continue
-                match = [re.sub(r"\{([=~]?)\$(\w+)\}",
-                                lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
-                                part) for part in template["match"]]
-                rule = {"id": f"{template['id']}:{name}", "category": harm["category"],
-                        "match": match}
+                match = [
+                    re.sub(
+                        r"\{([=~]?)\$(\w+)\}",
+                        lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
+                        part,
+                    )
+                    for part in template["match"]
+                ]
+                rule = {
+                    "id": f"{template['id']}:{name}",
+                    "category": harm["category"],
+                    "match": match,
+                }
                 for key in ("topic", "now"):
                     if key in template:
                         rule[key] = template[key]
@@ -397,8 +426,12 @@ class Matcher:
                     raise ValueError(f"unknown safety pattern group {name!r}")
                 for item in self._groups[name]:
                     for phrase in self._expand(item):
-                        if strict and not phrase.startswith("=") \
-                                and len(_WORD.findall(phrase)) == 1 and phrase != "#":
+                        if (
+                            strict
+                            and not phrase.startswith("=")
+                            and len(_WORD.findall(phrase)) == 1
+                            and phrase != "#"
+                        ):
                             phrase = "=" + phrase
                         if loose:
                             phrase = phrase.lstrip("=")
@@ -422,13 +455,17 @@ class Matcher:
                 # "!<3{negation}": none of these ends in the 3 words before ("chưa từng bị ai
                 # đánh"); "!<{animals}": not the word right before.
                 reach = re.match(r"!<(\d*)", part)
-                elements.append(_Element("not_before", tuple(_term(p)
-                                                             for p in self._expand(
-                                                                 part[reach.end():])),
-                                         gap=int(reach.group(1) or 0)))
+                elements.append(
+                    _Element(
+                        "not_before",
+                        tuple(_term(p) for p in self._expand(part[reach.end() :])),
+                        gap=int(reach.group(1) or 0),
+                    )
+                )
             elif part.startswith("!"):
-                elements.append(_Element("not_next", tuple(_term(p)
-                                                           for p in self._expand(part[1:]))))
+                elements.append(
+                    _Element("not_next", tuple(_term(p) for p in self._expand(part[1:])))
+                )
             else:
                 terms = []
                 for phrase in self._expand(part):
@@ -453,14 +490,19 @@ class Matcher:
         sentence_start = True
         last_end = 0
         for match in _WORD.finditer(text):
-            between = text[last_end:match.start()]
+            between = text[last_end : match.start()]
             if _SENTENCE_END.search(between):
                 sentence_start = True
             last_end = match.end()
             word = match.group()
             lower = word.lower()
-            name_like = (not sentence_start and word[:1].isupper() and word[1:].islower()
-                         and not _is_accented(lower) and len(word) > 1)
+            name_like = (
+                not sentence_start
+                and word[:1].isupper()
+                and word[1:].islower()
+                and not _is_accented(lower)
+                and len(word) > 1
+            )
             sentence_start = False
             if lower.isdigit():
                 found.append(_Token((lower,), False, True, match.start(), match.end()))
@@ -479,14 +521,21 @@ class Matcher:
             found.append(_Token(forms, name_like, False, match.start(), match.end()))
         return found
 
-    def _without_everyday_phrases(self, tokens: list[_Token],
-                                  phrases: _Element | None = None) -> list[_Token]:
+    def _without_everyday_phrases(
+        self, tokens: list[_Token], phrases: _Element | None = None
+    ) -> list[_Token]:
         phrases = self._ignore if phrases is None else phrases
         kept = list(tokens)
         index = 0
         while index < len(kept):
-            end = next((after for term in phrases.candidates(kept, index)
-                        if (after := term.match_at(kept, index)) is not None), None)
+            end = next(
+                (
+                    after
+                    for term in phrases.candidates(kept, index)
+                    if (after := term.match_at(kept, index)) is not None
+                ),
+                None,
+            )
             if end is None:
                 index += 1
                 continue
@@ -499,9 +548,14 @@ class Matcher:
         """Masks the killing words of games and films when one is named just before."""
         if not self._fiction_cues.terms:
             return tokens
-        cues = [index for index in range(len(tokens))
-                if any(term.match_at(tokens, index) is not None
-                       for term in self._fiction_cues.candidates(tokens, index))]
+        cues = [
+            index
+            for index in range(len(tokens))
+            if any(
+                term.match_at(tokens, index) is not None
+                for term in self._fiction_cues.candidates(tokens, index)
+            )
+        ]
         if not cues:
             return tokens
         kept = list(tokens)
@@ -512,8 +566,9 @@ class Matcher:
                 end = term.match_at(kept, index)
                 if end is not None:
                     for masked in range(index, end):
-                        kept[masked] = _Token(("\u2205",), True, False, kept[masked].start,
-                                              kept[masked].end)
+                        kept[masked] = _Token(
+                            ("\u2205",), True, False, kept[masked].start, kept[masked].end
+                        )
                     break
         return kept
 
@@ -534,20 +589,25 @@ class Matcher:
         return index, unanchored
 
     @staticmethod
-    def _candidates(rules: tuple[Rule, ...], anchors: tuple[dict[str, list[int]], list[int]],
-                    keys: set[str]) -> list[Rule]:
+    def _candidates(
+        rules: tuple[Rule, ...], anchors: tuple[dict[str, list[int]], list[int]], keys: set[str]
+    ) -> list[Rule]:
         """The rules that could match, in their order in the file (the first match wins)."""
         index, unanchored = anchors
         positions = set(unanchored)
         for key in keys:
             positions.update(index.get(key, ()))
-        return [rules[position] for position in sorted(positions)
-                if rules[position].could_match(keys)]
+        return [
+            rules[position] for position in sorted(positions) if rules[position].could_match(keys)
+        ]
 
     @staticmethod
     def _contains(phrases: _Element, tokens: list[_Token]) -> bool:
-        return any(term.match_at(tokens, i) is not None
-                   for i in range(len(tokens)) for term in phrases.candidates(tokens, i))
+        return any(
+            term.match_at(tokens, i) is not None
+            for i in range(len(tokens))
+            for term in phrases.candidates(tokens, i)
+        )
 
     def check(self, text: str) -> Verdict | None:
         """The first rule that recognises danger in `text`, or None for everyday text."""
@@ -567,18 +627,21 @@ class Matcher:
             if resolved and self._contains(resolved, tokens):
                 continue
             start, end = found
-            verdict = Verdict(rule.category, rule.id,
-                              text[tokens[start].start:tokens[end - 1].end], rule.now)
+            verdict = Verdict(
+                rule.category, rule.id, text[tokens[start].start : tokens[end - 1].end], rule.now
+            )
             if not rule.topic:
                 return self._with_now(verdict, tokens, keys)
             if informational is None:
                 # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
                 specific = self._without_everyday_phrases(tokens, self._generic)
                 informational = (
-                    (self._contains(self._frames, tokens)
-                     and not self._contains(self._referents, specific))
-                    or (self._contains(self._hypothetical, tokens)
-                        and not self._contains(self._first_person, specific)))
+                    self._contains(self._frames, tokens)
+                    and not self._contains(self._referents, specific)
+                ) or (
+                    self._contains(self._hypothetical, tokens)
+                    and not self._contains(self._first_person, specific)
+                )
             if not informational:
                 return self._with_now(verdict, tokens, keys)
         return None

@@ -42,9 +42,19 @@ def is_urgent(verdict: Verdict | None) -> bool:
 
 
 async def submit_tip(
-    db: Database, cipher, areas: Areas, reporter: User, text: str, category: str | None,
-    ward_code: str | None, now: dt.datetime, rules: CaseRules, timezone: ZoneInfo,
-    urgent: bool, *, source_message_id: int | None = None,
+    db: Database,
+    cipher,
+    areas: Areas,
+    reporter: User,
+    text: str,
+    category: str | None,
+    ward_code: str | None,
+    now: dt.datetime,
+    rules: CaseRules,
+    timezone: ZoneInfo,
+    urgent: bool,
+    *,
+    source_message_id: int | None = None,
     on_created: casework.OnCreated | None = None,
 ) -> Submitted:
     """Open a case from a typed disclosure, its notifications queued in the same transaction
@@ -79,15 +89,30 @@ async def submit_tip(
         earlier = await casework.already_submitted(db, reporter.telegram_id, source_message_id)
         if earlier is not None:
             return earlier
-        return await casework.open_case(db, cipher, reporter, new, now, rules, timezone,
-                                        source_message_id=source_message_id,
-                                        on_created=on_created, source="quick_tip",
-                                        category=category)
+        return await casework.open_case(
+            db,
+            cipher,
+            reporter,
+            new,
+            now,
+            rules,
+            timezone,
+            source_message_id=source_message_id,
+            on_created=on_created,
+            source="quick_tip",
+            category=category,
+        )
 
 
-async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
-                    unit_code: str, now: dt.datetime,
-                    then: Callable[[int], Awaitable[None]] | None = None) -> bool:
+async def place_tip(
+    db: Database,
+    areas: Areas,
+    reporter: User,
+    case_id: int,
+    unit_code: str,
+    now: dt.datetime,
+    then: Callable[[int], Awaitable[None]] | None = None,
+) -> bool:
     """The ward/commune of a tip sent without a place, chosen by its sender (once); `then`
     queues the alerts to that unit's staff in the same transaction."""
     unit = areas.unit(unit_code)
@@ -97,11 +122,20 @@ async def place_tip(db: Database, areas: Areas, reporter: User, case_id: int,
     if owner is None or owner[0] != reporter.telegram_id:
         return False
     async with db.transaction():
-        changed = await cases.set_place(db, case_id, areas.group_of(unit.code) or "",
-                                        unit.code, now)
+        changed = await cases.set_place(
+            db, case_id, areas.group_of(unit.code) or "", unit.code, now
+        )
         if changed:
-            await audit.record(db, reporter.telegram_id, "case_place", "case", case_id, now,
-                               ward=unit.code, source="quick_tip")
+            await audit.record(
+                db,
+                reporter.telegram_id,
+                "case_place",
+                "case",
+                case_id,
+                now,
+                ward=unit.code,
+                source="quick_tip",
+            )
             if then is not None:
                 await then(case_id)
     return bool(changed)

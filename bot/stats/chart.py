@@ -48,29 +48,46 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     for index, code in enumerate(districts):
         counts = [figures.reports.by_month[month].get(code, 0) for month in months]
         offsets = [x - 0.4 + width * (index + 0.5) for x in positions]
-        bars = axes.bar(offsets, counts, width, label=areas.group_name(code, _.language),
-                        color=COLOURS[index % len(COLOURS)])
-        axes.bar_label(bars, labels=[str(n) if n else "" for n in counts], fontsize=9,
-                       padding=2, fontfamily=FONT)
+        bars = axes.bar(
+            offsets,
+            counts,
+            width,
+            label=areas.group_name(code, _.language),
+            color=COLOURS[index % len(COLOURS)],
+        )
+        axes.bar_label(
+            bars,
+            labels=[str(n) if n else "" for n in counts],
+            fontsize=9,
+            padding=2,
+            fontfamily=FONT,
+        )
     axes.set_xticks(list(positions))
-    axes.set_xticklabels([_("Month {month}/{year}", month=month, year=year)
-                          for year, month in months], fontfamily=FONT,
-                         rotation=0 if len(months) <= 6 else 45,
-                         ha="center" if len(months) <= 6 else "right")
+    axes.set_xticklabels(
+        [_("Month {month}/{year}", month=month, year=year) for year, month in months],
+        fontfamily=FONT,
+        rotation=0 if len(months) <= 6 else 45,
+        ha="center" if len(months) <= 6 else "right",
+    )
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0, top=max(1, _highest(figures)) * 1.15)
     axes.set_ylabel(_("Reports received"), fontfamily=FONT)
     axes.set_title(
-        _("Reports received per month by area, {period}",
-          period=labels.period_label(figures.period, _)),
-        fontfamily=FONT, fontsize=12, fontweight="bold",
+        _(
+            "Reports received per month by area, {period}",
+            period=labels.period_label(figures.period, _),
+        ),
+        fontfamily=FONT,
+        fontsize=12,
+        fontweight="bold",
     )
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", alpha=0.3)
     axes.set_axisbelow(True)
     # Beside the plot, so it never covers a bar.
-    legend = axes.legend(prop={"family": FONT}, frameon=False, loc="upper left",
-                         bbox_to_anchor=(1.01, 1.0))
+    legend = axes.legend(
+        prop={"family": FONT}, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )
     legend.set_title(_("Programme area"), prop={"family": FONT})
     figure.tight_layout()
     buffer = io.BytesIO()
@@ -79,5 +96,6 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
 
 
 def _highest(figures: Statistics) -> int:
-    return max((n for month in figures.reports.by_month.values() for n in month.values()),
-               default=0)
+    return max(
+        (n for month in figures.reports.by_month.values() for n in month.values()), default=0
+    )

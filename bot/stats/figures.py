@@ -161,8 +161,12 @@ class BroadcastFigures:
         found: dict[str, tuple[int, int, int, int]] = {}
         for row in self.rows:
             sends, recipients, reached, blocked = found.get(row.kind, (0, 0, 0, 0))
-            found[row.kind] = (sends + 1, recipients + row.recipients, reached + row.sent,
-                               blocked + row.blocked)
+            found[row.kind] = (
+                sends + 1,
+                recipients + row.recipients,
+                reached + row.sent,
+                blocked + row.blocked,
+            )
         return found
 
 
@@ -211,8 +215,13 @@ def _sorted_counts(counter: Counter) -> dict:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def report_figures(rows: list[store.CaseRow], period: Period, start: dt.datetime,
-                   end: dt.datetime, timezone: ZoneInfo) -> ReportFigures:
+def report_figures(
+    rows: list[store.CaseRow],
+    period: Period,
+    start: dt.datetime,
+    end: dt.datetime,
+    timezone: ZoneInfo,
+) -> ReportFigures:
     received = [row for row in rows if start <= row.received_at < end]
     by_month: dict[tuple[int, int], dict[str, int]] = {key: {} for key in period.months()}
     for row in received:
@@ -234,8 +243,14 @@ def report_figures(rows: list[store.CaseRow], period: Period, start: dt.datetime
     )
 
 
-def case_figures(rows: list[store.CaseRow], referred: int, clocks: list[store.MissedClocks],
-                 overdue_now: int, start: dt.datetime, end: dt.datetime) -> CaseFigures:
+def case_figures(
+    rows: list[store.CaseRow],
+    referred: int,
+    clocks: list[store.MissedClocks],
+    overdue_now: int,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> CaseFigures:
     still_open = [row for row in rows if row.closed_at is None or row.closed_at >= end]
     closed = [row for row in rows if row.closed_at and start <= row.closed_at < end]
     return CaseFigures(
@@ -251,8 +266,9 @@ def case_figures(rows: list[store.CaseRow], referred: int, clocks: list[store.Mi
     )
 
 
-async def collect(db: Database, period: Period, district: str | None, now: dt.datetime,
-                  timezone: ZoneInfo) -> Statistics:
+async def collect(
+    db: Database, period: Period, district: str | None, now: dt.datetime, timezone: ZoneInfo
+) -> Statistics:
     """Every figure of `period` for `district` (None = all). Read-only."""
     start, end = period.bounds(timezone)
     rows = await store.cases_worked(db, start, end, district, now)
@@ -267,7 +283,8 @@ async def collect(db: Database, period: Period, district: str | None, now: dt.da
             await store.referred_cases(db, start, end, district),
             await store.missed_clocks(db, start, end, district, now),
             await store.overdue_now(db, district, now),
-            start, end,
+            start,
+            end,
         ),
         collaborators=await store.collaborator_activity(db, start, end, district),
         events=EventFigures(await store.events(db, start, end, district)),
@@ -278,8 +295,11 @@ async def collect(db: Database, period: Period, district: str | None, now: dt.da
         broadcasts=BroadcastFigures(await store.deliveries(db, start, end, district)),
         questions=QuestionFigures(
             questions,
-            Durations.of(row.first_answer_at - row.created_at
-                         for row in questions if row.first_answer_at is not None),
+            Durations.of(
+                row.first_answer_at - row.created_at
+                for row in questions
+                if row.first_answer_at is not None
+            ),
         ),
         sources=await store.new_users_by_source(db, start, end, district),
     )

@@ -38,10 +38,15 @@ DELIVERY_STATES = {
     "failed": N_("failed"),
 }
 EVENT_STATES = {"active": N_("held as planned"), "cancelled": N_("cancelled")}
-CLOCK_NAMES = {"emergency": N_("emergency intervention (12 hours)"),
-               "plan": N_("support plan (5 working days)")}
-ROLE_NAMES = {"public": N_("Parents and public"), "collaborator": N_("Collaborators"),
-              "staff": N_("Staff")}
+CLOCK_NAMES = {
+    "emergency": N_("emergency intervention (12 hours)"),
+    "plan": N_("support plan (5 working days)"),
+}
+ROLE_NAMES = {
+    "public": N_("Parents and public"),
+    "collaborator": N_("Collaborators"),
+    "staff": N_("Staff"),
+}
 
 
 class PlainTranslator:
@@ -53,8 +58,13 @@ class PlainTranslator:
         self.language = translate.language
 
     def __call__(self, message: str, /, **values: object) -> str:
-        return self._translate(message, **{key: Html(value) if isinstance(value, str) else value
-                                           for key, value in values.items()})
+        return self._translate(
+            message,
+            **{
+                key: Html(value) if isinstance(value, str) else value
+                for key, value in values.items()
+            },
+        )
 
     def __getattr__(self, name: str):
         return getattr(self._translate, name)
@@ -87,8 +97,9 @@ def group_label(code: str, _: Translator) -> str:
 
 
 def risk_label(risk: str, _: Translator) -> str:
-    return _(lifecycle.RISK_LABELS[risk]) if risk in lifecycle.RISK_LABELS \
-        else _("not assessed yet")
+    return (
+        _(lifecycle.RISK_LABELS[risk]) if risk in lifecycle.RISK_LABELS else _("not assessed yet")
+    )
 
 
 def outcome_label(outcome: str, _: Translator) -> str:
@@ -111,14 +122,18 @@ def labelled(table: dict[str, str], key: str, _: Translator) -> str:
     return _(table[key]) if key in table else key
 
 
-def source_label(source: str | None, material: str | None, ward: str | None, areas: Areas,
-                 _: Translator) -> str:
+def source_label(
+    source: str | None, material: str | None, ward: str | None, areas: Areas, _: Translator
+) -> str:
     """Where people came from: directly, a poster (its material and ward), or another link."""
     if source is None:
         return _("Directly (no link)")
     if material is not None:
         if ward:
-            return _("Poster: {material} — {place}", material=material,
-                     place=areas.place(ward, _.language))
+            return _(
+                "Poster: {material} — {place}",
+                material=material,
+                place=areas.place(ward, _.language),
+            )
         return _("Poster: {material}", material=material)
     return _("Link {code}", code=source)

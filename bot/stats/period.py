@@ -136,6 +136,7 @@ def _day(offset: int):
     def period(today: dt.date) -> Period:
         day = today + dt.timedelta(days=offset)
         return date_range(day, day)
+
     return period
 
 
@@ -150,17 +151,33 @@ def _check_year(number: int) -> None:
 
 # -- parsing ---------------------------------------------------------------------------------
 _RELATIVE = {
-    "this month": this_month, "thang nay": this_month, "month": this_month,
-    "last month": last_month, "thang truoc": last_month, "previous month": last_month,
-    "this quarter": this_quarter, "quy nay": this_quarter, "quarter": this_quarter,
-    "last quarter": last_quarter, "quy truoc": last_quarter, "previous quarter": last_quarter,
-    "this year": lambda today: year(today.year), "nam nay": lambda today: year(today.year),
+    "this month": this_month,
+    "thang nay": this_month,
+    "month": this_month,
+    "last month": last_month,
+    "thang truoc": last_month,
+    "previous month": last_month,
+    "this quarter": this_quarter,
+    "quy nay": this_quarter,
+    "quarter": this_quarter,
+    "last quarter": last_quarter,
+    "quy truoc": last_quarter,
+    "previous quarter": last_quarter,
+    "this year": lambda today: year(today.year),
+    "nam nay": lambda today: year(today.year),
     "last year": lambda today: year(today.year - 1),
     "nam truoc": lambda today: year(today.year - 1),
     "nam ngoai": lambda today: year(today.year - 1),
-    "this week": this_week, "tuan nay": this_week, "week": this_week,
-    "last week": last_week, "tuan truoc": last_week, "previous week": last_week,
-    "today": _day(0), "hom nay": _day(0), "yesterday": _day(-1), "hom qua": _day(-1),
+    "this week": this_week,
+    "tuan nay": this_week,
+    "week": this_week,
+    "last week": last_week,
+    "tuan truoc": last_week,
+    "previous week": last_week,
+    "today": _day(0),
+    "hom nay": _day(0),
+    "yesterday": _day(-1),
+    "hom qua": _day(-1),
 }
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER_WORD = r"(?:q|quy|quarter)"

@@ -44,16 +44,21 @@ def share_text(part: int, whole: int, _: Translator) -> str:
 SPREAD_FROM = 5
 # What a duration measures, said as a sentence: none yet / usually / usually and 9 in 10.
 DURATION_SENTENCES = {
-    "acceptance": (N_("No report was accepted yet."),
-                   N_("Usually accepted within {median} ({count} cases)."),
-                   N_("Usually accepted within {median}; 9 in 10 within {p90} ({count} cases).")),
-    "closure": (N_("No case was closed yet."),
-                N_("Usually closed within {median} ({count} cases)."),
-                N_("Usually closed within {median}; 9 in 10 within {p90} ({count} cases).")),
-    "answer": (N_("No question was answered yet."),
-               N_("Usually answered within {median} ({count} questions)."),
-               N_("Usually answered within {median}; 9 in 10 within {p90} "
-                  "({count} questions).")),
+    "acceptance": (
+        N_("No report was accepted yet."),
+        N_("Usually accepted within {median} ({count} cases)."),
+        N_("Usually accepted within {median}; 9 in 10 within {p90} ({count} cases)."),
+    ),
+    "closure": (
+        N_("No case was closed yet."),
+        N_("Usually closed within {median} ({count} cases)."),
+        N_("Usually closed within {median}; 9 in 10 within {p90} ({count} cases)."),
+    ),
+    "answer": (
+        N_("No question was answered yet."),
+        N_("Usually answered within {median} ({count} questions)."),
+        N_("Usually answered within {median}; 9 in 10 within {p90} ({count} questions)."),
+    ),
 }
 
 
@@ -63,8 +68,11 @@ def durations_text(durations: Durations, _: Translator, what: str = "acceptance"
     none, usual, spread = DURATION_SENTENCES[what]
     if not durations.count:
         return _(none)
-    values = dict(median=hours_text(durations.median_hours, _),
-                  p90=hours_text(durations.p90_hours, _), count=_.number(durations.count))
+    values = dict(
+        median=hours_text(durations.median_hours, _),
+        p90=hours_text(durations.p90_hours, _),
+        count=_.number(durations.count),
+    )
     if durations.count < SPREAD_FROM or values["p90"] == values["median"]:
         return _(usual, **values)
     return _(spread, **values)
@@ -77,8 +85,12 @@ def clocks_text(missed: int, due: int, cases: int, overdue_now: int, _: Translat
     elif not missed:
         text = _("Every legal time limit was met ({due}).", due=_.number(due))
     else:
-        text = _("{missed} of {due} legal time limits were missed ({cases} cases).",
-                 missed=_.number(missed), due=_.number(due), cases=_.number(cases))
+        text = _(
+            "{missed} of {due} legal time limits were missed ({cases} cases).",
+            missed=_.number(missed),
+            due=_.number(due),
+            cases=_.number(cases),
+        )
     if overdue_now:
         text += " " + _("Overdue now: {count}.", count=_.number(overdue_now))
     return text
@@ -89,8 +101,10 @@ def _pairs(items: Iterable[tuple[str, int]], _: Translator, limit: int | None = 
     items = list(items)
     shown = items if limit is None else items[:limit]
     # A colon, because many labels end in a number themselves ("Quận 8: 3").
-    text = " · ".join(f"{html.escape(shorten(label, LABEL_LIMIT), quote=False)}: "
-                      f"{_.number(count)}" for label, count in shown)
+    text = " · ".join(
+        f"{html.escape(shorten(label, LABEL_LIMIT), quote=False)}: {_.number(count)}"
+        for label, count in shown
+    )
     if limit is not None and len(items) > limit:
         text += " · " + _("{count} more", count=_.number(len(items) - limit))
     return Html(text or "—")
@@ -101,10 +115,14 @@ def event_lines(figures: Statistics, _: Translator) -> list[str]:
     how many of the registered came."""
     held = [row for row in figures.events.rows if row.status == "active"]
     lines = [
-        _("• {title} ({day}): going {going}, waiting {waiting}, attended {attended}",
-          title=shorten(row.title, LABEL_LIMIT), day=_.local(row.starts_at).strftime("%d/%m"),
-          going=_.number(row.going), waiting=_.number(row.waiting),
-          attended=_.number(row.attended))
+        _(
+            "• {title} ({day}): going {going}, waiting {waiting}, attended {attended}",
+            title=shorten(row.title, LABEL_LIMIT),
+            day=_.local(row.starts_at).strftime("%d/%m"),
+            going=_.number(row.going),
+            waiting=_.number(row.waiting),
+            attended=_.number(row.attended),
+        )
         for row in held[:TOP_EVENTS]
     ]
     if len(held) > TOP_EVENTS:
@@ -117,27 +135,68 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     lang = _.language
     p = labels.plain(_)  # labels go through _pairs, which escapes them once
     reports, cases = figures.reports, figures.cases
-    parts = [_(
-        "📊 <b>Statistics, {period}</b>\n{scope} · as of {when}",
-        period=labels.period_label(figures.period, _),
-        scope=labels.scope_label(figures.district, areas, _),
-        when=_.short_datetime(figures.generated_at),
-    )]
+    parts = [
+        _(
+            "📊 <b>Statistics, {period}</b>\n{scope} · as of {when}",
+            period=labels.period_label(figures.period, _),
+            scope=labels.scope_label(figures.district, areas, _),
+            when=_.short_datetime(figures.generated_at),
+        )
+    ]
 
-    lines = [_("Received: <b>{count}</b> (urgent: {urgent})",
-               count=_.number(reports.received), urgent=_.number(reports.urgent))]
+    lines = [
+        _(
+            "Received: <b>{count}</b> (urgent: {urgent})",
+            count=_.number(reports.received),
+            urgent=_.number(reports.urgent),
+        )
+    ]
     if figures.district is None:
-        lines.append(_("By area: {list}", list=_pairs(
-            ((areas.group_name(code, lang), n) for code, n in reports.by_district.items()),
-            _)))
-    lines.append(_("By ward: {list}", list=_pairs(
-        ((areas.place(code, lang) if figures.district is None else areas.unit_name(code, lang),
-          n) for code, n in reports.by_ward.items()), _, TOP_WARDS)))
-    lines.append(_("By group: {list}", list=_pairs(
-        ((labels.group_label(code, p), n) for code, n in reports.by_group.items()), _,
-        TOP_GROUPS)))
-    lines.append(_("By risk: {list}", list=_pairs(
-        ((labels.risk_label(risk, p), n) for risk, n in reports.by_risk.items()), _)))
+        lines.append(
+            _(
+                "By area: {list}",
+                list=_pairs(
+                    ((areas.group_name(code, lang), n) for code, n in reports.by_district.items()),
+                    _,
+                ),
+            )
+        )
+    lines.append(
+        _(
+            "By ward: {list}",
+            list=_pairs(
+                (
+                    (
+                        areas.place(code, lang)
+                        if figures.district is None
+                        else areas.unit_name(code, lang),
+                        n,
+                    )
+                    for code, n in reports.by_ward.items()
+                ),
+                _,
+                TOP_WARDS,
+            ),
+        )
+    )
+    lines.append(
+        _(
+            "By group: {list}",
+            list=_pairs(
+                ((labels.group_label(code, p), n) for code, n in reports.by_group.items()),
+                _,
+                TOP_GROUPS,
+            ),
+        )
+    )
+    lines.append(
+        _(
+            "By risk: {list}",
+            list=_pairs(
+                ((labels.risk_label(risk, p), n) for risk, n in reports.by_risk.items()), _
+            ),
+        )
+    )
     lines.append(durations_text(reports.to_acceptance, _, "acceptance"))
     lines.append(durations_text(reports.to_closure, _, "closure"))
     parts.append(_("📝 <b>Reports</b>") + "\n" + "\n".join(lines))
@@ -145,10 +204,20 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     lines = [
         _("Open at the end of the period: <b>{count}</b>", count=_.number(cases.open_at_end)),
         _("Referred to a service: {count}", count=_.number(cases.referred)),
-        _("Closed: {count} ({list})", count=_.number(cases.closed), list=_pairs(
-            ((labels.outcome_label(o, p), n) for o, n in cases.closed_by_outcome.items()), _)),
-        clocks_text(cases.clocks_missed, sum(clock.deadlines for clock in cases.clocks),
-                    cases.overdue_cases, cases.overdue_now, _),
+        _(
+            "Closed: {count} ({list})",
+            count=_.number(cases.closed),
+            list=_pairs(
+                ((labels.outcome_label(o, p), n) for o, n in cases.closed_by_outcome.items()), _
+            ),
+        ),
+        clocks_text(
+            cases.clocks_missed,
+            sum(clock.deadlines for clock in cases.clocks),
+            cases.overdue_cases,
+            cases.overdue_now,
+            _,
+        ),
     ]
     parts.append(_("📁 <b>Cases</b>") + "\n" + "\n".join(lines))
 
@@ -158,35 +227,71 @@ def stats_text(figures: Statistics, areas: Areas, _: Translator) -> str:
     broadcasts = figures.broadcasts
     questions = figures.questions
     lines = [
-        _("Active collaborators: <b>{active}</b> of {approved} (reported {reported}, "
-          "registered for events {registered}, new {joined})",
-          active=_.number(people.active), approved=_.number(people.approved),
-          reported=_.number(people.reported), registered=_.number(people.registered_for_events),
-          joined=_.number(people.joined)),
-        _("Events: {held} (cancelled {cancelled}); going {going}, waiting list {waiting}, "
-          "attended {attended}",
-          held=_.number(events.held), cancelled=_.number(events.cancelled),
-          going=_.number(events.going), waiting=_.number(events.waiting),
-          attended=_.number(events.attended)),
+        _(
+            "Active collaborators: <b>{active}</b> of {approved} (reported {reported}, "
+            "registered for events {registered}, new {joined})",
+            active=_.number(people.active),
+            approved=_.number(people.approved),
+            reported=_.number(people.reported),
+            registered=_.number(people.registered_for_events),
+            joined=_.number(people.joined),
+        ),
+        _(
+            "Events: {held} (cancelled {cancelled}); going {going}, waiting list {waiting}, "
+            "attended {attended}",
+            held=_.number(events.held),
+            cancelled=_.number(events.cancelled),
+            going=_.number(events.going),
+            waiting=_.number(events.waiting),
+            attended=_.number(events.attended),
+        ),
         *event_lines(figures, _),
         _("Materials handed out: {count}", count=_.number(materials.delivered)),
-        _("Print requests: {list}", list=_pairs(
-            ((labels.labelled(labels.PRINT_STATUSES, status, p), n)
-             for status, (n, _copies) in materials.print_by_status.items()), _)),
-        _("Announcements: {count}, reached {reached} of {recipients}, unreachable {share}",
-          count=_.number(broadcasts.broadcasts), reached=_.number(broadcasts.reached),
-          recipients=_.number(broadcasts.recipients),
-          share=share_text(broadcasts.unreachable, broadcasts.recipients, _)),
-        _("Parents' questions: {count}, answered {answered}. {durations}",
-          count=_.number(questions.asked), answered=_.number(questions.answered),
-          durations=durations_text(questions.to_answer, _, "answer")),
-        _("New users: {count} ({list})", count=_.number(figures.new_users), list=_pairs(
-            ((labels.source_label(row.source, row.poster_material, row.poster_ward, areas, p),
-              row.total) for row in figures.sources), _, TOP_SOURCES)),
+        _(
+            "Print requests: {list}",
+            list=_pairs(
+                (
+                    (labels.labelled(labels.PRINT_STATUSES, status, p), n)
+                    for status, (n, _copies) in materials.print_by_status.items()
+                ),
+                _,
+            ),
+        ),
+        _(
+            "Announcements: {count}, reached {reached} of {recipients}, unreachable {share}",
+            count=_.number(broadcasts.broadcasts),
+            reached=_.number(broadcasts.reached),
+            recipients=_.number(broadcasts.recipients),
+            share=share_text(broadcasts.unreachable, broadcasts.recipients, _),
+        ),
+        _(
+            "Parents' questions: {count}, answered {answered}. {durations}",
+            count=_.number(questions.asked),
+            answered=_.number(questions.answered),
+            durations=durations_text(questions.to_answer, _, "answer"),
+        ),
+        _(
+            "New users: {count} ({list})",
+            count=_.number(figures.new_users),
+            list=_pairs(
+                (
+                    (
+                        labels.source_label(
+                            row.source, row.poster_material, row.poster_ward, areas, p
+                        ),
+                        row.total,
+                    )
+                    for row in figures.sources
+                ),
+                _,
+                TOP_SOURCES,
+            ),
+        ),
     ]
     parts.append(_("🤝 <b>Network and communication</b>") + "\n" + "\n".join(lines))
-    parts.append(_("The full tables and a chart: /export {period}",
-                   period=Html(export_argument(figures))))
+    parts.append(
+        _("The full tables and a chart: /export {period}", period=Html(export_argument(figures)))
+    )
     return truncate("\n\n".join(parts), MESSAGE_LIMIT)
 
 

@@ -62,8 +62,7 @@ class _Cells:
         return None if moment is None else self._.local(moment).replace(tzinfo=None)
 
     def district(self, code: str | None) -> str:
-        return self.areas.group_name(code, self._.language) if code else self._(
-            "whole programme")
+        return self.areas.group_name(code, self._.language) if code else self._("whole programme")
 
     def ward(self, code: str | None) -> str:
         return self.areas.unit_name(code, self._.language) if code else ""
@@ -90,57 +89,87 @@ def summary_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
             table.cell_formats[(len(table.rows) - 1, 1)] = number_format
 
     def durations(name: str, found: Durations, note: str) -> None:
-        add(_("{name}: median (hours)", name=name), _round(found.median_hours), note,
-            HOURS_FORMAT)
-        add(_("{name}: 90th percentile (hours)", name=name), _round(found.p90_hours), note,
-            HOURS_FORMAT)
+        add(_("{name}: median (hours)", name=name), _round(found.median_hours), note, HOURS_FORMAT)
+        add(
+            _("{name}: 90th percentile (hours)", name=name),
+            _round(found.p90_hours),
+            note,
+            HOURS_FORMAT,
+        )
         add(_("{name}: cases counted", name=name), found.count, note)
 
-    add(_("Period"), labels.period_label(figures.period, _),
-        f"{figures.period.start:%d/%m/%Y} – {figures.period.end:%d/%m/%Y}")
+    add(
+        _("Period"),
+        labels.period_label(figures.period, _),
+        f"{figures.period.start:%d/%m/%Y} – {figures.period.end:%d/%m/%Y}",
+    )
     add(_("Scope"), labels.scope_label(figures.district, areas, _))
     add(_("Made on"), _.short_datetime(figures.generated_at))
     add(_("Reports received"), reports.received, _("reports that arrived in the period"))
     add(_("of which urgent"), reports.urgent)
-    durations(_("Time from report to acceptance"), reports.to_acceptance,
-              _("reports accepted in the period"))
-    durations(_("Time from report to closure"), reports.to_closure,
-              _("cases closed in the period"))
-    add(_("Cases open at the end of the period"), cases.open_at_end,
-        _("received before the end and not closed by then"))
-    add(_("Cases referred to a service"), cases.referred,
-        _("cases with a referral written in the period"))
+    durations(
+        _("Time from report to acceptance"),
+        reports.to_acceptance,
+        _("reports accepted in the period"),
+    )
+    durations(_("Time from report to closure"), reports.to_closure, _("cases closed in the period"))
+    add(
+        _("Cases open at the end of the period"),
+        cases.open_at_end,
+        _("received before the end and not closed by then"),
+    )
+    add(
+        _("Cases referred to a service"),
+        cases.referred,
+        _("cases with a referral written in the period"),
+    )
     add(_("Cases closed"), cases.closed, _("closed in the period"))
     for outcome, count in cases.closed_by_outcome.items():
         add(_("Closed: {outcome}", outcome=labels.outcome_label(outcome, _)), count)
     for clock in cases.clocks:
         name = labels.labelled(labels.CLOCK_NAMES, clock.kind, _)
-        add(_("Deadlines due: {clock}", clock=name), clock.deadlines,
-            _("legal clocks that fell due in the period"))
-        add(_("Deadlines missed: {clock}", clock=name), clock.missed,
-            _("not met by the deadline"))
+        add(
+            _("Deadlines due: {clock}", clock=name),
+            clock.deadlines,
+            _("legal clocks that fell due in the period"),
+        )
+        add(_("Deadlines missed: {clock}", clock=name), clock.missed, _("not met by the deadline"))
     add(_("Cases that missed a deadline"), cases.overdue_cases)
     add(_("Cases overdue now"), cases.overdue_now, _("open cases with a passed deadline today"))
     people = figures.collaborators
-    add(_("Active collaborators"), people.active,
-        _("reported, registered for an event or signed up in the period"))
+    add(
+        _("Active collaborators"),
+        people.active,
+        _("reported, registered for an event or signed up in the period"),
+    )
     add(_("Approved collaborators"), people.approved)
     add(_("Events"), figures.events.held, _("events that started in the period"))
     add(_("Event registrations (going)"), figures.events.going)
-    add(_("Event attendance"), figures.events.attended,
-        _("registered people marked present by staff"))
+    add(
+        _("Event attendance"),
+        figures.events.attended,
+        _("registered people marked present by staff"),
+    )
     add(_("Materials handed out"), figures.materials.delivered)
     add(_("Print requests"), len(figures.materials.print_rows))
-    add(_("Announcements sent"), figures.broadcasts.broadcasts,
-        _("announcements and urgent notices sent by staff"))
+    add(
+        _("Announcements sent"),
+        figures.broadcasts.broadcasts,
+        _("announcements and urgent notices sent by staff"),
+    )
     add(_("Announcement recipients"), figures.broadcasts.recipients)
     add(_("Reached"), figures.broadcasts.reached)
-    add(_("Unreachable share"), figures.broadcasts.unreachable_share,
-        _("blocked the bot or left Telegram, over all recipients"), PERCENT_FORMAT)
+    add(
+        _("Unreachable share"),
+        figures.broadcasts.unreachable_share,
+        _("blocked the bot or left Telegram, over all recipients"),
+        PERCENT_FORMAT,
+    )
     add(_("Parents' questions"), figures.questions.asked)
     add(_("Questions answered"), figures.questions.answered)
-    durations(_("Time to first answer"), figures.questions.to_answer,
-              _("questions asked in the period"))
+    durations(
+        _("Time to first answer"), figures.questions.to_answer, _("questions asked in the period")
+    )
     add(_("New users"), figures.new_users)
     return table
 
@@ -150,144 +179,278 @@ def reports_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) 
     lang = _.language
     table = Table(_(SHEETS["reports"]), [_("Breakdown"), _("Item"), _("Number of reports")])
     rows = table.rows
-    rows += [[_("Programme area"), areas.group_name(code, lang), n]
-             for code, n in reports.by_district.items()]
-    rows += [[_("Ward or commune"), areas.place(code, lang), n]
-             for code, n in reports.by_ward.items()]
-    rows += [[_("Group of children"), labels.group_label(code, _), n]
-             for code, n in reports.by_group.items()]
-    rows += [[_("Urgency"), _("Urgent"), reports.urgent],
-             [_("Urgency"), _("Not urgent"), reports.received - reports.urgent]]
-    rows += [[_("Risk level"), labels.risk_label(risk, _), n]
-             for risk, n in reports.by_risk.items()]
+    rows += [
+        [_("Programme area"), areas.group_name(code, lang), n]
+        for code, n in reports.by_district.items()
+    ]
+    rows += [
+        [_("Ward or commune"), areas.place(code, lang), n] for code, n in reports.by_ward.items()
+    ]
+    rows += [
+        [_("Group of children"), labels.group_label(code, _), n]
+        for code, n in reports.by_group.items()
+    ]
+    rows += [
+        [_("Urgency"), _("Urgent"), reports.urgent],
+        [_("Urgency"), _("Not urgent"), reports.received - reports.urgent],
+    ]
+    rows += [
+        [_("Risk level"), labels.risk_label(risk, _), n] for risk, n in reports.by_risk.items()
+    ]
     for (year, month), districts in reports.by_month.items():
         for code, n in sorted(districts.items()):
-            rows.append([_("Month"), f"{month:02d}/{year} — {areas.group_name(code, lang)}",
-                         n])
+            rows.append([_("Month"), f"{month:02d}/{year} — {areas.group_name(code, lang)}", n])
     return table
 
 
 def cases_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
-    table = Table(_(SHEETS["cases"]), [
-        _("Case code"), _("Programme area"), _("Ward or commune"), _("Received on"), _("Groups"),
-        _("Urgent"), _("Risk level"), _("Status"), _("Outcome"), _("Accepted on"), _("Closed on"),
-        _("Hours to acceptance"), _("Hours to closure"), _("Missed a deadline in the period"),
-    ], formats={3: DATETIME_FORMAT, 9: DATETIME_FORMAT, 10: DATETIME_FORMAT,
-                11: HOURS_FORMAT, 12: HOURS_FORMAT})
+    table = Table(
+        _(SHEETS["cases"]),
+        [
+            _("Case code"),
+            _("Programme area"),
+            _("Ward or commune"),
+            _("Received on"),
+            _("Groups"),
+            _("Urgent"),
+            _("Risk level"),
+            _("Status"),
+            _("Outcome"),
+            _("Accepted on"),
+            _("Closed on"),
+            _("Hours to acceptance"),
+            _("Hours to closure"),
+            _("Missed a deadline in the period"),
+        ],
+        formats={
+            3: DATETIME_FORMAT,
+            9: DATETIME_FORMAT,
+            10: DATETIME_FORMAT,
+            11: HOURS_FORMAT,
+            12: HOURS_FORMAT,
+        },
+    )
     for row in figures.cases.rows:
-        table.rows.append([
-            row.code, cells.district(row.district), cells.ward(row.ward),
-            cells.local(row.received_at),
-            "; ".join(labels.group_label(code, _) for code in row.situations),
-            cells.yes(row.urgent), labels.risk_label(row.risk or "", _),
-            labels.status_label(row.status, _), labels.outcome_label(row.outcome or "", _)
-            if row.outcome else "",
-            cells.local(row.accepted_at), cells.local(row.closed_at),
-            _hours(row.accepted_at - row.received_at) if row.accepted_at else None,
-            _hours(row.closed_at - row.received_at) if row.closed_at else None,
-            cells.yes(row.missed_clock),
-        ])
+        table.rows.append(
+            [
+                row.code,
+                cells.district(row.district),
+                cells.ward(row.ward),
+                cells.local(row.received_at),
+                "; ".join(labels.group_label(code, _) for code in row.situations),
+                cells.yes(row.urgent),
+                labels.risk_label(row.risk or "", _),
+                labels.status_label(row.status, _),
+                labels.outcome_label(row.outcome or "", _) if row.outcome else "",
+                cells.local(row.accepted_at),
+                cells.local(row.closed_at),
+                _hours(row.accepted_at - row.received_at) if row.accepted_at else None,
+                _hours(row.closed_at - row.received_at) if row.closed_at else None,
+                cells.yes(row.missed_clock),
+            ]
+        )
     return table
 
 
 def collaborators_table(figures: Statistics, _: labels.PlainTranslator) -> Table:
     people = figures.collaborators
-    return Table(_(SHEETS["collaborators"]), [_("Figure"), _("People")], rows=[
-        [_("Approved collaborators"), people.approved],
-        [_("Active in the period"), people.active],
-        [_("Sent a report"), people.reported],
-        [_("Registered for an event"), people.registered_for_events],
-        [_("Signed up in the period"), people.joined],
-    ])
+    return Table(
+        _(SHEETS["collaborators"]),
+        [_("Figure"), _("People")],
+        rows=[
+            [_("Approved collaborators"), people.approved],
+            [_("Active in the period"), people.active],
+            [_("Sent a report"), people.reported],
+            [_("Registered for an event"), people.registered_for_events],
+            [_("Signed up in the period"), people.joined],
+        ],
+    )
 
 
 def events_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
-    table = Table(_(SHEETS["events"]), [
-        _("Event"), _("Kind"), _("Starts"), _("Programme area"), _("Ward or commune"), _("Capacity"),
-        _("State"), _("Going"), _("Waiting list"), _("Not going"), _("Attended"),
-    ], formats={2: DATETIME_FORMAT})
+    table = Table(
+        _(SHEETS["events"]),
+        [
+            _("Event"),
+            _("Kind"),
+            _("Starts"),
+            _("Programme area"),
+            _("Ward or commune"),
+            _("Capacity"),
+            _("State"),
+            _("Going"),
+            _("Waiting list"),
+            _("Not going"),
+            _("Attended"),
+        ],
+        formats={2: DATETIME_FORMAT},
+    )
     for row in figures.events.rows:
-        table.rows.append([
-            row.title, labels.event_kind_label(row.kind, _), cells.local(row.starts_at),
-            cells.district(row.district), cells.ward(row.ward), row.capacity,
-            labels.labelled(labels.EVENT_STATES, row.status, _), row.going, row.waiting,
-            row.declined, row.attended,
-        ])
+        table.rows.append(
+            [
+                row.title,
+                labels.event_kind_label(row.kind, _),
+                cells.local(row.starts_at),
+                cells.district(row.district),
+                cells.ward(row.ward),
+                row.capacity,
+                labels.labelled(labels.EVENT_STATES, row.status, _),
+                row.going,
+                row.waiting,
+                row.declined,
+                row.attended,
+            ]
+        )
     return table
 
 
 def materials_table(figures: Statistics, _: labels.PlainTranslator) -> Table:
-    table = Table(_(SHEETS["materials"]), [
-        _("Material"), _("Topic"), _("Times handed out"), _("Of which the file"),
-        _("People"),
-    ])
+    table = Table(
+        _(SHEETS["materials"]),
+        [
+            _("Material"),
+            _("Topic"),
+            _("Times handed out"),
+            _("Of which the file"),
+            _("People"),
+        ],
+    )
     for row in figures.materials.rows:
-        table.rows.append([row.title, labels.topic_label(row.topic, _), row.deliveries,
-                           row.files, row.people])
+        table.rows.append(
+            [row.title, labels.topic_label(row.topic, _), row.deliveries, row.files, row.people]
+        )
     return table
 
 
 def print_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
-    table = Table(_(SHEETS["print"]), [
-        _("Number"), _("Material"), _("Copies"), _("Programme area"), _("Ward or commune"),
-        _("Wanted by"), _("Status"), _("Requested"),
-    ], formats={5: DATE_FORMAT, 7: DATETIME_FORMAT})
+    table = Table(
+        _(SHEETS["print"]),
+        [
+            _("Number"),
+            _("Material"),
+            _("Copies"),
+            _("Programme area"),
+            _("Ward or commune"),
+            _("Wanted by"),
+            _("Status"),
+            _("Requested"),
+        ],
+        formats={5: DATE_FORMAT, 7: DATETIME_FORMAT},
+    )
     for row in figures.materials.print_rows:
-        table.rows.append([
-            row.id, row.material_title, row.quantity, cells.district(row.district),
-            cells.ward(row.ward), row.wanted_by,
-            labels.labelled(labels.PRINT_STATUSES, row.status, _), cells.local(row.created_at),
-        ])
+        table.rows.append(
+            [
+                row.id,
+                row.material_title,
+                row.quantity,
+                cells.district(row.district),
+                cells.ward(row.ward),
+                row.wanted_by,
+                labels.labelled(labels.PRINT_STATUSES, row.status, _),
+                cells.local(row.created_at),
+            ]
+        )
     return table
 
 
 def broadcasts_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
-    table = Table(_(SHEETS["broadcasts"]), [
-        _("Number"), _("Kind"), _("Programme area"), _("State"), _("Started"), _("Recipients"),
-        _("Reached"), _("Unreachable"), _("Failed"), _("Opted out"), _("Still to send"),
-        _("Unreachable share"),
-    ], formats={4: DATETIME_FORMAT, 11: PERCENT_FORMAT})
+    table = Table(
+        _(SHEETS["broadcasts"]),
+        [
+            _("Number"),
+            _("Kind"),
+            _("Programme area"),
+            _("State"),
+            _("Started"),
+            _("Recipients"),
+            _("Reached"),
+            _("Unreachable"),
+            _("Failed"),
+            _("Opted out"),
+            _("Still to send"),
+            _("Unreachable share"),
+        ],
+        formats={4: DATETIME_FORMAT, 11: PERCENT_FORMAT},
+    )
     for row in figures.broadcasts.rows:
-        table.rows.append([
-            row.id, labels.labelled(labels.DELIVERY_KINDS, row.kind, _),
-            cells.district(row.district), labels.labelled(labels.DELIVERY_STATES, row.state, _),
-            cells.local(row.started_at), row.recipients, row.sent, row.blocked, row.failed,
-            row.skipped, row.pending,
-            round(row.blocked / row.recipients, 4) if row.recipients else None,
-        ])
+        table.rows.append(
+            [
+                row.id,
+                labels.labelled(labels.DELIVERY_KINDS, row.kind, _),
+                cells.district(row.district),
+                labels.labelled(labels.DELIVERY_STATES, row.state, _),
+                cells.local(row.started_at),
+                row.recipients,
+                row.sent,
+                row.blocked,
+                row.failed,
+                row.skipped,
+                row.pending,
+                round(row.blocked / row.recipients, 4) if row.recipients else None,
+            ]
+        )
     return table
 
 
 def questions_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
     cells = _Cells(_, areas)
-    table = Table(_(SHEETS["questions"]), [
-        _("Number"), _("Programme area"), _("Ward or commune"), _("State"), _("Danger signs"),
-        _("Asked"), _("First answer"), _("Hours to first answer"),
-    ], formats={5: DATETIME_FORMAT, 6: DATETIME_FORMAT, 7: HOURS_FORMAT})
+    table = Table(
+        _(SHEETS["questions"]),
+        [
+            _("Number"),
+            _("Programme area"),
+            _("Ward or commune"),
+            _("State"),
+            _("Danger signs"),
+            _("Asked"),
+            _("First answer"),
+            _("Hours to first answer"),
+        ],
+        formats={5: DATETIME_FORMAT, 6: DATETIME_FORMAT, 7: HOURS_FORMAT},
+    )
     for row in figures.questions.rows:
-        table.rows.append([
-            row.id, cells.district(row.district) if row.district else "",
-            cells.ward(row.ward), labels.labelled(labels.QUESTION_STATES, row.state, _),
-            cells.yes(row.danger), cells.local(row.created_at), cells.local(row.first_answer_at),
-            _hours(row.first_answer_at - row.created_at) if row.first_answer_at else None,
-        ])
+        table.rows.append(
+            [
+                row.id,
+                cells.district(row.district) if row.district else "",
+                cells.ward(row.ward),
+                labels.labelled(labels.QUESTION_STATES, row.state, _),
+                cells.yes(row.danger),
+                cells.local(row.created_at),
+                cells.local(row.first_answer_at),
+                _hours(row.first_answer_at - row.created_at) if row.first_answer_at else None,
+            ]
+        )
     return table
 
 
 def sources_table(figures: Statistics, areas: Areas, _: labels.PlainTranslator) -> Table:
-    table = Table(_(SHEETS["sources"]), [
-        _("Source"), _("Link code"), _(labels.ROLE_NAMES["public"]),
-        _(labels.ROLE_NAMES["collaborator"]), _(labels.ROLE_NAMES["staff"]), _("Total"),
-    ])
+    table = Table(
+        _(SHEETS["sources"]),
+        [
+            _("Source"),
+            _("Link code"),
+            _(labels.ROLE_NAMES["public"]),
+            _(labels.ROLE_NAMES["collaborator"]),
+            _(labels.ROLE_NAMES["staff"]),
+            _("Total"),
+        ],
+    )
     for row in figures.sources:
-        table.rows.append([
-            labels.source_label(row.source, row.poster_material, row.poster_ward, areas, _),
-            row.source or "", row.public, row.collaborators, row.staff, row.total,
-        ])
+        table.rows.append(
+            [
+                labels.source_label(row.source, row.poster_material, row.poster_ward, areas, _),
+                row.source or "",
+                row.public,
+                row.collaborators,
+                row.staff,
+                row.total,
+            ]
+        )
     return table
 
 
@@ -339,8 +502,9 @@ def _write(sheet, table: Table) -> None:
         sheet.cell(row=row + 2, column=index + 1).number_format = number_format
     for index, header in enumerate(table.headers):
         widest = max([_width(header)] + [_width(row[index]) for row in table.rows])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = \
-            max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = max(
+            MIN_WIDTH, min(MAX_WIDTH, widest + 2)
+        )
     sheet.freeze_panes = "A2"
     if table.rows:
         sheet.auto_filter.ref = sheet.dimensions
@@ -363,8 +527,11 @@ def build(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
 
 def tables_title(figures: Statistics, areas: Areas, translate: Translator) -> str:
     _ = labels.plain(translate)
-    return _("Statistics, {period}, {scope}", period=labels.period_label(figures.period, _),
-             scope=labels.scope_label(figures.district, areas, _))
+    return _(
+        "Statistics, {period}, {scope}",
+        period=labels.period_label(figures.period, _),
+        scope=labels.scope_label(figures.district, areas, _),
+    )
 
 
 def _sheet_title(title: str, limit: int = 31) -> str:

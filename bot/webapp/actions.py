@@ -64,18 +64,30 @@ class Facts:
 
     @property
     def plan_to_decide(self) -> bool:
-        return (self.case.status == "planning" and self.plan is not None
-                and self.plan.status == "submitted"
-                and can_approve_plan(self.actor, self.case)
-                and self.actor.telegram_id != self.plan.submitted_by)
+        return (
+            self.case.status == "planning"
+            and self.plan is not None
+            and self.plan.status == "submitted"
+            and can_approve_plan(self.actor, self.case)
+            and self.actor.telegram_id != self.plan.submitted_by
+        )
 
 
-async def facts_for(service: CaseService, actor: User, case: CaseSummary,
-                    now: dt.datetime) -> Facts:
-    plan = await service.plan(actor, case.id, now) \
-        if case.status in ("planning", "in_progress", "review") else None
-    return Facts(actor, case, plan, await service.needs_emergency_decision(case.id),
-                 service.can_reopen(case, now))
+async def facts_for(
+    service: CaseService, actor: User, case: CaseSummary, now: dt.datetime
+) -> Facts:
+    plan = (
+        await service.plan(actor, case.id, now)
+        if case.status in ("planning", "in_progress", "review")
+        else None
+    )
+    return Facts(
+        actor,
+        case,
+        plan,
+        await service.needs_emergency_decision(case.id),
+        service.can_reopen(case, now),
+    )
 
 
 @dataclass(frozen=True)
@@ -125,14 +137,18 @@ async def _risks(db: Database, case: CaseSummary, _: Translator) -> list[tuple[s
 
 
 async def _outcomes(db: Database, case: CaseSummary, _: Translator) -> list[tuple[str, str]]:
-    return [(outcome, _(lifecycle.OUTCOME_LABELS[outcome]))
-            for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())]
+    return [
+        (outcome, _(lifecycle.OUTCOME_LABELS[outcome]))
+        for outcome in lifecycle.OUTCOMES_BY_STATE.get(case.status, ())
+    ]
 
 
 async def _colleagues(db: Database, case: CaseSummary, _: Translator) -> list[tuple[str, str]]:
-    return [(str(person.telegram_id), person.display_name or str(person.telegram_id))
-            for person in await routing.unit_people(db, case.ward or None)
-            if casework.can_be_assigned(person, case)]
+    return [
+        (str(person.telegram_id), person.display_name or str(person.telegram_id))
+        for person in await routing.unit_people(db, case.ward or None)
+        if casework.can_be_assigned(person, case)
+    ]
 
 
 # -- the actions: each the chat's own service call ------------------------------------------
@@ -157,13 +173,15 @@ async def _assess(run: Run) -> Change:
 
 
 async def _emergency_applied(run: Run) -> Change:
-    return await run.service.emergency_applied(run.actor, run.case.id, _text(run, "measures"),
-                                               run.values["applied_at"], run.now)  # type: ignore[arg-type]
+    return await run.service.emergency_applied(
+        run.actor, run.case.id, _text(run, "measures"), run.values["applied_at"], run.now
+    )  # type: ignore[arg-type]
 
 
 async def _emergency_not_needed(run: Run) -> Change:
-    return await run.service.emergency_not_needed(run.actor, run.case.id, _text(run, "reason"),
-                                                  run.now)
+    return await run.service.emergency_not_needed(
+        run.actor, run.case.id, _text(run, "reason"), run.now
+    )
 
 
 async def _verified(run: Run) -> Change:
@@ -175,8 +193,9 @@ async def _goals(run: Run) -> None:
 
 
 async def _plan_action(run: Run) -> None:
-    await run.service.add_action(run.actor, run.case.id, _text(run, "what"), _text(run, "who"),
-                                 run.values.get("by"), run.now)  # type: ignore[arg-type]
+    await run.service.add_action(
+        run.actor, run.case.id, _text(run, "what"), _text(run, "who"), run.values.get("by"), run.now
+    )  # type: ignore[arg-type]
 
 
 async def _submit(run: Run) -> Change:
@@ -188,8 +207,9 @@ async def _approve(run: Run) -> Change:
 
 
 async def _send_back(run: Run) -> Change:
-    return await run.service.decide_plan(run.actor, run.case.id, False, _text(run, "reason"),
-                                         run.now)
+    return await run.service.decide_plan(
+        run.actor, run.case.id, False, _text(run, "reason"), run.now
+    )
 
 
 async def _review(run: Run) -> Change:
@@ -202,8 +222,8 @@ async def _new_plan(run: Run) -> Change:
 
 def _note(kind: str) -> Callable[[Run], Awaitable[Change]]:
     async def write(run: Run) -> Change:
-        return await run.service.add_note(run.actor, run.case.id, kind, _text(run, "text"),
-                                          run.now)
+        return await run.service.add_note(run.actor, run.case.id, kind, _text(run, "text"), run.now)
+
     return write
 
 
@@ -213,62 +233,156 @@ async def _assign(run: Run) -> Change:
 
 
 async def _close(run: Run) -> Change:
-    return await run.service.close(run.actor, run.case.id, _text(run, "outcome"),
-                                   _text(run, "note"), run.now)
+    return await run.service.close(
+        run.actor, run.case.id, _text(run, "outcome"), _text(run, "note"), run.now
+    )
 
 
 async def _reopen(run: Run) -> Change:
     return await run.service.reopen(run.actor, run.case.id, _text(run, "reason"), run.now)
 
 
-ACTIONS: dict[str, Action] = {action.key: action for action in [
-    Action("accept", N_("✅ Accept"), N_("Accepted: the case is assigned to you."),
-           _status("received"), _accept),
-    Action("emergency_applied", N_("🚑 Emergency measures applied"), N_("Saved to {code}."),
-           lambda facts: facts.emergency_pending and _open(facts), _emergency_applied,
-           fields=(Field("measures", N_("What was done to keep the child safe")),
-                   Field("applied_at", N_("When (e.g. 8:30, or 8:30 yesterday)"), "moment"))),
-    Action("emergency_not_needed", N_("✋ Not needed"), N_("Saved to {code}."),
-           lambda facts: facts.emergency_pending and _open(facts), _emergency_not_needed,
-           fields=(Field("reason", N_("Why no emergency measures are needed")),)),
-    Action("assess", N_("🩺 Initial assessment"), N_("Initial assessment recorded."),
-           _status("assessment"), _assess,
-           fields=(Field("risk", N_("Risk level"), "choice", _risks),)),
-    Action("verified", N_("✔️ Verified → plan"), N_("Done: {status}."),
-           _status("verification"), _verified),
-    Action("plan_goals", N_("🎯 Goals"), N_("Saved to {code}."),
-           lambda facts: facts.plan_editable, _goals,
-           fields=(Field("goals", N_("Goals of the plan"), max_length=1000),)),
-    Action("plan_action", N_("➕ Action"), N_("Saved to {code}."),
-           lambda facts: facts.plan_editable, _plan_action,
-           fields=(Field("what", N_("What will be done"), max_length=300),
-                   Field("who", N_("Who does it"), max_length=300),
-                   Field("by", N_("By when (optional)"), "date", required=False))),
-    Action("plan_submit", N_("📤 Submit for approval"), N_("Done: {status}."),
-           lambda facts: facts.plan_editable, _submit),
-    Action("plan_approve", N_("✅ Approve the plan"), N_("Done: {status}."),
-           lambda facts: facts.plan_to_decide, _approve),
-    Action("plan_return", N_("↩️ Send back"), N_("Saved to {code}."),
-           lambda facts: facts.plan_to_decide, _send_back,
-           fields=(Field("reason", N_("What must change")),)),
-    Action("to_review", N_("🔍 Review how it went…"), N_("Done: {status}."),
-           _status("in_progress"), _review,
-           fields=(Field("findings", N_("How the plan went")),)),
-    Action("replan", N_("📝 New plan"), N_("Done: {status}."), _status("review"), _new_plan),
-    Action("note", N_("📝 Add a note"), N_("Saved to {code}."), _open, _note("note"),
-           fields=(Field("text", N_("Note")),)),
-    Action("referral", N_("🔗 Referral"), N_("Saved to {code}."), _open, _note("referral"),
-           fields=(Field("text", N_("Service and what was asked of it")),)),
-    Action("assign", N_("👤 Assign"), N_("Assigned."), _open, _assign,
-           fields=(Field("assignee", N_("Assign to"), "choice", _colleagues),)),
-    Action("close", N_("🏁 Close…"), N_("The case is closed."), _open, _close,
-           fields=(Field("outcome", N_("Outcome"), "choice", _outcomes),
-                   Field("note", N_("Closing note"))),
-           danger=True),
-    Action("reopen", N_("↩️ Reopen…"), N_("Done: {status}."),
-           lambda facts: facts.reopenable, _reopen,
-           fields=(Field("reason", N_("Why the case is reopened")),)),
-]}
+ACTIONS: dict[str, Action] = {
+    action.key: action
+    for action in [
+        Action(
+            "accept",
+            N_("✅ Accept"),
+            N_("Accepted: the case is assigned to you."),
+            _status("received"),
+            _accept,
+        ),
+        Action(
+            "emergency_applied",
+            N_("🚑 Emergency measures applied"),
+            N_("Saved to {code}."),
+            lambda facts: facts.emergency_pending and _open(facts),
+            _emergency_applied,
+            fields=(
+                Field("measures", N_("What was done to keep the child safe")),
+                Field("applied_at", N_("When (e.g. 8:30, or 8:30 yesterday)"), "moment"),
+            ),
+        ),
+        Action(
+            "emergency_not_needed",
+            N_("✋ Not needed"),
+            N_("Saved to {code}."),
+            lambda facts: facts.emergency_pending and _open(facts),
+            _emergency_not_needed,
+            fields=(Field("reason", N_("Why no emergency measures are needed")),),
+        ),
+        Action(
+            "assess",
+            N_("🩺 Initial assessment"),
+            N_("Initial assessment recorded."),
+            _status("assessment"),
+            _assess,
+            fields=(Field("risk", N_("Risk level"), "choice", _risks),),
+        ),
+        Action(
+            "verified",
+            N_("✔️ Verified → plan"),
+            N_("Done: {status}."),
+            _status("verification"),
+            _verified,
+        ),
+        Action(
+            "plan_goals",
+            N_("🎯 Goals"),
+            N_("Saved to {code}."),
+            lambda facts: facts.plan_editable,
+            _goals,
+            fields=(Field("goals", N_("Goals of the plan"), max_length=1000),),
+        ),
+        Action(
+            "plan_action",
+            N_("➕ Action"),
+            N_("Saved to {code}."),
+            lambda facts: facts.plan_editable,
+            _plan_action,
+            fields=(
+                Field("what", N_("What will be done"), max_length=300),
+                Field("who", N_("Who does it"), max_length=300),
+                Field("by", N_("By when (optional)"), "date", required=False),
+            ),
+        ),
+        Action(
+            "plan_submit",
+            N_("📤 Submit for approval"),
+            N_("Done: {status}."),
+            lambda facts: facts.plan_editable,
+            _submit,
+        ),
+        Action(
+            "plan_approve",
+            N_("✅ Approve the plan"),
+            N_("Done: {status}."),
+            lambda facts: facts.plan_to_decide,
+            _approve,
+        ),
+        Action(
+            "plan_return",
+            N_("↩️ Send back"),
+            N_("Saved to {code}."),
+            lambda facts: facts.plan_to_decide,
+            _send_back,
+            fields=(Field("reason", N_("What must change")),),
+        ),
+        Action(
+            "to_review",
+            N_("🔍 Review how it went…"),
+            N_("Done: {status}."),
+            _status("in_progress"),
+            _review,
+            fields=(Field("findings", N_("How the plan went")),),
+        ),
+        Action("replan", N_("📝 New plan"), N_("Done: {status}."), _status("review"), _new_plan),
+        Action(
+            "note",
+            N_("📝 Add a note"),
+            N_("Saved to {code}."),
+            _open,
+            _note("note"),
+            fields=(Field("text", N_("Note")),),
+        ),
+        Action(
+            "referral",
+            N_("🔗 Referral"),
+            N_("Saved to {code}."),
+            _open,
+            _note("referral"),
+            fields=(Field("text", N_("Service and what was asked of it")),),
+        ),
+        Action(
+            "assign",
+            N_("👤 Assign"),
+            N_("Assigned."),
+            _open,
+            _assign,
+            fields=(Field("assignee", N_("Assign to"), "choice", _colleagues),),
+        ),
+        Action(
+            "close",
+            N_("🏁 Close…"),
+            N_("The case is closed."),
+            _open,
+            _close,
+            fields=(
+                Field("outcome", N_("Outcome"), "choice", _outcomes),
+                Field("note", N_("Closing note")),
+            ),
+            danger=True,
+        ),
+        Action(
+            "reopen",
+            N_("↩️ Reopen…"),
+            N_("Done: {status}."),
+            lambda facts: facts.reopenable,
+            _reopen,
+            fields=(Field("reason", N_("Why the case is reopened")),),
+        ),
+    ]
+}
 
 
 @dataclass
@@ -288,11 +402,18 @@ async def offered(db: Database, facts: Facts, _: Translator) -> list[Offered]:
             continue
         fields = []
         for item in action.fields:
-            entry: dict = {"name": item.name, "label": _(item.label), "kind": item.kind,
-                           "max_length": item.max_length, "required": item.required}
+            entry: dict = {
+                "name": item.name,
+                "label": _(item.label),
+                "kind": item.kind,
+                "max_length": item.max_length,
+                "required": item.required,
+            }
             if item.choices is not None:
-                entry["choices"] = [{"value": value, "label": label}
-                                    for value, label in await item.choices(db, facts.case, _)]
+                entry["choices"] = [
+                    {"value": value, "label": label}
+                    for value, label in await item.choices(db, facts.case, _)
+                ]
             if item.when is not None:
                 entry["when"] = {"field": item.when[0], "value": item.when[1]}
             fields.append(entry)
@@ -317,8 +438,9 @@ def read_date(text: str, chat: ChatSide) -> dt.date | None:
     return moment.date if moment.date is not None and moment.date >= today else None
 
 
-async def clean_values(db: Database, action: Action, case: CaseSummary, raw: dict,
-                       _: Translator, chat: ChatSide) -> dict[str, object]:
+async def clean_values(
+    db: Database, action: Action, case: CaseSummary, raw: dict, _: Translator, chat: ChatSide
+) -> dict[str, object]:
     """The submitted fields checked against what the action offers right now; times and dates
     read by the chat's one date parser."""
     values: dict[str, object] = {}

@@ -42,8 +42,9 @@ def _data_check_string(fields: dict[str, str]) -> str:
     return "\n".join(f"{key}={fields[key]}" for key in sorted(fields) if key != "hash")
 
 
-def validate(init_data: str | None, bot_token: str, now: dt.datetime,
-             max_age: dt.timedelta) -> WebAppUser:
+def validate(
+    init_data: str | None, bot_token: str, now: dt.datetime, max_age: dt.timedelta
+) -> WebAppUser:
     """The signed-in person, or InvalidInitData."""
     if not init_data or len(init_data) > MAX_LENGTH:
         raise InvalidInitData("missing or too long")
@@ -55,8 +56,9 @@ def validate(init_data: str | None, bot_token: str, now: dt.datetime,
     if len(fields) != len(pairs):
         raise InvalidInitData("a field given twice")
     received = fields.get("hash", "")
-    expected = hmac.new(secret_key(bot_token), _data_check_string(fields).encode(),
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret_key(bot_token), _data_check_string(fields).encode(), hashlib.sha256
+    ).hexdigest()
     # Constant time: how much of a forged hash matched must not show in the response time.
     if not hmac.compare_digest(expected.encode(), received.encode()):
         raise InvalidInitData("bad signature")
@@ -75,14 +77,19 @@ def validate(init_data: str | None, bot_token: str, now: dt.datetime,
         raise InvalidInitData("no user") from None
     if telegram_id <= 0:
         raise InvalidInitData("no user")
-    return WebAppUser(telegram_id, str(user.get("first_name") or ""),
-                      user.get("language_code") or None, auth_date)
+    return WebAppUser(
+        telegram_id, str(user.get("first_name") or ""), user.get("language_code") or None, auth_date
+    )
 
 
 def sign(bot_token: str, user: dict, auth_date: dt.datetime, **extra: str) -> str:
     """initData as Telegram would send it for `user` (the sandbox and tests sign with it)."""
-    fields = {"auth_date": str(int(auth_date.timestamp())),
-              "user": json.dumps(user, ensure_ascii=False, separators=(",", ":")), **extra}
-    fields["hash"] = hmac.new(secret_key(bot_token), _data_check_string(fields).encode(),
-                              hashlib.sha256).hexdigest()
+    fields = {
+        "auth_date": str(int(auth_date.timestamp())),
+        "user": json.dumps(user, ensure_ascii=False, separators=(",", ":")),
+        **extra,
+    }
+    fields["hash"] = hmac.new(
+        secret_key(bot_token), _data_check_string(fields).encode(), hashlib.sha256
+    ).hexdigest()
     return urlencode(fields)

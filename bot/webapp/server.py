@@ -48,7 +48,8 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'self' https://web.telegram.org"),
+        "frame-ancestors 'self' https://web.telegram.org"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -58,8 +59,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _json(data: object, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, headers={"Cache-Control": "no-store"},
-                             dumps=lambda value: json.dumps(value, ensure_ascii=False))
+    return web.json_response(
+        data,
+        status=status,
+        headers={"Cache-Control": "no-store"},
+        dumps=lambda value: json.dumps(value, ensure_ascii=False),
+    )
 
 
 def _error(status: int, code: str) -> web.Response:
@@ -69,8 +74,15 @@ def _error(status: int, code: str) -> web.Response:
 class WebServer:
     """The dashboard (and, in webhook mode, Telegram's webhook) on one aiohttp server."""
 
-    def __init__(self, application, host: str, port: int, *, webhook_path: str | None = None,
-                 webhook_secret: str | None = None) -> None:
+    def __init__(
+        self,
+        application,
+        host: str,
+        port: int,
+        *,
+        webhook_path: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
         self.application = application
         self.host = host
         self.port = port
@@ -89,8 +101,7 @@ class WebServer:
             ("GET", "/app/api/session", self._session),
             ("GET", "/app/api/cases", self._cases),
             ("GET", "/app/api/cases/{case_id:\\d{1,18}}", self._case),
-            ("POST", "/app/api/cases/{case_id:\\d{1,18}}/actions/{action:[a-z_]{1,32}}",
-             self._act),
+            ("POST", "/app/api/cases/{case_id:\\d{1,18}}/actions/{action:[a-z_]{1,32}}", self._act),
             ("GET", "/app/api/figures", self._figures),
         ]
         for method, path, handler in api:
@@ -125,14 +136,17 @@ class WebServer:
 
     def _signed_in(self, handler: Handler) -> Handler:
         """Check initData, look the person up, and map the rules' refusals to HTTP."""
+
         async def wrapped(request: web.Request) -> web.StreamResponse:
             scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
             services = self.application.services
             try:
                 signed = initdata.validate(
-                    raw if scheme == "tma" else None, self.application.bot.token,
+                    raw if scheme == "tma" else None,
+                    self.application.bot.token,
                     services.clock.now(),
-                    dt.timedelta(seconds=services.settings.webapp_auth_max_age))
+                    dt.timedelta(seconds=services.settings.webapp_auth_max_age),
+                )
             except initdata.InvalidInitData as problem:
                 log.info("dashboard sign-in refused: %s", problem)
                 return _error(401, "unauthorized")
@@ -140,13 +154,15 @@ class WebServer:
                 request[USER_KEY] = await self.dashboard.person(signed.telegram_id)
                 return await handler(request)
             except PermissionDenied:
-                await self.dashboard.refused(signed.telegram_id, request.path,
-                                             request.match_info.get("case_id"))
+                await self.dashboard.refused(
+                    signed.telegram_id, request.path, request.match_info.get("case_id")
+                )
                 return _error(403, "forbidden")
             except NotApplicable:
                 return _error(409, "moved_on")
             except (InvalidInput, ValueError):
                 return _error(400, "invalid")
+
         return wrapped
 
     # -- pages ----------------------------------------------------------------------------------
@@ -154,17 +170,20 @@ class WebServer:
         raise web.HTTPMovedPermanently("/app/")
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / "index.html",
-                                headers={"Content-Type": "text/html; charset=utf-8",
-                                         "Cache-Control": "no-cache"})
+        return web.FileResponse(
+            STATIC / "index.html",
+            headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
+        )
 
     async def _asset(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["asset"]
         if name not in ASSETS:
             raise web.HTTPNotFound()
-        headers = {"Content-Type": f"{ASSETS[name]}; charset=utf-8",
-                   # Revalidated each time (ETag): a deploy reaches every phone at once.
-                   "Cache-Control": "no-cache"}
+        headers = {
+            "Content-Type": f"{ASSETS[name]}; charset=utf-8",
+            # Revalidated each time (ETag): a deploy reaches every phone at once.
+            "Cache-Control": "no-cache",
+        }
         if name == "sw.js":
             headers["Service-Worker-Allowed"] = "/app/"
         return web.FileResponse(STATIC / name, headers=headers)
@@ -179,8 +198,9 @@ class WebServer:
 
     async def _case(self, request: web.Request) -> web.StreamResponse:
         try:
-            page = await self.dashboard.case_page(request[USER_KEY],
-                                                  int(request.match_info["case_id"]))
+            page = await self.dashboard.case_page(
+                request[USER_KEY], int(request.match_info["case_id"])
+            )
         except NotApplicable:
             return _error(404, "not_found")
         return _json(page)
@@ -192,20 +212,28 @@ class WebServer:
             raise InvalidInput("body") from None
         if not isinstance(body, dict):
             raise InvalidInput("body")
-        return _json(await self.dashboard.act(request[USER_KEY],
-                                              int(request.match_info["case_id"]),
-                                              request.match_info["action"], body))
+        return _json(
+            await self.dashboard.act(
+                request[USER_KEY],
+                int(request.match_info["case_id"]),
+                request.match_info["action"],
+                body,
+            )
+        )
 
     async def _figures(self, request: web.Request) -> web.StreamResponse:
-        return _json(await self.dashboard.figures(request[USER_KEY],
-                                                  request.query.get("period"),
-                                                  request.query.get("group")))
+        return _json(
+            await self.dashboard.figures(
+                request[USER_KEY], request.query.get("period"), request.query.get("group")
+            )
+        )
 
     # -- Telegram's webhook (webhook mode) --------------------------------------------------------
     async def _webhook(self, request: web.Request) -> web.StreamResponse:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not self.webhook_secret or not hmac.compare_digest(given.encode(),
-                                                              self.webhook_secret.encode()):
+        if not self.webhook_secret or not hmac.compare_digest(
+            given.encode(), self.webhook_secret.encode()
+        ):
             return web.Response(status=403)
         try:
             data = await request.json()
@@ -239,14 +267,20 @@ async def run_webhook(application, settings, allowed_updates: list[str]) -> None
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with application:  # initialize() … shutdown(), which stops the server too
-        await start_dashboard(application, settings.webhook_listen, settings.webhook_port,
-                              webhook_path=settings.webhook_path,
-                              webhook_secret=settings.webhook_secret)
+        await start_dashboard(
+            application,
+            settings.webhook_listen,
+            settings.webhook_port,
+            webhook_path=settings.webhook_path,
+            webhook_secret=settings.webhook_secret,
+        )
         await start_services(application)
-        await application.bot.set_webhook(settings.webhook_url,
-                                          secret_token=settings.webhook_secret,
-                                          allowed_updates=allowed_updates,
-                                          drop_pending_updates=False)
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=allowed_updates,
+            drop_pending_updates=False,
+        )
         await application.start()
         await stop.wait()
         await application.stop()

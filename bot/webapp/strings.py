@@ -26,11 +26,14 @@ UI: dict[str, str] = {
     "more": N_("Show more"),
     "loading": N_("Loading…"),
     "offline": N_("Offline: showing what was loaded last, {when}."),
-    "offline_case": N_("You are offline. Case details are never kept on the phone; "
-                       "please open the case again when you are back online."),
+    "offline_case": N_(
+        "You are offline. Case details are never kept on the phone; "
+        "please open the case again when you are back online."
+    ),
     "error": N_("Something went wrong. Please try again."),
-    "denied": N_("Sorry, only the staff covering this case and administrators can open or "
-                 "change it."),
+    "denied": N_(
+        "Sorry, only the staff covering this case and administrators can open or change it."
+    ),
     "signin": N_("Please open the dashboard from the bot in Telegram."),
     "moved_on": N_("This case has moved on meanwhile; here is where it is now."),
     "invalid": N_("Please check what you entered."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.emulator.markup import button_labels
+from devkit.emulator.markup import button_labels
 
 
 @dataclass(slots=True, eq=False)

@@ -7,8 +7,8 @@ import json
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.faults import SimulatedTimeout
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.faults import SimulatedTimeout
+from devkit.emulator.server import BotAPIServer
 
 _FILE_MARK = "/file/bot"
 _NOT_FOUND = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}).encode()

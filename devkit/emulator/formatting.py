@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.emulator.faults import ApiError, bad_request
+from devkit.emulator.faults import ApiError, bad_request
 
 # tag -> entity type; None means the tag needs attributes to decide (a, span, pre/code, ...)
 _SIMPLE_TAGS = {
@@ -100,8 +100,10 @@ def _open_entity(tag: str, attrs: dict[str, str], stack: list) -> dict | None:
         user = re.fullmatch(r"tg://user\?id=(\d+)", href)
         if user:
             # Telegram fills in the whole User; its required fields are enough here.
-            return {"type": "text_mention",
-                    "user": {"id": int(user.group(1)), "is_bot": False, "first_name": ""}}
+            return {
+                "type": "text_mention",
+                "user": {"id": int(user.group(1)), "is_bot": False, "first_name": ""},
+            }
         return {"type": "text_link", "url": href}
     if tag == "blockquote":
         kind = "expandable_blockquote" if "expandable" in attrs else "blockquote"

@@ -15,8 +15,8 @@ import logging
 import os
 from pathlib import Path
 
-from bot.emulator.records import ChatState, MessageRecord, StoredFile, UserState
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.records import ChatState, MessageRecord, StoredFile, UserState
+from devkit.emulator.server import BotAPIServer
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -44,24 +44,47 @@ def _load_message(data: dict) -> MessageRecord:
 
 
 def dump(server: BotAPIServer, extra: dict | None = None) -> dict:
-    users = [{f.name: getattr(u, f.name) for f in dataclasses.fields(u)}
-             for u in server.users.values()]
+    users = [
+        {f.name: getattr(u, f.name) for f in dataclasses.fields(u)} for u in server.users.values()
+    ]
     chats = []
     for chat in server.chats.values():
-        chats.append({
-            "id": chat.id, "type": chat.type, "title": chat.title,
-            "user": chat.user.id if chat.user else None,
-            "members": {str(k): v for k, v in chat.members.items()},
-            "bot_status": chat.bot_status, "next_message_id": chat.next_message_id,
-            "reply_keyboard": chat.reply_keyboard, "menu_button": chat.menu_button,
-            "messages": [_message(m) for m in chat.messages.values()],
-        })
-    files = [{"file_id": f.file_id, "file_unique_id": f.file_unique_id, "kind": f.kind,
-              "file_path": f.file_path, "file_name": f.file_name, "mime_type": f.mime_type,
-              "data": base64.b64encode(f.data).decode()} for f in server.files.values()]
-    return {"version": VERSION, "users": users, "chats": chats, "files": files,
-            "next_user_id": server._next_user_id, "next_group_id": server._next_group_id,
-            "next_update_id": server._next_update_id, "extra": extra or {}}
+        chats.append(
+            {
+                "id": chat.id,
+                "type": chat.type,
+                "title": chat.title,
+                "user": chat.user.id if chat.user else None,
+                "members": {str(k): v for k, v in chat.members.items()},
+                "bot_status": chat.bot_status,
+                "next_message_id": chat.next_message_id,
+                "reply_keyboard": chat.reply_keyboard,
+                "menu_button": chat.menu_button,
+                "messages": [_message(m) for m in chat.messages.values()],
+            }
+        )
+    files = [
+        {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "kind": f.kind,
+            "file_path": f.file_path,
+            "file_name": f.file_name,
+            "mime_type": f.mime_type,
+            "data": base64.b64encode(f.data).decode(),
+        }
+        for f in server.files.values()
+    ]
+    return {
+        "version": VERSION,
+        "users": users,
+        "chats": chats,
+        "files": files,
+        "next_user_id": server._next_user_id,
+        "next_group_id": server._next_group_id,
+        "next_update_id": server._next_update_id,
+        "extra": extra or {},
+    }
 
 
 def load(server: BotAPIServer, data: dict) -> None:
@@ -72,19 +95,30 @@ def load(server: BotAPIServer, data: dict) -> None:
         server.users[user.id] = user
     for raw in data["chats"]:
         chat = ChatState(
-            id=raw["id"], type=raw["type"], title=raw["title"],
+            id=raw["id"],
+            type=raw["type"],
+            title=raw["title"],
             user=server.users.get(raw["user"]) if raw["user"] is not None else None,
             members={int(k): v for k, v in raw["members"].items()},
-            bot_status=raw["bot_status"], next_message_id=raw["next_message_id"],
-            reply_keyboard=raw["reply_keyboard"], menu_button=raw["menu_button"],
+            bot_status=raw["bot_status"],
+            next_message_id=raw["next_message_id"],
+            reply_keyboard=raw["reply_keyboard"],
+            menu_button=raw["menu_button"],
         )
         for message in raw["messages"]:
             record = _load_message(message)
             chat.messages[record.message_id] = record
         server.chats[chat.id] = chat
     for raw in data["files"]:
-        stored = StoredFile(raw["file_id"], raw["file_unique_id"], base64.b64decode(raw["data"]),
-                            raw["kind"], raw["file_path"], raw["file_name"], raw["mime_type"])
+        stored = StoredFile(
+            raw["file_id"],
+            raw["file_unique_id"],
+            base64.b64decode(raw["data"]),
+            raw["kind"],
+            raw["file_path"],
+            raw["file_name"],
+            raw["mime_type"],
+        )
         server.files[stored.file_id] = stored
         server._files_by_path[stored.file_path] = stored
     server._next_user_id = max(server._next_user_id, data["next_user_id"])

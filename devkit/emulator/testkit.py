@@ -20,9 +20,9 @@ import unicodedata
 from telegram import Update
 from telegram.ext import Application
 
-from bot.emulator.markup import button_labels
-from bot.emulator.records import ChatState, MessageRecord, UserState
-from bot.emulator.server import BotAPIServer
+from devkit.emulator.markup import button_labels
+from devkit.emulator.records import ChatState, MessageRecord, UserState
+from devkit.emulator.server import BotAPIServer
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_LOCATION = (10.7423, 106.6767)  # Phường Chánh Hưng (former District 8), HCMC
@@ -247,8 +247,11 @@ class _ChatView:
             button = self._reply_button(label)
         else:
             message = self.chat.messages.get(message_id)
-            buttons = [b for row in (message.inline_keyboard or ()) for b in row] \
-                if message is not None else []
+            buttons = (
+                [b for row in (message.inline_keyboard or ()) for b in row]
+                if message is not None
+                else []
+            )
             button = buttons[position - 1] if 1 <= position <= len(buttons) else None
         return bool(button and "web_app" in button)
 

@@ -2,7 +2,7 @@
 
 ``BotAPIServer.handle(method, params, files)`` answers like api.telegram.org would, with the
 same status codes and descriptions, so a real PTB ``Application`` can run against it either
-in process (``EmulatorRequest``) or over loopback HTTP (``bot.emulator.http``).
+in process (``EmulatorRequest``) or over loopback HTTP (``devkit.emulator.http``).
 User-side actions (users typing, pressing, blocking) live in ``IncomingMixin``.
 """
 
@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.faults import (
+from devkit.emulator.faults import (
     ApiError,
     FaultRegistry,
     SimulatedTimeout,
@@ -25,12 +25,12 @@ from bot.emulator.faults import (
     forbidden,
     too_many_requests,
 )
-from bot.emulator.flood import FloodControl
-from bot.emulator.formatting import check_length, parse_text
-from bot.emulator.incoming import IncomingMixin, member_dict
-from bot.emulator.markup import parse_markup
-from bot.emulator.params import normalise
-from bot.emulator.records import ChatState, MessageRecord, StoredFile, UserState
+from devkit.emulator.flood import FloodControl
+from devkit.emulator.formatting import check_length, parse_text
+from devkit.emulator.incoming import IncomingMixin, member_dict
+from devkit.emulator.markup import parse_markup
+from devkit.emulator.params import normalise
+from devkit.emulator.records import ChatState, MessageRecord, StoredFile, UserState
 
 DELETE_WINDOW = dt.timedelta(hours=48)
 CALLBACK_WINDOW = dt.timedelta(seconds=15)

@@ -27,12 +27,12 @@ from pathlib import Path
 from bot.application import build_application, start_services
 from bot.clock import ShiftedClock
 from bot.config import Settings
-from bot.emulator import snapshot
-from bot.emulator.records import MessageRecord
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.server import BotAPIServer
-from bot.emulator.testkit import Testkit, TestUser
 from bot.scheduling import run_ticks
+from devkit.emulator import snapshot
+from devkit.emulator.records import MessageRecord
+from devkit.emulator.request import EmulatorRequest
+from devkit.emulator.server import BotAPIServer
+from devkit.emulator.testkit import Testkit, TestUser
 
 SANDBOX_ADMIN_ID = 1_000_001
 DEFAULT_PERSONA = "Lan"
@@ -79,8 +79,11 @@ def persona_id(name: str) -> int:
 def render(message: MessageRecord, colour: bool) -> str:
     """Bot HTML as a terminal shows it: bold/italic as ANSI (or plain), entities unescaped."""
     raw = message.raw_text if message.raw_text is not None else message.raw_caption
-    text = raw if message.parse_mode and message.parse_mode.upper() == "HTML" and raw else (
-        message.content or "")
+    text = (
+        raw
+        if message.parse_mode and message.parse_mode.upper() == "HTML" and raw
+        else (message.content or "")
+    )
     if message.parse_mode and message.parse_mode.upper() == "HTML" and raw:
         if colour:
             text = re.sub(r"<(b|strong)>", "\x1b[1m", text)
@@ -99,7 +102,9 @@ def render(message: MessageRecord, colour: bool) -> str:
 
 
 # What "#N" presses: an inline button of one message, or a reply-keyboard button.
-Target = tuple[str, int, int, str]  # ("inline", message_id, position, label) | ("reply", 0, 0, label)
+Target = tuple[
+    str, int, int, str
+]  # ("inline", message_id, position, label) | ("reply", 0, 0, label)
 
 
 @dataclass
@@ -124,10 +129,11 @@ class Sandbox:
         from bot.webapp import initdata
 
         me = self.me.user
-        signed = initdata.sign(self.kit.application.bot.token,
-                               {"id": me.id, "first_name": me.first_name,
-                                "language_code": me.language_code or "vi"},
-                               self.kit.application.services.clock.now())
+        signed = initdata.sign(
+            self.kit.application.bot.token,
+            {"id": me.id, "first_name": me.first_name, "language_code": me.language_code or "vi"},
+            self.kit.application.services.clock.now(),
+        )
         return f"{self.web_url}#tgWebAppData={quote(signed, safe='')}&tgWebAppVersion=8.0"
 
     def print_web_link(self) -> None:
@@ -140,8 +146,9 @@ class Sandbox:
         key = name.lower()
         if key not in self.personas:
             display = "Admin" if key == "admin" else name
-            self.personas[key] = self.kit.user(display, language="vi", user_id=persona_id(name),
-                                               phone="0901234567")
+            self.personas[key] = self.kit.user(
+                display, language="vi", user_id=persona_id(name), phone="0901234567"
+            )
         return self.personas[key]
 
     @property
@@ -157,17 +164,21 @@ class Sandbox:
             for message in chat.messages.values():
                 if message.from_bot:
                     self._seen[(chat.id, message.message_id)] = (
-                        -1 if message.deleted else message.edit_count)
+                        -1 if message.deleted else message.edit_count
+                    )
 
     def save(self) -> None:
         if self.history is not None:
-            snapshot.save(self.kit.server, self.history,
-                          {"clock_offset": self.clock.offset.total_seconds()})
+            snapshot.save(
+                self.kit.server, self.history, {"clock_offset": self.clock.offset.total_seconds()}
+            )
 
     def show_new(self) -> None:
         """Print every bot message that appeared or changed since last time, in any chat."""
-        names = {p.chat_id: ("Admin" if k == "admin" else p.user.first_name)
-                 for k, p in self.personas.items()}
+        names = {
+            p.chat_id: ("Admin" if k == "admin" else p.user.first_name)
+            for k, p in self.personas.items()
+        }
         for chat in list(self.kit.server.chats.values()):
             for message in list(chat.messages.values()):
                 if not message.from_bot:
@@ -185,27 +196,40 @@ class Sandbox:
                 mark = "" if first_time else "✎ "
                 body = render(message, self.colour).replace("\n", "\n   ")
                 self.print(f"🤖 {where}{mark}{body}")
-                if (chat.id == self.me.chat_id and message.inline_keyboard
-                        and message.message_id != self.me.keyboard_message_id()):
+                if (
+                    chat.id == self.me.chat_id
+                    and message.inline_keyboard
+                    and message.message_id != self.me.keyboard_message_id()
+                ):
                     # An older message's buttons (edited, say) stay pressable as #M.K.
-                    self.print("   " + " ".join(
-                        f"[#{message.message_id}.{i} {label}]"
-                        for i, label in enumerate(message.buttons, 1)))
+                    self.print(
+                        "   "
+                        + " ".join(
+                            f"[#{message.message_id}.{i} {label}]"
+                            for i, label in enumerate(message.buttons, 1)
+                        )
+                    )
         self._show_buttons()
 
     def _show_buttons(self) -> None:
         me = self.me
         inline, reply = me.buttons, me.reply_buttons
         message_id = me.keyboard_message_id()
-        self._numbered = [("inline", message_id or 0, i, label)
-                          for i, label in enumerate(inline, 1)]
+        self._numbered = [
+            ("inline", message_id or 0, i, label) for i, label in enumerate(inline, 1)
+        ]
         self._numbered += [("reply", 0, 0, label) for label in reply]
         if inline:
-            self.print("   " + " ".join(f"[#{i} {label}]" for i, label in enumerate(inline, 1))
-                       + f"  ✉{message_id}")
+            self.print(
+                "   "
+                + " ".join(f"[#{i} {label}]" for i, label in enumerate(inline, 1))
+                + f"  ✉{message_id}"
+            )
         if reply:
             start = len(inline) + 1
-            self.print("   ⌨ " + " ".join(f"[#{i} {label}]" for i, label in enumerate(reply, start)))
+            self.print(
+                "   ⌨ " + " ".join(f"[#{i} {label}]" for i, label in enumerate(reply, start))
+            )
 
     def _show_answer(self, answer: dict | None) -> None:
         """What Telegram shows after a press: a toast at the top, or an alert with OK."""
@@ -226,7 +250,7 @@ class Sandbox:
             self._show_answer(await self.me.press_at(message_id, position))
 
     async def _move_clock(self, line: str) -> None:
-        argument = line[len("/clock"):].strip()
+        argument = line[len("/clock") :].strip()
         if argument:
             step = clock_step(argument)
             if step is None:
@@ -304,13 +328,18 @@ async def _run(settings: Settings, interactive: bool, web: bool = False) -> int:
     offset = dt.timedelta(seconds=float((state or {}).get("clock_offset", 0)))
     clock = ShiftedClock(dt.datetime.now(dt.UTC) + offset)
     server.clock = clock
-    application = build_application(settings, request=EmulatorRequest(server), clock=clock,
-                                    rate_limit=False)
+    application = build_application(
+        settings, request=EmulatorRequest(server), clock=clock, rate_limit=False
+    )
     await application.initialize()
     await start_services(application)
     await application.start()
-    sandbox = Sandbox(Testkit(server, application), colour=interactive and sys.stdout.isatty(),
-                      clock=clock, history=history)
+    sandbox = Sandbox(
+        Testkit(server, application),
+        colour=interactive and sys.stdout.isatty(),
+        clock=clock,
+        history=history,
+    )
     sandbox.persona("admin")
     sandbox.print(BANNER)
     if web:
@@ -319,8 +348,10 @@ async def _run(settings: Settings, interactive: bool, web: bool = False) -> int:
         sandbox.print_web_link()
     if restored:
         sandbox.mark_all_seen()
-        sandbox.print("↺ Lịch sử trò chuyện được giữ từ lần trước / chat history restored "
-                      "(--fresh: start over)")
+        sandbox.print(
+            "↺ Lịch sử trò chuyện được giữ từ lần trước / chat history restored "
+            "(--fresh: start over)"
+        )
     sandbox.print(f"👤 {sandbox.me.user.first_name} (id {sandbox.me.id})")
     if restored:
         sandbox._show_buttons()
@@ -345,8 +376,9 @@ async def _run(settings: Settings, interactive: bool, web: bool = False) -> int:
     return 0
 
 
-def run_sandbox(settings: Settings, database: str, fresh: bool = False,
-                web: tuple[str, int] | None = None) -> int:
+def run_sandbox(
+    settings: Settings, database: str, fresh: bool = False, web: tuple[str, int] | None = None
+) -> int:
     path = Path(database)
     if fresh:
         for suffix in ("", "-wal", "-shm"):
@@ -361,6 +393,7 @@ def run_sandbox(settings: Settings, database: str, fresh: bool = False,
     if web is not None:
         host, port = web
         shown = f"[{host}]" if ":" in host else host
-        settings = settings.with_overrides(webapp_url=f"http://{shown}:{port}/app/",
-                                           webapp_listen=web)
+        settings = settings.with_overrides(
+            webapp_url=f"http://{shown}:{port}/app/", webapp_listen=web
+        )
     return asyncio.run(_run(settings, interactive=sys.stdin.isatty(), web=web is not None))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from bot.emulator.faults import bad_request
+from devkit.emulator.faults import bad_request
 
 _JSON_FIELDS = frozenset(
     {

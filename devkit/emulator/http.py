@@ -8,7 +8,7 @@
     POST     /_emulator/block           {"user_id"}
     GET      /_emulator/transcript?chat_id=N
 
-Run standalone with ``python -m bot.emulator.http --port 8081 --journal sends.jsonl``
+Run standalone with ``python -m devkit.emulator.http --port 8081 --journal sends.jsonl``
 (``--flood-limits``: refuse with 429 what Telegram would, 30/s overall, 1/s per private chat,
 20/min per group).
 """
@@ -22,9 +22,9 @@ import dataclasses
 import json
 import signal
 
-from bot.emulator.faults import SimulatedTimeout
-from bot.emulator.server import BotAPIServer
-from bot.emulator.wire import HttpRequest, read_request, response_bytes
+from devkit.emulator.faults import SimulatedTimeout
+from devkit.emulator.server import BotAPIServer
+from devkit.emulator.wire import HttpRequest, read_request, response_bytes
 
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 
@@ -170,8 +170,9 @@ def journal_hook(journal):
     return record
 
 
-async def _serve_until_signal(port: int, journal_path: str | None, host: str,
-                              flood_limits: bool = False) -> None:
+async def _serve_until_signal(
+    port: int, journal_path: str | None, host: str, flood_limits: bool = False
+) -> None:
     server = BotAPIServer(enforce_limits=flood_limits)
     journal = open(journal_path, "a", encoding="utf-8") if journal_path else None  # noqa: SIM115
     if journal is not None:
@@ -194,8 +195,9 @@ async def _serve_until_signal(port: int, journal_path: str | None, host: str,
             print(f"429 answers: {server.flood_429_count}", flush=True)
 
 
-def run_emulator_cli(port: int, journal_path: str | None = None, host: str = "127.0.0.1",
-                     flood_limits: bool = False) -> None:
+def run_emulator_cli(
+    port: int, journal_path: str | None = None, host: str = "127.0.0.1", flood_limits: bool = False
+) -> None:
     """Serve until SIGINT/SIGTERM; with a journal, log every accepted bot send as JSON lines."""
     asyncio.run(_serve_until_signal(port, journal_path, host, flood_limits))
 

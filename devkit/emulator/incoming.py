@@ -10,11 +10,11 @@ import asyncio
 from collections import deque
 from typing import TYPE_CHECKING
 
-from bot.emulator.formatting import command_entities
-from bot.emulator.records import CallbackQueryState, ChatState, MessageRecord, UserState
+from devkit.emulator.formatting import command_entities
+from devkit.emulator.records import CallbackQueryState, ChatState, MessageRecord, UserState
 
 if TYPE_CHECKING:
-    from bot.emulator.server import BotAPIServer
+    from devkit.emulator.server import BotAPIServer
 
 FIRST_USER_ID = 100_000_001
 FIRST_GROUP_ID = -1_001_000_000_001

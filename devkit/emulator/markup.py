@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.faults import bad_request
+from devkit.emulator.faults import bad_request
 
 MAX_INLINE_BUTTONS = 100
 MAX_INLINE_ROW = 8
