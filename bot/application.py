@@ -22,7 +22,7 @@ from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
-from bot.delivery.lanes import BUDGET, BudgetRateLimiter
+from bot.delivery.lanes import BudgetRateLimiter
 from bot.delivery.limiter import SendBudget, timer_for
 from bot.events import calendar_file
 from bot.i18n import I18n
@@ -70,16 +70,16 @@ class BotApplication(Application):
         await super().initialize()
 
     async def shutdown(self) -> None:
-        dashboard = self.services.extras.pop("webapp", None)
+        dashboard, self.services.webapp = self.services.webapp, None
         if dashboard is not None:  # no more web requests once the database closes
-            await dashboard.stop()  # type: ignore[attr-defined]
+            await dashboard.stop()
         await super().shutdown()  # flushes persistence first
         if self.services.db is not None:
             await self.services.db.close()
             self.services.db = None
 
     async def process_update(self, update: object) -> None:
-        budget = self.services.extras.get(BUDGET)
+        budget = self.services.budget
         if budget is not None:
             budget.update_started()  # mass sending waits while a person is being answered
         try:
@@ -156,7 +156,7 @@ def build_application(
     # One budget of Telegram's rate for replies and mass sending, replies first
     # (bot/delivery/limiter.py). Tests leave the reply lane off unless they test it.
     budget = SendBudget(timer_for(services.clock), settings.overall_rate)
-    services.extras[BUDGET] = budget
+    services.budget = budget
     if rate_limit:
         builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=3))
     builder = builder.post_init(start_services)
@@ -262,7 +262,7 @@ async def start_services(application: Application) -> None:
     for hook in app.start_hooks:
         await hook(app)
     settings = app.services.settings
-    if settings.webapp_url and "webapp" not in app.services.extras:
+    if settings.webapp_url and app.services.webapp is None:
         # The staff dashboard; its web stack is imported only when it is enabled.
         from bot.webapp.server import start_dashboard
 

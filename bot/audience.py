@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 from bot import scope
 from bot.areas import Areas
 from bot.events import addressing
-from bot.people import PermissionDenied
+from bot.guards import PermissionDenied
 from storage.db import Database
 from storage.events import registrants_query
 from storage.users import User
 
 if TYPE_CHECKING:
-    from bot.events.model import Event
+    from storage.models import Event
 
 ROLES = ("public", "collaborator", "staff")
 LANGUAGES = ("vi", "en")

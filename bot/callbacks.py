@@ -7,7 +7,8 @@ pressed: callback data is user input and can be forged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, ClassVar, TypeVar, dataclass_transform, get_args, get_type_hints
 
 from bot.text import whole_number
 
@@ -59,3 +60,135 @@ def decode(data: str | None) -> CallbackData | None:
 def pattern(namespace: str) -> str:
     """Regex for CallbackQueryHandler(pattern=…) selecting one namespace."""
     return rf"^{re.escape(namespace)}:"
+
+
+# -- typed callback data -----------------------------------------------------------------------
+# A namespace is declared once, by the feature that owns it; every button of that feature is a
+# `Button` subclass with typed fields. `Button.data()` encodes, `pattern()` selects it for a
+# CallbackQueryHandler and `parse()` gives the typed fields back (None for anything forged).
+
+
+class Namespace:
+    """A callback prefix owned by one feature. Declaring one twice is an error at import."""
+
+    _declared: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, prefix: str, owner: str) -> None:
+        if not _PART.match(prefix) or not prefix:
+            raise CallbackDataError(f"namespace {prefix!r} is not plain ASCII")
+        if prefix in Namespace._declared:
+            raise ValueError(
+                f"callback namespace {prefix!r} already declared by {Namespace._declared[prefix]}"
+            )
+        Namespace._declared[prefix] = owner
+        self.prefix = prefix
+        self.owner = owner
+        self.actions: set[str] = set()
+
+    def pattern(self) -> str:
+        """Every button of this namespace (a fallback that answers stale ones, say)."""
+        return pattern(self.prefix)
+
+    def encode(self, action: str, *args: object) -> str:
+        return encode(self.prefix, action, *args)
+
+    def __repr__(self) -> str:
+        return f"Namespace({self.prefix!r})"
+
+
+_SpecT = TypeVar("_SpecT", bound="Button")
+
+
+@dataclass_transform(frozen_default=True)
+class Button:
+    """Base of a typed button: `class OpenCase(Button, namespace=CASES, action="open")` with
+    fields such as `case_id: int` and `page: int = 0` (int, str and bool; `| None` allowed)."""
+
+    namespace: ClassVar[Namespace]
+    action: ClassVar[str]
+
+    def __init_subclass__(cls, *, namespace: Namespace, action: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not _PART.match(action) or not action:
+            raise CallbackDataError(f"action {action!r} is not plain ASCII")
+        if action in namespace.actions:
+            raise ValueError(f"callback {namespace.prefix}:{action} declared twice")
+        namespace.actions.add(action)
+        cls.namespace = namespace
+        cls.action = action
+        dataclass(frozen=True)(cls)
+
+    def data(self) -> str:
+        return encode(
+            self.namespace.prefix,
+            self.action,
+            *(_dump(getattr(self, item.name)) for item in fields(self)),  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def pattern(cls) -> str:
+        return rf"^{re.escape(cls.namespace.prefix)}:{re.escape(cls.action)}(:|$)"
+
+    @classmethod
+    def parse(cls: type[_SpecT], data: str | None) -> _SpecT | None:
+        """The typed fields of a pressed button of this kind; None if it is not one of ours."""
+        decoded = decode(data)
+        if decoded is None or (decoded.namespace, decoded.action) != (
+            cls.namespace.prefix,
+            cls.action,
+        ):
+            return None
+        values: dict[str, object] = {}
+        for index, (name, kind, optional, has_default) in enumerate(_field_types(cls)):
+            if index >= len(decoded.args):
+                if not has_default:
+                    return None
+                continue
+            value = _load(decoded.args[index], kind, optional)
+            if value is _INVALID:
+                return None
+            values[name] = value
+        if len(decoded.args) > len(_field_types(cls)):
+            return None
+        return cls(**values)
+
+
+_INVALID = object()
+_TYPES: dict[type, list[tuple[str, type, bool, bool]]] = {}
+
+
+def _field_types(cls: type) -> list[tuple[str, type, bool, bool]]:
+    cached = _TYPES.get(cls)
+    if cached is None:
+        hints = get_type_hints(cls)
+        cached = []
+        for item in fields(cls):
+            hint = hints[item.name]
+            arguments = [a for a in get_args(hint) if a is not type(None)]
+            optional = bool(get_args(hint)) and type(None) in get_args(hint)
+            kind = arguments[0] if optional else hint
+            if kind not in (int, str, bool):
+                raise TypeError(f"{cls.__name__}.{item.name}: int, str or bool only")
+            has_default = item.default is not MISSING
+            cached.append((item.name, kind, optional, has_default))
+        _TYPES[cls] = cached
+    return cached
+
+
+def _dump(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _load(text: str, kind: type, optional: bool) -> object:
+    if text == "":
+        return None if optional else ("" if kind is str else _INVALID)
+    if kind is bool:
+        return {"1": True, "0": False}.get(text, _INVALID)
+    if kind is int:
+        number = whole_number(text, MAX_ID)
+        return _INVALID if number is None else number
+    return text

@@ -32,6 +32,14 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.application.services  # type: ignore[attr-defined]
 
     @property
+    def person(self) -> User:
+        """The person of this update (the identify handler always sets one before any journey
+        handler runs: a handler that gets None was registered before group -1)."""
+        if self.user is None:
+            raise RuntimeError("no person in this update: identify runs in group -1")
+        return self.user
+
+    @property
     def db(self) -> Database:
         return self.services.database
 

@@ -84,8 +84,8 @@ def load_key(settings: Settings, create_missing: bool = True) -> bytes:
 
 def cipher_for(services) -> FieldCipher:
     """The application's cipher, built once from its settings."""
-    cipher = services.extras.get("cipher")
+    cipher = services.cipher
     if cipher is None:
         cipher = FieldCipher(load_key(services.settings))
-        services.extras["cipher"] = cipher
+        services.cipher = cipher
     return cipher

@@ -156,7 +156,7 @@ class I18n:
         }
         # A missing catalogue loads silently as empty: refuse to run half in English.
         vi_catalog = self._translators["vi"]._catalog
-        if not isinstance(vi_catalog, GNUTranslations) or len(vi_catalog._catalog) < 10:
+        if not isinstance(vi_catalog, GNUTranslations) or len(vi_catalog._catalog) < 10:  # type: ignore[attr-defined]
             raise CatalogError(f"the Vietnamese catalogue did not load from {locales_dir}")
 
     def __call__(self, language: str | None) -> Translator:

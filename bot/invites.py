@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.areas import Areas
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from storage import audit, invites, users
 from storage.db import Database
 from storage.invites import Invite

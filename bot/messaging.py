@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
+from bot.i18n import N_
 from storage import users
 
 log = logging.getLogger(__name__)
@@ -104,3 +105,13 @@ async def edit_markup_quietly(
         await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
     except (BadRequest, Forbidden) as error:
         log.debug("buttons of an old message left as they were: %s", type(error).__name__)
+
+
+STALE_BUTTON = N_("This button is no longer active. Please use /menu.")
+
+
+async def answer_stale_button(update: Update, context: BotContext) -> None:
+    """The one answer to a button from an old message, another flow or forged data: a short
+    notice on the button; nothing changes."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.translate(STALE_BUTTON), show_alert=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot import scope
 from bot.areas import Areas
+from bot.guards import NotApplicable, PermissionDenied  # noqa: F401  (re-exported)
 from bot.text import fold
 from storage import audit, users
 from storage.db import Database
@@ -20,14 +21,6 @@ from storage.users import User
 NAME_MIN, NAME_MAX = 2, 64
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 APPLICABLE_ROLES = ("collaborator", "staff")
-
-
-class PermissionDenied(Exception):
-    """The actor may not do this (role, scope or state)."""
-
-
-class NotApplicable(Exception):
-    """The target is not in a state where this applies (e.g. already decided)."""
 
 
 def clean_name(text: str) -> str | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot import scope
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from bot.text import fold, normalize
 from storage import audit, users
 from storage import questions as store

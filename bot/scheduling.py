@@ -13,7 +13,6 @@ FakeClock and call `run_ticks` themselves, so no test ever sleeps.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -34,22 +33,19 @@ class RegisteredTick:
 
 
 def add_tick(application: Application, name: str, tick: Tick) -> None:
-    ticks: list[RegisteredTick] = application.services.extras.setdefault("ticks", [])
+    ticks = application.services.ticks
     if any(existing.name == name for existing in ticks):
         raise ValueError(f"tick {name!r} registered twice")
     ticks.append(RegisteredTick(name, tick))
 
 
-_lock_key = "tick_lock"
-
-
 async def run_ticks(application: Application) -> None:
     """Run every tick once, in registration order; one failing tick never stops the others."""
-    lock: asyncio.Lock = application.services.extras.setdefault(_lock_key, asyncio.Lock())
+    lock = application.services.tick_lock
     if lock.locked():
         return  # the previous round is still running (a long broadcast, say)
     async with lock:
-        for registered in application.services.extras.get("ticks", []):
+        for registered in application.services.ticks:
             now = application.services.clock.now()
             try:
                 await registered.tick(application, now)

@@ -34,14 +34,15 @@ from bot.delivery import Content, progress
 from bot.delivery.content import CAPTION_LIMIT, TEXT_LIMIT, text_problem
 from bot.events import addressing, dates
 from bot.events import texts as event_texts
-from bot.events.model import KIND_ICONS, Event
+from bot.events.model import KIND_ICONS
+from bot.guards import PermissionDenied
 from bot.i18n import N_, Html, Translator
 from bot.messaging import edit_quietly
-from bot.people import PermissionDenied
 from bot.text import join_within
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from storage import delivery as store
 from storage import events as event_store
+from storage.models import Event
 
 COMPOSE, ENGLISH, AUDIENCE, WARDS, CONFIRM, WHEN, EVENTS = range(7)
 NS = "bcc"  # the conversation's buttons; "bc" (progress.NS) are the global controls

@@ -16,13 +16,14 @@ from bot import callbacks, delivery, keyboards, menu, outbox, scheduling
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.events import dispatch, ics, service, texts
-from bot.events.model import Event, for_named_groups_only, visible_to
+from bot.events.model import for_named_groups_only, visible_to
+from bot.guards import NotApplicable
 from bot.i18n import Translator
 from bot.messaging import edit_quietly
-from bot.people import NotApplicable
 from handlers import events_admin
 from storage import events as store
 from storage import users
+from storage.models import Event
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.events import dates, service, texts
-from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
+from bot.events.model import AUDIENCES, KIND_ICONS, KINDS
+from bot.guards import NotApplicable, PermissionDenied
 from bot.i18n import N_, Translator
 from bot.messaging import edit_buttons_quietly, edit_quietly
-from bot.people import NotApplicable, PermissionDenied
 from bot.text import whole_number
 from handlers import events_attendance
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
@@ -42,6 +42,7 @@ from storage import attendance as attendance_store
 from storage import audit
 from storage import events as store
 from storage import reminders as reminder_store
+from storage.models import Event
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks, keyboards
 from bot.context import BotContext
 from bot.events import attendance, texts
-from bot.events.model import Event
+from bot.guards import NotApplicable, PermissionDenied
 from bot.i18n import Translator
 from bot.messaging import edit_quietly
-from bot.people import NotApplicable, PermissionDenied
 from storage import attendance as store
 from storage import events as events_store
+from storage.models import Event
 
 log = logging.getLogger(__name__)
 

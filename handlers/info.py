@@ -20,6 +20,7 @@ from bot.hotline import emergency_text, hotline_footer
 from bot.i18n import Translator
 from bot.materials.catalogue import TOPICS
 from bot.messaging import edit_buttons_quietly, edit_quietly
+from bot.services import Services
 from handlers import places
 from handlers.safety import WHAT_TO_DO_ENTRY, answer_danger
 from storage import questions as store
@@ -34,22 +35,15 @@ PRIVATE = filters.ChatType.PRIVATE
 MATERIAL_TOPICS = TOPICS
 # handlers/materials.py registers `async fn(update, context, topic) -> bool` here to show the
 # materials of a topic; without it the reader is pointed to /materials.
-MATERIALS_HOOK = "materials.show_topic"
 
 
 def catalogue(context: BotContext) -> info.Catalogue:
     return info.load(context.translate.language)
 
 
-DANGER_WORDS = "info.danger_words"
-
-
 def danger_words(context: BotContext) -> safety.Matcher:
     """The danger matcher (bot/safety, patterns in content/safety_patterns.json)."""
-    extras = context.services.extras
-    if DANGER_WORDS not in extras:
-        extras[DANGER_WORDS] = safety.load()
-    return extras[DANGER_WORDS]  # type: ignore[return-value]
+    return context.services.danger_matcher()
 
 
 def danger_message(_: Translator, now: bool = False) -> str:
@@ -169,8 +163,8 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     await query.answer()
-    hook = context.services.extras.get(MATERIALS_HOOK)
-    if hook is not None and await hook(update, context, topic):  # type: ignore[operator]
+    hook = context.services.hooks.topic_materials
+    if hook is not None and await hook(update, context, topic):
         return
     await query.message.reply_text(
         _(
@@ -187,14 +181,15 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
 class FaqOrDanger(MessageFilter):
     """Free text that matches an information entry or contains a danger word."""
 
-    def __init__(self, words: safety.Matcher) -> None:
-        self._words = words
+    def __init__(self, services: Services) -> None:
+        self._services = services  # the matcher is compiled on first use, not at start-up
         super().__init__(name="FaqOrDanger")
 
     def filter(self, message: Message) -> bool:
         text = message.text or ""
         return bool(text) and (
-            info.match(text) is not None or self._words.found_in(text) is not None
+            info.match(text) is not None
+            or self._services.danger_matcher().found_in(text) is not None
         )
 
 
@@ -338,7 +333,6 @@ async def _show_ward_contact(message: Message, context: BotContext, ward_code: s
 def register(application: Application) -> None:
     """Section 3: /info, the menu button, the topic buttons and typed questions."""
     i18n = application.services.i18n
-    words = application.services.extras[DANGER_WORDS] = safety.load()
     application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
     application.add_handler(
         MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"), info_command)
@@ -356,7 +350,11 @@ def register(application: Application) -> None:
         application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{NS}:{action}(:|$)"))
     application.add_handler(
         MessageHandler(
-            PRIVATE & filters.TEXT & ~filters.COMMAND & ~menu.AnyIntent(i18n) & FaqOrDanger(words),
+            PRIVATE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & ~menu.AnyIntent(i18n)
+            & FaqOrDanger(application.services),
             answer_typed_question,
         )
     )

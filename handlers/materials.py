@@ -29,13 +29,12 @@ from bot.conversations import ExclusiveConversation
 from bot.hotline import hotline_footer
 from bot.i18n import Html, Translator
 from bot.materials import deeplink, files, printing, search, starter
-from bot.materials.catalogue import AUDIENCES, TOPICS, Material, audience_for
+from bot.materials.catalogue import AUDIENCES, TOPICS, audience_for
 from bot.messaging import edit_quietly
 from bot.text import shorten, truncate
 from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
-from handlers.info import MATERIALS_HOOK
-from handlers.start import START_LINK_HOOKS
 from storage import materials
+from storage.models import Material
 
 log = logging.getLogger(__name__)
 NS = "mat"
@@ -393,7 +392,7 @@ async def show_poster_material(update: Update, context: BotContext, payload: str
 def register(application: Application) -> None:
     """Section 2 (the menu conversation) and its buttons, which work from any message."""
     application.start_hooks.append(install_starter_set)
-    application.services.extras[MATERIALS_HOOK] = show_topic  # info → materials of a topic
-    application.services.extras.setdefault(START_LINK_HOOKS, []).append(show_poster_material)
+    application.services.hooks.topic_materials = show_topic  # info → materials of a topic
+    application.services.hooks.start_links.append(show_poster_material)
     application.add_handler(build_conversation(application))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))

@@ -13,7 +13,7 @@ from bot import callbacks, keyboards, menu, people
 from bot.context import BotContext
 from bot.hotline import hotline_text
 from bot.i18n import Translator
-from bot.messaging import edit_quietly
+from bot.messaging import answer_stale_button, edit_quietly
 from handlers.common import pop_left_conversation
 from storage import users
 
@@ -180,10 +180,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message, another flow, or made-up data: answer, change nothing."""
-    _ = context.translate
-    await update.callback_query.answer(
-        _("This button is no longer active. Please use /menu."), show_alert=True
-    )
+    await answer_stale_button(update, context)
 
 
 def register_commands(application: Application) -> None:

@@ -106,7 +106,7 @@ def _is_label(text: str, label: str, _: Translator) -> bool:
 def _cache(context: BotContext) -> dict[int, str]:
     """Drafts written by this process, by person: SQLite stays the source of truth (it is
     written on every step), the cache only saves reading it back on the next update."""
-    return context.services.extras.setdefault("report_drafts", {})
+    return context.services.report_drafts
 
 
 async def _load(context: BotContext) -> Draft | None:

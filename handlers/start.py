@@ -36,8 +36,6 @@ from storage import users
 # UNIT_CANDIDATES was the ward step of the old map: its number stays for persisted sign-ups.
 ROLE, NAME, UNIT, UNIT_CANDIDATES, PHONE = range(5)
 NS = "onb"
-# services.extras key: async functions (update, context, payload) run for /start <payload>.
-START_LINK_HOOKS = "start_link_hooks"
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -51,7 +49,7 @@ async def start(update: Update, context: BotContext) -> int:
     if payload:
         await users.set_source_if_empty(context.db, user.telegram_id, payload)
         # A feature that made the link (a poster's material, say) shows what it points to.
-        for show in context.services.extras.get(START_LINK_HOOKS, []):
+        for show in context.services.hooks.start_links:
             await show(update, context, payload)
     if not (user.subscribed_announcements and user.subscribed_reminders):
         await people.set_subscription(context.db, user.telegram_id, True, context.now)

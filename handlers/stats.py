@@ -19,9 +19,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import callbacks, keyboards, menu
 from bot.context import BotContext
+from bot.guards import PermissionDenied
 from bot.i18n import N_, Translator
 from bot.messaging import edit_quietly
-from bot.people import PermissionDenied
 from bot.stats import access, labels, period
 from bot.stats.period import Period, PeriodError
 from storage import audit

@@ -269,28 +269,29 @@ def build(source: Path) -> None:
             elsewhere.setdefault(name, [])
             if unit["code"] not in elsewhere[name]:
                 elsewhere[name].append(unit["code"])
-    for index, (name, successors) in enumerate(sorted(elsewhere.items()), start=1):
+    for index, (name, unit_codes) in enumerate(sorted(elsewhere.items()), start=1):
         match = re.match(r"^(.*?)\s*\((.*)\)$", name)
-        plain, district = (match.group(1), match.group(2)) if match else (name, None)
+        plain, old_district = (match.group(1), match.group(2)) if match else (name, None)
         entry = {
             "id": f"HCM-OLD-{index:03d}",
             "name": {"vi": plain, "en": ascii_name(plain)},
             "valid_to": TWO_LEVEL,
-            "successors": successors,
+            "successors": unit_codes,
         }
-        if district:
+        if old_district:
             entry["district"] = {
-                "vi": district[:1].upper() + district[1:],
-                "en": ascii_name(district[:1].upper() + district[1:]),
+                "vi": old_district[:1].upper() + old_district[1:],
+                "en": ascii_name(old_district[:1].upper() + old_district[1:]),
             }
         old.append(entry)
 
-    header = {
+    header: dict[str, object] = {
         "source": meta["source"],
         "valid_from": meta["valid_from"],
         "generated_by": "scripts/build_units.py — do not edit by hand",
     }
-    write(CONTENT / "units.json", {"_meta": {**header, "city": meta["city"]}, "units": units})
+    units_meta: dict[str, object] = dict(header, city=meta["city"])
+    write(CONTENT / "units.json", {"_meta": units_meta, "units": units})
     write(CONTENT / "old_units.json", {"_meta": header, "old_units": old})
 
     geo = json.loads((source / "boundaries.geojson").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.events.model import Event, format_offsets, parse_offsets
 from storage.db import Database
+from storage.models import Event, format_offsets, parse_offsets
 from storage.timeutil import from_db, to_db
 
 _COLUMNS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.materials.catalogue import Material
 from storage.db import Database
+from storage.models import Material
 from storage.timeutil import to_db
 
 _COLUMNS = (

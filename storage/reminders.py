@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.events.reminders import Planned
 from storage.db import Database
+from storage.models import Planned
 from storage.timeutil import from_db, to_db
 
 

@@ -13,10 +13,10 @@ from bot.clock import ShiftedClock
 from bot.delivery import Content
 from bot.events import reminders as planning
 from bot.events import service
-from bot.events.model import Event
 from devkit.emulator.server import BotAPIServer
 from storage import events as store
 from storage import reminders as reminder_store
+from storage.models import Event
 from tests.conftest import BotHarness
 from tests.events_helpers import HCMC, local, make_event, person, received
 from tests.process_support import PATIENCE

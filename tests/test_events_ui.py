@@ -101,7 +101,7 @@ async def test_all_day_events_are_dates_in_ics():
     from zoneinfo import ZoneInfo
 
     from bot.events import ics
-    from bot.events.model import Event
+    from storage.models import Event
 
     hcmc = ZoneInfo("Asia/Ho_Chi_Minh")
     month = Event(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.materials import deeplink, search
-from bot.materials.catalogue import Material
 from storage import audit, materials, users
+from storage.models import Material
 
 ORDER_Q8 = ("Q8", "27418")
 

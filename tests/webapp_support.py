@@ -33,7 +33,7 @@ def webapp_settings(tmp_path, **overrides):
 
 
 def base_url(tg) -> str:
-    return f"http://127.0.0.1:{tg.app.services.extras['webapp'].port}/app/"
+    return f"http://127.0.0.1:{tg.app.services.webapp.port}/app/"
 
 
 async def staff(tg, name: str, scope: str | None, *, user_id: int | None = None):

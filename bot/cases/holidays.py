@@ -13,7 +13,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from bot.people import PermissionDenied
+from bot.guards import PermissionDenied
 from bot.reports.clocks import CalendarDay
 from bot.text import fold
 from storage import audit, calendar_days

@@ -20,8 +20,8 @@ from bot import outbox
 from bot import scope as access
 from bot.areas import Areas
 from bot.content import load_json, localized
+from bot.guards import NotApplicable, PermissionDenied
 from bot.reports import casework, clocks, lifecycle
-from bot.reports.casework import NotApplicable, PermissionDenied
 from bot.reports.rules import CaseRules, case_rules
 from bot.text import fold
 from storage import audit, case_plans, cases

@@ -95,8 +95,6 @@ __all__ = [
     "send_content",
 ]
 
-_EXTRA = "delivery"
-
 
 async def enqueue(
     db: Database,
@@ -156,12 +154,12 @@ async def enqueue(
 def install(application: Application) -> DeliveryEngine:
     """Create the application's engine and its tick (idempotent)."""
     services = application.services
-    engine = services.extras.get(_EXTRA)
+    engine = services.delivery
     if engine is None:
         budget = budget_of(application)  # shared with replies: wait on the same timer
         timer = budget.timer if budget is not None else timer_for(services.clock)
         engine = DeliveryEngine(application, timer, services.settings.overall_rate)
-        services.extras[_EXTRA] = engine
+        services.delivery = engine
         scheduling.add_tick(application, "delivery", _tick)
     return engine
 
@@ -172,7 +170,7 @@ def engine_of(application: Application) -> DeliveryEngine:
 
 def installed_engine(application: Application) -> DeliveryEngine | None:
     """The engine if this application has one (without creating it)."""
-    return application.services.extras.get(_EXTRA)
+    return application.services.delivery
 
 
 def kick(application: Application) -> None:

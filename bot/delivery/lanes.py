@@ -27,7 +27,6 @@ from bot.messaging import retry_after_seconds
 log = logging.getLogger(__name__)
 
 # True inside the delivery engine's task (and the send tasks it starts).
-BUDGET = "send_budget"  # its key in Services.extras
 BULK_LANE: contextvars.ContextVar[bool] = contextvars.ContextVar("bulk_lane", default=False)
 
 # Methods that put a message into a chat: Telegram's per-chat limits apply to them.
@@ -52,7 +51,7 @@ def _kind(endpoint: str) -> str | None:
 
 def budget_of(application) -> SendBudget | None:
     """The application's shared budget (built with the application)."""
-    return application.services.extras.get(BUDGET)
+    return application.services.budget
 
 
 class BudgetRateLimiter(BaseRateLimiter[None]):

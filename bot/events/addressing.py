@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import scope
-from bot.events.model import REGISTRATION_KINDS, Event
 from storage import events as store
 from storage.db import Database
+from storage.models import REGISTRATION_KINDS, Event
 from storage.users import User
 
 LOOKBACK = dt.timedelta(days=7)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.events import service
-from bot.events.model import Event
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from storage import attendance as store
 from storage import audit
 from storage import events as events_store
 from storage.db import Database
+from storage.models import Event
 from storage.users import User
 
 # How far back /attendance lists events (attendance is often typed in from a paper list later).

@@ -23,10 +23,11 @@ from bot import delivery
 from bot.delivery import Content
 from bot.events import reminders as planning
 from bot.events import texts
-from bot.events.model import Event, reminder_roles
+from bot.events.model import reminder_roles
 from storage import events as store
 from storage import reminders as reminder_store
 from storage.db import Database
+from storage.models import Event
 from storage.reminders import Reminder
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.events.model import Event
+from storage.models import Event
 
 if TYPE_CHECKING:  # icalendar is ~80 modules: loaded with the first calendar file, not at start
     import icalendar

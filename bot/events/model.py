@@ -12,10 +12,8 @@ Rules kept here as plain functions (tested without Telegram):
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
 from bot.i18n import N_
+from storage.models import Event
 from storage.users import User
 
 KINDS: dict[str, str] = {
@@ -52,61 +50,8 @@ _AUDIENCE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 # Kinds people register for (holidays and campaigns are for knowing, not coming).
-REGISTRATION_KINDS = ("club", "training")
 
 DEFAULT_REMINDERS = (7 * 24 * 60, 24 * 60, 2 * 60)  # minutes before: 7 days, 1 day, 2 hours
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    title: str
-    description: str
-    kind: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    all_day: bool
-    place: str
-    district: str | None
-    ward: str | None
-    audience: frozenset[str]
-    capacity: int | None
-    registration_deadline: dt.datetime | None
-    recurrence: str
-    reminder_offsets: tuple[int, ...]
-    countdown_days: tuple[int, ...]
-    status: str
-    sequence: int
-    import_key: str | None = None
-    follows_id: int | None = None
-    created_by: int | None = None
-    updated_at: dt.datetime | None = field(default=None, compare=False)
-    # An example of the seeded yearly calendar, for staff to adapt or cancel.
-    example: bool = False
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == "active"
-
-    @property
-    def is_training(self) -> bool:
-        return self.kind == "training"
-
-    @property
-    def takes_registrations(self) -> bool:
-        """Holidays and campaigns are for knowing; activities and trainings for coming."""
-        return self.kind in REGISTRATION_KINDS
-
-    def registration_open(self, now: dt.datetime) -> bool:
-        if not self.is_active or not self.takes_registrations or now >= self.starts_at:
-            return False
-        return self.registration_deadline is None or now < self.registration_deadline
-
-    def has_started(self, now: dt.datetime) -> bool:
-        return now >= self.starts_at
-
-    def has_ended(self, now: dt.datetime) -> bool:
-        return now >= self.ends_at
 
 
 def in_scope(event: Event, user: User) -> bool:
@@ -149,11 +94,3 @@ def reminder_roles(event: Event) -> frozenset[str]:
     for group in event.audience:
         roles.update(_AUDIENCE_ROLES.get(group, ()))
     return frozenset(roles)
-
-
-def parse_offsets(text: str) -> tuple[int, ...]:
-    return tuple(sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True))
-
-
-def format_offsets(offsets: tuple[int, ...] | list[int]) -> str:
-    return ",".join(str(value) for value in sorted(set(offsets), reverse=True))

@@ -14,22 +14,14 @@ Plain functions over an Event and the clock; storage.reminders keeps the result 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.events.model import Event
+from storage.models import Event, Planned
 
 QUIET_FROM = dt.time(21, 0)
 QUIET_UNTIL = dt.time(7, 0)
 EVENING_FALLBACK = dt.time(20, 0)
 COUNTDOWN_TIME = dt.time(8, 0)
-
-
-@dataclass(frozen=True)
-class Planned:
-    kind: str  # "before" | "countdown"
-    offset_minutes: int
-    due_at: dt.datetime  # aware UTC
 
 
 def out_of_quiet_hours(moment: dt.datetime, timezone: ZoneInfo) -> dt.datetime:

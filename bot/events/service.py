@@ -18,13 +18,14 @@ from bot.areas import Areas
 from bot.delivery import Content
 from bot.events import reminders as planning
 from bot.events import texts
-from bot.events.model import AUDIENCES, DEFAULT_REMINDERS, KINDS, Event
+from bot.events.model import AUDIENCES, DEFAULT_REMINDERS, KINDS
+from bot.guards import NotApplicable, PermissionDenied
 from bot.i18n import I18n, Translator
-from bot.people import NotApplicable, PermissionDenied
 from storage import audit
 from storage import events as store
 from storage import reminders as reminder_store
 from storage.db import Database
+from storage.models import Event
 from storage.users import User
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,11 @@ import datetime as dt
 import html
 
 from bot.areas import Areas
-from bot.events.model import AUDIENCES, KIND_ICONS, KINDS, Event
+from bot.events.model import AUDIENCES, KIND_ICONS, KINDS
 from bot.i18n import N_, Translator
 from bot.text import shorten
 from storage.events import Counts
+from storage.models import Event
 
 DATE_ERRORS = {
     "empty": N_("Please type a date and time, for example: 8h30 1/6."),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.i18n import N_
 from bot.text import normalize
 
@@ -86,41 +84,6 @@ def is_material_file(file_name: str | None, mime: str | None) -> bool:
     if "." in name:
         return name.rsplit(".", 1)[1] in MATERIAL_EXTENSIONS
     return (mime or "").lower().startswith(MATERIAL_MIME_PREFIXES)
-
-
-@dataclass(frozen=True)
-class Material:
-    id: int
-    slug: str | None
-    title: str
-    title_en: str
-    summary: str
-    summary_en: str
-    topic: str
-    audiences: tuple[str, ...]
-    language: str
-    body: str
-    file_kind: str | None
-    file_name: str | None
-    file_mime: str | None
-    file_source: str | None
-    file_id: str | None
-    file_key: str | None
-    hidden: bool
-    position: int
-
-    @property
-    def has_file(self) -> bool:
-        return self.file_kind is not None
-
-    def title_in(self, language: str) -> str:
-        return self.title_en if language == "en" and self.title_en else self.title
-
-    def summary_in(self, language: str) -> str:
-        return self.summary_en if language == "en" and self.summary_en else self.summary
-
-    def is_for(self, audience: str | None) -> bool:
-        return audience is None or audience in self.audiences
 
 
 def clean_title(text: str | None) -> str | None:

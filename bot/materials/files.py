@@ -14,10 +14,10 @@ from telegram.error import BadRequest
 
 from bot.content import load_json
 from bot.materials import deeplink, poster
-from bot.materials.catalogue import Material
 from bot.materials.starter import poster_labels, poster_spec, poster_version
 from storage import materials
 from storage.db import Database
+from storage.models import Material
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import scope
 from bot.areas import Areas
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from bot.text import normalize
 from storage import audit, print_requests
 from storage.db import Database

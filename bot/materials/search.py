@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.materials.catalogue import Material
 from bot.text import fold
+from storage.models import Material
 
 _HTML_TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")

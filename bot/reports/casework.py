@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot import scope
 from bot.areas import Areas
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from bot.reports import clocks, lifecycle
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules

@@ -4,7 +4,7 @@ any group or all."""
 from __future__ import annotations
 
 from bot import scope
-from bot.people import PermissionDenied
+from bot.guards import PermissionDenied
 from storage.users import User
 
 ALL = "all"

@@ -27,7 +27,7 @@ from pathlib import Path
 from aiohttp import web
 from telegram import Update
 
-from bot.people import NotApplicable, PermissionDenied
+from bot.guards import NotApplicable, PermissionDenied
 from bot.webapp import initdata
 from bot.webapp.actions import InvalidInput
 from bot.webapp.service import CaseQuery, Dashboard
@@ -248,7 +248,7 @@ async def start_dashboard(application, host: str, port: int, **webhook) -> WebSe
     """Start the server and remember it, so the application's shutdown stops it."""
     server = WebServer(application, host, port, **webhook)
     await server.start()
-    application.services.extras["webapp"] = server
+    application.services.webapp = server
     return server
 
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from bot import scope
 from bot.cases.service import CaseService
 from bot.crypto import cipher_for
+from bot.guards import NotApplicable, PermissionDenied
 from bot.i18n import N_, Translator
-from bot.people import NotApplicable, PermissionDenied
 from bot.reports import casework, lifecycle
 from bot.reports.rules import case_rules
 from bot.services import Services
