@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LANGUAGES = ("vi", "en")
@@ -63,7 +64,7 @@ class Settings:
     def timezone_name(self) -> str:
         return self.timezone.key
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod

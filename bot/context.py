@@ -15,6 +15,7 @@ from storage.db import Database
 from storage.users import User
 
 if TYPE_CHECKING:
+    from bot.application import BotApplication
     from bot.services import Services
 
 
@@ -28,8 +29,12 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self._translate = None
 
     @property
+    def application(self) -> BotApplication:
+        return super().application  # type: ignore[return-value]  # built by build_application
+
+    @property
     def services(self) -> Services:
-        return self.application.services  # type: ignore[attr-defined]
+        return self.application.services
 
     @property
     def person(self) -> User:

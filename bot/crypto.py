@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -30,11 +31,23 @@ class FieldCipher:
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
 
+    @overload
+    def encrypt(self, text: str) -> str: ...
+    @overload
+    def encrypt(self, text: None) -> None: ...
+    @overload
+    def encrypt(self, text: str | None) -> str | None: ...
     def encrypt(self, text: str | None) -> str | None:
         if text is None:
             return None
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
 
+    @overload
+    def decrypt(self, token: str) -> str: ...
+    @overload
+    def decrypt(self, token: None) -> None: ...
+    @overload
+    def decrypt(self, token: str | None) -> str | None: ...
     def decrypt(self, token: str | None) -> str | None:
         if token is None:
             return None

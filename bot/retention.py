@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-
-from telegram.ext import Application
+from typing import TYPE_CHECKING
 
 from bot.crypto import FieldCipher, cipher_for
 from storage import audit, outbox, retention, users
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 JOB = "retention"
@@ -109,7 +111,7 @@ async def erase_expired(
     return RetentionResult(erased, drafts, questions, phones)
 
 
-async def daily_tick(application: Application, now: dt.datetime) -> None:
+async def daily_tick(application: BotApplication, now: dt.datetime) -> None:
     services = application.services
     db = services.database
     local_today = now.astimezone(services.settings.timezone).date()
@@ -139,7 +141,7 @@ async def daily_tick(application: Application, now: dt.datetime) -> None:
         )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     from bot.scheduling import add_tick
 
     add_tick(application, JOB, daily_tick)

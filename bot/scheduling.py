@@ -17,13 +17,16 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from telegram.ext import Application, ContextTypes
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+    from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 20.0
-Tick = Callable[[Application, dt.datetime], Awaitable[None]]
+Tick = Callable[[BotApplication, dt.datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,14 @@ class RegisteredTick:
     tick: Tick
 
 
-def add_tick(application: Application, name: str, tick: Tick) -> None:
+def add_tick(application: BotApplication, name: str, tick: Tick) -> None:
     ticks = application.services.ticks
     if any(existing.name == name for existing in ticks):
         raise ValueError(f"tick {name!r} registered twice")
     ticks.append(RegisteredTick(name, tick))
 
 
-async def run_ticks(application: Application) -> None:
+async def run_ticks(application: BotApplication) -> None:
     """Run every tick once, in registration order; one failing tick never stops the others."""
     lock = application.services.tick_lock
     if lock.locked():
@@ -58,11 +61,11 @@ async def run_ticks(application: Application) -> None:
                 )
 
 
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _job(context: BotContext) -> None:
     await run_ticks(context.application)
 
 
-async def start_dispatcher(application: Application, interval: float = TICK_SECONDS) -> None:
+async def start_dispatcher(application: BotApplication, interval: float = TICK_SECONDS) -> None:
     """Schedule the repeating dispatcher; the first round runs at once (catch-up after downtime)."""
     assert application.job_queue is not None
     if not application.job_queue.get_jobs_by_name("dispatcher"):

@@ -66,7 +66,7 @@ def join_within(
         return separator.join(parts)
     budget = limit - len(more) - len(separator)
     if newest_last and parts:
-        head, kept = parts[0], []
+        head, kept = parts[0], list[str]()
         budget -= len(head) + len(separator)
         for part in reversed(parts[1:]):
             if len(part) + len(separator) > budget:

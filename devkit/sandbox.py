@@ -23,8 +23,9 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO, cast
 
-from bot.application import build_application, start_services
+from bot.application import BotApplication, build_application, start_services
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.scheduling import run_ticks
@@ -111,7 +112,7 @@ Target = tuple[
 class Sandbox:
     kit: Testkit
     colour: bool
-    out: object = sys.stdout
+    out: TextIO = sys.stdout
     # Real time that /clock moves forward (tests pass their FakeClock).
     clock: ShiftedClock = field(default_factory=lambda: ShiftedClock(dt.datetime.now(dt.UTC)))
     history: Path | None = None  # where the chat history is kept between runs
@@ -120,6 +121,11 @@ class Sandbox:
     _seen: dict[tuple[int, int], int] = field(default_factory=dict)
     _numbered: list[Target] = field(default_factory=list)
     web_url: str | None = None  # the dashboard, when started with --web
+
+    @property
+    def app(self) -> BotApplication:
+        """The bot under test (the sandbox always builds it with build_application)."""
+        return cast(BotApplication, self.kit.application)
 
     def web_link(self) -> str:
         """The dashboard as Telegram would open it for the current persona: initData signed
@@ -132,7 +138,7 @@ class Sandbox:
         signed = initdata.sign(
             self.kit.application.bot.token,
             {"id": me.id, "first_name": me.first_name, "language_code": me.language_code or "vi"},
-            self.kit.application.services.clock.now(),
+            self.app.services.clock.now(),
         )
         return f"{self.web_url}#tgWebAppData={quote(signed, safe='')}&tgWebAppVersion=8.0"
 
@@ -257,9 +263,9 @@ class Sandbox:
                 self.print("⚠️  /clock +1d · +2h · +30m · +1w (chỉ tiến / forward only)")
                 return
             self.clock.advance(seconds=step.total_seconds())
-            await run_ticks(self.kit.application)  # reminders and deadlines now due
+            await run_ticks(self.app)  # reminders and deadlines now due
             await self.kit.settle()
-        shown = self.kit.application.services.i18n("vi").datetime(self.clock.now())
+        shown = self.app.services.i18n("vi").datetime(self.clock.now())
         self.print(f"🕒 {shown} (giờ hộp thử / sandbox time)")
         self.show_new()
 

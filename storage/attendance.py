@@ -53,6 +53,7 @@ async def roster_size(db: Database, event_id: int) -> RosterSize:
         f" WHERE {_ROSTER_WHERE}",
         (event_id,),
     )
+    assert row is not None  # an aggregate always has its one row
     return RosterSize(row[0], row[1])
 
 

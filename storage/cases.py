@@ -291,7 +291,8 @@ async def listing(
     of the `reported_places` (old split units that may lie in them). `status` 'open', 'all' or
     a state; `code_like` a LIKE pattern of plain letters, digits, '-' and '%' (a typed code).
     """
-    clauses, params = ["1 = 1"], [to_db(now)]
+    clauses: list[str] = ["1 = 1"]
+    params: list[object] = [to_db(now)]
     if wards is not None:
         marks = ", ".join("?" for _ in wards) or "NULL"
         places = ", ".join("?" for _ in reported_places) or "NULL"

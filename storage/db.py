@@ -153,7 +153,7 @@ class Database:
             raise
         conn.execute("COMMIT")
 
-    async def execute_batch(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
+    async def execute_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Run statements atomically in ONE hand-off to the worker thread (or join the
         transaction this task already holds)."""
         if not statements:

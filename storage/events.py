@@ -72,7 +72,7 @@ def _to_columns(fields: dict[str, object]) -> dict[str, object]:
         if isinstance(value, dt.datetime):
             value = to_db(value)
         elif name == "audience":
-            value = ",".join(sorted(value))  # type: ignore[arg-type]
+            value = ",".join(sorted(value))  # type: ignore[call-overload]
         elif name in ("reminder_offsets", "countdown_days"):
             value = format_offsets(value)  # type: ignore[arg-type]
         elif name in ("all_day", "example"):
@@ -315,7 +315,7 @@ async def reminder_audience(
         f"role IN ({', '.join('?' for _ in wanted)})",
         "(role != 'public' OR onboarded = 1)",
     ]
-    params: list[object] = sorted(wanted)
+    params: list[object] = [*sorted(wanted)]
     if district is not None:
         # People without a district (most parents) hear about every district's events.
         clauses.append("(district = ? OR district IS NULL OR role = 'admin')")

@@ -313,4 +313,5 @@ async def votes(db: Database, topic: str) -> tuple[int, int]:
         " FROM info_feedback WHERE topic = ?",
         (topic,),
     )
+    assert row is not None  # an aggregate always has its one row
     return int(row["yes"]), int(row["no"])

@@ -163,6 +163,7 @@ async def collaborator_activity(
         f" FROM users u WHERE u.role = 'collaborator' AND u.status = 'active'{extra})",
         (*bounds, *bounds, *bounds, *params),
     )
+    assert row is not None  # an aggregate always has its one row
     return CollaboratorActivity(
         row["approved"], row["reported"], row["registered"], row["joined"], row["active"]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import overload
 
 
 def to_db(moment: dt.datetime) -> str:
@@ -11,7 +12,16 @@ def to_db(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@overload
+def from_db(text: str) -> dt.datetime: ...
+@overload
+def from_db(text: None) -> None: ...
+@overload
+def from_db(text: str | None) -> dt.datetime | None: ...
+
+
 def from_db(text: str | None) -> dt.datetime | None:
+    """A stored timestamp (None stays None: a nullable column)."""
     if not text:
         return None
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)

@@ -48,7 +48,8 @@ async def start_bot(
 ) -> asyncio.subprocess.Process:
     """`log_file`: stderr goes there (appended) instead of a pipe, so a chatty bot (DEBUG)
     never blocks on a full pipe; read it with `log_file.read_text()`."""
-    stderr = asyncio.subprocess.PIPE if log_file is None else log_file.open("ab")
+    log = log_file.open("ab") if log_file is not None else None
+    stderr = asyncio.subprocess.PIPE if log is None else log
     try:
         return await asyncio.create_subprocess_exec(
             sys.executable,
@@ -61,8 +62,8 @@ async def start_bot(
             stderr=stderr,
         )
     finally:
-        if log_file is not None:
-            stderr.close()
+        if log is not None:
+            log.close()
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:

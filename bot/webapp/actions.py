@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from bot.cases.service import CaseService, Change, can_approve_plan
 from bot.events.dates import DateError, local_today, parse
@@ -174,8 +175,12 @@ async def _assess(run: Run) -> Change:
 
 async def _emergency_applied(run: Run) -> Change:
     return await run.service.emergency_applied(
-        run.actor, run.case.id, _text(run, "measures"), run.values["applied_at"], run.now
-    )  # type: ignore[arg-type]
+        run.actor,
+        run.case.id,
+        _text(run, "measures"),
+        cast(dt.datetime, run.values["applied_at"]),  # clean_values made it a datetime
+        run.now,
+    )
 
 
 async def _emergency_not_needed(run: Run) -> Change:
@@ -194,8 +199,13 @@ async def _goals(run: Run) -> None:
 
 async def _plan_action(run: Run) -> None:
     await run.service.add_action(
-        run.actor, run.case.id, _text(run, "what"), _text(run, "who"), run.values.get("by"), run.now
-    )  # type: ignore[arg-type]
+        run.actor,
+        run.case.id,
+        _text(run, "what"),
+        _text(run, "who"),
+        cast(dt.date | None, run.values.get("by")),  # clean_values made it a date
+        run.now,
+    )
 
 
 async def _submit(run: Run) -> Change:

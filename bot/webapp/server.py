@@ -31,6 +31,7 @@ from bot.guards import NotApplicable, PermissionDenied
 from bot.webapp import initdata
 from bot.webapp.actions import InvalidInput
 from bot.webapp.service import CaseQuery, Dashboard
+from storage.users import User
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-USER_KEY = web.RequestKey("dashboard_person", object)
+USER_KEY = web.RequestKey("dashboard_person", User)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -116,7 +117,7 @@ class WebServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+        sockets = getattr(site._server, "sockets", None) or []  # port 0: the one chosen
         if sockets:
             self.port = sockets[0].getsockname()[1]
         log.info("dashboard listening on %s:%s", self.host, self.port)

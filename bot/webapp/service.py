@@ -413,8 +413,11 @@ class Dashboard:
         values = await actions.clean_values(self.db, action, case, raw, _, chat)
         change = await action.run(Run(service, person, case, values, chat))
         if change is not None:
-            await after_change(chat, change)  # the alert copies, as in the chat
+            # ChatSide stands in for a BotContext: the same bot, services and clock.
+            await after_change(chat, change)  # type: ignore[arg-type]  # the alert copies
         changed = await case_store.summary(self.db, case_id, self.now)
+        if changed is None:  # erased meanwhile
+            raise NotApplicable("gone")
         return {
             "message": _(
                 action.done, code=changed.code, status=_(lifecycle.STATE_LABELS[changed.status])

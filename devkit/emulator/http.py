@@ -77,6 +77,7 @@ class HTTPFront:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         task = asyncio.current_task()
+        assert task is not None  # asyncio runs every connection in its own task
         self._connections.add(task)
         try:
             while (request := await read_request(reader)) is not None:
@@ -125,8 +126,7 @@ class HTTPFront:
         data = request.params
         server = self.server
         if action == "transcript":
-            chat_id = int(data["chat_id"])
-            return [dataclasses.asdict(m) for m in server.transcript(chat_id)]
+            return [dataclasses.asdict(m) for m in server.transcript(int(data["chat_id"]))]
         user_id = int(data["user_id"])
         if user_id not in server.users:
             server.create_user(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from devkit.emulator.formatting import command_entities
@@ -34,7 +35,7 @@ _ADMIN_RIGHTS = (
 
 def member_dict(user: dict, status: str) -> dict:
     """A ChatMember object with the fields PTB requires for that status."""
-    data = {"status": status, "user": user}
+    data: dict[str, object] = {"status": status, "user": user}
     if status == "creator":
         data["is_anonymous"] = False
     elif status == "administrator":
@@ -118,9 +119,9 @@ class IncomingMixin:
     def create_group(
         self: BotAPIServer,
         title: str,
-        members: list[UserRef] = (),
+        members: Sequence[UserRef] = (),
         *,
-        admins: list[UserRef] = (),
+        admins: Sequence[UserRef] = (),
         chat_id: int | None = None,
         supergroup: bool = True,
     ) -> ChatState:

@@ -15,6 +15,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from bot.clock import Clock, SystemClock
 from devkit.emulator.faults import (
@@ -70,7 +71,7 @@ class BotAPIServer(IncomingMixin):
         self.clock = clock or SystemClock()
         # Flood windows follow an injected clock (deterministic tests), else real monotonic time.
         self._flood_time = (lambda: self.clock.now().timestamp()) if clock else time.monotonic
-        self.bot_user = {
+        self.bot_user: dict[str, Any] = {
             "id": bot_id,
             "is_bot": True,
             "first_name": bot_first_name,
@@ -163,11 +164,12 @@ class BotAPIServer(IncomingMixin):
 
     def configure_limits(
         self, overall_per_second: int = 30, private_per_second: int = 1, group_per_minute: int = 20
-    ) -> None:
+    ) -> FloodControl:
         self.enforce_limits = True
         self.flood = FloodControl(
             self._flood_time, overall_per_second, private_per_second, group_per_minute
         )
+        return self.flood
 
     # ------------------------------------------------------------------ shared helpers
 
@@ -175,7 +177,7 @@ class BotAPIServer(IncomingMixin):
         return self.clock.now()
 
     def _known_chat(self, chat_id: object) -> ChatState:
-        chat = self.chats.get(chat_id)  # type: ignore[arg-type]
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad_request("chat not found")
         return chat
@@ -196,11 +198,14 @@ class BotAPIServer(IncomingMixin):
         return chat
 
     def _find(self, chat: ChatState, message_id: object, missing: str) -> MessageRecord:
-        record = chat.messages.get(message_id)  # type: ignore[arg-type]
+        record = chat.messages.get(message_id) if isinstance(message_id, int) else None
         if record is not None and not record.deleted:
             return record
-        known = isinstance(message_id, int) and 0 < message_id < chat.next_message_id
-        if not self.keep_transcripts and known:
+        if (
+            not self.keep_transcripts
+            and isinstance(message_id, int)
+            and 0 < message_id < chat.next_message_id
+        ):
             # Transcript not kept: stand in a blank bot message so edits still succeed.
             return MessageRecord(message_id, chat.id, True, self._now(), self.bot_user["id"])
         raise bad_request(missing)
@@ -224,9 +229,8 @@ class BotAPIServer(IncomingMixin):
     ) -> MessageRecord:
         """Count, number, store and log one accepted bot message."""
         if self.enforce_limits:
-            if self.flood is None:
-                self.configure_limits()
-            retry_after = self.flood.check(chat.id, chat.is_group)
+            flood = self.flood if self.flood is not None else self.configure_limits()
+            retry_after = flood.check(chat.id, chat.is_group)
             if retry_after:
                 self.flood_429_count += 1
                 raise too_many_requests(retry_after)

@@ -16,6 +16,7 @@ import asyncio
 import datetime as dt
 import logging
 import unicodedata
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.ext import Application
@@ -80,9 +81,9 @@ class Testkit:
     def group(
         self,
         title: str,
-        members: list[TestUser] = (),
+        members: Sequence[TestUser] = (),
         *,
-        admins: list[TestUser] = (),
+        admins: Sequence[TestUser] = (),
         supergroup: bool = True,
     ) -> TestGroup:
         chat = self.server.create_group(
@@ -136,7 +137,7 @@ class Testkit:
             return
         while True:
             engine = delivery.installed_engine(self.application)
-            if engine is None or not engine.running:
+            if engine is None or not engine.running or engine.task is None:
                 return
             if not await store.due(services.database, services.clock.now(), 1):
                 return
@@ -283,19 +284,19 @@ class _ChatView:
             if "callback_data" not in button:
                 raise AssertionError(f"button {label!r} is not a callback button: {button}")
             return await self._callback(user, message.message_id, button["callback_data"])
-        button = self._reply_button(label)
-        if button is None:
+        key = self._reply_button(label)
+        if key is None:
             raise AssertionError(
                 f"no button {label!r} in chat {self.chat.id}; inline buttons: {self.buttons}; "
                 f"reply keyboard: {self.reply_buttons}"
             )
-        if button.get("request_contact"):
+        if key.get("request_contact"):
             phone = user.phone or ""
             await self._act(self.server.user_message(user, self.chat, contact=phone))
-        elif button.get("request_location"):
+        elif key.get("request_location"):
             await self._act(self.server.user_message(user, self.chat, location=DEFAULT_LOCATION))
         else:
-            await self._act(self.server.user_message(user, self.chat, button["text"]))
+            await self._act(self.server.user_message(user, self.chat, key["text"]))
         return None
 
     async def _press_at(self, user: UserState, message_id: int, position: int) -> dict | None:
@@ -336,7 +337,8 @@ class _ChatView:
         return self.server.callback_queries[update["callback_query"]["id"]].answer
 
     async def _press_data(self, user: UserState, data: str) -> dict | None:
-        message = self._keyboard_message() or (self.bot_messages or [None])[-1]
+        sent = self.bot_messages
+        message = self._keyboard_message() or (sent[-1] if sent else None)
         if message is None:
             raise AssertionError(f"the bot has sent nothing to press on in chat {self.chat.id}")
         return await self._callback(user, message.message_id, data, forge=True)

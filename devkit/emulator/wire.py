@@ -54,7 +54,7 @@ async def read_request(reader: asyncio.StreamReader) -> HttpRequest | None:
 
 async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
     if headers.get("transfer-encoding", "").lower() == "chunked":
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:
@@ -91,19 +91,19 @@ def _parse_multipart(request: HttpRequest, boundary: bytes) -> None:
             break  # closing delimiter
         head, _, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
         content = content.removesuffix(b"\r\n")
-        headers = {}
+        headers: dict[str, str] = {}
         for line in head.decode("utf-8").split("\r\n"):
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         disposition = dict(_DISPOSITION_PARAM.findall(headers.get("content-disposition", "")))
-        name = disposition.get("name")
-        if not name:
+        field_name = disposition.get("name")
+        if not field_name:
             continue
         if "filename" in disposition:
             mime = headers.get("content-type", "application/octet-stream")
-            request.files[name] = (disposition["filename"], content, mime)
+            request.files[field_name] = (disposition["filename"], content, mime)
         else:
-            request.params[name] = content.decode("utf-8")
+            request.params[field_name] = content.decode("utf-8")
 
 
 def response_bytes(
