@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 20.0
-Tick = Callable[[BotApplication, dt.datetime], Awaitable[None]]
+Tick = Callable[["BotApplication", dt.datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
