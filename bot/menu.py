@@ -7,14 +7,19 @@ tro" typed by hand works as well as the button.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from telegram import Message, ReplyKeyboardMarkup
 from telegram.ext.filters import MessageFilter
 
 from bot import keyboards
+from bot.callbacks import Button, Namespace
 from bot.i18n import N_, I18n, Translator
 from bot.text import fold, phrase_pattern
+from storage import users
+from storage.db import Database
+from storage.users import User
 
 # key → label (an English msgid; Vietnamese in the catalogue)
 ITEMS: dict[str, str] = {
@@ -80,7 +85,8 @@ class MenuButton(MessageFilter):
         super().__init__(name=f"MenuButton({key or '*'})")
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and label_key(message.text) in self._labels
+        text = message.text
+        return bool(text) and text is not None and label_key(text) in self._labels
 
     def key_of(self, text: str) -> str | None:
         return self._labels.get(label_key(text))
@@ -131,6 +137,27 @@ class AnyIntent(MessageFilter):
         super().__init__(name="AnyIntent")
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and (
-            self._buttons.filter(message) or keyword_intent(message.text) is not None
+        text = message.text
+        return (
+            bool(text)
+            and text is not None
+            and (self._buttons.filter(message) or keyword_intent(text) is not None)
         )
+
+
+# -- the language -------------------------------------------------------------------------------
+
+LANG = Namespace("lang", owner=__name__)
+LANGUAGES = ("vi", "en")
+
+
+class SetLanguage(Button, namespace=LANG, action="set"):
+    language: str
+
+
+async def set_language(db: Database, person: User, language: str, now: dt.datetime) -> User:
+    """The person's language from now on (`language` one of LANGUAGES); the person as stored."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    await users.update(db, person.telegram_id, now, language=language)
+    return await users.get(db, person.telegram_id) or person
