@@ -27,11 +27,10 @@ from bot.i18n import Translator
 from bot.info.buttons import ShowEntry
 from bot.keyboards import Button
 from bot.messaging import edit_markup_quietly, edit_quietly
-from bot.reports import casework
-from bot.reports.rules import case_rules
 from bot.safety import Verdict
 from bot.safety import tips as tip_rules
 from bot.safety.buttons import Numbers, PassToStaff, TipPlace
+from bot.safety.quick_tip import QuickTipService, RateLimited
 from handlers import cases as case_handlers
 from handlers import places
 
@@ -45,6 +44,11 @@ WHAT_TO_DO_ENTRY = "act"
 # The report's 🆘 buttons of any step ("rep:sos:<step>", namespace of the report journey): an
 # active report answers its own first; any other, however old, gets the numbers here.
 REPORT_SOS_PATTERN = r"^rep:sos(:|$)"
+
+
+def _tips(context: BotContext) -> QuickTipService:
+    # The case journey's new-case alerts go out with the tip's case.
+    return QuickTipService(context.services, case_handlers.queue_new_case_alert)
 
 
 def danger_keyboard(
@@ -103,7 +107,8 @@ async def on_tip(update: Update, context: BotContext) -> None:
         return
     person = context.person
     source = query.message.message_id if query.message is not None else None
-    earlier = await casework.already_submitted(context.db, person.telegram_id, source)
+    service = _tips(context)
+    earlier = await service.earlier(person, source)
     if earlier is not None:  # the bot stopped after the case was made: the code, again
         await _tip_already_sent(query, context, earlier.code, pending)
         return
@@ -115,53 +120,24 @@ async def on_tip(update: Update, context: BotContext) -> None:
             + _("Write in one message what is happening, and I will pass it to staff.")
         )
         return
-    cipher = cipher_for(context.services)
-    text = cipher.decrypt(pending["text_enc"])
     areas = context.services.areas
     own = areas.unit(person.ward)
-    confirmation: list[int | None] = []
-
-    async def on_created(case_id: int, code: str) -> None:
-        # In the case's transaction: staff's alerts and the tipster's answer with the code.
-        await case_handlers.queue_new_case_alert(
-            context.db, cipher, context.services, case_id, context.now
-        )
-        reply, markup = _tip_confirmation(_, areas, own, case_id, code)
-        confirmation.append(
-            await outbox.enqueue(
-                context.db,
-                cipher,
-                person.telegram_id,
-                reply,
-                now=context.now,
-                markup=markup,
-                dedupe_key=f"case:{case_id}:thanks",
-                held_for_reply=True,
-            )
-        )
-
     try:
-        submitted = await tip_rules.submit_tip(
-            context.db,
-            cipher,
-            areas,
+        sent = await service.pass_to_staff(
             person,
-            text,
-            pending.get("category"),
-            own.code if own else None,
-            context.now,
-            case_rules(),
-            context.services.settings.timezone,
+            cipher_for(context.services).decrypt(pending["text_enc"]),
+            category=pending.get("category"),
             urgent=bool(pending.get("urgent", True)),
             source_message_id=source,
-            on_created=on_created,
+            confirmation=lambda case_id, code: _tip_confirmation(_, areas, own, case_id, code),
         )
-    except casework.RateLimited:
+    except RateLimited:
         await query.answer(
             _("You have sent many reports in the last hour. Please call 111 or 113 now."),
             show_alert=True,
         )
         return
+    submitted = sent.submitted
     pending.pop("text_enc", None)
     pending["code"], pending["case_id"] = submitted.code, submitted.case_id
     if not submitted.first:  # two presses at once: the second gets the first one's case
@@ -175,7 +151,7 @@ async def on_tip(update: Update, context: BotContext) -> None:
         emergency_text(_, now=bool(pending.get("now")), tip=False),
         danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False),
     )
-    await outbox.send_now(context.application, confirmation[0] if confirmation else None)
+    await outbox.send_now(context.application, sent.confirmation_id)
 
 
 def _tip_confirmation(
@@ -219,25 +195,10 @@ async def on_place(update: Update, context: BotContext) -> None:
     # A double tap on a place button must not fail the second press.
     await edit_markup_quietly(context.bot, message.chat_id, message.message_id)
     areas = context.services.areas
-    cipher = cipher_for(context.services)
-
-    async def alert_the_unit(placed_id: int) -> None:
-        await case_handlers.queue_new_case_alert(
-            context.db, cipher, context.services, placed_id, context.now
-        )
-
     placed = (
         pressed is not None
         and pressed.code != places.OTHER
-        and await tip_rules.place_tip(
-            context.db,
-            areas,
-            context.person,
-            pressed.case_id,
-            pressed.code,
-            context.now,
-            then=alert_the_unit,
-        )
+        and await _tips(context).place(context.person, pressed.case_id, pressed.code)
     )
     if placed and pressed is not None:
         await message.reply_text(
