@@ -190,12 +190,9 @@ def register_handlers(application: BotApplication) -> None:
         events_admin,
         events_attendance,
         holidays,
-        materials,
-        materials_admin,
         menu,
         myreports,
         places,
-        print_requests,
         questions,
         report,
         safety,
@@ -204,6 +201,12 @@ def register_handlers(application: BotApplication) -> None:
         ward_contacts,
     )
     from handlers import info as parents_info
+    from handlers.materials import browse as materials_browse
+    from handlers.materials import editing as materials_editing
+    from handlers.materials import manage as materials_manage
+    from handlers.printing import ask as print_ask
+    from handlers.printing import desk as print_desk
+    from handlers.printing import reject as print_reject
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
@@ -211,7 +214,7 @@ def register_handlers(application: BotApplication) -> None:
     #    command or menu button leaves it and is handled again from the top.
     start.register(application)
     places.register(application)  # once: which unit now, after an old ward was split
-    # Before conversations whose entry points take any photo or text (materials_admin): a
+    # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)
     myreports.register_conversation(application)  # a reporter adding information later
@@ -220,17 +223,18 @@ def register_handlers(application: BotApplication) -> None:
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     questions.register(application)  # ask staff / reply on a ticket
     ward_contacts.register(application)  # staff: /wardcontact
-    print_requests.register(application)  # ask for printed copies; reject with a reason
+    print_ask.register(application)  # ask for printed copies
+    print_reject.register(application)  # staff: a rejection's reason
     holidays.register(application)  # /holidays; a days-off file (before the events import)
     events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
-    materials_admin.register(application)  # staff send a file to add a material; edit
-    materials.register(application)  # /materials menu: typed text searches
+    materials_editing.register(application)  # staff send a file to add a material; edit
+    materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu.register_commands(application)
     safety.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)
-    print_requests.register_commands(application)  # /printqueue, /myrequests
-    materials_admin.register_commands(application)  # hide/reorder/poster, /materialstats
+    print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
+    materials_manage.register(application)  # hide/reorder/poster, /materialstats
     parents_info.register(application)  # /info, topic buttons; typed FAQ just before section 4
     cases.register(application)  # /cases, case buttons, /bind, legal-clock reminders
     myreports.register(application)  # /myreports

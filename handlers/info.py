@@ -33,7 +33,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # Topics of the communication materials (issue 7): an entry's `materials_topic` in
 # content/info/*.json is one of these codes.
 MATERIAL_TOPICS = TOPICS
-# handlers/materials.py registers `async fn(update, context, topic) -> bool` here to show the
+# handlers/materials/browse.py registers `async fn(update, context, topic) -> bool` here to show the
 # materials of a topic; without it the reader is pointed to /materials.
 
 
