@@ -190,11 +190,8 @@ def register_handlers(application: BotApplication) -> None:
         events_admin,
         events_attendance,
         holidays,
-        materials,
-        materials_admin,
         myreports,
         places,
-        print_requests,
         report,
         start,
         stats,
@@ -203,8 +200,14 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.info import topics as info_topics
     from handlers.info import typed as info_typed
     from handlers.info import ward as info_ward
+    from handlers.materials import browse as materials_browse
+    from handlers.materials import editing as materials_editing
+    from handlers.materials import manage as materials_manage
     from handlers.menu import commands as menu_commands
     from handlers.menu import fallbacks as menu_fallbacks
+    from handlers.printing import ask as print_ask
+    from handlers.printing import desk as print_desk
+    from handlers.printing import reject as print_reject
     from handlers.questions import answer as question_answers
     from handlers.questions import conversation as question_conversation
     from handlers.questions import no_dead_end as question_offers
@@ -217,7 +220,7 @@ def register_handlers(application: BotApplication) -> None:
     #    command or menu button leaves it and is handled again from the top.
     start.register(application)
     places.register(application)  # once: which unit now, after an old ward was split
-    # Before conversations whose entry points take any photo or text (materials_admin): a
+    # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)
     myreports.register_conversation(application)  # a reporter adding information later
@@ -229,17 +232,18 @@ def register_handlers(application: BotApplication) -> None:
     question_offers.register(application)  # "Send this question to staff", "Add it to mine"
     question_staff.register(application)  # unanswered tickets to administrators (a tick)
     ward_contacts.register(application)  # staff: /wardcontact
-    print_requests.register(application)  # ask for printed copies; reject with a reason
+    print_ask.register(application)  # ask for printed copies
+    print_reject.register(application)  # staff: a rejection's reason
     holidays.register(application)  # /holidays; a days-off file (before the events import)
     events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
-    materials_admin.register(application)  # staff send a file to add a material; edit
-    materials.register(application)  # /materials menu: typed text searches
+    materials_editing.register(application)  # staff send a file to add a material; edit
+    materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety_answers.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)
-    print_requests.register_commands(application)  # /printqueue, /myrequests
-    materials_admin.register_commands(application)  # hide/reorder/poster, /materialstats
+    print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
+    materials_manage.register(application)  # hide/reorder/poster, /materialstats
     info_topics.register(application)  # /info, the menu button, topic buttons
     info_ward.register(application)  # /info → the ward's child-protection contact
     info_typed.register(application)  # typed FAQ and danger words

@@ -45,6 +45,14 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.user
 
     @property
+    def person_data(self) -> dict:
+        """PTB's user_data of this update's person, non-Optional: every update the journeys
+        handle comes from a person (channel posts are not handled)."""
+        if self.user_data is None:
+            raise RuntimeError("this update has no user: user_data is not available")
+        return self.user_data
+
+    @property
     def db(self) -> Database:
         return self.services.database
 

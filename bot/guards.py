@@ -91,17 +91,24 @@ ADMIN_ONLY = N_("Only administrators can do this.")
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 
 
-async def refuse(update: Update, context: BotContext, attempted: str, text: str) -> None:
-    """Audit a refused attempt and tell the person politely; nothing else happens."""
+async def record_refusal(
+    context: BotContext, attempted: str, entity: str = "command", entity_id: object = None
+) -> None:
+    """The audit row of a refused attempt: who, what they tried, on which object."""
     person = context.user
     await audit.refused(
         context.db,
         person.telegram_id if person is not None else None,
         attempted,
-        "command",
-        None,
+        entity,
+        entity_id,
         context.now,
     )
+
+
+async def refuse(update: Update, context: BotContext, attempted: str, text: str) -> None:
+    """Audit a refused attempt and tell the person politely; nothing else happens."""
+    await record_refusal(context, attempted)
     _ = context.translate
     if update.callback_query is not None:
         await update.callback_query.answer(_(text), show_alert=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from telegram import (
@@ -27,13 +27,15 @@ class WebApp:
     url: str
 
 
-Button = tuple[str, str] | WebApp  # (visible label, callback data), or a Mini App
+# (visible label, callback data — a typed callbacks.Button or its string), or a Mini App.
+Button = tuple[str, str | callbacks.Button] | WebApp
 
 
 def _inline_button(button: Button) -> InlineKeyboardButton:
     if isinstance(button, WebApp):
         return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
-    label, data = button
+    label, spec = button
+    data = spec.data() if isinstance(spec, callbacks.Button) else spec
     if len(data.encode()) > callbacks.MAX_BYTES:
         raise callbacks.CallbackDataError(data)
     return InlineKeyboardButton(label, callback_data=data)
@@ -71,6 +73,23 @@ def pager(
         row.append((previous_label, callbacks.encode(namespace, action, *args, page - 1)))
     if has_next:
         row.append((next_label, callbacks.encode(namespace, action, *args, page + 1)))
+    return row
+
+
+def page_row(
+    page: int,
+    has_next: bool,
+    previous_label: str,
+    next_label: str,
+    button_for: Callable[[int], callbacks.Button],
+) -> list[Button]:
+    """‹ Previous / Next › for page `page` (0-based) with typed buttons: `button_for(n)` is the
+    button that shows page n. Empty when there is one page."""
+    row: list[Button] = []
+    if page > 0:
+        row.append((previous_label, button_for(page - 1)))
+    if has_next:
+        row.append((next_label, button_for(page + 1)))
     return row
 
 

@@ -15,7 +15,7 @@ from bot.content import load_json
 from bot.materials import deeplink, poster
 from bot.materials.files import poster_text
 from bot.materials.starter import starter_entries
-from handlers.materials import material_text
+from handlers.materials.views import material_text
 from storage import audit, materials, users
 
 VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"

@@ -146,8 +146,12 @@ async def test_bad_answers_keep_the_step(tg):
     assert "Cho phường/xã nào?" in lan.last_text
     assert lan.buttons[0] == "Phường Chánh Hưng"  # their own ward first
     assert "Xã Tân Nhựt" not in lan.buttons  # only their programme area
-    await lan.press_data("prq:ward:27595")  # forged: a commune of the other area
-    assert "Nút này không còn hiệu lực" in lan.last_text
+    answer = await lan.press_data("prq:ward:27595")  # forged: a commune of the other area
+    assert answer == {
+        "text": "Nút này đã hết hiệu lực. Bạn vui lòng dùng /menu.",
+        "show_alert": True,
+    }
+    assert "Cho phường/xã nào?" in lan.last_text  # still at the step
     await lan.press("Phường Phú Định")
     await lan.send("ab")
     assert "từ 5 đến 200 ký tự" in lan.last_text

@@ -1,5 +1,5 @@
 """Communication materials: catalogue, search, Telegram file cache, print requests, posters.
 
-Rules live here as plain functions; handlers/materials*.py and handlers/print_requests.py are
+Rules live here as plain functions; handlers/materials/ and handlers/printing/ are
 thin layers over them.
 """

@@ -6,16 +6,19 @@ Every change is audited in the same transaction as the change itself.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from bot import scope
-from bot.areas import Areas
-from bot.guards import NotApplicable, PermissionDenied
+from bot.areas import Areas, Unit
+from bot.guards import NotApplicable, PermissionDenied, ensure_staff
 from bot.text import normalize
-from storage import audit, print_requests
+from storage import audit, materials, print_requests, users
 from storage.db import Database
+from storage.models import Material
 from storage.print_requests import PrintRequest
 from storage.users import User
 
@@ -37,6 +40,10 @@ _QUANTITY = re.compile(
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?\s*$")
 
 __all__ = ["NotApplicable", "PermissionDenied"]
+
+if TYPE_CHECKING:
+    from bot.crypto import FieldCipher
+    from bot.services import Services
 
 
 def may_request(user: User) -> bool:
@@ -208,3 +215,110 @@ async def advance(
         if then is not None:
             await then(updated)
     return updated
+
+
+class PrintDesk:
+    """Printed copies for handlers: every read and change they need, with the checks."""
+
+    def __init__(self, db: Database, areas: Areas, cipher: FieldCipher) -> None:
+        self.db = db
+        self.areas = areas
+        self.cipher = cipher
+
+    @classmethod
+    def of(cls, services: Services) -> PrintDesk:
+        from bot.crypto import cipher_for
+
+        return cls(services.database, services.areas, cipher_for(services))
+
+    async def material_to_print(self, actor: User, material_id: int) -> Material:
+        """The material someone asks copies of; PermissionDenied (role) or NotApplicable
+        (gone or hidden)."""
+        if not may_request(actor):
+            raise PermissionDenied("collaborators and staff only")
+        material = await materials.get(self.db, material_id)
+        if material is None or material.hidden:
+            raise NotApplicable(material_id)
+        return material
+
+    def units_for(self, actor: User, group: str | None = None) -> list[Unit]:
+        return wards_for(actor, self.areas, group)
+
+    async def submit(
+        self,
+        requester: User,
+        material_id: int,
+        quantity: int,
+        unit_code: str,
+        place: str,
+        wanted_by: dt.date,
+        now: dt.datetime,
+        then: Callable[[PrintRequest], Awaitable[None]] | None = None,
+    ) -> int:
+        return await submit(
+            self.db,
+            self.areas,
+            requester,
+            material_id,
+            quantity,
+            unit_code,
+            place,
+            wanted_by,
+            now,
+            then=then,
+        )
+
+    async def advance(
+        self,
+        actor: User,
+        request_id: int,
+        status: str,
+        now: dt.datetime,
+        reason: str | None = None,
+        then: Callable[[PrintRequest], Awaitable[None]] | None = None,
+    ) -> PrintRequest:
+        """Move a request on; a refusal (not the unit's staff) is audited."""
+        try:
+            return await advance(self.db, actor, request_id, status, now, reason, then=then)
+        except PermissionDenied:
+            await audit.refused(
+                self.db, actor.telegram_id, f"print_{status}", "print_request", request_id, now
+            )
+            raise
+
+    async def to_reject(self, actor: User, request_id: int) -> PrintRequest:
+        """A request the actor may reject now (asked before they type the reason)."""
+        request = await print_requests.get(self.db, request_id)
+        if request is None or not can_handle(actor, request):
+            raise PermissionDenied(request_id)
+        if "rejected" not in TRANSITIONS[request.status]:
+            raise NotApplicable(request.status)
+        return request
+
+    async def get(self, request_id: int) -> PrintRequest | None:
+        return await print_requests.get(self.db, request_id)
+
+    async def queue(self, actor: User, limit: int) -> list[PrintRequest]:
+        """Open requests of the actor's units, the soonest wanted first."""
+        person = ensure_staff(actor)
+        return await print_requests.queue(self.db, scope.units_of(person, self.areas), limit=limit)
+
+    async def mine(self, actor: User) -> list[PrintRequest]:
+        return await print_requests.of_requester(self.db, actor.telegram_id)
+
+    async def requester(self, request: PrintRequest) -> User | None:
+        return await users.get(self.db, request.requester_id)
+
+    async def requester_for_staff(self, request: PrintRequest) -> User | None:
+        """Who asked, with the phone decrypted (encrypted at rest; shown to staff only)."""
+        requester = await users.get(self.db, request.requester_id)
+        if requester is not None and requester.phone:
+            requester = dataclasses.replace(requester, phone=self.cipher.decrypt(requester.phone))
+        return requester
+
+    async def staff_to_tell(self, request: PrintRequest) -> list[User]:
+        """The unit's staff (administrators when it has none), never the requester."""
+        people = scope.staff_covering(await users.active_staff(self.db), request.ward, self.areas)
+        if not people:
+            people = await users.admins(self.db)
+        return [person for person in people if person.telegram_id != request.requester_id]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from bot import guards, scope
 from bot.crypto import FieldCipher, cipher_for
 from bot.materials import search as material_search
+from bot.materials.service import MaterialsService
 from bot.questions import notices, rules
 from bot.questions.rules import Blocked, NotApplicable, PermissionDenied, TooManyOpen
 from bot.services import Services
 from storage import alert_copies, audit, users
-from storage import materials as material_store
 from storage import questions as store
 from storage.db import Database
 from storage.models import Material
@@ -306,7 +306,7 @@ class QuestionService:
         return await store.of_asker(self.db, asker.telegram_id, limit=limit)
 
     async def ways_forward(self, asker: User, text: str) -> WaysForward:
-        visible = await material_store.listing(self.db)
+        visible = await MaterialsService.of(self.services).listing(None)
         latest = next(iter(await self.of_asker(asker, limit=1)), None)
         return WaysForward(
             materials=material_search.closest(visible, text),

@@ -143,6 +143,8 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
         await answer_stale_button(update, context)
         return
     await query.answer()
+    # handlers/materials/browse.py registers the hook that shows the materials of a topic;
+    # without it the reader is pointed to /materials.
     hook = context.services.hooks.topic_materials
     if hook is not None and await hook(update, context, topic):
         return

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, info, keyboards
+from bot import info, keyboards
 from bot import questions as rules
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.guards import require_message, require_query, require_user_data
 from bot.i18n import N_
 from bot.info.buttons import ShowEntry
+from bot.materials.buttons import OpenMaterial
 from bot.messaging import answer_stale_button
 from bot.questions.buttons import AddPending, SendPending
 from bot.questions.service import QuestionService
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from bot.application import BotApplication
 
 PENDING = "unanswered_text"
-MATERIALS_NS = "mat"
 SEND_TO_STAFF = N_("💬 Send this question to staff")
 
 
@@ -48,8 +48,7 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
         [
             (
                 "📄 " + truncate(m.title_in(_.language), 50),
-                # The materials journey's "open" button (its namespace, its wire format).
-                callbacks.encode(MATERIALS_NS, "open", m.id),
+                OpenMaterial(material_id=m.id).data(),
             )
         ]
         for m in found.materials
