@@ -9,22 +9,32 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, invites, keyboards, menu, outbox, people, scope, staff_copies
+from bot import invites, keyboards, menu, outbox, people, staff_copies
+from bot.callbacks import MAX_ID, Button, Namespace
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.crypto import cipher_for
+from bot.guards import admin_only, require_message, require_query, staff_only
 from bot.i18n import N_, Translator
-from bot.messaging import edit_markup_quietly
+from bot.messaging import answer_stale_button, edit_markup_quietly
 from bot.text import join_within, whole_number
-from storage import audit, users
 from storage.alert_copies import AlertCopy
 from storage.users import User
 
 log = logging.getLogger(__name__)
-NS = "apv"
+APPROVALS = Namespace("apv", owner=__name__)
+
+
+class Approve(Button, namespace=APPROVALS, action="yes"):
+    applicant_id: int
+
+
+class Reject(Button, namespace=APPROVALS, action="no"):
+    applicant_id: int
+
 
 ROLE_LABELS = {
     "public": N_("parent / public"),
@@ -84,13 +94,13 @@ def place_of(person: User, translate: Translator, areas) -> str:
     return _("ward/commune not given")
 
 
-def _decision_keyboard(translate: Translator, applicant_id: int):
+def _decision_keyboard(translate: Translator, applicant_id: int) -> InlineKeyboardMarkup:
     _ = translate
     return keyboards.inline(
         [
             [
-                (_("✅ Approve"), callbacks.encode(NS, "yes", applicant_id)),
-                (_("❌ Reject"), callbacks.encode(NS, "no", applicant_id)),
+                (_("✅ Approve"), Approve(applicant_id=applicant_id)),
+                (_("❌ Reject"), Reject(applicant_id=applicant_id)),
             ]
         ]
     )
@@ -153,14 +163,15 @@ async def _sync_decided(context: BotContext, applicant: User, outcome_line, pres
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    data = callbacks.decode(query.data)
-    applicant_id = data.int_arg(0) if data else None
-    if applicant_id is None or data.action not in ("yes", "no"):
-        await query.answer(_("This button is not valid."), show_alert=True)
+    pressed = Approve.parse(query.data) or Reject.parse(query.data)
+    if pressed is None:
+        await answer_stale_button(update, context)
         return
-    approve = data.action == "yes"
+    applicant_id = pressed.applicant_id
+    approve = isinstance(pressed, Approve)
+    actor = context.person
 
     async def tell_applicant(decision) -> None:
         applicant = decision.applicant
@@ -184,12 +195,10 @@ async def on_decision(update: Update, context: BotContext) -> None:
 
     try:
         decision = await people.decide(
-            context.db, context.user, applicant_id, approve, context.now, then=tell_applicant
+            context.db, actor, applicant_id, approve, context.now, then=tell_applicant
         )
     except people.PermissionDenied:
-        await audit.refused(
-            context.db, context.user.telegram_id, data.action, "user", applicant_id, context.now
-        )
+        await people.refused(context.db, actor, pressed.action, applicant_id, context.now)
         await query.answer(
             _(
                 "Only administrators, or staff of the same ward or commune, can decide "
@@ -200,44 +209,33 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await edit_markup_quietly(context.bot, query.message.chat.id, query.message.message_id)
+        message = require_message(update)
+        await edit_markup_quietly(context.bot, message.chat.id, message.message_id)
         return
     await query.answer()
     applicant = decision.applicant
-    decider = context.user.display_name
+    decider = actor.display_name
 
     def outcome_line(theirs: Translator) -> str:
         outcome = theirs(APPROVED if approve else REJECTED)
         return theirs(DECIDED_BY, outcome=outcome, name=decider)
 
-    await _sync_decided(context, applicant, outcome_line, query.message)
+    await _sync_decided(context, applicant, outcome_line, require_message(update))
     await publish_for_user(
         context.bot, context.services.i18n, applicant, context.services.settings.webapp_url
     )
 
 
+@staff_only
 async def pending_command(update: Update, context: BotContext) -> None:
     _ = context.translate
-    user = context.user
-    if not user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return
-    waiting = await users.pending(context.db, scope.units_of(user))
-    waiting = [p for p in waiting if people.can_decide(user, p)]
-    await audit.record(
-        context.db,
-        user.telegram_id,
-        "view_pending",
-        "user",
-        None,
-        context.now,
-        shown=len(waiting[:20]),
-    )
+    message = require_message(update)
+    waiting = await people.pending_for(context.db, context.person, context.now, limit=20)
     if not waiting:
-        await update.message.reply_text(_("No sign-ups are waiting."))
+        await message.reply_text(_("No sign-ups are waiting."))
         return
-    for person in waiting[:20]:
-        sent = await update.message.reply_text(
+    for person in waiting:
+        sent = await message.reply_text(
             describe(person, _, context.services.areas),
             reply_markup=_decision_keyboard(_, person.telegram_id),
         )
@@ -252,54 +250,45 @@ async def pending_command(update: Update, context: BotContext) -> None:
         )
 
 
+@staff_only
 async def users_command(update: Update, context: BotContext) -> None:
     _ = context.translate
-    user = context.user
-    if not user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return
+    message = require_message(update)
     areas = context.services.areas
-    role = next((a for a in context.args if a in users.ROLES), None)
-    group = next((a.upper() for a in context.args if areas.group(a.upper())), None)
-    wards = areas.scope_units(group) if group else None
-    covered = scope.units_of(user)
-    if covered is not None:  # staff see the people of their own units only
-        wards = covered & wards if wards is not None else covered
-    people_found = await users.listing(context.db, role=role, wards=wards, limit=50)
-    await audit.record(
-        context.db,
-        user.telegram_id,
-        "view_people",
-        "user",
-        None,
-        context.now,
-        role=role,
-        group=group,
-        shown=len(people_found),
+    args = context.args or []
+    role = next((a for a in args if a in people.ROLES), None)
+    group = next((a.upper() for a in args if areas.group(a.upper())), None)
+    people_found = await people.people_for(
+        context.db, areas, context.person, role, group, context.now
     )
     if not people_found:
-        await update.message.reply_text(_("Nobody matches."))
+        await message.reply_text(_("Nobody matches."))
         return
     lines = [describe(p, _, context.services.areas) for p in people_found]
     # Whole entries only: a cut "<b>" tag or "&amp;" makes Telegram refuse the message.
-    await update.message.reply_text(join_within(lines, 4000, "\n\n"))
+    await message.reply_text(join_within(lines, 4000, "\n\n"))
 
 
 def _target_id(context: BotContext) -> int | None:
-    return whole_number(context.args[0], callbacks.MAX_ID) if context.args else None
+    return whole_number(context.args[0], MAX_ID) if context.args else None
+
+
+def _args(context: BotContext) -> list[str]:
+    return context.args or []
 
 
 async def promote_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
-    role = context.args[1] if len(context.args) > 1 else None
-    if target is None or role not in users.ROLES:
-        await update.message.reply_text(
+    args = _args(context)
+    role = args[1] if len(args) > 1 else None
+    if target is None or role not in people.ROLES:
+        await require_message(update).reply_text(
             _("Usage: /promote ID ROLE — ROLE is one of: public, collaborator, staff, admin.")
         )
         return
     await _admin_change(
-        update, context, people.promote(context.db, context.user, target, role, context.now)
+        update, context, people.promote(context.db, context.person, target, role, context.now)
     )
 
 
@@ -307,13 +296,13 @@ async def move_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
     areas = context.services.areas
-    typed = " ".join(context.args[1:])
+    typed = " ".join(_args(context)[1:])
     ward = typed if areas.unit(typed) else None
     if ward is None and typed:
         match = areas.find(typed)  # a name, today's or old: "Chánh Hưng", "p4 q8"
         ward = match.unit if match is not None else None
     if target is None or not typed:
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             _(
                 "Usage: /move ID UNIT — the ward or commune's code or "
                 "name, e.g. /move 123 27418 or /move 123 Chánh Hưng"
@@ -323,16 +312,16 @@ async def move_command(update: Update, context: BotContext) -> None:
     await _admin_change(
         update,
         context,
-        people.move(context.db, areas, context.user, target, ward or typed, context.now),
+        people.move(context.db, areas, context.person, target, ward or typed, context.now),
     )
 
 
 async def scope_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
-    if target is None or len(context.args) < 2:
+    if target is None or len(_args(context)) < 2:
         codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             _(
                 "Usage: /scope ID UNITS — what a staff member covers: unit codes (27418), programme "
                 "areas ({codes}) or “all”, e.g. /scope 123 27418 27424",
@@ -346,9 +335,9 @@ async def scope_command(update: Update, context: BotContext) -> None:
         people.set_scope(
             context.db,
             context.services.areas,
-            context.user,
+            context.person,
             target,
-            " ".join(context.args[1:]),
+            " ".join(_args(context)[1:]),
             context.now,
         ),
     )
@@ -358,10 +347,10 @@ async def deactivate_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
     if target is None:
-        await update.message.reply_text(_("Usage: /deactivate ID"))
+        await require_message(update).reply_text(_("Usage: /deactivate ID"))
         return
     await _admin_change(
-        update, context, people.deactivate(context.db, context.user, target, context.now)
+        update, context, people.deactivate(context.db, context.person, target, context.now)
     )
 
 
@@ -370,27 +359,25 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     try:
         person = await change
     except people.PermissionDenied:
-        await audit.refused(
-            context.db,
-            context.user.telegram_id,
-            (update.message.text or "").split(" ", 1)[0][:32],
-            "user",
-            None,
-            context.now,
-        )
-        await update.message.reply_text(_("Only administrators can do this."))
+        command = (require_message(update).text or "").split(" ", 1)[0][:32]
+        await people.refused(context.db, context.person, command, None, context.now)
+        await require_message(update).reply_text(_("Only administrators can do this."))
         return
     except people.NotApplicable:
-        await update.message.reply_text(_("No such person. They must have started the bot first."))
+        await require_message(update).reply_text(
+            _("No such person. They must have started the bot first.")
+        )
         return
     except ValueError:
-        await update.message.reply_text(_("Unknown ward, commune or programme area."))
+        await require_message(update).reply_text(_("Unknown ward, commune or programme area."))
         return
-    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
+    await require_message(update).reply_text(
+        _("Done.") + "\n" + describe(person, _, context.services.areas)
+    )
     await publish_for_user(
         context.bot, context.services.i18n, person, context.services.settings.webapp_url
     )
-    if person.telegram_id != context.user.telegram_id:
+    if person.telegram_id != context.person.telegram_id:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
         text = N_("Your account was updated: {role}, {place}. Your menu is below.")
@@ -411,9 +398,10 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
 async def plan_approver_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     target = _target_id(context)
-    switch = context.args[1].lower() if len(context.args) > 1 else None
+    args = _args(context)
+    switch = args[1].lower() if len(args) > 1 else None
     if target is None or switch not in ("on", "off"):
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             _(
                 "Usage: /planapprover ID on|off — staff who approve "
                 "support plans for their area (the commune "
@@ -423,28 +411,29 @@ async def plan_approver_command(update: Update, context: BotContext) -> None:
         return
     try:
         person = await people.set_plan_approver(
-            context.db, context.user, target, switch == "on", context.now
+            context.db, context.person, target, switch == "on", context.now
         )
     except people.PermissionDenied:
-        await update.message.reply_text(_("Only administrators can do this."))
+        await require_message(update).reply_text(_("Only administrators can do this."))
         return
     except people.NotApplicable:
-        await update.message.reply_text(_("No such staff member."))
+        await require_message(update).reply_text(_("No such staff member."))
         return
-    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
+    await require_message(update).reply_text(
+        _("Done.") + "\n" + describe(person, _, context.services.areas)
+    )
 
 
+@admin_only
 async def invite_command(update: Update, context: BotContext) -> None:
     """/invite ROLE UNIT: a one-time link and QR code that signs a person up, pre-approved."""
     _ = context.translate
-    role = context.args[0].lower() if context.args else None
-    typed = " ".join(context.args[1:])
-    if not context.user.is_admin:
-        await update.message.reply_text(_("Only administrators can do this."))
-        return
+    args = _args(context)
+    role = args[0].lower() if args else None
+    typed = " ".join(args[1:])
     if role not in invites.ROLES or not typed:
         codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             _(
                 "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
                 "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
@@ -456,10 +445,10 @@ async def invite_command(update: Update, context: BotContext) -> None:
     areas = context.services.areas
     try:
         made, target = await invites.create(
-            context.db, areas, context.user, role, typed, context.now
+            context.db, areas, context.person, role, typed, context.now
         )
     except ValueError:
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             _(
                 "I do not know that place as one ward or commune. Please type its code or its "
                 "name, e.g. 27418 or Chánh Hưng."
@@ -469,7 +458,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
     url = invites.link(context.bot.username, made.payload)
     place = invites.place_label(areas, target.ward, target.scope, _.language)
     await context.bot.send_photo(
-        update.effective_chat.id,
+        require_message(update).chat.id,
         invites.qr_png(url),
         protect_content=True,
         caption=_(
@@ -484,7 +473,8 @@ async def invite_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
+    application.add_handler(CallbackQueryHandler(on_decision, pattern=Approve.pattern()))
+    application.add_handler(CallbackQueryHandler(on_decision, pattern=Reject.pattern()))
     # Lists of people (names, places) only in a private chat, never into a group.
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("pending", pending_command, filters=private))

@@ -10,9 +10,11 @@ old ward was split are asked once to confirm their unit the next time they write
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -20,42 +22,72 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, invites, keyboards, menu, outbox, people
+from bot import invites, keyboards, menu, outbox, people
+from bot.callbacks import Button, Namespace
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
+from bot.guards import require_message, require_query
 from bot.i18n import N_
-from bot.messaging import edit_quietly
+from bot.messaging import answer_stale_button, edit_quietly
 from handlers import approvals, places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_words
 from handlers.safety import answer_danger
-from storage import users
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 # UNIT_CANDIDATES was the ward step of the old map: its number stays for persisted sign-ups.
 ROLE, NAME, UNIT, UNIT_CANDIDATES, PHONE = range(5)
-NS = "onb"
+ONBOARDING = Namespace("onb", owner=__name__)
+
+
+class ChooseRole(Button, namespace=ONBOARDING, action="role"):
+    role: str
+
+
+class SwitchLanguage(Button, namespace=ONBOARDING, action="lang"):
+    language: str
+
+
+class ChooseUnit(Button, namespace=ONBOARDING, action="unit"):
+    unit: str  # a unit code, or places.OTHER
+
+
+class BackToUnits(Button, namespace=ONBOARDING, action="back"):
+    pass
+
+
+# The district and ward buttons of the old map, on sign-ups persisted half-way: they lead to
+# today's question.
+class OldDistrictStep(Button, namespace=ONBOARDING, action="district"):
+    code: str = ""
+
+
+class OldWardStep(Button, namespace=ONBOARDING, action="ward"):
+    code: str = ""
 
 
 async def start(update: Update, context: BotContext) -> int:
     _ = context.translate
-    user = context.user
-    assert user is not None
+    user = context.person
+    message = require_message(update)
     payload = people.valid_deep_link(context.args[0] if context.args else None)
     token = invites.token_of(payload)
     if token is not None:
         return await _start_invite(update, context, token)
     if payload:
-        await users.set_source_if_empty(context.db, user.telegram_id, payload)
+        await people.note_source(context.db, user.telegram_id, payload)
         # A feature that made the link (a poster's material, say) shows what it points to.
         for show in context.services.hooks.start_links:
             await show(update, context, payload)
     if not (user.subscribed_announcements and user.subscribed_reminders):
         await people.set_subscription(context.db, user.telegram_id, True, context.now)
-        await update.message.reply_text(_("You will receive announcements and reminders again."))
+        await message.reply_text(_("You will receive announcements and reminders again."))
     if user.onboarded:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "Welcome back, {name}! Choose what you need from the menu below.",
                 name=user.display_name,
@@ -63,9 +95,9 @@ async def start(update: Update, context: BotContext) -> int:
             reply_markup=menu.keyboard(user.menu_role, _),
         )
         if user.is_pending:
-            await update.message.reply_text(_("Your sign-up is still waiting for approval."))
+            await message.reply_text(_("Your sign-up is still waiting for approval."))
         return ConversationHandler.END
-    await update.message.reply_text(
+    await message.reply_text(
         _(
             "👋 Hello! I am the child protection bot of the wards and communes of the former "
             "District 8 and Binh Chanh areas.\n"
@@ -79,18 +111,18 @@ async def start(update: Update, context: BotContext) -> int:
     return ROLE
 
 
-def _role_keyboard(context: BotContext):
+def _role_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     _ = context.translate
     other_language = "en" if context.translate.language == "vi" else "vi"
     return keyboards.inline(
         [
-            [(_("🤝 Collaborator (cộng tác viên)"), callbacks.encode(NS, "role", "collaborator"))],
-            [(_("🏢 Programme or ward/commune staff"), callbacks.encode(NS, "role", "staff"))],
-            [(_("👪 Parent or member of the public"), callbacks.encode(NS, "role", "public"))],
+            [(_("🤝 Collaborator (cộng tác viên)"), ChooseRole(role="collaborator"))],
+            [(_("🏢 Programme or ward/commune staff"), ChooseRole(role="staff"))],
+            [(_("👪 Parent or member of the public"), ChooseRole(role="public"))],
             [
                 (
                     "🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
-                    callbacks.encode(NS, "lang", other_language),
+                    SwitchLanguage(language=other_language),
                 )
             ],
         ]
@@ -98,23 +130,25 @@ def _role_keyboard(context: BotContext):
 
 
 async def switch_language(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+    query = require_query(update)
     await query.answer()
-    data = callbacks.decode(query.data)
-    language = data.arg(0) if data else None
-    if language in ("vi", "en"):
-        await users.update(context.db, context.user.telegram_id, context.now, language=language)
-        context.set_user(await users.get(context.db, context.user.telegram_id))
+    pressed = SwitchLanguage.parse(query.data)
+    if pressed is not None and pressed.language in ("vi", "en"):
+        context.set_user(
+            await people.set_language(
+                context.db, context.person.telegram_id, pressed.language, context.now
+            )
+        )
     _ = context.translate
     await edit_quietly(query, _("Who are you?"), reply_markup=_role_keyboard(context))
     return ROLE
 
 
 async def choose_role(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+    query = require_query(update)
     await query.answer()
-    data = callbacks.decode(query.data)
-    return await _take_role(update, context, data.arg(0) if data else None)
+    pressed = ChooseRole.parse(query.data)
+    return await _take_role(update, context, pressed.role if pressed else None)
 
 
 async def _take_role(update: Update, context: BotContext, role: str | None) -> int:
@@ -122,6 +156,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
     _ = context.translate
     query = update.callback_query
     chat = update.effective_chat
+    assert chat is not None  # a private chat: every onboarding update has one
 
     async def answered(text: str) -> None:
         if query is not None:
@@ -130,7 +165,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
             await chat.send_message(text)
 
     if role == "public":
-        await people.become_public(context.db, context.user.telegram_id, context.now)
+        await people.become_public(context.db, context.person.telegram_id, context.now)
         await answered(_("Thank you! You are all set."))
         await chat.send_message(
             _("Use the menu below: information for parents, materials, events and the hotline."),
@@ -140,7 +175,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
     if role not in people.APPLICABLE_ROLES:
         await chat.send_message(_("That button is no longer valid. Please choose again."))
         return ROLE
-    context.user_data["signup"] = {"role": role}
+    context.person_data["signup"] = {"role": role}
     await answered(_("You chose: {role}.", role=_(approvals.ROLE_LABELS[role])))
     await chat.send_message(_("What is your full name? (as your colleagues know you)"))
     return NAME
@@ -149,24 +184,27 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
 async def role_typed(update: Update, context: BotContext) -> int | None:
     """At the first question: danger words get the hotlines at once; a typed role is taken."""
     _ = context.translate
-    text = update.message.text or ""
+    message = require_message(update)
+    text = message.text or ""
     verdict = danger_words(context).check(text)
     if verdict is not None:
-        await answer_danger(update.message, context, text, verdict)
-        await update.message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+        await answer_danger(message, context, text, verdict)
+        await message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
         return None
     role = people.typed_role(text)
     if role is None:
-        return await _hint(ROLE)(update, context)
+        await _hint(ROLE)(update, context)
+        return None  # stay at the question
     return await _take_role(update, context, role)
 
 
 async def _start_invite(update: Update, context: BotContext, token: str) -> int:
     """A one-time invite from a training: name and phone, then active at once."""
     _ = context.translate
-    user = context.user
+    user = context.person
+    message = require_message(update)
     if user.is_staff or user.is_collaborator:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "You are already signed up as {role}. This invite "
                 "was not used; it can go to someone else.",
@@ -178,7 +216,7 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
     try:
         invite = await invites.look_up(context.db, token, context.now)
     except people.NotApplicable:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "This invite link was already used or has expired. "
                 "Please ask the trainer for a new one, or sign up "
@@ -186,9 +224,9 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
             )
         )
         return ConversationHandler.END
-    context.user_data["signup"] = {"invite": token, "role": invite.role}
+    context.person_data["signup"] = {"invite": token, "role": invite.role}
     place = invites.place_label(context.services.areas, invite.ward, invite.scope, _.language)
-    await update.message.reply_text(
+    await message.reply_text(
         _(
             "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
             "approval.\nWhat is your full name? (as your colleagues know you)",
@@ -201,14 +239,16 @@ async def _start_invite(update: Update, context: BotContext, token: str) -> int:
 
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
-    verdict = danger_words(context).check(update.message.text)
+    message = require_message(update)
+    typed = message.text or ""
+    verdict = danger_words(context).check(typed)
     if verdict is not None:
-        await answer_danger(update.message, context, update.message.text, verdict)
-        await update.message.reply_text(_("What is your full name? (as your colleagues know you)"))
+        await answer_danger(message, context, typed, verdict)
+        await message.reply_text(_("What is your full name? (as your colleagues know you)"))
         return NAME
-    name = people.clean_name(update.message.text)
+    name = people.clean_name(typed)
     if name is None:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "Please type your name, {min} to {max} letters.",
                 min=people.NAME_MIN,
@@ -216,7 +256,7 @@ async def enter_name(update: Update, context: BotContext) -> int:
             )
         )
         return NAME
-    signup = context.user_data.setdefault("signup", {})
+    signup = context.person_data.setdefault("signup", {})
     signup["name"] = name
     if signup.get("invite"):  # the invite already says where
         return await _ask_phone(update, context)
@@ -224,10 +264,10 @@ async def enter_name(update: Update, context: BotContext) -> int:
     return UNIT
 
 
-def _unit_keyboard(context: BotContext):
+def _unit_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     _ = context.translate
     return keyboards.inline(
-        places.unit_rows(context.services.areas, _, lambda code: callbacks.encode(NS, "unit", code))
+        places.unit_rows(context.services.areas, _, lambda code: ChooseUnit(unit=code))
     )
 
 
@@ -244,23 +284,22 @@ def _unit_question(context: BotContext) -> str:
 
 
 async def _ask_unit(update: Update, context: BotContext) -> None:
-    await update.effective_chat.send_message(
+    await require_message(update).chat.send_message(
         _unit_question(context), reply_markup=_unit_keyboard(context)
     )
 
 
 async def choose_unit(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
+    query = require_query(update)
     _ = context.translate
-    data = callbacks.decode(query.data)
-    value = data.arg(0) if data else None
+    pressed = ChooseUnit.parse(query.data)
     areas = context.services.areas
-    if value != places.OTHER and areas.unit(value) is None:
-        await query.message.reply_text(_("That button is no longer valid. Please choose again."))
+    if pressed is None or (pressed.unit != places.OTHER and areas.unit(pressed.unit) is None):
+        await answer_stale_button(update, context)
         return UNIT
-    ward = None if value == places.OTHER else value
-    context.user_data.setdefault("signup", {})["ward"] = ward
+    await query.answer()
+    ward = None if pressed.unit == places.OTHER else pressed.unit
+    context.person_data.setdefault("signup", {})["ward"] = ward
     await edit_quietly(
         query,
         _("Area: {place}", place=areas.unit_name(ward, _.language))
@@ -272,7 +311,7 @@ async def choose_unit(update: Update, context: BotContext) -> int:
 
 async def _ask_phone(update: Update, context: BotContext) -> int:
     _ = context.translate
-    await update.effective_chat.send_message(
+    await require_message(update).chat.send_message(
         _("Would you share your phone number, so the staff can call you back? It is optional."),
         reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
     )
@@ -280,7 +319,7 @@ async def _ask_phone(update: Update, context: BotContext) -> int:
 
 
 async def back_to_units(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+    query = require_query(update)
     await query.answer()
     await edit_quietly(query, _unit_question(context), reply_markup=_unit_keyboard(context))
     return UNIT
@@ -289,14 +328,15 @@ async def back_to_units(update: Update, context: BotContext) -> int:
 async def unit_typed(update: Update, context: BotContext) -> int:
     """A ward or commune typed, today's name or an old one."""
     _ = context.translate
-    text = update.message.text or ""
+    message = require_message(update)
+    text = message.text or ""
     verdict = danger_words(context).check(text)
     if verdict is not None:
-        await answer_danger(update.message, context, text, verdict)
+        await answer_danger(message, context, text, verdict)
         return UNIT
     match = context.services.areas.find(text)
     if match is None:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "I could not find that ward or commune. Please choose it with the buttons above, "
                 "type it another way (for example “phường 4 quận 8”), or send the location."
@@ -314,10 +354,12 @@ async def unit_typed(update: Update, context: BotContext) -> int:
 
 async def unit_located(update: Update, context: BotContext) -> int:
     _ = context.translate
-    where = update.message.location
+    message = require_message(update)
+    where = message.location
+    assert where is not None  # registered for filters.LOCATION
     unit = await places.unit_of_location(where.latitude, where.longitude)
     if unit is None:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "That location is outside Ho Chi Minh City. Please choose “Elsewhere / not sure” "
                 "with the buttons above."
@@ -334,30 +376,31 @@ async def _offer(
     """The unit(s) found, to confirm with one tap (outside the area: said so, with 111)."""
     _ = context.translate
     areas = context.services.areas
-    encode = lambda code: callbacks.encode(NS, "unit", code)  # noqa: E731
+    encode = lambda code: ChooseUnit(unit=code)  # noqa: E731
     lines = []
     if len(units) == 1:
         lines.append(heading or _("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
         if not areas.in_programme(units[0]):
             lines.append(places.outside_text(areas, units[0], _))
-        rows = [
+        rows: list[list[keyboards.Button]] = [
             [(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)), encode(units[0]))]
         ]
     else:
         lines.append(heading or _("Which one do you mean?"))
         rows = places.candidate_rows(areas, _, units, encode)
     rows.append([(_("Elsewhere / not sure"), encode(places.OTHER))])
-    rows.append([(_("‹ Back"), callbacks.encode(NS, "back"))])
-    await update.effective_chat.send_message(
+    rows.append([(_("‹ Back"), BackToUnits())])
+    await require_message(update).chat.send_message(
         "\n\n".join(lines), reply_markup=keyboards.inline(rows)
     )
 
 
 async def share_phone(update: Update, context: BotContext) -> int:
     _ = context.translate
-    contact = update.message.contact
-    if contact.user_id != update.effective_user.id:
-        await update.message.reply_text(
+    message = require_message(update)
+    contact = message.contact
+    if contact is None or contact.user_id != context.person.telegram_id:
+        await message.reply_text(
             _("Please share your own number with the button below, or tap Skip.")
         )
         return PHONE
@@ -370,13 +413,14 @@ async def skip_phone(update: Update, context: BotContext) -> int:
 
 async def _finish_signup(update: Update, context: BotContext, phone: str | None) -> int:
     _ = context.translate
-    signup = context.user_data.pop("signup", {})
+    message = require_message(update)
+    signup = context.person_data.pop("signup", {})
     if signup.get("invite") and "name" in signup:
         return await _finish_invite(update, context, signup, phone)
     if not {"role", "name", "ward"} <= signup.keys():
-        await update.message.reply_text(_("Something was missing. Let us start again with /start."))
+        await message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
-    user_id = context.user.telegram_id
+    user_id = context.person.telegram_id
     await people.apply(
         context.db,
         context.services.areas,
@@ -387,12 +431,13 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         phone,
         context.now,
         cipher=cipher_for(context.services),
-        username=update.effective_user.username,
+        username=message.from_user.username if message.from_user else None,
         then=lambda applicant: approvals.ask_approvers(context, applicant),
     )
-    applicant = await users.get(context.db, user_id)
+    applicant = await people.person(context.db, user_id)
+    assert applicant is not None  # just signed up
     context.set_user(applicant)
-    await update.message.reply_text(
+    await message.reply_text(
         _(
             "Thank you, {name}! Your sign-up as {role} was sent for approval. "
             "We will tell you here as soon as it is decided.\n"
@@ -412,12 +457,13 @@ async def _finish_invite(
     update: Update, context: BotContext, signup: dict, phone: str | None
 ) -> int:
     _ = context.translate
+    message = require_message(update)
     areas = context.services.areas
     cipher = cipher_for(context.services)
 
     async def tell_inviter(person, invite) -> None:
         """In the sign-up's transaction, through the outbox."""
-        inviter = await users.get(context.db, invite.created_by)
+        inviter = await people.person(context.db, invite.created_by)
         if inviter is None:
             return
         theirs = context.services.i18n(inviter.language)
@@ -441,15 +487,15 @@ async def _finish_invite(
             cipher,
             areas,
             signup["invite"],
-            context.user.telegram_id,
+            context.person.telegram_id,
             signup["name"],
             phone,
-            update.effective_user.username,
+            message.from_user.username if message.from_user else None,
             context.now,
             then=tell_inviter,
         )
     except people.NotApplicable:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "This invite link was already used or has expired. "
                 "Please ask the trainer for a new one, or sign up "
@@ -460,7 +506,7 @@ async def _finish_invite(
         return ConversationHandler.END
     context.set_user(person)
     place = invites.place_label(areas, person.ward, person.scope, _.language)
-    await update.message.reply_text(
+    await message.reply_text(
         _(
             "🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
             "is below.",
@@ -488,16 +534,16 @@ _hint = step_hints(
 )
 
 
-def build_conversation(application: Application) -> ConversationHandler:
+def build_conversation(application: BotApplication) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
     other = anything_else(i18n)
     skip = filters.Regex(r"(?i)^\s*(skip|bỏ qua|bo qua)\s*$")
-    unit_step = [
-        CallbackQueryHandler(choose_unit, pattern=rf"^{NS}:unit:"),
-        CallbackQueryHandler(back_to_units, pattern=rf"^{NS}:back"),
-        # Old sign-ups half-way through the district/ward buttons get today's question.
-        CallbackQueryHandler(back_to_units, pattern=rf"^{NS}:(district|ward):"),
+    unit_step: list[BaseHandler] = [
+        CallbackQueryHandler(choose_unit, pattern=ChooseUnit.pattern()),
+        CallbackQueryHandler(back_to_units, pattern=BackToUnits.pattern()),
+        CallbackQueryHandler(back_to_units, pattern=OldDistrictStep.pattern()),
+        CallbackQueryHandler(back_to_units, pattern=OldWardStep.pattern()),
         MessageHandler(filters.LOCATION, unit_located),
         MessageHandler(text, unit_typed),
         MessageHandler(other, _hint(UNIT)),
@@ -508,8 +554,8 @@ def build_conversation(application: Application) -> ConversationHandler:
         entry_points=[CommandHandler("start", start)],
         states={
             ROLE: [
-                CallbackQueryHandler(choose_role, pattern=rf"^{NS}:role:"),
-                CallbackQueryHandler(switch_language, pattern=rf"^{NS}:lang:"),
+                CallbackQueryHandler(choose_role, pattern=ChooseRole.pattern()),
+                CallbackQueryHandler(switch_language, pattern=SwitchLanguage.pattern()),
                 MessageHandler(text, role_typed),
                 MessageHandler(other, _hint(ROLE)),
             ],
@@ -529,5 +575,5 @@ def build_conversation(application: Application) -> ConversationHandler:
     )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     application.add_handler(build_conversation(application))
