@@ -22,52 +22,43 @@ from telegram.ext import (
     filters,
 )
 
-from bot import invites, keyboards, menu, outbox, people
-from bot.callbacks import Button, Namespace
-from bot.commands import publish_for_user
+from bot import invites, keyboards, menu, people
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.guards import require_message, require_query
 from bot.i18n import N_
-from bot.messaging import answer_stale_button, edit_quietly
-from handlers import approvals, places
+from bot.messaging import edit_quietly
+from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_words
+from handlers.onboarding.invites import finish_invite, start_invite
+from handlers.onboarding.steps import (
+    NAME,
+    PHONE,
+    ROLE,
+    SIGNUP,
+    UNIT,
+    UNIT_CANDIDATES,
+    BackToUnits,
+    ChooseRole,
+    ChooseUnit,
+    OldDistrictStep,
+    OldWardStep,
+    SwitchLanguage,
+)
+from handlers.onboarding.units import (
+    ask_phone,
+    ask_unit,
+    back_to_units,
+    choose_unit,
+    unit_located,
+    unit_typed,
+)
 from handlers.safety import answer_danger
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
-
-# UNIT_CANDIDATES was the ward step of the old map: its number stays for persisted sign-ups.
-ROLE, NAME, UNIT, UNIT_CANDIDATES, PHONE = range(5)
-ONBOARDING = Namespace("onb", owner=__name__)
-
-
-class ChooseRole(Button, namespace=ONBOARDING, action="role"):
-    role: str
-
-
-class SwitchLanguage(Button, namespace=ONBOARDING, action="lang"):
-    language: str
-
-
-class ChooseUnit(Button, namespace=ONBOARDING, action="unit"):
-    unit: str  # a unit code, or places.OTHER
-
-
-class BackToUnits(Button, namespace=ONBOARDING, action="back"):
-    pass
-
-
-# The district and ward buttons of the old map, on sign-ups persisted half-way: they lead to
-# today's question.
-class OldDistrictStep(Button, namespace=ONBOARDING, action="district"):
-    code: str = ""
-
-
-class OldWardStep(Button, namespace=ONBOARDING, action="ward"):
-    code: str = ""
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -77,7 +68,7 @@ async def start(update: Update, context: BotContext) -> int:
     payload = people.valid_deep_link(context.args[0] if context.args else None)
     token = invites.token_of(payload)
     if token is not None:
-        return await _start_invite(update, context, token)
+        return await start_invite(update, context, token)
     if payload:
         await people.note_source(context.db, user.telegram_id, payload)
         # A feature that made the link (a poster's material, say) shows what it points to.
@@ -175,7 +166,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
     if role not in people.APPLICABLE_ROLES:
         await chat.send_message(_("That button is no longer valid. Please choose again."))
         return ROLE
-    context.person_data["signup"] = {"role": role}
+    context.person_data[SIGNUP] = {"role": role}
     await answered(_("You chose: {role}.", role=_(approvals.ROLE_LABELS[role])))
     await chat.send_message(_("What is your full name? (as your colleagues know you)"))
     return NAME
@@ -198,45 +189,6 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     return await _take_role(update, context, role)
 
 
-async def _start_invite(update: Update, context: BotContext, token: str) -> int:
-    """A one-time invite from a training: name and phone, then active at once."""
-    _ = context.translate
-    user = context.person
-    message = require_message(update)
-    if user.is_staff or user.is_collaborator:
-        await message.reply_text(
-            _(
-                "You are already signed up as {role}. This invite "
-                "was not used; it can go to someone else.",
-                role=_(approvals.ROLE_LABELS[user.role]),
-            ),
-            reply_markup=menu.keyboard(user.menu_role, _),
-        )
-        return ConversationHandler.END
-    try:
-        invite = await invites.look_up(context.db, token, context.now)
-    except people.NotApplicable:
-        await message.reply_text(
-            _(
-                "This invite link was already used or has expired. "
-                "Please ask the trainer for a new one, or sign up "
-                "with /start."
-            )
-        )
-        return ConversationHandler.END
-    context.person_data["signup"] = {"invite": token, "role": invite.role}
-    place = invites.place_label(context.services.areas, invite.ward, invite.scope, _.language)
-    await message.reply_text(
-        _(
-            "👋 Welcome! This invite signs you up as {role} for {place}, with no need to wait for "
-            "approval.\nWhat is your full name? (as your colleagues know you)",
-            role=_(approvals.ROLE_LABELS[invite.role]),
-            place=place,
-        )
-    )
-    return NAME
-
-
 async def enter_name(update: Update, context: BotContext) -> int:
     _ = context.translate
     message = require_message(update)
@@ -256,143 +208,12 @@ async def enter_name(update: Update, context: BotContext) -> int:
             )
         )
         return NAME
-    signup = context.person_data.setdefault("signup", {})
+    signup = context.person_data.setdefault(SIGNUP, {})
     signup["name"] = name
     if signup.get("invite"):  # the invite already says where
-        return await _ask_phone(update, context)
-    await _ask_unit(update, context)
+        return await ask_phone(update, context)
+    await ask_unit(update, context)
     return UNIT
-
-
-def _unit_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    _ = context.translate
-    return keyboards.inline(
-        places.unit_rows(context.services.areas, _, lambda code: ChooseUnit(unit=code))
-    )
-
-
-def _unit_question(context: BotContext) -> str:
-    _ = context.translate
-    return (
-        _(
-            "Which ward or commune do you work in? Choose below, type its name (old names "
-            "too, like “phường 4 quận 8”), or send your location with 📎."
-        )
-        + "\n\n"
-        + places.units_text(context.services.areas, _)
-    )
-
-
-async def _ask_unit(update: Update, context: BotContext) -> None:
-    await require_message(update).chat.send_message(
-        _unit_question(context), reply_markup=_unit_keyboard(context)
-    )
-
-
-async def choose_unit(update: Update, context: BotContext) -> int:
-    query = require_query(update)
-    _ = context.translate
-    pressed = ChooseUnit.parse(query.data)
-    areas = context.services.areas
-    if pressed is None or (pressed.unit != places.OTHER and areas.unit(pressed.unit) is None):
-        await answer_stale_button(update, context)
-        return UNIT
-    await query.answer()
-    ward = None if pressed.unit == places.OTHER else pressed.unit
-    context.person_data.setdefault("signup", {})["ward"] = ward
-    await edit_quietly(
-        query,
-        _("Area: {place}", place=areas.unit_name(ward, _.language))
-        if ward
-        else _("Area: elsewhere / not sure"),
-    )
-    return await _ask_phone(update, context)
-
-
-async def _ask_phone(update: Update, context: BotContext) -> int:
-    _ = context.translate
-    await require_message(update).chat.send_message(
-        _("Would you share your phone number, so the staff can call you back? It is optional."),
-        reply_markup=keyboards.request_contact(_("📱 Share my phone number"), [_("Skip")]),
-    )
-    return PHONE
-
-
-async def back_to_units(update: Update, context: BotContext) -> int:
-    query = require_query(update)
-    await query.answer()
-    await edit_quietly(query, _unit_question(context), reply_markup=_unit_keyboard(context))
-    return UNIT
-
-
-async def unit_typed(update: Update, context: BotContext) -> int:
-    """A ward or commune typed, today's name or an old one."""
-    _ = context.translate
-    message = require_message(update)
-    text = message.text or ""
-    verdict = danger_words(context).check(text)
-    if verdict is not None:
-        await answer_danger(message, context, text, verdict)
-        return UNIT
-    match = context.services.areas.find(text)
-    if match is None:
-        await message.reply_text(
-            _(
-                "I could not find that ward or commune. Please choose it with the buttons above, "
-                "type it another way (for example “phường 4 quận 8”), or send the location."
-            )
-        )
-        return UNIT
-    heading = (
-        places.match_text(context.services.areas, match, _)
-        if match.old is not None or match.unit is None
-        else None
-    )
-    await _offer(update, context, match.units, heading)
-    return UNIT
-
-
-async def unit_located(update: Update, context: BotContext) -> int:
-    _ = context.translate
-    message = require_message(update)
-    where = message.location
-    assert where is not None  # registered for filters.LOCATION
-    unit = await places.unit_of_location(where.latitude, where.longitude)
-    if unit is None:
-        await message.reply_text(
-            _(
-                "That location is outside Ho Chi Minh City. Please choose “Elsewhere / not sure” "
-                "with the buttons above."
-            )
-        )
-        return UNIT
-    await _offer(update, context, (unit,), None)
-    return UNIT
-
-
-async def _offer(
-    update: Update, context: BotContext, units: tuple[str, ...], heading: str | None
-) -> None:
-    """The unit(s) found, to confirm with one tap (outside the area: said so, with 111)."""
-    _ = context.translate
-    areas = context.services.areas
-    encode = lambda code: ChooseUnit(unit=code)  # noqa: E731
-    lines = []
-    if len(units) == 1:
-        lines.append(heading or _("Is it {unit}?", unit=areas.unit_name(units[0], _.language)))
-        if not areas.in_programme(units[0]):
-            lines.append(places.outside_text(areas, units[0], _))
-        rows: list[list[keyboards.Button]] = [
-            [(_("✓ Yes, {unit}", unit=areas.unit_name(units[0], _.language)), encode(units[0]))]
-        ]
-    else:
-        lines.append(heading or _("Which one do you mean?"))
-        rows = places.candidate_rows(areas, _, units, encode)
-    rows.append([(_("Elsewhere / not sure"), encode(places.OTHER))])
-    rows.append([(_("‹ Back"), BackToUnits())])
-    await require_message(update).chat.send_message(
-        "\n\n".join(lines), reply_markup=keyboards.inline(rows)
-    )
 
 
 async def share_phone(update: Update, context: BotContext) -> int:
@@ -414,9 +235,9 @@ async def skip_phone(update: Update, context: BotContext) -> int:
 async def _finish_signup(update: Update, context: BotContext, phone: str | None) -> int:
     _ = context.translate
     message = require_message(update)
-    signup = context.person_data.pop("signup", {})
+    signup = context.person_data.pop(SIGNUP, {})
     if signup.get("invite") and "name" in signup:
-        return await _finish_invite(update, context, signup, phone)
+        return await finish_invite(update, context, signup, phone)
     if not {"role", "name", "ward"} <= signup.keys():
         await message.reply_text(_("Something was missing. Let us start again with /start."))
         return ConversationHandler.END
@@ -447,76 +268,6 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         ),
         reply_markup=menu.keyboard("public", _),
     )
-    return ConversationHandler.END
-
-
-INVITE_USED = N_("✅ {name} signed up with your invite as {role} ({place}).\n{contact}")
-
-
-async def _finish_invite(
-    update: Update, context: BotContext, signup: dict, phone: str | None
-) -> int:
-    _ = context.translate
-    message = require_message(update)
-    areas = context.services.areas
-    cipher = cipher_for(context.services)
-
-    async def tell_inviter(person, invite) -> None:
-        """In the sign-up's transaction, through the outbox."""
-        inviter = await people.person(context.db, invite.created_by)
-        if inviter is None:
-            return
-        theirs = context.services.i18n(inviter.language)
-        await outbox.enqueue(
-            context.db,
-            cipher,
-            inviter.telegram_id,
-            theirs(
-                INVITE_USED,
-                name=person.display_name,
-                role=theirs(approvals.ROLE_LABELS[person.role]),
-                place=invites.place_label(areas, person.ward, person.scope, theirs.language),
-                contact=approvals.contact_line(person, theirs, cipher),
-            ),
-            now=context.now,
-        )
-
-    try:
-        person, invite = await invites.redeem(
-            context.db,
-            cipher,
-            areas,
-            signup["invite"],
-            context.person.telegram_id,
-            signup["name"],
-            phone,
-            message.from_user.username if message.from_user else None,
-            context.now,
-            then=tell_inviter,
-        )
-    except people.NotApplicable:
-        await message.reply_text(
-            _(
-                "This invite link was already used or has expired. "
-                "Please ask the trainer for a new one, or sign up "
-                "with /start."
-            ),
-            reply_markup=menu.keyboard("public", _),
-        )
-        return ConversationHandler.END
-    context.set_user(person)
-    place = invites.place_label(areas, person.ward, person.scope, _.language)
-    await message.reply_text(
-        _(
-            "🎉 Welcome to the team, {name}! You are signed up as {role} for {place}. Your menu "
-            "is below.",
-            name=person.display_name,
-            role=_(approvals.ROLE_LABELS[person.role]),
-            place=place,
-        ),
-        reply_markup=menu.keyboard(person.menu_role, _),
-    )
-    await publish_for_user(context.bot, context.services.i18n, person)
     return ConversationHandler.END
 
 
