@@ -191,9 +191,9 @@ def register_handlers(application: BotApplication) -> None:
         events_attendance,
         holidays,
         myreports,
+        people_admin,
         places,
         report,
-        start,
         stats,
         ward_contacts,
     )
@@ -205,6 +205,7 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.materials import manage as materials_manage
     from handlers.menu import commands as menu_commands
     from handlers.menu import fallbacks as menu_fallbacks
+    from handlers.onboarding import signup
     from handlers.printing import ask as print_ask
     from handlers.printing import desk as print_desk
     from handlers.printing import reject as print_reject
@@ -218,7 +219,7 @@ def register_handlers(application: BotApplication) -> None:
     common.register(application)
     # 2. Conversations first: while someone is in one, its steps take their input; any
     #    command or menu button leaves it and is handled again from the top.
-    start.register(application)
+    signup.register(application)  # /start: who are you; collaborators and staff sign up
     places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
@@ -241,7 +242,8 @@ def register_handlers(application: BotApplication) -> None:
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety_answers.register(application)  # emergency buttons from any message; the quick tip
-    approvals.register(application)
+    approvals.register(application)  # Approve / Reject a sign-up; /pending
+    people_admin.register(application)  # /users, /promote, /move, /scope, /invite…
     print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
     materials_manage.register(application)  # hide/reorder/poster, /materialstats
     info_topics.register(application)  # /info, the menu button, topic buttons

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot import scope
 from bot.areas import Areas
-from bot.guards import NotApplicable, PermissionDenied  # noqa: F401  (re-exported)
+from bot.guards import NotApplicable, PermissionDenied, ensure_staff  # noqa: F401  (re-exported)
 from bot.text import fold
 from storage import audit, users
 from storage.db import Database
@@ -338,3 +338,114 @@ async def set_subscription(db: Database, user_id: int, subscribed: bool, now: dt
         await audit.record(
             db, user_id, "subscribe" if subscribed else "unsubscribe", "user", user_id, now
         )
+
+
+# -- who is writing ---------------------------------------------------------------------------------
+ROLES = users.ROLES
+
+
+async def person(db: Database, telegram_id: int) -> User | None:
+    return await users.get(db, telegram_id)
+
+
+async def identify(
+    db: Database,
+    telegram_id: int,
+    full_name: str,
+    guessed_language: str,
+    now: dt.datetime,
+    *,
+    configured_admin: bool,
+    refresh: bool,
+) -> User:
+    """The person of an update: created on their first message (an administrator named in the
+    settings is one from the start, audited), refreshed when they were unreachable, have just
+    become a configured administrator, or `refresh` (their last-seen time is old)."""
+    user = await users.get(db, telegram_id)
+    if user is None:
+        user = await users.touch(
+            db, telegram_id, full_name, guessed_language, now, make_admin=configured_admin
+        )
+        if configured_admin:
+            await audit.record(db, None, "admin_from_config", "user", telegram_id, now)
+        return user
+    if not user.reachable or (configured_admin and not user.is_admin) or refresh:
+        # Writing someone's last-seen time on every update would cost a write per message.
+        user = await users.touch(
+            db, telegram_id, full_name, user.language, now, make_admin=configured_admin
+        )
+    return user
+
+
+async def note_reachable(db: Database, telegram_id: int, reachable: bool, now: dt.datetime) -> None:
+    """A private chat blocked or unblocked (people we never met are not recorded)."""
+    if await users.get(db, telegram_id) is not None:
+        await users.set_reachable(db, telegram_id, reachable, now)
+
+
+async def note_source(db: Database, telegram_id: int, payload: str) -> None:
+    """Where someone first came from (a poster's code, a campaign link), kept once."""
+    await users.set_source_if_empty(db, telegram_id, payload)
+
+
+async def set_language(db: Database, telegram_id: int, language: str, now: dt.datetime) -> User:
+    await users.update(db, telegram_id, now, language=language)
+    changed = await users.get(db, telegram_id)
+    assert changed is not None  # the person of this very update
+    return changed
+
+
+async def unit_confirmed_later(db: Database, telegram_id: int, now: dt.datetime) -> None:
+    """'Not now' to the one-time question about a split ward: not asked again."""
+    await users.update(db, telegram_id, now, ward_confirm=None)
+
+
+# -- staff lists ----------------------------------------------------------------------------------
+async def pending_for(db: Database, actor: User, now: dt.datetime, limit: int = 20) -> list[User]:
+    """Sign-ups the actor may decide on (audited as a view)."""
+    ensure_staff(actor)
+    waiting = [
+        applicant
+        for applicant in await users.pending(db, scope.units_of(actor))
+        if can_decide(actor, applicant)
+    ][:limit]
+    await audit.record(db, actor.telegram_id, "view_pending", "user", None, now, shown=len(waiting))
+    return waiting
+
+
+async def people_for(
+    db: Database,
+    areas: Areas,
+    actor: User,
+    role: str | None,
+    group: str | None,
+    now: dt.datetime,
+    limit: int = 50,
+) -> list[User]:
+    """The people of the actor's units (administrators: everyone), by role and programme
+    group if given (audited as a view)."""
+    ensure_staff(actor)
+    wards = areas.scope_units(group) if group else None
+    covered = scope.units_of(actor, areas)
+    if covered is not None:  # staff see the people of their own units only
+        wards = covered & wards if wards is not None else covered
+    found = await users.listing(db, role=role, wards=wards, limit=limit)
+    await audit.record(
+        db,
+        actor.telegram_id,
+        "view_people",
+        "user",
+        None,
+        now,
+        role=role,
+        group=group,
+        shown=len(found),
+    )
+    return found
+
+
+async def refused(
+    db: Database, actor: User, attempted: str, target_id: int | None, now: dt.datetime
+) -> None:
+    """A refused decision or account change, for the audit trail."""
+    await audit.refused(db, actor.telegram_id, attempted, "user", target_id, now)

@@ -1,30 +1,37 @@
-"""Approving sign-ups, and the administrators' commands for people.
-
-/pending, /users [role] [group], /promote ID ROLE, /move ID UNIT, /scope ID UNITS…,
-/deactivate ID, /planapprover ID on|off, /invite ROLE UNIT (a one-time sign-up link and its
-QR code). Every button and command re-checks the actor's role and scope.
+"""Approving sign-ups: every approver gets the sign-up with Approve / Reject (each copy
+follows the decision), and /pending lists those waiting. Every button re-checks the actor's
+role and scope (bot/people.py). People's accounts: handlers/people_admin.py.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, invites, keyboards, menu, outbox, people, scope, staff_copies
+from bot import keyboards, menu, outbox, people, staff_copies
+from bot.callbacks import Button, Namespace
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.crypto import cipher_for
+from bot.guards import require_message, require_query, staff_only
 from bot.i18n import N_, Translator
-from bot.messaging import edit_markup_quietly
-from bot.text import join_within, whole_number
-from storage import audit, users
+from bot.messaging import answer_stale_button, edit_markup_quietly
 from storage.alert_copies import AlertCopy
 from storage.users import User
 
 log = logging.getLogger(__name__)
-NS = "apv"
+APPROVALS = Namespace("apv", owner=__name__)
+
+
+class Approve(Button, namespace=APPROVALS, action="yes"):
+    applicant_id: int
+
+
+class Reject(Button, namespace=APPROVALS, action="no"):
+    applicant_id: int
+
 
 ROLE_LABELS = {
     "public": N_("parent / public"),
@@ -84,13 +91,13 @@ def place_of(person: User, translate: Translator, areas) -> str:
     return _("ward/commune not given")
 
 
-def _decision_keyboard(translate: Translator, applicant_id: int):
+def _decision_keyboard(translate: Translator, applicant_id: int) -> InlineKeyboardMarkup:
     _ = translate
     return keyboards.inline(
         [
             [
-                (_("✅ Approve"), callbacks.encode(NS, "yes", applicant_id)),
-                (_("❌ Reject"), callbacks.encode(NS, "no", applicant_id)),
+                (_("✅ Approve"), Approve(applicant_id=applicant_id)),
+                (_("❌ Reject"), Reject(applicant_id=applicant_id)),
             ]
         ]
     )
@@ -153,14 +160,15 @@ async def _sync_decided(context: BotContext, applicant: User, outcome_line, pres
 
 
 async def on_decision(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    data = callbacks.decode(query.data)
-    applicant_id = data.int_arg(0) if data else None
-    if applicant_id is None or data.action not in ("yes", "no"):
-        await query.answer(_("This button is not valid."), show_alert=True)
+    pressed = Approve.parse(query.data) or Reject.parse(query.data)
+    if pressed is None:
+        await answer_stale_button(update, context)
         return
-    approve = data.action == "yes"
+    applicant_id = pressed.applicant_id
+    approve = isinstance(pressed, Approve)
+    actor = context.person
 
     async def tell_applicant(decision) -> None:
         applicant = decision.applicant
@@ -184,12 +192,10 @@ async def on_decision(update: Update, context: BotContext) -> None:
 
     try:
         decision = await people.decide(
-            context.db, context.user, applicant_id, approve, context.now, then=tell_applicant
+            context.db, actor, applicant_id, approve, context.now, then=tell_applicant
         )
     except people.PermissionDenied:
-        await audit.refused(
-            context.db, context.user.telegram_id, data.action, "user", applicant_id, context.now
-        )
+        await people.refused(context.db, actor, pressed.action, applicant_id, context.now)
         await query.answer(
             _(
                 "Only administrators, or staff of the same ward or commune, can decide "
@@ -200,44 +206,33 @@ async def on_decision(update: Update, context: BotContext) -> None:
         return
     except people.NotApplicable:
         await query.answer(_("This sign-up was already decided."), show_alert=True)
-        await edit_markup_quietly(context.bot, query.message.chat.id, query.message.message_id)
+        message = require_message(update)
+        await edit_markup_quietly(context.bot, message.chat.id, message.message_id)
         return
     await query.answer()
     applicant = decision.applicant
-    decider = context.user.display_name
+    decider = actor.display_name
 
     def outcome_line(theirs: Translator) -> str:
         outcome = theirs(APPROVED if approve else REJECTED)
         return theirs(DECIDED_BY, outcome=outcome, name=decider)
 
-    await _sync_decided(context, applicant, outcome_line, query.message)
+    await _sync_decided(context, applicant, outcome_line, require_message(update))
     await publish_for_user(
         context.bot, context.services.i18n, applicant, context.services.settings.webapp_url
     )
 
 
+@staff_only
 async def pending_command(update: Update, context: BotContext) -> None:
     _ = context.translate
-    user = context.user
-    if not user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return
-    waiting = await users.pending(context.db, scope.units_of(user))
-    waiting = [p for p in waiting if people.can_decide(user, p)]
-    await audit.record(
-        context.db,
-        user.telegram_id,
-        "view_pending",
-        "user",
-        None,
-        context.now,
-        shown=len(waiting[:20]),
-    )
+    message = require_message(update)
+    waiting = await people.pending_for(context.db, context.person, context.now, limit=20)
     if not waiting:
-        await update.message.reply_text(_("No sign-ups are waiting."))
+        await message.reply_text(_("No sign-ups are waiting."))
         return
-    for person in waiting[:20]:
-        sent = await update.message.reply_text(
+    for person in waiting:
+        sent = await message.reply_text(
             describe(person, _, context.services.areas),
             reply_markup=_decision_keyboard(_, person.telegram_id),
         )
@@ -252,247 +247,11 @@ async def pending_command(update: Update, context: BotContext) -> None:
         )
 
 
-async def users_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    user = context.user
-    if not user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return
-    areas = context.services.areas
-    role = next((a for a in context.args if a in users.ROLES), None)
-    group = next((a.upper() for a in context.args if areas.group(a.upper())), None)
-    wards = areas.scope_units(group) if group else None
-    covered = scope.units_of(user)
-    if covered is not None:  # staff see the people of their own units only
-        wards = covered & wards if wards is not None else covered
-    people_found = await users.listing(context.db, role=role, wards=wards, limit=50)
-    await audit.record(
-        context.db,
-        user.telegram_id,
-        "view_people",
-        "user",
-        None,
-        context.now,
-        role=role,
-        group=group,
-        shown=len(people_found),
-    )
-    if not people_found:
-        await update.message.reply_text(_("Nobody matches."))
-        return
-    lines = [describe(p, _, context.services.areas) for p in people_found]
-    # Whole entries only: a cut "<b>" tag or "&amp;" makes Telegram refuse the message.
-    await update.message.reply_text(join_within(lines, 4000, "\n\n"))
-
-
-def _target_id(context: BotContext) -> int | None:
-    return whole_number(context.args[0], callbacks.MAX_ID) if context.args else None
-
-
-async def promote_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    target = _target_id(context)
-    role = context.args[1] if len(context.args) > 1 else None
-    if target is None or role not in users.ROLES:
-        await update.message.reply_text(
-            _("Usage: /promote ID ROLE — ROLE is one of: public, collaborator, staff, admin.")
-        )
-        return
-    await _admin_change(
-        update, context, people.promote(context.db, context.user, target, role, context.now)
-    )
-
-
-async def move_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    target = _target_id(context)
-    areas = context.services.areas
-    typed = " ".join(context.args[1:])
-    ward = typed if areas.unit(typed) else None
-    if ward is None and typed:
-        match = areas.find(typed)  # a name, today's or old: "Chánh Hưng", "p4 q8"
-        ward = match.unit if match is not None else None
-    if target is None or not typed:
-        await update.message.reply_text(
-            _(
-                "Usage: /move ID UNIT — the ward or commune's code or "
-                "name, e.g. /move 123 27418 or /move 123 Chánh Hưng"
-            )
-        )
-        return
-    await _admin_change(
-        update,
-        context,
-        people.move(context.db, areas, context.user, target, ward or typed, context.now),
-    )
-
-
-async def scope_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    target = _target_id(context)
-    if target is None or len(context.args) < 2:
-        codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(
-            _(
-                "Usage: /scope ID UNITS — what a staff member covers: unit codes (27418), programme "
-                "areas ({codes}) or “all”, e.g. /scope 123 27418 27424",
-                codes=codes,
-            )
-        )
-        return
-    await _admin_change(
-        update,
-        context,
-        people.set_scope(
-            context.db,
-            context.services.areas,
-            context.user,
-            target,
-            " ".join(context.args[1:]),
-            context.now,
-        ),
-    )
-
-
-async def deactivate_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    target = _target_id(context)
-    if target is None:
-        await update.message.reply_text(_("Usage: /deactivate ID"))
-        return
-    await _admin_change(
-        update, context, people.deactivate(context.db, context.user, target, context.now)
-    )
-
-
-async def _admin_change(update: Update, context: BotContext, change) -> None:
-    _ = context.translate
-    try:
-        person = await change
-    except people.PermissionDenied:
-        await audit.refused(
-            context.db,
-            context.user.telegram_id,
-            (update.message.text or "").split(" ", 1)[0][:32],
-            "user",
-            None,
-            context.now,
-        )
-        await update.message.reply_text(_("Only administrators can do this."))
-        return
-    except people.NotApplicable:
-        await update.message.reply_text(_("No such person. They must have started the bot first."))
-        return
-    except ValueError:
-        await update.message.reply_text(_("Unknown ward, commune or programme area."))
-        return
-    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
-    await publish_for_user(
-        context.bot, context.services.i18n, person, context.services.settings.webapp_url
-    )
-    if person.telegram_id != context.user.telegram_id:
-        # The person hears of the change with the menu of their role as it is now.
-        theirs = context.services.i18n(person.language)
-        text = N_("Your account was updated: {role}, {place}. Your menu is below.")
-        await outbox.enqueue(
-            context.db,
-            cipher_for(context.services),
-            person.telegram_id,
-            theirs(
-                text,
-                role=theirs(ROLE_LABELS[person.role]),
-                place=place_of(person, theirs, context.services.areas),
-            ),
-            now=context.now,
-            markup=menu.keyboard(person.menu_role, theirs),
-        )
-
-
-async def plan_approver_command(update: Update, context: BotContext) -> None:
-    _ = context.translate
-    target = _target_id(context)
-    switch = context.args[1].lower() if len(context.args) > 1 else None
-    if target is None or switch not in ("on", "off"):
-        await update.message.reply_text(
-            _(
-                "Usage: /planapprover ID on|off — staff who approve "
-                "support plans for their area (the commune "
-                "chairperson or their delegate)."
-            )
-        )
-        return
-    try:
-        person = await people.set_plan_approver(
-            context.db, context.user, target, switch == "on", context.now
-        )
-    except people.PermissionDenied:
-        await update.message.reply_text(_("Only administrators can do this."))
-        return
-    except people.NotApplicable:
-        await update.message.reply_text(_("No such staff member."))
-        return
-    await update.message.reply_text(_("Done.") + "\n" + describe(person, _, context.services.areas))
-
-
-async def invite_command(update: Update, context: BotContext) -> None:
-    """/invite ROLE UNIT: a one-time link and QR code that signs a person up, pre-approved."""
-    _ = context.translate
-    role = context.args[0].lower() if context.args else None
-    typed = " ".join(context.args[1:])
-    if not context.user.is_admin:
-        await update.message.reply_text(_("Only administrators can do this."))
-        return
-    if role not in invites.ROLES or not typed:
-        codes = ", ".join(group.code for group in context.services.areas.groups())
-        await update.message.reply_text(
-            _(
-                "Usage: /invite ROLE UNIT — ROLE is collaborator or staff; UNIT the ward or "
-                "commune's code or name (e.g. 27418 or Chánh Hưng) or, for staff, a programme "
-                "area ({codes}) or “all”.",
-                codes=codes,
-            )
-        )
-        return
-    areas = context.services.areas
-    try:
-        made, target = await invites.create(
-            context.db, areas, context.user, role, typed, context.now
-        )
-    except ValueError:
-        await update.message.reply_text(
-            _(
-                "I do not know that place as one ward or commune. Please type its code or its "
-                "name, e.g. 27418 or Chánh Hưng."
-            )
-        )
-        return
-    url = invites.link(context.bot.username, made.payload)
-    place = invites.place_label(areas, target.ward, target.scope, _.language)
-    await context.bot.send_photo(
-        update.effective_chat.id,
-        invites.qr_png(url),
-        protect_content=True,
-        caption=_(
-            "🎟 One-time invite: {role}, {place}. Whoever opens it first signs up at once, "
-            "with no approval, until {until}.\n{link}",
-            role=_(ROLE_LABELS[role]),
-            place=place,
-            until=_.short_datetime(made.expires_at),
-            link=url,
-        ),
-    )
-
-
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_decision, pattern=callbacks.pattern(NS)))
+    """Section 3: Approve / Reject from any copy of a sign-up, and /pending."""
+    application.add_handler(CallbackQueryHandler(on_decision, pattern=Approve.pattern()))
+    application.add_handler(CallbackQueryHandler(on_decision, pattern=Reject.pattern()))
     # Lists of people (names, places) only in a private chat, never into a group.
-    private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("pending", pending_command, filters=private))
-    application.add_handler(CommandHandler("users", users_command, filters=private))
-    application.add_handler(CommandHandler("promote", promote_command))
-    application.add_handler(CommandHandler("move", move_command))
-    application.add_handler(CommandHandler("scope", scope_command))
-    application.add_handler(CommandHandler("deactivate", deactivate_command))
-    application.add_handler(CommandHandler("planapprover", plan_approver_command))
-    # An invite is as good as an approval: only in a private chat with an administrator.
-    application.add_handler(CommandHandler("invite", invite_command, filters=private))
+    application.add_handler(
+        CommandHandler("pending", pending_command, filters=filters.ChatType.PRIVATE)
+    )

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-from telegram import ChatMemberUpdated, Update
+from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     Application,
@@ -26,10 +26,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot import people
 from bot.context import BotContext
 from bot.conversations import IN_HAND
+from bot.guards import require_message
 from bot.menu import MenuButton
-from storage import audit, users
 
 LAST_SEEN_RESOLUTION = dt.timedelta(hours=1)
 LEFT_CONVERSATION = "left_conversation"
@@ -40,31 +41,25 @@ async def identify(update: Update, context: BotContext) -> None:
     if person is None or person.is_bot:
         return
     services = context.services
-    now = services.clock.now()
-    user = await users.get(context.db, person.id)
-    is_admin_id = person.id in services.settings.admin_ids
-    if user is None:
-        user = await users.touch(
-            context.db,
-            person.id,
-            person.full_name,
-            services.i18n.guess_language(person.language_code),
-            now,
-            make_admin=is_admin_id,
-        )
-        if is_admin_id:
-            await audit.record(context.db, None, "admin_from_config", "user", person.id, now)
-    elif update.my_chat_member is not None:
-        pass  # a membership change is not the person writing to us: reachability is set above
-    elif not user.reachable or (is_admin_id and not user.is_admin) or _stale(user, context):
-        # Writing someone's last-seen time on every update would cost a write per message.
-        user = await users.touch(
-            context.db, person.id, person.full_name, user.language, now, make_admin=is_admin_id
-        )
+    if update.my_chat_member is not None:
+        # A membership change is not the person writing to us (on_membership records it).
+        known = await people.person(context.db, person.id)
+        if known is not None:
+            context.set_user(known)
+            return
+    user = await people.identify(
+        context.db,
+        person.id,
+        person.full_name,
+        services.i18n.guess_language(person.language_code),
+        services.clock.now(),
+        configured_admin=person.id in services.settings.admin_ids,
+        refresh=update.my_chat_member is None and _stale(context),
+    )
     context.set_user(user)
 
 
-def _stale(user: users.User, context: BotContext) -> bool:
+def _stale(context: BotContext) -> bool:
     seen = context.user_data.get("_seen") if context.user_data is not None else None
     now = context.now
     if seen and now - dt.datetime.fromisoformat(seen) < LAST_SEEN_RESOLUTION:
@@ -76,13 +71,11 @@ def _stale(user: users.User, context: BotContext) -> bool:
 
 async def on_membership(update: Update, context: BotContext) -> None:
     """A private chat's member update with status 'kicked' means the person blocked the bot."""
-    change: ChatMemberUpdated = update.my_chat_member
-    if change.chat.type != ChatType.PRIVATE:
-        return
-    if await users.get(context.db, change.chat.id) is None:
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
         return
     blocked = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
-    await users.set_reachable(context.db, change.chat.id, not blocked, context.now)
+    await people.note_reachable(context.db, change.chat.id, not blocked, context.now)
 
 
 def free_text(context_i18n) -> filters.BaseFilter:
@@ -114,7 +107,7 @@ def step_hints(hints: Mapping[object, str]) -> Callable[[object], StepHint]:
         message = hints[state]  # a state without a hint fails when the bot is built, not later
 
         async def answer(update: Update, context: BotContext) -> None:
-            await update.effective_message.reply_text(context.translate(message))
+            await require_message(update).reply_text(context.translate(message))
 
         return answer
 

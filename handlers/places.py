@@ -13,18 +13,19 @@ from collections.abc import Callable, Sequence
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, TypeHandler
 
-from bot import callbacks, keyboards, people
+from bot import keyboards, people
 from bot.areas import Areas, Match
+from bot.callbacks import Button, Namespace
 from bot.content import load_json
 from bot.context import BotContext
 from bot.geo import unit_at_async
+from bot.guards import require_query
 from bot.i18n import Html, Translator
-from bot.messaging import edit_quietly
-from storage import users
+from bot.messaging import answer_stale_button, edit_quietly
 
 OTHER = "other"
 
-Encode = Callable[[str], str]
+Encode = Callable[[str], str | Button]  # a unit code → its button's data
 
 
 def units_text(areas: Areas, _: Translator) -> str:
@@ -40,12 +41,14 @@ def units_text(areas: Areas, _: Translator) -> str:
 
 def unit_rows(
     areas: Areas, _: Translator, encode: Encode, other: bool = True
-) -> list[list[tuple[str, str]]]:
+) -> list[list[keyboards.Button]]:
     language = _.language
-    rows: list[list[tuple[str, str]]] = []
+    rows: list[list[keyboards.Button]] = []
     for group in areas.groups():
-        buttons = [(areas.unit_name(code, language), encode(code)) for code in group.units]
-        rows += keyboards.columns(buttons, 2)
+        choices: list[keyboards.Button] = [
+            (areas.unit_name(code, language), encode(code)) for code in group.units
+        ]
+        rows += keyboards.columns(choices, 2)
     if other:
         rows.append([(_("Elsewhere / not sure"), encode(OTHER))])
     return rows
@@ -53,9 +56,9 @@ def unit_rows(
 
 def candidate_rows(
     areas: Areas, _: Translator, units: Sequence[str], encode: Encode
-) -> list[list[tuple[str, str]]]:
+) -> list[list[keyboards.Button]]:
     language = _.language
-    rows = []
+    rows: list[list[keyboards.Button]] = []
     for code in units:
         label = areas.unit_name(code, language)
         if not areas.in_programme(code):
@@ -100,7 +103,11 @@ async def unit_of_location(latitude: float, longitude: float) -> str | None:
 
 
 # -- once after the map changed: "your old ward was split, which unit are you in now?" ------
-NS = "unit"
+UNITS = Namespace("unit", owner=__name__)
+
+
+class ConfirmUnit(Button, namespace=UNITS, action="confirm"):
+    unit: str  # a unit code, or OTHER
 
 
 async def ask_to_confirm(update: Update, context: BotContext) -> None:
@@ -116,14 +123,12 @@ async def ask_to_confirm(update: Update, context: BotContext) -> None:
         return
     areas: Areas = context.services.areas
     old = areas.old_unit(user.ward_confirm)
-    await users.update(context.db, user.telegram_id, context.now, ward_confirm=None)
+    await people.unit_confirmed_later(context.db, user.telegram_id, context.now)
     if old is None:
         return
     _ = context.translate
-    rows = candidate_rows(
-        areas, _, old.successors, lambda code: callbacks.encode(NS, "confirm", code)
-    )
-    rows.append([(_("Elsewhere / not sure"), callbacks.encode(NS, "confirm", OTHER))])
+    rows = candidate_rows(areas, _, old.successors, lambda code: ConfirmUnit(unit=code))
+    rows.append([(_("Elsewhere / not sure"), ConfirmUnit(unit=OTHER))])
     await update.effective_chat.send_message(
         _(
             "📍 Since 1 July 2025 {old} is divided between several wards and communes. Which "
@@ -135,19 +140,16 @@ async def ask_to_confirm(update: Update, context: BotContext) -> None:
 
 
 async def on_confirm(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    data = callbacks.decode(query.data)
-    value = data.arg(0) if data else None
+    pressed = ConfirmUnit.parse(query.data)
     areas: Areas = context.services.areas
-    if value != OTHER and areas.unit(value) is None:
-        await query.answer(
-            _("That button is no longer valid. Please choose again."), show_alert=True
-        )
+    if pressed is None or (pressed.unit != OTHER and areas.unit(pressed.unit) is None):
+        await answer_stale_button(update, context)
         return
     await query.answer()
-    ward = None if value == OTHER else value
-    await people.confirm_unit(context.db, areas, context.user.telegram_id, ward, context.now)
+    ward = None if pressed.unit == OTHER else pressed.unit
+    await people.confirm_unit(context.db, areas, context.person.telegram_id, ward, context.now)
     await edit_quietly(
         query,
         _("✓ Thank you! Your ward or commune: {unit}.", unit=areas.unit_name(ward, _.language))
@@ -157,5 +159,5 @@ async def on_confirm(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_confirm, pattern=rf"^{NS}:confirm:"))
+    application.add_handler(CallbackQueryHandler(on_confirm, pattern=ConfirmUnit.pattern()))
     application.add_handler(TypeHandler(Update, ask_to_confirm), group=1)

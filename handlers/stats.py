@@ -11,20 +11,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, keyboards, menu
+from bot import keyboards, menu
+from bot.callbacks import Button, Namespace
 from bot.context import BotContext
-from bot.guards import PermissionDenied
+from bot.guards import PermissionDenied, record_refusal, require_message, require_query
 from bot.i18n import N_, Translator
-from bot.messaging import edit_quietly
+from bot.messaging import answer_stale_button, edit_quietly
 from bot.stats import access, labels, period
 from bot.stats.period import Period, PeriodError
-from storage import audit
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,19 @@ def _texts():
     return texts
 
 
-NS = "sta"
+STATS = Namespace("sta", owner=__name__)
+
+
+class ShowPeriod(Button, namespace=STATS, action="p"):
+    period: str  # a Period token
+    group: str  # a programme group code, or access.ALL
+
+
+class Export(Button, namespace=STATS, action="x"):
+    period: str
+    group: str
+
+
 PRIVATE = filters.ChatType.PRIVATE
 EXPORT_LANGUAGE = "vi"  # the review pack is for the district coordination boards
 
@@ -106,39 +122,40 @@ def period_help(_: Translator, reason: str | None = None, today: dt.date | None 
 
 def _denied_text(context: BotContext) -> str:
     _ = context.translate
-    if context.user is None or not context.user.is_staff:
+    person = context.user
+    if person is None or not person.is_staff:
         return _("Statistics are for programme staff.")
-    if context.user.district is None and not context.user.is_admin:
+    if person.district is None and not person.is_admin:
         return _("Your account covers no ward or commune yet; please ask an administrator.")
     return _("Sorry, you can only see the figures of your own area.")
 
 
 # -- the keyboard ----------------------------------------------------------------------------
-def stats_keyboard(context: BotContext, shown: Period, scope: str):
+def stats_keyboard(context: BotContext, shown: Period, scope: str) -> InlineKeyboardMarkup:
     _ = context.translate
     today = _today(context)
-    rows = []
+    rows: list[list[keyboards.Button]] = []
     for row in QUICK_PERIODS:
-        buttons = []
+        choices: list[keyboards.Button] = []
         for key, label in row:
             candidate = _QUICK[key](today)
             mark = "✓ " if candidate == shown else ""
-            buttons.append((mark + _(label), callbacks.encode(NS, "p", candidate.token, scope)))
-        rows.append(buttons)
-    if context.user.is_admin:
-        choices = [(access.ALL, _("Whole programme"))] + [
+            choices.append((mark + _(label), ShowPeriod(period=candidate.token, group=scope)))
+        rows.append(choices)
+    if context.person.is_admin:
+        groups = [(access.ALL, _("Whole programme"))] + [
             (d.code, d.name(_.language)) for d in context.services.areas.groups()
         ]
         rows.append(
             [
                 (
                     ("✓ " if code == scope else "") + name,
-                    callbacks.encode(NS, "p", shown.token, code),
+                    ShowPeriod(period=shown.token, group=code),
                 )
-                for code, name in choices
+                for code, name in groups
             ]
         )
-    rows.append([(_("📥 Workbook and chart"), callbacks.encode(NS, "x", shown.token, scope))])
+    rows.append([(_("📥 Workbook and chart"), Export(period=shown.token, group=scope))])
     return keyboards.inline(rows)
 
 
@@ -154,7 +171,8 @@ async def _typed_scope(update: Update, context: BotContext) -> tuple[str, str | 
     try:
         return text, access.scope_for(context.user, requested)
     except PermissionDenied:
-        await update.message.reply_text(_denied_text(context))
+        await record_refusal(context, "stats", "stats", requested)
+        await require_message(update).reply_text(_denied_text(context))
         return None
 
 
@@ -167,16 +185,16 @@ async def stats_command(update: Update, context: BotContext) -> None:
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             period_help(_, str(error), _today(context)),
             reply_markup=stats_keyboard(
                 context, period.this_month(_today(context)), _scope_code(district)
             ),
         )
         return
-    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    await context.bot.send_chat_action(require_message(update).chat.id, ChatAction.TYPING)
     found = await _collect(context, shown, district)
-    await update.message.reply_text(
+    await require_message(update).reply_text(
         _texts().stats_text(found, context.services.areas, _),
         reply_markup=stats_keyboard(context, shown, _scope_code(district)),
     )
@@ -198,19 +216,20 @@ async def _collect(context: BotContext, shown: Period, district: str | None):
 
 # -- buttons ---------------------------------------------------------------------------------
 async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    data = callbacks.decode(query.data)
-    shown = period.from_token(data.arg(0)) if data else None
-    if data is None or data.action not in ("p", "x") or shown is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
+    pressed = ShowPeriod.parse(query.data) or Export.parse(query.data)
+    shown = period.from_token(pressed.period) if pressed else None
+    if pressed is None or shown is None:
+        await answer_stale_button(update, context)
         return
     try:
-        district = access.scope_for(context.user, data.arg(1))
+        district = access.scope_for(context.user, pressed.group)
     except PermissionDenied:
+        await record_refusal(context, f"stats_{pressed.action}", "stats", pressed.group)
         await query.answer(_denied_text(context), show_alert=True)
         return
-    if data.action == "x":
+    if isinstance(pressed, Export):
         await query.answer(_("Preparing the workbook…"))
         await _start_export(update, context, shown, district)
         return
@@ -233,7 +252,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     try:
         shown = period.parse(text, _today(context))
     except PeriodError as error:
-        await update.message.reply_text(
+        await require_message(update).reply_text(
             period_help(_, str(error), _today(context)).replace("/stats", "/export")
         )
         return
@@ -246,7 +265,7 @@ async def _start_export(
     """Say it is coming, then build and send in the background: drawing the chart takes a
     moment and must not hold up everyone else's updates."""
     _ = context.translate
-    chat_id = update.effective_chat.id
+    chat_id = require_message(update).chat.id
     await context.bot.send_message(
         chat_id,
         _(
@@ -265,7 +284,7 @@ def file_stem(shown: Period, district: str | None) -> str:
 
 async def _export(context: BotContext, chat_id: int, shown: Period, district: str | None) -> None:
     _ = context.translate
-    actor = context.user
+    actor = context.person
     found = await _collect(context, shown, district)
     areas = context.services.areas
     sheet_language = context.services.i18n(EXPORT_LANGUAGE)
@@ -274,16 +293,8 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
 
     book = await asyncio.to_thread(workbook.build, found, areas, sheet_language)
     picture = await asyncio.to_thread(chart.render, found, areas, sheet_language)
-    await audit.record(
-        context.db,
-        actor.telegram_id,
-        "stats_export",
-        "stats",
-        None,
-        context.now,
-        period=shown.token,
-        district=district,
-        cases=len(found.cases.rows),
+    await access.record_export(
+        context.db, actor, shown.token, district, len(found.cases.rows), context.now
     )
     stem = file_stem(shown, district)
     caption = _(
@@ -306,9 +317,10 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
         log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     i18n = application.services.i18n
     application.add_handler(CommandHandler("stats", stats_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "stats"), stats_button))
     application.add_handler(CommandHandler("export", export_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(NS)))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=ShowPeriod.pattern()))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=Export.pattern()))

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -18,69 +18,63 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, menu, scope
+from bot import keyboards, menu, scope
+from bot import ward_contacts as contacts
 from bot.areas import Unit
+from bot.callbacks import Button, Namespace
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
+from bot.guards import record_refusal, require_message, require_query, staff_only
 from bot.i18n import N_
-from bot.messaging import edit_buttons_quietly, edit_quietly
+from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from handlers import places
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from storage import audit, ward_contacts
 
-NS = "wct"
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
 PRIVATE = filters.ChatType.PRIVATE
 PICK, TEXT = range(2)
 EDITING = "ward_contact_editing"
-NAME_MAX, HOURS_MAX = 80, 120
-PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{6,18}[0-9]$")
+CONTACTS = Namespace("wct", owner=__name__)
+OWN_UNITS_ONLY = N_("You can only change the contacts of your own wards and communes.")
 
 
-def parse_contact(text: str) -> tuple[str, str, str] | None:
-    """Three non-empty lines: name, phone (8–15 digits), opening hours."""
-    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    if len(lines) != 3:
-        return None
-    name, phone, hours = lines
-    digits = re.sub(r"\D", "", phone)
-    if not (
-        2 <= len(name) <= NAME_MAX
-        and PHONE.match(phone)
-        and 8 <= len(digits) <= 15
-        and 2 <= len(hours) <= HOURS_MAX
-    ):
-        return None
-    return name, phone, hours
+class PickGroup(Button, namespace=CONTACTS, action="d"):
+    group: str
 
 
+class PickUnit(Button, namespace=CONTACTS, action="w"):
+    unit: str
+
+
+class RemoveContact(Button, namespace=CONTACTS, action="del"):
+    unit: str
+
+
+@staff_only
 async def start(update: Update, context: BotContext) -> int:
-    _ = context.translate
-    user = context.user
-    if not user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return ConversationHandler.END
-    await _show_wards(update.message.reply_text, context, None)
+    await _show_wards(require_message(update).reply_text, context, None)
     return PICK
 
 
-async def _show_wards(send, context: BotContext, district: str | None) -> None:
+async def _show_wards(
+    send: Callable[..., Awaitable[object]], context: BotContext, district: str | None
+) -> None:
     """The units the person covers (in one programme group, if given), grouped by area."""
     _ = context.translate
     areas = context.services.areas
-    have = await ward_contacts.wards_with_contact(context.db)
-    rows = []
+    have = await contacts.units_with_contact(context.db)
+    rows: list[list[keyboards.Button]] = []
     for group in areas.groups():
         if district is not None and group.code != district:
             continue
-        buttons = [
-            (
-                ("✓ " if w.code in have else "") + w.name(_.language),
-                callbacks.encode(NS, "w", w.code),
-            )
+        choices: list[keyboards.Button] = [
+            (("✓ " if w.code in have else "") + w.name(_.language), PickUnit(unit=w.code))
             for w in areas.units_in(group.code)
-            if scope.can_act_in_unit(context.user, w.code)
+            if scope.can_act_in_unit(context.person, w.code, areas)
         ]
-        rows += keyboards.columns(buttons, 2)
+        rows += keyboards.columns(choices, 2)
     await send(
         _("Ward and commune contacts: choose one (✓ = contact recorded).")
         + "\n\n"
@@ -90,41 +84,39 @@ async def _show_wards(send, context: BotContext, district: str | None) -> None:
 
 
 async def choose_district(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    _ = context.translate
-    data = callbacks.decode(query.data)
-    district = context.services.areas.group(data.arg(0) if data else None)
-    if district is None or not scope.touches_group(context.user, district.code):
-        await query.answer(_("This button is not valid."), show_alert=True)
+    query = require_query(update)
+    pressed = PickGroup.parse(query.data)
+    district = context.services.areas.group(pressed.group if pressed else None)
+    if district is None or not scope.touches_group(context.person, district.code):
+        await answer_stale_button(update, context)
         return PICK
     await query.answer()
     await _show_wards(query.edit_message_text, context, district.code)
     return PICK
 
 
-async def _ward_pressed(query, context: BotContext) -> Unit | None:
-    """The ward a button names if the presser may change its contact; else a polite alert."""
-    _ = context.translate
-    data = callbacks.decode(query.data)
-    ward = context.services.areas.unit(data.arg(0) if data else None)
-    if ward is None or not scope.can_act_in_unit(context.user, ward.code):
-        await query.answer(
-            _("You can only change the contacts of your own wards and communes."), show_alert=True
-        )
+async def _ward_pressed(query: CallbackQuery, context: BotContext, unit: str | None) -> Unit | None:
+    """The ward a button names if the presser may change its contact; else a polite alert
+    (and the refusal audited)."""
+    ward = context.services.areas.unit(unit)
+    if ward is None or not scope.can_act_in_unit(context.person, ward.code):
+        await record_refusal(context, "ward_contact", "ward", unit)
+        await query.answer(context.translate(OWN_UNITS_ONLY), show_alert=True)
         return None
     return ward
 
 
 async def choose_ward(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    ward = await _ward_pressed(query, context)
+    pressed = PickUnit.parse(query.data)
+    ward = await _ward_pressed(query, context, pressed.unit if pressed else None)
     if ward is None:
         return PICK
     await query.answer()
-    context.user_data[EDITING] = ward.code
+    context.person_data[EDITING] = ward.code
     place = context.services.areas.place(ward.code, _.language)
-    current = await ward_contacts.get(context.db, ward.code)
+    current = await contacts.for_unit(context.db, ward.code)
     now_text = (
         _(
             "Now: {name}, {phone}, {hours}.",
@@ -135,8 +127,8 @@ async def choose_ward(update: Update, context: BotContext) -> int:
         if current
         else _("No contact recorded yet.")
     )
-    rows = (
-        [[(_("🗑 Remove the contact"), callbacks.encode(NS, "del", ward.code))]] if current else []
+    rows: list[list[keyboards.Button]] = (
+        [[(_("🗑 Remove the contact"), RemoveContact(unit=ward.code))]] if current else []
     )
     await edit_quietly(
         query,
@@ -153,61 +145,46 @@ async def choose_ward(update: Update, context: BotContext) -> int:
 
 async def save(update: Update, context: BotContext) -> int:
     _ = context.translate
-    parsed = parse_contact(update.message.text)
-    ward_code = context.user_data.get(EDITING)
-    ward = context.services.areas.unit(ward_code)
-    if ward is None or not scope.can_act_in_unit(context.user, ward.code):
-        await update.message.reply_text(
-            _("Something was missing. Please start again with /wardcontact.")
-        )
+    message = require_message(update)
+    parsed = contacts.parse_contact(message.text or "")
+    areas = context.services.areas
+    ward = areas.unit(context.person_data.get(EDITING))
+    if ward is None or not scope.can_act_in_unit(context.person, ward.code, areas):
+        await message.reply_text(_("Something was missing. Please start again with /wardcontact."))
         return ConversationHandler.END
     if parsed is None:
-        await update.message.reply_text(
+        await message.reply_text(
             _(
                 "Please send exactly three lines: the name, a phone number (8 to 15 digits) and "
                 "the opening hours."
             )
         )
         return TEXT
-    name, phone, hours = parsed
-    async with context.db.transaction():
-        await ward_contacts.put(
-            context.db, ward.code, name, phone, hours, context.user.telegram_id, context.now
-        )
-        await audit.record(
-            context.db, context.user.telegram_id, "ward_contact_set", "ward", ward.code, context.now
-        )
-    context.user_data.pop(EDITING, None)
-    await update.message.reply_text(
+    await contacts.save(context.db, areas, context.person, ward.code, parsed, context.now)
+    context.person_data.pop(EDITING, None)
+    await message.reply_text(
         _(
             "✅ Saved. Parents who choose {place} now see this contact.",
             place=context.services.areas.place(ward.code, _.language),
         ),
-        reply_markup=menu.keyboard(context.user.menu_role, _),
+        reply_markup=menu.keyboard(context.person.menu_role, _),
     )
     return ConversationHandler.END
 
 
 async def remove(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+    query = require_query(update)
     _ = context.translate
-    ward = await _ward_pressed(query, context)
+    pressed = RemoveContact.parse(query.data)
+    ward = await _ward_pressed(query, context, pressed.unit if pressed else None)
     if ward is None:
         return TEXT
-    async with context.db.transaction():
-        removed = await ward_contacts.delete(context.db, ward.code)
-        if removed:
-            await audit.record(
-                context.db,
-                context.user.telegram_id,
-                "ward_contact_delete",
-                "ward",
-                ward.code,
-                context.now,
-            )
+    removed = await contacts.remove(
+        context.db, context.services.areas, context.person, ward.code, context.now
+    )
     await query.answer(_("Removed.") if removed else _("There was no contact to remove."))
     await edit_buttons_quietly(query, None)
-    context.user_data.pop(EDITING, None)
+    context.person_data.pop(EDITING, None)
     return ConversationHandler.END
 
 
@@ -219,7 +196,7 @@ _hint = step_hints(
 )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     i18n = application.services.i18n
     other = anything_else(i18n)
     application.add_handler(
@@ -229,13 +206,13 @@ def register(application: Application) -> None:
             entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
             states={
                 PICK: [
-                    CallbackQueryHandler(choose_district, pattern=rf"^{NS}:d:"),
-                    CallbackQueryHandler(choose_ward, pattern=rf"^{NS}:w:"),
+                    CallbackQueryHandler(choose_district, pattern=PickGroup.pattern()),
+                    CallbackQueryHandler(choose_ward, pattern=PickUnit.pattern()),
                     MessageHandler(other, _hint(PICK)),
                 ],
                 TEXT: [
                     MessageHandler(free_text(i18n), save),
-                    CallbackQueryHandler(remove, pattern=rf"^{NS}:del:"),
+                    CallbackQueryHandler(remove, pattern=RemoveContact.pattern()),
                     MessageHandler(other, _hint(TEXT)),
                 ],
             },

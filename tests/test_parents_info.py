@@ -9,8 +9,8 @@ import pytest
 
 from bot import info, safety
 from bot.i18n import I18n
+from bot.ward_contacts import parse_contact
 from handlers.info import MATERIAL_TOPICS
-from handlers.ward_contacts import parse_contact
 from storage import audit, users, ward_contacts
 from storage import questions as store
 

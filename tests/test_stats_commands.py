@@ -82,7 +82,10 @@ async def test_district_staff_cannot_see_another_district(tg):
             "show_alert": True,
         }
     answer = await hoa.press_data("sta:p:q20219:Q8")
-    assert answer == {"text": "Nút này không hợp lệ.", "show_alert": True}
+    assert answer == {
+        "text": "Nút này đã hết hiệu lực. Bạn vui lòng dùng /menu.",
+        "show_alert": True,
+    }
     assert hoa.last_text == before
     assert not [m for m in hoa.bot_messages if m.document]
     exports = await tg.db.fetchvalue("SELECT count(*) FROM audit_log WHERE action = 'stats_export'")

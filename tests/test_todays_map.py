@@ -96,7 +96,7 @@ def test_an_old_district_alone_gives_the_units_it_went_to_and_nonsense_gives_not
 
 def test_shapely_is_loaded_only_when_a_location_is_looked_up():
     code = (
-        "import sys; import bot.application, handlers.report, handlers.start; "
+        "import sys; import bot.application, handlers.report, handlers.onboarding.signup; "
         "print('shapely' in sys.modules)"
     )
     shown = subprocess.run(

@@ -3,8 +3,12 @@ any group or all."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import scope
 from bot.guards import PermissionDenied
+from storage import audit
+from storage.db import Database
 from storage.users import User
 
 ALL = "all"
@@ -29,3 +33,25 @@ def scope_for(user: User | None, requested: str | None = None) -> str | None:
     if requested not in (None, group):
         raise PermissionDenied(requested)
     return group
+
+
+async def record_export(
+    db: Database,
+    actor: User,
+    period_token: str,
+    group: str | None,
+    cases: int,
+    now: dt.datetime,
+) -> None:
+    """The audit row of a workbook sent (who took which figures out of the bot)."""
+    await audit.record(
+        db,
+        actor.telegram_id,
+        "stats_export",
+        "stats",
+        None,
+        now,
+        period=period_token,
+        district=group,
+        cases=cases,
+    )

@@ -14,6 +14,7 @@ from bot.guards import require_message, require_query
 from bot.hotline import hotline_footer
 from bot.info.buttons import AnotherWard, InfoMenu, OldDistrict, PickWard, WardContact
 from bot.info.service import InfoService
+from bot.keyboards import Button
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from handlers import places
 from handlers.info.topics import ALL_TOPICS
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from bot.application import BotApplication
 
 
-def _unit_buttons(context: BotContext) -> list[list[tuple[str, str]]]:
+def _unit_buttons(context: BotContext) -> list[list[Button]]:
     return places.unit_rows(
         context.services.areas, context.translate, lambda code: PickWard(code=code).data()
     )
