@@ -7,7 +7,6 @@ tro" typed by hand works as well as the button.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from telegram import Message, ReplyKeyboardMarkup
@@ -17,9 +16,6 @@ from bot import keyboards
 from bot.callbacks import Button, Namespace
 from bot.i18n import N_, I18n, Translator
 from bot.text import fold, phrase_pattern
-from storage import users
-from storage.db import Database
-from storage.users import User
 
 # key → label (an English msgid; Vietnamese in the catalogue)
 ITEMS: dict[str, str] = {
@@ -153,11 +149,3 @@ LANGUAGES = ("vi", "en")
 
 class SetLanguage(Button, namespace=LANG, action="set"):
     language: str
-
-
-async def set_language(db: Database, person: User, language: str, now: dt.datetime) -> User:
-    """The person's language from now on (`language` one of LANGUAGES); the person as stored."""
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported language {language!r}")
-    await users.update(db, person.telegram_id, now, language=language)
-    return await users.get(db, person.telegram_id) or person

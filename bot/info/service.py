@@ -3,10 +3,11 @@ typed question), "Was this helpful?" votes, and a parent's ward once they pick i
 
 from __future__ import annotations
 
+from bot import ward_contacts
 from bot.areas import Unit
 from bot.services import Services
 from storage import questions as counters
-from storage import users, ward_contacts
+from storage import users
 from storage.users import User
 from storage.ward_contacts import WardContact
 
@@ -40,4 +41,4 @@ class InfoService:
             )
 
     async def ward_contact(self, ward_code: str) -> WardContact | None:
-        return await ward_contacts.get(self.services.database, ward_code)
+        return await ward_contacts.for_unit(self.services.database, ward_code)

@@ -124,7 +124,9 @@ async def set_language(update: Update, context: BotContext) -> None:
     language = pressed.language if pressed else None
     if language is None or language not in menu.LANGUAGES:
         return
-    context.set_user(await menu.set_language(context.db, context.person, language, context.now))
+    context.set_user(
+        await people.set_language(context.db, context.person.telegram_id, language, context.now)
+    )
     _ = context.translate
     await edit_quietly(
         query, _("Language: English.") if language == "en" else _("Language: Vietnamese.")
