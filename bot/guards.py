@@ -76,14 +76,6 @@ def require_message(update: Update) -> Message:
     return message
 
 
-def require_user_data(context: BotContext) -> dict[Any, Any]:
-    """The person's persisted data of an update that has a person (every private message)."""
-    data = context.user_data
-    if data is None:
-        raise TypeError("an update without a person has no user data")
-    return data
-
-
 # -- handler decorators ----------------------------------------------------------------------------
 STAFF_ONLY = N_("This command is for staff.")
 ADMIN_ONLY = N_("Only administrators can do this.")

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards, menu, people
 from bot.context import BotContext
-from bot.guards import require_message, require_query, require_user_data
+from bot.guards import require_message, require_query
 from bot.hotline import hotline_text
 from bot.i18n import Translator
 from bot.menu import SetLanguage
@@ -84,7 +84,7 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     left = pop_left_conversation(context)
     text = _("Cancelled. Nothing was sent.") if left else _("There is nothing to cancel.")
     # Only a report has a draft to talk about; /cancel in a question or a sign-up does not.
-    if left == "report" and require_user_data(context).get("report_draft_saved"):
+    if left == "report" and context.person_data.get("report_draft_saved"):
         text = _("Stopped. Your draft is saved: /report lets you continue it.")
     await require_message(update).reply_text(
         text + "\n" + _("Choose what you need:"),

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import keyboards
 from bot import questions as rules
 from bot.context import BotContext
-from bot.guards import require_message, require_query, require_user_data, staff_only
+from bot.guards import require_message, require_query, staff_only
 from bot.i18n import N_
 from bot.messaging import answer_stale_button
 from bot.questions import notices
@@ -63,7 +63,7 @@ async def reply_start(update: Update, context: BotContext) -> int | None:
         )
         return None
     await query.answer()
-    require_user_data(context)[REPLYING] = {"id": side.question.id, "staff": side.as_staff}
+    context.person_data[REPLYING] = {"id": side.question.id, "staff": side.as_staff}
     code = rules.code(side.question.id)
     prompt = (
         _("✍️ Write your answer to question {code} in one message. /cancel to stop.", code=code)
@@ -86,7 +86,7 @@ async def reply_text(update: Update, context: BotContext) -> int:
             )
         )
         return REPLY
-    replying = require_user_data(context).pop(REPLYING, None) or {}
+    replying = context.person_data.pop(REPLYING, None) or {}
     question_id = replying.get("id")
     service = QuestionService(context.services)
     try:

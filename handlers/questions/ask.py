@@ -21,7 +21,7 @@ from bot import keyboards, menu
 from bot import questions as rules
 from bot.context import BotContext
 from bot.crypto import cipher_for
-from bot.guards import require_message, require_query, require_user_data
+from bot.guards import require_message, require_query
 from bot.hotline import danger_message, hotline_footer
 from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_buttons_quietly
@@ -52,11 +52,11 @@ NOT_SENT = N_("Sorry, this question could not be sent. Please call 111.")
 
 
 def _draft(context: BotContext) -> dict[str, Any]:
-    return require_user_data(context).setdefault(DRAFT, {})
+    return context.person_data.setdefault(DRAFT, {})
 
 
 def _kept_question(context: BotContext) -> str | None:
-    sealed = (require_user_data(context).get(DRAFT) or {}).get("text_enc")
+    sealed = (context.person_data.get(DRAFT) or {}).get("text_enc")
     return cipher_for(context.services).decrypt(sealed) if sealed else None
 
 
@@ -79,7 +79,7 @@ async def ask_start(update: Update, context: BotContext) -> int:
     except rules.TooManyOpen:
         await message.reply_text(_(TOO_MANY_OPEN, count=rules.MAX_OPEN_PER_USER))
         return ConversationHandler.END
-    require_user_data(context)[DRAFT] = {"district": person.district, "ward": person.ward}
+    context.person_data[DRAFT] = {"district": person.district, "ward": person.ward}
     if person.district is None:
         await message.reply_text(
             _(
@@ -194,7 +194,7 @@ async def question_photo(update: Update, context: BotContext) -> int:
 async def _take_question(
     message: Message, context: BotContext, raw: str | None, photo: str | None
 ) -> int:
-    draft = require_user_data(context).get(DRAFT) or {}
+    draft = context.person_data.get(DRAFT) or {}
     if draft.get("asked") == "contact" and "text_enc" in draft:
         # The question was saved and the contact step begun, but the bot stopped before its
         # state was stored: this message is not a new question. Ask the contact step again,
@@ -304,7 +304,7 @@ async def _submit(
 ) -> int:
     _ = context.translate
     person = context.person
-    draft = require_user_data(context).pop(DRAFT, None) or {}
+    draft = context.person_data.pop(DRAFT, None) or {}
     cipher = cipher_for(context.services)
     text = cipher.decrypt(draft["text_enc"]) if "text_enc" in draft else draft.get("text")
     photo = cipher.decrypt(draft["photo_enc"]) if "photo_enc" in draft else draft.get("photo")

@@ -13,7 +13,7 @@ from bot import info, keyboards
 from bot import questions as rules
 from bot.context import BotContext
 from bot.crypto import cipher_for
-from bot.guards import require_message, require_query, require_user_data
+from bot.guards import require_message, require_query
 from bot.i18n import N_
 from bot.info.buttons import ShowEntry
 from bot.materials.buttons import OpenMaterial
@@ -40,7 +40,7 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     text = rules.clean_text(message.text if message else None)
     if message is None or text is None or rules.is_small_talk(text):
         return False
-    require_user_data(context)[PENDING] = cipher_for(context.services).encrypt(text)
+    context.person_data[PENDING] = cipher_for(context.services).encrypt(text)
     entries = info.closest(text, _.language)
     found = await QuestionService(context.services).ways_forward(context.person, text)
     rows = [[(entry.title, ShowEntry(entry_id=entry.id).data())] for entry in entries]
@@ -77,7 +77,7 @@ async def send_pending(update: Update, context: BotContext) -> None:
     """ "Send this question to staff": exactly the text typed, anonymously, in one tap."""
     query = require_query(update)
     _ = context.translate
-    sealed = require_user_data(context).pop(PENDING, None)
+    sealed = context.person_data.pop(PENDING, None)
     if sealed is None:
         await query.answer(_("Please type your question again."), show_alert=True)
         return
@@ -117,7 +117,7 @@ async def add_pending(update: Update, context: BotContext) -> None:
     if pressed is None:
         await answer_stale_button(update, context)
         return
-    data = require_user_data(context)
+    data = context.person_data
     sealed = data.get(PENDING)
     if sealed is None:
         await query.answer(_("Please type your message again."), show_alert=True)

@@ -21,7 +21,7 @@ from bot import keyboards, outbox
 from bot.areas import Areas, Unit
 from bot.context import BotContext
 from bot.crypto import cipher_for
-from bot.guards import require_message, require_query, require_user_data
+from bot.guards import require_message, require_query
 from bot.hotline import emergency_text
 from bot.i18n import Translator
 from bot.info.buttons import ShowEntry
@@ -64,7 +64,7 @@ def danger_keyboard(
 
 def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> None:
     """Keep what was typed (encrypted, in the persisted user data) for the tip button."""
-    require_user_data(context)[PENDING_TIP] = {
+    context.person_data[PENDING_TIP] = {
         "text_enc": cipher_for(context.services).encrypt(text),
         "category": verdict.category if verdict else None,
         "urgent": tip_rules.is_urgent(verdict),
@@ -99,7 +99,7 @@ async def on_tip(update: Update, context: BotContext) -> None:
     case."""
     query = require_query(update)
     _ = context.translate
-    pending = require_user_data(context).get(PENDING_TIP)
+    pending = context.person_data.get(PENDING_TIP)
     if pending and pending.get("code"):
         await query.answer(
             _("Already passed to staff: case {code}.", code=pending["code"]), show_alert=True
