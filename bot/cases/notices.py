@@ -13,7 +13,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot import callbacks, keyboards, outbox, scope
+from bot import keyboards, outbox, scope
+from bot.cases.buttons import OpenCase, OpenPlan
 from bot.cases.service import Change, can_approve_plan
 from bot.crypto import cipher_for
 from bot.i18n import N_
@@ -25,8 +26,6 @@ from storage.users import User
 
 log = logging.getLogger(__name__)
 
-CASE_NS = "cas"
-PLAN_NS = "cpl"
 DETAILS = N_("📄 Details")
 DEADLINE_NAMES = {
     "emergency": N_("emergency intervention (12 hours)"),
@@ -65,11 +64,11 @@ ADD_MORE_HINT = N_("If you learn something new, add it from /myreports.")
 
 
 def _details_button(_, case_id: int):
-    return keyboards.inline([[(_(DETAILS), callbacks.encode(CASE_NS, "v", case_id))]])
+    return keyboards.inline([[(_(DETAILS), OpenCase(case_id))]])
 
 
 def _plan_button(_, case_id: int):
-    return keyboards.inline([[(_("📋 Open the plan"), callbacks.encode(PLAN_NS, "v", case_id))]])
+    return keyboards.inline([[(_("📋 Open the plan"), OpenPlan(case_id))]])
 
 
 async def in_charge(db, case: CaseSummary) -> list[User]:
