@@ -67,8 +67,9 @@ class Message:
     attempts: int
 
 
-# name → coroutine(application, message): what to do when a chat cannot be reached.
-Fallback = Callable[[object, Message], Awaitable[None]]
+# name → coroutine(db, cipher, application, message, now): what to do when a chat cannot be
+# reached, queued in the transaction that records the failure.
+Fallback = Callable[[Database, object, object, Message, dt.datetime], Awaitable[None]]
 _FALLBACKS: dict[str, Fallback] = {}
 
 

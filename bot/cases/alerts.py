@@ -199,7 +199,9 @@ async def _queue_private_alerts(
         )
 
 
-async def _alert_privately(db, cipher, application, message, now: dt.datetime) -> None:
+async def _alert_privately(
+    db: Database, cipher: object, application: object, message: outbox.Message, now: dt.datetime
+) -> None:
     """The unit's staff group cannot be reached: the staff covering the unit and the
     administrators hear privately instead."""
     case = await case_store.summary(db, message.instead_args.get("case_id", 0), now)
@@ -207,7 +209,8 @@ async def _alert_privately(db, cipher, application, message, now: dt.datetime) -
         return
     log.warning("staff group of %s unreachable; alerting staff privately", case.ward)
     people = await routing.unit_people(db, case.ward or None)
-    await _queue_private_alerts(db, cipher, application.services, case, people, now)
+    services: Services = application.services  # type: ignore[attr-defined]
+    await _queue_private_alerts(db, cipher, services, case, people, now)  # type: ignore[arg-type]
 
 
 outbox.on_unreachable(ALERT_PRIVATELY, _alert_privately)

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot import outbox
 from bot import scope as access
 from bot.areas import Areas
 from bot.content import load_json, localized
@@ -200,16 +199,47 @@ class CaseService:
 
         if self.i18n is None:
             raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
-        for notice in await notices.notices_for(self.db, self.i18n, change):
-            await outbox.enqueue(
-                self.db,
-                self.cipher,
-                notice.chat_id,
-                notice.text,
-                now=now,
-                markup=notice.markup,
-                protect=notice.protect,
-            )
+        await notices.queue(
+            self.db, self.cipher, await notices.notices_for(self.db, self.i18n, change), now
+        )
+
+    # -- the legal clocks ---------------------------------------------------------------------
+    async def check_deadlines(self, now: dt.datetime) -> None:
+        """From the durable tick: warn the person in charge and the area's staff before a
+        clock is due; when it passed unmet, escalate to the administrators (and tell the
+        person in charge). Each is claimed, queued in the outbox and audited in one
+        transaction: never lost, never twice."""
+        from bot.cases import notices
+
+        if self.i18n is None:
+            raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
+        db, areas = self.db, self._areas()
+        for due in await cases.reminders_due(db, now):
+            async with db.transaction():
+                if not await cases.mark_reminded(db, due.id, now):
+                    continue
+                found = await notices.reminder_notices(db, self.i18n, due)
+                await notices.queue(db, self.cipher, found, now)
+                await audit.record(
+                    db,
+                    None,
+                    "case_reminder",
+                    "case",
+                    due.case_id,
+                    now,
+                    code=due.code,
+                    kind=due.kind,
+                    recipients=len(found),
+                )
+        for due in await cases.overdue_unannounced(db, now):
+            async with db.transaction():
+                if not await cases.mark_overdue_sent(db, due.id, now):
+                    continue
+                found = await notices.overdue_notices(db, self.i18n, areas, due)
+                await notices.queue(db, self.cipher, found, now)
+                await audit.record(
+                    db, None, "case_overdue", "case", due.case_id, now, code=due.code, kind=due.kind
+                )
 
     # -- reading ------------------------------------------------------------------------------
     async def calendar(self) -> clocks.WorkCalendar:
@@ -238,6 +268,13 @@ class CaseService:
                 attempted=attempted,
             )
             raise
+        return case
+
+    async def _present(self, case_id: int, now: dt.datetime) -> CaseSummary:
+        """The case as it is after a change in this transaction (it cannot be gone)."""
+        case = await cases.summary(self.db, case_id, now)
+        if case is None:
+            raise NotApplicable(case_id)
         return case
 
     async def deadlines(self, case_id: int) -> list[dict]:
@@ -372,11 +409,11 @@ class CaseService:
                         code=case.code,
                         due=deadline.due_at.isoformat(),
                     )
-            case = await cases.summary(self.db, case_id, now)
+            case = await self._present(case_id, now)
             change = Change(
                 case,
                 "assessed",
-                actor.telegram_id,  # type: ignore[arg-type]
+                actor.telegram_id,
                 {"risk": risk, "emergency_started": started},
             )
             await self._queue_notices(change, now)
@@ -439,7 +476,7 @@ class CaseService:
                 now,
                 code=case.code,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(case, f"emergency_{decision}", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
@@ -506,11 +543,16 @@ class CaseService:
     async def _save(
         self, actor: User, case: CaseSummary, plan: Plan, now: dt.datetime, what: str, **changes
     ) -> Plan:
-        content = {"goals": plan.goals, "actions": plan.actions, "services": plan.services}
-        content.update(changes)
         async with self.db.transaction():
             if not await case_plans.save_content(
-                self.db, self.cipher, plan.id, now, expected_status=("draft", "returned"), **content
+                self.db,
+                self.cipher,
+                plan.id,
+                now,
+                goals=changes.get("goals", plan.goals),
+                actions=changes.get("actions", plan.actions),
+                services=changes.get("services", plan.services),
+                expected_status=("draft", "returned"),
             ):
                 raise NotApplicable("plan changed meanwhile")
             await audit.record(
@@ -524,7 +566,10 @@ class CaseService:
                 version=plan.version,
                 what=what,
             )
-        return await case_plans.current(self.db, self.cipher, case.id)  # type: ignore[return-value]
+        saved = await case_plans.current(self.db, self.cipher, case.id)
+        if saved is None:
+            raise NotApplicable("plan gone")
+        return saved
 
     async def set_goals(self, actor: User, case_id: int, goals: str, now: dt.datetime) -> Plan:
         goals = goals.strip()
@@ -667,7 +712,7 @@ class CaseService:
                 code=case.code,
                 version=plan.version,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(
                 case,
                 "plan_approved" if approve else "plan_returned",
@@ -785,7 +830,7 @@ class CaseService:
                 code=case.code,
                 new=step,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(case, "reopened", actor.telegram_id)
             await self._queue_notices(change, now)
         return change

@@ -414,7 +414,7 @@ class Dashboard:
         change = await action.run(Run(service, person, case, values, chat))
         if change is not None:
             # ChatSide stands in for a BotContext: the same bot, services and clock.
-            await after_change(chat, change)  # type: ignore[arg-type]  # the alert copies
+            await after_change(chat, change)  # the alert copies
         changed = await case_store.summary(self.db, case_id, self.now)
         if changed is None:  # erased meanwhile
             raise NotApplicable("gone")

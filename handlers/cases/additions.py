@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards
@@ -30,7 +30,7 @@ async def start_adding(update: Update, context: BotContext) -> int:
     query = require_query(update)
     _ = context.translate
     pressed = AddInformation.parse(query.data)
-    if pressed is None or query.message is None:
+    if pressed is None or not isinstance(query.message, Message):
         await answer_stale_button(update, context)
         return ConversationHandler.END
     service = CaseService.of(context.services)

@@ -4,13 +4,14 @@ tick (reminders before a clock is due, escalations when it passed: bot/cases/not
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery
 
 from bot import scheduling
-from bot.cases import alerts, notices
-from bot.cases.service import Change
+from bot.cases import alerts
+from bot.cases.service import CaseService, Change
 from bot.context import BotContext
 from handlers.cases.detail import in_private, is_detail_view
 from storage.alert_copies import AlertCopy
@@ -38,5 +39,11 @@ async def after_change(
     await alerts.after_change(context, change, pressed_alert(context, query, change.case.id))
 
 
+async def check_deadlines(application: BotApplication, now: dt.datetime) -> None:
+    """The legal clocks' tick: reminders before a clock is due, escalations once it passed
+    (CaseService owns the rules, the audit and the transaction)."""
+    await CaseService.of(application.services).check_deadlines(now)
+
+
 def register(application: BotApplication) -> None:
-    scheduling.add_tick(application, "case_deadlines", notices.check_deadlines)
+    scheduling.add_tick(application, "case_deadlines", check_deadlines)

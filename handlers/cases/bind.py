@@ -31,11 +31,11 @@ async def bind_command(update: Update, context: BotContext) -> None:
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         await message.reply_text(usage)
         return
-    await _bind(update, context, usage)
+    await bind_here(update, context, usage)
 
 
 @admin_only
-async def _bind(update: Update, context: BotContext, usage: str) -> None:
+async def bind_here(update: Update, context: BotContext, usage: str) -> None:
     _ = context.translate
     message = require_message(update)
     target, name = _bind_target(context.services.areas, " ".join(context.args or []), _.language)

@@ -126,7 +126,7 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
             "🚑 "
             + _(
                 "Emergency measures applied {when}: {what}",
-                when=_.short_datetime(decision.applied_at),
+                when=_.short_datetime(decision.applied_at or decision.decided_at),
                 what=decision.detail,
             )
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import keyboards
@@ -103,7 +103,7 @@ async def start_input(update: Update, context: BotContext) -> int:
     kind, pressed = found
     case_id: int = getattr(pressed, "case_id", 0)
     outcome: str | None = pressed.outcome if isinstance(pressed, CloseWith) else None
-    if not in_private(query) or query.message is None:
+    if not in_private(query) or not isinstance(query.message, Message):
         await query.answer(_(OPEN_PRIVATELY), show_alert=True)
         return ConversationHandler.END
     code = ""
@@ -169,7 +169,8 @@ async def receive_input(update: Update, context: BotContext) -> int:
             )
         )
         return TEXT
-    case_id, kind = pending.get("case"), pending.get("kind")
+    case_id: int = pending.get("case") or 0
+    kind = pending.get("kind")
     if kind == "find":
         context.person_data.pop("case_input", None)
         await _tidy_prompt(update, context, pending)
@@ -185,7 +186,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
         prompt = await message.reply_text(
             _(EMERGENCY_WHEN),
             reply_markup=keyboards.inline(
-                [[(_("⏱ Just now"), JustNow(case_id or 0))], [(_("✖️ Cancel"), CancelInput())]]
+                [[(_("⏱ Just now"), JustNow(case_id))], [(_("✖️ Cancel"), CancelInput())]]
             ),
         )
         pending["prompt"] = prompt.message_id
@@ -239,7 +240,7 @@ async def receive_input(update: Update, context: BotContext) -> int:
     context.person_data.pop("case_input", None)
     await _tidy_prompt(update, context, pending)
     await message.reply_text(
-        done, reply_markup=keyboards.inline([[(_("📄 Open the case"), OpenCase(case_id or 0))]])
+        done, reply_markup=keyboards.inline([[(_("📄 Open the case"), OpenCase(case_id))]])
     )
     return ConversationHandler.END
 

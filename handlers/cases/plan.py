@@ -42,7 +42,7 @@ from bot.cases.service import (
 )
 from bot.content import localized
 from bot.context import BotContext
-from bot.guards import NotApplicable, PermissionDenied, require_query
+from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
 from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from storage.case_plans import Plan
@@ -164,7 +164,7 @@ async def show_plan(
     if edit and query is not None and query.message is not None:
         await edit_quietly(query, text, markup)
     else:
-        await update.effective_message.reply_text(text, reply_markup=markup, protect_content=True)
+        await require_message(update).reply_text(text, reply_markup=markup, protect_content=True)
 
 
 # -- buttons ------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def plan_button(spec: type[Button], step: PlanStep) -> CallbackQueryHandler:
         if data is None:
             await answer_stale_button(update, context)
             return
-        case_id: int = data.case_id
+        case_id: int = data.case_id  # type: ignore[attr-defined]  # every plan button has one
         try:
             await step(update, context, case_id, data)
         except PermissionDenied:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import keyboards
@@ -46,11 +46,11 @@ async def start_input(update: Update, context: BotContext) -> int:
         ),
         None,
     )
-    if found is None or query.message is None:
+    if found is None or not isinstance(query.message, Message):
         await query.answer(_(STALE_BUTTON), show_alert=True)
         return ConversationHandler.END
     kind, pressed = found
-    case_id: int = pressed.case_id
+    case_id: int = pressed.case_id  # type: ignore[attr-defined]  # every plan input has one
     service = _service(context)
     person = context.person
     try:
