@@ -184,20 +184,26 @@ def register_handlers(application: BotApplication) -> None:
         approvals,
         awareness,
         broadcast,
-        cases,
         common,
         errors,
         events,
         events_admin,
         events_attendance,
         holidays,
-        myreports,
         people_admin,
         places,
         report,
         stats,
         ward_contacts,
     )
+    from handlers.cases import actions as case_actions
+    from handlers.cases import additions as case_additions
+    from handlers.cases import alerts as case_alerts
+    from handlers.cases import bind as case_bind
+    from handlers.cases import listing as case_listing
+    from handlers.cases import myreports
+    from handlers.cases import notes as case_notes
+    from handlers.cases import plan as case_plan
     from handlers.info import topics as info_topics
     from handlers.info import typed as info_typed
     from handlers.info import ward as info_ward
@@ -224,8 +230,8 @@ def register_handlers(application: BotApplication) -> None:
     places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
-    cases.register_conversation(application)  # staff typing a note/referral (before report)
-    myreports.register_conversation(application)  # a reporter adding information later
+    case_notes.register(application)  # staff typing a note/referral, the plan (before report)
+    case_additions.register(application)  # a reporter adding information later
     report.register(application)  # /report conversation; "Delete my messages"
     broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
@@ -250,7 +256,11 @@ def register_handlers(application: BotApplication) -> None:
     info_topics.register(application)  # /info, the menu button, topic buttons
     info_ward.register(application)  # /info → the ward's child-protection contact
     info_typed.register(application)  # typed FAQ and danger words
-    cases.register(application)  # /cases, case buttons, /bind, legal-clock reminders
+    case_listing.register(application)  # /cases, /case, the list's filter buttons
+    case_bind.register(application)  # /bind, /unbind of a staff group
+    case_actions.register(application)  # a case's buttons (accept, risk, close, assign…)
+    case_plan.register(application)  # the support plan's buttons
+    case_alerts.register(application)  # the legal clocks' tick (reminders, escalations)
     myreports.register(application)  # /myreports
     broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
     stats.register(application)  # /stats, /export and their period buttons (staff)
