@@ -182,7 +182,6 @@ def register_handlers(application: BotApplication) -> None:
     from handlers import (
         approvals,
         awareness,
-        broadcast,
         cases,
         common,
         errors,
@@ -201,6 +200,9 @@ def register_handlers(application: BotApplication) -> None:
         ward_contacts,
     )
     from handlers import info as parents_info
+    from handlers.broadcast import compose as broadcast_compose
+    from handlers.broadcast import control as broadcast_control
+    from handlers.broadcast import history as broadcast_history
     from handlers.materials import browse as materials_browse
     from handlers.materials import editing as materials_editing
     from handlers.materials import manage as materials_manage
@@ -220,7 +222,7 @@ def register_handlers(application: BotApplication) -> None:
     cases.register_conversation(application)  # staff typing a note/referral (before report)
     myreports.register_conversation(application)  # a reporter adding information later
     report.register(application)  # /report conversation; "Delete my messages"
-    broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
+    broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     questions.register(application)  # ask staff / reply on a ticket
     ward_contacts.register(application)  # staff: /wardcontact
@@ -240,7 +242,8 @@ def register_handlers(application: BotApplication) -> None:
     parents_info.register(application)  # /info, topic buttons; typed FAQ just before section 4
     cases.register(application)  # /cases, case buttons, /bind, legal-clock reminders
     myreports.register(application)  # /myreports
-    broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
+    broadcast_history.register(application)  # /broadcasts (staff)
+    broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
     events.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came
