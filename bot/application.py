@@ -6,6 +6,7 @@ others talk to the in-process emulator.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -254,6 +255,18 @@ def register_handlers(application: BotApplication) -> None:
     menu.register_fallbacks(application)
     # 5. Errors: a short log line and a polite answer; the bot keeps running.
     errors.register(application)
+
+
+async def warm_up_in_background(application: BotApplication) -> None:
+    """Start-up hook of the live bot: compile the danger matcher in a worker thread once the
+    bot is polling, so neither start-up nor the first typed message waits for it (a message
+    that comes first compiles it itself)."""
+    services = application.services
+
+    def compile_matcher() -> None:
+        services.danger_matcher()
+
+    application.create_task(asyncio.to_thread(compile_matcher), name="warm-up")
 
 
 async def start_services(application: Application) -> None:
