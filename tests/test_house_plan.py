@@ -24,12 +24,8 @@ NOT_YET_SLICED = {
     "handlers/events_admin.py",
     "handlers/events_attendance.py",
     "handlers/holidays.py",
-    "handlers/info.py",
-    "handlers/menu.py",
     "handlers/myreports.py",
-    "handlers/questions.py",
     "handlers/report.py",
-    "handlers/safety.py",
 }
 
 
