@@ -186,10 +186,6 @@ def register_handlers(application: BotApplication) -> None:
         cases,
         common,
         errors,
-        events,
-        events_admin,
-        events_attendance,
-        holidays,
         menu,
         myreports,
         people_admin,
@@ -201,6 +197,12 @@ def register_handlers(application: BotApplication) -> None:
         ward_contacts,
     )
     from handlers import info as parents_info
+    from handlers.events import attendance as events_attendance
+    from handlers.events import browse as events_browse
+    from handlers.events import conversation as events_conversation
+    from handlers.events import holidays
+    from handlers.events import import_export as events_files
+    from handlers.events import manage as events_manage
     from handlers.materials import browse as materials_browse
     from handlers.materials import editing as materials_editing
     from handlers.materials import manage as materials_manage
@@ -227,7 +229,9 @@ def register_handlers(application: BotApplication) -> None:
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
     holidays.register(application)  # /holidays; a days-off file (before the events import)
-    events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
+    events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
+    events_manage.register(application)  # staff: ❌ Cancel event on a card (confirmed)
+    events_files.register(application)  # staff: 📋 registrations .csv; admins import a calendar
     materials_editing.register(application)  # staff send a file to add a material; edit
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
@@ -242,7 +246,7 @@ def register_handlers(application: BotApplication) -> None:
     myreports.register(application)  # /myreports
     broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
     stats.register(application)  # /stats, /export and their period buttons (staff)
-    events.register(application)  # /events, Join / Not going, .ics; reminders tick
+    events_browse.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)
