@@ -160,7 +160,7 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    from bot.application import build_application
+    from bot.application import build_application, warm_up_in_background
 
     if webhook and not (settings.webhook_url and settings.webhook_secret):
         print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
@@ -170,29 +170,21 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     # Pending updates are never dropped: people may have written while the bot was down.
     # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
     # delivery engine stop after the current message, persistence is flushed, the database closed.
-    if webhook and settings.webapp_url:
-        # The dashboard and Telegram's updates on one server (ours, not PTB's).
+    # Compile the danger patterns in the background after start-up, not on the first message.
+    application.start_hooks.append(warm_up_in_background)
+    if webhook:
+        # Telegram's updates (and the dashboard when WEBAPP_URL is set) on one aiohttp server.
         import asyncio
 
         from bot.webapp.server import run_webhook
 
         log.info(
-            "starting webhook and dashboard on %s:%s",
+            "starting webhook%s on %s:%s",
+            " and dashboard" if settings.webapp_url else "",
             settings.webhook_listen,
             settings.webhook_port,
         )
         asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
-    elif webhook:
-        log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-        )
     else:
         log.info("starting long polling (pending updates are kept)")
         application.run_polling(drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES)

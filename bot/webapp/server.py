@@ -83,18 +83,24 @@ class WebServer:
         *,
         webhook_path: str | None = None,
         webhook_secret: str | None = None,
+        dashboard: bool = True,
     ) -> None:
         self.application = application
         self.host = host
         self.port = port
         self.webhook_path = webhook_path
         self.webhook_secret = webhook_secret
+        self.serves_dashboard = dashboard
         self.dashboard = Dashboard(application.services, application.bot)
         self._runner: web.AppRunner | None = None
 
     # -- life cycle -----------------------------------------------------------------------------
     def build(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._headers])
+        if self.webhook_path:
+            app.router.add_post(f"/{self.webhook_path}", self._webhook)
+        if not self.serves_dashboard:
+            return app  # webhook mode without WEBAPP_URL: Telegram's updates only
         app.router.add_get("/app", self._redirect)
         app.router.add_get("/app/", self._page)
         app.router.add_get("/app/{asset}", self._asset)
@@ -107,8 +113,6 @@ class WebServer:
         ]
         for method, path, handler in api:
             app.router.add_route(method, path, self._signed_in(handler))
-        if self.webhook_path:
-            app.router.add_post(f"/{self.webhook_path}", self._webhook)
         return app
 
     async def start(self) -> int:
@@ -254,10 +258,11 @@ async def start_dashboard(application, host: str, port: int, **webhook) -> WebSe
 
 
 async def run_webhook(application, settings, allowed_updates: list[str]) -> None:
-    """Webhook mode with the dashboard: Telegram's updates and /app/ on the same server.
+    """Webhook mode: Telegram's updates (and /app/ when WEBAPP_URL is set) on one server.
 
-    What Application.run_webhook does, on our aiohttp server instead of PTB's own: start up,
-    register the webhook (pending updates kept), run until SIGTERM/SIGINT, then stop cleanly.
+    What Application.run_webhook does, on our aiohttp server instead of PTB's own (whose
+    tornado the bot then never imports): start up, register the webhook (pending updates
+    kept), run until SIGTERM/SIGINT, then stop cleanly.
     """
     import signal
 
@@ -274,6 +279,7 @@ async def run_webhook(application, settings, allowed_updates: list[str]) -> None
             settings.webhook_port,
             webhook_path=settings.webhook_path,
             webhook_secret=settings.webhook_secret,
+            dashboard=bool(settings.webapp_url),
         )
         await start_services(application)
         await application.bot.set_webhook(

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import keyboards
+from bot.areas import Areas
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
 from handlers import places
 from handlers.info import danger_words
+from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
 from handlers.safety import answer_danger
 
-if TYPE_CHECKING:
-    pass
-
-from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
+# The units' keyboard (every unit of the programme: ~30 buttons) per map and language, built
+# once: PTB's markups are immutable, and building it was the step's largest cost.
+_UNIT_KEYBOARDS: weakref.WeakKeyDictionary[Areas, dict[str, InlineKeyboardMarkup]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _unit_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     _ = context.translate
-    return keyboards.inline(
-        places.unit_rows(context.services.areas, _, lambda code: ChooseUnit(unit=code))
-    )
+    areas = context.services.areas
+    built = _UNIT_KEYBOARDS.setdefault(areas, {})
+    markup = built.get(_.language)
+    if markup is None:
+        markup = keyboards.inline(places.unit_rows(areas, _, lambda code: ChooseUnit(unit=code)))
+        built[_.language] = markup
+    return markup
 
 
 def _unit_question(context: BotContext) -> str:
