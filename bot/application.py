@@ -185,10 +185,6 @@ def register_handlers(application: BotApplication) -> None:
         awareness,
         common,
         errors,
-        events,
-        events_admin,
-        events_attendance,
-        holidays,
         people_admin,
         places,
         report,
@@ -206,6 +202,12 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.cases import myreports
     from handlers.cases import notes as case_notes
     from handlers.cases import plan as case_plan
+    from handlers.events import attendance as events_attendance
+    from handlers.events import browse as events_browse
+    from handlers.events import conversation as events_conversation
+    from handlers.events import holidays
+    from handlers.events import import_export as events_files
+    from handlers.events import manage as events_manage
     from handlers.info import topics as info_topics
     from handlers.info import typed as info_typed
     from handlers.info import ward as info_ward
@@ -245,7 +247,9 @@ def register_handlers(application: BotApplication) -> None:
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
     holidays.register(application)  # /holidays; a days-off file (before the events import)
-    events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
+    events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
+    events_manage.register(application)  # staff: ❌ Cancel event on a card (confirmed)
+    events_files.register(application)  # staff: 📋 registrations .csv; admins import a calendar
     materials_editing.register(application)  # staff send a file to add a material; edit
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
@@ -267,7 +271,7 @@ def register_handlers(application: BotApplication) -> None:
     broadcast_history.register(application)  # /broadcasts (staff)
     broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
-    events.register(application)  # /events, Join / Not going, .ics; reminders tick
+    events_browse.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)
