@@ -196,7 +196,6 @@ def register_handlers(application: BotApplication) -> None:
         people_admin,
         places,
         questions,
-        report,
         safety,
         stats,
         ward_contacts,
@@ -209,6 +208,8 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.printing import ask as print_ask
     from handlers.printing import desk as print_desk
     from handlers.printing import reject as print_reject
+    from handlers.report import entry as report_entry
+    from handlers.report import sent as report_sent
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
@@ -220,7 +221,8 @@ def register_handlers(application: BotApplication) -> None:
     # report in progress must receive its own photos and answers.
     cases.register_conversation(application)  # staff typing a note/referral (before report)
     myreports.register_conversation(application)  # a reporter adding information later
-    report.register(application)  # /report conversation; "Delete my messages"
+    report_entry.register(application)  # /report conversation (the table of steps)
+    report_sent.register(application)  # "Delete my messages"; Send on an old summary
     broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     questions.register(application)  # ask staff / reply on a ticket

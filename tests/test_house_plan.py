@@ -30,7 +30,6 @@ NOT_YET_SLICED = {
     "handlers/menu.py",
     "handlers/myreports.py",
     "handlers/questions.py",
-    "handlers/report.py",
     "handlers/safety.py",
 }
 
