@@ -4,9 +4,11 @@ answer (hotlines) is one tap away at every step."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
-    Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -25,6 +27,9 @@ from handlers.common import anything_else, free_text, leave_handlers
 from handlers.report import engine, media
 from handlers.report.engine import Flow
 from handlers.report.ui import ACTIVE, CONFIRM_CANCEL, RESUME, close_buttons
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -110,10 +115,10 @@ async def on_confirm_cancel(update: Update, context: BotContext) -> int:
     return ACTIVE
 
 
-def build_conversation(application: Application) -> ConversationHandler:
-    i18n = application.services.i18n  # type: ignore[attr-defined]
+def build_conversation(application: BotApplication) -> ConversationHandler:
+    i18n = application.services.i18n
     other = anything_else(i18n)
-    step_handlers = [
+    step_handlers: list[BaseHandler] = [
         CallbackQueryHandler(engine.on_button, pattern=REPORT.pattern()),
         MessageHandler(filters.PHOTO, media.on_photo),
         MessageHandler(filters.LOCATION, media.on_location),
@@ -143,6 +148,6 @@ def build_conversation(application: Application) -> ConversationHandler:
     )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     """The /report conversation (before the report's other buttons: sent.register)."""
     application.add_handler(build_conversation(application))
