@@ -11,11 +11,16 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from telegram import InlineKeyboardMarkup
+
+from bot import outbox
+from bot.cases.alerts import queue_new_case_alert
 from bot.crypto import FieldCipher, cipher_for
 from bot.guards import PermissionDenied
 from bot.reports import casework
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules, case_rules
+from bot.safety.emergency import queue_emergency_alert
 from storage import audit, report_drafts
 from storage.db import Database
 from storage.users import User
@@ -23,9 +28,11 @@ from storage.users import User
 if TYPE_CHECKING:
     from bot.services import Services
 
-# Queue the emergency alerts of a report in the caller's transaction (handlers/safety.py):
+# Queue the emergency alerts of a report in the caller's transaction (bot/safety/emergency.py):
 # (db, cipher, services, ward, contact, now, route_to=…).
 EmergencyAlert = Callable[..., Awaitable[None]]
+# The reporter's confirmation of a new case: (case id, case code) → its text and buttons.
+Thanks = Callable[[int, str], tuple[str, InlineKeyboardMarkup]]
 
 
 class ReportIntake:
@@ -108,10 +115,32 @@ class ReportIntake:
         now: dt.datetime,
         *,
         source_message_id: int | None,
-        on_created: casework.OnCreated,
-    ) -> casework.Submitted:
-        """The case, its clocks, audit and notifications, all or nothing (casework.submit).
-        Raises casework.RateLimited, or NotApplicable when the draft is gone."""
+        thanks: Thanks,
+    ) -> tuple[casework.Submitted, int | None]:
+        """The case, its clocks, audit, staff's alerts and the reporter's confirmation, all or
+        nothing (casework.submit): the case and the outbox id of the confirmation (None when
+        the case already existed). Raises casework.RateLimited, or NotApplicable when the draft
+        is gone."""
+        queued: list[int | None] = []
+
+        async def on_created(case_id: int, code: str) -> None:
+            # In the case's transaction: the alerts and the confirmation are committed with
+            # the case, and sent by the delivery engine even after a crash.
+            await queue_new_case_alert(self.db, self.cipher, self.services, case_id, now)
+            text, markup = thanks(case_id, code)
+            queued.append(
+                await outbox.enqueue(
+                    self.db,
+                    self.cipher,
+                    person.telegram_id,
+                    text,
+                    now=now,
+                    markup=markup,
+                    dedupe_key=f"case:{case_id}:thanks",
+                    held_for_reply=True,
+                )
+            )
+
         submitted = await casework.submit(
             self.db,
             self.cipher,
@@ -125,11 +154,15 @@ class ReportIntake:
             on_created=on_created,
         )
         self.forget(person)  # submit() removed the stored draft in the case's transaction
-        return submitted
+        return submitted, (queued[0] if queued else None)
 
     # -- a child in danger now ------------------------------------------------------------------
     async def alert_staff_now(
-        self, person: User, draft: Draft, now: dt.datetime, queue: EmergencyAlert
+        self,
+        person: User,
+        draft: Draft,
+        now: dt.datetime,
+        queue: EmergencyAlert = queue_emergency_alert,
     ) -> bool:
         """The area's staff hear at once, with what is known so far (the place if given; the
         reporter's number only if they agreed). Once per report: False when already done.

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from bot.hotline import emergency_text
 from bot.reports.draft import Draft
-from handlers import safety as safety_handlers
 from handlers.report.ui import ACTIVE
 
 if TYPE_CHECKING:
@@ -51,7 +50,5 @@ async def answer_safety(flow: Flow, draft: Draft) -> int:
 async def alert_staff_now(flow: Flow, draft: Draft) -> None:
     """A child in danger now: the area's staff hear at once, with what is known so far, in
     one transaction with the mark "alerted" (the intake service)."""
-    await flow.intake.alert_staff_now(
-        flow.person, draft, flow.context.now, safety_handlers.queue_emergency_alert
-    )
+    await flow.intake.alert_staff_now(flow.person, draft, flow.context.now)
     flow.context.person_data["report_draft_saved"] = True

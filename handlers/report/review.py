@@ -30,7 +30,6 @@ from bot.reports.buttons import (
 from bot.reports.draft import SECTIONS, Draft
 from bot.reports.rules import situation
 from bot.text import truncate
-from handlers import cases as case_handlers
 from handlers.report.ui import (
     ACTIVE,
     CONFIRM_CANCEL,
@@ -195,34 +194,17 @@ async def _send(flow: Flow, draft: Draft, query: CallbackQuery) -> int:
     _ = flow.translate
     context = flow.context
     intake = flow.intake
-    thanks: list[int | None] = []
-
-    async def on_created(case_id: int, code: str) -> None:
-        # In the case's transaction: staff's alerts and the reporter's confirmation are
-        # committed with the case, and sent by the delivery engine even after a crash.
-        await case_handlers.queue_new_case_alert(
-            intake.db, intake.cipher, context.services, case_id, context.now
-        )
-        thanks.append(
-            await outbox.enqueue(
-                intake.db,
-                intake.cipher,
-                flow.person.telegram_id,
-                _thanks_text(_, code, bool(draft.urgent)),
-                now=context.now,
-                markup=_thanks_keyboard(_, case_id),
-                dedupe_key=f"case:{case_id}:thanks",
-                held_for_reply=True,
-            )
-        )
 
     try:
-        submitted = await intake.submit(
+        submitted, thanks = await intake.submit(
             flow.person,
             draft,
             context.now,
             source_message_id=query.message.message_id if query.message else None,
-            on_created=on_created,
+            thanks=lambda case_id, code: (
+                _thanks_text(_, code, bool(draft.urgent)),
+                _thanks_keyboard(_, case_id),
+            ),
         )
     except casework.RateLimited:
         await query.answer(
@@ -245,7 +227,7 @@ async def _send(flow: Flow, draft: Draft, query: CallbackQuery) -> int:
     await close_buttons(query)
     # The confirmation with the case code: now, as the answer to the press; if the process
     # dies first, the outbox sends it after the restart.
-    await outbox.send_now(context.application, thanks[0] if thanks else None)
+    await outbox.send_now(context.application, thanks)
     log.info("case %s created", submitted.code)
     return ConversationHandler.END
 
