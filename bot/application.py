@@ -183,7 +183,6 @@ def register_handlers(application: BotApplication) -> None:
     from handlers import (
         approvals,
         awareness,
-        broadcast,
         common,
         errors,
         events,
@@ -195,6 +194,9 @@ def register_handlers(application: BotApplication) -> None:
         stats,
         ward_contacts,
     )
+    from handlers.broadcast import compose as broadcast_compose
+    from handlers.broadcast import control as broadcast_control
+    from handlers.broadcast import history as broadcast_history
     from handlers.cases import actions as case_actions
     from handlers.cases import additions as case_additions
     from handlers.cases import alerts as case_alerts
@@ -235,7 +237,7 @@ def register_handlers(application: BotApplication) -> None:
     case_additions.register(application)  # a reporter adding information later
     report_entry.register(application)  # /report conversation (the table of steps)
     report_sent.register(application)  # "Delete my messages"; Send on an old summary
-    broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
+    broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     question_conversation.register(application)  # ask staff; reply on a ticket
     question_answers.register(application)  # /myquestions; Close, spam on a ticket
@@ -264,7 +266,8 @@ def register_handlers(application: BotApplication) -> None:
     case_plan.register(application)  # the support plan's buttons
     case_alerts.register(application)  # the legal clocks' tick (reminders, escalations)
     myreports.register(application)  # /myreports
-    broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
+    broadcast_history.register(application)  # /broadcasts (staff)
+    broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
     events.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came

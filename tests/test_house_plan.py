@@ -18,8 +18,6 @@ MAX_HANDLER_LINES = 450
 
 # Handler modules not yet moved onto services and typed buttons (issue 15, one slice each).
 NOT_YET_SLICED = {
-    "handlers/awareness.py",
-    "handlers/broadcast.py",
     "handlers/events.py",
     "handlers/events_admin.py",
     "handlers/events_attendance.py",
