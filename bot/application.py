@@ -187,7 +187,6 @@ def register_handlers(application: BotApplication) -> None:
         errors,
         people_admin,
         places,
-        report,
         stats,
         ward_contacts,
     )
@@ -224,6 +223,8 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.questions import conversation as question_conversation
     from handlers.questions import no_dead_end as question_offers
     from handlers.questions import staff as question_staff
+    from handlers.report import entry as report_entry
+    from handlers.report import sent as report_sent
     from handlers.safety import answer as safety_answers
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
@@ -236,7 +237,8 @@ def register_handlers(application: BotApplication) -> None:
     # report in progress must receive its own photos and answers.
     case_notes.register(application)  # staff typing a note/referral, the plan (before report)
     case_additions.register(application)  # a reporter adding information later
-    report.register(application)  # /report conversation; "Delete my messages"
+    report_entry.register(application)  # /report conversation (the table of steps)
+    report_sent.register(application)  # "Delete my messages"; Send on an old summary
     broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     question_conversation.register(application)  # ask staff; reply on a ticket
