@@ -276,7 +276,10 @@ async def on_button(update: Update, context: BotContext) -> int:
             await answer_once(query)
             await flow.ask(draft, in_place=False)
             return ACTIVE
-    if pressed is None or step_name != draft.step:
+    if pressed is None:
+        await answer_stale_button(flow.update, flow.context)
+        return ACTIVE
+    if step_name != draft.step:  # a real button of an earlier step of this report
         await query.answer(
             _("This button belongs to an earlier question. Please answer the latest one."),
             show_alert=True,

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.guards import NotApplicable, PermissionDenied, require_query
-from bot.messaging import edit_quietly
+from bot.messaging import answer_stale_button, edit_quietly
 from bot.reports.buttons import DELETE, DeleteMessages, Send
 from handlers.report import review
 from handlers.report.engine import Flow
@@ -26,7 +26,7 @@ async def on_delete_messages(update: Update, context: BotContext) -> None:
     _ = context.translate
     pressed = DeleteMessages.parse(query.data)
     if pressed is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
+        await answer_stale_button(update, context)
         return
     flow = Flow(update, context)
     try:
