@@ -32,7 +32,13 @@ def test_the_corpus_is_large_and_varied():
         "missing",
         "immediate",
     } <= danger
-    assert len({e.text for e in examples}) == len(examples), "duplicate messages"
+    # No message twice in a file, nor a longer one in two files (a blind writer may well write
+    # "ok" again).
+    for split in {e.split for e in examples}:
+        texts = [e.text for e in examples if e.split == split]
+        assert len(set(texts)) == len(texts), f"duplicate messages in {split}"
+    longer = [e.text for e in examples if len(e.text.split()) > 2]
+    assert len(set(longer)) == len(longer), "duplicate messages"
 
 
 # The last blind split, measured once after the rules were frozen (recall 58/80, false alarms
@@ -55,7 +61,8 @@ def blind_left_out():
     """The rules and a model trained without the blind file, measured on the blind file."""
     examples = read_corpus()
     rules = load(model=None)
-    model = train_model(rules, [e for e in examples if e.split != BLIND])
+    trained_on = set(load_model().trained_on) - {BLIND}  # never a blind file added since
+    model = train_model(rules, [e for e in examples if e.split in trained_on])
     matcher = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), model)
     return evaluate([e for e in examples if e.split == BLIND], matcher)
 
@@ -74,6 +81,29 @@ def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
 def test_the_file_left_out_meets_the_targets(blind_left_out):
     assert blind_left_out.recall() >= RECALL_TARGET
     assert blind_left_out.false_alarms() <= FALSE_ALARM_LIMIT
+
+
+# A blind file the model never learnt from, written by someone who never saw the rules, measured
+# once with the final matcher (rules alone would have scored 74.1 % / 8.0 %).
+UNSEEN = "fresh6"
+
+
+def test_the_unseen_blind_file_keeps_its_measured_figures():
+    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
+    assert report.tally("all", "danger").total >= 150
+    assert report.recall() >= 0.92  # measured once: 157/170 = 92.4 %
+    assert report.false_alarms() <= 0.075  # measured once: 11/150 = 7.3 %
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unseen blind fresh6 file is below 99 % recall / 2 % false alarms "
+    "(measured once: 92.4 % / 7.3 %)",
+)
+def test_the_unseen_blind_file_meets_the_targets():
+    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
+    assert report.recall() >= RECALL_TARGET
+    assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
 def test_recall_and_false_alarms_meet_the_targets():

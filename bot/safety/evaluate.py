@@ -59,6 +59,8 @@ def read_file(path: Path, split: str) -> list[Example]:
         if not line.strip() or line.startswith("#"):
             continue
         label, category, text = line.split("\t", 2)
+        if number == 1 and (label, category) == ("label", "category"):  # a header row
+            continue
         if label not in LABELS:
             raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
         examples.append(Example(split, label, category, text.strip()))
