@@ -18,17 +18,8 @@ from tests.test_delivery_engine import person, received
 
 
 async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
-    member = tg.user(name)
-    await member.send("/start")
-    await users.update(
-        tg.db,
-        member.id,
-        tg.clock.now(),
-        role=role,
-        district=district,
-        onboarded=1,
-        scope=(district if role == "staff" else None),
-    )
+    member = await tg.person(name, role, district, None)
+    await member.send("/start")  # a chat with the bot, as staff who signed up have
     return member
 
 
