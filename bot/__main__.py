@@ -170,29 +170,15 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     # Pending updates are never dropped: people may have written while the bot was down.
     # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
     # delivery engine stop after the current message, persistence is flushed, the database closed.
-    if webhook and settings.webapp_url:
-        # The dashboard and Telegram's updates on one server (ours, not PTB's).
+    if webhook:
+        # Telegram's updates (and the dashboard, with WEBAPP_URL) on our aiohttp server, not
+        # PTB's tornado one; aiohttp is imported only here.
         import asyncio
 
         from bot.webapp.server import run_webhook
 
-        log.info(
-            "starting webhook and dashboard on %s:%s",
-            settings.webhook_listen,
-            settings.webhook_port,
-        )
-        asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
-    elif webhook:
         log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-        )
+        asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
     else:
         log.info("starting long polling (pending updates are kept)")
         application.run_polling(drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES)

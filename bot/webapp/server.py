@@ -73,7 +73,9 @@ def _error(status: int, code: str) -> web.Response:
 
 
 class WebServer:
-    """The dashboard (and, in webhook mode, Telegram's webhook) on one aiohttp server."""
+    """The dashboard (and, in webhook mode, Telegram's webhook) on one aiohttp server.
+
+    `dashboard=False`: Telegram's webhook alone (webhook mode without WEBAPP_URL)."""
 
     def __init__(
         self,
@@ -83,18 +85,24 @@ class WebServer:
         *,
         webhook_path: str | None = None,
         webhook_secret: str | None = None,
+        dashboard: bool = True,
     ) -> None:
         self.application = application
         self.host = host
         self.port = port
         self.webhook_path = webhook_path
         self.webhook_secret = webhook_secret
+        self.serves_dashboard = dashboard
         self.dashboard = Dashboard(application.services, application.bot)
         self._runner: web.AppRunner | None = None
 
     # -- life cycle -----------------------------------------------------------------------------
     def build(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._headers])
+        if self.webhook_path:
+            app.router.add_post(f"/{self.webhook_path}", self._webhook)
+        if not self.serves_dashboard:
+            return app
         app.router.add_get("/app", self._redirect)
         app.router.add_get("/app/", self._page)
         app.router.add_get("/app/{asset}", self._asset)
@@ -107,8 +115,6 @@ class WebServer:
         ]
         for method, path, handler in api:
             app.router.add_route(method, path, self._signed_in(handler))
-        if self.webhook_path:
-            app.router.add_post(f"/{self.webhook_path}", self._webhook)
         return app
 
     async def start(self) -> int:
@@ -120,7 +126,12 @@ class WebServer:
         sockets = getattr(site._server, "sockets", None) or []  # port 0: the one chosen
         if sockets:
             self.port = sockets[0].getsockname()[1]
-        log.info("dashboard listening on %s:%s", self.host, self.port)
+        log.info(
+            "%s listening on %s:%s",
+            "dashboard" if self.serves_dashboard else "webhook",
+            self.host,
+            self.port,
+        )
         return self.port
 
     async def stop(self) -> None:
@@ -254,9 +265,10 @@ async def start_dashboard(application, host: str, port: int, **webhook) -> WebSe
 
 
 async def run_webhook(application, settings, allowed_updates: list[str]) -> None:
-    """Webhook mode with the dashboard: Telegram's updates and /app/ on the same server.
+    """Webhook mode: Telegram's updates (and /app/, with WEBAPP_URL) on our aiohttp server.
 
-    What Application.run_webhook does, on our aiohttp server instead of PTB's own: start up,
+    What Application.run_webhook does, on our server instead of PTB's own (so PTB's tornado
+    extra is not needed and not imported): start up,
     register the webhook (pending updates kept), run until SIGTERM/SIGINT, then stop cleanly.
     """
     import signal
@@ -274,6 +286,7 @@ async def run_webhook(application, settings, allowed_updates: list[str]) -> None
             settings.webhook_port,
             webhook_path=settings.webhook_path,
             webhook_secret=settings.webhook_secret,
+            dashboard=bool(settings.webapp_url),
         )
         await start_services(application)
         await application.bot.set_webhook(
