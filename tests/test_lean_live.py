@@ -56,3 +56,14 @@ async def test_mass_sending_has_its_own_connection_pool(tmp_path):
     assert bulk.rate_limiter is app.bot.rate_limiter  # one budget for both lanes
     assert bulk.defaults is app.bot.defaults
     assert delivery.install(app).bot is bulk  # the engine sends through it
+
+
+def test_a_reused_keyboard_sends_what_a_fresh_one_would_and_stays_unchanged():
+    from bot import keyboards
+
+    rows = [[("Phường 1", "onb:unit:Q8-P01"), ("Xã An Phú Tây", "onb:unit:BC-APT")]]
+    reused = keyboards.reused(rows)
+    assert reused.to_dict() == keyboards.inline(rows).to_dict()
+    given = reused.to_dict()
+    given["inline_keyboard"][0][0]["text"] = "changed by a caller"
+    assert reused.to_dict()["inline_keyboard"][0][0]["text"] == "Phường 1"

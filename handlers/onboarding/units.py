@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import keyboards
+from bot.areas import Areas
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
@@ -19,24 +21,38 @@ if TYPE_CHECKING:
 
 from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
 
+# The question and its keyboard of every unit (~30 buttons) depend only on the areas and the
+# language: built once per language, not at every sign-up (a frozen markup may be reused).
+_ASKED: weakref.WeakKeyDictionary[Areas, dict[str, tuple[str, InlineKeyboardMarkup]]] = (
+    weakref.WeakKeyDictionary()
+)
+
 
 def _unit_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    _ = context.translate
-    return keyboards.inline(
-        places.unit_rows(context.services.areas, _, lambda code: ChooseUnit(unit=code))
-    )
+    return _asked(context)[1]
 
 
 def _unit_question(context: BotContext) -> str:
+    return _asked(context)[0]
+
+
+def _asked(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     _ = context.translate
-    return (
-        _(
-            "Which ward or commune do you work in? Choose below, type its name (old names "
-            "too, like “phường 4 quận 8”), or send your location with 📎."
+    areas = context.services.areas
+    by_language = _ASKED.setdefault(areas, {})
+    asked = by_language.get(_.language)
+    if asked is None:
+        question = (
+            _(
+                "Which ward or commune do you work in? Choose below, type its name (old names "
+                "too, like “phường 4 quận 8”), or send your location with 📎."
+            )
+            + "\n\n"
+            + places.units_text(areas, _)
         )
-        + "\n\n"
-        + places.units_text(context.services.areas, _)
-    )
+        keyboard = keyboards.inline(places.unit_rows(areas, _, lambda code: ChooseUnit(unit=code)))
+        asked = by_language[_.language] = (question, keyboard)
+    return asked
 
 
 async def ask_unit(update: Update, context: BotContext) -> None:
