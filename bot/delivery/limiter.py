@@ -188,14 +188,7 @@ class SendBudget:
         if bulk:
             self.bulk += 1
             if self._bulk_spacing:
-                # A send that leaves a little late (the event loop was busy, a sleep overran)
-                # keeps the grid, so the lateness is caught up rather than lost from the rate:
-                # a few ms per send on a loaded machine were 10-15% of a broadcast's pace. After
-                # a longer gap (idle, a 429, a reply being handled) the grid starts again. The
-                # sliding window still caps every window at `bulk_limit`.
-                late = now - self._next_bulk
-                start = self._next_bulk if 0 <= late < self._bulk_spacing else now
-                self._next_bulk = max(start, self._next_bulk) + self._bulk_spacing
+                self._next_bulk = max(now, self._next_bulk) + self._bulk_spacing
         else:
             self.replies += 1
         if per_chat and chat_id is not None and self._private is not None:
