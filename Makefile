@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python scripts/check_lock.py requirements.lock
+	$(BIN)/python scripts/check_lock.py --prune requirements.lock
 	touch $(STAMP)
 
 # Resolve pyproject.toml's ranges (and the install tools) into exact versions with hashes,

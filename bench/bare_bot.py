@@ -25,6 +25,18 @@ from telegram.ext import (
     filters,
 )
 
+_UNITS = [
+    "Phường Chánh Hưng", "Phường Phú Định", "Phường Bình Đông", "Xã Bình Hưng", "Xã Tân Nhựt",
+    "Xã Vĩnh Lộc", "Xã Tân Vĩnh Lộc", "Xã Bình Lợi", "Xã Bình Chánh", "Xã Hưng Long",
+    "Nơi khác / không rõ",
+]  # fmt: skip
+UNIT_ROWS = [list(enumerate(_UNITS))[i : i + 2] for i in range(0, len(_UNITS), 2)]
+UNIT_QUESTION = (
+    "Bạn làm việc ở phường/xã nào? Chọn bên dưới, gõ tên (cả tên cũ, như “phường 4 quận 8”), "
+    "hoặc gửi vị trí bằng 📎.\n\n<b>Khu vực Quận 8 cũ</b>: " + ", ".join(_UNITS[:3])
+    + "\n<b>Khu vực Bình Chánh cũ</b>: " + ", ".join(_UNITS[3:10])
+)  # fmt: skip
+
 SCHEMA = """CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT)"""
 
@@ -66,8 +78,17 @@ def build(api_url: str, token: str, database: str) -> Application:
         await update.callback_query.message.reply_text("Bạn tên là gì?")
 
     async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # The same payload as the bot's answer at this step (the ward question: the programme's
+        # units listed and an 11-button keyboard), built per reply as a plain bot would, so the
+        # ratio measures the stack, not the size of the message.
         await write(update.effective_user.id, "text", update.message.text)
-        await update.message.reply_text("Cảm ơn! Đã ghi nhận.")
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(name, callback_data=f"u:{index}") for index, name in row]
+                for row in UNIT_ROWS
+            ]
+        )
+        await update.message.reply_text(UNIT_QUESTION, reply_markup=keyboard, parse_mode="HTML")
 
     app = (
         ApplicationBuilder()

@@ -160,7 +160,7 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    from bot.application import build_application
+    from bot.application import build_application, warm_up_in_background
 
     if webhook and not (settings.webhook_url and settings.webhook_secret):
         print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
@@ -171,13 +171,20 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
     # delivery engine stop after the current message, persistence is flushed, the database closed.
     if webhook:
-        # Telegram's updates (and the dashboard, with WEBAPP_URL) on our aiohttp server, not
-        # PTB's tornado one; aiohttp is imported only here.
+        # Compile the danger patterns in the background after start-up, not on the first
+        # message (polling does it once the first getUpdates has left: start_live).
+        application.start_hooks.append(warm_up_in_background)
+        # Telegram's updates (and the dashboard when WEBAPP_URL is set) on one aiohttp server.
         import asyncio
 
         from bot.webapp.server import run_webhook
 
-        log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        log.info(
+            "starting webhook%s on %s:%s",
+            " and dashboard" if settings.webapp_url else "",
+            settings.webhook_listen,
+            settings.webhook_port,
+        )
         asyncio.run(run_webhook(application, settings, ALLOWED_UPDATES))
     else:
         log.info("starting long polling (pending updates are kept)")

@@ -230,32 +230,46 @@ def register_handlers(application: BotApplication) -> None:
     from handlers import (
         approvals,
         awareness,
-        broadcast,
-        cases,
         common,
         errors,
         events,
         events_admin,
         events_attendance,
         holidays,
-        menu,
-        myreports,
         people_admin,
         places,
-        questions,
         report,
-        safety,
         stats,
         ward_contacts,
     )
-    from handlers import info as parents_info
+    from handlers.broadcast import compose as broadcast_compose
+    from handlers.broadcast import control as broadcast_control
+    from handlers.broadcast import history as broadcast_history
+    from handlers.cases import actions as case_actions
+    from handlers.cases import additions as case_additions
+    from handlers.cases import alerts as case_alerts
+    from handlers.cases import bind as case_bind
+    from handlers.cases import listing as case_listing
+    from handlers.cases import myreports
+    from handlers.cases import notes as case_notes
+    from handlers.cases import plan as case_plan
+    from handlers.info import topics as info_topics
+    from handlers.info import typed as info_typed
+    from handlers.info import ward as info_ward
     from handlers.materials import browse as materials_browse
     from handlers.materials import editing as materials_editing
     from handlers.materials import manage as materials_manage
+    from handlers.menu import commands as menu_commands
+    from handlers.menu import fallbacks as menu_fallbacks
     from handlers.onboarding import signup
     from handlers.printing import ask as print_ask
     from handlers.printing import desk as print_desk
     from handlers.printing import reject as print_reject
+    from handlers.questions import answer as question_answers
+    from handlers.questions import conversation as question_conversation
+    from handlers.questions import no_dead_end as question_offers
+    from handlers.questions import staff as question_staff
+    from handlers.safety import answer as safety_answers
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
@@ -265,12 +279,15 @@ def register_handlers(application: BotApplication) -> None:
     places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
-    cases.register_conversation(application)  # staff typing a note/referral (before report)
-    myreports.register_conversation(application)  # a reporter adding information later
+    case_notes.register(application)  # staff typing a note/referral, the plan (before report)
+    case_additions.register(application)  # a reporter adding information later
     report.register(application)  # /report conversation; "Delete my messages"
-    broadcast.register(application)  # staff: /broadcast compose → audience → preview → send
+    broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
-    questions.register(application)  # ask staff / reply on a ticket
+    question_conversation.register(application)  # ask staff; reply on a ticket
+    question_answers.register(application)  # /myquestions; Close, spam on a ticket
+    question_offers.register(application)  # "Send this question to staff", "Add it to mine"
+    question_staff.register(application)  # unanswered tickets to administrators (a tick)
     ward_contacts.register(application)  # staff: /wardcontact
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
@@ -279,16 +296,23 @@ def register_handlers(application: BotApplication) -> None:
     materials_editing.register(application)  # staff send a file to add a material; edit
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
-    menu.register_commands(application)
-    safety.register(application)  # emergency buttons from any message; the quick tip
+    menu_commands.register(application)  # /menu /help /cancel /stop /language
+    safety_answers.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)  # Approve / Reject a sign-up; /pending
     people_admin.register(application)  # /users, /promote, /move, /scope, /invite…
     print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
     materials_manage.register(application)  # hide/reorder/poster, /materialstats
-    parents_info.register(application)  # /info, topic buttons; typed FAQ just before section 4
-    cases.register(application)  # /cases, case buttons, /bind, legal-clock reminders
+    info_topics.register(application)  # /info, the menu button, topic buttons
+    info_ward.register(application)  # /info → the ward's child-protection contact
+    info_typed.register(application)  # typed FAQ and danger words
+    case_listing.register(application)  # /cases, /case, the list's filter buttons
+    case_bind.register(application)  # /bind, /unbind of a staff group
+    case_actions.register(application)  # a case's buttons (accept, risk, close, assign…)
+    case_plan.register(application)  # the support plan's buttons
+    case_alerts.register(application)  # the legal clocks' tick (reminders, escalations)
     myreports.register(application)  # /myreports
-    broadcast.register_commands(application)  # /broadcasts; Pause/Resume/Cancel of a send
+    broadcast_history.register(application)  # /broadcasts (staff)
+    broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
     events.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came
@@ -296,7 +320,7 @@ def register_handlers(application: BotApplication) -> None:
     retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,
     #    stale buttons.
-    menu.register_fallbacks(application)
+    menu_fallbacks.register(application)
     # 5. Errors: a short log line and a polite answer; the bot keeps running.
     errors.register(application)
 
@@ -304,6 +328,13 @@ def register_handlers(application: BotApplication) -> None:
 async def start_live(application: Application) -> None:
     """run_polling's post_init: what can wait is done after the first getUpdates."""
     await start_services(application, deferred=True)
+
+
+async def warm_up_in_background(application: BotApplication) -> None:
+    """Start-up hook of the live bot in webhook mode: compile the danger matcher in a worker
+    thread, so neither start-up nor the first typed message waits for it (a message that comes
+    first compiles it itself). Polling does it once the first getUpdates has left."""
+    application.create_task(asyncio.to_thread(application.services.danger_matcher), name="warm-up")
 
 
 async def start_services(application: Application, deferred: bool = False) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import scope
 from bot.areas import Areas
@@ -91,7 +91,7 @@ class Audience:
             event_waiting=bool(data.get("event_waiting")),
         )
 
-    def with_changes(self, **changes: object) -> Audience:
+    def with_changes(self, **changes: Any) -> Audience:
         return replace(self, **changes)
 
 
@@ -114,14 +114,13 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
         raise PermissionDenied("only staff and administrators can send announcements")
     areas = Areas.load()
     named = set(audience.wards) | {
-        code
-        for group in audience.districts
-        for code in (areas.group(group).units if areas.group(group) else ("?",))
+        code for group in audience.districts for code in _units_of_group(areas, group)
     }
     if not named <= covered:
         raise PermissionDenied("staff can reach only the units of their scope")
     if (
-        audience.event_id is not None
+        event is not None
+        and audience.event_id is not None
         and event.district is not None
         and addressing.within_district(actor, event)
     ):
@@ -133,9 +132,15 @@ def limit_for(actor: User, audience: Audience, event: Event | None = None) -> Au
         return audience
     # A scope of whole programme groups reads as those groups; anything else as its units.
     whole = frozenset(group.code for group in areas.groups() if set(group.units) <= covered)
-    if {code for group in whole for code in areas.group(group).units} == covered:
+    if {code for group in whole for code in _units_of_group(areas, group)} == covered:
         return audience.with_changes(districts=whole)
     return audience.with_changes(wards=covered)
+
+
+def _units_of_group(areas: Areas, code: str) -> tuple[str, ...]:
+    """The units of a programme group; an unknown code names a unit nobody covers."""
+    group = areas.group(code)
+    return tuple(group.units) if group is not None else ("?",)
 
 
 async def reach(

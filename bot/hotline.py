@@ -71,3 +71,8 @@ def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
     if tip:
         text += "\n" + _("Tap “📨 Pass it to staff now” and I send what you wrote; no name needed.")
     return text
+
+
+def danger_message(_: Translator, now: bool = False) -> str:
+    """The numbers, where what was typed already goes to staff (a question, a report)."""
+    return emergency_text(_, now=now, tip=False)

@@ -13,6 +13,7 @@ from telegram import Message, ReplyKeyboardMarkup
 from telegram.ext.filters import MessageFilter
 
 from bot import keyboards
+from bot.callbacks import Button, Namespace
 from bot.i18n import N_, I18n, Translator
 from bot.text import fold, phrase_pattern
 
@@ -80,7 +81,8 @@ class MenuButton(MessageFilter):
         super().__init__(name=f"MenuButton({key or '*'})")
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and label_key(message.text) in self._labels
+        text = message.text
+        return bool(text) and text is not None and label_key(text) in self._labels
 
     def key_of(self, text: str) -> str | None:
         return self._labels.get(label_key(text))
@@ -131,6 +133,19 @@ class AnyIntent(MessageFilter):
         super().__init__(name="AnyIntent")
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and (
-            self._buttons.filter(message) or keyword_intent(message.text) is not None
+        text = message.text
+        return (
+            bool(text)
+            and text is not None
+            and (self._buttons.filter(message) or keyword_intent(text) is not None)
         )
+
+
+# -- the language -------------------------------------------------------------------------------
+
+LANG = Namespace("lang", owner=__name__)
+LANGUAGES = ("vi", "en")
+
+
+class SetLanguage(Button, namespace=LANG, action="set"):
+    language: str

@@ -29,6 +29,7 @@ import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
@@ -67,8 +68,9 @@ class Message:
     attempts: int
 
 
-# name → coroutine(application, message): what to do when a chat cannot be reached.
-Fallback = Callable[[object, Message], Awaitable[None]]
+# name → coroutine(db, cipher, application, message, now): what to do when a chat cannot be
+# reached (queued in the transaction that marks the message final).
+Fallback = Callable[[Database, Any, Any, Message, dt.datetime], Awaitable[None]]
 _FALLBACKS: dict[str, Fallback] = {}
 
 

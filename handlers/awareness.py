@@ -1,14 +1,16 @@
 """/awareness (staff): the weekly awareness sequence — how many messages, when the next week
 goes out, how many parents receive it — and adding a message to the end of the sequence.
 
-➕ Add → Vietnamese text → English text or Skip → preview → saved (audited).
+➕ Add → Vietnamese text → English text or Skip → preview → saved (audited by the service,
+bot/awareness.py, which also checks that the person is staff).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -16,57 +18,74 @@ from telegram.ext import (
     filters,
 )
 
-from bot import awareness, callbacks, keyboards, menu
-from bot.audience import count
+from bot import awareness, keyboards, menu
+from bot.awareness import MAX_LENGTH, AwarenessService
+from bot.callbacks import Button, Namespace
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.delivery import send_content
-from bot.delivery.content import TEXT_LIMIT
+from bot.guards import PermissionDenied, require_message, require_query
 from bot.i18n import N_
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from storage import audit
-from storage import awareness as store
 
-NS = "aw"
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+AWARENESS = Namespace("aw", owner=__name__)
+
+
+class AddMessage(Button, namespace=AWARENESS, action="add"):
+    pass
+
+
+class SkipEnglish(Button, namespace=AWARENESS, action="skipen"):
+    pass
+
+
 ADD_VI, ADD_EN = range(2)
+DRAFT = "awareness_draft"
 PRIVATE = filters.ChatType.PRIVATE
-# Room for the hotline footer and the /stop hint added to every message.
-MAX_LENGTH = TEXT_LIMIT - 400
+STAFF_ONLY = N_("This is for programme staff.")
+
+
+def _service(context: BotContext) -> AwarenessService:
+    return AwarenessService.of(context.application)
 
 
 async def overview(update: Update, context: BotContext) -> None:
     _ = context.translate
-    if context.user is None or not context.user.is_staff:
-        await update.effective_message.reply_text(_("This is for programme staff."))
+    message = require_message(update)
+    try:
+        figures = await _service(context).overview(context.user, context.now)
+    except PermissionDenied:
+        await message.reply_text(_(STAFF_ONLY))
         return
-    messages = await awareness.sequence(context.db)
-    timezone = context.services.settings.timezone
-    next_time = awareness.schedule().next_slot(context.now, timezone)
-    parents = await count(context.db, awareness.PARENTS, "awareness")
-    await update.effective_message.reply_text(
+    await message.reply_text(
         _(
             "<b>Weekly awareness messages</b>\n"
             "Messages in the sequence: {messages}\n"
             "Next sending: {when}\n"
             "Subscribed parents: {parents}\n"
             "Each parent gets the next message they have not received yet.",
-            messages=_.number(len(messages)),
-            when=_.datetime(next_time),
-            parents=_.number(parents),
+            messages=_.number(figures.messages),
+            when=_.datetime(figures.next_time),
+            parents=_.number(figures.parents),
         ),
-        reply_markup=keyboards.inline([[(_("➕ Add a message"), callbacks.encode(NS, "add"))]]),
+        reply_markup=keyboards.inline([[(_("➕ Add a message"), AddMessage())]]),
     )
 
 
 async def start_adding(update: Update, context: BotContext) -> int:
     _ = context.translate
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user is None or not context.user.is_staff:
-        await update.effective_message.reply_text(_("This is for programme staff."))
+    await require_query(update).answer()
+    message = require_message(update)
+    try:
+        await _service(context).may_add(context.user, context.now)
+    except PermissionDenied:
+        await message.reply_text(_(STAFF_ONLY))
         return ConversationHandler.END
-    context.user_data["awareness_draft"] = {}
-    await update.effective_message.reply_text(
+    context.person_data[DRAFT] = {}
+    await message.reply_text(
         _(
             "Send the new awareness message in Vietnamese: short, warm and practical, at most "
             "{limit} characters. The hotline and how to stop are added below it.",
@@ -76,72 +95,66 @@ async def start_adding(update: Update, context: BotContext) -> int:
     return ADD_VI
 
 
+async def _too_long(update: Update, context: BotContext) -> bool:
+    message = require_message(update)
+    if AwarenessService.fits(message.text or ""):
+        return False
+    _ = context.translate
+    await message.reply_text(
+        _("That is too long: at most {limit} characters here. Please shorten it.", limit=MAX_LENGTH)
+    )
+    return True
+
+
 async def enter_vietnamese(update: Update, context: BotContext) -> int:
     _ = context.translate
-    if len(update.message.text) > MAX_LENGTH:
-        await update.message.reply_text(
-            _(
-                "That is too long: at most {limit} characters here. Please shorten it.",
-                limit=MAX_LENGTH,
-            )
-        )
+    if await _too_long(update, context):
         return ADD_VI
-    context.user_data.setdefault("awareness_draft", {})["vi"] = update.message.text_html
-    await update.message.reply_text(
+    message = require_message(update)
+    context.person_data.setdefault(DRAFT, {})["vi"] = message.text_html
+    await message.reply_text(
         _("Now the English version, or tap Skip."),
-        reply_markup=keyboards.inline([[(_("Skip ›"), callbacks.encode(NS, "skipen"))]]),
+        reply_markup=keyboards.inline([[(_("Skip ›"), SkipEnglish())]]),
     )
     return ADD_EN
 
 
 async def enter_english(update: Update, context: BotContext) -> int:
-    _ = context.translate
-    if len(update.message.text) > MAX_LENGTH:
-        await update.message.reply_text(
-            _(
-                "That is too long: at most {limit} characters here. Please shorten it.",
-                limit=MAX_LENGTH,
-            )
-        )
+    if await _too_long(update, context):
         return ADD_EN
-    context.user_data.setdefault("awareness_draft", {})["en"] = update.message.text_html
+    context.person_data.setdefault(DRAFT, {})["en"] = require_message(update).text_html
     return await _save(update, context)
 
 
 async def skip_english(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
+    await require_query(update).answer()
     return await _save(update, context)
 
 
 async def _save(update: Update, context: BotContext) -> int:
     _ = context.translate
-    draft = context.user_data.pop("awareness_draft", {})
+    message = require_message(update)
+    draft: dict[str, str] = context.person_data.pop(DRAFT, {})
     if not draft.get("vi"):
-        await update.effective_message.reply_text(_("Something was missing. Please start again."))
+        await message.reply_text(_("Something was missing. Please start again."))
         return ConversationHandler.END
-    async with context.db.transaction():
-        message_id = await store.add_message(
-            context.db, draft["vi"], draft.get("en"), context.user.telegram_id, context.now
+    try:
+        position = await _service(context).add(
+            context.user, draft["vi"], draft.get("en"), context.now
         )
-        await audit.record(
-            context.db,
-            context.user.telegram_id,
-            "awareness_added",
-            "awareness_message",
-            message_id,
-            context.now,
-        )
-    position = len(await awareness.sequence(context.db))
+    except PermissionDenied:
+        await message.reply_text(_(STAFF_ONLY))
+        return ConversationHandler.END
     content = awareness.content_of(draft, context.services.i18n)
-    await update.effective_message.reply_text(
+    await message.reply_text(
         _(
             "Added as message {position} of the sequence. Parents will see it like this:",
             position=position,
         )
     )
-    await send_content(context.bot, update.effective_chat.id, content, "vi")
-    await update.effective_message.reply_text(
-        _("Choose what you need:"), reply_markup=menu.keyboard(context.user.menu_role, _)
+    await send_content(context.bot, message.chat_id, content, "vi")
+    await message.reply_text(
+        _("Choose what you need:"), reply_markup=menu.keyboard(context.person.menu_role, _)
     )
     return ConversationHandler.END
 
@@ -154,19 +167,19 @@ _hint = step_hints(
 )
 
 
-def build_conversation(application: Application) -> ConversationHandler:
+def build_conversation(application: BotApplication) -> ConversationHandler:
     i18n = application.services.i18n
     text = free_text(i18n)
     other = anything_else(i18n)
     return ExclusiveConversation(
         name="awareness_add",
         persistent=True,
-        entry_points=[CallbackQueryHandler(start_adding, pattern=rf"^{NS}:add$")],
+        entry_points=[CallbackQueryHandler(start_adding, pattern=AddMessage.pattern())],
         states={
             ADD_VI: [MessageHandler(text, enter_vietnamese), MessageHandler(other, _hint(ADD_VI))],
             ADD_EN: [
                 MessageHandler(text, enter_english),
-                CallbackQueryHandler(skip_english, pattern=rf"^{NS}:skipen$"),
+                CallbackQueryHandler(skip_english, pattern=SkipEnglish.pattern()),
                 MessageHandler(other, _hint(ADD_EN)),
             ],
         },
@@ -174,7 +187,7 @@ def build_conversation(application: Application) -> ConversationHandler:
     )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     """Section 2: the add-a-message conversation; /awareness; the weekly tick."""
     awareness.register(application)
     application.add_handler(build_conversation(application))

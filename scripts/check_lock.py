@@ -1,14 +1,16 @@
 """Check that the venv holds exactly the versions pinned in requirements.lock.
 
-    python scripts/check_lock.py [requirements.lock]
+    python scripts/check_lock.py [--prune] [requirements.lock]
 
 Run by `make setup` after installing, so a drifted venv (a package installed by hand, an old
-venv after the lock changed) is noticed rather than tested against.
+venv after the lock changed) is noticed rather than tested against. `--prune` first removes
+what the lock no longer holds (a dropped dependency stays installed otherwise: pip only adds).
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -33,8 +35,26 @@ def locked(path: Path) -> dict[str, str]:
     return pins
 
 
+PROJECT = "bvte-bot"  # the project itself, installed editable beside the lock
+
+
+def prune(pins: dict[str, str]) -> None:
+    extra = sorted(
+        name
+        for dist in metadata.distributions()
+        if (name := canonicalize_name(dist.metadata["Name"])) not in pins and name != PROJECT
+    )
+    if extra:
+        print(f"removing what the lock no longer holds: {', '.join(extra)}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", *extra], check=True)
+
+
 def main(argv: list[str]) -> int:
+    pruning = "--prune" in argv
+    argv = [arg for arg in argv if arg != "--prune"]
     path = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "requirements.lock"
+    if pruning:
+        prune(locked(path))
     wrong = []
     for name, version in sorted(locked(path).items()):
         try:

@@ -23,25 +23,8 @@ async def person(
     user_id: int | None = None,
     scope: str | None = None,
 ):
-    """An onboarded, active person with a role (as after approval). Staff cover their
-    programme area (`district`) unless `scope` says otherwise."""
-    user = tg.user(name, user_id=user_id)
-    now = tg.clock.now()
-    await users.touch(tg.db, user.id, name, "vi", now)
-    if scope is None and role == "staff":
-        scope = district
-    await users.update(
-        tg.db,
-        user.id,
-        now,
-        role=role,
-        district=district,
-        ward=ward,
-        scope=scope,
-        onboarded=1,
-        status="active",
-    )
-    return user
+    """The testkit's person factory (`tg.person`), with this module's positional order."""
+    return await tg.person(name, role, district, ward, scope=scope, user_id=user_id)
 
 
 async def answer_until_review(

@@ -108,3 +108,30 @@ async def test_only_staff_see_and_extend_the_sequence(tg):
     answer = await mai.press_data("aw:add")
     assert answer is not None
     assert await store.added_messages(tg.db) == []
+
+
+async def test_the_service_refuses_and_audits_people_who_are_not_staff(tg):
+    import pytest
+
+    from bot.awareness import AwarenessService
+    from bot.guards import PermissionDenied
+    from storage import audit
+
+    parent = await users.get(tg.db, await person(tg, "Phụ huynh"))
+    service = AwarenessService.of(tg.app)
+    with pytest.raises(PermissionDenied):
+        await service.add(parent, "Tin lạ", None, tg.clock.now())
+    with pytest.raises(PermissionDenied):
+        await service.overview(parent, tg.clock.now())
+    assert await store.added_messages(tg.db) == []
+    refused = [
+        (e.actor_id, e.detail.get("attempted"))
+        for e in await audit.entries(tg.db, "awareness_message")
+        if e.action == "refused"
+    ]
+    assert refused == [
+        (parent.telegram_id, "awareness_add"),
+        (parent.telegram_id, "awareness_overview"),
+    ]
+    staff = await users.get(tg.db, (await staff_member(tg)).id)
+    assert await service.add(staff, "Tin mới", None, tg.clock.now()) == 15

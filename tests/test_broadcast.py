@@ -18,17 +18,8 @@ from tests.test_delivery_engine import person, received
 
 
 async def staff_member(tg, name="Cán bộ Q8", district="Q8", role="staff"):
-    member = tg.user(name)
-    await member.send("/start")
-    await users.update(
-        tg.db,
-        member.id,
-        tg.clock.now(),
-        role=role,
-        district=district,
-        onboarded=1,
-        scope=(district if role == "staff" else None),
-    )
+    member = await tg.person(name, role, district, None)
+    await member.send("/start")  # a chat with the bot, as staff who signed up have
     return member
 
 
@@ -390,3 +381,100 @@ async def test_history_lists_figures_and_cancels_a_scheduled_one(tg):
     await collaborator.send("/start")
     await collaborator.send("/broadcasts")
     assert "Chỉ cán bộ" in collaborator.last_text
+
+
+# -- the service refuses by itself (a forgotten check in a handler is still refused) ----------
+
+
+async def refusals(tg, entity):
+    from storage import audit
+
+    return [
+        (entry.actor_id, entry.detail.get("attempted"))
+        for entry in await audit.entries(tg.db, entity)
+        if entry.action == "refused"
+    ]
+
+
+async def test_the_service_refuses_and_audits_people_who_may_not_send(tg):
+    from bot.broadcast.service import BroadcastService, NotStaff
+
+    await seed(tg)
+    broadcasts = BroadcastService.of(tg.app)
+    collaborator = await users.get(tg.db, await person(tg, "CTV gửi", role="collaborator"))
+    with pytest.raises(NotStaff):
+        await broadcasts.queue(
+            collaborator,
+            kind="broadcast",
+            content=delivery.Content(texts={"vi": "Không được gửi"}),
+            audience=Audience(),
+            when=tg.clock.now(),
+            now=tg.clock.now(),
+            report_chat_id=collaborator.telegram_id,
+        )
+    with pytest.raises(PermissionDenied):
+        await broadcasts.history(collaborator, tg.clock.now())
+    assert not await store.history(tg.db, None, all_districts=True)  # nothing queued
+    assert await refusals(tg, "delivery") == [
+        (collaborator.telegram_id, "broadcast_send"),
+        (collaborator.telegram_id, "broadcast_history"),
+    ]
+
+
+async def test_the_service_refuses_an_audience_beyond_the_senders_units(tg):
+    from bot.broadcast.service import BroadcastService, NotStaff
+
+    await seed(tg)
+    lan = await users.get(tg.db, (await staff_member(tg)).id)
+    broadcasts = BroadcastService.of(tg.app)
+    with pytest.raises(PermissionDenied) as refused:
+        await broadcasts.queue(
+            lan,
+            kind="broadcast",
+            content=delivery.Content(texts={"vi": "Sang Bình Chánh"}),
+            audience=Audience(districts=frozenset({"BC"})),
+            when=tg.clock.now(),
+            now=tg.clock.now(),
+            report_chat_id=lan.telegram_id,
+        )
+    assert not isinstance(refused.value, NotStaff)  # staff, only out of reach
+    assert not await store.history(tg.db, None, all_districts=True)
+    assert await refusals(tg, "delivery") == [(lan.telegram_id, "broadcast_send")]
+    assert await broadcasts.count_within(lan, Audience(), "broadcast", tg.clock.now()) == 5
+
+
+async def test_controls_of_another_area_are_refused_and_audited(tg):
+    from bot.broadcast.service import BroadcastService
+
+    lan = await staff_member(tg)
+    await start_sending(tg, lan, parents=2)
+    await lan.press("✅ Gửi ngay")
+    await tg.settle()
+    delivery_id = (await store.history(tg.db, "Q8", all_districts=False))[0].id
+    other = await users.get(tg.db, (await staff_member(tg, "Cán bộ BC", district="BC")).id)
+    broadcasts = BroadcastService.of(tg.app)
+    now = tg.clock.now()
+    assert await broadcasts.control(other, "cancel", delivery_id, now) == "refused"
+    assert await broadcasts.control(other, "pause", 99999, now) == "stale"
+    sender = await users.get(tg.db, lan.id)
+    assert await broadcasts.control(sender, "cancel", delivery_id, now) == "ended"
+    assert await refusals(tg, "delivery") == [(other.telegram_id, "delivery_cancel")]
+
+
+def test_a_scheduled_time_must_be_a_minute_to_ninety_days_ahead():
+    from zoneinfo import ZoneInfo
+
+    from bot.broadcast.service import TimeRefused, check_time
+    from bot.events import dates
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)  # 09:00 in HCMC
+    assert check_time("01/06 8:00", now, hcm) == dt.datetime(2021, 6, 1, 1, 0, tzinfo=dt.UTC)
+    with pytest.raises(TimeRefused) as soon:
+        check_time("9:00", dt.datetime(2021, 5, 25, 1, 59, 30, tzinfo=dt.UTC), hcm)
+    assert soon.value.code == "passed"
+    with pytest.raises(TimeRefused) as far:
+        check_time("01/12 8:00", now, hcm)
+    assert far.value.code == "beyond"
+    with pytest.raises(dates.DateError):
+        check_time("ngày mai", now, hcm)  # a day without its hour

@@ -22,6 +22,9 @@ HEAVY = (
     "fontTools",
     "font_source_sans_pro",
     "babel.messages",
+    "tornado",  # PTB's webhook server: webhook mode runs on the bot's own aiohttp server
+    "aiohttp",  # the dashboard and webhook server, imported only in webhook mode or with WEBAPP_URL
+    "aiolimiter",  # PTB's AIORateLimiter: the bot has its own budget (bot/delivery/limiter.py)
 )
 
 PROBE = """

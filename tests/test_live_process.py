@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from devkit.emulator.http import HTTPFront
 from devkit.emulator.server import BotAPIServer
 from tests.process_support import TOKEN, bot_env, start_bot, stop_bot, wait_for
@@ -34,9 +36,11 @@ async def test_live_bot_answers_start_and_stops_cleanly_on_sigterm(tmp_path):
         assert "Xin chào" not in log  # nor what people read
 
 
-async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
-    """`python -m bot --webhook` with WEBAPP_URL: Telegram's updates and /app/ on one server
-    (ours), the webhook registered with its secret, a clean stop on SIGTERM."""
+@pytest.mark.parametrize("dashboard", [True, False], ids=["with-dashboard", "webhook-only"])
+async def test_webhook_mode_on_the_bots_own_server(tmp_path, dashboard):
+    """`python -m bot --webhook`: Telegram's updates (and /app/ with WEBAPP_URL) on one server,
+    ours (PTB's tornado server is not used), the webhook registered with its secret, a clean
+    stop on SIGTERM."""
     import socket
 
     import aiohttp
@@ -57,7 +61,7 @@ async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(port),
             WEBHOOK_PATH="hook",
-            WEBAPP_URL="https://bot.example.org/app/",
+            **({"WEBAPP_URL": "https://bot.example.org/app/"} if dashboard else {}),
         )
         process = await start_bot(tmp_path, env, "--webhook")
         try:
@@ -73,14 +77,18 @@ async def test_webhook_mode_with_the_dashboard_on_one_server(tmp_path):
                 ) as response:
                     assert response.status == 200
                 async with session.get(f"{base}/app/") as response:
-                    assert response.status == 200
+                    assert response.status == (200 if dashboard else 404)
+                async with session.post(
+                    f"{base}/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                ) as response:
+                    assert response.status == 403  # a wrong secret is refused
                 signed = initdata.sign(
                     TOKEN, {"id": lan.id, "first_name": "Lan"}, dt.datetime.now(dt.UTC)
                 )
                 async with session.get(
                     f"{base}/app/api/session", headers={"Authorization": f"tma {signed}"}
                 ) as response:
-                    assert response.status == 403  # Lan is not staff
+                    assert response.status == (403 if dashboard else 404)  # Lan is not staff
             chat = server.chats[lan.id]
             assert await wait_for(
                 lambda: any(

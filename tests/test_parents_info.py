@@ -31,19 +31,7 @@ async def make_parent(tg, name="Lan", language="vi", **fields):
 
 
 async def make_staff(tg, name, district, scope=None):
-    person = tg.user(name)
-    await person.send("/menu")
-    await users.update(
-        tg.db,
-        person.id,
-        tg.clock.now(),
-        role="staff",
-        status="active",
-        district=district,
-        scope=scope or district,
-        onboarded=1,
-    )
-    return person
+    return await tg.person(name, "staff", district, None, scope=scope)
 
 
 # -- the content itself ---------------------------------------------------------------------------

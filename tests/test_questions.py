@@ -299,3 +299,73 @@ async def test_a_message_after_a_crash_before_the_contact_step_was_stored_is_not
     await lan.press(ANONYMOUS)
     [message] = await store.messages(tg.db, 1, cipher_for(tg.app.services))
     assert message.text == QUESTION
+
+
+# -- the service refuses by itself (a handler that forgets a check or a decorator) ---------------
+
+
+async def test_the_service_refuses_and_audits_without_any_handler_check(tg):
+    import pytest
+
+    from bot.questions.service import QuestionService
+
+    lan = await make_parent(tg, district="Q8", ward="27427")
+    hoa = await make_parent(tg, "Hoa", district="Q8", ward="27424")
+    await make_staff(tg, "Mai", "Q8")
+    tam = await make_staff(tg, "Tâm", "BC")
+    await ask(lan)
+    service = QuestionService(tg.app.services)
+    parent = await users.get(tg.db, hoa.id)
+    outsider = await users.get(tg.db, tam.id)
+    attempts = [
+        ("question_reply", service.answer(parent, 1, "Tôi trả lời thay cán bộ nhé")),
+        ("question_spam", service.mark_spam(parent, 1)),
+        ("question_unspam", service.unmark_spam(parent, 1)),
+        ("question_close", service.close(parent, 1)),
+        ("question_reply", service.follow_up(parent, 1, "Tôi viết thêm vào câu hỏi của Lan")),
+        ("question_reply", service.side(parent, 1)),
+        ("question_reply", service.answer(outsider, 1, "Cán bộ huyện khác trả lời")),
+        ("question_spam", service.mark_spam(outsider, 1)),
+        ("question_close", service.close(outsider, 1)),
+    ]
+    for _attempted, attempt in attempts:
+        with pytest.raises(rules.PermissionDenied):
+            await attempt
+    assert (await store.get(tg.db, 1)).state == "open"
+    assert not await store.is_blocked(tg.db, lan.id)
+    assert len(await store.messages(tg.db, 1)) == 1
+    refused = [
+        (e.actor_id, e.detail["attempted"])
+        for e in await audit.entries(tg.db, "question", 1)
+        if e.action == "refused"
+    ]
+    assert refused == [
+        (who.id, attempted)
+        for who, (attempted, _coroutine) in zip([hoa] * 6 + [tam] * 3, attempts, strict=True)
+    ]
+
+
+async def test_a_parent_pressing_a_staff_button_is_refused_politely_and_on_record(tg):
+    lan = await make_parent(tg, district="Q8", ward="27427")
+    await make_staff(tg, "Mai", "Q8")
+    hoa = await make_parent(tg, "Hoa", district="Q8", ward="27424")
+    await ask(lan)
+    for data in ("qst:spam:1", "qst:unspam:1"):
+        answer = await hoa.press_data(data)
+        assert answer["show_alert"] and "cán bộ" in answer["text"], data
+    assert not await store.is_blocked(tg.db, lan.id)
+    refused = [e for e in await audit.entries(tg.db, "command") if e.action == "refused"]
+    assert {(e.actor_id, e.detail["attempted"]) for e in refused} == {
+        (hoa.id, "spam_button"),
+        (hoa.id, "undo_spam_button"),
+    }
+
+
+async def test_forged_question_buttons_get_the_one_stale_answer(tg):
+    lan = await make_parent(tg, district="Q8", ward="27427")
+    await ask(lan)
+    stale = tg.app.services.i18n("vi")("This button is no longer active. Please use /menu.")
+    for data in ("qst:reply:abc", "qst:reply:999", "qst:close:x", "qst:add:", "qst:d:nowhere"):
+        answer = await lan.press_data(data)
+        assert answer["show_alert"] and answer["text"] == stale, data
+    assert (await store.get(tg.db, 1)).state == "open"

@@ -1,7 +1,7 @@
 """Who hears about a case change, and the legal clocks' warnings and escalations.
 
 The one place that decides who hears of case work and what: `notices_for` (a change) and the
-clocks' notices are read-only, and CaseService (and the tick) queue them in the durable outbox
+clocks' notices are read-only, and CaseService (a change, and the clocks' tick) queues them in the durable outbox
 (bot/outbox.py) in the very transaction of the change, so a change is never committed without
 its notices, nor a notice sent for a change that rolled back. The reporter hears each step in
 plain words and never the details; staff hear what they must act on, with a button to the case.
@@ -13,20 +13,21 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot import callbacks, keyboards, outbox, scope
+from telegram import InlineKeyboardMarkup
+
+from bot import keyboards, outbox, scope
+from bot.cases.buttons import OpenCase, OpenPlan
 from bot.cases.service import Change, can_approve_plan
-from bot.crypto import cipher_for
+from bot.crypto import FieldCipher
 from bot.i18n import N_
 from bot.reports import casework, routing
-from storage import audit, users
-from storage import cases as case_store
+from storage import users
 from storage.cases import CaseSummary
+from storage.db import Database
 from storage.users import User
 
 log = logging.getLogger(__name__)
 
-CASE_NS = "cas"
-PLAN_NS = "cpl"
 DETAILS = N_("📄 Details")
 DEADLINE_NAMES = {
     "emergency": N_("emergency intervention (12 hours)"),
@@ -65,11 +66,11 @@ ADD_MORE_HINT = N_("If you learn something new, add it from /myreports.")
 
 
 def _details_button(_, case_id: int):
-    return keyboards.inline([[(_(DETAILS), callbacks.encode(CASE_NS, "v", case_id))]])
+    return keyboards.inline([[(_(DETAILS), OpenCase(case_id))]])
 
 
 def _plan_button(_, case_id: int):
-    return keyboards.inline([[(_("📋 Open the plan"), callbacks.encode(PLAN_NS, "v", case_id))]])
+    return keyboards.inline([[(_("📋 Open the plan"), OpenPlan(case_id))]])
 
 
 async def in_charge(db, case: CaseSummary) -> list[User]:
@@ -88,7 +89,7 @@ class Notice:
 
     chat_id: int
     text: str
-    markup: object | None = None
+    markup: InlineKeyboardMarkup | None = None
     protect: bool = False
 
 
@@ -128,10 +129,10 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
             if person_id is None or person_id in told:
                 continue
             told.add(person_id)
-            person = await users.get(db, person_id)
-            if person is None:
+            told_person = await users.get(db, person_id)
+            if told_person is None:
                 continue
-            _ = i18n(person.language)
+            _ = i18n(told_person.language)
             text = (
                 _(
                     "✅ The support plan for case {code} was approved; it is now in effect.",
@@ -144,7 +145,7 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
                     code=case.code,
                 )
             )
-            found.append(Notice(person.telegram_id, text, _plan_button(_, case.id), True))
+            found.append(Notice(told_person.telegram_id, text, _plan_button(_, case.id), True))
     elif change.event == "reporter_info":
         for person in await in_charge(db, case):
             _ = i18n(person.language)
@@ -257,43 +258,8 @@ async def overdue_notices(db, i18n, areas, due) -> list[Notice]:
     return found
 
 
-async def check_deadlines(application, now: dt.datetime) -> None:
-    """From the durable tick: warn the person in charge and the area's staff before a clock
-    is due; when it passed unmet, escalate to the administrators (and tell the person in
-    charge). Each is claimed, queued in the outbox and audited in one transaction: never
-    lost, never twice."""
-    db = application.services.database
-    i18n = application.services.i18n
-    areas = application.services.areas
-    cipher = cipher_for(application.services)
-    for due in await case_store.reminders_due(db, now):
-        async with db.transaction():
-            if not await case_store.mark_reminded(db, due.id, now):
-                continue
-            found = await reminder_notices(db, i18n, due)
-            await _queue(db, cipher, found, now)
-            await audit.record(
-                db,
-                None,
-                "case_reminder",
-                "case",
-                due.case_id,
-                now,
-                code=due.code,
-                kind=due.kind,
-                recipients=len(found),
-            )
-    for due in await case_store.overdue_unannounced(db, now):
-        async with db.transaction():
-            if not await case_store.mark_overdue_sent(db, due.id, now):
-                continue
-            await _queue(db, cipher, await overdue_notices(db, i18n, areas, due), now)
-            await audit.record(
-                db, None, "case_overdue", "case", due.case_id, now, code=due.code, kind=due.kind
-            )
-
-
-async def _queue(db, cipher, found: list[Notice], now: dt.datetime) -> None:
+async def queue(db: Database, cipher: FieldCipher, found: list[Notice], now: dt.datetime) -> None:
+    """The notices in the durable outbox, in the caller's transaction."""
     for notice in found:
         await outbox.enqueue(
             db,

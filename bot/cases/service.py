@@ -16,15 +16,14 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot import outbox
 from bot import scope as access
 from bot.areas import Areas
 from bot.content import load_json, localized
-from bot.guards import NotApplicable, PermissionDenied
-from bot.reports import casework, clocks, lifecycle
+from bot.guards import NotApplicable, PermissionDenied, ensure_admin
+from bot.reports import casework, clocks, lifecycle, routing
 from bot.reports.rules import CaseRules, case_rules
 from bot.text import fold
-from storage import audit, case_plans, cases
+from storage import alert_copies, audit, case_plans, cases, users
 from storage.case_plans import EmergencyDecision, Plan, PlanAction
 from storage.cases import Case, CaseSummary
 from storage.db import Database
@@ -200,24 +199,58 @@ class CaseService:
 
         if self.i18n is None:
             raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
-        for notice in await notices.notices_for(self.db, self.i18n, change):
-            await outbox.enqueue(
-                self.db,
-                self.cipher,
-                notice.chat_id,
-                notice.text,
-                now=now,
-                markup=notice.markup,
-                protect=notice.protect,
-            )
+        await notices.queue(
+            self.db, self.cipher, await notices.notices_for(self.db, self.i18n, change), now
+        )
+
+    # -- the legal clocks ---------------------------------------------------------------------
+    async def check_deadlines(self, now: dt.datetime) -> None:
+        """From the durable tick: warn the person in charge and the area's staff before a
+        clock is due; when it passed unmet, escalate to the administrators (and tell the
+        person in charge). Each is claimed, queued in the outbox and audited in one
+        transaction: never lost, never twice."""
+        from bot.cases import notices
+
+        if self.i18n is None:
+            raise RuntimeError("CaseService needs the translations to queue notices: use .of()")
+        db, areas = self.db, self._areas()
+        for due in await cases.reminders_due(db, now):
+            async with db.transaction():
+                if not await cases.mark_reminded(db, due.id, now):
+                    continue
+                found = await notices.reminder_notices(db, self.i18n, due)
+                await notices.queue(db, self.cipher, found, now)
+                await audit.record(
+                    db,
+                    None,
+                    "case_reminder",
+                    "case",
+                    due.case_id,
+                    now,
+                    code=due.code,
+                    kind=due.kind,
+                    recipients=len(found),
+                )
+        for due in await cases.overdue_unannounced(db, now):
+            async with db.transaction():
+                if not await cases.mark_overdue_sent(db, due.id, now):
+                    continue
+                found = await notices.overdue_notices(db, self.i18n, areas, due)
+                await notices.queue(db, self.cipher, found, now)
+                await audit.record(
+                    db, None, "case_overdue", "case", due.case_id, now, code=due.code, kind=due.kind
+                )
 
     # -- reading ------------------------------------------------------------------------------
     async def calendar(self) -> clocks.WorkCalendar:
         """The shipped calendar with the days staff added on top."""
         return await casework.work_calendar(self.db)
 
-    async def summary(self, actor: User, case_id: int, now: dt.datetime) -> CaseSummary:
-        """The case if the actor may act on it; a refused attempt is audited."""
+    async def summary(
+        self, actor: User, case_id: int, now: dt.datetime, attempted: str = "open"
+    ) -> CaseSummary:
+        """The case if the actor may act on it; a refused attempt is audited, once (the one
+        audit row of a refusal: handlers only answer politely)."""
         case = await cases.summary(self.db, case_id, now)
         if case is None:
             raise NotApplicable(case_id)
@@ -232,9 +265,63 @@ class CaseService:
                 case_id,
                 now,
                 code=case.code,
+                attempted=attempted,
             )
             raise
         return case
+
+    async def _present(self, case_id: int, now: dt.datetime) -> CaseSummary:
+        """The case as it is after a change in this transaction (it cannot be gone)."""
+        case = await cases.summary(self.db, case_id, now)
+        if case is None:
+            raise NotApplicable(case_id)
+        return case
+
+    async def deadlines(self, case_id: int) -> list[dict]:
+        """The case's legal clocks (kind, due, met), for a view already allowed."""
+        return list(await cases.deadlines(self.db, case_id))
+
+    async def plan_due(self, case_id: int) -> dt.datetime | None:
+        """When the plan must be approved by, while that clock runs."""
+        return next(
+            (
+                d["due_at"]
+                for d in await cases.deadlines(self.db, case_id)
+                if d["kind"] == "plan" and d["met_at"] is None
+            ),
+            None,
+        )
+
+    async def emergency_decision(self, case_id: int) -> EmergencyDecision | None:
+        """The emergency decision recorded, for a view already allowed."""
+        return await case_plans.emergency(self.db, self.cipher, case_id)
+
+    async def current_plan(self, case_id: int) -> Plan | None:
+        """The current plan as it is, for a view already allowed (never drafts one)."""
+        return await case_plans.current(self.db, self.cipher, case_id)
+
+    async def person_name(self, user_id: int | None) -> str:
+        from bot.cases.texts import person_name
+
+        return await person_name(self.db, user_id)
+
+    async def history(self, actor: User, case_id: int, now: dt.datetime) -> tuple[Case, list]:
+        """The case and its notes, oldest first; the view is audited."""
+        case = await self.view(actor, case_id, now, what="history")
+        return case, list(await cases.notes(self.db, self.cipher, case.id))
+
+    async def forget_alert_copy(self, chat_id: int, message_id: int) -> None:
+        """An alert copy opened in place became a person's case view: later updates of the
+        alert must not turn it back into the summary."""
+        await alert_copies.forget(self.db, chat_id, message_id)
+
+    async def colleagues(
+        self, actor: User, case_id: int, now: dt.datetime
+    ) -> tuple[CaseSummary, list[User]]:
+        """Whom the case can be assigned to: staff covering its unit (and administrators)."""
+        case = await self.summary(actor, case_id, now, attempted="assign")
+        people = await routing.unit_people(self.db, case.ward or None)
+        return case, [p for p in people if casework.can_be_assigned(p, case)]
 
     async def view(self, actor: User, case_id: int, now: dt.datetime, what: str = "detail") -> Case:
         await self.summary(actor, case_id, now)  # refusals audited there
@@ -273,6 +360,7 @@ class CaseService:
 
     # -- steps --------------------------------------------------------------------------------
     async def accept(self, actor: User, case_id: int, now: dt.datetime) -> Change:
+        await self.summary(actor, case_id, now, attempted="accept")
         async with self.db.transaction():
             case = await casework.move(
                 self.db, self.cipher, actor, case_id, "accept", now, within_transaction=True
@@ -321,11 +409,11 @@ class CaseService:
                         code=case.code,
                         due=deadline.due_at.isoformat(),
                     )
-            case = await cases.summary(self.db, case_id, now)
+            case = await self._present(case_id, now)
             change = Change(
                 case,
                 "assessed",
-                actor.telegram_id,  # type: ignore[arg-type]
+                actor.telegram_id,
                 {"risk": risk, "emergency_started": started},
             )
             await self._queue_notices(change, now)
@@ -388,13 +476,14 @@ class CaseService:
                 now,
                 code=case.code,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(case, f"emergency_{decision}", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
 
     async def verified(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """Verification and needs assessment done (Mẫu 03): a plan draft is opened."""
+        await self.summary(actor, case_id, now, attempted="verified")
         async with self.db.transaction():
             case = await casework.move(
                 self.db, self.cipher, actor, case_id, "verified", now, within_transaction=True
@@ -410,6 +499,7 @@ class CaseService:
         findings = findings.strip()
         if not findings:
             raise ValueError("findings")
+        await self.summary(actor, case_id, now, attempted="to_review")
         async with self.db.transaction():
             case = await casework.move(
                 self.db,
@@ -427,6 +517,7 @@ class CaseService:
 
     async def new_plan(self, actor: User, case_id: int, now: dt.datetime) -> Change:
         """After review: a new plan, drafted from the last one, to approve again."""
+        await self.summary(actor, case_id, now, attempted="replan")
         async with self.db.transaction():
             case = await casework.move(
                 self.db, self.cipher, actor, case_id, "replan", now, within_transaction=True
@@ -452,11 +543,16 @@ class CaseService:
     async def _save(
         self, actor: User, case: CaseSummary, plan: Plan, now: dt.datetime, what: str, **changes
     ) -> Plan:
-        content = {"goals": plan.goals, "actions": plan.actions, "services": plan.services}
-        content.update(changes)
         async with self.db.transaction():
             if not await case_plans.save_content(
-                self.db, self.cipher, plan.id, now, expected_status=("draft", "returned"), **content
+                self.db,
+                self.cipher,
+                plan.id,
+                now,
+                goals=changes.get("goals", plan.goals),
+                actions=changes.get("actions", plan.actions),
+                services=changes.get("services", plan.services),
+                expected_status=("draft", "returned"),
             ):
                 raise NotApplicable("plan changed meanwhile")
             await audit.record(
@@ -470,7 +566,10 @@ class CaseService:
                 version=plan.version,
                 what=what,
             )
-        return await case_plans.current(self.db, self.cipher, case.id)  # type: ignore[return-value]
+        saved = await case_plans.current(self.db, self.cipher, case.id)
+        if saved is None:
+            raise NotApplicable("plan gone")
+        return saved
 
     async def set_goals(self, actor: User, case_id: int, goals: str, now: dt.datetime) -> Plan:
         goals = goals.strip()
@@ -613,7 +712,7 @@ class CaseService:
                 code=case.code,
                 version=plan.version,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(
                 case,
                 "plan_approved" if approve else "plan_returned",
@@ -627,12 +726,14 @@ class CaseService:
     async def add_note(
         self, actor: User, case_id: int, kind: str, text: str, now: dt.datetime
     ) -> Change:
+        await self.summary(actor, case_id, now, attempted=kind)
         case = await casework.add_note(self.db, self.cipher, actor, case_id, kind, text, now)
         return Change(case, kind, actor.telegram_id)
 
     async def assign(
         self, actor: User, case_id: int, assignee: User | None, now: dt.datetime
     ) -> Change:
+        await self.summary(actor, case_id, now, attempted="assign")
         async with self.db.transaction():
             case = await casework.assign(
                 self.db, self.cipher, actor, case_id, assignee, now, within_transaction=True
@@ -640,6 +741,13 @@ class CaseService:
             change = Change(case, "assigned", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
+
+    async def assign_to(
+        self, actor: User, case_id: int, assignee_id: int | None, now: dt.datetime
+    ) -> Change:
+        """`assign` by the assignee's id, as a button carries it (forged: NotApplicable)."""
+        assignee = await users.get(self.db, assignee_id) if assignee_id else None
+        return await self.assign(actor, case_id, assignee, now)
 
     # -- closing and reopening ----------------------------------------------------------------
     async def close(
@@ -722,7 +830,7 @@ class CaseService:
                 code=case.code,
                 new=step,
             )
-            case = await cases.summary(self.db, case_id, now)  # type: ignore[assignment]
+            case = await self._present(case_id, now)
             change = Change(case, "reopened", actor.telegram_id)
             await self._queue_notices(change, now)
         return change
@@ -752,6 +860,7 @@ class CaseService:
         open, mine, overdue, all, closed; `units` narrows to those units (a unit filter, or
         the candidates of a split old unit); a case code typed loosely."""
         if not actor.is_staff:
+            await audit.refused(self.db, actor.telegram_id, "case_list", "case", None, now)
             raise PermissionDenied("staff only")
         if scope not in LIST_SCOPES:
             scope = "open"
@@ -800,7 +909,42 @@ class CaseService:
         )
         return found[:size], len(found) > size
 
+    # -- staff groups ---------------------------------------------------------------------------
+    async def bind_group(self, actor: User, target: str, chat_id: int, now: dt.datetime) -> None:
+        """Administrators: the group receives the new cases of a unit or programme area."""
+        try:
+            ensure_admin(actor)
+        except PermissionDenied:
+            await audit.refused(self.db, actor.telegram_id, "group_bind", "chat", chat_id, now)
+            raise
+        async with self.db.transaction():
+            await cases.bind_group(self.db, target, chat_id, actor.telegram_id, now)
+            await audit.record(
+                self.db, actor.telegram_id, "group_bind", "chat", chat_id, now, target=target
+            )
+
+    async def unbind_group(self, actor: User, chat_id: int, now: dt.datetime) -> str | None:
+        """Administrators: the group no longer receives new cases; what it was bound to."""
+        try:
+            ensure_admin(actor)
+        except PermissionDenied:
+            await audit.refused(self.db, actor.telegram_id, "group_unbind", "chat", chat_id, now)
+            raise
+        async with self.db.transaction():
+            target = await cases.unbind_group(self.db, chat_id)
+            if target is not None:
+                await audit.record(
+                    self.db, actor.telegram_id, "group_unbind", "chat", chat_id, now, target=target
+                )
+        return target
+
     # -- the reporter -------------------------------------------------------------------------
+    async def reporter_cases(
+        self, reporter: User, now: dt.datetime, limit: int
+    ) -> list[CaseSummary]:
+        """The latest reports the person sent (what /myreports lists)."""
+        return list(await cases.by_reporter(self.db, reporter.telegram_id, now, limit))
+
     async def reporter_case(self, reporter: User, case_id: int, now: dt.datetime) -> CaseSummary:
         case = await cases.summary(self.db, case_id, now)
         if case is None or case.reporter_id != reporter.telegram_id:

@@ -7,11 +7,27 @@ import datetime as dt
 
 from telegram import InlineKeyboardMarkup
 
-from bot import callbacks, keyboards
+from bot import keyboards
+from bot.callbacks import Button, Namespace
 from bot.i18n import N_, Translator
 from storage.delivery import Counts, Delivery
 
-NS = "bc"  # callback namespace shared with handlers/broadcast.py
+# The progress message's buttons, pressed anywhere (handlers/broadcast/control.py) and offered
+# again in /broadcasts: `bc:pause:<id>`, `bc:resume:<id>`, `bc:cancel:<id>`.
+CONTROLS = Namespace("bc", owner=__name__)
+
+
+class Pause(Button, namespace=CONTROLS, action="pause"):
+    delivery_id: int
+
+
+class Resume(Button, namespace=CONTROLS, action="resume"):
+    delivery_id: int
+
+
+class Cancel(Button, namespace=CONTROLS, action="cancel"):
+    delivery_id: int
+
 
 KIND_NAMES = {
     "broadcast": N_("Announcement"),
@@ -62,8 +78,8 @@ def controls(_: Translator, delivery_id: int, state: str) -> InlineKeyboardMarku
         return keyboards.inline(
             [
                 [
-                    (_("⏸ Pause"), callbacks.encode(NS, "pause", delivery_id)),
-                    (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
+                    (_("⏸ Pause"), Pause(delivery_id=delivery_id)),
+                    (_("✖ Cancel"), Cancel(delivery_id=delivery_id)),
                 ]
             ]
         )
@@ -71,8 +87,8 @@ def controls(_: Translator, delivery_id: int, state: str) -> InlineKeyboardMarku
         return keyboards.inline(
             [
                 [
-                    (_("▶️ Resume"), callbacks.encode(NS, "resume", delivery_id)),
-                    (_("✖ Cancel"), callbacks.encode(NS, "cancel", delivery_id)),
+                    (_("▶️ Resume"), Resume(delivery_id=delivery_id)),
+                    (_("✖ Cancel"), Cancel(delivery_id=delivery_id)),
                 ]
             ]
         )

@@ -235,6 +235,14 @@ async def view(
     return case
 
 
+async def _present(db: Database, case_id: int, now: dt.datetime) -> CaseSummary:
+    """The case as it is after a change in the same transaction (it cannot be gone)."""
+    case = await cases.summary(db, case_id, now)
+    if case is None:
+        raise NotApplicable(case_id)
+    return case
+
+
 async def _summary_for(db: Database, actor: User, case_id: int, now: dt.datetime) -> CaseSummary:
     case = await cases.summary(db, case_id, now)
     if case is None:
@@ -303,10 +311,10 @@ async def move(
             new=new_state,
             risk=risk,
         )
-        updated = await cases.summary(db, case_id, now)
+        updated = await _present(db, case_id, now)
         if then is not None:
             await then(updated)
-    return updated  # type: ignore[return-value]
+    return updated
 
 
 async def close(
@@ -361,10 +369,10 @@ async def close(
             old=case.status,
             outcome=outcome,
         )
-        updated = await cases.summary(db, case_id, now)
+        updated = await _present(db, case_id, now)
         if then is not None:
             await then(updated)
-    return updated  # type: ignore[return-value]
+    return updated
 
 
 async def add_note(
@@ -427,10 +435,10 @@ async def assign(
             assignee=assignee.telegram_id,
             old=case.assignee_id,
         )
-        updated = await cases.summary(db, case_id, now)
+        updated = await _present(db, case_id, now)
         if then is not None:
             await then(updated)
-    return updated  # type: ignore[return-value]
+    return updated
 
 
 async def list_cases(

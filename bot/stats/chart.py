@@ -88,7 +88,7 @@ def render(figures: Statistics, areas: Areas, translate: Translator) -> bytes:
     legend = axes.legend(
         prop={"family": FONT}, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0)
     )
-    legend.set_title(_("Programme area"), prop={"family": FONT})
+    legend.set_title(_("Programme area"), prop={"family": FONT})  # type: ignore[arg-type]
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

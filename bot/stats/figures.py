@@ -238,8 +238,12 @@ def report_figures(
         by_group=_sorted_counts(Counter(code for row in received for code in row.situations)),
         by_risk=_sorted_counts(Counter(row.risk or "" for row in received)),
         by_month=by_month,
-        to_acceptance=Durations.of(row.accepted_at - row.received_at for row in accepted),
-        to_closure=Durations.of(row.closed_at - row.received_at for row in closed),
+        to_acceptance=Durations.of(
+            row.accepted_at - row.received_at for row in accepted if row.accepted_at is not None
+        ),
+        to_closure=Durations.of(
+            row.closed_at - row.received_at for row in closed if row.closed_at is not None
+        ),
     )
 
 

@@ -70,11 +70,15 @@ class PlainTranslator:
         return getattr(self._translate, name)
 
 
+# Labels are made for messages (Translator) and for cells and charts (PlainTranslator) alike.
+AnyTranslator = Translator | PlainTranslator
+
+
 def plain(translate: Translator | PlainTranslator) -> PlainTranslator:
     return translate if isinstance(translate, PlainTranslator) else PlainTranslator(translate)
 
 
-def period_label(period: Period, _: Translator) -> str:
+def period_label(period: Period, _: AnyTranslator) -> str:
     """'tháng 5/2021', 'quý 1/2021', 'năm 2021' or '01/04/2021 – 30/06/2021'."""
     if period.kind == "month":
         return _("month {month}/{year}", month=period.start.month, year=period.start.year)
@@ -87,43 +91,43 @@ def period_label(period: Period, _: Translator) -> str:
     return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
 
 
-def scope_label(district: str | None, areas: Areas, _: Translator) -> str:
+def scope_label(district: str | None, areas: Areas, _: AnyTranslator) -> str:
     return _("the whole programme") if district is None else areas.group_name(district, _.language)
 
 
-def group_label(code: str, _: Translator) -> str:
+def group_label(code: str, _: AnyTranslator) -> str:
     found = situation(code)
     return found.label(_.language) if found else code
 
 
-def risk_label(risk: str, _: Translator) -> str:
+def risk_label(risk: str, _: AnyTranslator) -> str:
     return (
         _(lifecycle.RISK_LABELS[risk]) if risk in lifecycle.RISK_LABELS else _("not assessed yet")
     )
 
 
-def outcome_label(outcome: str, _: Translator) -> str:
+def outcome_label(outcome: str, _: AnyTranslator) -> str:
     return _(lifecycle.OUTCOME_LABELS[outcome]) if outcome in lifecycle.OUTCOME_LABELS else "—"
 
 
-def status_label(status: str, _: Translator) -> str:
+def status_label(status: str, _: AnyTranslator) -> str:
     return _(lifecycle.STATE_LABELS[status]) if status in lifecycle.STATE_LABELS else status
 
 
-def event_kind_label(kind: str, _: Translator) -> str:
+def event_kind_label(kind: str, _: AnyTranslator) -> str:
     return _(EVENT_KINDS[kind]) if kind in EVENT_KINDS else kind
 
 
-def topic_label(topic: str, _: Translator) -> str:
+def topic_label(topic: str, _: AnyTranslator) -> str:
     return _(TOPICS[topic]) if topic in TOPICS else topic
 
 
-def labelled(table: dict[str, str], key: str, _: Translator) -> str:
+def labelled(table: dict[str, str], key: str, _: AnyTranslator) -> str:
     return _(table[key]) if key in table else key
 
 
 def source_label(
-    source: str | None, material: str | None, ward: str | None, areas: Areas, _: Translator
+    source: str | None, material: str | None, ward: str | None, areas: Areas, _: AnyTranslator
 ) -> str:
     """Where people came from: directly, a poster (its material and ward), or another link."""
     if source is None:

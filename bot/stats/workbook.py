@@ -498,8 +498,8 @@ def _write(sheet, table: Table) -> None:
     for index, number_format in table.formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = number_format
-    for (row, index), number_format in table.cell_formats.items():
-        sheet.cell(row=row + 2, column=index + 1).number_format = number_format
+    for (row_index, index), number_format in table.cell_formats.items():
+        sheet.cell(row=row_index + 2, column=index + 1).number_format = number_format
     for index, header in enumerate(table.headers):
         widest = max([_width(header)] + [_width(row[index]) for row in table.rows])
         sheet.column_dimensions[get_column_letter(index + 1)].width = max(

@@ -5,7 +5,7 @@ re-checks role, scope (bot/scope.py: the case's unit) and the case's step, and w
 change with its history note, audit entry and notices (outbox) in one transaction. An entry
 names the action, says when it is offered (the same conditions as the chat's buttons) and
 lists the fields it asks for; afterwards the alert copies follow as in the chat
-(handlers.cases.after_change).
+(bot.cases.alerts.after_change).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from storage.users import User
 
 log = logging.getLogger(__name__)
 
-TEXT_MAX_CHARS = 2000  # as in the chat (handlers/cases.NOTE_MAX_CHARS)
+TEXT_MAX_CHARS = 2000  # as in the chat (handlers/cases/notes.NOTE_MAX_CHARS)
 
 
 class InvalidInput(ValueError):
@@ -432,10 +432,10 @@ async def offered(db: Database, facts: Facts, _: Translator) -> list[Offered]:
 
 
 def read_moment(text: str, chat: ChatSide) -> dt.datetime | None:
-    """A time that has passed, as the chat reads it (handlers.cases, the one date parser)."""
-    from handlers.cases import _typed_moment
+    """A time that has passed, as the chat reads it (the one date parser)."""
+    from bot.cases.texts import past_moment
 
-    return _typed_moment(text, chat)  # type: ignore[arg-type]
+    return past_moment(text, chat.now, chat.services.settings.timezone)  # type: ignore[attr-defined]
 
 
 def read_date(text: str, chat: ChatSide) -> dt.date | None:

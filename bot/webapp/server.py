@@ -73,9 +73,7 @@ def _error(status: int, code: str) -> web.Response:
 
 
 class WebServer:
-    """The dashboard (and, in webhook mode, Telegram's webhook) on one aiohttp server.
-
-    `dashboard=False`: Telegram's webhook alone (webhook mode without WEBAPP_URL)."""
+    """The dashboard (and, in webhook mode, Telegram's webhook) on one aiohttp server."""
 
     def __init__(
         self,
@@ -102,7 +100,7 @@ class WebServer:
         if self.webhook_path:
             app.router.add_post(f"/{self.webhook_path}", self._webhook)
         if not self.serves_dashboard:
-            return app
+            return app  # webhook mode without WEBAPP_URL: Telegram's updates only
         app.router.add_get("/app", self._redirect)
         app.router.add_get("/app/", self._page)
         app.router.add_get("/app/{asset}", self._asset)
@@ -126,12 +124,7 @@ class WebServer:
         sockets = getattr(site._server, "sockets", None) or []  # port 0: the one chosen
         if sockets:
             self.port = sockets[0].getsockname()[1]
-        log.info(
-            "%s listening on %s:%s",
-            "dashboard" if self.serves_dashboard else "webhook",
-            self.host,
-            self.port,
-        )
+        log.info("dashboard listening on %s:%s", self.host, self.port)
         return self.port
 
     async def stop(self) -> None:
@@ -265,11 +258,11 @@ async def start_dashboard(application, host: str, port: int, **webhook) -> WebSe
 
 
 async def run_webhook(application, settings, allowed_updates: list[str]) -> None:
-    """Webhook mode: Telegram's updates (and /app/, with WEBAPP_URL) on our aiohttp server.
+    """Webhook mode: Telegram's updates (and /app/ when WEBAPP_URL is set) on one server.
 
-    What Application.run_webhook does, on our server instead of PTB's own (so PTB's tornado
-    extra is not needed and not imported): start up,
-    register the webhook (pending updates kept), run until SIGTERM/SIGINT, then stop cleanly.
+    What Application.run_webhook does, on our aiohttp server instead of PTB's own (whose
+    tornado the bot then never imports): start up, register the webhook (pending updates
+    kept), run until SIGTERM/SIGINT, then stop cleanly.
     """
     import signal
 

@@ -302,7 +302,7 @@ class Dashboard:
     # -- a case ---------------------------------------------------------------------------------
     async def case_page(self, person: User, case_id: int, what: str = "webapp") -> dict:
         """The whole case for staff of its area; the view is audited as in the chat."""
-        from handlers.cases import age_text, case_place, groups_text, history_entry, status_text
+        from bot.cases.texts import age_text, case_place, groups_text, history_entry, status_text
 
         _ = self.translate(person)
         areas = self.services.areas
@@ -402,7 +402,7 @@ class Dashboard:
         action = actions.ACTIONS.get(key)
         if action is None:
             raise InvalidInput("action")
-        from handlers.cases import after_change
+        from bot.cases.alerts import after_change
 
         _ = self.translate(person)
         service = CaseService.of(self.services)
@@ -414,7 +414,7 @@ class Dashboard:
         change = await action.run(Run(service, person, case, values, chat))
         if change is not None:
             # ChatSide stands in for a BotContext: the same bot, services and clock.
-            await after_change(chat, change)  # type: ignore[arg-type]  # the alert copies
+            await after_change(chat, change)  # the alert copies
         changed = await case_store.summary(self.db, case_id, self.now)
         if changed is None:  # erased meanwhile
             raise NotApplicable("gone")

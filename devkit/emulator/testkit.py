@@ -58,6 +58,43 @@ class Testkit:
         _LOGGER.error("handler raised", exc_info=context.error)
         self.errors.append(context.error)
 
+    async def person(
+        self,
+        name: str,
+        role: str = "collaborator",
+        group: str | None = "Q8",
+        unit: str | None = "27418",
+        *,
+        scope: str | None = None,
+        language: str = "vi",
+        user_id: int | None = None,
+        **fields: object,
+    ) -> TestUser:
+        """THE person factory of the tests: someone already onboarded and active with a role
+        (as after sign-up and approval), in programme group `group` and unit `unit`. Staff
+        cover their group unless `scope` says otherwise; `fields` set any other column."""
+        from storage import users
+
+        services = self.application.services  # type: ignore[attr-defined]
+        user = self.user(name, language=language, user_id=user_id)
+        now = services.clock.now()
+        await users.touch(services.database, user.id, name, language, now)
+        if scope is None and role == "staff":
+            scope = group
+        await users.update(
+            services.database,
+            user.id,
+            now,
+            role=role,
+            district=group,
+            ward=unit,
+            scope=scope,
+            onboarded=1,
+            status="active",
+            **fields,
+        )
+        return user
+
     def user(
         self,
         first_name: str = "Lan",

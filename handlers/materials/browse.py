@@ -26,6 +26,7 @@ from bot import keyboards, menu
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.guards import require_message, require_query
+from bot.i18n import N_
 from bot.materials import deeplink, printing, search
 from bot.materials.buttons import (
     ALL,
@@ -54,6 +55,7 @@ SEARCH_MODE_FOR = dt.timedelta(hours=1)
 QUERY_KEY = "materials_query"
 SEEN_KEY = "materials_seen"
 PRIVATE = filters.ChatType.PRIVATE
+GONE = N_("This material is no longer available.")
 Screen = tuple[str, InlineKeyboardMarkup]
 
 
@@ -307,7 +309,8 @@ async def on_search_page(update: Update, context: BotContext) -> None:
     _note_seen(context)
     last = context.person_data.get(QUERY_KEY)
     if not last:
-        await query.answer(context.translate("Please type your search again."), show_alert=True)
+        _ = context.translate
+        await query.answer(_("Please type your search again."), show_alert=True)
         return
     await _show(update, context, await _search_page(context, last, pressed.page))
 
@@ -321,9 +324,7 @@ async def on_open(update: Update, context: BotContext) -> None:
     _note_seen(context)
     material = await _catalogue(context).open(context.person, pressed.material_id)
     if material is None or query.message is None:
-        await query.answer(
-            context.translate("This material is no longer available."), show_alert=True
-        )
+        await query.answer(context.translate(GONE), show_alert=True)
         return
     await query.answer()
     await deliver(context, query.message.chat.id, material)

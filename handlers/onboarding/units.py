@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -14,12 +13,8 @@ from bot.guards import require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
 from handlers import places
 from handlers.info import danger_words
-from handlers.safety import answer_danger
-
-if TYPE_CHECKING:
-    pass
-
 from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
+from handlers.safety import answer_danger
 
 # The question and its keyboard of every unit (~30 buttons) depend only on the areas and the
 # language: built once per language, not at every sign-up (a frozen markup may be reused).

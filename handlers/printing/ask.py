@@ -278,7 +278,8 @@ async def drop_request(update: Update, context: BotContext) -> int:
     query = require_query(update)
     await query.answer()
     context.person_data.pop(DRAFT, None)
-    await edit_quietly(query, context.translate("Cancelled. Nothing was sent."))
+    _ = context.translate
+    await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
 
 

@@ -1,0 +1,59 @@
+"""⏸ Pause / ▶️ Resume / ✖ Cancel on a broadcast's progress message or in /broadcasts; they
+work anywhere (namespace "bc", bot/delivery/progress.py). The service checks who may."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import delivery
+from bot.broadcast.service import ControlAction, ControlOutcome
+from bot.context import BotContext
+from bot.delivery.progress import CONTROLS, Cancel, Pause, Resume
+from bot.guards import require_query
+from bot.i18n import N_
+from bot.messaging import answer_stale_button
+from handlers.broadcast.views import service
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+ANSWERS: dict[ControlOutcome, tuple[str, bool]] = {
+    "paused": (N_("Paused. Tap Resume to continue."), False),
+    "resumed": (N_("Sending again."), False),
+    "cancelled": (N_("Cancelled."), False),
+    "refused": (N_("Only the sender or an administrator can do this."), True),
+    "ended": (N_("This announcement has already ended."), True),
+}
+
+
+def _pressed(data: str | None) -> tuple[ControlAction, int] | None:
+    if (pause := Pause.parse(data)) is not None:
+        return "pause", pause.delivery_id
+    if (resume := Resume.parse(data)) is not None:
+        return "resume", resume.delivery_id
+    if (cancel := Cancel.parse(data)) is not None:
+        return "cancel", cancel.delivery_id
+    return None
+
+
+async def control(update: Update, context: BotContext) -> None:
+    query = require_query(update)
+    pressed = _pressed(query.data)
+    outcome: ControlOutcome = "stale"
+    if pressed is not None:
+        action, delivery_id = pressed
+        outcome = await service(context).control(context.user, action, delivery_id, context.now)
+    if outcome == "stale":
+        await answer_stale_button(update, context)
+        return
+    text, alert = ANSWERS[outcome]
+    await query.answer(context.translate(text), show_alert=alert)
+
+
+def register(application: BotApplication) -> None:
+    """Section 3 (global): the progress buttons, pressed anywhere."""
+    delivery.install(application)
+    application.add_handler(CallbackQueryHandler(control, pattern=CONTROLS.pattern()))

@@ -1,0 +1,87 @@
+"""What to do with anything else, registered last in group 0: a menu button or keywords
+whose journey registered nothing earlier ("coming soon"), unknown commands, free text nothing
+understood (the closest topics and one tap to staff: no dead end), and stale buttons.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot import menu
+from bot.context import BotContext
+from bot.guards import require_message
+from bot.messaging import answer_stale_button
+from handlers.menu.commands import help_command, hotline
+from handlers.questions.no_dead_end import offer_ways_forward
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def route_intent(update: Update, context: BotContext) -> None:
+    """A menu button or keywords whose journey registered nothing earlier."""
+    message = require_message(update)
+    text = message.text or ""
+    key = menu.keyword_intent(text) or menu.MenuButton(context.services.i18n).key_of(text)
+    if key == "hotline":
+        await hotline(update, context)
+    elif key == "help":
+        await help_command(update, context)
+    else:
+        _ = context.translate
+        await message.reply_text(
+            _("This part of the bot is coming soon. Thank you for your patience!"),
+            reply_markup=menu.keyboard(context.person.menu_role, _),
+        )
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    message = require_message(update)
+    if context.user and not context.user.onboarded:
+        await message.reply_text(_("Welcome! Please send /start to begin."))
+        return
+    # Text: the closest topics and one tap to staff (the questions slice owns the tickets).
+    if (
+        update.message is not None
+        and update.message.text
+        and await offer_ways_forward(update, context)
+    ):
+        return
+    await message.reply_text(
+        _(
+            "Sorry, I did not understand. Please choose from the menu below, or type a few words "
+            "such as “report”, “materials”, “events” or “111”."
+        ),
+        reply_markup=menu.keyboard(context.person.menu_role, _),
+    )
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    _ = context.translate
+    await require_message(update).reply_text(
+        _("I do not know that command. Send /help to see what I can do.")
+    )
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button from an old message, another flow, or made-up data: answer, change nothing."""
+    await answer_stale_button(update, context)
+
+
+def register(application: BotApplication) -> None:
+    """Last in group 0: intents nobody took, unknown commands, free text, stale buttons."""
+    i18n = application.services.i18n
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(i18n), route_intent
+        )
+    )
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, not_understood))
+    application.add_handler(CallbackQueryHandler(stale_button))

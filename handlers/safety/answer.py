@@ -1,0 +1,226 @@
+"""The answer to anything that may be about a child in danger, from any step of the bot.
+
+    typed disclosure → the numbers (113/115 first when it is happening now, else 111)
+                     → "📨 Pass it to staff now": an anonymous quick tip, a case at once
+                       → the place in one tap (skippable) when the bot does not know it
+                     → the information topic that helps
+
+The emergency buttons (`sos:*`, and the report's old 🆘 buttons `rep:sos:*`) work from any
+message, however old: they never answer "this button has expired".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import keyboards, outbox
+from bot.areas import Areas, Unit
+from bot.context import BotContext
+from bot.crypto import cipher_for
+from bot.guards import require_message, require_query
+from bot.hotline import emergency_text
+from bot.i18n import Translator
+from bot.info.buttons import ShowEntry
+from bot.keyboards import Button
+from bot.messaging import edit_markup_quietly, edit_quietly
+from bot.safety import Verdict
+from bot.safety import tips as tip_rules
+from bot.safety.buttons import Numbers, PassToStaff, TipPlace
+from bot.safety.quick_tip import QuickTipService, RateLimited
+from handlers import cases as case_handlers
+from handlers import places
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+log = logging.getLogger(__name__)
+PENDING_TIP = "safety_tip"
+# The information entry that says what to do, shown under the emergency answer.
+WHAT_TO_DO_ENTRY = "act"
+# The report's 🆘 buttons of any step ("rep:sos:<step>", namespace of the report journey): an
+# active report answers its own first; any other, however old, gets the numbers here.
+REPORT_SOS_PATTERN = r"^rep:sos(:|$)"
+
+
+def _tips(context: BotContext) -> QuickTipService:
+    # The case journey's new-case alerts go out with the tip's case.
+    return QuickTipService(context.services, case_handlers.queue_new_case_alert)
+
+
+def danger_keyboard(
+    _: Translator, entry_id: str | None = WHAT_TO_DO_ENTRY, tip: bool = True
+) -> InlineKeyboardMarkup | None:
+    rows: list[list[Button]] = []
+    if tip:
+        rows.append([(_("📨 Pass it to staff now"), PassToStaff().data())])
+    if entry_id:
+        rows.append([(_("🤝 What to do"), ShowEntry(entry_id=entry_id).data())])
+    return keyboards.inline(rows) if rows else None
+
+
+def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> None:
+    """Keep what was typed (encrypted, in the persisted user data) for the tip button."""
+    context.person_data[PENDING_TIP] = {
+        "text_enc": cipher_for(context.services).encrypt(text),
+        "category": verdict.category if verdict else None,
+        "urgent": tip_rules.is_urgent(verdict),
+        "now": bool(verdict and verdict.now),
+    }
+
+
+async def answer_danger(
+    message: Message,
+    context: BotContext,
+    text: str,
+    verdict: Verdict | None,
+    entry_id: str | None = WHAT_TO_DO_ENTRY,
+    tip: bool = True,
+) -> None:
+    """The emergency answer to typed text, with the one-tap tip to staff."""
+    _ = context.translate
+    if tip:
+        remember_tip(context, text, verdict)
+    await message.reply_text(
+        emergency_text(_, now=bool(verdict and verdict.now), tip=tip),
+        reply_markup=danger_keyboard(_, entry_id, tip),
+    )
+
+
+async def on_tip(update: Update, context: BotContext) -> None:
+    """ "Pass it to staff now": the case is opened at once, then the place is asked.
+
+    The case, its alerts to staff and the tipster's confirmation (with the place question
+    when the bot does not know the place) are committed together (bot/outbox.py); a press
+    on the same answer again, even after a restart, gives the case code, never a second
+    case."""
+    query = require_query(update)
+    _ = context.translate
+    pending = context.person_data.get(PENDING_TIP)
+    if pending and pending.get("code"):
+        await query.answer(
+            _("Already passed to staff: case {code}.", code=pending["code"]), show_alert=True
+        )
+        return
+    person = context.person
+    source = query.message.message_id if query.message is not None else None
+    service = _tips(context)
+    earlier = await service.earlier(person, source)
+    if earlier is not None:  # the bot stopped after the case was made: the code, again
+        await _tip_already_sent(query, context, earlier.code, pending)
+        return
+    if not pending or not pending.get("text_enc"):
+        await query.answer()
+        await require_message(update).reply_text(
+            emergency_text(_, now=False, tip=False)
+            + "\n\n"
+            + _("Write in one message what is happening, and I will pass it to staff.")
+        )
+        return
+    areas = context.services.areas
+    own = areas.unit(person.ward)
+    try:
+        sent = await service.pass_to_staff(
+            person,
+            cipher_for(context.services).decrypt(pending["text_enc"]),
+            category=pending.get("category"),
+            urgent=bool(pending.get("urgent", True)),
+            source_message_id=source,
+            confirmation=lambda case_id, code: _tip_confirmation(_, areas, own, case_id, code),
+        )
+    except RateLimited:
+        await query.answer(
+            _("You have sent many reports in the last hour. Please call 111 or 113 now."),
+            show_alert=True,
+        )
+        return
+    submitted = sent.submitted
+    pending.pop("text_enc", None)
+    pending["code"], pending["case_id"] = submitted.code, submitted.case_id
+    if not submitted.first:  # two presses at once: the second gets the first one's case
+        await _tip_already_sent(query, context, submitted.code, pending)
+        return
+    await query.answer()
+    log.info("quick tip %s created", submitted.code)
+    # The numbers stay on screen; the line about the tip button goes with the button.
+    await edit_quietly(
+        query,
+        emergency_text(_, now=bool(pending.get("now")), tip=False),
+        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False),
+    )
+    await outbox.send_now(context.application, sent.confirmation_id)
+
+
+def _tip_confirmation(
+    _: Translator, areas: Areas, own: Unit | None, case_id: int, code: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The tipster's answer: the case code, and the place (or the one-tap question)."""
+    sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.", code=code)
+    if own is not None:
+        return sent + "\n" + _("Place: {place}.", place=areas.place(own.code, _.language)), None
+    rows = places.unit_rows(
+        areas, _, lambda unit: TipPlace(case_id=case_id, code=unit).data(), other=False
+    )
+    rows.append([(_("Skip"), TipPlace(case_id=case_id, code=places.OTHER).data())])
+    return (
+        sent + "\n" + _("Where is the child? One tap helps the right staff go there."),
+        keyboards.inline(rows),
+    )
+
+
+async def _tip_already_sent(
+    query: CallbackQuery, context: BotContext, code: str, pending: dict[str, Any] | None
+) -> None:
+    _ = context.translate
+    await query.answer(_("Already passed to staff: case {code}.", code=code), show_alert=True)
+    await edit_quietly(
+        query,
+        emergency_text(_, now=bool(pending and pending.get("now")), tip=False),
+        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False),
+        fail_quietly=True,
+    )
+
+
+async def on_place(update: Update, context: BotContext) -> None:
+    """The place of a tip sent without one: the staff of that unit are alerted too, in the
+    same transaction; those already alerted (the administrators) are not alerted again."""
+    query = require_query(update)
+    _ = context.translate
+    pressed = TipPlace.parse(query.data)  # anything else: as if skipped, never "expired"
+    await query.answer()
+    message = require_message(update)
+    # A double tap on a place button must not fail the second press.
+    await edit_markup_quietly(context.bot, message.chat_id, message.message_id)
+    areas = context.services.areas
+    placed = (
+        pressed is not None
+        and pressed.code != places.OTHER
+        and await _tips(context).place(context.person, pressed.case_id, pressed.code)
+    )
+    if placed and pressed is not None:
+        await message.reply_text(
+            _(
+                "Thank you. The staff of {place} have it now.",
+                place=areas.unit_name(pressed.code, _.language),
+            )
+        )
+    else:
+        await message.reply_text(_("Thank you. The programme staff have it."))
+
+
+async def on_numbers(update: Update, context: BotContext) -> None:
+    """Any emergency button, from any message however old: the numbers, always."""
+    query = require_query(update)
+    await query.answer()
+    await require_message(update).reply_text(emergency_text(context.translate, now=True, tip=False))
+
+
+def register(application: BotApplication) -> None:
+    """After every journey (an active report answers its own 🆘 first), before the fallbacks."""
+    application.add_handler(CallbackQueryHandler(on_tip, pattern=PassToStaff.pattern()))
+    application.add_handler(CallbackQueryHandler(on_place, pattern=TipPlace.pattern()))
+    application.add_handler(CallbackQueryHandler(on_numbers, pattern=Numbers.pattern()))
+    application.add_handler(CallbackQueryHandler(on_numbers, pattern=REPORT_SOS_PATTERN))
