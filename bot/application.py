@@ -184,7 +184,11 @@ def build_application(
             )
 
         builder = builder.request(pool(16))
-        bulk_request = pool(8)
+        # As many connections as the engine has sends in flight (3 at 30/s, 100 at 1,000/s),
+        # plus its progress edits: a send never waits for a connection.
+        from bot.delivery.engine import in_flight_for
+
+        bulk_request = pool(in_flight_for(settings.overall_rate) + 2)
         poll_request = PollRequest(
             read_timeout=40, connection_pool_size=1, httpx_kwargs={"verify": tls}
         )
