@@ -236,13 +236,8 @@ def register_handlers(application: BotApplication) -> None:
         awareness,
         common,
         errors,
-        events,
-        events_admin,
-        events_attendance,
-        holidays,
         people_admin,
         places,
-        report,
         stats,
         ward_contacts,
     )
@@ -257,6 +252,12 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.cases import myreports
     from handlers.cases import notes as case_notes
     from handlers.cases import plan as case_plan
+    from handlers.events import attendance as events_attendance
+    from handlers.events import browse as events_browse
+    from handlers.events import conversation as events_conversation
+    from handlers.events import holidays
+    from handlers.events import import_export as events_files
+    from handlers.events import manage as events_manage
     from handlers.info import topics as info_topics
     from handlers.info import typed as info_typed
     from handlers.info import ward as info_ward
@@ -273,6 +274,8 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.questions import conversation as question_conversation
     from handlers.questions import no_dead_end as question_offers
     from handlers.questions import staff as question_staff
+    from handlers.report import entry as report_entry
+    from handlers.report import sent as report_sent
     from handlers.safety import answer as safety_answers
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
@@ -285,7 +288,8 @@ def register_handlers(application: BotApplication) -> None:
     # report in progress must receive its own photos and answers.
     case_notes.register(application)  # staff typing a note/referral, the plan (before report)
     case_additions.register(application)  # a reporter adding information later
-    report.register(application)  # /report conversation; "Delete my messages"
+    report_entry.register(application)  # /report conversation (the table of steps)
+    report_sent.register(application)  # "Delete my messages"; Send on an old summary
     broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     question_conversation.register(application)  # ask staff; reply on a ticket
@@ -296,7 +300,9 @@ def register_handlers(application: BotApplication) -> None:
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
     holidays.register(application)  # /holidays; a days-off file (before the events import)
-    events_admin.register(application)  # staff: /newevent, edit, cancel, CSV; admin imports
+    events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
+    events_manage.register(application)  # staff: ❌ Cancel event on a card (confirmed)
+    events_files.register(application)  # staff: 📋 registrations .csv; admins import a calendar
     materials_editing.register(application)  # staff send a file to add a material; edit
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
@@ -318,7 +324,7 @@ def register_handlers(application: BotApplication) -> None:
     broadcast_history.register(application)  # /broadcasts (staff)
     broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
-    events.register(application)  # /events, Join / Not going, .ics; reminders tick
+    events_browse.register(application)  # /events, Join / Not going, .ics; reminders tick
     events_attendance.register(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)

@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.events import service
-from storage import users
 
 HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -19,24 +18,17 @@ def local(year, month, day, hour=0, minute=0) -> dt.datetime:
 async def person(
     tg, name, *, role="public", district=None, ward=None, language="vi", subscribed=True
 ):
-    """A person the bot knows as after onboarding (and approval, for collaborators/staff)."""
-    user = tg.user(name, language=language)
-    now = tg.clock.now()
-    await users.touch(tg.db, user.id, name, language, now)
-    await users.update(
-        tg.db,
-        user.id,
-        now,
-        role=role,
-        district=district,
-        ward=ward,
-        scope=(district if role == "staff" else None),
-        onboarded=1,
-        status="active",
+    """A person the bot knows as after onboarding (and approval, for collaborators/staff):
+    the testkit's one person factory, with the events tests' defaults (public, no area)."""
+    return await tg.person(
+        name,
+        role,
+        district,
+        ward,
+        language=language,
         subscribed_reminders=int(subscribed),
         subscribed_announcements=int(subscribed),
     )
-    return user
 
 
 async def make_event(

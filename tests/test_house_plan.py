@@ -1,8 +1,7 @@
 """The house plan (ARCHITECTURE in the README), checked on the code itself.
 
 Handlers read the update, call a service and reply: no SQL and no repository in them, no
-module over about 450 lines, buttons as typed specs. Storage sits below everything. Modules
-still on the way are listed here by name; the lists only shrink.
+module over about 450 lines, buttons as typed specs. Storage sits below everything.
 """
 
 from __future__ import annotations
@@ -15,15 +14,6 @@ from bot.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_HANDLER_LINES = 450
-
-# Handler modules not yet moved onto services and typed buttons (issue 15, one slice each).
-NOT_YET_SLICED = {
-    "handlers/events.py",
-    "handlers/events_admin.py",
-    "handlers/events_attendance.py",
-    "handlers/holidays.py",
-    "handlers/report.py",
-}
 
 
 def _handler_modules() -> list[Path]:
@@ -50,8 +40,6 @@ def test_handlers_touch_no_repository():
     repository module (`from storage import cases`) or the database."""
     offenders = []
     for path in _handler_modules():
-        if _name(path) in NOT_YET_SLICED:
-            continue
         for module, names in _imports(path):
             if module == "storage" or (module.startswith("storage.") and not names):
                 offenders.append(f"{_name(path)}: {module} {names}")
@@ -68,15 +56,13 @@ def test_handler_modules_stay_small():
         for path in _handler_modules()
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_HANDLER_LINES
     }
-    assert set(large) <= NOT_YET_SLICED, large
+    assert large == {}
 
 
 def test_sliced_handlers_use_typed_buttons():
     """No hand-written callback strings or regexes where buttons are typed specs."""
     offenders = []
     for path in _handler_modules():
-        if _name(path) in NOT_YET_SLICED:
-            continue
         text = path.read_text(encoding="utf-8")
         for needle in ("callbacks.encode(", "callbacks.decode(", 'pattern=rf"', 'pattern=r"'):
             if needle in text:
@@ -103,8 +89,3 @@ def test_services_are_typed_fields():
     names = {field.name for field in dataclasses.fields(Services)}
     assert "extras" not in names
     assert {"db", "budget", "delivery", "cipher", "matcher", "ticks", "hooks"} <= names
-
-
-def test_the_not_yet_lists_only_name_what_exists():
-    existing = {_name(path) for path in _handler_modules()}
-    assert existing >= NOT_YET_SLICED

@@ -31,7 +31,9 @@ async def make_parent(tg, name="Lan", language="vi", **fields):
 
 
 async def make_staff(tg, name, district, scope=None):
-    return await tg.person(name, "staff", district, None, scope=scope)
+    person = await tg.person(name, "staff", district, None, scope=scope)
+    await person.send("/menu")  # a chat with the bot, as staff who signed up have
+    return person
 
 
 # -- the content itself ---------------------------------------------------------------------------

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content import CONTENT_DIR, load_json
 from bot.safety import load
-from bot.safety.evaluate import FALSE_ALARM_LIMIT, RECALL_TARGET, evaluate, read_corpus
+from bot.safety.evaluate import (
+    FALSE_ALARM_LIMIT,
+    RECALL_TARGET,
+    evaluate,
+    read_corpus,
+    train_model,
+    typing_styles,
+)
+from bot.safety.matcher import PATTERNS_FILE, Matcher
+from bot.safety.model import fold_words, load_model
 
 
 def test_the_corpus_is_large_and_varied():
@@ -22,28 +32,83 @@ def test_the_corpus_is_large_and_varied():
         "missing",
         "immediate",
     } <= danger
-    assert len({e.text for e in examples}) == len(examples), "duplicate messages"
+    # No message twice in a file, nor a longer one in two files (a blind writer may well write
+    # "ok" again).
+    for split in {e.split for e in examples}:
+        texts = [e.text for e in examples if e.split == split]
+        assert len(set(texts)) == len(texts), f"duplicate messages in {split}"
+    longer = [e.text for e in examples if len(e.text.split()) > 2]
+    assert len(set(longer)) == len(longer), "duplicate messages"
 
 
-# The last blind split, measured once after the matcher was frozen (recall 58/80, false alarms
-# 5/70) and never tuned to. With it the whole corpus is below the target: the strict xfail below
-# says so, and turns red the day the matcher reaches the target, so that the marker goes.
+# The last blind split, measured once after the rules were frozen (recall 58/80, false alarms
+# 5/70) and never tuned to by rule; since then the model beside the rules is trained on every
+# file, fresh5 included. So the whole-corpus figure below is partly measured on the model's own
+# training text, and the honest figure is the one left out (next tests).
 BLIND = "fresh5"
+
+
+def test_the_whole_corpus_meets_the_targets():
+    # The files the model was trained on (a blind file added later is measured apart).
+    trained_on = set(load_model().trained_on)
+    report = evaluate([e for e in read_corpus() if e.split in trained_on])
+    assert report.recall() >= RECALL_TARGET
+    assert report.false_alarms() <= FALSE_ALARM_LIMIT
+
+
+@pytest.fixture(scope="module")
+def blind_left_out():
+    """The rules and a model trained without the blind file, measured on the blind file."""
+    examples = read_corpus()
+    rules = load(model=None)
+    trained_on = set(load_model().trained_on) - {BLIND}  # never a blind file added since
+    model = train_model(rules, [e for e in examples if e.split in trained_on])
+    matcher = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), model)
+    return evaluate([e for e in examples if e.split == BLIND], matcher)
+
+
+def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
+    # Measured: rules alone 72.5 % / 7.1 %; rules with the model left out 96.2 % / 5.7 %.
+    assert blind_left_out.recall() >= 0.92
+    assert blind_left_out.false_alarms() <= 0.06
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the whole corpus with the blind fresh5 split is below "
-    "99 % recall / 2 % false alarms (fresh5 measured once: 72.5 % / 7.1 %)",
+    reason="left out of the model's training, the blind fresh5 file is below 99 % recall / 2 % "
+    "false alarms (measured: 96.2 % / 5.7 %)",
 )
-def test_the_whole_corpus_meets_the_targets():
-    report = evaluate(read_corpus())
+def test_the_file_left_out_meets_the_targets(blind_left_out):
+    assert blind_left_out.recall() >= RECALL_TARGET
+    assert blind_left_out.false_alarms() <= FALSE_ALARM_LIMIT
+
+
+# A blind file the model never learnt from, written by someone who never saw the rules, measured
+# once with the final matcher (rules alone would have scored 74.1 % / 8.0 %).
+UNSEEN = "fresh6"
+
+
+def test_the_unseen_blind_file_keeps_its_measured_figures():
+    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
+    assert report.tally("all", "danger").total >= 150
+    assert report.recall() >= 0.92  # measured once: 157/170 = 92.4 %
+    assert report.false_alarms() <= 0.075  # measured once: 11/150 = 7.3 %
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unseen blind fresh6 file is below 99 % recall / 2 % false alarms "
+    "(measured once: 92.4 % / 7.3 %)",
+)
+def test_the_unseen_blind_file_meets_the_targets():
+    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
 def test_recall_and_false_alarms_meet_the_targets():
-    report = evaluate([e for e in read_corpus() if e.split != BLIND])
+    trained_on = set(load_model().trained_on) - {BLIND}
+    report = evaluate([e for e in read_corpus() if e.split in trained_on])
     misses = [e.text for e in report.tally("all", "danger").misses]
     alarms = [e.text for e in report.tally("all", "calm").misses]
     assert report.recall() >= RECALL_TARGET, misses
@@ -111,3 +176,36 @@ def test_harm_happening_now_puts_the_police_first():
     assert matcher.check("cứu em, ba đang đánh em").now
     assert matcher.check("ba say đang cầm dao đuổi mẹ con em").now
     assert not matcher.check("hồi trước em hay bị ba đánh").now
+
+
+def test_the_model_reads_folded_text():
+    # No diacritics, SMS spellings, teen letters and repeated letters: one text.
+    assert fold_words("E hok muốn sống nữaaa") == fold_words("em không muon song nua")
+    assert fold_words("bme ko cho e đi học") == ["bo", "me", "khong", "cho", "em", "di", "hoc"]
+    assert fold_words("wá trời, dc j") == ["qua", "troi", "duoc", "gi"]
+
+
+def test_the_model_is_a_second_opinion_beside_the_rules():
+    matcher = load()
+    assert matcher.model is not None and load_model() is not None
+    assert load(model=None).model is None
+    # Said without any of the rules' harm structures: only the model hears it.
+    text = "bé nhà bên 3 ngày nay ko thấy ra khỏi nhà, nghe khóc hoài"
+    assert load(model=None).check(text) is None
+    verdict = matcher.check(text)
+    assert verdict is not None and verdict.rule == "model" and verdict.category == "neglect"
+    # Everyday text that shares syllables with danger words stays calm for both.
+    for calm in (
+        "sáng nay kẹt xe quá, e tới trễ 10p",
+        "ba cắt tóc cho thằng nhỏ",
+        "mai tụi nhỏ đi dã ngoại Củ Chi, nhớ mang nón",
+        "dấu hiệu trẻ bị xâm hại là gì",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_typing_styles_are_told_apart():
+    assert typing_styles("em bi ba danh") == ["no diacritics"]
+    assert typing_styles("em bị ba đánh") == ["accented"]
+    assert "SMS spellings" in typing_styles("e bị ba đánh hoài, ko dám về")
+    assert typing_styles("my dad hits me and my sister") == ["english"]

@@ -37,6 +37,7 @@ from storage import audit
 from storage import events as store
 from storage import retention as retention_store
 from storage.db import Database
+from storage.models import Event
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -272,8 +273,8 @@ def parse_row(row: object, now: dt.datetime, timezone: ZoneInfo, areas: Areas) -
     key = _text(row.get("key")) or None
     if key is not None and not KEY.match(key):
         raise _RowProblem("key")
-    repeat = fold(_text(row.get("repeat"))) or "none"
-    repeat = {"none": "none", "yearly": "yearly", "hang nam": "yearly"}.get(repeat)
+    repeat_word = fold(_text(row.get("repeat"))) or "none"
+    repeat = {"none": "none", "yearly": "yearly", "hang nam": "yearly"}.get(repeat_word)
     if repeat is None:
         raise _RowProblem("repeat")
     kind = _KIND_WORDS.get(fold(_text(row.get("kind"))))
@@ -536,9 +537,11 @@ async def seed_once(
     return result
 
 
-async def _same_occurrence(db: Database, draft: service.Draft, timezone: ZoneInfo):
+async def _same_occurrence(db: Database, draft: service.Draft, timezone: ZoneInfo) -> Event | None:
     """The event of this row and this year: importing in June 2021 never moves the 2021
     trainings to 2022 (their row now dates itself after the next 1 June), it adds 2022's."""
+    if draft.import_key is None:
+        return None
     year = draft.starts_at.astimezone(timezone).year
     for event in await store.by_import_key(db, draft.import_key):
         if event.starts_at.astimezone(timezone).year == year:

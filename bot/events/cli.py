@@ -42,7 +42,7 @@ async def _run(settings: Settings, path: Path) -> int:
         )
     finally:
         await db.close()
-    if errors:
+    if errors or result is None:
         print(
             _("Nothing was imported. Please fix these rows and run the import again:"),
             file=sys.stderr,

@@ -110,6 +110,7 @@ def _take_date(text: str, today: dt.date, same_year: bool) -> tuple[dt.date | No
         if match is None:
             continue
         parts = match.groups()
+        year: int | None
         if order == "ymd":
             year, month, day = (int(parts[0]), int(parts[1]), int(parts[2]))
         else:

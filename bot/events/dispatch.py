@@ -16,26 +16,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-
-from telegram.ext import Application
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import delivery
 from bot.delivery import Content
 from bot.events import reminders as planning
 from bot.events import texts
 from bot.events.model import reminder_roles
+from bot.events.service import saved
 from storage import events as store
 from storage import reminders as reminder_store
 from storage.db import Database
 from storage.models import Event
 from storage.reminders import Reminder
 
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
 log = logging.getLogger(__name__)
 
 ROLL_LIMIT = 50  # occurrences created per round at most (years of downtime roll over slowly)
 
 
-async def tick(application: Application, now: dt.datetime) -> None:
+async def tick(application: BotApplication, now: dt.datetime) -> None:
     services = application.services
     db = services.database
     await roll_yearly(db, now, services.settings.timezone)
@@ -56,7 +60,7 @@ async def tick(application: Application, now: dt.datetime) -> None:
         delivery.kick(application)
 
 
-async def roll_yearly(db: Database, now: dt.datetime, timezone) -> int:
+async def roll_yearly(db: Database, now: dt.datetime, timezone: ZoneInfo) -> int:
     """Create next year's occurrence of every yearly event that has started."""
     created = 0
     for event in await store.yearly_to_roll(db, now):
@@ -90,7 +94,7 @@ async def roll_yearly(db: Database, now: dt.datetime, timezone) -> int:
                 reminder_offsets=event.reminder_offsets,
                 countdown_days=event.countdown_days,
             )
-            successor = await store.get(db, new_id)
+            successor = await saved(db, new_id)
             await reminder_store.replace_pending(
                 db, new_id, successor.starts_at, planning.plan(successor, now, timezone), now
             )
@@ -99,7 +103,7 @@ async def roll_yearly(db: Database, now: dt.datetime, timezone) -> int:
     return created
 
 
-def next_year(moment: dt.datetime, timezone) -> dt.datetime:
+def next_year(moment: dt.datetime, timezone: ZoneInfo) -> dt.datetime:
     """The same local day and time a year later (29 February becomes 28 February)."""
     local = moment.astimezone(timezone)
     try:
@@ -109,7 +113,7 @@ def next_year(moment: dt.datetime, timezone) -> dt.datetime:
     return shifted.replace(tzinfo=timezone).astimezone(dt.UTC)
 
 
-async def process(application: Application, reminder: Reminder, now: dt.datetime) -> int:
+async def process(application: BotApplication, reminder: Reminder, now: dt.datetime) -> int:
     """Hand one due reminder to the engine, skip it, or drop it. Returns deliveries queued."""
     db = application.services.database
     event = await store.get(db, reminder.event_id)
@@ -143,7 +147,7 @@ async def reminder_recipients(db: Database, event: Event) -> list[int]:
 
 
 async def _queue_reminder(
-    application: Application, reminder: Reminder, event: Event, now: dt.datetime
+    application: BotApplication, reminder: Reminder, event: Event, now: dt.datetime
 ) -> int:
     services = application.services
     recipients = await reminder_recipients(services.database, event)
@@ -165,7 +169,7 @@ async def _queue_reminder(
 
 
 async def _queue_countdown(
-    application: Application, reminder: Reminder, event: Event, now: dt.datetime
+    application: BotApplication, reminder: Reminder, event: Event, now: dt.datetime
 ) -> int:
     """One message per district: collaborators and staff see their district's activities."""
     services = application.services

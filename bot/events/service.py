@@ -11,22 +11,36 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import delivery, scope
+from bot import delivery, outbox, scope
 from bot.areas import Areas
+from bot.crypto import cipher_for
 from bot.delivery import Content
+from bot.events import dates, texts
 from bot.events import reminders as planning
-from bot.events import texts
-from bot.events.model import AUDIENCES, DEFAULT_REMINDERS, KINDS
-from bot.guards import NotApplicable, PermissionDenied
+from bot.events.model import (
+    AUDIENCES,
+    DEFAULT_REMINDERS,
+    KINDS,
+    for_named_groups_only,
+    visible_to,
+)
+from bot.guards import NotApplicable, PermissionDenied, ensure_admin, ensure_staff
 from bot.i18n import I18n, Translator
-from storage import audit
+from storage import attendance as attendance_store
+from storage import audit, users
 from storage import events as store
 from storage import reminders as reminder_store
 from storage.db import Database
 from storage.models import Event
+from storage.reminders import Reminder
 from storage.users import User
+
+if TYPE_CHECKING:
+    from bot.events.calendar_file import ImportResult, RowError
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +162,7 @@ async def create(
         event_id = await store.create(
             db, now, actor_id, import_key=draft.import_key, example=draft.example, **draft.fields()
         )
-        event = await store.get(db, event_id)
+        event = await saved(db, event_id)
         await reminder_store.replace_pending(
             db, event_id, event.starts_at, planning.plan(event, now, timezone), now
         )
@@ -195,6 +209,20 @@ async def update(
     **changes: object,
 ) -> Change:
     """Edit fields; a new time replans the reminders, a larger capacity promotes people."""
+    return await update_fields(db, actor, event_id, now, timezone, areas, changes, in_transaction)
+
+
+async def update_fields(
+    db: Database,
+    actor: User | None,
+    event_id: int,
+    now: dt.datetime,
+    timezone: ZoneInfo,
+    areas: Areas,
+    changes: dict[str, object],
+    in_transaction: bool = False,
+) -> Change:
+    """`update` with the changed fields as one dict."""
 
     async def write() -> Change:
         before = await _manageable(db, actor, event_id)
@@ -202,7 +230,7 @@ async def update(
             raise NotApplicable("the event is cancelled")
         if before.example and actor is not None:
             changes["example"] = False  # staff adapted the example: it is theirs now
-        draft = Draft(**{**_draft_fields(before), **changes})
+        draft = Draft(**{**_draft_fields(before), **changes})  # type: ignore[arg-type]
         check_may_manage(actor, draft.district, draft.ward)
         found = [
             code
@@ -212,7 +240,7 @@ async def update(
         if found:
             raise ValueError(f"invalid event: {found}")
         await store.update(db, event_id, now, **changes)
-        after = await store.get(db, event_id)
+        after = await saved(db, event_id)
         if {"starts_at", "reminder_offsets", "countdown_days"} & set(changes):
             await reminder_store.replace_pending(
                 db, event_id, after.starts_at, planning.plan(after, now, timezone), now
@@ -245,7 +273,15 @@ async def cancel(db: Database, actor: User | None, event_id: int, now: dt.dateti
         await audit.record(
             db, actor.telegram_id if actor else None, "event_cancelled", "event", event_id, now
         )
-    return await store.get(db, event_id)
+    return await saved(db, event_id)
+
+
+async def saved(db: Database, event_id: int) -> Event:
+    """An event just written (or known to exist): never None."""
+    event = await store.get(db, event_id)
+    if event is None:
+        raise NotApplicable("no such event")
+    return event
 
 
 async def _manageable(db: Database, actor: User | None, event_id: int) -> Event:
@@ -374,3 +410,248 @@ async def notify_cancelled(db: Database, i18n: I18n, event: Event, now: dt.datet
     return await notify_registered(
         db, i18n, event, lambda _: texts.cancelled(_, event), now, "cancelled"
     )
+
+
+# -- the service the handlers call ---------------------------------------------------------------
+def may_manage(actor: User | None, event: Event) -> bool:
+    """Whether `actor` may change, cancel, export or take attendance at the event."""
+    if actor is None:  # the command line has its own entry points; a person is never None here
+        return False
+    try:
+        check_may_manage(actor, event.district, event.ward)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def home_area(actor: User) -> tuple[str | None, str | None]:
+    """The (district, ward) of an event a staff member creates: their programme area, or
+    their one unit if that is all they cover."""
+    units = scope.units_of(actor) or frozenset()
+    group = scope.home_group(actor)
+    if group is not None and not scope.can_act_in_group(actor, group) and len(units) == 1:
+        return group, next(iter(units))
+    return group, None
+
+
+# Registration deadlines of the guided creation, in minutes before the start (None: until it).
+DEADLINE_CHOICES: dict[str, int | None] = {"start": None, "1d": 24 * 60, "2d": 2 * 24 * 60}
+
+
+def chosen_deadline(choice: str, start: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A deadline button: too close to the start for it, registration stays open until then."""
+    minutes = DEADLINE_CHOICES[choice]
+    deadline = None if minutes is None else start - dt.timedelta(minutes=minutes)
+    if deadline is not None and deadline <= now:
+        return None
+    return deadline
+
+
+def typed_deadline(
+    text: str, start: dt.datetime, now: dt.datetime, timezone: ZoneInfo
+) -> dt.datetime:
+    """A typed deadline (a day and/or a time; the start's day, 23:59 by default). DateError
+    "past" when it has passed, "after_start" when it is after the start."""
+    moment = dates.parse(text, dates.local_today(now, timezone))
+    day = moment.date or start.astimezone(timezone).date()
+    deadline = dates.combine(day, moment.time or dt.time(23, 59), timezone)
+    if deadline <= now:
+        raise dates.DateError("past")
+    if deadline > start:
+        raise dates.DateError("after_start")
+    return deadline
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """What an event's card shows the person looking at it."""
+
+    state: str | None  # their registration: going, waiting, declined or None
+    manager: bool  # they may manage it (figures and management buttons)
+    counts: store.Counts | None
+    position: int | None  # on the waiting list
+
+
+@dataclass(frozen=True)
+class RegistrationsExport:
+    data: bytes
+    file_name: str
+    counts: store.Counts
+    attended: int | None  # once the event has started
+
+
+class EventsService:
+    """The events slice's rules for the chat: every check is made here (a handler that
+    forgets its guard is still refused, and the refusal is audited)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.db = services.database
+        self.areas = services.areas
+        self.i18n = services.i18n
+        self.timezone = services.settings.timezone
+
+    @classmethod
+    def of(cls, services: Services) -> EventsService:
+        return cls(services)
+
+    async def _refused(
+        self, actor: User | None, attempted: str, event_id: object, now: dt.datetime
+    ) -> None:
+        await audit.refused(
+            self.db, actor.telegram_id if actor else None, attempted, "event", event_id, now
+        )
+
+    # -- reading ---------------------------------------------------------------------------------
+    async def relevant(
+        self, viewer: User, now: dt.datetime, named_groups: bool = False
+    ) -> list[Event]:
+        """The person's everyday list; with `named_groups`, the trainings for teachers,
+        business owners and police that the public may look for."""
+        upcoming = await store.upcoming(self.db, now)
+        if named_groups:
+            return [event for event in upcoming if for_named_groups_only(event, viewer)]
+        return [event for event in upcoming if visible_to(event, viewer)]
+
+    async def states(self, viewer: User, event_ids: list[int]) -> dict[int, str]:
+        return await store.user_states(self.db, viewer.telegram_id, event_ids)
+
+    async def visible(self, viewer: User, event_id: int) -> Event | None:
+        """The event if it still exists and the person may see (or manage) it."""
+        event = await store.get(self.db, event_id)
+        if event is None or not (
+            visible_to(event, viewer, named_groups=True) or may_manage(viewer, event)
+        ):
+            return None
+        return event
+
+    async def card(self, viewer: User, event: Event) -> CardFacts:
+        registration = await store.registration(self.db, event.id, viewer.telegram_id)
+        state = registration.state if registration else None
+        manager = may_manage(viewer, event)
+        counts = await store.counts(self.db, event.id) if (manager or event.capacity) else None
+        position = (
+            await waiting_position(self.db, event.id, viewer.telegram_id)
+            if state == "waiting"
+            else None
+        )
+        return CardFacts(state, manager, counts, position)
+
+    async def pending_reminders(self, event_id: int) -> list[Reminder]:
+        return await reminder_store.for_event(self.db, event_id, "pending")
+
+    # -- registering (anyone who sees the event) ----------------------------------------------
+    async def join(self, viewer: User, event_id: int, now: dt.datetime) -> str:
+        if await self.visible(viewer, event_id) is None:
+            raise NotApplicable("no such event for this person")
+        return await join(self.db, viewer, event_id, now)
+
+    async def decline(self, viewer: User, event_id: int, now: dt.datetime) -> list[int]:
+        if await self.visible(viewer, event_id) is None:
+            raise NotApplicable("no such event for this person")
+        return await decline(self.db, viewer, event_id, now)
+
+    async def tell_promoted(self, event_id: int, promoted: list[int], now: dt.datetime) -> None:
+        """A place freed up: each promoted person hears it at once, in their language (the
+        outbox sends it)."""
+        if not promoted:
+            return
+        event = await saved(self.db, event_id)
+        cipher = cipher_for(self.services)
+        async with self.db.atomic():
+            for telegram_id in promoted:
+                person = await users.get(self.db, telegram_id)
+                their = self.i18n(person.language if person else None)
+                await outbox.enqueue(
+                    self.db, cipher, telegram_id, texts.promoted(their, event), now=now
+                )
+
+    # -- managing (staff of the event's area, administrators) ---------------------------------
+    async def managed(
+        self, actor: User, event_id: int, now: dt.datetime, attempted: str = "event_manage"
+    ) -> Event:
+        """The event `actor` may manage: NotApplicable when it is gone, PermissionDenied
+        (audited) when it is not theirs."""
+        event = await store.get(self.db, event_id)
+        if event is None:
+            raise NotApplicable("no such event")
+        try:
+            ensure_staff(actor)
+            check_may_manage(actor, event.district, event.ward)
+        except PermissionDenied:
+            await self._refused(actor, attempted, event_id, now)
+            raise
+        return event
+
+    async def registration_counts(
+        self, actor: User, event_id: int, now: dt.datetime
+    ) -> store.Counts:
+        event = await self.managed(actor, event_id, now, "event_counts")
+        return await store.counts(self.db, event.id)
+
+    async def create(self, actor: User, draft: Draft, now: dt.datetime) -> int:
+        try:
+            ensure_staff(actor)
+            check_may_manage(actor, draft.district, draft.ward)
+        except PermissionDenied:
+            await self._refused(actor, "event_create", None, now)
+            raise
+        return await create(self.db, actor, draft, now, self.timezone, self.areas)
+
+    async def update(
+        self, actor: User, event_id: int, now: dt.datetime, **changes: object
+    ) -> tuple[Change, bool]:
+        """Edit (PermissionDenied, NotApplicable, ValueError); registered people are told of a
+        new time (the bool: a notice is queued) and promoted people of their place."""
+        await self.managed(actor, event_id, now, "event_update")
+        change = await update_fields(
+            self.db, actor, event_id, now, self.timezone, self.areas, changes
+        )
+        told = bool(change.moved and await notify_change(self.db, self.i18n, change, now))
+        await self.tell_promoted(event_id, change.promoted, now)
+        return change, told
+
+    async def cancel(self, actor: User, event_id: int, now: dt.datetime) -> tuple[Event, bool]:
+        """Cancel; whether registered people are being told."""
+        await self.managed(actor, event_id, now, "event_cancel")
+        cancelled = await cancel(self.db, actor, event_id, now)
+        queued = await notify_cancelled(self.db, self.i18n, cancelled, now)
+        return cancelled, bool(queued)
+
+    async def export_registrations(
+        self, actor: User, event_id: int, translate: Translator, now: dt.datetime
+    ) -> tuple[Event, RegistrationsExport]:
+        event = await self.managed(actor, event_id, now, "event_registrations_export")
+        from bot.events import export  # on first use: few processes ever export
+
+        rows = await store.registration_rows(self.db, event.id)
+        counts = await store.counts(self.db, event.id)
+        data = export.registrations_csv(rows, self.areas, translate, cipher_for(self.services))
+        await audit.record(
+            self.db,
+            actor.telegram_id,
+            "event_registrations_exported",
+            "event",
+            event.id,
+            now,
+            rows=len(rows),
+        )
+        attended = (
+            await attendance_store.count(self.db, event.id) if event.has_started(now) else None
+        )
+        return event, RegistrationsExport(data, export.file_name(event.id), counts, attended)
+
+    async def import_calendar(
+        self, actor: User, data: bytes, file_name: str, now: dt.datetime
+    ) -> tuple[ImportResult | None, list[RowError]]:
+        """An administrator's calendar file: all rows or none."""
+        try:
+            ensure_admin(actor)
+        except PermissionDenied:
+            await self._refused(actor, "events_import", None, now)
+            raise
+        from bot.events import calendar_file  # on first use: imports are rare
+
+        return await calendar_file.import_file(
+            self.db, self.i18n, actor, data, file_name, now, self.timezone, self.areas
+        )

@@ -2,6 +2,9 @@
 
     python -m bot.safety.evaluate            # figures per split and category
     python -m bot.safety.evaluate --misses   # and every message it gets wrong
+    python -m bot.safety.evaluate --by-file  # leave one file out: the model trained on the
+                                             # others, measured on it (rules alone, model
+                                             # alone, both), and how the misses were typed
 
 Each line of a corpus file is `label<TAB>category<TAB>text`; the label is `danger` or
 `calm`. Recall is the share of *danger* messages that get the emergency answer; the false-alarm
@@ -17,9 +20,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.safety.matcher import Matcher, load
+from bot.content import CONTENT_DIR, load_json
+from bot.safety.matcher import PATTERNS_FILE, Matcher, fold, load
+from bot.safety.model import Model, load_model, train
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "tests" / "data"
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = ROOT / "tests" / "data"
+# Messages for training the model only (never measured): everyday text about children.
+EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
+# The splits written by someone who never saw the rules.
+BLIND_SPLITS = ("fresh4", "fresh5", "fresh6")
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -28,6 +38,7 @@ SPLITS = {
     "fresh3": "safety_corpus_fresh3.tsv",
     "fresh4": "safety_corpus_fresh4.tsv",
     "fresh5": "safety_corpus_fresh5.tsv",
+    "fresh6": "safety_corpus_fresh6.tsv",
 }
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99
@@ -42,20 +53,44 @@ class Example:
     text: str
 
 
+def read_file(path: Path, split: str) -> list[Example]:
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, category, text = line.split("\t", 2)
+        if number == 1 and (label, category) == ("label", "category"):  # a header row
+            continue
+        if label not in LABELS:
+            raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
+        examples.append(Example(split, label, category, text.strip()))
+    return examples
+
+
 def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
     examples = []
     for split, name in SPLITS.items():
         path = directory / name
-        if not path.exists():  # a blind split not written yet
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            label, category, text = line.split("\t", 2)
-            if label not in LABELS:
-                raise ValueError(f"{name}:{number}: unknown label {label!r}")
-            examples.append(Example(split, label, category, text.strip()))
+        if path.exists():  # a blind split may not be written yet
+            examples.extend(read_file(path, split))
     return examples
+
+
+def train_model(
+    matcher: Matcher, examples: list[Example], threshold: float = 0.95, veto: float = 0.002
+) -> Model:
+    """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
+    each read as the matcher hands it over (everyday phrases and names masked)."""
+    rows = [*examples, *read_file(EXTRA_TRAINING, "extra")]
+    texts = [matcher.model_text(e.text) for e in rows]
+    return train(
+        [(t, e.label == "danger") for t, e in zip(texts, rows, strict=True)],
+        threshold=threshold,
+        veto=veto,
+        categories=[
+            (t, e.category) for t, e in zip(texts, rows, strict=True) if e.label == "danger"
+        ],
+    )
 
 
 @dataclass
@@ -148,10 +183,126 @@ def format_report(report: Report, show_misses: bool = False) -> str:
     return "\n".join(lines)
 
 
+_ENGLISH = {"the", "is", "my", "and", "he", "she", "i", "a", "to", "of", "his", "her", "in"}
+
+
+def typing_styles(text: str) -> list[str]:
+    """How a message was typed: English, no/half/full diacritics, SMS spellings, long."""
+    words = [w for w in text.replace("\t", " ").split() if any(ch.isalpha() for ch in w)]
+    lower = [w.lower().strip(".,!?;:()\"'") for w in words]
+    styles = []
+    if sum(w in _ENGLISH for w in lower) >= 2 and fold(text) == text.lower():
+        styles.append("english")
+    else:
+        accented = sum(fold(w) != w for w in lower)
+        share = accented / len(lower) if lower else 0.0
+        styles.append(
+            "no diacritics" if accented == 0 else "half diacritics" if share < 0.45 else "accented"
+        )
+        if any(w in _SMS_WORDS for w in lower):
+            styles.append("SMS spellings")
+    if len(words) > 25:
+        styles.append("long")
+    return styles
+
+
+_SMS_WORDS = {
+    "ko", "k", "hok", "hong", "hông", "khum", "e", "bme", "j", "z", "dc", "đc", "wa", "wá",
+    "r", "ng", "mn", "bit", "bít", "tui", "mik", "vs", "cx", "ms", "lm", "ns", "trc", "hk",
+}  # fmt: skip
+
+
+def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> str:
+    """For each file: the model trained on all the others, measured on it with the rules
+    (rules alone, model alone, rules or model). The rules were written by hand from every file
+    but the blind ones, so only the blind files measure the rules honestly."""
+    data = load_json(PATTERNS_FILE, CONTENT_DIR)
+    rules = Matcher(data)
+    present = [s for s in SPLITS if any(e.split == s for e in examples)]
+    shipped = load_model()
+    trained_on = set(shipped.trained_on) if shipped else set(present)
+    pool = [e for e in examples if e.split in trained_on]
+    lines = [
+        "leave one file out: the model trained on the other files "
+        "(recall on danger · false alarms on calm)",
+        f"{'file':8} {'rules alone':>22} {'model alone':>22} {'rules or model':>22}",
+    ]
+    combined: list[tuple[Example, bool]] = []
+    for split in splits or present:
+        held = [e for e in examples if e.split == split]
+        # Trained only on the files the shipped model learnt from: a blind file added since
+        # is never learnt, even to measure the others.
+        model = train_model(rules, [e for e in pool if e.split != split])
+        both = Matcher(data, model)
+        columns = []
+        for decide in (
+            lambda text: rules.check(text) is not None,
+            lambda text, both=both: (
+                both._second_opinion(  # the model's part alone
+                    text, *_tokens_and_keys(both, text), None
+                )
+                is not None
+            ),
+            lambda text, both=both: both.check(text) is not None,
+        ):
+            verdicts = [(e, decide(e.text)) for e in held]
+            danger = [alarmed for e, alarmed in verdicts if e.label == "danger"]
+            calm = [alarmed for e, alarmed in verdicts if e.label == "calm"]
+            columns.append(
+                f"{sum(danger):3}/{len(danger):<3} {_pct(danger)} · {sum(calm):2}/{len(calm):<3} "
+                f"{_pct(calm)}"
+            )
+        lines.append(f"{split:8} " + "  ".join(f"{c:>22}" for c in columns))
+        combined.extend(verdicts)  # rules or model, the last column
+    lines.append("")
+    lines.append("rules or model, leave one file out, by category")
+    for label in LABELS:
+        for category in sorted({e.category for e, _ in combined if e.label == label}):
+            hits = [a for e, a in combined if e.label == label and e.category == category]
+            lines.append(f"  {label:6} {category:16} {sum(hits):3}/{len(hits):<3} {_pct(hits)}")
+    lines.append("")
+    lines.append("blind files, rules or model: errors by typing style (errors/messages)")
+    blind = [(e, a) for e, a in combined if e.split in BLIND_SPLITS]
+    styles = sorted({s for e, _ in blind for s in typing_styles(e.text)})
+    for label in LABELS:
+        for style in styles:
+            rows = [(e, a) for e, a in blind if e.label == label and style in typing_styles(e.text)]
+            wrong = [e for e, a in rows if a != (label == "danger")]
+            if rows:
+                lines.append(f"  {label:6} {style:16} {len(wrong):3}/{len(rows):<3}")
+    lines.append("")
+    for e, alarmed in blind:
+        if alarmed != (e.label == "danger"):
+            kind = "MISSED" if e.label == "danger" else "ALARM "
+            lines.append(
+                f"{kind}  [{e.split}/{e.category}; {', '.join(typing_styles(e.text))}] {e.text}"
+            )
+    return "\n".join(lines)
+
+
+def _tokens_and_keys(matcher: Matcher, text: str) -> tuple[list, set[str]]:
+    tokens = matcher._without_fiction(matcher._without_everyday_phrases(matcher.tokens(text)))
+    keys = {key for token in tokens for key in token.folded}
+    if any(token.digit for token in tokens):
+        keys.add("#")
+    return tokens, keys
+
+
+def _pct(values: list[bool]) -> str:
+    return f"{sum(values) / len(values):6.1%}" if values else "     –"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every wrong answer")
+    parser.add_argument(
+        "--by-file", action="store_true", help="leave one file out (trains the model per file)"
+    )
+    parser.add_argument("--only", nargs="*", help="with --by-file: only these files")
     args = parser.parse_args(argv)
+    if args.by_file:
+        print(leave_one_out(read_corpus(), args.only))
+        return 0
     report = evaluate(read_corpus())
     print(format_report(report, args.misses))
     ok = report.recall() >= RECALL_TARGET and report.false_alarms() <= FALSE_ALARM_LIMIT

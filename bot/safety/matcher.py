@@ -42,6 +42,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.content import CONTENT_DIR, load_json
+from bot.safety.model import MODEL_FILE, Model, load_model
 
 PATTERNS_FILE = "safety_patterns.json"
 
@@ -338,7 +339,11 @@ class Verdict:
 
 
 class Matcher:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, model: Model | None = None) -> None:
+        # The statistical second opinion (bot/safety/model.py), asked only when no rule
+        # matched: a message it finds very likely to be a disclosure raises the alarm too,
+        # unless it is a question about a topic.
+        self.model = model
         # "ko": "không" (one word), "bme": "bố mẹ" (two), "wa": "quá|qua" (either).
         self._spellings = {
             unicodedata.normalize("NFC", key.lower()): tuple(_WORD.findall(value.lower()))
@@ -626,6 +631,8 @@ class Matcher:
             resolved = self._resolved.get(rule.category)
             if resolved and self._contains(resolved, tokens):
                 continue
+            if self._model_is_sure_it_is_calm(tokens):
+                return None
             start, end = found
             verdict = Verdict(
                 rule.category, rule.id, text[tokens[start].start : tokens[end - 1].end], rule.now
@@ -633,18 +640,66 @@ class Matcher:
             if not rule.topic:
                 return self._with_now(verdict, tokens, keys)
             if informational is None:
-                # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
-                specific = self._without_everyday_phrases(tokens, self._generic)
-                informational = (
-                    self._contains(self._frames, tokens)
-                    and not self._contains(self._referents, specific)
-                ) or (
-                    self._contains(self._hypothetical, tokens)
-                    and not self._contains(self._first_person, specific)
-                )
+                informational = self._informational(tokens)
             if not informational:
                 return self._with_now(verdict, tokens, keys)
-        return None
+        return self._second_opinion(text, tokens, keys, informational)
+
+    def _informational(self, tokens: list[_Token]) -> bool:
+        """A question about a topic, not about a real child or the writer."""
+        # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
+        specific = self._without_everyday_phrases(tokens, self._generic)
+        return (
+            self._contains(self._frames, tokens) and not self._contains(self._referents, specific)
+        ) or (
+            self._contains(self._hypothetical, tokens)
+            and not self._contains(self._first_person, specific)
+        )
+
+    def model_text(self, text: str) -> str:
+        """The text as the model reads it: everyday phrases ("đánh răng") and names ("anh
+        Danh") replaced by placeholders, the words of games and films masked."""
+        tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
+        return self._model_text(tokens)
+
+    @staticmethod
+    def _model_text(tokens: list[_Token]) -> str:
+        words = []
+        for token in tokens:
+            if token.forms[0] == "\u2205":
+                words.append("xxphrase")
+            elif token.name_like:
+                words.append("xxname")
+            else:
+                words.append(token.forms[0])
+        return " ".join(words)
+
+    def _model_is_sure_it_is_calm(self, tokens: list[_Token]) -> bool:
+        """A rule matched, but the model finds the message almost certainly everyday ("sáng
+        nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm."""
+        if self.model is None or not self.model.veto:
+            return False
+        return self.model.probability(self._model_text(tokens)) < self.model.veto
+
+    def _second_opinion(
+        self, text: str, tokens: list[_Token], keys: set[str], informational: bool | None
+    ) -> Verdict | None:
+        if self.model is None or len(tokens) < 3:
+            return None
+        model_text = self._model_text(tokens)
+        if self.model.probability(model_text) < self.model.threshold:
+            return None
+        if informational is None:
+            informational = self._informational(tokens)
+        if informational:
+            return None
+        category = self.model.category(model_text)
+        if category not in self.categories:
+            return None
+        verdict = Verdict(
+            category, "model", text, bool(self.categories[category].get("now", False))
+        )
+        return self._with_now(verdict, tokens, keys)
 
     def _with_now(self, verdict: Verdict, tokens: list[_Token], keys: set[str]) -> Verdict:
         """Abuse that is happening right now ("ba đang đánh em") puts 113 first too."""
@@ -662,5 +717,10 @@ class Matcher:
 
 
 @lru_cache(maxsize=4)
-def load(name: str = PATTERNS_FILE, directory: Path = CONTENT_DIR) -> Matcher:
-    return Matcher(load_json(name, directory))
+def load(
+    name: str = PATTERNS_FILE, directory: Path = CONTENT_DIR, model: str | None = MODEL_FILE
+) -> Matcher:
+    """The rules, and the model beside them (`model=None`: the rules alone)."""
+    return Matcher(
+        load_json(name, directory), load_model(model, directory) if model is not None else None
+    )

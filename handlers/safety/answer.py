@@ -27,6 +27,7 @@ from bot.i18n import Translator
 from bot.info.buttons import ShowEntry
 from bot.keyboards import Button
 from bot.messaging import edit_markup_quietly, edit_quietly
+from bot.reports.buttons import Sos
 from bot.safety import Verdict
 from bot.safety import tips as tip_rules
 from bot.safety.buttons import Numbers, PassToStaff, TipPlace
@@ -43,7 +44,7 @@ PENDING_TIP = "safety_tip"
 WHAT_TO_DO_ENTRY = "act"
 # The report's 🆘 buttons of any step ("rep:sos:<step>", namespace of the report journey): an
 # active report answers its own first; any other, however old, gets the numbers here.
-REPORT_SOS_PATTERN = r"^rep:sos(:|$)"
+REPORT_SOS_PATTERN = Sos.pattern()
 
 
 def _tips(context: BotContext) -> QuickTipService:

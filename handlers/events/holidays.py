@@ -4,13 +4,19 @@ with the caption /holidays."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.cases import holidays
 from bot.context import BotContext
+from bot.guards import admin_only, require_message, staff_only
 from bot.reports import casework
 from bot.text import join_within, whole_number
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
 FILE = (
@@ -18,21 +24,20 @@ FILE = (
 ) & filters.CaptionRegex(r"^/holidays")
 
 
+@staff_only
 async def holidays_command(update: Update, context: BotContext) -> None:
     _ = context.translate
-    if not context.user.is_staff:
-        await update.message.reply_text(_("This command is for staff."))
-        return
-    text = update.message.text or ""
+    message = require_message(update)
+    text = message.text or ""
     if context.args and context.args[0].lower() in ("add", "them", "thêm"):
-        lines = text.split("\n", 1)[1] if "\n" in text else ""
-        await _import(update, context, *holidays.parse_lines(lines))
+        typed = text.split("\n", 1)[1] if "\n" in text else ""
+        await _import(update, context, *holidays.parse_lines(typed))
         return
     calendar = await casework.work_calendar(context.db)
     this_year = context.now.astimezone(context.services.settings.timezone).year
     asked = whole_number(context.args[0], 2100) if context.args else None
     years = [asked] if asked else [this_year, this_year + 1]
-    lines = []
+    lines: list[str] = []
     for year in years:
         entries = calendar.year(year)
         lines.append(_("📅 <b>Days off and working days, {year}</b>", year=year))
@@ -51,7 +56,7 @@ async def holidays_command(update: Update, context: BotContext) -> None:
                 lines.append(
                     f"❔ {_.date(entry.day)} — {entry.name} " + _("(proposed, not counted)")
                 )
-    if context.user.is_admin:
+    if context.person.is_admin:
         lines.append(
             _(
                 "To add a year: /holidays add, then one line per day: "
@@ -60,24 +65,31 @@ async def holidays_command(update: Update, context: BotContext) -> None:
                 "the caption /holidays works too."
             )
         )
-    await update.message.reply_text(join_within(lines, 4000))
+    await message.reply_text(join_within(lines, 4000))
 
 
+@admin_only
 async def holidays_file(update: Update, context: BotContext) -> None:
     _ = context.translate
-    document = update.message.document
-    if not context.user.is_admin:
-        await update.message.reply_text(_("Only administrators can do this."))
+    message = require_message(update)
+    document = message.document
+    if document is None:
         return
     if document.file_size and document.file_size > holidays.MAX_BYTES:
-        await update.message.reply_text(_("This file is too big for a list of days."))
+        await message.reply_text(_("This file is too big for a list of days."))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     await _import(update, context, *holidays.parse_file(data, document.file_name or ""))
 
 
-async def _import(update: Update, context: BotContext, days, problems) -> None:
+async def _import(
+    update: Update,
+    context: BotContext,
+    days: list[holidays.CalendarDay],
+    problems: list[holidays.Problem],
+) -> None:
     _ = context.translate
+    message = require_message(update)
     if problems or not days:
         lines = [
             _(
@@ -86,19 +98,19 @@ async def _import(update: Update, context: BotContext, days, problems) -> None:
             )
         ]
         lines += [_("Line {number}: {text}", number=p.line, text=p.text) for p in problems[:10]]
-        await update.message.reply_text("\n".join(lines))
+        await message.reply_text("\n".join(lines))
         return
     try:
-        count = await holidays.save(context.db, context.user, days, context.now)
+        count = await holidays.save(context.db, context.person, days, context.now)
     except holidays.PermissionDenied:
-        await update.message.reply_text(_("Only administrators can do this."))
+        await message.reply_text(_("Only administrators can do this."))
         return
     except ValueError:
-        await update.message.reply_text(
+        await message.reply_text(
             _("Please send at most {count} days at a time.", count=holidays.MAX_DAYS)
         )
         return
-    await update.message.reply_text(
+    await message.reply_text(
         _(
             "✅ {count} days saved. New legal clocks count with them; see /holidays {year}.",
             count=count,
@@ -107,7 +119,7 @@ async def _import(update: Update, context: BotContext, days, problems) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     """Before the events import, which takes every other .csv/.json file."""
     application.add_handler(CommandHandler("holidays", holidays_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & FILE, holidays_file))

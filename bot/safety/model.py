@@ -1,0 +1,303 @@
+"""A small statistical second opinion on danger: logistic regression over folded text.
+
+The rules in `content/safety_patterns.json` fit the messages they were written from; on text
+written by someone who never saw them they miss about one disclosure in four. This model looks
+at the same text another way: every message is *folded* (lowercase, no diacritics, "đ" → "d",
+teen and SMS spellings undone: "ko"/"hok"/"khum" → "khong", "e" → "em", "bme" → "bo me",
+"dc" → "duoc", "j" → "gi", "wá" → "qua", repeated letters collapsed), so "e hok muốn sống"
+and "em không muon song" are one text. Its features are the folded words, pairs and triples
+of neighbouring words, and the letters inside words (3–5 letters), weighted by a logistic
+regression trained offline (`scripts/train_safety_model.py`) on the labelled corpus in
+`tests/data/`. Inference is pure Python: a dictionary look-up per feature.
+
+The weights are data (`content/safety_model.json`); no run-time dependency.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot.content import CONTENT_DIR
+
+MODEL_FILE = "safety_model.json"
+
+# Folded teen and SMS spellings → folded standard words (one or more).
+SMS = {
+    "ko": "khong",
+    "k": "khong",
+    "kh": "khong",
+    "khg": "khong",
+    "kg": "khong",
+    "hok": "khong",
+    "hong": "khong",
+    "hk": "khong",
+    "khum": "khong",
+    "hem": "khong",
+    "k0": "khong",
+    "kô": "khong",
+    "e": "em",
+    "a": "anh",
+    "c": "chi",
+    "cj": "chi",
+    "t": "toi",
+    "tui": "toi",
+    "mik": "minh",
+    "mk": "minh",
+    "mh": "minh",
+    "bme": "bo me",
+    "bm": "bo me",
+    "pme": "bo me",
+    "j": "gi",
+    "z": "vay",
+    "dc": "duoc",
+    "dk": "duoc",
+    "ng": "nguoi",
+    "ngta": "nguoi ta",
+    "nta": "nguoi ta",
+    "mn": "moi nguoi",
+    "ck": "chong",
+    "vk": "vo",
+    "ny": "nguoi yeu",
+    "r": "roi",
+    "cx": "cung",
+    "vs": "voi",
+    "bit": "biet",
+    "bik": "biet",
+    "mun": "muon",
+    "wa": "qua",
+    "qa": "qua",
+    "lm": "lam",
+    "ms": "moi",
+    "ns": "noi",
+    "trc": "truoc",
+    "thik": "thich",
+    "bn": "ban",
+    "nt": "nhan tin",
+    "ib": "nhan tin",
+    "vo": "vao",
+    "zo": "vao",
+    "zi": "vay",
+    "ji": "gi",
+    "hg": "khong",
+}
+_SWAPS = (
+    (re.compile(r"^j(?=[aeiouy])"), "gi"),
+    (re.compile(r"^w"), "qu"),
+    (re.compile(r"^f"), "ph"),
+    (re.compile(r"^dz"), "d"),
+    (re.compile(r"^z"), "d"),
+    (re.compile(r"nk$"), "nh"),
+)
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_WORDS = re.compile(r"\d+|[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    bare = _REPEATS.sub(r"\1", bare)
+    if bare in SMS:
+        return SMS[bare]
+    for pattern, replacement in _SWAPS:
+        bare = pattern.sub(replacement, bare, count=1)
+    return bare
+
+
+def fold_words(text: str) -> list[str]:
+    """The folded words of a text ("E hok muốn sống nữaaa" → em khong muon song nua)."""
+    words: list[str] = []
+    for word in _WORDS.findall(unicodedata.normalize("NFC", text or "")):
+        words.extend(_fold_word(word).split())
+    return words
+
+
+# After a negation, the next few words are also seen as negated ("khong bao gio danh con":
+# "danh" and "n:danh"): the model learns from the data what a negated word means.
+NEGATIONS = {"khong", "chua", "chang", "cha", "never", "not", "no", "didn", "doesn", "don"}
+NEGATION_REACH = 3
+
+
+def features(text: str) -> set[str]:
+    words = fold_words(text)
+    found: set[str] = set()
+    negated_until = -1
+    for index, word in enumerate(words):
+        if index <= negated_until:
+            found.add("n:" + word)
+        if word in NEGATIONS:
+            negated_until = index + NEGATION_REACH
+        found.add("w:" + word)
+        if index + 1 < len(words):
+            found.add("b:" + word + " " + words[index + 1])
+            if index + 2 < len(words):
+                found.add("t:" + word + " " + words[index + 1] + " " + words[index + 2])
+        padded = f"<{word}>"
+        if len(padded) >= 5:
+            for size in (4, 5):
+                for start in range(len(padded) - size + 1):
+                    found.add("c:" + padded[start : start + size])
+    return found
+
+
+def _category_features(text: str) -> list[str]:
+    words = fold_words(text)
+    return [
+        *("w:" + w for w in words),
+        *("b:" + a + " " + b for a, b in zip(words, words[1:], strict=False)),
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    weights: dict[str, float]
+    bias: float
+    threshold: float  # the probability at which the model alone raises the alarm
+    # Below this probability a rule's match is taken back (the model is all but sure the
+    # message is everyday); 0: never.
+    veto: float = 0.0
+    # Which kind of danger (naive Bayes over folded words and pairs): category → prior, and
+    # feature → log-probability per category (in the order of `categories`).
+    categories: tuple[str, ...] = ()
+    priors: tuple[float, ...] = ()
+    likelihoods: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    unseen: tuple[float, ...] = ()
+    trained_on: tuple[str, ...] = ()  # the corpus files it learnt from (the others are unseen)
+
+    def category(self, text: str) -> str | None:
+        if not self.categories:
+            return None
+        scores = list(self.priors)
+        for feature in _category_features(text):
+            row = self.likelihoods.get(feature, self.unseen)
+            for index, value in enumerate(row):
+                scores[index] += value
+        return self.categories[max(range(len(scores)), key=scores.__getitem__)]
+
+    def probability(self, text: str) -> float:
+        score = self.bias + sum(self.weights.get(f, 0.0) for f in features(text))
+        if score >= 0:
+            return 1.0 / (1.0 + math.exp(-score))
+        odds = math.exp(score)
+        return odds / (1.0 + odds)
+
+    def to_json(self) -> dict:
+        return {
+            "_comment": "Written by scripts/train_safety_model.py from tests/data/; do not edit.",
+            "threshold": self.threshold,
+            "veto": self.veto,
+            "trained_on": list(self.trained_on),
+            "bias": round(self.bias, 4),
+            "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())},
+            "categories": list(self.categories),
+            "priors": [round(v, 4) for v in self.priors],
+            "unseen": [round(v, 4) for v in self.unseen],
+            "likelihoods": {
+                k: [round(v, 3) for v in row] for k, row in sorted(self.likelihoods.items())
+            },
+        }
+
+
+def _train_categories(examples: Sequence[tuple[str, str]], smoothing: float = 0.3) -> dict:
+    """Multinomial naive Bayes over the danger messages: which kind of danger it is."""
+    categories = tuple(sorted({category for _, category in examples}))
+    counts: dict[str, Counter[str]] = {c: Counter() for c in categories}
+    for text, category in examples:
+        counts[category].update(_category_features(text))
+    vocabulary = {f for counter in counts.values() for f in counter}
+    kept = {f for f in vocabulary if sum(counts[c][f] for c in categories) >= 2}
+    totals = {c: sum(counts[c][f] for f in kept) for c in categories}
+    size = len(kept) + 1
+
+    def log_p(category: str, count: int) -> float:
+        return math.log((count + smoothing) / (totals[category] + smoothing * size))
+
+    priors = Counter(category for _, category in examples)
+    return {
+        "categories": categories,
+        "priors": tuple(math.log(priors[c] / len(examples)) for c in categories),
+        "likelihoods": {f: tuple(log_p(c, counts[c][f]) for c in categories) for f in kept},
+        "unseen": tuple(log_p(c, 0) for c in categories),
+    }
+
+
+def train(
+    examples: Sequence[tuple[str, bool]],
+    *,
+    epochs: int = 12,
+    rate: float = 0.2,
+    l2: float = 1e-4,
+    threshold: float = 0.95,
+    veto: float = 0.002,
+    seed: int = 13,
+    keep: float = 0.003,
+    categories: Sequence[tuple[str, str]] = (),
+) -> Model:
+    """Logistic regression by AdaGrad on (text, is_danger); each message is also seen with a
+    few of its words dropped, so that no single word carries a message alone."""
+    rng = random.Random(seed)
+    rows: list[tuple[set[str], float]] = []
+    for text, danger in examples:
+        rows.append((features(text), 1.0 if danger else 0.0))
+        words = text.split()
+        if len(words) > 4:
+            for _ in range(2):
+                kept = [w for w in words if rng.random() > 0.2]
+                rows.append((features(" ".join(kept)), 1.0 if danger else 0.0))
+    positives = sum(y for _, y in rows)
+    # Balance the classes: a missed disclosure costs more than a false alarm.
+    weight = {
+        1.0: len(rows) / (2 * positives) * 1.3,
+        0.0: len(rows) / (2 * (len(rows) - positives)),
+    }
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias, bias_square = 0.0, 1e-8
+    for _ in range(epochs):
+        rng.shuffle(rows)
+        for feats, label in rows:
+            score = bias + sum(weights.get(f, 0.0) for f in feats)
+            score = max(-30.0, min(30.0, score))
+            gradient = (1.0 / (1.0 + math.exp(-score)) - label) * weight[label]
+            for f in feats:
+                w = weights.get(f, 0.0)
+                g = gradient + l2 * w
+                squares[f] = squares.get(f, 1e-8) + g * g
+                weights[f] = w - rate * g / math.sqrt(squares[f])
+            bias_square += gradient * gradient
+            bias -= rate * gradient / math.sqrt(bias_square)
+    pruned = {f: w for f, w in weights.items() if abs(w) >= keep}
+    return Model(
+        pruned, bias, threshold, veto, **(_train_categories(categories) if categories else {})
+    )
+
+
+def from_json(data: dict) -> Model:
+    return Model(
+        dict(data["weights"]),
+        float(data["bias"]),
+        float(data["threshold"]),
+        float(data.get("veto", 0.0)),
+        tuple(data.get("categories", ())),
+        tuple(data.get("priors", ())),
+        {k: tuple(v) for k, v in data.get("likelihoods", {}).items()},
+        tuple(data.get("unseen", ())),
+        tuple(data.get("trained_on", ())),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str = MODEL_FILE, directory: Path = CONTENT_DIR) -> Model | None:
+    path = directory / name
+    if not path.exists():
+        return None
+    return from_json(json.loads(path.read_text(encoding="utf-8")))

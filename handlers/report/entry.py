@@ -1,0 +1,153 @@
+"""/report: the conversation of a child at risk reported step by step (steps.py, driven by
+engine.py). /report offers to continue an unfinished draft or discard it; the emergency
+answer (hotlines) is one tap away at every step."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import keyboards, menu
+from bot.context import BotContext
+from bot.conversations import ExclusiveConversation
+from bot.guards import require_message, require_query
+from bot.messaging import edit_quietly
+from bot.reports.buttons import REPORT, Discard, Resume
+from bot.reports.draft import Draft
+from handlers.common import anything_else, free_text, leave_handlers
+from handlers.report import engine, media
+from handlers.report.engine import Flow
+from handlers.report.ui import ACTIVE, CONFIRM_CANCEL, RESUME, close_buttons
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def entry(update: Update, context: BotContext) -> int:
+    flow = Flow(update, context)
+    _ = flow.translate
+    message = require_message(update)
+    if await flow.intake.reports_left(flow.person, context.now) <= 0:
+        await message.reply_text(
+            _(
+                "You have sent {count} reports in the last hour, the most the bot accepts. "
+                "Please try again later. If a child is in danger now, call 111 or 113.",
+                count=flow.intake.rules.reports_per_hour,
+            )
+        )
+        return ConversationHandler.END
+    changed = await flow.intake.changed_at(flow.person)
+    if changed is not None:
+        await message.reply_text(
+            _(
+                "You have an unfinished report (last changed {when}). Continue it, or discard it "
+                "and start again?",
+                when=_.short_datetime(changed),
+            ),
+            reply_markup=keyboards.inline(
+                [
+                    [(_("▶️ Continue"), Resume(choice="go"))],
+                    [(_("🗑 Discard and start again"), Resume(choice="new"))],
+                ]
+            ),
+        )
+        return RESUME
+    await flow.ask(Draft())
+    return ACTIVE
+
+
+async def on_resume(update: Update, context: BotContext) -> int:
+    flow = Flow(update, context)
+    query = require_query(update)
+    await query.answer()
+    _ = flow.translate
+    pressed = Resume.parse(query.data)
+    draft = await flow.load()
+    if pressed is None:
+        return RESUME
+    if pressed.choice == "new" or draft is None:
+        await flow.discard()
+        draft = Draft()
+        await edit_quietly(query, _("The old draft was discarded. Let us start again."))
+    else:
+        await edit_quietly(query, _("Let us continue where you stopped."))
+    await flow.ask(draft)
+    return ACTIVE
+
+
+async def on_resume_other(update: Update, context: BotContext) -> int:
+    _ = context.translate
+    await require_message(update).reply_text(
+        _("Please choose “Continue” or “Discard and start again” above.")
+    )
+    return RESUME
+
+
+async def on_confirm_cancel(update: Update, context: BotContext) -> int:
+    flow = Flow(update, context)
+    query = require_query(update)
+    await query.answer()
+    _ = flow.translate
+    pressed = Discard.parse(query.data)
+    await close_buttons(query)
+    if pressed is not None and pressed.choice == "yes":
+        await flow.discard()
+        await flow.message.reply_text(
+            _("The report was discarded. Nothing was sent."),
+            reply_markup=menu.keyboard(flow.person.menu_role, _),
+        )
+        return ConversationHandler.END
+    draft = await flow.load()
+    if draft is None:
+        return await flow.lost()
+    await flow.ask(draft)
+    return ACTIVE
+
+
+def build_conversation(application: BotApplication) -> ConversationHandler:
+    i18n = application.services.i18n
+    other = anything_else(i18n)
+    step_handlers: list[BaseHandler] = [
+        CallbackQueryHandler(engine.on_button, pattern=REPORT.pattern()),
+        MessageHandler(filters.PHOTO, media.on_photo),
+        MessageHandler(filters.LOCATION, media.on_location),
+        MessageHandler(filters.CONTACT, media.on_contact),
+        MessageHandler(free_text(i18n), engine.on_text),
+        MessageHandler(other, engine.on_other),
+    ]
+    return ExclusiveConversation(
+        name="report",
+        persistent=True,
+        entry_points=[
+            CommandHandler("report", entry, filters=PRIVATE),
+            MessageHandler(PRIVATE & menu.Intent(i18n, "report"), entry),
+        ],
+        states={
+            ACTIVE: step_handlers,
+            RESUME: [
+                CallbackQueryHandler(on_resume, pattern=Resume.pattern()),
+                MessageHandler(other, on_resume_other),
+            ],
+            CONFIRM_CANCEL: [
+                CallbackQueryHandler(on_confirm_cancel, pattern=Discard.pattern()),
+                *step_handlers,
+            ],
+        },
+        fallbacks=leave_handlers(i18n),
+    )
+
+
+def register(application: BotApplication) -> None:
+    """The /report conversation (before the report's other buttons: sent.register)."""
+    application.add_handler(build_conversation(application))

@@ -1,0 +1,279 @@
+"""The report flow as a table: one entry per step of the official intake form (Mẫu số 01)
+with its prompt, its keyboard, how it reads typed text and taps, its hint and its errors.
+
+The order of the steps lives in bot/reports/draft.py (STEPS); adding or changing a step is one
+entry here (and its place in STEPS). The engine (engine.py) drives every entry the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import keyboards
+from bot.reports.buttons import Pick
+from bot.reports.draft import SEXES, STEPS, Draft
+from bot.reports.intake import (
+    clean_child_name,
+)
+from handlers.report import emergency, review
+from handlers.report.answers import (
+    age_error,
+    age_note,
+    count_error,
+    name_error,
+    photos_keyboard,
+    pick_age,
+    pick_count,
+    pick_sex,
+    read_age,
+    read_count,
+    safety_keyboard,
+    safety_pick,
+    safety_prompt,
+    safety_typed,
+    situation_keyboard,
+    situation_unfinished,
+    stay_anonymous,
+    toggle_situation,
+    ward_keyboard,
+    ward_pick,
+    ward_prompt,
+    ward_typed,
+)
+from handlers.report.step import (
+    LabelAnswer,
+    Step,
+    button,
+    clear,
+    generic_error,
+    inline,
+    nav,
+    pick_done,
+    pick_skip,
+    read_text_into,
+    skip_row,
+    skipped,
+)
+from handlers.report.ui import (
+    BACK,
+    EMERGENCY,
+    NOT_KNOWN,
+    NOTHING_YET,
+    SEND_LOCATION,
+    SEX_LABELS,
+    SHARE_PHONE,
+    SKIP,
+    STAY_ANONYMOUS,
+)
+
+if TYPE_CHECKING:
+    pass
+
+TABLE: tuple[Step, ...] = (
+    Step(
+        "safety",
+        prompt=safety_prompt,
+        keyboard=safety_keyboard,
+        hint=lambda _, r: _("Please tap “Yes, in danger now” or “No, not right now” above."),
+        read_pick=safety_pick,
+        read_typed=safety_typed,
+        answered=emergency.answer_safety,
+    ),
+    Step(
+        "ward",
+        prompt=ward_prompt,
+        keyboard=ward_keyboard,
+        hint=lambda _, r: _(
+            "Please choose the ward or commune with the buttons above, type its name, "
+            "or send the location."
+        ),
+        read_pick=ward_pick,
+        read_typed=ward_typed,
+        media=frozenset({"location"}),
+    ),
+    Step(
+        "place",
+        prompt=lambda _, a: _(
+            "Which neighbourhood (khu phố / ấp), street or landmark? Type it, or tap Skip. "
+            "A house number is not needed."
+        ),
+        keyboard=inline(lambda a: skip_row(a, "place"), nav("place")),
+        hint=lambda _, r: _("Please type the neighbourhood or a landmark as text, or tap Skip."),
+        read_text=read_text_into("place_detail", lambda r: r.place_detail_max_chars),
+        error=generic_error,
+        read_pick=pick_skip("place_detail"),
+        labels=(LabelAnswer(SKIP, clear("place_detail"), skipped),),
+        media=frozenset({"location"}),
+    ),
+    Step(
+        "location",
+        prompt=lambda _, a: _(
+            "If you are near the place, you may send its location on the map (optional)."
+        ),
+        keyboard=lambda a: keyboards.request_location(
+            a.translate(SEND_LOCATION),
+            [a.translate(SKIP), a.translate(BACK)],
+            [a.translate(EMERGENCY)],
+        ),
+        hint=lambda _, r: _("Please tap “Send the location” or “Skip” on the keyboard below."),
+        labels=(LabelAnswer(SKIP, clear("location"), skipped),),
+        media=frozenset({"location"}),
+    ),
+    Step(
+        "name",
+        prompt=lambda _, a: _(
+            "The child's <b>first name or initials only</b> (for example “An” or “T.N.”), "
+            "to protect the child's privacy. Optional: you may tap Skip."
+        ),
+        keyboard=inline(lambda a: skip_row(a, "name"), nav("name")),
+        hint=lambda _, r: _("Please type a first name or initials as text, or tap Skip."),
+        read_text=lambda draft, text, rules: setattr(draft, "child_name", clean_child_name(text)),
+        error=name_error,
+        read_pick=pick_skip("child_name"),
+        labels=(LabelAnswer(SKIP, clear("child_name"), skipped),),
+    ),
+    Step(
+        "age",
+        prompt=lambda _, a: _(
+            "How old is the child? Type the age in years or an estimate, for example "
+            "“10”, “10 tuổi” or “khoảng 10”."
+        ),
+        keyboard=inline(button(NOT_KNOWN, "age", "unknown"), nav("age")),
+        hint=lambda _, r: _(
+            "Please type the child's age as a number, for example “10” or “khoảng 10”."
+        ),
+        read_text=read_age,
+        error=age_error,
+        note=age_note,
+        read_pick=pick_age,
+    ),
+    Step(
+        "sex",
+        prompt=lambda _, a: _("The child is:"),
+        keyboard=inline(
+            lambda a: [
+                (a.translate(SEX_LABELS[sex]), Pick(step="sex", value=sex)) for sex in SEXES
+            ],
+            nav("sex"),
+        ),
+        hint=lambda _, r: _("Please choose with the buttons above: boy, girl or not known."),
+        read_pick=pick_sex,
+    ),
+    Step(
+        "count",
+        prompt=lambda _, a: _(
+            "How many children are in this situation (for example siblings)? Tap a "
+            "number or type it."
+        ),
+        keyboard=inline(
+            lambda a: [(str(n), Pick(step="count", value=str(n))) for n in range(1, 6)],
+            nav("count"),
+        ),
+        hint=lambda _, r: _("Please type the number of children, for example “2”."),
+        read_text=read_count,
+        error=count_error,
+        read_pick=pick_count,
+    ),
+    Step(
+        "situation",
+        prompt=lambda _, a: _(
+            "What is the child's situation? Tick everything that applies, then tap Done."
+        ),
+        keyboard=situation_keyboard,
+        hint=lambda _, r: _("Please tick the situations with the buttons above, then tap Done."),
+        toggle=toggle_situation,
+        unfinished=situation_unfinished,
+    ),
+    Step(
+        "description",
+        prompt=lambda _, a: _(
+            "What happened, and how is the child now? Write what you saw or heard, in up to "
+            "{limit} characters. Do not put yourself at risk to find out more.",
+            limit=a.rules.description_max_chars,
+        ),
+        keyboard=inline(nav("description")),
+        hint=lambda _, r: _(
+            "Please describe what happened as text (up to {limit} characters).",
+            limit=r.description_max_chars,
+        ),
+        read_text=read_text_into("description", lambda r: r.description_max_chars, minimum=10),
+        error=generic_error,
+        photo_refusal=lambda _: _(
+            "Please first describe what happened in words; you can send photos at the next step."
+        ),
+    ),
+    Step(
+        "photos",
+        prompt=lambda _, a: _(
+            "You may send up to {count} photos (of an injury or of the place, for example). "
+            "Only the programme's staff will see them. Tap Done when finished, or Skip.",
+            count=a.rules.max_photos,
+        ),
+        keyboard=photos_keyboard,
+        hint=lambda _, r: _("Please send a photo, or tap Done."),
+        read_pick=pick_done,
+        media=frozenset({"photo"}),
+    ),
+    Step(
+        "caregiver",
+        prompt=lambda _, a: _(
+            "Who takes care of the child now (parents, grandparents, relatives, "
+            "neighbours, nobody…)?"
+        ),
+        keyboard=inline(button(NOT_KNOWN, "caregiver", "skip"), nav("caregiver")),
+        hint=lambda _, r: _("Please type who takes care of the child, or tap “Not known”."),
+        read_text=read_text_into("caregiver", lambda r: r.text_max_chars),
+        error=generic_error,
+        read_pick=pick_skip("caregiver"),
+    ),
+    Step(
+        "actions",
+        prompt=lambda _, a: _(
+            "Has anything been done already (called 111, told the ward, took the child to "
+            "a clinic…)? Type it, or tap “Nothing yet”."
+        ),
+        keyboard=inline(button(NOTHING_YET, "actions", "skip"), nav("actions")),
+        hint=lambda _, r: _("Please type what has been done, or tap “Nothing yet”."),
+        read_text=read_text_into("actions", lambda r: r.text_max_chars),
+        error=generic_error,
+        read_pick=pick_skip("actions"),
+    ),
+    Step(
+        "contact",
+        prompt=lambda _, a: _(
+            "May the staff call you back about this report? If yes, tap “Share my "
+            "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
+            "or number."
+        ),
+        keyboard=lambda a: keyboards.request_contact(
+            a.translate(SHARE_PHONE),
+            [a.translate(STAY_ANONYMOUS)],
+            [a.translate(BACK), a.translate(EMERGENCY)],
+        ),
+        hint=lambda _, r: _(
+            "Please tap “Share my phone number” or “Stay anonymous” on the keyboard below."
+        ),
+        labels=(
+            LabelAnswer(
+                STAY_ANONYMOUS,
+                stay_anonymous,
+                lambda _: _("You stay anonymous: staff will not see your name or number."),
+            ),
+        ),
+        media=frozenset({"contact"}),
+    ),
+    Step(
+        "review",
+        prompt=lambda _, a: "",
+        keyboard=lambda a: review.review_keyboard(a.translate),
+        hint=lambda _, r: _("Please check the summary and tap Send, Edit a section or Cancel."),
+        ask=review.show_review,
+    ),
+)
+
+BY_NAME: dict[str, Step] = {step.name: step for step in TABLE}
+assert tuple(BY_NAME) == STEPS, "the table and the draft's steps must match"
+
+
+def step_of(draft: Draft) -> Step:
+    return BY_NAME[draft.step]
