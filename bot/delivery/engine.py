@@ -150,7 +150,11 @@ class DeliveryEngine:
     async def _run(self) -> None:
         BULK_LANE.set(True)  # this task's sends, and those of the tasks it starts, are bulk
         if self.bot is not self.application.bot:
-            await self.bot.initialize()  # once (getMe), on the first send, not at start-up
+            try:
+                await self.bot.initialize()  # once (getMe), on the first send, not at start-up
+            except TelegramError as error:  # Telegram unreachable: the next tick tries again
+                log.warning("mass sending could not start: %s", type(error).__name__)
+                return
         while self._keep_going():
             self._wake = False
             self._interrupted.clear()
