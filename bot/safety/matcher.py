@@ -396,14 +396,11 @@ class Matcher:
                     continue
                 if not wanted <= set(harm):
                     continue
-                match = [
-                    re.sub(
-                        r"\{([=~]?)\$(\w+)\}",
-                        lambda m, harm=harm: "{" + m.group(1) + harm[m.group(2)] + "}",
-                        part,
-                    )
-                    for part in template["match"]
-                ]
+
+                def fill(found: re.Match[str], harm: dict = harm) -> str:
+                    return "{" + found.group(1) + harm[found.group(2)] + "}"
+
+                match = [re.sub(r"\{([=~]?)\$(\w+)\}", fill, part) for part in template["match"]]
                 rule = {
                     "id": f"{template['id']}:{name}",
                     "category": harm["category"],
@@ -460,6 +457,7 @@ class Matcher:
                 # "!<3{negation}": none of these ends in the 3 words before ("chưa từng bị ai
                 # đánh"); "!<{animals}": not the word right before.
                 reach = re.match(r"!<(\d*)", part)
+                assert reach is not None  # the part starts with "!<"
                 elements.append(
                     _Element(
                         "not_before",
