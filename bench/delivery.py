@@ -87,13 +87,14 @@ async def _run(count: int, limited: bool, trace: bool) -> dict:
             server.cpu = 0.0
             wall, cpu = time.perf_counter(), time.process_time()
             engine.kick()
-            while engine.running:
+            while engine.running and engine.task is not None:
                 await engine.task
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             peak = tracemalloc.get_traced_memory()[1] if trace else 0
             if trace:
                 tracemalloc.stop()
             final = await store.get(app.services.database, delivery_id)
+            assert final is not None
         finally:
             await app.stop()
             await app.shutdown()

@@ -103,6 +103,7 @@ class Driver:
         if text is not None:
             self.server.user_message(ADMIN, None, text)
         else:
+            assert press is not None, "a text or a button to press"
             message, data = self._button(press)
             update = self.server.callback_query(ADMIN, None, message.message_id, data)
             query = self.server.callback_queries[update["callback_query"]["id"]]

@@ -66,7 +66,7 @@ async def run(users: int = USERS) -> list[dict]:
                 )
                 data = (
                     greeting.inline_keyboard[0][0]["callback_data"]
-                    if greeting
+                    if greeting and greeting.inline_keyboard
                     else "onb:role:collaborator"
                 )
                 taps.append(server.callback_query(person, chat, 1, data, forge=True))

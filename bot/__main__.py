@@ -102,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "emulator":
         from devkit.emulator.http import run_emulator_cli
 
-        return run_emulator_cli(args.port, args.journal, flood_limits=args.flood_limits) or 0
+        run_emulator_cli(args.port, args.journal, flood_limits=args.flood_limits)
+        return 0
     if command == "backup":
         return run_backup(settings, args.path)
     if command == "check":

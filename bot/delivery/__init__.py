@@ -52,10 +52,10 @@ skipped by later deliveries until they write again (handlers/common.identify). T
 queue back off. Any other refusal (400) fails that recipient; ten refusals before any success
 stop the delivery (the content itself is wrong).
 
-Running. The worker is one background task (`Application.create_task`) started by the
+Running. The worker is one background task (`BotApplication.create_task`) started by the
 dispatcher's tick (`bot.scheduling.add_tick`, every 20 s) or by `kick`; it never blocks update
 handling, works on the most urgent delivery first (urgent > reminder > broadcast > awareness,
-re-checked every page) and exits when nothing is due. On shutdown (`Application.stop`) it
+re-checked every page) and exits when nothing is due. On shutdown (`BotApplication.stop`) it
 stops after the messages in flight have been sent and recorded.
 """
 
@@ -63,8 +63,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterable, Iterable
-
-from telegram.ext import Application
+from typing import TYPE_CHECKING
 
 from bot import scheduling
 from bot.audience import Audience
@@ -77,6 +76,9 @@ from storage import delivery as store
 from storage.db import Database
 from storage.delivery import Counts, Delivery
 from storage.users import User
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 __all__ = [
     "Audience",
@@ -151,7 +153,7 @@ async def enqueue(
     return delivery_id
 
 
-def install(application: Application) -> DeliveryEngine:
+def install(application: BotApplication) -> DeliveryEngine:
     """Create the application's engine and its tick (idempotent)."""
     services = application.services
     engine = services.delivery
@@ -164,21 +166,21 @@ def install(application: Application) -> DeliveryEngine:
     return engine
 
 
-def engine_of(application: Application) -> DeliveryEngine:
+def engine_of(application: BotApplication) -> DeliveryEngine:
     return install(application)
 
 
-def installed_engine(application: Application) -> DeliveryEngine | None:
+def installed_engine(application: BotApplication) -> DeliveryEngine | None:
     """The engine if this application has one (without creating it)."""
     return application.services.delivery
 
 
-def kick(application: Application) -> None:
+def kick(application: BotApplication) -> None:
     """Start sending what is due now (instead of at the next dispatcher tick)."""
     engine_of(application).kick()
 
 
-async def _tick(application: Application, now: dt.datetime) -> None:
+async def _tick(application: BotApplication, now: dt.datetime) -> None:
     engine_of(application).kick()
 
 
@@ -196,7 +198,7 @@ def may_control(actor: User, delivery: Delivery) -> bool:
 
 
 async def pause(
-    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+    application: BotApplication, delivery_id: int, actor_id: int | None, now: dt.datetime
 ) -> bool:
     db = application.services.database
     async with db.transaction():
@@ -208,7 +210,7 @@ async def pause(
 
 
 async def resume(
-    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+    application: BotApplication, delivery_id: int, actor_id: int | None, now: dt.datetime
 ) -> bool:
     db = application.services.database
     async with db.transaction():
@@ -221,7 +223,7 @@ async def resume(
 
 
 async def cancel(
-    application: Application, delivery_id: int, actor_id: int | None, now: dt.datetime
+    application: BotApplication, delivery_id: int, actor_id: int | None, now: dt.datetime
 ) -> Counts | None:
     """Stop for good; what was sent stays sent. Returns the figures, or None if it had
     already ended."""

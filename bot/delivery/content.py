@@ -93,9 +93,9 @@ async def send_content(bot: Bot, chat_id: int, content: Content, language: str |
     """Send `content` to one chat in `language` (HTML and link previews from the bot's
     Defaults); returns the message id. The preview uses it too: staff see what people get."""
     text = content.text_for(language)
-    if content.media == "photo":
+    if content.media == "photo" and content.file_id:
         message = await bot.send_photo(chat_id, content.file_id, caption=text or None)
-    elif content.media == "document":
+    elif content.media == "document" and content.file_id:
         message = await bot.send_document(chat_id, content.file_id, caption=text or None)
     else:
         message = await bot.send_message(chat_id, text)

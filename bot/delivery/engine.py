@@ -7,10 +7,10 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application
 
 from bot.audience import SUBSCRIPTION, Audience, where
 from bot.delivery import progress
@@ -24,6 +24,9 @@ from storage import delivery as store
 from storage import users
 from storage.db import Database
 from storage.delivery import Counts, Delivery, Recipient
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ class Tally:
 class DeliveryEngine:
     def __init__(
         self,
-        application: Application,
+        application: BotApplication,
         timer: Timer,
         overall_rate: float | None,
         max_in_flight: int | None = None,
@@ -178,9 +181,10 @@ class DeliveryEngine:
             if not self._keep_going():
                 return False, None
             if delivery.state == "scheduled":
-                delivery = await self._start(delivery)
-                if delivery is None:
+                started = await self._start(delivery)
+                if started is None:
                     continue
+                delivery = started
             if await self._slice(delivery):
                 return True, None
             if not self._may_send(delivery.id):
@@ -195,16 +199,19 @@ class DeliveryEngine:
         return False, retry_in
 
     async def _start(self, delivery: Delivery) -> Delivery | None:
-        clause, params = None, []
+        clause: str | None = None
+        params: list[object] = []
         if delivery.audience is not None:
             clause, params = where(Audience.from_json(delivery.audience), delivery.kind)
         if not await store.start(self.db, delivery.id, clause, params, self.now()):
             return None
         started = await store.get(self.db, delivery.id)
+        if started is None:  # deleted meanwhile
+            return None
         log.info("delivery %s started: %s recipients", delivery.id, started.total)
         if started.report_chat_id and not started.progress_message_id:
             await self._open_progress(started)
-            started = await store.get(self.db, delivery.id)
+            return await store.get(self.db, delivery.id)
         return started
 
     async def _slice(self, delivery: Delivery) -> int:
@@ -383,7 +390,10 @@ class DeliveryEngine:
         if not delivery.report_chat_id:
             return
         _ = await self._translator(delivery)
-        started = delivery.started_at or (await store.get(self.db, delivery.id)).started_at
+        started = delivery.started_at
+        if started is None:
+            stored = await store.get(self.db, delivery.id)
+            started = stored.started_at if stored is not None else None
         if delivery.progress_message_id:
             await self._edit(delivery, progress.progress_text(_, delivery, counts, state), None)
         try:
@@ -411,6 +421,8 @@ class DeliveryEngine:
         return self.application.services.i18n(sender.language if sender else None)
 
     async def _open_progress(self, delivery: Delivery) -> None:
+        if delivery.report_chat_id is None:
+            return
         _ = await self._translator(delivery)
         counts = await store.counts(self.db, delivery.id)
         try:

@@ -191,7 +191,7 @@ class SendBudget:
                 self._next_bulk = max(now, self._next_bulk) + self._bulk_spacing
         else:
             self.replies += 1
-        if per_chat and chat_id is not None and self._private is not None:
+        if per_chat and chat_id is not None and self._private and self._groups:
             (self._groups if _is_group(chat_id) else self._private).add(chat_id, now)
 
     def update_started(self) -> None:
@@ -238,7 +238,7 @@ class SendBudget:
         return sends[len(sends) - limit] + self.window - now
 
     def _chat_wait(self, chat_id: int | str, now: float) -> float:
-        if self._private is None:
+        if self._private is None or self._groups is None:
             return 0.0
         windows = self._groups if _is_group(chat_id) else self._private
         return windows.wait(chat_id, now)

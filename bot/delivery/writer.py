@@ -31,6 +31,7 @@ class OutcomeWriter:
         while self._rows:
             rows, done = self._rows, self._done
             self._rows, self._done = [], None
+            assert done is not None  # set by the write that queued these rows
             try:
                 await self._flush_rows(rows)
             except Exception as error:  # the writers see the failure, as with a direct write

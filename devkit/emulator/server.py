@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from typing import Any
 
 from bot.clock import Clock, SystemClock
@@ -84,7 +84,8 @@ class BotAPIServer(IncomingMixin):
         self.faults = FaultRegistry()
         self.unknown_methods_called: set[str] = set()
         self.calls: Counter[str] = Counter()  # lower-cased method name -> number of calls
-        self.sent_log: list[tuple[str, int, int]] = []
+        # What the bot sent (method, chat, message id); a bench may bound it with a deque.
+        self.sent_log: MutableSequence[tuple[str, int, int]] = []
         self.on_send: list[SendHook] = []  # called after every accepted bot send
         self.users: dict[int, UserState] = {}
         self.chats: dict[int, ChatState] = {}

@@ -173,7 +173,7 @@ class Testkit:
         if services is None or services.database is None:
             return
         while True:
-            engine = delivery.installed_engine(self.application)
+            engine = delivery.installed_engine(self.application)  # type: ignore[arg-type]
             if engine is None or not engine.running or engine.task is None:
                 return
             if not await store.due(services.database, services.clock.now(), 1):
