@@ -31,7 +31,8 @@ PROMPTS = {
     "ret": N_("↩️ Why is the plan for {code} sent back? Type what must change."),
 }
 ASK_WHO = N_("👤 Who does it? (a name, a role or a service)")
-ASK_BY = N_("📅 By when? Type a date (e.g. 15/6 or 15/06/2026), or tap “No date”.")
+ASK_BY = N_("📅 By when? Type a date (e.g. {example}), or tap “No date”.")
+EXAMPLE_DAYS = 14  # the example date: two weeks from today, never a past one
 NOTHING_SAVED = N_("This plan has moved on meanwhile; nothing was saved.")
 
 
@@ -111,7 +112,11 @@ async def receive_input(update: Update, context: BotContext) -> int:
     if kind == "act" and "what" not in pending:
         return await _next_step(update, context, pending, "what", text, ASK_WHO, no_date=False)
     if kind == "act" and "who" not in pending:
-        return await _next_step(update, context, pending, "who", text, ASK_BY, no_date=True)
+        today = local_today(context.now, context.services.settings.timezone)
+        example = (today + dt.timedelta(days=EXAMPLE_DAYS)).strftime("%d/%m/%Y")
+        return await _next_step(
+            update, context, pending, "who", text, ASK_BY, no_date=True, example=example
+        )
     if kind == "act":
         timezone = context.services.settings.timezone
         today = local_today(context.now, timezone)
@@ -150,13 +155,14 @@ async def _next_step(
     text: str,
     question: str,
     no_date: bool,
+    **params: str,
 ) -> int:
     _ = context.translate
     pending[field] = text
     await _tidy(update, context, pending)
     row: list[keyboards.Button] = [(_("No date"), NoDate(pending["case"]))] if no_date else []
     prompt = await require_message(update).reply_text(
-        _(question),
+        _(question, **params),
         reply_markup=keyboards.inline([row, [(_("✖️ Cancel"), CancelPlanInput())]]),
     )
     pending["prompt"] = prompt.message_id
