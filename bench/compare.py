@@ -55,7 +55,8 @@ async def _run(kind: str, users: int) -> dict:
     try:
         start_s = await bot.start()
         rss_first_poll = server.first_poll_rss or bot.memory()["VmRSS"]
-        await asyncio.sleep(0.5)  # let start-up work (command menus, first tick) finish
+        # Start-up work (command menus, the danger matcher, the first tick) is not per update.
+        await bot.idle()
         errors_before = bot.stderr().count("Traceback")
 
         def send_all(texts):

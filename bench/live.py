@@ -127,6 +127,19 @@ class LiveBot:
     def memory(self) -> dict[str, int]:
         return memory(self.pid)
 
+    async def idle(self, least: float = 0.5, most: float = 10.0) -> None:
+        """Wait until the start-up work done after the first getUpdates (command menus, the
+        danger matcher's compile) has finished: no CPU used for 0.3 s, after `least` seconds."""
+        await asyncio.sleep(least)
+        deadline = time.perf_counter() + most
+        before = self.cpu()
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.3)
+            now = self.cpu()
+            if now - before < 0.005:
+                return
+            before = now
+
     def stderr(self) -> str:
         path = Path(self.folder.name) / "stderr.log"
         return path.read_text(errors="replace") if path.exists() else ""

@@ -170,9 +170,10 @@ def run_live(settings: Settings, webhook: bool = False) -> int:
     # Pending updates are never dropped: people may have written while the bot was down.
     # run_* stop cleanly on SIGTERM/SIGINT: the update in hand is finished, jobs and the
     # delivery engine stop after the current message, persistence is flushed, the database closed.
-    # Compile the danger patterns in the background after start-up, not on the first message.
-    application.start_hooks.append(warm_up_in_background)
     if webhook:
+        # Compile the danger patterns in the background after start-up, not on the first
+        # message (polling does it once the first getUpdates has left: start_live).
+        application.start_hooks.append(warm_up_in_background)
         # Telegram's updates (and the dashboard when WEBAPP_URL is set) on one aiohttp server.
         import asyncio
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -43,11 +43,30 @@ warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PT
 StartHook = Callable[["BotApplication"], Awaitable[None]]
 
 
+class PollRequest(HTTPXRequest):
+    """The getUpdates request; `polling` is set when the first poll leaves, so start-up work
+    that can wait (the command menus, compiling the danger matcher) runs after it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.polling = asyncio.Event()
+
+    async def do_request(self, *args, **kwargs):
+        self.polling.set()
+        return await super().do_request(*args, **kwargs)
+
+
 class BotApplication(Application):
     """python-telegram-bot's Application that owns the database and flushes state per update."""
 
     services: Services
     start_hooks: list[StartHook]
+    # Start-up work done after the first getUpdates (`start_services(deferred=True)`).
+    first_poll: asyncio.Event | None = None
+    deferred_start: asyncio.Task | None = None
+    # Mass sending's own bot and connection pool (live HTTP only): a reply never waits for a
+    # connection behind broadcast requests in flight. Same token, defaults and rate limiter.
+    bulk_bot: ExtBot | None = None
 
     async def initialize(self) -> None:
         # The database must be open before PTB loads persisted conversations in initialize().
@@ -71,10 +90,16 @@ class BotApplication(Application):
         await super().initialize()
 
     async def shutdown(self) -> None:
+        deferred, self.deferred_start = self.deferred_start, None
+        if deferred is not None and not deferred.done():
+            deferred.cancel()
+            await asyncio.gather(deferred, return_exceptions=True)
         dashboard, self.services.webapp = self.services.webapp, None
         if dashboard is not None:  # no more web requests once the database closes
             await dashboard.stop()
         await super().shutdown()  # flushes persistence first
+        if self.bulk_bot is not None:
+            await self.bulk_bot.shutdown()
         if self.services.db is not None:
             await self.services.db.close()
             self.services.db = None
@@ -142,28 +167,54 @@ def build_application(
         .persistence(SQLitePersistence(lambda: services.database, settings.persistence_interval))
         .concurrent_updates(False)
     )
+    bulk_request: HTTPXRequest | None = None
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     else:
-        # Connection errors are retried by the transport with its own backoff.
-        builder = builder.request(
-            HTTPXRequest(
-                connection_pool_size=16,
+        # Connection errors are retried by the transport with its own backoff. One TLS context
+        # (loading the CA file costs ~40 ms) for the three connection pools.
+        tls = httpx.create_ssl_context()
+
+        def pool(size: int) -> HTTPXRequest:
+            return HTTPXRequest(
+                connection_pool_size=size,
                 read_timeout=15,
                 write_timeout=30,
-                httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3)},
+                httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3, verify=tls)},
             )
-        ).get_updates_request(HTTPXRequest(read_timeout=40, connection_pool_size=1))
+
+        builder = builder.request(pool(16))
+        # As many connections as the engine has sends in flight (3 at 30/s, 100 at 1,000/s),
+        # plus its progress edits: a send never waits for a connection.
+        from bot.delivery.engine import in_flight_for
+
+        bulk_request = pool(in_flight_for(settings.overall_rate) + 2)
+        poll_request = PollRequest(
+            read_timeout=40, connection_pool_size=1, httpx_kwargs={"verify": tls}
+        )
+        builder = builder.get_updates_request(poll_request)
     # One budget of Telegram's rate for replies and mass sending, replies first
     # (bot/delivery/limiter.py). Tests leave the reply lane off unless they test it.
     budget = SendBudget(timer_for(services.clock), settings.overall_rate)
     services.budget = budget
-    if rate_limit:
-        builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=3))
-    builder = builder.post_init(start_services)
+    limiter = BudgetRateLimiter(budget, max_retries=3) if rate_limit else None
+    if limiter is not None:
+        builder = builder.rate_limiter(limiter)
+    builder = builder.post_init(start_live)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.services = services
     application.start_hooks = []
+    if bulk_request is not None:
+        application.first_poll = poll_request.polling
+        application.bulk_bot = ExtBot(
+            application.bot.token,
+            base_url=f"{settings.telegram_api_url}/bot",
+            base_file_url=f"{settings.telegram_api_url}/file/bot",
+            request=bulk_request,
+            get_updates_request=bulk_request,
+            defaults=application.bot.defaults,
+            rate_limiter=limiter,
+        )
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     # configure() replaces executors: keep PTB's own configuration (its asyncio executor).
     application.job_queue.scheduler.configure(
@@ -284,30 +335,30 @@ def register_handlers(application: BotApplication) -> None:
     errors.register(application)
 
 
+async def start_live(application: Application) -> None:
+    """run_polling's post_init: what can wait is done after the first getUpdates."""
+    await start_services(application, deferred=True)
+
+
 async def warm_up_in_background(application: BotApplication) -> None:
-    """Start-up hook of the live bot: compile the danger matcher in a worker thread once the
-    bot is polling, so neither start-up nor the first typed message waits for it (a message
-    that comes first compiles it itself)."""
-    services = application.services
-
-    def compile_matcher() -> None:
-        services.danger_matcher()
-
-    application.create_task(asyncio.to_thread(compile_matcher), name="warm-up")
+    """Start-up hook of the live bot in webhook mode: compile the danger matcher in a worker
+    thread, so neither start-up nor the first typed message waits for it (a message that comes
+    first compiles it itself). Polling does it once the first getUpdates has left."""
+    application.create_task(asyncio.to_thread(application.services.danger_matcher), name="warm-up")
 
 
-async def start_services(application: Application) -> None:
+async def start_services(application: Application, deferred: bool = False) -> None:
     """Start-up work after initialize(): commands menu, feature dispatchers.
 
-    run_polling calls it as post_init; tests and the sandbox call it themselves.
+    run_polling calls it as post_init (`deferred`: the command menus and the danger matcher
+    once the first getUpdates has left, off the start path); tests and the sandbox call it
+    themselves and get everything done before it returns.
     """
-    from bot.commands import publish_commands
-
     app: BotApplication = application  # type: ignore[assignment]
-    try:
-        await publish_commands(app)
-    except Exception as exc:  # cosmetic: never keep the bot from starting
-        log.warning("could not publish the command list: %s", type(exc).__name__)
+    if deferred and app.first_poll is not None:
+        app.deferred_start = asyncio.create_task(_after_first_poll(app, app.first_poll))
+    else:
+        await _publish_commands(app)
     for hook in app.start_hooks:
         await hook(app)
     settings = app.services.settings
@@ -318,3 +369,24 @@ async def start_services(application: Application) -> None:
         await start_dashboard(app, *settings.webapp_listen)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
+
+
+async def _publish_commands(app: BotApplication) -> None:
+    from bot.commands import publish_commands
+
+    try:
+        await publish_commands(app)
+    except Exception as exc:  # cosmetic: never keep the bot from starting
+        log.warning("could not publish the command list: %s", type(exc).__name__)
+
+
+async def _after_first_poll(app: BotApplication, polling: asyncio.Event) -> None:
+    """The command menus, then the danger matcher compiled in a worker thread (~0.4 s of CPU)
+    while updates are answered. A typed message that comes first compiles it itself
+    (Services.danger_matcher): never answered without it."""
+    await polling.wait()
+    await _publish_commands(app)
+    try:
+        await asyncio.to_thread(app.services.danger_matcher)
+    except Exception:  # the first typed message tries again, and reports what fails
+        log.warning("could not prepare the danger matcher in the background", exc_info=True)

@@ -6,6 +6,7 @@ Handlers reach it as `context.services`; each shared thing is a typed field, nev
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -68,9 +69,16 @@ class Services:
 
     def danger_matcher(self) -> Matcher:
         """The danger matcher (bot/safety, patterns in content/safety_patterns.json), compiled
-        once on first use."""
+        once: in the background after the first getUpdates (bot.application), or by the first
+        caller that needs it earlier (which waits for a compile already under way)."""
         if self.matcher is None:
-            from bot import safety
+            with _MATCHER_LOCK:
+                if self.matcher is None:
+                    from bot import safety
 
-            self.matcher = safety.load()
+                    self.matcher = safety.load()
         return self.matcher
+
+
+# Compiling the matcher may run in a worker thread while a handler needs it.
+_MATCHER_LOCK = threading.Lock()

@@ -25,7 +25,10 @@ async def test_live_bot_answers_start_and_stops_cleanly_on_sigterm(tmp_path):
                 20,
             )
             assert replied, "the bot did not answer /start"
-            assert server.my_commands({"type": "all_private_chats"}, "vi")
+            # The command menus are published once the first getUpdates has left.
+            assert await wait_for(
+                lambda: bool(server.my_commands({"type": "all_private_chats"}, "vi")), 20
+            )
         finally:
             log = await stop_bot(process)
         assert process.returncode == 0, log[-2000:]

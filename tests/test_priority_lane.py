@@ -126,3 +126,56 @@ async def test_replies_during_a_broadcast_go_at_once_and_nothing_gets_a_429(lane
     assert all(gap >= dt.timedelta(seconds=1) for gap in gaps)
     report = admin.last_text
     assert "Đã gửi: 150" in report
+
+
+class CountingRequest(EmulatorRequest):
+    """The emulator's request, counting the chats it carried messages to."""
+
+    def __init__(self, server) -> None:
+        super().__init__(server)
+        self.chats: list[int] = []
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):
+        if request_data is not None and url.rsplit("/", 1)[-1].lower().startswith("send"):
+            chat_id = request_data.parameters.get("chat_id")
+            if chat_id is not None:
+                self.chats.append(int(chat_id))
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+async def test_mass_sending_goes_through_its_own_connection_pool_on_the_same_budget(lane):
+    """As in the live build: the broadcast has its own bot and request (pool), so a reply never
+    waits for a connection behind it; both still draw from the one budget (no 429)."""
+    from telegram.ext import ExtBot
+
+    app = lane.app
+    bulk_request = CountingRequest(lane.server)
+    app.bulk_bot = ExtBot(
+        app.bot.token,
+        base_url=app.bot.base_url,
+        base_file_url=app.bot.base_file_url,
+        request=bulk_request,
+        get_updates_request=bulk_request,
+        defaults=app.bot.defaults,
+        rate_limiter=app.bot.rate_limiter,
+    )
+    parents = [await person(lane, f"P{i}") for i in range(40)]
+    engine = delivery.install(app)
+    admin = lane.admin
+    await admin.send("/start")
+    await compose(admin, "Họp phụ huynh thứ Bảy")
+    await admin.press("Bỏ qua ›")
+    await admin.press("Tiếp tục ›")
+    await admin.press("✅ Gửi ngay")
+    reader = lane.user("Người đọc")
+    await reader.send("/start")  # a reply while the broadcast sends
+    assert len(reader.bot_messages) == 1
+    while engine.running:
+        await engine.task
+    await lane.settle()
+    assert sorted(set(bulk_request.chats) - {admin.id}) == sorted(parents)  # the broadcast…
+    assert reader.id not in bulk_request.chats  # …and only the broadcast
+    assert lane.server.flood_429_count == 0
+    assert all(received(lane, chat_id) for chat_id in parents)
+    await app.bulk_bot.shutdown()
+    app.bulk_bot = None

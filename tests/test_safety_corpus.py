@@ -83,25 +83,31 @@ def test_the_file_left_out_meets_the_targets(blind_left_out):
     assert blind_left_out.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-# A blind file the model never learnt from, written by someone who never saw the rules, measured
-# once with the final matcher (rules alone would have scored 74.1 % / 8.0 %).
-UNSEEN = "fresh6"
+# Blind files the model never learnt from, written by someone who never saw the rules, each
+# measured once with the matcher as it then was: fresh6 (rules alone would have scored 74.1 % /
+# 8.0 %) and fresh7, written and measured after fresh6's figure was recorded.
+UNSEEN = {"fresh6": (150, 0.92, 0.075), "fresh7": (150, 0.88, 0.08)}
+# measured once: fresh6 157/170 = 92.4 % recall, 11/150 = 7.3 % false alarms;
+#                fresh7 141/160 = 88.1 % recall, 11/140 = 7.9 % false alarms.
 
 
-def test_the_unseen_blind_file_keeps_its_measured_figures():
-    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
-    assert report.tally("all", "danger").total >= 150
-    assert report.recall() >= 0.92  # measured once: 157/170 = 92.4 %
-    assert report.false_alarms() <= 0.075  # measured once: 11/150 = 7.3 %
+@pytest.mark.parametrize("split", sorted(UNSEEN))
+def test_the_unseen_blind_files_keep_their_measured_figures(split):
+    least, recall, false_alarms = UNSEEN[split]
+    report = evaluate([e for e in read_corpus() if e.split == split])
+    assert report.tally("all", "danger").total >= least
+    assert report.recall() >= recall
+    assert report.false_alarms() <= false_alarms
 
 
+@pytest.mark.parametrize("split", sorted(UNSEEN))
 @pytest.mark.xfail(
     strict=True,
-    reason="the unseen blind fresh6 file is below 99 % recall / 2 % false alarms "
-    "(measured once: 92.4 % / 7.3 %)",
+    reason="the unseen blind files are below 99 % recall / 2 % false alarms "
+    "(measured once: fresh6 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %)",
 )
-def test_the_unseen_blind_file_meets_the_targets():
-    report = evaluate([e for e in read_corpus() if e.split == UNSEEN])
+def test_the_unseen_blind_files_meet_the_targets(split):
+    report = evaluate([e for e in read_corpus() if e.split == split])
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 

@@ -139,7 +139,8 @@ class DeliveryEngine:
 
     @property
     def bot(self) -> Bot:
-        return self.application.bot
+        # Mass sending's own connection pool when the application has one (live HTTP).
+        return getattr(self.application, "bulk_bot", None) or self.application.bot
 
     def now(self):
         return self.application.services.clock.now()
@@ -148,6 +149,12 @@ class DeliveryEngine:
 
     async def _run(self) -> None:
         BULK_LANE.set(True)  # this task's sends, and those of the tasks it starts, are bulk
+        if self.bot is not self.application.bot:
+            try:
+                await self.bot.initialize()  # once (getMe), on the first send, not at start-up
+            except TelegramError as error:  # Telegram unreachable: the next tick tries again
+                log.warning("mass sending could not start: %s", type(error).__name__)
+                return
         while self._keep_going():
             self._wake = False
             self._interrupted.clear()

@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "tests" / "data"
 # Messages for training the model only (never measured): everyday text about children.
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
-BLIND_SPLITS = ("fresh4", "fresh5", "fresh6")
+BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7")
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -39,6 +39,7 @@ SPLITS = {
     "fresh4": "safety_corpus_fresh4.tsv",
     "fresh5": "safety_corpus_fresh5.tsv",
     "fresh6": "safety_corpus_fresh6.tsv",
+    "fresh7": "safety_corpus_fresh7.tsv",
 }
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99

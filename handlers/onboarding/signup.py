@@ -102,22 +102,32 @@ async def start(update: Update, context: BotContext) -> int:
     return ROLE
 
 
+# One greeting keyboard per language, built once (a frozen markup may be reused).
+_ROLE_KEYBOARDS: dict[str, InlineKeyboardMarkup] = {}
+
+
 def _role_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    language = context.translate.language
+    keyboard = _ROLE_KEYBOARDS.get(language)
+    if keyboard is None:
+        keyboard = _ROLE_KEYBOARDS[language] = keyboards.reused(_role_rows(context))
+    return keyboard
+
+
+def _role_rows(context: BotContext) -> list[list[keyboards.Button]]:
     _ = context.translate
     other_language = "en" if context.translate.language == "vi" else "vi"
-    return keyboards.inline(
+    return [
+        [(_("🤝 Collaborator (cộng tác viên)"), ChooseRole(role="collaborator"))],
+        [(_("🏢 Programme or ward/commune staff"), ChooseRole(role="staff"))],
+        [(_("👪 Parent or member of the public"), ChooseRole(role="public"))],
         [
-            [(_("🤝 Collaborator (cộng tác viên)"), ChooseRole(role="collaborator"))],
-            [(_("🏢 Programme or ward/commune staff"), ChooseRole(role="staff"))],
-            [(_("👪 Parent or member of the public"), ChooseRole(role="public"))],
-            [
-                (
-                    "🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
-                    SwitchLanguage(language=other_language),
-                )
-            ],
-        ]
-    )
+            (
+                "🌐 English" if other_language == "en" else "🌐 Tiếng Việt",
+                SwitchLanguage(language=other_language),
+            )
+        ],
+    ]
 
 
 async def switch_language(update: Update, context: BotContext) -> int:

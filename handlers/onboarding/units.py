@@ -16,34 +16,38 @@ from handlers.info import danger_words
 from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
 from handlers.safety import answer_danger
 
-# The units' keyboard (every unit of the programme: ~30 buttons) per map and language, built
-# once: PTB's markups are immutable, and building it was the step's largest cost.
-_UNIT_KEYBOARDS: weakref.WeakKeyDictionary[Areas, dict[str, InlineKeyboardMarkup]] = (
+# The question and its keyboard of every unit (~30 buttons) depend only on the areas and the
+# language: built once per language, not at every sign-up (a frozen markup may be reused).
+_ASKED: weakref.WeakKeyDictionary[Areas, dict[str, tuple[str, InlineKeyboardMarkup]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _unit_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    _ = context.translate
-    areas = context.services.areas
-    built = _UNIT_KEYBOARDS.setdefault(areas, {})
-    markup = built.get(_.language)
-    if markup is None:
-        markup = keyboards.inline(places.unit_rows(areas, _, lambda code: ChooseUnit(unit=code)))
-        built[_.language] = markup
-    return markup
+    return _asked(context)[1]
 
 
 def _unit_question(context: BotContext) -> str:
+    return _asked(context)[0]
+
+
+def _asked(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     _ = context.translate
-    return (
-        _(
-            "Which ward or commune do you work in? Choose below, type its name (old names "
-            "too, like “phường 4 quận 8”), or send your location with 📎."
+    areas = context.services.areas
+    by_language = _ASKED.setdefault(areas, {})
+    asked = by_language.get(_.language)
+    if asked is None:
+        question = (
+            _(
+                "Which ward or commune do you work in? Choose below, type its name (old names "
+                "too, like “phường 4 quận 8”), or send your location with 📎."
+            )
+            + "\n\n"
+            + places.units_text(areas, _)
         )
-        + "\n\n"
-        + places.units_text(context.services.areas, _)
-    )
+        keyboard = keyboards.inline(places.unit_rows(areas, _, lambda code: ChooseUnit(unit=code)))
+        asked = by_language[_.language] = (question, keyboard)
+    return asked
 
 
 async def ask_unit(update: Update, context: BotContext) -> None:
