@@ -10,11 +10,12 @@ everywhere (see `classify`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from enum import Enum
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import BotContext
 from bot.i18n import N_
@@ -115,3 +116,11 @@ async def answer_stale_button(update: Update, context: BotContext) -> None:
     notice on the button; nothing changes."""
     if update.callback_query is not None:
         await update.callback_query.answer(context.translate(STALE_BUTTON), show_alert=True)
+
+
+async def answer_once(
+    query: CallbackQuery, text: str | None = None, show_alert: bool = False
+) -> None:
+    """Answer a button press, unless it was already answered in this round (then nothing)."""
+    with contextlib.suppress(TelegramError):
+        await query.answer(text, show_alert=show_alert)

@@ -78,3 +78,23 @@ async def test_a_forged_case_button_gets_the_one_stale_answer(tg):
     for data in ("cas:rsk:1", "cas:to:1:x", "cpl:cat:1:a:b", "cin:cls:1"):
         answer = await minh.press_data(data)
         assert answer["text"] == vi(tg)(STALE_BUTTON), data
+
+
+async def test_a_list_button_of_staff_who_cover_no_unit_is_refused_and_audited(tg):
+    """Before the slices, the case buttons' handler audited every refusal; the list's "no
+    units" refusal comes from the service, so the service must audit it itself."""
+    lan = await person(tg, "Lan")
+    await quick_case(tg, lan)
+    nobody = await person(tg, "Vy", role="staff", ward=None, scope="")
+    await nobody.send("/menu")
+    before = await _refusals(tg)
+    answer = await nobody.press_data("cas:ls:open::0")
+    assert answer["show_alert"]
+    refused = [e for e in await _refusals(tg) if e not in before]
+    assert [(e.actor_id, e.entity, e.detail.get("attempted")) for e in refused] == [
+        (nobody.id, "case", "case_list")
+    ]
+    staff = await users.get(tg.db, nobody.id)
+    with pytest.raises(PermissionDenied):
+        await CaseService.of(tg.app.services).find(staff, tg.clock.now())
+    assert len([e for e in await _refusals(tg) if e not in before]) == 2

@@ -867,6 +867,9 @@ class CaseService:
         areas = self._areas()
         covered = access.units_of(actor, areas)  # None: every unit (administrators)
         if covered is not None and not covered:
+            # Staff who cover no unit yet: refused, and audited here (the case buttons'
+            # wrapper only answers politely).
+            await audit.refused(self.db, actor.telegram_id, "case_list", "case", None, now)
             raise PermissionDenied("no units")
         wanted: frozenset[str] | None = covered
         if units:

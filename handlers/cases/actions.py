@@ -33,7 +33,7 @@ from bot.cases.service import AlreadyClosed
 from bot.cases.texts import history_entry
 from bot.context import BotContext
 from bot.guards import NotApplicable, require_query
-from bot.messaging import edit_buttons_quietly, edit_quietly, notify
+from bot.messaging import answer_once, edit_buttons_quietly, edit_quietly, notify
 from bot.reports import lifecycle
 from bot.text import join_within
 from handlers.cases.alerts import after_change
@@ -41,7 +41,6 @@ from handlers.cases.detail import (
     ALREADY_CLOSED,
     DETAIL_LIMIT,
     MOVED_ON,
-    answer_once,
     case_button,
     detail,
     in_private,

@@ -38,7 +38,7 @@ from bot.cases.texts import SEX_SHORT, age_text, case_place, groups_text, status
 from bot.context import BotContext
 from bot.guards import NotApplicable, PermissionDenied, require_query
 from bot.i18n import N_, Html, Translator
-from bot.messaging import answer_stale_button, edit_quietly, notify
+from bot.messaging import answer_once, answer_stale_button, edit_quietly, notify
 from bot.reports import lifecycle
 from bot.text import truncate
 from handlers.approvals import ROLE_LABELS
@@ -71,13 +71,6 @@ def is_detail_view(query: CallbackQuery) -> bool:
     message = query.message
     text = getattr(message, "text", None) if message is not None else None
     return in_private(query) and bool(text) and str(text).startswith("📁")
-
-
-async def answer_once(
-    query: CallbackQuery, text: str | None = None, show_alert: bool = False
-) -> None:
-    with contextlib.suppress(TelegramError):  # already answered in this round
-        await query.answer(text, show_alert=show_alert)
 
 
 async def deny(query: CallbackQuery, _: Translator) -> None:

@@ -17,6 +17,7 @@ from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.i18n import Translator
 from bot.messaging import (
+    answer_once,
     answer_stale_button,
     edit_buttons_quietly,
     edit_markup_quietly,
@@ -30,7 +31,7 @@ from handlers.info import danger_words
 from handlers.report import emergency, review
 from handlers.report.step import Asking, Step, generic_error
 from handlers.report.steps import step_of
-from handlers.report.ui import ACTIVE, BACK, EMERGENCY, answer_once, close_buttons, is_label
+from handlers.report.ui import ACTIVE, BACK, EMERGENCY, close_buttons, is_label
 
 
 class Flow:

@@ -15,7 +15,7 @@ from bot.areas import Areas
 from bot.guards import NotApplicable, require_query
 from bot.hotline import emergency_text
 from bot.i18n import Html, Translator
-from bot.messaging import edit_buttons_quietly
+from bot.messaging import answer_once, edit_buttons_quietly
 from bot.reports import casework
 from bot.reports.buttons import (
     Cancel,
@@ -35,7 +35,6 @@ from handlers.report.ui import (
     CONFIRM_CANCEL,
     SECTION_LABELS,
     SEX_LABELS,
-    answer_once,
     close_buttons,
     nav_row,
 )

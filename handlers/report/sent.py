@@ -12,11 +12,11 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.guards import NotApplicable, PermissionDenied, require_query
-from bot.messaging import answer_stale_button, edit_quietly
+from bot.messaging import answer_once, answer_stale_button, edit_quietly
 from bot.reports.buttons import DELETE, DeleteMessages, Send
 from handlers.report import review
 from handlers.report.engine import Flow
-from handlers.report.ui import answer_once, close_buttons
+from handlers.report.ui import close_buttons
 
 log = logging.getLogger(__name__)
 

@@ -54,8 +54,3 @@ async def close_buttons(query: CallbackQuery) -> None:
     """Remove the buttons of an answered question, so old taps cannot confuse the draft."""
     with contextlib.suppress(TelegramError):  # already removed, or too old to edit
         await edit_buttons_quietly(query, None)
-
-
-async def answer_once(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
-    with contextlib.suppress(TelegramError):  # already answered in this round
-        await query.answer(text, show_alert=alert)
