@@ -53,14 +53,6 @@ def ensure_in_unit(actor: User | None, unit: str | None, areas: Areas | None = N
     return person
 
 
-def ensure_in_group(actor: User | None, group: str | None, areas: Areas | None = None) -> User:
-    """Staff acting on something for a whole programme group (all its units)."""
-    person = ensure_staff(actor)
-    if not scope.can_act_in_group(person, group, areas):
-        raise PermissionDenied("outside scope")
-    return person
-
-
 # -- non-Optional access to the parts of an update a handler was registered for ----------------
 def require_query(update: Update) -> CallbackQuery:
     if update.callback_query is None:

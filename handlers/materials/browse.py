@@ -41,7 +41,7 @@ from bot.materials.service import MaterialsService
 from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
 from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
-from handlers.materials.views import deliver
+from handlers.materials.views import catalogue, deliver
 from storage.models import Material
 
 if TYPE_CHECKING:
@@ -61,10 +61,6 @@ Screen = tuple[str, InlineKeyboardMarkup]
 
 def _note_seen(context: BotContext) -> None:
     context.person_data[SEEN_KEY] = context.now.isoformat()
-
-
-def _catalogue(context: BotContext) -> MaterialsService:
-    return MaterialsService.of(context.services)
 
 
 def _known_audience(code: str) -> bool:
@@ -102,7 +98,7 @@ def _home(context: BotContext) -> Screen:
 
 async def _topics(context: BotContext, audience: str) -> Screen:
     _ = context.translate
-    found = await _catalogue(context).listing(
+    found = await catalogue(context).listing(
         context.person, audience=None if audience == ALL else audience
     )
     counts = {code: sum(1 for m in found if m.topic == code) for code in TOPICS}
@@ -140,7 +136,7 @@ def _page(items: list[Material], page: int) -> tuple[list[Material], int, int]:
 
 async def _listing(context: BotContext, audience: str, topic: str, page: int) -> Screen:
     _ = context.translate
-    found = await _catalogue(context).listing(
+    found = await catalogue(context).listing(
         context.person,
         audience=None if audience == ALL else audience,
         topic=None if topic == ALL else topic,
@@ -180,7 +176,7 @@ async def show_topic(update: Update, context: BotContext, topic: str) -> bool:
         return False
     person = context.person
     audience = audience_for(person.role if person.is_active else None) or ALL
-    if audience != ALL and not await _catalogue(context).listing(
+    if audience != ALL and not await catalogue(context).listing(
         person, audience=audience, topic=topic
     ):
         audience = ALL
@@ -233,7 +229,7 @@ async def _search_and_answer(update: Update, context: BotContext, text: str) -> 
 
 async def _search_page(context: BotContext, query: str, page: int) -> Screen:
     _ = context.translate
-    found = search.rank(await _catalogue(context).everything(context.person), query)
+    found = search.rank(await catalogue(context).everything(context.person), query)
     if not found:
         return (
             _("No material matches “{query}”. Try other words, or browse:", query=query),
@@ -322,7 +318,7 @@ async def on_open(update: Update, context: BotContext) -> None:
         await answer_stale_button(update, context)
         return
     _note_seen(context)
-    material = await _catalogue(context).open(context.person, pressed.material_id)
+    material = await catalogue(context).open(context.person, pressed.material_id)
     if material is None or query.message is None:
         await query.answer(context.translate(GONE), show_alert=True)
         return
@@ -346,7 +342,7 @@ async def show_poster_material(update: Update, context: BotContext, payload: str
     code = deeplink.decode(payload)
     if code is None or update.effective_chat is None:
         return
-    material = await _catalogue(context).published(code.material_id)
+    material = await catalogue(context).published(code.material_id)
     if material is not None:
         await deliver(context, update.effective_chat.id, material)
 

@@ -36,11 +36,11 @@ from bot.materials.catalogue import (
     is_material_file,
     parse_audiences,
 )
-from bot.materials.service import MaterialsService, NewFile
+from bot.materials.service import NewFile
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from handlers import menu as menu_handlers
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from handlers.materials.views import material_keyboard, material_text
+from handlers.materials.views import catalogue, material_keyboard, material_text
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -57,10 +57,6 @@ GONE = N_("This material is no longer available.")
 
 def _draft(context: BotContext) -> dict:
     return context.person_data.setdefault(DRAFT, {})
-
-
-def _catalogue(context: BotContext) -> MaterialsService:
-    return MaterialsService.of(context.services)
 
 
 # -- adding -----------------------------------------------------------------------------------------
@@ -219,7 +215,7 @@ async def enter_summary(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     file = NewFile(draft["file_kind"], draft["file_id"], draft["file_name"], draft.get("file_mime"))
     try:
-        material = await _catalogue(context).add(
+        material = await catalogue(context).add(
             context.person,
             file,
             draft["title"],
@@ -264,7 +260,7 @@ async def start_edit(update: Update, context: BotContext) -> int:
         await answer_stale_button(update, context)
         return ConversationHandler.END
     try:
-        material = await _catalogue(context).for_staff(context.person, pressed.material_id)
+        material = await catalogue(context).for_staff(context.person, pressed.material_id)
     except PermissionDenied:
         await record_refusal(context, "material_edit", "material", pressed.material_id)
         await query.answer(_(STAFF_ONLY), show_alert=True)
@@ -331,7 +327,7 @@ async def _save_edit(update: Update, context: BotContext, **changes: object) -> 
         await message.reply_text(_(STAFF_ONLY))
         return ConversationHandler.END
     try:
-        material = await _catalogue(context).edit(
+        material = await catalogue(context).edit(
             context.person, int(material_id), context.now, **changes
         )
     except PermissionDenied:

@@ -25,10 +25,9 @@ from bot.guards import (
 from bot.i18n import N_
 from bot.materials import deeplink
 from bot.materials.buttons import Hide, MoveDown, MoveUp, Poster, PosterGroup, PosterUnit, Show
-from bot.materials.service import MaterialsService
 from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
-from handlers.materials.views import material_keyboard, material_text
+from handlers.materials.views import catalogue, material_keyboard, material_text
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -38,10 +37,6 @@ STATS_ROWS = 15
 STAFF_ONLY = N_("This is for staff.")
 GONE = N_("This material is no longer available.")
 OWN_UNITS_ONLY = N_("You can make posters for your own wards and communes only.")
-
-
-def _catalogue(context: BotContext) -> MaterialsService:
-    return MaterialsService.of(context.services)
 
 
 async def _refused(query: CallbackQuery, context: BotContext, error: Exception) -> None:
@@ -64,7 +59,7 @@ async def on_hide_or_show(update: Update, context: BotContext) -> None:
         return
     hidden = isinstance(pressed, Hide)
     try:
-        material = await _catalogue(context).set_hidden(
+        material = await catalogue(context).set_hidden(
             context.person, pressed.material_id, hidden, context.now
         )
     except (PermissionDenied, NotApplicable) as error:
@@ -90,7 +85,7 @@ async def on_move(update: Update, context: BotContext) -> None:
         return
     step = -1 if isinstance(pressed, MoveUp) else 1
     try:
-        moved = await _catalogue(context).move(
+        moved = await catalogue(context).move(
             context.person, pressed.material_id, step, context.now
         )
     except (PermissionDenied, NotApplicable) as error:
@@ -109,13 +104,13 @@ async def on_poster(update: Update, context: BotContext) -> None:
     query = require_query(update)
     _ = context.translate
     pressed = Poster.parse(query.data) or PosterGroup.parse(query.data)
-    catalogue = _catalogue(context)
+    service = catalogue(context)
     group = pressed.group if isinstance(pressed, PosterGroup) else None
     if pressed is None or (group is not None and context.services.areas.group(group) is None):
         await answer_stale_button(update, context)
         return
     try:
-        material = await catalogue.for_staff(context.person, pressed.material_id)
+        material = await service.for_staff(context.person, pressed.material_id)
     except (PermissionDenied, NotApplicable) as error:
         await _refused(query, context, error)
         return
@@ -123,7 +118,7 @@ async def on_poster(update: Update, context: BotContext) -> None:
     language = _.language
     choices: list[keyboards.Button] = [
         (unit.name(language), PosterUnit(material_id=material.id, unit=unit.code))
-        for unit in catalogue.poster_units(context.person, group)
+        for unit in service.poster_units(context.person, group)
     ]
     message = require_message(update)
     if not choices:
@@ -145,21 +140,21 @@ async def on_poster_unit(update: Update, context: BotContext) -> None:
     if pressed is None:
         await answer_stale_button(update, context)
         return
-    catalogue = _catalogue(context)
+    service = catalogue(context)
     try:
-        material = await catalogue.for_staff(context.person, pressed.material_id)
+        material = await service.for_staff(context.person, pressed.material_id)
     except (PermissionDenied, NotApplicable) as error:
         await _refused(query, context, error)
         return
     areas = context.services.areas
     unit = areas.unit(pressed.unit)
-    if unit is None or unit.code not in {u.code for u in catalogue.poster_units(context.person)}:
+    if unit is None or unit.code not in {u.code for u in service.poster_units(context.person)}:
         await query.answer(_(OWN_UNITS_ONLY), show_alert=True)
         return
     await query.answer(_("Making the poster…"))
     username = context.bot.username
     try:
-        code, pdf, unit = await catalogue.make_poster(
+        code, pdf, unit = await service.make_poster(
             context.person, material.id, unit.code, username, context.now
         )
     except (PermissionDenied, NotApplicable):
@@ -183,7 +178,7 @@ async def on_poster_unit(update: Update, context: BotContext) -> None:
 async def stats_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     areas = context.services.areas
-    figures = await _catalogue(context).figures(context.person)
+    figures = await catalogue(context).figures(context.person)
     lines = [_("📊 <b>Materials delivered</b> (times · files · people):")]
     for row in figures.deliveries[:STATS_ROWS]:
         lines.append(

@@ -20,6 +20,11 @@ from storage.users import User
 log = logging.getLogger(__name__)
 
 
+def catalogue(context: BotContext) -> MaterialsService:
+    """The materials service of this update's application."""
+    return MaterialsService.of(context.services)
+
+
 def material_text(material: Material, _: Translator) -> str:
     parts = [f"<b>{html.escape(material.title_in(_.language), quote=False)}</b>"]
     summary = material.summary_in(_.language)
@@ -81,4 +86,4 @@ async def deliver(context: BotContext, chat_id: int, material: Material) -> None
             await context.bot.send_message(
                 chat_id, _("Sorry, the file of this material is not available right now.")
             )
-    await MaterialsService.of(context.services).delivered(viewer, material, kind, context.now)
+    await catalogue(context).delivered(viewer, material, kind, context.now)
