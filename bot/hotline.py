@@ -39,9 +39,12 @@ def hotline_footer(_: Translator) -> str:
     return _("☎️ Hotline {number}: free, 24/7.", number=Html(number))
 
 
-def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
+def emergency_text(
+    _: Translator, now: bool = False, tip: bool = True, self_harm: bool = False
+) -> str:
     """The short emergency answer (a few lines: it must fit a small phone screen unscrolled).
-    Danger happening now puts police and ambulance first; otherwise the child hotline."""
+    Danger happening now puts police and ambulance first; otherwise the child hotline. Words
+    of self-harm are answered to the person (most often the child writes it themselves)."""
     data = load_json("hotlines.json")
     language = _.language
     child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
@@ -53,7 +56,15 @@ def emergency_text(_: Translator, now: bool = False, tip: bool = True) -> str:
         ambulance_number=Html(ambulance["number"]),
         ambulance_name=localized(ambulance["name"], language),
     )
-    if now:
+    if self_harm and not now:
+        text = _(
+            "💛 You are not alone. Call <b>{child_number}</b> now: someone will listen to you "
+            "({child_hours}).\n"
+            "🚨 If someone is hurting themselves right now: <b>{police_number}</b> or "
+            "<b>{ambulance_number}</b>.",
+            **numbers,
+        )
+    elif now:
         text = _(
             "🚨 Danger right now: call <b>{police_number}</b> ({police_name}) or "
             "<b>{ambulance_number}</b> ({ambulance_name}).\n"

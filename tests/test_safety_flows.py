@@ -68,6 +68,8 @@ async def test_a_tip_without_a_known_place_asks_it_in_one_tap_and_moves_to_that_
     lan = await person(tg, "Lan", role="public", district=None, ward=None)
     await lan.send("e hok muon song nua")  # a child, unaccented, SMS spelling
     assert TIP in _emergency(lan).buttons and "🤝 Nên làm gì" in _emergency(lan).buttons
+    # Words of self-harm are answered to the person who wrote them, the hotline first.
+    assert _emergency(lan).content.startswith("💛 Bạn không một mình đâu. Gọi ngay 111")
     await lan.press(TIP)
     (case,) = await _cases(tg)
     assert case["ward"] == "" and case["district"] == ""  # a case at once, place unknown

@@ -73,6 +73,9 @@ def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> Non
     }
 
 
+SELF_HARM = "self_harm"  # the matcher's category of words of self-harm or suicide
+
+
 async def answer_danger(
     message: Message,
     context: BotContext,
@@ -86,7 +89,12 @@ async def answer_danger(
     if tip:
         remember_tip(context, text, verdict)
     await message.reply_text(
-        emergency_text(_, now=bool(verdict and verdict.now), tip=tip),
+        emergency_text(
+            _,
+            now=bool(verdict and verdict.now),
+            tip=tip,
+            self_harm=bool(verdict and verdict.category == SELF_HARM),
+        ),
         reply_markup=danger_keyboard(_, entry_id, tip),
     )
 
