@@ -344,7 +344,7 @@ async def warm_up_in_background(application: BotApplication) -> None:
     """Start-up hook of the live bot in webhook mode: compile the danger matcher in a worker
     thread, so neither start-up nor the first typed message waits for it (a message that comes
     first compiles it itself). Polling does it once the first getUpdates has left."""
-    application.create_task(asyncio.to_thread(application.services.danger_matcher), name="warm-up")
+    application.create_task(_prepare_matcher(application), name="warm-up")
 
 
 async def start_services(application: Application, deferred: bool = False) -> None:
@@ -386,6 +386,11 @@ async def _after_first_poll(app: BotApplication, polling: asyncio.Event) -> None
     (Services.danger_matcher): never answered without it."""
     await polling.wait()
     await _publish_commands(app)
+    await _prepare_matcher(app)
+
+
+async def _prepare_matcher(app: BotApplication) -> None:
+    """Compile the danger matcher in a worker thread (the one warm-up of both modes)."""
     try:
         await asyncio.to_thread(app.services.danger_matcher)
     except Exception:  # the first typed message tries again, and reports what fails

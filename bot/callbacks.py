@@ -31,10 +31,6 @@ class CallbackData:
     def arg(self, index: int, default: str | None = None) -> str | None:
         return self.args[index] if index < len(self.args) else default
 
-    def int_arg(self, index: int) -> int | None:
-        """A non-negative id that fits SQLite's INTEGER; None for anything else (forged)."""
-        return whole_number(self.arg(index), MAX_ID)
-
 
 def encode(namespace: str, action: str, *args: object) -> str:
     parts = [namespace, action, *(str(arg) for arg in args)]
@@ -88,9 +84,6 @@ class Namespace:
     def pattern(self) -> str:
         """Every button of this namespace (a fallback that answers stale ones, say)."""
         return pattern(self.prefix)
-
-    def encode(self, action: str, *args: object) -> str:
-        return encode(self.prefix, action, *args)
 
     def __repr__(self) -> str:
         return f"Namespace({self.prefix!r})"

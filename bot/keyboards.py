@@ -87,24 +87,6 @@ def columns(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
 
 
-def pager(
-    namespace: str,
-    action: str,
-    page: int,
-    has_next: bool,
-    previous_label: str,
-    next_label: str,
-    *args: object,
-) -> list[Button]:
-    """‹ Previous / Next › buttons for page `page` (0-based); empty when there is one page."""
-    row: list[Button] = []
-    if page > 0:
-        row.append((previous_label, callbacks.encode(namespace, action, *args, page - 1)))
-    if has_next:
-        row.append((next_label, callbacks.encode(namespace, action, *args, page + 1)))
-    return row
-
-
 def page_row(
     page: int,
     has_next: bool,
