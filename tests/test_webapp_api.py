@@ -4,6 +4,7 @@ the chat side told, the audit trail, and figures equal to /stats."""
 
 import datetime as dt
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,6 +29,8 @@ from tests.webapp_support import (
     staff,
     webapp_settings,
 )
+
+HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -255,9 +258,14 @@ async def test_actions_go_through_the_case_service_and_reach_the_chat(tg):
             {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "hôm qua nữa"},
         )
     )[0] == 400
-    await _act(
-        api, case, "emergency_applied", {"measures": "Đưa bé về nhà bà ngoại", "applied_at": "8:30"}
-    )
+    received = tg.clock.now()
+    tg.clock.advance(hours=1)
+    before = (received - dt.timedelta(minutes=30)).astimezone(HCMC).strftime("%H:%M")
+    after = (received + dt.timedelta(minutes=30)).astimezone(HCMC).strftime("%H:%M")
+    fields = {"measures": "Đưa bé về nhà bà ngoại", "applied_at": before}
+    # Measures answer this report: a time before it arrived is refused as a typo.
+    assert (await api.post(f"cases/{case}/actions/emergency_applied", fields))[0] == 400
+    await _act(api, case, "emergency_applied", {**fields, "applied_at": after})
     assert "emergency_applied" not in await _keys(api, case)
     assert (await api.post(f"cases/{case}/actions/assess", {"risk": "extreme"}))[0] == 400
     body = await _act(api, case, "assess", {"risk": "high"})

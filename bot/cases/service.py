@@ -450,6 +450,9 @@ class CaseService:
         case = await self.summary(actor, case_id, now)
         if not lifecycle.is_open(case.status) or not await self.needs_emergency_decision(case_id):
             raise NotApplicable("no emergency decision pending")
+        if applied_at is not None and applied_at < case.received_at:
+            # Measures answer this report: a time before it arrived is a typo (wrong day).
+            raise ValueError("before_received")
         async with self.db.transaction():
             if not await case_plans.record_emergency(
                 self.db, self.cipher, case_id, decision, detail, applied_at, actor.telegram_id, now

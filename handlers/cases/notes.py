@@ -264,7 +264,17 @@ async def _finish_emergency(
         done = _(DENIED)
     except NotApplicable:
         done = _(NOTHING_SAVED)
-    except ValueError:
+    except ValueError as error:
+        if str(error) == "before_received":
+            case = await service_for(context).summary(context.person, case_id, context.now)
+            await require_message(update).reply_text(
+                _(
+                    "That time is before the report arrived ({received}). Please type when "
+                    "the measures were applied, or tap “Just now”.",
+                    received=_.short_datetime(case.received_at),
+                )
+            )
+            return TEXT
         done = _("Please type the measures again: they are empty or too long.")
     context.person_data.pop("case_input", None)
     await _tidy_prompt(update, context, pending)
