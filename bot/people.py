@@ -361,6 +361,10 @@ async def identify(
     """The person of an update: created on their first message (an administrator named in the
     settings is one from the start, audited), refreshed when they were unreachable, have just
     become a configured administrator, or `refresh` (their last-seen time is old)."""
+    if refresh and not configured_admin:
+        # Created or touched either way: one statement instead of a read and then a write
+        # (touch keeps a known person's language and name).
+        return await users.touch(db, telegram_id, full_name, guessed_language, now)
     user = await users.get(db, telegram_id)
     if user is None:
         user = await users.touch(

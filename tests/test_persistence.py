@@ -40,3 +40,21 @@ async def test_finished_conversation_is_deleted_from_storage(tg):
     await mai.send("/start")
     await mai.press("👪 Phụ huynh hoặc người dân")
     assert await tg.db.fetchvalue("SELECT count(*) FROM ptb_conversations") == 0
+
+
+async def test_dropped_user_data_is_deleted_and_errors_reach_the_error_handlers(tg):
+    lan = tg.user("Lan")
+    await lan.send("/start")
+    app = tg.app
+    app.drop_user_data(lan.id)
+    await app.update_persistence()
+    assert await tg.db.fetchvalue("SELECT count(*) FROM ptb_user_data") == 0
+
+    # What cannot be stored goes to the error handlers, as PTB's own run does; the rest of
+    # the run is still written.
+    app.user_data[lan.id]["bad"] = object()
+    app.mark_data_for_update_persistence(user_ids=lan.id)
+    await app.update_persistence()
+    assert [type(error).__name__ for error in tg.errors] == ["TypeError"]
+    tg.errors.clear()
+    app.user_data[lan.id].pop("bad")
