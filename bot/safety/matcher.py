@@ -374,6 +374,8 @@ class Matcher:
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
         self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
         self._fiction_window = int(fiction.get("window", 8))
+        # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
+        self._fiction_after = int(fiction.get("after", 4))
         self._resolved = {
             category: _Element("terms", tuple(_term(p) for p in phrases))
             for category, phrases in data.get("resolved", {}).items()
@@ -563,7 +565,10 @@ class Matcher:
             return tokens
         kept = list(tokens)
         for index in range(len(kept)):
-            if not any(0 < index - cue <= self._fiction_window for cue in cues):
+            if not any(
+                0 < index - cue <= self._fiction_window or 0 < cue - index <= self._fiction_after
+                for cue in cues
+            ):
                 continue
             for term in self._fiction_words.candidates(kept, index):
                 end = term.match_at(kept, index)
