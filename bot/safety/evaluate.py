@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "tests" / "data"
 # Messages for training the model only (never measured): everyday text about children.
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
-BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7")
+BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b")
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -40,6 +40,10 @@ SPLITS = {
     "fresh5": "safety_corpus_fresh5.tsv",
     "fresh6": "safety_corpus_fresh6.tsv",
     "fresh7": "safety_corpus_fresh7.tsv",
+    # Written blind as training data (never seen by whoever wrote the rules before they were
+    # measured once on it; then learnt from).
+    "blind_a": "safety_corpus_blind_a.tsv",
+    "blind_b": "safety_corpus_blind_b.tsv",
 }
 LABELS = ("danger", "calm")
 RECALL_TARGET = 0.99
