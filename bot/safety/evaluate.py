@@ -46,6 +46,8 @@ SPLITS = {
     "blind_b": "safety_corpus_blind_b.tsv",
 }
 LABELS = ("danger", "calm")
+# The blind writers named some categories their own way.
+CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
 RECALL_TARGET = 0.99
 FALSE_ALARM_LIMIT = 0.02
 
@@ -68,6 +70,7 @@ def read_file(path: Path, split: str) -> list[Example]:
             continue
         if label not in LABELS:
             raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
+        category = CATEGORY_ALIASES.get(category, category)
         examples.append(Example(split, label, category, text.strip()))
     return examples
 
@@ -81,8 +84,22 @@ def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
     return examples
 
 
+# How the model and the rules are combined, chosen on the two blind training files measured
+# before anything was learnt or written from them (blind_a, blind_b; 800 messages): see the
+# README, "How the bot recognises danger".
+THRESHOLD = 0.85  # no rule matched: the model alone raises the alarm from here
+VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
+FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
+SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
+
+
 def train_model(
-    matcher: Matcher, examples: list[Example], threshold: float = 0.95, veto: float = 0.002
+    matcher: Matcher,
+    examples: list[Example],
+    threshold: float = THRESHOLD,
+    veto: float = VETO,
+    firm_veto: float = FIRM_VETO,
+    sure: float = SURE,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
     each read as the matcher hands it over (everyday phrases and names masked)."""
@@ -92,8 +109,14 @@ def train_model(
         [(t, e.label == "danger") for t, e in zip(texts, rows, strict=True)],
         threshold=threshold,
         veto=veto,
+        firm_veto=firm_veto,
+        sure=sure,
+        # Which kind of danger, learnt from the messages labelled with one of the matcher's
+        # categories ("abuse", violence or sexual, is left to the rules).
         categories=[
-            (t, e.category) for t, e in zip(texts, rows, strict=True) if e.label == "danger"
+            (t, e.category)
+            for t, e in zip(texts, rows, strict=True)
+            if e.label == "danger" and e.category in matcher.categories
         ],
     )
 
