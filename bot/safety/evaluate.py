@@ -91,6 +91,7 @@ THRESHOLD = 0.85  # no rule matched: the model alone raises the alarm from here
 VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
 FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
 SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
+VETO_WORDS = 10  # a rule's match in a shorter message is never taken back
 
 
 def train_model(
@@ -100,6 +101,7 @@ def train_model(
     veto: float = VETO,
     firm_veto: float = FIRM_VETO,
     sure: float = SURE,
+    veto_words: int = VETO_WORDS,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
     each read as the matcher hands it over (everyday phrases and names masked)."""
@@ -111,6 +113,7 @@ def train_model(
         veto=veto,
         firm_veto=firm_veto,
         sure=sure,
+        veto_words=veto_words,
         # Which kind of danger, learnt from the messages labelled with one of the matcher's
         # categories ("abuse", violence or sexual, is left to the rules).
         categories=[

@@ -682,7 +682,7 @@ class Matcher:
         nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm. A rule that
         holds even in a question (`topic: false`: self-harm in the first person, danger now, a
         missing child) is taken back only below the stricter `firm_veto`."""
-        if self.model is None:
+        if self.model is None or len(tokens) < self.model.veto_words:
             return False
         veto = self.model.veto if topic else self.model.firm_veto
         if not veto:

@@ -179,6 +179,9 @@ class Model:
     # From this probability on, the model's alarm stands even when the message looks like a
     # question about a topic; 0: never.
     sure: float = 0.0
+    # A rule's match in a message of fewer words is never taken back (too little text for the
+    # model to overrule a rule: "hiếp", "con tôi có dấu hiệu bị xâm hại").
+    veto_words: int = 0
 
     def __post_init__(self) -> None:
         if self.firm_veto < 0:
@@ -208,6 +211,7 @@ class Model:
             "veto": self.veto,
             "firm_veto": self.firm_veto,
             "sure": self.sure,
+            "veto_words": self.veto_words,
             "trained_on": list(self.trained_on),
             "bias": round(self.bias, 4),
             "weights": {k: round(v, 3) for k, v in sorted(self.weights.items())},
@@ -253,6 +257,7 @@ def train(
     veto: float = 0.002,
     firm_veto: float = -1.0,
     sure: float = 0.0,
+    veto_words: int = 0,
     seed: int = 13,
     keep: float = 0.02,
     danger_weight: float = 1.3,
@@ -306,6 +311,7 @@ def train(
         **(_train_categories(categories) if categories else {}),
         firm_veto=firm_veto,
         sure=sure,
+        veto_words=veto_words,
     )
 
 
@@ -322,6 +328,7 @@ def from_json(data: dict) -> Model:
         tuple(data.get("trained_on", ())),
         float(data.get("firm_veto", -1.0)),
         float(data.get("sure", 0.0)),
+        int(data.get("veto_words", 0)),
     )
 
 
