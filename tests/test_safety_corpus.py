@@ -253,6 +253,12 @@ def test_a_firm_rule_is_never_taken_back_by_the_model():
     assert model.firm_veto <= model.veto
     # An older weights file without `firm_veto` takes back every rule alike.
     data = model.to_json()
-    del data["firm_veto"], data["sure"]
+    del data["firm_veto"], data["sure"], data["veto_words"], data["category_thresholds"]
     older = from_json(data)
-    assert older.firm_veto == older.veto and older.sure == 0.0
+    assert older.firm_veto == older.veto and older.sure == 0.0 and older.veto_words == 0
+    assert older.threshold_for("self_harm") == older.threshold
+
+
+def test_what_reads_as_self_harm_needs_less_certainty():
+    model = load_model()
+    assert model.threshold_for("self_harm") < model.threshold == model.threshold_for("violence")

@@ -92,6 +92,7 @@ VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
 FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
 SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
 VETO_WORDS = 10  # a rule's match in a shorter message is never taken back
+CATEGORY_THRESHOLDS = {"self_harm": 0.5}  # the model alone, for what it reads as self-harm
 
 
 def train_model(
@@ -102,6 +103,7 @@ def train_model(
     firm_veto: float = FIRM_VETO,
     sure: float = SURE,
     veto_words: int = VETO_WORDS,
+    category_thresholds: dict[str, float] | None = None,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
     each read as the matcher hands it over (everyday phrases and names masked)."""
@@ -114,6 +116,9 @@ def train_model(
         firm_veto=firm_veto,
         sure=sure,
         veto_words=veto_words,
+        category_thresholds=tuple(
+            (CATEGORY_THRESHOLDS if category_thresholds is None else category_thresholds).items()
+        ),
         # Which kind of danger, learnt from the messages labelled with one of the matcher's
         # categories ("abuse", violence or sexual, is left to the rules).
         categories=[

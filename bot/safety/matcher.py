@@ -696,7 +696,8 @@ class Matcher:
             return None
         model_text = self._model_text(tokens)
         probability = self.model.probability(model_text)
-        if probability < self.model.threshold:
+        lowest = min((self.model.threshold, *(t for _, t in self.model.category_thresholds)))
+        if probability < lowest:
             return None
         if informational is None:
             informational = self._informational(tokens)
@@ -705,6 +706,8 @@ class Matcher:
         if informational and not (self.model.sure and probability >= self.model.sure):
             return None
         category = self.model.category(model_text)
+        if probability < self.model.threshold_for(category):
+            return None
         if category not in self.categories:
             # A kind the rules do not know: the alarm stands, under the first kind.
             category = next(iter(self.categories))

@@ -182,10 +182,16 @@ class Model:
     # A rule's match in a message of fewer words is never taken back (too little text for the
     # model to overrule a rule: "hiếp", "con tôi có dấu hiệu bị xâm hại").
     veto_words: int = 0
+    # A lower `threshold` for some kinds of danger (category → probability): self-harm is
+    # often said without a word of dying ("bye thế giới 🖤"), and a miss costs the most.
+    category_thresholds: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.firm_veto < 0:
             object.__setattr__(self, "firm_veto", self.veto)
+
+    def threshold_for(self, category: str | None) -> float:
+        return dict(self.category_thresholds).get(category or "", self.threshold)
 
     def category(self, text: str) -> str | None:
         if not self.categories:
@@ -212,6 +218,7 @@ class Model:
             "firm_veto": self.firm_veto,
             "sure": self.sure,
             "veto_words": self.veto_words,
+            "category_thresholds": dict(self.category_thresholds),
             "trained_on": list(self.trained_on),
             "bias": round(self.bias, 4),
             "weights": {k: round(v, 3) for k, v in sorted(self.weights.items())},
@@ -258,6 +265,7 @@ def train(
     firm_veto: float = -1.0,
     sure: float = 0.0,
     veto_words: int = 0,
+    category_thresholds: Sequence[tuple[str, float]] = (),
     seed: int = 13,
     keep: float = 0.02,
     danger_weight: float = 1.3,
@@ -312,6 +320,7 @@ def train(
         firm_veto=firm_veto,
         sure=sure,
         veto_words=veto_words,
+        category_thresholds=tuple(category_thresholds),
     )
 
 
@@ -329,6 +338,7 @@ def from_json(data: dict) -> Model:
         float(data.get("firm_veto", -1.0)),
         float(data.get("sure", 0.0)),
         int(data.get("veto_words", 0)),
+        tuple(data.get("category_thresholds", {}).items()),
     )
 
 
