@@ -62,10 +62,10 @@ def test_the_whole_corpus_meets_the_targets():
 
 
 def test_the_blind_files_learnt_from_are_recognised():
-    # A whole-corpus figure on the model's own training text (measured: 882/882 recall, 3/
-    # 780 false alarms), not a figure on unseen text: measured once before each was learnt
-    # from, fresh6 scored 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %,
-    # blind_b 82.3 % / 6.7 %.
+    # A whole-corpus figure on the model's own training text (measured: 770/770 recall, 5/650
+    # false alarms), not a figure on unseen text: measured once before each was learnt from,
+    # fresh6 scored 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b
+    # 82.3 % / 6.7 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
     report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND])
     assert report.tally("all", "danger").total >= 700
@@ -86,7 +86,7 @@ def blind_left_out():
 
 def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
     # Measured: rules alone 76.2 % / 1.4 % (the rules have been written from fresh5 since it
-    # was measured blind at 72.5 % / 7.1 %); rules with the model left out 97.5 % / 1.4 %.
+    # was measured blind at 72.5 % / 7.1 %); rules with the model left out 96.2 % / 1.4 %.
     assert blind_left_out.recall() >= 0.95
     assert blind_left_out.false_alarms() <= 0.03
 
@@ -94,7 +94,7 @@ def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
 @pytest.mark.xfail(
     strict=True,
     reason="left out of the model's training, the fresh5 file is below 99 % recall / 2 % "
-    "false alarms (measured: 97.5 % / 1.4 %)",
+    "false alarms (measured: 96.2 % / 1.4 %)",
 )
 def test_the_file_left_out_meets_the_targets(blind_left_out):
     assert blind_left_out.recall() >= RECALL_TARGET
@@ -107,7 +107,7 @@ def test_the_file_left_out_meets_the_targets(blind_left_out):
 # measures it once (`python -m bot.safety.evaluate`), and records its floor here:
 #     "fresh8": (least danger messages, recall floor, false-alarm ceiling),
 # Expected from the two blind files measured this way before (blind_a, blind_b, 800
-# messages): about 90 % recall and 6.4 % false alarms.
+# messages): about 92 % recall and 7 % false alarms.
 UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
@@ -125,7 +125,7 @@ def test_the_unseen_blind_files_keep_their_measured_figures(split):
 @pytest.mark.xfail(
     strict=True,
     reason="on unseen blind text the matcher is below 99 % recall / 2 % false alarms "
-    "(measured once before learning from them: blind_a 90.5 % / 5.6 %, blind_b 89.5 % / 7.2 %)",
+    "(measured once before learning from them: blind_a 92.3 % / 5.6 %, blind_b 91.4 % / 7.8 %)",
 )
 def test_the_unseen_blind_files_meet_the_targets(split):
     report = evaluate([e for e in read_corpus() if e.split == split])

@@ -87,7 +87,7 @@ def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
 # How the model and the rules are combined, chosen on the two blind training files measured
 # before anything was learnt or written from them (blind_a, blind_b; 800 messages): see the
 # README, "How the bot recognises danger".
-THRESHOLD = 0.85  # no rule matched: the model alone raises the alarm from here
+THRESHOLD = 0.9  # no rule matched: the model alone raises the alarm from here
 VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
 FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
 SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
