@@ -102,13 +102,11 @@ def test_the_file_left_out_meets_the_targets(blind_left_out):
 
 
 # Blind files nobody has learnt from: written by someone who never saw the rules or the model,
-# measured once with the matcher as it then is, and never written from. The lead adds
-# tests/data/safety_corpus_fresh8.tsv to SPLITS and BLIND_SPLITS (bot/safety/evaluate.py),
-# measures it once (`python -m bot.safety.evaluate`), and records its floor here:
-#     "fresh8": (least danger messages, recall floor, false-alarm ceiling),
-# Expected from the two blind files measured this way before (blind_a, blind_b, 800
-# messages): about 92 % recall and 7 % false alarms.
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+# measured once with the matcher as it then was, and never written from (neither rules nor
+# training). Each is held to its measured figure: (least danger messages, recall floor,
+# false-alarm ceiling). fresh8 (300 messages, 2 December 2026), measured once: recall 97.6 %
+# (161/165), false alarms 5.2 % (7/135).
+UNSEEN: dict[str, tuple[int, float, float]] = {"fresh8": (165, 0.975, 0.053)}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN))
@@ -125,7 +123,7 @@ def test_the_unseen_blind_files_keep_their_measured_figures(split):
 @pytest.mark.xfail(
     strict=True,
     reason="on unseen blind text the matcher is below 99 % recall / 2 % false alarms "
-    "(measured once before learning from them: blind_a 92.3 % / 5.6 %, blind_b 91.4 % / 7.8 %)",
+    "(fresh8, measured once: 97.6 % / 5.2 %)",
 )
 def test_the_unseen_blind_files_meet_the_targets(split):
     report = evaluate([e for e in read_corpus() if e.split == split])

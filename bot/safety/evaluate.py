@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "tests" / "data"
 # Messages for training the model only (never measured): everyday text about children.
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
-BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b")
+BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8")
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -44,7 +44,12 @@ SPLITS = {
     # measured once on it; then learnt from).
     "blind_a": "safety_corpus_blind_a.tsv",
     "blind_b": "safety_corpus_blind_b.tsv",
+    # Written blind after all of the above and measured once, never learnt from.
+    "fresh8": "safety_corpus_fresh8.tsv",
 }
+# Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
+# them) nor written from, so they go on measuring text nobody tuned on.
+HELD_OUT = ("fresh8",)
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
