@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.content import CONTENT_DIR, load_json
@@ -15,7 +17,7 @@ from bot.safety.evaluate import (
     typing_styles,
 )
 from bot.safety.matcher import PATTERNS_FILE, Matcher
-from bot.safety.model import fold_words, load_model
+from bot.safety.model import fold_words, from_json, load_model
 
 
 def test_the_corpus_is_large_and_varied():
@@ -41,17 +43,32 @@ def test_the_corpus_is_large_and_varied():
     assert len(set(longer)) == len(longer), "duplicate messages"
 
 
-# The last blind split, measured once after the rules were frozen (recall 58/80, false alarms
-# 5/70) and never tuned to by rule; since then the model beside the rules is trained on every
-# file, fresh5 included. So the whole-corpus figure below is partly measured on the model's own
-# training text, and the honest figure is the one left out (next tests).
-BLIND = "fresh5"
+# Every file here has been learnt from: the rules were written from the messages of every file,
+# and the model beside them is trained on all of them (`trained_on`). The figures on unseen
+# text are the ones measured once before a file was learnt from (README, "How the bot
+# recognises danger"), the figures of a file left out of the model's training (next tests),
+# and, for a blind file written after this, UNSEEN below.
+BLIND = "fresh5"  # the file left out of the model's training in the tests below
+# The blind-written files that have been learnt from (measured once each before).
+TRAINED_BLIND = ("fresh6", "fresh7", "blind_a", "blind_b")
 
 
 def test_the_whole_corpus_meets_the_targets():
     # The files the model was trained on (a blind file added later is measured apart).
     trained_on = set(load_model().trained_on)
     report = evaluate([e for e in read_corpus() if e.split in trained_on])
+    assert report.recall() >= RECALL_TARGET
+    assert report.false_alarms() <= FALSE_ALARM_LIMIT
+
+
+def test_the_blind_files_learnt_from_are_recognised():
+    # A whole-corpus figure on the model's own training text (measured: 770/770 recall, 5/650
+    # false alarms), not a figure on unseen text: measured once before each was learnt from,
+    # fresh6 scored 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b
+    # 82.3 % / 6.7 %.
+    assert set(TRAINED_BLIND) <= set(load_model().trained_on)
+    report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND])
+    assert report.tally("all", "danger").total >= 700
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
@@ -68,32 +85,34 @@ def blind_left_out():
 
 
 def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
-    # Measured: rules alone 72.5 % / 7.1 %; rules with the model left out 96.2 % / 5.7 %.
-    assert blind_left_out.recall() >= 0.92
-    assert blind_left_out.false_alarms() <= 0.06
+    # Measured: rules alone 76.2 % / 1.4 % (the rules have been written from fresh5 since it
+    # was measured blind at 72.5 % / 7.1 %); rules with the model left out 96.2 % / 1.4 %.
+    assert blind_left_out.recall() >= 0.95
+    assert blind_left_out.false_alarms() <= 0.03
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="left out of the model's training, the blind fresh5 file is below 99 % recall / 2 % "
-    "false alarms (measured: 96.2 % / 5.7 %)",
+    reason="left out of the model's training, the fresh5 file is below 99 % recall / 2 % "
+    "false alarms (measured: 96.2 % / 1.4 %)",
 )
 def test_the_file_left_out_meets_the_targets(blind_left_out):
     assert blind_left_out.recall() >= RECALL_TARGET
     assert blind_left_out.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-# Blind files the model never learnt from, written by someone who never saw the rules, each
-# measured once with the matcher as it then was: fresh6 (rules alone would have scored 74.1 % /
-# 8.0 %) and fresh7, written and measured after fresh6's figure was recorded.
-UNSEEN = {"fresh6": (150, 0.92, 0.075), "fresh7": (150, 0.88, 0.08)}
-# measured once: fresh6 157/170 = 92.4 % recall, 11/150 = 7.3 % false alarms;
-#                fresh7 141/160 = 88.1 % recall, 11/140 = 7.9 % false alarms.
+# Blind files nobody has learnt from: written by someone who never saw the rules or the model,
+# measured once with the matcher as it then was, and never written from (neither rules nor
+# training). Each is held to its measured figure: (least danger messages, recall floor,
+# false-alarm ceiling). fresh8 (300 messages, 2 December 2026), measured once: recall 97.6 %
+# (161/165), false alarms 5.2 % (7/135).
+UNSEEN: dict[str, tuple[int, float, float]] = {"fresh8": (165, 0.975, 0.053)}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN))
 def test_the_unseen_blind_files_keep_their_measured_figures(split):
     least, recall, false_alarms = UNSEEN[split]
+    assert split not in load_model().trained_on
     report = evaluate([e for e in read_corpus() if e.split == split])
     assert report.tally("all", "danger").total >= least
     assert report.recall() >= recall
@@ -103,8 +122,8 @@ def test_the_unseen_blind_files_keep_their_measured_figures(split):
 @pytest.mark.parametrize("split", sorted(UNSEEN))
 @pytest.mark.xfail(
     strict=True,
-    reason="the unseen blind files are below 99 % recall / 2 % false alarms "
-    "(measured once: fresh6 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %)",
+    reason="on unseen blind text the matcher is below 99 % recall / 2 % false alarms "
+    "(fresh8, measured once: 97.6 % / 5.2 %)",
 )
 def test_the_unseen_blind_files_meet_the_targets(split):
     report = evaluate([e for e in read_corpus() if e.split == split])
@@ -215,3 +234,29 @@ def test_typing_styles_are_told_apart():
     assert typing_styles("em bị ba đánh") == ["accented"]
     assert "SMS spellings" in typing_styles("e bị ba đánh hoài, ko dám về")
     assert typing_styles("my dad hits me and my sister") == ["english"]
+
+
+def test_the_model_alarm_stands_whatever_the_kind_it_names():
+    # The blind writers' own category names ("selfharm") once made the model's alarm vanish.
+    matcher = load()
+    model = dataclasses.replace(matcher.model, categories=("selfharm",), priors=(0.0,))
+    model = dataclasses.replace(model, likelihoods={}, unseen=(0.0,))
+    text = "bé nhà bên 3 ngày nay ko thấy ra khỏi nhà, nghe khóc hoài"
+    verdict = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), model).check(text)
+    assert verdict is not None and verdict.category in matcher.categories
+
+
+def test_a_firm_rule_is_never_taken_back_by_the_model():
+    model = load_model()
+    assert model.firm_veto <= model.veto
+    # An older weights file without `firm_veto` takes back every rule alike.
+    data = model.to_json()
+    del data["firm_veto"], data["sure"], data["veto_words"], data["category_thresholds"]
+    older = from_json(data)
+    assert older.firm_veto == older.veto and older.sure == 0.0 and older.veto_words == 0
+    assert older.threshold_for("self_harm") == older.threshold
+
+
+def test_what_reads_as_self_harm_needs_less_certainty():
+    model = load_model()
+    assert model.threshold_for("self_harm") < model.threshold == model.threshold_for("violence")

@@ -8,8 +8,8 @@
 
 Each line of a corpus file is `label<TAB>category<TAB>text`; the label is `danger` or
 `calm`. Recall is the share of *danger* messages that get the emergency answer; the false-alarm
-rate is the share of *calm* messages that get it. The held-out file was written before the
-patterns; the fresh file after they were tuned, to measure them once on unseen text.
+rate is the share of *calm* messages that get it. The blind files (BLIND_SPLITS) were written by
+people who never saw the rules; each is measured once before it is learnt from.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "tests" / "data"
 # Messages for training the model only (never measured): everyday text about children.
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
-BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7")
+BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8")
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -40,8 +40,19 @@ SPLITS = {
     "fresh5": "safety_corpus_fresh5.tsv",
     "fresh6": "safety_corpus_fresh6.tsv",
     "fresh7": "safety_corpus_fresh7.tsv",
+    # Written blind as training data (never seen by whoever wrote the rules before they were
+    # measured once on it; then learnt from).
+    "blind_a": "safety_corpus_blind_a.tsv",
+    "blind_b": "safety_corpus_blind_b.tsv",
+    # Written blind after all of the above and measured once, never learnt from.
+    "fresh8": "safety_corpus_fresh8.tsv",
 }
+# Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
+# them) nor written from, so they go on measuring text nobody tuned on.
+HELD_OUT = ("fresh8",)
 LABELS = ("danger", "calm")
+# The blind writers named some categories their own way.
+CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
 RECALL_TARGET = 0.99
 FALSE_ALARM_LIMIT = 0.02
 
@@ -64,6 +75,7 @@ def read_file(path: Path, split: str) -> list[Example]:
             continue
         if label not in LABELS:
             raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
+        category = CATEGORY_ALIASES.get(category, category)
         examples.append(Example(split, label, category, text.strip()))
     return examples
 
@@ -77,8 +89,26 @@ def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
     return examples
 
 
+# How the model and the rules are combined, chosen on the two blind training files measured
+# before anything was learnt or written from them (blind_a, blind_b; 800 messages): see the
+# README, "How the bot recognises danger".
+THRESHOLD = 0.9  # no rule matched: the model alone raises the alarm from here
+VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
+FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
+SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
+VETO_WORDS = 10  # a rule's match in a shorter message is never taken back
+CATEGORY_THRESHOLDS = {"self_harm": 0.5}  # the model alone, for what it reads as self-harm
+
+
 def train_model(
-    matcher: Matcher, examples: list[Example], threshold: float = 0.95, veto: float = 0.002
+    matcher: Matcher,
+    examples: list[Example],
+    threshold: float = THRESHOLD,
+    veto: float = VETO,
+    firm_veto: float = FIRM_VETO,
+    sure: float = SURE,
+    veto_words: int = VETO_WORDS,
+    category_thresholds: dict[str, float] | None = None,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
     each read as the matcher hands it over (everyday phrases and names masked)."""
@@ -88,8 +118,18 @@ def train_model(
         [(t, e.label == "danger") for t, e in zip(texts, rows, strict=True)],
         threshold=threshold,
         veto=veto,
+        firm_veto=firm_veto,
+        sure=sure,
+        veto_words=veto_words,
+        category_thresholds=tuple(
+            (CATEGORY_THRESHOLDS if category_thresholds is None else category_thresholds).items()
+        ),
+        # Which kind of danger, learnt from the messages labelled with one of the matcher's
+        # categories ("abuse", violence or sexual, is left to the rules).
         categories=[
-            (t, e.category) for t, e in zip(texts, rows, strict=True) if e.label == "danger"
+            (t, e.category)
+            for t, e in zip(texts, rows, strict=True)
+            if e.label == "danger" and e.category in matcher.categories
         ],
     )
 
@@ -215,8 +255,9 @@ _SMS_WORDS = {
 
 def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> str:
     """For each file: the model trained on all the others, measured on it with the rules
-    (rules alone, model alone, rules or model). The rules were written by hand from every file
-    but the blind ones, so only the blind files measure the rules honestly."""
+    (rules alone, model alone, rules or model). The rules are written by hand from every file
+    once it has been measured, so only the model column is honest for a file learnt from; a
+    blind file measures the rules honestly only the first time, before anyone reads it."""
     data = load_json(PATTERNS_FILE, CONTENT_DIR)
     rules = Matcher(data)
     present = [s for s in SPLITS if any(e.split == s for e in examples)]

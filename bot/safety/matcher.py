@@ -374,6 +374,8 @@ class Matcher:
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
         self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
         self._fiction_window = int(fiction.get("window", 8))
+        # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
+        self._fiction_after = int(fiction.get("after", 4))
         self._resolved = {
             category: _Element("terms", tuple(_term(p) for p in phrases))
             for category, phrases in data.get("resolved", {}).items()
@@ -563,7 +565,10 @@ class Matcher:
             return tokens
         kept = list(tokens)
         for index in range(len(kept)):
-            if not any(0 < index - cue <= self._fiction_window for cue in cues):
+            if not any(
+                0 < index - cue <= self._fiction_window or 0 < cue - index <= self._fiction_after
+                for cue in cues
+            ):
                 continue
             for term in self._fiction_words.candidates(kept, index):
                 end = term.match_at(kept, index)
@@ -629,7 +634,7 @@ class Matcher:
             resolved = self._resolved.get(rule.category)
             if resolved and self._contains(resolved, tokens):
                 continue
-            if self._model_is_sure_it_is_calm(tokens):
+            if self._model_is_sure_it_is_calm(tokens, rule.topic):
                 return None
             start, end = found
             verdict = Verdict(
@@ -672,12 +677,17 @@ class Matcher:
                 words.append(token.forms[0])
         return " ".join(words)
 
-    def _model_is_sure_it_is_calm(self, tokens: list[_Token]) -> bool:
+    def _model_is_sure_it_is_calm(self, tokens: list[_Token], topic: bool = True) -> bool:
         """A rule matched, but the model finds the message almost certainly everyday ("sáng
-        nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm."""
-        if self.model is None or not self.model.veto:
+        nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm. A rule that
+        holds even in a question (`topic: false`: self-harm in the first person, danger now, a
+        missing child) is taken back only below the stricter `firm_veto`."""
+        if self.model is None or len(tokens) < self.model.veto_words:
             return False
-        return self.model.probability(self._model_text(tokens)) < self.model.veto
+        veto = self.model.veto if topic else self.model.firm_veto
+        if not veto:
+            return False
+        return self.model.probability(self._model_text(tokens)) < veto
 
     def _second_opinion(
         self, text: str, tokens: list[_Token], keys: set[str], informational: bool | None
@@ -685,15 +695,22 @@ class Matcher:
         if self.model is None or len(tokens) < 3:
             return None
         model_text = self._model_text(tokens)
-        if self.model.probability(model_text) < self.model.threshold:
+        probability = self.model.probability(model_text)
+        lowest = min((self.model.threshold, *(t for _, t in self.model.category_thresholds)))
+        if probability < lowest:
             return None
         if informational is None:
             informational = self._informational(tokens)
-        if informational:
+        # A question about a topic is not a disclosure, unless the model is all but certain
+        # that it is one ("… giờ e ở trong 1 căn nhà ko biết ở đâu"): from `sure` on.
+        if informational and not (self.model.sure and probability >= self.model.sure):
             return None
         category = self.model.category(model_text)
-        if category not in self.categories:
+        if probability < self.model.threshold_for(category):
             return None
+        if category not in self.categories:
+            # A kind the rules do not know: the alarm stands, under the first kind.
+            category = next(iter(self.categories))
         verdict = Verdict(
             category, "model", text, bool(self.categories[category].get("now", False))
         )
