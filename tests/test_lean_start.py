@@ -70,3 +70,34 @@ def test_the_http_emulator_can_enforce_telegrams_flood_limits():
 
     assert _parser().parse_args(["emulator", "--flood-limits"]).flood_limits is True
     assert _parser().parse_args(["emulator"]).flood_limits is False
+
+
+def test_the_packed_danger_model_answers_exactly_as_its_json():
+    """The model's weights are packed (bot/safety/model.py); a plain dict of the same file must
+    give the same probabilities and categories to the last bit, on every labelled message."""
+    import dataclasses
+
+    from bot.content import CONTENT_DIR
+    from bot.safety.evaluate import read_corpus
+    from bot.safety.matcher import load
+    from bot.safety.model import MODEL_FILE, PackedWeights, load_model
+
+    data = json.loads((CONTENT_DIR / MODEL_FILE).read_text(encoding="utf-8"))
+    packed = load_model()
+    assert packed is not None and isinstance(packed.weights, PackedWeights)
+    assert len(packed.weights) == len(data["weights"]) and list(packed.weights) == list(
+        data["weights"]
+    )
+    assert all(packed.weights[name] == value for name, value in data["weights"].items())
+    assert packed.weights.get("w:not-a-feature", 0.0) == 0.0
+    assert "w:not-a-feature" not in packed.weights
+    plain = dataclasses.replace(
+        packed,
+        weights=dict(data["weights"]),
+        likelihoods={name: tuple(row) for name, row in data["likelihoods"].items()},
+    )
+    matcher = load()
+    for example in read_corpus():
+        text = matcher.model_text(example.text)
+        assert packed.probability(text).hex() == plain.probability(text).hex(), example.text
+        assert packed.category(text) == plain.category(text), example.text
