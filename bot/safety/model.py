@@ -102,7 +102,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _WORDS = re.compile(r"\d+|[^\W\d_]+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the words people type: few distinct ones (see matcher.py)
 def _fold_word(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
