@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.content import load_json, localized
+from bot.content import localized, read_json
 from bot.text import fold
 
 # A staff scope token meaning every unit of the programme.
@@ -394,5 +394,5 @@ def _ordered(codes: Iterable[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _shipped() -> Areas:
     return Areas.from_data(
-        load_json("units.json"), load_json("old_units.json"), load_json("programme.json")
+        read_json("units.json"), read_json("old_units.json"), read_json("programme.json")
     )

@@ -35,14 +35,13 @@ This module only knows how to read and apply them:
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from bot.content import CONTENT_DIR
+from bot.content import CONTENT_DIR, read_json
 from bot.safety.model import MODEL_FILE, Model, load_model
 
 PATTERNS_FILE = "safety_patterns.json"
@@ -734,6 +733,6 @@ def load(
     name: str = PATTERNS_FILE, directory: Path = CONTENT_DIR, model: str | None = MODEL_FILE
 ) -> Matcher:
     """The rules, and the model beside them (`model=None`: the rules alone)."""
-    # Read afresh, not through load_json's cache: the compiled rules are all that is kept.
-    data = json.loads((directory / name).read_text(encoding="utf-8"))
-    return Matcher(data, load_model(model, directory) if model is not None else None)
+    return Matcher(
+        read_json(name, directory), load_model(model, directory) if model is not None else None
+    )
