@@ -56,6 +56,20 @@ def test_building_the_application_imports_no_heavy_library():
     assert imported == []
 
 
+def test_the_live_bot_starts_without_argparse():
+    """`python -m bot` (no arguments, the live bot) builds no argument parser."""
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import sys, bot.__main__ as entry\n"
+        "entry.run_live = lambda settings, webhook=False: print('argparse' in sys.modules, webhook)\n"
+        "entry.main([])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
 def test_heavy_libraries_still_load_where_they_are_used():
     from bot.materials import poster
     from bot.stats import workbook
