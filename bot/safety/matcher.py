@@ -394,6 +394,8 @@ class Matcher:
         # repeated ones while reading would only keep the text of every phrase alive.
         _term.cache_clear()
         _syllable.cache_clear()
+        fold.cache_clear()  # filled by the patterns; typed words fill it again
+        _split_tone.cache_clear()
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
         self._by_anchor = self._anchor_index(self.rules)
         self._now_by_anchor = self._anchor_index(self._now_rules)
