@@ -7,6 +7,7 @@ others talk to the in-process emulator.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -417,6 +418,7 @@ async def start_services(application: Application, deferred: bool = False) -> No
     if deferred and app.first_poll is not None:
         app.deferred_start = asyncio.create_task(_after_first_poll(app, app.first_poll))
     else:
+        collector_back_on()
         await _publish_commands(app)
     for hook in app.start_hooks:
         await hook(app)
@@ -428,6 +430,14 @@ async def start_services(application: Application, deferred: bool = False) -> No
         await start_dashboard(app, *settings.webapp_listen)
     if app.services.settings.dispatcher_interval > 0:
         await start_dispatcher(app, app.services.settings.dispatcher_interval)
+
+
+def collector_back_on() -> None:
+    """The cycle collector again, after a live start that ran without it (bot/__main__.py).
+    What start-up built lives as long as the process: frozen, later collections skip it."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 async def _publish_commands(app: BotApplication) -> None:
@@ -444,6 +454,7 @@ async def _after_first_poll(app: BotApplication, polling: asyncio.Event) -> None
     while updates are answered. A typed message that comes first compiles it itself
     (Services.danger_matcher): never answered without it."""
     await polling.wait()
+    collector_back_on()
     await _publish_commands(app)
     await _prepare_matcher(app)
 

@@ -18,9 +18,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from bot.content import load_json, localized
+from bot.content import localized, read_json
 from bot.text import fold
 
 # A staff scope token meaning every unit of the programme.
@@ -175,20 +175,23 @@ class Areas:
         self._groups = {group.code: group for group in groups}
         self.programme_names = programme_names
         self.case_prefix = case_prefix
-        self._index: dict[str, list[_Entry]] = {}
-        for unit in units:
+
+    @cached_property
+    def _index(self) -> dict[str, list[_Entry]]:
+        """Every name as people type it → its places; built when a place is first typed, not
+        at start (~500 names folded and parsed: ~15 ms)."""
+        index: dict[str, list[_Entry]] = {}
+        for unit in self._units.values():
             kind, key = _name_key(unit.names["vi"])
-            self._add(key, _Entry(kind, None, 0, (unit.code,)))
-        for old in old_units:
+            index.setdefault(key, []).append(_Entry(kind, None, 0, (unit.code,)))
+        for old in self._old.values():
             kind, key = _name_key(old.names["vi"])
             district = _district_key(old.district["vi"]) if old.district else None
             entry = _Entry(kind, district, 1 if old.programme else 2, old.successors, old)
-            self._add(key, entry)
+            index.setdefault(key, []).append(entry)
             if key == "quy duc":  # the official list writes "Qui Đức"
-                self._add("qui duc", entry)
-
-    def _add(self, key: str, entry: _Entry) -> None:
-        self._index.setdefault(key, []).append(entry)
+                index.setdefault("qui duc", []).append(entry)
+        return index
 
     @classmethod
     def load(cls) -> Areas:
@@ -394,5 +397,5 @@ def _ordered(codes: Iterable[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _shipped() -> Areas:
     return Areas.from_data(
-        load_json("units.json"), load_json("old_units.json"), load_json("programme.json")
+        read_json("units.json"), read_json("old_units.json"), read_json("programme.json")
     )

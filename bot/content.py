@@ -12,6 +12,12 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 @lru_cache(maxsize=32)
 def load_json(name: str, directory: Path = CONTENT_DIR) -> Any:
+    return read_json(name, directory)
+
+
+def read_json(name: str, directory: Path = CONTENT_DIR) -> Any:
+    """A file read afresh, for data turned into objects once (the map, the danger patterns):
+    load_json's cache would keep the parsed copy alive beside them for the whole process."""
     with (directory / name).open(encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -56,6 +56,20 @@ def test_building_the_application_imports_no_heavy_library():
     assert imported == []
 
 
+def test_the_live_bot_starts_without_argparse():
+    """`python -m bot` (no arguments, the live bot) builds no argument parser."""
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import sys, bot.__main__ as entry\n"
+        "entry.run_live = lambda settings, webhook=False: print('argparse' in sys.modules, webhook)\n"
+        "entry.main([])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
 def test_heavy_libraries_still_load_where_they_are_used():
     from bot.materials import poster
     from bot.stats import workbook
@@ -70,3 +84,34 @@ def test_the_http_emulator_can_enforce_telegrams_flood_limits():
 
     assert _parser().parse_args(["emulator", "--flood-limits"]).flood_limits is True
     assert _parser().parse_args(["emulator"]).flood_limits is False
+
+
+def test_the_packed_danger_model_answers_exactly_as_its_json():
+    """The model's weights are packed (bot/safety/model.py); a plain dict of the same file must
+    give the same probabilities and categories to the last bit, on every labelled message."""
+    import dataclasses
+
+    from bot.content import CONTENT_DIR
+    from bot.safety.evaluate import read_corpus
+    from bot.safety.matcher import load
+    from bot.safety.model import MODEL_FILE, PackedWeights, load_model
+
+    data = json.loads((CONTENT_DIR / MODEL_FILE).read_text(encoding="utf-8"))
+    packed = load_model()
+    assert packed is not None and isinstance(packed.weights, PackedWeights)
+    assert len(packed.weights) == len(data["weights"]) and list(packed.weights) == list(
+        data["weights"]
+    )
+    assert all(packed.weights[name] == value for name, value in data["weights"].items())
+    assert packed.weights.get("w:not-a-feature", 0.0) == 0.0
+    assert "w:not-a-feature" not in packed.weights
+    plain = dataclasses.replace(
+        packed,
+        weights=dict(data["weights"]),
+        likelihoods={name: tuple(row) for name, row in data["likelihoods"].items()},
+    )
+    matcher = load()
+    for example in read_corpus():
+        text = matcher.model_text(example.text)
+        assert packed.probability(text).hex() == plain.probability(text).hex(), example.text
+        assert packed.category(text) == plain.category(text), example.text

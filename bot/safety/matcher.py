@@ -41,24 +41,28 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from bot.content import CONTENT_DIR, load_json
+from bot.content import CONTENT_DIR, read_json
 from bot.safety.model import MODEL_FILE, Model, load_model
 
 PATTERNS_FILE = "safety_patterns.json"
 
+# The per-word caches hold the syllables people type, which are few in Vietnamese (a few
+# thousand cover nearly all text): 4,096 entries keep most hits and bound what a long-running
+# process keeps (~200 B an entry; at 65,536 the caches grew by ~40 MiB on varied text).
+_WORDS_CACHED = 4096
 _TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}  # sắc huyền hỏi ngã nặng
 _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_CACHED)
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_CACHED)
 def _split_tone(syllable: str) -> tuple[str, str | None]:
     """('đập' → 'đâp', dot below): the syllable without its tone mark, and the mark."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -86,7 +90,7 @@ _LETTER_SWAPS = (
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_CACHED)
 def typed_variants(word: str) -> tuple[str, ...]:
     """What a syllable typed the teen or SMS way may stand for (without the word itself)."""
     variants: list[str] = []
@@ -101,7 +105,7 @@ def typed_variants(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in variants if v != word))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Syllable:
     text: str
     folded: str
@@ -113,7 +117,7 @@ class _Syllable:
         return _syllable(text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Token:
     forms: tuple[str, ...]  # what was typed, then what an SMS spelling stands for
     name_like: bool
@@ -133,7 +137,7 @@ def _agrees(form: str, folded: str, syllable: _Syllable, need_accent: bool) -> b
     return _agrees_marks(form, syllable.text, need_accent)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_CACHED)
 def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
     """Whether a typed syllable agrees with a pattern syllable (same letters) on every mark
     typed."""
@@ -148,7 +152,7 @@ def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
     return bare == pattern_bare or bare == pattern_bare.replace("đ", "d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Term:
     """One phrase of a pattern: syllables to match one after another."""
 
@@ -208,11 +212,13 @@ def _term(text: str, need_accent: bool = False) -> _Term:
     return _Term(syllables, need_accent)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class _Element:
     kind: str  # "terms" | "gap" | "not_next" | "not_before"
     terms: tuple[_Term, ...] = ()
     gap: int = 0
+    # The terms by the folded letters of their first syllable ("#": any number).
+    _by_first: dict[str, tuple[_Term, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[_Term]] = {}
@@ -227,7 +233,7 @@ class _Element:
 
     @property
     def first_keys(self) -> frozenset[str]:
-        return frozenset(self._by_first)  # type: ignore[attr-defined]
+        return frozenset(self._by_first)
 
     def ends_at(self, tokens: list[_Token], index: int) -> bool:
         """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
@@ -247,7 +253,7 @@ class _Element:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
             return []
-        by_first = self._by_first  # type: ignore[attr-defined]
+        by_first = self._by_first
         found: list[_Term] = list(by_first.get("#", ()))
         for key in tokens[index].folded:
             found.extend(by_first.get(key, ()))
@@ -381,7 +387,17 @@ class Matcher:
             for category, phrases in data.get("resolved", {}).items()
         }
         raw_rules = [*data["rules"], *self._from_templates(data)]
+        # The templates repeat the same parts across rules (a negation, a child word): one
+        # element per distinct part, shared (~800 parts are ~300; frozen, so it is safe).
+        self._shared: dict[tuple, _Element] = {}
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
+        del self._shared, self._groups  # needed only to read the rules
+        # The phrases and syllables are shared by the rules now; the caches that found the
+        # repeated ones while reading would only keep the text of every phrase alive.
+        _term.cache_clear()
+        _syllable.cache_clear()
+        fold.cache_clear()  # filled by the patterns; typed words fill it again
+        _split_tone.cache_clear()
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
         self._by_anchor = self._anchor_index(self.rules)
         self._now_by_anchor = self._anchor_index(self._now_rules)
@@ -485,7 +501,7 @@ class Matcher:
             category=category,
             topic=bool(raw.get("topic", defaults.get("topic", True))),
             now=bool(raw.get("now", defaults.get("now", False))),
-            elements=tuple(elements),
+            elements=tuple(self._shared.setdefault((e.kind, e.terms, e.gap), e) for e in elements),
         )
 
     # -- text ---------------------------------------------------------------------------------
@@ -737,5 +753,5 @@ def load(
 ) -> Matcher:
     """The rules, and the model beside them (`model=None`: the rules alone)."""
     return Matcher(
-        load_json(name, directory), load_model(model, directory) if model is not None else None
+        read_json(name, directory), load_model(model, directory) if model is not None else None
     )
