@@ -62,7 +62,7 @@ async def test_high_risk_starts_the_emergency_clock_and_only_a_decision_meets_it
     await minh.send("Đưa trẻ về nhà bà ngoại, công an phường đã làm việc với cha dượng")
     assert "lúc nào" in minh.last_text
     await minh.send("7:00")  # before the report arrived: a typo, asked again
-    assert "trước lúc tin báo đến" in minh.last_text
+    assert "trước lúc tin báo đến" in minh.last_text and "⏱ Vừa xong" in minh.buttons
     await minh.send("19:30")
     assert "Đã đáp ứng thời hạn 12 giờ" in minh.last_text and "19:30" in minh.last_text
     assert "cán bộ đã hành động để giữ an toàn cho trẻ" in lan.last_text  # no details

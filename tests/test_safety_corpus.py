@@ -194,6 +194,10 @@ def test_negation_games_and_questions_are_not_disclosures():
     assert matcher.check("nếu em bị ba đánh thì em gọi ai") is not None  # the writer's own harm
     assert matcher.check("nghi ngờ chồng tôi xâm hại con riêng của tôi") is not None
     assert matcher.check("con chơi game thua, ba lấy roi đánh con") is not None
+    # A scene of a film is play; the police ("cảnh sát") are not a film.
+    assert matcher.check("cảnh này thằng đó bị giết ghê quá") is None
+    assert matcher.check("con tôi bị bắt cóc rồi gọi cảnh sát giúp tôi") is not None
+    assert matcher.check("be bi bat coc roi, canh sat dang tim") is not None
 
 
 def test_harm_happening_now_puts_the_police_first():

@@ -38,6 +38,14 @@ MAX_SERVICES = 12
 LIST_SCOPES = ("open", "mine", "overdue", "all", "closed")
 
 
+class BeforeReceived(ValueError):
+    """A time of emergency measures earlier than the report's arrival (`received_at`)."""
+
+    def __init__(self, received_at: dt.datetime) -> None:
+        super().__init__("before_received")
+        self.received_at = received_at
+
+
 @dataclass(frozen=True)
 class ServiceEntry:
     """An entry of the directory of services (content/services.json)."""
@@ -452,7 +460,7 @@ class CaseService:
             raise NotApplicable("no emergency decision pending")
         if applied_at is not None and applied_at < case.received_at:
             # Measures answer this report: a time before it arrived is a typo (wrong day).
-            raise ValueError("before_received")
+            raise BeforeReceived(case.received_at)
         async with self.db.transaction():
             if not await case_plans.record_emergency(
                 self.db, self.cipher, case_id, decision, detail, applied_at, actor.telegram_id, now

@@ -23,6 +23,7 @@ from bot.cases.buttons import (
     KeepOpen,
     OpenCase,
 )
+from bot.cases.service import BeforeReceived
 from bot.cases.texts import past_moment
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
@@ -264,17 +265,19 @@ async def _finish_emergency(
         done = _(DENIED)
     except NotApplicable:
         done = _(NOTHING_SAVED)
-    except ValueError as error:
-        if str(error) == "before_received":
-            case = await service_for(context).summary(context.person, case_id, context.now)
-            await require_message(update).reply_text(
-                _(
-                    "That time is before the report arrived ({received}). Please type when "
-                    "the measures were applied, or tap “Just now”.",
-                    received=_.short_datetime(case.received_at),
-                )
-            )
-            return TEXT
+    except BeforeReceived as error:
+        await require_message(update).reply_text(
+            _(
+                "That time is before the report arrived ({received}). Please type when "
+                "the measures were applied, or tap “Just now”.",
+                received=_.short_datetime(error.received_at),
+            ),
+            reply_markup=keyboards.inline(
+                [[(_("⏱ Just now"), JustNow(case_id))], [(_("✖️ Cancel"), CancelInput())]]
+            ),
+        )
+        return TEXT
+    except ValueError:
         done = _("Please type the measures again: they are empty or too long.")
     context.person_data.pop("case_input", None)
     await _tidy_prompt(update, context, pending)
