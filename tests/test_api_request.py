@@ -1,5 +1,7 @@
 """bot.api_request: the same Bot API calls as PTB's HTTPXRequest, sent as one JSON body straight
-to the client's transport (its pool, or a proxy's), uploads still multipart."""
+to the client's transport (its pool, or a proxy's), uploads still multipart. The round trip
+over HTTP (messages, uploads, updates, errors, RetryAfter) is tests/test_emulator_http.py's,
+run with both requests."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
@@ -42,31 +44,6 @@ def _bot(base_url: str, **request_kwargs) -> Bot:
         request=request,
         get_updates_request=request,
     )
-
-
-@pytest.mark.asyncio
-async def test_round_trips_over_http(front, server: BotAPIServer):
-    user = server.create_user("Lan")
-    async with _bot(front.base_url) as bot:
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Báo cáo", callback_data="r:1")]])
-        sent = await bot.send_message(
-            user.id, "<b>Chào</b> Lan — “phường 4”", parse_mode="HTML", reply_markup=keyboard
-        )
-        assert sent.text == "Chào Lan — “phường 4”" and sent.entities[0].type == "bold"
-        record = server.message(user.id, sent.message_id)
-        assert record.inline_keyboard == [[{"text": "Báo cáo", "callback_data": "r:1"}]]
-
-        # An upload keeps PTB's multipart path.
-        payload = b"%PDF-1.4\r\n\x00\xff binary"
-        document = await bot.send_document(user.id, payload, filename="báo cáo.pdf", caption="Tệp")
-        assert server.file_bytes(document.document.file_id) == payload
-
-        server.user_message(user, None, "xin chào")
-        updates = await bot.get_updates(timeout=0)
-        assert [u.message.text for u in updates] == ["xin chào"]
-
-        with pytest.raises(BadRequest, match="(?i)chat not found"):
-            await bot.send_message(999, "x")
 
 
 @pytest.mark.asyncio

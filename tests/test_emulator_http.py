@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
+from bot.api_request import BotAPIRequest
 from bot.clock import FakeClock
 from devkit.emulator import BotAPIServer
 from devkit.emulator.http import serve
@@ -41,10 +42,11 @@ async def front(server: BotAPIServer):
     await front.stop()
 
 
-def _bot(front, **request_kwargs) -> Bot:
+def _bot(front, request_class: type[HTTPXRequest] | None = None, **request_kwargs) -> Bot:
     kwargs = {}
-    if request_kwargs:
-        kwargs["request"] = HTTPXRequest(**request_kwargs)
+    if request_class is not None or request_kwargs:
+        request = (request_class or HTTPXRequest)(**request_kwargs)
+        kwargs["request"] = kwargs["get_updates_request"] = request
     return Bot(
         TOKEN,
         base_url=f"{front.base_url}/bot",
@@ -53,18 +55,20 @@ def _bot(front, **request_kwargs) -> Bot:
     )
 
 
+# PTB's own request, and the bot's (bot/api_request.py: one JSON body, uploads multipart).
 @pytest.mark.asyncio
-async def test_real_client_round_trips(front, server: BotAPIServer):
+@pytest.mark.parametrize("request_class", [None, BotAPIRequest], ids=["httpx", "bot"])
+async def test_real_client_round_trips(front, server: BotAPIServer, request_class):
     user = server.create_user("Lan")
-    async with _bot(front) as bot:
+    async with _bot(front, request_class) as bot:
         me = await bot.get_me()
         assert (me.id, me.username) == (7000000001, "bvte_test_bot")
 
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Báo cáo", callback_data="r:1")]])
         sent = await bot.send_message(
-            user.id, "<b>Chào</b> Lan", parse_mode="HTML", reply_markup=keyboard
+            user.id, "<b>Chào</b> Lan — “phường 4”", parse_mode="HTML", reply_markup=keyboard
         )
-        assert sent.text == "Chào Lan" and sent.entities[0].type == "bold"
+        assert sent.text == "Chào Lan — “phường 4”" and sent.entities[0].type == "bold"
         record = server.message(user.id, sent.message_id)
         assert record.inline_keyboard == [[{"text": "Báo cáo", "callback_data": "r:1"}]]
 
@@ -74,6 +78,10 @@ async def test_real_client_round_trips(front, server: BotAPIServer):
         assert server.file_bytes(document.document.file_id) == payload
         downloaded = await (await bot.get_file(document.document.file_id)).download_as_bytearray()
         assert bytes(downloaded) == payload
+
+        server.user_message(user, None, "xin chào")
+        updates = await bot.get_updates(timeout=0)
+        assert [u.message.text for u in updates] == ["xin chào"]
 
         with pytest.raises(BadRequest, match="(?i)chat not found"):
             await bot.send_message(999, "x")
