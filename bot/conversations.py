@@ -11,6 +11,7 @@ person continues later where they left off (/report offers the saved draft).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import ConversationHandler
@@ -18,9 +19,21 @@ from telegram.ext import ConversationHandler
 # The conversation handling the person's latest update (so /cancel can say what it left).
 IN_HAND = "conversation_in_hand"
 
+# What to tell a person whose half-done conversation a command or a menu button ended: a msgid
+# (marked with N_), or a function of the context giving one (None: nothing to say).
+LeftNotice = str | Callable[[Any], str | None]
+
 
 class ExclusiveConversation(ConversationHandler):
-    """A ConversationHandler that ends the person's other conversations when entered."""
+    """A ConversationHandler that ends the person's other conversations when entered.
+
+    `left_notice` is said when another command or menu button ends it half-way (see
+    handlers.common.leave_and_redispatch); None for conversations with nothing to lose.
+    """
+
+    def __init__(self, *args: Any, left_notice: LeftNotice | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.left_notice = left_notice
 
     # The application's other conversations, found once (a scan of every handler on each
     # entry cost ~0.1 ms): again only if handlers were added or removed since.
@@ -49,3 +62,15 @@ class ExclusiveConversation(ConversationHandler):
                     # PTB's own way to end a state; persisted with the next flush.
                     other._update_state(ConversationHandler.END, key)
         return await super().handle_update(update, application, check_result, context)
+
+    def entered_by(self, update: object) -> bool:
+        """Whether `update` would start this conversation afresh (e.g. /report in a report)."""
+        return any(entry.check_update(update) not in (None, False) for entry in self.entry_points)
+
+
+def conversation_named(application, name: str) -> ExclusiveConversation | None:
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ExclusiveConversation) and handler.name == name:
+                return handler
+    return None

@@ -173,6 +173,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     other = anything_else(i18n)
     return ExclusiveConversation(
         name="awareness_add",
+        left_notice=N_("⏸ The message was not saved."),
         persistent=True,
         entry_points=[CallbackQueryHandler(start_adding, pattern=AddMessage.pattern())],
         states={

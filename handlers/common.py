@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import people
 from bot.context import BotContext
-from bot.conversations import IN_HAND
+from bot.conversations import IN_HAND, conversation_named
 from bot.guards import require_message
 from bot.menu import MenuButton
 
@@ -119,11 +119,45 @@ def leave_filter(i18n) -> filters.BaseFilter:
 
 
 async def leave_and_redispatch(update: Update, context: BotContext) -> int:
-    """End the conversation and hand the same update to the whole bot again."""
-    if context.user_data is not None:
-        context.user_data[LEFT_CONVERSATION] = context.user_data.get(IN_HAND) or True
+    """End the conversation and hand the same update to the whole bot again.
+
+    /cancel says itself what it ended (it reads LEFT_CONVERSATION). Any other command or menu
+    button first gets one line on what was left half done, so nothing is dropped silently;
+    not when it starts the same conversation again (it says so itself), nor for the hotline,
+    whose numbers must come first."""
+    name = context.user_data.get(IN_HAND) if context.user_data is not None else None
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    if _command_of(text) == "cancel":
+        if context.user_data is not None:
+            context.user_data[LEFT_CONVERSATION] = name or True
+    elif name and message is not None:
+        notice = _left_notice(update, context, name, text)
+        if notice:
+            await message.reply_text(context.translate(notice))
     await context.application.update_queue.put(update)
     return ConversationHandler.END
+
+
+def _command_of(text: str) -> str | None:
+    if not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else None
+
+
+def _left_notice(update: Update, context: BotContext, name: str, text: str) -> str | None:
+    conversation = conversation_named(context.application, name)
+    if conversation is None or conversation.left_notice is None:
+        return None
+    if (
+        _command_of(text) == "hotline"
+        or MenuButton(context.services.i18n).key_of(text) == "hotline"
+    ):
+        return None
+    if conversation.entered_by(update):
+        return None
+    notice = conversation.left_notice
+    return notice(context) if callable(notice) else notice
 
 
 def leave_handlers(i18n) -> list:

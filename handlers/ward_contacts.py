@@ -202,6 +202,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         ExclusiveConversation(
             name="ward_contacts",
+            left_notice=N_("⏸ The ward contact was not changed."),
             persistent=True,
             entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
             states={

@@ -197,6 +197,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     media = filters.PHOTO | filters.Document.ALL
     return ExclusiveConversation(
         name="broadcast",
+        left_notice=N_("⏸ The announcement was not sent. /broadcast starts a new one."),
         persistent=True,
         entry_points=[
             CommandHandler("broadcast", start, filters=PRIVATE),

@@ -15,6 +15,7 @@ from bot.cases.service import CaseService
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
+from bot.i18n import N_
 from bot.messaging import answer_stale_button, edit_markup_quietly, edit_quietly
 from bot.reports import lifecycle
 from handlers.common import anything_else, free_text, leave_handlers
@@ -129,6 +130,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         ExclusiveConversation(
             name="report_addition",
+            left_notice=N_("⏸ The addition to the report was not sent."),
             persistent=True,
             entry_points=[CallbackQueryHandler(start_adding, pattern=AddInformation.pattern())],
             states={

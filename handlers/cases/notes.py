@@ -362,6 +362,7 @@ def build_input_conversation(application: BotApplication) -> ConversationHandler
     i18n = application.services.i18n
     return ExclusiveConversation(
         name="case_input",
+        left_notice=N_("⏸ What you were entering on the case was not saved."),
         persistent=True,
         entry_points=[*_entry_points(), *plan_notes.input_entry_points()],
         states={

@@ -89,6 +89,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler[Any]:
 
     return ExclusiveConversation(
         name="events_admin",
+        left_notice=N_("⏸ The event was not saved."),
         persistent=True,
         entry_points=[
             CommandHandler("newevent", create.new_event),

@@ -362,6 +362,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     other = anything_else(i18n)
     return ExclusiveConversation(
         name="materials_admin",
+        left_notice=N_("⏸ The material was not saved."),
         persistent=True,
         entry_points=[
             MessageHandler(PRIVATE & (filters.Document.ALL | filters.PHOTO), receive_file),

@@ -311,6 +311,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     ]
     return ExclusiveConversation(
         name="onboarding",
+        left_notice=N_("⏸ Sign-up is not finished yet: /start continues it."),
         persistent=True,
         entry_points=[CommandHandler("start", start)],
         states={

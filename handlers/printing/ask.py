@@ -301,6 +301,9 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     other = anything_else(i18n)
     return ExclusiveConversation(
         name="print_request",
+        left_notice=N_(
+            "⏸ The print request was not sent. To ask again, press “🖨 Request printed copies” on the material."
+        ),
         persistent=True,
         entry_points=[CallbackQueryHandler(start_request, pattern=RequestCopies.pattern())],
         states={

@@ -103,6 +103,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     i18n = application.services.i18n
     return ExclusiveConversation(
         name="print_reject",
+        left_notice=N_("⏸ The request was not rejected: no reason was sent. It is still waiting."),
         persistent=True,
         entry_points=[CallbackQueryHandler(start_reject, pattern=RejectRequest.pattern())],
         states={

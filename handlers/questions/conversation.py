@@ -80,6 +80,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     ]
     return ExclusiveConversation(
         name="questions",
+        left_notice=N_("⏸ Your question was not sent. /ask lets you write it again."),
         persistent=True,
         entry_points=[
             CommandHandler("ask", ask_start, filters=PRIVATE),

@@ -20,6 +20,7 @@ from bot import keyboards, menu
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.guards import require_message, require_query
+from bot.i18n import N_
 from bot.messaging import edit_quietly
 from bot.reports.buttons import REPORT, Discard, Resume
 from bot.reports.draft import Draft
@@ -115,6 +116,12 @@ async def on_confirm_cancel(update: Update, context: BotContext) -> int:
     return ACTIVE
 
 
+def _paused_notice(context: BotContext) -> str | None:
+    if context.person_data.get("report_draft_saved"):
+        return N_("⏸ The report is paused. Its draft is saved: /report continues it.")
+    return None
+
+
 def build_conversation(application: BotApplication) -> ConversationHandler:
     i18n = application.services.i18n
     other = anything_else(i18n)
@@ -128,6 +135,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     ]
     return ExclusiveConversation(
         name="report",
+        left_notice=_paused_notice,
         persistent=True,
         entry_points=[
             CommandHandler("report", entry, filters=PRIVATE),
