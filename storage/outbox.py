@@ -53,6 +53,13 @@ async def insert(
     )
 
 
+async def sent_message_id(db: Database, dedupe_key: str) -> int | None:
+    """The Telegram message a queued message became, once sent (None before, or unknown)."""
+    return await db.fetchvalue(
+        "SELECT message_id FROM outbox WHERE dedupe_key = ? AND state = 'sent'", (dedupe_key,)
+    )
+
+
 async def pending(db: Database, row_id: int) -> OutboxRow | None:
     row = await db.fetchone(
         "SELECT id, chat_id, payload_enc, after_send, attempts, created_at FROM outbox"

@@ -56,6 +56,21 @@ async def test_a_disclosure_gets_the_numbers_and_one_tap_makes_a_case_for_the_ar
     assert "111" in _emergency(lan).content and TIP not in _emergency(lan).content
 
 
+async def test_what_to_do_opens_below_and_the_numbers_and_tip_button_stay(tg):
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("bé nhà bên bị cha dượng đánh bầm tím mỗi ngày")
+    answer = _emergency(lan)
+    await lan.press("🤝 Nên làm gì")
+    kept = next(m for m in lan.bot_messages if m.message_id == answer.message_id)
+    assert kept.content == answer.content and kept.edit_count == 0
+    assert TIP in kept.buttons  # still one tap to pass it to staff after reading
+    assert lan.bot_messages[-1].message_id != answer.message_id  # the topic is a new message
+    assert "Nghi ngờ trẻ bị xâm hại: làm gì?" in lan.last_text
+    await lan.press(TIP)
+    (case,) = await _cases(tg)
+    assert case["code"] in lan.last_text
+
+
 async def _staff_user(tg, who):
     from storage import users
 
@@ -211,3 +226,23 @@ async def test_staff_can_open_and_accept_a_tip_without_a_place(tg):
     assert case["code"] in admin.last_text and "em bị ba đánh hoài" in admin.last_text
     await admin.send("/cases")
     assert any(case["code"] in label for label in admin.buttons)
+
+
+async def test_a_place_typed_at_the_tip_question_counts_as_the_tap(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("có người lạ dụ con nít lên xe ở cổng trường")
+    await lan.press(TIP)
+    asked = lan.bot_messages[-1]
+    assert "Trẻ ở khu vực nào" in asked.content
+    await lan.send("p4 q8")  # an old name, unaccented, as people type it
+    (case,) = await _cases(tg)
+    assert case["district"] == "Q8" and case["ward"] == "27418"
+    assert case["code"] in mai.last_text
+    assert lan.last_text == "Cảm ơn bạn. Cán bộ Phường Chánh Hưng đã nhận tin."
+    question = next(m for m in lan.bot_messages if m.message_id == asked.message_id)
+    assert not question.buttons  # answered: its place buttons are gone
+    # Later text is ordinary text again, not a place answer.
+    await lan.send("p4 q8")
+    assert (await _cases(tg))[0]["ward"] == "27418"
+    assert "Cảm ơn bạn. Cán bộ" not in lan.last_text

@@ -14,7 +14,12 @@ class InfoMenu(Button, namespace=INFO, action="menu"):
 
 
 class ShowEntry(Button, namespace=INFO, action="show"):
+    """A topic. `below`: sent as a new message, the pressed one left as it is (under the
+    emergency answer, whose numbers and tip button must stay, and under the ways forward of
+    unclear text, whose "send to staff" must stay); otherwise the pressed message becomes it."""
+
     entry_id: str
+    below: bool = False
 
 
 class Vote(Button, namespace=INFO, action="vote"):

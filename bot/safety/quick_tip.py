@@ -22,6 +22,7 @@ from bot.reports.casework import RateLimited, Submitted
 from bot.reports.rules import case_rules
 from bot.safety import tips
 from bot.services import Services
+from storage import outbox as outbox_rows
 from storage.db import Database
 from storage.users import User
 
@@ -32,6 +33,11 @@ __all__ = ["Confirmation", "NewCaseAlert", "QuickTipService", "RateLimited", "Se
 NewCaseAlert = Callable[[Database, FieldCipher, Services, int, dt.datetime], Awaitable[None]]
 # The tipster's answer for a new case: (case id, code) → (text, buttons).
 Confirmation = Callable[[int, str], tuple[str, InlineKeyboardMarkup | None]]
+
+
+def confirmation_key(case_id: int) -> str:
+    """The outbox key of the tipster's confirmation (which asks the place when unknown)."""
+    return f"case:{case_id}:thanks"
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ class QuickTipService:
                     reply,
                     now=now,
                     markup=markup,
-                    dedupe_key=f"case:{case_id}:thanks",
+                    dedupe_key=confirmation_key(case_id),
                     held_for_reply=True,
                 )
             )
@@ -100,6 +106,10 @@ class QuickTipService:
             on_created=on_created,
         )
         return Sent(submitted, queued[0] if queued else None)
+
+    async def confirmation_message(self, case_id: int) -> int | None:
+        """The tipster's confirmation as sent (its place buttons go once the place is typed)."""
+        return await outbox_rows.sent_message_id(self.services.database, confirmation_key(case_id))
 
     async def place(self, tipster: User, case_id: int, unit_code: str) -> bool:
         """The ward/commune of the tipster's own tip sent without a place (once); that unit's

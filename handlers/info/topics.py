@@ -111,6 +111,9 @@ async def show_entry(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await InfoService(context.services).count_view(entry.id, "menu")
+    if pressed is not None and pressed.below and query.message is not None:
+        await send_entry(require_message(update), context, entry)
+        return
     await edit_quietly(
         query, info.render(entry, context.translate), reply_markup=entry_keyboard(context, entry)
     )

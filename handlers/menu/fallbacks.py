@@ -16,6 +16,7 @@ from bot.guards import require_message
 from bot.messaging import answer_stale_button
 from handlers.menu.commands import help_command, hotline
 from handlers.questions.no_dead_end import offer_ways_forward
+from handlers.safety.answer import typed_place
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -43,6 +44,9 @@ async def route_intent(update: Update, context: BotContext) -> None:
 async def not_understood(update: Update, context: BotContext) -> None:
     _ = context.translate
     message = require_message(update)
+    # A place typed at the quick tip's place question (the safety slice's; anyone can tip).
+    if await typed_place(update, context):
+        return
     if context.user and not context.user.onboarded:
         await message.reply_text(_("Welcome! Please send /start to begin."))
         return

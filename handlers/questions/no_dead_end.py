@@ -43,7 +43,7 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
     context.person_data[PENDING] = cipher_for(context.services).encrypt(text)
     entries = info.closest(text, _.language)
     found = await QuestionService(context.services).ways_forward(context.person, text)
-    rows = [[(entry.title, ShowEntry(entry_id=entry.id).data())] for entry in entries]
+    rows = [[(entry.title, ShowEntry(entry_id=entry.id, below=True).data())] for entry in entries]
     rows += [
         [
             (

@@ -59,7 +59,7 @@ def danger_keyboard(
     if tip:
         rows.append([(_("📨 Pass it to staff now"), PassToStaff().data())])
     if entry_id:
-        rows.append([(_("🤝 What to do"), ShowEntry(entry_id=entry_id).data())])
+        rows.append([(_("🤝 What to do"), ShowEntry(entry_id=entry_id, below=True).data())])
     return keyboards.inline(rows) if rows else None
 
 
@@ -152,6 +152,8 @@ async def on_tip(update: Update, context: BotContext) -> None:
     if not submitted.first:  # two presses at once: the second gets the first one's case
         await _tip_already_sent(query, context, submitted.code, pending)
         return
+    if own is None:  # the confirmation asks the place: a typed name answers it too
+        pending["asks_place"] = True
     await query.answer()
     log.info("quick tip %s created", submitted.code)
     # The numbers stay on screen; the line about the tip button goes with the button.
@@ -203,21 +205,47 @@ async def on_place(update: Update, context: BotContext) -> None:
     message = require_message(update)
     # A double tap on a place button must not fail the second press.
     await edit_markup_quietly(context.bot, message.chat_id, message.message_id)
-    areas = context.services.areas
+    pending = context.person_data.get(PENDING_TIP)
+    if pending:
+        pending.pop("asks_place", None)
     placed = (
         pressed is not None
         and pressed.code != places.OTHER
         and await _tips(context).place(context.person, pressed.case_id, pressed.code)
     )
-    if placed and pressed is not None:
-        await message.reply_text(
-            _(
-                "Thank you. The staff of {place} have it now.",
-                place=areas.unit_name(pressed.code, _.language),
-            )
-        )
+    await _placed_reply(message, context, pressed.code if placed and pressed else None)
+
+
+async def _placed_reply(message: Message, context: BotContext, unit: str | None) -> None:
+    _ = context.translate
+    if unit is not None:
+        place = context.services.areas.unit_name(unit, _.language)
+        await message.reply_text(_("Thank you. The staff of {place} have it now.", place=place))
     else:
         await message.reply_text(_("Thank you. The programme staff have it."))
+
+
+async def typed_place(update: Update, context: BotContext) -> bool:
+    """A ward or commune typed, today's name or an old one, at the tip's place question: as
+    good as a tap (the report takes typed places too). False when it is not that."""
+    pending = context.person_data.get(PENDING_TIP)
+    message = update.message
+    if not pending or not pending.get("asks_place") or message is None or not message.text:
+        return False
+    areas = context.services.areas
+    match = areas.find(message.text)
+    unit = match.unit if match is not None else None
+    if unit is None or not areas.in_programme(unit):
+        return False
+    case_id = int(pending["case_id"])
+    pending.pop("asks_place", None)
+    service = _tips(context)
+    placed = await service.place(context.person, case_id, unit)
+    asked = await service.confirmation_message(case_id)
+    if asked is not None:
+        await edit_markup_quietly(context.bot, message.chat_id, asked)
+    await _placed_reply(message, context, unit if placed else None)
+    return True
 
 
 async def on_numbers(update: Update, context: BotContext) -> None:
