@@ -8,6 +8,7 @@ tro" typed by hand works as well as the button.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from telegram import Message, ReplyKeyboardMarkup
 from telegram.ext.filters import MessageFilter
@@ -16,6 +17,9 @@ from bot import keyboards
 from bot.callbacks import Button, Namespace
 from bot.i18n import N_, I18n, Translator
 from bot.text import fold, phrase_pattern
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 # key → label (an English msgid; Vietnamese in the catalogue)
 ITEMS: dict[str, str] = {
@@ -56,6 +60,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "ask": ("dat cau hoi", "hoi can bo", "ask a question"),
 }
 KEYWORD_TEXT_LIMIT = 80
+KEYWORD_EXTRA_WORDS = 3
+_WORDS = re.compile(r"\w+")
 
 _NOT_WORD = re.compile(r"[^\w\s]")
 
@@ -90,7 +96,7 @@ class MenuButton(MessageFilter):
 
 # Built once: every Intent filter asks on every text message.
 _KEYWORD_PATTERNS = [
-    (phrase_pattern(phrase), key)
+    (phrase_pattern(phrase), key, len(phrase.split()))
     for phrase, key in sorted(
         ((phrase, key) for key, words in KEYWORDS.items() for phrase in words),
         key=lambda item: -len(item[0]),
@@ -99,22 +105,37 @@ _KEYWORD_PATTERNS = [
 
 
 def keyword_intent(text: str) -> str | None:
-    """The journey a short typed message asks for ("bao cao" → report), or None."""
+    """The journey a short typed message asks for ("bao cao" → report), or None.
+
+    Only when the keywords are most of the message (at most KEYWORD_EXTRA_WORDS other words):
+    "giúp" asks for help, "giúp em với, ba đang đánh con em" does not (it is for the danger
+    answer), nor "cách giúp con học tốt hơn" (for the closest topics)."""
     if not text or len(text) > KEYWORD_TEXT_LIMIT:
         return None
     folded = fold(text)
-    for pattern, key in _KEYWORD_PATTERNS:
-        if pattern.search(folded):
+    words = len(_WORDS.findall(folded))
+    for pattern, key, length in _KEYWORD_PATTERNS:
+        if words - length <= KEYWORD_EXTRA_WORDS and pattern.search(folded):
             return key
     return None
+
+
+def _typed_intent(services: Services, text: str) -> str | None:
+    """Typed keywords' journey, unless the text reads as danger: the emergency answer comes
+    first (handlers/info/typed.py), whatever journey words it also has."""
+    key = keyword_intent(text)
+    if key is None or services.danger_matcher().found_in(text) is not None:
+        return None
+    return key
 
 
 class Intent(MessageFilter):
     """A menu button or typed keywords asking for journey `key` (entry points only)."""
 
-    def __init__(self, i18n: I18n, key: str) -> None:
+    def __init__(self, services: Services, key: str) -> None:
         self.key = key
-        self._button = MenuButton(i18n, key) if key in ITEMS else None
+        self._services = services
+        self._button = MenuButton(services.i18n, key) if key in ITEMS else None
         super().__init__(name=f"Intent({key})")
 
     def filter(self, message: Message) -> bool:
@@ -122,14 +143,18 @@ class Intent(MessageFilter):
             return False
         if self._button is not None and self._button.filter(message):
             return True
-        return keyword_intent(message.text) == self.key
+        return (
+            keyword_intent(message.text) == self.key
+            and _typed_intent(self._services, message.text) == self.key
+        )
 
 
 class AnyIntent(MessageFilter):
     """Any menu button or keyword intent (for the router of last resort)."""
 
-    def __init__(self, i18n: I18n) -> None:
-        self._buttons = MenuButton(i18n)
+    def __init__(self, services: Services) -> None:
+        self._buttons = MenuButton(services.i18n)
+        self._services = services
         super().__init__(name="AnyIntent")
 
     def filter(self, message: Message) -> bool:
@@ -137,7 +162,7 @@ class AnyIntent(MessageFilter):
         return (
             bool(text)
             and text is not None
-            and (self._buttons.filter(message) or keyword_intent(text) is not None)
+            and (self._buttons.filter(message) or _typed_intent(self._services, text) is not None)
         )
 
 

@@ -318,9 +318,10 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
 
 
 def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
     application.add_handler(CommandHandler("stats", stats_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "stats"), stats_button))
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(application.services, "stats"), stats_button)
+    )
     application.add_handler(CommandHandler("export", export_command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(on_button, pattern=ShowPeriod.pattern()))
     application.add_handler(CallbackQueryHandler(on_button, pattern=Export.pattern()))

@@ -225,7 +225,11 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
         ("duong day nong", "Gọi 111"),
         ("Đường dây nóng", "Gọi 111"),
         ("giup", "Dành cho"),
-        ("giúp tôi với", "Dành cho"),
+        ("trợ giúp", "Dành cho"),
+        # A plea, or danger with a journey's words in it: the numbers first, not the journey.
+        ("giúp tôi với", "113"),
+        ("giup em voi ba dang danh con em", "113"),
+        ("tài liệu gì đâu, con bé đang bị đánh ngoài hẻm", "113"),
         ("HƯỚNG DẪN", "Dành cho"),
         ("bao cao", "Trước hết"),
         ("báo cáo", "Trước hết"),
@@ -236,6 +240,8 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
         ("su kien", "📅"),
         ("thong tin", "Thông tin cho phụ huynh"),
         ("xin chào bot", "chưa hiểu"),
+        # Journey words in a longer sentence are not a request for that journey.
+        ("cho em hỏi cách giúp con học tốt hơn", "chưa hiểu"),
     ],
 )
 async def test_keyword_routing_with_and_without_diacritics(tg, typed, expected):

@@ -201,7 +201,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
         persistent=True,
         entry_points=[
             CommandHandler("broadcast", start, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(i18n, "broadcast"), start),
+            MessageHandler(PRIVATE & menu.Intent(application.services, "broadcast"), start),
         ],
         states={
             COMPOSE: [

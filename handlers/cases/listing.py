@@ -230,9 +230,10 @@ async def show_list(update: Update, context: BotContext, data: ListCases) -> Non
 
 
 def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
     application.add_handler(CommandHandler("cases", cases_command, filters=PRIVATE))
     application.add_handler(CommandHandler("case", case_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "cases"), cases_command))
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(application.services, "cases"), cases_command)
+    )
     application.add_handler(case_button(ListCases, show_list))
     application.add_handler(case_button(PickUnit, pick_unit))

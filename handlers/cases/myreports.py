@@ -70,6 +70,7 @@ async def my_reports(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
     application.add_handler(CommandHandler("myreports", my_reports, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & menu.Intent(i18n, "my_reports"), my_reports))
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(application.services, "my_reports"), my_reports)
+    )

@@ -281,12 +281,13 @@ async def on_ics(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
     # Reminders go out through the one delivery engine.
     delivery.install(application)
     scheduling.add_tick(application, "events", dispatch.tick)
     application.add_handler(CommandHandler("events", events_command))
-    application.add_handler(MessageHandler(menu.Intent(i18n, "events"), events_command))
+    application.add_handler(
+        MessageHandler(menu.Intent(application.services, "events"), events_command)
+    )
     application.add_handler(CallbackQueryHandler(on_page, pattern=ListPage.pattern()))
     application.add_handler(CallbackQueryHandler(on_page, pattern=GroupsPage.pattern()))
     application.add_handler(CallbackQueryHandler(on_open, pattern=OpenEvent.pattern()))

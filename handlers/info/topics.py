@@ -162,10 +162,9 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
 
 def register(application: BotApplication) -> None:
     """/info, the menu button and the topic buttons (section 3)."""
-    i18n = application.services.i18n
     application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
     application.add_handler(
-        MessageHandler(PRIVATE & menu.Intent(i18n, "parents_info"), info_command)
+        MessageHandler(PRIVATE & menu.Intent(application.services, "parents_info"), info_command)
     )
     for button, callback in (
         (InfoMenu, back_to_menu),

@@ -60,13 +60,12 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
 
 def register(application: BotApplication) -> None:
     """Typed FAQ and danger words, just before section 4 (the last resort)."""
-    i18n = application.services.i18n
     application.add_handler(
         MessageHandler(
             PRIVATE
             & filters.TEXT
             & ~filters.COMMAND
-            & ~menu.AnyIntent(i18n)
+            & ~menu.AnyIntent(application.services)
             & FaqOrDanger(application.services),
             answer_typed_question,
         )

@@ -354,7 +354,9 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
         persistent=True,
         entry_points=[
             CommandHandler("materials", materials_command, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(i18n, "materials"), materials_command),
+            MessageHandler(
+                PRIVATE & menu.Intent(application.services, "materials"), materials_command
+            ),
         ],
         states={
             SEARCH: [

@@ -80,10 +80,10 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 def register(application: BotApplication) -> None:
     """Last in group 0: intents nobody took, unknown commands, free text, stale buttons."""
-    i18n = application.services.i18n
     application.add_handler(
         MessageHandler(
-            PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(i18n), route_intent
+            PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(application.services),
+            route_intent,
         )
     )
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))

@@ -84,7 +84,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
         persistent=True,
         entry_points=[
             CommandHandler("ask", ask_start, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(i18n, "ask"), ask_start),
+            MessageHandler(PRIVATE & menu.Intent(application.services, "ask"), ask_start),
             *start_over,
         ],
         states={

@@ -139,7 +139,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
         persistent=True,
         entry_points=[
             CommandHandler("report", entry, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(i18n, "report"), entry),
+            MessageHandler(PRIVATE & menu.Intent(application.services, "report"), entry),
         ],
         states={
             ACTIVE: step_handlers,
