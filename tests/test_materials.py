@@ -144,6 +144,24 @@ async def test_free_text_in_the_materials_menu_searches(tg):
     assert "gõ vài từ để tìm" in lan.last_text
 
 
+async def test_in_the_materials_menu_danger_and_sentences_are_answered_as_anywhere(tg):
+    lan = await person(tg, "Lan")
+    await lan.send("/materials")
+    await lan.send("thang be hang xom bi ba no danh bam tim ca nguoi")
+    assert "111" in lan.last_text and "Không có tài liệu nào khớp" not in lan.last_text
+    assert "📨 Báo ngay cho cán bộ" in lan.buttons
+    await lan.send("/materials")
+    await lan.send("dạ cảm ơn cán bộ nhiều, để em về nói chuyện lại với cháu")
+    assert "Không có tài liệu nào khớp" not in lan.last_text
+    assert "💬 Gửi câu hỏi này cho cán bộ" in lan.buttons  # the ways forward of any text
+    # A topic of danger, typed short, is searched, with the numbers first.
+    await lan.send("/materials")
+    seen = len(lan.bot_messages)
+    await lan.send("tự tử")
+    answers = [m.content or "" for m in lan.bot_messages[seen:]]
+    assert "111" in answers[0] and len(answers) == 2
+
+
 async def test_search_mode_ends_after_a_long_pause(tg):
     lan = await person(tg, "Lan")
     await lan.send("/materials")

@@ -51,6 +51,15 @@ def typed_query(text: str | None) -> str | None:
     return clean_query(" ".join(typed[first : first + count]))
 
 
+# A search is a few words; a longer message in the materials menu is a message to answer.
+SEARCH_WORDS_MAX = 8
+
+
+def looks_like_search(text: str) -> bool:
+    """A few words, or a sentence asking for materials ("tìm tài liệu về …")."""
+    return len(words(text)) <= SEARCH_WORDS_MAX or typed_query(text) is not None
+
+
 def clean_query(text: str | None) -> str | None:
     """The query as typed, or None if it has no word of at least two letters."""
     query = (text or "").strip()[:QUERY_MAX]

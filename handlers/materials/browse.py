@@ -42,6 +42,7 @@ from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
 from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
 from handlers.materials.views import catalogue, deliver
+from handlers.safety import answer_danger
 from storage.models import Material
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ SEARCH = 0
 PAGE_SIZE = keyboards.PAGE_SIZE
 # Typed text counts as a search only this long after the last use of the materials menu.
 SEARCH_MODE_FOR = dt.timedelta(hours=1)
+# Words of danger in a search this short may be a topic ("bắt cóc"); longer, a disclosure.
+DANGER_SEARCH_WORDS = 3
 QUERY_KEY = "materials_query"
 SEEN_KEY = "materials_seen"
 PRIVATE = filters.ChatType.PRIVATE
@@ -205,12 +208,24 @@ async def materials_command(update: Update, context: BotContext) -> int:
 
 
 async def typed_search(update: Update, context: BotContext) -> int | None:
-    """Free text inside the materials menu; after a long pause it is not a search any more."""
+    """Free text inside the materials menu, unless it is no search: after a long pause, or
+    a whole sentence (of danger: more than a few words)."""
     seen = context.person_data.get(SEEN_KEY)
-    if not seen or context.now - dt.datetime.fromisoformat(seen) > SEARCH_MODE_FOR:
+    message = require_message(update)
+    text = message.text or ""
+    verdict = context.services.danger_matcher().check(text)
+    if (
+        not seen
+        or context.now - dt.datetime.fromisoformat(seen) > SEARCH_MODE_FOR
+        or not search.looks_like_search(text)
+        or (verdict is not None and len(search.words(text)) > DANGER_SEARCH_WORDS)
+    ):
+        # Not a search: a sentence of danger gets the emergency answer, any other sentence
+        # the closest topics and one tap to staff, as anywhere else in the bot.
         return await leave_and_redispatch(update, context)
+    if verdict is not None:  # "tự tử", "bắt cóc": maybe a search, the numbers first anyway
+        await answer_danger(message, context, text, verdict)
     _note_seen(context)
-    text = require_message(update).text or ""
     await _search_and_answer(update, context, search.typed_query(text) or text)
     return SEARCH
 
