@@ -239,7 +239,8 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
         ("sự kiện", "📅"),
         ("su kien", "📅"),
         ("thong tin", "Thông tin cho phụ huynh"),
-        ("xin chào bot", "chưa hiểu"),
+        ("xin chào bot", "Chào bạn!"),
+        ("cam on nha", "không có gì"),
         # Journey words in a longer sentence are not a request for that journey.
         ("cho em hỏi cách giúp con học tốt hơn", "chưa hiểu"),
     ],

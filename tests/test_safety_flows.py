@@ -89,7 +89,10 @@ async def test_a_tip_without_a_known_place_asks_it_in_one_tap_and_moves_to_that_
     (case,) = await _cases(tg)
     assert case["ward"] == "" and case["district"] == ""  # a case at once, place unknown
     assert tg.admin.bot_messages and case["code"] in tg.admin.last_text  # programme staff know
-    assert "Trẻ ở khu vực nào" in lan.last_text and "Bỏ qua" in lan.buttons
+    # Asked about themselves (it is most often the young person writing), not "the child";
+    # the answer keeps its words to them once the tip is passed on.
+    assert "Bạn đang ở khu vực nào" in lan.last_text and "Bỏ qua" in lan.buttons
+    assert _emergency(lan).content.startswith("💛 Bạn không một mình đâu.")
     await lan.press("Phường Phú Định")
     (case,) = await _cases(tg)
     assert case["district"] == "Q8" and case["ward"] == "27427"
@@ -246,3 +249,23 @@ async def test_a_place_typed_at_the_tip_question_counts_as_the_tap(tg):
     await lan.send("p4 q8")
     assert (await _cases(tg))[0]["ward"] == "27418"
     assert "Cảm ơn bạn. Cán bộ" not in lan.last_text
+
+
+async def test_words_of_self_harm_lead_to_what_helps_the_young_person(tg):
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("e mun chet")
+    await lan.press("🤝 Nên làm gì")
+    assert "Nếu bạn đang nghĩ đến chuyện làm hại bản thân" in lan.last_text
+    assert "Nghi ngờ trẻ bị xâm hại" not in lan.last_text
+
+
+async def test_taking_it_back_after_the_alarm_gets_a_warm_word_not_a_shrug(tg):
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("e hok muon song nua")
+    await lan.send("thôi ko có gì đâu")
+    assert lan.last_text.startswith("💛 Không sao đâu. Mình vẫn ở đây")
+    assert "111" in lan.last_text and "chưa hiểu" not in lan.last_text
+    # A day later it is ordinary text again (no alarm to take back).
+    tg.clock.advance(hours=25)
+    await lan.send("thôi ko có gì đâu")
+    assert not lan.last_text.startswith("💛")

@@ -97,6 +97,46 @@ SMALL_TALK = frozenset(
 )
 
 
+def _key(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
+
+
 def is_small_talk(text: str | None) -> bool:
-    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text or "")).split())
-    return key in SMALL_TALK or not key
+    key = _key(text)
+    return key in SMALL_TALK or not key or small_talk_kind(text) is not None
+
+
+_PARTICLES = r"(?:\s+(?:a|nha|nhe|nhen|ne|nhiu|nhieu|lam|ban|bot|ad|admin|shop|nhe))*"
+_SMALL_TALK_KINDS = (
+    (
+        "thanks",
+        re.compile(
+            rf"^(?:cam on|cam on ban|camon|thanks?|thank you|tks|thx|many thanks){_PARTICLES}$"
+        ),
+    ),
+    ("greeting", re.compile(rf"^(?:xin chao|chao|chao ban|hello|hi|hey|alo|helo){_PARTICLES}$")),
+    (
+        "ok",
+        re.compile(
+            rf"^(?:ok|oke|okie|okay|vang|da|da vang|u|uh|um|dc|duoc|duoc roi|khong co gi){_PARTICLES}$"
+        ),
+    ),
+)
+# "Nothing, never mind" after an alarm (a young person taking it back): answered warmly.
+_TAKING_BACK = re.compile(
+    r"^(?:thoi\s+)?(?:(?:e|em|minh|toi|tui|con|chau)\s+)?"
+    r"(?:(?:ko|k|khong|hong|hok|hem|kh)\s+(?:co\s+gi|sao|can|sao dau)|dua|dua thoi|gui nham|nham|bo di|"
+    r"on|on roi|het roi|never mind|nothing|i m fine|im fine|i am fine)"
+    r"(?:\s+(?:dau|het|ca|a|nha|nhe|roi|ma|thoi|u|nua))*$"
+)
+
+
+def small_talk_kind(text: str | None) -> str | None:
+    """ "thanks", "greeting" or "ok" for a message that is only that; None otherwise."""
+    key = _key(text)
+    return next((kind for kind, pattern in _SMALL_TALK_KINDS if pattern.match(key)), None)
+
+
+def is_taking_back(text: str | None) -> bool:
+    """ "thôi ko có gì đâu", "e đùa thôi", "không sao": the writer takes back what they said."""
+    return bool(_TAKING_BACK.match(_key(text)))

@@ -13,10 +13,12 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot import menu
 from bot.context import BotContext
 from bot.guards import require_message
+from bot.i18n import N_
 from bot.messaging import answer_stale_button
+from bot.questions import rules as question_rules
 from handlers.menu.commands import help_command, hotline
 from handlers.questions.no_dead_end import offer_ways_forward
-from handlers.safety.answer import typed_place
+from handlers.safety.answer import taking_back, typed_place
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -50,6 +52,8 @@ async def not_understood(update: Update, context: BotContext) -> None:
     if context.user and not context.user.onboarded:
         await message.reply_text(_("Welcome! Please send /start to begin."))
         return
+    if await taking_back(update, context) or await small_talk(update, context):
+        return
     # Text: the closest topics and one tap to staff (the questions slice owns the tickets).
     if (
         update.message is not None
@@ -64,6 +68,26 @@ async def not_understood(update: Update, context: BotContext) -> None:
         ),
         reply_markup=menu.keyboard(context.person.menu_role, _),
     )
+
+
+SMALL_TALK_REPLIES = {
+    "thanks": N_("You're welcome! Write to me whenever you need anything."),
+    "greeting": N_("Hello! Choose from the menu below, or type what you would like to ask."),
+    "ok": N_("👍 Write to me whenever you need anything."),
+}
+
+
+async def small_talk(update: Update, context: BotContext) -> bool:
+    """Thanks, a greeting, "ok": a friendly word and the menu, not "I did not understand"."""
+    message = update.message
+    kind = question_rules.small_talk_kind(message.text) if message is not None else None
+    if message is None or kind is None:
+        return False
+    _ = context.translate
+    await message.reply_text(
+        _(SMALL_TALK_REPLIES[kind]), reply_markup=menu.keyboard(context.person.menu_role, _)
+    )
+    return True
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

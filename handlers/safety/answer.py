@@ -11,6 +11,7 @@ message, however old: they never answer "this button has expired".
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from bot.i18n import Translator
 from bot.info.buttons import ShowEntry
 from bot.keyboards import Button
 from bot.messaging import edit_markup_quietly, edit_quietly
+from bot.questions import rules as question_rules
 from bot.reports.buttons import Sos
 from bot.safety import Verdict
 from bot.safety import tips as tip_rules
@@ -40,8 +42,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PENDING_TIP = "safety_tip"
-# The information entry that says what to do, shown under the emergency answer.
+# The information entry that says what to do, shown under the emergency answer (under words
+# of self-harm: the one written to the young person first, then to the adult).
 WHAT_TO_DO_ENTRY = "act"
+SELF_HARM_ENTRY = "selfharm"
 # The report's 🆘 buttons of any step ("rep:sos:<step>", namespace of the report journey): an
 # active report answers its own first; any other, however old, gets the numbers here.
 REPORT_SOS_PATTERN = Sos.pattern()
@@ -70,6 +74,7 @@ def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> Non
         "category": verdict.category if verdict else None,
         "urgent": tip_rules.is_urgent(verdict),
         "now": bool(verdict and verdict.now),
+        "at": context.now.isoformat(),
     }
 
 
@@ -88,15 +93,25 @@ async def answer_danger(
     _ = context.translate
     if tip:
         remember_tip(context, text, verdict)
+    self_harm = bool(verdict and verdict.category == SELF_HARM)
+    if self_harm and entry_id == WHAT_TO_DO_ENTRY:
+        entry_id = SELF_HARM_ENTRY
     await message.reply_text(
-        emergency_text(
-            _,
-            now=bool(verdict and verdict.now),
-            tip=tip,
-            self_harm=bool(verdict and verdict.category == SELF_HARM),
-        ),
+        emergency_text(_, now=bool(verdict and verdict.now), tip=tip, self_harm=self_harm),
         reply_markup=danger_keyboard(_, entry_id, tip),
     )
+
+
+def _answered(
+    _: Translator, pending: dict[str, Any] | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The emergency answer once its tip was passed on: the same numbers, no tip button."""
+    self_harm = bool(pending and pending.get("category") == SELF_HARM)
+    text = emergency_text(
+        _, now=bool(pending and pending.get("now")), tip=False, self_harm=self_harm
+    )
+    entry = SELF_HARM_ENTRY if self_harm else WHAT_TO_DO_ENTRY
+    return text, danger_keyboard(_, entry, tip=False)
 
 
 async def on_tip(update: Update, context: BotContext) -> None:
@@ -138,7 +153,9 @@ async def on_tip(update: Update, context: BotContext) -> None:
             category=pending.get("category"),
             urgent=bool(pending.get("urgent", True)),
             source_message_id=source,
-            confirmation=lambda case_id, code: _tip_confirmation(_, areas, own, case_id, code),
+            confirmation=lambda case_id, code: _tip_confirmation(
+                _, areas, own, case_id, code, about_self=pending.get("category") == SELF_HARM
+            ),
         )
     except RateLimited:
         await query.answer(
@@ -157,16 +174,17 @@ async def on_tip(update: Update, context: BotContext) -> None:
     await query.answer()
     log.info("quick tip %s created", submitted.code)
     # The numbers stay on screen; the line about the tip button goes with the button.
-    await edit_quietly(
-        query,
-        emergency_text(_, now=bool(pending.get("now")), tip=False),
-        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False),
-    )
+    await edit_quietly(query, *_answered(_, pending))
     await outbox.send_now(context.application, sent.confirmation_id)
 
 
 def _tip_confirmation(
-    _: Translator, areas: Areas, own: Unit | None, case_id: int, code: str
+    _: Translator,
+    areas: Areas,
+    own: Unit | None,
+    case_id: int,
+    code: str,
+    about_self: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The tipster's answer: the case code, and the place (or the one-tap question)."""
     sent = _("✅ Passed to staff at once. Case code: <b>{code}</b>. You stay anonymous.", code=code)
@@ -176,10 +194,13 @@ def _tip_confirmation(
         areas, _, lambda unit: TipPlace(case_id=case_id, code=unit).data(), other=False
     )
     rows.append([(_("Skip"), TipPlace(case_id=case_id, code=places.OTHER).data())])
-    return (
-        sent + "\n" + _("Where is the child? One tap helps the right staff go there."),
-        keyboards.inline(rows),
+    # Words of self-harm are most often the young person's own: asked about them, not "the child".
+    question = (
+        _("Where are you? One tap helps the staff near you reach you.")
+        if about_self
+        else _("Where is the child? One tap helps the right staff go there.")
     )
+    return sent + "\n" + question, keyboards.inline(rows)
 
 
 async def _tip_already_sent(
@@ -187,12 +208,7 @@ async def _tip_already_sent(
 ) -> None:
     _ = context.translate
     await query.answer(_("Already passed to staff: case {code}.", code=code), show_alert=True)
-    await edit_quietly(
-        query,
-        emergency_text(_, now=bool(pending and pending.get("now")), tip=False),
-        danger_keyboard(_, WHAT_TO_DO_ENTRY, tip=False),
-        fail_quietly=True,
-    )
+    await edit_quietly(query, *_answered(_, pending), fail_quietly=True)
 
 
 async def on_place(update: Update, context: BotContext) -> None:
@@ -245,6 +261,31 @@ async def typed_place(update: Update, context: BotContext) -> bool:
     if asked is not None:
         await edit_markup_quietly(context.bot, message.chat_id, asked)
     await _placed_reply(message, context, unit if placed else None)
+    return True
+
+
+# How long after the emergency answer "thôi ko có gì đâu" is read as taking it back.
+TAKING_BACK_WITHIN = dt.timedelta(hours=24)
+
+
+async def taking_back(update: Update, context: BotContext) -> bool:
+    """ "Never mind" soon after the emergency answer (often a young person who said too
+    much): a warm word that keeps the hotline and the bot open, never "not understood"."""
+    message = update.message
+    pending = context.person_data.get(PENDING_TIP)
+    if message is None or not pending or not pending.get("at"):
+        return False
+    if not question_rules.is_taking_back(message.text):
+        return False
+    if context.now - dt.datetime.fromisoformat(pending["at"]) > TAKING_BACK_WITHIN:
+        return False
+    _ = context.translate
+    await message.reply_text(
+        _(
+            "💛 That's all right. I am still here: if anything happens, however small, write "
+            "to me, or call <b>111</b> (free, 24/7) and someone will listen to you."
+        )
+    )
     return True
 
 
