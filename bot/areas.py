@@ -161,6 +161,38 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
     return kind, name, district or None
 
 
+# Where the place's name ends in an answer: the street and house details that follow.
+_DETAILS = re.compile(r"[,;.\n]|\b(?:hem|duong|so nha|ap|khu pho|kp|to|gan|canh|nha so)\b")
+# Polite particles and small words around a name: "Bình Chánh ạ", "xa binh chanh nha".
+_PARTICLES = frozenset({"a", "nha", "nhe", "ne", "ha", "do", "day", "roi", "luon", "ak", "ah"})
+_UNIT_KINDS = frozenset({"phuong", "xa", "p", "x", "thi", "tt"})
+_DISTRICT_KINDS = frozenset({"quan", "huyen", "q", "h", "tp", "thanh"})
+
+
+def _looser_forms(text: str) -> list[str]:
+    """Shorter readings of a typed answer, most likely first: before the street details,
+    without the polite particles at the end, then its last words (from a kind word such as
+    'phuong', or two words or more that start with neither a number nor 'quận', so a house
+    number or a district alone never reads as a ward)."""
+    folded = re.sub(r"[^\w\s,;.]", " ", fold(text or ""))
+    head = _DETAILS.split(folded, maxsplit=1)[0]
+    forms: list[str] = []
+    for part in dict.fromkeys((head, folded)):
+        trimmed = [_words(part).split()]
+        while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
+            trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
+        forms.extend(" ".join(words) for words in trimmed)
+        for words in trimmed:
+            for start in range(1, len(words)):
+                tail = words[start:]
+                first = tail[0]
+                if first in _UNIT_KINDS or (
+                    len(tail) >= 2 and not first.isdigit() and first not in _DISTRICT_KINDS
+                ):
+                    forms.append(" ".join(tail))
+    return [form for form in dict.fromkeys(forms) if form]
+
+
 class Areas:
     def __init__(
         self,
@@ -279,7 +311,18 @@ class Areas:
 
     def find(self, text: str) -> Match | None:
         """The unit(s) a typed name means: today's names and old ones, accent-insensitive,
-        with the usual abbreviations ('p4 q8', 'P.16', 'xa vinh loc a', 'tan tuc')."""
+        with the usual abbreviations ('p4 q8', 'P.16', 'xa vinh loc a', 'tan tuc'), also
+        inside a short answer as people write it ('o binh hung a, hem 5 duong so 7')."""
+        match = self._find_name(text)
+        if match is not None:
+            return match
+        for looser in _looser_forms(text):
+            match = self._find_name(looser)
+            if match is not None:
+                return match
+        return None
+
+    def _find_name(self, text: str) -> Match | None:
         kind, name, district = _parse(text)
         if not name:
             units = self._old_district(district) if district else ()

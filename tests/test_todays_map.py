@@ -79,6 +79,12 @@ def test_the_map_has_168_units_and_the_programme_ten_in_two_groups(areas):
         ("chanh hung", (CHANH_HUNG,), None),  # today's names
         ("Xã Bình Chánh", (BINH_CHANH,), None),
         ("phường bến thành", (BEN_THANH,), None),  # elsewhere in the city
+        # Inside a short answer, as people write it: particles, "ở", street details after.
+        ("o binh hung a, hem 5 duong so 7", (BINH_HUNG,), None),
+        ("Bình Chánh ạ", (BINH_CHANH,), None),
+        ("o phuong 4 quan 8 a", (CHANH_HUNG,), "Q8-P04"),
+        ("bé ở phường Chánh Hưng nha", (CHANH_HUNG,), None),
+        ("ở Vĩnh Lộc A ạ", (VINH_LOC,), "BC-VINHLOCA"),
     ],
 )
 def test_typed_names_old_and_new_lead_to_today_s_units(areas, typed, units, old):
@@ -90,7 +96,7 @@ def test_typed_names_old_and_new_lead_to_today_s_units(areas, typed, units, old)
 def test_an_old_district_alone_gives_the_units_it_went_to_and_nonsense_gives_nothing(areas):
     assert areas.find("quận 8").units[:5] == (CHANH_HUNG, PHU_DINH, BINH_DONG, BINH_HUNG, TAN_NHUT)
     assert BINH_PHU in areas.find("q8").units  # the piece of Phường 16, outside the ten
-    for nonsense in ("", "xin chào", "phuong 50", "p 10 q 6"):
+    for nonsense in ("", "xin chào", "phuong 50", "p 10 q 6", "hem 5", "nha so 12 a"):
         assert areas.find(nonsense) is None
 
 
