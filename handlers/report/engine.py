@@ -16,6 +16,7 @@ from bot import menu
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.i18n import Translator
+from bot.menu import label_key
 from bot.messaging import (
     answer_once,
     answer_stale_button,
@@ -239,10 +240,38 @@ async def unexpected_text(flow: Flow, draft: Draft, step: Step, text: str) -> in
         state = await step.read_typed(flow, draft, text, danger)
         if state is not None:
             return state
+    value = _typed_choice(flow, draft, step, text)
+    # (_typed_choice gives a value only when the step reads picks.)
+    if value is not None and step.read_pick and step.read_pick(flow.asking(draft), draft, value):
+        draft.remember_message(flow.message.message_id)
+        return await flow.answered(draft, step)
     if danger:
         return await emergency.emergency(flow, draft)
     await flow.hint(draft)
     return ACTIVE
+
+
+def _typed_choice(flow: Flow, draft: Draft, step: Step, text: str) -> str | None:
+    """The value of the step's button whose label was typed ("nam", "khong ro"): a typed
+    label is as good as a tap, accent-insensitive, without its emoji."""
+    if step.read_pick is None:
+        return None
+    markup = step.keyboard(flow.asking(draft))
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return None
+    typed = label_key(text)
+    for row in markup.inline_keyboard:
+        for button in row:
+            pressed = parse_step_button(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
+            if (
+                isinstance(pressed, Pick)
+                and pressed.step == step.name
+                and label_key(button.text) == typed
+            ):
+                return pressed.value
+    return None
 
 
 async def on_other(update: Update, context: BotContext) -> int:
