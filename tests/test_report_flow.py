@@ -161,6 +161,9 @@ async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     await lan.send("/report")
     await lan.send("để mình xem đã")  # text where a button is due
     assert "Có, đang nguy hiểm" in lan.last_text
+    await lan.send("ko biết nữa")  # an honest "I don't know": help to choose, no alarm
+    assert lan.last_text.startswith("Chưa chắc cũng không sao.")
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == 0  # nobody alerted
     await lan.send_sticker()
     assert "Có, đang nguy hiểm" in lan.last_text
     await lan.press("Không, hiện chưa")

@@ -186,6 +186,20 @@ _NO = {
 }
 
 
+_UNSURE = re.compile(
+    r"^(?:(?:e|em|toi|minh|tui|con|chau)\s+)?(?:cung\s+)?"
+    r"(?:khong|ko|k|hok|hong|hem|kh|chua)\s+(?:biet|bit|ro|chac|chac nua|dam chac)"
+    r"(?:\s+(?:nua|a|lam|nha|roi|sao|the nao|do|luon))*$"
+    r"|^(?:not sure|i don t know|dont know|don t know|unsure|idk)$"
+)
+
+
+def is_unsure(text: str) -> bool:
+    """ "không biết nữa", "ko chắc", "chưa rõ": an honest "I don't know", not a yes."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    return bool(_UNSURE.match(key))
+
+
 def parse_yes_no(text: str) -> bool | None:
     """A typed yes/no ("có", "khong", "ko", "yes") instead of a tap; None if it is neither."""
     key = re.sub(r"[^\w\s]", " ", fold(text))

@@ -14,6 +14,7 @@ from bot.reports.buttons import Done, Pick, Toggle
 from bot.reports.draft import SEXES, Draft
 from bot.reports.intake import (
     InvalidAnswer,
+    is_unsure,
     parse_age,
     parse_children_count,
     parse_yes_no,
@@ -23,6 +24,7 @@ from handlers import places
 from handlers.report import emergency, ward
 from handlers.report.step import Asking, Markup
 from handlers.report.ui import (
+    ACTIVE,
     DONE,
     SKIP,
     nav_row,
@@ -67,6 +69,15 @@ def safety_pick(a: Asking, draft: Draft, value: str) -> bool:
 
 
 async def safety_typed(flow: Flow, draft: Draft, text: str, danger: bool) -> int | None:
+    if is_unsure(text):  # an honest "không biết nữa": help to choose, never an alarm
+        _ = flow.translate
+        await flow.message.reply_text(
+            _(
+                "Not sure is all right. If the child could be hurt today, tap “🚨 Yes, in "
+                "danger now”; otherwise “No, not right now”. Staff will look at it either way."
+            )
+        )
+        return ACTIVE
     typed = parse_yes_no(text)
     if typed is None and not danger:
         return None
