@@ -43,3 +43,33 @@ async def load(db: Database, cipher, user_id: int) -> StoredDraft | None:
 
 async def delete(db: Database, user_id: int) -> bool:
     return await db.execute("DELETE FROM report_drafts WHERE user_id = ?", (user_id,)) > 0
+
+
+async def mark_alerted(db: Database, user_id: int, now: dt.datetime) -> None:
+    """Staff were alerted before the draft was sent (in the alert's transaction)."""
+    await db.execute(
+        "UPDATE report_drafts SET alerted_at = coalesce(alerted_at, ?) WHERE user_id = ?",
+        (to_db(now), user_id),
+    )
+
+
+async def alerted_unsent(
+    db: Database, alerted_before: dt.datetime
+) -> list[tuple[int, dt.datetime]]:
+    """(reporter, alert time) of drafts that alerted staff before `alerted_before` and are
+    still not sent nor followed up."""
+    rows = await db.fetchall(
+        "SELECT user_id, alerted_at FROM report_drafts WHERE alerted_at IS NOT NULL"
+        " AND followed_up_at IS NULL AND alerted_at <= ? ORDER BY alerted_at",
+        (to_db(alerted_before),),
+    )
+    return [(row["user_id"], from_db(row["alerted_at"])) for row in rows]
+
+
+async def mark_followed_up(db: Database, user_id: int, now: dt.datetime) -> bool:
+    """Once: False when it was already followed up (or the draft is gone)."""
+    changed = await db.execute(
+        "UPDATE report_drafts SET followed_up_at = ? WHERE user_id = ? AND followed_up_at IS NULL",
+        (to_db(now), user_id),
+    )
+    return changed > 0

@@ -103,11 +103,11 @@ async def test_closed_cases_past_retention_are_erased_once_a_day(tg):
 async def test_stale_report_drafts_are_deleted(tg):
     now = tg.clock.now()
     await tg.db.execute(
-        "INSERT INTO report_drafts VALUES (1, 'x', ?, ?)",
+        "INSERT INTO report_drafts (user_id, data_enc, created_at, updated_at) VALUES (1, 'x', ?, ?)",
         (to_db(now), to_db(now - dt.timedelta(days=31))),
     )
     await tg.db.execute(
-        "INSERT INTO report_drafts VALUES (2, 'y', ?, ?)",
+        "INSERT INTO report_drafts (user_id, data_enc, created_at, updated_at) VALUES (2, 'y', ?, ?)",
         (to_db(now), to_db(now - dt.timedelta(days=3))),
     )
     await tg.tick(minutes=1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.crypto import cipher_for
 from bot.hotline import emergency_text
 from bot.reports import casework
-from tests.reports_support import person, vi
+from tests.reports_support import answer_until_review, person, vi
 
 TIP = "📨 Báo ngay cho cán bộ"
 SOS = "🆘 Khẩn cấp"
@@ -160,6 +160,38 @@ async def test_yes_in_danger_now_alerts_the_area_at_once_before_the_report_is_se
     await lan.press(SOS)  # a second 🆘 shows the numbers again, staff are not alerted twice
     assert any("113" in t for t in _bot_texts(lan))
     assert len(mai.bot_messages) == alerts
+
+
+async def test_an_urgent_report_left_unsent_is_followed_up_once(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan")  # a collaborator of Phường 5, Quận 8
+    await lan.send("/report")
+    await lan.press("🚨 Có, đang nguy hiểm")
+    alerts = len(mai.bot_messages)
+    await tg.tick(minutes=20)  # still writing, perhaps: nobody is disturbed
+    assert len(mai.bot_messages) == alerts
+    await tg.tick(minutes=11)
+    await tg.outbox_sent()
+    assert lan.last_text.startswith("🚨 Báo cáo khẩn cấp của bạn chưa được gửi.")
+    assert "/report" in lan.last_text and "113" in lan.last_text
+    assert "vẫn chưa được gửi" in mai.last_text and "Người báo đã được nhắc" in mai.last_text
+    assert len(mai.bot_messages) == alerts + 1
+    await tg.tick(hours=5)  # once only
+    await tg.outbox_sent()
+    assert len(mai.bot_messages) == alerts + 1
+    assert not await _cases(tg)
+
+
+async def test_an_urgent_report_sent_in_time_is_not_followed_up(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan, urgent=True)
+    await lan.press("✅ Gửi")
+    assert len(await _cases(tg)) == 1
+    seen = len(mai.bot_messages)
+    await tg.tick(hours=1)
+    await tg.outbox_sent()
+    assert not any("vẫn chưa được gửi" in (m.content or "") for m in mai.bot_messages[seen:])
 
 
 async def test_sos_later_in_the_report_alerts_with_the_place_given(tg):

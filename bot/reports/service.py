@@ -21,7 +21,7 @@ from bot.reports import casework
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules, case_rules
 from bot.safety.emergency import queue_emergency_alert
-from storage import audit, report_drafts
+from storage import audit, report_drafts, users
 from storage.db import Database
 from storage.users import User
 
@@ -29,10 +29,13 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 # Queue the emergency alerts of a report in the caller's transaction (bot/safety/emergency.py):
-# (db, cipher, services, ward, contact, now, route_to=…).
+# (db, cipher, services, ward, contact, now, route_to=…, unsent_since=…).
 EmergencyAlert = Callable[..., Awaitable[None]]
 # The reporter's confirmation of a new case: (case id, case code) → its text and buttons.
 Thanks = Callable[[int, str], tuple[str, InlineKeyboardMarkup]]
+# A report that alerted staff as "in danger now" and is still not sent this long after: the
+# reporter is reminded and the staff alerted are told, once.
+FOLLOW_UP_UNSENT_AFTER = dt.timedelta(minutes=30)
 
 
 class ReportIntake:
@@ -184,7 +187,53 @@ class ReportIntake:
                 route_to=person.ward,
             )
             await self.save(person, draft, now)
+            await report_drafts.mark_alerted(self.db, person.telegram_id, now)
         return True
+
+    async def follow_up_unsent_alerts(
+        self, now: dt.datetime, queue: EmergencyAlert = queue_emergency_alert
+    ) -> int:
+        """Reports that alerted staff ("in danger now") and are still not sent after
+        FOLLOW_UP_UNSENT_AFTER: the reporter is reminded, the staff told; once each, in one
+        transaction with the mark (a crash never sends it twice). Returns how many."""
+        done = 0
+        due = await report_drafts.alerted_unsent(self.db, now - FOLLOW_UP_UNSENT_AFTER)
+        for user_id, alerted_at in due:
+            stored = await report_drafts.load(self.db, self.cipher, user_id)
+            reporter = await users.get(self.db, user_id)
+            async with self.db.transaction():
+                if not await report_drafts.mark_followed_up(self.db, user_id, now):
+                    continue
+                if stored is None or reporter is None:
+                    continue
+                draft = Draft.from_json(stored.data)
+                _ = self.services.i18n(reporter.language)
+                await outbox.enqueue(
+                    self.db,
+                    self.cipher,
+                    user_id,
+                    _(
+                        "🚨 Your urgent report is not sent yet. Staff were alerted at {time}; "
+                        "to help the child they need the rest. Send /report to continue: only "
+                        "a few steps. If the child is in danger now, call 113.",
+                        time=_.time(alerted_at),
+                    ),
+                    now=now,
+                    dedupe_key=f"draft:{user_id}:{alerted_at.isoformat()}:follow-up",
+                )
+                contact = draft.reporter_phone if draft.contact_consent else None
+                await queue(
+                    self.db,
+                    self.cipher,
+                    self.services,
+                    draft.ward,
+                    contact,
+                    now,
+                    route_to=reporter.ward,
+                    unsent_since=alerted_at,
+                )
+            done += 1
+        return done
 
     # -- after sending --------------------------------------------------------------------------
     async def forget_reporter_messages(

@@ -24,15 +24,31 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def emergency_alert_text(_: Translator, areas: Areas, ward: str | None, contact: str | None) -> str:
+def emergency_alert_text(
+    _: Translator,
+    areas: Areas,
+    ward: str | None,
+    contact: str | None,
+    unsent_since: dt.datetime | None = None,
+) -> str:
     """What staff see at once when a reporter says a child is in danger now: where, and how
-    to reach the reporter only if they agreed; never the child's name or the story."""
+    to reach the reporter only if they agreed; never the child's name or the story.
+    `unsent_since`: the follow-up, when that report is still not sent a while later."""
     place = areas.place(ward, _.language) if ward else _("not given yet")
-    lines = [
-        _("🚨 <b>A child may be in danger right now</b>"),
-        _("A report is being written; the full report follows when it is sent."),
-        _("📍 Place: {place}", place=place),
-    ]
+    if unsent_since is None:
+        lines = [
+            _("🚨 <b>A child may be in danger right now</b>"),
+            _("A report is being written; the full report follows when it is sent."),
+        ]
+    else:
+        lines = [
+            _(
+                "⏳ <b>The urgent report alerted at {time} is still not sent</b>",
+                time=_.short_datetime(unsent_since),
+            ),
+            _("The reporter has been reminded to finish it."),
+        ]
+    lines.append(_("📍 Place: {place}", place=place))
     if contact:
         lines.append(_("☎️ Reporter (agreed to be called): {contact}", contact=contact))
     else:
@@ -52,6 +68,7 @@ async def queue_emergency_alert(
     contact: str | None,
     now: dt.datetime,
     route_to: str | None = None,
+    unsent_since: dt.datetime | None = None,
 ) -> None:
     """Alert the staff of the ward/commune at once (its staff group, or the staff covering it
     and the administrators privately: bot/scope.py), in the caller's transaction
@@ -66,7 +83,7 @@ async def queue_emergency_alert(
             db,
             cipher,
             recipients.group_chat_id,
-            emergency_alert_text(_, areas, ward, contact),
+            emergency_alert_text(_, areas, ward, contact, unsent_since),
             now=now,
             protect=True,
             instead=EMERGENCY_PRIVATELY,
@@ -75,10 +92,13 @@ async def queue_emergency_alert(
                 "unit": unit,
                 "ward": ward,
                 "contact": cipher.encrypt(contact) if contact else None,
+                "unsent_since": unsent_since.isoformat() if unsent_since else None,
             },
         )
         return
-    await _queue_private_emergency(db, cipher, services, recipients.people, ward, contact, now)
+    await _queue_private_emergency(
+        db, cipher, services, recipients.people, ward, contact, now, unsent_since
+    )
 
 
 async def _queue_private_emergency(
@@ -89,6 +109,7 @@ async def _queue_private_emergency(
     ward: str | None,
     contact: str | None,
     now: dt.datetime,
+    unsent_since: dt.datetime | None = None,
 ) -> None:
     for person in people:
         _ = services.i18n(person.language)
@@ -96,7 +117,7 @@ async def _queue_private_emergency(
             db,
             cipher,
             person.telegram_id,
-            emergency_alert_text(_, services.areas, ward, contact),
+            emergency_alert_text(_, services.areas, ward, contact, unsent_since),
             now=now,
             protect=True,
         )
@@ -115,8 +136,16 @@ async def _emergency_privately(
     log.warning("staff group of %s unreachable; emergency alert sent privately", args.get("unit"))
     contact = cipher.decrypt(args["contact"]) if args.get("contact") else None
     people = await routing.unit_people(db, args.get("unit"))
+    since = args.get("unsent_since")
     await _queue_private_emergency(
-        db, cipher, application.services, people, args.get("ward"), contact, now
+        db,
+        cipher,
+        application.services,
+        people,
+        args.get("ward"),
+        contact,
+        now,
+        dt.datetime.fromisoformat(since) if since else None,
     )
 
 

@@ -4,6 +4,7 @@ answer (hotlines) is one tap away at every step."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -16,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, menu
+from bot import delivery, keyboards, menu, scheduling
 from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.guards import require_message, require_query
@@ -24,6 +25,7 @@ from bot.i18n import N_
 from bot.messaging import edit_quietly
 from bot.reports.buttons import REPORT, Discard, Resume
 from bot.reports.draft import Draft
+from bot.reports.service import ReportIntake
 from handlers.common import anything_else, free_text, leave_handlers
 from handlers.report import engine, media
 from handlers.report.engine import Flow
@@ -156,6 +158,14 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     )
 
 
+async def follow_up_unsent_alerts(application: BotApplication, now: dt.datetime) -> None:
+    """The dispatcher's tick: urgent reports that alerted staff and were left unsent."""
+    if await ReportIntake(application.services).follow_up_unsent_alerts(now):
+        delivery.kick(application)
+
+
 def register(application: BotApplication) -> None:
-    """The /report conversation (before the report's other buttons: sent.register)."""
+    """The /report conversation (before the report's other buttons: sent.register), and the
+    follow-up of urgent reports left unsent."""
     application.add_handler(build_conversation(application))
+    scheduling.add_tick(application, "unsent_urgent_reports", follow_up_unsent_alerts)
