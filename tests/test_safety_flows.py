@@ -69,6 +69,7 @@ async def test_what_to_do_opens_below_and_the_numbers_and_tip_button_stay(tg):
     await lan.press(TIP)
     (case,) = await _cases(tg)
     assert case["code"] in lan.last_text
+    assert case["urgent"]  # a beating disclosed: the 12-hour clock, not five working days
 
 
 async def _staff_user(tg, who):

@@ -33,8 +33,9 @@ SITUATION_OF = {
     "self_harm": "other",
     "missing": "other",
 }
-# Categories where the child may be in danger right now: the 12-hour clock applies.
-URGENT = {"immediate", "self_harm", "missing", "sexual", "trafficking"}
+# Categories where the child may be in danger right now: the 12-hour clock applies (a
+# disclosed beating too: "bị đánh bầm tím mỗi ngày" cannot wait five working days).
+URGENT = {"immediate", "self_harm", "missing", "sexual", "trafficking", "violence"}
 
 
 def is_urgent(verdict: Verdict | None) -> bool:
