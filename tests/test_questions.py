@@ -139,6 +139,10 @@ async def test_danger_words_show_hotlines_at_once_and_flag_the_ticket(tg):
     await lan.press(ANONYMOUS)
     assert (await store.get(tg.db, 1)).danger
     assert "⚠️" in mai.last_text
+    # The disclosure can also become a case at once, from the emergency answer's button.
+    answer = next(m for m in lan.bot_messages if "📨 Báo ngay cho cán bộ" in m.buttons)
+    await lan.press_at(answer.message_id, answer.buttons.index("📨 Báo ngay cho cán bộ") + 1)
+    assert await tg.db.fetchvalue("SELECT count(*) FROM cases") == 1
 
 
 async def test_unanswered_ticket_is_escalated_to_admins_once(tg):

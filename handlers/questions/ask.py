@@ -22,7 +22,7 @@ from bot import questions as rules
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.guards import require_message, require_query
-from bot.hotline import danger_message, hotline_footer
+from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_buttons_quietly
 from bot.questions.buttons import (
@@ -34,6 +34,7 @@ from bot.questions.buttons import (
 from bot.questions.service import QuestionService
 from bot.text import truncate
 from handlers import places
+from handlers.safety import answer_danger
 
 if TYPE_CHECKING:
     pass
@@ -241,8 +242,9 @@ async def _store_question(
         draft["photo_enc"] = cipher.encrypt(photo)
     verdict = context.services.danger_matcher().check(text)
     draft["danger"] = verdict is not None
-    if verdict is not None:  # the question itself reaches staff, flagged: the numbers now
-        await message.reply_text(danger_message(_, now=verdict.now))
+    if verdict is not None:  # the question reaches staff flagged; the numbers now, and one
+        # tap to make it a case at once (a disclosure written as a question)
+        await answer_danger(message, context, text, verdict, entry_id=None)
     return True
 
 
