@@ -179,6 +179,7 @@ def test_quantity_and_date_rules():
     assert printing.parse_wanted_by("1/3", TODAY) == dt.date(2022, 3, 1)
     for text, reason in (
         ("25/05/2021", "past"),
+        ("20/5", "past"),  # a few days ago: refused as past, never May next year
         ("1/1/2023", "far"),
         ("31/2", "format"),
         ("tomorrow", "format"),

@@ -70,17 +70,26 @@ def parse_wanted_by(text: str | None, today: dt.date) -> dt.date:
         raise DateError("format")
     day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
     if year is None:
-        candidates = [today.year, today.year + 1]
+        # This year's day, unless it is long past (then next year's): '5/12' typed on 9
+        # December is four days ago, refused as past, not December next year.
+        wanted = _valid_date(today.year, month, day)
+        if wanted is None or today - wanted > RECENTLY_PAST:
+            wanted = _valid_date(today.year + 1, month, day) or wanted
     else:
-        candidates = [int(year) + 2000 if len(year) == 2 else int(year)]
-    for candidate in candidates:
-        try:
-            wanted = dt.date(candidate, month, day)
-        except ValueError:
-            raise DateError("format") from None
-        if wanted > today or year is not None:
-            break
+        wanted = _valid_date(int(year) + 2000 if len(year) == 2 else int(year), month, day)
+    if wanted is None:
+        raise DateError("format")
     return check_wanted_by(wanted, today)
+
+
+RECENTLY_PAST = dt.timedelta(days=60)
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 31/4, or 29/2 outside a leap year
+        return None
 
 
 def check_wanted_by(wanted: dt.date, today: dt.date) -> dt.date:
