@@ -189,11 +189,11 @@ async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     assert "200 không phải là số tuổi hợp lý" in lan.last_text
     await lan.send("30")
     assert "người lớn" in lan.last_text
-    await lan.send("mười tuổi")
+    await lan.send("mười con mèo")
     assert "Không rõ" in lan.last_text
     await lan.send("16")
     assert "chưa thành niên" in lan.bot_messages[-2].content  # accepted, flagged
-    await lan.send("con gái")
+    await lan.send("để mình hỏi lại")
     assert "nam, nữ hoặc không rõ" in lan.last_text
     await lan.press("Nữ")
     await lan.send("50")

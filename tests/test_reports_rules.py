@@ -17,6 +17,7 @@ from bot.reports.intake import (
     clean_text,
     parse_age,
     parse_children_count,
+    parse_sex,
 )
 from bot.reports.rules import case_rules, situations
 
@@ -37,6 +38,15 @@ HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
         ("about 9 years old", 9, True),
         ("16", 16, False),
         ("17 tuổi", 17, False),
+        # In words, by the school year, as people type them.
+        ("mười", 10, False),
+        ("mười hai", 12, False),
+        ("muoi lam tuoi", 15, False),
+        ("tám tuổi", 8, False),
+        ("tầm mười", 10, True),  # 'tam' before a number is 'tầm' (about), not 'tám'
+        ("lớp 3", 8, True),
+        ("sơ sinh", 0, True),
+        ("ko biết", None, True),
     ],
 )
 def test_ages_as_people_type_them(text, years, estimated):
@@ -51,8 +61,9 @@ def test_ages_as_people_type_them(text, years, estimated):
         ("200", "implausible"),
         ("30", "adult"),
         ("18 tuổi", "adult"),
-        ("mười", "format"),
+        ("mười con mèo", "format"),
         ("10 con mèo", "format"),
+        ("hai mươi", "format"),
         ("", "format"),
         ("12-5", "format"),
     ],
@@ -86,7 +97,8 @@ def test_texts_keep_line_breaks_and_state_the_limit():
 def test_children_count():
     assert parse_children_count("3", 20) == 3
     assert parse_children_count("2 trẻ", 20) == 2
-    for wrong in ("0", "21", "hai"):
+    assert parse_children_count("hai đứa", 20) == 2 and parse_children_count("ba bé", 20) == 3
+    for wrong in ("0", "21", "hai con mèo"):
         with pytest.raises(InvalidAnswer):
             parse_children_count(wrong, 20)
 
@@ -182,3 +194,12 @@ def test_live_mode_refuses_to_start_without_data_key(tmp_path, capsys):
     assert run_live(settings) == EXIT_CONFIG
     error = capsys.readouterr().err.strip()
     assert "DATA_KEY" in error and len(error.splitlines()) == 1
+
+
+def test_the_child_s_sex_as_people_type_it():
+    for text in ("bé trai", "con trai", "thằng bé", "Nam", "boy"):
+        assert parse_sex(text) == "male", text
+    for text in ("bé gái", "con gái", "con bé", "nữ", "girl"):
+        assert parse_sex(text) == "female", text
+    assert parse_sex("không rõ") == "unknown" and parse_sex("ko biết") == "unknown"
+    assert parse_sex("bé nhà bên") is None

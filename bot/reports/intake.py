@@ -57,14 +57,59 @@ _AGE = re.compile(
 )
 
 
+_NUMBER_WORDS = {
+    "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
+    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+}  # fmt: skip
+
+
+def numbers_as_digits(folded: str) -> str:
+    """Small numbers written in words, as digits: 'muoi hai tuoi' → '12 tuoi', 'hai dua' →
+    '2 dua' (folded text without digits only: 'bé nam 10 tuổi' keeps its 'nam'). 'tam'
+    before a number is 'tầm' (about), not 'tám' (eight)."""
+    if any(character.isdigit() for character in folded):
+        return folded
+    tokens, out, index = folded.split(), [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token == "muoi":
+            value = 10 + (_NUMBER_WORDS.get(following, 0) if following else 0)
+            index += 1 if following in _NUMBER_WORDS else 0
+            out.append(str(value))
+        elif token in _NUMBER_WORDS and not (
+            token == "tam" and (following in _NUMBER_WORDS or following == "muoi")
+        ):
+            out.append(str(_NUMBER_WORDS[token]))
+        else:
+            out.append(token)
+        index += 1
+    return " ".join(out)
+
+
+# 'lớp 3' (the school year): about its usual age, six in the first year.
+_SCHOOL_YEAR = re.compile(r"^(?:hoc\s+)?(?:lop|grade)\s+(\d{1,2})$")
+_INFANT = {"so sinh", "moi sinh", "newborn", "baby"}
+_PRESCHOOL = {"mau giao", "mam non", "kindergarten", "preschool"}
+
+
 def parse_age(text: str) -> Age:
-    """'10', '10 tuổi', 'khoảng 10', '10-12', '6 tháng', 'không rõ' → Age.
+    """'10', '10 tuổi', 'khoảng 10', '10-12', '6 tháng', 'mười hai', 'lớp 3', 'không rõ'
+    → Age.
 
     Reasons: 'format' (not an age), 'implausible' (200), 'adult' (18 and over).
     """
-    folded = fold(text).strip()
-    if folded in _UNKNOWN:
+    folded = " ".join(fold(text).split())
+    if folded in _UNKNOWN or is_unsure(folded):
         return Age(None, True)
+    if folded in _INFANT:
+        return Age(0, True)
+    if folded in _PRESCHOOL:
+        return Age(4, True)
+    folded = numbers_as_digits(folded)
+    school = _SCHOOL_YEAR.match(folded)
+    if school and 1 <= int(school[1]) <= 12:
+        return Age(int(school[1]) + 5, True)
     match = _AGE.match(folded)
     if match is None:
         raise InvalidAnswer("format")
@@ -122,7 +167,10 @@ def clean_text(text: str, max_chars: int, min_chars: int = 1) -> str:
 
 def parse_children_count(text: str, maximum: int) -> int:
     """How many children (siblings reported together): 1 … maximum. Reason: 'format'."""
-    match = re.fullmatch(r"(\d{1,3})(?:\s*(?:tre|em|chau|be|children|kids?))?", fold(text))
+    match = re.fullmatch(
+        r"(\d{1,3})(?:\s*(?:tre|em|chau|be|dua|dua tre|dua nho|anh em|chi em|children|kids?))?",
+        numbers_as_digits(" ".join(fold(text).split())),
+    )
     if match is None:
         raise InvalidAnswer("format", maximum=maximum)
     count = int(match[1])
@@ -198,6 +246,24 @@ def is_unsure(text: str) -> bool:
     """ "không biết nữa", "ko chắc", "chưa rõ": an honest "I don't know", not a yes."""
     key = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
     return bool(_UNSURE.match(key))
+
+
+_BOY = re.compile(
+    r"^(?:(?:be|con|thang|dua|em|chau|mot)\s+)?(?:trai|nam|boy|male)$|^thang (?:be|nho|cu)$"
+)
+_GIRL = re.compile(r"^(?:(?:be|con|dua|em|chau|mot)\s+)?(?:gai|nu|girl|female)$|^con (?:be|nho)$")
+
+
+def parse_sex(text: str) -> str | None:
+    """ "bé trai", "con gái", "nam", "girl", "không rõ" → male/female/unknown; None otherwise."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    if _BOY.match(key):
+        return "male"
+    if _GIRL.match(key):
+        return "female"
+    if key in _UNKNOWN or is_unsure(key):
+        return "unknown"
+    return None
 
 
 def parse_yes_no(text: str) -> bool | None:

@@ -256,6 +256,8 @@ def _typed_choice(flow: Flow, draft: Draft, step: Step, text: str) -> str | None
     label is as good as a tap, accent-insensitive, without its emoji."""
     if step.read_pick is None:
         return None
+    if step.typed_pick is not None and (value := step.typed_pick(text)) is not None:
+        return value
     markup = step.keyboard(flow.asking(draft))
     if not isinstance(markup, InlineKeyboardMarkup):
         return None

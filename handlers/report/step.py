@@ -65,6 +65,8 @@ class Step:
     note: Callable[[Draft, Translator], str | None] | None = None
     # A tapped Pick(step, value): store it and say True; False for a value not offered.
     read_pick: Callable[[Asking, Draft, str], bool] | None = None
+    # Typed words that mean one of the step's buttons ("bé trai" → male): its value or None.
+    typed_pick: Callable[[str], str | None] | None = None
     # Typed text at a step that waits for a tap ("có" at the first question, a ward's name):
     # the state to stay in, or None when it is not an answer. Its last argument: danger words.
     read_typed: Callable[[Flow, Draft, str, bool], Awaitable[int | None]] | None = None

@@ -14,6 +14,7 @@ from bot.reports.buttons import Pick
 from bot.reports.draft import SEXES, STEPS, Draft
 from bot.reports.intake import (
     clean_child_name,
+    parse_sex,
 )
 from handlers.report import emergency, review
 from handlers.report.answers import (
@@ -158,6 +159,7 @@ TABLE: tuple[Step, ...] = (
         ),
         hint=lambda _, r: _("Please choose with the buttons above: boy, girl or not known."),
         read_pick=pick_sex,
+        typed_pick=parse_sex,
     ),
     Step(
         "count",
