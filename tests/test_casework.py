@@ -100,6 +100,24 @@ async def test_an_unmet_emergency_clock_escalates_to_administrators_once(tg):
     assert len(overdue) == 1 and overdue[0].detail["kind"] == "emergency"
 
 
+async def test_a_plan_nobody_else_can_approve_says_so_at_once(tg):
+    lan = await person(tg, "Lan")
+    case = await quick_case(tg, lan)
+    admin = tg.admin  # the only approver, and the one who submits: nobody is asked
+    await _to_planning(tg, admin, case)
+    await admin.send("/case te 2021 1")
+    await admin.press("📋 Kế hoạch hỗ trợ")
+    await admin.press("🎯 Mục tiêu")
+    await admin.send("Trẻ được an toàn tại nhà")
+    await admin.press("➕ Hoạt động")
+    await admin.send("Thăm gia đình mỗi tuần")
+    await admin.send("Cán bộ phường")
+    await admin.press("Không có hạn")
+    answer = await admin.press("📤 Trình phê duyệt")
+    assert answer["show_alert"] and "chưa ai phê duyệt được" in answer["text"]
+    assert "/planapprover" in answer["text"]
+
+
 async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     minh = await person(tg, "Minh", role="staff", ward=None)
     chair = await person(tg, "Chủ tịch Hà", role="staff", ward=None)

@@ -654,7 +654,20 @@ class CaseService:
                 code=case.code,
                 version=plan.version,
             )
-            change = Change(case, "plan_submitted", actor.telegram_id, {"version": plan.version})
+            # Who can approve it (never its submitter): none means nobody is asked, which the
+            # submitter must hear at once rather than wait.
+            approvers = [
+                person
+                for person in await routing.unit_people(self.db, case.ward or None)
+                if person.telegram_id != actor.telegram_id
+                and can_approve_plan(person, case, self.areas)
+            ]
+            change = Change(
+                case,
+                "plan_submitted",
+                actor.telegram_id,
+                {"version": plan.version, "approvers": len(approvers)},
+            )
             await self._queue_notices(change, now)
         return change
 

@@ -320,8 +320,17 @@ async def _act_remove(
 
 async def _act_submit(update: Update, context: BotContext, case_id: int, data: SubmitPlan) -> None:
     _ = context.translate
-    await _service(context).submit_plan(context.person, case_id, context.now)
-    await require_query(update).answer(_("Submitted: the approvers are asked to approve it."))
+    change = await _service(context).submit_plan(context.person, case_id, context.now)
+    if change.detail.get("approvers"):
+        await require_query(update).answer(_("Submitted: the approvers are asked to approve it."))
+    else:
+        await require_query(update).answer(
+            _(
+                "Submitted, but nobody can approve it yet: no other plan approver covers this "
+                "area. Please ask an administrator to name one (/planapprover)."
+            ),
+            show_alert=True,
+        )
     await show_plan(update, context, case_id)
 
 
