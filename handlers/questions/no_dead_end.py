@@ -54,21 +54,28 @@ async def offer_ways_forward(update: Update, context: BotContext) -> bool:
         for m in found.materials
     ]
     rows.append([(_(SEND_TO_STAFF), SendPending().data())])
-    if found.open_question is not None:
-        latest = found.open_question
-        rows.append(
+    latest = found.open_question
+    if latest is not None:
+        # Most likely a follow-up of the person's open question: that first, as promised.
+        code = rules.code(latest.id)
+        rows.insert(
+            0,
             [
                 (
-                    _("↩️ Add it to my question {code}", code=rules.code(latest.id)),
+                    _("↩️ Add it to my question {code}", code=code),
                     AddPending(question_id=latest.id).data(),
                 )
-            ]
+            ],
         )
-    heading = (
-        _("I did not quite understand. These may help:")
-        if entries or found.materials
-        else _("I did not quite understand. Staff can answer you here:")
-    )
+        heading = _(
+            "Is this about your question {code}? Add it there in one tap, or send it to "
+            "staff as a new question:",
+            code=code,
+        )
+    elif entries or found.materials:
+        heading = _("I did not quite understand. These may help:")
+    else:
+        heading = _("I did not quite understand. Staff can answer you here:")
     await message.reply_text(heading, reply_markup=keyboards.inline(rows))
     return True
 
