@@ -68,6 +68,8 @@ async def test_the_question_typed_before_the_district_is_kept(tg):
     await lan.send("Ở phường có lớp kỹ năng sống cho trẻ không ạ?")
     await lan.send("cảm ơn")
     assert "vẫn được giữ" in lan.last_text and "lớp kỹ năng sống" in lan.last_text
+    pickers = [m for m in lan.bot_messages if "Phường Phú Định" in m.buttons]
+    assert len(pickers) == 1  # the earlier pickers lost their buttons: only the latest works
     await lan.press("Phường Phú Định")
     assert "Bạn sẽ gửi: “Ở phường có lớp kỹ năng sống cho trẻ không ạ?”" in lan.last_text
 

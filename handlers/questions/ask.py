@@ -24,7 +24,7 @@ from bot.crypto import cipher_for
 from bot.guards import require_message, require_query
 from bot.hotline import hotline_footer
 from bot.i18n import N_, Translator
-from bot.messaging import answer_stale_button, edit_buttons_quietly
+from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_markup_quietly
 from bot.questions.buttons import (
     NOT_SURE,
     PickDistrict,
@@ -82,14 +82,15 @@ async def ask_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.person_data[DRAFT] = {"district": person.district, "ward": person.ward}
     if person.district is None:
-        await message.reply_text(
+        await _ask_district(
+            message,
+            context,
             _(
                 "💬 Your question goes to the child-protection staff. Which ward or commune do "
                 "you live in?"
             )
             + "\n\n"
             + places.units_text(context.services.areas, _),
-            reply_markup=_district_keyboard(context),
         )
         return DISTRICT
     await _ask_for_question(message, _)
@@ -112,20 +113,33 @@ async def early_question(update: Update, context: BotContext) -> int:
     message = require_message(update)
     kept = _kept_question(context)
     if kept is not None and rules.is_small_talk(message.text):
-        await message.reply_text(
+        await _ask_district(
+            message,
+            context,
             _(
                 "Your question is kept: “{text}”. Which ward or commune do you live in?",
                 text=truncate(kept, 300),
             ),
-            reply_markup=_district_keyboard(context),
         )
         return DISTRICT
     if await _store_question(message, context, message.text, None, append=True):
-        await message.reply_text(
+        await _ask_district(
+            message,
+            context,
             _("Thank you, your question is kept. Which ward or commune do you live in?"),
-            reply_markup=_district_keyboard(context),
         )
     return DISTRICT
+
+
+async def _ask_district(message: Message, context: BotContext, text: str) -> None:
+    """The ward picker; an earlier picker of the same question loses its buttons, so only
+    the latest one can be tapped (an older tap would only be stale)."""
+    draft = _draft(context)
+    earlier = draft.get("picker")
+    if earlier:
+        await edit_markup_quietly(context.bot, message.chat_id, int(earlier))
+    sent = await message.reply_text(text, reply_markup=_district_keyboard(context))
+    draft["picker"] = sent.message_id
 
 
 async def more_text_at_contact(update: Update, context: BotContext) -> int:
