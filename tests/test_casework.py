@@ -68,7 +68,9 @@ async def test_high_risk_starts_the_emergency_clock_and_only_a_decision_meets_it
     assert "cán bộ đã hành động để giữ an toàn cho trẻ" in lan.last_text  # no details
     assert "công an" not in lan.last_text
     await minh.press("📄 Mở hồ sơ")
-    assert "can thiệp khẩn cấp (12 giờ): đã xong" in minh.last_text
+    # Met when the measures were taken (19:30), not when they were written down (20:00).
+    assert "can thiệp khẩn cấp (12 giờ): đã xong 25/05/2021 19:30" in minh.last_text
+    assert "trễ hạn" not in minh.last_text
     assert "Đã áp dụng biện pháp khẩn cấp lúc 25/05/2021 19:30" in minh.last_text
     assert "🚑 Đã áp dụng biện pháp khẩn cấp" not in minh.buttons  # decided once
     await tg.tick(hours=5)
@@ -96,6 +98,9 @@ async def test_an_unmet_emergency_clock_escalates_to_administrators_once(tg):
     await minh.press("✋ Không cần")
     await minh.send("Đã xác minh: trẻ ở với mẹ, an toàn")
     assert "không cần biện pháp khẩn cấp" in minh.last_text
+    await minh.press("📄 Mở hồ sơ")
+    assert "can thiệp khẩn cấp (12 giờ): đã xong" in minh.last_text
+    assert "trễ hạn" in minh.last_text  # decided after its deadline: it says so
     overdue = [e for e in await audit.entries(tg.db, "case") if e.action == "case_overdue"]
     assert len(overdue) == 1 and overdue[0].detail["kind"] == "emergency"
 

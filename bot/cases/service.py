@@ -466,7 +466,8 @@ class CaseService:
                 self.db, self.cipher, case_id, decision, detail, applied_at, actor.telegram_id, now
             ):
                 raise NotApplicable("decided meanwhile")
-            await cases.meet_deadlines(self.db, case_id, ("emergency",), now)
+            # Met when the measures were taken, not when they were written down.
+            await cases.meet_deadlines(self.db, case_id, ("emergency",), applied_at or now)
             await cases.add_note(
                 self.db,
                 self.cipher,

@@ -281,7 +281,11 @@ class Dashboard:
                 "kind": kind,
                 "name": name,
                 "colour": "done",
-                "text": _("done {when}", when=_.short_datetime(met_at)),
+                "text": (
+                    _("done {when}, late", when=_.short_datetime(met_at))
+                    if met_at > due_at
+                    else _("done {when}", when=_.short_datetime(met_at))
+                ),
             }
         left = due_at - self.now
         span = texts.hours_text(abs(left.total_seconds()) / 3600, _)

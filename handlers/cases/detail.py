@@ -101,7 +101,9 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
     clocks = []
     for deadline in await service.deadlines(case.id):
         name = _(notices.DEADLINE_NAMES[deadline["kind"]])
-        if deadline["met_at"]:
+        if deadline["met_at"] and deadline["met_at"] > deadline["due_at"]:
+            state = _("done {when}, late", when=_.short_datetime(deadline["met_at"]))
+        elif deadline["met_at"]:
             state = _("done {when}", when=_.short_datetime(deadline["met_at"]))
         elif deadline["due_at"] <= context.now:
             state = _("⚠️ OVERDUE since {when}", when=_.short_datetime(deadline["due_at"]))
