@@ -39,7 +39,7 @@ NOW = dt.datetime(2021, 5, 25, 2, 0, tzinfo=dt.UTC)  # 09:00 in Ho Chi Minh City
         ("1-6-21 7h15", dt.date(2021, 6, 1), dt.time(7, 15)),
         ("2021-06-01 08:00", dt.date(2021, 6, 1), dt.time(8, 0)),
         ("bao cao 1/6".replace("bao cao ", "  "), dt.date(2021, 6, 1), None),  # stray spaces
-        ("20/5", dt.date(2022, 5, 20), None),  # passed this year: next year's
+        ("20/3", dt.date(2022, 3, 20), None),  # long passed this year: next year's
         ("29/2", dt.date(2024, 2, 29), None),  # the next leap day
     ],
 )
@@ -63,6 +63,7 @@ def test_valid_inputs(typed, day, clock):
         ("25:00", "bad_time"),
         ("8h70", "bad_time"),
         ("1/6/2201 8h", "too_far"),
+        ("20/5", "past"),  # five days ago: a mistake, never 20 May next year
     ],
 )
 def test_invalid_inputs_say_why(typed, code):

@@ -24,6 +24,8 @@ from bot.text import fold
 
 # How far ahead a typed date may be: further is almost always a typo (2201 for 2021).
 MAX_YEARS_AHEAD = 3
+# A day and month this recently past are a mistake, not next year's (see _next_day_month).
+RECENTLY_PAST = dt.timedelta(days=60)
 
 
 class DateError(ValueError):
@@ -149,7 +151,9 @@ def _year(raw: str | None) -> int | None:
 
 
 def _next_day_month(day: int, month: int, today: dt.date) -> dt.date:
-    """'1/6' is this year's 1 June, or next year's once this year's has passed."""
+    """'1/6' is this year's 1 June, or next year's once this year's is long past; a day a
+    few weeks ago ('5/12' typed on 9 December) is a mistake, refused as past, never the same
+    day next year."""
     for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
         try:
             candidate = dt.date(year, month, day)
@@ -159,6 +163,8 @@ def _next_day_month(day: int, month: int, today: dt.date) -> dt.date:
             raise DateError("bad_date") from None
         if candidate >= today:
             return candidate
+        if today - candidate <= RECENTLY_PAST:
+            raise DateError("past")
     raise DateError("bad_date")
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot import scope
 from bot.areas import Areas, Unit
+from bot.events import dates
 from bot.guards import NotApplicable, PermissionDenied, ensure_staff
 from bot.text import normalize
 from storage import audit, materials, print_requests, users
@@ -37,7 +38,6 @@ _QUANTITY = re.compile(
     r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:bản|ban|tờ|to|cuốn|cuon|copies|copy|pcs)?\s*$",
     re.IGNORECASE,
 )
-_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?\s*$")
 
 __all__ = ["NotApplicable", "PermissionDenied"]
 
@@ -64,32 +64,15 @@ class DateError(ValueError):
 
 
 def parse_wanted_by(text: str | None, today: dt.date) -> dt.date:
-    """'15/6', '15/06/2021', '15-6-21' (day first, as in Vietnam); from tomorrow to a year."""
-    match = _DATE.match(text or "")
-    if not match:
-        raise DateError("format")
-    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-    if year is None:
-        # This year's day, unless it is long past (then next year's): '5/12' typed on 9
-        # December is four days ago, refused as past, not December next year.
-        wanted = _valid_date(today.year, month, day)
-        if wanted is None or today - wanted > RECENTLY_PAST:
-            wanted = _valid_date(today.year + 1, month, day) or wanted
-    else:
-        wanted = _valid_date(int(year) + 2000 if len(year) == 2 else int(year), month, day)
-    if wanted is None:
-        raise DateError("format")
-    return check_wanted_by(wanted, today)
-
-
-RECENTLY_PAST = dt.timedelta(days=60)
-
-
-def _valid_date(year: int, month: int, day: int) -> dt.date | None:
+    """'15/6', '15/06/2021', '15-6-21', 'thứ sáu tuần sau' (the bot's one date parser,
+    bot/events/dates.py, day first as in Vietnam); from tomorrow to a year."""
     try:
-        return dt.date(year, month, day)
-    except ValueError:  # 31/4, or 29/2 outside a leap year
-        return None
+        moment = dates.parse(text or "", today)
+    except dates.DateError as error:
+        raise DateError("past" if error.code == "past" else "format") from None
+    if moment.date is None:
+        raise DateError("format")
+    return check_wanted_by(moment.date, today)
 
 
 def check_wanted_by(wanted: dt.date, today: dt.date) -> dt.date:
