@@ -369,13 +369,13 @@ def _moment(
         clock = None
         if value.get("time"):
             try:
-                clock = dates.parse(str(value["time"]), day).time
+                clock = dates.parse(str(value["time"]), day, yearly=True).time
             except dates.DateError as error:
                 raise _RowProblem(code, error.code) from None
         return dates.Moment(day, clock)
     text = _text(value)
     try:
-        return dates.parse(text, reference, same_year=code == "end")
+        return dates.parse(text, reference, same_year=code == "end", yearly=True)
     except dates.DateError as error:
         raise _RowProblem(code, error.code) from None
 
@@ -427,7 +427,7 @@ def _deadline(value: object, start: dt.datetime, timezone: ZoneInfo) -> dt.datet
     if match:
         return start - dt.timedelta(minutes=int(match.group(1)) * _UNIT_MINUTES[match.group(2)])
     try:
-        moment = dates.parse(text, start.astimezone(timezone).date())
+        moment = dates.parse(text, start.astimezone(timezone).date(), yearly=True)
     except dates.DateError:
         raise _RowProblem("deadline") from None
     if moment.date is None:

@@ -89,13 +89,15 @@ _RELATIVE_OFFSET = {
 }
 
 
-def parse(text: str, today: dt.date, same_year: bool = False) -> Moment:
+def parse(text: str, today: dt.date, same_year: bool = False, yearly: bool = False) -> Moment:
     """Read a day and/or a time. A day without a year is the next one on or after `today`
-    (or, with `same_year`, the one in `today`'s year: an end is in its start's year)."""
+    (or, with `same_year`, the one in `today`'s year: an end is in its start's year). Typed
+    by a person, one a few weeks past is refused as past; `yearly` (the programme's calendar
+    file: '1/6' every year) takes the next one whatever."""
     folded = fold(text or "")
     if not folded:
         raise DateError("empty")
-    day, folded = _take_date(folded, today, same_year)
+    day, folded = _take_date(folded, today, same_year, yearly)
     clock, folded = _take_time(folded)
     if _FILLER.sub("", folded):
         raise DateError("unreadable")
@@ -106,7 +108,9 @@ def parse(text: str, today: dt.date, same_year: bool = False) -> Moment:
     return Moment(day, clock)
 
 
-def _take_date(text: str, today: dt.date, same_year: bool) -> tuple[dt.date | None, str]:
+def _take_date(
+    text: str, today: dt.date, same_year: bool, yearly: bool = False
+) -> tuple[dt.date | None, str]:
     for pattern, order in ((_ISO_DATE, "ymd"), (_WORDY_DATE, "dmy"), (_DMY, "dmy")):
         match = pattern.search(text)
         if match is None:
@@ -122,7 +126,7 @@ def _take_date(text: str, today: dt.date, same_year: bool) -> tuple[dt.date | No
         if year is None and same_year:
             year = today.year
         if year is None:
-            return _next_day_month(day, month, today), rest
+            return _next_day_month(day, month, today, yearly), rest
         try:
             return dt.date(year, month, day), rest
         except ValueError:
@@ -150,7 +154,7 @@ def _year(raw: str | None) -> int | None:
     return 2000 + year if len(raw) == 2 else year
 
 
-def _next_day_month(day: int, month: int, today: dt.date) -> dt.date:
+def _next_day_month(day: int, month: int, today: dt.date, yearly: bool = False) -> dt.date:
     """'1/6' is this year's 1 June, or next year's once this year's is long past; a day a
     few weeks ago ('5/12' typed on 9 December) is a mistake, refused as past, never the same
     day next year."""
@@ -163,7 +167,7 @@ def _next_day_month(day: int, month: int, today: dt.date) -> dt.date:
             raise DateError("bad_date") from None
         if candidate >= today:
             return candidate
-        if today - candidate <= RECENTLY_PAST:
+        if not yearly and today - candidate <= RECENTLY_PAST:
             raise DateError("past")
     raise DateError("bad_date")
 
