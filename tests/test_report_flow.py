@@ -270,6 +270,18 @@ async def test_back_edit_a_section_and_cancel(tg):
     await lan.press("📝 Sự việc")
     await lan.press("‹ Quay lại")
     assert "Bạn kiểm tra lại báo cáo" in lan.last_text and DESCRIPTION in lan.last_text
+    # Back at the story: what was written is shown, and kept in one tap (never retyped).
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("📝 Sự việc")
+    assert "Bạn đã viết: “" in lan.last_text
+    await lan.press("✔️ Giữ nguyên như đã viết")
+    assert "Bạn đã viết" not in lan.last_text  # on to the next question of the section
+    await lan.press("‹ Quay lại")
+    await lan.press("✔️ Giữ nguyên như đã viết")
+    await lan.press("Bỏ qua")  # no photos
+    await lan.press("Không rõ")
+    await lan.press("Chưa làm gì")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text and DESCRIPTION in lan.last_text
     await lan.press("✏️ Sửa một phần")
     await lan.press("‹ Quay lại bản tóm tắt")
     assert "✅ Gửi" in lan.buttons

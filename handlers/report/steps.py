@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import keyboards
+from bot.i18n import N_, Translator
 from bot.reports.buttons import Pick
 from bot.reports.draft import SEXES, STEPS, Draft
 from bot.reports.intake import (
     clean_child_name,
     parse_sex,
 )
+from bot.text import truncate
 from handlers.report import emergency, review
 from handlers.report.answers import (
     age_error,
@@ -42,6 +44,7 @@ from handlers.report.answers import (
     ward_typed,
 )
 from handlers.report.step import (
+    Asking,
     LabelAnswer,
     Step,
     button,
@@ -69,6 +72,30 @@ from handlers.report.ui import (
 
 if TYPE_CHECKING:
     pass
+
+KEEP_WRITTEN = N_("✔️ Keep what I wrote")
+
+
+def description_prompt(_: Translator, a: Asking) -> str:
+    text = _(
+        "What happened, and how is the child now? Write what you saw or heard, in up to "
+        "{limit} characters. Do not put yourself at risk to find out more.",
+        limit=a.rules.description_max_chars,
+    )
+    if a.draft.description:
+        text += "\n\n" + _("You wrote: “{text}”", text=truncate(a.draft.description, 300))
+    return text
+
+
+def keep_written(a: Asking) -> list[keyboards.Button]:
+    if not a.draft.description:
+        return []
+    return [(a.translate(KEEP_WRITTEN), Pick(step="description", value="keep"))]
+
+
+def pick_keep_written(a: Asking, draft: Draft, value: str) -> bool:
+    return value == "keep" and bool(draft.description)
+
 
 TABLE: tuple[Step, ...] = (
     Step(
@@ -188,12 +215,10 @@ TABLE: tuple[Step, ...] = (
     ),
     Step(
         "description",
-        prompt=lambda _, a: _(
-            "What happened, and how is the child now? Write what you saw or heard, in up to "
-            "{limit} characters. Do not put yourself at risk to find out more.",
-            limit=a.rules.description_max_chars,
-        ),
-        keyboard=inline(nav("description")),
+        prompt=description_prompt,
+        # Back at this step after writing it: keep it in one tap, or type it again.
+        keyboard=inline(keep_written, nav("description")),
+        read_pick=pick_keep_written,
         hint=lambda _, r: _(
             "Please describe what happened as text (up to {limit} characters).",
             limit=r.description_max_chars,
