@@ -302,3 +302,16 @@ async def test_taking_it_back_after_the_alarm_gets_a_warm_word_not_a_shrug(tg):
     tg.clock.advance(hours=25)
     await lan.send("thôi ko có gì đâu")
     assert not lan.last_text.startswith("💛")
+
+
+async def test_danger_typed_as_a_landmark_is_the_emergency_path(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
+    await lan.send("nó đang đánh con bé ngoài hẻm")  # at "which street or landmark?"
+    assert any("113" in text for text in _bot_texts(lan))
+    assert "nguy hiểm ngay lúc này" in mai.last_text  # staff alerted at once
+    draft = await tg.db.fetchvalue("SELECT count(*) FROM report_drafts")
+    assert draft == 1

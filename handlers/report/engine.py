@@ -217,6 +217,8 @@ async def on_text(update: Update, context: BotContext) -> int:
             return await flow.next(draft, step.name)
     if step.read_text is None:
         return await unexpected_text(flow, draft, step, text)
+    if step.danger_first and flow.danger(text):
+        return await emergency.emergency(flow, draft)
     try:
         step.read_text(draft, text, flow.intake.rules)
     except InvalidAnswer as error:

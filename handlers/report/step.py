@@ -65,6 +65,9 @@ class Step:
     note: Callable[[Draft, Translator], str | None] | None = None
     # A tapped Pick(step, value): store it and say True; False for a value not offered.
     read_pick: Callable[[Asking, Draft, str], bool] | None = None
+    # Typed text is read as danger first (short free text where a story does not belong:
+    # "nó đang đánh con bé" typed as a landmark is the emergency path, not a place).
+    danger_first: bool = False
     # Typed words that mean one of the step's buttons ("bé trai" → male): its value or None.
     typed_pick: Callable[[str], str | None] | None = None
     # Typed text at a step that waits for a tap ("có" at the first question, a ward's name):

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 
 from bot import keyboards
 from bot.i18n import N_, Translator
+from bot.questions.rules import is_small_talk
 from bot.reports.buttons import Pick
 from bot.reports.draft import SEXES, STEPS, Draft
 from bot.reports.intake import (
+    InvalidAnswer,
     clean_child_name,
+    clean_text,
     parse_sex,
 )
+from bot.reports.rules import CaseRules
 from bot.text import truncate
 from handlers.report import emergency, review
 from handlers.report.answers import (
@@ -76,6 +80,20 @@ if TYPE_CHECKING:
 KEEP_WRITTEN = N_("✔️ Keep what I wrote")
 
 
+def add_to_place_detail(draft: Draft, text: str, rules: CaseRules) -> None:
+    if is_small_talk(text):  # "xin chào", "ok": not a landmark
+        raise InvalidAnswer("format")
+    typed = clean_text(text, rules.place_detail_max_chars)
+    joined = f"{draft.place_detail}; {typed}" if draft.place_detail else typed
+    draft.place_detail = clean_text(joined, rules.place_detail_max_chars)
+
+
+def location_error(error: InvalidAnswer, _: Translator, rules: CaseRules) -> str:
+    if error.reason == "format":
+        return _("Please tap “Send the location” or “Skip” on the keyboard below.")
+    return generic_error(error, _, rules)
+
+
 def description_prompt(_: Translator, a: Asking) -> str:
     text = _(
         "What happened, and how is the child now? Write what you saw or heard, in up to "
@@ -129,6 +147,7 @@ TABLE: tuple[Step, ...] = (
         hint=lambda _, r: _("Please type the neighbourhood or a landmark as text, or tap Skip."),
         read_text=read_text_into("place_detail", lambda r: r.place_detail_max_chars),
         error=generic_error,
+        danger_first=True,
         read_pick=pick_skip("place_detail"),
         labels=(LabelAnswer(SKIP, clear("place_detail"), skipped),),
         media=frozenset({"location"}),
@@ -145,6 +164,11 @@ TABLE: tuple[Step, ...] = (
         ),
         hint=lambda _, r: _("Please tap “Send the location” or “Skip” on the keyboard below."),
         labels=(LabelAnswer(SKIP, clear("location"), skipped),),
+        # A landmark typed here ("nhà màu xanh") is kept with the place's words, not lost.
+        read_text=add_to_place_detail,
+        error=location_error,
+        danger_first=True,
+        note=lambda draft, _: _("Added to the place: {place}", place=draft.place_detail or ""),
         media=frozenset({"location"}),
     ),
     Step(
