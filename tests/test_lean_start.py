@@ -105,6 +105,9 @@ def test_the_packed_danger_model_answers_exactly_as_its_json():
     assert all(packed.weights[name] == value for name, value in data["weights"].items())
     assert packed.weights.get("w:not-a-feature", 0.0) == 0.0
     assert "w:not-a-feature" not in packed.weights
+    assert list(packed.likelihoods) == list(data["likelihoods"])
+    assert all(packed.likelihoods[name] == tuple(row) for name, row in data["likelihoods"].items())
+    assert packed.likelihoods.get("w:not-a-feature") is None
     plain = dataclasses.replace(
         packed,
         weights=dict(data["weights"]),
