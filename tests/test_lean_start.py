@@ -118,3 +118,18 @@ def test_the_packed_danger_model_answers_exactly_as_its_json():
         text = matcher.model_text(example.text)
         assert packed.probability(text).hex() == plain.probability(text).hex(), example.text
         assert packed.category(text) == plain.category(text), example.text
+
+
+def test_packed_weights_off_the_files_grid_are_kept_as_they_are():
+    """Weights with more decimals than the file's three, or beyond 16 bits once scaled, are
+    stored as floats: a look-up still gives back exactly the value packed."""
+    from bot.safety.model import PackedRows, PackedWeights
+
+    for values in ([0.123, 0.12345, -1.5], [0.5, 40.0, -2.0], [0.25, float("nan")]):
+        packed = PackedWeights((f"w:{i}", v) for i, v in enumerate(values))
+        for i, value in enumerate(values):
+            assert packed[f"w:{i}"].hex() == value.hex()
+    on_grid = PackedWeights([("w:a", -2.092), ("w:b", 1.698)])
+    assert (on_grid["w:a"], on_grid["w:b"]) == (-2.092, 1.698)
+    rows = PackedRows([("b:x y", [-9.9, -3.08]), ("w:z", [-0.123456, 1.0])], 2)
+    assert rows["b:x y"] == (-9.9, -3.08) and rows["w:z"] == (-0.123456, 1.0)

@@ -228,7 +228,7 @@ def _scaled(values: array, scale: int) -> tuple[array, float]:
     they are, over 1."""
     try:
         small = array("h", (round(value * scale) for value in values))
-    except OverflowError:
+    except (OverflowError, ValueError):  # out of 16 bits; not a number
         return values, 1.0
     if all(k / scale == value for k, value in zip(small, values, strict=True)):
         return small, float(scale)
@@ -237,7 +237,7 @@ def _scaled(values: array, scale: int) -> tuple[array, float]:
 
 class PackedWeights(_PackedNames, Mapping[str, float]):
     """The logistic weights (~46,000): as a dict of str → float they cost ~5 MiB, packed
-    ~1.1 MiB, with the same floats (the same probabilities to the last bit)."""
+    ~1.2 MiB, with the same floats (the same probabilities to the last bit)."""
 
     __slots__ = ("_values", "_scale")
 
