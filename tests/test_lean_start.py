@@ -133,3 +133,14 @@ def test_packed_weights_off_the_files_grid_are_kept_as_they_are():
     assert (on_grid["w:a"], on_grid["w:b"]) == (-2.092, 1.698)
     rows = PackedRows([("b:x y", [-9.9, -3.08]), ("w:z", [-0.123456, 1.0])], 2)
     assert rows["b:x y"] == (-9.9, -3.08) and rows["w:z"] == (-0.123456, 1.0)
+
+
+def test_packed_weights_beyond_sixteen_bit_positions():
+    """An index of more than 65,535 names takes 32-bit slots; every name is still found."""
+    from bot.safety.model import PackedWeights
+
+    count = 70_000
+    packed = PackedWeights((f"w:{i}", i / 1000) for i in range(count))
+    assert len(packed) == count and packed._index.typecode == "i"
+    assert all(packed[f"w:{i}"] == i / 1000 for i in range(0, count, 7))
+    assert packed.get("w:70000") is None and "w:-1" not in packed

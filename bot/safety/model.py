@@ -167,7 +167,7 @@ class _PackedNames:
     Built in one pass from an iterable: no list of the names exists on the way (~2.5 MiB for
     the model's 46,000 names)."""
 
-    __slots__ = ("_names", "_starts", "_hashes", "_index", "_size")
+    __slots__ = ("_names", "_starts", "_hashes", "_index", "_size", "_empty")
 
     def _pack(self, names: Iterable[str]) -> None:
         # UTF-8 bytes on the way (a list of the names, or io.StringIO, which keeps each
@@ -183,12 +183,15 @@ class _PackedNames:
         self._names = buffer.decode()
         del buffer
         self._starts, self._hashes = starts, hashes
-        # Any size works with `%`; twice the names plus one keeps the index half full.
+        # Any size works with `%`; twice the names plus one keeps the index half full. Its
+        # slots hold positions in 16 bits while there are fewer than 65,535 names.
         self._size = size = 2 * len(hashes) + 1
-        self._index = index = array("i", [-1]) * size
+        typecode, self._empty = ("H", 0xFFFF) if len(hashes) < 0xFFFF else ("i", -1)
+        self._index = index = array(typecode, [self._empty]) * size
+        empty = self._empty
         for position, key in enumerate(hashes):
             slot = key % size
-            while (other := index[slot]) >= 0:
+            while (other := index[slot]) != empty:
                 if hashes[other] == key and self._name(other) == self._name(position):
                     break  # the same name twice: the last one counts, as in a dict
                 slot = slot + 1 if slot + 1 < size else 0
@@ -199,9 +202,9 @@ class _PackedNames:
 
     def _position(self, name: str) -> int:
         key = hash(name) & _LOW32
-        index, hashes, size = self._index, self._hashes, self._size
+        index, hashes, size, empty = self._index, self._hashes, self._size, self._empty
         slot = key % size
-        while (position := index[slot]) >= 0:
+        while (position := index[slot]) != empty:
             if hashes[position] == key and self._name(position) == name:
                 return position
             slot = slot + 1 if slot + 1 < size else 0
@@ -211,10 +214,10 @@ class _PackedNames:
         return isinstance(name, str) and self._position(name) >= 0
 
     def __len__(self) -> int:
-        return sum(1 for position in self._index if position >= 0)
+        return sum(1 for position in self._index if position != self._empty)
 
     def __iter__(self) -> Iterator[str]:
-        seen = sorted(position for position in self._index if position >= 0)
+        seen = sorted(position for position in self._index if position != self._empty)
         return (self._name(position) for position in seen)
 
 
@@ -237,7 +240,7 @@ def _scaled(values: array, scale: int) -> tuple[array, float]:
 
 class PackedWeights(_PackedNames, Mapping[str, float]):
     """The logistic weights (~46,000): as a dict of str → float they cost ~5 MiB, packed
-    ~1.2 MiB, with the same floats (the same probabilities to the last bit)."""
+    ~1 MiB, with the same floats (the same probabilities to the last bit)."""
 
     __slots__ = ("_values", "_scale")
 
