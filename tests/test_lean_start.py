@@ -144,3 +144,17 @@ def test_packed_weights_beyond_sixteen_bit_positions():
     assert len(packed) == count and packed._index.typecode == "i"
     assert all(packed[f"w:{i}"] == i / 1000 for i in range(0, count, 7))
     assert packed.get("w:70000") is None and "w:-1" not in packed
+
+
+def test_the_uncached_folds_of_plain_words_and_numbers_are_the_long_folds():
+    """ASCII words skip the matcher's fold cache and numbers the model's: the short way gives
+    exactly what the long, cached way gives."""
+    from bot.safety import matcher, model
+    from bot.safety.evaluate import read_corpus
+
+    words = {w for e in read_corpus() for w in model._WORDS.findall(e.text)}
+    words |= {"0", "007", "1111", "2222222", "12345", "100000", "KO", "Đập", "wá", "kHôNg"}
+    assert any(w.isascii() for w in words) and any(w.isdigit() for w in words)
+    for word in words:
+        assert matcher.fold(word) == matcher._fold_accented(word), word
+        assert model._fold_word(word) == model._fold_letters(word), word

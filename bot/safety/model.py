@@ -102,8 +102,16 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _WORDS = re.compile(r"\d+|[^\W\d_]+")
 
 
-@lru_cache(maxsize=4096)  # the words people type: few distinct ones (see matcher.py)
 def _fold_word(word: str) -> str:
+    # A number folds to itself with its repeats collapsed (no SMS spelling or swap is all
+    # digits): the cache would keep every number people type.
+    if word.isascii() and word.isdigit():
+        return _REPEATS.sub(r"\1", word)
+    return _fold_letters(word)
+
+
+@lru_cache(maxsize=4096)  # the words people type: few distinct ones (see matcher.py)
+def _fold_letters(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     bare = _REPEATS.sub(r"\1", bare)
