@@ -7,6 +7,7 @@ drafts worth more than that are written by the handlers themselves.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,13 @@ from telegram.ext import BasePersistence, PersistenceInput
 from storage.db import Database
 
 ConversationDict = dict[tuple[int | str, ...], object]
+
+
+def _digest(encoded: str) -> bytes:
+    return hashlib.blake2b(encoded.encode(), digest_size=16).digest()
+
+
+_EMPTY = _digest("{}")  # what a person without a stored row has
 
 
 class SQLitePersistence(BasePersistence[dict, dict, dict]):
@@ -28,8 +36,9 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         )
         self._database = database
         # PTB hands over user_data/chat_data of every person in every update, changed or not;
-        # remembering what is already stored saves a write per update.
-        self._stored: dict[tuple[str, int], str] = {}
+        # remembering what is already stored saves a write per update. A 128-bit digest of
+        # it, not its text: this is kept for every person the process has seen.
+        self._stored: dict[tuple[str, int], bytes] = {}
         # Writes of one persistence run, committed together by `commit` (one transaction,
         # one hand-off to the database thread, instead of one per conversation and per dict).
         self._pending: list[tuple[str, tuple]] = []
@@ -41,12 +50,12 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
     # -- loading ---------------------------------------------------------------------------
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
-        self._stored.update({("user", row["user_id"]): row["data"] for row in rows})
+        self._stored.update({("user", row["user_id"]): _digest(row["data"]) for row in rows})
         return {row["user_id"]: json.loads(row["data"]) for row in rows}
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
-        self._stored.update({("chat", row["chat_id"]): row["data"] for row in rows})
+        self._stored.update({("chat", row["chat_id"]): _digest(row["data"]) for row in rows})
         return {row["chat_id"]: json.loads(row["data"]) for row in rows}
 
     async def get_bot_data(self) -> dict[Any, Any]:
@@ -85,7 +94,8 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
 
     def _write(self, kind: str, key: int, data: dict) -> None:
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        if self._stored.get((kind, key), "{}") == encoded:
+        digest = _digest(encoded)
+        if self._stored.get((kind, key), _EMPTY) == digest:
             return
         table, column = (
             ("ptb_user_data", "user_id") if kind == "user" else ("ptb_chat_data", "chat_id")
@@ -97,7 +107,7 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
                 (key, encoded),
             )
         )
-        self._stored[(kind, key)] = encoded
+        self._stored[(kind, key)] = digest
 
     async def commit(self) -> None:
         """Write what the last persistence run handed over, atomically."""

@@ -105,6 +105,9 @@ def test_the_packed_danger_model_answers_exactly_as_its_json():
     assert all(packed.weights[name] == value for name, value in data["weights"].items())
     assert packed.weights.get("w:not-a-feature", 0.0) == 0.0
     assert "w:not-a-feature" not in packed.weights
+    assert list(packed.likelihoods) == list(data["likelihoods"])
+    assert all(packed.likelihoods[name] == tuple(row) for name, row in data["likelihoods"].items())
+    assert packed.likelihoods.get("w:not-a-feature") is None
     plain = dataclasses.replace(
         packed,
         weights=dict(data["weights"]),
@@ -115,3 +118,43 @@ def test_the_packed_danger_model_answers_exactly_as_its_json():
         text = matcher.model_text(example.text)
         assert packed.probability(text).hex() == plain.probability(text).hex(), example.text
         assert packed.category(text) == plain.category(text), example.text
+
+
+def test_packed_weights_off_the_files_grid_are_kept_as_they_are():
+    """Weights with more decimals than the file's three, or beyond 16 bits once scaled, are
+    stored as floats: a look-up still gives back exactly the value packed."""
+    from bot.safety.model import PackedRows, PackedWeights
+
+    for values in ([0.123, 0.12345, -1.5], [0.5, 40.0, -2.0], [0.25, float("nan")]):
+        packed = PackedWeights((f"w:{i}", v) for i, v in enumerate(values))
+        for i, value in enumerate(values):
+            assert packed[f"w:{i}"].hex() == value.hex()
+    on_grid = PackedWeights([("w:a", -2.092), ("w:b", 1.698)])
+    assert (on_grid["w:a"], on_grid["w:b"]) == (-2.092, 1.698)
+    rows = PackedRows([("b:x y", [-9.9, -3.08]), ("w:z", [-0.123456, 1.0])], 2)
+    assert rows["b:x y"] == (-9.9, -3.08) and rows["w:z"] == (-0.123456, 1.0)
+
+
+def test_packed_weights_beyond_sixteen_bit_positions():
+    """An index of more than 65,535 names takes 32-bit slots; every name is still found."""
+    from bot.safety.model import PackedWeights
+
+    count = 70_000
+    packed = PackedWeights((f"w:{i}", i / 1000) for i in range(count))
+    assert len(packed) == count and packed._index.typecode == "i"
+    assert all(packed[f"w:{i}"] == i / 1000 for i in range(0, count, 7))
+    assert packed.get("w:70000") is None and "w:-1" not in packed
+
+
+def test_the_uncached_folds_of_plain_words_and_numbers_are_the_long_folds():
+    """ASCII words skip the matcher's fold cache and numbers the model's: the short way gives
+    exactly what the long, cached way gives."""
+    from bot.safety import matcher, model
+    from bot.safety.evaluate import read_corpus
+
+    words = {w for e in read_corpus() for w in model._WORDS.findall(e.text)}
+    words |= {"0", "007", "1111", "2222222", "12345", "100000", "KO", "Đập", "wá", "kHôNg"}
+    assert any(w.isascii() for w in words) and any(w.isdigit() for w in words)
+    for word in words:
+        assert matcher.fold(word) == matcher._fold_accented(word), word
+        assert model._fold_word(word) == model._fold_letters(word), word

@@ -55,8 +55,16 @@ _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
-@lru_cache(maxsize=_WORDS_CACHED)
 def fold(text: str) -> str:
+    # Plain ASCII has nothing to strip: lowercasing is the whole fold, cheaper than the cache,
+    # and the cache keeps only accented words (numbers and unaccented typing left out).
+    if text.isascii():
+        return text.lower()
+    return _fold_accented(text)
+
+
+@lru_cache(maxsize=_WORDS_CACHED)
+def _fold_accented(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
@@ -396,7 +404,7 @@ class Matcher:
         # repeated ones while reading would only keep the text of every phrase alive.
         _term.cache_clear()
         _syllable.cache_clear()
-        fold.cache_clear()  # filled by the patterns; typed words fill it again
+        _fold_accented.cache_clear()  # filled by the patterns; typed words fill it again
         _split_tone.cache_clear()
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
         self._by_anchor = self._anchor_index(self.rules)

@@ -102,8 +102,16 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _WORDS = re.compile(r"\d+|[^\W\d_]+")
 
 
-@lru_cache(maxsize=4096)  # the words people type: few distinct ones (see matcher.py)
 def _fold_word(word: str) -> str:
+    # A number folds to itself with its repeats collapsed (no SMS spelling or swap is all
+    # digits): the cache would keep every number people type.
+    if word.isascii() and word.isdigit():
+        return _REPEATS.sub(r"\1", word)
+    return _fold_letters(word)
+
+
+@lru_cache(maxsize=4096)  # the words people type: few distinct ones (see matcher.py)
+def _fold_letters(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     bare = _REPEATS.sub(r"\1", bare)
@@ -161,69 +169,91 @@ def _category_features(text: str) -> list[str]:
 
 
 class _PackedNames:
-    """Feature names packed for a small process: one string of all the names, and arrays of
-    their hashes and offsets behind an open-addressing index (at most half full: a look-up
-    probes ~1.5 slots). A look-up compares the name itself, so it is exact, like a dict's."""
+    """Feature names packed for a small process: one string of all the names, arrays of their
+    offsets and 32-bit hashes, and an open-addressing index at most half full (a look-up
+    probes ~1.5 slots). A look-up compares the name itself, so it is exact, like a dict's.
+    Built in one pass from an iterable: no list of the names exists on the way (~2.5 MiB for
+    the model's 46,000 names)."""
 
-    __slots__ = ("_names", "_starts", "_hashes", "_index", "_mask")
+    __slots__ = ("_names", "_starts", "_hashes", "_index", "_size", "_empty")
 
     def _pack(self, names: Iterable[str]) -> None:
-        parts: list[str] = []
-        starts, hashes = array("I", [0]), array("q")
+        # UTF-8 bytes on the way (a list of the names, or io.StringIO, which keeps each
+        # piece until the end, cost ~5 times the text); the offsets count characters.
+        buffer = bytearray()
+        starts, hashes = array("I", [0]), array("I")
         length = 0
         for name in names:
-            parts.append(name)
+            buffer += name.encode()
             length += len(name)
             starts.append(length)
-            hashes.append(hash(name))
-        self._names = "".join(parts)
-        del parts
+            hashes.append(hash(name) & _LOW32)
+        self._names = buffer.decode()
+        del buffer
         self._starts, self._hashes = starts, hashes
-        size = 8
-        while size < 2 * len(hashes):
-            size *= 2
-        self._mask = mask = size - 1
-        self._index = index = array("i", [-1]) * size
+        # Any size works with `%`; twice the names plus one keeps the index half full. Its
+        # slots hold positions in 16 bits while there are fewer than 65,535 names.
+        self._size = size = 2 * len(hashes) + 1
+        typecode, self._empty = ("H", 0xFFFF) if len(hashes) < 0xFFFF else ("i", -1)
+        self._index = index = array(typecode, [self._empty]) * size
+        empty = self._empty
         for position, key in enumerate(hashes):
-            slot = key & mask
-            while (other := index[slot]) >= 0:
+            slot = key % size
+            while (other := index[slot]) != empty:
                 if hashes[other] == key and self._name(other) == self._name(position):
                     break  # the same name twice: the last one counts, as in a dict
-                slot = (slot + 1) & mask
+                slot = slot + 1 if slot + 1 < size else 0
             index[slot] = position
 
     def _name(self, position: int) -> str:
         return self._names[self._starts[position] : self._starts[position + 1]]
 
     def _position(self, name: str) -> int:
-        key = hash(name)
-        index, hashes, mask = self._index, self._hashes, self._mask
-        slot = key & mask
-        while (position := index[slot]) >= 0:
+        key = hash(name) & _LOW32
+        index, hashes, size, empty = self._index, self._hashes, self._size, self._empty
+        slot = key % size
+        while (position := index[slot]) != empty:
             if hashes[position] == key and self._name(position) == name:
                 return position
-            slot = (slot + 1) & mask
+            slot = slot + 1 if slot + 1 < size else 0
         return -1
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._position(name) >= 0
 
     def __len__(self) -> int:
-        return sum(1 for position in self._index if position >= 0)
+        return sum(1 for position in self._index if position != self._empty)
 
     def __iter__(self) -> Iterator[str]:
-        seen = sorted(position for position in self._index if position >= 0)
+        seen = sorted(position for position in self._index if position != self._empty)
         return (self._name(position) for position in seen)
 
 
+_LOW32 = 0xFFFFFFFF
+
+
+def _scaled(values: array, scale: int) -> tuple[array, float]:
+    """The values as 16-bit integers over `scale` when every one of them is exactly that (the
+    file has them with at most 3 or 2 decimals: `k / scale` is then the very float that
+    parsing the decimal gives, both being the closest double to the same number); else as
+    they are, over 1."""
+    try:
+        small = array("h", (round(value * scale) for value in values))
+    except (OverflowError, ValueError):  # out of 16 bits; not a number
+        return values, 1.0
+    if all(k / scale == value for k, value in zip(small, values, strict=True)):
+        return small, float(scale)
+    return values, 1.0
+
+
 class PackedWeights(_PackedNames, Mapping[str, float]):
-    """The logistic weights (~28,000): as a dict of str → float they cost ~3.7 MiB, packed
+    """The logistic weights (~46,000): as a dict of str → float they cost ~5 MiB, packed
     ~1 MiB, with the same floats (the same probabilities to the last bit)."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_values", "_scale")
 
     def __init__(self, items: Iterable[tuple[str, float]]) -> None:
-        self._values = values = array("d")
+        values = array("d")
 
         def names() -> Iterator[str]:
             for name, value in items:
@@ -231,25 +261,26 @@ class PackedWeights(_PackedNames, Mapping[str, float]):
                 yield name
 
         self._pack(names())
+        self._values, self._scale = _scaled(values, 1000)
 
     def get(self, name: str, default: float | None = None) -> float | None:  # type: ignore[override]
         position = self._position(name)
-        return default if position < 0 else self._values[position]
+        return default if position < 0 else self._values[position] / self._scale
 
     def __getitem__(self, name: str) -> float:
         position = self._position(name)
         if position < 0:
             raise KeyError(name)
-        return self._values[position]
+        return self._values[position] / self._scale
 
 
 class PackedRows(_PackedNames, Mapping[str, tuple[float, ...]]):
     """The naive Bayes log-probabilities: one row of `width` floats per feature."""
 
-    __slots__ = ("_values", "_width")
+    __slots__ = ("_values", "_width", "_scale")
 
     def __init__(self, items: Iterable[tuple[str, Sequence[float]]], width: int) -> None:
-        self._values = values = array("d")
+        values = array("d")
         self._width = width
 
         def names() -> Iterator[str]:
@@ -260,6 +291,7 @@ class PackedRows(_PackedNames, Mapping[str, tuple[float, ...]]):
                 yield name
 
         self._pack(names())
+        self._values, self._scale = _scaled(values, 100)
 
     def get(  # type: ignore[override]
         self, name: str, default: tuple[float, ...] | None = None
@@ -267,7 +299,8 @@ class PackedRows(_PackedNames, Mapping[str, tuple[float, ...]]):
         position = self._position(name)
         if position < 0:
             return default
-        return tuple(self._values[position * self._width : (position + 1) * self._width])
+        scale, width = self._scale, self._width
+        return tuple(v / scale for v in self._values[position * width : (position + 1) * width])
 
     def __getitem__(self, name: str) -> tuple[float, ...]:
         row = self.get(name)
@@ -441,7 +474,12 @@ def train(
     )
 
 
-def from_json(data: dict, weights: Mapping[str, float] | None = None) -> Model:
+def from_json(
+    data: dict,
+    weights: Mapping[str, float] | None = None,
+    likelihoods: Mapping[str, tuple[float, ...]] | None = None,
+) -> Model:
+    width = len(data.get("categories", ()))
     return Model(
         PackedWeights(data["weights"].items()) if weights is None else weights,
         float(data["bias"]),
@@ -449,7 +487,9 @@ def from_json(data: dict, weights: Mapping[str, float] | None = None) -> Model:
         float(data.get("veto", 0.0)),
         tuple(data.get("categories", ())),
         tuple(data.get("priors", ())),
-        PackedRows(data.get("likelihoods", {}).items(), len(data.get("categories", ()))),
+        PackedRows(data.get("likelihoods", {}).items(), width)
+        if likelihoods is None
+        else likelihoods,
         tuple(data.get("unseen", ())),
         tuple(data.get("trained_on", ())),
         float(data.get("firm_veto", -1.0)),
@@ -459,36 +499,47 @@ def from_json(data: dict, weights: Mapping[str, float] | None = None) -> Model:
     )
 
 
-# One weight of the file as the training script writes it: `"w:em":0.1234`.
-_WEIGHTS_START = re.compile(r'"weights"\s*:\s*\{\s*')
-_WEIGHT = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(,?)\s*')
+# The two big objects of the file as the training script writes them: `"w:em":0.123` in
+# "weights", `"b:1 anh":[-7.79,-9.58,…]` in "likelihoods". Read as bytes: the file's text as a
+# str would be a second copy of it.
+_NUMBER = rb"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_ENTRY = rb'"((?:[^"\\]|\\.)*)"\s*:\s*'
+_WEIGHT = re.compile(_ENTRY + b"(" + _NUMBER + rb")\s*(,?)\s*")
+_ROW = re.compile(_ENTRY + rb"\[\s*((?:" + _NUMBER + rb"\s*,\s*)*" + _NUMBER + rb")\s*\]\s*(,?)\s*")
 
 
-def _read_weights(text: str) -> tuple[PackedWeights, str] | None:
-    """The weights read straight into their packed form, and the rest of the file (small) for
-    json: parsing them as JSON would first build the whole dict (~4 MiB at its peak, much of
-    it left fragmented in the heap). None if the file is not laid out as expected."""
-    start = _WEIGHTS_START.search(text)
+def _read_object(data: bytes, key: str, entry: re.Pattern[bytes], pack):
+    """One object of the file read straight into its packed form (`pack(entries)`), and the
+    rest of the file with that object left empty: parsing it as JSON would first build the
+    whole dict (~4 MiB at its peak for the weights, much of it left fragmented in the heap).
+    None if the file is not laid out as expected."""
+    start = re.compile(rb'"' + key.encode() + rb'"\s*:\s*\{\s*').search(data)
     if start is None:
         return None
     position = start.end()
     end: list[int] = []
 
-    def entries() -> Iterator[tuple[str, float]]:
+    def entries() -> Iterator[tuple[str, bytes]]:
         nonlocal position
-        while (found := _WEIGHT.match(text, position)) is not None:
-            name, number, comma = found.groups()
-            yield (json.loads(f'"{name}"') if "\\" in name else name), float(number)
+        while (found := entry.match(data, position)) is not None:
+            name, value, comma = found.groups()
+            yield (json.loads(b'"' + name + b'"') if b"\\" in name else name.decode()), value
             position = found.end()
             if not comma:
                 break
-        if text.startswith("}", position):
+        if data.startswith(b"}", position):
             end.append(position + 1)
 
-    weights = PackedWeights(entries())
+    packed = pack(entries())
     if not end:
         return None
-    return weights, text[: start.start()] + '"weights":{}' + text[end[0] :]
+    return packed, data[: start.start()] + b'"' + key.encode() + b'":{}' + data[end[0] :]
+
+
+def _packed_rows(entries: Iterable[tuple[str, bytes]], width: int) -> PackedRows:
+    return PackedRows(
+        ((name, [float(v) for v in values.split(b",")]) for name, values in entries), width
+    )
 
 
 @lru_cache(maxsize=4)
@@ -496,9 +547,20 @@ def load_model(name: str = MODEL_FILE, directory: Path = CONTENT_DIR) -> Model |
     path = directory / name
     if not path.exists():
         return None
-    text = path.read_text(encoding="utf-8")
-    packed = _read_weights(text)
-    if packed is None:
-        return from_json(json.loads(text))
-    weights, rest = packed
-    return from_json(json.loads(rest), weights)
+    data = path.read_bytes()
+    weights = _read_object(
+        data,
+        "weights",
+        _WEIGHT,
+        lambda entries: PackedWeights((name, float(value)) for name, value in entries),
+    )
+    if weights is None:
+        return from_json(json.loads(data))
+    packed_weights, data = weights
+    categories = re.search(rb'"categories"\s*:\s*(\[[^\]]*\])', data)
+    width = len(json.loads(categories.group(1))) if categories else 0
+    rows = _read_object(data, "likelihoods", _ROW, lambda entries: _packed_rows(entries, width))
+    if rows is None:
+        return from_json(json.loads(data), packed_weights)
+    packed_rows, data = rows
+    return from_json(json.loads(data), packed_weights, packed_rows)
