@@ -14,6 +14,7 @@ the place as reported (`reported_place`, which may be an old unit's id) beside i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -78,6 +79,8 @@ class Match:
 
     units: tuple[str, ...]
     old: OldUnit | None = None
+    # Found in a part of the answer only ('… hẻm 5' dropped): shown back to the person.
+    loose: bool = False
 
     @property
     def unit(self) -> str | None:
@@ -162,33 +165,54 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
 
 
 # Where the place's name ends in an answer: the street and house details that follow.
-_DETAILS = re.compile(r"[,;.\n]|\b(?:hem|duong|so nha|ap|khu pho|kp|to|gan|canh|nha so)\b")
+# Where the street and house details begin in a part of an answer ('… hẻm 5', '… đường
+# số 7', '… gần chợ'): the ward's name is before them.
+_STREET_WORDS = frozenset({"hem", "duong", "ngo", "kp", "gan", "canh", "so"})
 # Polite particles and small words around a name: "Bình Chánh ạ", "xa binh chanh nha".
 _PARTICLES = frozenset({"a", "nha", "nhe", "ne", "ha", "do", "day", "roi", "luon", "ak", "ah"})
 _UNIT_KINDS = frozenset({"phuong", "xa", "p", "x", "thi", "tt"})
 _DISTRICT_KINDS = frozenset({"quan", "huyen", "q", "h", "tp", "thanh"})
 
 
+def _is_address(words: list[str]) -> bool:
+    """A part that starts as a street address: '45 Vĩnh Lộc', 'số 12 …', 'nhà số 12 …',
+    'đường Tân Thới Hiệp', 'hẻm 5' — its names are streets, never the ward."""
+    first = words[0]
+    return (
+        first.isdigit()
+        or first in {"hem", "duong", "ngo"}
+        or (first == "so" and len(words) > 1 and words[1].isdigit())
+        or words[:2] in (["nha", "so"], ["so", "nha"])
+    )
+
+
 def _looser_forms(text: str) -> list[str]:
-    """Shorter readings of a typed answer, most likely first: before the street details,
-    without the polite particles at the end, then its last words (from a kind word such as
-    'phuong', or two words or more that start with neither a number nor 'quận', so a house
-    number or a district alone never reads as a ward)."""
+    """Shorter readings of a typed answer, most likely first. The answer's parts (between
+    commas) that name a phường/xã come first, read from that word; a part that starts as an
+    address is never read as a ward; a part stops where the street details begin. Then
+    without the polite particles at the end, then its last words (two words or more that
+    start with neither a number nor 'quận')."""
     folded = re.sub(r"[^\w\s,;.]", " ", fold(text or ""))
-    head = _DETAILS.split(folded, maxsplit=1)[0]
+    parts = [_words(part).split() for part in re.split(r"[,;.\n]", folded)]
+    parts = [words for words in parts if words]
+    parts.sort(key=lambda words: not (_UNIT_KINDS & set(words)))  # stable: 'phường …' first
     forms: list[str] = []
-    for part in dict.fromkeys((head, folded)):
-        trimmed = [_words(part).split()]
+    for words in parts:
+        kinds = [i for i, word in enumerate(words) if word in _UNIT_KINDS and i + 1 < len(words)]
+        if kinds:  # 'ấp 3 xã Vĩnh Lộc A', 'bé ở phường Chánh Hưng nha': from the kind word
+            words = words[kinds[0] :]
+        elif _is_address(words):
+            continue
+        cut = next((i for i, word in enumerate(words) if i and word in _STREET_WORDS), len(words))
+        trimmed = [words[:cut]]
         while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
             trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
-        forms.extend(" ".join(words) for words in trimmed)
-        for words in trimmed:
-            for start in range(1, len(words)):
-                tail = words[start:]
+        forms.extend(" ".join(kept) for kept in trimmed)
+        for kept in trimmed:
+            for start in range(1, len(kept)):
+                tail = kept[start:]
                 first = tail[0]
-                if first in _UNIT_KINDS or (
-                    len(tail) >= 2 and not first.isdigit() and first not in _DISTRICT_KINDS
-                ):
+                if len(tail) >= 2 and not first.isdigit() and first not in _DISTRICT_KINDS:
                     forms.append(" ".join(tail))
     return [form for form in dict.fromkeys(forms) if form]
 
@@ -319,7 +343,7 @@ class Areas:
         for looser in _looser_forms(text):
             match = self._find_name(looser)
             if match is not None:
-                return match
+                return dataclasses.replace(match, loose=True)
         return None
 
     def _find_name(self, text: str) -> Match | None:

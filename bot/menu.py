@@ -61,6 +61,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 KEYWORD_TEXT_LIMIT = 80
 KEYWORD_EXTRA_WORDS = 3
+# Asked for in a whole sentence too ("cho em xin số đường dây nóng với ạ", "tôi muốn báo cáo
+# một trường hợp…"): the numbers never hurt, and the report's first question is about danger.
+KEYWORDS_IN_A_SENTENCE = frozenset({"hotline", "report"})
 _WORDS = re.compile(r"\w+")
 
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -115,15 +118,19 @@ def keyword_intent(text: str) -> str | None:
     folded = fold(text)
     words = len(_WORDS.findall(folded))
     for pattern, key, length in _KEYWORD_PATTERNS:
-        if words - length <= KEYWORD_EXTRA_WORDS and pattern.search(folded):
+        short = words - length <= KEYWORD_EXTRA_WORDS or key in KEYWORDS_IN_A_SENTENCE
+        if short and pattern.search(folded):
             return key
     return None
 
 
 def _typed_intent(services: Services, text: str) -> str | None:
     """Typed keywords' journey, unless the text reads as danger: the emergency answer comes
-    first (handlers/info/typed.py), whatever journey words it also has."""
+    first (handlers/info/typed.py), whatever journey words it also has — except the hotline
+    and the report, which answer danger themselves."""
     key = keyword_intent(text)
+    if key in KEYWORDS_IN_A_SENTENCE:
+        return key  # the hotline's numbers, or the report that asks about danger first
     if key is None or services.danger_matcher().found_in(text) is not None:
         return None
     return key

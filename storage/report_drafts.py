@@ -54,14 +54,16 @@ async def mark_alerted(db: Database, user_id: int, now: dt.datetime) -> None:
 
 
 async def alerted_unsent(
-    db: Database, alerted_before: dt.datetime
+    db: Database, alerted_before: dt.datetime, idle_since: dt.datetime
 ) -> list[tuple[int, dt.datetime]]:
-    """(reporter, alert time) of drafts that alerted staff before `alerted_before` and are
-    still not sent nor followed up."""
+    """(reporter, alert time) of drafts that alerted staff before `alerted_before`, are
+    still not sent nor followed up, and were not touched since `idle_since` (someone still
+    writing is not reminded)."""
     rows = await db.fetchall(
         "SELECT user_id, alerted_at FROM report_drafts WHERE alerted_at IS NOT NULL"
-        " AND followed_up_at IS NULL AND alerted_at <= ? ORDER BY alerted_at",
-        (to_db(alerted_before),),
+        " AND followed_up_at IS NULL AND alerted_at <= ? AND updated_at <= ?"
+        " ORDER BY alerted_at",
+        (to_db(alerted_before), to_db(idle_since)),
     )
     return [(row["user_id"], from_db(row["alerted_at"])) for row in rows]
 

@@ -104,3 +104,20 @@ def test_an_end_before_the_start_is_refused():
         with pytest.raises(DateError) as raised:
             dates.parse_end(typed, start, HCMC)
         assert raised.value.code == "end_before_start"
+
+
+def test_a_time_that_passed_reads_a_recent_day_as_this_year_s():
+    """When measures were taken: '5/12 14h' typed on 9 December is four days ago (the
+    "a recent day is refused" rule is for times to come, not for times that passed)."""
+    from bot.cases.texts import past_moment
+
+    now = dt.datetime(2026, 12, 9, 3, 0, tzinfo=dt.UTC)  # 10:00 in Ho Chi Minh City
+    assert past_moment("5/12 14h", now, HCMC) == dt.datetime(2026, 12, 5, 7, 0, tzinfo=dt.UTC)
+    january = dt.datetime(2027, 1, 10, 3, 0, tzinfo=dt.UTC)
+    assert past_moment("20/12 8h", january, HCMC) == dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC)
+
+
+def test_a_recent_day_typed_for_a_time_to_come_is_refused_across_the_new_year():
+    with pytest.raises(DateError) as raised:
+        dates.parse("20/12", dt.date(2027, 1, 10))
+    assert raised.value.code == "past"

@@ -80,7 +80,7 @@ async def test_a_follow_up_goes_into_the_same_question(tg):
     await ask(lan)
     await lan.send("cho em hỏi thêm là bé 5 tuổi thì sao")
     # Read as a follow-up first (never "not understood"), the question's button on top.
-    assert lan.last_text.startswith("Tin này về câu hỏi H0001 của bạn phải không?")
+    assert lan.last_text.startswith("Tin này có phải nói thêm về câu hỏi H0001 của bạn không?")
     assert lan.buttons[0] == "↩️ Thêm vào câu hỏi H0001 của tôi"
     await lan.press("↩️ Thêm vào câu hỏi H0001 của tôi")
     assert "H0001" in lan.last_text

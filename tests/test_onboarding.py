@@ -230,6 +230,10 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
         ("giúp tôi với", "113"),
         ("giup em voi ba dang danh con em", "113"),
         ("tài liệu gì đâu, con bé đang bị đánh ngoài hẻm", "113"),
+        # The hotline and the report are asked for in whole sentences too.
+        ("cho em xin số đường dây nóng với ạ", "111"),
+        ("em cần số khẩn cấp ngay bây giờ", "113"),
+        ("tôi muốn báo cáo một trường hợp trẻ bị bỏ rơi", "Trước hết"),
         ("HƯỚNG DẪN", "Dành cho"),
         ("bao cao", "Trước hết"),
         ("báo cáo", "Trước hết"),

@@ -169,9 +169,13 @@ async def test_an_urgent_report_left_unsent_is_followed_up_once(tg):
     await lan.send("/report")
     await lan.press("🚨 Có, đang nguy hiểm")
     alerts = len(mai.bot_messages)
-    await tg.tick(minutes=20)  # still writing, perhaps: nobody is disturbed
+    await tg.tick(minutes=25)  # not yet: nobody is disturbed
     assert len(mai.bot_messages) == alerts
-    await tg.tick(minutes=11)
+    await lan.press("Phường Chánh Hưng")  # still writing at 25 minutes
+    await tg.tick(minutes=6)
+    await tg.outbox_sent()
+    assert len(mai.bot_messages) == alerts  # 31 minutes, but touched 6 minutes ago
+    await tg.tick(minutes=5)
     await tg.outbox_sent()
     assert lan.last_text.startswith("🚨 Báo cáo khẩn cấp của bạn chưa được gửi.")
     assert "/report" in lan.last_text and "113" in lan.last_text

@@ -85,6 +85,9 @@ def test_the_map_has_168_units_and_the_programme_ten_in_two_groups(areas):
         ("o phuong 4 quan 8 a", (CHANH_HUNG,), "Q8-P04"),
         ("bé ở phường Chánh Hưng nha", (CHANH_HUNG,), None),
         ("ở Vĩnh Lộc A ạ", (VINH_LOC,), "BC-VINHLOCA"),
+        ("nhà em ở Bình Hưng", (BINH_HUNG,), None),
+        ("ấp 3 xã Vĩnh Lộc A", (VINH_LOC,), "BC-VINHLOCA"),
+        ("12 Chánh Hưng, phường Bình Đông", (BINH_DONG,), None),  # the phường, not the street
     ],
 )
 def test_typed_names_old_and_new_lead_to_today_s_units(areas, typed, units, old):
@@ -96,7 +99,16 @@ def test_typed_names_old_and_new_lead_to_today_s_units(areas, typed, units, old)
 def test_an_old_district_alone_gives_the_units_it_went_to_and_nonsense_gives_nothing(areas):
     assert areas.find("quận 8").units[:5] == (CHANH_HUNG, PHU_DINH, BINH_DONG, BINH_HUNG, TAN_NHUT)
     assert BINH_PHU in areas.find("q8").units  # the piece of Phường 16, outside the ten
-    for nonsense in ("", "xin chào", "phuong 50", "p 10 q 6", "hem 5", "nha so 12 a"):
+    for nonsense in (
+        "",
+        "xin chào",
+        "phuong 50",
+        "p 10 q 6",
+        "hem 5",
+        "nha so 12 a",
+        "nhà số 12 đường Tân Thới Hiệp",  # an address: streets, never the ward
+        "số 7 Bình Hưng",
+    ):
         assert areas.find(nonsense) is None
 
 

@@ -93,6 +93,16 @@ class Notice:
     protect: bool = False
 
 
+async def plan_approvers(db, case, submitter_id: int | None) -> list[User]:
+    """Who is asked to approve a submitted plan: the unit's people holding the approving
+    role, never the one who submitted it."""
+    return [
+        person
+        for person in await routing.unit_people(db, case.ward or None)
+        if person.telegram_id != submitter_id and can_approve_plan(person, case)
+    ]
+
+
 async def notices_for(db, i18n, change: Change) -> list[Notice]:
     """Who must hear of `change`, and what: read-only, so it can run inside the change's
     transaction (a durable outbox queues them there) or after it."""
@@ -108,9 +118,7 @@ async def notices_for(db, i18n, change: Change) -> list[Notice]:
                 text += "\n" + theirs(ADD_MORE_HINT)
             found.append(Notice(reporter.telegram_id, text))
     if change.event == "plan_submitted":
-        for person in await routing.unit_people(db, case.ward or None):
-            if person.telegram_id == change.actor_id or not can_approve_plan(person, case):
-                continue
+        for person in await plan_approvers(db, case, change.actor_id):
             _ = i18n(person.language)
             found.append(
                 Notice(

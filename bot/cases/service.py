@@ -657,12 +657,9 @@ class CaseService:
             )
             # Who can approve it (never its submitter): none means nobody is asked, which the
             # submitter must hear at once rather than wait.
-            approvers = [
-                person
-                for person in await routing.unit_people(self.db, case.ward or None)
-                if person.telegram_id != actor.telegram_id
-                and can_approve_plan(person, case, self.areas)
-            ]
+            from bot.cases.notices import plan_approvers  # notices reads this module's rules
+
+            approvers = await plan_approvers(self.db, case, actor.telegram_id)
             change = Change(
                 case,
                 "plan_submitted",

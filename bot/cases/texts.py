@@ -116,7 +116,8 @@ def past_moment(text: str, now: dt.datetime, timezone: ZoneInfo) -> dt.datetime 
     """A time that has passed, today unless a day is given (the one date parser)."""
     today = local_today(now, timezone)
     try:
-        moment = parse(text, today)
+        # The next such day (yearly), then a year back when it is ahead: a time that passed.
+        moment = parse(text, today, yearly=True)
     except DateError:
         return None
     if moment.time is None:

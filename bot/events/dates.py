@@ -158,6 +158,13 @@ def _next_day_month(day: int, month: int, today: dt.date, yearly: bool = False) 
     """'1/6' is this year's 1 June, or next year's once this year's is long past; a day a
     few weeks ago ('5/12' typed on 9 December) is a mistake, refused as past, never the same
     day next year."""
+    if not yearly:  # '20/12' typed on 10 January: last December's, a mistake
+        try:
+            last_year = dt.date(today.year - 1, month, day)
+        except ValueError:
+            last_year = None
+        if last_year is not None and today - last_year <= RECENTLY_PAST:
+            raise DateError("past")
     for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
         try:
             candidate = dt.date(year, month, day)

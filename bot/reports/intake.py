@@ -63,6 +63,12 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 
+# Number words that are also other words ('nam' male, 'ba' father, 'tam' about, 'sau'
+# after…): a number only before what is counted ('ba tuổi', 'năm đứa'), never alone.
+_AMBIGUOUS = frozenset({"nam", "ba", "tam", "sau", "bay", "tu", "lam", "bon"})
+_COUNTED = frozenset({"tuoi", "thang", "dua", "em", "be", "tre", "chau", "nam", "t"})
+
+
 def numbers_as_digits(folded: str) -> str:
     """Small numbers written in words, as digits: 'muoi hai tuoi' → '12 tuoi', 'hai dua' →
     '2 dua' (folded text without digits only: 'bé nam 10 tuổi' keeps its 'nam'). 'tam'
@@ -77,8 +83,10 @@ def numbers_as_digits(folded: str) -> str:
             value = 10 + (_NUMBER_WORDS.get(following, 0) if following else 0)
             index += 1 if following in _NUMBER_WORDS else 0
             out.append(str(value))
-        elif token in _NUMBER_WORDS and not (
-            token == "tam" and (following in _NUMBER_WORDS or following == "muoi")
+        elif (
+            token in _NUMBER_WORDS
+            and (token not in _AMBIGUOUS or following in _COUNTED)
+            and not (token == "tam" and (following in _NUMBER_WORDS or following == "muoi"))
         ):
             out.append(str(_NUMBER_WORDS[token]))
         else:
@@ -251,7 +259,7 @@ def is_unsure(text: str) -> bool:
 _BOY = re.compile(
     r"^(?:(?:be|con|thang|dua|em|chau|mot)\s+)?(?:trai|nam|boy|male)$|^thang (?:be|nho|cu)$"
 )
-_GIRL = re.compile(r"^(?:(?:be|con|dua|em|chau|mot)\s+)?(?:gai|nu|girl|female)$|^con (?:be|nho)$")
+_GIRL = re.compile(r"^(?:(?:be|con|dua|em|chau|mot)\s+)?(?:gai|nu|girl|female)$|^con be$")
 
 
 def parse_sex(text: str) -> str | None:

@@ -36,6 +36,8 @@ Thanks = Callable[[int, str], tuple[str, InlineKeyboardMarkup]]
 # A report that alerted staff as "in danger now" and is still not sent this long after: the
 # reporter is reminded and the staff alerted are told, once.
 FOLLOW_UP_UNSENT_AFTER = dt.timedelta(minutes=30)
+# ... and not while the reporter is still at it: untouched this long.
+FOLLOW_UP_IDLE_FOR = dt.timedelta(minutes=10)
 
 
 class ReportIntake:
@@ -194,10 +196,13 @@ class ReportIntake:
         self, now: dt.datetime, queue: EmergencyAlert = queue_emergency_alert
     ) -> int:
         """Reports that alerted staff ("in danger now") and are still not sent after
-        FOLLOW_UP_UNSENT_AFTER: the reporter is reminded, the staff told; once each, in one
-        transaction with the mark (a crash never sends it twice). Returns how many."""
+        FOLLOW_UP_UNSENT_AFTER, untouched for FOLLOW_UP_IDLE_FOR and still urgent: the
+        reporter is reminded, the staff told; once each, in one transaction with the mark (a
+        crash never sends it twice). Returns how many."""
         done = 0
-        due = await report_drafts.alerted_unsent(self.db, now - FOLLOW_UP_UNSENT_AFTER)
+        due = await report_drafts.alerted_unsent(
+            self.db, now - FOLLOW_UP_UNSENT_AFTER, now - FOLLOW_UP_IDLE_FOR
+        )
         for user_id, alerted_at in due:
             stored = await report_drafts.load(self.db, self.cipher, user_id)
             reporter = await users.get(self.db, user_id)
@@ -207,6 +212,8 @@ class ReportIntake:
                 if stored is None or reporter is None:
                     continue
                 draft = Draft.from_json(stored.data)
+                if not draft.urgent:  # the reporter took "in danger now" back since
+                    continue
                 _ = self.services.i18n(reporter.language)
                 await outbox.enqueue(
                     self.db,

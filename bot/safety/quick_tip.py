@@ -35,6 +35,19 @@ NewCaseAlert = Callable[[Database, FieldCipher, Services, int, dt.datetime], Awa
 Confirmation = Callable[[int, str], tuple[str, InlineKeyboardMarkup | None]]
 
 
+# After the emergency answer, for this long: "thôi ko có gì đâu" is read as taking it back,
+# and a ward's name typed as the answer to the tip's place question.
+ANSWER_FOLLOW_UP_WITHIN = dt.timedelta(hours=24)
+
+
+def answered_recently(pending: dict | None, now: dt.datetime) -> bool:
+    """Whether the emergency answer kept in `pending` (the person's data) is recent enough
+    for a typed follow-up to belong to it."""
+    if not pending or not pending.get("at"):
+        return False
+    return now - dt.datetime.fromisoformat(pending["at"]) <= ANSWER_FOLLOW_UP_WITHIN
+
+
 def confirmation_key(case_id: int) -> str:
     """The outbox key of the tipster's confirmation (which asks the place when unknown)."""
     return f"case:{case_id}:thanks"

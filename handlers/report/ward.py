@@ -35,6 +35,13 @@ async def typed_unit(flow: Flow, draft: Draft, text: str) -> int:
         draft.remember_message(message.message_id)
         if match.old is not None:
             await message.reply_text(places.match_text(areas, match, _))
+        elif match.loose:  # read from a part of the answer: said back, to be corrected
+            await message.reply_text(
+                _(
+                    "I understood: {place}. If that is not right, tap “‹ Back”.",
+                    place=areas.unit_name(match.unit, _.language),
+                )
+            )
         return await flow.next(draft, "ward")
     await offer_units(
         flow,

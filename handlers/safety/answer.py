@@ -11,7 +11,6 @@ message, however old: they never answer "this button has expired".
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from bot.reports.buttons import Sos
 from bot.safety import Verdict
 from bot.safety import tips as tip_rules
 from bot.safety.buttons import Numbers, PassToStaff, TipPlace
-from bot.safety.quick_tip import QuickTipService, RateLimited
+from bot.safety.quick_tip import QuickTipService, RateLimited, answered_recently
 from handlers import cases as case_handlers
 from handlers import places
 
@@ -248,6 +247,9 @@ async def typed_place(update: Update, context: BotContext) -> bool:
     message = update.message
     if not pending or not pending.get("asks_place") or message is None or not message.text:
         return False
+    if not answered_recently(pending, context.now):  # a ward typed days later is not it
+        pending.pop("asks_place", None)
+        return False
     areas = context.services.areas
     match = areas.find(message.text)
     unit = match.unit if match is not None else None
@@ -264,20 +266,14 @@ async def typed_place(update: Update, context: BotContext) -> bool:
     return True
 
 
-# How long after the emergency answer "thôi ko có gì đâu" is read as taking it back.
-TAKING_BACK_WITHIN = dt.timedelta(hours=24)
-
-
 async def taking_back(update: Update, context: BotContext) -> bool:
     """ "Never mind" soon after the emergency answer (often a young person who said too
     much): a warm word that keeps the hotline and the bot open, never "not understood"."""
     message = update.message
     pending = context.person_data.get(PENDING_TIP)
-    if message is None or not pending or not pending.get("at"):
+    if message is None or not answered_recently(pending, context.now):
         return False
     if not question_rules.is_taking_back(message.text):
-        return False
-    if context.now - dt.datetime.fromisoformat(pending["at"]) > TAKING_BACK_WITHIN:
         return False
     _ = context.translate
     await message.reply_text(
