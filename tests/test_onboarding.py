@@ -265,6 +265,16 @@ async def test_hotline_button_always_answers_111_and_113(tg):
     assert "111" in mai.last_text and "113" in mai.last_text and "24/7" in mai.last_text
 
 
+async def test_the_hotline_asked_for_before_choosing_a_role_gets_the_numbers(tg):
+    mai = tg.user("Mai")
+    await mai.send("/start")
+    seen = len(mai.bot_messages)
+    await mai.send("cho em xin số đường dây nóng với ạ")
+    answers = [m.content or "" for m in mai.bot_messages[seen:]]
+    assert "111" in answers[0] and "113" in answers[0]
+    assert PARENT in mai.buttons  # and the first question again
+
+
 async def test_deep_link_is_recorded_once_and_malformed_ignored(tg):
     mai = tg.user("Mai")
     await mai.send("/start poster_Q8-P05_m3")

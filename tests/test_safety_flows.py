@@ -319,3 +319,30 @@ async def test_danger_typed_as_a_landmark_is_the_emergency_path(tg):
     assert "nguy hiểm ngay lúc này" in mai.last_text  # staff alerted at once
     draft = await tg.db.fetchvalue("SELECT count(*) FROM report_drafts")
     assert draft == 1
+
+
+async def test_a_split_old_ward_typed_at_the_tip_question_offers_its_parts(tg):
+    await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("ba đang đánh con em")
+    await lan.press(TIP)
+    await lan.send("phường 7 quận 8")  # split between Bình Đông and Bình Hưng
+    assert "nhiều phường, xã" in lan.last_text
+    assert {"Phường Bình Đông", "Xã Bình Hưng"} <= set(lan.buttons)
+    await lan.press("Phường Bình Đông")
+    (case,) = await _cases(tg)
+    assert case["ward"] == "27424"
+
+
+async def test_a_place_outside_the_programme_at_the_tip_question_is_answered(tg):
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("ba đang đánh con em")
+    await lan.press(TIP)
+    await lan.send("phường Bến Thành")
+    assert "ngoài địa bàn" in lan.last_text and "113" in lan.last_text
+
+
+async def test_a_disclosure_with_a_prevention_topic_keeps_what_to_do(tg):
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("con em bị chú hàng xóm sờ vùng kín")
+    assert "🤝 Nên làm gì" in _emergency(lan).buttons

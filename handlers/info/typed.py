@@ -17,12 +17,14 @@ from bot.guards import require_message
 from bot.info.service import InfoService
 from bot.services import Services
 from handlers.info.topics import catalogue, send_entry
-from handlers.safety.answer import WHAT_TO_DO_ENTRY, answer_danger
+from handlers.safety.answer import SELF_HARM_ENTRY, WHAT_TO_DO_ENTRY, answer_danger
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
+# Topics that already say what to do after a disclosure: no "What to do" button above them.
+ANSWERS_WHAT_TO_DO = frozenset({WHAT_TO_DO_ENTRY, SELF_HARM_ENTRY, "call"})
 
 
 class FaqOrDanger(MessageFilter):
@@ -51,7 +53,11 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
             context,
             text,
             verdict,
-            entry_id=None if entry is not None else WHAT_TO_DO_ENTRY,
+            # "What to do" stays one tap away unless the topic that follows is that one
+            # (a matched prevention topic, "dạy con tự bảo vệ", is not what a disclosure needs).
+            entry_id=None
+            if entry is not None and entry.id in ANSWERS_WHAT_TO_DO
+            else WHAT_TO_DO_ENTRY,
         )
     if entry is not None:
         await InfoService(context.services).count_view(entry.id, "faq")

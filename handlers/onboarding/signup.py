@@ -27,6 +27,7 @@ from bot.context import BotContext
 from bot.conversations import ExclusiveConversation
 from bot.crypto import cipher_for
 from bot.guards import require_message, require_query
+from bot.hotline import hotline_text
 from bot.i18n import N_
 from bot.messaging import edit_quietly
 from handlers import approvals
@@ -190,6 +191,10 @@ async def role_typed(update: Update, context: BotContext) -> int | None:
     verdict = danger_words(context).check(text)
     if verdict is not None:
         await answer_danger(message, context, text, verdict)
+        await message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
+        return None
+    if menu.keyword_intent(text) == "hotline":  # "111", "cho em xin số đường dây nóng"
+        await message.reply_text(hotline_text(_))
         await message.reply_text(_("Who are you?"), reply_markup=_role_keyboard(context))
         return None
     role = people.typed_role(text)

@@ -252,10 +252,32 @@ async def typed_place(update: Update, context: BotContext) -> bool:
         return False
     areas = context.services.areas
     match = areas.find(message.text)
-    unit = match.unit if match is not None else None
-    if unit is None or not areas.in_programme(unit):
+    if match is None:
         return False
     case_id = int(pending["case_id"])
+    _ = context.translate
+    candidates = [code for code in match.units if areas.in_programme(code)]
+    if match.unit is None and candidates:  # a split old ward: one tap on the right one
+        rows = [
+            [(areas.unit_name(code, _.language), TipPlace(case_id=case_id, code=code).data())]
+            for code in candidates
+        ]
+        rows.append([(_("Skip"), TipPlace(case_id=case_id, code=places.OTHER).data())])
+        await message.reply_text(
+            _("That place is now in several wards or communes. Which one?"),
+            reply_markup=keyboards.inline(rows),
+        )
+        return True
+    unit = match.unit
+    if unit is None or not areas.in_programme(unit):  # elsewhere in the city
+        pending.pop("asks_place", None)
+        await message.reply_text(
+            _(
+                "That place is outside the programme's area; the programme staff have the tip "
+                "and will pass it on. If the child is in danger now, call 113."
+            )
+        )
+        return True
     pending.pop("asks_place", None)
     service = _tips(context)
     placed = await service.place(context.person, case_id, unit)
