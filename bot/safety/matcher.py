@@ -35,8 +35,10 @@ This module only knows how to read and apply them:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -371,7 +373,9 @@ class Matcher:
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
         self.categories: dict[str, dict] = data["categories"]
-        self._ignore = _Element("terms", tuple(_term(p) for p in data.get("ignore", ())))
+        self._ignore = _Element(
+            "terms", tuple(_term(p) for p in self._phrases(data.get("ignore", ())))
+        )
         informational = data.get("informational", {})
         self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
         self._referents = _Element(
@@ -442,6 +446,18 @@ class Matcher:
         return rules
 
     # -- reading the data ---------------------------------------------------------------------
+    def _phrases(self, entries: list) -> Iterator[str]:
+        """Everyday phrases: a phrase, or a list of parts, each "a|b|{group}", read as every
+        phrase made of one of each (["nhốt|cột", "{animals}"]: "nhốt con mèo", "cột chó"…). A
+        phrase with a part that needs its accents ("=chó") needs them whole."""
+        for entry in entries:
+            if isinstance(entry, str):
+                yield entry
+                continue
+            for parts in itertools.product(*(self._expand(part) for part in entry)):
+                strict = any(part.startswith("=") for part in parts)
+                yield ("=" if strict else "") + " ".join(part.lstrip("=") for part in parts)
+
     def _expand(self, spec: str) -> list[str]:
         phrases: list[str] = []
         for part in spec.split("|"):
