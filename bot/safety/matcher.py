@@ -763,7 +763,7 @@ class Matcher:
     def _second_opinion(
         self, text: str, tokens: list[_Token], keys: set[str], informational: bool | None
     ) -> Verdict | None:
-        if self.model is None or len(tokens) < 3:
+        if self.model is None or len(tokens) < self.model.alone_words:
             return None
         model_text = self._model_text(text, tokens)
         probability = self.model.probability(model_text)

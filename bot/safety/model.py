@@ -303,6 +303,9 @@ class Model:
     # A lower `threshold` for some kinds of danger (category → probability): self-harm is
     # often said without a word of dying ("bye thế giới 🖤"), and a miss costs the most.
     category_thresholds: tuple[tuple[str, float], ...] = ()
+    # The model alone raises no alarm on a message of fewer words ("ko biết nữa": too little
+    # text for a verdict without a rule).
+    alone_words: int = 3
 
     def __post_init__(self) -> None:
         if self.firm_veto < 0:
@@ -336,6 +339,7 @@ class Model:
             "firm_veto": self.firm_veto,
             "sure": self.sure,
             "veto_words": self.veto_words,
+            "alone_words": self.alone_words,
             "category_thresholds": dict(self.category_thresholds),
             "trained_on": list(self.trained_on),
             "bias": round(self.bias, 4),
@@ -384,6 +388,7 @@ def train(
     sure: float = 0.0,
     veto_words: int = 0,
     category_thresholds: Sequence[tuple[str, float]] = (),
+    alone_words: int = 3,
     seed: int = 13,
     keep: float = 0.02,
     danger_weight: float = 1.3,
@@ -422,6 +427,7 @@ def train(
         sure=sure,
         veto_words=veto_words,
         category_thresholds=tuple(category_thresholds),
+        alone_words=alone_words,
     )
 
 
@@ -489,6 +495,7 @@ def from_json(data: dict, weights: Mapping[str, float] | None = None) -> Model:
         float(data.get("sure", 0.0)),
         int(data.get("veto_words", 0)),
         tuple(data.get("category_thresholds", {}).items()),
+        int(data.get("alone_words", 3)),
     )
 
 
