@@ -9,6 +9,7 @@ import pytest
 from bot.content import CONTENT_DIR, load_json
 from bot.safety import load
 from bot.safety.evaluate import (
+    BLIND_SPLITS,
     FALSE_ALARM_LIMIT,
     RECALL_TARGET,
     evaluate,
@@ -46,11 +47,23 @@ def test_the_corpus_is_large_and_varied():
 # Every file here has been learnt from: the rules were written from the messages of every file,
 # and the model beside them is trained on all of them (`trained_on`). The figures on unseen
 # text are the ones measured once before a file was learnt from (README, "How the bot
-# recognises danger"), the figures of a file left out of the model's training (next tests),
-# and, for a blind file written after this, UNSEEN below.
-BLIND = "fresh5"  # the file left out of the model's training in the tests below
+# recognises danger"), the figures of a file left out of the model's training (LEFT_OUT
+# below), and, for a blind file added after this and not yet learnt from, UNSEEN.
 # The blind-written files that have been learnt from (measured once each before).
-TRAINED_BLIND = ("fresh6", "fresh7", "blind_a", "blind_b")
+TRAINED_BLIND = ("fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c")
+# Left out of the model's training one at a time (the rules stay: they have been written from
+# these files too, so the figures are a little optimistic), each held to its measured figure:
+# (recall floor, false-alarm ceiling). Measured with `python -m bot.safety.evaluate --by-file`:
+# fresh8 99.4 % (164/165) / 0 % (0/135), blind_c 98.5 % (325/330) / 5.9 % (16/270).
+LEFT_OUT: dict[str, tuple[float, float]] = {"fresh8": (0.993, 0.0), "blind_c": (0.984, 0.06)}
+# ... and those below the 99 % / 2 % target so measured (the test turns red the day one
+# reaches it: then move it out of here).
+LEFT_OUT_BELOW_TARGET = {"blind_c"}
+# Blind files written after the shipped model and not learnt from: measured once with the
+# matcher as it then was, held to that figure (least danger messages, recall floor,
+# false-alarm ceiling). None now: fresh8 (measured once: 97.6 % / 5.2 %) and blind_c (96.1 % /
+# 8.9 %) have been learnt from since.
+UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
 def test_the_whole_corpus_meets_the_targets():
@@ -59,87 +72,63 @@ def test_the_whole_corpus_meets_the_targets():
     report = evaluate([e for e in read_corpus() if e.split in trained_on])
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
+    for category in report.categories("danger"):
+        assert report.tally("all", "danger", category).rate() >= 0.97, category
 
 
 def test_the_blind_files_learnt_from_are_recognised():
-    # A whole-corpus figure on the model's own training text (measured: 770/770 recall, 5/650
-    # false alarms), not a figure on unseen text: measured once before each was learnt from,
-    # fresh6 scored 92.4 % / 7.3 %, fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b
-    # 82.3 % / 6.7 %.
+    # Figures on the model's own training text (measured: 1,265/1,265, 7/1,055), not figures on
+    # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
+    # fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b 82.3 % / 6.7 %, fresh8 97.6 % /
+    # 5.2 %, blind_c 96.1 % / 8.9 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
     report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND])
-    assert report.tally("all", "danger").total >= 700
+    assert report.tally("all", "danger").total >= 1000
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-@pytest.fixture(scope="module")
-def blind_left_out():
-    """The rules and a model trained without the blind file, measured on the blind file."""
+def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure():
+    trained_on = set(load_model().trained_on)
+    examples = read_corpus()
+    for split in sorted({e.split for e in examples} & set(BLIND_SPLITS)):
+        report = evaluate([e for e in examples if e.split == split])
+        if split in trained_on:
+            assert split not in UNSEEN, split
+            assert report.recall() >= RECALL_TARGET, split
+            assert report.false_alarms() <= FALSE_ALARM_LIMIT, split
+        else:
+            # A blind file added since the model was trained: give it its measured figure.
+            assert split in UNSEEN, f"{split}: measure it once and add it to UNSEEN"
+            least, recall, false_alarms = UNSEEN[split]
+            assert report.tally("all", "danger").total >= least
+            assert report.recall() >= recall, split
+            assert report.false_alarms() <= false_alarms, split
+
+
+@pytest.fixture(scope="module", params=sorted(LEFT_OUT))
+def left_out(request):
+    """The rules and a model trained without one blind file, measured on that file."""
+    split = request.param
     examples = read_corpus()
     rules = load(model=None)
-    trained_on = set(load_model().trained_on) - {BLIND}  # never a blind file added since
+    trained_on = set(load_model().trained_on) - {split}  # never a blind file added since
     model = train_model(rules, [e for e in examples if e.split in trained_on])
     matcher = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), model)
-    return evaluate([e for e in examples if e.split == BLIND], matcher)
+    return split, evaluate([e for e in examples if e.split == split], matcher)
 
 
-def test_the_model_lifts_recall_on_the_file_it_never_saw(blind_left_out):
-    # Measured: rules alone 76.2 % / 1.4 % (the rules have been written from fresh5 since it
-    # was measured blind at 72.5 % / 7.1 %); rules with the model left out 96.2 % / 1.4 %.
-    assert blind_left_out.recall() >= 0.95
-    assert blind_left_out.false_alarms() <= 0.03
+def test_a_blind_file_left_out_of_the_training_keeps_its_figure(left_out):
+    split, report = left_out
+    recall, false_alarms = LEFT_OUT[split]
+    assert report.recall() >= recall, split
+    assert report.false_alarms() <= false_alarms, split
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="left out of the model's training, the fresh5 file is below 99 % recall / 2 % "
-    "false alarms (measured: 96.2 % / 1.4 %)",
-)
-def test_the_file_left_out_meets_the_targets(blind_left_out):
-    assert blind_left_out.recall() >= RECALL_TARGET
-    assert blind_left_out.false_alarms() <= FALSE_ALARM_LIMIT
-
-
-# Blind files nobody has learnt from: written by someone who never saw the rules or the model,
-# measured once with the matcher as it then was, and never written from (neither rules nor
-# training). Each is held to its measured figure: (least danger messages, recall floor,
-# false-alarm ceiling). fresh8 (300 messages, 2 December 2026), measured once: recall 97.6 %
-# (161/165), false alarms 5.2 % (7/135).
-UNSEEN: dict[str, tuple[int, float, float]] = {"fresh8": (165, 0.975, 0.053)}
-
-
-@pytest.mark.parametrize("split", sorted(UNSEEN))
-def test_the_unseen_blind_files_keep_their_measured_figures(split):
-    least, recall, false_alarms = UNSEEN[split]
-    assert split not in load_model().trained_on
-    report = evaluate([e for e in read_corpus() if e.split == split])
-    assert report.tally("all", "danger").total >= least
-    assert report.recall() >= recall
-    assert report.false_alarms() <= false_alarms
-
-
-@pytest.mark.parametrize("split", sorted(UNSEEN))
-@pytest.mark.xfail(
-    strict=True,
-    reason="on unseen blind text the matcher is below 99 % recall / 2 % false alarms "
-    "(fresh8, measured once: 97.6 % / 5.2 %)",
-)
-def test_the_unseen_blind_files_meet_the_targets(split):
-    report = evaluate([e for e in read_corpus() if e.split == split])
-    assert report.recall() >= RECALL_TARGET
-    assert report.false_alarms() <= FALSE_ALARM_LIMIT
-
-
-def test_recall_and_false_alarms_meet_the_targets():
-    trained_on = set(load_model().trained_on) - {BLIND}
-    report = evaluate([e for e in read_corpus() if e.split in trained_on])
-    misses = [e.text for e in report.tally("all", "danger").misses]
-    alarms = [e.text for e in report.tally("all", "calm").misses]
-    assert report.recall() >= RECALL_TARGET, misses
-    assert report.false_alarms() <= FALSE_ALARM_LIMIT, alarms
-    for category in report.categories("danger"):
-        assert report.tally("all", "danger", category).rate() >= 0.95, category
+def test_a_blind_file_left_out_meets_the_targets_unless_known_not_to(left_out):
+    split, report = left_out
+    meets = report.recall() >= RECALL_TARGET and report.false_alarms() <= FALSE_ALARM_LIMIT
+    assert meets == (split not in LEFT_OUT_BELOW_TARGET), split
 
 
 def test_accents_decide_only_what_was_typed():
@@ -264,3 +253,53 @@ def test_a_firm_rule_is_never_taken_back_by_the_model():
 def test_what_reads_as_self_harm_needs_less_certainty():
     model = load_model()
     assert model.threshold_for("self_harm") < model.threshold == model.threshold_for("violence")
+
+
+def test_lookalikes_of_this_round_stay_calm_and_their_dangers_do_not():
+    matcher = load(model=None)  # the rules alone: each of these is decided by the data
+    # An object or a trip after "mất tích" / "bỏ nhà đi", a sale, a game, a price, a camel.
+    for calm in (
+        "cuối tuần cả nhà bỏ nhà đi du lịch Vũng Tàu",
+        "nhà e mất tích cái chìa khóa xe từ sáng",
+        "áo đồng phục size S cháy hàng rồi chị ơi",
+        "tụi nhỏ chơi trốn tìm, cả đám kiếm ko ra thằng Bin",
+        "tiền mặt bằng sạp ở chợ bị đánh thêm 200k",
+        "điện thoại bị rơi xuống nước, chết luôn rồi",
+        "bé đòi đi lạc đà ở sở thú",
+        # "trời" typed without accents is no "trói"
+        "ky thi hk nay con e thi ko tot, no khoc qua troi, e phai an ui sao",
+        # a word or two of killing or taking in quotation marks is a word used
+        'thằng bạn "bắt cóc" cây bút của tui rồi',
+        "nhốt con mèo trong phòng vì nó cứ cào sofa",  # a harm verb on an animal
+    ):
+        assert matcher.check(calm) is None, calm
+    for danger in (
+        "bé 3 tuổi mất tích từ sáng",  # an age before "mất tích" is no count of things
+        "nó bỏ nhà đi 2 hôm nay",
+        "ba trói em vào cột",
+        "con tôi bị bắt cóc rồi",
+        'con nhắn "cứu mẹ" rồi mất liên lạc',  # a quoted plea is read
+        "Bé nhà tôi 3 tuổi, vừa quay đi 1 phút ở siêu thị là mất bé",
+        "ba mẹ khóa cửa ngoài mỗi khi đi làm, 14 tiếng, e ko ra ngoài đc",
+        "mẹ nhốt em chung với con chó",
+        "ba đánh con chó rồi đánh luôn em",
+    ):
+        assert matcher.check(danger) is not None, danger
+
+
+def test_the_model_reads_laughter_and_tears():
+    matcher = load()
+    assert matcher.model_text("vui quá 😂").split()[-1] == "xxlaugh"
+    assert matcher.model_text("mệt lắm rồi 😭").split()[-1] == "xxcry"
+    assert matcher.model_text("bye 🖤").split()[-1] == "xxheart"
+    assert "xx" not in matcher.model_text("hôm nay đi học vui")
+
+
+def test_a_short_answer_or_a_small_accident_raises_no_alarm():
+    matcher = load()
+    assert matcher.model.alone_words == 5
+    for calm in ("không biết nữa", "ko biết nữa", "bé bị té xe chảy máu chân"):
+        assert matcher.check(calm) is None, calm
+    # ... but a push, or a fall that leaves a child unconscious, does.
+    assert matcher.check("ba đẩy em té chảy máu tay") is not None
+    assert matcher.check("bé té từ lầu 2 xuống, bất tỉnh rồi").now

@@ -29,7 +29,9 @@ DATA_DIR = ROOT / "tests" / "data"
 # Messages for training the model only (never measured): everyday text about children.
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
-BLIND_SPLITS = ("fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8")
+BLIND_SPLITS = (
+    "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c",
+)  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
     "holdout": "safety_corpus_holdout.tsv",
@@ -44,12 +46,17 @@ SPLITS = {
     # measured once on it; then learnt from).
     "blind_a": "safety_corpus_blind_a.tsv",
     "blind_b": "safety_corpus_blind_b.tsv",
-    # Written blind after all of the above and measured once, never learnt from.
+    # Written blind after all of the above, measured once (97.6 % / 5.2 %), then learnt from.
     "fresh8": "safety_corpus_fresh8.tsv",
+    # Written blind as training data weighted to hard cases (indirect neglect, goodbyes, lost
+    # toddlers, calm text that looks alarming); measured once (96.1 % / 8.9 %), then learnt.
+    "blind_c": "safety_corpus_blind_c.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on.
-HELD_OUT = ("fresh8",)
+# them) nor written from, so they go on measuring text nobody tuned on. None at the moment: a
+# new blind file is measured once by whoever adds it (it is not in the model's `trained_on`
+# until the model is retrained), then learnt from.
+HELD_OUT: tuple[str, ...] = ()
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
@@ -89,15 +96,25 @@ def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
     return examples
 
 
-# How the model and the rules are combined, chosen on the two blind training files measured
-# before anything was learnt or written from them (blind_a, blind_b; 800 messages): see the
-# README, "How the bot recognises danger".
+# How the model and the rules are combined, chosen by leaving one blind file out at a time
+# (the model trained on the others, measured on it; the eight blind files, 2,620 messages),
+# the same choice under three trainings of the model: see the README, "How the bot recognises
+# danger".
 THRESHOLD = 0.9  # no rule matched: the model alone raises the alarm from here
-VETO = 0.2  # a rule matched: below this the model takes it back (everyday text)
+VETO = 0.1  # a rule matched: below this the model takes it back (everyday text)
 FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
 SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
 VETO_WORDS = 10  # a rule's match in a shorter message is never taken back
-CATEGORY_THRESHOLDS = {"self_harm": 0.5}  # the model alone, for what it reads as self-harm
+# The model alone needs this many words: left out as above, it never alarmed (rightly or not)
+# on fewer than nine, so the floor costs nothing measured and keeps "ko biết nữa" calm.
+ALONE_WORDS = 5
+CATEGORY_THRESHOLDS = {"self_harm": 0.8}  # the model alone, for what it reads as self-harm
+# The regression is trained this many times (other seeds) and averaged: a steadier verdict.
+RUNS = 5
+# A feature seen in fewer training rows is not learnt, a weight smaller than KEEP is dropped:
+# the weights file stays near 1 MB (leave one file out, no figure moved by more than a message).
+MIN_COUNT = 3
+KEEP = 0.1
 
 
 def train_model(
@@ -108,10 +125,13 @@ def train_model(
     firm_veto: float = FIRM_VETO,
     sure: float = SURE,
     veto_words: int = VETO_WORDS,
+    alone_words: int = ALONE_WORDS,
     category_thresholds: dict[str, float] | None = None,
+    **options: float,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
-    each read as the matcher hands it over (everyday phrases and names masked)."""
+    each read as the matcher hands it over (everyday phrases and names masked). `options`:
+    the training's own (bot/safety/model.py `train`: epochs, l2, …), to compare them."""
     rows = [*examples, *read_file(EXTRA_TRAINING, "extra")]
     texts = [matcher.model_text(e.text) for e in rows]
     return train(
@@ -121,6 +141,7 @@ def train_model(
         firm_veto=firm_veto,
         sure=sure,
         veto_words=veto_words,
+        alone_words=alone_words,
         category_thresholds=tuple(
             (CATEGORY_THRESHOLDS if category_thresholds is None else category_thresholds).items()
         ),
@@ -131,6 +152,7 @@ def train_model(
             for t, e in zip(texts, rows, strict=True)
             if e.label == "danger" and e.category in matcher.categories
         ],
+        **{"runs": RUNS, "keep": KEEP, "min_count": MIN_COUNT, **options},  # type: ignore[arg-type]
     )
 
 
@@ -296,6 +318,14 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
             )
         lines.append(f"{split:8} " + "  ".join(f"{c:>22}" for c in columns))
         combined.extend(verdicts)  # rules or model, the last column
+    blind_danger = [a for e, a in combined if e.split in BLIND_SPLITS and e.label == "danger"]
+    blind_calm = [a for e, a in combined if e.split in BLIND_SPLITS and e.label == "calm"]
+    if blind_danger or blind_calm:
+        lines.append(
+            f"{'blind':8} {'':>22}  {'':>22}  "
+            f"{sum(blind_danger):>4}/{len(blind_danger):<4} {_pct(blind_danger)} · "
+            f"{sum(blind_calm):2}/{len(blind_calm):<3} {_pct(blind_calm)}   (pooled)"
+        )
     lines.append("")
     lines.append("rules or model, leave one file out, by category")
     for label in LABELS:
@@ -323,7 +353,7 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
 
 
 def _tokens_and_keys(matcher: Matcher, text: str) -> tuple[list, set[str]]:
-    tokens = matcher._without_fiction(matcher._without_everyday_phrases(matcher.tokens(text)))
+    tokens = matcher.read(text)
     keys = {key for token in tokens for key in token.folded}
     if any(token.digit for token in tokens):
         keys.add("#")

@@ -35,8 +35,10 @@ This module only knows how to read and apply them:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -52,6 +54,17 @@ PATTERNS_FILE = "safety_patterns.json"
 _WORDS_CACHED = 4096
 _TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}  # sắc huyền hỏi ngã nặng
 _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+# A word or two of killing or taking in quotation marks is a word used, not a thing done:
+# 'thằng bạn "bắt cóc" cây bút của tui', 'bị "giết" trong trò trốn tìm' (the words of games
+# and films, `fiction.words`). A quoted sentence is still read, and a quoted "cứu" always.
+_SCARE_QUOTE = re.compile(r'["“”„]\s*([^"“”„\n]{1,30}?)\s*["“”„]')
+_SCARE_QUOTE_WORDS = 2
+# What the model also reads beyond the words: laughter, tears, a black or broken heart.
+_MARKS = (
+    ("xxlaugh", re.compile(r"[😂🤣😆😅😁😄😃😀😹😝😜🤭😛]|[:=]\)\)+|\bk{3,}\b")),
+    ("xxcry", re.compile(r"[😭😢🥺😞😔😿]|:\(\(+")),
+    ("xxheart", re.compile(r"[🖤💔🥀]")),
+)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -368,7 +381,9 @@ class Matcher:
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
         self.categories: dict[str, dict] = data["categories"]
-        self._ignore = _Element("terms", tuple(_term(p) for p in data.get("ignore", ())))
+        self._ignore = _Element(
+            "terms", tuple(_term(p) for p in self._phrases(data.get("ignore", ())))
+        )
         informational = data.get("informational", {})
         self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
         self._referents = _Element(
@@ -439,6 +454,18 @@ class Matcher:
         return rules
 
     # -- reading the data ---------------------------------------------------------------------
+    def _phrases(self, entries: list) -> Iterator[str]:
+        """Everyday phrases: a phrase, or a list of parts, each "a|b|{group}", read as every
+        phrase made of one of each (["nhốt|cột", "{animals}"]: "nhốt con mèo", "cột chó"…). A
+        phrase with a part that needs its accents ("=chó") needs them whole."""
+        for entry in entries:
+            if isinstance(entry, str):
+                yield entry
+                continue
+            for parts in itertools.product(*(self._expand(part) for part in entry)):
+                strict = any(part.startswith("=") for part in parts)
+                yield ("=" if strict else "") + " ".join(part.lstrip("=") for part in parts)
+
     def _expand(self, spec: str) -> list[str]:
         phrases: list[str] = []
         for part in spec.split("|"):
@@ -573,6 +600,28 @@ class Matcher:
             index += 1
         return kept
 
+    def _without_scare_quotes(self, text: str, tokens: list[_Token]) -> list[_Token]:
+        spans = [
+            found.span()
+            for found in _SCARE_QUOTE.finditer(text)
+            if len(_WORD.findall(found.group(1))) <= _SCARE_QUOTE_WORDS
+        ]
+        if not spans:
+            return tokens
+        kept = list(tokens)
+        for index, token in enumerate(tokens):
+            if not any(start < token.start < end for start, end in spans):
+                continue
+            for term in self._fiction_words.candidates(kept, index):
+                end = term.match_at(kept, index)
+                if end is not None:
+                    for masked in range(index, end):
+                        kept[masked] = _Token(
+                            ("\u2205",), True, False, kept[masked].start, kept[masked].end
+                        )
+                    break
+        return kept
+
     def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
         """Masks the killing words of games and films when one is named just before."""
         if not self._fiction_cues.terms:
@@ -645,7 +694,7 @@ class Matcher:
         """The first rule that recognises danger in `text`, or None for everyday text."""
         if not text or not text.strip():
             return None
-        tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
+        tokens = self.read(text)
         keys = {key for token in tokens for key in token.folded}
         if any(token.digit for token in tokens):
             keys.add("#")
@@ -658,7 +707,7 @@ class Matcher:
             resolved = self._resolved.get(rule.category)
             if resolved and self._contains(resolved, tokens):
                 continue
-            if self._model_is_sure_it_is_calm(tokens, rule.topic):
+            if self._model_is_sure_it_is_calm(text, tokens, rule.topic):
                 return None
             start, end = found
             verdict = Verdict(
@@ -686,11 +735,16 @@ class Matcher:
     def model_text(self, text: str) -> str:
         """The text as the model reads it: everyday phrases ("đánh răng") and names ("anh
         Danh") replaced by placeholders, the words of games and films masked."""
+        return self._model_text(text, self.read(text))
+
+    def read(self, text: str) -> list[_Token]:
+        """The syllables the rules see: everyday phrases, the words of games and films, and a
+        word or two in quotation marks masked."""
         tokens = self._without_fiction(self._without_everyday_phrases(self.tokens(text)))
-        return self._model_text(tokens)
+        return self._without_scare_quotes(text, tokens)
 
     @staticmethod
-    def _model_text(tokens: list[_Token]) -> str:
+    def _model_text(text: str, tokens: list[_Token]) -> str:
         words = []
         for token in tokens:
             if token.forms[0] == "\u2205":
@@ -699,9 +753,10 @@ class Matcher:
                 words.append("xxname")
             else:
                 words.append(token.forms[0])
+        words.extend(mark for mark, pattern in _MARKS if pattern.search(text))
         return " ".join(words)
 
-    def _model_is_sure_it_is_calm(self, tokens: list[_Token], topic: bool = True) -> bool:
+    def _model_is_sure_it_is_calm(self, text: str, tokens: list[_Token], topic: bool) -> bool:
         """A rule matched, but the model finds the message almost certainly everyday ("sáng
         nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm. A rule that
         holds even in a question (`topic: false`: self-harm in the first person, danger now, a
@@ -711,14 +766,14 @@ class Matcher:
         veto = self.model.veto if topic else self.model.firm_veto
         if not veto:
             return False
-        return self.model.probability(self._model_text(tokens)) < veto
+        return self.model.probability(self._model_text(text, tokens)) < veto
 
     def _second_opinion(
         self, text: str, tokens: list[_Token], keys: set[str], informational: bool | None
     ) -> Verdict | None:
-        if self.model is None or len(tokens) < 3:
+        if self.model is None or len(tokens) < self.model.alone_words:
             return None
-        model_text = self._model_text(tokens)
+        model_text = self._model_text(text, tokens)
         probability = self.model.probability(model_text)
         lowest = min((self.model.threshold, *(t for _, t in self.model.category_thresholds)))
         if probability < lowest:
