@@ -166,12 +166,16 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
 
 # Where the place's name ends in an answer: the street and house details that follow.
 # Where the street and house details begin in a part of an answer ('… hẻm 5', '… đường
-# số 7', '… gần chợ'): the ward's name is before them.
-_STREET_WORDS = frozenset({"hem", "duong", "ngo", "kp", "gan", "canh", "so"})
+# số 7', '… gần chợ', '… ấp 3', '… tổ 5', '… khu phố 3'): the ward's name is before them.
+_STREET_WORDS = frozenset({"hem", "duong", "ngo", "gan", "canh", "so"})
+_NUMBERED_PARTS = frozenset({"ap", "to", "kp", "khu"})  # before a number (or 'khu phố')
 # Polite particles and small words around a name: "Bình Chánh ạ", "xa binh chanh nha".
 _PARTICLES = frozenset({"a", "nha", "nhe", "ne", "ha", "do", "day", "roi", "luon", "ak", "ah"})
 _UNIT_KINDS = frozenset({"phuong", "xa", "p", "x", "thi", "tt"})
 _DISTRICT_KINDS = frozenset({"quan", "huyen", "q", "h", "tp", "thanh"})
+# Between the parts of an answer: commas, semicolons, new lines, and a full stop unless it
+# is in an abbreviation ('P.7', 'Q.8', '12/3').
+_PART_BREAK = re.compile(r"[,;\n]|\.(?!\s*\d)")
 
 
 def _is_address(words: list[str]) -> bool:
@@ -186,14 +190,26 @@ def _is_address(words: list[str]) -> bool:
     )
 
 
+def _detail_at(words: list[str]) -> int:
+    """Where the street details begin in a part (its length when there are none)."""
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if index and word in _STREET_WORDS:
+            return index
+        if index and word in _NUMBERED_PARTS and (following.isdigit() or following == "pho"):
+            return index
+    return len(words)
+
+
 def _looser_forms(text: str) -> list[str]:
-    """Shorter readings of a typed answer, most likely first. The answer's parts (between
-    commas) that name a phường/xã come first, read from that word; a part that starts as an
-    address is never read as a ward; a part stops where the street details begin. Then
-    without the polite particles at the end, then its last words (two words or more that
-    start with neither a number nor 'quận')."""
-    folded = re.sub(r"[^\w\s,;.]", " ", fold(text or ""))
-    parts = [_words(part).split() for part in re.split(r"[,;.\n]", folded)]
+    """Shorter readings of a typed answer, most likely first. The answer's parts that name a
+    phường/xã come first, read from that word; a part that starts as an address is never
+    read as a ward; a part is read up to its street details ('Vĩnh Lộc A ấp 3'), then whole
+    (a name with such a word in it: 'Bình Dương'). Then without the polite particles at the
+    end, then its last words (two words or more that start with neither a number nor
+    'quận')."""
+    folded = re.sub(r"[^\w\s,;./]", " ", fold(text or ""))
+    parts = [_words(part).split() for part in _PART_BREAK.split(folded)]
     parts = [words for words in parts if words]
     parts.sort(key=lambda words: not (_UNIT_KINDS & set(words)))  # stable: 'phường …' first
     forms: list[str] = []
@@ -203,17 +219,19 @@ def _looser_forms(text: str) -> list[str]:
             words = words[kinds[0] :]
         elif _is_address(words):
             continue
-        cut = next((i for i, word in enumerate(words) if i and word in _STREET_WORDS), len(words))
-        trimmed = [words[:cut]]
-        while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
-            trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
-        forms.extend(" ".join(kept) for kept in trimmed)
-        for kept in trimmed:
-            for start in range(1, len(kept)):
-                tail = kept[start:]
-                first = tail[0]
-                if len(tail) >= 2 and not first.isdigit() and first not in _DISTRICT_KINDS:
-                    forms.append(" ".join(tail))
+        for kept_words in dict.fromkeys(
+            (tuple(words[: _detail_at(words)]), tuple(words))
+        ):  # up to the details, then whole
+            trimmed = [list(kept_words)]
+            while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
+                trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
+            forms.extend(" ".join(kept) for kept in trimmed)
+            for kept in trimmed:
+                for start in range(1, len(kept)):
+                    tail = kept[start:]
+                    first = tail[0]
+                    if len(tail) >= 2 and not first.isdigit() and first not in _DISTRICT_KINDS:
+                        forms.append(" ".join(tail))
     return [form for form in dict.fromkeys(forms) if form]
 
 

@@ -61,9 +61,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 KEYWORD_TEXT_LIMIT = 80
 KEYWORD_EXTRA_WORDS = 3
-# Asked for in a whole sentence too ("cho em xin số đường dây nóng với ạ", "tôi muốn báo cáo
-# một trường hợp…"): the numbers never hurt, and the report's first question is about danger.
-KEYWORDS_IN_A_SENTENCE = frozenset({"hotline", "report"})
+# Asked for in a whole sentence too ("cho em xin số đường dây nóng với ạ"): the numbers never
+# hurt. Not its bare numbers ("hẻm 113" is an address), nor other journeys ("cách báo cáo…"
+# typed in a question is part of the question).
+KEYWORDS_IN_A_SENTENCE = frozenset({"hotline"})
+# Typed "báo cáo" (short) starts the report even beside words of danger: its first question
+# is whether the child is in danger now. Any other journey gives way to the danger answer.
+DANGER_ANSWERED_BY = frozenset({"report"})
 _WORDS = re.compile(r"\w+")
 
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -99,7 +103,12 @@ class MenuButton(MessageFilter):
 
 # Built once: every Intent filter asks on every text message.
 _KEYWORD_PATTERNS = [
-    (phrase_pattern(phrase), key, len(phrase.split()))
+    (
+        phrase_pattern(phrase),
+        key,
+        len(phrase.split()),
+        key in KEYWORDS_IN_A_SENTENCE and not phrase.isdigit(),  # "hẻm 113" is an address
+    )
     for phrase, key in sorted(
         ((phrase, key) for key, words in KEYWORDS.items() for phrase in words),
         key=lambda item: -len(item[0]),
@@ -117,20 +126,19 @@ def keyword_intent(text: str) -> str | None:
         return None
     folded = fold(text)
     words = len(_WORDS.findall(folded))
-    for pattern, key, length in _KEYWORD_PATTERNS:
-        short = words - length <= KEYWORD_EXTRA_WORDS or key in KEYWORDS_IN_A_SENTENCE
-        if short and pattern.search(folded):
+    for pattern, key, length, in_a_sentence in _KEYWORD_PATTERNS:
+        if (in_a_sentence or words - length <= KEYWORD_EXTRA_WORDS) and pattern.search(folded):
             return key
     return None
 
 
 def _typed_intent(services: Services, text: str) -> str | None:
     """Typed keywords' journey, unless the text reads as danger: the emergency answer comes
-    first (handlers/info/typed.py), whatever journey words it also has — except the hotline
-    and the report, which answer danger themselves."""
+    first (handlers/info/typed.py: the numbers and the tip), whatever journey words it also
+    has — except a short "báo cáo", whose report asks about danger first."""
     key = keyword_intent(text)
-    if key in KEYWORDS_IN_A_SENTENCE:
-        return key  # the hotline's numbers, or the report that asks about danger first
+    if key in DANGER_ANSWERED_BY:
+        return key
     if key is None or services.danger_matcher().found_in(text) is not None:
         return None
     return key

@@ -113,6 +113,8 @@ def test_a_time_that_passed_reads_a_recent_day_as_this_year_s():
 
     now = dt.datetime(2026, 12, 9, 3, 0, tzinfo=dt.UTC)  # 10:00 in Ho Chi Minh City
     assert past_moment("5/12 14h", now, HCMC) == dt.datetime(2026, 12, 5, 7, 0, tzinfo=dt.UTC)
+    assert past_moment("10/12 8h", now, HCMC) is None  # tomorrow: still to come
+    assert past_moment("29/2 8h", now, HCMC) is None  # no such day a year back
     january = dt.datetime(2027, 1, 10, 3, 0, tzinfo=dt.UTC)
     assert past_moment("20/12 8h", january, HCMC) == dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC)
 

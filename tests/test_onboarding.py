@@ -233,7 +233,9 @@ async def test_stop_unsubscribes_and_start_resubscribes(tg):
         # The hotline and the report are asked for in whole sentences too.
         ("cho em xin số đường dây nóng với ạ", "111"),
         ("em cần số khẩn cấp ngay bây giờ", "113"),
-        ("tôi muốn báo cáo một trường hợp trẻ bị bỏ rơi", "Trước hết"),
+        ("báo cáo trẻ bị đánh", "Trước hết"),  # short: the report asks about danger
+        # Danger beside the hotline's words: the numbers and the tip, not the bare hotline.
+        ("ba đang đánh con em, cho em xin số khẩn cấp", "📨"),
         ("HƯỚNG DẪN", "Dành cho"),
         ("bao cao", "Trước hết"),
         ("báo cáo", "Trước hết"),

@@ -179,6 +179,8 @@ async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     await lan.press("Bỏ qua")
     await lan.send("xin chào")  # text at the location step
     assert "Gửi vị trí" in lan.last_text
+    await lan.send("ko có")  # "none" is no landmark
+    assert "Gửi vị trí" in lan.last_text
     await lan.send("nhà màu xanh cạnh tiệm tạp hóa")  # a landmark typed here is kept
     assert (
         "Đã ghi thêm vào địa điểm: nhà màu xanh cạnh tiệm tạp hóa" in lan.bot_messages[-2].content

@@ -346,3 +346,10 @@ async def test_a_disclosure_with_a_prevention_topic_keeps_what_to_do(tg):
     lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
     await lan.send("con em bị chú hàng xóm sờ vùng kín")
     assert "🤝 Nên làm gì" in _emergency(lan).buttons
+
+
+async def test_danger_beside_the_hotline_s_words_gets_the_numbers_and_the_tip(tg):
+    lan = await person(tg, "Lan", role="public", district="Q8", ward="27418")
+    await lan.send("chú hàng xóm đang sờ vùng kín bé, khẩn cấp")
+    answer = _emergency(lan)
+    assert TIP in answer.buttons and "113" in answer.content

@@ -88,6 +88,11 @@ def test_the_map_has_168_units_and_the_programme_ten_in_two_groups(areas):
         ("nhà em ở Bình Hưng", (BINH_HUNG,), None),
         ("ấp 3 xã Vĩnh Lộc A", (VINH_LOC,), "BC-VINHLOCA"),
         ("12 Chánh Hưng, phường Bình Đông", (BINH_DONG,), None),  # the phường, not the street
+        ("Vĩnh Lộc A ấp 3", (VINH_LOC,), "BC-VINHLOCA"),  # ấp, tổ, khu phố after the name
+        ("Chánh Hưng khu phố 3", (CHANH_HUNG,), None),
+        ("Bình Hưng tổ 5", (BINH_HUNG,), None),
+        ("xã Bình Chánh ấp 4", (BINH_CHANH,), None),
+        ("12/3 Phạm Thế Hiển, P.7, Q.8", (BINH_DONG, BINH_HUNG), "Q8-P07"),  # 'P.7' whole
     ],
 )
 def test_typed_names_old_and_new_lead_to_today_s_units(areas, typed, units, old):

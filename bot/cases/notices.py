@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot import keyboards, outbox, scope
 from bot.cases.buttons import OpenCase, OpenPlan
-from bot.cases.service import Change, can_approve_plan
+from bot.cases.service import Change, plan_approvers
 from bot.crypto import FieldCipher
 from bot.i18n import N_
 from bot.reports import casework, routing
@@ -91,16 +91,6 @@ class Notice:
     text: str
     markup: InlineKeyboardMarkup | None = None
     protect: bool = False
-
-
-async def plan_approvers(db, case, submitter_id: int | None) -> list[User]:
-    """Who is asked to approve a submitted plan: the unit's people holding the approving
-    role, never the one who submitted it."""
-    return [
-        person
-        for person in await routing.unit_people(db, case.ward or None)
-        if person.telegram_id != submitter_id and can_approve_plan(person, case)
-    ]
 
 
 async def notices_for(db, i18n, change: Change) -> list[Notice]:

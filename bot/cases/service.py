@@ -120,6 +120,18 @@ def can_approve_plan(person: User, case: CaseSummary, areas: Areas | None = None
     )
 
 
+async def plan_approvers(
+    db: Database, case: CaseSummary, submitter_id: int | None, areas: Areas | None = None
+) -> list[User]:
+    """Who is asked to approve a submitted plan: the unit's people holding the approving
+    role, never the one who submitted it."""
+    return [
+        person
+        for person in await routing.unit_people(db, case.ward or None)
+        if person.telegram_id != submitter_id and can_approve_plan(person, case, areas)
+    ]
+
+
 _CODE_PART = re.compile(r"[a-z]+\d*|\d+")
 
 
@@ -657,9 +669,7 @@ class CaseService:
             )
             # Who can approve it (never its submitter): none means nobody is asked, which the
             # submitter must hear at once rather than wait.
-            from bot.cases.notices import plan_approvers  # notices reads this module's rules
-
-            approvers = await plan_approvers(self.db, case, actor.telegram_id)
+            approvers = await plan_approvers(self.db, case, actor.telegram_id, self.areas)
             change = Change(
                 case,
                 "plan_submitted",

@@ -112,6 +112,10 @@ async def history_entry(db: Database, note: Note, _: Translator) -> str:
     return what
 
 
+# A day this close ahead is one to come, not last year's: a time that passed refuses it.
+SOON_TO_COME = dt.timedelta(days=60)
+
+
 def past_moment(text: str, now: dt.datetime, timezone: ZoneInfo) -> dt.datetime | None:
     """A time that has passed, today unless a day is given (the one date parser)."""
     today = local_today(now, timezone)
@@ -123,7 +127,12 @@ def past_moment(text: str, now: dt.datetime, timezone: ZoneInfo) -> dt.datetime 
     if moment.time is None:
         return None
     day = moment.date or today
-    if day > today:  # "the 3rd" typed on the 5th means this month's, not next year's
-        day = day.replace(year=day.year - 1)
+    if day > today:
+        if day - today <= SOON_TO_COME:  # a day still to come ('6/12' on the 5th, 'thứ 2')
+            return None
+        try:  # the next such day is far ahead: "the 3rd" typed on the 5th is this month's
+            day = day.replace(year=day.year - 1)
+        except ValueError:  # 29/2 a year back
+            return None
     when = combine(day, moment.time, timezone)
     return when if when <= now else None

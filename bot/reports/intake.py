@@ -274,6 +274,22 @@ def parse_sex(text: str) -> str | None:
     return None
 
 
+def add_landmark(existing: str | None, typed: str, max_chars: int) -> str:
+    """A landmark typed where a map location was asked ("nhà màu xanh"), added to the
+    place's words (once: the same words again change nothing). "không biết", "ko có" or a
+    greeting are no landmark: InvalidAnswer 'format'."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(typed)).split())
+    if is_unsure(key) or parse_yes_no(key) is False or key in _NOTHING:
+        raise InvalidAnswer("format")
+    landmark = clean_text(typed, max_chars)
+    if existing and fold(landmark) in fold(existing):
+        return existing
+    return clean_text(f"{existing}; {landmark}" if existing else landmark, max_chars)
+
+
+_NOTHING = {"khong co", "ko co", "k co", "khong", "ko", "chua co", "khong co gi", "ko co gi"}
+
+
 def parse_yes_no(text: str) -> bool | None:
     """A typed yes/no ("có", "khong", "ko", "yes") instead of a tap; None if it is neither."""
     key = re.sub(r"[^\w\s]", " ", fold(text))

@@ -224,8 +224,10 @@ async def typed_search(update: Update, context: BotContext) -> int | None:
         # the closest topics and one tap to staff, as anywhere else in the bot.
         return await leave_and_redispatch(update, context)
     if verdict is not None:  # "tự tử", "bắt cóc": maybe a search, the numbers first anyway
-        # No tip button: a search word is not a disclosure to pass on (nor replaces one).
-        await answer_danger(message, context, text, verdict, tip=False)
+        # A topic's word or two is no disclosure to pass on (nor replaces one); three words
+        # ("ba đánh em") or danger now may be one: the tip button stays.
+        tip = verdict.now or len(search.words(text)) >= DANGER_SEARCH_WORDS
+        await answer_danger(message, context, text, verdict, tip=tip)
     _note_seen(context)
     await _search_and_answer(update, context, search.typed_query(text) or text)
     return SEARCH

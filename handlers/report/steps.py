@@ -16,8 +16,8 @@ from bot.reports.buttons import Pick
 from bot.reports.draft import SEXES, STEPS, Draft
 from bot.reports.intake import (
     InvalidAnswer,
+    add_landmark,
     clean_child_name,
-    clean_text,
     parse_sex,
 )
 from bot.reports.rules import CaseRules
@@ -83,9 +83,7 @@ KEEP_WRITTEN = N_("✔️ Keep what I wrote")
 def add_to_place_detail(draft: Draft, text: str, rules: CaseRules) -> None:
     if is_small_talk(text):  # "xin chào", "ok": not a landmark
         raise InvalidAnswer("format")
-    typed = clean_text(text, rules.place_detail_max_chars)
-    joined = f"{draft.place_detail}; {typed}" if draft.place_detail else typed
-    draft.place_detail = clean_text(joined, rules.place_detail_max_chars)
+    draft.place_detail = add_landmark(draft.place_detail, text, rules.place_detail_max_chars)
 
 
 def location_error(error: InvalidAnswer, _: Translator, rules: CaseRules) -> str:

@@ -273,8 +273,8 @@ async def typed_place(update: Update, context: BotContext) -> bool:
         pending.pop("asks_place", None)
         await message.reply_text(
             _(
-                "That place is outside the programme's area; the programme staff have the tip "
-                "and will pass it on. If the child is in danger now, call 113."
+                "That place is outside the programme's area. If the child is in danger now, "
+                "call 113; the 111 hotline helps children everywhere, free, 24/7."
             )
         )
         return True
