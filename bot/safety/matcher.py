@@ -30,7 +30,9 @@ This module only knows how to read and apply them:
   question or news ("nếu nghi ngờ hàng xóm…", "đọc báo thấy…") is informational unless the
   writer speaks of their own harm. Abuse found together with a sign that it is happening
   now ("đang", "cứu") is marked `now`. Rules marked
-  `topic: false` (first-person self-harm, danger happening now, a missing child) always do.
+  `topic: false` (first-person self-harm, danger happening now, a missing child) always do,
+  unless the question speaks of children in general and of no one in particular ("dấu hiệu
+  nào cho thấy trẻ đang bị bạo hành": `informational.topic_frames` + `topic_subjects`).
 """
 
 from __future__ import annotations
@@ -414,6 +416,10 @@ class Matcher:
             "terms",
             tuple(_term(p) for p in self._phrases(informational.get("topic_subjects", ()))),
         )
+        self._topic_pointers = _Element(
+            "terms",
+            tuple(_term(p) for p in self._phrases(informational.get("topic_pointers", ()))),
+        )
         self._writer = _Element("terms", tuple(_term(p) for p in self._expand("{writer}")))
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
         fiction = data.get("fiction", {})
@@ -772,16 +778,23 @@ class Matcher:
         # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
         specific = self._without_everyday_phrases(tokens, self._generic)
         return (
-            self._contains(self._frames, tokens) and not self._contains(self._referents, specific)
-        ) or (
-            self._contains(self._hypothetical, tokens)
-            and not self._contains(self._first_person, specific)
-        ) or self._topic_question(tokens)
+            (
+                self._contains(self._frames, tokens)
+                and not self._contains(self._referents, specific)
+                and not self._contains(self._topic_pointers, specific)
+            )
+            or (
+                self._contains(self._hypothetical, tokens)
+                and not self._contains(self._first_person, specific)
+            )
+            or self._topic_question(tokens)
+        )
 
     def _topic_question(self, tokens: list[_Token]) -> bool:
         """A question about a topic (`topic_frames`: "dấu hiệu", "tại sao", "hướng dẫn") that
         speaks of children in general (`topic_subjects`: "trẻ bị", "đứa trẻ") and of no real
-        child, nor of the writer ("em", "tôi", "con tôi", "hôm qua")."""
+        child, nor of the writer ("em", "tôi", "con tôi", "hôm qua"), nor points at one
+        (`topic_pointers`: "đứa trẻ đó", "ngoài hẻm", "bây giờ")."""
         if not self._topic_frames.terms or not self._contains(self._topic_frames, tokens):
             return False
         if not self._contains(self._topic_subjects, tokens):
@@ -789,7 +802,12 @@ class Matcher:
         specific = self._without_everyday_phrases(tokens, self._generic)
         return not any(
             self._contains(phrases, specific)
-            for phrases in (self._referents, self._first_person, self._writer)
+            for phrases in (
+                self._referents,
+                self._first_person,
+                self._writer,
+                self._topic_pointers,
+            )
         )
 
     def model_text(self, text: str) -> str:
