@@ -30,7 +30,7 @@ DATA_DIR = ROOT / "tests" / "data"
 EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
 BLIND_SPLITS = (
-    "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c",
+    "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -51,6 +51,9 @@ SPLITS = {
     # Written blind as training data weighted to hard cases (indirect neglect, goodbyes, lost
     # toddlers, calm text that looks alarming); measured once (96.1 % / 8.9 %), then learnt.
     "blind_c": "safety_corpus_blind_c.tsv",
+    # Written blind after all of the above by someone who never saw the rules (252 danger, 248
+    # calm); measured once (99.2 % / 2.8 %), then learnt from.
+    "fresh9": "safety_corpus_fresh9.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
 # them) nor written from, so they go on measuring text nobody tuned on. None at the moment: a

@@ -30,7 +30,9 @@ This module only knows how to read and apply them:
   question or news ("nếu nghi ngờ hàng xóm…", "đọc báo thấy…") is informational unless the
   writer speaks of their own harm. Abuse found together with a sign that it is happening
   now ("đang", "cứu") is marked `now`. Rules marked
-  `topic: false` (first-person self-harm, danger happening now, a missing child) always do.
+  `topic: false` (first-person self-harm, danger happening now, a missing child) always do,
+  unless the question speaks of children in general and of no one in particular ("dấu hiệu
+  nào cho thấy trẻ đang bị bạo hành": `informational.topic_frames` + `topic_subjects`).
 """
 
 from __future__ import annotations
@@ -384,6 +386,11 @@ class Matcher:
         self._ignore = _Element(
             "terms", tuple(_term(p) for p in self._phrases(data.get("ignore", ())))
         )
+        # ... unless a longer phrase says otherwise: "cat co tay" is "cắt cổ tay" (a wrist),
+        # never "cắt cỏ" (mowing).
+        self._not_ignored = _Element(
+            "terms", tuple(_term(p) for p in self._phrases(data.get("not_ignored", ())))
+        )
         informational = data.get("informational", {})
         self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
         self._referents = _Element(
@@ -398,10 +405,35 @@ class Matcher:
         self._first_person = _Element(
             "terms", tuple(_term(p) for p in informational.get("first_person", ()))
         )
+        # A question about a topic that speaks of children in general ("dấu hiệu nào cho thấy
+        # trẻ đang bị bạo hành", "tại sao trẻ bị xâm hại thường không dám kể") and of no one
+        # in particular, not even the writer: a question for every rule, those that hold even
+        # in a question too (danger now, self-harm, a missing child).
+        self._topic_frames = _Element(
+            "terms", tuple(_term(p) for p in self._phrases(informational.get("topic_frames", ())))
+        )
+        self._topic_subjects = _Element(
+            "terms",
+            tuple(_term(p) for p in self._phrases(informational.get("topic_subjects", ()))),
+        )
+        self._topic_pointers = _Element(
+            "terms",
+            tuple(_term(p) for p in self._phrases(informational.get("topic_pointers", ()))),
+        )
+        self._writer = _Element("terms", tuple(_term(p) for p in self._expand("{writer}")))
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
         fiction = data.get("fiction", {})
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
         self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
+        # ... and games with words of their own: being locked in is the play of an escape
+        # room ("bị nhốt trong phòng 60 phút mới giải được mật mã"), not of every game.
+        self._plays = [
+            (
+                _Element("terms", tuple(_term(p) for p in play.get("cues", ()))),
+                _Element("terms", tuple(_term(p) for p in play.get("words", ()))),
+            )
+            for play in fiction.get("play", ())
+        ]
         self._fiction_window = int(fiction.get("window", 8))
         # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
         self._fiction_after = int(fiction.get("after", 4))
@@ -580,10 +612,17 @@ class Matcher:
     def _without_everyday_phrases(
         self, tokens: list[_Token], phrases: _Element | None = None
     ) -> list[_Token]:
+        exceptions = self._not_ignored if phrases is None else None
         phrases = self._ignore if phrases is None else phrases
         kept = list(tokens)
         index = 0
         while index < len(kept):
+            if exceptions is not None and any(
+                term.match_at(kept, index) is not None
+                for term in exceptions.candidates(kept, index)
+            ):
+                index += 1
+                continue
             end = next(
                 (
                     after
@@ -624,14 +663,21 @@ class Matcher:
 
     def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
         """Masks the killing words of games and films when one is named just before."""
-        if not self._fiction_cues.terms:
+        for cue_words, words in ((self._fiction_cues, self._fiction_words), *self._plays):
+            tokens = self._without_play(tokens, cue_words, words)
+        return tokens
+
+    def _without_play(
+        self, tokens: list[_Token], cue_words: _Element, words: _Element
+    ) -> list[_Token]:
+        if not cue_words.terms:
             return tokens
         cues = [
             index
             for index in range(len(tokens))
             if any(
                 term.match_at(tokens, index) is not None
-                for term in self._fiction_cues.candidates(tokens, index)
+                for term in cue_words.candidates(tokens, index)
             )
         ]
         if not cues:
@@ -643,7 +689,7 @@ class Matcher:
                 for cue in cues
             ):
                 continue
-            for term in self._fiction_words.candidates(kept, index):
+            for term in words.candidates(kept, index):
                 end = term.match_at(kept, index)
                 if end is not None:
                     for masked in range(index, end):
@@ -699,6 +745,7 @@ class Matcher:
         if any(token.digit for token in tokens):
             keys.add("#")
         informational: bool | None = None
+        topic_question: bool | None = None
         found_anywhere: dict[int, bool] = {}
         for rule in self._candidates(self.rules, self._by_anchor, keys):
             found = rule.search(tokens, found_anywhere)
@@ -714,7 +761,12 @@ class Matcher:
                 rule.category, rule.id, text[tokens[start].start : tokens[end - 1].end], rule.now
             )
             if not rule.topic:
-                return self._with_now(verdict, tokens, keys)
+                if topic_question is None:
+                    topic_question = self._topic_question(tokens)
+                if not topic_question:
+                    return self._with_now(verdict, tokens, keys)
+                informational = True
+                continue
             if informational is None:
                 informational = self._informational(tokens)
             if not informational:
@@ -726,10 +778,36 @@ class Matcher:
         # "trẻ em bị…" speaks of children in general: not a referent ("em bị").
         specific = self._without_everyday_phrases(tokens, self._generic)
         return (
-            self._contains(self._frames, tokens) and not self._contains(self._referents, specific)
-        ) or (
-            self._contains(self._hypothetical, tokens)
-            and not self._contains(self._first_person, specific)
+            (
+                self._contains(self._frames, tokens)
+                and not self._contains(self._referents, specific)
+                and not self._contains(self._topic_pointers, specific)
+            )
+            or (
+                self._contains(self._hypothetical, tokens)
+                and not self._contains(self._first_person, specific)
+            )
+            or self._topic_question(tokens)
+        )
+
+    def _topic_question(self, tokens: list[_Token]) -> bool:
+        """A question about a topic (`topic_frames`: "dấu hiệu", "tại sao", "hướng dẫn") that
+        speaks of children in general (`topic_subjects`: "trẻ bị", "đứa trẻ") and of no real
+        child, nor of the writer ("em", "tôi", "con tôi", "hôm qua"), nor points at one
+        (`topic_pointers`: "đứa trẻ đó", "ngoài hẻm", "bây giờ")."""
+        if not self._topic_frames.terms or not self._contains(self._topic_frames, tokens):
+            return False
+        if not self._contains(self._topic_subjects, tokens):
+            return False
+        specific = self._without_everyday_phrases(tokens, self._generic)
+        return not any(
+            self._contains(phrases, specific)
+            for phrases in (
+                self._referents,
+                self._first_person,
+                self._writer,
+                self._topic_pointers,
+            )
         )
 
     def model_text(self, text: str) -> str:
