@@ -66,9 +66,19 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET = {"blind_c"}
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling). None now: fresh8 (measured once: 97.6 % / 5.2 %), blind_c (96.1 % /
-# 8.9 %) and fresh9 (99.2 % (250/252) / 2.8 % (7/248)) have been learnt from since.
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+# false-alarm ceiling). fresh8 (measured once: 97.6 % / 5.2 %), blind_c (96.1 % / 8.9 %) and
+# fresh9 (99.2 % (250/252) / 2.8 % (7/248)) have been learnt from since. fresh10, written blind
+# after all of them and measured once with the final matcher of 2 December 2026 (the main
+# matcher before fresh9 was learnt: 97.6 % / 4.8 %): 97.6 % (246/252) / 3.2 % (8/248). It
+# is never trained on (HELD_OUT) until a newer blind file replaces it as the unseen measure.
+UNSEEN: dict[str, tuple[int, float, float]] = {"fresh10": (252, 0.976, 0.033)}
+
+
+@pytest.mark.xfail(strict=True, reason="unseen text is below the 99 % / 2 % target (issue 13)")
+def test_the_unseen_blind_file_meets_the_targets():
+    report = evaluate([e for e in read_corpus() if e.split == "fresh10"])
+    assert report.recall() >= RECALL_TARGET
+    assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
 def test_the_whole_corpus_meets_the_targets():
