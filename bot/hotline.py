@@ -40,11 +40,16 @@ def hotline_footer(_: Translator) -> str:
 
 
 def emergency_text(
-    _: Translator, now: bool = False, tip: bool = True, self_harm: bool = False
+    _: Translator,
+    now: bool = False,
+    tip: bool = True,
+    self_harm: bool = False,
+    about_self: bool = False,
 ) -> str:
     """The short emergency answer (a few lines: it must fit a small phone screen unscrolled).
     Danger happening now puts police and ambulance first; otherwise the child hotline. Words
-    of self-harm are answered to the person (most often the child writes it themselves)."""
+    of self-harm, and harm the writer speaks of as their own (`about_self`), are answered to
+    the person (most often the child writes it themselves)."""
     data = load_json("hotlines.json")
     language = _.language
     child, police, ambulance = data["child_protection"], data["police"], data["ambulance"]
@@ -61,6 +66,14 @@ def emergency_text(
             "💛 You are not alone. Call <b>{child_number}</b> now: someone will listen to you "
             "({child_hours}).\n"
             "🚨 If someone is hurting themselves right now: <b>{police_number}</b> or "
+            "<b>{ambulance_number}</b>.",
+            **numbers,
+        )
+    elif about_self and not now:  # the writer speaks of their own harm: answered to them
+        text = _(
+            "💛 It is not your fault, and you are not alone. Call <b>{child_number}</b> now: "
+            "someone will listen and help you ({child_hours}).\n"
+            "🚨 If you are in danger right now: <b>{police_number}</b> ({police_name}) or "
             "<b>{ambulance_number}</b>.",
             **numbers,
         )

@@ -129,11 +129,12 @@ def test_the_emergency_answer_fits_a_small_phone_screen(tg):
     _ = vi(tg)
     for now in (False, True):
         for tip in (False, True):
-            text = emergency_text(_, now=now, tip=tip)
-            # About 35 characters a line on a small phone: at most ~8 lines on screen.
-            lines = sum(1 + len(line) // 36 for line in text.splitlines())
-            assert lines <= 9, (now, tip, lines)
-            assert "111" in text and "113" in text and "115" in text
+            for writer in ({}, {"self_harm": True}, {"about_self": True}):
+                text = emergency_text(_, now=now, tip=tip, **writer)
+                # About 35 characters a line on a small phone: at most ~8 lines on screen.
+                lines = sum(1 + len(line) // 36 for line in text.splitlines())
+                assert lines <= 9, (now, tip, writer, lines)
+                assert "111" in text and "113" in text and "115" in text
     assert emergency_text(_, now=True).index("113") < emergency_text(_, now=True).index("111")
 
 
@@ -353,3 +354,17 @@ async def test_danger_beside_the_hotline_s_words_gets_the_numbers_and_the_tip(tg
     await lan.send("chú hàng xóm đang sờ vùng kín bé, khẩn cấp")
     answer = _emergency(lan)
     assert TIP in answer.buttons and "113" in answer.content
+
+
+async def test_a_child_writing_of_their_own_harm_is_answered_to_them(tg):
+    lan = await person(tg, "Lan", role="public", district=None, ward=None)
+    await lan.send("em bị bố đánh hoài, em sợ về nhà")
+    answer = _emergency(lan)
+    assert answer.content.startswith("💛 Đây không phải lỗi của bạn")
+    await lan.press(TIP)
+    assert "Bạn đang ở khu vực nào" in lan.last_text  # asked about them, not "the child"
+    assert _emergency(lan).content.startswith("💛 Đây không phải lỗi của bạn")
+    # A parent speaking of a child is answered about the child, as before.
+    mai = await person(tg, "Mai", role="public", district="Q8", ward="27418")
+    await mai.send("bé nhà bên bị cha dượng đánh bầm tím")
+    assert _emergency(mai).content.startswith("⚠️ Một em nhỏ có thể đang gặp nguy hiểm")

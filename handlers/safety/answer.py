@@ -33,6 +33,7 @@ from bot.safety import Verdict
 from bot.safety import tips as tip_rules
 from bot.safety.buttons import Numbers, PassToStaff, TipPlace
 from bot.safety.quick_tip import QuickTipService, RateLimited, answered_recently
+from bot.safety.writer import writes_about_self
 from handlers import cases as case_handlers
 from handlers import places
 
@@ -66,7 +67,9 @@ def danger_keyboard(
     return keyboards.inline(rows) if rows else None
 
 
-def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> None:
+def remember_tip(
+    context: BotContext, text: str, verdict: Verdict | None, about_self: bool = False
+) -> None:
     """Keep what was typed (encrypted, in the persisted user data) for the tip button."""
     context.person_data[PENDING_TIP] = {
         "text_enc": cipher_for(context.services).encrypt(text),
@@ -74,6 +77,7 @@ def remember_tip(context: BotContext, text: str, verdict: Verdict | None) -> Non
         "urgent": tip_rules.is_urgent(verdict),
         "now": bool(verdict and verdict.now),
         "at": context.now.isoformat(),
+        "about_self": about_self,
     }
 
 
@@ -90,13 +94,20 @@ async def answer_danger(
 ) -> None:
     """The emergency answer to typed text, with the one-tap tip to staff."""
     _ = context.translate
-    if tip:
-        remember_tip(context, text, verdict)
     self_harm = bool(verdict and verdict.category == SELF_HARM)
+    about_self = not self_harm and writes_about_self(text)  # "em bị bố đánh": to the writer
+    if tip:
+        remember_tip(context, text, verdict, about_self)
     if self_harm and entry_id == WHAT_TO_DO_ENTRY:
         entry_id = SELF_HARM_ENTRY
     await message.reply_text(
-        emergency_text(_, now=bool(verdict and verdict.now), tip=tip, self_harm=self_harm),
+        emergency_text(
+            _,
+            now=bool(verdict and verdict.now),
+            tip=tip,
+            self_harm=self_harm,
+            about_self=about_self,
+        ),
         reply_markup=danger_keyboard(_, entry_id, tip),
     )
 
@@ -107,7 +118,11 @@ def _answered(
     """The emergency answer once its tip was passed on: the same numbers, no tip button."""
     self_harm = bool(pending and pending.get("category") == SELF_HARM)
     text = emergency_text(
-        _, now=bool(pending and pending.get("now")), tip=False, self_harm=self_harm
+        _,
+        now=bool(pending and pending.get("now")),
+        tip=False,
+        self_harm=self_harm,
+        about_self=bool(pending and pending.get("about_self")),
     )
     entry = SELF_HARM_ENTRY if self_harm else WHAT_TO_DO_ENTRY
     return text, danger_keyboard(_, entry, tip=False)
@@ -153,7 +168,12 @@ async def on_tip(update: Update, context: BotContext) -> None:
             urgent=bool(pending.get("urgent", True)),
             source_message_id=source,
             confirmation=lambda case_id, code: _tip_confirmation(
-                _, areas, own, case_id, code, about_self=pending.get("category") == SELF_HARM
+                _,
+                areas,
+                own,
+                case_id,
+                code,
+                about_self=pending.get("category") == SELF_HARM or bool(pending.get("about_self")),
             ),
         )
     except RateLimited:
