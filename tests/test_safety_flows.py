@@ -368,3 +368,19 @@ async def test_a_child_writing_of_their_own_harm_is_answered_to_them(tg):
     mai = await person(tg, "Mai", role="public", district="Q8", ward="27418")
     await mai.send("bé nhà bên bị cha dượng đánh bầm tím")
     assert _emergency(mai).content.startswith("⚠️ Một em nhỏ có thể đang gặp nguy hiểm")
+
+
+async def test_in_danger_now_taken_back_is_told_to_the_staff_alerted(tg):
+    mai = await person(tg, "Mai", role="staff", district="Q8", ward=None)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("🚨 Có, đang nguy hiểm")
+    alerts = len(mai.bot_messages)
+    await lan.press("‹ Quay lại")  # back to the first question
+    await lan.press("Không, hiện chưa")
+    seen = len(lan.bot_messages)
+    await tg.tick(minutes=45)
+    await tg.outbox_sent()
+    assert len(mai.bot_messages) == alerts + 1
+    assert "hiện không gặp nguy hiểm ngay" in mai.last_text and "113" not in mai.last_text
+    assert not any("chưa được gửi" in (m.content or "") for m in lan.bot_messages[seen:])

@@ -196,9 +196,10 @@ class ReportIntake:
         self, now: dt.datetime, queue: EmergencyAlert = queue_emergency_alert
     ) -> int:
         """Reports that alerted staff ("in danger now") and are still not sent after
-        FOLLOW_UP_UNSENT_AFTER, untouched for FOLLOW_UP_IDLE_FOR and still urgent: the
-        reporter is reminded, the staff told; once each, in one transaction with the mark (a
-        crash never sends it twice). Returns how many."""
+        FOLLOW_UP_UNSENT_AFTER and untouched for FOLLOW_UP_IDLE_FOR: the reporter is
+        reminded and the staff told (or, when "in danger now" was taken back since, the staff
+        told that); once each, in one transaction with the mark (a crash never sends it
+        twice). Returns how many."""
         done = 0
         due = await report_drafts.alerted_unsent(
             self.db, now - FOLLOW_UP_UNSENT_AFTER, now - FOLLOW_UP_IDLE_FOR
@@ -212,7 +213,20 @@ class ReportIntake:
                 if stored is None or reporter is None:
                     continue
                 draft = Draft.from_json(stored.data)
-                if not draft.urgent:  # the reporter took "in danger now" back since
+                contact = draft.reporter_phone if draft.contact_consent else None
+                if not draft.urgent:  # "in danger now" taken back since: staff hear that
+                    await queue(
+                        self.db,
+                        self.cipher,
+                        self.services,
+                        draft.ward,
+                        contact,
+                        now,
+                        route_to=reporter.ward,
+                        unsent_since=alerted_at,
+                        withdrawn=True,
+                    )
+                    done += 1
                     continue
                 _ = self.services.i18n(reporter.language)
                 await outbox.enqueue(
@@ -228,7 +242,6 @@ class ReportIntake:
                     now=now,
                     dedupe_key=f"draft:{user_id}:{alerted_at.isoformat()}:follow-up",
                 )
-                contact = draft.reporter_phone if draft.contact_consent else None
                 await queue(
                     self.db,
                     self.cipher,

@@ -30,15 +30,25 @@ def emergency_alert_text(
     ward: str | None,
     contact: str | None,
     unsent_since: dt.datetime | None = None,
+    withdrawn: bool = False,
 ) -> str:
     """What staff see at once when a reporter says a child is in danger now: where, and how
     to reach the reporter only if they agreed; never the child's name or the story.
-    `unsent_since`: the follow-up, when that report is still not sent a while later."""
+    `unsent_since`: the follow-up, when that report is still not sent a while later;
+    `withdrawn`: ... and its reporter has since answered that the child is not in danger now."""
     place = areas.place(ward, _.language) if ward else _("not given yet")
     if unsent_since is None:
         lines = [
             _("🚨 <b>A child may be in danger right now</b>"),
             _("A report is being written; the full report follows when it is sent."),
+        ]
+    elif withdrawn:
+        lines = [
+            _(
+                "ℹ️ <b>The urgent report alerted at {time}</b>: its reporter now says the child is "
+                "not in danger right now. The report is not sent yet.",
+                time=_.short_datetime(unsent_since),
+            )
         ]
     else:
         lines = [
@@ -53,7 +63,8 @@ def emergency_alert_text(
         lines.append(_("☎️ Reporter (agreed to be called): {contact}", contact=contact))
     else:
         lines.append(_("👤 Reporter: anonymous so far"))
-    lines.append(_("Call 113 if someone must go there now."))
+    if not withdrawn:
+        lines.append(_("Call 113 if someone must go there now."))
     return "\n".join(lines)
 
 
@@ -69,6 +80,7 @@ async def queue_emergency_alert(
     now: dt.datetime,
     route_to: str | None = None,
     unsent_since: dt.datetime | None = None,
+    withdrawn: bool = False,
 ) -> None:
     """Alert the staff of the ward/commune at once (its staff group, or the staff covering it
     and the administrators privately: bot/scope.py), in the caller's transaction
@@ -83,7 +95,7 @@ async def queue_emergency_alert(
             db,
             cipher,
             recipients.group_chat_id,
-            emergency_alert_text(_, areas, ward, contact, unsent_since),
+            emergency_alert_text(_, areas, ward, contact, unsent_since, withdrawn),
             now=now,
             protect=True,
             instead=EMERGENCY_PRIVATELY,
@@ -93,11 +105,12 @@ async def queue_emergency_alert(
                 "ward": ward,
                 "contact": cipher.encrypt(contact) if contact else None,
                 "unsent_since": unsent_since.isoformat() if unsent_since else None,
+                "withdrawn": withdrawn,
             },
         )
         return
     await _queue_private_emergency(
-        db, cipher, services, recipients.people, ward, contact, now, unsent_since
+        db, cipher, services, recipients.people, ward, contact, now, unsent_since, withdrawn
     )
 
 
@@ -110,6 +123,7 @@ async def _queue_private_emergency(
     contact: str | None,
     now: dt.datetime,
     unsent_since: dt.datetime | None = None,
+    withdrawn: bool = False,
 ) -> None:
     for person in people:
         _ = services.i18n(person.language)
@@ -117,7 +131,7 @@ async def _queue_private_emergency(
             db,
             cipher,
             person.telegram_id,
-            emergency_alert_text(_, services.areas, ward, contact, unsent_since),
+            emergency_alert_text(_, services.areas, ward, contact, unsent_since, withdrawn),
             now=now,
             protect=True,
         )
@@ -146,6 +160,7 @@ async def _emergency_privately(
         contact,
         now,
         dt.datetime.fromisoformat(since) if since else None,
+        bool(args.get("withdrawn")),
     )
 
 
