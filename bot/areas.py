@@ -204,8 +204,8 @@ def _detail_at(words: list[str]) -> int:
 def _looser_forms(text: str) -> list[str]:
     """Shorter readings of a typed answer, most likely first. The answer's parts that name a
     phường/xã come first, read from that word; a part that starts as an address is never
-    read as a ward; a part is read up to its street details ('Vĩnh Lộc A ấp 3'), then whole
-    (a name with such a word in it: 'Bình Dương'). Then without the polite particles at the
+    read as a ward; a part is read up to its street details ('Vĩnh Lộc A ấp 3'), or whole
+    when the only such word ends it (a name: 'Bình Dương'). Then without the polite particles at the
     end, then its last words (two words or more that start with neither a number nor
     'quận')."""
     folded = re.sub(r"[^\w\s,;./]", " ", fold(text or ""))
@@ -219,10 +219,15 @@ def _looser_forms(text: str) -> list[str]:
             words = words[kinds[0] :]
         elif _is_address(words):
             continue
-        for kept_words in dict.fromkeys(
-            (tuple(words[: _detail_at(words)]), tuple(words))
-        ):  # up to the details, then whole
-            trimmed = [list(kept_words)]
+        cut = _detail_at(words)
+        bare = list(words)
+        while bare and bare[-1] in _PARTICLES:
+            bare.pop()
+        readings = [words[:cut]]
+        if cut == len(bare) - 1:  # a detail word last is part of a name ('Bình Dương')
+            readings.append(words)
+        for reading in readings:
+            trimmed = [list(reading)]
             while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
                 trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
             forms.extend(" ".join(kept) for kept in trimmed)

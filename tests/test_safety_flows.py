@@ -333,6 +333,8 @@ async def test_a_split_old_ward_typed_at_the_tip_question_offers_its_parts(tg):
     await lan.press("Phường Bình Đông")
     (case,) = await _cases(tg)
     assert case["ward"] == "27424"
+    # Both place questions are closed: no stale tap is left.
+    assert not any("Xã Tân Nhựt" in m.buttons for m in lan.bot_messages)
 
 
 async def test_a_place_outside_the_programme_at_the_tip_question_is_answered(tg):
@@ -382,5 +384,5 @@ async def test_in_danger_now_taken_back_is_told_to_the_staff_alerted(tg):
     await tg.tick(minutes=45)
     await tg.outbox_sent()
     assert len(mai.bot_messages) == alerts + 1
-    assert "hiện không gặp nguy hiểm ngay" in mai.last_text and "113" not in mai.last_text
+    assert "hiện không còn gặp nguy hiểm ngay" in mai.last_text and "113" not in mai.last_text
     assert not any("chưa được gửi" in (m.content or "") for m in lan.bot_messages[seen:])

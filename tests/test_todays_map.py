@@ -113,6 +113,8 @@ def test_an_old_district_alone_gives_the_units_it_went_to_and_nonsense_gives_not
         "nha so 12 a",
         "nhà số 12 đường Tân Thới Hiệp",  # an address: streets, never the ward
         "số 7 Bình Hưng",
+        "chung cư Ehome hẻm 5 đường Tân Kỳ Tân Quý",  # street names after the details
+        "xóm trọ ấp 4 đường Bà Điểm",
     ):
         assert areas.find(nonsense) is None
 

@@ -278,16 +278,23 @@ def add_landmark(existing: str | None, typed: str, max_chars: int) -> str:
     """A landmark typed where a map location was asked ("nhà màu xanh"), added to the
     place's words (once: the same words again change nothing). "không biết", "ko có" or a
     greeting are no landmark: InvalidAnswer 'format'."""
-    key = " ".join(re.sub(r"[^\w\s]", " ", fold(typed)).split())
+    words = re.sub(r"[^\w\s]", " ", fold(typed)).split()
+    while words and words[-1] in _POLITE:  # "không có ạ", "ko co nha"
+        words.pop()
+    key = " ".join(words)
     if is_unsure(key) or parse_yes_no(key) is False or key in _NOTHING:
         raise InvalidAnswer("format")
     landmark = clean_text(typed, max_chars)
-    if existing and fold(landmark) in fold(existing):
+    if existing and fold(landmark) in (fold(part) for part in existing.split("; ")):
         return existing
     return clean_text(f"{existing}; {landmark}" if existing else landmark, max_chars)
 
 
-_NOTHING = {"khong co", "ko co", "k co", "khong", "ko", "chua co", "khong co gi", "ko co gi"}
+_NOTHING = {
+    "khong co", "ko co", "k co", "khong", "ko", "chua co", "khong co gi", "ko co gi",
+    "hong co", "hok co", "ko co gi dau", "khong co gi dau", "khong co dau",
+}  # fmt: skip
+_POLITE = frozenset({"a", "nha", "nhe", "ne", "dau", "ha", "ak", "ah", "u"})
 
 
 def parse_yes_no(text: str) -> bool | None:

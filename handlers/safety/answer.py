@@ -243,11 +243,16 @@ async def on_place(update: Update, context: BotContext) -> None:
     pending = context.person_data.get(PENDING_TIP)
     if pending:
         pending.pop("asks_place", None)
+    service = _tips(context)
     placed = (
         pressed is not None
         and pressed.code != places.OTHER
-        and await _tips(context).place(context.person, pressed.case_id, pressed.code)
+        and await service.place(context.person, pressed.case_id, pressed.code)
     )
+    if pressed is not None:  # from the split ward's parts: the first question closes too
+        asked = await service.confirmation_message(pressed.case_id)
+        if asked is not None and asked != message.message_id:
+            await edit_markup_quietly(context.bot, message.chat_id, asked)
     await _placed_reply(message, context, pressed.code if placed and pressed else None)
 
 
@@ -283,8 +288,11 @@ async def typed_place(update: Update, context: BotContext) -> bool:
             for code in candidates
         ]
         rows.append([(_("Skip"), TipPlace(case_id=case_id, code=places.OTHER).data())])
+        about_self = pending.get("category") == SELF_HARM or bool(pending.get("about_self"))
         await message.reply_text(
-            _("That place is now in several wards or communes. Which one?"),
+            _("That place is now in several wards or communes. Which one are you in?")
+            if about_self
+            else _("That place is now in several wards or communes. Which one?"),
             reply_markup=keyboards.inline(rows),
         )
         return True
