@@ -90,7 +90,13 @@ def test_a_time_alone_is_today_for_a_start_and_the_start_day_for_an_end():
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("8h 25/5", "past"), ("7h", "past"), ("1/6", "no_time"), ("01/06/2020 8:00", "past")],
+    [
+        ("8h 25/5", "past"),
+        ("7h", "past"),
+        ("1/6", "no_time"),
+        ("01/06/2020 8:00", "past"),
+        ("hôm qua 8h", "past"),  # read as yesterday, so refused as a start
+    ],
 )
 def test_past_starts_and_starts_without_time_are_refused(typed, code):
     with pytest.raises(DateError) as raised:
@@ -115,6 +121,10 @@ def test_a_time_that_passed_reads_a_recent_day_as_this_year_s():
     assert past_moment("5/12 14h", now, HCMC) == dt.datetime(2026, 12, 5, 7, 0, tzinfo=dt.UTC)
     assert past_moment("10/12 8h", now, HCMC) is None  # tomorrow: still to come
     assert past_moment("29/2 8h", now, HCMC) is None  # no such day a year back
+    # 9 December 2026 is a Wednesday: "thứ 2" is last Monday, "hôm qua" yesterday.
+    assert past_moment("thứ 2 8h", now, HCMC) == dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
+    assert past_moment("hôm qua 20h", now, HCMC) == dt.datetime(2026, 12, 8, 13, 0, tzinfo=dt.UTC)
+    assert past_moment("hom kia 7h", now, HCMC) == dt.datetime(2026, 12, 7, 0, 0, tzinfo=dt.UTC)
     january = dt.datetime(2027, 1, 10, 3, 0, tzinfo=dt.UTC)
     assert past_moment("20/12 8h", january, HCMC) == dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.areas import Areas
-from bot.events.dates import DateError, combine, local_today, parse
+from bot.events.dates import DateError, combine, local_today, names_a_weekday, parse
 from bot.i18n import N_, Translator
 from bot.reports import casework, lifecycle
 from bot.reports.rules import situation
@@ -127,8 +127,10 @@ def past_moment(text: str, now: dt.datetime, timezone: ZoneInfo) -> dt.datetime 
     if moment.time is None:
         return None
     day = moment.date or today
+    if day > today and names_a_weekday(text):  # "thứ 2 8h": last Monday, not the next
+        day -= dt.timedelta(days=7)
     if day > today:
-        if day - today <= SOON_TO_COME:  # a day still to come ('6/12' on the 5th, 'thứ 2')
+        if day - today <= SOON_TO_COME:  # a day still to come ('6/12' on the 5th)
             return None
         try:  # the next such day is far ahead: "the 3rd" typed on the 5th is this month's
             day = day.replace(year=day.year - 1)

@@ -59,7 +59,9 @@ _WEEKDAY = re.compile(
     r"(?:\s*(nay|tuan\s*(?:sau|toi|nay)))?"
 )
 _PERIOD = re.compile(r"\b(sang|trua|chieu|toi|dem)\b")
-_RELATIVE_DAY = re.compile(r"\b(hom\s*nay|ngay\s*mai|mai|ngay\s*kia|ngay\s*mot)\b")
+_RELATIVE_DAY = re.compile(
+    r"\b(hom\s*nay|hom\s*qua|hom\s*kia|ngay\s*mai|mai|ngay\s*kia|ngay\s*mot)\b"
+)
 _FILLER = re.compile(r"\b(?:luc|vao|ngay|tu|den|nay|bat\s*dau|tai)\b|[\s,;.\-–:()]+")
 
 _WEEKDAY_NUMBER = {
@@ -79,6 +81,10 @@ _WEEKDAY_NUMBER = {
 _RELATIVE_OFFSET = {
     "hom nay": 0,
     "homnay": 0,
+    "hom qua": -1,  # a time that passed (when measures were taken); a start refuses it
+    "homqua": -1,
+    "hom kia": -2,
+    "homkia": -2,
     "ngay mai": 1,
     "ngaymai": 1,
     "mai": 1,
@@ -215,6 +221,11 @@ def _cut(text: str, match: re.Match) -> str:
 
 
 # -- from what was typed to an instant --------------------------------------------------------
+def names_a_weekday(text: str) -> bool:
+    """ "thứ 2", "chủ nhật": a day of the week (the next one, unless told otherwise)."""
+    return _WEEKDAY.search(fold(text or "")) is not None
+
+
 def local_today(now: dt.datetime, timezone: ZoneInfo) -> dt.date:
     return now.astimezone(timezone).date()
 
