@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from bot.content import localized, read_json
-from bot.text import fold
+from bot.text import END_PARTICLES, fold
 
 # A staff scope token meaning every unit of the programme.
 WHOLE_PROGRAMME = "all"
@@ -169,8 +169,6 @@ def _parse(text: str) -> tuple[str | None, str, str | None]:
 # số 7', '… gần chợ', '… ấp 3', '… tổ 5', '… khu phố 3'): the ward's name is before them.
 _STREET_WORDS = frozenset({"hem", "duong", "ngo", "gan", "canh", "so"})
 _NUMBERED_PARTS = frozenset({"ap", "to", "kp", "khu"})  # before a number (or 'khu phố')
-# Polite particles and small words around a name: "Bình Chánh ạ", "xa binh chanh nha".
-_PARTICLES = frozenset({"a", "nha", "nhe", "ne", "ha", "do", "day", "roi", "luon", "ak", "ah"})
 _UNIT_KINDS = frozenset({"phuong", "xa", "p", "x", "thi", "tt"})
 _DISTRICT_KINDS = frozenset({"quan", "huyen", "q", "h", "tp", "thanh"})
 # Between the parts of an answer: commas, semicolons, new lines, and a full stop unless it
@@ -221,14 +219,14 @@ def _looser_forms(text: str) -> list[str]:
             continue
         cut = _detail_at(words)
         bare = list(words)
-        while bare and bare[-1] in _PARTICLES:
+        while bare and bare[-1] in END_PARTICLES:
             bare.pop()
         readings = [words[:cut]]
         if cut == len(bare) - 1:  # a detail word last is part of a name ('Bình Dương')
             readings.append(words)
         for reading in readings:
             trimmed = [list(reading)]
-            while trimmed[-1] and trimmed[-1][-1] in _PARTICLES:  # one particle at a time:
+            while trimmed[-1] and trimmed[-1][-1] in END_PARTICLES:  # one particle at a time:
                 trimmed.append(trimmed[-1][:-1])  # 'vinh loc a a' is Vĩnh Lộc A
             forms.extend(" ".join(kept) for kept in trimmed)
             for kept in trimmed:

@@ -132,16 +132,14 @@ def keyword_intent(text: str) -> str | None:
     return None
 
 
-def _typed_intent(services: Services, text: str) -> str | None:
-    """Typed keywords' journey, unless the text reads as danger: the emergency answer comes
-    first (handlers/info/typed.py: the numbers and the tip), whatever journey words it also
-    has — except a short "báo cáo", whose report asks about danger first."""
-    key = keyword_intent(text)
-    if key in DANGER_ANSWERED_BY:
-        return key
-    if key is None or services.danger_matcher().found_in(text) is not None:
-        return None
-    return key
+def _stands(services: Services, text: str, key: str | None) -> bool:
+    """Whether typed keywords' journey `key` takes the text: not when it reads as danger, for
+    the emergency answer comes first (handlers/info/typed.py: the numbers and the tip),
+    whatever journey words it also has — except a short "báo cáo", whose report asks about
+    danger first."""
+    if key is None:
+        return False
+    return key in DANGER_ANSWERED_BY or services.danger_matcher().found_in(text) is None
 
 
 class Intent(MessageFilter):
@@ -158,10 +156,8 @@ class Intent(MessageFilter):
             return False
         if self._button is not None and self._button.filter(message):
             return True
-        return (
-            keyword_intent(message.text) == self.key
-            and _typed_intent(self._services, message.text) == self.key
-        )
+        key = keyword_intent(message.text)
+        return key == self.key and _stands(self._services, message.text, key)
 
 
 class AnyIntent(MessageFilter):
@@ -177,7 +173,9 @@ class AnyIntent(MessageFilter):
         return (
             bool(text)
             and text is not None
-            and (self._buttons.filter(message) or _typed_intent(self._services, text) is not None)
+            and (
+                self._buttons.filter(message) or _stands(self._services, text, keyword_intent(text))
+            )
         )
 
 

@@ -6,6 +6,11 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Polite particles and small words that end a typed answer, folded ("Bình Chánh ạ", "không có
+# đâu", "xa binh chanh nha"): what the readers of typed answers strip before reading.
+END_PARTICLES = frozenset(
+    {"a", "nha", "nhe", "ne", "ha", "do", "day", "dau", "roi", "luon", "ak", "ah", "u"}
+)
 
 
 def normalize(text: str) -> str:

@@ -149,10 +149,7 @@ def _left_notice(update: Update, context: BotContext, name: str, text: str) -> s
     conversation = conversation_named(context.application, name)
     if conversation is None or conversation.left_notice is None:
         return None
-    if (
-        _command_of(text) == "hotline"
-        or MenuButton(context.services.i18n).key_of(text) == "hotline"
-    ):
+    if MenuButton(context.services.i18n).key_of(text) == "hotline":
         return None
     if conversation.entered_by(update):
         return None

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 
 import pytest
+import pytest_asyncio
 
 from bot.application import build_application, start_services
 from bot.clock import FakeClock
@@ -129,3 +130,18 @@ async def running_harness(settings, clock):
 @pytest.fixture(autouse=True)
 def _quiet_logs(caplog):
     caplog.set_level(logging.WARNING)
+
+
+# The emulator served over loopback HTTP (tests/test_emulator_http.py, test_api_request.py).
+@pytest.fixture
+def server() -> BotAPIServer:
+    return BotAPIServer(FakeClock())
+
+
+@pytest_asyncio.fixture
+async def front(server: BotAPIServer):
+    from devkit.emulator.http import serve
+
+    front, _port = await serve(server)
+    yield front
+    await front.stop()

@@ -9,30 +9,15 @@ import json
 
 import httpx
 import pytest
-import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.api_request import BotAPIRequest
-from bot.clock import FakeClock
 from devkit.emulator import BotAPIServer
-from devkit.emulator.http import serve
 
 TOKEN = "123:ABC"
-
-
-@pytest.fixture
-def server() -> BotAPIServer:
-    return BotAPIServer(FakeClock())
-
-
-@pytest_asyncio.fixture
-async def front(server: BotAPIServer):
-    front, _port = await serve(server)
-    yield front
-    await front.stop()
 
 
 def _bot(base_url: str, **request_kwargs) -> Bot:

@@ -1,6 +1,7 @@
 """A person is never in two conversations at once: entering one by a button ends the other."""
 
 from storage import questions as store
+from tests.test_materials_print import open_hotline, person
 from tests.test_parents_info import make_parent, make_staff
 
 ASK = "💬 Đặt câu hỏi"
@@ -46,8 +47,6 @@ async def _texts_after(user, action) -> list[str]:
 
 
 async def test_a_command_in_the_middle_of_a_print_request_says_it_was_not_sent(tg):
-    from tests.test_materials_print import open_hotline, person
-
     lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     await open_hotline(lan)
     await lan.press("🖨 Yêu cầu in tài liệu")
@@ -62,8 +61,6 @@ async def test_a_command_in_the_middle_of_a_print_request_says_it_was_not_sent(t
 
 
 async def test_cancel_alone_says_what_it_cancelled(tg):
-    from tests.test_materials_print import open_hotline, person
-
     lan = await person(tg, "Lan", "collaborator", "Q8", "27418")
     await open_hotline(lan)
     await lan.press("🖨 Yêu cầu in tài liệu")
@@ -71,11 +68,16 @@ async def test_cancel_alone_says_what_it_cancelled(tg):
     assert len(texts) == 1 and texts[0].startswith("Đã hủy. Chưa có gì được gửi đi.")
 
 
-async def test_a_menu_button_pauses_a_report_and_says_the_draft_is_kept(tg):
+async def _report_past_the_ward(tg):
     minh = await make_staff(tg, "Minh", "Q8")
     await minh.send("/report")
     await minh.press("Không, hiện chưa")
     await minh.press("Phường Chánh Hưng")
+    return minh
+
+
+async def test_a_menu_button_pauses_a_report_and_says_the_draft_is_kept(tg):
+    minh = await _report_past_the_ward(tg)
     texts = await _texts_after(minh, minh.send("📅 Sự kiện"))
     assert texts[0] == "⏸ Báo cáo đang tạm dừng, bản nháp vẫn được lưu: gõ /report để làm tiếp."
     assert len(texts) >= 2  # the events answer follows
@@ -86,9 +88,6 @@ async def test_a_menu_button_pauses_a_report_and_says_the_draft_is_kept(tg):
 
 
 async def test_the_hotline_button_in_a_report_gives_the_numbers_first(tg):
-    minh = await make_staff(tg, "Minh", "Q8")
-    await minh.send("/report")
-    await minh.press("Không, hiện chưa")
-    await minh.press("Phường Chánh Hưng")
+    minh = await _report_past_the_ward(tg)
     texts = await _texts_after(minh, minh.send("☎️ Đường dây nóng 111"))
     assert "111" in texts[0] and not any(text.startswith("⏸") for text in texts)

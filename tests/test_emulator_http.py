@@ -12,15 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.api_request import BotAPIRequest
-from bot.clock import FakeClock
 from devkit.emulator import BotAPIServer
-from devkit.emulator.http import serve
 from tests.process_support import PATIENCE
 
 pytestmark = pytest.mark.filterwarnings(
@@ -28,18 +25,6 @@ pytestmark = pytest.mark.filterwarnings(
 )
 TOKEN = "123:ABC"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def server() -> BotAPIServer:
-    return BotAPIServer(FakeClock())
-
-
-@pytest_asyncio.fixture
-async def front(server: BotAPIServer):
-    front, _port = await serve(server)
-    yield front
-    await front.stop()
 
 
 def _bot(front, request_class: type[HTTPXRequest] | None = None, **request_kwargs) -> Bot:

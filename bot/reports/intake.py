@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import fold, normalize
+from bot.text import END_PARTICLES, fold, normalize
 
 CHILD_AGE_LIMIT = 16  # Law on Children 2016, Article 1: a child is under 16
 MINOR_AGE_LIMIT = 18  # 16–17 year-olds are minors: accepted and flagged
@@ -279,7 +279,7 @@ def add_landmark(existing: str | None, typed: str, max_chars: int) -> str:
     place's words (once: the same words again change nothing). "không biết", "ko có" or a
     greeting are no landmark: InvalidAnswer 'format'."""
     words = re.sub(r"[^\w\s]", " ", fold(typed)).split()
-    while words and words[-1] in _POLITE:  # "không có ạ", "ko co nha"
+    while words and words[-1] in END_PARTICLES:  # "không có ạ", "ko co nha"
         words.pop()
     key = " ".join(words)
     if is_unsure(key) or parse_yes_no(key) is False or key in _NOTHING:
@@ -294,7 +294,6 @@ _NOTHING = {
     "khong co", "ko co", "k co", "khong", "ko", "chua co", "khong co gi", "ko co gi",
     "hong co", "hok co", "ko co gi dau", "khong co gi dau", "khong co dau",
 }  # fmt: skip
-_POLITE = frozenset({"a", "nha", "nhe", "ne", "dau", "ha", "ak", "ah", "u"})
 
 
 def parse_yes_no(text: str) -> bool | None:

@@ -213,44 +213,32 @@ class ReportIntake:
                 if stored is None or reporter is None:
                     continue
                 draft = Draft.from_json(stored.data)
-                contact = draft.reporter_phone if draft.contact_consent else None
-                if not draft.urgent:  # "in danger now" taken back since: staff hear that
-                    await queue(
+                if draft.urgent:  # still "in danger now": the reporter is reminded too
+                    _ = self.services.i18n(reporter.language)
+                    await outbox.enqueue(
                         self.db,
                         self.cipher,
-                        self.services,
-                        draft.ward,
-                        contact,
-                        now,
-                        route_to=reporter.ward,
-                        unsent_since=alerted_at,
-                        withdrawn=True,
+                        user_id,
+                        _(
+                            "🚨 Your urgent report is not sent yet. Staff were alerted at {time}; "
+                            "to help the child they need the rest. Send /report to continue: "
+                            "only a few steps. If the child is in danger now, call 113.",
+                            time=_.time(alerted_at),
+                        ),
+                        now=now,
+                        dedupe_key=f"draft:{user_id}:{alerted_at.isoformat()}:follow-up",
                     )
-                    done += 1
-                    continue
-                _ = self.services.i18n(reporter.language)
-                await outbox.enqueue(
-                    self.db,
-                    self.cipher,
-                    user_id,
-                    _(
-                        "🚨 Your urgent report is not sent yet. Staff were alerted at {time}; "
-                        "to help the child they need the rest. Send /report to continue: only "
-                        "a few steps. If the child is in danger now, call 113.",
-                        time=_.time(alerted_at),
-                    ),
-                    now=now,
-                    dedupe_key=f"draft:{user_id}:{alerted_at.isoformat()}:follow-up",
-                )
+                # The staff alerted hear it is still unsent, or that it was taken back since.
                 await queue(
                     self.db,
                     self.cipher,
                     self.services,
                     draft.ward,
-                    contact,
+                    draft.reporter_phone if draft.contact_consent else None,
                     now,
                     route_to=reporter.ward,
                     unsent_since=alerted_at,
+                    withdrawn=not draft.urgent,
                 )
             done += 1
         return done

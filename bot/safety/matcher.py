@@ -367,6 +367,18 @@ class Verdict:
     now: bool
 
 
+def _mask_first(tokens: list[_Token], index: int, words: _Element) -> None:
+    """Blank out the first of `words` that starts at `index` (a word no rule can match)."""
+    for term in words.candidates(tokens, index):
+        end = term.match_at(tokens, index)
+        if end is not None:
+            for masked in range(index, end):
+                tokens[masked] = _Token(
+                    ("\u2205",), True, False, tokens[masked].start, tokens[masked].end
+                )
+            return
+
+
 class Matcher:
     def __init__(self, data: dict, model: Model | None = None) -> None:
         # The statistical second opinion (bot/safety/model.py), asked only when no rule
@@ -651,14 +663,7 @@ class Matcher:
         for index, token in enumerate(tokens):
             if not any(start < token.start < end for start, end in spans):
                 continue
-            for term in self._fiction_words.candidates(kept, index):
-                end = term.match_at(kept, index)
-                if end is not None:
-                    for masked in range(index, end):
-                        kept[masked] = _Token(
-                            ("\u2205",), True, False, kept[masked].start, kept[masked].end
-                        )
-                    break
+            _mask_first(kept, index, self._fiction_words)
         return kept
 
     def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
@@ -689,14 +694,7 @@ class Matcher:
                 for cue in cues
             ):
                 continue
-            for term in words.candidates(kept, index):
-                end = term.match_at(kept, index)
-                if end is not None:
-                    for masked in range(index, end):
-                        kept[masked] = _Token(
-                            ("\u2205",), True, False, kept[masked].start, kept[masked].end
-                        )
-                    break
+            _mask_first(kept, index, words)
         return kept
 
     @staticmethod

@@ -107,10 +107,9 @@ async def choose_group(update: Update, context: BotContext) -> int:
         await answer_stale_button(update, context)
         return DISTRICT
     await query.answer()
+    _ = context.translate
     # The chosen area stays in words; its buttons go (a later tap would only be stale).
-    await edit_quietly(
-        query, context.translate("Area: {place}", place=group.name(context.translate.language))
-    )
+    await edit_quietly(query, _("Area: {place}", place=group.name(_.language)))
     return await _ask_unit(update, context, group.code)
 
 

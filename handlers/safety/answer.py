@@ -112,6 +112,12 @@ async def answer_danger(
     )
 
 
+def _to_the_writer(pending: dict[str, Any]) -> bool:
+    """The tip is the writer's own (self-harm, or harm they speak of as theirs): asked about
+    them, not about "the child"."""
+    return pending.get("category") == SELF_HARM or bool(pending.get("about_self"))
+
+
 def _answered(
     _: Translator, pending: dict[str, Any] | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -173,7 +179,7 @@ async def on_tip(update: Update, context: BotContext) -> None:
                 own,
                 case_id,
                 code,
-                about_self=pending.get("category") == SELF_HARM or bool(pending.get("about_self")),
+                about_self=_to_the_writer(pending),
             ),
         )
     except RateLimited:
@@ -288,7 +294,7 @@ async def typed_place(update: Update, context: BotContext) -> bool:
             for code in candidates
         ]
         rows.append([(_("Skip"), TipPlace(case_id=case_id, code=places.OTHER).data())])
-        about_self = pending.get("category") == SELF_HARM or bool(pending.get("about_self"))
+        about_self = _to_the_writer(pending)
         await message.reply_text(
             _("That place is now in several wards or communes. Which one are you in?")
             if about_self
