@@ -58,7 +58,8 @@ _TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}  # sắc huyền h�
 _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 # A word or two of killing or taking in quotation marks is a word used, not a thing done:
 # 'thằng bạn "bắt cóc" cây bút của tui', 'bị "giết" trong trò trốn tìm' (the words of games
-# and films, `fiction.words`). A quoted sentence is still read, and a quoted "cứu" always.
+# and films, `fiction.words`), and so is a quoted "bị" or "bỏ nhà" said in jest
+# (`fiction.quoted`). A quoted sentence is still read, and a quoted "cứu" always.
 _SCARE_QUOTE = re.compile(r'["“”„]\s*([^"“”„\n]{1,30}?)\s*["“”„]')
 _SCARE_QUOTE_WORDS = 2
 # What the model also reads beyond the words: laughter, tears, a black or broken heart.
@@ -437,6 +438,13 @@ class Matcher:
         fiction = data.get("fiction", {})
         self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
         self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
+        # A word or two in quotation marks is a word used: the words of games and films, and
+        # those a writer puts in quotes to joke ('"bị" mẹ bắt quả tang', 'năm sau là "bỏ nhà"
+        # đi Úc rồi': `fiction.quoted`).
+        self._quoted_words = _Element(
+            "terms",
+            tuple(_term(p) for p in (*fiction.get("words", ()), *fiction.get("quoted", ()))),
+        )
         # ... and games with words of their own: being locked in is the play of an escape
         # room ("bị nhốt trong phòng 60 phút mới giải được mật mã"), not of every game.
         self._plays = [
@@ -663,7 +671,7 @@ class Matcher:
         for index, token in enumerate(tokens):
             if not any(start < token.start < end for start, end in spans):
                 continue
-            _mask_first(kept, index, self._fiction_words)
+            _mask_first(kept, index, self._quoted_words)
         return kept
 
     def _without_fiction(self, tokens: list[_Token]) -> list[_Token]:
