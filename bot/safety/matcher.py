@@ -40,9 +40,9 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from bot.content import CONTENT_DIR, read_json
@@ -130,18 +130,6 @@ def typed_variants(word: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Syllable:
-    text: str
-    folded: str
-    bare: str
-    tone: str | None
-
-    @classmethod
-    def of(cls, text: str) -> _Syllable:
-        return _syllable(text)
-
-
-@dataclass(frozen=True, slots=True)
 class _Token:
     forms: tuple[str, ...]  # what was typed, then what an SMS spelling stands for
     name_like: bool
@@ -153,12 +141,6 @@ class _Token:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folded", tuple(fold(form) for form in self.forms))
-
-
-def _agrees(form: str, folded: str, syllable: _Syllable, need_accent: bool) -> bool:
-    if folded != syllable.folded:
-        return False
-    return _agrees_marks(form, syllable.text, need_accent)
 
 
 @lru_cache(maxsize=_WORDS_CACHED)
@@ -176,35 +158,53 @@ def _agrees_marks(form: str, pattern: str, need_accent: bool) -> bool:
     return bare == pattern_bare or bare == pattern_bare.replace("đ", "d")
 
 
-@dataclass(frozen=True, slots=True)
-class _Term:
-    """One phrase of a pattern: syllables to match one after another."""
+class _Syllable:
+    """A syllable of a pattern, and the phrase of that one syllable: `strict` when it matches
+    only a syllable typed with its accents ("=hiếp"). The syllables are few (~2,000) and
+    shared by every phrase and rule that has them; a phrase of several is a `_Phrase`."""
 
-    syllables: tuple[_Syllable, ...]
-    need_accent: bool
-    any_number: bool = False
+    __slots__ = ("text", "folded", "strict")
+
+    def __init__(self, text: str, folded: str, strict: bool) -> None:
+        self.text = text
+        self.folded = folded
+        self.strict = strict
+
+    def match_at(self, tokens: list[_Token], index: int) -> int | None:
+        """The index after the syllable if it is typed at `index`, else None."""
+        if index >= len(tokens):
+            return None
+        token = tokens[index]
+        if self.text == "#":  # any number ("#": "3")
+            return index + 1 if token.digit else None
+        # A name ("anh Danh") is not a lone danger syllable.
+        if token.name_like:
+            return index + 1 if token.forms[0] == self.text else None
+        for form, folded in zip(token.forms, token.folded, strict=True):
+            if folded == self.folded and _agrees_marks(form, self.text, self.strict):
+                return index + 1
+        return None
+
+
+class _Phrase(tuple[_Syllable, ...]):
+    """A phrase of two or more syllables to match one after another (a tuple: no more
+    memory than its syllables)."""
+
+    __slots__ = ()
 
     def match_at(self, tokens: list[_Token], index: int) -> int | None:
         """The index after the phrase if it starts at `index`, else None."""
-        if self.any_number:
-            return index + 1 if index < len(tokens) and tokens[index].digit else None
         position = index
-        for syllable in self.syllables:
+        for syllable in self:
             if position >= len(tokens):
                 return None
             token = tokens[position]
             if syllable.text == "#":  # any number ("# ngày": "3 ngày")
                 if not token.digit:
                     return None
-                position += 1
-                continue
-            # A name ("anh Danh") is not a lone danger syllable, but may be part of a longer
-            # phrase ("Trung Quoc").
-            if token.name_like and len(self.syllables) == 1:
-                if token.forms[0] != syllable.text:
-                    return None
+            # A name may be part of a longer phrase ("Trung Quoc").
             elif not any(
-                _agrees(form, folded, syllable, self.need_accent)
+                folded == syllable.folded and _agrees_marks(form, syllable.text, syllable.strict)
                 for form, folded in zip(token.forms, token.folded, strict=True)
             ):
                 return None
@@ -212,52 +212,103 @@ class _Term:
         return position
 
 
-@cache
-def _syllable(text: str) -> _Syllable:
-    # Verb classes are written once and expanded into many rules: the same syllables and
-    # phrases come back thousands of times while the patterns load (frozen, so shared).
-    bare, tone = _split_tone(text)
-    return _Syllable(text, fold(text), bare, tone)
+_Term = _Syllable | _Phrase
+_NUMBER = _Syllable("#", "#", False)
 
 
-@cache
-def _term(text: str, need_accent: bool = False) -> _Term:
-    text = text.strip()
-    if text.startswith("="):
-        need_accent, text = True, text[1:].strip()
-    if text == "#":
-        return _Term((), False, any_number=True)
-    syllables = tuple(
-        _Syllable("#", "#", "#", None) if part == "#" else _Syllable.of(part)
-        for part in re.findall(r"#|\d+|[^\W\d_]+", text.lower())
-    )
-    if not syllables:
-        raise ValueError(f"empty safety pattern term: {text!r}")
-    return _Term(syllables, need_accent)
+def _syllables(term: _Term) -> tuple[_Syllable, ...]:
+    return (term,) if isinstance(term, _Syllable) else term
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+class _Terms:
+    """What the rules are compiled from, kept while they load: every syllable and phrase made
+    once and shared (the same ones come back thousands of times in the rules the templates
+    make), and the tuples of phrases the parts index by their first syllable."""
+
+    def __init__(self) -> None:
+        # The syllables by their text: those that need their accents, and the others.
+        self.syllables: tuple[dict[str, _Syllable], dict[str, _Syllable]] = ({}, {})
+        self.strings: dict[str, str] = {}
+        self.phrases: dict[_Phrase, _Phrase] = {}
+        self.tuples: dict[tuple[_Term, ...], tuple[_Term, ...]] = {}
+        self.elements: dict[tuple, _Element] = {}
+
+    def syllable(self, text: str, strict: bool) -> _Syllable:
+        if text == "#":
+            return _NUMBER
+        known = self.syllables[strict]
+        found = known.get(text)
+        if found is None:
+            strings = self.strings
+            text = strings.setdefault(text, text)
+            folded = fold(text)
+            folded = strings.setdefault(folded, folded)
+            found = known[text] = _Syllable(text, folded, strict)
+        return found
+
+    def term(self, text: str, need_accent: bool = False) -> _Term:
+        text = text.strip()
+        if text.startswith("="):
+            need_accent, text = True, text[1:].strip()
+        if text == "#":
+            return _NUMBER
+        parts = re.findall(r"#|\d+|[^\W\d_]+", text.lower())
+        if not parts:
+            raise ValueError(f"empty safety pattern term: {text!r}")
+        return self.of([self.syllable(part, need_accent) for part in parts])
+
+    def of(self, syllables: list[_Syllable] | tuple[_Syllable, ...]) -> _Term:
+        if len(syllables) == 1:
+            return syllables[0]
+        phrase = _Phrase(syllables)
+        return self.phrases.setdefault(phrase, phrase)
+
+    def strict(self, term: _Term) -> _Term:
+        """The phrase with every syllable needing its accents ("hiếp", not "hiep")."""
+        return self.of([self.syllable(s.text, True) for s in _syllables(term)])
+
+    def loose(self, term: _Term) -> _Term:
+        return self.of([self.syllable(s.text, False) for s in _syllables(term)])
+
+    def element(self, kind: str, terms: Iterable[_Term] = (), gap: int = 0) -> _Element:
+        """A part of a rule; the same part of many rules is made once (~800 parts are ~300)."""
+        terms = tuple(terms)
+        key = (kind, terms, gap)
+        found = self.elements.get(key)
+        if found is None:
+            found = self.elements[key] = _Element(kind, terms, gap, self.tuples)
+        return found
+
+
 class _Element:
-    kind: str  # "terms" | "gap" | "not_next" | "not_before"
-    terms: tuple[_Term, ...] = ()
-    gap: int = 0
-    # The terms by the folded letters of their first syllable ("#": any number).
-    _by_first: dict[str, tuple[_Term, ...]] = field(init=False, repr=False, compare=False)
+    __slots__ = ("kind", "gap", "longest", "_by_first", "_numbers")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        kind: str,  # "terms" | "gap" | "not_next" | "not_before"
+        terms: tuple[_Term, ...] = (),
+        gap: int = 0,
+        shared: dict[tuple[_Term, ...], tuple[_Term, ...]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.gap = gap
+        # The longest phrase, in syllables (a number counts one).
+        self.longest = max((len(_syllables(term)) for term in terms), default=1)
+        # The terms by the folded letters of their first syllable ("#": any number); the
+        # same tuple in many parts is kept once.
         index: dict[str, list[_Term]] = {}
-        for term in self.terms:
-            key = (
-                "#"
-                if term.any_number or term.syllables[0].text == "#"
-                else term.syllables[0].folded
-            )
-            index.setdefault(key, []).append(term)
-        object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in index.items()})
+        for term in terms:
+            index.setdefault(_syllables(term)[0].folded, []).append(term)
+        shared = {} if shared is None else shared
+        self._by_first: dict[str, tuple[_Term, ...]] = {}
+        for key, found in index.items():
+            group = tuple(found)
+            self._by_first[key] = shared.setdefault(group, group)
+        self._numbers = self._by_first.get("#", ())
 
     @property
-    def first_keys(self) -> frozenset[str]:
-        return frozenset(self._by_first)
+    def first_keys(self) -> KeysView[str]:
+        return self._by_first.keys()
 
     def ends_at(self, tokens: list[_Token], index: int) -> bool:
         """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
@@ -269,22 +320,22 @@ class _Element:
                     return True
         return False
 
-    @property
-    def longest(self) -> int:
-        return max((len(term.syllables) or 1 for term in self.terms), default=1)
-
-    def candidates(self, tokens: list[_Token], index: int) -> list[_Term]:
+    def candidates(self, tokens: list[_Token], index: int) -> Sequence[_Term]:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
-            return []
+            return ()
         by_first = self._by_first
-        found: list[_Term] = list(by_first.get("#", ()))
-        for key in tokens[index].folded:
-            found.extend(by_first.get(key, ()))
-        return found
+        keys = tokens[index].folded
+        if len(keys) == 1:
+            found = by_first.get(keys[0], ())
+            return self._numbers + found if self._numbers else found
+        terms: list[_Term] = list(self._numbers)
+        for key in keys:
+            terms.extend(by_first.get(key, ()))
+        return terms
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     category: str
@@ -396,61 +447,44 @@ class Matcher:
         groups: dict[str, list[str]] = data.get("groups", {})
         self._groups = groups
         self.categories: dict[str, dict] = data["categories"]
-        self._ignore = _Element(
-            "terms", tuple(_term(p) for p in self._phrases(data.get("ignore", ())))
-        )
+        # Every syllable, phrase and part made once, while the rules are read.
+        self._terms = _Terms()
+        # The phrases of a group ("{child}", "{=verbs}"), read once for all the rules.
+        self._by_group: dict[str, tuple[_Term, ...]] = {}
+        self._ignore = self._part(self._phrases(data.get("ignore", ())))
         # ... unless a longer phrase says otherwise: "cat co tay" is "cắt cổ tay" (a wrist),
         # never "cắt cỏ" (mowing).
-        self._not_ignored = _Element(
-            "terms", tuple(_term(p) for p in self._phrases(data.get("not_ignored", ())))
-        )
+        self._not_ignored = self._part(self._phrases(data.get("not_ignored", ())))
         informational = data.get("informational", {})
-        self._frames = _Element("terms", tuple(_term(p) for p in informational.get("frames", ())))
-        self._referents = _Element(
-            "terms", tuple(_term(p) for p in informational.get("referents", ()))
-        )
-        self._generic = _Element("terms", tuple(_term(p) for p in informational.get("generic", ())))
+        self._frames = self._part(informational.get("frames", ()))
+        self._referents = self._part(informational.get("referents", ()))
+        self._generic = self._part(informational.get("generic", ()))
         # "nếu nghi ngờ…", "khi thấy…": a question about what to do, even when it names a
         # neighbour; only the writer's own harm ("em bị") still counts as a disclosure.
-        self._hypothetical = _Element(
-            "terms", tuple(_term(p) for p in informational.get("hypothetical", ()))
-        )
-        self._first_person = _Element(
-            "terms", tuple(_term(p) for p in informational.get("first_person", ()))
-        )
+        self._hypothetical = self._part(informational.get("hypothetical", ()))
+        self._first_person = self._part(informational.get("first_person", ()))
         # A question about a topic that speaks of children in general ("dấu hiệu nào cho thấy
         # trẻ đang bị bạo hành", "tại sao trẻ bị xâm hại thường không dám kể") and of no one
         # in particular, not even the writer: a question for every rule, those that hold even
         # in a question too (danger now, self-harm, a missing child).
-        self._topic_frames = _Element(
-            "terms", tuple(_term(p) for p in self._phrases(informational.get("topic_frames", ())))
-        )
-        self._topic_subjects = _Element(
-            "terms",
-            tuple(_term(p) for p in self._phrases(informational.get("topic_subjects", ()))),
-        )
-        self._topic_pointers = _Element(
-            "terms",
-            tuple(_term(p) for p in self._phrases(informational.get("topic_pointers", ()))),
-        )
-        self._writer = _Element("terms", tuple(_term(p) for p in self._expand("{writer}")))
+        self._topic_frames = self._part(self._phrases(informational.get("topic_frames", ())))
+        self._topic_subjects = self._part(self._phrases(informational.get("topic_subjects", ())))
+        self._topic_pointers = self._part(self._phrases(informational.get("topic_pointers", ())))
+        self._writer = self._part(self._expand("{writer}"))
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
         fiction = data.get("fiction", {})
-        self._fiction_cues = _Element("terms", tuple(_term(p) for p in fiction.get("cues", ())))
-        self._fiction_words = _Element("terms", tuple(_term(p) for p in fiction.get("words", ())))
+        self._fiction_cues = self._part(fiction.get("cues", ()))
+        self._fiction_words = self._part(fiction.get("words", ()))
         # A word or two in quotation marks is a word used: the words of games and films, and
         # those a writer puts in quotes to joke ('"bị" mẹ bắt quả tang', 'năm sau là "bỏ nhà"
         # đi Úc rồi': `fiction.quoted`).
-        self._quoted_words = _Element(
-            "terms",
-            tuple(_term(p) for p in (*fiction.get("words", ()), *fiction.get("quoted", ()))),
-        )
+        self._quoted_words = self._part((*fiction.get("words", ()), *fiction.get("quoted", ())))
         # ... and games with words of their own: being locked in is the play of an escape
         # room ("bị nhốt trong phòng 60 phút mới giải được mật mã"), not of every game.
         self._plays = [
             (
-                _Element("terms", tuple(_term(p) for p in play.get("cues", ()))),
-                _Element("terms", tuple(_term(p) for p in play.get("words", ()))),
+                self._part(play.get("cues", ())),
+                self._part(play.get("words", ())),
             )
             for play in fiction.get("play", ())
         ]
@@ -458,19 +492,13 @@ class Matcher:
         # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
         self._fiction_after = int(fiction.get("after", 4))
         self._resolved = {
-            category: _Element("terms", tuple(_term(p) for p in phrases))
-            for category, phrases in data.get("resolved", {}).items()
+            category: self._part(phrases) for category, phrases in data.get("resolved", {}).items()
         }
         raw_rules = [*data["rules"], *self._from_templates(data)]
-        # The templates repeat the same parts across rules (a negation, a child word): one
-        # element per distinct part, shared (~800 parts are ~300; frozen, so it is safe).
-        self._shared: dict[tuple, _Element] = {}
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
-        del self._shared, self._groups  # needed only to read the rules
-        # The phrases and syllables are shared by the rules now; the caches that found the
-        # repeated ones while reading would only keep the text of every phrase alive.
-        _term.cache_clear()
-        _syllable.cache_clear()
+        del raw_rules, self._terms, self._groups, self._by_group  # needed only to read the rules
+        # The phrases and syllables are shared by the rules now; the caches filled while
+        # reading them would only keep the text of every phrase alive.
         _fold_accented.cache_clear()  # filled by the patterns; typed words fill it again
         _split_tone.cache_clear()
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
@@ -547,48 +575,85 @@ class Matcher:
                 phrases.append(part)
         return phrases
 
+    def _part(self, phrases: Iterable[str]) -> _Element:
+        return self._terms.element("terms", (self._terms.term(p) for p in phrases))
+
+    def _expand_terms(self, spec: str) -> list[_Term]:
+        """The phrases of `_expand(spec)` read as terms, each group read once."""
+        terms: list[_Term] = []
+        for part in spec.split("|"):
+            part = part.strip()
+            if part.startswith("{") and part.endswith("}"):
+                terms.extend(self._group_terms(part[1:-1]))
+            elif part:
+                terms.append(self._terms.term(part))
+        return terms
+
+    def _group_terms(self, name: str) -> tuple[_Term, ...]:
+        found = self._by_group.get(name)
+        if found is not None:
+            return found
+        # As `_expand`: "{=group}" its one-syllable words with their accents only, "{~group}"
+        # every word also without them.
+        strict, loose = name.startswith("="), name.startswith("~")
+        group = name.lstrip("=~")
+        if group not in self._groups:
+            raise ValueError(f"unknown safety pattern group {group!r}")
+        terms: list[_Term] = []
+        for item in self._groups[group]:
+            for term in self._expand_terms(item):
+                if strict and sum(1 for s in _syllables(term) if s is not _NUMBER) == 1:
+                    term = self._terms.strict(term)
+                if loose:
+                    term = self._terms.loose(term)
+                terms.append(term)
+        found = self._by_group[name] = tuple(terms)
+        return found
+
     def _rule(self, index: int, raw: dict) -> Rule:
         category = raw["category"]
         if category not in self.categories:
             raise ValueError(f"rule {index}: unknown category {category!r}")
         defaults = self.categories[category]
+        element = self._terms.element
         elements: list[_Element] = []
         parts = raw["match"]
         single = len([p for p in parts if not p.startswith(("~", "!"))]) == 1
         for part in parts:
             if part.startswith("~"):
-                elements.append(_Element("gap", gap=int(part[1:])))
+                elements.append(element("gap", gap=int(part[1:])))
             elif part.startswith("!<"):
                 # "!<3{negation}": none of these ends in the 3 words before ("chưa từng bị ai
                 # đánh"); "!<{animals}": not the word right before.
                 reach = re.match(r"!<(\d*)", part)
                 assert reach is not None  # the part starts with "!<"
                 elements.append(
-                    _Element(
+                    element(
                         "not_before",
-                        tuple(_term(p) for p in self._expand(part[reach.end() :])),
+                        self._expand_terms(part[reach.end() :]),
                         gap=int(reach.group(1) or 0),
                     )
                 )
             elif part.startswith("!"):
-                elements.append(
-                    _Element("not_next", tuple(_term(p) for p in self._expand(part[1:])))
-                )
+                elements.append(element("not_next", self._expand_terms(part[1:])))
             else:
-                terms = []
-                for phrase in self._expand(part):
-                    term = _term(phrase)
-                    # A bare single syllable standing alone needs its accents ("hiếp", not "hiep").
-                    if single and len(term.syllables) == 1 and not term.any_number:
-                        term = _Term(term.syllables, True)
-                    terms.append(term)
-                elements.append(_Element("terms", tuple(terms)))
+                terms = self._expand_terms(part)
+                if single:
+                    # A bare single syllable standing alone needs its accents ("hiếp", not
+                    # "hiep").
+                    terms = [
+                        self._terms.strict(term)
+                        if isinstance(term, _Syllable) and term is not _NUMBER
+                        else term
+                        for term in terms
+                    ]
+                elements.append(element("terms", terms))
         return Rule(
             id=raw.get("id", f"{category}-{index}"),
             category=category,
             topic=bool(raw.get("topic", defaults.get("topic", True))),
             now=bool(raw.get("now", defaults.get("now", False))),
-            elements=tuple(self._shared.setdefault((e.kind, e.terms, e.gap), e) for e in elements),
+            elements=tuple(elements),
         )
 
     # -- text ---------------------------------------------------------------------------------
@@ -683,7 +748,7 @@ class Matcher:
     def _without_play(
         self, tokens: list[_Token], cue_words: _Element, words: _Element
     ) -> list[_Token]:
-        if not cue_words.terms:
+        if not cue_words.first_keys:
             return tokens
         cues = [
             index
@@ -706,7 +771,9 @@ class Matcher:
         return kept
 
     @staticmethod
-    def _anchor_index(rules: tuple[Rule, ...]) -> tuple[dict[str, list[int]], list[int]]:
+    def _anchor_index(
+        rules: tuple[Rule, ...],
+    ) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
         """Rules by the first syllables of their most selective part, so that a check looks
         only at the rules whose anchor is in the text (most messages: a handful of the
         hundreds). Returns (first syllable → rule positions, rules without such a part)."""
@@ -719,11 +786,13 @@ class Matcher:
                 continue
             for key in min(parts, key=len):
                 index.setdefault(key, []).append(position)
-        return index, unanchored
+        return {key: tuple(found) for key, found in index.items()}, tuple(unanchored)
 
     @staticmethod
     def _candidates(
-        rules: tuple[Rule, ...], anchors: tuple[dict[str, list[int]], list[int]], keys: set[str]
+        rules: tuple[Rule, ...],
+        anchors: tuple[dict[str, tuple[int, ...]], tuple[int, ...]],
+        keys: set[str],
     ) -> list[Rule]:
         """The rules that could match, in their order in the file (the first match wins)."""
         index, unanchored = anchors
@@ -801,7 +870,7 @@ class Matcher:
         speaks of children in general (`topic_subjects`: "trẻ bị", "đứa trẻ") and of no real
         child, nor of the writer ("em", "tôi", "con tôi", "hôm qua"), nor points at one
         (`topic_pointers`: "đứa trẻ đó", "ngoài hẻm", "bây giờ")."""
-        if not self._topic_frames.terms or not self._contains(self._topic_frames, tokens):
+        if not self._topic_frames.first_keys or not self._contains(self._topic_frames, tokens):
             return False
         if not self._contains(self._topic_subjects, tokens):
             return False

@@ -15,6 +15,7 @@ The weights are data (`content/safety_model.json`); no run-time dependency.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
@@ -22,14 +23,17 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from bot.content import CONTENT_DIR
 
 MODEL_FILE = "safety_model.json"
+_V = TypeVar("_V")
+_D = TypeVar("_D")
 
 # Folded teen and SMS spellings → folded standard words (one or more).
 SMS = {
@@ -169,104 +173,163 @@ def _category_features(text: str) -> list[str]:
     ]
 
 
-class _PackedNames:
-    """Feature names packed for a small process: one string of all the names, arrays of their
-    offsets and 32-bit hashes, and an open-addressing index at most half full (a look-up
-    probes ~1.5 slots). A look-up compares the name itself, so it is exact, like a dict's.
-    Built in one pass from an iterable: no list of the names exists on the way (~2.5 MiB for
-    the model's 46,000 names)."""
+def _key(name: str | bytes) -> int:
+    """A name's stable 64-bit hash (blake2b of its UTF-8 bytes): the same in every process,
+    unlike `hash()`."""
+    data = name.encode() if isinstance(name, str) else name
+    return int.from_bytes(_blake2b(data, digest_size=8).digest(), "little")
 
-    __slots__ = ("_names", "_starts", "_hashes", "_index", "_size", "_empty")
 
-    def _pack(self, names: Iterable[str]) -> None:
-        # UTF-8 bytes on the way (a list of the names, or io.StringIO, which keeps each
-        # piece until the end, cost ~5 times the text); the offsets count characters.
-        buffer = bytearray()
-        starts, hashes = array("I", [0]), array("I")
-        length = 0
-        for name in names:
-            buffer += name.encode()
-            length += len(name)
-            starts.append(length)
-            hashes.append(hash(name) & _LOW32)
-        self._names = buffer.decode()
-        del buffer
-        self._starts, self._hashes = starts, hashes
+_blake2b = hashlib.blake2b
+
+
+class _PackedKeys:
+    """Feature names known by their 64-bit hashes only (`_key`), for a small process: an array
+    of the hashes and an open-addressing index of their positions, at most half full (a
+    look-up probes ~1.5 slots). The names themselves are not kept (~0.9 MiB for the model's
+    47,000 names with their offsets): a name not in the file is taken for one of them only if
+    their 64-bit hashes are equal (one look-up in ~4·10^14). Two names of the file with the
+    same hash (or the same name twice) are told apart by name: the later ones are kept in a
+    small dict, read again from the items (`again`: a function that reads them anew)."""
+
+    __slots__ = ("_hashes", "_index", "_size", "_empty", "_clashes", "_later")
+
+    def _pack(self, items: Iterable[tuple[str | bytes, _V]]) -> Iterator[tuple[str | bytes, _V]]:
+        """`items` in order, the names hashed on the way; then the index."""
+        hashes = array("Q")
+        append, blake2b, from_bytes = hashes.append, _blake2b, int.from_bytes  # `_key`, inline
+        for name, value in items:
+            data = name.encode() if isinstance(name, str) else name
+            append(from_bytes(blake2b(data, digest_size=8).digest(), "little"))
+            yield name, value
+        self._hashes = hashes
         # Any size works with `%`; twice the names plus one keeps the index half full. Its
         # slots hold positions in 16 bits while there are fewer than 65,535 names.
         self._size = size = 2 * len(hashes) + 1
         typecode, self._empty = ("H", 0xFFFF) if len(hashes) < 0xFFFF else ("i", -1)
         self._index = index = array(typecode, [self._empty]) * size
         empty = self._empty
+        clashes: set[int] = set()
         for position, key in enumerate(hashes):
             slot = key % size
             while (other := index[slot]) != empty:
-                if hashes[other] == key and self._name(other) == self._name(position):
-                    break  # the same name twice: the last one counts, as in a dict
+                if hashes[other] == key:
+                    clashes.add(key)  # the first one stays in the index
+                    break
                 slot = slot + 1 if slot + 1 < size else 0
-            index[slot] = position
+            else:
+                index[slot] = position
+        self._clashes = frozenset(clashes)
+        self._later: dict[str, int] = {}
 
-    def _name(self, position: int) -> str:
-        return self._names[self._starts[position] : self._starts[position + 1]]
+    def _tell_apart(self, items: Iterable[tuple[str | bytes, object]]) -> None:
+        """The names of the file whose hash an earlier one has: their positions by name (the
+        last one counts for a name given twice, as in a dict). `items` read again: only when
+        there are such names (a collection, or an iterator made anew)."""
+        if not self._clashes:
+            return
+        read = 0
+        for position, (name, _) in enumerate(items):
+            key = self._hashes[position]
+            if key in self._clashes and self._slot_position(key) != position:
+                self._later[name if isinstance(name, str) else name.decode()] = position
+            read = position + 1
+        if read != len(self._hashes):
+            raise ValueError("feature names with the same hash: the items are needed again")
 
-    def _position(self, name: str) -> int:
-        key = hash(name) & _LOW32
+    def _slot_position(self, key: int) -> int:
         index, hashes, size, empty = self._index, self._hashes, self._size, self._empty
         slot = key % size
         while (position := index[slot]) != empty:
-            if hashes[position] == key and self._name(position) == name:
+            if hashes[position] == key:
                 return position
             slot = slot + 1 if slot + 1 < size else 0
         return -1
+
+    def _position(self, name: str) -> int:
+        key = _key(name)
+        if key in self._clashes:
+            later = self._later.get(name)
+            if later is not None:
+                return later
+        return self._slot_position(key)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._position(name) >= 0
 
     def __len__(self) -> int:
-        return sum(1 for position in self._index if position != self._empty)
-
-    def __iter__(self) -> Iterator[str]:
-        seen = sorted(position for position in self._index if position != self._empty)
-        return (self._name(position) for position in seen)
+        """The names read (the training script writes each name once)."""
+        return len(self._hashes)
 
 
-_LOW32 = 0xFFFFFFFF
+class _Scaled:
+    """Values kept as 16-bit integers over `scale` while every one of them is exactly that
+    (the file has them with at most 3 or 2 decimals: `k / scale` is then the very float that
+    parsing the decimal gives, both being the closest double to the same number); from the
+    first one that is not, as they are, over 1. Made as they come: no array of doubles on the
+    way for the usual file."""
+
+    __slots__ = ("values", "scale")
+
+    def __init__(self, scale: int) -> None:
+        self.values: array[Any] = array("h")
+        self.scale = float(scale)
+
+    def extend(self, new: Iterable[float]) -> None:
+        rest = iter(new)
+        if self.values.typecode == "h":
+            small_values, scale = self.values, self.scale
+            append = small_values.append
+            for value in rest:
+                try:
+                    small = round(value * scale)
+                except (OverflowError, ValueError):  # not a number
+                    small = 0x8000
+                if -0x8000 <= small < 0x8000 and small / scale == value:
+                    append(small)
+                    continue
+                # Off the grid, or beyond 16 bits once scaled: every value as it is.
+                self.values = array("d", (k / scale for k in small_values))
+                self.values.append(value)
+                self.scale = 1.0
+                break
+        self.values.extend(rest)
 
 
-def _scaled(values: array, scale: int) -> tuple[array, float]:
-    """The values as 16-bit integers over `scale` when every one of them is exactly that (the
-    file has them with at most 3 or 2 decimals: `k / scale` is then the very float that
-    parsing the decimal gives, both being the closest double to the same number); else as
-    they are, over 1."""
-    try:
-        small = array("h", (round(value * scale) for value in values))
-    except (OverflowError, ValueError):  # out of 16 bits; not a number
-        return values, 1.0
-    if all(k / scale == value for k, value in zip(small, values, strict=True)):
-        return small, float(scale)
-    return values, 1.0
+_Items = Iterable[tuple[str | bytes, float]]
 
 
-class PackedWeights(_PackedNames, Mapping[str, float]):
-    """The logistic weights (~46,000): as a dict of str → float they cost ~5 MiB, packed
-    ~1 MiB, with the same floats (the same probabilities to the last bit)."""
+class PackedWeights(_PackedKeys):
+    """The logistic weights (~47,000): as a dict of str → float they cost ~5 MiB, packed
+    ~0.7 MiB, with the same floats (the same probabilities to the last bit). `items`: (name,
+    weight) pairs, the names as str or UTF-8 bytes."""
 
     __slots__ = ("_values", "_scale")
 
-    def __init__(self, items: Iterable[tuple[str, float]]) -> None:
-        values = array("d")
+    def __init__(self, items: _Items, again: Callable[[], _Items] | None = None) -> None:
+        values = _Scaled(1000)
+        values.extend(value for _, value in self._pack(items))
+        self._values, self._scale = values.values, values.scale
+        self._tell_apart(items if again is None else again())
 
-        def names() -> Iterator[str]:
-            for name, value in items:
-                values.append(value)
-                yield name
+    @overload
+    def get(self, name: str) -> float | None: ...
+    @overload
+    def get(self, name: str, default: _D) -> float | _D: ...
 
-        self._pack(names())
-        self._values, self._scale = _scaled(values, 1000)
-
-    def get(self, name: str, default: float | None = None) -> float | None:  # type: ignore[override]
-        position = self._position(name)
-        return default if position < 0 else self._values[position] / self._scale
+    def get(self, name: str, default: object = None) -> object:
+        # `_position`, inline: the model looks up every feature of every message.
+        key = int.from_bytes(_blake2b(name.encode(), digest_size=8).digest(), "little")
+        if key in self._clashes:
+            position = self._position(name)
+            return default if position < 0 else self._values[position] / self._scale
+        index, hashes, size, empty = self._index, self._hashes, self._size, self._empty
+        slot = key % size
+        while (position := index[slot]) != empty:
+            if hashes[position] == key:
+                return self._values[position] / self._scale
+            slot = slot + 1 if slot + 1 < size else 0
+        return default
 
     def __getitem__(self, name: str) -> float:
         position = self._position(name)
@@ -275,28 +338,34 @@ class PackedWeights(_PackedNames, Mapping[str, float]):
         return self._values[position] / self._scale
 
 
-class PackedRows(_PackedNames, Mapping[str, tuple[float, ...]]):
+_Rows = Iterable[tuple[str | bytes, Sequence[float]]]
+
+
+class PackedRows(_PackedKeys):
     """The naive Bayes log-probabilities: one row of `width` floats per feature."""
 
     __slots__ = ("_values", "_width", "_scale")
 
-    def __init__(self, items: Iterable[tuple[str, Sequence[float]]], width: int) -> None:
-        values = array("d")
+    def __init__(self, items: _Rows, width: int, again: Callable[[], _Rows] | None = None) -> None:
         self._width = width
 
-        def names() -> Iterator[str]:
-            for name, row in items:
+        def flat() -> Iterator[float]:
+            for name, row in self._pack(items):
                 if len(row) != width:
                     raise ValueError(f"feature {name!r}: {len(row)} values, not {width}")
-                values.extend(row)
-                yield name
+                yield from row
 
-        self._pack(names())
-        self._values, self._scale = _scaled(values, 100)
+        values = _Scaled(100)
+        values.extend(flat())
+        self._values, self._scale = values.values, values.scale
+        self._tell_apart(items if again is None else again())
 
-    def get(  # type: ignore[override]
-        self, name: str, default: tuple[float, ...] | None = None
-    ) -> tuple[float, ...] | None:
+    @overload
+    def get(self, name: str) -> tuple[float, ...] | None: ...
+    @overload
+    def get(self, name: str, default: _D) -> tuple[float, ...] | _D: ...
+
+    def get(self, name: str, default: object = None) -> object:
         position = self._position(name)
         if position < 0:
             return default
@@ -312,7 +381,7 @@ class PackedRows(_PackedNames, Mapping[str, tuple[float, ...]]):
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    weights: Mapping[str, float]
+    weights: Mapping[str, float] | PackedWeights
     bias: float
     threshold: float  # the probability at which the model alone raises the alarm
     # Below this probability a rule's match is taken back (the model is all but sure the
@@ -322,7 +391,7 @@ class Model:
     # feature → log-probability per category (in the order of `categories`).
     categories: tuple[str, ...] = ()
     priors: tuple[float, ...] = ()
-    likelihoods: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    likelihoods: Mapping[str, tuple[float, ...]] | PackedRows = field(default_factory=dict)
     unseen: tuple[float, ...] = ()
     trained_on: tuple[str, ...] = ()  # the corpus files it learnt from (the others are unseen)
     # The same for a rule that holds even in a question (`topic: false`); -1: as `veto`.
@@ -365,6 +434,9 @@ class Model:
         return odds / (1.0 + odds)
 
     def to_json(self) -> dict:
+        # A trained model's (dicts): a packed one knows its names only by their hashes.
+        if not isinstance(self.weights, Mapping) or not isinstance(self.likelihoods, Mapping):
+            raise TypeError("a model read from its file has no names to write")
         return {
             "_comment": "Written by scripts/train_safety_model.py from tests/data/; do not edit.",
             "threshold": self.threshold,
@@ -515,8 +587,8 @@ def _train_logistic(
 
 def from_json(
     data: dict,
-    weights: Mapping[str, float] | None = None,
-    likelihoods: Mapping[str, tuple[float, ...]] | None = None,
+    weights: Mapping[str, float] | PackedWeights | None = None,
+    likelihoods: Mapping[str, tuple[float, ...]] | PackedRows | None = None,
 ) -> Model:
     width = len(data.get("categories", ()))
     return Model(
@@ -540,46 +612,149 @@ def from_json(
 
 
 # The two big objects of the file as the training script writes them: `"w:em":0.123` in
-# "weights", `"b:1 anh":[-7.79,-9.58,…]` in "likelihoods". Read as bytes: the file's text as a
-# str would be a second copy of it.
+# "weights", `"b:1 anh":[-7.79,-9.58,…]` in "likelihoods". Read as bytes, a chunk at a time:
+# the whole file (1.1 MB) at once, or parsed as JSON (~4 MiB at its peak for the weights, much
+# of it left fragmented in the heap), would raise the process's peak for nothing.
 _NUMBER = rb"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _ENTRY = rb'"((?:[^"\\]|\\.)*)"\s*:\s*'
 _WEIGHT = re.compile(_ENTRY + b"(" + _NUMBER + rb")\s*(,?)\s*")
 _ROW = re.compile(_ENTRY + rb"\[\s*((?:" + _NUMBER + rb"\s*,\s*)*" + _NUMBER + rb")\s*\]\s*(,?)\s*")
+_OBJECTS = {b"weights": _WEIGHT, b"likelihoods": _ROW}
+_OPENING = re.compile(rb'"(weights|likelihoods)"\s*:\s*\{\s*')
+_CHUNK = 1 << 16
+# An entry is matched only with this much of the file after it in hand (or the end of the
+# file): a longer one is not of the training script's layout, and the file is read as JSON.
+_LOOKAHEAD = 4096
 
 
-def _read_object(data: bytes, key: str, entry: re.Pattern[bytes], pack):
-    """One object of the file read straight into its packed form (`pack(entries)`), and the
-    rest of the file with that object left empty: parsing it as JSON would first build the
-    whole dict (~4 MiB at its peak for the weights, much of it left fragmented in the heap).
-    None if the file is not laid out as expected."""
-    start = re.compile(rb'"' + key.encode() + rb'"\s*:\s*\{\s*').search(data)
-    if start is None:
-        return None
-    position = start.end()
-    end: list[int] = []
+class _Unexpected(Exception):
+    """The file is not laid out as the training script writes it."""
 
-    def entries() -> Iterator[tuple[str, bytes]]:
-        nonlocal position
-        while (found := entry.match(data, position)) is not None:
+
+class _Reader:
+    """A file's bytes, a chunk at a time, and a position in them."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = path.open("rb")
+        self.buffer = b""
+        self.position = 0
+        self.eof = False
+
+    def more(self) -> bool:
+        chunk = b"" if self.eof else self._handle.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            self._handle.close()
+            return False
+        self.buffer = self.buffer[self.position :] + chunk
+        self.position = 0
+        return True
+
+    def ahead(self, size: int = _LOOKAHEAD) -> None:
+        while len(self.buffer) - self.position < size and self.more():
+            pass
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def entries(self, entry: re.Pattern[bytes]) -> Iterator[tuple[bytes, bytes]]:
+        """The entries of the object that starts here, up to its closing brace."""
+        match = entry.match
+        while True:
+            if len(self.buffer) - self.position < _LOOKAHEAD:
+                self.ahead()
+            found = match(self.buffer, self.position)
+            if found is None:
+                break
+            if found.end() == len(self.buffer) and not self.eof:
+                raise _Unexpected  # an entry longer than the look-ahead: maybe cut short
             name, value, comma = found.groups()
-            yield (json.loads(b'"' + name + b'"') if b"\\" in name else name.decode()), value
-            position = found.end()
+            # The names as the model looks them up: UTF-8 bytes (JSON escapes undone).
+            yield (json.loads(b'"' + name + b'"').encode() if b"\\" in name else name), value
+            self.position = found.end()
             if not comma:
                 break
-        if data.startswith(b"}", position):
-            end.append(position + 1)
+        if not self.buffer.startswith(b"}", self.position):
+            raise _Unexpected
+        self.position += 1
 
-    packed = pack(entries())
-    if not end:
+
+def _objects(
+    path: Path, only: bytes | None = None
+) -> Iterator[tuple[bytes, Iterator[tuple[bytes, bytes]], bytearray]]:
+    """The big objects of the file as they come: each (its key, its entries, the file read so
+    far with the big objects left empty, complete once the objects are all read). `only`:
+    that object alone."""
+    reader = _Reader(path)
+    rest = bytearray()
+    try:
+        while True:
+            reader.ahead(256)
+            found = _OPENING.search(reader.buffer, reader.position)
+            if found is None or (found.end() == len(reader.buffer) and not reader.eof):
+                if reader.eof:
+                    rest += reader.buffer[reader.position :]
+                    return
+                # Keep what may be the beginning of an opening.
+                keep = max(reader.position, len(reader.buffer) - 64)
+                rest += reader.buffer[reader.position : keep]
+                reader.position = keep
+                reader.more()
+                continue
+            key = found.group(1)
+            rest += reader.buffer[reader.position : found.start()] + b'"' + key + b'":{}'
+            reader.position = found.end()
+            entries = reader.entries(_OBJECTS[key])
+            if only is None or key == only:
+                yield key, entries, rest
+            for _ in entries:  # what the reader of the object left
+                pass
+            if key == only:
+                return
+    finally:
+        reader.close()
+
+
+def _only(path: Path, key: bytes) -> Iterator[tuple[bytes, bytes]]:
+    for _, entries, _ in _objects(path, only=key):
+        yield from entries
+
+
+def _rows(entries: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, list[float]]]:
+    return ((name, [float(v) for v in values.split(b",")]) for name, values in entries)
+
+
+def _weights(entries: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, float]]:
+    return ((name, float(value)) for name, value in entries)
+
+
+def _read_packed(path: Path) -> Model | None:
+    """The model read straight into its packed form; None if the file is not laid out as
+    the training script writes it."""
+    weights: PackedWeights | None = None
+    rows: PackedRows | None = None
+    rest = bytearray()
+    try:
+        for key, entries, rest in _objects(path):
+            if key == b"weights":
+                weights = PackedWeights(
+                    _weights(entries), again=lambda: _weights(_only(path, b"weights"))
+                )
+            else:
+                # The rows have a value per category: the categories come before them.
+                categories = re.search(rb'"categories"\s*:\s*(\[[^\]]*\])', rest)
+                if categories is None:
+                    return None
+                rows = PackedRows(
+                    _rows(entries),
+                    len(json.loads(categories.group(1))),
+                    again=lambda: _rows(_only(path, b"likelihoods")),
+                )
+        if weights is None:
+            return None
+        return from_json(json.loads(bytes(rest)), weights, rows)
+    except (_Unexpected, ValueError):  # ValueError: what is left is not JSON
         return None
-    return packed, data[: start.start()] + b'"' + key.encode() + b'":{}' + data[end[0] :]
-
-
-def _packed_rows(entries: Iterable[tuple[str, bytes]], width: int) -> PackedRows:
-    return PackedRows(
-        ((name, [float(v) for v in values.split(b",")]) for name, values in entries), width
-    )
 
 
 @lru_cache(maxsize=4)
@@ -587,20 +762,4 @@ def load_model(name: str = MODEL_FILE, directory: Path = CONTENT_DIR) -> Model |
     path = directory / name
     if not path.exists():
         return None
-    data = path.read_bytes()
-    weights = _read_object(
-        data,
-        "weights",
-        _WEIGHT,
-        lambda entries: PackedWeights((name, float(value)) for name, value in entries),
-    )
-    if weights is None:
-        return from_json(json.loads(data))
-    packed_weights, data = weights
-    categories = re.search(rb'"categories"\s*:\s*(\[[^\]]*\])', data)
-    width = len(json.loads(categories.group(1))) if categories else 0
-    rows = _read_object(data, "likelihoods", _ROW, lambda entries: _packed_rows(entries, width))
-    if rows is None:
-        return from_json(json.loads(data), packed_weights)
-    packed_rows, data = rows
-    return from_json(json.loads(data), packed_weights, packed_rows)
+    return _read_packed(path) or from_json(json.loads(path.read_bytes()))

@@ -1,0 +1,140 @@
+"""The danger matcher is small once loaded, and on the way (issue 18: the bot in 60 MiB): the
+rules compiled into shared syllables and phrases, the model's weights known by 64-bit hashes
+of their names (bot/safety/matcher.py, bot/safety/model.py). Measured in a fresh interpreter
+with tracemalloc, which counts the same bytes on every run (no time, no RSS)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import json, sys, tracemalloc
+import bot.safety.matcher as matcher  # the code imported first: the loading alone is traced
+tracemalloc.start()
+if sys.argv[1] == "model":
+    matcher.load_model()
+else:
+    matcher.load(model=None if sys.argv[1] == "rules" else matcher.MODEL_FILE)
+print(json.dumps(tracemalloc.get_traced_memory()))
+"""
+
+# Measured (current, peak) on 2 December 2026, 241 rules and 47,715 weights: all 1.97 / 3.02 MB,
+# the rules alone 1.17 / 2.23 MB, the model alone 0.79 / 1.03 MB; the code before packing them:
+# 3.41 / 4.68 MB (rules 2.13 / 3.40, model 1.27 / 2.85). The bounds leave ~20 % for rules and
+# weights added.
+BOUNDS = {
+    "all": (2_500_000, 3_800_000),
+    "rules": (1_450_000, 2_700_000),
+    "model": (1_000_000, 1_500_000),
+}
+
+
+def traced(what: str) -> tuple[int, int]:
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, what],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    current, peak = json.loads(result.stdout.splitlines()[-1])
+    return current, peak
+
+
+def test_loading_the_danger_matcher_stays_small():
+    for what, (most, highest) in BOUNDS.items():
+        current, peak = traced(what)
+        assert current < most, (what, current)
+        assert peak < highest, (what, peak)
+
+
+def test_no_two_features_of_the_model_share_a_hash():
+    """The model knows its features by 64-bit hashes; two of its names with the same hash
+    would be told apart by name (a small dict), but there are none."""
+    from bot.safety.model import load_model
+
+    model = load_model()
+    assert model is not None
+    for table in (model.weights, model.likelihoods):
+        assert not table._clashes and not table._later  # type: ignore[union-attr]
+
+
+class _WeakDigest:
+    """A hash of a name's length only: most names of a test share one."""
+
+    def __init__(self, data: bytes, digest_size: int) -> None:
+        self._digest = bytes([len(data) % 3]) * digest_size
+
+    def digest(self) -> bytes:
+        return self._digest
+
+
+def test_names_with_the_same_hash_are_told_apart(monkeypatch):
+    from bot.safety import model
+
+    monkeypatch.setattr(model, "_blake2b", _WeakDigest)
+    items = [("w:a", 0.5), ("w:bb", -1.25), ("w:ccc", 2.0), ("w:dd", 0.125), ("w:a", 0.75)]
+    packed = model.PackedWeights(items)
+    # The last one counts for a name given twice, as in a dict.
+    assert [packed[name] for name in ("w:a", "w:bb", "w:ccc", "w:dd")] == [0.75, -1.25, 2.0, 0.125]
+    # A name not in the file with the hash of one is taken for the first of them (with this
+    # weak hash; with blake2b's 64 bits, one look-up in ~4·10^14).
+    assert packed.get("w:b") == 0.5 and "w:c" in packed
+    rows = model.PackedRows([("w:x", [1.0, 2.0]), ("w:y", [3.0, 4.0])], 2)
+    assert (rows["w:x"], rows["w:y"]) == ((1.0, 2.0), (3.0, 4.0))
+    # An iterator read once cannot tell them apart: said so, not guessed.
+    with pytest.raises(ValueError):
+        model.PackedWeights(iter(items))
+    again = model.PackedWeights(iter(items), again=lambda: iter(items))
+    assert again["w:a"] == 0.75 and again["w:dd"] == 0.125
+
+
+def test_the_model_file_read_a_chunk_at_a_time_is_the_file(tmp_path, monkeypatch):
+    """However the file is cut into chunks, and whatever its layout (indented, entries with
+    JSON escapes), the packed model is the model the whole JSON gives; a file of another
+    shape is read as JSON."""
+    from bot.content import CONTENT_DIR
+    from bot.safety import model
+
+    data = json.loads((CONTENT_DIR / model.MODEL_FILE).read_text(encoding="utf-8"))
+    data["weights"] = dict(list(data["weights"].items())[:300])
+    data["weights"]['w:"quoted" \\\\ đ'] = 0.25
+    data["likelihoods"] = dict(list(data["likelihoods"].items())[:50])
+    expected = model.from_json(json.loads(json.dumps(data)), dict(data["weights"]))
+    monkeypatch.setattr(model, "_CHUNK", 97)
+    monkeypatch.setattr(model, "_LOOKAHEAD", 200)
+    layouts: list[dict] = [
+        {"separators": (",", ":"), "ensure_ascii": False},  # as the training script writes it
+        {"indent": 1, "ensure_ascii": True},  # "\\u0111" for "đ"
+    ]
+    for layout in layouts:
+        path = tmp_path / "model.json"
+        path.write_text(json.dumps(data, **layout), encoding="utf-8")
+        packed = model._read_packed(path)
+        assert packed is not None, layout
+        assert isinstance(packed.weights, model.PackedWeights)
+        assert len(packed.weights) == len(data["weights"])
+        assert all(packed.weights[name] == value for name, value in data["weights"].items())
+        assert all(packed.likelihoods[k] == tuple(v) for k, v in data["likelihoods"].items())
+        assert packed.categories == expected.categories and packed.unseen == expected.unseen
+        assert (packed.bias, packed.threshold, packed.sure) == (
+            expected.bias,
+            expected.threshold,
+            expected.sure,
+        )
+    # The likelihoods before the categories: not the training script's layout.
+    shuffled = {"likelihoods": data["likelihoods"], **data}
+    path.write_text(json.dumps(shuffled), encoding="utf-8")
+    assert model._read_packed(path) is None
+    model.load_model.cache_clear()
+    read = model.load_model(path.name, tmp_path)
+    model.load_model.cache_clear()
+    name, value = next(iter(data["weights"].items()))
+    assert read is not None and read.weights[name] == value
