@@ -31,7 +31,7 @@ EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
 BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
-    "fresh10",
+    "fresh10", "fresh11", "fresh12",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -58,12 +58,18 @@ SPLITS = {
     # Written blind after all of the above by another writer (252 danger, 248 calm); measured
     # once with the final matcher of 2 December 2026 (97.6 % / 3.2 %), then learnt from.
     "fresh10": "safety_corpus_fresh10.tsv",
+    # Two more blind writers (the ordinary mix; 252 danger, 248 calm each), measured once with
+    # the matcher of 2 December 2026 evening (fresh10 learnt from): fresh11 97.6 % (246/252) /
+    # 0.8 % (2/246), fresh12 98.4 % (248/252) / 4.1 % (10/246); then learnt from (two messages
+    # of each were dropped, written before in another file).
+    "fresh11": "safety_corpus_fresh11.tsv",
+    "fresh12": "safety_corpus_fresh12.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
 # them) nor written from, so they go on measuring text nobody tuned on. None at the moment: a
 # new blind file is measured once by whoever adds it (it is not in the model's `trained_on`
 # until the model is retrained), then learnt from.
-HELD_OUT: tuple[str, ...] = ()
+HELD_OUT: tuple[str, ...] = ("fresh11", "fresh12")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
