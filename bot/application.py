@@ -321,12 +321,8 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.cases import myreports
     from handlers.cases import notes as case_notes
     from handlers.cases import plan as case_plan
-    from handlers.events import attendance as events_attendance
-    from handlers.events import browse as events_browse
     from handlers.events import conversation as events_conversation
-    from handlers.events import holidays
-    from handlers.events import import_export as events_files
-    from handlers.events import manage as events_manage
+    from handlers.events import routes as events
     from handlers.info import topics as info_topics
     from handlers.info import typed as info_typed
     from handlers.info import ward as info_ward
@@ -368,10 +364,12 @@ def register_handlers(application: BotApplication) -> None:
     ward_contacts.register(application)  # staff: /wardcontact
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
-    holidays.register(application)  # /holidays; a days-off file (before the events import)
+    events.register_holidays(application)  # /holidays; a days-off file (before the events import)
     events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
-    events_manage.register(application)  # staff: ❌ Cancel event on a card (confirmed)
-    events_files.register(application)  # staff: 📋 registrations .csv; admins import a calendar
+    events.register_manage(application)  # staff: ❌ Cancel event on a card (confirmed)
+    events.register_import_export(
+        application
+    )  # staff: 📋 registrations .csv; admins import a calendar
     materials_editing.register(application)  # staff send a file to add a material; edit
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
@@ -393,8 +391,8 @@ def register_handlers(application: BotApplication) -> None:
     broadcast_history.register(application)  # /broadcasts (staff)
     broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
     stats.register(application)  # /stats, /export and their period buttons (staff)
-    events_browse.register(application)  # /events, Join / Not going, .ics; reminders tick
-    events_attendance.register(application)  # staff: /attendance, mark who came
+    events.register_browse(application)  # /events, Join / Not going, .ics; reminders tick
+    events.register_attendance(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,

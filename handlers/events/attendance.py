@@ -14,7 +14,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards
 from bot.context import BotContext
@@ -28,7 +27,7 @@ from storage.attendance import RosterEntry
 from storage.models import Event
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -177,13 +176,3 @@ async def attendance_command(update: Update, context: BotContext) -> None:
         ),
         reply_markup=keyboards.inline(rows),
     )
-
-
-def register(application: BotApplication) -> None:
-    """Section 3: the /attendance command and the roster's buttons."""
-    application.add_handler(
-        CommandHandler("attendance", attendance_command, filters=filters.ChatType.PRIVATE)
-    )
-    application.add_handler(CallbackQueryHandler(on_open, pattern=OpenRoster.pattern()))
-    application.add_handler(CallbackQueryHandler(on_mark, pattern=MarkCame.pattern()))
-    application.add_handler(CallbackQueryHandler(on_mark, pattern=Unmark.pattern()))

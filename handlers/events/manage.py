@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot import delivery, keyboards
 from bot.context import BotContext
@@ -16,7 +15,7 @@ from bot.guards import NotApplicable, PermissionDenied, require_message, require
 from bot.messaging import answer_stale_button, edit_quietly
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
 
 async def not_yours(update: Update, context: BotContext) -> None:
@@ -96,10 +95,3 @@ async def keep(update: Update, context: BotContext) -> None:
     query = require_query(update)
     await query.answer()
     await edit_quietly(query, _("Nothing changed."))
-
-
-def register(application: BotApplication) -> None:
-    """The card's cancel buttons (section 2, right after the conversation)."""
-    application.add_handler(CallbackQueryHandler(ask_cancel, pattern=Cancel.pattern()))
-    application.add_handler(CallbackQueryHandler(confirm_cancel, pattern=ConfirmCancel.pattern()))
-    application.add_handler(CallbackQueryHandler(keep, pattern=Keep.pattern()))
