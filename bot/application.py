@@ -305,22 +305,15 @@ def register_handlers(application: BotApplication) -> None:
         awareness,
         common,
         errors,
-        people_admin,
         places,
-        stats,
         ward_contacts,
     )
+    from handlers import routes as single
     from handlers.broadcast import compose as broadcast_compose
-    from handlers.broadcast import control as broadcast_control
-    from handlers.broadcast import history as broadcast_history
-    from handlers.cases import actions as case_actions
+    from handlers.broadcast import routes as broadcast
     from handlers.cases import additions as case_additions
-    from handlers.cases import alerts as case_alerts
-    from handlers.cases import bind as case_bind
-    from handlers.cases import listing as case_listing
-    from handlers.cases import myreports
     from handlers.cases import notes as case_notes
-    from handlers.cases import plan as case_plan
+    from handlers.cases import routes as cases
     from handlers.events import conversation as events_conversation
     from handlers.events import routes as events
     from handlers.info import topics as info_topics
@@ -328,13 +321,13 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.info import ward as info_ward
     from handlers.materials import browse as materials_browse
     from handlers.materials import editing as materials_editing
-    from handlers.materials import manage as materials_manage
+    from handlers.materials import routes as materials
     from handlers.menu import commands as menu_commands
     from handlers.menu import fallbacks as menu_fallbacks
     from handlers.onboarding import signup
     from handlers.printing import ask as print_ask
-    from handlers.printing import desk as print_desk
     from handlers.printing import reject as print_reject
+    from handlers.printing import routes as printing
     from handlers.questions import answer as question_answers
     from handlers.questions import conversation as question_conversation
     from handlers.questions import no_dead_end as question_offers
@@ -376,21 +369,21 @@ def register_handlers(application: BotApplication) -> None:
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety_answers.register(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)  # Approve / Reject a sign-up; /pending
-    people_admin.register(application)  # /users, /promote, /move, /scope, /invite…
-    print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
-    materials_manage.register(application)  # hide/reorder/poster, /materialstats
+    single.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
+    printing.register_desk(application)  # /printqueue, /myrequests, the staff's step buttons
+    materials.register_manage(application)  # hide/reorder/poster, /materialstats
     info_topics.register(application)  # /info, the menu button, topic buttons
     info_ward.register(application)  # /info → the ward's child-protection contact
     info_typed.register(application)  # typed FAQ and danger words
-    case_listing.register(application)  # /cases, /case, the list's filter buttons
-    case_bind.register(application)  # /bind, /unbind of a staff group
-    case_actions.register(application)  # a case's buttons (accept, risk, close, assign…)
-    case_plan.register(application)  # the support plan's buttons
-    case_alerts.register(application)  # the legal clocks' tick (reminders, escalations)
-    myreports.register(application)  # /myreports
-    broadcast_history.register(application)  # /broadcasts (staff)
-    broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
-    stats.register(application)  # /stats, /export and their period buttons (staff)
+    cases.register_listing(application)  # /cases, /case, the list's filter buttons
+    cases.register_bind(application)  # /bind, /unbind of a staff group
+    cases.register_actions(application)  # a case's buttons (accept, risk, close, assign…)
+    cases.register_plan(application)  # the support plan's buttons
+    cases.register_alerts(application)  # the legal clocks' tick (reminders, escalations)
+    cases.register_myreports(application)  # /myreports
+    broadcast.register_history(application)  # /broadcasts (staff)
+    broadcast.register_control(application)  # Pause/Resume/Cancel of a send, anywhere
+    single.register_stats(application)  # /stats, /export and their period buttons (staff)
     events.register_browse(application)  # /events, Join / Not going, .ics; reminders tick
     events.register_attendance(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).

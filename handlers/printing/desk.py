@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import staff_copies
 from bot.context import BotContext
@@ -26,9 +25,8 @@ from handlers.printing.views import (
 )
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
-PRIVATE = filters.ChatType.PRIVATE
 QUEUE_LIMIT = 20
 MESSAGE_BUDGET = 3800  # under Telegram's 4,096 characters, with room for markup
 MOVES = ("approved", "printed", "delivered")
@@ -107,10 +105,3 @@ async def my_requests_command(update: Update, context: BotContext) -> None:
             break
         text += "\n\n" + entry
     await message.reply_text(text)
-
-
-def register(application: BotApplication) -> None:
-    """Section 3: /printqueue, /myrequests and the staff's step buttons."""
-    application.add_handler(CommandHandler("printqueue", queue_command, filters=PRIVATE))
-    application.add_handler(CommandHandler("myrequests", my_requests_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(move, pattern=MoveRequest.pattern()))

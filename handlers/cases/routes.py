@@ -1,0 +1,124 @@
+"""Case work's handlers outside its conversations, declared without importing them: each
+callback is imported when it is first called (bot/lazy.py). bot/application.py calls these in
+its order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import menu, scheduling
+from bot.callbacks import Button
+from bot.cases.buttons import (
+    AcceptCase,
+    ApprovePlan,
+    AssessRisk,
+    AssignMenu,
+    AssignTo,
+    CaseHistory,
+    CasePhotos,
+    CloseMenu,
+    ConfirmClose,
+    KeepOpen,
+    ListCases,
+    MoveCase,
+    OpenCase,
+    OpenPlan,
+    PickUnit,
+    RemoveAction,
+    RemoveMenu,
+    ServiceCategories,
+    ServiceCategory,
+    SubmitPlan,
+    ToggleService,
+)
+from bot.lazy import lazy
+
+if TYPE_CHECKING:
+    from bot.application import BotApplication
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def _buttons(application: BotApplication, module: str, *pairs: tuple[type[Button], str]) -> None:
+    for button, callback in pairs:
+        application.add_handler(
+            CallbackQueryHandler(lazy(f"{module}:{callback}"), pattern=button.pattern())
+        )
+
+
+def register_listing(application: BotApplication) -> None:
+    """/cases, /case, the list's filter buttons."""
+    cases = lazy("handlers.cases.listing:cases_command")
+    application.add_handler(CommandHandler("cases", cases, filters=PRIVATE))
+    application.add_handler(
+        CommandHandler("case", lazy("handlers.cases.listing:case_command"), filters=PRIVATE)
+    )
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(application.services, "cases"), cases)
+    )
+    _buttons(
+        application, "handlers.cases.listing", (ListCases, "on_list"), (PickUnit, "on_pick_unit")
+    )
+
+
+def register_bind(application: BotApplication) -> None:
+    """/bind, /unbind of a staff group."""
+    application.add_handler(CommandHandler("bind", lazy("handlers.cases.bind:bind_command")))
+    application.add_handler(
+        CommandHandler(
+            "unbind", lazy("handlers.cases.bind:unbind_command"), filters=filters.ChatType.GROUPS
+        )
+    )
+
+
+def register_actions(application: BotApplication) -> None:
+    """A case's buttons (accept, risk, close, assign…)."""
+    _buttons(
+        application,
+        "handlers.cases.actions",
+        (OpenCase, "on_open"),
+        (AcceptCase, "on_accept"),
+        (AssessRisk, "on_assess"),
+        (MoveCase, "on_move"),
+        (CloseMenu, "on_close_menu"),
+        (ConfirmClose, "on_confirm_close"),
+        (KeepOpen, "on_keep_open"),
+        (AssignMenu, "on_assign_menu"),
+        (AssignTo, "on_assign"),
+        (CaseHistory, "on_history"),
+        (CasePhotos, "on_photos"),
+    )
+
+
+def register_plan(application: BotApplication) -> None:
+    """The support plan's buttons."""
+    _buttons(
+        application,
+        "handlers.cases.plan",
+        (OpenPlan, "on_view"),
+        (ServiceCategories, "on_categories"),
+        (ServiceCategory, "on_category"),
+        (ToggleService, "on_toggle"),
+        (RemoveMenu, "on_remove_menu"),
+        (RemoveAction, "on_remove"),
+        (SubmitPlan, "on_submit"),
+        (ApprovePlan, "on_approve"),
+    )
+
+
+def register_alerts(application: BotApplication) -> None:
+    """The legal clocks' tick (reminders, escalations)."""
+    scheduling.add_tick(
+        application, "case_deadlines", lazy("handlers.cases.alerts:check_deadlines")
+    )
+
+
+def register_myreports(application: BotApplication) -> None:
+    """/myreports."""
+    my_reports = lazy("handlers.cases.myreports:my_reports")
+    application.add_handler(CommandHandler("myreports", my_reports, filters=PRIVATE))
+    application.add_handler(
+        MessageHandler(PRIVATE & menu.Intent(application.services, "my_reports"), my_reports)
+    )
