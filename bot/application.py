@@ -312,29 +312,24 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.broadcast import compose as broadcast_compose
     from handlers.broadcast import routes as broadcast
     from handlers.cases import additions as case_additions
-    from handlers.cases import notes as case_notes
     from handlers.cases import routes as cases
     from handlers.events import conversation as events_conversation
     from handlers.events import routes as events
-    from handlers.info import topics as info_topics
+    from handlers.info import routes as info
     from handlers.info import typed as info_typed
-    from handlers.info import ward as info_ward
     from handlers.materials import browse as materials_browse
     from handlers.materials import editing as materials_editing
     from handlers.materials import routes as materials
     from handlers.menu import commands as menu_commands
-    from handlers.menu import fallbacks as menu_fallbacks
+    from handlers.menu import routes as menu
     from handlers.onboarding import signup
     from handlers.printing import ask as print_ask
     from handlers.printing import reject as print_reject
     from handlers.printing import routes as printing
-    from handlers.questions import answer as question_answers
     from handlers.questions import conversation as question_conversation
-    from handlers.questions import no_dead_end as question_offers
-    from handlers.questions import staff as question_staff
-    from handlers.report import entry as report_entry
-    from handlers.report import sent as report_sent
-    from handlers.safety import answer as safety_answers
+    from handlers.questions import routes as questions
+    from handlers.report import routes as report
+    from handlers.safety import routes as safety
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
@@ -344,16 +339,16 @@ def register_handlers(application: BotApplication) -> None:
     places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
-    case_notes.register(application)  # staff typing a note/referral, the plan (before report)
+    cases.register_notes(application)  # staff typing a note/referral, the plan (before report)
     case_additions.register(application)  # a reporter adding information later
-    report_entry.register(application)  # /report conversation (the table of steps)
-    report_sent.register(application)  # "Delete my messages"; Send on an old summary
+    report.register_entry(application)  # /report conversation (the table of steps)
+    report.register_sent(application)  # "Delete my messages"; Send on an old summary
     broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     question_conversation.register(application)  # ask staff; reply on a ticket
-    question_answers.register(application)  # /myquestions; Close, spam on a ticket
-    question_offers.register(application)  # "Send this question to staff", "Add it to mine"
-    question_staff.register(application)  # unanswered tickets to administrators (a tick)
+    questions.register_answer(application)  # /myquestions; Close, spam on a ticket
+    questions.register_no_dead_end(application)  # "Send this question to staff", "Add it to mine"
+    questions.register_staff(application)  # unanswered tickets to administrators (a tick)
     ward_contacts.register(application)  # staff: /wardcontact
     print_ask.register(application)  # ask for printed copies
     print_reject.register(application)  # staff: a rejection's reason
@@ -367,13 +362,13 @@ def register_handlers(application: BotApplication) -> None:
     materials_browse.register(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
-    safety_answers.register(application)  # emergency buttons from any message; the quick tip
+    safety.register_answer(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)  # Approve / Reject a sign-up; /pending
     single.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
     printing.register_desk(application)  # /printqueue, /myrequests, the staff's step buttons
     materials.register_manage(application)  # hide/reorder/poster, /materialstats
-    info_topics.register(application)  # /info, the menu button, topic buttons
-    info_ward.register(application)  # /info → the ward's child-protection contact
+    info.register_topics(application)  # /info, the menu button, topic buttons
+    info.register_ward(application)  # /info → the ward's child-protection contact
     info_typed.register(application)  # typed FAQ and danger words
     cases.register_listing(application)  # /cases, /case, the list's filter buttons
     cases.register_bind(application)  # /bind, /unbind of a staff group
@@ -390,7 +385,7 @@ def register_handlers(application: BotApplication) -> None:
     retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,
     #    stale buttons.
-    menu_fallbacks.register(application)
+    menu.register_fallbacks(application)
     # 5. Errors: a short log line and a polite answer; the bot keeps running.
     errors.register(application)
 

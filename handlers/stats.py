@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
@@ -25,9 +24,6 @@ from bot.messaging import answer_stale_button, edit_quietly
 from bot.stats import access, labels, period
 from bot.stats.buttons import Export, ShowPeriod
 from bot.stats.period import Period, PeriodError
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

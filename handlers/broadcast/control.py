@@ -3,8 +3,6 @@ work anywhere (namespace "bc", bot/delivery/progress.py). The service checks who
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot.broadcast.service import ControlAction, ControlOutcome
@@ -14,9 +12,6 @@ from bot.guards import require_query
 from bot.i18n import N_
 from bot.messaging import answer_stale_button
 from handlers.broadcast.views import service
-
-if TYPE_CHECKING:
-    pass
 
 ANSWERS: dict[ControlOutcome, tuple[str, bool]] = {
     "paused": (N_("Paused. Tap Resume to continue."), False),

@@ -3,8 +3,6 @@ their figures and audience, and ✖ Cancel for those still open that they may co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot import keyboards
@@ -15,9 +13,6 @@ from bot.delivery.progress import Cancel
 from bot.guards import PermissionDenied, require_message
 from bot.text import join_within
 from handlers.broadcast.views import audience_summary, service
-
-if TYPE_CHECKING:
-    pass
 
 
 async def history(update: Update, context: BotContext) -> None:

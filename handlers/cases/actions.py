@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -48,9 +47,6 @@ from handlers.cases.detail import (
     service_for,
     show_detail,
 )
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -12,9 +10,6 @@ from bot.areas import Areas
 from bot.context import BotContext
 from bot.guards import admin_only, require_message
 from handlers.cases.detail import service_for
-
-if TYPE_CHECKING:
-    pass
 
 
 async def bind_command(update: Update, context: BotContext) -> None:

@@ -3,8 +3,6 @@ a ward or commune), finding a case by a loosely typed code or a place name, old 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import keyboards
@@ -19,9 +17,6 @@ from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.reports import lifecycle
 from handlers.cases.detail import OPEN_PRIVATELY, case_callback, detail, in_private, service_for
 from storage.cases import CaseSummary
-
-if TYPE_CHECKING:
-    pass
 
 SCOPE_LABELS = {
     "open": N_("Open"),

@@ -5,8 +5,6 @@ handlers/cases/additions.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot import keyboards, menu
@@ -15,9 +13,6 @@ from bot.cases.service import CaseService
 from bot.context import BotContext
 from bot.guards import require_message
 from bot.reports import lifecycle
-
-if TYPE_CHECKING:
-    pass
 
 SHOWN = 20
 

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import html
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -47,9 +47,6 @@ from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietl
 from storage.case_plans import Plan
 from storage.cases import CaseSummary
 from storage.users import User
-
-if TYPE_CHECKING:
-    pass
 
 SERVICES_PAGE = 8
 PLAN_STATES = {

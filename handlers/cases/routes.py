@@ -6,23 +6,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import menu, scheduling
 from bot.callbacks import Button
 from bot.cases.buttons import (
+    INPUTS,
+    PLAN_INPUTS,
     AcceptCase,
     ApprovePlan,
     AssessRisk,
     AssignMenu,
     AssignTo,
+    CancelInput,
+    CancelPlanInput,
     CaseHistory,
     CasePhotos,
     CloseMenu,
     ConfirmClose,
+    JustNow,
     KeepOpen,
     ListCases,
     MoveCase,
+    NoDate,
     OpenCase,
     OpenPlan,
     PickUnit,
@@ -33,7 +39,10 @@ from bot.cases.buttons import (
     SubmitPlan,
     ToggleService,
 )
+from bot.conversations import ExclusiveConversation
+from bot.i18n import N_
 from bot.lazy import lazy
+from handlers.common import anything_else, free_text, leave_handlers
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -121,4 +130,64 @@ def register_myreports(application: BotApplication) -> None:
     application.add_handler(CommandHandler("myreports", my_reports, filters=PRIVATE))
     application.add_handler(
         MessageHandler(PRIVATE & menu.Intent(application.services, "my_reports"), my_reports)
+    )
+
+
+# -- the conversations ---------------------------------------------------------------------------
+# States of the case input conversation: a note or answer typed on a case (handlers/cases/
+# notes.py), and a plan's goals, actions or reason (handlers/cases/plan_notes.py).
+TEXT = 0
+PLAN_TEXT = 1
+
+
+def _inputs() -> list[BaseHandler]:
+    notes = lazy("handlers.cases.notes:start_input")
+    plan = lazy("handlers.cases.plan_notes:start_input")
+    return [
+        *(CallbackQueryHandler(notes, pattern=spec.pattern()) for spec in INPUTS.values()),
+        *(CallbackQueryHandler(plan, pattern=spec.pattern()) for spec in PLAN_INPUTS.values()),
+    ]
+
+
+def register_notes(application: BotApplication) -> None:
+    """Before the report conversation: a note being typed takes the text first."""
+    i18n = application.services.i18n
+    notes, plan = "handlers.cases.notes", "handlers.cases.plan_notes"
+    application.add_handler(
+        ExclusiveConversation(
+            name="case_input",
+            left_notice=N_("⏸ What you were entering on the case was not saved."),
+            persistent=True,
+            entry_points=_inputs(),
+            states={
+                TEXT: [
+                    MessageHandler(free_text(i18n), lazy(f"{notes}:receive_input")),
+                    CallbackQueryHandler(
+                        lazy(f"{notes}:cancel_input"), pattern=CancelInput.pattern()
+                    ),
+                    CallbackQueryHandler(
+                        lazy(f"{notes}:emergency_just_now"), pattern=JustNow.pattern()
+                    ),
+                    *_inputs(),
+                    MessageHandler(anything_else(i18n), lazy(f"{notes}:input_hint")),
+                ],
+                PLAN_TEXT: [
+                    MessageHandler(free_text(i18n), lazy(f"{plan}:receive_input")),
+                    CallbackQueryHandler(
+                        lazy(f"{plan}:cancel_input"), pattern=CancelPlanInput.pattern()
+                    ),
+                    CallbackQueryHandler(lazy(f"{plan}:no_date"), pattern=NoDate.pattern()),
+                    *(
+                        CallbackQueryHandler(lazy(f"{plan}:start_input"), pattern=spec.pattern())
+                        for spec in PLAN_INPUTS.values()
+                    ),
+                    MessageHandler(anything_else(i18n), lazy(f"{plan}:input_hint")),
+                    *(
+                        CallbackQueryHandler(lazy(f"{notes}:start_input"), pattern=spec.pattern())
+                        for spec in INPUTS.values()
+                    ),
+                ],
+            },
+            fallbacks=leave_handlers(i18n),
+        )
     )

@@ -11,7 +11,6 @@ staff at once never undo each other.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -25,9 +24,6 @@ from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_quietly
 from storage.attendance import RosterEntry
 from storage.models import Event
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ edit.py, import_export.py, attendance.py).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
@@ -35,9 +34,6 @@ from bot.guards import NotApplicable, require_message, require_query
 from bot.i18n import Translator
 from bot.messaging import answer_stale_button, edit_quietly
 from storage.models import Event
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

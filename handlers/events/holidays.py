@@ -4,8 +4,6 @@ with the caption /holidays."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import filters
 
@@ -14,9 +12,6 @@ from bot.context import BotContext
 from bot.guards import admin_only, require_message, staff_only
 from bot.reports import casework
 from bot.text import join_within, whole_number
-
-if TYPE_CHECKING:
-    pass
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -4,8 +4,6 @@ rows or none; bot/events/calendar_file.py reads it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import InputFile, Update
 
 from bot import delivery
@@ -16,9 +14,6 @@ from bot.guards import NotApplicable, PermissionDenied, refuse, require_message,
 from bot.i18n import N_
 from bot.messaging import answer_stale_button
 from handlers.events.manage import not_yours
-
-if TYPE_CHECKING:
-    pass
 
 ONLY_ADMINS_IMPORT = N_(
     "Only administrators can import a calendar file. To add an event, use /newevent."

@@ -3,8 +3,6 @@ told and its reminders stop. Every press re-checks that the event is theirs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot import delivery, keyboards
@@ -13,9 +11,6 @@ from bot.events.buttons import Cancel, ConfirmCancel, Keep
 from bot.events.service import EventsService
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
-
-if TYPE_CHECKING:
-    pass
 
 
 async def not_yours(update: Update, context: BotContext) -> None:

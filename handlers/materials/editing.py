@@ -25,6 +25,7 @@ from bot.guards import (
     require_query,
 )
 from bot.i18n import N_
+from bot.lazy import lazy
 from bot.materials.buttons import AudiencesDone, Edit, EditField, PickTopic, ToggleAudience
 from bot.materials.catalogue import (
     AUDIENCES,
@@ -38,7 +39,6 @@ from bot.materials.catalogue import (
 )
 from bot.materials.service import NewFile
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
-from handlers import menu as menu_handlers
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.materials.views import catalogue, material_keyboard, material_text
 
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TITLE, TOPIC, AUDIENCE, SUMMARY, FIELD = range(5)
+# Anything else (not staff): the fallbacks' answer, imported when first needed.
+NOT_UNDERSTOOD = lazy("handlers.menu.fallbacks:not_understood")
 DRAFT = "material_draft"
 PRIVATE = filters.ChatType.PRIVATE
 MAX_STORED_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
@@ -66,7 +68,7 @@ async def receive_file(update: Update, context: BotContext) -> int:
     """A document or photo sent to the bot: staff start adding a material with it."""
     message = require_message(update)
     if not context.person.is_staff:
-        await menu_handlers.not_understood(update, context)
+        await NOT_UNDERSTOOD(update, context)
         return ConversationHandler.END
     _ = context.translate
     if message.document is not None:

@@ -5,8 +5,6 @@ Every button is checked again by the service (staff, and the poster's unit in th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import CallbackQuery, Update
 
 from bot import keyboards
@@ -26,9 +24,6 @@ from bot.materials.buttons import Hide, MoveDown, MoveUp, Poster, PosterGroup, P
 from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
 from handlers.materials.views import catalogue, material_keyboard, material_text
-
-if TYPE_CHECKING:
-    pass
 
 STATS_ROWS = 15
 STAFF_ONLY = N_("This is for staff.")

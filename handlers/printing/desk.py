@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot import staff_copies
@@ -23,9 +21,6 @@ from handlers.printing.views import (
     sync_copies,
     tell_requester,
 )
-
-if TYPE_CHECKING:
-    pass
 
 QUEUE_LIMIT = 20
 MESSAGE_BUDGET = 3800  # under Telegram's 4,096 characters, with room for markup

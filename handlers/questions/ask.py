@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
-    filters,
 )
 
 from bot import keyboards, menu
@@ -34,13 +33,12 @@ from bot.questions.buttons import (
 from bot.questions.service import QuestionService
 from bot.text import truncate
 from handlers import places
+from handlers.questions.conversation import CONTACT, DISTRICT, QUESTION
 from handlers.safety import answer_danger
 
 if TYPE_CHECKING:
-    pass
+    from bot.application import BotApplication
 
-PRIVATE = filters.ChatType.PRIVATE
-DISTRICT, QUESTION, CONTACT = range(3)  # REPLY (3) is answer.py's; persisted as numbers
 DRAFT = "question_draft"
 
 STAY_ANONYMOUS = N_("🙈 Stay anonymous")
@@ -362,3 +360,8 @@ async def _submit(
         reply_markup=menu.keyboard(person.menu_role, _),
     )
     return ConversationHandler.END
+
+
+async def seal_legacy_questions(application: BotApplication) -> None:
+    """Start-up hook: old rows sealed (registered by handlers/questions/conversation.py)."""
+    await QuestionService(application.services).seal_legacy()
