@@ -317,8 +317,6 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.events import routes as events
     from handlers.info import routes as info
     from handlers.info import typed as info_typed
-    from handlers.materials import browse as materials_browse
-    from handlers.materials import editing as materials_editing
     from handlers.materials import routes as materials
     from handlers.menu import commands as menu_commands
     from handlers.menu import routes as menu
@@ -358,8 +356,8 @@ def register_handlers(application: BotApplication) -> None:
     events.register_import_export(
         application
     )  # staff: 📋 registrations .csv; admins import a calendar
-    materials_editing.register(application)  # staff send a file to add a material; edit
-    materials_browse.register(application)  # /materials menu: typed text searches; buttons
+    materials.register_editing(application)  # staff send a file to add a material; edit
+    materials.register_browse(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety.register_answer(application)  # emergency buttons from any message; the quick tip

@@ -9,7 +9,7 @@ ticket goes through bot/questions/service.py (rules, audit, transaction).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -35,9 +35,6 @@ from bot.text import truncate
 from handlers import places
 from handlers.questions.conversation import CONTACT, DISTRICT, QUESTION
 from handlers.safety import answer_danger
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 DRAFT = "question_draft"
 
@@ -360,8 +357,3 @@ async def _submit(
         reply_markup=menu.keyboard(person.menu_role, _),
     )
     return ConversationHandler.END
-
-
-async def seal_legacy_questions(application: BotApplication) -> None:
-    """Start-up hook: old rows sealed (registered by handlers/questions/conversation.py)."""
-    await QuestionService(application.services).seal_legacy()

@@ -27,6 +27,7 @@ from bot import menu
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
 from bot.lazy import lazy
+from bot.questions import sealing
 from bot.questions.buttons import (
     NewQuestion,
     PickDistrict,
@@ -118,4 +119,4 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
 def register(application: BotApplication) -> None:
     """The ask / reply conversation (section 2), and the start-up sealing of old rows."""
     application.add_handler(build_conversation(application))
-    application.start_hooks.append(lazy(f"{ASK}:seal_legacy_questions"))
+    application.start_hooks.append(sealing.seal_legacy)
