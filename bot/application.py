@@ -309,7 +309,6 @@ def register_handlers(application: BotApplication) -> None:
         ward_contacts,
     )
     from handlers import routes as single
-    from handlers.broadcast import compose as broadcast_compose
     from handlers.broadcast import routes as broadcast
     from handlers.cases import additions as case_additions
     from handlers.cases import routes as cases
@@ -341,7 +340,7 @@ def register_handlers(application: BotApplication) -> None:
     case_additions.register(application)  # a reporter adding information later
     report.register_entry(application)  # /report conversation (the table of steps)
     report.register_sent(application)  # "Delete my messages"; Send on an old summary
-    broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
+    broadcast.register_compose(application)  # staff: /broadcast compose → audience → send
     awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
     question_conversation.register(application)  # ask staff; reply on a ticket
     questions.register_answer(application)  # /myquestions; Close, spam on a ticket
