@@ -320,8 +320,6 @@ def register_handlers(application: BotApplication) -> None:
     from handlers.menu import commands as menu_commands
     from handlers.menu import routes as menu
     from handlers.onboarding import signup
-    from handlers.printing import ask as print_ask
-    from handlers.printing import reject as print_reject
     from handlers.printing import routes as printing
     from handlers.questions import conversation as question_conversation
     from handlers.questions import routes as questions
@@ -347,8 +345,8 @@ def register_handlers(application: BotApplication) -> None:
     questions.register_no_dead_end(application)  # "Send this question to staff", "Add it to mine"
     questions.register_staff(application)  # unanswered tickets to administrators (a tick)
     ward_contacts.register(application)  # staff: /wardcontact
-    print_ask.register(application)  # ask for printed copies
-    print_reject.register(application)  # staff: a rejection's reason
+    printing.register_ask(application)  # ask for printed copies
+    printing.register_reject(application)  # staff: a rejection's reason
     events.register_holidays(application)  # /holidays; a days-off file (before the events import)
     events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
     events.register_manage(application)  # staff: ❌ Cancel event on a card (confirmed)
