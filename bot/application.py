@@ -310,7 +310,6 @@ def register_handlers(application: BotApplication) -> None:
     )
     from handlers import routes as single
     from handlers.broadcast import routes as broadcast
-    from handlers.cases import additions as case_additions
     from handlers.cases import routes as cases
     from handlers.events import conversation as events_conversation
     from handlers.events import routes as events
@@ -335,7 +334,7 @@ def register_handlers(application: BotApplication) -> None:
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
     cases.register_notes(application)  # staff typing a note/referral, the plan (before report)
-    case_additions.register(application)  # a reporter adding information later
+    cases.register_additions(application)  # a reporter adding information later
     report.register_entry(application)  # /report conversation (the table of steps)
     report.register_sent(application)  # "Delete my messages"; Send on an old summary
     broadcast.register_compose(application)  # staff: /broadcast compose → audience → send

@@ -14,10 +14,12 @@ from bot.cases.buttons import (
     INPUTS,
     PLAN_INPUTS,
     AcceptCase,
+    AddInformation,
     ApprovePlan,
     AssessRisk,
     AssignMenu,
     AssignTo,
+    CancelAddition,
     CancelInput,
     CancelPlanInput,
     CaseHistory,
@@ -138,6 +140,8 @@ def register_myreports(application: BotApplication) -> None:
 # notes.py), and a plan's goals, actions or reason (handlers/cases/plan_notes.py).
 TEXT = 0
 PLAN_TEXT = 1
+# The reporter's addition to a report (handlers/cases/additions.py).
+ADDING = 0
 
 
 def _inputs() -> list[BaseHandler]:
@@ -187,6 +191,33 @@ def register_notes(application: BotApplication) -> None:
                         for spec in INPUTS.values()
                     ),
                 ],
+            },
+            fallbacks=leave_handlers(i18n),
+        )
+    )
+
+
+def register_additions(application: BotApplication) -> None:
+    """A reporter adding information to a sent report later."""
+    i18n = application.services.i18n
+    adding = lazy("handlers.cases.additions:start_adding")
+    application.add_handler(
+        ExclusiveConversation(
+            name="report_addition",
+            left_notice=N_("⏸ The addition to the report was not sent."),
+            persistent=True,
+            entry_points=[CallbackQueryHandler(adding, pattern=AddInformation.pattern())],
+            states={
+                ADDING: [
+                    MessageHandler(
+                        free_text(i18n) | filters.PHOTO, lazy("handlers.cases.additions:receive")
+                    ),
+                    CallbackQueryHandler(
+                        lazy("handlers.cases.additions:cancel"), pattern=CancelAddition.pattern()
+                    ),
+                    CallbackQueryHandler(adding, pattern=AddInformation.pattern()),
+                    MessageHandler(anything_else(i18n), lazy("handlers.cases.additions:hint")),
+                ]
             },
             fallbacks=leave_handlers(i18n),
         )

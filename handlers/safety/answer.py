@@ -47,11 +47,11 @@ SELF_HARM_ENTRY = "selfharm"
 # The tip's rules and service (and the case journey behind them) are imported when a tip is
 # first passed on or answered: neither /start nor ordinary text needs them.
 def _tips(context: BotContext) -> QuickTipService:
+    from bot.cases.alerts import queue_new_case_alert
     from bot.safety.quick_tip import QuickTipService
-    from handlers import cases as case_handlers
 
     # The case journey's new-case alerts go out with the tip's case.
-    return QuickTipService(context.services, case_handlers.queue_new_case_alert)
+    return QuickTipService(context.services, queue_new_case_alert)
 
 
 def _answered_recently(pending: dict[str, Any] | None, now: dt.datetime) -> bool:
