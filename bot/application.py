@@ -300,21 +300,13 @@ def build_application(
 def register_handlers(application: BotApplication) -> None:
     """Every journey in the order PTB must try them. Group -1 identifies the person first."""
     from bot import retention
-    from handlers import (
-        approvals,
-        awareness,
-        common,
-        errors,
-        places,
-        ward_contacts,
-    )
-    from handlers import routes as single
+    from handlers import approvals, common, errors, places
+    from handlers import routes as features
     from handlers.broadcast import routes as broadcast
     from handlers.cases import routes as cases
     from handlers.events import conversation as events_conversation
     from handlers.events import routes as events
     from handlers.info import routes as info
-    from handlers.info import typed as info_typed
     from handlers.materials import routes as materials
     from handlers.menu import commands as menu_commands
     from handlers.menu import routes as menu
@@ -338,32 +330,30 @@ def register_handlers(application: BotApplication) -> None:
     report.register_entry(application)  # /report conversation (the table of steps)
     report.register_sent(application)  # "Delete my messages"; Send on an old summary
     broadcast.register_compose(application)  # staff: /broadcast compose → audience → send
-    awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
+    features.register_awareness(application)  # /awareness, add to the sequence; weekly tick
     question_conversation.register(application)  # ask staff; reply on a ticket
     questions.register_answer(application)  # /myquestions; Close, spam on a ticket
     questions.register_no_dead_end(application)  # "Send this question to staff", "Add it to mine"
     questions.register_staff(application)  # unanswered tickets to administrators (a tick)
-    ward_contacts.register(application)  # staff: /wardcontact
+    features.register_ward_contacts(application)  # staff: /wardcontact
     printing.register_ask(application)  # ask for printed copies
     printing.register_reject(application)  # staff: a rejection's reason
     events.register_holidays(application)  # /holidays; a days-off file (before the events import)
     events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
     events.register_manage(application)  # staff: ❌ Cancel event on a card (confirmed)
-    events.register_import_export(
-        application
-    )  # staff: 📋 registrations .csv; admins import a calendar
+    events.register_import_export(application)  # 📋 registrations .csv; a calendar import
     materials.register_editing(application)  # staff send a file to add a material; edit
     materials.register_browse(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety.register_answer(application)  # emergency buttons from any message; the quick tip
     approvals.register(application)  # Approve / Reject a sign-up; /pending
-    single.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
+    features.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
     printing.register_desk(application)  # /printqueue, /myrequests, the staff's step buttons
     materials.register_manage(application)  # hide/reorder/poster, /materialstats
     info.register_topics(application)  # /info, the menu button, topic buttons
     info.register_ward(application)  # /info → the ward's child-protection contact
-    info_typed.register(application)  # typed FAQ and danger words
+    info.register_typed(application)  # typed FAQ and danger words
     cases.register_listing(application)  # /cases, /case, the list's filter buttons
     cases.register_bind(application)  # /bind, /unbind of a staff group
     cases.register_actions(application)  # a case's buttons (accept, risk, close, assign…)
@@ -372,7 +362,7 @@ def register_handlers(application: BotApplication) -> None:
     cases.register_myreports(application)  # /myreports
     broadcast.register_history(application)  # /broadcasts (staff)
     broadcast.register_control(application)  # Pause/Resume/Cancel of a send, anywhere
-    single.register_stats(application)  # /stats, /export and their period buttons (staff)
+    features.register_stats(application)  # /stats, /export and their period buttons (staff)
     events.register_browse(application)  # /events, Join / Not going, .ics; reminders tick
     events.register_attendance(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).

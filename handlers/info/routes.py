@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext.filters import MessageFilter
 
-from bot import menu
+from bot import info, menu
 from bot.info.buttons import (
     AnotherWard,
     InfoMenu,
@@ -22,8 +24,24 @@ from bot.lazy import lazy
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
+    from bot.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE
+
+
+class FaqOrDanger(MessageFilter):
+    """Free text that matches an information entry or contains a danger word."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services  # the matcher is compiled on first use, not at start-up
+        super().__init__(name="FaqOrDanger")
+
+    def filter(self, message: Message) -> bool:
+        text = message.text or ""
+        return bool(text) and (
+            info.match(text) is not None
+            or self._services.danger_matcher().found_in(text) is not None
+        )
 
 
 def register_topics(application: BotApplication) -> None:
@@ -55,3 +73,17 @@ def register_ward(application: BotApplication) -> None:
         application.add_handler(
             CallbackQueryHandler(lazy(f"handlers.info.ward:{callback}"), pattern=button.pattern())
         )
+
+
+def register_typed(application: BotApplication) -> None:
+    """Typed FAQ and danger words, just before section 4 (the last resort)."""
+    application.add_handler(
+        MessageHandler(
+            PRIVATE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & ~menu.AnyIntent(application.services)
+            & FaqOrDanger(application.services),
+            lazy("handlers.info.typed:answer_typed_question"),
+        )
+    )
