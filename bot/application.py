@@ -300,7 +300,7 @@ def build_application(
 def register_handlers(application: BotApplication) -> None:
     """Every journey in the order PTB must try them. Group -1 identifies the person first."""
     from bot import retention
-    from handlers import approvals, common, errors, places
+    from handlers import common, errors, places
     from handlers import routes as features
     from handlers.broadcast import routes as broadcast
     from handlers.cases import routes as cases
@@ -347,7 +347,7 @@ def register_handlers(application: BotApplication) -> None:
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
     safety.register_answer(application)  # emergency buttons from any message; the quick tip
-    approvals.register(application)  # Approve / Reject a sign-up; /pending
+    features.register_approvals(application)  # Approve / Reject a sign-up; /pending
     features.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
     printing.register_desk(application)  # /printqueue, /myrequests, the staff's step buttons
     materials.register_manage(application)  # hide/reorder/poster, /materialstats

@@ -22,6 +22,18 @@ if TYPE_CHECKING:
 
 PRIVATE = filters.ChatType.PRIVATE
 
+# -- approving sign-ups (handlers/approvals.py) -------------------------------------------------
+APPROVALS = Namespace("apv", owner="handlers.approvals")
+
+
+class Approve(Button, namespace=APPROVALS, action="yes"):
+    applicant_id: int
+
+
+class Reject(Button, namespace=APPROVALS, action="no"):
+    applicant_id: int
+
+
 # -- the awareness sequence (handlers/awareness.py) --------------------------------------------
 AWARENESS = Namespace("aw", owner="handlers.awareness")
 
@@ -130,6 +142,17 @@ def register_ward_contacts(application: BotApplication) -> None:
             },
             fallbacks=leave_handlers(i18n),
         )
+    )
+
+
+def register_approvals(application: BotApplication) -> None:
+    """Section 3: Approve / Reject from any copy of a sign-up, and /pending."""
+    decided = lazy("handlers.approvals:on_decision")
+    application.add_handler(CallbackQueryHandler(decided, pattern=Approve.pattern()))
+    application.add_handler(CallbackQueryHandler(decided, pattern=Reject.pattern()))
+    # Lists of people (names, places) only in a private chat, never into a group.
+    application.add_handler(
+        CommandHandler("pending", lazy("handlers.approvals:pending_command"), filters=PRIVATE)
     )
 
 

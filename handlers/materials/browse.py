@@ -36,7 +36,7 @@ from bot.text import shorten
 from handlers.common import leave_and_redispatch
 from handlers.materials.routes import SEARCH
 from handlers.materials.views import catalogue, deliver
-from handlers.safety import answer_danger
+from handlers.safety.answer import answer_danger
 from storage.models import Material
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from bot.questions.service import QuestionService
 from bot.text import truncate
 from handlers import places
 from handlers.questions.conversation import CONTACT, DISTRICT, QUESTION
-from handlers.safety import answer_danger
+from handlers.safety.answer import answer_danger
 
 DRAFT = "question_draft"
 
