@@ -300,52 +300,22 @@ def build_application(
 def register_handlers(application: BotApplication) -> None:
     """Every journey in the order PTB must try them. Group -1 identifies the person first."""
     from bot import retention
-    from handlers import (
-        approvals,
-        awareness,
-        common,
-        errors,
-        people_admin,
-        places,
-        stats,
-        ward_contacts,
-    )
-    from handlers.broadcast import compose as broadcast_compose
-    from handlers.broadcast import control as broadcast_control
-    from handlers.broadcast import history as broadcast_history
-    from handlers.cases import actions as case_actions
-    from handlers.cases import additions as case_additions
-    from handlers.cases import alerts as case_alerts
-    from handlers.cases import bind as case_bind
-    from handlers.cases import listing as case_listing
-    from handlers.cases import myreports
-    from handlers.cases import notes as case_notes
-    from handlers.cases import plan as case_plan
-    from handlers.events import attendance as events_attendance
-    from handlers.events import browse as events_browse
+    from handlers import common, errors, places
+    from handlers import routes as features
+    from handlers.broadcast import routes as broadcast
+    from handlers.cases import routes as cases
     from handlers.events import conversation as events_conversation
-    from handlers.events import holidays
-    from handlers.events import import_export as events_files
-    from handlers.events import manage as events_manage
-    from handlers.info import topics as info_topics
-    from handlers.info import typed as info_typed
-    from handlers.info import ward as info_ward
-    from handlers.materials import browse as materials_browse
-    from handlers.materials import editing as materials_editing
-    from handlers.materials import manage as materials_manage
+    from handlers.events import routes as events
+    from handlers.info import routes as info
+    from handlers.materials import routes as materials
     from handlers.menu import commands as menu_commands
-    from handlers.menu import fallbacks as menu_fallbacks
+    from handlers.menu import routes as menu
     from handlers.onboarding import signup
-    from handlers.printing import ask as print_ask
-    from handlers.printing import desk as print_desk
-    from handlers.printing import reject as print_reject
-    from handlers.questions import answer as question_answers
+    from handlers.printing import routes as printing
     from handlers.questions import conversation as question_conversation
-    from handlers.questions import no_dead_end as question_offers
-    from handlers.questions import staff as question_staff
-    from handlers.report import entry as report_entry
-    from handlers.report import sent as report_sent
-    from handlers.safety import answer as safety_answers
+    from handlers.questions import routes as questions
+    from handlers.report import routes as report
+    from handlers.safety import routes as safety
 
     # 1. Before anything: blocked-bot updates, then load the person and language (groups -2, -1).
     common.register(application)
@@ -355,51 +325,51 @@ def register_handlers(application: BotApplication) -> None:
     places.register(application)  # once: which unit now, after an old ward was split
     # Before conversations whose entry points take any photo or text (materials editing): a
     # report in progress must receive its own photos and answers.
-    case_notes.register(application)  # staff typing a note/referral, the plan (before report)
-    case_additions.register(application)  # a reporter adding information later
-    report_entry.register(application)  # /report conversation (the table of steps)
-    report_sent.register(application)  # "Delete my messages"; Send on an old summary
-    broadcast_compose.register(application)  # staff: /broadcast compose → audience → send
-    awareness.register(application)  # /awareness, add to the sequence; weekly sending tick
+    cases.register_notes(application)  # staff typing a note/referral, the plan (before report)
+    cases.register_additions(application)  # a reporter adding information later
+    report.register_entry(application)  # /report conversation (the table of steps)
+    report.register_sent(application)  # "Delete my messages"; Send on an old summary
+    broadcast.register_compose(application)  # staff: /broadcast compose → audience → send
+    features.register_awareness(application)  # /awareness, add to the sequence; weekly tick
     question_conversation.register(application)  # ask staff; reply on a ticket
-    question_answers.register(application)  # /myquestions; Close, spam on a ticket
-    question_offers.register(application)  # "Send this question to staff", "Add it to mine"
-    question_staff.register(application)  # unanswered tickets to administrators (a tick)
-    ward_contacts.register(application)  # staff: /wardcontact
-    print_ask.register(application)  # ask for printed copies
-    print_reject.register(application)  # staff: a rejection's reason
-    holidays.register(application)  # /holidays; a days-off file (before the events import)
+    questions.register_answer(application)  # /myquestions; Close, spam on a ticket
+    questions.register_no_dead_end(application)  # "Send this question to staff", "Add it to mine"
+    questions.register_staff(application)  # unanswered tickets to administrators (a tick)
+    features.register_ward_contacts(application)  # staff: /wardcontact
+    printing.register_ask(application)  # ask for printed copies
+    printing.register_reject(application)  # staff: a rejection's reason
+    events.register_holidays(application)  # /holidays; a days-off file (before the events import)
     events_conversation.register(application)  # staff: /newevent and ✏️ Edit of an event
-    events_manage.register(application)  # staff: ❌ Cancel event on a card (confirmed)
-    events_files.register(application)  # staff: 📋 registrations .csv; admins import a calendar
-    materials_editing.register(application)  # staff send a file to add a material; edit
-    materials_browse.register(application)  # /materials menu: typed text searches; buttons
+    events.register_manage(application)  # staff: ❌ Cancel event on a card (confirmed)
+    events.register_import_export(application)  # 📋 registrations .csv; a calendar import
+    materials.register_editing(application)  # staff send a file to add a material; edit
+    materials.register_browse(application)  # /materials menu: typed text searches; buttons
     # 3. Global commands and buttons that work anywhere.
     menu_commands.register(application)  # /menu /help /cancel /stop /language
-    safety_answers.register(application)  # emergency buttons from any message; the quick tip
-    approvals.register(application)  # Approve / Reject a sign-up; /pending
-    people_admin.register(application)  # /users, /promote, /move, /scope, /invite…
-    print_desk.register(application)  # /printqueue, /myrequests, the staff's step buttons
-    materials_manage.register(application)  # hide/reorder/poster, /materialstats
-    info_topics.register(application)  # /info, the menu button, topic buttons
-    info_ward.register(application)  # /info → the ward's child-protection contact
-    info_typed.register(application)  # typed FAQ and danger words
-    case_listing.register(application)  # /cases, /case, the list's filter buttons
-    case_bind.register(application)  # /bind, /unbind of a staff group
-    case_actions.register(application)  # a case's buttons (accept, risk, close, assign…)
-    case_plan.register(application)  # the support plan's buttons
-    case_alerts.register(application)  # the legal clocks' tick (reminders, escalations)
-    myreports.register(application)  # /myreports
-    broadcast_history.register(application)  # /broadcasts (staff)
-    broadcast_control.register(application)  # Pause/Resume/Cancel of a send, anywhere
-    stats.register(application)  # /stats, /export and their period buttons (staff)
-    events_browse.register(application)  # /events, Join / Not going, .ics; reminders tick
-    events_attendance.register(application)  # staff: /attendance, mark who came
+    safety.register_answer(application)  # emergency buttons from any message; the quick tip
+    features.register_approvals(application)  # Approve / Reject a sign-up; /pending
+    features.register_people_admin(application)  # /users, /promote, /move, /scope, /invite…
+    printing.register_desk(application)  # /printqueue, /myrequests, the staff's step buttons
+    materials.register_manage(application)  # hide/reorder/poster, /materialstats
+    info.register_topics(application)  # /info, the menu button, topic buttons
+    info.register_ward(application)  # /info → the ward's child-protection contact
+    info.register_typed(application)  # typed FAQ and danger words
+    cases.register_listing(application)  # /cases, /case, the list's filter buttons
+    cases.register_bind(application)  # /bind, /unbind of a staff group
+    cases.register_actions(application)  # a case's buttons (accept, risk, close, assign…)
+    cases.register_plan(application)  # the support plan's buttons
+    cases.register_alerts(application)  # the legal clocks' tick (reminders, escalations)
+    cases.register_myreports(application)  # /myreports
+    broadcast.register_history(application)  # /broadcasts (staff)
+    broadcast.register_control(application)  # Pause/Resume/Cancel of a send, anywhere
+    features.register_stats(application)  # /stats, /export and their period buttons (staff)
+    events.register_browse(application)  # /events, Join / Not going, .ics; reminders tick
+    events.register_attendance(application)  # staff: /attendance, mark who came
     # Daily data retention (no handlers: a dispatcher tick).
     retention.register(application)
     # 4. Last resort: intents nobody took ("coming soon"), unknown commands, free text,
     #    stale buttons.
-    menu_fallbacks.register(application)
+    menu.register_fallbacks(application)
     # 5. Errors: a short log line and a polite answer; the bot keeps running.
     errors.register(application)
 

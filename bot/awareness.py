@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot import delivery, scheduling
+from bot import delivery
 from bot.audience import Audience, count, where
 from bot.content import load_json
 from bot.delivery import Content
@@ -110,14 +110,10 @@ async def plan(application: BotApplication, now: dt.datetime) -> list[int]:
     )
 
 
-async def _tick(application: BotApplication, now: dt.datetime) -> None:
+async def tick(application: BotApplication, now: dt.datetime) -> None:
+    """The dispatcher's tick (registered by handlers/routes.py): this week's message, when due."""
     if await plan(application, now):
         delivery.kick(application)
-
-
-def register(application: BotApplication) -> None:
-    delivery.install(application)
-    scheduling.add_tick(application, "awareness", _tick)
 
 
 # -- what staff see and add (/awareness) -----------------------------------------------------------

@@ -8,37 +8,20 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards, menu, outbox, people, staff_copies
-from bot.callbacks import Button, Namespace
 from bot.commands import publish_for_user
 from bot.context import BotContext
 from bot.crypto import cipher_for
 from bot.guards import require_message, require_query, staff_only
 from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_markup_quietly
+from handlers.onboarding.steps import ROLE_LABELS
+from handlers.routes import Approve, Reject
 from storage.alert_copies import AlertCopy
 from storage.users import User
 
 log = logging.getLogger(__name__)
-APPROVALS = Namespace("apv", owner=__name__)
-
-
-class Approve(Button, namespace=APPROVALS, action="yes"):
-    applicant_id: int
-
-
-class Reject(Button, namespace=APPROVALS, action="no"):
-    applicant_id: int
-
-
-ROLE_LABELS = {
-    "public": N_("parent / public"),
-    "collaborator": N_("collaborator"),
-    "staff": N_("staff member"),
-    "admin": N_("administrator"),
-}
 STATUS_LABELS = {
     "active": N_("active"),
     "pending": N_("waiting for approval"),
@@ -245,13 +228,3 @@ async def pending_command(update: Update, context: BotContext) -> None:
             context.now,
             variant="pending",
         )
-
-
-def register(application: Application) -> None:
-    """Section 3: Approve / Reject from any copy of a sign-up, and /pending."""
-    application.add_handler(CallbackQueryHandler(on_decision, pattern=Approve.pattern()))
-    application.add_handler(CallbackQueryHandler(on_decision, pattern=Reject.pattern()))
-    # Lists of people (names, places) only in a private chat, never into a group.
-    application.add_handler(
-        CommandHandler("pending", pending_command, filters=filters.ChatType.PRIVATE)
-    )

@@ -7,42 +7,20 @@ bot/awareness.py, which also checks that the person is staff).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
 from bot import awareness, keyboards, menu
 from bot.awareness import MAX_LENGTH, AwarenessService
-from bot.callbacks import Button, Namespace
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.delivery import send_content
 from bot.guards import PermissionDenied, require_message, require_query
 from bot.i18n import N_
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.routes import ADD_EN, ADD_VI, AddMessage, SkipEnglish
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-AWARENESS = Namespace("aw", owner=__name__)
-
-
-class AddMessage(Button, namespace=AWARENESS, action="add"):
-    pass
-
-
-class SkipEnglish(Button, namespace=AWARENESS, action="skipen"):
-    pass
-
-
-ADD_VI, ADD_EN = range(2)
 DRAFT = "awareness_draft"
 PRIVATE = filters.ChatType.PRIVATE
 STAFF_ONLY = N_("This is for programme staff.")
@@ -157,39 +135,3 @@ async def _save(update: Update, context: BotContext) -> int:
         _("Choose what you need:"), reply_markup=menu.keyboard(context.person.menu_role, _)
     )
     return ConversationHandler.END
-
-
-_hint = step_hints(
-    {
-        ADD_VI: N_("Please send the message as text."),
-        ADD_EN: N_("Please send the English text, or tap Skip."),
-    }
-)
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    text = free_text(i18n)
-    other = anything_else(i18n)
-    return ExclusiveConversation(
-        name="awareness_add",
-        left_notice=N_("⏸ The message was not saved."),
-        persistent=True,
-        entry_points=[CallbackQueryHandler(start_adding, pattern=AddMessage.pattern())],
-        states={
-            ADD_VI: [MessageHandler(text, enter_vietnamese), MessageHandler(other, _hint(ADD_VI))],
-            ADD_EN: [
-                MessageHandler(text, enter_english),
-                CallbackQueryHandler(skip_english, pattern=SkipEnglish.pattern()),
-                MessageHandler(other, _hint(ADD_EN)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2: the add-a-message conversation; /awareness; the weekly tick."""
-    awareness.register(application)
-    application.add_handler(build_conversation(application))
-    application.add_handler(CommandHandler("awareness", overview, filters=PRIVATE))

@@ -8,7 +8,6 @@ people service (bot/people.py) checks the actor's role and scope for every chang
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
 
 from bot import invites, menu, outbox, people
 from bot.callbacks import MAX_ID
@@ -241,17 +240,3 @@ async def invite_command(update: Update, context: BotContext) -> None:
             link=url,
         ),
     )
-
-
-def register(application: Application) -> None:
-    """Section 3: the administrators' commands for people; /users for staff."""
-    # Lists of people (names, places) only in a private chat, never into a group.
-    private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("users", users_command, filters=private))
-    application.add_handler(CommandHandler("promote", promote_command))
-    application.add_handler(CommandHandler("move", move_command))
-    application.add_handler(CommandHandler("scope", scope_command))
-    application.add_handler(CommandHandler("deactivate", deactivate_command))
-    application.add_handler(CommandHandler("planapprover", plan_approver_command))
-    # An invite is as good as an approval: only in a private chat with an administrator.
-    application.add_handler(CommandHandler("invite", invite_command, filters=private))

@@ -11,24 +11,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards, menu
-from bot.callbacks import Button, Namespace
+from bot import keyboards
 from bot.context import BotContext
 from bot.guards import PermissionDenied, record_refusal, require_message, require_query
 from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_quietly
 from bot.stats import access, labels, period
+from bot.stats.buttons import Export, ShowPeriod
 from bot.stats.period import Period, PeriodError
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +36,6 @@ def _texts():
     return texts
 
 
-STATS = Namespace("sta", owner=__name__)
-
-
-class ShowPeriod(Button, namespace=STATS, action="p"):
-    period: str  # a Period token
-    group: str  # a programme group code, or access.ALL
-
-
-class Export(Button, namespace=STATS, action="x"):
-    period: str
-    group: str
-
-
-PRIVATE = filters.ChatType.PRIVATE
 EXPORT_LANGUAGE = "vi"  # the review pack is for the district coordination boards
 
 QUICK_PERIODS = (
@@ -315,13 +296,3 @@ async def _export(context: BotContext, chat_id: int, shown: Period, district: st
         )
     except TelegramError as error:
         log.warning("stats export not delivered to %s: %s", chat_id, type(error).__name__)
-
-
-def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("stats", stats_command, filters=PRIVATE))
-    application.add_handler(
-        MessageHandler(PRIVATE & menu.Intent(application.services, "stats"), stats_button)
-    )
-    application.add_handler(CommandHandler("export", export_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=ShowPeriod.pattern()))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=Export.pattern()))

@@ -7,49 +7,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
 from bot import keyboards, menu, scope
 from bot import ward_contacts as contacts
 from bot.areas import Unit
-from bot.callbacks import Button, Namespace
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import record_refusal, require_message, require_query, staff_only
 from bot.i18n import N_
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from handlers import places
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
+from handlers.routes import PICK, TEXT, PickGroup, PickUnit, RemoveContact
 
 PRIVATE = filters.ChatType.PRIVATE
-PICK, TEXT = range(2)
 EDITING = "ward_contact_editing"
-CONTACTS = Namespace("wct", owner=__name__)
 OWN_UNITS_ONLY = N_("You can only change the contacts of your own wards and communes.")
-
-
-class PickGroup(Button, namespace=CONTACTS, action="d"):
-    group: str
-
-
-class PickUnit(Button, namespace=CONTACTS, action="w"):
-    unit: str
-
-
-class RemoveContact(Button, namespace=CONTACTS, action="del"):
-    unit: str
 
 
 @staff_only
@@ -186,37 +163,3 @@ async def remove(update: Update, context: BotContext) -> int:
     await edit_buttons_quietly(query, None)
     context.person_data.pop(EDITING, None)
     return ConversationHandler.END
-
-
-_hint = step_hints(
-    {
-        PICK: N_("Please choose with the buttons above, or /cancel."),
-        TEXT: N_("Please send the contact as three lines of text, or /cancel."),
-    }
-)
-
-
-def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
-    other = anything_else(i18n)
-    application.add_handler(
-        ExclusiveConversation(
-            name="ward_contacts",
-            left_notice=N_("⏸ The ward contact was not changed."),
-            persistent=True,
-            entry_points=[CommandHandler("wardcontact", start, filters=PRIVATE)],
-            states={
-                PICK: [
-                    CallbackQueryHandler(choose_district, pattern=PickGroup.pattern()),
-                    CallbackQueryHandler(choose_ward, pattern=PickUnit.pattern()),
-                    MessageHandler(other, _hint(PICK)),
-                ],
-                TEXT: [
-                    MessageHandler(free_text(i18n), save),
-                    CallbackQueryHandler(remove, pattern=RemoveContact.pattern()),
-                    MessageHandler(other, _hint(TEXT)),
-                ],
-            },
-            fallbacks=leave_handlers(i18n),
-        )
-    )

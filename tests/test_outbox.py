@@ -6,11 +6,11 @@ import asyncio
 import pytest
 
 from bot import outbox
+from bot.cases.alerts import queue_new_case_alert
 from bot.crypto import cipher_for
 from bot.reports import casework
 from bot.reports.draft import Draft
 from bot.reports.rules import case_rules
-from handlers import cases as case_handlers
 from storage import outbox as store
 from storage import report_drafts, users
 from tests.reports_support import answer_until_review, case_id, file_report, person, vi
@@ -71,7 +71,7 @@ async def test_after_a_kill_between_the_commit_and_the_replies_everyone_is_told(
     now = tg.clock.now()
 
     async def on_created(new_id: int, code: str) -> None:
-        await case_handlers.queue_new_case_alert(tg.db, cipher, services, new_id, now)
+        await queue_new_case_alert(tg.db, cipher, services, new_id, now)
         await outbox.enqueue(
             tg.db, cipher, lan.id, f"Mã hồ sơ: {code}", now=now, held_for_reply=True
         )

@@ -84,3 +84,17 @@ class SendLater(Button, namespace=COMPOSE, action="later"):
 
 class ChangeAudience(Button, namespace=COMPOSE, action="edit"):
     pass
+
+
+# The audience picker's toggles (handlers/broadcast/audience.py's audience_button).
+AUDIENCE_BUTTONS = (
+    ToggleRole,
+    ChooseGroup,
+    CycleLanguage,
+    ToggleUrgent,
+    OpenWards,
+    DropEvent,
+    ToggleWaiting,
+)
+# Any one of the picker's toggles: their typed patterns.
+PICKER_PATTERN = "|".join(f"(?:{button.pattern()})" for button in AUDIENCE_BUTTONS)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot import scope
 from bot.areas import Areas, Unit
 from bot.guards import NotApplicable, ensure_in_unit, ensure_staff
-from bot.materials import files, starter
+from bot.materials import files
 from bot.materials.catalogue import parse_audiences
 from storage import audit, materials, print_requests
 from storage.db import Database
@@ -86,9 +86,6 @@ class MaterialsService:
         self, viewer: User, material: Material, kind: str, now: dt.datetime
     ) -> None:
         await materials.record_delivery(self.db, material.id, viewer.telegram_id, kind, now)
-
-    async def install_starter_set(self, now: dt.datetime) -> list[str]:
-        return await starter.install(self.db, now)
 
     # -- staff changes ---------------------------------------------------------------------------
     async def for_staff(self, actor: User | None, material_id: int) -> Material:

@@ -343,12 +343,3 @@ class QuestionService:
             log.info("question %s escalated to %d administrators", question.id, sent)
             escalated.append(question)
         return escalated
-
-    async def seal_legacy(self) -> None:
-        """Encrypt the questions (and phones) stored in plain text before encryption at rest."""
-        sealed = await store.seal_legacy(self.db, self.cipher)
-        if sealed:
-            log.info("encrypted %d question rows stored before encryption", sealed)
-        phones = await users.seal_phones(self.db, self.cipher)
-        if phones:
-            log.info("encrypted %d people's phones stored before encryption", phones)

@@ -33,13 +33,11 @@ from bot.events import texts as event_texts
 from bot.events.model import KIND_ICONS
 from bot.guards import require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
+from handlers.broadcast.routes import AUDIENCE, EVENTS, WARDS
 from handlers.broadcast.views import (
-    AUDIENCE,
-    EVENTS,
     LANGUAGE_LABELS,
     NEXT_LANGUAGE,
     ROLE_LABELS,
-    WARDS,
     Draft,
     audience_of,
     audience_summary,
@@ -203,19 +201,6 @@ async def audience_button(update: Update, context: BotContext) -> int:
     await query.answer()
     await show_audience(update, context, edit=True)
     return AUDIENCE
-
-
-AUDIENCE_BUTTONS = (
-    ToggleRole,
-    ChooseGroup,
-    CycleLanguage,
-    ToggleUrgent,
-    OpenWards,
-    DropEvent,
-    ToggleWaiting,
-)
-# The picker's toggles, handled by audience_button: any one of their typed patterns.
-PICKER_PATTERN = "|".join(f"(?:{button.pattern()})" for button in AUDIENCE_BUTTONS)
 
 
 # -- "only people registered for an event" --------------------------------------------------

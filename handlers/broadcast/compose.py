@@ -12,57 +12,23 @@ audience.py, the preview and sending in send.py, the rules in bot/broadcast/serv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
-from bot import delivery, keyboards, menu
+from bot import keyboards
 from bot.broadcast.buttons import (
-    Abort,
-    ChangeAudience,
-    ChooseEvent,
-    Continue,
-    EventsBack,
-    ListEvents,
-    SendLater,
-    SendNow,
     SkipEnglish,
-    ToggleWard,
-    WardsDone,
 )
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.delivery.content import text_problem
 from bot.guards import PermissionDenied, require_message, require_query
 from bot.i18n import N_
-from handlers.broadcast import audience, send
-from handlers.broadcast.views import (
-    AUDIENCE,
-    COMPOSE,
-    CONFIRM,
-    DRAFT,
-    ENGLISH,
-    EVENTS,
-    WARDS,
-    WHEN,
-    Draft,
-    draft_of,
-    room,
-    service,
-)
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.broadcast import audience
+from handlers.broadcast.routes import AUDIENCE, COMPOSE, ENGLISH
+from handlers.broadcast.views import DRAFT, Draft, draft_of, room, service
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 NOT_A_SENDER = N_(
     "Announcements are sent by programme staff. If you are staff, your sign-up must be "
     "approved first."
@@ -172,83 +138,3 @@ async def skip_english(update: Update, context: BotContext) -> int:
     draft_of(context).pop("en", None)
     await audience.show_audience(update, context, edit=True)
     return AUDIENCE
-
-
-_hint = step_hints(
-    {
-        COMPOSE: N_(
-            "Please send the announcement as a text, a photo or a document. "
-            "Stickers, voice messages and videos cannot be sent to everyone."
-        ),
-        ENGLISH: N_("Please send the English text, or tap Skip."),
-        AUDIENCE: N_("Please choose the recipients with the buttons above, then tap Continue."),
-        WARDS: N_("Please choose wards with the buttons above, then tap Done."),
-        EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
-        CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
-        WHEN: N_("Please type the day and time, for example 1/6 8:00."),
-    }
-)
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    text = free_text(i18n)
-    other = anything_else(i18n)
-    media = filters.PHOTO | filters.Document.ALL
-    return ExclusiveConversation(
-        name="broadcast",
-        left_notice=N_("⏸ The announcement was not sent. /broadcast starts a new one."),
-        persistent=True,
-        entry_points=[
-            CommandHandler("broadcast", start, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(application.services, "broadcast"), start),
-        ],
-        states={
-            COMPOSE: [
-                MessageHandler(text, compose_text),
-                MessageHandler(media, compose_media),
-                MessageHandler(other, _hint(COMPOSE)),
-            ],
-            ENGLISH: [
-                MessageHandler(text, english_text),
-                CallbackQueryHandler(skip_english, pattern=SkipEnglish.pattern()),
-                MessageHandler(other, _hint(ENGLISH)),
-            ],
-            AUDIENCE: [
-                CallbackQueryHandler(send.show_preview, pattern=Continue.pattern()),
-                CallbackQueryHandler(send.abort, pattern=Abort.pattern()),
-                CallbackQueryHandler(audience.show_events, pattern=ListEvents.pattern()),
-                CallbackQueryHandler(audience.audience_button, pattern=audience.PICKER_PATTERN),
-                MessageHandler(other, _hint(AUDIENCE)),
-            ],
-            EVENTS: [
-                CallbackQueryHandler(audience.show_events, pattern=ListEvents.pattern()),
-                CallbackQueryHandler(audience.choose_event, pattern=ChooseEvent.pattern()),
-                CallbackQueryHandler(audience.back_to_audience, pattern=EventsBack.pattern()),
-                MessageHandler(other, _hint(EVENTS)),
-            ],
-            WARDS: [
-                CallbackQueryHandler(audience.ward_button, pattern=ToggleWard.pattern()),
-                CallbackQueryHandler(audience.back_to_audience, pattern=WardsDone.pattern()),
-                MessageHandler(other, _hint(WARDS)),
-            ],
-            CONFIRM: [
-                CallbackQueryHandler(send.send_now, pattern=SendNow.pattern()),
-                CallbackQueryHandler(send.ask_when, pattern=SendLater.pattern()),
-                CallbackQueryHandler(send.change_audience, pattern=ChangeAudience.pattern()),
-                CallbackQueryHandler(send.abort, pattern=Abort.pattern()),
-                MessageHandler(other, _hint(CONFIRM)),
-            ],
-            WHEN: [
-                MessageHandler(text, send.enter_when),
-                MessageHandler(other, _hint(WHEN)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2 (conversations): the /broadcast conversation."""
-    delivery.install(application)
-    application.add_handler(build_conversation(application))

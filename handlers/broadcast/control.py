@@ -3,22 +3,15 @@ work anywhere (namespace "bc", bot/delivery/progress.py). The service checks who
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
-from bot import delivery
 from bot.broadcast.service import ControlAction, ControlOutcome
 from bot.context import BotContext
-from bot.delivery.progress import CONTROLS, Cancel, Pause, Resume
+from bot.delivery.progress import Cancel, Pause, Resume
 from bot.guards import require_query
 from bot.i18n import N_
 from bot.messaging import answer_stale_button
 from handlers.broadcast.views import service
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 ANSWERS: dict[ControlOutcome, tuple[str, bool]] = {
     "paused": (N_("Paused. Tap Resume to continue."), False),
@@ -51,9 +44,3 @@ async def control(update: Update, context: BotContext) -> None:
         return
     text, alert = ANSWERS[outcome]
     await query.answer(context.translate(text), show_alert=alert)
-
-
-def register(application: BotApplication) -> None:
-    """Section 3 (global): the progress buttons, pressed anywhere."""
-    delivery.install(application)
-    application.add_handler(CallbackQueryHandler(control, pattern=CONTROLS.pattern()))

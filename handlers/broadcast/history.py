@@ -3,12 +3,9 @@ their figures and audience, and ✖ Cancel for those still open that they may co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CommandHandler, filters
 
-from bot import delivery, keyboards
+from bot import keyboards
 from bot.context import BotContext
 from bot.delivery import progress
 from bot.delivery.content import TEXT_LIMIT
@@ -16,11 +13,6 @@ from bot.delivery.progress import Cancel
 from bot.guards import PermissionDenied, require_message
 from bot.text import join_within
 from handlers.broadcast.views import audience_summary, service
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 
 
 async def history(update: Update, context: BotContext) -> None:
@@ -48,9 +40,3 @@ async def history(update: Update, context: BotContext) -> None:
         join_within(lines, TEXT_LIMIT, "\n\n"),  # audiences with wards and events are long
         reply_markup=keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
     )
-
-
-def register(application: BotApplication) -> None:
-    """Section 3 (global): /broadcasts."""
-    delivery.install(application)
-    application.add_handler(CommandHandler("broadcasts", history, filters=PRIVATE))

@@ -18,10 +18,8 @@ from bot.events import texts as event_texts
 from bot.guards import PermissionDenied, require_message, require_query
 from bot.messaging import edit_quietly
 from handlers.broadcast.audience import show_audience
+from handlers.broadcast.routes import AUDIENCE, CONFIRM, WHEN
 from handlers.broadcast.views import (
-    AUDIENCE,
-    CONFIRM,
-    WHEN,
     audience_of,
     audience_summary,
     chat_id,

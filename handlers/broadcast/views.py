@@ -18,7 +18,6 @@ from bot.guards import require_message
 from bot.i18n import N_, Html, Translator
 from storage.models import Event
 
-COMPOSE, ENGLISH, AUDIENCE, WARDS, CONFIRM, WHEN, EVENTS = range(7)
 DRAFT = "broadcast_draft"
 
 ROLE_LABELS = {

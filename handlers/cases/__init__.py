@@ -11,7 +11,3 @@ alerts.py there; every button: bot/cases/buttons.py).
 - myreports, additions: a reporter's /myreports, and adding information later
 - detail: the detail view shared by the others
 """
-
-from bot.cases.alerts import queue_new_case_alert
-
-__all__ = ["queue_new_case_alert"]

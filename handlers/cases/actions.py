@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -41,16 +40,13 @@ from handlers.cases.detail import (
     ALREADY_CLOSED,
     DETAIL_LIMIT,
     MOVED_ON,
-    case_button,
+    case_callback,
     detail,
     in_private,
     is_detail_view,
     service_for,
     show_detail,
 )
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -261,18 +257,15 @@ async def photos(update: Update, context: BotContext, data: CasePhotos) -> None:
             log.info("case photo not sent: %s", type(error).__name__)
 
 
-def register(application: BotApplication) -> None:
-    for spec, action in (
-        (OpenCase, open_case),
-        (AcceptCase, accept),
-        (AssessRisk, assess),
-        (MoveCase, move),
-        (CloseMenu, close_menu),
-        (ConfirmClose, confirm_close),
-        (KeepOpen, keep_open),
-        (AssignMenu, assign_menu),
-        (AssignTo, assign),
-        (CaseHistory, history),
-        (CasePhotos, photos),
-    ):
-        application.add_handler(case_button(spec, action))
+# The buttons' callbacks, registered by handlers/cases/routes.py (imported at the first press).
+on_open = case_callback(OpenCase, open_case)
+on_accept = case_callback(AcceptCase, accept)
+on_assess = case_callback(AssessRisk, assess)
+on_move = case_callback(MoveCase, move)
+on_close_menu = case_callback(CloseMenu, close_menu)
+on_confirm_close = case_callback(ConfirmClose, confirm_close)
+on_keep_open = case_callback(KeepOpen, keep_open)
+on_assign_menu = case_callback(AssignMenu, assign_menu)
+on_assign = case_callback(AssignTo, assign)
+on_history = case_callback(CaseHistory, history)
+on_photos = case_callback(CasePhotos, photos)

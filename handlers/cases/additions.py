@@ -4,27 +4,18 @@ Registered among the conversations, before the report's."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from bot import keyboards
 from bot.cases.buttons import AddInformation, CancelAddition
 from bot.cases.service import CaseService
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
-from bot.i18n import N_
 from bot.messaging import answer_stale_button, edit_markup_quietly, edit_quietly
 from bot.reports import lifecycle
-from handlers.common import anything_else, free_text, leave_handlers
+from handlers.cases.routes import ADDING
 from handlers.info import danger_message, danger_words
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-ADDING = 0
 
 
 async def start_adding(update: Update, context: BotContext) -> int:
@@ -123,24 +114,3 @@ async def hint(update: Update, context: BotContext) -> int:
         _("Please type the information or send a photo, or tap Cancel.")
     )
     return ADDING
-
-
-def register(application: BotApplication) -> None:
-    i18n = application.services.i18n
-    application.add_handler(
-        ExclusiveConversation(
-            name="report_addition",
-            left_notice=N_("⏸ The addition to the report was not sent."),
-            persistent=True,
-            entry_points=[CallbackQueryHandler(start_adding, pattern=AddInformation.pattern())],
-            states={
-                ADDING: [
-                    MessageHandler(free_text(i18n) | filters.PHOTO, receive),
-                    CallbackQueryHandler(cancel, pattern=CancelAddition.pattern()),
-                    CallbackQueryHandler(start_adding, pattern=AddInformation.pattern()),
-                    MessageHandler(anything_else(i18n), hint),
-                ]
-            },
-            fallbacks=leave_handlers(i18n),
-        )
-    )

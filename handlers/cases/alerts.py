@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery
 
-from bot import scheduling
 from bot.cases import alerts
 from bot.cases.service import CaseService, Change
 from bot.context import BotContext
@@ -43,7 +42,3 @@ async def check_deadlines(application: BotApplication, now: dt.datetime) -> None
     """The legal clocks' tick: reminders before a clock is due, escalations once it passed
     (CaseService owns the rules, the audit and the transaction)."""
     await CaseService.of(application.services).check_deadlines(now)
-
-
-def register(application: BotApplication) -> None:
-    scheduling.add_tick(application, "case_deadlines", check_deadlines)

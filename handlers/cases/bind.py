@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import CommandHandler, filters
 
 from bot.areas import Areas
 from bot.context import BotContext
 from bot.guards import admin_only, require_message
 from handlers.cases.detail import service_for
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 
 async def bind_command(update: Update, context: BotContext) -> None:
@@ -77,11 +71,4 @@ async def unbind_command(update: Update, context: BotContext) -> None:
             "This group no longer receives new cases. The staff who "
             "cover them are alerted privately instead."
         )
-    )
-
-
-def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("bind", bind_command))
-    application.add_handler(
-        CommandHandler("unbind", unbind_command, filters=filters.ChatType.GROUPS)
     )

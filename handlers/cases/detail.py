@@ -11,7 +11,6 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler
 
 from bot import keyboards
 from bot.callbacks import Button
@@ -262,10 +261,11 @@ async def refresh(update: Update, context: BotContext, case_id: int | None) -> N
 
 # -- one wrapper for every case button --------------------------------------------------------------
 CaseAction = Callable[[Update, BotContext, Any], Awaitable[None]]
+ButtonCallback = Callable[[Update, BotContext], Awaitable[None]]
 
 
-def case_button(spec: type[Button], action: CaseAction) -> CallbackQueryHandler:
-    """The handler of one kind of case button: the pressed data parsed to its typed fields
+def case_callback(spec: type[Button], action: CaseAction) -> ButtonCallback:
+    """The callback of one kind of case button: the pressed data parsed to its typed fields
     (anything forged gets the one stale-button answer), and the service's refusals turned into
     polite answers. The service audits every refusal itself (once)."""
 
@@ -289,4 +289,4 @@ def case_button(spec: type[Button], action: CaseAction) -> CallbackQueryHandler:
             await refresh(update, context, case_id)
 
     pressed.__name__ = f"case_{spec.action}"
-    return CallbackQueryHandler(pressed, pattern=spec.pattern())
+    return pressed

@@ -3,12 +3,9 @@ a ward or commune), finding a case by a loosely typed code or a place name, old 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import keyboards, menu
+from bot import keyboards
 from bot import scope as access
 from bot.areas import Areas
 from bot.cases.buttons import NO_UNIT, FindCase, ListCases, OpenCase, PickUnit
@@ -18,13 +15,9 @@ from bot.guards import PermissionDenied, record_refusal, require_message, requir
 from bot.i18n import N_, Translator
 from bot.messaging import edit_buttons_quietly, edit_quietly
 from bot.reports import lifecycle
-from handlers.cases.detail import OPEN_PRIVATELY, case_button, detail, in_private, service_for
+from handlers.cases.detail import OPEN_PRIVATELY, case_callback, detail, in_private, service_for
 from storage.cases import CaseSummary
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 SCOPE_LABELS = {
     "open": N_("Open"),
     "mine": N_("Mine"),
@@ -229,11 +222,6 @@ async def show_list(update: Update, context: BotContext, data: ListCases) -> Non
     await edit_quietly(query, text, markup)  # a double tap or a forged page: same view
 
 
-def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("cases", cases_command, filters=PRIVATE))
-    application.add_handler(CommandHandler("case", case_command, filters=PRIVATE))
-    application.add_handler(
-        MessageHandler(PRIVATE & menu.Intent(application.services, "cases"), cases_command)
-    )
-    application.add_handler(case_button(ListCases, show_list))
-    application.add_handler(case_button(PickUnit, pick_unit))
+# The list's buttons, registered by handlers/cases/routes.py (imported at the first press).
+on_list = case_callback(ListCases, show_list)
+on_pick_unit = case_callback(PickUnit, pick_unit)

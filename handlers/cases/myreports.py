@@ -5,10 +5,7 @@ handlers/cases/additions.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import keyboards, menu
 from bot.cases.buttons import AddInformation
@@ -17,10 +14,6 @@ from bot.context import BotContext
 from bot.guards import require_message
 from bot.reports import lifecycle
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 SHOWN = 20
 
 
@@ -66,11 +59,4 @@ async def my_reports(update: Update, context: BotContext) -> None:
     )
     await message.reply_text(
         "\n".join(lines), reply_markup=keyboards.inline(rows) if rows else None
-    )
-
-
-def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("myreports", my_reports, filters=PRIVATE))
-    application.add_handler(
-        MessageHandler(PRIVATE & menu.Intent(application.services, "my_reports"), my_reports)
     )

@@ -7,10 +7,9 @@ text first."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler
 
 from bot import keyboards
 from bot.callbacks import Button
@@ -26,13 +25,11 @@ from bot.cases.buttons import (
 from bot.cases.service import BeforeReceived
 from bot.cases.texts import past_moment
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
 from bot.i18n import N_
 from bot.messaging import STALE_BUTTON, edit_markup_quietly, edit_quietly
 from bot.reports import lifecycle
 from bot.reports.rules import case_rules
-from handlers.cases import plan_notes
 from handlers.cases.alerts import after_change
 from handlers.cases.detail import (
     ALREADY_CLOSED,
@@ -44,12 +41,8 @@ from handlers.cases.detail import (
     service_for,
 )
 from handlers.cases.listing import reply_found
-from handlers.common import anything_else, free_text, leave_handlers
+from handlers.cases.routes import TEXT
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-TEXT = 0
 # As long as a report description: a field visit can take a long note (fits one message).
 NOTE_MAX_CHARS = 2000
 INPUT_PROMPTS = {
@@ -352,34 +345,3 @@ async def input_hint(update: Update, context: BotContext) -> int:
     _ = context.translate
     await require_message(update).reply_text(_("Please type the text, or tap Cancel."))
     return TEXT
-
-
-def _entry_points() -> list[CallbackQueryHandler]:
-    return [CallbackQueryHandler(start_input, pattern=spec.pattern()) for spec in INPUTS.values()]
-
-
-def build_input_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    return ExclusiveConversation(
-        name="case_input",
-        left_notice=N_("⏸ What you were entering on the case was not saved."),
-        persistent=True,
-        entry_points=[*_entry_points(), *plan_notes.input_entry_points()],
-        states={
-            TEXT: [
-                MessageHandler(free_text(i18n), receive_input),
-                CallbackQueryHandler(cancel_input, pattern=CancelInput.pattern()),
-                CallbackQueryHandler(emergency_just_now, pattern=JustNow.pattern()),
-                *_entry_points(),
-                *plan_notes.input_entry_points(),
-                MessageHandler(anything_else(i18n), input_hint),
-            ],
-            plan_notes.PLAN_TEXT: [*plan_notes.input_handlers(i18n), *_entry_points()],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Before the report conversation: a note being typed takes the text first."""
-    application.add_handler(build_input_conversation(application))

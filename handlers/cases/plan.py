@@ -11,11 +11,10 @@ import contextlib
 import datetime as dt
 import html
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler
 
 from bot import keyboards
 from bot.callbacks import Button
@@ -48,9 +47,6 @@ from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietl
 from storage.case_plans import Plan
 from storage.cases import CaseSummary
 from storage.users import User
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 SERVICES_PAGE = 8
 PLAN_STATES = {
@@ -176,8 +172,10 @@ NOT_APPROVER = N_(
 PLAN_MOVED = N_("This plan has moved on meanwhile; here is where it is now.")
 
 
-def plan_button(spec: type[Button], step: PlanStep) -> CallbackQueryHandler:
-    """The handler of one kind of plan button: typed fields (forged: the one stale answer),
+def plan_callback(
+    spec: type[Button], step: PlanStep
+) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """The callback of one kind of plan button: typed fields (forged: the one stale answer),
     the service's refusals as polite answers (the service audits them)."""
 
     async def pressed(update: Update, context: BotContext) -> None:
@@ -206,7 +204,7 @@ def plan_button(spec: type[Button], step: PlanStep) -> CallbackQueryHandler:
             await _answer(query, messages.get(str(error), _("This cannot be saved as it is.")))
 
     pressed.__name__ = f"plan_{spec.action}"
-    return CallbackQueryHandler(pressed, pattern=spec.pattern())
+    return pressed
 
 
 async def _answer(query: CallbackQuery, text: str) -> None:
@@ -343,15 +341,12 @@ async def _act_approve(
     await show_plan(update, context, case_id)
 
 
-def register(application: BotApplication) -> None:
-    for spec, step in (
-        (OpenPlan, _act_view),
-        (ServiceCategories, _act_categories),
-        (ServiceCategory, _act_category),
-        (ToggleService, _act_toggle),
-        (RemoveMenu, _act_remove_menu),
-        (RemoveAction, _act_remove),
-        (SubmitPlan, _act_submit),
-        (ApprovePlan, _act_approve),
-    ):
-        application.add_handler(plan_button(spec, step))
+# The buttons' callbacks, registered by handlers/cases/routes.py (imported at the first press).
+on_view = plan_callback(OpenPlan, _act_view)
+on_categories = plan_callback(ServiceCategories, _act_categories)
+on_category = plan_callback(ServiceCategory, _act_category)
+on_toggle = plan_callback(ToggleService, _act_toggle)
+on_remove_menu = plan_callback(RemoveMenu, _act_remove_menu)
+on_remove = plan_callback(RemoveAction, _act_remove)
+on_submit = plan_callback(SubmitPlan, _act_submit)
+on_approve = plan_callback(ApprovePlan, _act_approve)

@@ -8,7 +8,7 @@ import contextlib
 import datetime as dt
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler
 
 from bot import keyboards
 from bot.cases.buttons import PLAN_INPUTS, CancelPlanInput, NoDate, PlanAction, SendBack
@@ -16,12 +16,11 @@ from bot.cases.service import MAX_ACTIONS, can_approve_plan
 from bot.context import BotContext
 from bot.events.dates import DateError, local_today, parse
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
-from bot.i18n import N_, I18n
+from bot.i18n import N_
 from bot.messaging import STALE_BUTTON, edit_markup_quietly, edit_quietly
 from handlers.cases.plan import DENIED, PLAN_MOVED, _answer, _service, show_plan
-from handlers.common import anything_else, free_text
+from handlers.cases.routes import PLAN_TEXT
 
-PLAN_TEXT = 1
 PROMPTS = {
     "goals": N_(
         "🎯 Type the goals of the plan for {code}: what should be true for the child "
@@ -220,20 +219,3 @@ async def input_hint(update: Update, context: BotContext) -> int:
     _ = context.translate
     await require_message(update).reply_text(_("Please type the text, or tap Cancel."))
     return PLAN_TEXT
-
-
-def input_entry_points() -> list[BaseHandler]:
-    """Entry points of the case input conversation (handlers/cases/notes.py) for the plan."""
-    return [
-        CallbackQueryHandler(start_input, pattern=spec.pattern()) for spec in PLAN_INPUTS.values()
-    ]
-
-
-def input_handlers(i18n: I18n) -> list[BaseHandler]:
-    return [
-        MessageHandler(free_text(i18n), receive_input),
-        CallbackQueryHandler(cancel_input, pattern=CancelPlanInput.pattern()),
-        CallbackQueryHandler(no_date, pattern=NoDate.pattern()),
-        *input_entry_points(),
-        MessageHandler(anything_else(i18n), input_hint),
-    ]

@@ -11,10 +11,8 @@ staff at once never undo each other.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards
 from bot.context import BotContext
@@ -26,9 +24,6 @@ from bot.i18n import N_, Translator
 from bot.messaging import answer_stale_button, edit_quietly
 from storage.attendance import RosterEntry
 from storage.models import Event
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -177,13 +172,3 @@ async def attendance_command(update: Update, context: BotContext) -> None:
         ),
         reply_markup=keyboards.inline(rows),
     )
-
-
-def register(application: BotApplication) -> None:
-    """Section 3: the /attendance command and the roster's buttons."""
-    application.add_handler(
-        CommandHandler("attendance", attendance_command, filters=filters.ChatType.PRIVATE)
-    )
-    application.add_handler(CallbackQueryHandler(on_open, pattern=OpenRoster.pattern()))
-    application.add_handler(CallbackQueryHandler(on_mark, pattern=MarkCame.pattern()))
-    application.add_handler(CallbackQueryHandler(on_mark, pattern=Unmark.pattern()))

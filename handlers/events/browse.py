@@ -9,14 +9,12 @@ edit.py, import_export.py, attendance.py).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import delivery, keyboards, menu, scheduling
+from bot import keyboards
 from bot.context import BotContext
-from bot.events import dispatch, ics, texts
+from bot.events import ics, texts
 from bot.events.buttons import (
     Calendar,
     Cancel,
@@ -36,9 +34,6 @@ from bot.guards import NotApplicable, require_message, require_query
 from bot.i18n import Translator
 from bot.messaging import answer_stale_button, edit_quietly
 from storage.models import Event
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -278,19 +273,3 @@ async def on_ics(update: Update, context: BotContext) -> None:
         InputFile(data, filename=ics.file_name(event)),
         caption=_("Open this file to add “{title}” to your phone's calendar.", title=event.title),
     )
-
-
-def register(application: BotApplication) -> None:
-    # Reminders go out through the one delivery engine.
-    delivery.install(application)
-    scheduling.add_tick(application, "events", dispatch.tick)
-    application.add_handler(CommandHandler("events", events_command))
-    application.add_handler(
-        MessageHandler(menu.Intent(application.services, "events"), events_command)
-    )
-    application.add_handler(CallbackQueryHandler(on_page, pattern=ListPage.pattern()))
-    application.add_handler(CallbackQueryHandler(on_page, pattern=GroupsPage.pattern()))
-    application.add_handler(CallbackQueryHandler(on_open, pattern=OpenEvent.pattern()))
-    application.add_handler(CallbackQueryHandler(on_join, pattern=Join.pattern()))
-    application.add_handler(CallbackQueryHandler(on_decline, pattern=Decline.pattern()))
-    application.add_handler(CallbackQueryHandler(on_ics, pattern=Calendar.pattern()))

@@ -1,6 +1,6 @@
 """The one conversation of staff who create (/newevent, ➕ New event) or edit (✏️ Edit on a
-card) an event: its entry points, its states (steps in create.py, details.py and edit.py) and a
-hint for anything else typed at a step."""
+card) an event: its entry points, its states (steps in create.py, details.py and edit.py,
+imported when first used: bot/lazy.py) and a hint for anything else typed at a step."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from bot.events.buttons import (
     ToggleReminder,
 )
 from bot.i18n import N_
+from bot.lazy import lazy
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from handlers.events import create, details, edit
 from handlers.events.flow import (
     AUDIENCE,
     CAPACITY,
@@ -53,6 +53,8 @@ from handlers.events.flow import (
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
+
+CREATE, DETAILS, EDIT = "handlers.events.create", "handlers.events.details", "handlers.events.edit"
 
 _hint = step_hints(
     {
@@ -92,39 +94,45 @@ def build_conversation(application: BotApplication) -> ConversationHandler[Any]:
         left_notice=N_("⏸ The event was not saved."),
         persistent=True,
         entry_points=[
-            CommandHandler("newevent", create.new_event),
-            button(create.new_event, NewEvent),
-            button(edit.start_edit, Edit),
+            CommandHandler("newevent", lazy(f"{CREATE}:new_event")),
+            button(lazy(f"{CREATE}:new_event"), NewEvent),
+            button(lazy(f"{EDIT}:start_edit"), Edit),
         ],
         states={
-            TITLE: step(TITLE, MessageHandler(text, create.enter_title)),
-            KIND: step(KIND, button(create.choose_kind, PickKind)),
-            START: step(START, MessageHandler(text, create.enter_start)),
-            END: step(END, MessageHandler(text, create.enter_end)),
-            PLACE: step(PLACE, MessageHandler(text, create.enter_place)),
-            DISTRICT: step(DISTRICT, button(create.choose_district, PickDistrict)),
+            TITLE: step(TITLE, MessageHandler(text, lazy(f"{CREATE}:enter_title"))),
+            KIND: step(KIND, button(lazy(f"{CREATE}:choose_kind"), PickKind)),
+            START: step(START, MessageHandler(text, lazy(f"{CREATE}:enter_start"))),
+            END: step(END, MessageHandler(text, lazy(f"{CREATE}:enter_end"))),
+            PLACE: step(PLACE, MessageHandler(text, lazy(f"{CREATE}:enter_place"))),
+            DISTRICT: step(DISTRICT, button(lazy(f"{CREATE}:choose_district"), PickDistrict)),
             AUDIENCE: step(
                 AUDIENCE,
-                button(create.toggle_audience, ToggleAudience),
-                button(create.audience_done, AudienceDone),
+                button(lazy(f"{CREATE}:toggle_audience"), ToggleAudience),
+                button(lazy(f"{CREATE}:audience_done"), AudienceDone),
             ),
-            CAPACITY: step(CAPACITY, MessageHandler(text, details.enter_capacity)),
+            CAPACITY: step(CAPACITY, MessageHandler(text, lazy(f"{DETAILS}:enter_capacity"))),
             DEADLINE: step(
                 DEADLINE,
-                MessageHandler(text, details.enter_deadline),
-                button(details.choose_deadline, PickDeadline),
+                MessageHandler(text, lazy(f"{DETAILS}:enter_deadline")),
+                button(lazy(f"{DETAILS}:choose_deadline"), PickDeadline),
             ),
             REMINDERS: step(
                 REMINDERS,
-                button(details.toggle_reminder, ToggleReminder),
-                button(details.reminders_done, RemindersDone),
+                button(lazy(f"{DETAILS}:toggle_reminder"), ToggleReminder),
+                button(lazy(f"{DETAILS}:reminders_done"), RemindersDone),
             ),
-            DESCRIPTION: step(DESCRIPTION, MessageHandler(text, details.enter_description)),
-            CONFIRM: step(CONFIRM, button(details.save, Save), button(details.discard, Discard)),
-            EDIT_FIELD: step(EDIT_FIELD, button(edit.choose_field, EditField)),
-            EDIT_VALUE: step(EDIT_VALUE, MessageHandler(text, edit.enter_value)),
-            EDIT_START: step(EDIT_START, MessageHandler(text, edit.enter_new_start)),
-            EDIT_END: step(EDIT_END, MessageHandler(text, edit.enter_new_end)),
+            DESCRIPTION: step(
+                DESCRIPTION, MessageHandler(text, lazy(f"{DETAILS}:enter_description"))
+            ),
+            CONFIRM: step(
+                CONFIRM,
+                button(lazy(f"{DETAILS}:save"), Save),
+                button(lazy(f"{DETAILS}:discard"), Discard),
+            ),
+            EDIT_FIELD: step(EDIT_FIELD, button(lazy(f"{EDIT}:choose_field"), EditField)),
+            EDIT_VALUE: step(EDIT_VALUE, MessageHandler(text, lazy(f"{EDIT}:enter_value"))),
+            EDIT_START: step(EDIT_START, MessageHandler(text, lazy(f"{EDIT}:enter_new_start"))),
+            EDIT_END: step(EDIT_END, MessageHandler(text, lazy(f"{EDIT}:enter_new_end"))),
         },
         fallbacks=leave_handlers(i18n),
     )

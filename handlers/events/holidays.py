@@ -4,10 +4,8 @@ with the caption /holidays."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import filters
 
 from bot.cases import holidays
 from bot.context import BotContext
@@ -15,13 +13,7 @@ from bot.guards import admin_only, require_message, staff_only
 from bot.reports import casework
 from bot.text import join_within, whole_number
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
 PRIVATE = filters.ChatType.PRIVATE
-FILE = (
-    filters.Document.FileExtension("json") | filters.Document.FileExtension("csv")
-) & filters.CaptionRegex(r"^/holidays")
 
 
 @staff_only
@@ -117,9 +109,3 @@ async def _import(
             year=days[0].day.year,
         )
     )
-
-
-def register(application: BotApplication) -> None:
-    """Before the events import, which takes every other .csv/.json file."""
-    application.add_handler(CommandHandler("holidays", holidays_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & FILE, holidays_file))

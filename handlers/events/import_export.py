@@ -4,10 +4,7 @@ rows or none; bot/events/calendar_file.py reads it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import InputFile, Update
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import delivery
 from bot.context import BotContext
@@ -18,10 +15,6 @@ from bot.i18n import N_
 from bot.messaging import answer_stale_button
 from handlers.events.manage import not_yours
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-IMPORT_FILE = filters.Document.FileExtension("json") | filters.Document.FileExtension("csv")
 ONLY_ADMINS_IMPORT = N_(
     "Only administrators can import a calendar file. To add an event, use /newevent."
 )
@@ -98,11 +91,3 @@ async def import_document(update: Update, context: BotContext) -> None:
 
 def _truncate(text: str, limit: int = 4000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def register(application: BotApplication) -> None:
-    """Section 2, after the cancel buttons: the registrations button, then the import."""
-    application.add_handler(CallbackQueryHandler(export_csv, pattern=Registrations.pattern()))
-    # A calendar is a .json or .csv file (never a material, which the materials upload
-    # registered after this takes); import_document checks the sender is an administrator.
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & IMPORT_FILE, import_document))

@@ -3,10 +3,7 @@ told and its reminders stop. Every press re-checks that the event is theirs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot import delivery, keyboards
 from bot.context import BotContext
@@ -14,9 +11,6 @@ from bot.events.buttons import Cancel, ConfirmCancel, Keep
 from bot.events.service import EventsService
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
 from bot.messaging import answer_stale_button, edit_quietly
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 
 async def not_yours(update: Update, context: BotContext) -> None:
@@ -96,10 +90,3 @@ async def keep(update: Update, context: BotContext) -> None:
     query = require_query(update)
     await query.answer()
     await edit_quietly(query, _("Nothing changed."))
-
-
-def register(application: BotApplication) -> None:
-    """The card's cancel buttons (section 2, right after the conversation)."""
-    application.add_handler(CallbackQueryHandler(ask_cancel, pattern=Cancel.pattern()))
-    application.add_handler(CallbackQueryHandler(confirm_cancel, pattern=ConfirmCancel.pattern()))
-    application.add_handler(CallbackQueryHandler(keep, pattern=Keep.pattern()))

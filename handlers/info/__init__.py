@@ -7,10 +7,14 @@ The two helpers below are for other journeys that check typed text for danger wo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.context import BotContext
 from bot.hotline import danger_message
 from bot.materials.catalogue import TOPICS
-from bot.safety import Matcher
+
+if TYPE_CHECKING:
+    from bot.safety import Matcher
 
 # Topics of the communication materials (issue 7): an entry's `materials_topic` in
 # content/info/*.json is one of these codes.

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import info, keyboards, menu
+from bot import info, keyboards
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.i18n import N_, Translator
@@ -19,10 +16,6 @@ from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietl
 from bot.questions.buttons import NewQuestion
 from handlers.info import MATERIAL_TOPICS
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 WARD_CONTACT = N_("📍 Ward contact")
 ALL_TOPICS = N_("‹ All topics")
 
@@ -158,18 +151,3 @@ async def materials_for_topic(update: Update, context: BotContext) -> None:
             topic=_(MATERIAL_TOPICS[topic]),
         )
     )
-
-
-def register(application: BotApplication) -> None:
-    """/info, the menu button and the topic buttons (section 3)."""
-    application.add_handler(CommandHandler("info", info_command, filters=PRIVATE))
-    application.add_handler(
-        MessageHandler(PRIVATE & menu.Intent(application.services, "parents_info"), info_command)
-    )
-    for button, callback in (
-        (InfoMenu, back_to_menu),
-        (ShowEntry, show_entry),
-        (Vote, vote),
-        (TopicMaterials, materials_for_topic),
-    ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=button.pattern()))

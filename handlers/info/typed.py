@@ -5,41 +5,17 @@ menu buttons keep their journeys."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from telegram import Update
 
-from telegram import Message, Update
-from telegram.ext import MessageHandler, filters
-from telegram.ext.filters import MessageFilter
-
-from bot import info, menu
+from bot import info
 from bot.context import BotContext
 from bot.guards import require_message
 from bot.info.service import InfoService
-from bot.services import Services
 from handlers.info.topics import catalogue, send_entry
 from handlers.safety.answer import SELF_HARM_ENTRY, WHAT_TO_DO_ENTRY, answer_danger
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 # Topics that already say what to do after a disclosure: no "What to do" button above them.
 ANSWERS_WHAT_TO_DO = frozenset({WHAT_TO_DO_ENTRY, SELF_HARM_ENTRY, "call"})
-
-
-class FaqOrDanger(MessageFilter):
-    """Free text that matches an information entry or contains a danger word."""
-
-    def __init__(self, services: Services) -> None:
-        self._services = services  # the matcher is compiled on first use, not at start-up
-        super().__init__(name="FaqOrDanger")
-
-    def filter(self, message: Message) -> bool:
-        text = message.text or ""
-        return bool(text) and (
-            info.match(text) is not None
-            or self._services.danger_matcher().found_in(text) is not None
-        )
 
 
 async def answer_typed_question(update: Update, context: BotContext) -> None:
@@ -62,17 +38,3 @@ async def answer_typed_question(update: Update, context: BotContext) -> None:
     if entry is not None:
         await InfoService(context.services).count_view(entry.id, "faq")
         await send_entry(message, context, entry)
-
-
-def register(application: BotApplication) -> None:
-    """Typed FAQ and danger words, just before section 4 (the last resort)."""
-    application.add_handler(
-        MessageHandler(
-            PRIVATE
-            & filters.TEXT
-            & ~filters.COMMAND
-            & ~menu.AnyIntent(application.services)
-            & FaqOrDanger(application.services),
-            answer_typed_question,
-        )
-    )

@@ -3,24 +3,18 @@ at once, or the question which one (remembered for a parent's questions)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot import keyboards
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.hotline import hotline_footer
-from bot.info.buttons import AnotherWard, InfoMenu, OldDistrict, PickWard, WardContact
+from bot.info.buttons import AnotherWard, InfoMenu, OldDistrict, PickWard
 from bot.info.service import InfoService
 from bot.keyboards import Button
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
 from handlers import places
 from handlers.info.topics import ALL_TOPICS
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 
 def _unit_buttons(context: BotContext) -> list[list[Button]]:
@@ -124,14 +118,3 @@ async def _show_ward_contact(message: Message, context: BotContext, ward_code: s
             ]
         ),
     )
-
-
-def register(application: BotApplication) -> None:
-    """The ward-contact buttons (after the topic buttons)."""
-    for button, callback in (
-        (WardContact, ward_start),
-        (AnotherWard, ward_change),
-        (OldDistrict, ward_district),
-        (PickWard, ward_chosen),
-    ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=button.pattern()))

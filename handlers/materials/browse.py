@@ -11,20 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
     filters,
 )
 
-from bot import keyboards, menu
+from bot import keyboards
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import require_message, require_query
 from bot.i18n import N_
 from bot.materials import deeplink, printing, search
@@ -37,19 +31,15 @@ from bot.materials.buttons import (
     SearchPage,
 )
 from bot.materials.catalogue import AUDIENCES, TOPICS, audience_for
-from bot.materials.service import MaterialsService
 from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
-from handlers.common import anything_else, free_text, leave_and_redispatch, leave_handlers
+from handlers.common import leave_and_redispatch
+from handlers.materials.routes import SEARCH
 from handlers.materials.views import catalogue, deliver
-from handlers.safety import answer_danger
+from handlers.safety.answer import answer_danger
 from storage.models import Material
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
 log = logging.getLogger(__name__)
-SEARCH = 0
 PAGE_SIZE = keyboards.PAGE_SIZE
 # Typed text counts as a search only this long after the last use of the materials menu.
 SEARCH_MODE_FOR = dt.timedelta(hours=1)
@@ -347,14 +337,6 @@ async def on_open(update: Update, context: BotContext) -> None:
 # -- start-up and links ---------------------------------------------------------------------------
 
 
-async def install_starter_set(application: BotApplication) -> None:
-    """Start-up hook: add the shipped starter materials that are not in the database yet."""
-    services = application.services
-    added = await MaterialsService.of(services).install_starter_set(services.clock.now())
-    if added:
-        log.info("installed %d starter materials", len(added))
-
-
 async def show_poster_material(update: Update, context: BotContext, payload: str) -> None:
     """/start from a poster's QR code: show the material the poster is about."""
     code = deeplink.decode(payload)
@@ -363,40 +345,3 @@ async def show_poster_material(update: Update, context: BotContext, payload: str
     material = await catalogue(context).published(code.material_id)
     if material is not None:
         await deliver(context, update.effective_chat.id, material)
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    return ExclusiveConversation(
-        name="materials",
-        persistent=True,
-        entry_points=[
-            CommandHandler("materials", materials_command, filters=PRIVATE),
-            MessageHandler(
-                PRIVATE & menu.Intent(application.services, "materials"), materials_command
-            ),
-        ],
-        states={
-            SEARCH: [
-                MessageHandler(free_text(i18n), typed_search),
-                MessageHandler(anything_else(i18n), search_hint),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2 (the menu conversation) and its buttons, which work from any message."""
-    application.start_hooks.append(install_starter_set)
-    application.services.hooks.topic_materials = show_topic  # info → materials of a topic
-    application.services.hooks.start_links.append(show_poster_material)
-    application.add_handler(build_conversation(application))
-    for button, callback in (
-        (Home, on_home),
-        (ChooseAudience, on_audience),
-        (ListTopic, on_topic),
-        (SearchPage, on_search_page),
-        (OpenMaterial, on_open),
-    ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=button.pattern()))

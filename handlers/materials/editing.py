@@ -8,15 +8,13 @@ every change (bot/materials/service.py); nothing is saved before the last step.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, filters
 
 from bot import keyboards
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import (
     NotApplicable,
     PermissionDenied,
@@ -25,6 +23,7 @@ from bot.guards import (
     require_query,
 )
 from bot.i18n import N_
+from bot.lazy import lazy
 from bot.materials.buttons import AudiencesDone, Edit, EditField, PickTopic, ToggleAudience
 from bot.materials.catalogue import (
     AUDIENCES,
@@ -38,15 +37,12 @@ from bot.materials.catalogue import (
 )
 from bot.materials.service import NewFile
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
-from handlers import menu as menu_handlers
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.materials.routes import AUDIENCE, FIELD, SUMMARY, TITLE, TOPIC
 from handlers.materials.views import catalogue, material_keyboard, material_text
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
 log = logging.getLogger(__name__)
-TITLE, TOPIC, AUDIENCE, SUMMARY, FIELD = range(5)
+# Anything else (not staff): the fallbacks' answer, imported when first needed.
+NOT_UNDERSTOOD = lazy("handlers.menu.fallbacks:not_understood")
 DRAFT = "material_draft"
 PRIVATE = filters.ChatType.PRIVATE
 MAX_STORED_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
@@ -66,7 +62,7 @@ async def receive_file(update: Update, context: BotContext) -> int:
     """A document or photo sent to the bot: staff start adding a material with it."""
     message = require_message(update)
     if not context.person.is_staff:
-        await menu_handlers.not_understood(update, context)
+        await NOT_UNDERSTOOD(update, context)
         return ConversationHandler.END
     _ = context.translate
     if message.document is not None:
@@ -344,51 +340,3 @@ async def _save_edit(update: Update, context: BotContext, **changes: object) -> 
 
 
 # -- wiring -------------------------------------------------------------------------------------
-
-_hint = step_hints(
-    {
-        TITLE: N_("Please type the title as text."),
-        TOPIC: N_("Please choose the topic with the buttons above."),
-        AUDIENCE: N_("Please tap the audiences above, then “Done”."),
-        SUMMARY: N_("Please type the summary as text."),
-        FIELD: N_("Please choose what to change with the buttons above."),
-    }
-)
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    text = free_text(i18n)
-    other = anything_else(i18n)
-    return ExclusiveConversation(
-        name="materials_admin",
-        left_notice=N_("⏸ The material was not saved."),
-        persistent=True,
-        entry_points=[
-            MessageHandler(PRIVATE & (filters.Document.ALL | filters.PHOTO), receive_file),
-            CallbackQueryHandler(start_edit, pattern=Edit.pattern()),
-        ],
-        states={
-            TITLE: [MessageHandler(text, enter_title), MessageHandler(other, _hint(TITLE))],
-            TOPIC: [
-                CallbackQueryHandler(choose_topic, pattern=PickTopic.pattern()),
-                MessageHandler(other, _hint(TOPIC)),
-            ],
-            AUDIENCE: [
-                CallbackQueryHandler(toggle_audience, pattern=ToggleAudience.pattern()),
-                CallbackQueryHandler(audiences_done, pattern=AudiencesDone.pattern()),
-                MessageHandler(other, _hint(AUDIENCE)),
-            ],
-            SUMMARY: [MessageHandler(text, enter_summary), MessageHandler(other, _hint(SUMMARY))],
-            FIELD: [
-                CallbackQueryHandler(choose_field, pattern=EditField.pattern()),
-                MessageHandler(other, _hint(FIELD)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2: adding and editing are conversations."""
-    application.add_handler(build_conversation(application))

@@ -5,11 +5,7 @@ Every button is checked again by the service (staff, and the poster's unit in th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
-
 from telegram import CallbackQuery, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards
 from bot.callbacks import decode
@@ -29,10 +25,6 @@ from bot.messaging import answer_stale_button, edit_quietly
 from bot.text import shorten
 from handlers.materials.views import catalogue, material_keyboard, material_text
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 STATS_ROWS = 15
 STAFF_ONLY = N_("This is for staff.")
 GONE = N_("This material is no longer available.")
@@ -222,22 +214,3 @@ async def stats_command(update: Update, context: BotContext) -> None:
             )
         )
     await require_message(update).reply_text("\n".join(lines))
-
-
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-_BUTTONS: tuple[tuple[str, Callback], ...] = (
-    (Hide.pattern(), on_hide_or_show),
-    (Show.pattern(), on_hide_or_show),
-    (MoveUp.pattern(), on_move),
-    (MoveDown.pattern(), on_move),
-    (Poster.pattern(), on_poster),
-    (PosterGroup.pattern(), on_poster),
-    (PosterUnit.pattern(), on_poster_unit),
-)
-
-
-def register(application: BotApplication) -> None:
-    """Section 3: hide/show/reorder/poster buttons (from any message) and /materialstats."""
-    application.add_handler(CommandHandler("materialstats", stats_command, filters=PRIVATE))
-    for pattern, callback in _BUTTONS:
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

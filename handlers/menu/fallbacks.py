@@ -5,10 +5,7 @@ understood (the closest topics and one tap to staff: no dead end), and stale but
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import menu
 from bot.context import BotContext
@@ -19,11 +16,6 @@ from bot.questions import rules as question_rules
 from handlers.menu.commands import help_command, hotline
 from handlers.questions.no_dead_end import offer_ways_forward
 from handlers.safety.answer import taking_back, typed_place
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 
 
 async def route_intent(update: Update, context: BotContext) -> None:
@@ -100,16 +92,3 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message, another flow, or made-up data: answer, change nothing."""
     await answer_stale_button(update, context)
-
-
-def register(application: BotApplication) -> None:
-    """Last in group 0: intents nobody took, unknown commands, free text, stale buttons."""
-    application.add_handler(
-        MessageHandler(
-            PRIVATE & filters.TEXT & ~filters.COMMAND & menu.AnyIntent(application.services),
-            route_intent,
-        )
-    )
-    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, not_understood))
-    application.add_handler(CallbackQueryHandler(stale_button))

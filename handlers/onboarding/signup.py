@@ -29,15 +29,15 @@ from bot.crypto import cipher_for
 from bot.guards import require_message, require_query
 from bot.hotline import hotline_text
 from bot.i18n import N_
+from bot.lazy import lazy
 from bot.messaging import edit_quietly
-from handlers import approvals
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
 from handlers.info import danger_words
-from handlers.onboarding.invites import finish_invite, start_invite
 from handlers.onboarding.steps import (
     NAME,
     PHONE,
     ROLE,
+    ROLE_LABELS,
     SIGNUP,
     UNIT,
     UNIT_CANDIDATES,
@@ -56,10 +56,16 @@ from handlers.onboarding.units import (
     unit_located,
     unit_typed,
 )
-from handlers.safety import answer_danger
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
+
+# Only some sign-ups need these: an invite link, the approvers of a finished sign-up, and the
+# emergency answer to a name or place with danger words. Imported at their first use.
+start_invite = lazy("handlers.onboarding.invites:start_invite")
+finish_invite = lazy("handlers.onboarding.invites:finish_invite")
+ask_approvers = lazy("handlers.approvals:ask_approvers")
+answer_danger = lazy("handlers.safety.answer:answer_danger")
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -178,7 +184,7 @@ async def _take_role(update: Update, context: BotContext, role: str | None) -> i
         await chat.send_message(_("That button is no longer valid. Please choose again."))
         return ROLE
     context.person_data[SIGNUP] = {"role": role}
-    await answered(_("You chose: {role}.", role=_(approvals.ROLE_LABELS[role])))
+    await answered(_("You chose: {role}.", role=_(ROLE_LABELS[role])))
     await chat.send_message(_("What is your full name? (as your colleagues know you)"))
     return NAME
 
@@ -268,7 +274,7 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
         context.now,
         cipher=cipher_for(context.services),
         username=message.from_user.username if message.from_user else None,
-        then=lambda applicant: approvals.ask_approvers(context, applicant),
+        then=lambda applicant: ask_approvers(context, applicant),
     )
     applicant = await people.person(context.db, user_id)
     assert applicant is not None  # just signed up
@@ -279,7 +285,7 @@ async def _finish_signup(update: Update, context: BotContext, phone: str | None)
             "We will tell you here as soon as it is decided.\n"
             "Meanwhile you can use the information for parents, materials and the hotline.",
             name=applicant.display_name,
-            role=_(approvals.ROLE_LABELS[signup["role"]]),
+            role=_(ROLE_LABELS[signup["role"]]),
         ),
         reply_markup=menu.keyboard("public", _),
     )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from bot.callbacks import Button, Namespace
+from bot.i18n import N_
 
 # UNIT_CANDIDATES was the ward step of the old map: its number stays for persisted sign-ups.
 ROLE, NAME, UNIT, UNIT_CANDIDATES, PHONE = range(5)
 SIGNUP = "signup"  # the answers so far, in the person's user_data
+# What each role is called (the sign-up, its approval, the people lists).
+ROLE_LABELS = {
+    "public": N_("parent / public"),
+    "collaborator": N_("collaborator"),
+    "staff": N_("staff member"),
+    "admin": N_("administrator"),
+}
 ONBOARDING = Namespace("onb", owner=__name__)
 
 

@@ -10,11 +10,14 @@ from bot import keyboards
 from bot.areas import Areas
 from bot.context import BotContext
 from bot.guards import require_message, require_query
+from bot.lazy import lazy
 from bot.messaging import answer_stale_button, edit_quietly
 from handlers import places
 from handlers.info import danger_words
 from handlers.onboarding.steps import PHONE, SIGNUP, UNIT, BackToUnits, ChooseUnit
-from handlers.safety import answer_danger
+
+# The emergency answer to a typed place with danger words, imported at its first use.
+answer_danger = lazy("handlers.safety.answer:answer_danger")
 
 # The question and its keyboard of every unit (~30 buttons) depend only on the areas and the
 # language: built once per language, not at every sign-up (a frozen markup may be reused).

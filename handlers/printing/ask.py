@@ -5,16 +5,13 @@ request and the staff's alerts are committed together."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler
 
 from bot import keyboards
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
-from bot.i18n import N_
 from bot.materials import printing
 from bot.materials.buttons import (
     DropRequest,
@@ -25,13 +22,9 @@ from bot.materials.buttons import (
     WantedIn,
 )
 from bot.messaging import answer_stale_button, edit_buttons_quietly, edit_quietly
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.printing.routes import CONFIRM, DISTRICT, PLACE, QUANTITY, WARD, WHEN
 from handlers.printing.views import desk, tell_staff
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-QUANTITY, DISTRICT, WARD, PLACE, WHEN, CONFIRM = range(6)  # persisted: keep the numbers
 DRAFT = "print_draft"
 QUICK_DAYS = (7, 14, 30)
 
@@ -284,60 +277,3 @@ async def drop_request(update: Update, context: BotContext) -> int:
     _ = context.translate
     await edit_quietly(query, _("Cancelled. Nothing was sent."))
     return ConversationHandler.END
-
-
-_hint = step_hints(
-    {
-        QUANTITY: N_("Please type a number of copies from 1 to 1,000, e.g. 200."),
-        DISTRICT: N_("Please choose the area with the buttons above."),
-        WARD: N_("Please choose the ward or commune with the buttons above."),
-        PLACE: N_("Please type where the copies should be delivered."),
-        WHEN: N_("Please type the date as day/month, e.g. 15/06."),
-        CONFIRM: N_("Please tap “Send request” or “Cancel” above."),
-    }
-)
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    text = free_text(i18n)
-    other = anything_else(i18n)
-    return ExclusiveConversation(
-        name="print_request",
-        left_notice=N_(
-            "⏸ The print request was not sent. To ask again, press “🖨 Request printed copies” on the material."
-        ),
-        persistent=True,
-        entry_points=[CallbackQueryHandler(start_request, pattern=RequestCopies.pattern())],
-        states={
-            QUANTITY: [
-                MessageHandler(text, enter_quantity),
-                MessageHandler(other, _hint(QUANTITY)),
-            ],
-            DISTRICT: [
-                CallbackQueryHandler(choose_group, pattern=PrintGroup.pattern()),
-                MessageHandler(other, _hint(DISTRICT)),
-            ],
-            WARD: [
-                CallbackQueryHandler(choose_unit, pattern=PrintUnit.pattern()),
-                MessageHandler(other, _hint(WARD)),
-            ],
-            PLACE: [MessageHandler(text, enter_place), MessageHandler(other, _hint(PLACE))],
-            WHEN: [
-                CallbackQueryHandler(choose_date, pattern=WantedIn.pattern()),
-                MessageHandler(text, enter_date),
-                MessageHandler(other, _hint(WHEN)),
-            ],
-            CONFIRM: [
-                CallbackQueryHandler(send_request, pattern=SendRequest.pattern()),
-                CallbackQueryHandler(drop_request, pattern=DropRequest.pattern()),
-                MessageHandler(other, _hint(CONFIRM)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2: the conversation of asking for copies."""
-    application.add_handler(build_conversation(application))

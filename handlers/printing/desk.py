@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import staff_copies
 from bot.context import BotContext
@@ -25,10 +22,6 @@ from handlers.printing.views import (
     tell_requester,
 )
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 QUEUE_LIMIT = 20
 MESSAGE_BUDGET = 3800  # under Telegram's 4,096 characters, with room for markup
 MOVES = ("approved", "printed", "delivered")
@@ -107,10 +100,3 @@ async def my_requests_command(update: Update, context: BotContext) -> None:
             break
         text += "\n\n" + entry
     await message.reply_text(text)
-
-
-def register(application: BotApplication) -> None:
-    """Section 3: /printqueue, /myrequests and the staff's step buttons."""
-    application.add_handler(CommandHandler("printqueue", queue_command, filters=PRIVATE))
-    application.add_handler(CommandHandler("myrequests", my_requests_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(move, pattern=MoveRequest.pattern()))

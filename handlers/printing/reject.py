@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import NotApplicable, PermissionDenied, require_message, require_query
 from bot.i18n import N_
 from bot.materials import printing
 from bot.materials.buttons import RejectRequest
 from bot.messaging import answer_stale_button
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.printing.routes import REASON
 from handlers.printing.views import desk, pressed_copy, sync_copies, tell_requester
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-REASON = 6  # persisted conversations keep this number (it followed the asking steps' 0–5)
 REJECTING = "print_rejecting"
 ONLY_THE_UNITS_STAFF = N_("Only the staff of this ward or commune can handle this request.")
 MOVED_ON = N_("This request has already moved on.")
@@ -94,28 +87,3 @@ async def enter_reason(update: Update, context: BotContext) -> int:
     )
     await sync_copies(context, request.id, extra=pressed)
     return ConversationHandler.END
-
-
-_hint = step_hints({REASON: N_("Please type the reason as text.")})
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    return ExclusiveConversation(
-        name="print_reject",
-        left_notice=N_("⏸ The request was not rejected: no reason was sent. It is still waiting."),
-        persistent=True,
-        entry_points=[CallbackQueryHandler(start_reject, pattern=RejectRequest.pattern())],
-        states={
-            REASON: [
-                MessageHandler(free_text(i18n), enter_reason),
-                MessageHandler(anything_else(i18n), _hint(REASON)),
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
-def register(application: BotApplication) -> None:
-    """Section 2: the conversation of giving a rejection's reason."""
-    application.add_handler(build_conversation(application))

@@ -7,10 +7,8 @@ refusal); the other side's message is queued with the change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import ConversationHandler
 
 from bot import keyboards
 from bot import questions as rules
@@ -21,13 +19,9 @@ from bot.messaging import answer_stale_button
 from bot.questions import notices
 from bot.questions.buttons import Close, MarkSpam, Reply, UndoSpam
 from bot.questions.service import Gone, QuestionService
+from handlers.questions.conversation import REPLY
 from handlers.questions.staff import clear_buttons, is_recorded_copy, sync_ticket
 
-if TYPE_CHECKING:
-    from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
-REPLY = 3  # the conversation's state while a reply is being written
 REPLYING = "question_reply"
 
 ONLY_LOCAL_STAFF = N_("Only the staff of the question's ward or commune can do this.")
@@ -226,11 +220,3 @@ async def my_questions(update: Update, context: BotContext) -> None:
         "\n".join(lines),
         reply_markup=keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
     )
-
-
-def register(application: BotApplication) -> None:
-    """/myquestions and the ticket buttons that act at once (right after the conversation)."""
-    application.add_handler(CommandHandler("myquestions", my_questions, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(close_button, pattern=Close.pattern()))
-    application.add_handler(CallbackQueryHandler(spam_button, pattern=MarkSpam.pattern()))
-    application.add_handler(CallbackQueryHandler(undo_spam_button, pattern=UndoSpam.pattern()))

@@ -9,12 +9,11 @@ ticket goes through bot/questions/service.py (rules, audit, transaction).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
-    filters,
 )
 
 from bot import keyboards, menu
@@ -34,13 +33,9 @@ from bot.questions.buttons import (
 from bot.questions.service import QuestionService
 from bot.text import truncate
 from handlers import places
-from handlers.safety import answer_danger
+from handlers.questions.conversation import CONTACT, DISTRICT, QUESTION
+from handlers.safety.answer import answer_danger
 
-if TYPE_CHECKING:
-    pass
-
-PRIVATE = filters.ChatType.PRIVATE
-DISTRICT, QUESTION, CONTACT = range(3)  # REPLY (3) is answer.py's; persisted as numbers
 DRAFT = "question_draft"
 
 STAY_ANONYMOUS = N_("🙈 Stay anonymous")

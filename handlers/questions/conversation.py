@@ -26,6 +26,8 @@ from telegram.ext import (
 from bot import menu
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
+from bot.lazy import lazy
+from bot.questions import sealing
 from bot.questions.buttons import (
     NewQuestion,
     PickDistrict,
@@ -33,28 +35,17 @@ from bot.questions.buttons import (
     ShareContact,
     StayAnonymous,
 )
-from bot.questions.service import QuestionService
 from handlers.common import anything_else, free_text, leave_handlers, step_hints
-from handlers.questions.answer import REPLY, reply_start, reply_text
-from handlers.questions.ask import (
-    CONTACT,
-    DISTRICT,
-    PRIVATE,
-    QUESTION,
-    ask_start,
-    choose_district,
-    contact_shared,
-    early_question,
-    more_text_at_contact,
-    offer_contact,
-    question_photo,
-    question_text,
-    stay_anonymous,
-    typed_anonymous,
-)
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
+
+# The conversation's states (persisted as numbers): asking (handlers/questions/ask.py), and a
+# reply being written (answer.py). Its callbacks are imported when first called (bot/lazy.py).
+DISTRICT, QUESTION, CONTACT, REPLY = range(4)
+PRIVATE = filters.ChatType.PRIVATE
+ASK = "handlers.questions.ask"
+ANSWER = "handlers.questions.answer"
 
 _hint = step_hints(
     {
@@ -75,42 +66,48 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
         r"an danh)\s*$"
     ) | filters.Regex(r"^\s*🙈")
     start_over: list[BaseHandler[Update, Any, Any]] = [
-        CallbackQueryHandler(ask_start, pattern=NewQuestion.pattern()),
-        CallbackQueryHandler(reply_start, pattern=Reply.pattern()),
+        CallbackQueryHandler(lazy(f"{ASK}:ask_start"), pattern=NewQuestion.pattern()),
+        CallbackQueryHandler(lazy(f"{ANSWER}:reply_start"), pattern=Reply.pattern()),
     ]
     return ExclusiveConversation(
         name="questions",
         left_notice=N_("⏸ Your question was not sent. /ask lets you write it again."),
         persistent=True,
         entry_points=[
-            CommandHandler("ask", ask_start, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(application.services, "ask"), ask_start),
+            CommandHandler("ask", lazy(f"{ASK}:ask_start"), filters=PRIVATE),
+            MessageHandler(
+                PRIVATE & menu.Intent(application.services, "ask"), lazy(f"{ASK}:ask_start")
+            ),
             *start_over,
         ],
         states={
             DISTRICT: [
-                CallbackQueryHandler(choose_district, pattern=PickDistrict.pattern()),
-                MessageHandler(text, early_question),
+                CallbackQueryHandler(
+                    lazy(f"{ASK}:choose_district"), pattern=PickDistrict.pattern()
+                ),
+                MessageHandler(text, lazy(f"{ASK}:early_question")),
                 *start_over,
                 MessageHandler(other, _hint(DISTRICT)),
             ],
             QUESTION: [
-                MessageHandler(text, question_text),
-                MessageHandler(filters.PHOTO, question_photo),
+                MessageHandler(text, lazy(f"{ASK}:question_text")),
+                MessageHandler(filters.PHOTO, lazy(f"{ASK}:question_photo")),
                 *start_over,
                 MessageHandler(other, _hint(QUESTION)),
             ],
             CONTACT: [
-                CallbackQueryHandler(stay_anonymous, pattern=StayAnonymous.pattern()),
-                CallbackQueryHandler(offer_contact, pattern=ShareContact.pattern()),
-                MessageHandler(filters.CONTACT, contact_shared),
-                MessageHandler(filters.TEXT & anonymous, typed_anonymous),
+                CallbackQueryHandler(
+                    lazy(f"{ASK}:stay_anonymous"), pattern=StayAnonymous.pattern()
+                ),
+                CallbackQueryHandler(lazy(f"{ASK}:offer_contact"), pattern=ShareContact.pattern()),
+                MessageHandler(filters.CONTACT, lazy(f"{ASK}:contact_shared")),
+                MessageHandler(filters.TEXT & anonymous, lazy(f"{ASK}:typed_anonymous")),
                 *start_over,
-                MessageHandler(text, more_text_at_contact),
+                MessageHandler(text, lazy(f"{ASK}:more_text_at_contact")),
                 MessageHandler(other, _hint(CONTACT)),
             ],
             REPLY: [
-                MessageHandler(text, reply_text),
+                MessageHandler(text, lazy(f"{ANSWER}:reply_text")),
                 *start_over,
                 MessageHandler(other, _hint(REPLY)),
             ],
@@ -119,11 +116,7 @@ def build_conversation(application: BotApplication) -> ConversationHandler:
     )
 
 
-async def seal_legacy_questions(application: BotApplication) -> None:
-    await QuestionService(application.services).seal_legacy()
-
-
 def register(application: BotApplication) -> None:
     """The ask / reply conversation (section 2), and the start-up sealing of old rows."""
     application.add_handler(build_conversation(application))
-    application.start_hooks.append(seal_legacy_questions)
+    application.start_hooks.append(sealing.seal_legacy)

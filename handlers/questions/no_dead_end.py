@@ -4,10 +4,7 @@ person's open question (a follow-up goes into the same thread)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot import info, keyboards
 from bot import questions as rules
@@ -23,9 +20,6 @@ from bot.questions.service import QuestionService
 from bot.text import truncate
 from handlers.questions.ask import NOT_SENT, TOO_MANY_OPEN
 from handlers.questions.staff import clear_buttons, sync_ticket
-
-if TYPE_CHECKING:
-    from bot.application import BotApplication
 
 PENDING = "unanswered_text"
 SEND_TO_STAFF = N_("💬 Send this question to staff")
@@ -147,9 +141,3 @@ async def add_pending(update: Update, context: BotContext) -> None:
     await require_message(update).reply_text(
         _("✅ Sent to the staff on question {code}.", code=rules.code(question.id))
     )
-
-
-def register(application: BotApplication) -> None:
-    """The two buttons under the "I did not quite understand" answer."""
-    application.add_handler(CallbackQueryHandler(send_pending, pattern=SendPending.pattern()))
-    application.add_handler(CallbackQueryHandler(add_pending, pattern=AddPending.pattern()))

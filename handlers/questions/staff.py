@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot import scheduling
 from bot.context import BotContext
 from bot.messaging import edit_buttons_quietly
 from bot.questions import notices
@@ -44,8 +43,3 @@ async def clear_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
 async def escalate(application: BotApplication, now: dt.datetime) -> None:
     """The tick: tickets unanswered for 24 hours go to the administrators, once."""
     await QuestionService(application.services).escalate_due()
-
-
-def register(application: BotApplication) -> None:
-    """The escalation tick (after the ticket buttons, as before)."""
-    scheduling.add_tick(application, "question_escalation", escalate)

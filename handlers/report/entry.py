@@ -9,32 +9,21 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
-from bot import delivery, keyboards, menu, scheduling
+from bot import delivery, keyboards, menu
 from bot.context import BotContext
-from bot.conversations import ExclusiveConversation
 from bot.guards import require_message, require_query
-from bot.i18n import N_
 from bot.messaging import edit_quietly
-from bot.reports.buttons import REPORT, Discard, Resume
+from bot.reports.buttons import Discard, Resume
 from bot.reports.draft import Draft
 from bot.reports.service import ReportIntake
-from handlers.common import anything_else, free_text, leave_handlers
-from handlers.report import engine, media
 from handlers.report.engine import Flow
-from handlers.report.ui import ACTIVE, CONFIRM_CANCEL, RESUME, close_buttons
+from handlers.report.ui import ACTIVE, RESUME, close_buttons
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
-
-PRIVATE = filters.ChatType.PRIVATE
 
 
 async def entry(update: Update, context: BotContext) -> int:
@@ -118,54 +107,7 @@ async def on_confirm_cancel(update: Update, context: BotContext) -> int:
     return ACTIVE
 
 
-def _paused_notice(context: BotContext) -> str | None:
-    if context.person_data.get("report_draft_saved"):
-        return N_("⏸ The report is paused. Its draft is saved: /report continues it.")
-    return None
-
-
-def build_conversation(application: BotApplication) -> ConversationHandler:
-    i18n = application.services.i18n
-    other = anything_else(i18n)
-    step_handlers: list[BaseHandler] = [
-        CallbackQueryHandler(engine.on_button, pattern=REPORT.pattern()),
-        MessageHandler(filters.PHOTO, media.on_photo),
-        MessageHandler(filters.LOCATION, media.on_location),
-        MessageHandler(filters.CONTACT, media.on_contact),
-        MessageHandler(free_text(i18n), engine.on_text),
-        MessageHandler(other, engine.on_other),
-    ]
-    return ExclusiveConversation(
-        name="report",
-        left_notice=_paused_notice,
-        persistent=True,
-        entry_points=[
-            CommandHandler("report", entry, filters=PRIVATE),
-            MessageHandler(PRIVATE & menu.Intent(application.services, "report"), entry),
-        ],
-        states={
-            ACTIVE: step_handlers,
-            RESUME: [
-                CallbackQueryHandler(on_resume, pattern=Resume.pattern()),
-                MessageHandler(other, on_resume_other),
-            ],
-            CONFIRM_CANCEL: [
-                CallbackQueryHandler(on_confirm_cancel, pattern=Discard.pattern()),
-                *step_handlers,
-            ],
-        },
-        fallbacks=leave_handlers(i18n),
-    )
-
-
 async def follow_up_unsent_alerts(application: BotApplication, now: dt.datetime) -> None:
     """The dispatcher's tick: urgent reports that alerted staff and were left unsent."""
     if await ReportIntake(application.services).follow_up_unsent_alerts(now):
         delivery.kick(application)
-
-
-def register(application: BotApplication) -> None:
-    """The /report conversation (before the report's other buttons: sent.register), and the
-    follow-up of urgent reports left unsent."""
-    application.add_handler(build_conversation(application))
-    scheduling.add_tick(application, "unsent_urgent_reports", follow_up_unsent_alerts)

@@ -8,12 +8,11 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.guards import NotApplicable, PermissionDenied, require_query
 from bot.messaging import answer_once, answer_stale_button, edit_quietly
-from bot.reports.buttons import DELETE, DeleteMessages, Send
+from bot.reports.buttons import DeleteMessages
 from handlers.report import review
 from handlers.report.engine import Flow
 from handlers.report.ui import close_buttons
@@ -72,9 +71,3 @@ async def on_stale_send(update: Update, context: BotContext) -> None:
         await close_buttons(query)
         return
     await review.already_sent(flow, earlier)
-
-
-def register(application: Application) -> None:
-    """After the conversation (entry.register): its buttons outside a report in progress."""
-    application.add_handler(CallbackQueryHandler(on_delete_messages, pattern=DELETE.pattern()))
-    application.add_handler(CallbackQueryHandler(on_stale_send, pattern=Send.pattern()))

@@ -11,11 +11,11 @@ message, however old: they never answer "this button has expired".
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot import keyboards, outbox
 from bot.areas import Areas, Unit
@@ -28,17 +28,13 @@ from bot.info.buttons import ShowEntry
 from bot.keyboards import Button
 from bot.messaging import edit_markup_quietly, edit_quietly
 from bot.questions import rules as question_rules
-from bot.reports.buttons import Sos
-from bot.safety import Verdict
-from bot.safety import tips as tip_rules
-from bot.safety.buttons import Numbers, PassToStaff, TipPlace
-from bot.safety.quick_tip import QuickTipService, RateLimited, answered_recently
+from bot.safety.buttons import PassToStaff, TipPlace
 from bot.safety.writer import writes_about_self
-from handlers import cases as case_handlers
 from handlers import places
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    from bot.safety import Verdict
+    from bot.safety.quick_tip import QuickTipService
 
 log = logging.getLogger(__name__)
 PENDING_TIP = "safety_tip"
@@ -46,14 +42,22 @@ PENDING_TIP = "safety_tip"
 # of self-harm: the one written to the young person first, then to the adult).
 WHAT_TO_DO_ENTRY = "act"
 SELF_HARM_ENTRY = "selfharm"
-# The report's 🆘 buttons of any step ("rep:sos:<step>", namespace of the report journey): an
-# active report answers its own first; any other, however old, gets the numbers here.
-REPORT_SOS_PATTERN = Sos.pattern()
 
 
+# The tip's rules and service (and the case journey behind them) are imported when a tip is
+# first passed on or answered: neither /start nor ordinary text needs them.
 def _tips(context: BotContext) -> QuickTipService:
+    from bot.cases.alerts import queue_new_case_alert
+    from bot.safety.quick_tip import QuickTipService
+
     # The case journey's new-case alerts go out with the tip's case.
-    return QuickTipService(context.services, case_handlers.queue_new_case_alert)
+    return QuickTipService(context.services, queue_new_case_alert)
+
+
+def _answered_recently(pending: dict[str, Any] | None, now: dt.datetime) -> bool:
+    from bot.safety.quick_tip import answered_recently
+
+    return answered_recently(pending, now)
 
 
 def danger_keyboard(
@@ -71,6 +75,8 @@ def remember_tip(
     context: BotContext, text: str, verdict: Verdict | None, about_self: bool = False
 ) -> None:
     """Keep what was typed (encrypted, in the persisted user data) for the tip button."""
+    from bot.safety import tips as tip_rules
+
     context.person_data[PENDING_TIP] = {
         "text_enc": cipher_for(context.services).encrypt(text),
         "category": verdict.category if verdict else None,
@@ -151,6 +157,8 @@ async def on_tip(update: Update, context: BotContext) -> None:
         return
     person = context.person
     source = query.message.message_id if query.message is not None else None
+    from bot.safety.quick_tip import RateLimited
+
     service = _tips(context)
     earlier = await service.earlier(person, source)
     if earlier is not None:  # the bot stopped after the case was made: the code, again
@@ -278,7 +286,7 @@ async def typed_place(update: Update, context: BotContext) -> bool:
     message = update.message
     if not pending or not pending.get("asks_place") or message is None or not message.text:
         return False
-    if not answered_recently(pending, context.now):  # a ward typed days later is not it
+    if not _answered_recently(pending, context.now):  # a ward typed days later is not it
         pending.pop("asks_place", None)
         return False
     areas = context.services.areas
@@ -327,7 +335,7 @@ async def taking_back(update: Update, context: BotContext) -> bool:
     much): a warm word that keeps the hotline and the bot open, never "not understood"."""
     message = update.message
     pending = context.person_data.get(PENDING_TIP)
-    if message is None or not answered_recently(pending, context.now):
+    if message is None or not _answered_recently(pending, context.now):
         return False
     if not question_rules.is_taking_back(message.text):
         return False
@@ -346,11 +354,3 @@ async def on_numbers(update: Update, context: BotContext) -> None:
     query = require_query(update)
     await query.answer()
     await require_message(update).reply_text(emergency_text(context.translate, now=True, tip=False))
-
-
-def register(application: BotApplication) -> None:
-    """After every journey (an active report answers its own 🆘 first), before the fallbacks."""
-    application.add_handler(CallbackQueryHandler(on_tip, pattern=PassToStaff.pattern()))
-    application.add_handler(CallbackQueryHandler(on_place, pattern=TipPlace.pattern()))
-    application.add_handler(CallbackQueryHandler(on_numbers, pattern=Numbers.pattern()))
-    application.add_handler(CallbackQueryHandler(on_numbers, pattern=REPORT_SOS_PATTERN))
