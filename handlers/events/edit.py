@@ -64,7 +64,7 @@ async def start_edit(update: Update, context: BotContext) -> int:
     await query.answer()
     context.person_data[EDIT] = {"id": event.id}
     names = {
-        "title": _("Title"),
+        "title": _("Event name"),
         "time": _("Time"),
         "place": _("Place"),
         "capacity": _("Places"),

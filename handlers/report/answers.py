@@ -64,7 +64,9 @@ def safety_keyboard(a: Asking) -> Markup:
 def safety_pick(a: Asking, draft: Draft, value: str) -> bool:
     if value not in ("yes", "no"):
         return False
-    draft.urgent = value == "yes"
+    # After 🆘 staff have been alerted as an emergency: a later "not right now" keeps it urgent
+    # (the 12-hour clock), as the person was told.
+    draft.urgent = value == "yes" or draft.emergency_alerted
     return True
 
 
@@ -82,7 +84,7 @@ async def safety_typed(flow: Flow, draft: Draft, text: str, danger: bool) -> int
     if typed is None and not danger:
         return None
     # "có", "dạ có", "ừ", or the danger itself typed; "không" is a no even beside danger words.
-    draft.urgent = typed is not False
+    draft.urgent = typed is not False or draft.emergency_alerted
     return await emergency.answer_safety(flow, draft)
 
 
