@@ -52,6 +52,7 @@ def test_the_corpus_is_large_and_varied():
 # The blind-written files that have been learnt from (measured once each before).
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
+    "fresh11", "fresh12",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -72,14 +73,11 @@ LEFT_OUT_BELOW_TARGET = {"blind_c"}
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling). None at the moment: fresh8 (measured once: 97.6 % / 5.2 %), blind_c
-# (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)) and fresh10 (97.6 % (246/252) /
-# 3.2 % (8/248)) have been learnt from since. A newer blind file is measured once, given its
+# (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
+# 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)) and fresh12 (98.4 % (248/252) /
+# 4.1 % (10/246)) have been learnt from since. A newer blind file is measured once, given its
 # figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher of 2 December 2026 evening (fresh10 learnt from).
-    "fresh11": (252, 0.976, 0.009),
-    "fresh12": (252, 0.984, 0.041),
-}
+UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN) or [None])

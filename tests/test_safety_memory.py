@@ -26,10 +26,12 @@ print(json.dumps(tracemalloc.get_traced_memory()))
 # Measured (current, peak) on 2 December 2026, 241 rules and 47,715 weights: all 1.97 / 3.02 MB,
 # the rules alone 1.17 / 2.23 MB, the model alone 0.79 / 1.03 MB; the code before packing them:
 # 3.41 / 4.68 MB (rules 2.13 / 3.40, model 1.27 / 2.85). The bounds leave ~20 % for rules and
-# weights added.
+# weights added. After fresh10 and fresh11/fresh12 were learnt from (255 rules, 54,910
+# weights): all 2.48 / 3.73 MB, rules 1.55 / 2.80 MB (1.51 / 2.74 already before them, over
+# the first bound), model 0.92 / 1.15 MB; the rules' bound raised to leave ~5 %.
 BOUNDS = {
     "all": (2_500_000, 3_800_000),
-    "rules": (1_450_000, 2_700_000),
+    "rules": (1_630_000, 2_950_000),
     "model": (1_000_000, 1_500_000),
 }
 
