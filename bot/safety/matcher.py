@@ -708,13 +708,15 @@ class Matcher:
             ):
                 index += 1
                 continue
-            end = next(
+            # The longest everyday phrase starting here ('sơ cứu khi trẻ bị đuối nước', not
+            # just 'sơ cứu').
+            end = max(
                 (
                     after
                     for term in phrases.candidates(kept, index)
                     if (after := term.match_at(kept, index)) is not None
                 ),
-                None,
+                default=None,
             )
             if end is None:
                 index += 1
