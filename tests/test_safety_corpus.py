@@ -67,11 +67,10 @@ TRAINED_BLIND = (
 # rules just before two vetoes were narrowed; 2/248 before; measured once: 97.6 % / 3.2 %) —
 # the false alarms fresh9 and fresh10 gained are the model's alone, near its threshold —, fresh11
 # 99.6 % (251/252) / 0.4 % (1/246) (measured once: 97.6 % / 0.8 %), fresh12 100 % (252/252) /
-# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %).
+# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %). Each training takes ~40 s of a core, so the
+# suite re-runs the hard file and the three newest; fresh8 and fresh9 are measured, not re-run.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh8": (0.993, 0.0),
     "blind_c": (0.978, 0.052),
-    "fresh9": (0.996, 0.013),
     "fresh10": (0.996, 0.021),
     "fresh11": (0.996, 0.005),
     "fresh12": (0.996, 0.013),
@@ -86,7 +85,13 @@ LEFT_OUT_BELOW_TARGET = {"blind_c", "fresh10"}
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)) and fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)) have been learnt from since. A newer blind file is measured once, given its
 # figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+UNSEEN: dict[str, tuple[int, float, float]] = {
+    # Measured once with the matcher that learnt fresh10, fresh11 and fresh12 (2 December 2026,
+    # 20:12 UTC): fresh13 97.6 % (245/251) / 3.7 % (9/242), fresh14 98.8 % (249/252) / 6.1 %
+    # (15/245; its calm text chosen to be tricky: lookalikes 9/62).
+    "fresh13": (251, 0.976, 0.038),
+    "fresh14": (252, 0.988, 0.062),
+}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN) or [None])

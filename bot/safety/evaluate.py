@@ -31,7 +31,7 @@ EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
 BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
-    "fresh10", "fresh11", "fresh12",
+    "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -64,12 +64,18 @@ SPLITS = {
     # of each were dropped, written before in another file).
     "fresh11": "safety_corpus_fresh11.tsv",
     "fresh12": "safety_corpus_fresh12.tsv",
+    # Two more blind writers (older people, teachers and collaborators; teenagers and young
+    # mothers, calm text chosen to be tricky), measured once with the matcher that learnt
+    # fresh11 and fresh12, never learnt from: the unseen measure (HELD_OUT). Messages already
+    # in another file were dropped.
+    "fresh13": "safety_corpus_fresh13.tsv",
+    "fresh14": "safety_corpus_fresh14.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on. None at the moment: a
+# them) nor written from, so they go on measuring text nobody tuned on: fresh13 and fresh14. A
 # new blind file is measured once by whoever adds it (it is not in the model's `trained_on`
 # until the model is retrained), then learnt from.
-HELD_OUT: tuple[str, ...] = ()
+HELD_OUT: tuple[str, ...] = ("fresh13", "fresh14")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
