@@ -156,38 +156,6 @@ async def test_the_emergency_button_answers_at_every_step_and_marks_urgent(tg):
     assert await tg.db.fetchvalue("SELECT child_sex FROM cases") == "male"  # typed "nam"
 
 
-async def test_sos_before_the_danger_question_keeps_the_report_urgent(tg):
-    """🆘 first, then "not right now": staff were alerted as an emergency and the person was
-    told the report is urgent, so it stays urgent (the 12-hour clock) and nobody is alerted
-    twice."""
-    lan = await person(tg, "Lan")
-    await lan.send("/report")
-    await lan.press("🆘 Khẩn cấp")
-    assert any("khẩn cấp" in m.content for m in lan.bot_messages[-3:])
-    alerts = await tg.db.fetchvalue("SELECT count(*) FROM outbox")
-    assert alerts >= 1
-    await lan.press("Không, hiện chưa")
-    assert any("vẫn là báo cáo khẩn cấp" in m.content for m in lan.bot_messages[-3:])
-    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts  # not twice
-    await lan.press("📍 Phường Chánh Hưng — xác nhận")
-    await lan.send("Hẻm 12")
-    await lan.press("Bỏ qua")
-    await lan.send("An")
-    await lan.send("9")
-    await lan.send("nam")
-    await lan.press("1")
-    await lan.press("▫️ " + SITUATION_VIOLENCE)
-    await lan.press("Xong ✔️")
-    await lan.send(DESCRIPTION)
-    await lan.press("Bỏ qua")
-    await lan.press("Không rõ")
-    await lan.press("Chưa làm gì")
-    await lan.press("🙈 Giữ ẩn danh")
-    assert "Trẻ đang gặp nguy hiểm: có" in lan.last_text
-    await lan.press("✅ Gửi")
-    assert await tg.db.fetchvalue("SELECT urgent FROM cases") == 1
-
-
 async def test_wrong_inputs_get_a_clear_answer_and_the_step_stays(tg):
     lan = await person(tg, "Lan")
     await lan.send("/report")

@@ -64,9 +64,7 @@ def safety_keyboard(a: Asking) -> Markup:
 def safety_pick(a: Asking, draft: Draft, value: str) -> bool:
     if value not in ("yes", "no"):
         return False
-    # After 🆘 staff have been alerted as an emergency: a later "not right now" keeps it urgent
-    # (the 12-hour clock), as the person was told.
-    draft.urgent = value == "yes" or draft.emergency_alerted
+    draft.urgent = value == "yes"
     return True
 
 
@@ -84,7 +82,7 @@ async def safety_typed(flow: Flow, draft: Draft, text: str, danger: bool) -> int
     if typed is None and not danger:
         return None
     # "có", "dạ có", "ừ", or the danger itself typed; "không" is a no even beside danger words.
-    draft.urgent = typed is not False or draft.emergency_alerted
+    draft.urgent = typed is not False
     return await emergency.answer_safety(flow, draft)
 
 

@@ -35,14 +35,6 @@ async def answer_safety(flow: Flow, draft: Draft) -> int:
     _ = flow.translate
     if not draft.urgent:
         return await flow.next(draft, "safety")
-    if draft.emergency_alerted:  # 🆘 came first: the hotlines shown and staff alerted already
-        await flow.chat.send_message(
-            _(
-                "Staff were alerted when you pressed 🆘: the report stays <b>urgent</b>. "
-                "Let us continue."
-            )
-        )
-        return await flow.next(draft, "safety", in_place=False)
     await flow.chat.send_message(emergency_text(_, now=True, tip=False))
     await alert_staff_now(flow, draft)
     await flow.chat.send_message(
