@@ -295,6 +295,23 @@ _SMS_WORDS = {
 }  # fmt: skip
 
 
+def left_out_model(split: str, examples: list[Example], rules: Matcher | None = None) -> Model:
+    """The model trained as the shipped one was (on the files it learnt from), but without
+    `split`: a blind file added since is never learnt, even to measure the others."""
+    rules = rules or Matcher(load_json(PATTERNS_FILE, CONTENT_DIR))
+    shipped = load_model()
+    trained_on = set(shipped.trained_on) if shipped else {e.split for e in examples}
+    return train_model(rules, [e for e in examples if e.split in trained_on - {split}])
+
+
+def left_out_report(split: str) -> Report:
+    """One file measured with the rules and a model trained without it (a worker's task: it
+    reads everything itself, so it can run in a fresh process)."""
+    examples = read_corpus()
+    matcher = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), left_out_model(split, examples))
+    return evaluate([e for e in examples if e.split == split], matcher)
+
+
 def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> str:
     """For each file: the model trained on all the others, measured on it with the rules
     (rules alone, model alone, rules or model). The rules are written by hand from every file
@@ -303,9 +320,6 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
     data = load_json(PATTERNS_FILE, CONTENT_DIR)
     rules = Matcher(data)
     present = [s for s in SPLITS if any(e.split == s for e in examples)]
-    shipped = load_model()
-    trained_on = set(shipped.trained_on) if shipped else set(present)
-    pool = [e for e in examples if e.split in trained_on]
     lines = [
         "leave one file out: the model trained on the other files "
         "(recall on danger · false alarms on calm)",
@@ -314,9 +328,7 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
     combined: list[tuple[Example, bool]] = []
     for split in splits or present:
         held = [e for e in examples if e.split == split]
-        # Trained only on the files the shipped model learnt from: a blind file added since
-        # is never learnt, even to measure the others.
-        model = train_model(rules, [e for e in pool if e.split != split])
+        model = left_out_model(split, examples, rules)
         both = Matcher(data, model)
         columns = []
         for decide in (
