@@ -62,13 +62,29 @@ def memory(pid: int) -> dict[str, int]:
     return values
 
 
-def compile_bytecode() -> None:
-    """Bytecode on disk, as a deployment has it (README, Deployment): without it every start
-    compiles ~100 modules from source (PYTHONDONTWRITEBYTECODE, or a read-only install)."""
-    import compileall
+# Both bots run as the deployment runs this one (deploy/bvte-bot.service, README): with
+# PYTHONOPTIMIZE=2, no docstrings kept in memory (~4 MiB of python-telegram-bot's and ours)
+# and no asserts. BENCH_PYTHONOPTIMIZE=0 measures them without.
+OPTIMIZE = int(os.environ.get("BENCH_PYTHONOPTIMIZE", "2"))
+_compiled: set[int] = set()
 
-    for package in ("bot", "handlers", "storage", "bench"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+
+def compile_bytecode(optimize: int = OPTIMIZE) -> None:
+    """Bytecode on disk at the level the bots run with, as a deployment has it (README,
+    Deployment): without it every start compiles its modules from source (a read-only
+    install), which costs time and memory. The standard library and the virtualenv too: their
+    .pyc at optimisation level 2 are not installed with them (~1 minute, once per machine)."""
+    import compileall
+    import sysconfig
+
+    if optimize in _compiled:
+        return
+    folders = [ROOT / package for package in ("bot", "handlers", "storage", "bench")]
+    if optimize:
+        folders += [Path(sysconfig.get_path("stdlib")), Path(sysconfig.get_path("purelib"))]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=2, optimize=optimize, workers=0)
+    _compiled.add(optimize)
 
 
 class LiveBot:
@@ -95,6 +111,7 @@ class LiveBot:
             "DATABASE_PATH": str(self.database),
             "DATA_KEY": Fernet.generate_key().decode(),
             "PYTHONPATH": str(ROOT),
+            "PYTHONOPTIMIZE": str(OPTIMIZE),
             **self.env,
         }
         self._log = open(Path(self.folder.name) / "stderr.log", "wb")  # noqa: SIM115

@@ -14,11 +14,17 @@ import datetime as dt
 import html
 import io
 import logging
+import pickle
+from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config import SUPPORTED_LANGUAGES
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 # Catalogues are read with the standard library's gettext (the .mo format babel compiles);
 # babel's formatting functions and its locale data are imported at the first date or number
@@ -98,7 +104,10 @@ class Translator:
         from babel.dates import format_datetime
 
         return format_datetime(
-            self.local(moment), "EEEE, dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language
+            self.local(moment),
+            "EEEE, dd/MM/yyyy HH:mm",
+            tzinfo=self.timezone,
+            locale=babel_locale(self.language),
         )
 
     def date(self, day: dt.date | dt.datetime) -> str:
@@ -106,7 +115,7 @@ class Translator:
 
         if isinstance(day, dt.datetime):
             day = self.local(day).date()
-        return format_date(day, "EEEE, dd/MM/yyyy", locale=self.language)
+        return format_date(day, "EEEE, dd/MM/yyyy", locale=babel_locale(self.language))
 
     def long_date(self, day: dt.date | dt.datetime) -> str:
         """'Thứ Ba, 1 tháng 6, 2021' — babel's full format."""
@@ -114,24 +123,47 @@ class Translator:
 
         if isinstance(day, dt.datetime):
             day = self.local(day).date()
-        return format_date(day, "full", locale=self.language)
+        return format_date(day, "full", locale=babel_locale(self.language))
 
     def short_datetime(self, moment: dt.datetime) -> str:
         from babel.dates import format_datetime
 
         return format_datetime(
-            self.local(moment), "dd/MM/yyyy HH:mm", tzinfo=self.timezone, locale=self.language
+            self.local(moment),
+            "dd/MM/yyyy HH:mm",
+            tzinfo=self.timezone,
+            locale=babel_locale(self.language),
         )
 
     def time(self, moment: dt.datetime) -> str:
         from babel.dates import format_time
 
-        return format_time(self.local(moment), "HH:mm", tzinfo=self.timezone, locale=self.language)
+        return format_time(
+            self.local(moment), "HH:mm", tzinfo=self.timezone, locale=babel_locale(self.language)
+        )
 
     def number(self, value: float) -> str:
         from babel.numbers import format_decimal
 
-        return format_decimal(value, locale=self.language)
+        return format_decimal(value, locale=babel_locale(self.language))
+
+
+@cache
+def babel_locale(language: str) -> Locale:
+    """babel's Locale of a supported language, its CLDR data loaded without babel's global
+    table: `babel.localedata.load` reads all of global.dat (2.2 MiB in memory, for the life of
+    the process) only to look up the language's "parent exception", and Vietnamese and
+    English have none (tests/test_i18n.py checks it). So the data is merged here as babel
+    merges it, root then the language, into babel's own cache."""
+    from babel import Locale, localedata
+
+    with localedata._cache_lock:
+        if language not in localedata._cache:
+            data = localedata.load("root").copy()
+            with open(localedata.resolve_locale_filename(language), "rb") as handle:
+                localedata.merge(data, pickle.load(handle))
+            localedata._cache[language] = data
+    return Locale(language)
 
 
 def _escape(value: object) -> object:

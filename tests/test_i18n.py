@@ -106,6 +106,50 @@ def test_dates_and_numbers_in_ho_chi_minh_city_time():
         vi.datetime(dt.datetime(2021, 6, 1, 8, 0))
 
 
+# In a fresh interpreter: babel's caches are process-wide, and other tests load its tables.
+_WITHOUT_THE_GLOBAL_TABLE = """
+import datetime as dt
+from gettext import NullTranslations
+from zoneinfo import ZoneInfo
+from babel import core, localedata
+from bot.i18n import Translator
+moment = dt.datetime(2026, 6, 1, 1, 30, tzinfo=dt.UTC)
+for language in ("vi", "en"):
+    _ = Translator(language, NullTranslations(), ZoneInfo("Asia/Ho_Chi_Minh"))
+    print("|".join([_.datetime(moment), _.date(moment), _.long_date(moment),
+                    _.short_datetime(moment), _.time(moment), _.number(1234.5)]))
+print(core._global_data is None)
+ours = {language: localedata._cache[language] for language in ("vi", "en")}
+localedata.clear_caches()  # babel's own load, the global table read
+print(all(repr(localedata.load(language)) == repr(data) for language, data in ours.items()))
+print(sorted(set(ours) & set(core.get_global("parent_exceptions"))))
+"""
+
+
+def test_dates_and_numbers_do_not_load_babels_global_table():
+    """bot.i18n.babel_locale merges a language's data as babel does, without the 2.2 MiB
+    global table: the same data, the same text."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_THE_GLOBAL_TABLE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out == [
+        "Thứ Hai, 01/06/2026 08:30|Thứ Hai, 01/06/2026|Thứ Hai, 1 tháng 6, 2026|"
+        "01/06/2026 08:30|08:30|1.234,5",
+        "Monday, 01/06/2026 08:30|Monday, 01/06/2026|Monday, June 1, 2026|"
+        "01/06/2026 08:30|08:30|1,234.5",
+        "True",  # the global table never read
+        "True",  # the data babel itself loads
+        "[]",  # no parent exception for our languages
+    ]
+
+
 def test_language_guess_from_telegram():
     i18n = I18n(dt.UTC, "vi")
     assert i18n.guess_language("en-US") == "en"

@@ -100,3 +100,27 @@ async def test_webhook_mode_on_the_bots_own_server(tmp_path, dashboard):
             log = await stop_bot(process)
         assert process.returncode == 0, log[-2000:]
         assert TOKEN not in log
+
+
+async def test_live_bot_runs_as_deployed_without_docstrings_or_asserts(tmp_path):
+    """deploy/bvte-bot.service runs the bot with PYTHONOPTIMIZE=2: nothing may need a docstring
+    or an assert: a greeting and a disclosure (the danger matcher) under it."""
+    server = BotAPIServer()
+    async with HTTPFront(server) as front:
+        lan = server.create_user("Lan", language_code="vi")
+        server.user_message(lan, None, "/start")
+        server.user_message(lan, None, "e hok muon song nua")
+        env = bot_env(front.port, tmp_path / "live.sqlite3", PYTHONOPTIMIZE="2")
+        process = await start_bot(tmp_path, env)
+        try:
+            chat = server.chats[lan.id]
+
+            def said(text: str) -> bool:
+                return any(m.from_bot and text in (m.text or "") for m in chat.messages.values())
+
+            assert await wait_for(lambda: said("Xin chào"), 20), "no answer to /start"
+            assert await wait_for(lambda: said("111"), 20), "no hotline for a disclosure"
+        finally:
+            log = await stop_bot(process)
+        assert process.returncode == 0, log[-2000:]
+        assert "Traceback" not in log, log[-2000:]

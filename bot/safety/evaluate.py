@@ -397,7 +397,7 @@ def _pct(values: list[bool]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--misses", action="store_true", help="list every wrong answer")
     parser.add_argument(
         "--by-file", action="store_true", help="leave one file out (trains the model per file)"
