@@ -100,6 +100,57 @@ def test_building_the_application_imports_no_heavy_library_and_no_lazy_feature()
     assert sorted(m for m in LAZY if m in modules) == []
 
 
+TICKS_PROBE = """
+import asyncio, datetime as dt, json, sys, tempfile
+from pathlib import Path
+from bot.application import build_application, start_services
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.scheduling import run_ticks
+from devkit.emulator.request import EmulatorRequest
+from devkit.emulator.server import BotAPIServer
+
+async def main():
+    folder = Path(tempfile.mkdtemp())
+    settings = Settings(database_path=folder / "bot.sqlite3", data_key_file=folder / "data.key",
+                        dispatcher_interval=0, admin_ids=frozenset({1}))
+    clock = FakeClock(dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.UTC))
+    server = BotAPIServer(clock=clock)
+    application = build_application(settings, request=EmulatorRequest(server), clock=clock,
+                                    rate_limit=False)
+    await application.initialize()
+    await start_services(application)
+    before = set(sys.modules)
+    await run_ticks(application)  # every tick, nothing due
+    ran = [tick.name for tick in application.services.ticks]
+    await application.shutdown()
+    print(json.dumps({"ticks": ran, "imported": sorted(set(sys.modules) - before)}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_round_of_ticks_with_nothing_due_loads_no_feature_service():
+    """A tick runs every 20 s and nearly always finds nothing due: it asks the repository and
+    loads its feature's service (the case work, the questions and their materials) only when
+    something is."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", TICKS_PROBE],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    probe = json.loads(result.stdout.splitlines()[-1])
+    assert {"case_deadlines", "question_escalation", "unsent_urgent_reports"} <= set(probe["ticks"])
+    loaded = [m for m in probe["imported"] if m.split(".")[0] in ("bot", "handlers")]
+    assert not [m for m in loaded if m.startswith("handlers.")], loaded
+    for service in ("bot.cases.service", "bot.questions.service", "bot.reports.service"):
+        assert service not in probe["imported"], service
+
+
 def test_every_lazy_declaration_resolves():
     """A typo in a lazy callback fails here, not when a user presses the button."""
     import tempfile

@@ -17,7 +17,7 @@ from bot import outbox
 from bot.cases.alerts import queue_new_case_alert
 from bot.crypto import FieldCipher, cipher_for
 from bot.guards import PermissionDenied
-from bot.reports import casework
+from bot.reports import casework, ticks
 from bot.reports.draft import Draft
 from bot.reports.rules import CaseRules, case_rules
 from bot.safety.emergency import queue_emergency_alert
@@ -33,11 +33,6 @@ if TYPE_CHECKING:
 EmergencyAlert = Callable[..., Awaitable[None]]
 # The reporter's confirmation of a new case: (case id, case code) → its text and buttons.
 Thanks = Callable[[int, str], tuple[str, InlineKeyboardMarkup]]
-# A report that alerted staff as "in danger now" and is still not sent this long after: the
-# reporter is reminded and the staff alerted are told, once.
-FOLLOW_UP_UNSENT_AFTER = dt.timedelta(minutes=30)
-# ... and not while the reporter is still at it: untouched this long.
-FOLLOW_UP_IDLE_FOR = dt.timedelta(minutes=10)
 
 
 class ReportIntake:
@@ -195,16 +190,12 @@ class ReportIntake:
     async def follow_up_unsent_alerts(
         self, now: dt.datetime, queue: EmergencyAlert = queue_emergency_alert
     ) -> int:
-        """Reports that alerted staff ("in danger now") and are still not sent after
-        FOLLOW_UP_UNSENT_AFTER and untouched for FOLLOW_UP_IDLE_FOR: the reporter is
-        reminded and the staff told (or, when "in danger now" was taken back since, the staff
-        told that); once each, in one transaction with the mark (a crash never sends it
-        twice). Returns how many."""
+        """Reports that alerted staff ("in danger now") and are still not sent a while after,
+        the reporter idle (bot/reports/ticks.py): the reporter is reminded and the staff told
+        (or, when "in danger now" was taken back since, the staff told that); once each, in
+        one transaction with the mark (a crash never sends it twice). Returns how many."""
         done = 0
-        due = await report_drafts.alerted_unsent(
-            self.db, now - FOLLOW_UP_UNSENT_AFTER, now - FOLLOW_UP_IDLE_FOR
-        )
-        for user_id, alerted_at in due:
+        for user_id, alerted_at in await ticks.alerted_unsent(self.db, now):
             stored = await report_drafts.load(self.db, self.cipher, user_id)
             reporter = await users.get(self.db, user_id)
             async with self.db.transaction():

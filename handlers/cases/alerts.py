@@ -1,22 +1,21 @@
 """The alert copies from the chat's side: after a change made with a button, every copy of
-the case's alert (the pressed one included) is brought up to date; and the legal clocks'
-tick (reminders before a clock is due, escalations when it passed: bot/cases/notices.py)."""
+the case's alert (the pressed one included) is brought up to date. (The legal clocks' tick is
+bot/cases/ticks.py.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery
 
 from bot.cases import alerts
-from bot.cases.service import CaseService, Change
+from bot.cases.service import Change
 from bot.context import BotContext
 from handlers.cases.detail import in_private, is_detail_view
 from storage.alert_copies import AlertCopy
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
 
 def pressed_alert(
@@ -36,9 +35,3 @@ async def after_change(
     """Bring the alert copies up to date when who has the case or whether it is open changed
     (the pressed alert too)."""
     await alerts.after_change(context, change, pressed_alert(context, query, change.case.id))
-
-
-async def check_deadlines(application: BotApplication, now: dt.datetime) -> None:
-    """The legal clocks' tick: reminders before a clock is due, escalations once it passed
-    (CaseService owns the rules, the audit and the transaction)."""
-    await CaseService.of(application.services).check_deadlines(now)

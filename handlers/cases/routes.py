@@ -121,9 +121,7 @@ def register_plan(application: BotApplication) -> None:
 
 def register_alerts(application: BotApplication) -> None:
     """The legal clocks' tick (reminders, escalations)."""
-    scheduling.add_tick(
-        application, "case_deadlines", lazy("handlers.cases.alerts:check_deadlines")
-    )
+    scheduling.add_tick(application, "case_deadlines", lazy("bot.cases.ticks:check_deadlines"))
 
 
 def register_myreports(application: BotApplication) -> None:

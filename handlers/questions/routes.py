@@ -48,6 +48,4 @@ def register_no_dead_end(application: BotApplication) -> None:
 
 def register_staff(application: BotApplication) -> None:
     """The escalation tick (after the ticket buttons, as before)."""
-    scheduling.add_tick(
-        application, "question_escalation", lazy("handlers.questions.staff:escalate")
-    )
+    scheduling.add_tick(application, "question_escalation", lazy("bot.questions.ticks:escalate"))

@@ -6,7 +6,6 @@ administrators."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
@@ -18,7 +17,7 @@ from bot.questions import notices
 from bot.questions.service import QuestionService
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
 
 async def sync_ticket(context: BotContext, question_id: int) -> None:
@@ -38,8 +37,3 @@ async def clear_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
     before copies were recorded)."""
     with contextlib.suppress(TelegramError):  # 'not modified' or gone: nothing to fix
         await edit_buttons_quietly(query, markup)
-
-
-async def escalate(application: BotApplication, now: dt.datetime) -> None:
-    """The tick: tickets unanswered for 24 hours go to the administrators, once."""
-    await QuestionService(application.services).escalate_due()

@@ -4,7 +4,6 @@ answer (hotlines) is one tap away at every step."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -12,18 +11,17 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot import delivery, keyboards, menu
+from bot import keyboards, menu
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.messaging import edit_quietly
 from bot.reports.buttons import Discard, Resume
 from bot.reports.draft import Draft
-from bot.reports.service import ReportIntake
 from handlers.report.engine import Flow
 from handlers.report.ui import ACTIVE, RESUME, close_buttons
 
 if TYPE_CHECKING:
-    from bot.application import BotApplication
+    pass
 
 
 async def entry(update: Update, context: BotContext) -> int:
@@ -105,9 +103,3 @@ async def on_confirm_cancel(update: Update, context: BotContext) -> int:
         return await flow.lost()
     await flow.ask(draft)
     return ACTIVE
-
-
-async def follow_up_unsent_alerts(application: BotApplication, now: dt.datetime) -> None:
-    """The dispatcher's tick: urgent reports that alerted staff and were left unsent."""
-    if await ReportIntake(application.services).follow_up_unsent_alerts(now):
-        delivery.kick(application)

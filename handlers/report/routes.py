@@ -74,7 +74,7 @@ def register_entry(application: BotApplication) -> None:
         )
     )
     scheduling.add_tick(
-        application, "unsent_urgent_reports", lazy(f"{entry}:follow_up_unsent_alerts")
+        application, "unsent_urgent_reports", lazy("bot.reports.ticks:follow_up_unsent_alerts")
     )
 
 
