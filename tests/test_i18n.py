@@ -2,6 +2,7 @@
 
 import ast
 import datetime as dt
+import io
 import re
 import string
 import unicodedata
@@ -104,6 +105,69 @@ def test_dates_and_numbers_in_ho_chi_minh_city_time():
     assert en.number(1234567.5) == "1,234,567.5"
     with pytest.raises(ValueError):
         vi.datetime(dt.datetime(2021, 6, 1, 8, 0))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_catalogue_read_in_place_answers_as_gettext_does(language):
+    """bot.i18n.MoCatalog keeps the .mo's bytes and searches them; gettext's GNUTranslations
+    decodes it all into a dict. Every message, singular and plural, and a missing one."""
+    import tracemalloc
+    from gettext import GNUTranslations
+
+    from bot.i18n import LOCALES_DIR, MoCatalog
+
+    data = (LOCALES_DIR / language / "LC_MESSAGES" / "messages.mo").read_bytes()
+    tracemalloc.start()
+    ours = MoCatalog.read(data)
+    ours_size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    tracemalloc.start()
+    theirs = GNUTranslations(io.BytesIO(data))
+    theirs_size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert isinstance(ours, MoCatalog)
+    singular = [k for k in theirs._catalog if isinstance(k, str)]
+    plural = {k[0] for k in theirs._catalog if isinstance(k, tuple)}
+    assert len(ours) == len(singular) + len(plural)
+    for message in singular:
+        assert ours.gettext(message) == theirs.gettext(message), message
+    for message in plural:
+        for count in (0, 1, 2, 5, 21):
+            assert ours.ngettext(message, message + "s", count) == theirs.ngettext(
+                message, message + "s", count
+            ), (message, count)
+    for missing in ("Not a message of the bot", "Hello\0"):
+        assert ours.gettext(missing) == theirs.gettext(missing) == missing
+        assert ours.ngettext(missing, "many", 2) == "many"
+    if language == "vi":
+        assert len(singular) > 1000
+        assert ours_size < theirs_size / 2, (ours_size, theirs_size)
+
+
+def test_plural_messages_read_in_place_answer_as_gettext_does():
+    from gettext import GNUTranslations
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from bot.i18n import MoCatalog
+
+    catalog = Catalog(locale="en")  # two forms: n != 1
+    catalog.add(("{count} day", "{count} days"), ("{count} ngày", "{count} ngày nữa"))
+    catalog.add("{count} day left", "còn {count} ngày")
+    catalog.add(("A file", "Files"), ("Một tệp", "Các tệp"))
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    ours, theirs = MoCatalog.read(buffer.getvalue()), GNUTranslations(io.BytesIO(buffer.getvalue()))
+    assert isinstance(ours, MoCatalog)
+    for singular, plural in (("{count} day", "{count} days"), ("A file", "Files"), ("x", "xs")):
+        for count in (0, 1, 2, 5):
+            assert ours.ngettext(singular, plural, count) == theirs.ngettext(
+                singular, plural, count
+            )
+    assert ours.ngettext("{count} day", "{count} days", 2) == "{count} ngày nữa"
+    assert ours.gettext("{count} day left") == "còn {count} ngày"
+    assert ours.gettext("{count} day") == theirs.gettext("{count} day") == "{count} ngày"
 
 
 # In a fresh interpreter: babel's caches are process-wide, and other tests load its tables.
