@@ -212,12 +212,72 @@ class _Phrase(tuple[_Syllable, ...]):
         return position
 
 
+_Choice = tuple[_Phrase, _Phrase, bool]
+
+
+class _Product(tuple[tuple[_Choice, ...], ...]):
+    """Every phrase made of one choice from each of two or more parts (["nhốt|cột",
+    "{animals}"]: "nhốt con mèo", "cột chó"…), kept as its parts instead of as thousands of
+    phrases (the everyday phrases of `ignore` were ~5,000 of the rules' ~8,000). A choice is
+    (its syllables, the same needing their accents, whether it needs them): a phrase with a
+    choice that needs its accents needs them whole, as `Matcher._phrases` reads it."""
+
+    __slots__ = ()
+
+    @property
+    def first_keys(self) -> set[str]:
+        return {loose[0].folded for loose, _strict, _needs in self[0]}
+
+    @property
+    def longest(self) -> int:
+        return sum(max(len(loose) for loose, _strict, _needs in part) for part in self)
+
+    def match_at(self, tokens: list[_Token], index: int) -> int | None:
+        """The index after the longest of its phrases that starts at `index`, else None (the
+        everyday phrases mask the longest one: `Matcher._without_everyday_phrases`)."""
+        ends = [
+            *self._ends(tokens, 0, index, strict=False, needed=False),
+            *self._ends(tokens, 0, index, strict=True, needed=False),
+        ]
+        return max(ends, default=None)
+
+    def _ends(
+        self, tokens: list[_Token], part: int, position: int, strict: bool, needed: bool
+    ) -> Iterator[int]:
+        # Loosely: no choice that needs its accents; strictly: every syllable with its
+        # accents, and one choice at least that needs them.
+        if part == len(self):
+            if needed or not strict:
+                yield position
+            return
+        for loose, with_accents, needs in self[part]:
+            if needs and not strict:
+                continue
+            end = (with_accents if strict else loose).match_at(tokens, position)
+            if end is not None:
+                yield from self._ends(tokens, part + 1, end, strict, needed or needs)
+
+
 _Term = _Syllable | _Phrase
 _NUMBER = _Syllable("#", "#", False)
 
 
 def _syllables(term: _Term) -> tuple[_Syllable, ...]:
     return (term,) if isinstance(term, _Syllable) else term
+
+
+# What an element holds: a syllable, a phrase, or the phrases of a product.
+_AnyTerm = _Term | _Product
+
+
+def _first_keys(term: _AnyTerm) -> Iterable[str]:
+    if isinstance(term, _Product):
+        return term.first_keys
+    return (_syllables(term)[0].folded,)
+
+
+def _length(term: _AnyTerm) -> int:
+    return term.longest if isinstance(term, _Product) else len(_syllables(term))
 
 
 class _Terms:
@@ -230,7 +290,7 @@ class _Terms:
         self.syllables: tuple[dict[str, _Syllable], dict[str, _Syllable]] = ({}, {})
         self.strings: dict[str, str] = {}
         self.phrases: dict[_Phrase, _Phrase] = {}
-        self.tuples: dict[tuple[_Term, ...], tuple[_Term, ...]] = {}
+        self.tuples: dict[tuple[_AnyTerm, ...], tuple[_AnyTerm, ...]] = {}
         self.elements: dict[tuple, _Element] = {}
 
     def syllable(self, text: str, strict: bool) -> _Syllable:
@@ -270,7 +330,7 @@ class _Terms:
     def loose(self, term: _Term) -> _Term:
         return self.of([self.syllable(s.text, False) for s in _syllables(term)])
 
-    def element(self, kind: str, terms: Iterable[_Term] = (), gap: int = 0) -> _Element:
+    def element(self, kind: str, terms: Iterable[_Term | _Product] = (), gap: int = 0) -> _Element:
         """A part of a rule; the same part of many rules is made once (~800 parts are ~300)."""
         terms = tuple(terms)
         key = (kind, terms, gap)
@@ -286,21 +346,22 @@ class _Element:
     def __init__(
         self,
         kind: str,  # "terms" | "gap" | "not_next" | "not_before"
-        terms: tuple[_Term, ...] = (),
+        terms: tuple[_AnyTerm, ...] = (),
         gap: int = 0,
-        shared: dict[tuple[_Term, ...], tuple[_Term, ...]] | None = None,
+        shared: dict[tuple[_AnyTerm, ...], tuple[_AnyTerm, ...]] | None = None,
     ) -> None:
         self.kind = kind
         self.gap = gap
         # The longest phrase, in syllables (a number counts one).
-        self.longest = max((len(_syllables(term)) for term in terms), default=1)
+        self.longest = max((_length(term) for term in terms), default=1)
         # The terms by the folded letters of their first syllable ("#": any number); the
         # same tuple in many parts is kept once.
-        index: dict[str, list[_Term]] = {}
+        index: dict[str, list[_AnyTerm]] = {}
         for term in terms:
-            index.setdefault(_syllables(term)[0].folded, []).append(term)
+            for key in _first_keys(term):
+                index.setdefault(key, []).append(term)
         shared = {} if shared is None else shared
-        self._by_first: dict[str, tuple[_Term, ...]] = {}
+        self._by_first: dict[str, tuple[_AnyTerm, ...]] = {}
         for key, found in index.items():
             group = tuple(found)
             self._by_first[key] = shared.setdefault(group, group)
@@ -320,7 +381,7 @@ class _Element:
                     return True
         return False
 
-    def candidates(self, tokens: list[_Token], index: int) -> Sequence[_Term]:
+    def candidates(self, tokens: list[_Token], index: int) -> Sequence[_AnyTerm]:
         """The terms that can start at `index`: those whose first syllable has its letters."""
         if index >= len(tokens):
             return ()
@@ -329,7 +390,7 @@ class _Element:
         if len(keys) == 1:
             found = by_first.get(keys[0], ())
             return self._numbers + found if self._numbers else found
-        terms: list[_Term] = list(self._numbers)
+        terms: list[_AnyTerm] = list(self._numbers)
         for key in keys:
             terms.extend(by_first.get(key, ()))
         return terms
@@ -451,7 +512,7 @@ class Matcher:
         self._terms = _Terms()
         # The phrases of a group ("{child}", "{=verbs}"), read once for all the rules.
         self._by_group: dict[str, tuple[_Term, ...]] = {}
-        self._ignore = self._part(self._phrases(data.get("ignore", ())))
+        self._ignore = self._part(self._phrases(data.get("ignore", ()), products=True))
         # ... unless a longer phrase says otherwise: "cat co tay" is "cắt cổ tay" (a wrist),
         # never "cắt cỏ" (mowing).
         self._not_ignored = self._part(self._phrases(data.get("not_ignored", ())))
@@ -534,17 +595,38 @@ class Matcher:
         return rules
 
     # -- reading the data ---------------------------------------------------------------------
-    def _phrases(self, entries: list) -> Iterator[str]:
+    def _phrases(self, entries: list, products: bool = False) -> Iterator[str | _Product]:
         """Everyday phrases: a phrase, or a list of parts, each "a|b|{group}", read as every
         phrase made of one of each (["nhốt|cột", "{animals}"]: "nhốt con mèo", "cột chó"…). A
-        phrase with a part that needs its accents ("=chó") needs them whole."""
+        phrase with a part that needs its accents ("=chó") needs them whole. `products`: a
+        list of two parts or more is kept as its parts (`_Product`), for a part where the
+        longest match is wanted."""
         for entry in entries:
             if isinstance(entry, str):
                 yield entry
                 continue
+            if products and len(entry) >= 2:
+                yield self._product(entry)
+                continue
             for parts in itertools.product(*(self._expand(part) for part in entry)):
                 strict = any(part.startswith("=") for part in parts)
                 yield ("=" if strict else "") + " ".join(part.lstrip("=") for part in parts)
+
+    def _product(self, entry: list[str]) -> _Product:
+        def phrase(term: _Term) -> _Phrase:
+            # One syllable inside a longer phrase matches as a phrase does (a name too).
+            return term if isinstance(term, _Phrase) else _Phrase((term,))
+
+        parts = []
+        for spec in entry:
+            choices = []
+            for text in self._expand(spec):
+                loose = self._terms.term(text.lstrip("="))
+                choices.append(
+                    (phrase(loose), phrase(self._terms.strict(loose)), text.startswith("="))
+                )
+            parts.append(tuple(choices))
+        return _Product(parts)
 
     def _expand(self, spec: str) -> list[str]:
         phrases: list[str] = []
@@ -575,8 +657,10 @@ class Matcher:
                 phrases.append(part)
         return phrases
 
-    def _part(self, phrases: Iterable[str]) -> _Element:
-        return self._terms.element("terms", (self._terms.term(p) for p in phrases))
+    def _part(self, phrases: Iterable[str | _Product]) -> _Element:
+        return self._terms.element(
+            "terms", (self._terms.term(p) if isinstance(p, str) else p for p in phrases)
+        )
 
     def _expand_terms(self, spec: str) -> list[_Term]:
         """The phrases of `_expand(spec)` read as terms, each group read once."""
