@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
-COMPILED := $(CATALOGS:.po=.mo)
+# The catalogues compiled, and the part of babel's CLDR data the bot formats with (bot/i18n.py).
+COMPILED := $(CATALOGS:.po=.mo) $(patsubst %/LC_MESSAGES/messages.po,%/cldr.pickle,$(CATALOGS))
 
 .PHONY: setup lock test test-shifted lint run sandbox i18n compile bench clean
 
@@ -28,6 +29,9 @@ lock: $(STAMP)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
+
+locales/%/cldr.pickle: bot/i18n.py $(STAMP)
+	$(BIN)/python -c "from bot.i18n import write_cldr_subset; write_cldr_subset('$*')"
 
 compile: $(COMPILED)
 

@@ -171,47 +171,67 @@ def test_plural_messages_read_in_place_answer_as_gettext_does():
 
 
 # In a fresh interpreter: babel's caches are process-wide, and other tests load its tables.
-_WITHOUT_THE_GLOBAL_TABLE = """
-import datetime as dt
+# `subset` is written to a scratch folder by the function `make compile` runs.
+_FORMATTING_PROBE = """
+import datetime as dt, sys, tempfile
 from gettext import NullTranslations
+from pathlib import Path
 from zoneinfo import ZoneInfo
-from babel import core, localedata
-from bot.i18n import Translator
-moment = dt.datetime(2026, 6, 1, 1, 30, tzinfo=dt.UTC)
+from babel import Locale, core, localedata
+from bot import i18n
+folder = Path(tempfile.mkdtemp())
 for language in ("vi", "en"):
-    _ = Translator(language, NullTranslations(), ZoneInfo("Asia/Ho_Chi_Minh"))
-    print("|".join([_.datetime(moment), _.date(moment), _.long_date(moment),
-                    _.short_datetime(moment), _.time(moment), _.number(1234.5)]))
-print(core._global_data is None)
-ours = {language: localedata._cache[language] for language in ("vi", "en")}
-localedata.clear_caches()  # babel's own load, the global table read
-print(all(repr(localedata.load(language)) == repr(data) for language, data in ours.items()))
-print(sorted(set(ours) & set(core.get_global("parent_exceptions"))))
+    (folder / language).mkdir()
+    if sys.argv[1] == "subset":
+        i18n.write_cldr_subset(language, folder)
+localedata.clear_caches()
+moments = [dt.datetime(2026, month, 3 * month % 28 + 1, 3 * month % 24, 7, tzinfo=dt.UTC)
+           for month in range(1, 13)]
+for language in ("vi", "en"):
+    i18n.babel_locale.cache_clear()
+    i18n.babel_locale(language, folder)
+    _ = i18n.Translator(language, NullTranslations(), ZoneInfo("Asia/Ho_Chi_Minh"))
+    for moment in moments:
+        print("|".join([_.datetime(moment), _.date(moment), _.long_date(moment),
+                        _.short_datetime(moment), _.time(moment)]))
+    print("|".join(_.number(n) for n in (0, 21, -3, 1234, 1234567.5, 0.25, 10**9)))
+print("global table", core._global_data is not None, "root", "root" in localedata._cache)
+print(sorted(set(core.get_global("parent_exceptions")) & {"vi", "en"}))
+print(Locale("vi").languages["en"], Locale("en").territories["VN"])  # beyond the subset
 """
 
 
-def test_dates_and_numbers_do_not_load_babels_global_table():
-    """bot.i18n.babel_locale merges a language's data as babel does, without the 2.2 MiB
-    global table: the same data, the same text."""
+def _formatted(mode: str) -> list[str]:
     import subprocess
     import sys
 
-    out = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_THE_GLOBAL_TABLE],
+    return subprocess.run(
+        [sys.executable, "-c", _FORMATTING_PROBE, mode],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
-    assert out == [
-        "Thứ Hai, 01/06/2026 08:30|Thứ Hai, 01/06/2026|Thứ Hai, 1 tháng 6, 2026|"
-        "01/06/2026 08:30|08:30|1.234,5",
-        "Monday, 01/06/2026 08:30|Monday, 01/06/2026|Monday, June 1, 2026|"
-        "01/06/2026 08:30|08:30|1,234.5",
-        "True",  # the global table never read
-        "True",  # the data babel itself loads
-        "[]",  # no parent exception for our languages
-    ]
+
+
+def test_dates_and_numbers_from_the_cldr_subset_are_babels_own():
+    """bot.i18n.babel_locale formats with the part of babel's data the bot reads (written by
+    `make compile`) and never loads babel's 2.2 MiB global table nor the whole data of a
+    language until something else is asked for; the text is babel's, to the letter."""
+    with_subset, without = _formatted("subset"), _formatted("whole")
+    assert with_subset[:-3] == without[:-3]
+    assert with_subset[0] == (
+        "Chủ Nhật, 04/01/2026 10:07|Chủ Nhật, 04/01/2026|Chủ Nhật, 4 tháng 1, 2026|"
+        "04/01/2026 10:07|10:07"
+    )
+    assert with_subset[13] == (
+        "Sunday, 04/01/2026 10:07|Sunday, 04/01/2026|Sunday, January 4, 2026|04/01/2026 10:07|10:07"
+    )
+    assert with_subset[12] == "0|21|-3|1.234|1.234.567,5|0,25|1.000.000.000"
+    assert with_subset[25] == "0|21|-3|1,234|1,234,567.5|0.25|1,000,000,000"
+    assert with_subset[-3] == without[-3] == "global table False root False"
+    assert with_subset[-2] == "[]"  # no parent exception for our languages
+    assert with_subset[-1] == without[-1] == "Tiếng Anh Vietnam"  # the whole, when asked
 
 
 def test_language_guess_from_telegram():
