@@ -184,6 +184,8 @@ async def test_staff_group_binding_and_alerts(tg):
     assert "Đã nhận · phụ trách: Minh" in group.last_text and group.buttons == ["📄 Chi tiết"]
     binds = [e for e in await audit.entries(tg.db, "chat") if e.action == "group_bind"]
     assert binds and binds[0].actor_id == tg.admin.id and binds[0].detail == {"target": "Q8"}
+    await tg.admin.send("/unbind")  # in a private chat: where to send it, not "not understood"
+    assert "trong nhóm cán bộ" in tg.admin.last_text
     await group.send(tg.admin, "/unbind")
     await file_report(tg, lan)
     assert "Báo cáo mới" in minh.last_text  # privately again

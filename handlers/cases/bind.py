@@ -62,6 +62,11 @@ def _bind_target(areas: Areas, typed: str, language: str) -> tuple[str | None, s
 async def unbind_command(update: Update, context: BotContext) -> None:
     _ = context.translate
     message = require_message(update)
+    if message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await message.reply_text(
+            _("Send /unbind inside the staff group chat that should stop receiving new cases.")
+        )
+        return
     target = await service_for(context).unbind_group(context.person, message.chat.id, context.now)
     if target is None:
         await message.reply_text(_("This chat is not bound to a ward, commune or area."))

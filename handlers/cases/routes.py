@@ -77,11 +77,7 @@ def register_listing(application: BotApplication) -> None:
 def register_bind(application: BotApplication) -> None:
     """/bind, /unbind of a staff group."""
     application.add_handler(CommandHandler("bind", lazy("handlers.cases.bind:bind_command")))
-    application.add_handler(
-        CommandHandler(
-            "unbind", lazy("handlers.cases.bind:unbind_command"), filters=filters.ChatType.GROUPS
-        )
-    )
+    application.add_handler(CommandHandler("unbind", lazy("handlers.cases.bind:unbind_command")))
 
 
 def register_actions(application: BotApplication) -> None:
