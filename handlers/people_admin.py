@@ -150,16 +150,24 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     if person.telegram_id != context.person.telegram_id:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
-        text = N_("Your account was updated: {role}, {place}. Your menu is below.")
+        if person.status == "deactivated":
+            turned_off = N_(
+                "Your access as {role} has been turned off by an administrator. You can still "
+                "find information here; if a child is in danger, call 111."
+            )
+            told = theirs(turned_off, role=theirs(ROLE_LABELS[person.role]))
+        else:
+            updated = N_("Your account was updated: {role}, {place}. Your menu is below.")
+            told = theirs(
+                updated,
+                role=theirs(ROLE_LABELS[person.role]),
+                place=place_of(person, theirs, context.services.areas),
+            )
         await outbox.enqueue(
             context.db,
             cipher_for(context.services),
             person.telegram_id,
-            theirs(
-                text,
-                role=theirs(ROLE_LABELS[person.role]),
-                place=place_of(person, theirs, context.services.areas),
-            ),
+            told,
             now=context.now,
             markup=menu.keyboard(person.menu_role, theirs),
         )

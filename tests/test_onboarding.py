@@ -306,6 +306,8 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
         "deactivated",
     )
     assert user.menu_role == "public"
+    assert "đã tắt quyền" in lan.last_text and "111" in lan.last_text  # not "updated"
+    assert "📁 Hồ sơ" not in lan.reply_buttons
     actions = [e.action for e in await audit.entries(tg.db, "user", lan.id)]
     assert actions[-3:] == ["promote", "move", "deactivate"]
     # Non-administrators cannot.
