@@ -85,4 +85,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo locales/*/cldr.pickle

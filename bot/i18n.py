@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import io
 import logging
+import os
 import pickle
 import struct
 import sys
@@ -277,23 +278,41 @@ class _LocaleData(dict):
     def __missing__(self, key: object) -> object:
         if self.complete:
             raise KeyError(key)
-        for name, value in merged_locale_data(self.language).items():
-            self.setdefault(name, value)
-        self.complete = True
+        self._load_all()
         return self[key]
+
+    def copy(self) -> dict:  # type: ignore[override]
+        """babel builds a regional locale (en_US, vi_VN) on a copy of its language's data:
+        the whole of it."""
+        self._load_all()
+        return dict(self)
+
+    def _load_all(self) -> None:
+        if not self.complete:
+            for name, value in merged_locale_data(self.language).items():
+                self.setdefault(name, value)
+            self.complete = True
 
 
 def _subset(language: str, locales_dir: Path) -> dict:
     """The subset written by `make compile` for this very babel; {} (all of it, then) if it
-    is missing or was written for another version."""
+    is missing, unreadable or written for another version (read first, on its own: another
+    babel's objects may not even load)."""
     import babel
 
+    path = locales_dir / language / CLDR_FILE
     try:
-        with open(locales_dir / language / CLDR_FILE, "rb") as handle:
-            version, subset = pickle.load(handle)
-    except (OSError, ValueError, pickle.UnpicklingError):
+        with open(path, "rb") as handle:
+            if pickle.load(handle) != babel.__version__:
+                log.warning("%s is for another babel: run `make compile`", path)
+                return {}
+            subset = pickle.load(handle)
+    except FileNotFoundError:
         return {}
-    return subset if version == babel.__version__ else {}
+    except Exception as error:  # a broken file must not break every date: the whole data
+        log.warning("could not read %s (%s): run `make compile`", path, type(error).__name__)
+        return {}
+    return subset if isinstance(subset, dict) else {}
 
 
 def write_cldr_subset(language: str, locales_dir: Path = LOCALES_DIR) -> set[str]:
@@ -339,8 +358,12 @@ def write_cldr_subset(language: str, locales_dir: Path = LOCALES_DIR) -> set[str
             if saved[1] is not None:
                 localedata._dict_cache[language] = saved[1]
     subset = {key: full[key] for key in read}
-    with open(locales_dir / language / CLDR_FILE, "wb") as handle:
-        pickle.dump((babel.__version__, subset), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    path = locales_dir / language / CLDR_FILE
+    partial = path.with_suffix(".partial")  # never a half-written file where make sees one
+    with open(partial, "wb") as handle:
+        pickle.dump(babel.__version__, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(subset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
     return read
 
 

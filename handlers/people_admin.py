@@ -119,12 +119,19 @@ async def deactivate_command(update: Update, context: BotContext) -> None:
     if target is None:
         await require_message(update).reply_text(_("Usage: /deactivate ID"))
         return
+    before = await people.person(context.db, target)
     await _admin_change(
-        update, context, people.deactivate(context.db, context.person, target, context.now)
+        update,
+        context,
+        people.deactivate(context.db, context.person, target, context.now),
+        turned_off=before is not None and before.is_active,
     )
 
 
-async def _admin_change(update: Update, context: BotContext, change) -> None:
+async def _admin_change(
+    update: Update, context: BotContext, change, turned_off: bool = False
+) -> None:
+    """`turned_off`: the change deactivated the person (told so once, not at later changes)."""
     _ = context.translate
     try:
         person = await change
@@ -150,12 +157,15 @@ async def _admin_change(update: Update, context: BotContext, change) -> None:
     if person.telegram_id != context.person.telegram_id:
         # The person hears of the change with the menu of their role as it is now.
         theirs = context.services.i18n(person.language)
-        if person.status == "deactivated":
-            turned_off = N_(
-                "Your access as {role} has been turned off by an administrator. You can still "
-                "find information here; if a child is in danger, call 111."
+        if turned_off:
+            told = theirs(
+                N_(
+                    "An administrator has suspended your access. You can still find "
+                    "information here; if a child is in danger, call 111 (free, 24/7)."
+                )
             )
-            told = theirs(turned_off, role=theirs(ROLE_LABELS[person.role]))
+        elif not person.is_active:
+            return  # a deactivated person's details changed: nothing to tell them
         else:
             updated = N_("Your account was updated: {role}, {place}. Your menu is below.")
             told = theirs(

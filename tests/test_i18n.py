@@ -187,9 +187,12 @@ for language in ("vi", "en"):
 localedata.clear_caches()
 moments = [dt.datetime(2026, month, 3 * month % 28 + 1, 3 * month % 24, 7, tzinfo=dt.UTC)
            for month in range(1, 13)]
+if sys.argv[1] == "babel":  # babel's own loading, the global table and all
+    i18n.babel_locale = Locale
 for language in ("vi", "en"):
-    i18n.babel_locale.cache_clear()
-    i18n.babel_locale(language, folder)
+    if sys.argv[1] != "babel":
+        i18n.babel_locale.cache_clear()
+        i18n.babel_locale(language, folder)
     _ = i18n.Translator(language, NullTranslations(), ZoneInfo("Asia/Ho_Chi_Minh"))
     for moment in moments:
         print("|".join([_.datetime(moment), _.date(moment), _.long_date(moment),
@@ -197,7 +200,8 @@ for language in ("vi", "en"):
     print("|".join(_.number(n) for n in (0, 21, -3, 1234, 1234567.5, 0.25, 10**9)))
 print("global table", core._global_data is not None, "root", "root" in localedata._cache)
 print(sorted(set(core.get_global("parent_exceptions")) & {"vi", "en"}))
-print(Locale("vi").languages["en"], Locale("en").territories["VN"])  # beyond the subset
+print(Locale("vi").languages["en"], Locale("en").territories["VN"],  # beyond the subset
+      Locale.parse("en_US").territories["VN"] + "|" + Locale.parse("vi_VN").languages["en"])
 """
 
 
@@ -218,8 +222,8 @@ def test_dates_and_numbers_from_the_cldr_subset_are_babels_own():
     """bot.i18n.babel_locale formats with the part of babel's data the bot reads (written by
     `make compile`) and never loads babel's 2.2 MiB global table nor the whole data of a
     language until something else is asked for; the text is babel's, to the letter."""
-    with_subset, without = _formatted("subset"), _formatted("whole")
-    assert with_subset[:-3] == without[:-3]
+    with_subset, without, babels = _formatted("subset"), _formatted("whole"), _formatted("babel")
+    assert with_subset[:-3] == without[:-3] == babels[:-3]
     assert with_subset[0] == (
         "Chủ Nhật, 04/01/2026 10:07|Chủ Nhật, 04/01/2026|Chủ Nhật, 4 tháng 1, 2026|"
         "04/01/2026 10:07|10:07"
@@ -230,8 +234,10 @@ def test_dates_and_numbers_from_the_cldr_subset_are_babels_own():
     assert with_subset[12] == "0|21|-3|1.234|1.234.567,5|0,25|1.000.000.000"
     assert with_subset[25] == "0|21|-3|1,234|1,234,567.5|0.25|1,000,000,000"
     assert with_subset[-3] == without[-3] == "global table False root False"
+    assert babels[-3] == "global table True root True"  # what babel_locale spares
     assert with_subset[-2] == "[]"  # no parent exception for our languages
-    assert with_subset[-1] == without[-1] == "Tiếng Anh Vietnam"  # the whole, when asked
+    # The whole, when asked; and a regional locale, built on a copy of its language's data.
+    assert with_subset[-1] == without[-1] == babels[-1] == "Tiếng Anh Vietnam Vietnam|Tiếng Anh"
 
 
 def test_language_guess_from_telegram():

@@ -110,6 +110,13 @@ from bot.scheduling import run_ticks
 from devkit.emulator.request import EmulatorRequest
 from devkit.emulator.server import BotAPIServer
 
+import logging
+failures = []
+class Noted(logging.Handler):
+    def emit(self, record):
+        failures.append(record.getMessage())
+logging.getLogger("bot.scheduling").addHandler(Noted(logging.ERROR))
+
 async def main():
     folder = Path(tempfile.mkdtemp())
     settings = Settings(database_path=folder / "bot.sqlite3", data_key_file=folder / "data.key",
@@ -124,7 +131,8 @@ async def main():
     await run_ticks(application)  # every tick, nothing due
     ran = [tick.name for tick in application.services.ticks]
     await application.shutdown()
-    print(json.dumps({"ticks": ran, "imported": sorted(set(sys.modules) - before)}))
+    print(json.dumps({"ticks": ran, "imported": sorted(set(sys.modules) - before),
+                      "failures": failures}))
 
 asyncio.run(main())
 """
@@ -145,6 +153,8 @@ def test_a_round_of_ticks_with_nothing_due_loads_no_feature_service():
     )
     probe = json.loads(result.stdout.splitlines()[-1])
     assert {"case_deadlines", "question_escalation", "unsent_urgent_reports"} <= set(probe["ticks"])
+    assert probe["failures"] == []  # every tick ran (a failing one is only logged)
+    assert {"bot.cases.ticks", "bot.questions.ticks", "bot.reports.ticks"} <= set(probe["imported"])
     loaded = [m for m in probe["imported"] if m.split(".")[0] in ("bot", "handlers")]
     assert not [m for m in loaded if m.startswith("handlers.")], loaded
     for service in ("bot.cases.service", "bot.questions.service", "bot.reports.service"):

@@ -306,10 +306,15 @@ async def test_admin_commands_promote_move_deactivate_are_audited(tg):
         "deactivated",
     )
     assert user.menu_role == "public"
-    assert "đã tắt quyền" in lan.last_text and "111" in lan.last_text  # not "updated"
+    assert "tạm ngừng quyền" in lan.last_text and "111" in lan.last_text  # not "updated"
     assert "📁 Hồ sơ" not in lan.reply_buttons
     actions = [e.action for e in await audit.entries(tg.db, "user", lan.id)]
     assert actions[-3:] == ["promote", "move", "deactivate"]
+    told = len(lan.bot_messages)
+    await tg.admin.send(f"/deactivate {lan.id}")  # again, or another change: told once only
+    await tg.admin.send(f"/move {lan.id} Đa Phước")
+    await tg.outbox_sent()
+    assert len(lan.bot_messages) == told
     # Non-administrators cannot.
     await lan.send(f"/promote {tg.admin.id} public")
     assert "Chỉ quản trị viên" in lan.last_text

@@ -230,7 +230,7 @@ class _Product(tuple[tuple[_Choice, ...], ...]):
 
     @property
     def longest(self) -> int:
-        return sum(max(len(loose) for loose, _strict, _needs in part) for part in self)
+        return sum(max((len(loose) for loose, _strict, _needs in part), default=0) for part in self)
 
     def match_at(self, tokens: list[_Token], index: int) -> int | None:
         """The index after the longest of its phrases that starts at `index`, else None (the

@@ -4,8 +4,6 @@ bot/cases/ticks.py.)"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import CallbackQuery
 
 from bot.cases import alerts
@@ -13,9 +11,6 @@ from bot.cases.service import Change
 from bot.context import BotContext
 from handlers.cases.detail import in_private, is_detail_view
 from storage.alert_copies import AlertCopy
-
-if TYPE_CHECKING:
-    pass
 
 
 def pressed_alert(

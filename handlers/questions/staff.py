@@ -6,7 +6,6 @@ administrators."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import TelegramError
@@ -15,9 +14,6 @@ from bot.context import BotContext
 from bot.messaging import edit_buttons_quietly
 from bot.questions import notices
 from bot.questions.service import QuestionService
-
-if TYPE_CHECKING:
-    pass
 
 
 async def sync_ticket(context: BotContext, question_id: int) -> None:

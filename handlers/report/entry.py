@@ -4,8 +4,6 @@ answer (hotlines) is one tap away at every step."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import (
     ConversationHandler,
@@ -19,9 +17,6 @@ from bot.reports.buttons import Discard, Resume
 from bot.reports.draft import Draft
 from handlers.report.engine import Flow
 from handlers.report.ui import ACTIVE, RESUME, close_buttons
-
-if TYPE_CHECKING:
-    pass
 
 
 async def entry(update: Update, context: BotContext) -> int:
