@@ -281,7 +281,7 @@ class _LocaleData(dict):
         self._load_all()
         return self[key]
 
-    def copy(self) -> dict:  # type: ignore[override]
+    def copy(self) -> dict:
         """babel builds a regional locale (en_US, vi_VN) on a copy of its language's data:
         the whole of it."""
         self._load_all()
