@@ -55,7 +55,7 @@ def test_the_corpus_is_large_and_varied():
 # The blind-written files that have been learnt from (measured once each before).
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
-    "fresh11", "fresh12",
+    "fresh11", "fresh12", "fresh13", "fresh14",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -67,30 +67,34 @@ TRAINED_BLIND = (
 # rules just before two vetoes were narrowed; 2/248 before; measured once: 97.6 % / 3.2 %) —
 # the false alarms fresh9 and fresh10 gained are the model's alone, near its threshold —, fresh11
 # 99.6 % (251/252) / 0.4 % (1/246) (measured once: 97.6 % / 0.8 %), fresh12 100 % (252/252) /
-# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %). Each training takes ~50 s of a core, so the
-# suite re-runs two, one per core: one below the target and one at it; the others are measured,
-# not re-run.
+# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %). After fresh13 and fresh14 were learnt from
+# (their rules, the model retrained with KEEP 0.14 and VETO 0.15), left out again: fresh10
+# 99.6 % (251/252) / 1.6 % (4/248), fresh11 99.6 % (251/252) / 0 % (0/246), fresh12 100 %
+# (252/252) / 0.4 % (1/246), fresh13 98.8 % (248/251) / 1.2 % (3/242) (measured once: 97.6 %
+# (245/251) / 3.7 % (9/242)), fresh14 99.2 % (250/252) / 2.4 % (6/245) (measured once: 98.8 %
+# (249/252) / 6.1 % (15/245)). Each training takes ~50 s of a core, so the suite re-runs two,
+# one per core (fresh10, below the target until this round, and fresh12); the others are
+# measured, not re-run.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh10": (0.996, 0.021),
-    "fresh12": (0.996, 0.013),
+    "fresh10": (0.996, 0.017),
+    "fresh12": (0.996, 0.005),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
-# reaches it: then move it out of here).
-LEFT_OUT_BELOW_TARGET = {"fresh10"}  # blind_c too, not re-run
+# reaches it: then move it out of here). None of the two re-run: fresh10 reached it when
+# fresh13 and fresh14 were learnt from. Not re-run and below it: blind_c (97.9 % / 4.8 %, as
+# measured after fresh11 and fresh12 were learnt from) and fresh14 (2.4 % false alarms).
+LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling). None at the moment: fresh8 (measured once: 97.6 % / 5.2 %), blind_c
 # (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
-# 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)) and fresh12 (98.4 % (248/252) /
-# 4.1 % (10/246)) have been learnt from since. A newer blind file is measured once, given its
+# 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
+# 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
+# 6.1 % (15/245; its calm text chosen to be tricky: lookalikes 9/62)) have been learnt from
+# since; fresh13 and fresh14 were measured once with the matcher that learnt fresh10, fresh11
+# and fresh12 (2 December 2026, 20:12 UTC). A newer blind file is measured once, given its
 # figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh10, fresh11 and fresh12 (2 December 2026,
-    # 20:12 UTC): fresh13 97.6 % (245/251) / 3.7 % (9/242), fresh14 98.8 % (249/252) / 6.1 %
-    # (15/245; its calm text chosen to be tricky: lookalikes 9/62).
-    "fresh13": (251, 0.976, 0.038),
-    "fresh14": (252, 0.988, 0.062),
-}
+UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN) or [None])
@@ -429,5 +433,30 @@ def test_the_ways_of_saying_of_fresh10_and_their_lookalikes():
         'Vui quá, con gái đậu học bổng, năm sau là "bỏ nhà" đi Úc rồi',
         "con trai tui sắp bỏ nhà đi du học, nhà vắng hẳn",
         "cả nhóm kéo nhau lên xe đi Đà Lạt",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
+    matcher = load(model=None)  # the rules alone
+    for danger in (
+        "có cách nào chết mà không đau không",  # a painless way to die
+        "em định thắt cổ trong phòng tối nay",  # "thắt cổ" is hanging
+        "nhà bên đang bốc khói, mấy đứa nhỏ còn kẹt trong đó",  # smoke, children inside
+        "con đang chơi ở sân, tôi quay đi 2 phút là mất",  # gone the moment one looked away
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "gió quật đổ cây trước nhà rồi",  # the weather
+        "trường con tổ chức ngày hội Cứu lấy trái đất",  # a slogan
+        "dấu hiệu trẻ muốn bỏ học là gì",  # a question about children in general
+        "nên dặn trẻ làm gì khi bị lạc ở siêu thị",
+        "thống kê trẻ em bị bạo hành năm ngoái",
+        "bị đánh sập nhà chính rồi, thua game",  # demolished
+        "phim này ông bố đi cứu con trai",  # a rescue in a film
+        "áo này cắt tay áo ngắn lại được không",  # a sleeve
+        "nhìn cái váy đó chết mê luôn",  # smitten
+        "bị mẹ bắt đi ngủ sớm quá",  # made to go to bed
+        "quay đi là mất cái ví ở chợ",  # a thing lost
     ):
         assert matcher.check(calm) is None, calm
