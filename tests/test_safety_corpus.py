@@ -97,6 +97,25 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
+class _Remembered:
+    """The shipped matcher, each message checked once: three tests below measure the same
+    corpus (the whole of it, the blind files, each blind file)."""
+
+    def __init__(self) -> None:
+        self._matcher = load()
+        self._verdicts: dict = {}
+
+    def check(self, text: str):
+        if text not in self._verdicts:
+            self._verdicts[text] = self._matcher.check(text)
+        return self._verdicts[text]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return _Remembered()
+
+
 @pytest.mark.parametrize("split", sorted(UNSEEN) or [None])
 @pytest.mark.xfail(strict=True, reason="unseen text is below the 99 % / 2 % target (issue 13)")
 def test_the_unseen_blind_file_meets_the_targets(split):
@@ -107,33 +126,34 @@ def test_the_unseen_blind_file_meets_the_targets(split):
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-def test_the_whole_corpus_meets_the_targets():
+def test_the_whole_corpus_meets_the_targets(shipped):
     # The files the model was trained on (a blind file added later is measured apart).
     trained_on = set(load_model().trained_on)
-    report = evaluate([e for e in read_corpus() if e.split in trained_on])
+    report = evaluate([e for e in read_corpus() if e.split in trained_on], shipped)
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
     for category in report.categories("danger"):
         assert report.tally("all", "danger", category).rate() >= 0.97, category
 
 
-def test_the_blind_files_learnt_from_are_recognised():
-    # Figures on the model's own training text (measured: 1,769/1,769, 7/1,551), not figures on
+def test_the_blind_files_learnt_from_are_recognised(shipped):
+    # Figures on the model's own training text (measured: 2,776/2,776, 12/2,530), not figures on
     # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
     # fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b 82.3 % / 6.7 %, fresh8 97.6 % /
-    # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %.
+    # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %, fresh11
+    # 97.6 % / 0.8 %, fresh12 98.4 % / 4.1 %, fresh13 97.6 % / 3.7 %, fresh14 98.8 % / 6.1 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
-    report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND])
+    report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND], shipped)
     assert report.tally("all", "danger").total >= 1000
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure():
+def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure(shipped):
     trained_on = set(load_model().trained_on)
     examples = read_corpus()
     for split in sorted({e.split for e in examples} & set(BLIND_SPLITS)):
-        report = evaluate([e for e in examples if e.split == split])
+        report = evaluate([e for e in examples if e.split == split], shipped)
         if split in trained_on:
             assert split not in UNSEEN, split
             assert report.recall() >= RECALL_TARGET, split
