@@ -55,7 +55,7 @@ def test_the_corpus_is_large_and_varied():
 # The blind-written files that have been learnt from (measured once each before).
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
-    "fresh11", "fresh12",
+    "fresh11", "fresh12", "fresh13", "fresh14",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -67,30 +67,53 @@ TRAINED_BLIND = (
 # rules just before two vetoes were narrowed; 2/248 before; measured once: 97.6 % / 3.2 %) —
 # the false alarms fresh9 and fresh10 gained are the model's alone, near its threshold —, fresh11
 # 99.6 % (251/252) / 0.4 % (1/246) (measured once: 97.6 % / 0.8 %), fresh12 100 % (252/252) /
-# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %). Each training takes ~50 s of a core, so the
-# suite re-runs two, one per core: one below the target and one at it; the others are measured,
-# not re-run.
+# 1.2 % (3/246) (measured once: 98.4 % / 4.1 %). After fresh13 and fresh14 were learnt from
+# (their rules, the model retrained with KEEP 0.14 and VETO 0.15), left out again: fresh10
+# 99.6 % (251/252) / 1.6 % (4/248), fresh11 99.6 % (251/252) / 0 % (0/246), fresh12 100 %
+# (252/252) / 0.4 % (1/246), fresh13 98.8 % (248/251) / 1.2 % (3/242) (measured once: 97.6 %
+# (245/251) / 3.7 % (9/242)), fresh14 99.2 % (250/252) / 2.4 % (6/245) (measured once: 98.8 %
+# (249/252) / 6.1 % (15/245)). Each training takes ~50 s of a core, so the suite re-runs two,
+# one per core (fresh10, below the target until this round, and fresh12); the others are
+# measured, not re-run.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh10": (0.996, 0.021),
-    "fresh12": (0.996, 0.013),
+    "fresh10": (0.996, 0.017),
+    "fresh12": (0.996, 0.005),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
-# reaches it: then move it out of here).
-LEFT_OUT_BELOW_TARGET = {"fresh10"}  # blind_c too, not re-run
+# reaches it: then move it out of here). None of the two re-run: fresh10 reached it when
+# fresh13 and fresh14 were learnt from. Not re-run and below it: blind_c (97.9 % / 4.8 %, as
+# measured after fresh11 and fresh12 were learnt from) and fresh14 (2.4 % false alarms).
+LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling). None at the moment: fresh8 (measured once: 97.6 % / 5.2 %), blind_c
 # (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
-# 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)) and fresh12 (98.4 % (248/252) /
-# 4.1 % (10/246)) have been learnt from since. A newer blind file is measured once, given its
+# 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
+# 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
+# 6.1 % (15/245; its calm text chosen to be tricky: lookalikes 9/62)) have been learnt from
+# since; fresh13 and fresh14 were measured once with the matcher that learnt fresh10, fresh11
+# and fresh12 (2 December 2026, 20:12 UTC). A newer blind file is measured once, given its
 # figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh10, fresh11 and fresh12 (2 December 2026,
-    # 20:12 UTC): fresh13 97.6 % (245/251) / 3.7 % (9/242), fresh14 98.8 % (249/252) / 6.1 %
-    # (15/245; its calm text chosen to be tricky: lookalikes 9/62).
-    "fresh13": (251, 0.976, 0.038),
-    "fresh14": (252, 0.988, 0.062),
-}
+UNSEEN: dict[str, tuple[int, float, float]] = {}
+
+
+class _Remembered:
+    """The shipped matcher, each message checked once: three tests below measure the same
+    corpus (the whole of it, the blind files, each blind file)."""
+
+    def __init__(self) -> None:
+        self._matcher = load()
+        self._verdicts: dict = {}
+
+    def check(self, text: str):
+        if text not in self._verdicts:
+            self._verdicts[text] = self._matcher.check(text)
+        return self._verdicts[text]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return _Remembered()
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN) or [None])
@@ -103,33 +126,34 @@ def test_the_unseen_blind_file_meets_the_targets(split):
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-def test_the_whole_corpus_meets_the_targets():
+def test_the_whole_corpus_meets_the_targets(shipped):
     # The files the model was trained on (a blind file added later is measured apart).
     trained_on = set(load_model().trained_on)
-    report = evaluate([e for e in read_corpus() if e.split in trained_on])
+    report = evaluate([e for e in read_corpus() if e.split in trained_on], shipped)
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
     for category in report.categories("danger"):
         assert report.tally("all", "danger", category).rate() >= 0.97, category
 
 
-def test_the_blind_files_learnt_from_are_recognised():
-    # Figures on the model's own training text (measured: 1,769/1,769, 7/1,551), not figures on
+def test_the_blind_files_learnt_from_are_recognised(shipped):
+    # Figures on the model's own training text (measured: 2,776/2,776, 12/2,530), not figures on
     # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
     # fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b 82.3 % / 6.7 %, fresh8 97.6 % /
-    # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %.
+    # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %, fresh11
+    # 97.6 % / 0.8 %, fresh12 98.4 % / 4.1 %, fresh13 97.6 % / 3.7 %, fresh14 98.8 % / 6.1 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
-    report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND])
+    report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND], shipped)
     assert report.tally("all", "danger").total >= 1000
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
-def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure():
+def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure(shipped):
     trained_on = set(load_model().trained_on)
     examples = read_corpus()
     for split in sorted({e.split for e in examples} & set(BLIND_SPLITS)):
-        report = evaluate([e for e in examples if e.split == split])
+        report = evaluate([e for e in examples if e.split == split], shipped)
         if split in trained_on:
             assert split not in UNSEEN, split
             assert report.recall() >= RECALL_TARGET, split
@@ -429,5 +453,30 @@ def test_the_ways_of_saying_of_fresh10_and_their_lookalikes():
         'Vui quá, con gái đậu học bổng, năm sau là "bỏ nhà" đi Úc rồi',
         "con trai tui sắp bỏ nhà đi du học, nhà vắng hẳn",
         "cả nhóm kéo nhau lên xe đi Đà Lạt",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
+    matcher = load(model=None)  # the rules alone
+    for danger in (
+        "có cách nào chết mà không đau không",  # a painless way to die
+        "em định thắt cổ trong phòng tối nay",  # "thắt cổ" is hanging
+        "nhà bên đang bốc khói, mấy đứa nhỏ còn kẹt trong đó",  # smoke, children inside
+        "con đang chơi ở sân, tôi quay đi 2 phút là mất",  # gone the moment one looked away
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "gió quật đổ cây trước nhà rồi",  # the weather
+        "trường con tổ chức ngày hội Cứu lấy trái đất",  # a slogan
+        "dấu hiệu trẻ muốn bỏ học là gì",  # a question about children in general
+        "nên dặn trẻ làm gì khi bị lạc ở siêu thị",
+        "thống kê trẻ em bị bạo hành năm ngoái",
+        "bị đánh sập nhà chính rồi, thua game",  # demolished
+        "phim này ông bố đi cứu con trai",  # a rescue in a film
+        "áo này cắt tay áo ngắn lại được không",  # a sleeve
+        "nhìn cái váy đó chết mê luôn",  # smitten
+        "bị mẹ bắt đi ngủ sớm quá",  # made to go to bed
+        "quay đi là mất cái ví ở chợ",  # a thing lost
     ):
         assert matcher.check(calm) is None, calm

@@ -66,16 +66,17 @@ SPLITS = {
     "fresh12": "safety_corpus_fresh12.tsv",
     # Two more blind writers (older people, teachers and collaborators; teenagers and young
     # mothers, calm text chosen to be tricky), measured once with the matcher that learnt
-    # fresh11 and fresh12, never learnt from: the unseen measure (HELD_OUT). Messages already
-    # in another file were dropped.
+    # fresh11 and fresh12: fresh13 97.6 % (245/251) / 3.7 % (9/242), fresh14 98.8 % (249/252)
+    # / 6.1 % (15/245); then learnt from. Messages already in another file were dropped.
     "fresh13": "safety_corpus_fresh13.tsv",
     "fresh14": "safety_corpus_fresh14.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh13 and fresh14. A
-# new blind file is measured once by whoever adds it (it is not in the model's `trained_on`
-# until the model is retrained), then learnt from.
-HELD_OUT: tuple[str, ...] = ("fresh13", "fresh14")
+# them) nor written from, so they go on measuring text nobody tuned on. None at the moment
+# (fresh13 and fresh14 were, until they were learnt from). A new blind file is measured once
+# by whoever adds it (it is not in the model's `trained_on` until the model is retrained), then
+# learnt from.
+HELD_OUT: tuple[str, ...] = ()
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
@@ -120,7 +121,10 @@ def read_corpus(directory: Path = DATA_DIR) -> list[Example]:
 # the same choice under three trainings of the model: see the README, "How the bot recognises
 # danger".
 THRESHOLD = 0.9  # no rule matched: the model alone raises the alarm from here
-VETO = 0.1  # a rule matched: below this the model takes it back (everyday text)
+# A rule matched: below this the model takes it back (everyday text). 0.15 since fresh13 and
+# fresh14 were learnt from: left out one at a time, fresh11–14 lost 3 false alarms of 979 and
+# no disclosure (0.1 before; 0.2 lost a disclosure).
+VETO = 0.15
 FIRM_VETO = 0.0  # ... but never a rule that holds even in a question (self-harm, now, missing)
 SURE = 0.995  # from here the model's alarm stands even when the text looks like a question
 VETO_WORDS = 10  # a rule's match in a shorter message is never taken back
@@ -132,9 +136,11 @@ CATEGORY_THRESHOLDS = {"self_harm": 0.8}  # the model alone, for what it reads a
 RUNS = 5
 # A feature seen in fewer training rows is not learnt, a weight smaller than KEEP is dropped:
 # the weights file stays under 1.35 MB (leave one file out, no figure moved by more than a
-# message; 0.12 since fresh11 and fresh12 were learnt from: 0.1 made 1.44 MB).
+# message; 0.12 since fresh11 and fresh12 were learnt from: 0.1 made 1.44 MB; 0.14 since
+# fresh13 and fresh14 were: 0.122 made 1.48 MB, and left out one at a time fresh11–14 scored
+# a disclosure more and a false alarm less with 0.14, a disclosure less with 0.16).
 MIN_COUNT = 3
-KEEP = 0.122
+KEEP = 0.14
 
 
 def train_model(

@@ -566,23 +566,28 @@ def _train_logistic(
         1.0: len(rows) / (2 * positives) * danger_weight,
         0.0: len(rows) / (2 * (len(rows) - positives)),
     }
-    weights: dict[str, float] = {}
-    squares: dict[str, float] = {}
+    # The features as positions in lists (the same sums in the same order as by name, each
+    # row's features in its set's order: the same floats, in less time).
+    names: dict[str, int] = {}
+    numbered = [([names.setdefault(f, len(names)) for f in feats], y) for feats, y in rows]
+    weights = [0.0] * len(names)
+    squares = [1e-8] * len(names)
+    sqrt, exp = math.sqrt, math.exp
     bias, bias_square = 0.0, 1e-8
     for _ in range(epochs):
-        rng.shuffle(rows)
-        for feats, label in rows:
-            score = bias + sum(weights.get(f, 0.0) for f in feats)
+        rng.shuffle(numbered)
+        for positions, label in numbered:
+            score = bias + sum([weights[i] for i in positions])
             score = max(-30.0, min(30.0, score))
-            gradient = (1.0 / (1.0 + math.exp(-score)) - label) * weight[label]
-            for f in feats:
-                w = weights.get(f, 0.0)
+            gradient = (1.0 / (1.0 + exp(-score)) - label) * weight[label]
+            for i in positions:
+                w = weights[i]
                 g = gradient + l2 * w
-                squares[f] = squares.get(f, 1e-8) + g * g
-                weights[f] = w - rate * g / math.sqrt(squares[f])
+                squares[i] += g * g
+                weights[i] = w - rate * g / sqrt(squares[i])
             bias_square += gradient * gradient
-            bias -= rate * gradient / math.sqrt(bias_square)
-    return weights, bias
+            bias -= rate * gradient / sqrt(bias_square)
+    return dict(zip(names, weights, strict=True)), bias
 
 
 def from_json(
