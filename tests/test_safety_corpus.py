@@ -86,7 +86,7 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling). None at the moment: fresh8 (measured once: 97.6 % / 5.2 %), blind_c
+# false-alarm ceiling): fresh15 and fresh16 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
 # (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
@@ -94,7 +94,13 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 # since; fresh13 and fresh14 were measured once with the matcher that learnt fresh10, fresh11
 # and fresh12 (2 December 2026, 20:12 UTC). A newer blind file is measured once, given its
 # figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+UNSEEN: dict[str, tuple[int, float, float]] = {
+    # Measured once with the matcher that learnt fresh13 and fresh14 (2 December 2026, 21:55
+    # UTC): fresh15 97.2 % (245/252) / 4.0 % (10/248; lookalikes 9/62), fresh16 97.6 %
+    # (246/252) / 1.6 % (4/246).
+    "fresh15": (252, 0.972, 0.041),
+    "fresh16": (252, 0.976, 0.017),
+}
 
 
 class _Remembered:

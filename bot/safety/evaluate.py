@@ -31,7 +31,7 @@ EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
 BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
-    "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
+    "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -70,13 +70,19 @@ SPLITS = {
     # / 6.1 % (15/245); then learnt from. Messages already in another file were dropped.
     "fresh13": "safety_corpus_fresh13.tsv",
     "fresh14": "safety_corpus_fresh14.tsv",
+    # Two more blind writers (the ordinary mix), measured once with the matcher that learnt
+    # fresh13 and fresh14 (2 December 2026, 21:55 UTC): fresh15 97.2 % (245/252) / 4.0 %
+    # (10/248; lookalikes 9/62), fresh16 97.6 % (246/252) / 1.6 % (4/246); never learnt from:
+    # the unseen measure (HELD_OUT). Two messages of fresh16 already in another file dropped.
+    "fresh15": "safety_corpus_fresh15.tsv",
+    "fresh16": "safety_corpus_fresh16.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on. None at the moment
+# them) nor written from, so they go on measuring text nobody tuned on: fresh15 and fresh16
 # (fresh13 and fresh14 were, until they were learnt from). A new blind file is measured once
 # by whoever adds it (it is not in the model's `trained_on` until the model is retrained), then
 # learnt from.
-HELD_OUT: tuple[str, ...] = ()
+HELD_OUT: tuple[str, ...] = ("fresh15", "fresh16")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
