@@ -33,6 +33,7 @@ from bot.events import calendar_file
 from bot.i18n import I18n
 from bot.scheduling import start_dispatcher
 from bot.services import Services
+from bot.update_order import PerChatOrder
 from storage import users
 from storage.db import Database, migrate
 from storage.persistence import SQLitePersistence
@@ -233,7 +234,8 @@ def build_application(
         )
         .context_types(ContextTypes(context=BotContext))
         .persistence(SQLitePersistence(lambda: services.database, settings.persistence_interval))
-        .concurrent_updates(False)
+        # Different people's updates at once, each chat's in order (bot/update_order.py).
+        .concurrent_updates(PerChatOrder())
     )
     bulk_request: HTTPXRequest | None = None
     if request is not None:
@@ -273,6 +275,9 @@ def build_application(
     application.services = services
     application.start_hooks = []
     application._persistence_lock = asyncio.Lock()
+    order = application.update_processor
+    if isinstance(order, PerChatOrder):  # its workers awaited by PTB's stop()
+        order.attach(application.create_task)
     if bulk_request is not None:
         application.first_poll = poll_request.polling
         application.bulk_bot = ExtBot(

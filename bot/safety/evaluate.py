@@ -31,7 +31,8 @@ EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 # The splits written by someone who never saw the rules.
 BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
-    "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16",
+    "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
+    "fresh18",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -76,13 +77,19 @@ SPLITS = {
     # the unseen measure (HELD_OUT). Two messages of fresh16 already in another file dropped.
     "fresh15": "safety_corpus_fresh15.tsv",
     "fresh16": "safety_corpus_fresh16.tsv",
+    # Two more, asked for the writers least heard from (grandparents typing without accents,
+    # young children, long reports; teenagers online, hints and euphemisms), measured once with
+    # the same matcher (22:24 UTC): fresh17 97.2 % (245/252) / 4.5 % (11/247), fresh18 98.8 %
+    # (249/252) / 4.5 % (11/243); held out too. Six messages already in another file dropped.
+    "fresh17": "safety_corpus_fresh17.tsv",
+    "fresh18": "safety_corpus_fresh18.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh15 and fresh16
+# them) nor written from, so they go on measuring text nobody tuned on: fresh15 to fresh18
 # (fresh13 and fresh14 were, until they were learnt from). A new blind file is measured once
 # by whoever adds it (it is not in the model's `trained_on` until the model is retrained), then
 # learnt from.
-HELD_OUT: tuple[str, ...] = ("fresh15", "fresh16")
+HELD_OUT: tuple[str, ...] = ("fresh15", "fresh16", "fresh17", "fresh18")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}

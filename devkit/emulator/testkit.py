@@ -143,6 +143,11 @@ class Testkit:
             # conversation is handled again from the top): wait until PTB has processed it.
             if self.application.running:
                 await queue.join()
+                # An update processor that hands updates to workers of its own (the bot's,
+                # bot/update_order.py) has taken them, not yet handled them.
+                idle = getattr(self.application.update_processor, "wait_idle", None)
+                if idle is not None:
+                    await idle()
             else:
                 while not queue.empty():
                     await self.application.process_update(queue.get_nowait())
