@@ -18,12 +18,16 @@ person's burst of messages holds one place, never everyone's.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 # Chats answered at once: enough for many replies waiting on their chat's slot, few enough to
 # keep a backlog's handlers (their objects in memory) few.
@@ -76,9 +80,23 @@ class PerChatOrder(BaseUpdateProcessor):
     async def _work(self, key: int | None, queue: deque[Awaitable[Any]]) -> None:
         try:
             while queue:
-                await queue[0]  # Application.process_update: errors go to its handlers
-                queue.popleft()
+                try:
+                    # Application.process_update: a handler's error goes to the error
+                    # handlers; what escapes it (the persistence write after it) is logged
+                    # here and the chat's next update is handled all the same.
+                    await queue[0]
+                except Exception as error:
+                    log.error("an update failed after its handlers: %s", type(error).__name__)
+                finally:
+                    queue.popleft()
         finally:
+            # Cancelled (never in a normal stop, which waits for the workers): what is left
+            # was not handled; closed, so that nothing half-runs later.
+            for left in queue:
+                if inspect.iscoroutine(left):
+                    left.close()
+            if queue:
+                log.error("%d updates of a chat not handled: cancelled", len(queue))
             if key is not None:
                 del self._chats[key]
             self._places.release()

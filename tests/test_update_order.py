@@ -101,3 +101,21 @@ def test_the_live_bot_uses_it():
 
     app = build_application(make_settings(Path(tempfile.mkdtemp())))
     assert isinstance(app.update_processor, PerChatOrder)
+
+
+async def test_an_update_that_fails_does_not_drop_those_behind_it(caplog):
+    processor = PerChatOrder(at_once=2)
+    done: list[int] = []
+
+    async def fails() -> None:
+        raise RuntimeError("the persistence write after the handlers")
+
+    async def works(number: int) -> None:
+        done.append(number)
+
+    await processor.process_update(_update(1, 10), fails())
+    await processor.process_update(_update(2, 10), works(2))
+    await processor.process_update(_update(3, 10), works(3))
+    await processor.shutdown()
+    assert done == [2, 3]
+    assert "RuntimeError" in caplog.text and processor.chats_in_flight == 0

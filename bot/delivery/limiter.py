@@ -195,9 +195,10 @@ class SendBudget:
             (self._groups if _is_group(chat_id) else self._private).add(chat_id, now)
 
     def update_started(self) -> None:
-        """A person's update is being handled: their reply goes before new mass sends."""
-        if not self._handling:
-            self._handling_since = self.timer.monotonic()
+        """A person's update is being handled: their reply goes before new mass sends, for at
+        most MAX_BULK_HOLD after the newest one began (several chats are answered at once:
+        bot/update_order.py)."""
+        self._handling_since = self.timer.monotonic()
         self._handling += 1
 
     def update_finished(self) -> None:
