@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 
 class Lazy:
@@ -59,3 +62,21 @@ def lazy(target: str) -> Lazy:
     if found is None:
         found = DECLARED[target] = Lazy(target)
     return found
+
+
+class _ButtonSpec(Protocol):
+    @classmethod
+    def pattern(cls) -> str: ...
+
+
+def add_button_handlers(
+    application: Application, module: str, *pairs: tuple[type[_ButtonSpec], str]
+) -> None:
+    """A feature's buttons, in this order: for each (button spec, callback name), a
+    CallbackQueryHandler on the spec's pattern calling `module:callback` lazily."""
+    from telegram.ext import CallbackQueryHandler
+
+    for button, callback in pairs:
+        application.add_handler(
+            CallbackQueryHandler(lazy(f"{module}:{callback}"), pattern=button.pattern())
+        )

@@ -75,10 +75,12 @@ LAZY = (
 )
 
 
-def _built() -> dict:
+def _probe(code: str) -> dict:
+    """Run `code` in a fresh interpreter (this test run has imported everything already) and
+    read the JSON it prints last."""
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         cwd=root,
         capture_output=True,
         text=True,
@@ -86,6 +88,10 @@ def _built() -> dict:
         timeout=120,
     )
     return json.loads(result.stdout.splitlines()[-1])
+
+
+def _built() -> dict:
+    return _probe(PROBE)
 
 
 def test_building_the_application_imports_no_heavy_library_and_no_lazy_feature():
@@ -142,16 +148,7 @@ def test_a_round_of_ticks_with_nothing_due_loads_no_feature_service():
     """A tick runs every 20 s and nearly always finds nothing due: it asks the repository and
     loads its feature's service (the case work, the questions and their materials) only when
     something is."""
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(
-        [sys.executable, "-c", TICKS_PROBE],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    probe = json.loads(result.stdout.splitlines()[-1])
+    probe = _probe(TICKS_PROBE)
     assert {"case_deadlines", "question_escalation", "unsent_urgent_reports"} <= set(probe["ticks"])
     assert probe["failures"] == []  # every tick ran (a failing one is only logged)
     assert {"bot.cases.ticks", "bot.questions.ticks", "bot.reports.ticks"} <= set(probe["imported"])

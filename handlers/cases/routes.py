@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import menu, scheduling
-from bot.callbacks import Button
 from bot.cases.buttons import (
     INPUTS,
     PLAN_INPUTS,
@@ -43,20 +42,13 @@ from bot.cases.buttons import (
 )
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
-from bot.lazy import lazy
+from bot.lazy import add_button_handlers, lazy
 from handlers.common import anything_else, free_text, leave_handlers
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
-
-
-def _buttons(application: BotApplication, module: str, *pairs: tuple[type[Button], str]) -> None:
-    for button, callback in pairs:
-        application.add_handler(
-            CallbackQueryHandler(lazy(f"{module}:{callback}"), pattern=button.pattern())
-        )
 
 
 def register_listing(application: BotApplication) -> None:
@@ -69,7 +61,7 @@ def register_listing(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(PRIVATE & menu.Intent(application.services, "cases"), cases)
     )
-    _buttons(
+    add_button_handlers(
         application, "handlers.cases.listing", (ListCases, "on_list"), (PickUnit, "on_pick_unit")
     )
 
@@ -82,7 +74,7 @@ def register_bind(application: BotApplication) -> None:
 
 def register_actions(application: BotApplication) -> None:
     """A case's buttons (accept, risk, close, assign…)."""
-    _buttons(
+    add_button_handlers(
         application,
         "handlers.cases.actions",
         (OpenCase, "on_open"),
@@ -101,7 +93,7 @@ def register_actions(application: BotApplication) -> None:
 
 def register_plan(application: BotApplication) -> None:
     """The support plan's buttons."""
-    _buttons(
+    add_button_handlers(
         application,
         "handlers.cases.plan",
         (OpenPlan, "on_view"),

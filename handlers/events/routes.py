@@ -23,7 +23,7 @@ from bot.events.buttons import (
     Registrations,
     Unmark,
 )
-from bot.lazy import lazy
+from bot.lazy import add_button_handlers, lazy
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -46,16 +46,13 @@ def register_holidays(application: BotApplication) -> None:
 
 def register_manage(application: BotApplication) -> None:
     """The card's cancel buttons (section 2, right after the conversation)."""
-    for button, callback in (
+    add_button_handlers(
+        application,
+        "handlers.events.manage",
         (Cancel, "ask_cancel"),
         (ConfirmCancel, "confirm_cancel"),
         (Keep, "keep"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(
-                lazy(f"handlers.events.manage:{callback}"), pattern=button.pattern()
-            )
-        )
+    )
 
 
 def register_import_export(application: BotApplication) -> None:
@@ -82,19 +79,16 @@ def register_browse(application: BotApplication) -> None:
     events = lazy("handlers.events.browse:events_command")
     application.add_handler(CommandHandler("events", events))
     application.add_handler(MessageHandler(menu.Intent(application.services, "events"), events))
-    for button, callback in (
+    add_button_handlers(
+        application,
+        "handlers.events.browse",
         (ListPage, "on_page"),
         (GroupsPage, "on_page"),
         (OpenEvent, "on_open"),
         (Join, "on_join"),
         (Decline, "on_decline"),
         (Calendar, "on_ics"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(
-                lazy(f"handlers.events.browse:{callback}"), pattern=button.pattern()
-            )
-        )
+    )
 
 
 def register_attendance(application: BotApplication) -> None:
@@ -102,9 +96,10 @@ def register_attendance(application: BotApplication) -> None:
     application.add_handler(
         CommandHandler("attendance", lazy("handlers.events.attendance:attendance_command"), PRIVATE)
     )
-    for button, callback in ((OpenRoster, "on_open"), (MarkCame, "on_mark"), (Unmark, "on_mark")):
-        application.add_handler(
-            CallbackQueryHandler(
-                lazy(f"handlers.events.attendance:{callback}"), pattern=button.pattern()
-            )
-        )
+    add_button_handlers(
+        application,
+        "handlers.events.attendance",
+        (OpenRoster, "on_open"),
+        (MarkCame, "on_mark"),
+        (Unmark, "on_mark"),
+    )

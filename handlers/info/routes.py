@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Message
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 from telegram.ext.filters import MessageFilter
 
 from bot import info, menu
@@ -20,7 +20,7 @@ from bot.info.buttons import (
     Vote,
     WardContact,
 )
-from bot.lazy import lazy
+from bot.lazy import add_button_handlers, lazy
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -51,28 +51,26 @@ def register_topics(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(PRIVATE & menu.Intent(application.services, "parents_info"), info)
     )
-    for button, callback in (
+    add_button_handlers(
+        application,
+        "handlers.info.topics",
         (InfoMenu, "back_to_menu"),
         (ShowEntry, "show_entry"),
         (Vote, "vote"),
         (TopicMaterials, "materials_for_topic"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(lazy(f"handlers.info.topics:{callback}"), pattern=button.pattern())
-        )
+    )
 
 
 def register_ward(application: BotApplication) -> None:
     """The ward-contact buttons (after the topic buttons)."""
-    for button, callback in (
+    add_button_handlers(
+        application,
+        "handlers.info.ward",
         (WardContact, "ward_start"),
         (AnotherWard, "ward_change"),
         (OldDistrict, "ward_district"),
         (PickWard, "ward_chosen"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(lazy(f"handlers.info.ward:{callback}"), pattern=button.pattern())
-        )
+    )
 
 
 def register_typed(application: BotApplication) -> None:

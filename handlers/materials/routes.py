@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot import menu
 from bot.conversations import ExclusiveConversation
 from bot.i18n import N_
-from bot.lazy import lazy
+from bot.lazy import add_button_handlers, lazy
 from bot.materials import starter
 from bot.materials.buttons import (
     AudiencesDone,
@@ -142,16 +142,15 @@ def register_browse(application: BotApplication) -> None:
             fallbacks=leave_handlers(i18n),
         )
     )
-    for button, callback in (
+    add_button_handlers(
+        application,
+        BROWSE,
         (Home, "on_home"),
         (ChooseAudience, "on_audience"),
         (ListTopic, "on_topic"),
         (SearchPage, "on_search_page"),
         (OpenMaterial, "on_open"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(lazy(f"{BROWSE}:{callback}"), pattern=button.pattern())
-        )
+    )
 
 
 def register_manage(application: BotApplication) -> None:
@@ -163,7 +162,9 @@ def register_manage(application: BotApplication) -> None:
             filters=PRIVATE,
         )
     )
-    for button, callback in (
+    add_button_handlers(
+        application,
+        "handlers.materials.manage",
         (Hide, "on_hide_or_show"),
         (Show, "on_hide_or_show"),
         (MoveUp, "on_move"),
@@ -171,9 +172,4 @@ def register_manage(application: BotApplication) -> None:
         (Poster, "on_poster"),
         (PosterGroup, "on_poster"),
         (PosterUnit, "on_poster_unit"),
-    ):
-        application.add_handler(
-            CallbackQueryHandler(
-                lazy(f"handlers.materials.manage:{callback}"), pattern=button.pattern()
-            )
-        )
+    )
