@@ -20,7 +20,18 @@ BENCHMARKS = {
 DEFAULT = ("compare", "lane", "delivery")
 
 
+def usage() -> str:
+    lines = [__doc__ or "", "", "benchmarks (`make bench` runs " + ", ".join(DEFAULT) + "):"]
+    for name, module in BENCHMARKS.items():
+        doc = importlib.import_module(module).__doc__ or ""
+        lines.append(f"  {name:10} {doc.strip().splitlines()[0] if doc.strip() else module}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:  # before anything runs: a benchmark takes minutes
+        print(usage())
+        return 0
     # Benchmark names first, then their options (`--rounds 1`, `--limited`…).
     names = []
     while argv and not argv[0].startswith("-"):

@@ -22,7 +22,7 @@ from telegram.ext._utils.trackingdict import TrackingDict
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.api_request import BotAPIRequest
+from bot.api_request import BotAPIRequest, bot_api_transport
 from bot.areas import Areas
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -250,7 +250,7 @@ def build_application(
                 connection_pool_size=size,
                 read_timeout=15,
                 write_timeout=30,
-                httpx_kwargs={"transport": httpx.AsyncHTTPTransport(retries=3, verify=tls)},
+                httpx_kwargs={"transport": bot_api_transport(size, tls)},
             )
 
         builder = builder.request(pool(16))

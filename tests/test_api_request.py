@@ -5,6 +5,7 @@ run with both requests."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -14,7 +15,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.api_request import BotAPIRequest
+from bot.api_request import BotAPIRequest, bot_api_transport
 from devkit.emulator import BotAPIServer
 
 TOKEN = "123:ABC"
@@ -94,3 +95,91 @@ async def test_json_body_goes_through_the_transport_the_client_picks():
         "reply_markup": {"inline_keyboard": [[{"text": "Hủy", "callback_data": "c"}]]},
     }
     assert json.loads(seen[2].content) == {"chat_id": 5, "message_id": 7}
+
+
+class _OneAnswerServer:
+    """A Bot API stand-in on loopback that answers each connection's first request and then
+    closes it without saying so (as a server or a proxy does at its keep-alive limit), holding
+    every answer until `release` is set."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.open_now = 0
+        self.most_open = 0
+        self.release = asyncio.Event()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self.open_now += 1
+        self.most_open = max(self.most_open, self.open_now)
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length")
+            )
+            await reader.readexactly(length)
+            await self.release.wait()
+            body = b'{"ok":true,"result":true}'
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+        finally:
+            writer.close()
+            await writer.wait_closed()  # the socket closed: its end reaches the client at once
+            self.open_now -= 1
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_the_transport_sees_a_closed_connection_and_keeps_to_its_size():
+    """bot_api_transport: a connection the server closed is noticed (the socket test
+    httpcore makes before reusing one, answered from the socket remembered at connect) and a
+    new one is opened, never a request lost on a dead one; and the pool keeps to its size
+    (a client given a transport does not apply its own limits)."""
+    server = _OneAnswerServer()
+    port = await server.start()
+    request = BotAPIRequest(
+        httpx_kwargs={"transport": bot_api_transport(2, httpx.create_ssl_context())}
+    )
+    await request.initialize()
+
+    async def send(text: str) -> bytes:
+        return await request.post(
+            f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage",
+            RequestData(
+                [
+                    RequestParameter.from_input("chat_id", 5),
+                    RequestParameter.from_input("text", text),
+                ]
+            ),
+        )
+
+    try:
+        server.release.set()
+        for text in ("một", "hai", "ba"):
+            assert await send(text) is True
+            while server.open_now:  # until the server has closed that connection
+                await asyncio.sleep(0.005)
+        assert server.connections == 3
+        server.release.clear()
+        waiting = [asyncio.ensure_future(send(str(n))) for n in range(5)]
+        while server.open_now < 2:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        assert server.most_open == 2  # the other three wait for a connection
+        server.release.set()
+        assert await asyncio.gather(*waiting) == [True] * 5
+    finally:
+        await request.shutdown()
+        await server.stop()
