@@ -54,9 +54,34 @@ def decode(data: str | None) -> CallbackData | None:
     return CallbackData(parts[0], parts[1], tuple(parts[2:]))
 
 
-def pattern(namespace: str) -> str:
-    """Regex for CallbackQueryHandler(pattern=…) selecting one namespace."""
-    return rf"^{re.escape(namespace)}:"
+class DataPattern:
+    """A CallbackQueryHandler's pattern: the callback data of one namespace, or of one button
+    kind (`namespace:action`, with or without arguments); `a | b` takes either. A prefix
+    test, not a regex: PTB compiles a string pattern per handler at start (~170 of them) and
+    tries them in turn on every press; no handler reads the match."""
+
+    __slots__ = ("_exact", "_prefixes")
+
+    def __init__(self, head: str, *, exact: bool) -> None:
+        self._prefixes: tuple[str, ...] = (f"{head}:",)
+        self._exact: frozenset[str] = frozenset({head} if exact else ())
+
+    def __call__(self, data: object) -> bool:
+        return isinstance(data, str) and (data.startswith(self._prefixes) or data in self._exact)
+
+    def __or__(self, other: DataPattern) -> DataPattern:
+        either = DataPattern("", exact=False)
+        either._prefixes = self._prefixes + other._prefixes
+        either._exact = self._exact | other._exact
+        return either
+
+    def __repr__(self) -> str:
+        return f"DataPattern({self._prefixes!r})"
+
+
+def pattern(namespace: str) -> DataPattern:
+    """CallbackQueryHandler(pattern=…) selecting one namespace."""
+    return DataPattern(namespace, exact=False)
 
 
 # -- typed callback data -----------------------------------------------------------------------
@@ -82,7 +107,7 @@ class Namespace:
         self.owner = owner
         self.actions: set[str] = set()
 
-    def pattern(self) -> str:
+    def pattern(self) -> DataPattern:
         """Every button of this namespace (a fallback that answers stale ones, say)."""
         return pattern(self.prefix)
 
@@ -156,8 +181,8 @@ class Button:
         )
 
     @classmethod
-    def pattern(cls) -> str:
-        return rf"^{re.escape(cls.namespace.prefix)}:{re.escape(cls.action)}(:|$)"
+    def pattern(cls) -> DataPattern:
+        return DataPattern(f"{cls.namespace.prefix}:{cls.action}", exact=True)
 
     @classmethod
     def parse(cls: type[_SpecT], data: str | None) -> _SpecT | None:

@@ -66,7 +66,7 @@ def lazy(target: str) -> Lazy:
 
 class _ButtonSpec(Protocol):
     @classmethod
-    def pattern(cls) -> str: ...
+    def pattern(cls) -> Callable[[object], bool]: ...
 
 
 def add_button_handlers(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.callbacks import Button, CallbackDataError, Namespace
@@ -33,11 +31,15 @@ def test_a_button_round_trips_with_its_types():
 
 
 def test_the_pattern_selects_exactly_one_action():
-    assert re.match(OpenThing.pattern(), "tst:open:1")
-    assert re.match(OpenThing.pattern(), "tst:open")
-    assert not re.match(OpenThing.pattern(), "tst:opened:1")
-    assert not re.match(OpenThing.pattern(), "tsx:open:1")
-    assert re.match(SAMPLE.pattern(), "tst:pick:a")
+    assert OpenThing.pattern()("tst:open:1")
+    assert OpenThing.pattern()("tst:open")
+    assert not OpenThing.pattern()("tst:opened:1")
+    assert not OpenThing.pattern()("tsx:open:1")
+    assert not OpenThing.pattern()("tst:open\n")  # a regex's $ took a trailing newline
+    assert not OpenThing.pattern()(None)
+    assert SAMPLE.pattern()("tst:pick:a")
+    assert not SAMPLE.pattern()("tst")
+    assert not SAMPLE.pattern()("tstx:pick")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,9 @@ with the progress message in bot/delivery/progress.py."""
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from bot.callbacks import Button, Namespace
 
 COMPOSE = Namespace("bcc", owner=__name__)
@@ -97,4 +100,4 @@ AUDIENCE_BUTTONS = (
     ToggleWaiting,
 )
 # Any one of the picker's toggles: their typed patterns.
-PICKER_PATTERN = "|".join(f"(?:{button.pattern()})" for button in AUDIENCE_BUTTONS)
+PICKER_PATTERN = functools.reduce(operator.or_, (button.pattern() for button in AUDIENCE_BUTTONS))

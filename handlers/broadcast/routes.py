@@ -22,6 +22,7 @@ from bot.broadcast.buttons import (
     ToggleWard,
     WardsDone,
 )
+from bot.callbacks import DataPattern
 from bot.conversations import ExclusiveConversation
 from bot.delivery.progress import CONTROLS
 from bot.i18n import N_
@@ -54,7 +55,7 @@ _hint = step_hints(
 )
 
 
-def _button(callback: str, pattern: str) -> CallbackQueryHandler:
+def _button(callback: str, pattern: DataPattern) -> CallbackQueryHandler:
     return CallbackQueryHandler(lazy(callback), pattern=pattern)
 
 
