@@ -44,6 +44,8 @@ HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
         ("muoi lam tuoi", 15, False),
         ("tám tuổi", 8, False),
         ("tầm mười", 10, True),  # 'tam' before a number is 'tầm' (about), not 'tám'
+        ("tầm mười lăm tuổi", 15, True),
+        ("mười một", 11, False),
         ("lớp 3", 8, True),
         ("sơ sinh", 0, True),
         ("ko biết", None, True),
@@ -63,7 +65,10 @@ def test_ages_as_people_type_them(text, years, estimated):
         ("18 tuổi", "adult"),
         ("mười con mèo", "format"),
         ("10 con mèo", "format"),
-        ("hai mươi", "format"),
+        ("hai mươi", "adult"),  # tens in words: 20
+        ("hai mươi mốt", "adult"),
+        ("hai mốt tuổi", "adult"),
+        ("ba muoi lam", "adult"),
         ("", "format"),
         ("12-5", "format"),
     ],

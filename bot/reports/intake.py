@@ -71,15 +71,25 @@ _COUNTED = frozenset({"tuoi", "thang", "dua", "em", "be", "tre", "chau", "nam", 
 
 def numbers_as_digits(folded: str) -> str:
     """Small numbers written in words, as digits: 'muoi hai tuoi' → '12 tuoi', 'hai dua' →
-    '2 dua' (folded text without digits only: 'bé nam 10 tuổi' keeps its 'nam'). 'tam'
-    before a number is 'tầm' (about), not 'tám' (eight)."""
+    '2 dua', 'hai muoi mot' or 'hai mot' → '21' (folded text without digits only: 'bé nam 10
+    tuổi' keeps its 'nam'). 'tam' before a number is 'tầm' (about), not 'tám' (eight)."""
     if any(character.isdigit() for character in folded):
         return folded
     tokens, out, index = folded.split(), [], 0
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token == "muoi":
+        after = tokens[index + 2] if index + 2 < len(tokens) else None
+        if token in _NUMBER_WORDS and token != "tam" and token != "mot" and following == "muoi":
+            # Tens: 'hai mươi' 20, 'ba mươi lăm' 35 ('mốt' is one after a ten).
+            value = 10 * _NUMBER_WORDS[token] + _NUMBER_WORDS.get(after or "", 0)
+            index += 2 if after in _NUMBER_WORDS else 1
+            out.append(str(value))
+        elif token in _NUMBER_WORDS and token not in _AMBIGUOUS and following == "mot":
+            # 'hai mốt' is how twenty-one is said ('hai một' is not a number people say).
+            out.append(str(10 * _NUMBER_WORDS[token] + 1))
+            index += 1
+        elif token == "muoi":
             value = 10 + (_NUMBER_WORDS.get(following, 0) if following else 0)
             index += 1 if following in _NUMBER_WORDS else 0
             out.append(str(value))
