@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 
 # name → module with a main(argv) or main() function; the quick ones run by default.
@@ -23,8 +24,11 @@ DEFAULT = ("compare", "lane", "delivery")
 def usage() -> str:
     lines = [__doc__ or "", "", "benchmarks (`make bench` runs " + ", ".join(DEFAULT) + "):"]
     for name, module in BENCHMARKS.items():
-        doc = importlib.import_module(module).__doc__ or ""
-        lines.append(f"  {name:10} {doc.strip().splitlines()[0] if doc.strip() else module}")
+        doc = " ".join((importlib.import_module(module).__doc__ or module).split("\n\n")[0].split())
+        options = sorted(
+            set(re.findall(r"--[a-z]+", importlib.import_module(module).__doc__ or ""))
+        )
+        lines.append(f"  {name:10} {doc}" + (f" [{' '.join(options)}]" if options else ""))
     return "\n".join(lines)
 
 

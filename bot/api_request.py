@@ -5,8 +5,8 @@ letter, each escaped in Python) and goes through httpx.AsyncClient's layers — 
 cookies, auth, redirects — that a bot talking to one API never uses. That was a fifth of the
 CPU of a reply. `BotAPIRequest` sends the same parameters as one JSON body (the Bot API takes
 `application/json` for every method without files) straight to the client's transport for
-the URL: the same connection pool, TLS context, retries, proxy (from the environment or
-`proxy=`), timeouts, headers and errors as before. Uploads (multipart) and calls without
+the URL: the same connection pool, TLS context, retries, proxy, timeouts, headers and errors
+as before. Uploads (multipart) and calls without
 parameters keep PTB's own path.
 
 `bot_api_transport` is the transport under it: before every request, and again when its
@@ -23,6 +23,7 @@ import json
 import select
 import socket
 import ssl
+import urllib.request
 from typing import Any
 
 import httpcore
@@ -128,14 +129,33 @@ class BotAPIRequest(HTTPXRequest):
         return response.status_code, content
 
 
-def bot_api_transport(connections: int, tls: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
-    """The transport of a bot's connection pool: at most `connections` (a client given its own
-    transport does not apply its `limits`), connection errors retried with backoff."""
+def bot_api_transport(
+    connections: int, tls: ssl.SSLContext, api_url: str
+) -> httpx.AsyncHTTPTransport:
+    """The transport of a bot's connection pool for the Bot API at `api_url`: at most
+    `connections` and the environment's proxy for that address (a client given its own
+    transport applies neither its `limits` nor HTTPS_PROXY…), connection errors retried with
+    backoff."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    transport = httpx.AsyncHTTPTransport(retries=3, verify=tls, limits=limits)
-    pool = transport._pool  # httpcore's pool: its backend is used for connections made later
-    pool._network_backend = _SocketOnceBackend(pool._network_backend)
+    transport = httpx.AsyncHTTPTransport(
+        retries=3, verify=tls, limits=limits, proxy=environment_proxy(api_url)
+    )
+    pool = transport._pool  # httpcore's pool: its backend makes every later connection
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(backend, httpcore.AsyncNetworkBackend):  # an httpcore upgrade moved it
+        raise RuntimeError("httpcore's connection pool has no _network_backend any more")
+    pool._network_backend = _SocketOnceBackend(backend)
     return transport
+
+
+def environment_proxy(url: str) -> str | None:
+    """The proxy HTTPS_PROXY / HTTP_PROXY / ALL_PROXY name for `url`, unless NO_PROXY exempts
+    its host (as httpx does for a client without its own transport)."""
+    target = httpx.URL(url)
+    if urllib.request.proxy_bypass(target.host):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(target.scheme) or proxies.get("all")
 
 
 def _readable(sock: socket.socket | None) -> bool:

@@ -245,20 +245,24 @@ def build_application(
         # (loading the CA file costs ~40 ms) for the three connection pools.
         tls = httpx.create_ssl_context()
 
-        def pool(size: int) -> HTTPXRequest:
+        def pool(size: int, **timeouts: float) -> HTTPXRequest:
             return BotAPIRequest(
                 connection_pool_size=size,
                 read_timeout=15,
                 write_timeout=30,
-                httpx_kwargs={"transport": bot_api_transport(size, tls)},
+                httpx_kwargs={"transport": bot_api_transport(size, tls, settings.telegram_api_url)},
+                **timeouts,
             )
 
+        # Replies: the chats answered at once (bot/update_order.py), each one request at a
+        # time, with room for the ticks and exports.
         builder = builder.request(pool(16))
         # As many connections as the engine has sends in flight (3 at 30/s, 100 at 1,000/s),
-        # plus its progress edits: a send never waits for a connection.
+        # plus its progress edits; the engine alone uses them (a reply held for its handler
+        # goes out on the handler's bot). Waiting for a connection is not a failed send.
         from bot.delivery.engine import in_flight_for
 
-        bulk_request = pool(in_flight_for(settings.overall_rate) + 2)
+        bulk_request = pool(in_flight_for(settings.overall_rate) + 2, pool_timeout=30)
         poll_request = PollRequest(
             read_timeout=40, connection_pool_size=1, httpx_kwargs={"verify": tls}
         )

@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpcore
 import httpx
 import pytest
+from httpcore._backends.anyio import AnyIOStream
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.api_request import BotAPIRequest, bot_api_transport
+from bot.api_request import BotAPIRequest, bot_api_transport, environment_proxy
 from devkit.emulator import BotAPIServer
 
 TOKEN = "123:ABC"
@@ -142,21 +144,31 @@ class _OneAnswerServer:
 
 
 @pytest.mark.asyncio
-async def test_the_transport_sees_a_closed_connection_and_keeps_to_its_size():
+async def test_the_transport_sees_a_closed_connection_and_keeps_to_its_size(monkeypatch):
     """bot_api_transport: a connection the server closed is noticed (the socket test
     httpcore makes before reusing one, answered from the socket remembered at connect) and a
     new one is opened, never a request lost on a dead one; and the pool keeps to its size
     (a client given a transport does not apply its own limits)."""
     server = _OneAnswerServer()
     port = await server.start()
+    api = f"http://127.0.0.1:{port}"
     request = BotAPIRequest(
-        httpx_kwargs={"transport": bot_api_transport(2, httpx.create_ssl_context())}
+        httpx_kwargs={"transport": bot_api_transport(2, httpx.create_ssl_context(), api)}
     )
     await request.initialize()
+    # anyio's own answer (an attribute table per question) is never asked for.
+    asked_anyio: list[str] = []
+    anyio_answer = AnyIOStream.get_extra_info
+
+    def counted(stream, info):
+        asked_anyio.append(info)
+        return anyio_answer(stream, info)
+
+    monkeypatch.setattr(AnyIOStream, "get_extra_info", counted)
 
     async def send(text: str) -> bytes:
         return await request.post(
-            f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage",
+            f"{api}/bot{TOKEN}/sendMessage",
             RequestData(
                 [
                     RequestParameter.from_input("chat_id", 5),
@@ -180,6 +192,23 @@ async def test_the_transport_sees_a_closed_connection_and_keeps_to_its_size():
         assert server.most_open == 2  # the other three wait for a connection
         server.release.set()
         assert await asyncio.gather(*waiting) == [True] * 5
+        assert "is_readable" not in asked_anyio
     finally:
         await request.shutdown()
         await server.stop()
+
+
+def test_the_environment_proxy_is_used_unless_the_host_is_exempt(monkeypatch):
+    """A client given its own transport ignores HTTPS_PROXY; bot_api_transport reads it."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy", "NO_PROXY", "no_proxy"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    assert environment_proxy("https://api.telegram.org") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert environment_proxy("https://api.telegram.org") == "http://proxy.example:3128"
+    assert environment_proxy("http://127.0.0.1:8081") is None  # no HTTP_PROXY
+    monkeypatch.setenv("NO_PROXY", "api.telegram.org")
+    assert environment_proxy("https://api.telegram.org") is None
+    monkeypatch.delenv("NO_PROXY")
+    transport = bot_api_transport(4, httpx.create_ssl_context(), "https://api.telegram.org")
+    assert isinstance(transport._pool, httpcore.AsyncHTTPProxy)

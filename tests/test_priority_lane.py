@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from bot import delivery
+from bot import delivery, outbox
 from bot.application import build_application
 from bot.clock import FakeClock
+from bot.crypto import cipher_for
 from bot.delivery.lanes import BudgetRateLimiter, budget_of
 from bot.delivery.limiter import ClockTimer, Limiter, SendBudget
 from devkit.emulator.request import EmulatorRequest
@@ -170,6 +171,20 @@ async def test_mass_sending_goes_through_its_own_connection_pool_on_the_same_bud
     reader = lane.user("Người đọc")
     await reader.send("/start")  # a reply while the broadcast sends
     assert len(reader.bot_messages) == 1
+    # A reply held for its handler (a report's code, a tip's confirmation) goes on the
+    # replies' bot too: mass sending's pool is sized for the engine's own sends.
+    services = app.services
+    async with services.database.transaction():
+        held = await outbox.enqueue(
+            services.database,
+            cipher_for(services),
+            reader.id,
+            "Đã nhận, cảm ơn bạn.",
+            now=lane.clock.now(),
+            held_for_reply=True,
+        )
+    assert await outbox.send_now(app, held) is True
+    assert reader.bot_messages[-1].text == "Đã nhận, cảm ơn bạn."
     while engine.running:
         await engine.task
     await lane.settle()

@@ -68,7 +68,9 @@ def test_ages_as_people_type_them(text, years, estimated):
         ("hai mươi", "adult"),  # tens in words: 20
         ("hai mươi mốt", "adult"),
         ("hai mốt tuổi", "adult"),
-        ("ba muoi lam", "adult"),
+        ("chín mươi", "adult"),
+        ("nam mười tuổi", "format"),  # a boy of ten, not fifty: said again, not "adult"
+        ("tu muoi", "format"),  # 'từ mười', from ten
         ("", "format"),
         ("12-5", "format"),
     ],

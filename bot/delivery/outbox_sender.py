@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
@@ -24,6 +25,9 @@ from bot.crypto import cipher_for
 from bot.messaging import SendOutcome, classify, retry_after_seconds
 from storage import alert_copies, users
 from storage import outbox as store
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -100,24 +104,27 @@ class OutboxSender:
         return handled > 0, None if soonest is None else min(soonest, RECHECK_SECONDS)
 
     async def send_now(self, row_id: int) -> bool:
-        """A reply held for its handler: sent now, outside the pace of the queue."""
+        """A reply held for its handler: sent now, outside the pace of the queue, on the
+        replies' own bot and connections (not mass sending's)."""
         row = await store.pending(self.db, row_id)
         if row is None:
             return False
-        return await self._send(row, cipher_for(self.engine.application.services))
+        application = self.engine.application
+        return await self._send(row, cipher_for(application.services), application.bot)
 
-    async def _send(self, row: store.OutboxRow, cipher) -> bool:
+    async def _send(self, row: store.OutboxRow, cipher, bot: Bot | None = None) -> bool:
         engine, db = self.engine, self.db
+        bot = bot or engine.bot
         attempt = row.attempts + 1
         try:
-            message = outbox.read(row, cipher, engine.bot)
+            message = outbox.read(row, cipher, bot)
         except Exception as error:  # a row we cannot read will never become sendable
             log.error("outbox %s unreadable: %s", row.id, type(error).__name__)
             await store.mark_final(db, row.id, "failed", attempt, "unreadable")
             return False
         try:
             if message.photo:
-                sent = await engine.bot.send_photo(
+                sent = await bot.send_photo(
                     message.chat_id,
                     message.photo,
                     caption=message.text or None,
@@ -125,7 +132,7 @@ class OutboxSender:
                     protect_content=message.protect or None,
                 )
             else:
-                sent = await engine.bot.send_message(
+                sent = await bot.send_message(
                     message.chat_id,
                     message.text,
                     reply_markup=message.markup,

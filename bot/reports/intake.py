@@ -67,6 +67,9 @@ _NUMBER_WORDS = {
 # after…): a number only before what is counted ('ba tuổi', 'năm đứa'), never alone.
 _AMBIGUOUS = frozenset({"nam", "ba", "tam", "sau", "bay", "tu", "lam", "bon"})
 _COUNTED = frozenset({"tuoi", "thang", "dua", "em", "be", "tre", "chau", "nam", "t"})
+# Words before 'mươi' that make tens without doubt: 'năm mươi' folds as 'nam mười' does (a
+# boy of ten), and 'ba', 'sáu', 'bảy', 'tư' are words of their own too.
+_TENS = frozenset({"hai", "chin"})
 
 
 def numbers_as_digits(folded: str) -> str:
@@ -80,15 +83,17 @@ def numbers_as_digits(folded: str) -> str:
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         after = tokens[index + 2] if index + 2 < len(tokens) else None
-        if token in _NUMBER_WORDS and token != "tam" and token != "mot" and following == "muoi":
-            # Tens: 'hai mươi' 20, 'ba mươi lăm' 35 ('mốt' is one after a ten).
-            value = 10 * _NUMBER_WORDS[token] + _NUMBER_WORDS.get(after or "", 0)
-            index += 2 if after in _NUMBER_WORDS else 1
-            out.append(str(value))
-        elif token in _NUMBER_WORDS and token not in _AMBIGUOUS and following == "mot":
-            # 'hai mốt' is how twenty-one is said ('hai một' is not a number people say).
-            out.append(str(10 * _NUMBER_WORDS[token] + 1))
+        if token in _TENS and following in ("muoi", "mot"):
+            # Tens: 'hai mươi' 20, 'hai mươi mốt' and 'hai mốt' 21 ('mốt' is one after a
+            # ten). Only from words that are numbers alone: 'nam mười tuổi' is a boy of ten.
+            value = 10 * _NUMBER_WORDS[token]
+            if following == "mot":
+                value += 1
+            elif after in _NUMBER_WORDS:
+                value += _NUMBER_WORDS[after]
+                index += 1
             index += 1
+            out.append(str(value))
         elif token == "muoi":
             value = 10 + (_NUMBER_WORDS.get(following, 0) if following else 0)
             index += 1 if following in _NUMBER_WORDS else 0
