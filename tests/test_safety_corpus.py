@@ -55,7 +55,7 @@ def test_the_corpus_is_large_and_varied():
 # The blind-written files that have been learnt from (measured once each before).
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
-    "fresh11", "fresh12", "fresh13", "fresh14",
+    "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -72,39 +72,44 @@ TRAINED_BLIND = (
 # 99.6 % (251/252) / 1.6 % (4/248), fresh11 99.6 % (251/252) / 0 % (0/246), fresh12 100 %
 # (252/252) / 0.4 % (1/246), fresh13 98.8 % (248/251) / 1.2 % (3/242) (measured once: 97.6 %
 # (245/251) / 3.7 % (9/242)), fresh14 99.2 % (250/252) / 2.4 % (6/245) (measured once: 98.8 %
-# (249/252) / 6.1 % (15/245)). Each training takes ~50 s of a core, so the suite re-runs two,
-# one per core (fresh10, below the target until this round, and fresh12); the others are
-# measured, not re-run.
+# (249/252) / 6.1 % (15/245)). After fresh15 to fresh18 were learnt from (their rules, the
+# report-step training text, the sentence veto, KEEP 0.142), left out one at a time over
+# fresh11–18:
+# fresh11 99.6 % (251/252) / 0 % (0/246), fresh12 100 % / 0.4 % (1/246), fresh13 98.4 %
+# (247/251) / 0.8 % (2/242), fresh14 99.6 % (251/252) / 2.9 % (7/245), fresh15 99.6 %
+# (251/252) / 1.2 % (3/248) (measured once: 97.2 % / 4.0 %), fresh16 100 % / 0 % (0/246)
+# (measured once: 97.6 % / 1.6 %), fresh17 100 % / 1.2 % (3/247) (measured once: 97.2 % /
+# 4.5 %), fresh18 99.2 % (250/252) / 1.6 % (4/243) (measured once: 98.8 % / 4.5 %); pooled
+# 99.6 % (2,006/2,015) / 1.0 % (20/1,963) (98.9 % (1,992/2,015) / 2.2 % (44/1,963) with the
+# rules before this round, the model already trained on fresh15–18). Each training takes
+# ~60 s of a core, so the suite re-runs two, one per core (fresh15 and fresh18, the newest
+# learnt; fresh10 and fresh12 were re-run before); the others are measured, not re-run.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh10": (0.996, 0.017),
-    "fresh12": (0.996, 0.005),
+    "fresh15": (0.996, 0.013),
+    "fresh18": (0.992, 0.017),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
 # reaches it: then move it out of here). None of the two re-run: fresh10 reached it when
 # fresh13 and fresh14 were learnt from. Not re-run and below it: blind_c (97.9 % / 4.8 %, as
-# measured after fresh11 and fresh12 were learnt from) and fresh14 (2.4 % false alarms).
+# measured after fresh11 and fresh12 were learnt from), fresh13 (98.4 % recall) and fresh14
+# (2.9 % false alarms), as measured after fresh15 to fresh18 were learnt from.
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling): fresh15 to fresh18 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
+# false-alarm ceiling). None at the moment (the test below skips). Before, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
 # (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
 # 6.1 % (15/245; its calm text chosen to be tricky: lookalikes 9/62)) have been learnt from
 # since; fresh13 and fresh14 were measured once with the matcher that learnt fresh10, fresh11
-# and fresh12 (2 December 2026, 20:12 UTC). A newer blind file is measured once, given its
-# figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh13 and fresh14 (2 December 2026, 21:55
-    # UTC): fresh15 97.2 % (245/252) / 4.0 % (10/248; lookalikes 9/62), fresh16 97.6 %
-    # (246/252) / 1.6 % (4/246).
-    "fresh15": (252, 0.972, 0.041),
-    "fresh16": (252, 0.976, 0.017),
-    # The same matcher, 22:24 UTC: fresh17 97.2 % (245/252) / 4.5 % (11/247), fresh18 98.8 %
-    # (249/252) / 4.5 % (11/243).
-    "fresh17": (252, 0.972, 0.045),
-    "fresh18": (252, 0.988, 0.046),
-}
+# and fresh12 (2 December 2026, 20:12 UTC). fresh15 to fresh18 were measured once with the
+# matcher that learnt fresh13 and fresh14 (2 December 2026, 21:55 and 22:24 UTC): fresh15
+# 97.2 % (245/252) / 4.0 % (10/248; lookalikes 9/62), fresh16 97.6 % (246/252) / 1.6 %
+# (4/246), fresh17 97.2 % (245/252) / 4.5 % (11/247), fresh18 98.8 % (249/252) / 4.5 %
+# (11/243); pooled 97.7 % (985/1,008) / 3.7 % (36/984); learnt from since (3 December). A
+# newer blind file is measured once, given its figure here (`HELD_OUT` in
+# bot/safety/evaluate.py keeps it out of the training).
+UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
 class _Remembered:
@@ -147,11 +152,13 @@ def test_the_whole_corpus_meets_the_targets(shipped):
 
 
 def test_the_blind_files_learnt_from_are_recognised(shipped):
-    # Figures on the model's own training text (measured: 2,776/2,776, 12/2,530), not figures on
+    # Figures on the model's own training text (measured: 3,784/3,784, 13/3,514), not figures on
     # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
     # fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b 82.3 % / 6.7 %, fresh8 97.6 % /
     # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %, fresh11
-    # 97.6 % / 0.8 %, fresh12 98.4 % / 4.1 %, fresh13 97.6 % / 3.7 %, fresh14 98.8 % / 6.1 %.
+    # 97.6 % / 0.8 %, fresh12 98.4 % / 4.1 %, fresh13 97.6 % / 3.7 %, fresh14 98.8 % / 6.1 %,
+    # fresh15 97.2 % / 4.0 %, fresh16 97.6 % / 1.6 %, fresh17 97.2 % / 4.5 %, fresh18 98.8 % /
+    # 4.5 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
     report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND], shipped)
     assert report.tally("all", "danger").total >= 1000
@@ -490,3 +497,69 @@ def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
         "quay đi là mất cái ví ở chợ",  # a thing lost
     ):
         assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh15_to_fresh18_and_their_lookalikes():
+    # Written for this test, not taken from the files: each way of saying that fresh15–18
+    # showed, said another way (the rules alone decide each).
+    matcher = load(model=None)
+    for danger in (
+        "con viết xong di chúc rồi, đồ của con để lại cho em",  # a child's will
+        "em bị chú hàng xóm sờ vào đùi hoài, em sợ lắm",  # a touch on the body after "bị"
+        # the writer's own age makes a question the writer's own
+        "cho em hỏi người lớn chạm vào ngực em vậy có phải bị xâm hại ko, em 12 tuổi",
+        "đông người quá, buông tay thằng bé ra một chút là mất",  # a hand let go
+        "mẹ bỏ đi, ba đi tù, tụi nhỏ ở một mình trong nhà",  # a parent in prison is no topic
+        "có người tới trường rủ mấy đứa học sinh lớp 9, hứa cho đi xuất khẩu lao động",
+        "con gái tôi 13 tuổi đi sinh nhật bạn rồi không về, gọi không được",
+        "ba nhậu say suốt, em út khóc đói cả buổi",  # drink and a hungry child
+        "ông kia thuê phòng khách sạn rồi dẫn mấy đứa nhỏ bán vé số lên",
+        "nghe nói ông đó mua trẻ mồ côi rồi đem bán",  # hearsay, but of someone pointed at
+        "có người lạ mặt dụ thằng bé lên xe",
+        # a collaborator's report: the month's work, then a case
+        "Báo cáo CTV: đã phát tờ rơi. Phát hiện có bé 10 tuổi bị cha dượng đánh bầm người",
+        "con ở nhà một mình, có người cứ đập cửa đòi vô",  # a stranger at the door
+        "a boy fell into the canal and no one is helping",
+        "ba con ko thương con, con không xứng đáng làm con của ba mẹ",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "đọc tin bé trai mất tích ở Đà Nẵng đã được tìm thấy, mừng quá",  # found
+        "cái điều khiển máy lạnh nhà tui mất tích đâu rồi",  # a thing
+        "nguyên nhân nào khiến trẻ bỏ nhà đi",  # a topic question
+        "con meo nha tui bo nha di 3 ngay roi ve",  # an animal, back again
+        "đi siêu thị lạc mất cái ví, xui ghê",  # a thing lost in a crowd
+        "lớp võ cho bé tập đấm bao cát mỗi chiều",  # sparring
+        "ba mẹ đi công tác, bỏ con ở nhà nội một tuần, con vui lắm",  # with the grandparents
+        "phim này có đoạn cô gái bỏ trốn khỏi nhà chồng",  # a film
+        "my 3 year old kicks me when I change his diaper",  # a toddler
+        "cho mình hỏi dấu hiệu trẻ có ý định tự tử là gì",  # "cho mình hỏi" is no referent
+        "nếu bạn em nói muốn chết thì em nên làm gì để giúp bạn",  # a friend, hypothetically
+        "mai con làm thủ công, cần kéo cắt giấy",  # a craft
+        "mèo nhà tui bị nhốt ngoài sân vì phá đồ",  # an animal locked out
+        "cái áo này xinh xỉu luôn",  # slang
+        'mẹ dọa "bán" em cho ông ve chai vì em lười',  # a quoted sale, in jest
+        "thằng em đập vỡ ly rồi",  # a glass broken
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_a_report_step_is_no_disclosure():
+    # The place and age a report asks for, typed alone (bench/lane.py types this one): the
+    # model once flagged it as danger now (training text of the kind since, never this one).
+    matcher = load()
+    for calm in ("Em bé ở gần chợ Bình Điền, khoảng 8 tuổi", "bé khoảng 8 tuổi, ở hẻm 12"):
+        assert matcher.check(calm) is None, calm
+    assert matcher.check("bé khoảng 8 tuổi bị lạc ở chợ Bình Điền") is not None
+
+
+def test_the_sentence_a_rule_matched_in_must_be_everyday_too():
+    # A collaborator's long report reads as everyday as a whole; the model takes a rule's
+    # match back only if the sentence it is in reads as everyday too.
+    matcher = load()
+    report = (
+        "Báo cáo tổ CTV khu phố 2: tháng này tập huấn 3 buổi, phát 50 tờ rơi, tặng quà trung "
+        "thu cho 30 cháu, còn thiếu kinh phí in áp phích. Có người dân báo bé gái 9 tuổi bị "
+        "ông bán tạp hóa sàm sỡ khi đi mua đồ."
+    )
+    assert matcher.check(report) is not None

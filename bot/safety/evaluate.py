@@ -73,23 +73,24 @@ SPLITS = {
     "fresh14": "safety_corpus_fresh14.tsv",
     # Two more blind writers (the ordinary mix), measured once with the matcher that learnt
     # fresh13 and fresh14 (2 December 2026, 21:55 UTC): fresh15 97.2 % (245/252) / 4.0 %
-    # (10/248; lookalikes 9/62), fresh16 97.6 % (246/252) / 1.6 % (4/246); never learnt from:
-    # the unseen measure (HELD_OUT). Two messages of fresh16 already in another file dropped.
+    # (10/248; lookalikes 9/62), fresh16 97.6 % (246/252) / 1.6 % (4/246); held out, then
+    # learnt from (3 December). Two messages of fresh16 already in another file dropped.
     "fresh15": "safety_corpus_fresh15.tsv",
     "fresh16": "safety_corpus_fresh16.tsv",
     # Two more, asked for the writers least heard from (grandparents typing without accents,
     # young children, long reports; teenagers online, hints and euphemisms), measured once with
     # the same matcher (22:24 UTC): fresh17 97.2 % (245/252) / 4.5 % (11/247), fresh18 98.8 %
-    # (249/252) / 4.5 % (11/243); held out too. Six messages already in another file dropped.
+    # (249/252) / 4.5 % (11/243); held out too, then learnt from with fresh15 and fresh16. Six
+    # messages already in another file dropped.
     "fresh17": "safety_corpus_fresh17.tsv",
     "fresh18": "safety_corpus_fresh18.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh15 to fresh18
-# (fresh13 and fresh14 were, until they were learnt from). A new blind file is measured once
-# by whoever adds it (it is not in the model's `trained_on` until the model is retrained), then
-# learnt from.
-HELD_OUT: tuple[str, ...] = ("fresh15", "fresh16", "fresh17", "fresh18")
+# them) nor written from, so they go on measuring text nobody tuned on. None at the moment:
+# fresh15 to fresh18 were, until they were learnt from (3 December; fresh13 and fresh14 before
+# them). A new blind file is measured once by whoever adds it (it is not in the model's
+# `trained_on` until the model is retrained), held out here, then learnt from.
+HELD_OUT: tuple[str, ...] = ()
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
@@ -148,12 +149,15 @@ CATEGORY_THRESHOLDS = {"self_harm": 0.8}  # the model alone, for what it reads a
 # The regression is trained this many times (other seeds) and averaged: a steadier verdict.
 RUNS = 5
 # A feature seen in fewer training rows is not learnt, a weight smaller than KEEP is dropped:
-# the weights file stays under 1.35 MB (leave one file out, no figure moved by more than a
-# message; 0.12 since fresh11 and fresh12 were learnt from: 0.1 made 1.44 MB; 0.14 since
+# the weights file stays small (1.35 MB then, 1.65 MB since fresh15–18; leave one file out,
+# no figure moved by more than a message; 0.12 since fresh11 and fresh12 were learnt from: 0.1 made 1.44 MB; 0.14 since
 # fresh13 and fresh14 were: 0.122 made 1.48 MB, and left out one at a time fresh11–14 scored
-# a disclosure more and a false alarm less with 0.14, a disclosure less with 0.16).
+# a disclosure more and a false alarm less with 0.14, a disclosure less with 0.16; 0.142 since
+# fresh15 to fresh18 were: with 0.14 the model had 65,887 weights, past the 65,535 a packed
+# index holds in 16 bits (bot/safety/model.py), +0.46 MB loaded; 0.142 keeps 65,215, and left
+# out over fresh11–18 scored a disclosure less than 0.14, 0.145 three less).
 MIN_COUNT = 3
-KEEP = 0.14
+KEEP = 0.142
 
 
 def train_model(

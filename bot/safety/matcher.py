@@ -69,6 +69,9 @@ _MARKS = (
     ("xxheart", re.compile(r"[🖤💔🥀]")),
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# Where the model's veto reads a sentence apart: an ellipsis ("tui bỏ nhà đi... siêu thị") goes
+# on with the same thought.
+_VETO_SENTENCE_END = re.compile(r"(?<!\.)[.!?](?!\.)|\n")
 
 
 def fold(text: str) -> str:
@@ -915,9 +918,9 @@ class Matcher:
             resolved = self._resolved.get(rule.category)
             if resolved and self._contains(resolved, tokens):
                 continue
-            if self._model_is_sure_it_is_calm(text, tokens, rule.topic):
-                return None
             start, end = found
+            if self._model_is_sure_it_is_calm(text, tokens, rule.topic, found):
+                return None
             verdict = Verdict(
                 rule.category, rule.id, text[tokens[start].start : tokens[end - 1].end], rule.now
             )
@@ -995,17 +998,34 @@ class Matcher:
         words.extend(mark for mark, pattern in _MARKS if pattern.search(text))
         return " ".join(words)
 
-    def _model_is_sure_it_is_calm(self, text: str, tokens: list[_Token], topic: bool) -> bool:
+    def _model_is_sure_it_is_calm(
+        self, text: str, tokens: list[_Token], topic: bool, found: tuple[int, int] | None = None
+    ) -> bool:
         """A rule matched, but the model finds the message almost certainly everyday ("sáng
         nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm. A rule that
         holds even in a question (`topic: false`: self-harm in the first person, danger now, a
-        missing child) is taken back only below the stricter `firm_veto`."""
+        missing child) is taken back only below the stricter `firm_veto`. In a message of
+        several sentences the sentence the rule matched in must be everyday too: a long report
+        of a collaborator's month ("tập huấn 2 buổi, tặng 40 phần quà… Có phụ huynh báo bé trai
+        12 tuổi bị … sàm sỡ") reads as everyday as a whole."""
         if self.model is None or len(tokens) < self.model.veto_words:
             return False
         veto = self.model.veto if topic else self.model.firm_veto
         if not veto:
             return False
-        return self.model.probability(self._model_text(text, tokens)) < veto
+        if self.model.probability(self._model_text(text, tokens)) >= veto:
+            return False
+        if found is None:
+            return True
+        first, last = tokens[found[0]].start, tokens[found[1] - 1].end
+        begin = max((m.end() for m in _VETO_SENTENCE_END.finditer(text, 0, first)), default=0)
+        after = _VETO_SENTENCE_END.search(text, last)
+        end = after.start() if after else len(text)
+        if begin == 0 and end == len(text):
+            return True  # one sentence: the message's verdict is the sentence's
+        inside = [t for t in tokens if t.start >= begin and t.end <= end]
+        sentence = text[begin:end]
+        return self.model.probability(self._model_text(sentence, inside)) < veto
 
     def _second_opinion(
         self, text: str, tokens: list[_Token], keys: set[str], informational: bool | None
