@@ -96,7 +96,7 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling). None at the moment (the test below skips). Before, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
+# false-alarm ceiling): fresh19 to fresh22 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
 # (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
@@ -109,7 +109,18 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 # (11/243); pooled 97.7 % (985/1,008) / 3.7 % (36/984); learnt from since (3 December). A
 # newer blind file is measured once, given its figure here (`HELD_OUT` in
 # bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+UNSEEN: dict[str, tuple[int, float, float]] = {
+    # Measured once with the matcher that learnt fresh15 to fresh18 (3 December 2026, 00:45
+    # UTC): fresh19 98.0 % (247/252) / 2.5 % (6/244), fresh20 99.6 % (251/252) / 5.7 %
+    # (14/246; teen hyperbole, lookalikes 8/61), fresh21 95.6 % (240/251) / 2.0 % (5/247; long
+    # formal reports), fresh22 99.6 % (251/252) / 2.1 % (5/242); pooled 98.2 % (989/1,007) /
+    # 3.1 % (30/979). With the matcher before that (fresh15 to fresh18 not learnt): pooled
+    # 97.7 % (984/1,007) / 3.9 % (38/979).
+    "fresh19": (252, 0.980, 0.025),
+    "fresh20": (252, 0.996, 0.057),
+    "fresh21": (251, 0.956, 0.021),
+    "fresh22": (252, 0.996, 0.021),
+}
 
 
 class _Remembered:

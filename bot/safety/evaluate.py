@@ -32,7 +32,7 @@ EXTRA_TRAINING = ROOT / "scripts" / "data" / "safety_train_extra.tsv"
 BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
     "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
-    "fresh18",
+    "fresh18", "fresh19", "fresh20", "fresh21", "fresh22",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -84,13 +84,27 @@ SPLITS = {
     # messages already in another file dropped.
     "fresh17": "safety_corpus_fresh17.tsv",
     "fresh18": "safety_corpus_fresh18.tsv",
+    # Four more blind writers (grandparents and market sellers in the old districts, harm said
+    # without its word; teenagers and children writing themselves, teen hyperbole as calm
+    # text; teachers, collaborators and social workers writing long and formal; young migrant
+    # parents in rented rooms typing fast, without accents, some English), written while
+    # fresh15 to fresh18 were being learnt from. Measured once with the matcher before that
+    # (cd45272, 3 December 00:05 UTC): pooled 97.7 % (984/1,007) / 3.9 % (38/979); and once
+    # with the matcher that learnt them (00:45 UTC): fresh19 98.0 % (247/252) / 2.5 % (6/244),
+    # fresh20 99.6 % (251/252) / 5.7 % (14/246), fresh21 95.6 % (240/251) / 2.0 % (5/247),
+    # fresh22 99.6 % (251/252) / 2.1 % (5/242); pooled 98.2 % (989/1,007) / 3.1 % (30/979).
+    # Held out. Fourteen messages already in another file dropped.
+    "fresh19": "safety_corpus_fresh19.tsv",
+    "fresh20": "safety_corpus_fresh20.tsv",
+    "fresh21": "safety_corpus_fresh21.tsv",
+    "fresh22": "safety_corpus_fresh22.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on. None at the moment:
-# fresh15 to fresh18 were, until they were learnt from (3 December; fresh13 and fresh14 before
-# them). A new blind file is measured once by whoever adds it (it is not in the model's
+# them) nor written from, so they go on measuring text nobody tuned on: fresh19 to fresh22
+# (fresh15 to fresh18 were, until they were learnt from on 3 December; fresh13 and fresh14
+# before them). A new blind file is measured once by whoever adds it (it is not in the model's
 # `trained_on` until the model is retrained), held out here, then learnt from.
-HELD_OUT: tuple[str, ...] = ()
+HELD_OUT: tuple[str, ...] = ("fresh19", "fresh20", "fresh21", "fresh22")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
