@@ -63,6 +63,11 @@ async def test_staff_broadcast_reaches_exactly_their_district_with_preview_and_r
     assert len([m for m in lan.bot_messages if "Gửi cho ai?" in (m.content or "")]) == pickers
     await lan.press("▫️ Cộng tác viên (1)")
     assert "Số người nhận hiện tại: 6" in lan.last_text
+    # An urgent notice goes to staff only; turned off again, the groups chosen come back.
+    await lan.press("▫️ 🚨 Thông báo khẩn cho cán bộ")
+    assert "Số người nhận hiện tại: 1" in lan.last_text
+    await lan.press("✅ 🚨 Thông báo khẩn cho cán bộ")
+    assert "Số người nhận hiện tại: 6" in lan.last_text
     await lan.press("Tiếp tục ›")
     preview = [m for m in lan.bot_messages if "tập huấn" in (m.content or "")][-1]
     assert "Thông báo sẽ gửi tới <b>6</b> người" in lan.last.raw_text

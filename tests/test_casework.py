@@ -150,7 +150,7 @@ async def test_plan_with_goals_actions_services_needs_the_approving_role(tg):
     await minh.send("Tư vấn tâm lý")
     await minh.send("Trung tâm CTXH")
     await minh.press("Không có hạn")
-    assert "2. Tư vấn tâm lý — Trung tâm CTXH, hạn không có hạn" in minh.last_text
+    assert "2. Tư vấn tâm lý — Trung tâm CTXH, không có hạn" in minh.last_text
     await minh.press("🏥 Dịch vụ")
     await minh.press("Y tế")
     await minh.press("▫️ Bệnh viện Nhi Đồng 1 ⚠️")

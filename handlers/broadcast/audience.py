@@ -185,8 +185,11 @@ async def audience_button(update: Update, context: BotContext) -> int:
         draft["language"] = NEXT_LANGUAGE[draft.get("language")]
     elif ToggleUrgent.parse(data) is not None:
         draft["urgent"] = not draft.get("urgent")
-        if draft["urgent"]:
+        if draft["urgent"]:  # staff only; the groups chosen before come back when it is off
+            draft["roles_before_urgent"] = draft.get("roles")
             draft["roles"] = ["staff"]
+        elif draft.get("roles_before_urgent"):
+            draft["roles"] = draft.pop("roles_before_urgent")
     elif OpenWards.parse(data) is not None:
         await query.answer()
         return await show_wards(update, context)

@@ -81,10 +81,13 @@ def plan_text(
     lines.append(_("🎯 Goals: {goals}", goals=plan.goals or "—"))
     lines.append(_("✅ Actions:"))
     for number, action in enumerate(plan.actions, 1):
-        by = _.date(action.by) if action.by else _("no date")
-        lines.append(
-            f"{number}. " + _("{what} — {who}, by {by}", what=action.what, who=action.who, by=by)
-        )
+        if action.by:
+            line = _(
+                "{what} — {who}, by {by}", what=action.what, who=action.who, by=_.date(action.by)
+            )
+        else:
+            line = _("{what} — {who}, no deadline", what=action.what, who=action.who)
+        lines.append(f"{number}. {line}")
     if not plan.actions:
         lines.append("—")
     lines.append(_("🏥 Services:"))
