@@ -84,16 +84,22 @@ TRAINED_BLIND = (
 # rules before this round, the model already trained on fresh15–18). Each training takes
 # ~60 s of a core, so the suite re-runs two, one per core (fresh15 and fresh18, the newest
 # learnt; fresh10 and fresh12 were re-run before); the others are measured, not re-run.
+# After the review of 3 December took back three of that round's vetoes (a friend's harm
+# asked about, "nếu bạn em bị… thì em nên làm gì", is a disclosure; a thing thrown at a child
+# is no broken glass: the everyday phrase kept for "đập vỡ ly", not a bare "đập" or "ném vỡ";
+# a film before a real neglect is no film), left out again: fresh15 99.2 % (250/252) / 0.4 %
+# (1/248), fresh18 99.2 % (250/252) / 2.1 % (5/243) — the model trained without them moves
+# with the masking.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh15": (0.996, 0.013),
-    "fresh18": (0.992, 0.017),
+    "fresh15": (0.992, 0.005),
+    "fresh18": (0.992, 0.021),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
 # reaches it: then move it out of here). None of the two re-run: fresh10 reached it when
 # fresh13 and fresh14 were learnt from. Not re-run and below it: blind_c (97.9 % / 4.8 %, as
 # measured after fresh11 and fresh12 were learnt from), fresh13 (98.4 % recall) and fresh14
 # (2.9 % false alarms), as measured after fresh15 to fresh18 were learnt from.
-LEFT_OUT_BELOW_TARGET: set[str] = set()
+LEFT_OUT_BELOW_TARGET: set[str] = {"fresh18"}  # 2.1 % false alarms since the review above
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling): fresh19 to fresh22 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
@@ -494,6 +500,16 @@ def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
         "con đang chơi ở sân, tôi quay đi 2 phút là mất",  # gone the moment one looked away
     ):
         assert matcher.check(danger) is not None, danger
+    # "Asking for a friend" is how children often tell their own harm, and the friend is a
+    # child at risk either way: these get the numbers (review of 3 December).
+    for friend in (
+        "nếu bạn em nói muốn chết thì em nên làm gì để giúp bạn",
+        "nếu bạn em bị bố dượng hiếp thì em nên làm gì",
+        "neu ban em bi bo duong hiep thi em nen lam gi",
+        "ba đập điện thoại vào đầu em",  # a thing thrown at the child is no broken glass
+        "tối qua coi phim, bé em bị bỏ lại ở nhà một mình tới sáng",  # a film, then real
+    ):
+        assert matcher.check(friend) is not None, friend
     for calm in (
         "gió quật đổ cây trước nhà rồi",  # the weather
         "trường con tổ chức ngày hội Cứu lấy trái đất",  # a slogan
@@ -545,7 +561,6 @@ def test_the_ways_of_saying_of_fresh15_to_fresh18_and_their_lookalikes():
         "phim này có đoạn cô gái bỏ trốn khỏi nhà chồng",  # a film
         "my 3 year old kicks me when I change his diaper",  # a toddler
         "cho mình hỏi dấu hiệu trẻ có ý định tự tử là gì",  # "cho mình hỏi" is no referent
-        "nếu bạn em nói muốn chết thì em nên làm gì để giúp bạn",  # a friend, hypothetically
         "mai con làm thủ công, cần kéo cắt giấy",  # a craft
         "mèo nhà tui bị nhốt ngoài sân vì phá đồ",  # an animal locked out
         "cái áo này xinh xỉu luôn",  # slang
