@@ -433,3 +433,27 @@ async def test_skip_typed_at_a_text_step_is_a_skip_not_an_answer(tg):
     cipher = cipher_for(tg.app.services)
     assert row is not None
     assert [cipher.decrypt(value) if value else None for value in row] == [None, None, None]
+
+
+async def test_the_location_keyboard_goes_once_its_step_is_answered(tg):
+    """However the location step is answered (a landmark typed, Skip, a shared location), its
+    reply keyboard does not linger under the next questions: the menu comes back."""
+    _ = vi(tg)
+    for name, answer in (("Lan", "typed"), ("Mai", "skip"), ("Hoa", "shared")):
+        reporter = await person(tg, name)
+        await reporter.send("/report")
+        await reporter.press(_("No, not right now"))
+        await reporter.press("📍 Phường Chánh Hưng — xác nhận")
+        await reporter.press(_("Skip"))  # place
+        assert _("📍 Send the location") in reporter.reply_buttons
+        if answer == "typed":
+            await reporter.send("nhà màu xanh cạnh tiệm tạp hóa")
+        elif answer == "skip":
+            await reporter.press_reply(_("Skip"))
+        else:
+            await reporter.press_reply(_("📍 Send the location"))
+        assert "tên gọi" in reporter.last_text, answer  # on to the name step
+        assert _("📍 Send the location") not in reporter.reply_buttons, answer
+        assert "📝 Báo cáo trẻ cần hỗ trợ" in reporter.reply_buttons, answer  # the menu
+        await reporter.send("Na")
+        assert _("📍 Send the location") not in reporter.reply_buttons, answer

@@ -9,7 +9,7 @@ files the next answer under the previous step.
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot import menu
@@ -229,7 +229,11 @@ async def on_text(update: Update, context: BotContext) -> int:
         return ACTIVE
     draft.remember_message(message.message_id)
     note = step.note(draft, _) if step.note is not None else None
-    if note:
+    if isinstance(step.keyboard(flow.asking(draft)), ReplyKeyboardMarkup):
+        # A step asked with a reply keyboard (the location's) answered by typing: its
+        # keyboard goes, the menu comes back, as after its Skip or a shared location.
+        await flow.restore_menu(note or _("✓ Saved."))
+    elif note:
         await message.reply_text(note)
     return await flow.answered(draft, step)
 
