@@ -457,3 +457,35 @@ async def test_the_location_keyboard_goes_once_its_step_is_answered(tg):
         assert "📝 Báo cáo trẻ cần hỗ trợ" in reporter.reply_buttons, answer  # the menu
         await reporter.send("Na")
         assert _("📍 Send the location") not in reporter.reply_buttons, answer
+
+
+async def test_back_shows_the_answer_given_there_to_keep_or_change(tg):
+    """Back at a step already answered: its answer is shown (escaped) with a button to keep
+    it; a skipped step says it was skipped; a kept answer stays, a new one replaces it."""
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
+    await lan.send("Hẻm <3> & chợ")  # place: HTML characters, shown as typed
+    await lan.press_reply("Bỏ qua")  # location
+    await lan.send("Na")
+    await lan.press("‹ Quay lại")  # age → name
+    assert "Bạn đã trả lời: Na" in lan.last_text
+    await lan.press("‹ Quay lại")  # name → location (skipped)
+    assert "Bạn đã bỏ qua câu này." in lan.last_text
+    await lan.press_reply("‹ Quay lại")  # location → place
+    assert "Bạn đã trả lời: Hẻm <3> & chợ" in lan.last_text
+    assert "Hẻm &lt;3&gt; &amp; chợ" in lan.last.raw_text  # escaped in the HTML sent
+    await lan.press("✔️ Giữ câu trả lời này")
+    assert "vị trí" in lan.last_text  # on to the location step, the place kept
+    await lan.press_reply("Bỏ qua")
+    assert "Bạn đã trả lời: Na" in lan.last_text  # on again: answered before, still shown
+    await lan.send("Mai")  # changed
+    assert "Bạn đã trả lời" not in lan.last_text  # the age: never answered yet
+    await lan.send("10")
+    await lan.press("‹ Quay lại")
+    assert "Bạn đã trả lời: 10 tuổi" in lan.last_text
+    await lan.press("‹ Quay lại")
+    assert "Bạn đã trả lời: Mai" in lan.last_text
+    draft = await tg.app.services.database.fetchvalue("SELECT count(*) FROM report_drafts")
+    assert draft == 1
