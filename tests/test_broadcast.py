@@ -378,8 +378,12 @@ async def test_history_lists_figures_and_cancels_a_scheduled_one(tg):
     assert "Đã gửi 6/6 · 0 lỗi · 0 không liên lạc được" in text
     assert "đã hẹn giờ" in text
     scheduled_id = max(r.id for r in await store.history(tg.db, "Q8", all_districts=False))
+    listed = lan.last
     await lan.press(f"✖ Hủy #{scheduled_id}")
     assert (await store.get(tg.db, scheduled_id)).state == "cancelled"
+    # The list it was cancelled from shows it cancelled, in place, without its button.
+    assert "đã hẹn giờ" not in listed.content and "đã hủy" in listed.content
+    assert f"✖ Hủy #{scheduled_id}" not in listed.buttons
     await tg.tick(days=6)
     assert (await store.get(tg.db, scheduled_id)).sent_count == 0
     collaborator = tg.user("CTV")
