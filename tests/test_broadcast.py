@@ -487,3 +487,26 @@ def test_a_scheduled_time_must_be_a_minute_to_ninety_days_ahead():
     assert far.value.code == "beyond"
     with pytest.raises(dates.DateError):
         check_time("ngày mai", now, hcm)  # a day without its hour
+
+
+async def test_the_schedule_step_can_be_cancelled_like_the_others(tg):
+    await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    assert "Khi nào gửi?" in lan.last_text and lan.buttons == ["✖ Hủy"]
+    await lan.press("✖ Hủy")
+    assert "Đã hủy. Chưa có gì được gửi đi." in lan.last_text and not lan.last.buttons
+    assert await store.history(tg.db, "Q8", all_districts=False) == []
+    await lan.send("chủ nhật tuần này 9 giờ sáng")  # the conversation is over: not a time
+    assert await store.history(tg.db, "Q8", all_districts=False) == []
+    # Scheduled by typing the time: the question's Cancel goes with it.
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    question = lan.last
+    await lan.send("chủ nhật tuần này 9 giờ sáng")
+    assert "đã hẹn gửi" in lan.last_text and not question.buttons
