@@ -489,3 +489,21 @@ async def test_back_shows_the_answer_given_there_to_keep_or_change(tg):
     assert "Bạn đã trả lời: Mai" in lan.last_text
     draft = await tg.app.services.database.fetchvalue("SELECT count(*) FROM report_drafts")
     assert draft == 1
+
+
+async def test_editing_the_urgency_asks_it_with_the_answer_marked(tg):
+    """'🚨 Mức khẩn cấp' from the summary: the urgency question itself (not the report's
+    opening words), the current answer marked ✓, Back to the summary unchanged."""
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan)
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("🚨 Mức khẩn cấp")
+    assert "Báo cáo trẻ cần hỗ trợ" not in lan.last_text and "Vài câu hỏi" not in lan.last_text
+    assert "nguy hiểm" in lan.last_text and "ngay lúc này" in lan.last_text
+    assert lan.buttons[:2] == ["🚨 Có, đang nguy hiểm", "✓ Không, hiện chưa"]
+    await lan.press("‹ Quay lại")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("🚨 Mức khẩn cấp")
+    await lan.press("✓ Không, hiện chưa")  # kept
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text and "gặp nguy hiểm: không" in lan.last_text

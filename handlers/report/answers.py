@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 
 # -- safety: in danger right now? --------------------------------------------------------------
 def safety_prompt(_: Translator, a: Asking) -> str:
+    if a.draft.urgent is not None:  # back here, or the urgency edited from the summary
+        return _(
+            "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
+            "without anyone to help? Your answer so far is marked ✓: tap it to keep it, or "
+            "choose the other."
+        )
     return (
         _(
             "📝 <b>Report a child who needs help</b>\nA few short questions (about 3 "
@@ -53,11 +59,22 @@ def safety_prompt(_: Translator, a: Asking) -> str:
 
 def safety_keyboard(a: Asking) -> Markup:
     _ = a.translate
+    urgent = a.draft.urgent
+
+    def marked(label: str, on: bool) -> str:
+        return f"✓ {label}" if on else label
+
     return keyboards.inline(
         [
-            [(_("🚨 Yes, in danger now"), Pick(step="safety", value="yes"))],
-            [(_("No, not right now"), Pick(step="safety", value="no"))],
-            nav_row(_, "safety", back=False),
+            [
+                (
+                    marked(_("🚨 Yes, in danger now"), urgent is True),
+                    Pick(step="safety", value="yes"),
+                )
+            ],
+            [(marked(_("No, not right now"), urgent is False), Pick(step="safety", value="no"))],
+            # Editing it from the summary: Back returns there unchanged.
+            nav_row(_, "safety", back=a.draft.edit_section is not None),
         ]
     )
 
@@ -257,12 +274,6 @@ def stay_anonymous(draft: Draft) -> None:
 
 
 # -- the answer already given, shown when a step is visited again (back, or a section edit) ------
-def given_safety(_: Translator, a: Asking) -> str | None:
-    if a.draft.urgent is None:
-        return None
-    return _("🚨 Yes, in danger now") if a.draft.urgent else _("No, not right now")
-
-
 def given_ward(_: Translator, a: Asking) -> str | None:
     ward = a.draft.ward
     if ward is None:

@@ -33,7 +33,6 @@ from handlers.report.answers import (
     given_field,
     given_location,
     given_photos,
-    given_safety,
     given_sex,
     given_ward,
     name_error,
@@ -141,7 +140,6 @@ TABLE: tuple[Step, ...] = (
         read_pick=safety_pick,
         read_typed=safety_typed,
         answered=emergency.answer_safety,
-        given=given_safety,
     ),
     Step(
         "ward",
