@@ -114,7 +114,7 @@ async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg
     assert "Số người nhận hiện tại: 5" in admin.last_text
     await admin.press("🏘 Phường/xã: tất cả")
     await admin.press("▫️ Phường Bình Đông")
-    await admin.press("‹ Xong")
+    await admin.press("✓ Xong")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("🌐 Ngôn ngữ: mọi ngôn ngữ")
     assert "Số người nhận hiện tại: 1" in admin.last_text  # Vietnamese only
