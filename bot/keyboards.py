@@ -53,6 +53,13 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(keyboard)
 
 
+def rows_first(
+    rows: Sequence[Sequence[Button]], markup: InlineKeyboardMarkup
+) -> InlineKeyboardMarkup:
+    """`markup` with `rows` (built as by `inline`) above its own rows."""
+    return InlineKeyboardMarkup((*inline(rows).inline_keyboard, *markup.inline_keyboard))
+
+
 class ReusedKeyboard(InlineKeyboardMarkup):
     """An inline keyboard built once and sent many times (the sign-up's greeting and its list
     of units): its wire form is computed once, and each send gets a copy of it (serialising

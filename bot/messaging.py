@@ -1,6 +1,7 @@
 """Direct sends and edits inside an update: `notify` (a reply to the person who acted, e.g.
 a case view sent privately from a group), and THE edit helpers (`edit_quietly`,
-`edit_buttons_quietly`: "message is not modified" is success).
+`edit_buttons_quietly`: "message is not modified" is success; `edit_or_say_unchanged` answers
+it with a toast).
 
 A notification that must reach someone else (an alert, a status update) is NOT sent here: it
 goes through the transactional outbox (`bot.outbox.enqueue`, in the change's transaction).
@@ -81,6 +82,22 @@ async def edit_quietly(
             return False
         raise
     return True
+
+
+async def edit_or_say_unchanged(
+    query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None, unchanged: str
+) -> None:
+    """Edit the pressed message in place and answer the press; when the screen asked for is
+    the one already shown (the active filter pressed again, a double tap), say so in a short
+    toast: every press gets a visible answer. Call it instead of answering first."""
+    try:
+        await query.edit_message_text(text, reply_markup=reply_markup)
+    except BadRequest as error:
+        if not _not_modified(error):
+            raise
+        await answer_once(query, unchanged)
+        return
+    await answer_once(query)
 
 
 async def edit_buttons_quietly(

@@ -125,6 +125,8 @@ async def running_harness(settings, clock):
     )
     # A handler that raised is a bug even if the user saw a polite message.
     harness.raise_errors()
+    unanswered = [q.data for q in server.callback_queries.values() if not q.answered]
+    assert not unanswered, f"button presses never answered: {unanswered}"
 
 
 @pytest.fixture(autouse=True)

@@ -114,7 +114,7 @@ async def test_admin_chooses_district_wards_and_language_and_counts_are_exact(tg
     assert "Số người nhận hiện tại: 5" in admin.last_text
     await admin.press("🏘 Phường/xã: tất cả")
     await admin.press("▫️ Phường Bình Đông")
-    await admin.press("‹ Xong")
+    await admin.press("✓ Xong")
     assert "Số người nhận hiện tại: 2" in admin.last_text
     await admin.press("🌐 Ngôn ngữ: mọi ngôn ngữ")
     assert "Số người nhận hiện tại: 1" in admin.last_text  # Vietnamese only
@@ -378,8 +378,12 @@ async def test_history_lists_figures_and_cancels_a_scheduled_one(tg):
     assert "Đã gửi 6/6 · 0 lỗi · 0 không liên lạc được" in text
     assert "đã hẹn giờ" in text
     scheduled_id = max(r.id for r in await store.history(tg.db, "Q8", all_districts=False))
+    listed = lan.last
     await lan.press(f"✖ Hủy #{scheduled_id}")
     assert (await store.get(tg.db, scheduled_id)).state == "cancelled"
+    # The list it was cancelled from shows it cancelled, in place, without its button.
+    assert "đã hẹn giờ" not in listed.content and "đã hủy" in listed.content
+    assert f"✖ Hủy #{scheduled_id}" not in listed.buttons
     await tg.tick(days=6)
     assert (await store.get(tg.db, scheduled_id)).sent_count == 0
     collaborator = tg.user("CTV")
@@ -483,3 +487,26 @@ def test_a_scheduled_time_must_be_a_minute_to_ninety_days_ahead():
     assert far.value.code == "beyond"
     with pytest.raises(dates.DateError):
         check_time("ngày mai", now, hcm)  # a day without its hour
+
+
+async def test_the_schedule_step_can_be_cancelled_like_the_others(tg):
+    await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    assert "Khi nào gửi?" in lan.last_text and lan.buttons == ["✖ Hủy"]
+    await lan.press("✖ Hủy")
+    assert "Đã hủy. Chưa có gì được gửi đi." in lan.last_text and not lan.last.buttons
+    assert await store.history(tg.db, "Q8", all_districts=False) == []
+    await lan.send("chủ nhật tuần này 9 giờ sáng")  # the conversation is over: not a time
+    assert await store.history(tg.db, "Q8", all_districts=False) == []
+    # Scheduled by typing the time: the question's Cancel goes with it.
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    question = lan.last
+    await lan.send("chủ nhật tuần này 9 giờ sáng")
+    assert "đã hẹn gửi" in lan.last_text and not question.buttons

@@ -225,3 +225,34 @@ async def test_cases_list_overdue_first_with_filters_and_pages(tg):
     assert any("Xã Tân Nhựt" in b for b in admin_view.buttons)
     lists = [e for e in await audit.entries(tg.db, "case") if e.action == "case_list"]
     assert lists and lists[0].actor_id == minh.id and old_urgent
+
+
+async def test_pressing_the_filter_already_shown_is_answered_with_a_toast(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await quick_case(tg, lan)
+    await minh.send("/cases")
+    listed = minh.last_text
+    answer = await minh.press("✓ Đang mở")  # the filter already active
+    assert answer is not None and answer["text"] == "Đang xem bộ lọc này"
+    assert not answer["show_alert"] and minh.last_text == listed
+    answer = await minh.press("Quá hạn")  # another filter: the list changes, no toast
+    assert answer is not None and not answer["text"] and "quá hạn" in minh.last_text
+
+
+async def test_a_case_history_starts_with_its_opening(tg):
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    code = await file_report(tg, lan)
+    await minh.send(f"/case {code}")
+    await minh.press("🕓 Quá trình")
+    lines = minh.last_text.splitlines()
+    # Only the opening so far: it is the history's one entry, never "nothing yet".
+    assert lines[0] == f"🕓 Quá trình xử lý hồ sơ {code}"
+    assert lines[1:] == ["• 25/05/2021 09:00 — người báo cáo: 📥 đã nhận báo cáo"]
+    assert "Chưa có gì" not in minh.last_text and "Lan" not in minh.last_text
+    await minh.press("‹ Quay lại")
+    await minh.press("✅ Tiếp nhận")
+    await minh.press("🕓 Quá trình")
+    lines = minh.last_text.splitlines()
+    assert "đã nhận báo cáo" in lines[1] and "Minh" in lines[2]  # the opening first

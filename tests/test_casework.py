@@ -703,3 +703,24 @@ async def test_a_case_change_and_its_notices_commit_together(tg, monkeypatch):
     await service.accept(actor, case, tg.clock.now())
     await tg.settle()
     assert "đã được cán bộ tiếp nhận" in lan.last_text
+
+
+async def test_the_case_card_and_the_services_read_plainly(tg):
+    """Copy: nothing done yet reads "chưa có" (not a bare dash), an unknown carer "không rõ";
+    the ⚠️ of a service not confirmed is explained in a whole sentence."""
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    code = await file_report(tg, lan)  # caregiver "Not known", actions "Nothing yet"
+    assert "✅ Đã làm: chưa có" in lan.bot_messages[-2].content  # the reporter's summary too
+    await minh.send(f"/case {code}")
+    card = minh.last_text
+    assert "✅ Đã làm: chưa có" in card and "👪 Người đang chăm sóc: không rõ" in card
+    assert ": —" not in card.replace("Người phụ trách: —", "")
+    await _to_planning(tg, minh, await case_id(tg, code))
+    await minh.send(f"/case {code}")
+    await minh.press("📋 Kế hoạch hỗ trợ")
+    await minh.press("🏥 Dịch vụ")
+    answer = await minh.press("Y tế")
+    assert answer["text"] == (
+        "Dấu ⚠️ nghĩa là dịch vụ chưa được xác nhận: hãy kiểm tra trước khi giới thiệu gia đình đến."
+    )

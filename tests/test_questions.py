@@ -179,7 +179,13 @@ async def test_at_most_five_open_questions(tg):
     assert "5 câu hỏi" in lan.last_text and "/myquestions" in lan.last_text
     await lan.send("/myquestions")
     assert "H0005" in lan.last_text and "đang chờ cán bộ" in lan.last_text
-    await lan.press("✅ Đóng H0003")
+    listed = lan.last
+    answer = await lan.press("✅ Đóng H0003")
+    # The list it was closed from says so in place; the other questions keep their Close.
+    assert answer is not None and "H0003" in answer["text"]
+    assert listed.edit_count == 1 and "H0003 · Thứ Ba, 25/05/2021 · đã đóng" in listed.content
+    assert listed.buttons == [f"✅ Đóng H000{n}" for n in (5, 4, 2, 1)]
+    assert "H0001 · Thứ Ba, 25/05/2021 · đang chờ cán bộ" in listed.content
     await ask(lan, "Câu hỏi mới sau khi đóng một câu cũ")
     assert "H0006" in lan.last_text
 

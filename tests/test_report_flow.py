@@ -433,3 +433,77 @@ async def test_skip_typed_at_a_text_step_is_a_skip_not_an_answer(tg):
     cipher = cipher_for(tg.app.services)
     assert row is not None
     assert [cipher.decrypt(value) if value else None for value in row] == [None, None, None]
+
+
+async def test_the_location_keyboard_goes_once_its_step_is_answered(tg):
+    """However the location step is answered (a landmark typed, Skip, a shared location), its
+    reply keyboard does not linger under the next questions: the menu comes back."""
+    _ = vi(tg)
+    for name, answer in (("Lan", "typed"), ("Mai", "skip"), ("Hoa", "shared")):
+        reporter = await person(tg, name)
+        await reporter.send("/report")
+        await reporter.press(_("No, not right now"))
+        await reporter.press("📍 Phường Chánh Hưng — xác nhận")
+        await reporter.press(_("Skip"))  # place
+        assert _("📍 Send the location") in reporter.reply_buttons
+        if answer == "typed":
+            await reporter.send("nhà màu xanh cạnh tiệm tạp hóa")
+        elif answer == "skip":
+            await reporter.press_reply(_("Skip"))
+        else:
+            await reporter.press_reply(_("📍 Send the location"))
+        assert "tên gọi" in reporter.last_text, answer  # on to the name step
+        assert _("📍 Send the location") not in reporter.reply_buttons, answer
+        assert "📝 Báo cáo trẻ cần hỗ trợ" in reporter.reply_buttons, answer  # the menu
+        await reporter.send("Na")
+        assert _("📍 Send the location") not in reporter.reply_buttons, answer
+
+
+async def test_back_shows_the_answer_given_there_to_keep_or_change(tg):
+    """Back at a step already answered: its answer is shown (escaped) with a button to keep
+    it; a skipped step says it was skipped; a kept answer stays, a new one replaces it."""
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
+    await lan.send("Hẻm <3> & chợ")  # place: HTML characters, shown as typed
+    await lan.press_reply("Bỏ qua")  # location
+    await lan.send("Na")
+    await lan.press("‹ Quay lại")  # age → name
+    assert "Bạn đã trả lời: Na" in lan.last_text
+    await lan.press("‹ Quay lại")  # name → location (skipped)
+    assert "Bạn đã bỏ qua câu này." in lan.last_text
+    await lan.press_reply("‹ Quay lại")  # location → place
+    assert "Bạn đã trả lời: Hẻm <3> & chợ" in lan.last_text
+    assert "Hẻm &lt;3&gt; &amp; chợ" in lan.last.raw_text  # escaped in the HTML sent
+    await lan.press("✔️ Giữ câu trả lời này")
+    assert "vị trí" in lan.last_text  # on to the location step, the place kept
+    await lan.press_reply("Bỏ qua")
+    assert "Bạn đã trả lời: Na" in lan.last_text  # on again: answered before, still shown
+    await lan.send("Mai")  # changed
+    assert "Bạn đã trả lời" not in lan.last_text  # the age: never answered yet
+    await lan.send("10")
+    await lan.press("‹ Quay lại")
+    assert "Bạn đã trả lời: 10 tuổi" in lan.last_text
+    await lan.press("‹ Quay lại")
+    assert "Bạn đã trả lời: Mai" in lan.last_text
+    draft = await tg.app.services.database.fetchvalue("SELECT count(*) FROM report_drafts")
+    assert draft == 1
+
+
+async def test_editing_the_urgency_asks_it_with_the_answer_marked(tg):
+    """'🚨 Mức khẩn cấp' from the summary: the urgency question itself (not the report's
+    opening words), the current answer marked ✓, Back to the summary unchanged."""
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan)
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("🚨 Mức khẩn cấp")
+    assert "Báo cáo trẻ cần hỗ trợ" not in lan.last_text and "Vài câu hỏi" not in lan.last_text
+    assert "nguy hiểm" in lan.last_text and "ngay lúc này" in lan.last_text
+    assert lan.buttons[:2] == ["🚨 Có, đang nguy hiểm", "✓ Không, hiện chưa"]
+    await lan.press("‹ Quay lại")
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("🚨 Mức khẩn cấp")
+    await lan.press("✓ Không, hiện chưa")  # kept
+    assert "Bạn kiểm tra lại báo cáo" in lan.last_text and "gặp nguy hiểm: không" in lan.last_text

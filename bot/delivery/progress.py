@@ -13,7 +13,8 @@ from bot.i18n import N_, Translator
 from storage.delivery import Counts, Delivery
 
 # The progress message's buttons, pressed anywhere (handlers/broadcast/control.py) and offered
-# again in /broadcasts: `bc:pause:<id>`, `bc:resume:<id>`, `bc:cancel:<id>`.
+# again in /broadcasts: `bc:pause:<id>`, `bc:resume:<id>`, `bc:cancel:<id>` (`bc:lcancel:<id>`
+# in the list, which then shows itself again).
 CONTROLS = Namespace("bc", owner=__name__)
 
 
@@ -26,6 +27,13 @@ class Resume(Button, namespace=CONTROLS, action="resume"):
 
 
 class Cancel(Button, namespace=CONTROLS, action="cancel"):
+    delivery_id: int
+
+
+class CancelListed(Button, namespace=CONTROLS, action="lcancel"):
+    """✖ Cancel #N in /broadcasts: cancels as Cancel does, then the list is shown again in
+    place (the send no longer listed as scheduled or sending)."""
+
     delivery_id: int
 
 

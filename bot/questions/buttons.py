@@ -40,6 +40,12 @@ class Close(Button, namespace=QUESTIONS, action="close"):
     question_id: int
 
 
+class CloseListed(Button, namespace=QUESTIONS, action="lclose"):
+    """✅ Close in /myquestions: closes as Close does, then the list shows itself again."""
+
+    question_id: int
+
+
 class MarkSpam(Button, namespace=QUESTIONS, action="spam"):
     question_id: int
 

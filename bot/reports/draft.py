@@ -76,6 +76,8 @@ class Draft:
     shown: bool = True
     # Staff were alerted at once that the child is in danger now (🚨 / 🆘), before sending.
     emergency_alerted: bool = False
+    # The furthest step asked so far: the steps before it have been answered (or skipped).
+    furthest: str = "safety"
 
     def to_json(self) -> str:
         # Shallow on purpose: every field is a plain value, a list or a tuple of plain values.
@@ -109,6 +111,14 @@ class Draft:
         if following == "location" and self.location is not None and not self.edit_section:
             return self.advance("location")  # already shared at the ward step
         return following
+
+    def visit(self, step: str) -> bool:
+        """Note that `step` is being asked; True when it was answered before (the person went
+        back to it, or on again after going back, or edits a section from the summary)."""
+        furthest = STEPS.index(self.furthest) if self.furthest in STEPS else 0
+        if STEPS.index(step) > furthest:
+            self.furthest = step
+        return STEPS.index(step) < furthest
 
     def back(self, current: str) -> str:
         """The step before `current`; from the first step of an edited section, the review."""

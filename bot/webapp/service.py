@@ -306,7 +306,14 @@ class Dashboard:
     # -- a case ---------------------------------------------------------------------------------
     async def case_page(self, person: User, case_id: int, what: str = "webapp") -> dict:
         """The whole case for staff of its area; the view is audited as in the chat."""
-        from bot.cases.texts import age_text, case_place, groups_text, history_entry, status_text
+        from bot.cases.texts import (
+            age_text,
+            case_place,
+            groups_text,
+            history_entry,
+            opening_entry,
+            status_text,
+        )
 
         _ = self.translate(person)
         areas = self.services.areas
@@ -337,7 +344,17 @@ class Dashboard:
                 names[user_id] = (found.display_name or str(user_id)) if found else "—"
             return names[user_id]
 
-        history, notes, referrals = [], [], []
+        opened_by, opened = opening_entry(_)
+        history: list[dict] = [
+            {
+                "when": _.short_datetime(case.received_at),
+                "who": opened_by,
+                "kind": "opened",
+                "text": opened,
+            }
+        ]
+        notes: list[dict] = []
+        referrals: list[dict] = []
         for note in await case_store.notes(self.db, cipher, case.id, limit=200):
             entry = {
                 "when": _.short_datetime(note.created_at),
@@ -373,8 +390,8 @@ class Dashboard:
             "groups": groups_text(case, _),
             "description": case.description,
             "photos": case.photo_count,
-            "caregiver": case.caregiver or "—",
-            "actions_done": case.actions or "—",
+            "caregiver": case.caregiver or _("not known"),
+            "actions_done": case.actions or _("nothing yet"),
             "reporter": reporter,
             "received": _.short_datetime(case.received_at),
             "assignee": await name_of(case.assignee_id),

@@ -295,7 +295,7 @@ async def choose_event(update: Update, context: BotContext) -> int:
 
 
 async def back_to_audience(update: Update, context: BotContext) -> int:
-    """‹ Back from the events, ‹ Done from the wards."""
+    """‹ Back from the events, ✓ Done from the wards (the choice kept, the audience again)."""
     await require_query(update).answer()
     await show_audience(update, context, edit=True)
     return AUDIENCE
@@ -315,7 +315,7 @@ async def show_wards(update: Update, context: BotContext) -> int:
     ]
     rows = keyboards.columns(buttons, 3)
     rows.append(
-        [(mark(not chosen, _("All wards")), ToggleWard(code=ALL)), (_("‹ Done"), WardsDone())]
+        [(mark(not chosen, _("All wards")), ToggleWard(code=ALL)), (_("✓ Done"), WardsDone())]
     )
     await edit_quietly(
         require_query(update),

@@ -7,10 +7,11 @@ from telegram import Update
 
 from bot.broadcast.service import ControlAction, ControlOutcome
 from bot.context import BotContext
-from bot.delivery.progress import Cancel, Pause, Resume
+from bot.delivery.progress import Cancel, CancelListed, Pause, Resume
 from bot.guards import require_query
 from bot.i18n import N_
 from bot.messaging import answer_stale_button
+from handlers.broadcast.history import show_again
 from handlers.broadcast.views import service
 
 ANSWERS: dict[ControlOutcome, tuple[str, bool]] = {
@@ -22,13 +23,16 @@ ANSWERS: dict[ControlOutcome, tuple[str, bool]] = {
 }
 
 
-def _pressed(data: str | None) -> tuple[ControlAction, int] | None:
+def _pressed(data: str | None) -> tuple[ControlAction, int, bool] | None:
+    """The action, the send and whether it was pressed in the /broadcasts list."""
     if (pause := Pause.parse(data)) is not None:
-        return "pause", pause.delivery_id
+        return "pause", pause.delivery_id, False
     if (resume := Resume.parse(data)) is not None:
-        return "resume", resume.delivery_id
+        return "resume", resume.delivery_id, False
     if (cancel := Cancel.parse(data)) is not None:
-        return "cancel", cancel.delivery_id
+        return "cancel", cancel.delivery_id, False
+    if (listed := CancelListed.parse(data)) is not None:
+        return "cancel", listed.delivery_id, True
     return None
 
 
@@ -37,10 +41,13 @@ async def control(update: Update, context: BotContext) -> None:
     pressed = _pressed(query.data)
     outcome: ControlOutcome = "stale"
     if pressed is not None:
-        action, delivery_id = pressed
+        action, delivery_id, _in_list = pressed
         outcome = await service(context).control(context.user, action, delivery_id, context.now)
     if outcome == "stale":
         await answer_stale_button(update, context)
         return
     text, alert = ANSWERS[outcome]
     await query.answer(context.translate(text), show_alert=alert)
+    if pressed is not None and pressed[2] and outcome in ("cancelled", "ended"):
+        # The list it was pressed in shows the send's new state (and loses its button).
+        await show_again(query, context)

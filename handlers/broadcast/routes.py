@@ -50,7 +50,7 @@ _hint = step_hints(
         WARDS: N_("Please choose wards with the buttons above, then tap Done."),
         EVENTS: N_("Please choose an event with the buttons above, or tap Back."),
         CONFIRM: N_("Please tap Send now, Send later, Change audience or Cancel above."),
-        WHEN: N_("Please type the day and time, for example 1/6 8:00."),
+        WHEN: N_("Please type the day and time, for example 1/6 8:00, or tap Cancel."),
     }
 )
 
@@ -114,6 +114,7 @@ def register_compose(application: BotApplication) -> None:
                 ],
                 WHEN: [
                     MessageHandler(text, lazy(f"{SEND}:enter_when")),
+                    _button(f"{SEND}:abort", Abort.pattern()),
                     MessageHandler(other, _hint(WHEN)),
                 ],
             },

@@ -16,7 +16,7 @@ from bot.context import BotContext
 from bot.events import dates
 from bot.events import texts as event_texts
 from bot.guards import PermissionDenied, require_message, require_query
-from bot.messaging import edit_quietly
+from bot.messaging import edit_markup_quietly, edit_quietly
 from handlers.broadcast.audience import show_audience
 from handlers.broadcast.routes import AUDIENCE, CONFIRM, WHEN
 from handlers.broadcast.views import (
@@ -138,7 +138,10 @@ async def ask_when(update: Update, context: BotContext) -> int:
             "<code>{example}</code>.",
             example=_example_day(context),
         ),
+        keyboards.inline([[(_("✖ Cancel"), Abort())]]),
     )
+    if query.message is not None:  # its Cancel goes once a time is taken
+        draft_of(context)["when_prompt"] = query.message.message_id
     return WHEN
 
 
@@ -166,6 +169,9 @@ async def enter_when(update: Update, context: BotContext) -> int:
         else:
             await message.reply_text(_("Please choose a time within the next 90 days."))
         return WHEN
+    prompt = draft_of(context).get("when_prompt")
+    if isinstance(prompt, int):  # the question's Cancel: nothing left to cancel
+        await edit_markup_quietly(context.bot, message.chat_id, prompt)
     try:
         delivery_id = await _queue(update, context, when)
     except PermissionDenied:

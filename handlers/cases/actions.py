@@ -29,7 +29,7 @@ from bot.cases.buttons import (
     OpenCase,
 )
 from bot.cases.service import AlreadyClosed
-from bot.cases.texts import history_entry
+from bot.cases.texts import history_entry, opening_entry
 from bot.context import BotContext
 from bot.guards import NotApplicable, require_query
 from bot.messaging import answer_once, edit_buttons_quietly, edit_quietly, notify
@@ -220,14 +220,14 @@ async def history(update: Update, context: BotContext, data: CaseHistory) -> Non
     service = service_for(context)
     case, notes = await service.history(context.person, data.case_id, context.now)
     lines = [_("🕓 <b>History of {code}</b>", code=case.code)]
+    who, what = opening_entry(_)  # the first entry, before any note
+    lines.append(f"• {_.short_datetime(case.received_at)} — {who}: {what}")
     for note in notes:
         who = await service.person_name(note.author_id)
         when = _.short_datetime(note.created_at)
         what = await history_entry(context.db, note, _)
         # `who` is a display name people type themselves: escape it like any user text.
         lines.append(f"• {when} — {html.escape(who, quote=False)}: {what}")
-    if len(lines) == 1:
-        lines.append(_("Nothing yet."))
     # Whole lines only, the latest kept: cutting one could split an HTML entity.
     text = join_within(lines, DETAIL_LIMIT, newest_last=True)
     await query.answer()

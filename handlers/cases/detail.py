@@ -154,8 +154,8 @@ async def detail_text(context: BotContext, case: Case, _: Translator) -> str:
             groups=groups_text(case, _),
             description=description,
             photos=case.photo_count,
-            caregiver=case.caregiver or "—",
-            actions=case.actions or "—",
+            caregiver=case.caregiver or _("not known"),
+            actions=case.actions or _("nothing yet"),
             role=_(ROLE_LABELS.get(case.reporter_role, ROLE_LABELS["public"])),
             reporter=Html(reporter),  # already escaped by _() above
             received=_.short_datetime(case.received_at),

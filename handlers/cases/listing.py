@@ -13,7 +13,7 @@ from bot.cases.service import code_pattern
 from bot.context import BotContext
 from bot.guards import PermissionDenied, record_refusal, require_message, require_query, staff_only
 from bot.i18n import N_, Translator
-from bot.messaging import edit_buttons_quietly, edit_quietly
+from bot.messaging import edit_buttons_quietly, edit_or_say_unchanged
 from bot.reports import lifecycle
 from handlers.cases.detail import OPEN_PRIVATELY, case_callback, detail, in_private, service_for
 from storage.cases import CaseSummary
@@ -26,6 +26,7 @@ SCOPE_LABELS = {
     "all": N_("All"),
 }
 OPEN_DASHBOARD = N_("📋 Open the case dashboard")
+SAME_FILTER = N_("You are already viewing this filter")
 UNIT_PAGE = 12
 
 
@@ -218,8 +219,8 @@ async def show_list(update: Update, context: BotContext, data: ListCases) -> Non
     if ward is not None and context.services.areas.unit(ward) is None:
         ward = None  # a forged unit: the list of all the person's units
     text, markup = await list_view(context, scope, ward, data.page)
-    await query.answer()
-    await edit_quietly(query, text, markup)  # a double tap or a forged page: same view
+    # The filter already shown pressed again (or a double tap): a toast, not silence.
+    await edit_or_say_unchanged(query, text, markup, _(SAME_FILTER))
 
 
 # The list's buttons, registered by handlers/cases/routes.py (imported at the first press).

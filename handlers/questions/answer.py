@@ -7,7 +7,7 @@ refusal); the other side's message is queued with the change.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot import keyboards
@@ -15,9 +15,9 @@ from bot import questions as rules
 from bot.context import BotContext
 from bot.guards import require_message, require_query, staff_only
 from bot.i18n import N_
-from bot.messaging import answer_stale_button
+from bot.messaging import answer_stale_button, edit_quietly
 from bot.questions import notices
-from bot.questions.buttons import Close, MarkSpam, Reply, UndoSpam
+from bot.questions.buttons import Close, CloseListed, MarkSpam, Reply, UndoSpam
 from bot.questions.service import Gone, QuestionService
 from handlers.questions.conversation import REPLY
 from handlers.questions.staff import clear_buttons, is_recorded_copy, sync_ticket
@@ -110,26 +110,46 @@ async def reply_text(update: Update, context: BotContext) -> int:
 
 
 async def close_button(update: Update, context: BotContext) -> None:
-    query = require_query(update)
-    _ = context.translate
-    pressed = Close.parse(query.data)
+    pressed = Close.parse(require_query(update).data)
     if pressed is None:
         await answer_stale_button(update, context)
         return
+    await _close(update, context, pressed.question_id, in_list=False)
+
+
+async def close_listed_button(update: Update, context: BotContext) -> None:
+    """✅ Close pressed in /myquestions: the list it was pressed in shows the new state."""
+    pressed = CloseListed.parse(require_query(update).data)
+    if pressed is None:
+        await answer_stale_button(update, context)
+        return
+    await _close(update, context, pressed.question_id, in_list=True)
+
+
+async def _close(update: Update, context: BotContext, question_id: int, in_list: bool) -> None:
+    query = require_query(update)
+    _ = context.translate
     person = context.person
     try:
-        question = await QuestionService(context.services).close(person, pressed.question_id)
+        question = await QuestionService(context.services).close(person, question_id)
     except rules.PermissionDenied:
         await query.answer(_(ONLY_LOCAL_STAFF), show_alert=True)
         return
     except rules.NotApplicable:
         await query.answer(_("This question is already closed."), show_alert=True)
+        if in_list:
+            await show_list_again(query, context)
+        return
+    code = rules.code(question.id)
+    if in_list:  # the list, edited in place, says it is closed: a toast is enough
+        await query.answer(_("✅ Question {code} closed.", code=code))
+        await show_list_again(query, context)
+        await sync_ticket(context, question.id)
         return
     await query.answer(_("Closed."))
     if not await is_recorded_copy(context, query):
         await clear_buttons(query)
     await sync_ticket(context, question.id)  # every staff copy shows who closed it
-    code = rules.code(question.id)
     message = require_message(update)
     if question.asker_id == person.telegram_id:
         await message.reply_text(_("✅ Question {code} is closed. Thank you!", code=code))
@@ -192,12 +212,21 @@ async def undo_spam_button(update: Update, context: BotContext) -> None:
 
 
 async def my_questions(update: Update, context: BotContext) -> None:
+    text, markup = await questions_view(context)
+    await require_message(update).reply_text(text, reply_markup=markup)
+
+
+async def show_list_again(query: CallbackQuery, context: BotContext) -> None:
+    text, markup = await questions_view(context)
+    await edit_quietly(query, text, markup, fail_quietly=True)  # too old to edit: left as is
+
+
+async def questions_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/myquestions: the person's questions with their state, ✅ Close under the open ones."""
     _ = context.translate
-    message = require_message(update)
     mine = await QuestionService(context.services).of_asker(context.person)
     if not mine:
-        await message.reply_text(_("You have not asked any questions yet."))
-        return
+        return _("You have not asked any questions yet."), None
     lines = [_("<b>Your questions</b>")]
     buttons = []
     for question in mine:
@@ -213,10 +242,10 @@ async def my_questions(update: Update, context: BotContext) -> None:
             buttons.append(
                 (
                     _("✅ Close {code}", code=rules.code(question.id)),
-                    Close(question_id=question.id).data(),
+                    CloseListed(question_id=question.id),
                 )
             )
-    await message.reply_text(
+    return (
         "\n".join(lines),
-        reply_markup=keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
+        keyboards.inline(keyboards.columns(buttons, 2)) if buttons else None,
     )

@@ -9,7 +9,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import scheduling
 from bot.lazy import lazy
-from bot.questions.buttons import AddPending, Close, MarkSpam, SendPending, UndoSpam
+from bot.questions.buttons import (
+    AddPending,
+    Close,
+    CloseListed,
+    MarkSpam,
+    SendPending,
+    UndoSpam,
+)
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -26,6 +33,7 @@ def register_answer(application: BotApplication) -> None:
     )
     for button, callback in (
         (Close, "close_button"),
+        (CloseListed, "close_listed_button"),
         (MarkSpam, "spam_button"),
         (UndoSpam, "undo_spam_button"),
     ):

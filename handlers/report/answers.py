@@ -26,6 +26,7 @@ from handlers.report.step import Asking, Markup
 from handlers.report.ui import (
     ACTIVE,
     DONE,
+    SEX_LABELS,
     SKIP,
     nav_row,
 )
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
 
 # -- safety: in danger right now? --------------------------------------------------------------
 def safety_prompt(_: Translator, a: Asking) -> str:
+    if a.draft.urgent is not None:  # back here, or the urgency edited from the summary
+        return _(
+            "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
+            "without anyone to help? Your answer so far is marked ✓: tap it to keep it, or "
+            "choose the other."
+        )
     return (
         _(
             "📝 <b>Report a child who needs help</b>\nA few short questions (about 3 "
@@ -52,11 +59,22 @@ def safety_prompt(_: Translator, a: Asking) -> str:
 
 def safety_keyboard(a: Asking) -> Markup:
     _ = a.translate
+    urgent = a.draft.urgent
+
+    def marked(label: str, on: bool) -> str:
+        return f"✓ {label}" if on else label
+
     return keyboards.inline(
         [
-            [(_("🚨 Yes, in danger now"), Pick(step="safety", value="yes"))],
-            [(_("No, not right now"), Pick(step="safety", value="no"))],
-            nav_row(_, "safety", back=False),
+            [
+                (
+                    marked(_("🚨 Yes, in danger now"), urgent is True),
+                    Pick(step="safety", value="yes"),
+                )
+            ],
+            [(marked(_("No, not right now"), urgent is False), Pick(step="safety", value="no"))],
+            # Editing it from the summary: Back returns there unchanged.
+            nav_row(_, "safety", back=a.draft.edit_section is not None),
         ]
     )
 
@@ -253,3 +271,53 @@ def photos_keyboard(a: Asking) -> Markup:
 
 def stay_anonymous(draft: Draft) -> None:
     draft.contact_consent, draft.reporter_name, draft.reporter_phone = False, None, None
+
+
+# -- the answer already given, shown when a step is visited again (back, or a section edit) ------
+def given_ward(_: Translator, a: Asking) -> str | None:
+    ward = a.draft.ward
+    if ward is None:
+        return None
+    return a.areas.place(ward, _.language) if ward else _("elsewhere / not sure")
+
+
+def given_location(_: Translator, a: Asking) -> str | None:
+    return _("a location on the map") if a.draft.location is not None else None
+
+
+def given_age(_: Translator, a: Asking) -> str | None:
+    draft = a.draft
+    if not draft.age_asked:
+        return None
+    if draft.age is None:
+        return _("age not known")
+    if draft.age_estimated:
+        return _("about {age} years old", age=draft.age)
+    return _("{age} years old", age=draft.age)
+
+
+def given_sex(_: Translator, a: Asking) -> str | None:
+    return _(SEX_LABELS[a.draft.sex]) if a.draft.sex in SEX_LABELS else None
+
+
+def given_count(_: Translator, a: Asking) -> str | None:
+    return _.number(a.draft.children)
+
+
+def given_photos(_: Translator, a: Asking) -> str | None:
+    count = len(a.draft.photos)
+    return _("photos sent: {count}", count=_.number(count)) if count else None
+
+
+def given_contact(_: Translator, a: Asking) -> str | None:
+    draft = a.draft
+    if draft.contact_consent is None:
+        return None
+    if draft.contact_consent:
+        return _("your phone number {phone}", phone=draft.reporter_phone or "—")
+    return _("anonymous")
+
+
+def given_field(name: str):  # noqa: ANN201
+    """The typed answer kept in `name` (a place, a name, a caregiver…), None when skipped."""
+    return lambda _, a: getattr(a.draft, name) or None

@@ -9,10 +9,10 @@ files the next answer under the previous step.
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot import menu
+from bot import keyboards, menu
 from bot.context import BotContext
 from bot.guards import require_message, require_query
 from bot.i18n import Translator
@@ -28,11 +28,20 @@ from bot.reports.buttons import Back, Done, Pick, Sos, Toggle, parse_step_button
 from bot.reports.draft import Draft
 from bot.reports.intake import InvalidAnswer
 from bot.reports.service import ReportIntake
+from bot.text import truncate
 from handlers.info import danger_words
 from handlers.report import emergency, review
-from handlers.report.step import Asking, Step, generic_error
+from handlers.report.step import Asking, Markup, Step, generic_error
 from handlers.report.steps import step_of
-from handlers.report.ui import ACTIVE, BACK, EMERGENCY, close_buttons, is_label
+from handlers.report.ui import (
+    ACTIVE,
+    BACK,
+    EMERGENCY,
+    KEEP,
+    KEEP_ANSWER,
+    close_buttons,
+    is_label,
+)
 
 
 class Flow:
@@ -92,14 +101,18 @@ class Flow:
     async def ask(self, draft: Draft, in_place: bool = True) -> None:
         """Ask the draft's current step. After a tap on the previous question, that message
         becomes the new question (fewer messages on small phones); otherwise a new one is sent
-        and the tapped message loses its buttons."""
+        and the tapped message loses its buttons. A step answered before (back to it, on
+        again after a back, a section edit) shows the answer given, with a button to keep it."""
         step = step_of(draft)
+        revisit = draft.visit(step.name)
         if step.ask is not None:
             await step.ask(self, draft)
             return
         asking = self.asking(draft)
         text = step.prompt(self.translate, asking)
         markup = step.keyboard(asking)
+        if step.given is not None and revisit:
+            text, markup = self.with_given(step, asking, text, markup)
         draft.shown = False
         await self.save(draft)
         query = self.query
@@ -118,6 +131,22 @@ class Flow:
         draft.prompt_id = message.message_id
         draft.shown = True
         await self.save(draft)  # the question is out: answers now belong to this step
+
+    def with_given(
+        self, step: Step, asking: Asking, text: str, markup: Markup
+    ) -> tuple[str, Markup]:
+        """The question again with the answer already given (escaped) below it, and, on an
+        inline keyboard, "Keep this answer" first."""
+        _ = self.translate
+        assert step.given is not None
+        answer = step.given(_, asking)
+        if answer is None:
+            return text + "\n\n" + _("You skipped this question."), markup
+        text += "\n\n" + _("You answered: {answer}", answer=truncate(answer, 300))
+        if isinstance(markup, InlineKeyboardMarkup):
+            keep = [(_(KEEP_ANSWER), Pick(step=step.name, value=KEEP))]
+            markup = keyboards.rows_first([keep], markup)
+        return text, markup
 
     async def close_prompt(self, draft: Draft) -> None:
         """A typed answer: take the buttons off the question it answered (a tap does it)."""
@@ -229,7 +258,11 @@ async def on_text(update: Update, context: BotContext) -> int:
         return ACTIVE
     draft.remember_message(message.message_id)
     note = step.note(draft, _) if step.note is not None else None
-    if note:
+    if isinstance(step.keyboard(flow.asking(draft)), ReplyKeyboardMarkup):
+        # A step asked with a reply keyboard (the location's) answered by typing: its
+        # keyboard goes, the menu comes back, as after its Skip or a shared location.
+        await flow.restore_menu(note or _("✓ Saved."))
+    elif note:
         await message.reply_text(note)
     return await flow.answered(draft, step)
 
@@ -339,6 +372,14 @@ async def on_button(update: Update, context: BotContext) -> int:
         if unfinished:
             await query.answer(unfinished, show_alert=True)
             return ACTIVE
+        await query.answer()
+        return await flow.next(draft, step.name)
+    if (
+        isinstance(pressed, Pick)
+        and pressed.value == KEEP
+        and step.given is not None
+        and step.given(_, flow.asking(draft)) is not None
+    ):  # "Keep this answer", back at a step already answered
         await query.answer()
         return await flow.next(draft, step.name)
     if isinstance(pressed, Pick) and step.read_pick is not None:

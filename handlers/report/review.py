@@ -115,8 +115,8 @@ def review_text(
         groups=groups,
         description=description,
         photos=len(draft.photos),
-        caregiver=draft.caregiver or "—",
-        actions=draft.actions or "—",
+        caregiver=draft.caregiver or _("not known"),
+        actions=draft.actions or _("nothing yet"),
         contact=contact,
     )
 

@@ -87,6 +87,10 @@ class Step:
     photo_refusal: Callable[[Translator], str] | None = None
     # A step with its own way of being asked (the review).
     ask: Callable[[Flow, Draft], Awaitable[None]] | None = None
+    # The answer already given, readable (None: skipped), shown when the step is visited
+    # again (back, a section edit) so it can be kept or changed. None: the step shows its
+    # answer itself (the ticked situations, the story written) or has none.
+    given: Callable[[Translator, Asking], str | None] | None = None
 
 
 def skip_row(a: Asking, step: str) -> list[keyboards.Button]:

@@ -27,6 +27,14 @@ from handlers.report.answers import (
     age_error,
     age_note,
     count_error,
+    given_age,
+    given_contact,
+    given_count,
+    given_field,
+    given_location,
+    given_photos,
+    given_sex,
+    given_ward,
     name_error,
     photos_keyboard,
     pick_age,
@@ -50,6 +58,7 @@ from handlers.report.answers import (
 from handlers.report.step import (
     Asking,
     LabelAnswer,
+    Markup,
     Step,
     button,
     clear,
@@ -65,6 +74,7 @@ from handlers.report.step import (
 from handlers.report.ui import (
     BACK,
     EMERGENCY,
+    KEEP_ANSWER,
     NOT_KNOWN,
     NOTHING_YET,
     SEND_LOCATION,
@@ -90,6 +100,14 @@ def location_error(error: InvalidAnswer, _: Translator, rules: CaseRules) -> str
     if error.reason == "format":
         return _("Please tap “Send the location” or “Skip” on the keyboard below.")
     return generic_error(error, _, rules)
+
+
+def location_keyboard(a: Asking) -> Markup:
+    """Telegram's send-my-location button; back here with a location shared, keeping it is
+    one tap (Skip would drop it)."""
+    _ = a.translate
+    keep = [_(KEEP_ANSWER)] if a.draft.location is not None else []
+    return keyboards.request_location(_(SEND_LOCATION), [*keep, _(SKIP), _(BACK)], [_(EMERGENCY)])
 
 
 def description_prompt(_: Translator, a: Asking) -> str:
@@ -133,6 +151,7 @@ TABLE: tuple[Step, ...] = (
         ),
         read_pick=ward_pick,
         read_typed=ward_typed,
+        given=given_ward,
         media=frozenset({"location"}),
     ),
     Step(
@@ -148,6 +167,7 @@ TABLE: tuple[Step, ...] = (
         danger_first=True,
         read_pick=pick_skip("place_detail"),
         labels=(LabelAnswer(SKIP, clear("place_detail"), skipped),),
+        given=given_field("place_detail"),
         media=frozenset({"location"}),
     ),
     Step(
@@ -155,13 +175,13 @@ TABLE: tuple[Step, ...] = (
         prompt=lambda _, a: _(
             "If you are near the place, you may send its location on the map (optional)."
         ),
-        keyboard=lambda a: keyboards.request_location(
-            a.translate(SEND_LOCATION),
-            [a.translate(SKIP), a.translate(BACK)],
-            [a.translate(EMERGENCY)],
-        ),
+        keyboard=location_keyboard,
         hint=lambda _, r: _("Please tap “Send the location” or “Skip” on the keyboard below."),
-        labels=(LabelAnswer(SKIP, clear("location"), skipped),),
+        labels=(
+            LabelAnswer(SKIP, clear("location"), skipped),
+            LabelAnswer(KEEP_ANSWER, lambda draft: None, lambda _: _("✓ Kept.")),
+        ),
+        given=given_location,
         # A landmark typed here ("nhà màu xanh") is kept with the place's words, not lost.
         read_text=add_to_place_detail,
         error=location_error,
@@ -181,6 +201,7 @@ TABLE: tuple[Step, ...] = (
         error=name_error,
         read_pick=pick_skip("child_name"),
         labels=(LabelAnswer(SKIP, clear("child_name"), skipped),),
+        given=given_field("child_name"),
     ),
     Step(
         "age",
@@ -196,6 +217,7 @@ TABLE: tuple[Step, ...] = (
         error=age_error,
         note=age_note,
         read_pick=pick_age,
+        given=given_age,
     ),
     Step(
         "sex",
@@ -209,6 +231,7 @@ TABLE: tuple[Step, ...] = (
         hint=lambda _, r: _("Please choose with the buttons above: boy, girl or not known."),
         read_pick=pick_sex,
         typed_pick=parse_sex,
+        given=given_sex,
     ),
     Step(
         "count",
@@ -224,6 +247,7 @@ TABLE: tuple[Step, ...] = (
         read_text=read_count,
         error=count_error,
         read_pick=pick_count,
+        given=given_count,
     ),
     Step(
         "situation",
@@ -262,6 +286,7 @@ TABLE: tuple[Step, ...] = (
         hint=lambda _, r: _("Please send a photo, or tap Done."),
         read_pick=pick_done,
         media=frozenset({"photo"}),
+        given=given_photos,
     ),
     Step(
         "caregiver",
@@ -274,6 +299,7 @@ TABLE: tuple[Step, ...] = (
         read_text=read_text_into("caregiver", lambda r: r.text_max_chars),
         error=generic_error,
         read_pick=pick_skip("caregiver"),
+        given=given_field("caregiver"),
     ),
     Step(
         "actions",
@@ -286,6 +312,7 @@ TABLE: tuple[Step, ...] = (
         read_text=read_text_into("actions", lambda r: r.text_max_chars),
         error=generic_error,
         read_pick=pick_skip("actions"),
+        given=given_field("actions"),
     ),
     Step(
         "contact",
@@ -310,6 +337,7 @@ TABLE: tuple[Step, ...] = (
             ),
         ),
         media=frozenset({"contact"}),
+        given=given_contact,
     ),
     Step(
         "review",

@@ -27,6 +27,8 @@ EMERGENCY = N_("🆘 Emergency")
 DONE = N_("Done ✔️")
 NOT_KNOWN = N_("Not known")
 NOTHING_YET = N_("Nothing yet")
+KEEP_ANSWER = N_("✔️ Keep this answer")
+KEEP = "keep"  # the value of Pick(step, KEEP): the answer already given stays
 
 SEX_LABELS = {"male": N_("Boy (nam)"), "female": N_("Girl (nữ)"), "unknown": N_("Not known")}
 SECTION_LABELS = {
