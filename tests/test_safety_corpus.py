@@ -56,6 +56,7 @@ def test_the_corpus_is_large_and_varied():
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
     "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
+    "fresh19", "fresh20", "fresh21", "fresh22",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -89,21 +90,32 @@ TRAINED_BLIND = (
 # is no broken glass: the everyday phrase kept for "đập vỡ ly", not a bare "đập" or "ném vỡ";
 # a film before a real neglect is no film), left out again: fresh15 99.2 % (250/252) / 0.4 %
 # (1/248), fresh18 99.2 % (250/252) / 2.1 % (5/243) — the model trained without them moves
-# with the masking.
+# with the masking. After fresh19 to fresh22 were learnt from (3 December, 06:00 UTC: their
+# rules, firm rules heard after a veto, the veto's sentence ending at a colon, the model
+# retrained with MIN_COUNT 4, 54,362 weights), left out one at a time over fresh15–22:
+# fresh15 99.6 % (251/252) / 0.8 % (2/248), fresh16 100 % / 0 % (0/246), fresh17 99.6 %
+# (251/252) / 2.8 % (7/247), fresh18 99.6 % (251/252) / 2.1 % (5/243), fresh19 100 % / 0 %
+# (0/244) (measured once: 98.0 % / 2.5 %), fresh20 100 % / 1.2 % (3/246) (measured once:
+# 99.6 % / 5.7 %), fresh21 99.6 % (250/251) / 0.8 % (2/247) (measured once: 95.6 % / 2.0 %),
+# fresh22 100 % / 1.2 % (3/242) (measured once: 99.6 % / 2.1 %); pooled 99.8 % (2,011/2,015)
+# / 1.1 % (22/1,963) (99.2 % (1,999/2,015) / 2.1 % (42/1,963) with the rules before this
+# round, the model trained on the other seven files). The suite re-runs the two newest that
+# moved most, fresh20 and fresh21; the others are measured, not re-run.
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh15": (0.992, 0.005),
-    "fresh18": (0.992, 0.021),
+    "fresh20": (1.0, 0.013),
+    "fresh21": (0.996, 0.009),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
-# reaches it: then move it out of here). None of the two re-run: fresh10 reached it when
-# fresh13 and fresh14 were learnt from. Not re-run and below it: blind_c (97.9 % / 4.8 %, as
-# measured after fresh11 and fresh12 were learnt from), fresh13 (98.4 % recall) and fresh14
-# (2.9 % false alarms), as measured after fresh15 to fresh18 were learnt from.
-LEFT_OUT_BELOW_TARGET: set[str] = {"fresh18"}  # 2.1 % false alarms since the review above
+# reaches it: then move it out of here). None of the two re-run. Not re-run and below it:
+# blind_c (97.9 % / 4.8 %, as measured after fresh11 and fresh12 were learnt from), fresh13
+# (98.4 % recall) and fresh14 (2.9 % false alarms), as measured after fresh15 to fresh18 were
+# learnt from; fresh17 (2.8 % false alarms) and fresh18 (2.1 %), as measured after fresh19 to
+# fresh22 were.
+LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling): fresh19 to fresh22 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %), blind_c
-# (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
+# false-alarm ceiling). None at the moment. Before, fresh8 (measured once: 97.6 % / 5.2 %),
+# blind_c (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
 # 6.1 % (15/245; its calm text chosen to be tricky: lookalikes 9/62)) have been learnt from
@@ -112,21 +124,15 @@ LEFT_OUT_BELOW_TARGET: set[str] = {"fresh18"}  # 2.1 % false alarms since the re
 # matcher that learnt fresh13 and fresh14 (2 December 2026, 21:55 and 22:24 UTC): fresh15
 # 97.2 % (245/252) / 4.0 % (10/248; lookalikes 9/62), fresh16 97.6 % (246/252) / 1.6 %
 # (4/246), fresh17 97.2 % (245/252) / 4.5 % (11/247), fresh18 98.8 % (249/252) / 4.5 %
-# (11/243); pooled 97.7 % (985/1,008) / 3.7 % (36/984); learnt from since (3 December). A
-# newer blind file is measured once, given its figure here (`HELD_OUT` in
-# bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh15 to fresh18 (3 December 2026, 00:45
-    # UTC): fresh19 98.0 % (247/252) / 2.5 % (6/244), fresh20 99.6 % (251/252) / 5.7 %
-    # (14/246; teen hyperbole, lookalikes 8/61), fresh21 95.6 % (240/251) / 2.0 % (5/247; long
-    # formal reports), fresh22 99.6 % (251/252) / 2.1 % (5/242); pooled 98.2 % (989/1,007) /
-    # 3.1 % (30/979). With the matcher before that (fresh15 to fresh18 not learnt): pooled
-    # 97.7 % (984/1,007) / 3.9 % (38/979).
-    "fresh19": (252, 0.980, 0.025),
-    "fresh20": (252, 0.996, 0.057),
-    "fresh21": (251, 0.956, 0.021),
-    "fresh22": (252, 0.996, 0.021),
-}
+# (11/243); pooled 97.7 % (985/1,008) / 3.7 % (36/984); learnt from since (3 December).
+# fresh19 to fresh22 were measured once with the matcher that learnt fresh15 to fresh18 (3
+# December 2026, 00:45 UTC): fresh19 98.0 % (247/252) / 2.5 % (6/244), fresh20 99.6 %
+# (251/252) / 5.7 % (14/246; teen hyperbole, lookalikes 8/61), fresh21 95.6 % (240/251) / 2.0 %
+# (5/247; long formal reports), fresh22 99.6 % (251/252) / 2.1 % (5/242); pooled 98.2 %
+# (989/1,007) / 3.1 % (30/979) (with the matcher before that: 97.7 % (984/1,007) / 3.9 %
+# (38/979)); learnt from since (3 December, 06:00 UTC). A newer blind file is measured once,
+# given its figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
+UNSEEN: dict[str, tuple[int, float, float]] = {}
 
 
 class _Remembered:
@@ -169,13 +175,14 @@ def test_the_whole_corpus_meets_the_targets(shipped):
 
 
 def test_the_blind_files_learnt_from_are_recognised(shipped):
-    # Figures on the model's own training text (measured: 3,784/3,784, 13/3,514), not figures on
+    # Figures on the model's own training text (measured: 4,791/4,791, 16/4,493), not figures on
     # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
     # fresh7 88.1 % / 7.9 %, blind_a 88.6 % / 7.8 %, blind_b 82.3 % / 6.7 %, fresh8 97.6 % /
     # 5.2 %, blind_c 96.1 % / 8.9 %, fresh9 99.2 % / 2.8 %, fresh10 97.6 % / 3.2 %, fresh11
     # 97.6 % / 0.8 %, fresh12 98.4 % / 4.1 %, fresh13 97.6 % / 3.7 %, fresh14 98.8 % / 6.1 %,
     # fresh15 97.2 % / 4.0 %, fresh16 97.6 % / 1.6 %, fresh17 97.2 % / 4.5 %, fresh18 98.8 % /
-    # 4.5 %.
+    # 4.5 %, fresh19 98.0 % / 2.5 %, fresh20 99.6 % / 5.7 %, fresh21 95.6 % / 2.0 %, fresh22
+    # 99.6 % / 2.1 %.
     assert set(TRAINED_BLIND) <= set(load_model().trained_on)
     report = evaluate([e for e in read_corpus() if e.split in TRAINED_BLIND], shipped)
     assert report.tally("all", "danger").total >= 1000
@@ -522,6 +529,109 @@ def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
         "nhìn cái váy đó chết mê luôn",  # smitten
         "bị mẹ bắt đi ngủ sớm quá",  # made to go to bed
         "quay đi là mất cái ví ở chợ",  # a thing lost
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_a_question_frame_a_film_or_a_friend_does_not_take_back_a_disclosure():
+    # Found by the review of 3 December: the model took these back (a question's frame, a
+    # film named first, a friend's harm asked about read as everyday) or the frame made them a
+    # topic ("thường" in "vết thương"). A harm done habitually by a named adult, a rape told
+    # of, a friend's harm are firm rules now (`firm: true`), heard after any veto.
+    matcher = load()
+    for danger in (
+        "cho tôi hỏi, hàng xóm đánh con họ suốt ngày",
+        "cho em hỏi, ba hay đánh em bằng roi",
+        "hôm qua xem phim với anh họ rồi bị anh ấy hiếp",
+        "nếu bạn tôi bị bắt cóc thì tôi nên làm gì",
+        "bé được tìm thấy rồi về nhưng người đầy vết thương",
+        # the same, said otherwise
+        "cho mình hỏi, dượng hay đánh em bằng dây nịt",
+        "xin hỏi, chú hàng xóm sờ em mỗi tối",
+        "tối qua coi phim ở nhà chú, rồi bị chú ấy hiếp",
+        "nếu bạn em bị ông chủ ép làm việc thì em nên làm gì",
+        "dượng hay đánh đòn em bằng roi mây",
+        "trẻ nữ 11 tuổi khai bị người yêu của mẹ xâm hại nhiều lần",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "mẹ hay đánh đòn con khi con hư, có nên không",  # spanking asked about
+        "ba hay véo má con mỗi sáng vì con dễ thương",
+        "bạn em bị cô phạt đứng góc lớp",
+        "tin tức: cô gái bị hiếp ở Bình Dương, thủ phạm đã bị bắt",  # the news
+        "trong phim có cảnh cô gái bị hiếp, con hỏi mình phải giải thích sao cho con hiểu",
+        "trẻ 13 tuổi bị xâm hại thì người xâm hại bị phạt bao nhiêu năm",  # the law
+        "con 5 tuổi cần học gì để không bị xâm hại",
+        "thằng lớn hay ăn hiếp em",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh19_to_fresh22_and_their_lookalikes():
+    # Written for this test, not taken from the files: each way of saying that fresh19–22
+    # showed, said another way (the rules alone decide each).
+    matcher = load(model=None)
+    for danger in (
+        "có mấy người lạ tới xóm mua lại mấy đứa nhỏ nhà nghèo",  # children bought
+        "trên mạng có người rao bé 2 tháng giá 30 triệu",  # a baby with a price
+        "bé 13 tuổi được một bà lạ đón đi làm, gia đình nhận 5 triệu",  # taken for money
+        "chủ quán net bắt tụi nhỏ đi giao hàng đổi giờ chơi",  # a boss's errands
+        "nhóm đó tuyển nữ sinh lớp 8 đi tiếp khách",
+        "xưởng đó cho mấy đứa 13 tuổi làm việc từ 6 giờ sáng tới khuya",  # long hours
+        "tụi nhỏ ăn ngủ luôn ở xưởng, không được liên lạc gia đình",
+        "con gái tôi 14 tuổi đi chơi từ chiều không về",
+        "con nói ngủ lại nhà bạn, gọi hỏi thì bạn nó nói không có qua",  # a false whereabouts
+        "dượng không cho em vô nhà, em ngủ ngoài hiên",  # shut out
+        "mấy đứa nhỏ xóm trọ không đi học, cũng không có giấy khai sinh",
+        "bé 5 tuổi ở lớp cứ bắt chước hành động tình dục, nói ông hàng xóm chỉ",
+        "quần lót con bé 4 tuổi có máu, bé sợ ông bảo vệ",
+        "em đã chọn ngày rồi, không ai cản được đâu",  # a day chosen, nothing more said
+        "nước lên tới nóc, có đứa nhỏ bị kẹt trong nhà",  # a flood
+        "bé sinh non mà ba mẹ không cho bé đi tái khám",
+        "chồng tôi ôm con bỏ đi, nghe nói bán con cho người ta",  # hearsay of one's own child
+        "trường tôi có nhóm zalo mua bán ảnh học sinh, xin hỏi phải làm gì",  # my school
+        # the everyday phrases below do not hide these
+        "bé hay sợ người lạ từ khi bị người lạ dụ lên xe",
+        "bé được cứu ra khỏi nhà cháy nhưng em nó còn kẹt trong đó",
+        "ba đánh em vì em tè dầm",
+        "bé bị ba đẩy té u đầu",
+        "em sợ muốn chết, ba cầm dao đuổi",
+        "ba ném chén cơm vào mặt em",
+        "he beat me at home with a belt",
+        "giải thích giúp em với, ba đánh em hoài",
+        "nó bắt em chụp ảnh rồi dọa tung",
+        "chơi ma sói xong, em muốn treo cổ",
+        "bé kẹt thang máy, giờ vẫn chưa ra",
+        "em mua sẵn thuốc ngủ rồi, chờ nhà đi vắng",  # the means ready, waiting to be alone
+        "ông đó bắt em ngậm cái đó",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "bé 2 tuổi hay sợ người lạ, gặp ai cũng khóc",  # shy
+        "phim kể về cậu bé bị bắt cóc, sau bao nhiêu chuyện cuối cùng cũng được cứu",  # a film
+        "thằng nhỏ té cầu thang u đầu, chườm đá rồi",  # a fall
+        "con bị kiến cắn sưng đỏ cả chân",
+        "cái tivi nhà tui chắc chết rồi, không lên hình",  # a thing "dead"
+        "trận này team địch hành muốn chết",  # "… muốn chết": very
+        "con quấy cả đêm, thiếu ngủ muốn chết",
+        "con làm rớt điện thoại xuống hồ cá",  # a thing dropped in water
+        "con tui té vô vũng nước, ướt hết",  # a puddle
+        "bé 2 tuổi hay tè dầm, làm sao tập",
+        "chơi ma sói, tui bị treo cổ ngay vòng đầu",  # voted out in a game
+        "my daughter beat me at chess again",
+        "bé ném đồ chơi xuống đất hoài",
+        "chị giải thích thêm giúp em với",  # a request
+        "mai anh mang loa qua giúp em với",
+        "con cá bảy màu em nuôi đi đâu mất tiêu rồi",  # a pet
+        "hôm qua bị kẹt thang máy 5 phút, hú hồn",  # over
+        "cha mẹ đánh con có vi phạm pháp luật không",  # "me" is "mẹ" here
+        "làm sao biết một đứa trẻ đang bị xâm hại",  # topic questions
+        "những trường hợp nào cần đưa trẻ đi cấp cứu",
+        "làm sao nhận biết kẻ xấu đang dụ dỗ trẻ con trên mạng",
+        "làm sao để biết trẻ có ý định tự tử, để con giúp bạn",
+        "xem clip con chó nhảy tõm xuống hồ",
+        "mẹ chuẩn bị thuốc cho bé rồi mới đi vắng, nhà không có ai trông",
+        "bé ngậm cái đó hoài, là cái núm vú giả",
     ):
         assert matcher.check(calm) is None, calm
 

@@ -70,8 +70,8 @@ _MARKS = (
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # Where the model's veto reads a sentence apart: an ellipsis ("tui bỏ nhà đi... siêu thị") goes
-# on with the same thought.
-_VETO_SENTENCE_END = re.compile(r"(?<!\.)[.!?](?!\.)|\n")
+# on with the same thought; a report's heading ends at its colon ("Báo cáo nhanh: trẻ…").
+_VETO_SENTENCE_END = re.compile(r"(?<!\.)[.!?](?!\.)|:(?!\d)|\n")
 
 
 def fold(text: str) -> str:
@@ -406,6 +406,9 @@ class Rule:
     topic: bool  # a question about the topic may use it without raising the alarm
     now: bool  # danger happening right now: police 113 and ambulance 115 first
     elements: tuple[_Element, ...]
+    # `firm: true` (with `topic: false`): a rape told of, a harm done habitually, a friend's
+    # harm; still heard after the model took back another rule's match.
+    firm: bool = False
 
     def could_match(self, keys: set[str]) -> bool:
         """A quick necessary condition: every part has a phrase whose first syllable is in
@@ -591,7 +594,7 @@ class Matcher:
                     "category": harm["category"],
                     "match": match,
                 }
-                for key in ("topic", "now"):
+                for key in ("topic", "now", "firm"):
                     if key in template:
                         rule[key] = template[key]
                 rules.append(rule)
@@ -741,6 +744,7 @@ class Matcher:
             topic=bool(raw.get("topic", defaults.get("topic", True))),
             now=bool(raw.get("now", defaults.get("now", False))),
             elements=tuple(elements),
+            firm=bool(raw.get("firm", False)),
         )
 
     # -- text ---------------------------------------------------------------------------------
@@ -911,7 +915,14 @@ class Matcher:
         informational: bool | None = None
         topic_question: bool | None = None
         found_anywhere: dict[int, bool] = {}
+        # A rule's match the model took back silences the rules after it, but not the firm
+        # ones (`firm: true`, which the model never takes back either): "hôm qua … bị anh ấy
+        # hiếp" after a film is named. The model reads the whole message once.
+        vetoed = False
+        whole: dict[str, float] = {}
         for rule in self._candidates(self.rules, self._by_anchor, keys):
+            if vetoed and not rule.firm:
+                continue
             found = rule.search(tokens, found_anywhere)
             if found is None:
                 continue
@@ -919,8 +930,9 @@ class Matcher:
             if resolved and self._contains(resolved, tokens):
                 continue
             start, end = found
-            if self._model_is_sure_it_is_calm(text, tokens, rule.topic, found):
-                return None
+            if self._model_is_sure_it_is_calm(text, tokens, rule.topic, found, whole):
+                vetoed = True
+                continue
             verdict = Verdict(
                 rule.category, rule.id, text[tokens[start].start : tokens[end - 1].end], rule.now
             )
@@ -935,6 +947,8 @@ class Matcher:
                 informational = self._informational(tokens)
             if not informational:
                 return self._with_now(verdict, tokens, keys)
+        if vetoed:
+            return None
         return self._second_opinion(text, tokens, keys, informational)
 
     def _informational(self, tokens: list[_Token]) -> bool:
@@ -952,6 +966,17 @@ class Matcher:
                 and not self._contains(self._first_person, specific)
             )
             or self._topic_question(tokens)
+        )
+
+    def _points_at_a_child(self, tokens: list[_Token]) -> bool:
+        """A question of a topic's shape (`topic_frames`, `topic_subjects`) that points at a
+        child (`topic_pointers`: "đứa trẻ đó", "ngoài hẻm")."""
+        return (
+            self._contains(self._topic_frames, tokens)
+            and self._contains(self._topic_subjects, tokens)
+            and self._contains(
+                self._topic_pointers, self._without_everyday_phrases(tokens, self._generic)
+            )
         )
 
     def _topic_question(self, tokens: list[_Token]) -> bool:
@@ -999,7 +1024,12 @@ class Matcher:
         return " ".join(words)
 
     def _model_is_sure_it_is_calm(
-        self, text: str, tokens: list[_Token], topic: bool, found: tuple[int, int] | None = None
+        self,
+        text: str,
+        tokens: list[_Token],
+        topic: bool,
+        found: tuple[int, int] | None = None,
+        whole: dict[str, float] | None = None,
     ) -> bool:
         """A rule matched, but the model finds the message almost certainly everyday ("sáng
         nay con đạp xe đi học, về nhớ khóa xe cẩn thận"): below `veto`, no alarm. A rule that
@@ -1013,7 +1043,16 @@ class Matcher:
         veto = self.model.veto if topic else self.model.firm_veto
         if not veto:
             return False
-        if self.model.probability(self._model_text(text, tokens)) >= veto:
+        # `whole`: the message's probability, kept by the caller across the rules of a check.
+        whole = {} if whole is None else whole
+        if "p" not in whole:
+            whole["p"] = self.model.probability(self._model_text(text, tokens))
+        if whole["p"] >= veto:
+            return False
+        # A question shaped like a topic's that points at a child ("tại sao đứa trẻ đó bị bỏ
+        # rơi ngoài chợ"): the model reads the question's words as everyday, the rules have
+        # found the child (`topic_pointers`).
+        if self._points_at_a_child(tokens):
             return False
         if found is None:
             return True
