@@ -114,7 +114,7 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling). None at the moment. Before, fresh8 (measured once: 97.6 % / 5.2 %),
+# false-alarm ceiling): fresh23 to fresh26 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %),
 # blind_c (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
@@ -132,7 +132,19 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 # (989/1,007) / 3.1 % (30/979) (with the matcher before that: 97.7 % (984/1,007) / 3.9 %
 # (38/979)); learnt from since (3 December, 06:00 UTC). A newer blind file is measured once,
 # given its figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
-UNSEEN: dict[str, tuple[int, float, float]] = {}
+UNSEEN: dict[str, tuple[int, float, float]] = {
+    # Measured once with the matcher that learnt fresh19 to fresh22 (3 December 2026, 06:50
+    # UTC): fresh23 97.2 % (245/252) / 2.0 % (5/245; disclosures in question frames), fresh24
+    # 96.8 % (244/252) / 1.7 % (4/242; case notes in official words, abuse 33/36), fresh25
+    # 97.6 % (246/252) / 9.5 % (23/241; children typing themselves, lookalikes 11/62,
+    # parenting 7/62), fresh26 100 % (252/252) / 4.5 % (11/246); pooled 97.9 % (987/1,008) /
+    # 4.4 % (43/974). With the matcher before that (fresh19 to fresh22 not learnt): pooled
+    # 97.2 % (980/1,008) / 4.9 % (48/974).
+    "fresh23": (252, 0.972, 0.021),
+    "fresh24": (252, 0.968, 0.017),
+    "fresh25": (252, 0.976, 0.096),
+    "fresh26": (252, 1.0, 0.045),
+}
 
 
 class _Remembered:
