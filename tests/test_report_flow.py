@@ -507,3 +507,59 @@ async def test_editing_the_urgency_asks_it_with_the_answer_marked(tg):
     await lan.press("🚨 Mức khẩn cấp")
     await lan.press("✓ Không, hiện chưa")  # kept
     assert "Bạn kiểm tra lại báo cáo" in lan.last_text and "gặp nguy hiểm: không" in lan.last_text
+
+
+def _hotlines_sent(reporter) -> int:
+    return sum(1 for m in reporter.bot_messages if "111" in (m.content or ""))
+
+
+async def test_keeping_yes_after_the_alert_continues_without_a_second_alarm(tg):
+    """🆘 at the first question, then “🚨 Có”: the numbers and the alert went already, so it
+    just goes on (the question was never answered: nothing marked ✓). An urgent answer kept
+    from the summary is kept quietly too; changing “Không” to “Có” still alerts at once."""
+    await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("🆘 Khẩn cấp")
+    assert _hotlines_sent(lan) == 1 and "Cán bộ đã được báo ngay" in lan.bot_messages[-2].content
+    assert "có dấu ✓" not in lan.last_text  # never answered: no "your answer is marked"
+    assert lan.buttons[:2] == ["🚨 Có, đang nguy hiểm", "Không, hiện chưa"]
+    alerts = await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    sent = len(lan.bot_messages)
+    await lan.press("🚨 Có, đang nguy hiểm")
+    assert "phường hoặc xã" in lan.last_text.lower() or "Phường Chánh Hưng" in str(lan.buttons)
+    assert _hotlines_sent(lan) == 1 and len(lan.bot_messages) == sent  # the question edited
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts
+    # An urgent report, its urgency edited from the summary and kept.
+    mai = await person(tg, "Mai")
+    await answer_until_review(tg, mai, urgent=True)
+    await mai.press("✏️ Sửa một phần")
+    await mai.press("🚨 Mức khẩn cấp")
+    assert "có dấu ✓" in mai.last_text
+    assert mai.buttons[:2] == ["✓ 🚨 Có, đang nguy hiểm", "Không, hiện chưa"]
+    hotlines, alerts = _hotlines_sent(mai), await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    answer = await mai.press("✓ 🚨 Có, đang nguy hiểm")
+    assert answer is not None and answer["text"] == "✓ Đã giữ nguyên."
+    assert "Bạn kiểm tra lại báo cáo" in mai.last_text and "gặp nguy hiểm: có" in mai.last_text
+    assert _hotlines_sent(mai) == hotlines
+    assert not any("Cán bộ đã được báo ngay" in m.content for m in mai.bot_messages[-3:])
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts
+    # Safety first: "Không" changed to "Có" gives the numbers and alerts the staff at once.
+    hoa = await person(tg, "Hoa")
+    await answer_until_review(tg, hoa)
+    await hoa.press("✏️ Sửa một phần")
+    await hoa.press("🚨 Mức khẩn cấp")
+    hotlines, alerts = _hotlines_sent(hoa), await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    await hoa.press("🚨 Có, đang nguy hiểm")
+    assert _hotlines_sent(hoa) == hotlines + 1
+    assert any("Cán bộ đã được báo ngay" in m.content for m in hoa.bot_messages[-3:])
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") > alerts
+    assert "gặp nguy hiểm: có" in hoa.last_text
+    # "có" typed after 🆘: the same, it goes on without a second alarm.
+    an = await person(tg, "An")
+    await an.send("/report")
+    await an.press("🆘 Khẩn cấp")
+    alerts = await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    await an.send("có")
+    assert _hotlines_sent(an) == 1 and "Phường Chánh Hưng — xác nhận" in an.buttons[0]
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts

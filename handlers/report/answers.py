@@ -26,6 +26,7 @@ from handlers.report.step import Asking, Markup
 from handlers.report.ui import (
     ACTIVE,
     DONE,
+    KEEP,
     SEX_LABELS,
     SKIP,
     nav_row,
@@ -36,12 +37,36 @@ if TYPE_CHECKING:
 
 
 # -- safety: in danger right now? --------------------------------------------------------------
+def safety_answered(draft: Draft) -> bool:
+    """The first question was really answered (the report went on past it): not only marked
+    urgent by a 🆘 tapped under it."""
+    return draft.urgent is not None and draft.furthest != "safety"
+
+
+def safety_kept(draft: Draft, value: str) -> bool:
+    """Tapping `value` leaves the draft as it is: "no" already answered, or "yes" once the
+    staff were alerted (answered, or 🆘): it just goes on, never a second alarm."""
+    if value == "yes":
+        return draft.urgent is True and draft.emergency_alerted
+    return draft.urgent is False and safety_answered(draft)
+
+
+def safety_keeps(a: Asking) -> bool:
+    """Pick(safety, KEEP) is offered (safety_keyboard) for the draft as it is."""
+    return safety_kept(a.draft, "yes") or safety_kept(a.draft, "no")
+
+
 def safety_prompt(_: Translator, a: Asking) -> str:
-    if a.draft.urgent is not None:  # back here, or the urgency edited from the summary
+    if safety_answered(a.draft):  # back here, or the urgency edited from the summary
         return _(
             "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
             "without anyone to help? Your answer so far is marked ✓: tap it to keep it, or "
-            "choose the other."
+            "choose the other answer."
+        )
+    if a.draft.urgent is not None:  # asked again below the numbers after 🆘
+        return _(
+            "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
+            "without anyone to help?"
         )
     return (
         _(
@@ -59,22 +84,20 @@ def safety_prompt(_: Translator, a: Asking) -> str:
 
 def safety_keyboard(a: Asking) -> Markup:
     _ = a.translate
-    urgent = a.draft.urgent
+    draft = a.draft
+    answered = safety_answered(draft)
 
-    def marked(label: str, on: bool) -> str:
-        return f"✓ {label}" if on else label
+    def choice(label: str, value: str) -> keyboards.Button:
+        mark = answered and draft.urgent is (value == "yes")
+        kept = safety_kept(draft, value)
+        return (f"✓ {label}" if mark else label, Pick(step="safety", value=KEEP if kept else value))
 
     return keyboards.inline(
         [
-            [
-                (
-                    marked(_("🚨 Yes, in danger now"), urgent is True),
-                    Pick(step="safety", value="yes"),
-                )
-            ],
-            [(marked(_("No, not right now"), urgent is False), Pick(step="safety", value="no"))],
+            [choice(_("🚨 Yes, in danger now"), "yes")],
+            [choice(_("No, not right now"), "no")],
             # Editing it from the summary: Back returns there unchanged.
-            nav_row(_, "safety", back=a.draft.edit_section is not None),
+            nav_row(_, "safety", back=draft.edit_section is not None),
         ]
     )
 
@@ -99,6 +122,8 @@ async def safety_typed(flow: Flow, draft: Draft, text: str, danger: bool) -> int
     typed = parse_yes_no(text)
     if typed is None and not danger:
         return None
+    if typed is True and safety_kept(draft, "yes"):  # "có" again: the staff know already
+        return await flow.next(draft, "safety")
     # "có", "dạ có", "ừ", or the danger itself typed; "không" is a no even beside danger words.
     draft.urgent = typed is not False
     return await emergency.answer_safety(flow, draft)

@@ -39,6 +39,7 @@ from handlers.report.ui import (
     EMERGENCY,
     KEEP,
     KEEP_ANSWER,
+    KEPT,
     close_buttons,
     is_label,
 )
@@ -311,6 +312,14 @@ def _typed_choice(flow: Flow, draft: Draft, step: Step, text: str) -> str | None
     return None
 
 
+def keeps(step: Step, asking: Asking) -> bool:
+    """Pick(step, KEEP) may leave the step's answer as it is: one was given (or the step says
+    so itself, the urgency)."""
+    if step.keeps is not None:
+        return step.keeps(asking)
+    return step.given is not None and step.given(asking.translate, asking) is not None
+
+
 async def on_other(update: Update, context: BotContext) -> int:
     """Anything else (a sticker, a voice message…): what the step expects."""
     flow = Flow(update, context)
@@ -375,12 +384,9 @@ async def on_button(update: Update, context: BotContext) -> int:
         await query.answer()
         return await flow.next(draft, step.name)
     if (
-        isinstance(pressed, Pick)
-        and pressed.value == KEEP
-        and step.given is not None
-        and step.given(_, flow.asking(draft)) is not None
-    ):  # "Keep this answer", back at a step already answered
-        await query.answer()
+        isinstance(pressed, Pick) and pressed.value == KEEP and keeps(step, flow.asking(draft))
+    ):  # "Keep this answer", back at a step already answered: it just goes on
+        await query.answer(_(KEPT))
         return await flow.next(draft, step.name)
     if isinstance(pressed, Pick) and step.read_pick is not None:
         if step.read_pick(flow.asking(draft), draft, pressed.value):

@@ -91,6 +91,9 @@ class Step:
     # again (back, a section edit) so it can be kept or changed. None: the step shows its
     # answer itself (the ticked situations, the story written) or has none.
     given: Callable[[Translator, Asking], str | None] | None = None
+    # A step that marks its answer itself (the urgency's ✓): whether Pick(step, KEEP), the
+    # answer left as it is, is offered for the draft as it is. None: when `given` gives one.
+    keeps: Callable[[Asking], bool] | None = None
 
 
 def skip_row(a: Asking, step: str) -> list[keyboards.Button]:

@@ -42,6 +42,7 @@ from handlers.report.answers import (
     pick_sex,
     read_age,
     read_count,
+    safety_keeps,
     safety_keyboard,
     safety_pick,
     safety_prompt,
@@ -75,6 +76,7 @@ from handlers.report.ui import (
     BACK,
     EMERGENCY,
     KEEP_ANSWER,
+    KEPT,
     NOT_KNOWN,
     NOTHING_YET,
     SEND_LOCATION,
@@ -140,6 +142,7 @@ TABLE: tuple[Step, ...] = (
         read_pick=safety_pick,
         read_typed=safety_typed,
         answered=emergency.answer_safety,
+        keeps=safety_keeps,
     ),
     Step(
         "ward",
@@ -179,7 +182,7 @@ TABLE: tuple[Step, ...] = (
         hint=lambda _, r: _("Please tap “Send the location” or “Skip” on the keyboard below."),
         labels=(
             LabelAnswer(SKIP, clear("location"), skipped),
-            LabelAnswer(KEEP_ANSWER, lambda draft: None, lambda _: _("✓ Kept.")),
+            LabelAnswer(KEEP_ANSWER, lambda draft: None, lambda _: _(KEPT)),
         ),
         given=given_location,
         # A landmark typed here ("nhà màu xanh") is kept with the place's words, not lost.
