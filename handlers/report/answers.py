@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup
 
 from bot import keyboards
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.reports.buttons import Done, Pick, Toggle
 from bot.reports.draft import SEXES, Draft
 from bot.reports.intake import (
@@ -20,6 +20,7 @@ from bot.reports.intake import (
     parse_yes_no,
 )
 from bot.reports.rules import CaseRules, situation, situations
+from bot.text import fold, truncate
 from handlers import places
 from handlers.report import emergency, ward
 from handlers.report.step import Asking, Markup
@@ -306,8 +307,24 @@ def given_ward(_: Translator, a: Asking) -> str | None:
     return a.areas.place(ward, _.language) if ward else _("elsewhere / not sure")
 
 
+def location_given(draft: Draft) -> bool:
+    """The location step was answered: a map location sent, or a landmark typed there that
+    is still among the place's words."""
+    return draft.location is not None or _landmark(draft) is not None
+
+
+def _landmark(draft: Draft) -> str | None:
+    landmark, place = draft.landmark, draft.place_detail or ""
+    return landmark if landmark and fold(landmark) in fold(place) else None
+
+
 def given_location(_: Translator, a: Asking) -> str | None:
-    return _("a location on the map") if a.draft.location is not None else None
+    if a.draft.location is not None:
+        return Html(_("You sent a location on the map"))
+    landmark = _landmark(a.draft)
+    if landmark is None:
+        return None
+    return Html(_("You wrote the place: {place}", place=truncate(landmark, 300)))
 
 
 def given_age(_: Translator, a: Asking) -> str | None:
@@ -339,7 +356,7 @@ def given_contact(_: Translator, a: Asking) -> str | None:
     if draft.contact_consent is None:
         return None
     if draft.contact_consent:
-        return _("your phone number {phone}", phone=draft.reporter_phone or "—")
+        return Html(_("You shared your phone number {phone}", phone=draft.reporter_phone or "—"))
     return _("anonymous")
 
 

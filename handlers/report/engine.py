@@ -15,7 +15,7 @@ from telegram.ext import ConversationHandler
 from bot import keyboards, menu
 from bot.context import BotContext
 from bot.guards import require_message, require_query
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.menu import label_key
 from bot.messaging import (
     answer_once,
@@ -137,14 +137,17 @@ class Flow:
         self, step: Step, asking: Asking, text: str, markup: Markup
     ) -> tuple[str, Markup]:
         """The question again with the answer already given (escaped) below it, and, on an
-        inline keyboard, "Keep this answer" first."""
+        inline keyboard, "Keep this answer" first (a reply keyboard has its own: steps.py)."""
         _ = self.translate
         assert step.given is not None
         answer = step.given(_, asking)
         if answer is None:
             return text + "\n\n" + _("You skipped this question."), markup
-        text += "\n\n" + _("You answered: {answer}", answer=truncate(answer, 300))
-        if isinstance(markup, InlineKeyboardMarkup):
+        if isinstance(answer, Html):  # a whole sentence ("You shared your phone number …")
+            text += "\n\n" + answer
+        else:
+            text += "\n\n" + _("You answered: {answer}", answer=truncate(answer, 300))
+        if isinstance(markup, InlineKeyboardMarkup) and step.keep_button:
             keep = [(_(KEEP_ANSWER), Pick(step=step.name, value=KEEP))]
             markup = keyboards.rows_first([keep], markup)
         return text, markup
@@ -241,7 +244,7 @@ async def on_text(update: Update, context: BotContext) -> int:
         await flow.ask(draft)
         return ACTIVE
     for label in step.labels:  # "Bỏ qua" typed or tapped: a skip, never the child's name
-        if is_label(text, label.label, _):
+        if is_label(text, label.label, _) and label.when(draft):
             label.apply(draft)
             await flow.restore_menu(label.ack(_))
             return await flow.next(draft, step.name)
