@@ -249,10 +249,10 @@ async def test_a_case_history_starts_with_its_opening(tg):
     lines = minh.last_text.splitlines()
     # Only the opening so far: it is the history's one entry, never "nothing yet".
     assert lines[0] == f"🕓 Quá trình xử lý hồ sơ {code}"
-    assert lines[1:] == ["• 25/05/2021 09:00 — người báo cáo: 📥 đã nhận báo cáo"]
+    assert lines[1:] == ["• 25/05/2021 09:00 — 📥 Nhận báo cáo từ người báo cáo"]
     assert "Chưa có gì" not in minh.last_text and "Lan" not in minh.last_text
     await minh.press("‹ Quay lại")
     await minh.press("✅ Tiếp nhận")
     await minh.press("🕓 Quá trình")
     lines = minh.last_text.splitlines()
-    assert "đã nhận báo cáo" in lines[1] and "Minh" in lines[2]  # the opening first
+    assert "Nhận báo cáo từ người báo cáo" in lines[1] and "Minh" in lines[2]  # opening first
