@@ -535,7 +535,7 @@ async def test_keeping_yes_after_the_alert_continues_without_a_second_alarm(tg):
     await answer_until_review(tg, mai, urgent=True)
     await mai.press("✏️ Sửa một phần")
     await mai.press("🚨 Mức khẩn cấp")
-    assert "có dấu ✓" in mai.last_text
+    assert "có dấu ✓" in mai.last_text and "hoặc chọn câu trả lời còn lại." in mai.last_text
     assert mai.buttons[:2] == ["✓ 🚨 Có, đang nguy hiểm", "Không, hiện chưa"]
     hotlines, alerts = _hotlines_sent(mai), await tg.db.fetchvalue("SELECT count(*) FROM outbox")
     answer = await mai.press("✓ 🚨 Có, đang nguy hiểm")
