@@ -89,7 +89,8 @@ async def edit_or_say_unchanged(
 ) -> None:
     """Edit the pressed message in place and answer the press; when the screen asked for is
     the one already shown (the active filter pressed again, a double tap), say so in a short
-    toast: every press gets a visible answer. Call it instead of answering first."""
+    toast, `unchanged`, worded by the caller for what was pressed (a filter, a page): every
+    press gets a visible answer. Call it instead of answering first."""
     try:
         await query.edit_message_text(text, reply_markup=reply_markup)
     except BadRequest as error:

@@ -510,3 +510,27 @@ async def test_the_schedule_step_can_be_cancelled_like_the_others(tg):
     question = lan.last
     await lan.send("chủ nhật tuần này 9 giờ sáng")
     assert "đã hẹn gửi" in lan.last_text and not question.buttons
+
+
+async def test_cancel_typed_at_the_last_steps_takes_their_buttons_away(tg):
+    """/cancel (or another command) while the time is asked, or at the confirmation: the
+    question it leaves keeps no ✖ Hủy (nor Send) that no longer does anything."""
+    await seed(tg)
+    lan = await staff_member(tg)
+    await compose(lan, "Hẹn giờ")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    await lan.press("🕒 Hẹn giờ gửi")
+    question = lan.last
+    assert question.buttons == ["✖ Hủy"]
+    await lan.send("/cancel")
+    assert not question.buttons
+    assert await store.history(tg.db, "Q8", all_districts=False) == []
+    await compose(lan, "Gửi ngay")
+    await lan.press("Bỏ qua ›")
+    await lan.press("Tiếp tục ›")
+    confirmation = lan.last
+    assert "✅ Gửi ngay" in confirmation.buttons
+    await lan.send("/cancel")
+    assert not confirmation.buttons
+    assert await store.history(tg.db, "Q8", all_districts=False) == []

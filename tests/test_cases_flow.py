@@ -249,10 +249,32 @@ async def test_a_case_history_starts_with_its_opening(tg):
     lines = minh.last_text.splitlines()
     # Only the opening so far: it is the history's one entry, never "nothing yet".
     assert lines[0] == f"🕓 Quá trình xử lý hồ sơ {code}"
-    assert lines[1:] == ["• 25/05/2021 09:00 — người báo cáo: 📥 đã nhận báo cáo"]
+    assert lines[1:] == ["• 25/05/2021 09:00 — 📥 Nhận báo cáo từ người báo cáo"]
     assert "Chưa có gì" not in minh.last_text and "Lan" not in minh.last_text
     await minh.press("‹ Quay lại")
     await minh.press("✅ Tiếp nhận")
     await minh.press("🕓 Quá trình")
     lines = minh.last_text.splitlines()
-    assert "đã nhận báo cáo" in lines[1] and "Minh" in lines[2]  # the opening first
+    assert "Nhận báo cáo từ người báo cáo" in lines[1] and "Minh" in lines[2]  # opening first
+
+
+async def test_a_page_button_tapped_twice_says_it_is_on_that_page(tg):
+    """A double tap on “Sau ›” (the second press arrives once the list shows page 2): a toast
+    about the page, not about the filter; the active filter pressed again keeps its own."""
+    minh = await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    for _index in range(8):
+        await quick_case(tg, lan)
+    await minh.send("/cases")
+    following = minh.last.button("Sau ›")["callback_data"]
+    await minh.press("Sau ›")
+    assert "trang 2" in minh.last_text
+    answer = await minh.press_data(following)  # the same press again: already there
+    assert answer is not None and answer["text"] == "Đang ở trang này"
+    assert "trang 2" in minh.last_text
+    previous = minh.last.button("‹ Trước")["callback_data"]
+    await minh.press("‹ Trước")
+    answer = await minh.press_data(previous)
+    assert answer is not None and answer["text"] == "Đang ở trang này"
+    answer = await minh.press("✓ Đang mở")
+    assert answer is not None and answer["text"] == "Đang xem bộ lọc này"

@@ -507,3 +507,122 @@ async def test_editing_the_urgency_asks_it_with_the_answer_marked(tg):
     await lan.press("🚨 Mức khẩn cấp")
     await lan.press("✓ Không, hiện chưa")  # kept
     assert "Bạn kiểm tra lại báo cáo" in lan.last_text and "gặp nguy hiểm: không" in lan.last_text
+
+
+def _hotlines_sent(reporter) -> int:
+    return sum(1 for m in reporter.bot_messages if "111" in (m.content or ""))
+
+
+async def test_keeping_yes_after_the_alert_continues_without_a_second_alarm(tg):
+    """🆘 at the first question, then “🚨 Có”: the numbers and the alert went already, so it
+    just goes on (the question was never answered: nothing marked ✓). An urgent answer kept
+    from the summary is kept quietly too; changing “Không” to “Có” still alerts at once."""
+    await person(tg, "Minh", role="staff", ward=None)
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("🆘 Khẩn cấp")
+    assert _hotlines_sent(lan) == 1 and "Cán bộ đã được báo ngay" in lan.bot_messages[-2].content
+    assert "có dấu ✓" not in lan.last_text  # never answered: no "your answer is marked"
+    assert lan.buttons[:2] == ["🚨 Có, đang nguy hiểm", "Không, hiện chưa"]
+    alerts = await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    sent = len(lan.bot_messages)
+    await lan.press("🚨 Có, đang nguy hiểm")
+    assert "phường hoặc xã" in lan.last_text.lower() or "Phường Chánh Hưng" in str(lan.buttons)
+    assert _hotlines_sent(lan) == 1 and len(lan.bot_messages) == sent  # the question edited
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts
+    # An urgent report, its urgency edited from the summary and kept.
+    mai = await person(tg, "Mai")
+    await answer_until_review(tg, mai, urgent=True)
+    await mai.press("✏️ Sửa một phần")
+    await mai.press("🚨 Mức khẩn cấp")
+    assert "có dấu ✓" in mai.last_text and "hoặc chọn câu trả lời còn lại." in mai.last_text
+    assert mai.buttons[:2] == ["✓ 🚨 Có, đang nguy hiểm", "Không, hiện chưa"]
+    hotlines, alerts = _hotlines_sent(mai), await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    answer = await mai.press("✓ 🚨 Có, đang nguy hiểm")
+    assert answer is not None and answer["text"] == "✓ Đã giữ nguyên."
+    assert "Bạn kiểm tra lại báo cáo" in mai.last_text and "gặp nguy hiểm: có" in mai.last_text
+    assert _hotlines_sent(mai) == hotlines
+    assert not any("Cán bộ đã được báo ngay" in m.content for m in mai.bot_messages[-3:])
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts
+    # Safety first: "Không" changed to "Có" gives the numbers and alerts the staff at once.
+    hoa = await person(tg, "Hoa")
+    await answer_until_review(tg, hoa)
+    await hoa.press("✏️ Sửa một phần")
+    await hoa.press("🚨 Mức khẩn cấp")
+    hotlines, alerts = _hotlines_sent(hoa), await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    await hoa.press("🚨 Có, đang nguy hiểm")
+    assert _hotlines_sent(hoa) == hotlines + 1
+    assert any("Cán bộ đã được báo ngay" in m.content for m in hoa.bot_messages[-3:])
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") > alerts
+    assert "gặp nguy hiểm: có" in hoa.last_text
+    # "có" typed after 🆘: the same, it goes on without a second alarm.
+    an = await person(tg, "An")
+    await an.send("/report")
+    await an.press("🆘 Khẩn cấp")
+    alerts = await tg.db.fetchvalue("SELECT count(*) FROM outbox")
+    await an.send("có")
+    assert _hotlines_sent(an) == 1 and "Phường Chánh Hưng — xác nhận" in an.buttons[0]
+    assert await tg.db.fetchvalue("SELECT count(*) FROM outbox") == alerts
+
+
+async def test_the_location_step_revisited_says_what_was_given_there(tg):
+    """A landmark typed at the location step went into the place's words: back there, it
+    says so (escaped), with Keep; a shared location reads as sent, not as a quoted answer."""
+    lan = await person(tg, "Lan")
+    await lan.send("/report")
+    await lan.press("Không, hiện chưa")
+    await lan.press("📍 Phường Chánh Hưng — xác nhận")
+    await lan.press("Bỏ qua")  # place
+    await lan.send("nhà <xanh> & tiệm tạp hóa")  # a landmark typed at the location step
+    await lan.press("‹ Quay lại")  # name → location
+    assert "Bạn đã ghi địa điểm: nhà <xanh> & tiệm tạp hóa" in lan.last_text
+    assert "nhà &lt;xanh&gt; &amp; tiệm tạp hóa" in lan.last.raw_text
+    assert "bỏ qua câu này" not in lan.last_text
+    assert "✔️ Giữ câu trả lời này" in lan.reply_buttons
+    await lan.press_reply("✔️ Giữ câu trả lời này")
+    assert "tên gọi" in lan.last_text
+    await lan.press("‹ Quay lại")
+    await lan.press_reply("📍 Gửi vị trí")
+    await lan.press("‹ Quay lại")  # name → location, shared now
+    assert "Bạn đã gửi vị trí trên bản đồ" in lan.last_text
+    assert "Bạn đã trả lời" not in lan.last_text
+
+
+async def test_the_contact_step_revisited_offers_keep(tg):
+    """☎️ Contact edited from the summary: the number shared is said plainly, and one tap on
+    the reply keyboard keeps it, as it keeps “anonymous”."""
+    mai = await person(tg, "Mai")
+    await answer_until_review(tg, mai, share_phone=True)
+    await mai.press("✏️ Sửa một phần")
+    await mai.press("☎️ Liên hệ")
+    assert "Bạn đã chia sẻ số điện thoại +84" in mai.last_text, mai.last_text
+    assert "Bạn đã trả lời" not in mai.last_text
+    assert mai.reply_buttons[:2] == ["📱 Chia sẻ số điện thoại", "✔️ Giữ câu trả lời này"]
+    await mai.press_reply("✔️ Giữ câu trả lời này")
+    assert "✓ Đã giữ nguyên." in [m.content for m in mai.bot_messages[-2:]]
+    assert "Bạn kiểm tra lại báo cáo" in mai.last_text and "+84" in mai.last_text
+    assert "✔️ Giữ câu trả lời này" not in mai.reply_buttons  # the menu is back
+    # Kept anonymous the same way.
+    await mai.press("✏️ Sửa một phần")
+    await mai.press("☎️ Liên hệ")
+    await mai.press_reply("🙈 Giữ ẩn danh")
+    await mai.press("✏️ Sửa một phần")
+    await mai.press("☎️ Liên hệ")
+    assert "Bạn đã trả lời: ẩn danh" in mai.last_text
+    await mai.press_reply("✔️ Giữ câu trả lời này")
+    assert "Bạn kiểm tra lại báo cáo" in mai.last_text and "+84" not in mai.last_text
+
+
+async def test_the_photos_step_revisited_has_one_button_to_go_on(tg):
+    lan = await person(tg, "Lan")
+    await answer_until_review(tg, lan)
+    await lan.press("✏️ Sửa một phần")
+    await lan.press("📝 Sự việc")
+    await lan.press("✔️ Giữ nguyên như đã viết")
+    await lan.send_photo()
+    await lan.press("Xong ✔️")
+    await lan.press("‹ Quay lại")  # caregiver → photos
+    assert "Bạn đã trả lời: đã gửi 1 ảnh" in lan.last_text
+    assert lan.buttons == ["Xong ✔️", "‹ Quay lại", "🆘 Khẩn cấp"]
+    await lan.press("Xong ✔️")
+    assert "chăm sóc" in lan.last_text

@@ -156,6 +156,8 @@ async def test_a_case_reported_in_a_split_old_unit_is_for_staff_of_either_succes
     page = (await api.get(f"cases/{case}"))[1]
     assert "Phường Bình Đông" in page["place"] and "Xã Bình Chánh" in page["place"]
     assert "An Phú Tây" in page["place"]  # the place as reported
+    opening = page["history"][0]  # a whole line, nobody's name (nor "who:") before it
+    assert opening["who"] == "" and opening["text"] == "📥 Nhận báo cáo từ người báo cáo"
     assert (await api.post(f"cases/{case}/actions/accept", {}))[0] == 200
     assert (await Api(tg, sign_for(tg, hoa)).get(f"cases/{case}"))[0] == 403
 

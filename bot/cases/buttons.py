@@ -24,6 +24,7 @@ class ListCases(Button, namespace=CASES, action="ls"):
     scope: str = "open"
     unit: str = NO_UNIT
     page: int = 0
+    turn: bool = False  # ‹ Previous / Next ›, not a filter: its own "already there" toast
 
 
 class PickUnit(Button, namespace=CASES, action="unit"):

@@ -88,14 +88,14 @@ async def person_name(db: Database, user_id: int | None) -> str:
     return person.display_name if person and person.display_name else str(user_id)
 
 
-OPENED = N_("📥 report received")
-OPENED_BY = N_("the reporter")
+OPENED = N_("📥 Report received from the reporter")
 
 
-def opening_entry(_: Translator) -> tuple[str, str]:
-    """Who and what of a case's first history line, its opening (the notes come after it):
-    the reporter's name is never in it, as in the alerts."""
-    return _(OPENED_BY), _(OPENED)
+def opening_entry(_: Translator) -> str:
+    """What a case's first history line, its opening, says (the notes come after it), whole:
+    no "who:" before it, so it never reads as the reporter receiving something. The
+    reporter's name is never in it, as in the alerts."""
+    return _(OPENED)
 
 
 async def history_entry(db: Database, note: Note, _: Translator) -> str:

@@ -52,6 +52,8 @@ class Draft:
     reported_place: str | None = None  # the old unit typed, when it led here
     place_detail: str | None = None
     location: tuple[float, float] | None = None
+    # Words typed at the location step instead of a map location (added to place_detail).
+    landmark: str | None = None
     child_name: str | None = None
     age_asked: bool = False
     age: int | None = None

@@ -344,13 +344,12 @@ class Dashboard:
                 names[user_id] = (found.display_name or str(user_id)) if found else "—"
             return names[user_id]
 
-        opened_by, opened = opening_entry(_)
         history: list[dict] = [
             {
                 "when": _.short_datetime(case.received_at),
-                "who": opened_by,
+                "who": "",  # the line says it whole: "📥 Report received from the reporter"
                 "kind": "opened",
-                "text": opened,
+                "text": opening_entry(_),
             }
         ]
         notes: list[dict] = []

@@ -27,7 +27,7 @@ from bot.conversations import ExclusiveConversation
 from bot.delivery.progress import CONTROLS
 from bot.i18n import N_
 from bot.lazy import lazy
-from handlers.common import anything_else, free_text, leave_handlers, step_hints
+from handlers.common import anything_else, free_text, leave_filter, step_hints
 
 if TYPE_CHECKING:
     from bot.application import BotApplication
@@ -118,7 +118,8 @@ def register_compose(application: BotApplication) -> None:
                     MessageHandler(other, _hint(WHEN)),
                 ],
             },
-            fallbacks=leave_handlers(i18n),
+            # Left half-way: the confirmation's buttons go first (send.py), as every leave.
+            fallbacks=[MessageHandler(leave_filter(i18n), lazy(f"{SEND}:leave"))],
         )
     )
 

@@ -20,6 +20,7 @@ from bot.messaging import edit_markup_quietly, edit_quietly
 from handlers.broadcast.audience import show_audience
 from handlers.broadcast.routes import AUDIENCE, CONFIRM, WHEN
 from handlers.broadcast.views import (
+    DRAFT,
     audience_of,
     audience_summary,
     chat_id,
@@ -29,6 +30,11 @@ from handlers.broadcast.views import (
     kind_of,
     service,
 )
+from handlers.common import leave_and_redispatch
+
+# The draft's key of the message whose buttons end the conversation (the confirmation, then
+# the time's question it becomes): they go when it ends another way.
+PROMPT = "when_prompt"
 
 
 async def show_preview(update: Update, context: BotContext) -> int:
@@ -68,7 +74,7 @@ async def show_preview(update: Update, context: BotContext) -> int:
     )
     if draft.get("urgent"):
         text = f"{_('🚨 Urgent notice to staff')}\n{text}"
-    await chat.send_message(
+    confirmation = await chat.send_message(
         text,
         reply_markup=keyboards.inline(
             [
@@ -77,6 +83,7 @@ async def show_preview(update: Update, context: BotContext) -> int:
             ]
         ),
     )
+    draft_of(context)[PROMPT] = confirmation.message_id  # its buttons go if it is left
     return CONFIRM
 
 
@@ -140,8 +147,8 @@ async def ask_when(update: Update, context: BotContext) -> int:
         ),
         keyboards.inline([[(_("✖ Cancel"), Abort())]]),
     )
-    if query.message is not None:  # its Cancel goes once a time is taken
-        draft_of(context)["when_prompt"] = query.message.message_id
+    if query.message is not None:  # its Cancel goes once a time is taken, or it is left
+        draft_of(context)[PROMPT] = query.message.message_id
     return WHEN
 
 
@@ -169,9 +176,7 @@ async def enter_when(update: Update, context: BotContext) -> int:
         else:
             await message.reply_text(_("Please choose a time within the next 90 days."))
         return WHEN
-    prompt = draft_of(context).get("when_prompt")
-    if isinstance(prompt, int):  # the question's Cancel: nothing left to cancel
-        await edit_markup_quietly(context.bot, message.chat_id, prompt)
+    await close_prompt(context, message.chat_id)  # the question's Cancel: nothing to cancel
     try:
         delivery_id = await _queue(update, context, when)
     except PermissionDenied:
@@ -187,6 +192,23 @@ async def enter_when(update: Update, context: BotContext) -> int:
         reply_markup=menu.keyboard(context.person.menu_role, _),
     )
     return ConversationHandler.END
+
+
+async def close_prompt(context: BotContext, chat: int) -> None:
+    """The confirmation or the time's question loses its buttons: nothing left to press."""
+    draft = context.person_data.get(DRAFT)
+    prompt = draft.pop(PROMPT, None) if isinstance(draft, dict) else None
+    if isinstance(prompt, int):
+        await edit_markup_quietly(context.bot, chat, prompt)
+
+
+async def leave(update: Update, context: BotContext) -> int:
+    """/cancel, another command or a menu button half-way: as every conversation is left
+    (handlers/common.py), after the buttons of the confirmation or the time's question went."""
+    chat = update.effective_chat
+    if chat is not None:
+        await close_prompt(context, chat.id)
+    return await leave_and_redispatch(update, context)
 
 
 async def abort(update: Update, context: BotContext) -> int:

@@ -220,8 +220,8 @@ async def history(update: Update, context: BotContext, data: CaseHistory) -> Non
     service = service_for(context)
     case, notes = await service.history(context.person, data.case_id, context.now)
     lines = [_("🕓 <b>History of {code}</b>", code=case.code)]
-    who, what = opening_entry(_)  # the first entry, before any note
-    lines.append(f"• {_.short_datetime(case.received_at)} — {who}: {what}")
+    # The first entry, before any note: a whole line, nobody's name before it.
+    lines.append(f"• {_.short_datetime(case.received_at)} — {opening_entry(_)}")
     for note in notes:
         who = await service.person_name(note.author_id)
         when = _.short_datetime(note.created_at)

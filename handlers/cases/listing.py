@@ -27,6 +27,7 @@ SCOPE_LABELS = {
 }
 OPEN_DASHBOARD = N_("📋 Open the case dashboard")
 SAME_FILTER = N_("You are already viewing this filter")
+SAME_PAGE = N_("You are already on this page")
 UNIT_PAGE = 12
 
 
@@ -144,7 +145,11 @@ async def list_view(
         rows.append([(case_label(case, _, areas), OpenCase(case.id))])
     rows.append(
         keyboards.page_row(
-            page, has_next, _("‹ Previous"), _("Next ›"), lambda n: ListCases(scope, unit_arg, n)
+            page,
+            has_next,
+            _("‹ Previous"),
+            _("Next ›"),
+            lambda n: ListCases(scope, unit_arg, n, turn=True),
         )
     )
     area = (
@@ -219,8 +224,8 @@ async def show_list(update: Update, context: BotContext, data: ListCases) -> Non
     if ward is not None and context.services.areas.unit(ward) is None:
         ward = None  # a forged unit: the list of all the person's units
     text, markup = await list_view(context, scope, ward, data.page)
-    # The filter already shown pressed again (or a double tap): a toast, not silence.
-    await edit_or_say_unchanged(query, text, markup, _(SAME_FILTER))
+    # The filter or page already shown pressed again (a double tap): a toast, not silence.
+    await edit_or_say_unchanged(query, text, markup, _(SAME_PAGE if data.turn else SAME_FILTER))
 
 
 # The list's buttons, registered by handlers/cases/routes.py (imported at the first press).

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup
 
 from bot import keyboards
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.reports.buttons import Done, Pick, Toggle
 from bot.reports.draft import SEXES, Draft
 from bot.reports.intake import (
@@ -20,12 +20,14 @@ from bot.reports.intake import (
     parse_yes_no,
 )
 from bot.reports.rules import CaseRules, situation, situations
+from bot.text import fold, truncate
 from handlers import places
 from handlers.report import emergency, ward
 from handlers.report.step import Asking, Markup
 from handlers.report.ui import (
     ACTIVE,
     DONE,
+    KEEP,
     SEX_LABELS,
     SKIP,
     nav_row,
@@ -36,12 +38,36 @@ if TYPE_CHECKING:
 
 
 # -- safety: in danger right now? --------------------------------------------------------------
+def safety_answered(draft: Draft) -> bool:
+    """The first question was really answered (the report went on past it): not only marked
+    urgent by a 🆘 tapped under it."""
+    return draft.urgent is not None and draft.furthest != "safety"
+
+
+def safety_kept(draft: Draft, value: str) -> bool:
+    """Tapping `value` leaves the draft as it is: "no" already answered, or "yes" once the
+    staff were alerted (answered, or 🆘): it just goes on, never a second alarm."""
+    if value == "yes":
+        return draft.urgent is True and draft.emergency_alerted
+    return draft.urgent is False and safety_answered(draft)
+
+
+def safety_keeps(a: Asking) -> bool:
+    """Pick(safety, KEEP) is offered (safety_keyboard) for the draft as it is."""
+    return safety_kept(a.draft, "yes") or safety_kept(a.draft, "no")
+
+
 def safety_prompt(_: Translator, a: Asking) -> str:
-    if a.draft.urgent is not None:  # back here, or the urgency edited from the summary
+    if safety_answered(a.draft):  # back here, or the urgency edited from the summary
         return _(
             "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
             "without anyone to help? Your answer so far is marked ✓: tap it to keep it, or "
-            "choose the other."
+            "choose the other answer."
+        )
+    if a.draft.urgent is not None:  # asked again below the numbers after 🆘
+        return _(
+            "⚠️ Is the child in danger <b>right now</b>, for example being hurt, lost, or alone "
+            "without anyone to help?"
         )
     return (
         _(
@@ -59,22 +85,20 @@ def safety_prompt(_: Translator, a: Asking) -> str:
 
 def safety_keyboard(a: Asking) -> Markup:
     _ = a.translate
-    urgent = a.draft.urgent
+    draft = a.draft
+    answered = safety_answered(draft)
 
-    def marked(label: str, on: bool) -> str:
-        return f"✓ {label}" if on else label
+    def choice(label: str, value: str) -> keyboards.Button:
+        mark = answered and draft.urgent is (value == "yes")
+        kept = safety_kept(draft, value)
+        return (f"✓ {label}" if mark else label, Pick(step="safety", value=KEEP if kept else value))
 
     return keyboards.inline(
         [
-            [
-                (
-                    marked(_("🚨 Yes, in danger now"), urgent is True),
-                    Pick(step="safety", value="yes"),
-                )
-            ],
-            [(marked(_("No, not right now"), urgent is False), Pick(step="safety", value="no"))],
+            [choice(_("🚨 Yes, in danger now"), "yes")],
+            [choice(_("No, not right now"), "no")],
             # Editing it from the summary: Back returns there unchanged.
-            nav_row(_, "safety", back=a.draft.edit_section is not None),
+            nav_row(_, "safety", back=draft.edit_section is not None),
         ]
     )
 
@@ -99,6 +123,8 @@ async def safety_typed(flow: Flow, draft: Draft, text: str, danger: bool) -> int
     typed = parse_yes_no(text)
     if typed is None and not danger:
         return None
+    if typed is True and safety_kept(draft, "yes"):  # "có" again: the staff know already
+        return await flow.next(draft, "safety")
     # "có", "dạ có", "ừ", or the danger itself typed; "không" is a no even beside danger words.
     draft.urgent = typed is not False
     return await emergency.answer_safety(flow, draft)
@@ -281,8 +307,24 @@ def given_ward(_: Translator, a: Asking) -> str | None:
     return a.areas.place(ward, _.language) if ward else _("elsewhere / not sure")
 
 
+def location_given(draft: Draft) -> bool:
+    """The location step was answered: a map location sent, or a landmark typed there that
+    is still among the place's words."""
+    return draft.location is not None or _landmark(draft) is not None
+
+
+def _landmark(draft: Draft) -> str | None:
+    landmark, place = draft.landmark, draft.place_detail or ""
+    return landmark if landmark and fold(landmark) in fold(place) else None
+
+
 def given_location(_: Translator, a: Asking) -> str | None:
-    return _("a location on the map") if a.draft.location is not None else None
+    if a.draft.location is not None:
+        return Html(_("You sent a location on the map"))
+    landmark = _landmark(a.draft)
+    if landmark is None:
+        return None
+    return Html(_("You wrote the place: {place}", place=truncate(landmark, 300)))
 
 
 def given_age(_: Translator, a: Asking) -> str | None:
@@ -314,7 +356,7 @@ def given_contact(_: Translator, a: Asking) -> str | None:
     if draft.contact_consent is None:
         return None
     if draft.contact_consent:
-        return _("your phone number {phone}", phone=draft.reporter_phone or "—")
+        return Html(_("You shared your phone number {phone}", phone=draft.reporter_phone or "—"))
     return _("anonymous")
 
 

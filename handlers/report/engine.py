@@ -15,7 +15,7 @@ from telegram.ext import ConversationHandler
 from bot import keyboards, menu
 from bot.context import BotContext
 from bot.guards import require_message, require_query
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.menu import label_key
 from bot.messaging import (
     answer_once,
@@ -39,6 +39,7 @@ from handlers.report.ui import (
     EMERGENCY,
     KEEP,
     KEEP_ANSWER,
+    KEPT,
     close_buttons,
     is_label,
 )
@@ -136,14 +137,17 @@ class Flow:
         self, step: Step, asking: Asking, text: str, markup: Markup
     ) -> tuple[str, Markup]:
         """The question again with the answer already given (escaped) below it, and, on an
-        inline keyboard, "Keep this answer" first."""
+        inline keyboard, "Keep this answer" first (a reply keyboard has its own: steps.py)."""
         _ = self.translate
         assert step.given is not None
         answer = step.given(_, asking)
         if answer is None:
             return text + "\n\n" + _("You skipped this question."), markup
-        text += "\n\n" + _("You answered: {answer}", answer=truncate(answer, 300))
-        if isinstance(markup, InlineKeyboardMarkup):
+        if isinstance(answer, Html):  # a whole sentence ("You shared your phone number …")
+            text += "\n\n" + answer
+        else:
+            text += "\n\n" + _("You answered: {answer}", answer=truncate(answer, 300))
+        if isinstance(markup, InlineKeyboardMarkup) and step.keep_button:
             keep = [(_(KEEP_ANSWER), Pick(step=step.name, value=KEEP))]
             markup = keyboards.rows_first([keep], markup)
         return text, markup
@@ -240,7 +244,7 @@ async def on_text(update: Update, context: BotContext) -> int:
         await flow.ask(draft)
         return ACTIVE
     for label in step.labels:  # "Bỏ qua" typed or tapped: a skip, never the child's name
-        if is_label(text, label.label, _):
+        if is_label(text, label.label, _) and label.when(draft):
             label.apply(draft)
             await flow.restore_menu(label.ack(_))
             return await flow.next(draft, step.name)
@@ -311,6 +315,14 @@ def _typed_choice(flow: Flow, draft: Draft, step: Step, text: str) -> str | None
     return None
 
 
+def keeps(step: Step, asking: Asking) -> bool:
+    """Pick(step, KEEP) may leave the step's answer as it is: one was given (or the step says
+    so itself, the urgency)."""
+    if step.keeps is not None:
+        return step.keeps(asking)
+    return step.given is not None and step.given(asking.translate, asking) is not None
+
+
 async def on_other(update: Update, context: BotContext) -> int:
     """Anything else (a sticker, a voice message…): what the step expects."""
     flow = Flow(update, context)
@@ -375,12 +387,9 @@ async def on_button(update: Update, context: BotContext) -> int:
         await query.answer()
         return await flow.next(draft, step.name)
     if (
-        isinstance(pressed, Pick)
-        and pressed.value == KEEP
-        and step.given is not None
-        and step.given(_, flow.asking(draft)) is not None
-    ):  # "Keep this answer", back at a step already answered
-        await query.answer()
+        isinstance(pressed, Pick) and pressed.value == KEEP and keeps(step, flow.asking(draft))
+    ):  # "Keep this answer", back at a step already answered: it just goes on
+        await query.answer(_(KEPT))
         return await flow.next(draft, step.name)
     if isinstance(pressed, Pick) and step.read_pick is not None:
         if step.read_pick(flow.asking(draft), draft, pressed.value):

@@ -50,6 +50,8 @@ class LabelAnswer:
     label: str
     apply: Callable[[Draft], None]
     ack: Callable[[Translator], str]
+    # Whether the label is offered for the draft as it is (Keep: once answered).
+    when: Callable[[Draft], bool] = lambda draft: True
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,16 @@ class Step:
     photo_refusal: Callable[[Translator], str] | None = None
     # A step with its own way of being asked (the review).
     ask: Callable[[Flow, Draft], Awaitable[None]] | None = None
-    # The answer already given, readable (None: skipped), shown when the step is visited
+    # The answer already given, readable (None: skipped; an Html: a whole sentence), shown when the step is visited
     # again (back, a section edit) so it can be kept or changed. None: the step shows its
     # answer itself (the ticked situations, the story written) or has none.
     given: Callable[[Translator, Asking], str | None] | None = None
+    # A step that marks its answer itself (the urgency's ✓): whether Pick(step, KEEP), the
+    # answer left as it is, is offered for the draft as it is. None: when `given` gives one.
+    keeps: Callable[[Asking], bool] | None = None
+    # False: the step's own button already goes on with the answer given (the photos' Done),
+    # so a revisit adds no "Keep this answer" beside it.
+    keep_button: bool = True
 
 
 def skip_row(a: Asking, step: str) -> list[keyboards.Button]:

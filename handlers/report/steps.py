@@ -18,6 +18,7 @@ from bot.reports.intake import (
     InvalidAnswer,
     add_landmark,
     clean_child_name,
+    clean_text,
     parse_sex,
 )
 from bot.reports.rules import CaseRules
@@ -35,6 +36,7 @@ from handlers.report.answers import (
     given_photos,
     given_sex,
     given_ward,
+    location_given,
     name_error,
     photos_keyboard,
     pick_age,
@@ -42,6 +44,7 @@ from handlers.report.answers import (
     pick_sex,
     read_age,
     read_count,
+    safety_keeps,
     safety_keyboard,
     safety_pick,
     safety_prompt,
@@ -75,6 +78,7 @@ from handlers.report.ui import (
     BACK,
     EMERGENCY,
     KEEP_ANSWER,
+    KEPT,
     NOT_KNOWN,
     NOTHING_YET,
     SEND_LOCATION,
@@ -94,6 +98,7 @@ def add_to_place_detail(draft: Draft, text: str, rules: CaseRules) -> None:
     if is_small_talk(text):  # "xin chào", "ok": not a landmark
         raise InvalidAnswer("format")
     draft.place_detail = add_landmark(draft.place_detail, text, rules.place_detail_max_chars)
+    draft.landmark = clean_text(text, rules.place_detail_max_chars)
 
 
 def location_error(error: InvalidAnswer, _: Translator, rules: CaseRules) -> str:
@@ -106,8 +111,17 @@ def location_keyboard(a: Asking) -> Markup:
     """Telegram's send-my-location button; back here with a location shared, keeping it is
     one tap (Skip would drop it)."""
     _ = a.translate
-    keep = [_(KEEP_ANSWER)] if a.draft.location is not None else []
+    keep = [_(KEEP_ANSWER)] if location_given(a.draft) else []
     return keyboards.request_location(_(SEND_LOCATION), [*keep, _(SKIP), _(BACK)], [_(EMERGENCY)])
+
+
+def contact_keyboard(a: Asking) -> Markup:
+    """Telegram's share-my-number button; back here once answered, keeping it is one tap."""
+    _ = a.translate
+    keep = [_(KEEP_ANSWER)] if a.draft.contact_consent is not None else []
+    return keyboards.request_contact(
+        _(SHARE_PHONE), [*keep, _(STAY_ANONYMOUS)], [_(BACK), _(EMERGENCY)]
+    )
 
 
 def description_prompt(_: Translator, a: Asking) -> str:
@@ -140,6 +154,7 @@ TABLE: tuple[Step, ...] = (
         read_pick=safety_pick,
         read_typed=safety_typed,
         answered=emergency.answer_safety,
+        keeps=safety_keeps,
     ),
     Step(
         "ward",
@@ -179,7 +194,7 @@ TABLE: tuple[Step, ...] = (
         hint=lambda _, r: _("Please tap “Send the location” or “Skip” on the keyboard below."),
         labels=(
             LabelAnswer(SKIP, clear("location"), skipped),
-            LabelAnswer(KEEP_ANSWER, lambda draft: None, lambda _: _("✓ Kept.")),
+            LabelAnswer(KEEP_ANSWER, lambda draft: None, lambda _: _(KEPT), when=location_given),
         ),
         given=given_location,
         # A landmark typed here ("nhà màu xanh") is kept with the place's words, not lost.
@@ -287,6 +302,7 @@ TABLE: tuple[Step, ...] = (
         read_pick=pick_done,
         media=frozenset({"photo"}),
         given=given_photos,
+        keep_button=False,  # its Done goes on with the photos sent: one button, not two
     ),
     Step(
         "caregiver",
@@ -321,11 +337,7 @@ TABLE: tuple[Step, ...] = (
             "phone number”. If not, tap “Stay anonymous”: staff will not see your name "
             "or number."
         ),
-        keyboard=lambda a: keyboards.request_contact(
-            a.translate(SHARE_PHONE),
-            [a.translate(STAY_ANONYMOUS)],
-            [a.translate(BACK), a.translate(EMERGENCY)],
-        ),
+        keyboard=contact_keyboard,
         hint=lambda _, r: _(
             "Please tap “Share my phone number” or “Stay anonymous” on the keyboard below."
         ),
@@ -334,6 +346,12 @@ TABLE: tuple[Step, ...] = (
                 STAY_ANONYMOUS,
                 stay_anonymous,
                 lambda _: _("You stay anonymous: staff will not see your name or number."),
+            ),
+            LabelAnswer(
+                KEEP_ANSWER,
+                lambda draft: None,
+                lambda _: _(KEPT),
+                when=lambda draft: draft.contact_consent is not None,
             ),
         ),
         media=frozenset({"contact"}),

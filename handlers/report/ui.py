@@ -28,6 +28,7 @@ DONE = N_("Done ✔️")
 NOT_KNOWN = N_("Not known")
 NOTHING_YET = N_("Nothing yet")
 KEEP_ANSWER = N_("✔️ Keep this answer")
+KEPT = N_("✓ Kept.")  # the answer to "Keep this answer"
 KEEP = "keep"  # the value of Pick(step, KEEP): the answer already given stays
 
 SEX_LABELS = {"male": N_("Boy (nam)"), "female": N_("Girl (nữ)"), "unknown": N_("Not known")}

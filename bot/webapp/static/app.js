@@ -231,7 +231,8 @@
   function historyList(entries) {
     if (!entries.length) return el("p", {class: "empty"}, t("nothing"));
     return el("ol", {class: "history"}, entries.map((entry) =>
-      el("li", {}, el("span", {class: "when"}, entry.when + " — " + entry.who + ": "), entry.text)));
+      el("li", {}, el("span", {class: "when"},
+        entry.when + " — " + (entry.who ? entry.who + ": " : "")), entry.text)));
   }
   function clockLine(clock) {
     return el("div", {class: "clock"}, el("span", {}, clock.name),
