@@ -101,9 +101,14 @@ TRAINED_BLIND = (
 # / 1.1 % (22/1,963) (99.2 % (1,999/2,015) / 2.1 % (42/1,963) with the rules before this
 # round, the model trained on the other seven files). The suite re-runs the two newest that
 # moved most, fresh20 and fresh21; the others are measured, not re-run.
+# A review then took back everyday phrases of that round that hid real disclosures (a push
+# before "té u đầu", "bỏ đói gần chết", "sợ người lạ đang đi theo em", "hú hồn … ngưng
+# thở", "em nuôi", "trận này"…) and guarded its new rules; fresh20 and fresh21 left out
+# since still meet the target: fresh20 99.6 % (251/252) / 1.2 % (3/246), fresh21 99.6 %
+# (250/251) / 1.2 % (3/247).
 LEFT_OUT: dict[str, tuple[float, float]] = {
-    "fresh20": (1.0, 0.013),
-    "fresh21": (0.996, 0.009),
+    "fresh20": (0.996, 0.021),
+    "fresh21": (0.996, 0.013),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
 # reaches it: then move it out of here). None of the two re-run. Not re-run and below it:
@@ -143,7 +148,7 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     "fresh23": (252, 0.972, 0.021),
     "fresh24": (252, 0.968, 0.017),
     "fresh25": (252, 0.976, 0.096),
-    "fresh26": (252, 1.0, 0.045),
+    "fresh26": (252, 1.0, 0.049),
 }
 
 
@@ -545,6 +550,87 @@ def test_the_ways_of_saying_of_fresh13_and_fresh14_and_their_lookalikes():
         assert matcher.check(calm) is None, calm
 
 
+def test_an_everyday_phrase_never_hides_the_harm_around_it():
+    # Found by the review of the fresh19–22 round: its everyday phrases and all-clear words
+    # were applied to the whole message and hid the words that carry the harm ("xô em bị té u
+    # đầu", "bị bỏ đói gần chết", "sợ người lạ đang đi theo em", "hú hồn … ngưng thở", "bé tôi
+    # nuôi mất tích", "sau trận này sẽ giết em", "xin cho con được cứu"); taken back or
+    # narrowed. And its new rules alarmed on everyday text (a parent's worry, a day chosen
+    # for a picnic, a mother cleaning the floor); guarded. Four disclosures in English and a
+    # thrown meal, an ice pack on a bruise from a beating, and nine calm messages, are still
+    # wrong (the closing note of 3 December); "hú hồn" no longer calms a stuck lift, since it
+    # also opens a cry of fright ("hú hồn ba mẹ ơi, con nhỏ ngưng thở").
+    matcher = load()
+    for danger in (
+        "hú hồn ba mẹ ơi, con nhỏ ngưng thở, tím tái rồi",
+        "hú hồn, thằng bé vừa rớt xuống hồ, đang cấp cứu không tỉnh",
+        "em thoát ra được rồi nhưng nó đang đuổi theo em, cứu em với",
+        "con bị bỏ đói gần chết",
+        "con bi bo doi gan chet",
+        "em mệt mỏi muốn chết đi cho rồi",
+        "e met moi muon chet di cho roi",
+        "em chán lắm, mỏi muốn chết",
+        "em đau bụng muốn chết, chú làm gì em chỗ đó đau lắm",
+        "mẹ bắt em đứng ngoài trời mưa lạnh gần chết",
+        "em sợ người lạ đang đi theo em về nhà",
+        "em sợ người lạ đang đứng trước cửa nhà cứ gõ cửa, em ở nhà một mình",
+        "e so nguoi la dang theo doi e",
+        "bé nhát người lạ đứng đợi bé ở cổng trường mỗi ngày, tặng kẹo rủ đi chơi",
+        "bé tôi nuôi mất tích rồi",
+        "mình nuôi con một mình, bé đi lạc ở siêu thị rồi",
+        "con gái nuôi nhà nuôi từ nhỏ giờ mất liên lạc 3 ngày",
+        "tôi nuôi con một mình, con gái tôi 13 tuổi đi học từ sáng tới giờ chưa về, gọi không nghe máy",
+        "em nuôi của tôi 10 tuổi mất tích từ hôm qua",
+        "đời em đâu phải cổ tích, em chỉ muốn chết thôi",
+        "sau trận này em chỉ muốn chết",
+        "ba nói sau trận này sẽ giết em",
+        "ván này thua là về bị ba giết đó",
+        "em chơi với team bạn thì anh ấy bắt cóc em gái em lên xe",
+        "xin hãy cho con được cứu, con bị bắt đi rồi không biết ở đâu",
+        "bao giờ em mới được cứu ra khỏi đây",
+        "em cần được cứu, em đang bị giam ở Campuchia",
+        "mong được cứu, tụi nó giữ em ở đây bắt làm việc không lương",
+        "làm sao để được cứu, em bị lừa qua Campuchia giờ bị giữ",
+        "ba xô em bị té u đầu",
+        "ổng xô tui té u đầu",
+        "be bi ba xo nga u dau",
+        "ba say xỉn xô con té xe u đầu",
+        "my stepdad beats me in math lessons when i get it wrong",
+        "my tutor beats me in math class with a ruler",
+        "my coach beats me in swimming practice if i'm slow",
+        "đang gọi video với mẹ thì thấy em té xuống ao",
+        "bé làm rơi điện thoại xuống hồ rồi lao xuống lấy, chưa thấy lên",
+        "em đang quay video thì bé rớt xuống hồ bơi",
+        "thằng bé té xe xuống mương nước, không thấy ngoi lên",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "Con tôi 8 tuổi, tôi lo con bị xâm hại khi ở với người giúp việc, nên dạy con gì?",
+        "Bộ phim về cô bé 13 tuổi bị xâm hại rất cảm động",
+        "Bé 6 tuổi nhà mình hỏi bị xâm hại nghĩa là sao",
+        "Lớp kỹ năng cho trẻ 5 tuổi: dạy con nói không khi bị người lạ sàm sỡ",
+        "Mình có con gái 10 tuổi, đọc mấy vụ trẻ bị dâm ô mà sợ quá",
+        "mình đang đọc sách lịch sử, phụ nữ thời chiến bị cưỡng hiếp rất nhiều",
+        "Mình chọn được ngày rồi, thứ 7 cả lớp đi picnic",
+        "Tụi em chọn ngày xong rồi, mùng 5 tết họp lớp",
+        "Tôi định ngày rồi, tháng sau khai trương quán",
+        "Con chọn ngày rồi, chủ nhật về quê thăm nội",
+        "Mẹ không cho con vô nhà khi chân còn dính bùn",
+        "Bà không cho tụi nhỏ vào nhà bếp",
+        "Mình mua than nướng BBQ, cuối tuần cả nhà đi vắng",
+        "Tết này con ở nhà tiếp khách giúp mẹ nha",
+        "Bé ngoan lắm, biết chào hỏi khi tiếp khách",
+        "Chủ quán kêu em bưng ra 2 ly cà phê sữa",
+        "Bà chủ tiệm bảo em giao hàng lúc 3 giờ",
+        "Con xin qua nhà bạn học nhóm, mẹ bạn nói không có gì đâu",
+        "Con nói ngủ nhà bạn, mẹ bạn gọi nói không có gì phải lo",
+        "Đi khóa tu mùa hè không được liên lạc với gia đình trong 1 tuần",
+        "Bé 2 tháng khám ở Vinmec lấy 1 triệu 2",
+        "Nước ngập trong hẻm, tụi nhỏ mắc kẹt ở nhà không đi học được, ở nhà chơi game",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
 def test_a_question_frame_a_film_or_a_friend_does_not_take_back_a_disclosure():
     # Found by the review of 3 December: the model took these back (a question's frame, a
     # film named first, a friend's harm asked about read as everyday) or the frame made them a
@@ -635,7 +721,6 @@ def test_the_ways_of_saying_of_fresh19_to_fresh22_and_their_lookalikes():
         "chị giải thích thêm giúp em với",  # a request
         "mai anh mang loa qua giúp em với",
         "con cá bảy màu em nuôi đi đâu mất tiêu rồi",  # a pet
-        "hôm qua bị kẹt thang máy 5 phút, hú hồn",  # over
         "cha mẹ đánh con có vi phạm pháp luật không",  # "me" is "mẹ" here
         "làm sao biết một đứa trẻ đang bị xâm hại",  # topic questions
         "những trường hợp nào cần đưa trẻ đi cấp cứu",
