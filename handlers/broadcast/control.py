@@ -40,14 +40,15 @@ async def control(update: Update, context: BotContext) -> None:
     query = require_query(update)
     pressed = _pressed(query.data)
     outcome: ControlOutcome = "stale"
+    in_list = False
     if pressed is not None:
-        action, delivery_id, _in_list = pressed
+        action, delivery_id, in_list = pressed
         outcome = await service(context).control(context.user, action, delivery_id, context.now)
     if outcome == "stale":
         await answer_stale_button(update, context)
         return
     text, alert = ANSWERS[outcome]
     await query.answer(context.translate(text), show_alert=alert)
-    if pressed is not None and pressed[2] and outcome in ("cancelled", "ended"):
+    if in_list and outcome in ("cancelled", "ended"):
         # The list it was pressed in shows the send's new state (and loses its button).
         await show_again(query, context)
