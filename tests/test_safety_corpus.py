@@ -119,7 +119,7 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling): fresh23 to fresh26 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %),
+# false-alarm ceiling): fresh23 to fresh30 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %),
 # blind_c (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
@@ -149,6 +149,15 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     "fresh24": (252, 0.968, 0.017),
     "fresh25": (252, 0.976, 0.096),
     "fresh26": (252, 1.0, 0.049),
+    # Measured once with the same matcher (3 December 2026, 06:31 UTC; again after its review,
+    # 07:58 UTC, identical): fresh27 100 % (252/252) / 4.1 % (10/244; grandparents without
+    # accents), fresh28 99.2 % (250/252) / 3.7 % (9/245; teenagers online), fresh29 94.8 %
+    # (239/252) / 8.8 % (21/239; children of 7 to 11), fresh30 99.6 % (250/251) / 7.8 %
+    # (19/244; long messages, lookalikes 13/61); pooled 98.4 % (991/1,007) / 6.1 % (59/972).
+    "fresh27": (252, 1.0, 0.041),
+    "fresh28": (252, 0.992, 0.037),
+    "fresh29": (252, 0.948, 0.088),
+    "fresh30": (251, 0.996, 0.078),
 }
 
 

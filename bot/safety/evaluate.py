@@ -33,7 +33,7 @@ BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
     "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
     "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25",
-    "fresh26",
+    "fresh26", "fresh27", "fresh28", "fresh29", "fresh30",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -114,14 +114,29 @@ SPLITS = {
     "fresh24": "safety_corpus_fresh24.tsv",
     "fresh25": "safety_corpus_fresh25.tsv",
     "fresh26": "safety_corpus_fresh26.tsv",
+    # Four more blind writers (grandparents from the Centre and the North typing without
+    # accents, run-on; teenagers online, games slang; children of 7 to 11, their ordinary
+    # troubles as calm text; long messages, the harm at the end or alarming words early in
+    # calm ones), measured once with the matcher that learnt fresh19 to fresh22 (396881c and
+    # again after its review, 41d4873; 3 December 2026, 06:31 and 07:58 UTC): fresh27 100 %
+    # (252/252) / 4.1 % (10/244), fresh28 99.2 % (250/252) / 3.7 % (9/245), fresh29 94.8 %
+    # (239/252) / 8.8 % (21/239), fresh30 99.6 % (250/251) / 7.8 % (19/244); pooled 98.4 %
+    # (991/1,007) / 6.1 % (59/972). Held out. Twenty-one messages already in another file
+    # dropped.
+    "fresh27": "safety_corpus_fresh27.tsv",
+    "fresh28": "safety_corpus_fresh28.tsv",
+    "fresh29": "safety_corpus_fresh29.tsv",
+    "fresh30": "safety_corpus_fresh30.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh23 to fresh26
+# them) nor written from, so they go on measuring text nobody tuned on: fresh23 to fresh30
 # (fresh19 to fresh22 were, until they were learnt from on 3 December; fresh15 to fresh18
 # before them, fresh13 and fresh14 before those). A new blind file is measured once by whoever
 # adds it (it is not in the model's `trained_on` until the model is retrained), held out here,
 # then learnt from.
-HELD_OUT: tuple[str, ...] = ("fresh23", "fresh24", "fresh25", "fresh26")
+HELD_OUT: tuple[str, ...] = (
+    "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30",
+)  # fmt: skip
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
