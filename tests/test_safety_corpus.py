@@ -56,7 +56,7 @@ def test_the_corpus_is_large_and_varied():
 TRAINED_BLIND = (
     "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9", "fresh10",
     "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
-    "fresh19", "fresh20", "fresh21", "fresh22",
+    "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -119,8 +119,8 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
-# false-alarm ceiling): fresh23 to fresh30 (below). Before them, fresh8 (measured once: 97.6 % / 5.2 %),
-# blind_c (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
+# false-alarm ceiling): fresh27 to fresh30 (below). Before them, fresh8 (measured once: 97.6 % /
+# 5.2 %), blind_c (96.1 % / 8.9 %), fresh9 (99.2 % (250/252) / 2.8 % (7/248)), fresh10 (97.6 % (246/252) /
 # 3.2 % (8/248)), fresh11 (97.6 % (246/252) / 0.8 % (2/246)), fresh12 (98.4 % (248/252) /
 # 4.1 % (10/246)), fresh13 (97.6 % (245/251) / 3.7 % (9/242)) and fresh14 (98.8 % (249/252) /
 # 6.1 % (15/245; its calm text chosen to be tricky: lookalikes 9/62)) have been learnt from
@@ -135,29 +135,30 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 # (251/252) / 5.7 % (14/246; teen hyperbole, lookalikes 8/61), fresh21 95.6 % (240/251) / 2.0 %
 # (5/247; long formal reports), fresh22 99.6 % (251/252) / 2.1 % (5/242); pooled 98.2 %
 # (989/1,007) / 3.1 % (30/979) (with the matcher before that: 97.7 % (984/1,007) / 3.9 %
-# (38/979)); learnt from since (3 December, 06:00 UTC). A newer blind file is measured once,
-# given its figure here (`HELD_OUT` in bot/safety/evaluate.py keeps it out of the training).
+# (38/979)); learnt from since (3 December, 06:00 UTC). fresh23 to fresh26 were measured once
+# with the matcher that learnt fresh19 to fresh22 (3 December 2026, 06:50 UTC): fresh23 97.2 %
+# (245/252) / 2.0 % (5/245; disclosures in question frames), fresh24 96.8 % (244/252) / 1.7 %
+# (4/242; case notes in official words, abuse 33/36), fresh25 97.6 % (246/252) / 9.5 %
+# (23/241; children typing themselves, lookalikes 11/62, parenting 7/62), fresh26 100 %
+# (252/252) / 4.5 % (11/246); pooled 97.9 % (987/1,008) / 4.4 % (43/974) (with the matcher
+# before that: 97.2 % (980/1,008) / 4.9 % (48/974)); learnt from since (3 December, 07:30
+# UTC). A newer blind file is measured once, given its figure here (`HELD_OUT` in
+# bot/safety/evaluate.py keeps it out of the training).
 UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh19 to fresh22 (3 December 2026, 06:50
-    # UTC): fresh23 97.2 % (245/252) / 2.0 % (5/245; disclosures in question frames), fresh24
-    # 96.8 % (244/252) / 1.7 % (4/242; case notes in official words, abuse 33/36), fresh25
-    # 97.6 % (246/252) / 9.5 % (23/241; children typing themselves, lookalikes 11/62,
-    # parenting 7/62), fresh26 100 % (252/252) / 4.5 % (11/246); pooled 97.9 % (987/1,008) /
-    # 4.4 % (43/974). With the matcher before that (fresh19 to fresh22 not learnt): pooled
-    # 97.2 % (980/1,008) / 4.9 % (48/974).
-    "fresh23": (252, 0.972, 0.021),
-    "fresh24": (252, 0.968, 0.017),
-    "fresh25": (252, 0.976, 0.096),
-    "fresh26": (252, 1.0, 0.049),
-    # Measured once with the same matcher (3 December 2026, 06:31 UTC; again after its review,
-    # 07:58 UTC, identical): fresh27 100 % (252/252) / 4.1 % (10/244; grandparents without
-    # accents), fresh28 99.2 % (250/252) / 3.7 % (9/245; teenagers online), fresh29 94.8 %
-    # (239/252) / 8.8 % (21/239; children of 7 to 11), fresh30 99.6 % (250/251) / 7.8 %
-    # (19/244; long messages, lookalikes 13/61); pooled 98.4 % (991/1,007) / 6.1 % (59/972).
-    "fresh27": (252, 1.0, 0.041),
-    "fresh28": (252, 0.992, 0.037),
-    "fresh29": (252, 0.948, 0.088),
-    "fresh30": (251, 0.996, 0.078),
+    # Measured once with the matcher that learnt fresh19 to fresh22 (3 December 2026, 06:31
+    # UTC; again after its review, 07:58 UTC, identical): fresh27 100 % (252/252) / 4.1 %
+    # (10/244; grandparents without accents), fresh28 99.2 % (250/252) / 3.7 % (9/245;
+    # teenagers online), fresh29 94.8 % (239/252) / 8.8 % (21/239; children of 7 to 11),
+    # fresh30 99.6 % (250/251) / 7.8 % (19/244; long messages, lookalikes 13/61); pooled 98.4 %
+    # (991/1,007) / 6.1 % (59/972). With the matcher that learnt fresh23–26 (learn30, 3
+    # December 10:10 UTC): fresh27 100 % (252/252) / 3.7 % (9/244), fresh28 99.6 % (251/252) /
+    # 3.3 % (8/245), fresh29 96.8 % (244/252) / 8.4 % (20/239), fresh30 99.6 % (250/251) /
+    # 7.4 % (18/244); pooled 99.0 % (997/1,007) / 5.7 % (55/972). Each bound is the shipped
+    # matcher's.
+    "fresh27": (252, 1.0, 0.037),
+    "fresh28": (252, 0.996, 0.033),
+    "fresh29": (252, 0.968, 0.084),
+    "fresh30": (251, 0.996, 0.074),
 }
 
 
@@ -738,6 +739,121 @@ def test_the_ways_of_saying_of_fresh19_to_fresh22_and_their_lookalikes():
         "xem clip con chó nhảy tõm xuống hồ",
         "mẹ chuẩn bị thuốc cho bé rồi mới đi vắng, nhà không có ai trông",
         "bé ngậm cái đó hoài, là cái núm vú giả",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh23_to_fresh26_and_their_lookalikes():
+    # Written for this test, not taken from the files: each way of saying that fresh23–26
+    # showed, said another way, then the real disclosures that share the words of each new
+    # everyday phrase or exception (the rules alone decide each).
+    matcher = load(model=None)
+    for danger in (
+        "nó nhắn cảm ơn mọi người vì tất cả, tạm biệt, rồi tắt điện thoại luôn",
+        "this is my last message, thank you all",
+        "if i disappeared no one would even care",
+        "con đi cắm trại với lớp, sáng nay cô báo bé không có trong lều",
+        "nhà đó cho con bé 14 tuổi ra quán karaoke ngồi bàn với khách",
+        "bảo mẫu lấy băng keo dán miệng mấy bé cho khỏi khóc",
+        "dì hứa cho em qua Hàn Quốc làm việc, lương cao, đi đường biển",
+        "tui đang đuổi theo chiếc xe máy chở thằng bé 6 tuổi, nó khóc quá trời",
+        "ba mẹ em đi làm xa, không có ai nấu cơm, em đói bụng từ sáng",
+        "mẹ hay tat em, tối qua còn đẩy em té",
+        "bố nó hay chửi nó là con đĩ rồi đuổi nó ra đường lúc nửa đêm",
+        "mấy đứa 12 tuổi làm việc ở lò gạch, không có đồ bảo hộ gì hết",
+        "có người đòi mua đồ lót đã mặc của con bé lớp 6, trả 500 nghìn",
+        "cô hàng xóm bỏ con 4 tuổi ở nhà một mình, khóa trái cửa cả ngày",
+        "ba mẹ về quê bỏ em ở nhà một mình 5 ngày",
+        "thầy bắt tụi em ăn phấn vì không thuộc bài",
+        "em tặng lại con chó cho bạn, sau này em không cần nữa đâu",
+        "phòng em có khói đen, cửa không mở được",
+        "có nhóm người sáng nào cũng chở tụi nhỏ ra ngã tư bán vé số, tối thu tiền",
+        "Kính gửi chương trình, qua tìm hiểu hộ gia đình bà Tư có cháu 9 tuổi bị đánh bầm tím",
+        "Tổ dân phố thông báo khẩn: bé trai 4 tuổi mất tích từ trưa, ai thấy liên hệ tổ trưởng",
+        "con em về kể cô ở lớp bịt miệng con bằng khăn, em báo ở đâu ạ",
+        # the everyday phrases and exceptions below do not hide these
+        "Kính gửi chương trình, con tôi bị cha dượng đánh bầm tím cả người",
+        "we were at the movie theater when my son was kidnapped",
+        "my daughter was kidnapped after the movie last night",
+        "mẹ đánh em bầm tím, bột giặt cũng không đánh bay vết máu trên áo",
+        "thầy dạy võ đánh em bằng roi",
+        "ở lớp võ thầy đánh em chảy máu",
+        "em đi học võ về thì bị ba đánh đau lắm",
+        "nhà em nuôi con vẹt, cứu em với ba đang đánh em",
+        "thằng bé dắt chó đi dạo rồi đi lạc mất, con chó về một mình",
+        "con bé nói 'bỏ nhà ra đi' rồi đi thật, tới giờ chưa về",
+        "con tôi bỏ nhà đi từ tối qua, chưa về ăn cơm",
+        "ba đạp em ngã trúng đinh chảy máu",
+        "em đang coi đô rê mon thì chú đó kêu em cởi đồ",
+        "chơi đánh gối xong anh hai đè em ra sờ chỗ kín",
+        "em mặc đồ siêu nhân, cứu em với, có người lạ kéo em lên xe",
+        "cô dạy nếu ai chạm vào chỗ kín thì phải nói, chú hàng xóm chạm vào chỗ kín của em",
+        "cô dạy nếu bị đánh thì phải nói, ba đánh em hoài",
+        "bé biến mất từ chiều, đồ chơi còn nằm ngoài sân",
+        "con em không tìm thấy đâu hết, chỉ thấy chiếc dép ở bờ sông",
+        "con tôi mất tích từ chiều qua",
+        "em muốn chết, với bài kiểm tra này ba sẽ đánh em",
+        "người lạ nói không cần giấy tờ, đưa em qua Campuchia làm việc",
+        "mẹ không cho em đi học, bắt em ở nhà bán vé số",
+        "thầy dạy bóng chuyền sờ ngực em",
+        "em bị anh lớp trên xô té trong giờ ra chơi chảy máu đầu",
+        "ba nhốt em ngoài cửa cả đêm",
+        "em bị nhốt ngoài cửa vì quên chìa khóa, ba về đánh em một trận",
+        "con tôi nghỉ lễ bỏ nhà đi Vũng Tàu với bạn, 3 ngày chưa về",
+        "em 15 tuổi, đang tuổi teen mà em tự hại, dấu hiệu gì cho biết em cần đi khám",
+        "chú đó dán băng keo vào miệng em rồi nhốt trong kho",
+        "mẹ bỏ em ở nhà một mình 3 ngày không có gì ăn",
+        # ... nor, narrowed in the next round, these (a push before the fall, a forced step on
+        # glass, a wish to die beside the homework, a plea after what the teacher taught, a
+        # child gone while her sandal is found, a desk that is not a customer's table)
+        "bạn xô em bị té trong giờ ra chơi chảy máu đầu",
+        "thầy đẩy em bị ngã ở sân trường chảy máu",
+        "ba bắt em đạp miểng chai đi qua sân",
+        "em muốn chết, không ai hiểu em, em mệt mỏi lắm rồi",
+        "cô dạy nếu bị đánh thì phải nói, bạn Lan lớp em bị ba đánh hoài",
+        "tui đang coi phim về vụ bắt cóc thì thấy có người bắt cóc thằng bé nhà bên lên xe",
+        "i'm writing because this is about a kidnapped child in our street",
+        "con bé mất tích, mọi người chạy ra thấy liền chiếc xe lạ chạy mất",
+        "đi kiếm thấy liền cái dép của bé dưới mương, bé thì không thấy đâu",
+        "tìm hoài không thấy dép của bé đâu, bé cũng mất tích từ trưa",
+        "nghỉ tết con bé bỏ nhà đi chơi với bạn trai, mất liên lạc 2 ngày",
+        "con gái 14 tuổi nhà em ngồi bàn với khách ở quán nhậu tới khuya",
+        "em bị nhốt ngoài cửa vì quên chìa khóa, ba phạt em đứng ngoài cả đêm",
+        "mẹ bắt em đứng ngoài trời mưa lạnh gần chết",
+        "nhà em có khói đen đầy phòng, em không mở cửa được",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "we saw a film about a kidnapping, it was scary",
+        "dầu gội này đánh bay vết dầu mỡ trên tóc luôn",
+        "con muốn đi học võ nhưng mẹ sợ con bị đánh đau",
+        'nhà ngoại nuôi con vẹt biết nói "cứu tôi với", mắc cười lắm',
+        "con nói 'bỏ nhà ra đi' rồi qua nhà bạn kế bên, 10 phút sau về ăn cơm",
+        "thằng nhỏ đạp trúng đinh ngoài vườn, đưa đi chích ngừa rồi",
+        "tối nào bé cũng coi đô rê mon",
+        "hai anh em chơi đánh gối cả buổi tối",
+        "trong phim con bé bị bắt cóc rồi được người nhện cứu",
+        "cô dạy nếu có ai chạm vào chỗ kín thì phải la lên và kể với mẹ, em nhớ rồi",
+        "e tìm không thấy cục gôm đâu hết",
+        "lớp em thuyết trình về sự tuyệt chủng của khủng long",
+        "em muốn chết với bài tập toán hôm nay luôn á",
+        "mẹ không cho em đi chơi với bạn vì trời mưa",
+        "em bị bạn đánh trúng bóng vào mặt lúc chơi bóng chuyền, không sao",
+        "thằng cu nhà tui bị té trong giờ ra chơi trầy chân, cô sát trùng rồi",
+        "thằng nhỏ vấp té trong giờ ra chơi chảy máu mũi, cô sát trùng rồi",
+        "con bé ngồi bàn học bài tới khuya",
+        "nhà mình khói bụi quá vì hàng xóm xây nhà",
+        "cô phạt em đứng ngoài hành lang 5 phút vì nói chuyện",
+        "em bị nhốt ngoài cửa vì quên mang chìa khóa, ngồi chờ chị hai về",
+        "nghỉ lễ cả nhà bỏ nhà đi Đà Lạt chơi 3 ngày",
+        "thằng nhỏ đạp đinh ngoài vườn, đưa đi chích ngừa rồi",
+        "muốn bỏ nhà đi biển cho mát ghê",
+        "những dấu hiệu tự hại ở tuổi dậy thì là gì",
+        "mẹ bỏ con ở nhà ngoại 3 ngày để đi công tác",
+        "em gửi lại cuốn sách cho chị nha, em đọc xong rồi",
+        "nhà em có khói nhang nhiều quá, mẹ mới cúng",
+        "sáng nay nhà mình có khói bếp than",
+        "quán này tuyển nhân viên phục vụ bàn, tiếp khách lịch sự",
     ):
         assert matcher.check(calm) is None, calm
 

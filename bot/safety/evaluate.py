@@ -108,8 +108,8 @@ SPLITS = {
     # / 4.9 % (48/974); and once with the matcher that learnt them (4e7cc79, 06:50 UTC):
     # fresh23 97.2 % (245/252) / 2.0 % (5/245), fresh24 96.8 % (244/252) / 1.7 % (4/242),
     # fresh25 97.6 % (246/252) / 9.5 % (23/241), fresh26 100 % (252/252) / 4.5 % (11/246);
-    # pooled 97.9 % (987/1,008) / 4.4 % (43/974). Held out. Eighteen messages already in
-    # another file dropped.
+    # pooled 97.9 % (987/1,008) / 4.4 % (43/974). Held out, then learnt from (3 December,
+    # 07:30 UTC). Eighteen messages already in another file dropped.
     "fresh23": "safety_corpus_fresh23.tsv",
     "fresh24": "safety_corpus_fresh24.tsv",
     "fresh25": "safety_corpus_fresh25.tsv",
@@ -129,14 +129,12 @@ SPLITS = {
     "fresh30": "safety_corpus_fresh30.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh23 to fresh30
-# (fresh19 to fresh22 were, until they were learnt from on 3 December; fresh15 to fresh18
-# before them, fresh13 and fresh14 before those). A new blind file is measured once by whoever
-# adds it (it is not in the model's `trained_on` until the model is retrained), held out here,
-# then learnt from.
-HELD_OUT: tuple[str, ...] = (
-    "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30",
-)  # fmt: skip
+# them) nor written from, so they go on measuring text nobody tuned on: fresh27 to fresh30
+# (fresh23 to fresh26 were, until they were learnt from on 3 December; fresh19 to fresh22
+# before them, fresh15 to fresh18 before those, fresh13 and fresh14 before those). A new blind
+# file is measured once by whoever adds it (it is not in the model's `trained_on` until the
+# model is retrained), held out here, then learnt from.
+HELD_OUT: tuple[str, ...] = ("fresh27", "fresh28", "fresh29", "fresh30")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
@@ -205,8 +203,10 @@ RUNS = 5
 # less). MIN_COUNT 4 since fresh19 to fresh22 were learnt from: with 3 the model had 74,873
 # weights at 0.142 (65,325 at 0.172); 4 keeps 54,362 (−0.13 MB loaded), and left out one at a
 # time over fresh15–22 it scored as KEEP 0.172 with 3 did, within a message (2,009 and 2,008
-# of 2,015 disclosures, 22 and 21 of 1,963 false alarms, with the rules of then).
-MIN_COUNT = 4
+# of 2,015 disclosures, 22 and 21 of 1,963 false alarms, with the rules of then). MIN_COUNT 5
+# since fresh23 to fresh26 were learnt from: with 4 the model loaded 2.59 MB, past the memory
+# test's bound (tests/test_safety_memory.py).
+MIN_COUNT = 5
 KEEP = 0.142
 
 
