@@ -16,8 +16,13 @@ This module only knows how to read and apply them:
   or more syllables ("bi danh", "muon chet") match without accents.
 - A capitalised syllable in the middle of a sentence, typed without accents, is taken as a
   name ("anh Danh", "Le Van Dap") and matches only itself.
+- Telex typed with the phone's Vietnamese mode off ("bij ddanhs", "nguwowif") is read as the
+  syllables it stands for ("bị đánh", "người"), unless the text is English.
 - Everyday phrases that share syllables with danger words ("đánh răng", "danh sách",
-  "đạp xe") are removed before matching.
+  "đạp xe") are removed before matching. One may carry a guard (`unless_after`,
+  `unless_before`, `within`): "té cầu thang u đầu" is a fall, but not after "đẩy em"; an
+  all-clear word ("ổn rồi") counts only after the danger and when nothing after it says the
+  danger goes on.
 - Rules are sequences: a passive "bị" + a harm verb, a person + a harm verb + a child word,
   a first-person wish to die… with small gaps allowed between the parts. The general ones
   are templates written once and applied to every class of harm (violence, sexual,
@@ -100,6 +105,83 @@ def _split_tone(syllable: str) -> tuple[str, str | None]:
 
 def _is_accented(syllable: str) -> bool:
     return fold(syllable) != syllable
+
+
+# Telex typed with the phone's Vietnamese mode off ("bij ddanhs" for "bị đánh", "nguwowif"
+# for "người"): the keys that would have made the marks are left in the word. No Vietnamese
+# syllable ends in s, f, r, x or j, nor has "dd", "aa", "ee", "oo" (but "oong"), "aw", "ow",
+# "uw" in it, so a word that is no syllable but becomes one is read as the syllable too.
+_ONSETS = frozenset((
+    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
+    "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+))  # fmt: skip
+_CODAS = ("ng", "nh", "ch", "c", "m", "n", "p", "t", "")
+_NUCLEI = frozenset((
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu",
+    "ây", "eo", "êu", "ia", "iê", "iêu", "iu", "oa", "oă", "oai", "oao", "oay", "oe", "oeo",
+    "oi", "ôi", "ơi", "ua", "uâ", "uây", "uê", "ui", "uô", "uôi", "uơ", "uy", "uya", "uyê",
+    "uyu", "ưa", "ưi", "ươ", "ươi", "ươu", "ưu", "yê", "yêu",
+))  # fmt: skip
+_TELEX_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_TELEX_MARKS = (("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"))
+_MARKED = "ăâêôơư"
+# (Not those that are also unaccented Vietnamese: "me", "to", "no", "be", "can", "in"…)
+_ENGLISH = frozenset((
+    "the", "and", "or", "my", "your", "his", "her", "our", "their", "is", "are", "was", "were",
+    "been", "you", "she", "they", "him", "them", "of", "for", "with", "from", "this", "that",
+    "what", "how", "does", "did", "not", "will", "would", "should", "have", "has", "had",
+))  # fmt: skip
+
+
+def _syllable_parts(word: str) -> tuple[str, str, str] | None:
+    """(onset, vowels, coda) of an unaccented-or-marked syllable, or None if it is none."""
+    for coda in _CODAS:
+        if coda and not word.endswith(coda):
+            continue
+        rest = word[: len(word) - len(coda)]
+        for size in (3, 2, 1, 0):
+            onset, vowels = rest[:size], rest[size:]
+            if onset in _ONSETS and (vowels in _NUCLEI or (vowels == "oo" and coda in ("ng", "c"))):
+                return onset, vowels, coda
+    return None
+
+
+@lru_cache(maxsize=_WORDS_CACHED)
+def telex(word: str) -> str | None:
+    """The syllable a word typed in Telex with the marks left as letters stands for ("ddanhs"
+    → "đánh", "tooi" → "tôi", "bij" → "bị"), or None (a syllable already, or no Telex)."""
+    if not word.isascii() or not word.isalpha() or len(word) < 2 or _syllable_parts(word):
+        return None
+    tone = _TELEX_TONES.get(word[-1])
+    letters = word[:-1] if tone or word[-1] == "z" else word
+    if letters.startswith("dd"):
+        letters = "đ" + letters[2:]
+    for keys, mark in _TELEX_MARKS:
+        letters = letters.replace(keys, mark)
+    letters = letters.replace("ưo", "ươ")
+    if letters == word or "w" in letters:
+        return None
+    parts = _syllable_parts(letters)
+    if parts is None:
+        return None
+    onset, vowels, coda = parts
+    if not vowels or (coda in ("c", "ch", "p", "t") and tone not in (None, "\u0301", "\u0323")):
+        return None
+    if tone is None:
+        return letters
+    # The tone goes on the marked vowel ("ươ": the second), else on the last vowel before a
+    # final consonant, else the first of two ("mùa") but the second of "oa", "oe", "uy".
+    marked = [i for i, ch in enumerate(vowels) if ch in _MARKED]
+    if marked:
+        at = marked[-1]
+    elif coda or len(vowels) == 1:
+        at = len(vowels) - 1
+    elif vowels in ("oa", "oe", "uy") or len(vowels) == 3:
+        at = 1
+    else:
+        at = 0
+    toned = vowels[: at + 1] + tone + vowels[at + 1 :]
+    return unicodedata.normalize("NFC", onset + toned + coda)
 
 
 # Teen and SMS letter swaps, undone before matching: "jết" → "giết", "wa" → "qua", "fải" →
@@ -406,8 +488,10 @@ class Rule:
     topic: bool  # a question about the topic may use it without raising the alarm
     now: bool  # danger happening right now: police 113 and ambulance 115 first
     elements: tuple[_Element, ...]
-    # `firm: true` (with `topic: false`): a rape told of, a harm done habitually, a friend's
-    # harm; still heard after the model took back another rule's match.
+    # `firm: true`: a rape told of, a harm done habitually, a friend's harm, a child's harm
+    # told in English (which the model has read little of): the model never takes its match
+    # back, and it is still heard after the model took back another rule's. Being firm says
+    # nothing of questions: `topic` does.
     firm: bool = False
 
     def could_match(self, keys: set[str]) -> bool:
@@ -486,6 +570,38 @@ class Verdict:
     now: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Guard:
+    """When an everyday phrase or an all-clear word does not count: `unless_after` one of
+    these ends at most `within` words before it ("xô em té cầu thang u đầu" is a push, not a
+    fall), `unless_before` one of these starts at most `within` words after it ("thoát ra
+    được rồi nhưng nó đang đuổi theo em"). `after_harm`: an all-clear word counts only after
+    the words of the harm it clears ("bé đi lạc … tìm thấy rồi", not "hồi nhỏ" before)."""
+
+    unless_after: _Element | None
+    unless_before: _Element | None
+    within: int
+    after_harm: bool = False
+
+    def allows(self, tokens: list[_Token], start: int, end: int) -> bool:
+        before = self.unless_after
+        if before is not None and any(
+            before.ends_at(tokens, start - back) for back in range(min(self.within, start) + 1)
+        ):
+            return False
+        after = self.unless_before
+        return after is None or not any(
+            term.match_at(tokens, index) is not None
+            for index in range(end, min(len(tokens), end + self.within + 1))
+            for term in after.candidates(tokens, index)
+        )
+
+
+# Everyday phrases (or all-clear words) and the guards of those that have one, by the term's
+# identity: a phrase also listed without a guard has none.
+_Guarded = tuple[_Element, dict[int, _Guard]]
+
+
 def _mask_first(tokens: list[_Token], index: int, words: _Element) -> None:
     """Blank out the first of `words` that starts at `index` (a word no rule can match)."""
     for term in words.candidates(tokens, index):
@@ -518,7 +634,7 @@ class Matcher:
         self._terms = _Terms()
         # The phrases of a group ("{child}", "{=verbs}"), read once for all the rules.
         self._by_group: dict[str, tuple[_Term, ...]] = {}
-        self._ignore = self._part(self._phrases(data.get("ignore", ()), products=True))
+        self._ignore, self._ignore_guards = self._guarded_part(data.get("ignore", ()))
         # ... unless a longer phrase says otherwise: "cat co tay" is "cắt cổ tay" (a wrist),
         # never "cắt cỏ" (mowing).
         self._not_ignored = self._part(self._phrases(data.get("not_ignored", ())))
@@ -559,7 +675,8 @@ class Matcher:
         # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
         self._fiction_after = int(fiction.get("after", 4))
         self._resolved = {
-            category: self._part(phrases) for category, phrases in data.get("resolved", {}).items()
+            category: self._guarded_part(phrases, products=False)
+            for category, phrases in data.get("resolved", {}).items()
         }
         raw_rules = [*data["rules"], *self._from_templates(data)]
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
@@ -618,19 +735,59 @@ class Matcher:
                 strict = any(part.startswith("=") for part in parts)
                 yield ("=" if strict else "") + " ".join(part.lstrip("=") for part in parts)
 
+    def _guarded_part(self, entries: Iterable, products: bool = True) -> _Guarded:
+        """Phrases as `_phrases` reads them; an entry may be a dict, the phrase (`phrase`) and
+        its guard (`unless_after`, `unless_before`: "a|b|{group}"; `within`: words, 3 if not
+        said; `after_harm`)."""
+        plain: list[_AnyTerm] = []
+        guarded: list[tuple[_AnyTerm, _Guard]] = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                plain.extend(self._term_of(p) for p in self._phrases([entry], products))
+                continue
+            guard = _Guard(
+                self._part(self._expand(entry["unless_after"]))
+                if "unless_after" in entry
+                else None,
+                self._part(self._expand(entry["unless_before"]))
+                if "unless_before" in entry
+                else None,
+                int(entry.get("within", 3)),
+                bool(entry.get("after_harm", False)),
+            )
+            guarded.extend(
+                (self._term_of(p), guard) for p in self._phrases([entry["phrase"]], products)
+            )
+        unguarded = {id(term) for term in plain}
+        guards: dict[int, _Guard] = {}
+        for term, guard in guarded:
+            if id(term) not in unguarded:
+                guards.setdefault(id(term), guard)
+        return self._terms.element("terms", (*plain, *(term for term, _ in guarded))), guards
+
+    def _term_of(self, phrase: str | _Product) -> _AnyTerm:
+        return self._terms.term(phrase) if isinstance(phrase, str) else phrase
+
     def _product(self, entry: list[str]) -> _Product:
         def phrase(term: _Term) -> _Phrase:
-            # One syllable inside a longer phrase matches as a phrase does (a name too).
-            return term if isinstance(term, _Phrase) else _Phrase((term,))
+            # One syllable inside a longer phrase matches as a phrase does (a name too); made
+            # once for every product that has it.
+            if isinstance(term, _Phrase):
+                return term
+            single = _Phrase((term,))
+            return self._terms.phrases.setdefault(single, single)
 
+        expanded = [self._expand(spec) for spec in entry]
+        # The phrases with their accents serve only a product with a choice that needs them
+        # (`_Product._ends` yields a strict match only then): the others keep the loose ones.
+        accents = any(text.startswith("=") for texts in expanded for text in texts)
         parts = []
-        for spec in entry:
+        for texts in expanded:
             choices = []
-            for text in self._expand(spec):
-                loose = self._terms.term(text.lstrip("="))
-                choices.append(
-                    (phrase(loose), phrase(self._terms.strict(loose)), text.startswith("="))
-                )
+            for text in texts:
+                loose = phrase(self._terms.term(text.lstrip("=")))
+                strict = phrase(self._terms.strict(loose)) if accents else loose
+                choices.append((loose, strict, text.startswith("=")))
             parts.append(tuple(choices))
         return _Product(parts)
 
@@ -753,13 +910,29 @@ class Matcher:
         found: list[_Token] = []
         sentence_start = True
         last_end = 0
-        for match in _WORD.finditer(text):
+        matches = list(_WORD.finditer(text))
+        # English has words that read as Telex ("his", "room", "now"): not in an English text.
+        english = sum(1 for match in matches if match.group().lower() in _ENGLISH) >= 2
+        decoded = [None if english else telex(match.group().lower()) for match in matches]
+        # A message typed in Telex reads as its syllables ("bij ddanhs"); in another a word
+        # that happens to decode ("her" → "hẻ") keeps what was typed first, for the model.
+        telex_typed = sum(1 for d in decoded if d) >= max(2, len(matches) / 5)
+        for match, syllable in zip(matches, decoded, strict=True):
             between = text[last_end : match.start()]
             if _SENTENCE_END.search(between):
                 sentence_start = True
             last_end = match.end()
             word = match.group()
             lower = word.lower()
+            # A name keeps its letters unless they cannot be a name's ("Quoocs" is "Quốc"; "Us"
+            # stays "Us").
+            if syllable is not None and (
+                sentence_start or not word[:1].isupper() or fold(syllable) != lower[:-1]
+            ):
+                sentence_start = False
+                typed = (syllable, lower) if telex_typed else (lower, syllable)
+                found.append(_Token(typed, False, False, match.start(), match.end()))
+                continue
             name_like = (
                 not sentence_start
                 and word[:1].isupper()
@@ -789,6 +962,7 @@ class Matcher:
         self, tokens: list[_Token], phrases: _Element | None = None
     ) -> list[_Token]:
         exceptions = self._not_ignored if phrases is None else None
+        guards = self._ignore_guards if phrases is None else {}
         phrases = self._ignore if phrases is None else phrases
         kept = list(tokens)
         index = 0
@@ -806,6 +980,9 @@ class Matcher:
                     after
                     for term in phrases.candidates(kept, index)
                     if (after := term.match_at(kept, index)) is not None
+                    and (
+                        (guard := guards.get(id(term))) is None or guard.allows(kept, index, after)
+                    )
                 ),
                 default=None,
             )
@@ -904,6 +1081,22 @@ class Matcher:
             for term in phrases.candidates(tokens, i)
         )
 
+    @staticmethod
+    def _all_clear(resolved: _Guarded, tokens: list[_Token], found: tuple[int, int]) -> bool:
+        """Whether the message says the danger a rule found is over ("đã tìm thấy bé")."""
+        phrases, guards = resolved
+        for index in range(len(tokens)):
+            for term in phrases.candidates(tokens, index):
+                end = term.match_at(tokens, index)
+                if end is None:
+                    continue
+                guard = guards.get(id(term))
+                if guard is None:
+                    return True
+                if (not guard.after_harm or index >= found[1]) and guard.allows(tokens, index, end):
+                    return True
+        return False
+
     def check(self, text: str) -> Verdict | None:
         """The first rule that recognises danger in `text`, or None for everyday text."""
         if not text or not text.strip():
@@ -927,10 +1120,12 @@ class Matcher:
             if found is None:
                 continue
             resolved = self._resolved.get(rule.category)
-            if resolved and self._contains(resolved, tokens):
+            if resolved and self._all_clear(resolved, tokens, found):
                 continue
             start, end = found
-            if self._model_is_sure_it_is_calm(text, tokens, rule.topic, found, whole):
+            if not rule.firm and self._model_is_sure_it_is_calm(
+                text, tokens, rule.topic, found, whole
+            ):
                 vetoed = True
                 continue
             verdict = Verdict(
