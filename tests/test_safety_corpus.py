@@ -114,12 +114,13 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
     "fresh21": (0.992, 0.013),
 }
 # ... and those below the 99 % / 2 % target so measured (the test turns red the day one
-# reaches it: then move it out of here): fresh20 of the two re-run. Not re-run and below it:
+# reaches it: then move it out of here): neither of the two re-run since fresh23 to fresh26 were
+# learnt from (fresh20 was, for an hour, by two of the model's false alarms). Not re-run and below it:
 # blind_c (97.9 % / 4.8 %, as measured after fresh11 and fresh12 were learnt from), fresh13
 # (98.4 % recall) and fresh14 (2.9 % false alarms), as measured after fresh15 to fresh18 were
 # learnt from; fresh17 (2.8 % false alarms) and fresh18 (2.1 %), as measured after fresh19 to
 # fresh22 were.
-LEFT_OUT_BELOW_TARGET: set[str] = {"fresh20"}
+LEFT_OUT_BELOW_TARGET: set[str] = set()
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling): fresh27 to fresh30 (below). Before them, fresh8 (measured once: 97.6 % /
