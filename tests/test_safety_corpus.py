@@ -163,7 +163,23 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     "fresh28": (252, 0.996, 0.033),
     "fresh29": (252, 0.968, 0.084),
     "fresh30": (251, 0.996, 0.074),
+    # Measured once with the matcher that learnt fresh19 to fresh22 (bcc2e5a, 3 December 2026,
+    # 08:42 UTC): fresh31 98.4 % (247/251) / 0.4 % (1/239; collaborators' Zalo notes), fresh32
+    # 98.4 % (247/251) / 2.6 % (6/234; voice-to-text), fresh33 97.6 % (245/251) / 5.0 % (12/241;
+    # mothers' Facebook groups), fresh34 85.6 % (214/250) / 2.9 % (7/239; Telex and VNI
+    # residue). With the matcher that learnt fresh23 to fresh26 and reads Telex (0e1ccf3, 11:00
+    # UTC): fresh31 99.2 % (249/251) / 1.3 % (3/239), fresh32 98.8 % (248/251) / 1.7 % (4/234),
+    # fresh33 97.2 % (244/251) / 6.6 % (16/241), fresh34 97.2 % (243/250) / 4.2 % (10/239; its
+    # first misses were read, so not unseen); fresh31 to fresh33 pooled 98.4 % (741/753) / 3.2 %
+    # (23/714).
+    "fresh31": (251, 0.992, 0.013),
+    "fresh32": (251, 0.988, 0.018),
+    "fresh33": (251, 0.972, 0.067),
+    "fresh34": (250, 0.972, 0.042),
 }
+# The unseen files that meet the targets on their own (the test below turns red the day
+# another one does, so it is added here).
+UNSEEN_MEETING_TARGET = {"fresh31"}
 
 
 class _Remembered:
@@ -185,8 +201,19 @@ def shipped():
     return _Remembered()
 
 
-@pytest.mark.parametrize("split", sorted(UNSEEN) or [None])
-@pytest.mark.xfail(strict=True, reason="unseen text is below the 99 % / 2 % target (issue 13)")
+@pytest.mark.parametrize(
+    "split",
+    [
+        pytest.param(
+            split,
+            marks=[]
+            if split in UNSEEN_MEETING_TARGET
+            else [pytest.mark.xfail(strict=True, reason="below the 99 % / 2 % target (issue 13)")],
+        )
+        for split in sorted(UNSEEN)
+    ]
+    or [None],
+)
 def test_the_unseen_blind_file_meets_the_targets(split):
     if split is None:
         pytest.skip("no unseen blind file at the moment (UNSEEN is empty)")
