@@ -33,7 +33,8 @@ BLIND_SPLITS = (
     "fresh4", "fresh5", "fresh6", "fresh7", "blind_a", "blind_b", "fresh8", "blind_c", "fresh9",
     "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
     "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25",
-    "fresh26", "fresh27", "fresh28", "fresh29", "fresh30",
+    "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33",
+    "fresh34",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -128,15 +129,29 @@ SPLITS = {
     "fresh28": "safety_corpus_fresh28.tsv",
     "fresh29": "safety_corpus_fresh29.tsv",
     "fresh30": "safety_corpus_fresh30.tsv",
+    # Four more blind writers (grassroots collaborators' notes as typed in Zalo; voice-to-text
+    # without punctuation; mothers' Facebook groups, dramatic posts; Telex and VNI residue from
+    # typing with the Vietnamese keyboard mode off), measured once with the matcher that learnt
+    # fresh19 to fresh22 (bcc2e5a, 3 December 2026, 08:42 UTC): fresh31 98.4 % (247/251) /
+    # 0.4 % (1/239), fresh32 98.4 % (247/251) / 2.6 % (6/234), fresh33 97.6 % (245/251) / 5.0 %
+    # (12/241), fresh34 85.6 % (214/250) / 2.9 % (7/239); and once more with the matcher that
+    # learnt fresh23 to fresh26 and reads Telex (0e1ccf3, 11:00 UTC): fresh31 99.2 % (249/251) /
+    # 1.3 % (3/239), fresh32 98.8 % (248/251) / 1.7 % (4/234), fresh33 97.2 % (244/251) / 6.6 %
+    # (16/241), fresh34 97.2 % (243/250) / 4.2 % (10/239). fresh34's misses of the first
+    # measure were read to write the Telex reading, so its second figure is not unseen. Held
+    # out. Forty-four messages already in another file dropped.
+    "fresh31": "safety_corpus_fresh31.tsv",
+    "fresh32": "safety_corpus_fresh32.tsv",
+    "fresh33": "safety_corpus_fresh33.tsv",
+    "fresh34": "safety_corpus_fresh34.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on. None at the moment:
-# fresh27 to fresh30 were, until they were learnt from on 3 December (fresh23 to fresh26 and
-# fresh19 to fresh22
-# before them, fresh15 to fresh18 before those, fresh13 and fresh14 before those). A new blind
-# file is measured once by whoever adds it (it is not in the model's `trained_on` until the
-# model is retrained), held out here, then learnt from.
-HELD_OUT: tuple[str, ...] = ()
+# them) nor written from, so they go on measuring text nobody tuned on: fresh31 to fresh34
+# (fresh27 to fresh30 were, until they were learnt from on 3 December; fresh23 to fresh26
+# before them, fresh19 to fresh22 before those, fresh15 to fresh18 before those, fresh13 and
+# fresh14 before those). A new blind file is measured once by whoever adds it (it is not in the
+# model's `trained_on` until the model is retrained), held out here, then learnt from.
+HELD_OUT: tuple[str, ...] = ("fresh31", "fresh32", "fresh33", "fresh34")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
@@ -208,7 +223,8 @@ RUNS = 5
 # of 2,015 disclosures, 22 and 21 of 1,963 false alarms, with the rules of then). MIN_COUNT 5
 # since fresh23 to fresh26 were learnt from (with 4 the whole matcher loaded 2.59 MB, past the
 # memory test's bound, tests/test_safety_memory.py), 6 since fresh27 to fresh30 were (with 5:
-# 60,724 weights, 2.63 MB loaded; 6 keeps 51,271). Not measured left out one file at a time.
+# 60,724 weights, 2.63 MB loaded; 6 keeps 51,056). Left out one file at a time over fresh27 to
+# fresh30 (the rules stay, written from them too): 1,000/1,007 disclosures, 35/972 false alarms.
 MIN_COUNT = 6
 KEEP = 0.142
 

@@ -1120,7 +1120,7 @@ class Matcher:
             if found is None:
                 continue
             resolved = self._resolved.get(rule.category)
-            if resolved and self._all_clear(resolved, tokens, found):
+            if resolved is not None and self._all_clear(resolved, tokens, found):
                 continue
             start, end = found
             if not rule.firm and self._model_is_sure_it_is_calm(
