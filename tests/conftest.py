@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import pytest
 import pytest_asyncio
@@ -25,6 +27,39 @@ from bot.scheduling import run_ticks
 from devkit.emulator.request import EmulatorRequest
 from devkit.emulator.server import BotAPIServer
 from devkit.emulator.testkit import Testkit
+
+# The danger models trained without a blind file (tests/test_safety_corpus.py, LEFT_OUT).
+LEFT_OUT_TRAINING: pytest.StashKey[Future] = pytest.StashKey()
+_LEFT_OUT_POOL = pytest.StashKey[ProcessPoolExecutor]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The models left out of a blind file take ~1.5 min of one core: trained in one process
+    from the start, the rest of the suite runs beside them instead of waiting for them."""
+    splits = sorted(
+        {
+            split
+            for item in session.items
+            if "left_out" in getattr(item, "fixturenames", ())
+            for split in getattr(item.module, "LEFT_OUT", {})  # type: ignore[attr-defined]
+        }
+    )
+    if not splits:
+        return
+    from bot.safety.evaluate import left_out_reports
+
+    # "spawn": a fork of this multi-threaded test process could inherit a lock held by another
+    # thread; a fresh interpreter reads the corpus itself.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    session.config.stash[_LEFT_OUT_POOL] = pool
+    session.config.stash[LEFT_OUT_TRAINING] = pool.submit(left_out_reports, splits)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    pool = config.stash.get(_LEFT_OUT_POOL, None)
+    if pool is not None:
+        pool.shutdown(cancel_futures=True)
+
 
 ADMIN_ID = 900_000_001
 # Tuesday 25 May 2021, 09:00 in Ho Chi Minh City: a week before June 1.

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -16,12 +13,13 @@ from bot.safety.evaluate import (
     FALSE_ALARM_LIMIT,
     RECALL_TARGET,
     evaluate,
-    left_out_report,
+    left_out_reports,
     read_corpus,
     typing_styles,
 )
 from bot.safety.matcher import PATTERNS_FILE, Matcher
 from bot.safety.model import MODEL_FILE, fold_words, from_json, load_model
+from tests.conftest import LEFT_OUT_TRAINING
 
 
 def test_the_corpus_is_large_and_varied():
@@ -268,19 +266,16 @@ def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure(shipped)
 
 
 @pytest.fixture(scope="module")
-def left_out_reports():
-    # Each training takes ~40 s of one core: all of them at once, one process per core.
-    splits = sorted(LEFT_OUT)
-    workers = max(1, min(len(splits), os.cpu_count() or 1))
-    # "spawn": a fork of this multi-threaded test process could inherit a lock held by another
-    # thread; a fresh interpreter reads the corpus itself.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return dict(zip(splits, pool.map(left_out_report, splits), strict=True))
+def left_out_figures(request):
+    # Trained in the background since the suite was collected (tests/conftest.py); here only
+    # when this module's tests are run some other way.
+    training = request.config.stash.get(LEFT_OUT_TRAINING, None)
+    return training.result() if training else left_out_reports(sorted(LEFT_OUT))
 
 
 @pytest.fixture(params=sorted(LEFT_OUT))
-def left_out(request, left_out_reports):
-    return request.param, left_out_reports[request.param]
+def left_out(request, left_out_figures):
+    return request.param, left_out_figures[request.param]
 
 
 def test_a_blind_file_left_out_of_the_training_keeps_its_figure(left_out):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,13 +240,19 @@ def train_model(
     veto_words: int = VETO_WORDS,
     alone_words: int = ALONE_WORDS,
     category_thresholds: dict[str, float] | None = None,
+    read: dict[str, str] | None = None,
     **options: float,
 ) -> Model:
     """The model (bot/safety/model.py) trained on `examples` and the extra training messages,
-    each read as the matcher hands it over (everyday phrases and names masked). `options`:
-    the training's own (bot/safety/model.py `train`: epochs, l2, …), to compare them."""
+    each read as the matcher hands it over (everyday phrases and names masked). `read`: the
+    texts so read, kept from one training to the next with the same matcher. `options`: the
+    training's own (bot/safety/model.py `train`: epochs, l2, …), to compare them."""
     rows = [*examples, *read_file(EXTRA_TRAINING, "extra")]
-    texts = [matcher.model_text(e.text) for e in rows]
+    read = {} if read is None else read
+    for e in rows:
+        if e.text not in read:
+            read[e.text] = matcher.model_text(e.text)
+    texts = [read[e.text] for e in rows]
     return train(
         [(t, e.label == "danger") for t, e in zip(texts, rows, strict=True)],
         threshold=threshold,
@@ -387,21 +394,33 @@ _SMS_WORDS = {
 }  # fmt: skip
 
 
-def left_out_model(split: str, examples: list[Example], rules: Matcher | None = None) -> Model:
+def left_out_model(
+    split: str,
+    examples: list[Example],
+    rules: Matcher | None = None,
+    read: dict[str, str] | None = None,
+) -> Model:
     """The model trained as the shipped one was (on the files it learnt from), but without
     `split`: a blind file added since is never learnt, even to measure the others."""
     rules = rules or Matcher(load_json(PATTERNS_FILE, CONTENT_DIR))
     shipped = load_model()
     trained_on = set(shipped.trained_on) if shipped else {e.split for e in examples}
-    return train_model(rules, [e for e in examples if e.split in trained_on - {split}])
+    return train_model(rules, [e for e in examples if e.split in trained_on - {split}], read=read)
 
 
-def left_out_report(split: str) -> Report:
-    """One file measured with the rules and a model trained without it (a worker's task: it
-    reads everything itself, so it can run in a fresh process)."""
+def left_out_reports(splits: Sequence[str]) -> dict[str, Report]:
+    """Each file measured with the rules and a model trained without it, one after the other
+    (a worker's task: it reads everything itself, so it can run in a fresh process; the
+    corpus is read by the rules once for all the trainings)."""
+    data = load_json(PATTERNS_FILE, CONTENT_DIR)
+    rules = Matcher(data)
     examples = read_corpus()
-    matcher = Matcher(load_json(PATTERNS_FILE, CONTENT_DIR), left_out_model(split, examples))
-    return evaluate([e for e in examples if e.split == split], matcher)
+    read: dict[str, str] = {}
+    reports = {}
+    for split in splits:
+        matcher = Matcher(data, left_out_model(split, examples, rules, read))
+        reports[split] = evaluate([e for e in examples if e.split == split], matcher)
+    return reports
 
 
 def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> str:
@@ -411,6 +430,7 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
     blind file measures the rules honestly only the first time, before anyone reads it."""
     data = load_json(PATTERNS_FILE, CONTENT_DIR)
     rules = Matcher(data)
+    read: dict[str, str] = {}
     present = [s for s in SPLITS if any(e.split == s for e in examples)]
     lines = [
         "leave one file out: the model trained on the other files "
@@ -420,7 +440,7 @@ def leave_one_out(examples: list[Example], splits: list[str] | None = None) -> s
     combined: list[tuple[Example, bool]] = []
     for split in splits or present:
         held = [e for e in examples if e.split == split]
-        model = left_out_model(split, examples, rules)
+        model = left_out_model(split, examples, rules, read)
         both = Matcher(data, model)
         columns = []
         for decide in (

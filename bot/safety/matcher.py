@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.content import CONTENT_DIR, read_json
 from bot.safety.model import MODEL_FILE, Model, load_model
@@ -87,11 +89,19 @@ def fold(text: str) -> str:
     return _fold_accented(text)
 
 
-@lru_cache(maxsize=_WORDS_CACHED)
-def _fold_accented(text: str) -> str:
+def _fold_letters(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
+
+
+_fold_accented = lru_cache(maxsize=_WORDS_CACHED)(_fold_letters)
+
+
+def _fold_pattern(text: str) -> str:
+    """`fold` without its cache, for the patterns' syllables folded once while loading: the
+    cache would hold ~1,400 of them (~160 kB at the loading peak) only to be cleared."""
+    return text.lower() if text.isascii() else _fold_letters(text)
 
 
 @lru_cache(maxsize=_WORDS_CACHED)
@@ -297,25 +307,29 @@ class _Phrase(tuple[_Syllable, ...]):
         return position
 
 
-_Choice = tuple[_Phrase, _Phrase, bool]
+# A part of a product: its choices, the same needing their accents (the very same tuple when
+# the product has no choice that needs them), and whether each needs them. Three tuples a
+# part, not one a choice (~600 of them, ~38 kB).
+_Part = tuple[tuple[_Phrase, ...], tuple[_Phrase, ...], tuple[bool, ...]]
 
 
-class _Product(tuple[tuple[_Choice, ...], ...]):
+class _Product(tuple[_Part, ...]):
     """Every phrase made of one choice from each of two or more parts (["nhốt|cột",
     "{animals}"]: "nhốt con mèo", "cột chó"…), kept as its parts instead of as thousands of
     phrases (the everyday phrases of `ignore` were ~5,000 of the rules' ~8,000). A choice is
-    (its syllables, the same needing their accents, whether it needs them): a phrase with a
-    choice that needs its accents needs them whole, as `Matcher._phrases` reads it."""
+    its syllables, the same needing their accents, and whether it needs them (`_Part`): a
+    phrase with a choice that needs its accents needs them whole, as `Matcher._phrases` reads
+    it."""
 
     __slots__ = ()
 
     @property
     def first_keys(self) -> set[str]:
-        return {loose[0].folded for loose, _strict, _needs in self[0]}
+        return {loose[0].folded for loose in self[0][0]}
 
     @property
     def longest(self) -> int:
-        return sum(max((len(loose) for loose, _strict, _needs in part), default=0) for part in self)
+        return sum(max((len(loose) for loose in part[0]), default=0) for part in self)
 
     def match_at(self, tokens: list[_Token], index: int) -> int | None:
         """The index after the longest of its phrases that starts at `index`, else None (the
@@ -335,12 +349,13 @@ class _Product(tuple[tuple[_Choice, ...], ...]):
             if needed or not strict:
                 yield position
             return
-        for loose, with_accents, needs in self[part]:
-            if needs and not strict:
+        loose, with_accents, needs = self[part]
+        for choice, needs_accents in zip(with_accents if strict else loose, needs, strict=True):
+            if needs_accents and not strict:
                 continue
-            end = (with_accents if strict else loose).match_at(tokens, position)
+            end = choice.match_at(tokens, position)
             if end is not None:
-                yield from self._ends(tokens, part + 1, end, strict, needed or needs)
+                yield from self._ends(tokens, part + 1, end, strict, needed or needs_accents)
 
 
 _Term = _Syllable | _Phrase
@@ -377,6 +392,7 @@ class _Terms:
         self.phrases: dict[_Phrase, _Phrase] = {}
         self.tuples: dict[tuple[_AnyTerm, ...], tuple[_AnyTerm, ...]] = {}
         self.elements: dict[tuple, _Element] = {}
+        self.parts: dict[_Part, _Part] = {}
 
     def syllable(self, text: str, strict: bool) -> _Syllable:
         if text == "#":
@@ -386,7 +402,7 @@ class _Terms:
         if found is None:
             strings = self.strings
             text = strings.setdefault(text, text)
-            folded = fold(text)
+            folded = _fold_pattern(text)
             folded = strings.setdefault(folded, folded)
             found = known[text] = _Syllable(text, folded, strict)
         return found
@@ -425,6 +441,11 @@ class _Terms:
         return found
 
 
+def _as_tuple(found: _AnyTerm | tuple[_AnyTerm, ...]) -> tuple[_AnyTerm, ...]:
+    """What `_Element` keeps under a key, as a tuple of terms."""
+    return found if type(found) is tuple else (found,)  # type: ignore[return-value]
+
+
 class _Element:
     __slots__ = ("kind", "gap", "longest", "_by_first", "_numbers")
 
@@ -439,18 +460,22 @@ class _Element:
         self.gap = gap
         # The longest phrase, in syllables (a number counts one).
         self.longest = max((_length(term) for term in terms), default=1)
-        # The terms by the folded letters of their first syllable ("#": any number); the
-        # same tuple in many parts is kept once.
+        # The terms by the folded letters of their first syllable ("#": any number). A term
+        # alone under its key is kept bare, not in a tuple of one (~2,400 such tuples were
+        # ~115 kB); the same tuple of several in many parts is kept once.
         index: dict[str, list[_AnyTerm]] = {}
         for term in terms:
             for key in _first_keys(term):
                 index.setdefault(key, []).append(term)
         shared = {} if shared is None else shared
-        self._by_first: dict[str, tuple[_AnyTerm, ...]] = {}
+        self._by_first: dict[str, _AnyTerm | tuple[_AnyTerm, ...]] = {}
         for key, found in index.items():
-            group = tuple(found)
-            self._by_first[key] = shared.setdefault(group, group)
-        self._numbers = self._by_first.get("#", ())
+            if len(found) == 1:
+                self._by_first[key] = found[0]
+            else:
+                group = tuple(found)
+                self._by_first[key] = shared.setdefault(group, group)
+        self._numbers = _as_tuple(self._by_first.get("#", ()))
 
     @property
     def first_keys(self) -> KeysView[str]:
@@ -472,12 +497,25 @@ class _Element:
             return ()
         by_first = self._by_first
         keys = tokens[index].folded
+        # A term alone is kept bare (phrases and products are tuples, of a subclass: the
+        # exact type tells them from a tuple of terms, which mypy does not narrow by).
+        found: Any
         if len(keys) == 1:
-            found = by_first.get(keys[0], ())
+            found = by_first.get(keys[0])
+            if found is None:  # most syllables start no term: the quickest way out first
+                return self._numbers
+            if type(found) is not tuple:
+                found = (found,)
             return self._numbers + found if self._numbers else found
         terms: list[_AnyTerm] = list(self._numbers)
         for key in keys:
-            terms.extend(by_first.get(key, ()))
+            found = by_first.get(key)
+            if found is None:
+                continue
+            if type(found) is tuple:
+                terms.extend(found)
+            else:
+                terms.append(found)
         return terms
 
 
@@ -614,8 +652,22 @@ def _mask_first(tokens: list[_Token], index: int, words: _Element) -> None:
             return
 
 
+def _drained(pending: list[dict]) -> Iterator[dict]:
+    """The items of a list from its end, each taken out of it as it is read (and let go of
+    once its reader is done with it)."""
+    while pending:
+        yield pending.pop()
+
+
 class Matcher:
-    def __init__(self, data: dict, model: Model | None = None) -> None:
+    def __init__(self, data: dict, model: Model | None = None, *, own: bool = False) -> None:
+        # `own`: the parsed file is given away (`load`), and each of its sections is let go of
+        # as soon as it is compiled: the file and the compiled rules are never both whole in
+        # memory (~430 kB less at the loading peak; tests/test_safety_memory.py). Otherwise
+        # `data` is left as it was (a cached copy may serve again).
+        sections = dict(data)
+        if own:
+            data.clear()
         # The statistical second opinion (bot/safety/model.py), asked only when no rule
         # matched: a message it finds very likely to be a disclosure raises the alarm too,
         # unless it is a question about a topic.
@@ -625,20 +677,20 @@ class Matcher:
             unicodedata.normalize("NFC", key.lower()): tuple(_WORD.findall(value.lower()))
             if "|" not in value
             else (tuple(_WORD.findall(value.lower().replace("|", " "))),)
-            for key, value in data.get("spellings", {}).items()
+            for key, value in sections.pop("spellings", {}).items()
         }
-        groups: dict[str, list[str]] = data.get("groups", {})
+        groups: dict[str, list[str]] = sections.pop("groups", {})
         self._groups = groups
-        self.categories: dict[str, dict] = data["categories"]
+        self.categories: dict[str, dict] = sections.pop("categories")
         # Every syllable, phrase and part made once, while the rules are read.
         self._terms = _Terms()
         # The phrases of a group ("{child}", "{=verbs}"), read once for all the rules.
         self._by_group: dict[str, tuple[_Term, ...]] = {}
-        self._ignore, self._ignore_guards = self._guarded_part(data.get("ignore", ()))
+        self._ignore, self._ignore_guards = self._guarded_part(sections.pop("ignore", ()))
         # ... unless a longer phrase says otherwise: "cat co tay" is "cắt cổ tay" (a wrist),
         # never "cắt cỏ" (mowing).
-        self._not_ignored = self._part(self._phrases(data.get("not_ignored", ())))
-        informational = data.get("informational", {})
+        self._not_ignored = self._part(self._phrases(sections.pop("not_ignored", ())))
+        informational = sections.pop("informational", {})
         self._frames = self._part(informational.get("frames", ()))
         self._referents = self._part(informational.get("referents", ()))
         self._generic = self._part(informational.get("generic", ()))
@@ -653,9 +705,10 @@ class Matcher:
         self._topic_frames = self._part(self._phrases(informational.get("topic_frames", ())))
         self._topic_subjects = self._part(self._phrases(informational.get("topic_subjects", ())))
         self._topic_pointers = self._part(self._phrases(informational.get("topic_pointers", ())))
+        del informational
         self._writer = self._part(self._expand("{writer}"))
         # Killing and dying in a game or a film ("e bị giết hoài" in a game) is not harm.
-        fiction = data.get("fiction", {})
+        fiction = sections.pop("fiction", {})
         self._fiction_cues = self._part(fiction.get("cues", ()))
         self._fiction_words = self._part(fiction.get("words", ()))
         # A word or two in quotation marks is a word used: the words of games and films, and
@@ -674,28 +727,34 @@ class Matcher:
         self._fiction_window = int(fiction.get("window", 8))
         # ... or just after ("tui bị giết trong game hoài", "bị giết 10 mạng liền").
         self._fiction_after = int(fiction.get("after", 4))
+        del fiction
         self._resolved = {
             category: self._guarded_part(phrases, products=False)
-            for category, phrases in data.get("resolved", {}).items()
+            for category, phrases in sections.pop("resolved", {}).items()
         }
-        raw_rules = [*data["rules"], *self._from_templates(data)]
+        # The rules of the file, each let go of once compiled (from a copy of the list when
+        # it is the caller's), then those the templates make, one at a time.
+        pending: list[dict] = sections.pop("rules")
+        if own:
+            pending.reverse()  # taken from the end: the first rule first
+        else:
+            pending = pending[::-1]
+        made = self._from_templates(sections.pop("templates", ()), sections.pop("classes", {}))
+        del sections  # what is left: the file's comments
+        raw_rules = itertools.chain(_drained(pending), made)
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
         del raw_rules, self._terms, self._groups, self._by_group  # needed only to read the rules
-        # The phrases and syllables are shared by the rules now; the caches filled while
-        # reading them would only keep the text of every phrase alive.
-        _fold_accented.cache_clear()  # filled by the patterns; typed words fill it again
-        _split_tone.cache_clear()
         self._now_rules = tuple(rule for rule in self.rules if rule.now)
         self._by_anchor = self._anchor_index(self.rules)
         self._now_by_anchor = self._anchor_index(self._now_rules)
 
     @staticmethod
-    def _from_templates(data: dict) -> list[dict]:
+    def _from_templates(templates: list[dict], classes: dict[str, dict]) -> Iterator[dict]:
         """Each template ("bị" + {$verbs}) applied to each class of harm that has the groups
-        it names (violence, sexual, confinement…): one way of speaking, every kind of harm."""
-        rules = []
-        for template in data.get("templates", ()):
-            for name, harm in data.get("classes", {}).items():
+        it names (violence, sexual, confinement…): one way of speaking, every kind of harm.
+        Made one at a time, as the rules are compiled."""
+        for template in templates:
+            for name, harm in classes.items():
                 wanted = set(re.findall(r"\{[=~]?\$(\w+)\}", " ".join(template["match"])))
                 if template.get("for") and name not in template["for"]:
                     continue
@@ -714,8 +773,7 @@ class Matcher:
                 for key in ("topic", "now", "firm"):
                     if key in template:
                         rule[key] = template[key]
-                rules.append(rule)
-        return rules
+                yield rule
 
     # -- reading the data ---------------------------------------------------------------------
     def _phrases(self, entries: list, products: bool = False) -> Iterator[str | _Product]:
@@ -781,14 +839,12 @@ class Matcher:
         # The phrases with their accents serve only a product with a choice that needs them
         # (`_Product._ends` yields a strict match only then): the others keep the loose ones.
         accents = any(text.startswith("=") for texts in expanded for text in texts)
-        parts = []
+        parts: list[_Part] = []
         for texts in expanded:
-            choices = []
-            for text in texts:
-                loose = phrase(self._terms.term(text.lstrip("=")))
-                strict = phrase(self._terms.strict(loose)) if accents else loose
-                choices.append((loose, strict, text.startswith("=")))
-            parts.append(tuple(choices))
+            loose = tuple(phrase(self._terms.term(text.lstrip("="))) for text in texts)
+            strict = tuple(phrase(self._terms.strict(p)) for p in loose) if accents else loose
+            part = (loose, strict, tuple(text.startswith("=") for text in texts))
+            parts.append(self._terms.parts.setdefault(part, part))  # "{animals}": in several
         return _Product(parts)
 
     def _expand(self, spec: str) -> list[str]:
@@ -897,7 +953,7 @@ class Matcher:
                 elements.append(element("terms", terms))
         return Rule(
             id=raw.get("id", f"{category}-{index}"),
-            category=category,
+            category=sys.intern(category),  # one string for the ~300 rules of ~8 categories
             topic=bool(raw.get("topic", defaults.get("topic", True))),
             now=bool(raw.get("now", defaults.get("now", False))),
             elements=tuple(elements),
@@ -1056,7 +1112,14 @@ class Matcher:
                 continue
             for key in min(parts, key=len):
                 index.setdefault(key, []).append(position)
-        return {key: tuple(found) for key, found in index.items()}, tuple(unanchored)
+        # Many syllables anchor the same rules (the words of one group): their tuple is kept
+        # once.
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+        by_key: dict[str, tuple[int, ...]] = {}
+        for key, found in index.items():
+            positions = tuple(found)
+            by_key[key] = shared.setdefault(positions, positions)
+        return by_key, tuple(unanchored)
 
     @staticmethod
     def _candidates(
@@ -1308,6 +1371,7 @@ def load(
     name: str = PATTERNS_FILE, directory: Path = CONTENT_DIR, model: str | None = MODEL_FILE
 ) -> Matcher:
     """The rules, and the model beside them (`model=None`: the rules alone)."""
-    return Matcher(
-        read_json(name, directory), load_model(model, directory) if model is not None else None
-    )
+    # The model first, so that its loading peak is not on top of the parsed rules; the parsed
+    # file is the matcher's to let go of as it compiles it (`own`).
+    second = load_model(model, directory) if model is not None else None
+    return Matcher(read_json(name, directory), second, own=True)
