@@ -1040,6 +1040,8 @@ def test_the_ways_of_saying_of_fresh27_to_fresh30_and_their_lookalikes():
         "sự mất tích của con tôi đến giờ vẫn chưa có tin",
         "em tìm không thấy chìa khóa, ba nhốt em ngoài cửa cả đêm",
         "mẹ đánh bay vết bẩn xong quay qua đánh em chảy máu",
+        "em đi khóa tu mùa hè không được liên lạc với gia đình, họ bắt em làm việc cả ngày không cho về",
+        "con đi trại hè không được liên lạc với ba mẹ 3 tháng rồi, họ giữ hết giấy tờ",
     ):
         assert matcher.check(danger) is not None, danger
     for calm in (
