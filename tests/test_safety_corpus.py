@@ -166,12 +166,15 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     # 3.3 % (8/245), fresh29 96.8 % (244/252) / 8.4 % (20/239), fresh30 99.6 % (250/251) /
     # 7.4 % (18/244); pooled 99.0 % (997/1,007) / 5.7 % (55/972). Each bound is the shipped
     # matcher's.
-    # fresh27 10/244 (4.1 %) with the matcher that learnt fresh31 to fresh34 (learn34): the
-    # retrained model adds one false alarm there (its rules alone unchanged; not read).
+    # With the matcher that learnt fresh31 to fresh34 (learn34, 3 December 12:53 UTC; the model
+    # retrained with them, fresh27–30 not read): fresh27 100 % (252/252) / 4.1 % (10/244),
+    # fresh28 99.2 % (250/252) / 2.9 % (7/245), fresh29 97.2 % (245/252) / 8.8 % (21/239),
+    # fresh30 99.2 % (249/251) / 7.4 % (18/244); pooled 98.9 % (996/1,007) / 5.8 % (56/972),
+    # one disclosure and one false alarm worse than before (the model's shifts, not its rules).
     "fresh27": (252, 1.0, 0.041),
-    "fresh28": (252, 0.996, 0.033),
-    "fresh29": (252, 0.968, 0.084),
-    "fresh30": (251, 0.996, 0.074),
+    "fresh28": (252, 0.992, 0.029),
+    "fresh29": (252, 0.972, 0.088),
+    "fresh30": (251, 0.992, 0.074),
 }
 # The unseen files that meet the targets on their own (the test below turns red the day
 # another one does, so it is added here).
