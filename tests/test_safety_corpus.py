@@ -56,6 +56,13 @@ TRAINED_BLIND = (
     "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
     "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26",
     "fresh27", "fresh28", "fresh29", "fresh30",
+    # Measured once with the matcher that learnt fresh19 to fresh22 (bcc2e5a, 3 December 2026,
+    # 08:42 UTC): fresh31 98.4 % (247/251) / 0.4 % (1/239; collaborators' Zalo notes), fresh32
+    # 98.4 % (247/251) / 2.6 % (6/234; voice-to-text), fresh33 97.6 % (245/251) / 5.0 % (12/241;
+    # mothers' Facebook groups), fresh34 85.6 % (214/250) / 2.9 % (7/239; Telex and VNI
+    # residue); with the matcher that learnt fresh23 to fresh26 (0e1ccf3): 99.2 % / 1.3 %,
+    # 98.8 % / 1.7 %, 97.2 % / 6.6 %, 97.2 % / 4.2 %. Learnt from since (3 December, 13:20 UTC).
+    "fresh31", "fresh32", "fresh33", "fresh34",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -158,27 +165,29 @@ LEFT_OUT_BELOW_TARGET: set[str] = set()
 # (18/244); pooled 99.0 % (997/1,007) / 5.7 % (55/972); learnt from since (3 December, 10:20
 # UTC).
 UNSEEN: dict[str, tuple[int, float, float]] = {
-    # Measured once with the matcher that learnt fresh19 to fresh22 (bcc2e5a, 3 December 2026,
-    # 08:42 UTC): fresh31 98.4 % (247/251) / 0.4 % (1/239; collaborators' Zalo notes), fresh32
-    # 98.4 % (247/251) / 2.6 % (6/234; voice-to-text), fresh33 97.6 % (245/251) / 5.0 % (12/241;
-    # mothers' Facebook groups), fresh34 85.6 % (214/250) / 2.9 % (7/239; Telex and VNI
-    # residue). With the matcher that learnt fresh23 to fresh26 and reads Telex (0e1ccf3, 11:00
-    # UTC): fresh31 99.2 % (249/251) / 1.3 % (3/239), fresh32 98.8 % (248/251) / 1.7 % (4/234),
-    # fresh33 97.2 % (244/251) / 6.6 % (16/241), fresh34 97.2 % (243/250) / 4.2 % (10/239; its
-    # first misses were read, so not unseen); fresh31 to fresh33 pooled 98.4 % (741/753) / 3.2 %
-    # (23/714).
-    "fresh31": (251, 0.992, 0.013),
-    "fresh32": (251, 0.988, 0.018),
-    "fresh33": (251, 0.972, 0.067),
-    # fresh34 one message lower (242/250, 96.8 %): the model retrained on fresh27 to fresh30
-    # (learn30 phase 2, MIN_COUNT 6 for memory) no longer raises alone an alarm the earlier
-    # model raised (the rules on fresh34 are unchanged: 243 with the earlier model). Not read,
-    # not tuned on; for the lead to accept or not (ROUND_NOTE).
-    "fresh34": (250, 0.968, 0.042),
+    # fresh31 to fresh34 were measured once with the matcher that learnt fresh19 to fresh22
+    # (bcc2e5a, 08:42 UTC) and once with the matcher that learnt fresh23 to fresh26 (0e1ccf3):
+    # TRAINED_BLIND above; learnt from since (3 December, 13:20 UTC).
+    # fresh35 to fresh38 (below) were measured once with the matcher that learnt fresh23 to
+    # fresh26 (31d4dcc, 3 December 12:10 UTC): fresh35 97.2 % (245/252) / 6.0 % (15/248;
+    # teachers and school staff), fresh36 99.2 % (250/252) / 6.2 % (15/242; neighbours and
+    # street people, Southern speech), fresh37 98.8 % (249/252) / 4.1 % (10/243; teenagers
+    # online, Gen Z slang), fresh38 97.2 % (245/252) / 3.3 % (8/240; hard cases both ways);
+    # pooled 98.1 % (989/1,008) / 4.9 % (48/973). With the matcher that learnt fresh27 to
+    # fresh34 (3 December, 13:40 UTC): fresh35 96.8 % (244/252) / 5.2 % (13/248), fresh36
+    # 99.2 % (250/252) / 5.8 % (14/242), fresh37 99.6 % (251/252) / 4.1 % (10/243), fresh38
+    # 98.0 % (247/252) / 3.8 % (9/240); pooled 98.4 % (992/1,008) / 4.7 % (46/973). (Its model
+    # trained before one everyday phrase was widened, 13:25 UTC, gave the same pooled recall
+    # with fresh35 three higher and fresh38 three lower, and 48 false alarms: a retraining moves
+    # a file by a few messages.) Each bound is the shipped matcher's.
+    "fresh35": (252, 0.968, 0.053),
+    "fresh36": (252, 0.992, 0.058),
+    "fresh37": (252, 0.996, 0.042),
+    "fresh38": (252, 0.98, 0.038),
 }
 # The unseen files that meet the targets on their own (the test below turns red the day
 # another one does, so it is added here).
-UNSEEN_MEETING_TARGET = {"fresh31"}
+UNSEEN_MEETING_TARGET: set[str] = set()
 
 
 class _Remembered:
@@ -1065,3 +1074,79 @@ def test_the_ways_of_saying_of_fresh27_to_fresh30_and_their_lookalikes():
         "nước tẩy này đánh bay vết dầu mỡ trong bếp luôn",
     ):
         assert matcher.check(calm) is None, calm
+
+
+def test_the_ways_of_saying_of_fresh31_to_fresh34_and_their_lookalikes():
+    # fresh31 to fresh34 (collaborators' Zalo notes, voice-to-text, mothers' Facebook groups,
+    # Telex and VNI residue), learnt from on 3 December: their classes of misses, each said
+    # another way here (a farewell with thanks, a lethal dose asked, a child paid a pittance,
+    # a child's plea overheard, a parent's wish the child had not been born, a baby sold at a
+    # hospital, a child lured to far work, a chase with a weapon, a child not seen for days, a
+    # pupil gone with no answer), and their lookalikes.
+    matcher = load()
+    for danger in (
+        "mọi người ơi tạm biệt nhé, cảm ơn vì tất cả",
+        "cảm ơn vì mọi thứ, bye mọi người",
+        "uống mấy viên thuốc ngủ thì chết vậy",
+        "có chỗ nhận con nít làm bóc tỏi cả ngày trả có 20 ngàn",
+        "nghe tiếng thằng bé nhà bên khóc con lạy ba, đừng đánh con nữa",
+        "mẹ chửi em hoài, nói ước gì không sinh ra mày",
+        "ở bệnh viện có bà dụ mẹ đơn thân bán em bé mới sinh",
+        "có người dụ mấy đứa nhỏ trong xóm đi làm xa, hứa gửi tiền về cho gia đình",
+        "ba đang rượt mẹ con em với cái dao",
+        "bạn em nghỉ học 4 ngày rồi, gọi không nghe máy",
+        "em gái tôi 15 tuổi tắt điện thoại 2 ngày rồi",
+        "bà ngoại bị lẫn, quên cho em bé bú cả buổi",
+        "con kể cô phạt đứng phơi nắng cả buổi, con về nói sợ đi học lắm",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "cách phân biệt kỷ luật và bạo lực với trẻ",
+        "trẻ bị bỏ rơi thì ai nuôi dưỡng vậy",
+        "dọa con là ông kẹ bắt có ảnh hưởng tâm lý gì không",
+        "thằng nhỏ đi học về nói bị bạn lấy cây bút chì",
+        "tối qua đi ăn mì cay muốn chết 😂",
+        "nhà bên hát karaoke tới khuya, điếc tai muốn chết",
+        "đội tuyển thua buồn muốn chết",
+        "cứu em với các mom, bé nhà em 2 tuổi cứ đòi bế cả ngày 😂",
+        "mất tích luôn cái bình nước thứ 3 tuần này",
+        "con chó của em mất tích 2 ngày, nay tự về nhà 🐶",
+        "bé 4 tuổi dọa không mua là con bỏ nhà đi 😂",
+        "tập cho con thoát hiểm khi cháy nhà, dạy con thoát hiểm thế nào mọi người",
+        "bé đi nhà trẻ ngày đầu khóc như bị bắt cóc 😂",
+        "bé cầm dao gọt trái cây bị đứt tay nhẹ, băng lại rồi",
+        "bà đánh cảm cho thằng nhỏ bằng dầu gió, đỡ rồi",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_an_everyday_phrase_of_fresh31_to_fresh34_never_hides_the_harm_around_it():
+    # The everyday phrases added for fresh31 to fresh34 (a spicy meal or a loud neighbour "to
+    # death", a football loss, a mothers' group's "cứu em với các mom", a lost thing or a
+    # missing pet, a small child's threat to run away, a fire drill, crying "as if kidnapped",
+    # a knife for fruit, coin rubbing for a cold): real disclosures that share their words.
+    matcher = load()
+    for danger in (
+        "em bị mẹ đánh đau, cay muốn chết đi cho rồi",
+        "ba mẹ đánh nhau hoài, điếc tai muốn chết đi cho xong",
+        "đội tuyển thua buồn muốn chết đi cho rồi, em không muốn sống nữa",
+        "đội nhà lại thua, ba thua độ về đánh em bầm hết người",
+        "cứu em với các mẹ ơi, chồng em say rượu đang đánh con",
+        "cứu em với mọi người, thằng bé bị hóc kẹo không thở được",
+        "cứu mình với các mom, con mình 2 tuổi sặc nước tím tái rồi",
+        "con tôi mất tích luôn 2 ngày rồi",
+        "thằng bé đi học rồi mất tích luôn, cả nhà tìm khắp nơi không thấy",
+        "con mèo của em mất tích rồi, em đi tìm nó từ tối qua mà chưa về",
+        "con chó của bé mất tích, bé đi tìm rồi cũng không thấy về 2 ngày nay",
+        "nó nói không mua là bỏ nhà đi thật, tối qua nó đi luôn chưa về",
+        "con bé dọa không cho đi chơi là bỏ nhà đi, giờ nó bỏ nhà đi thật 2 ngày chưa về",
+        "chung cư đang cháy, con em kẹt trên tầng 9, em dạy con thoát hiểm mà nó không ra được",
+        "nhà cháy rồi, bé còn kẹt trong phòng, đã dạy bé thoát hiểm mà giờ không thấy ra",
+        "con bé khóc như bị bắt cóc thật, có người lạ lôi nó lên xe ở cổng trường",
+        "thằng bé khóc thét như bị ai bắt cóc, rồi người đàn ông lạ bế nó lên xe chạy mất",
+        "ba cầm dao gọt trái cây rồi dọa chém mẹ con em",
+        "dượng cầm dao gọt xoài rượt em chạy khắp xóm",
+        "ba đánh cảm cho con mà mạnh tay chảy máu hết lưng",
+        "bà đánh gió cho em mà bầm tím hết người, em khóc thét",
+    ):
+        assert matcher.check(danger) is not None, danger

@@ -35,7 +35,7 @@ BLIND_SPLITS = (
     "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
     "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25",
     "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33",
-    "fresh34",
+    "fresh34", "fresh35", "fresh36", "fresh37", "fresh38",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -145,14 +145,27 @@ SPLITS = {
     "fresh32": "safety_corpus_fresh32.tsv",
     "fresh33": "safety_corpus_fresh33.tsv",
     "fresh34": "safety_corpus_fresh34.tsv",
+    # Four more blind writers (teachers and school staff, class Zalo groups; neighbours and
+    # street people in strong Southern speech, long and rambling; teenagers on TikTok, Messenger
+    # and Discord, Gen Z slang; hard cases both ways: disclosures told indirectly, calm text
+    # that looks dangerous), measured once with the matcher that learnt fresh23 to fresh26
+    # (31d4dcc, 3 December 2026, 12:10 UTC): fresh35 97.2 % (245/252) / 6.0 % (15/248), fresh36
+    # 99.2 % (250/252) / 6.2 % (15/242), fresh37 98.8 % (249/252) / 4.1 % (10/243), fresh38
+    # 97.2 % (245/252) / 3.3 % (8/240); pooled 98.1 % (989/1,008) / 4.9 % (48/973). Held out.
+    # Nineteen messages already in another file dropped.
+    "fresh35": "safety_corpus_fresh35.tsv",
+    "fresh36": "safety_corpus_fresh36.tsv",
+    "fresh37": "safety_corpus_fresh37.tsv",
+    "fresh38": "safety_corpus_fresh38.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh31 to fresh34
-# (fresh27 to fresh30 were, until they were learnt from on 3 December; fresh23 to fresh26
-# before them, fresh19 to fresh22 before those, fresh15 to fresh18 before those, fresh13 and
-# fresh14 before those). A new blind file is measured once by whoever adds it (it is not in the
-# model's `trained_on` until the model is retrained), held out here, then learnt from.
-HELD_OUT: tuple[str, ...] = ("fresh31", "fresh32", "fresh33", "fresh34")
+# them) nor written from, so they go on measuring text nobody tuned on: fresh35 to fresh38
+# (fresh27 to fresh34 were, until they were learnt from on 3 December, 13:20 UTC; fresh23 to
+# fresh26 before them, fresh19 to fresh22 before those, fresh15 to fresh18 before those,
+# fresh13 and fresh14 before those). A new blind file is measured once by whoever adds it (it is
+# not in the model's `trained_on` until the model is retrained), held out here, then learnt
+# from.
+HELD_OUT: tuple[str, ...] = ("fresh35", "fresh36", "fresh37", "fresh38")
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
