@@ -174,16 +174,16 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     # street people, Southern speech), fresh37 98.8 % (249/252) / 4.1 % (10/243; teenagers
     # online, Gen Z slang), fresh38 97.2 % (245/252) / 3.3 % (8/240; hard cases both ways);
     # pooled 98.1 % (989/1,008) / 4.9 % (48/973). With the matcher that learnt fresh27 to
-    # fresh34 (3 December, 13:40 UTC): fresh35 96.8 % (244/252) / 5.2 % (13/248), fresh36
-    # 99.2 % (250/252) / 5.8 % (14/242), fresh37 99.6 % (251/252) / 4.1 % (10/243), fresh38
-    # 98.0 % (247/252) / 3.8 % (9/240); pooled 98.4 % (992/1,008) / 4.7 % (46/973). (Its model
-    # trained before one everyday phrase was widened, 13:25 UTC, gave the same pooled recall
-    # with fresh35 three higher and fresh38 three lower, and 48 false alarms: a retraining moves
-    # a file by a few messages.) Each bound is the shipped matcher's.
-    "fresh35": (252, 0.968, 0.053),
-    "fresh36": (252, 0.992, 0.058),
-    "fresh37": (252, 0.996, 0.042),
-    "fresh38": (252, 0.98, 0.038),
+    # fresh34, after its review (3 December, 13:55 UTC): fresh35 98.0 % (247/252) / 5.6 %
+    # (14/248), fresh36 99.2 % (250/252) / 6.2 % (15/242), fresh37 100 % (252/252) / 4.5 %
+    # (11/243), fresh38 96.8 % (244/252) / 3.8 % (9/240); pooled 98.5 % (993/1,008) / 5.0 %
+    # (49/973). (The four retrainings of that round, each after a change of its everyday
+    # phrases, gave pooled 98.4–98.5 % / 4.7–5.0 %, a file moving by up to three messages each
+    # way.) Each bound is the shipped matcher's.
+    "fresh35": (252, 0.98, 0.057),
+    "fresh36": (252, 0.992, 0.062),
+    "fresh37": (252, 1.0, 0.046),
+    "fresh38": (252, 0.968, 0.038),
 }
 # The unseen files that meet the targets on their own (the test below turns red the day
 # another one does, so it is added here).
@@ -1150,3 +1150,37 @@ def test_an_everyday_phrase_of_fresh31_to_fresh34_never_hides_the_harm_around_it
         "bà đánh gió cho em mà bầm tím hết người, em khóc thét",
     ):
         assert matcher.check(danger) is not None, danger
+
+
+def test_the_everyday_phrases_of_fresh27_to_fresh34_hide_no_plea_no_weapon_no_promise():
+    # The review of the merged round: each of these was caught before it and hidden by one of
+    # its everyday phrases or all-clear words, or a rule fired on everyday text.
+    matcher = load(model=None)
+    for danger in (
+        "cứu em với mọi người ơi",
+        "cứu em với mọi người, có người lạ theo em về tới nhà",
+        "cứu mình với các chị, ông xã mình say rồi quăng đồ, con khóc quá trời",
+        "cuu em voi moi nguoi",
+        "cứu em với các mom, chồng em đang đánh em",
+        "ba say rồi cầm dao gọt trái cây quơ quơ trước mặt em",
+        "dượng cầm dao gọt trái cây đứng trước cửa phòng em cả đêm",
+        "ba cam dao got trai cay quo truoc mat em",
+        "bé bị lạc ở chợ, người ta hứa trả về cho gia đình mà tới giờ không thấy",
+        "mất tích luôn cái thằng nhỏ nhà bên 2 ngày rồi",
+        "bé với con chuột hamster của con mất tích",
+        "thầy thể dục hay ôm tui từ đằng sau",
+        "chú hàng xóm cứ ôm em từ phía sau, em sợ lắm",
+        "tạm biệt mọi người, cảm ơn vì tất cả",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "bà hay ôm cháu từ phía sau lúc nấu ăn",
+        "ông nội hay ôm con từ phía sau lúc dạy con đi xe đạp",
+        "tạm biệt các bạn lớp 12, cảm ơn vì tất cả nha, hẹn gặp lại",
+        "cứu em với các mom, mai họp phụ huynh mà em ko biết mặc gì 😭😂",
+        "Mất tích luôn cái kẹp tóc thứ 10 trong tháng này, bé gái nhà em làm rơi đâu ko biết",
+    ):
+        assert matcher.check(calm) is None, calm
+    # A bare "con xin" is no plea overheard ("… con xin mà" is a child asking for a sweet).
+    overheard = matcher.check("nghe tiếng bé khóc la con xin mà")
+    assert overheard is None or overheard.rule != "now-overheard-plea"
