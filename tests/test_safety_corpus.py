@@ -126,7 +126,10 @@ LEFT_OUT: dict[str, tuple[float, float]] = {
 # (98.4 % recall) and fresh14 (2.9 % false alarms), as measured after fresh15 to fresh18 were
 # learnt from; fresh17 (2.8 % false alarms) and fresh18 (2.1 %), as measured after fresh19 to
 # fresh22 were.
-LEFT_OUT_BELOW_TARGET: set[str] = set()
+# After fresh27 to fresh34 were learnt from (3 December, 13:55 UTC), fresh20 left out is at its
+# bound again, just over the false-alarm target (within 99.6 % / 2.1 %: 5/246 is 2.03 %), as it
+# was for an hour on 3 December: the model's alone, near its threshold.
+LEFT_OUT_BELOW_TARGET: set[str] = {"fresh20"}
 # Blind files written after the shipped model and not learnt from: measured once with the
 # matcher as it then was, held to that figure (least danger messages, recall floor,
 # false-alarm ceiling): fresh31 to fresh34 (below). Before them, fresh8 (measured once: 97.6 % /
@@ -184,6 +187,20 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     "fresh36": (252, 0.992, 0.062),
     "fresh37": (252, 1.0, 0.046),
     "fresh38": (252, 0.968, 0.038),
+    # Measured once with the matcher that learnt fresh27 to fresh34 (532c4ee, 3 December 2026,
+    # 13:28 UTC): fresh39 98.4 % (248/252) / 4.5 % (11/245; grandparents raising
+    # grandchildren), fresh40 93.3 % (235/252) / 1.2 % (3/245; professionals' case notes: abuse
+    # 32/36, exploitation 31/36, neglect 32/36), fresh41 98.0 %
+    # (246/251) / 4.1 % (10/245; children of 9 to 14), fresh42 97.2 % (244/251) / 5.7 % (14/244;
+    # English and mixed); pooled 96.7 % (973/1,006) / 3.9 % (38/979). With the same after its
+    # review (8e45221, 13:45 UTC; nothing of these files read): fresh39 99.2 % (250/252) / 3.7 %
+    # (9/245), fresh40 93.7 % (236/252) / 1.2 % (3/245), fresh41 98.0 % (246/251) / 3.7 %
+    # (9/245), fresh42 97.2 % (244/251) / 5.7 % (14/244); pooled 97.0 % (976/1,006) / 3.6 %
+    # (35/979). Each bound is the shipped matcher's.
+    "fresh39": (252, 0.992, 0.037),
+    "fresh40": (252, 0.936, 0.013),
+    "fresh41": (251, 0.98, 0.037),
+    "fresh42": (251, 0.972, 0.058),
 }
 # The unseen files that meet the targets on their own (the test below turns red the day
 # another one does, so it is added here).

@@ -35,7 +35,8 @@ BLIND_SPLITS = (
     "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17",
     "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25",
     "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33",
-    "fresh34", "fresh35", "fresh36", "fresh37", "fresh38",
+    "fresh34", "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41",
+    "fresh42",
 )  # fmt: skip
 SPLITS = {
     "dev": "safety_corpus_dev.tsv",
@@ -157,15 +158,31 @@ SPLITS = {
     "fresh36": "safety_corpus_fresh36.tsv",
     "fresh37": "safety_corpus_fresh37.tsv",
     "fresh38": "safety_corpus_fresh38.tsv",
+    # Four more blind writers (grandparents raising grandchildren, regional speech;
+    # professionals' case notes in administrative Vietnamese with abbreviations; children of 9
+    # to 14 typing with typos and emoji; English and mixed text of expatriates, returnees and
+    # code-switching parents), measured once with the matcher that learnt fresh27 to fresh34
+    # (532c4ee, 3 December 2026, 13:28 UTC): fresh39 98.4 % (248/252) / 4.5 % (11/245), fresh40
+    # 93.3 % (235/252) / 1.2 % (3/245), fresh41 98.0 % (246/251) / 4.1 % (10/245), fresh42
+    # 97.2 % (244/251) / 5.7 % (14/244); pooled 96.7 % (973/1,006) / 3.9 % (38/979); and with
+    # the same after its review (8e45221): 99.2 % / 3.7 %, 93.7 % / 1.2 %, 98.0 % / 3.7 %,
+    # 97.2 % / 5.7 %; pooled 97.0 % (976/1,006) / 3.6 % (35/979). Held out. Fifteen messages
+    # already in another file dropped.
+    "fresh39": "safety_corpus_fresh39.tsv",
+    "fresh40": "safety_corpus_fresh40.tsv",
+    "fresh41": "safety_corpus_fresh41.tsv",
+    "fresh42": "safety_corpus_fresh42.tsv",
 }
 # Blind files kept unseen: measured, never trained on (scripts/train_safety_model.py skips
-# them) nor written from, so they go on measuring text nobody tuned on: fresh35 to fresh38
+# them) nor written from, so they go on measuring text nobody tuned on: fresh35 to fresh42
 # (fresh27 to fresh34 were, until they were learnt from on 3 December, 13:20 UTC; fresh23 to
 # fresh26 before them, fresh19 to fresh22 before those, fresh15 to fresh18 before those,
 # fresh13 and fresh14 before those). A new blind file is measured once by whoever adds it (it is
 # not in the model's `trained_on` until the model is retrained), held out here, then learnt
 # from.
-HELD_OUT: tuple[str, ...] = ("fresh35", "fresh36", "fresh37", "fresh38")
+HELD_OUT: tuple[str, ...] = (
+    "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41", "fresh42",
+)  # fmt: skip
 LABELS = ("danger", "calm")
 # The blind writers named some categories their own way.
 CATEGORY_ALIASES = {"selfharm": "self_harm", "info": "informational"}
