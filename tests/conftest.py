@@ -16,6 +16,8 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import pytest
@@ -37,9 +39,6 @@ _LEFT_OUT_POOL = pytest.StashKey[ProcessPoolExecutor]()
 def _left_out_reports_while_the_suite_runs(splits: list[str], suite: int) -> dict:
     """The worker's task: it stops as soon as the suite's process is gone (killed, timed out),
     instead of training on alone for minutes."""
-    import os
-    import threading
-    import time
 
     def watch() -> None:
         while os.getppid() == suite:
