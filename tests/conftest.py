@@ -14,11 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
-import os
-import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
 
 import pytest
 import pytest_asyncio
@@ -30,62 +25,6 @@ from bot.scheduling import run_ticks
 from devkit.emulator.request import EmulatorRequest
 from devkit.emulator.server import BotAPIServer
 from devkit.emulator.testkit import Testkit
-
-# The danger models trained without a blind file (tests/test_safety_corpus.py, LEFT_OUT).
-LEFT_OUT_TRAINING: pytest.StashKey[Future] = pytest.StashKey()
-_LEFT_OUT_POOL = pytest.StashKey[ProcessPoolExecutor]()
-
-
-def _left_out_reports_while_the_suite_runs(splits: list[str], suite: int) -> dict:
-    """The worker's task: it stops as soon as the suite's process is gone (killed, timed out),
-    instead of training on alone for minutes."""
-
-    def watch() -> None:
-        while os.getppid() == suite:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-    from bot.safety.evaluate import left_out_reports
-
-    return left_out_reports(splits)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """The models left out of a blind file take a few minutes of one core: trained in one
-    process from the start, the rest of the suite runs beside them instead of waiting."""
-    if session.config.option.collectonly:
-        return
-    splits = sorted(
-        {
-            split
-            for item in session.items
-            if "left_out" in getattr(item, "fixturenames", ())
-            for split in getattr(item.module, "LEFT_OUT", {})  # type: ignore[attr-defined]
-        }
-    )
-    if not splits:
-        return
-    # "spawn": a fork of this multi-threaded test process could inherit a lock held by another
-    # thread; a fresh interpreter reads the corpus itself.
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    session.config.stash[_LEFT_OUT_POOL] = pool
-    session.config.stash[LEFT_OUT_TRAINING] = pool.submit(
-        _left_out_reports_while_the_suite_runs, splits, os.getpid()
-    )
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    pool = config.stash.get(_LEFT_OUT_POOL, None)
-    if pool is None:
-        return
-    training = config.stash[LEFT_OUT_TRAINING]
-    if not training.done():
-        # The suite stopped early (-x, Ctrl-C): the training is no longer wanted.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
-
 
 ADMIN_ID = 900_000_001
 # Tuesday 25 May 2021, 09:00 in Ho Chi Minh City: a week before June 1.

@@ -211,7 +211,9 @@ def test_the_http_emulator_can_enforce_telegrams_flood_limits():
 
 def test_the_packed_danger_model_answers_exactly_as_its_json():
     """The model's weights are packed (bot/safety/model.py); a plain dict of the same file must
-    give the same probabilities and categories to the last bit, on every labelled message."""
+    hold the same values, name by name, and give the same probabilities and categories to the
+    last bit, on every fifth labelled message (~4,000: the sums, once every value is known
+    equal)."""
     import dataclasses
 
     from bot.content import CONTENT_DIR
@@ -235,7 +237,7 @@ def test_the_packed_danger_model_answers_exactly_as_its_json():
         likelihoods={name: tuple(row) for name, row in data["likelihoods"].items()},
     )
     matcher = load()
-    for example in read_corpus():
+    for example in read_corpus()[::5]:
         text = matcher.model_text(example.text)
         assert packed.probability(text).hex() == plain.probability(text).hex(), example.text
         assert packed.category(text) == plain.category(text), example.text

@@ -19,7 +19,6 @@ from bot.safety.evaluate import (
 )
 from bot.safety.matcher import PATTERNS_FILE, Matcher
 from bot.safety.model import MODEL_FILE, fold_words, from_json, load_model
-from tests.conftest import LEFT_OUT_TRAINING
 
 
 def test_the_corpus_is_large_and_varied():
@@ -208,7 +207,7 @@ UNSEEN_MEETING_TARGET: set[str] = set()
 
 
 class _Remembered:
-    """The shipped matcher, each message checked once: three tests below measure the same
+    """The shipped matcher, each message checked once: the tests below measure the same
     corpus (the whole of it, the blind files, each blind file)."""
 
     def __init__(self) -> None:
@@ -226,6 +225,11 @@ def shipped():
     return _Remembered()
 
 
+# The tests that share the shipped matcher's verdicts run in one worker (`make test` runs on
+# both cores): each message is checked once in the suite, not once per worker.
+SHIPPED = pytest.mark.xdist_group("shipped")
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -239,14 +243,16 @@ def shipped():
     ]
     or [None],
 )
-def test_the_unseen_blind_file_meets_the_targets(split):
+@SHIPPED
+def test_the_unseen_blind_file_meets_the_targets(split, shipped):
     if split is None:
         pytest.skip("no unseen blind file at the moment (UNSEEN is empty)")
-    report = evaluate([e for e in read_corpus() if e.split == split])
+    report = evaluate([e for e in read_corpus() if e.split == split], shipped)
     assert report.recall() >= RECALL_TARGET
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
+@SHIPPED
 def test_the_whole_corpus_meets_the_targets(shipped):
     # The files the model was trained on (a blind file added later is measured apart).
     trained_on = set(load_model().trained_on)
@@ -257,6 +263,7 @@ def test_the_whole_corpus_meets_the_targets(shipped):
         assert report.tally("all", "danger", category).rate() >= 0.97, category
 
 
+@SHIPPED
 def test_the_blind_files_learnt_from_are_recognised(shipped):
     # Figures on the model's own training text (measured: 4,791/4,791, 16/4,493), not figures on
     # unseen text: measured once before each was learnt from, fresh6 scored 92.4 % / 7.3 %,
@@ -273,6 +280,7 @@ def test_the_blind_files_learnt_from_are_recognised(shipped):
     assert report.false_alarms() <= FALSE_ALARM_LIMIT
 
 
+@SHIPPED
 def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure(shipped):
     trained_on = set(load_model().trained_on)
     examples = read_corpus()
@@ -291,17 +299,17 @@ def test_every_blind_file_is_learnt_from_or_held_to_its_measured_figure(shipped)
             assert report.false_alarms() <= false_alarms, split
 
 
-@pytest.fixture(scope="module")
-def left_out_figures(request):
-    # Trained in the background since the suite was collected (tests/conftest.py); here only
-    # when this module's tests are run some other way.
-    training = request.config.stash.get(LEFT_OUT_TRAINING, None)
-    return training.result() if training else left_out_reports(sorted(LEFT_OUT))
-
-
-@pytest.fixture(params=sorted(LEFT_OUT))
-def left_out(request, left_out_figures):
-    return request.param, left_out_figures[request.param]
+# A model trained without one file: a minute of one core. `make test` runs on both cores
+# (pytest-xdist, `--dist loadgroup`): each file left out is a group of its own, so the two
+# train side by side while the rest of the suite runs around them.
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(s, marks=pytest.mark.xdist_group(f"left-out-{s}")) for s in sorted(LEFT_OUT)
+    ],
+)
+def left_out(request):
+    return request.param, left_out_reports([request.param])[request.param]
 
 
 def test_a_blind_file_left_out_of_the_training_keeps_its_figure(left_out):
