@@ -220,3 +220,48 @@ def test_a_matcher_built_from_data_it_does_not_own_leaves_the_data_as_it_was():
     assert first.check(text) == second.check(text) is not None
     Matcher(copy.deepcopy(data), own=True)  # the matcher's own copy may be emptied
     assert data == before
+
+
+def test_parts_with_the_same_hash_are_told_apart(monkeypatch):
+    """The same part of many rules is made once, known by its hash (`_Terms.element`); parts
+    that only share a hash stay apart: with every hash the same, the rules match as before."""
+    from bot.content import read_json
+    from bot.safety import matcher
+
+    usual = matcher.Matcher(read_json(matcher.PATTERNS_FILE))
+    # The module's `hash` before the builtin one: every part has the same.
+    monkeypatch.setattr(matcher, "hash", lambda key: 0, raising=False)
+    clashing = matcher.Matcher(read_json(matcher.PATTERNS_FILE))
+    kinds = [[(e.kind, e.gap, e.longest) for e in rule.elements] for rule in usual.rules]
+    assert kinds == [[(e.kind, e.gap, e.longest) for e in r.elements] for r in clashing.rules]
+    assert len({id(e) for r in clashing.rules for e in r.elements}) == len(
+        {id(e) for r in usual.rules for e in r.elements}
+    )
+    root = Path(__file__).resolve().parent
+    texts = [
+        line.rstrip("\n").split("\t", 2)[-1]
+        for line in (root / "data" / "safety_corpus_dev.tsv").open(encoding="utf-8")
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(texts) > 100
+    assert [clashing.check(text) for text in texts] == [usual.check(text) for text in texts]
+
+
+def test_the_groups_are_read_before_the_rules_and_an_unknown_one_is_still_said():
+    """The groups the rules name are read as terms before the rules, and their text let go
+    of (`Matcher._read_groups`); a group named nowhere is still an error, and one named only
+    inside another is read."""
+    from bot.content import read_json
+    from bot.safety.matcher import PATTERNS_FILE, Matcher
+
+    data = read_json(PATTERNS_FILE)
+    category = next(iter(data["categories"]))
+    data["groups"]["outer_test"] = ["{inner_test}", "zaqa ziqi"]
+    data["groups"]["inner_test"] = ["=xyzô"]
+    data["rules"].insert(0, {"id": "t", "category": category, "match": ["{~outer_test}", "bị"]})
+    matcher = Matcher(data)
+    assert matcher.check("xyzo bị") is not None and matcher.check("zaqa ziqi bị") is not None
+    data = read_json(PATTERNS_FILE)
+    data["rules"].append({"category": category, "match": ["{no_such_group}"]})
+    with pytest.raises(ValueError, match="unknown safety pattern group 'no_such_group'"):
+        Matcher(data)
