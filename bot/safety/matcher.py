@@ -388,7 +388,7 @@ class _Terms:
     def __init__(self) -> None:
         # The syllables by their text: those that need their accents, and the others.
         self.syllables: tuple[dict[str, _Syllable], dict[str, _Syllable]] = ({}, {})
-        self.strings: dict[str, str] = {}
+        self.folds: dict[str, str] = {}
         self.phrases: dict[_Phrase, _Phrase] = {}
         self.tuples: dict[tuple[_AnyTerm, ...], tuple[_AnyTerm, ...]] = {}
         self.elements: dict[int, _Element] = {}
@@ -401,12 +401,24 @@ class _Terms:
         known = self.syllables[strict]
         found = known.get(text)
         if found is None:
-            strings = self.strings
-            text = strings.setdefault(text, text)
-            folded = _fold_pattern(text)
-            folded = strings.setdefault(folded, folded)
-            found = known[text] = _Syllable(text, folded, strict)
+            found = known[text] = self._made(text, strict)
         return found
+
+    def _made(self, text: str, strict: bool) -> _Syllable:
+        # The same letters are one string: a syllable's with and without its accents needed,
+        # and the folded letters ("dap") of those that fold ("đập", "đáp") and of the syllable
+        # that is them. Only the folded are kept for that (`folds`, ~800): a table of every
+        # string (~2,900) was still whole at the loading peak.
+        other = self.syllables[not strict].get(text)
+        if other is not None:
+            return _Syllable(other.text, other.folded, strict)
+        text = self.folds.get(text, text)
+        folded = _fold_pattern(text)
+        if folded == text:
+            return _Syllable(text, text, strict)
+        same = self.syllables[False].get(folded) or self.syllables[True].get(folded)
+        folded = same.text if same is not None else self.folds.setdefault(folded, folded)
+        return _Syllable(text, folded, strict)
 
     def term(self, text: str, need_accent: bool = False) -> _Term:
         text = text.strip()
