@@ -388,10 +388,11 @@ class _Terms:
     def __init__(self) -> None:
         # The syllables by their text: those that need their accents, and the others.
         self.syllables: tuple[dict[str, _Syllable], dict[str, _Syllable]] = ({}, {})
-        self.strings: dict[str, str] = {}
+        self.folds: dict[str, str] = {}
         self.phrases: dict[_Phrase, _Phrase] = {}
         self.tuples: dict[tuple[_AnyTerm, ...], tuple[_AnyTerm, ...]] = {}
-        self.elements: dict[tuple, _Element] = {}
+        self.elements: dict[int, _Element] = {}
+        self.clashes: dict[tuple, _Element] = {}
         self.parts: dict[_Part, _Part] = {}
 
     def syllable(self, text: str, strict: bool) -> _Syllable:
@@ -400,12 +401,24 @@ class _Terms:
         known = self.syllables[strict]
         found = known.get(text)
         if found is None:
-            strings = self.strings
-            text = strings.setdefault(text, text)
-            folded = _fold_pattern(text)
-            folded = strings.setdefault(folded, folded)
-            found = known[text] = _Syllable(text, folded, strict)
+            found = known[text] = self._made(text, strict)
         return found
+
+    def _made(self, text: str, strict: bool) -> _Syllable:
+        # The same letters are one string: a syllable's with and without its accents needed,
+        # and the folded letters ("dap") of those that fold ("đập", "đáp") and of the syllable
+        # that is them. Only the folded are kept for that (`folds`, ~800): a table of every
+        # string (~2,900) was still whole at the loading peak.
+        other = self.syllables[not strict].get(text)
+        if other is not None:
+            return _Syllable(other.text, other.folded, strict)
+        text = self.folds.get(text, text)
+        folded = _fold_pattern(text)
+        if folded == text:
+            return _Syllable(text, text, strict)
+        same = self.syllables[False].get(folded) or self.syllables[True].get(folded)
+        folded = same.text if same is not None else self.folds.setdefault(folded, folded)
+        return _Syllable(text, folded, strict)
 
     def term(self, text: str, need_accent: bool = False) -> _Term:
         text = text.strip()
@@ -432,13 +445,17 @@ class _Terms:
         return self.of([self.syllable(s.text, False) for s in _syllables(term)])
 
     def element(self, kind: str, terms: Iterable[_Term | _Product] = (), gap: int = 0) -> _Element:
-        """A part of a rule; the same part of many rules is made once (~800 parts are ~300)."""
+        """A part of a rule; the same part of many rules is made once (~800 parts are ~300).
+        The parts are known by their hash, then told apart by what they hold: their terms
+        kept as keys (~130 kB) were still whole at the loading peak."""
         terms = tuple(terms)
-        key = (kind, terms, gap)
-        found = self.elements.get(key)
-        if found is None:
-            found = self.elements[key] = _Element(kind, terms, gap, self.tuples)
-        return found
+        made = _Element(kind, terms, gap, self.tuples)
+        key = hash((kind, terms, gap))
+        found = self.elements.setdefault(key, made)
+        if found is made or found.same(made):
+            return found
+        # Another part with the same hash (hardly ever): known by all it is made of.
+        return self.clashes.setdefault((kind, terms, gap), made)
 
 
 def _as_tuple(found: _AnyTerm | tuple[_AnyTerm, ...]) -> tuple[_AnyTerm, ...]:
@@ -480,6 +497,13 @@ class _Element:
     @property
     def first_keys(self) -> KeysView[str]:
         return self._by_first.keys()
+
+    def same(self, other: _Element) -> bool:
+        """Whether the two match the same (their terms are shared: the same terms under the
+        same keys, in the same order)."""
+        return (self.kind, self.gap, self.longest) == (other.kind, other.gap, other.longest) and (
+            list(self._by_first.items()) == list(other._by_first.items())
+        )
 
     def ends_at(self, tokens: list[_Token], index: int) -> bool:
         """Whether one of the phrases ends right before `index` ("không bao giờ" + "đánh")."""
@@ -679,8 +703,7 @@ class Matcher:
             else (tuple(_WORD.findall(value.lower().replace("|", " "))),)
             for key, value in sections.pop("spellings", {}).items()
         }
-        groups: dict[str, list[str]] = sections.pop("groups", {})
-        self._groups = groups
+        self._groups: dict[str, list[str]] = sections.pop("groups", {})
         self.categories: dict[str, dict] = sections.pop("categories")
         # Every syllable, phrase and part made once, while the rules are read.
         self._terms = _Terms()
@@ -739,7 +762,10 @@ class Matcher:
             pending.reverse()  # taken from the end: the first rule first
         else:
             pending = pending[::-1]
-        made = self._from_templates(sections.pop("templates", ()), sections.pop("classes", {}))
+        templates, classes = sections.pop("templates", ()), sections.pop("classes", {})
+        self._read_groups(pending, templates, classes)
+        made = self._from_templates(templates, classes)
+        del templates, classes
         del sections  # what is left: the file's comments
         raw_rules = itertools.chain(_drained(pending), made)
         self.rules = tuple(self._rule(index, raw) for index, raw in enumerate(raw_rules))
@@ -897,21 +923,48 @@ class Matcher:
         if found is not None:
             return found
         # As `_expand`: "{=group}" its one-syllable words with their accents only, "{~group}"
-        # every word also without them.
+        # every word also without them: both made from the group's own terms.
         strict, loose = name.startswith("="), name.startswith("~")
-        group = name.lstrip("=~")
+        terms = self._plain_group(name.lstrip("=~"))
+        if strict:
+            terms = tuple(
+                self._terms.strict(term)
+                if sum(1 for s in _syllables(term) if s is not _NUMBER) == 1
+                else term
+                for term in terms
+            )
+        if loose:
+            terms = tuple(self._terms.loose(term) for term in terms)
+        self._by_group[name] = terms
+        return terms
+
+    def _plain_group(self, group: str) -> tuple[_Term, ...]:
+        """A group's terms, as `_expand_terms` reads each of its items."""
+        found = self._by_group.get(group)
+        if found is not None:
+            return found
         if group not in self._groups:
             raise ValueError(f"unknown safety pattern group {group!r}")
-        terms: list[_Term] = []
-        for item in self._groups[group]:
-            for term in self._expand_terms(item):
-                if strict and sum(1 for s in _syllables(term) if s is not _NUMBER) == 1:
-                    term = self._terms.strict(term)
-                if loose:
-                    term = self._terms.loose(term)
-                terms.append(term)
-        found = self._by_group[name] = tuple(terms)
+        terms = [term for item in self._groups[group] for term in self._expand_terms(item)]
+        found = self._by_group[group] = tuple(terms)
         return found
+
+    def _read_groups(self, rules: list[dict], templates: Sequence[dict], classes: dict) -> None:
+        """Reads as terms every group the rules name, and lets go of the groups' text: the
+        rules need only their terms (the text, ~170 kB, was still whole at the loading peak,
+        at the end of the rules)."""
+        named = {
+            name
+            for raw in (*rules, *templates)
+            for part in raw["match"]
+            for name in re.findall(r"\{[=~]*(\w+)\}", part)
+        }
+        named.update(value for harm in classes.values() for value in harm.values())
+        for name in sorted(named & self._groups.keys()):
+            self._plain_group(name)
+        self._groups = {
+            name: items for name, items in self._groups.items() if name not in self._by_group
+        }
 
     def _rule(self, index: int, raw: dict) -> Rule:
         category = raw["category"]
