@@ -69,6 +69,15 @@ TRAINED_BLIND = (
     # ways); after its review (8e45221) pooled 98.5 % (993/1,008) / 5.0 % (49/973); UNSEEN
     # below. Learnt from since (learn38b, 3 December, 15:10 UTC).
     "fresh35", "fresh36", "fresh37", "fresh38",
+    # Measured once with the matcher that learnt fresh27 to fresh34 (532c4ee, 3 December 2026,
+    # 13:28 UTC): fresh39 98.4 % (248/252) / 4.5 % (11/245; grandparents raising
+    # grandchildren), fresh40 93.3 % (235/252) / 1.2 % (3/245; professionals' case notes: abuse
+    # 32/36, exploitation 31/36, neglect 32/36), fresh41 98.0 % (246/251) / 4.1 % (10/245;
+    # children of 9 to 14), fresh42 97.2 % (244/251) / 5.7 % (14/244; English and mixed);
+    # pooled 96.7 % (973/1,006) / 3.9 % (38/979); with the same after its review (8e45221):
+    # 99.2 % / 3.7 %, 93.7 % / 1.2 %, 98.0 % / 3.7 %, 97.2 % / 5.7 %; pooled 97.0 % (976/1,006)
+    # / 3.6 % (35/979). Learnt from since (3 December, 15:20 UTC).
+    "fresh39", "fresh40", "fresh41", "fresh42",
 )  # fmt: skip
 # Left out of the model's training one at a time (the rules stay: they have been written from
 # these files too, so the figures are a little optimistic), each held to its measured figure:
@@ -205,10 +214,27 @@ UNSEEN: dict[str, tuple[int, float, float]] = {
     # / 1.2 % (3/245), fresh41 98.0 % (246/251) / 4.1 % (10/245; one more), fresh42 98.0 %
     # (246/251) / 5.7 % (14/244). Each bound is the shipped matcher's (fresh41's false alarms
     # raised to its new figure; the others kept).
-    "fresh39": (252, 0.992, 0.037),
-    "fresh40": (252, 0.936, 0.013),
-    "fresh41": (251, 0.98, 0.041),
-    "fresh42": (251, 0.972, 0.058),
+    # With the matcher that learnt fresh39 to fresh42 (learn42, 3 December, 15:30 UTC; the
+    # model retrained with MIN_COUNT 8; nothing of fresh35 to fresh38 read, only these figures
+    # printed): fresh35 97.6 % (246/252) / 4.8 % (12/248), fresh36 99.2 % (250/252) / 6.6 %
+    # (16/242), fresh37 100 % (252/252) / 4.1 % (10/243), fresh38 97.6 % (246/252) / 4.6 %
+    # (11/240); pooled 98.6 % (994/1,008) / 5.0 % (49/973). fresh39 to fresh42 learnt from
+    # since (learn42, 15:20 UTC), fresh35 to fresh38 too (learn38b): TRAINED_BLIND above; the
+    # two rounds merged on 3 December, 16:30 UTC.
+    # fresh43 to fresh46 (the public chatting to the bot; migrant workers from the Central and
+    # Northern provinces and health workers; very short messages on cheap phones; life online),
+    # written during that merge and measured once with main a065437 (fresh27 to fresh34 learnt),
+    # 3 December 2026, 15:00 UTC: fresh43 98.8 % (249/252) / 3.0 % (7/234), fresh44 99.2 %
+    # (250/252) / 4.3 % (10/232), fresh45 92.4 % (231/250) / 3.3 % (8/242), fresh46 99.2 %
+    # (250/252) / 2.4 % (6/246); pooled 97.4 % (980/1,006) / 3.2 % (31/954). With the merged
+    # matcher (fresh35 to fresh42 learnt, 16:45 UTC; their texts never read): fresh43 98.8 % /
+    # 2.6 % (6/234), fresh44 99.2 % / 3.9 % (9/232), fresh45 92.8 % (232/250) / 3.3 %, fresh46
+    # 99.6 % (251/252) / 2.8 % (7/246); pooled 97.6 % (982/1,006) / 3.1 % (30/954). Each bound
+    # is the shipped matcher's.
+    "fresh43": (252, 0.988, 0.026),
+    "fresh44": (252, 0.992, 0.039),
+    "fresh45": (250, 0.928, 0.034),
+    "fresh46": (252, 0.996, 0.029),
 }
 # The unseen files that meet the targets on their own (the test below turns red the day
 # another one does, so it is added here).
@@ -1339,3 +1365,118 @@ def test_an_everyday_phrase_narrowed_of_fresh35_to_fresh38_never_hides_a_blade_a
         "bảo mẫu đánh bạn nhỏ ở nhà trẻ, con thấy tận mắt",
     ):
         assert matcher.check(danger) is not None, danger
+
+
+def test_the_ways_of_saying_of_fresh39_to_fresh42_and_their_lookalikes():
+    # fresh39 to fresh42 (grandparents raising grandchildren; professionals' case notes in
+    # administrative Vietnamese; children of 9 to 14; English and mixed), learnt from on 3
+    # December: their classes of misses, each said another way here. Case notes as a class (an
+    # addressed note, a numbered case, a child's statement "khai", "phát hiện cháu…"; a firm
+    # template: an administrative word, a child, a harm done to them), a child gone with no
+    # whereabouts, children with no relative at a border, a child no one picks up, a family
+    # that does not look after them, children used for work, a pregnant child and the adult
+    # named, a newborn given for money, children taken in and moved on, a baby left with a note,
+    # a job lure across the border or kept secret, "if I am gone, remember…", swept away by
+    # water; in English: a child no one picks up, children on a building site, a carer who
+    # bites or pinches, marks and flinching, things given away with a goodbye.
+    matcher = load()
+    for danger in (
+        "Kính gửi phường: ghi nhận cháu 10 tuổi bị cha dượng đánh nhiều lần, đề nghị can thiệp.",
+        "Báo cáo tuần: phát hiện TE nam 12t bị chủ quán bắt làm từ sáng tới khuya.",
+        "Trường hợp 3 cháu nhỏ bị bỏ lại nhà một mình 2 ngày, mẹ đi làm xa.",
+        "Trẻ thuộc hộ nghèo đã rời khỏi nhà 4 ngày, chưa rõ tung tích, gia đình không báo.",
+        "Cháu trốn khỏi trung tâm bảo trợ từ thứ hai tới giờ chưa liên lạc được.",
+        "CA cửa khẩu phát hiện 3 trẻ em đi cùng người không phải thân nhân, không có giấy tờ.",
+        "Giáo viên mầm non phản ánh bé thường xuyên không ai đón, có hôm ngồi tới 8 giờ tối.",
+        "Nhóm trẻ 10 tuổi đi bán hàng rong tới khuya, gia đình không ngó ngàng.",
+        "Cán bộ phường ghi nhận: một nhóm đối tượng sử dụng trẻ em bán vé số tới khuya.",
+        "Trẻ 13 tuổi mang thai, khai do bố dượng gây ra.",
+        "Trang facebook nhận trẻ sơ sinh làm con nuôi, có trả tiền cho mẹ.",
+        "Em bé sơ sinh bị bỏ lại trước cổng chùa kèm tờ giấy.",
+        "có anh hứa cho em làm việc lương cao ở Campuchia, bảo đừng nói ba mẹ",
+        "nếu mai em không còn nữa thì nhờ mọi người chăm con mèo",
+        "con bị ba chửi mắng suốt, gọi con là đồ ăn hại",
+        "nobody came to pick up my 6 year old from school again today",
+        "the kids at the brick kiln work all day, maybe 10 years old",
+        "the nanny pinches my son when he cries",
+        "my daughter came home with bite marks, says the teacher did it",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "Kính gửi quý phụ huynh, trường tổ chức tập huấn phòng chống xâm hại trẻ em vào thứ bảy.",
+        "Trường hợp trẻ bị sốt cao thì nên làm gì?",
+        "Quy trình tiếp nhận tin báo về trẻ bị xâm hại như thế nào",
+        "Hôm nay kẹt xe muốn chết, về trễ quá.",
+        "mẹ hứa cho con đi làm thêm hè này ở quán cà phê, mai mẹ đón",
+        "Cả team đang cháy deadline, tối nay về muộn.",
+        "bé nhà mình cứ hay đòi đón sớm, có hôm không ai đón kịp là khóc",
+        "I'm starving, let's grab lunch",
+        "my son is drowning in homework again",
+        "cho mình đặt 2 ly cà phê sữa đá",
+        "cho con xem clip người ta cứu con chó bị kẹt",
+        "con búp bê của em bị gãy tay, con dán keo rồi",
+        "con chơi among us bị bạn giết hoài",
+        "phim Doraemon tập này Nobita bỏ nhà đi, cháu tui coi cười quá trời",
+        "tui xem thời sự vụ cháy chung cư ngoài Hà Nội, thương mấy đứa nhỏ quá",
+        "The dog ran away for 2 hours but came back muddy and happy",
+        "bé bị chó cắn nhẹ, không sao, đã đi chích ngừa rồi",
+    ):
+        assert matcher.check(calm) is None, calm
+
+
+def test_an_everyday_phrase_of_fresh39_to_fresh42_never_hides_the_harm_around_it():
+    # The everyday phrases added for fresh39 to fresh42 (a traffic jam "to death", work "on
+    # fire" before a deadline, the army typed "bo doi", "drowning in homework", "I'm
+    # starving", iced drinks, a dog bite and a vaccination, a runaway in a cartoon, a game of
+    # Among Us): real disclosures that share their words, with the rules alone and with the
+    # model.
+    for matcher in (load(), load(model=None)):
+        for danger in (
+            "kẹt xe muốn chết đi cho rồi, về nhà lại bị ba đánh",
+            "em bị mẹ đánh hoài, kẹt xe muốn chết đi cho xong",
+            "đang cháy deadline thì nhà bên cháy, con em còn kẹt trong phòng",
+            "cả nhà đang cháy deadline, lửa bốc lên trong phòng bé, cứu với",
+            "ba nói không ngoan thì cho đi bộ đội, rồi bỏ đói em 2 ngày",
+            "nó đòi đi bộ đội mà ba bỏ đói nó mấy bữa nay",
+            "my son is drowning in the pool, help",
+            "she was drowning in homework and then slipped into the river, she's drowning now",
+            "I'm starving, mom hasn't fed me for 2 days",
+            "I'm starving, nobody has come home since yesterday and there's no food",
+            "mẹ bắt đi mua trà đá rồi đá vào bụng em",
+            "bé bị chó cắn mà nhà không cho đi chích ngừa, giờ sốt cao",
+            "thằng nhỏ bị chó cắn 3 ngày rồi ba mẹ không cho chích ngừa",
+            "coi phim xong nó bỏ nhà đi thật, 2 ngày nay chưa về",
+            "xem phim hoạt hình xong con bé bỏ nhà đi, tới giờ không liên lạc được",
+            "chơi among us xong anh hai đánh em chảy máu",
+            "em chơi among us thì chú hàng xóm vào phòng sờ vùng kín em",
+        ):
+            assert matcher.check(danger) is not None, danger
+
+
+def test_the_review_of_the_merged_round_of_fresh35_to_fresh42():
+    # The review of the two rounds merged (3 December): an everyday "hard to death" never after
+    # a beating or bullying, a film seen before no fiction for what happened after, a first-
+    # person harm asked about still a disclosure; and the new rules' lookalikes (a pupil away
+    # for a reason given, a visit called off, a gift for a daughter, an errand, a shave).
+    matcher = load()
+    for danger in (
+        "ba mẹ chửi hoài, khó quá muốn chết",
+        "ba me chui hoai, kho qua muon chet",
+        "bị bắt nạt hoài, khó quá muốn chết",
+        "coi phim xong về em bị nhốt trong kho cả đêm",
+        "coi phim xong ve e bi nhot trong kho ca dem",
+        "mẹ kế bỏ đói em 2 ngày rồi, xử lý sao đây",
+        "tối nào em cũng lấy dao lam rạch tay vì thấy dễ chịu hơn",
+        "chủ xưởng đánh thằng nhỏ mới 12 tuổi mỗi lần nó làm hư hàng",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "cô giáo báo hôm nay lớp vắng 3 bạn vì cúm",
+        "kiểm tra lại danh sách thi thì không có em, chắc em rớt rồi",
+        "bé nói đi chơi nhà bạn mà mưa quá nên không đến, ở nhà xem tivi",
+        "chị họ em lấy chồng Hàn Quốc, mua quà cho con gái 3 tuổi",
+        "ông chủ sai bạn đi mua đồ hoài, bạn than mệt",
+        "mẹ sai con đi mua nước mắm, trả 20 k",
+        "cạo râu bằng dao lam xong thấy dễ chịu hẳn",
+    ):
+        assert matcher.check(calm) is None, calm

@@ -51,9 +51,12 @@ print(json.dumps(tracemalloc.get_traced_memory()))
 # (1,266,715 / 1,667,396 B), all 2.35 / 2.75 MB (2,349,533 / 2,750,434 B), the model
 # unchanged; with learn38's patterns, rules 1.31 / 1.86 MB (1,311,436 / 1,859,152 B, were
 # 1,394,943 / 2,292,885 B), all 2.39 / 2.94 MB. The peaks' bounds lowered to ~15 % above.
+# After fresh35 to fresh42 were learnt from (3 December, 16:45 UTC; 309 rules, 51,138 weights,
+# MIN_COUNT 8): rules 1.42 / 1.97 MB (1,421,472 / 1,969,793 B), model 1.09 / 1.27 MB, all 2.51
+# / 3.06 MB; the rules' peak bound is again this morning's 2.25 MB (~15 % above that figure).
 BOUNDS = {
     "all": (2_550_000, 3_150_000),
-    "rules": (1_450_000, 1_920_000),
+    "rules": (1_450_000, 2_250_000),
     "model": (1_250_000, 1_550_000),
 }
 

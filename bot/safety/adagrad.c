@@ -17,7 +17,8 @@ void adagrad_epoch(
     for (int k = 0; k < rows; k++) {
         int r = order[k];
         double label = labels[r];
-        /* Python: bias + sum([...]), the sum from left to right starting at 0. */
+        /* Python: bias + sum([...]), the sum from left to right starting at 0 (Python 3.11;
+         * 3.12's sum of floats is compensated: the test would say so). */
         double sum = 0.0;
         for (int j = starts[r]; j < starts[r + 1]; j++)
             sum += weights[positions[j]];

@@ -622,7 +622,10 @@ def _adagrad_kernel() -> _Kernel | None:
         return None
     import ctypes  # training only: the bot never loads it
 
-    epoch = ctypes.CDLL(str(ADAGRAD_LIBRARY)).adagrad_epoch
+    try:
+        epoch = ctypes.CDLL(str(ADAGRAD_LIBRARY)).adagrad_epoch
+    except (OSError, AttributeError):  # built for another machine, or half written
+        return None
     ints, doubles = ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_double)
     epoch.restype = None
     epoch.argtypes = [ints, ctypes.c_int, ints, ints, doubles, ctypes.c_double, ctypes.c_double]
