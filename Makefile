@@ -10,7 +10,7 @@ COMPILED := $(CATALOGS:.po=.mo) $(patsubst %/LC_MESSAGES/messages.po,%/cldr.pick
 .PHONY: setup lock test test-shifted lint run sandbox i18n compile bench clean
 
 # The danger model's training loop in C (bot/safety/adagrad.c): the same floats as its Python
-# loop, ~30× faster; without a C compiler the model trains in Python.
+# loop, a whole training ~3× faster; without a C compiler the model trains in Python.
 ADAGRAD := $(VENV)/safety_adagrad.so
 
 setup: $(STAMP) $(COMPILED) $(ADAGRAD)

@@ -212,7 +212,7 @@ def test_the_http_emulator_can_enforce_telegrams_flood_limits():
 def test_the_packed_danger_model_answers_exactly_as_its_json():
     """The model's weights are packed (bot/safety/model.py); a plain dict of the same file must
     hold the same values, name by name, and give the same probabilities and categories to the
-    last bit, on every fifth labelled message (~4,000: the sums, once every value is known
+    last bit, on every fifth labelled message (~4,400: the sums, once every value is known
     equal)."""
     import dataclasses
 

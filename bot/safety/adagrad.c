@@ -1,7 +1,8 @@
 /* The inner loop of the danger model's training (bot/safety/model.py, `_train_logistic`), for
  * speed only: the same floating-point operations in the same order as the Python loop there,
  * so the weights are the same floats, bit for bit (tests/test_safety_model_training.py). Built
- * by `make setup` into the virtual environment; without it the Python loop runs (~30× slower).
+ * by `make setup` into the virtual environment; without it the Python loop runs (a whole
+ * training ~3× slower).
  * Compiled with -ffp-contract=off: a fused multiply-add would round differently. */
 #include <math.h>
 

@@ -885,6 +885,10 @@ class Matcher:
                 strict, loose = name.startswith("="), name.startswith("~")
                 name = name.lstrip("=~")
                 if name not in self._groups:
+                    # A group the rules name is let go of as text once read as terms
+                    # (`_read_groups`): phrases are expanded from text before that.
+                    if name in self._by_group:
+                        raise ValueError(f"safety pattern group {name!r} read as terms already")
                     raise ValueError(f"unknown safety pattern group {name!r}")
                 for item in self._groups[name]:
                     for phrase in self._expand(item):
