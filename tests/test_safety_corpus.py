@@ -1480,3 +1480,32 @@ def test_the_review_of_the_merged_round_of_fresh35_to_fresh42():
         "cạo râu bằng dao lam xong thấy dễ chịu hẳn",
     ):
         assert matcher.check(calm) is None, calm
+
+
+def test_a_disclosure_asked_as_a_question_is_still_a_disclosure():
+    # The writer named as the one harmed in the very words of the harm ("bố đánh em",
+    # "nhốt tui": `informational.own`) is never a question about a topic, whatever the question
+    # around it ("em trình báo ở đâu", "gọi số mấy"); children in general, a hypothetical and a
+    # question about the law stay questions. And "muốn hại bản thân" is self-harm.
+    matcher = load()
+    for danger in (
+        "bố đánh em gãy tay, em trình báo ở đâu",
+        "bo danh em bam tim, em phai goi so nao",
+        "dượng sờ em hoài, em nên báo cho ai",
+        "mẹ kế nhốt tui trong nhà kho, tui gọi số mấy",
+        "em muốn hại bản thân",
+        "e mun lam hai ban than",
+        "tui định làm đau bản thân",
+    ):
+        assert matcher.check(danger) is not None, danger
+    for calm in (
+        "nếu bị bố mẹ đánh thì trẻ nên gọi số nào",
+        "trẻ em bị đánh thì báo ở đâu",
+        "cho em hỏi đánh con có phạm luật không",
+        "cho em hỏi bạo hành trẻ em là gì",
+        "tui bị bạn đánh trong game, báo ở đâu",
+        "thức khuya chỉ hại bản thân",
+        "sợ con tự làm hại bản thân thì làm sao",
+        "hút thuốc là hại bản thân",
+    ):
+        assert matcher.check(calm) is None, calm

@@ -721,6 +721,8 @@ class Matcher:
         # neighbour; only the writer's own harm ("em bị") still counts as a disclosure.
         self._hypothetical = self._part(informational.get("hypothetical", ()))
         self._first_person = self._part(informational.get("first_person", ()))
+        # The writer named in the very words of the harm ("bố đánh em"): never a topic.
+        self._own = self._part(self._phrases(informational.get("own", ()), products=True))
         # A question about a topic that speaks of children in general ("dấu hiệu nào cho thấy
         # trẻ đang bị bạo hành", "tại sao trẻ bị xâm hại thường không dám kể") and of no one
         # in particular, not even the writer: a question for every rule, those that hold even
@@ -1260,7 +1262,7 @@ class Matcher:
                 continue
             if informational is None:
                 informational = self._informational(tokens)
-            if not informational:
+            if not informational or self._writer_harmed(tokens, found):
                 return self._with_now(verdict, tokens, keys)
         if vetoed:
             return None
@@ -1282,6 +1284,18 @@ class Matcher:
             )
             or self._topic_question(tokens)
         )
+
+    def _writer_harmed(self, tokens: list[_Token], found: tuple[int, int]) -> bool:
+        """The harm a rule found names the writer as the one harmed ("bố đánh em gãy tay, em
+        trình báo ở đâu"): a disclosure asked as a question is still a disclosure. Only the
+        rule's own words count (`informational.own`: "em", "tôi", "mình"…), children in
+        general ("trẻ em", "các em") masked."""
+        if not self._own.first_keys:
+            return False
+        first, last = tokens[found[0]].start, tokens[found[1] - 1].end
+        specific = self._without_everyday_phrases(tokens, self._generic)
+        inside = [t for t in specific if t.start >= first and t.end <= last]
+        return self._contains(self._own, inside)
 
     def _points_at_a_child(self, tokens: list[_Token]) -> bool:
         """A question of a topic's shape (`topic_frames`, `topic_subjects`) that points at a
